@@ -1,0 +1,124 @@
+"""The canonical data model: three tables, their columns, types and meaning.
+
+Every loader, adapter and simulator in the kit produces exactly these columns, and every
+analysis reads only these. Times are timezone-aware timestamps (the kit's default zone
+is ``Asia/Shanghai``); ids are strings end to end (a leading zero is never lost).
+
+contacts — one row per user
+    user_id      str       pseudonymous or raw id of the user (personal data: never shown raw)
+    joined_at    datetime  when the user entered the private domain (added as contact / joined)
+    channel      str       acquisition channel (douyin, xiaohongshu, offline_store, ...)
+    hook         str       the lure that brought them in (coupon, trial, industry_report, ...)
+    referrer_id  str|NA    user_id of the user who referred them (nullable)
+    (any further columns are kept as optional attributes / tags)
+
+events — one row per interaction
+    user_id      str       who
+    occurred_at  datetime  when
+    event_type   str       from the event vocabulary (:mod:`analysis.vocab`)
+    value        float|NA  optional numeric payload (e.g. minutes watched); NA when absent
+    context      str|NA    group, 1v1, moments, miniprogram, offline, ... (nullable)
+
+orders — one row per order
+    order_id       str      unique order id
+    user_id        str      who paid
+    ordered_at     datetime when
+    amount         float    amount paid (CNY, >= 0)
+    is_refund      bool     the order was refunded (in full, unless refund_amount says less)
+    refund_amount  float    optional; money returned (0 <= refund_amount <= amount). When the
+                            column is absent it is ``amount`` for refunded orders, else 0.
+    Net revenue of an order is ``amount - refund_amount``; an order whose net is 0 is not a
+    purchase for frequency counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "id", "str", "datetime", "float", "bool"
+    required: bool
+    meaning: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None  # column that must be unique
+    time_col: str | None = None
+    extras_allowed: bool = field(default=True)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+CONTACTS = TableSchema(
+    name="contacts",
+    key="user_id",
+    time_col="joined_at",
+    columns=(
+        Column("user_id", "id", True, "id of the user (personal data; pseudonymised in reports)"),
+        Column("joined_at", "datetime", True, "when the user entered the private domain"),
+        Column("channel", "str", True, "acquisition channel"),
+        Column("hook", "str", True, "the lure (钩子) that brought the user in"),
+        Column("referrer_id", "id", False, "user_id of the referrer, empty if none"),
+    ),
+)
+
+EVENTS = TableSchema(
+    name="events",
+    key=None,
+    time_col="occurred_at",
+    columns=(
+        Column("user_id", "id", True, "who"),
+        Column("occurred_at", "datetime", True, "when"),
+        Column("event_type", "str", True, "type from the event vocabulary"),
+        Column("value", "float", False, "optional numeric payload"),
+        Column("context", "str", False, "group, 1v1, moments, miniprogram, offline"),
+    ),
+)
+
+ORDERS = TableSchema(
+    name="orders",
+    key="order_id",
+    time_col="ordered_at",
+    columns=(
+        Column("order_id", "id", True, "unique order id"),
+        Column("user_id", "id", True, "who paid"),
+        Column("ordered_at", "datetime", True, "when"),
+        Column("amount", "float", True, "amount paid, CNY"),
+        Column("is_refund", "bool", True, "the order was refunded"),
+        Column("refund_amount", "float", False, "money returned; default amount if refunded"),
+    ),
+)
+
+SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CONTACTS, EVENTS, ORDERS)}
+
+
+def schema_table() -> "pd.DataFrame":  # noqa: F821
+    """The data dictionary as a tidy table (one row per column of each table)."""
+    import pandas as pd
+
+    rows = [
+        {"table": s.name, "column": c.name, "type": c.kind, "required": c.required,
+         "meaning": c.meaning}
+        for s in SCHEMAS.values() for c in s.columns
+    ]
+    return pd.DataFrame(rows)

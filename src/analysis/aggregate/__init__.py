@@ -1,0 +1,6 @@
+"""Per-user aggregations of events and orders (the heavy work lives here).
+
+Every computation that scans the raw event and order logs and reduces them to per-user or
+per-period tables belongs in this subpackage, behind plain functions over DataFrames, so
+that moving it out of core (DuckDB) or onto a cluster changes one place.
+"""

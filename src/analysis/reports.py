@@ -1,0 +1,138 @@
+"""Build the HTML reports: execute every report notebook with papermill, export HTML.
+
+Report notebooks live in ``notebooks/`` as jupytext percent-format ``.py`` files; each has
+one cell tagged ``parameters``. ``build_reports`` writes, per notebook ``NAME``:
+
+* ``reports/NAME.ipynb`` — the executed notebook,
+* ``reports/NAME.html`` — full report with code (for reviewers),
+* ``reports/NAME.summary.html`` — code hidden (for managers),
+
+and ``reports/index.html`` linking them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .paths import project_root, resolve
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    source: Path
+    title: str
+
+
+def discover(folder: str | Path = "notebooks") -> list[Report]:
+    """Report notebooks (``notebooks/*.py``), in name order; ``00-``-style prefixes sort."""
+    out = []
+    for src in sorted(resolve(folder).glob("*.py")):
+        title = src.stem
+        for line in src.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# # "):
+                title = line[4:].strip()
+                break
+        out.append(Report(src.stem, src, title))
+    return out
+
+
+def _to_ipynb(src: Path, dest: Path) -> None:
+    import jupytext
+
+    nb = jupytext.read(src, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    jupytext.write(nb, dest, fmt="ipynb")
+
+
+def _export_html(executed: Path, dest: Path, *, hide_code: bool) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="lab")
+    if hide_code:
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
+    dest.write_text(body, encoding="utf-8")
+
+
+def run_report(report: Report, out_dir: str | Path, *,
+               parameters: Mapping[str, Any] | None = None, timeout: int = 1800) -> dict:
+    """Execute one report notebook and write its HTML renderings. Returns a summary dict."""
+    import papermill as pm
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    src_nb = out_dir / f"{report.name}.source.ipynb"
+    executed = out_dir / f"{report.name}.ipynb"
+    _to_ipynb(report.source, src_nb)
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(src_nb), str(executed), parameters=dict(parameters or {}),
+                            kernel_name="python3", cwd=str(out_dir), progress_bar=False,
+                            log_output=False, execution_timeout=timeout)
+    finally:
+        src_nb.unlink(missing_ok=True)
+    seconds = time.perf_counter() - t0
+    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False)
+    _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True)
+    return {"name": report.name, "title": report.title, "seconds": round(seconds, 1),
+            "html": f"{report.name}.html", "summary": f"{report.name}.summary.html"}
+
+
+def write_index(results: list[dict], out_dir: str | Path, *,
+                parameters: Mapping[str, Any] | None = None) -> Path:
+    out_dir = Path(out_dir)
+    rows = "\n".join(
+        f"<tr><td>{html.escape(r['title'])}</td>"
+        f"<td><a href=\"{html.escape(r['summary'])}\">summary</a></td>"
+        f"<td><a href=\"{html.escape(r['html'])}\">full, with code</a></td>"
+        f"<td>{r['seconds']} s</td></tr>"
+        for r in results)
+    params = html.escape(json.dumps(dict(parameters or {}), ensure_ascii=False))
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Private-domain research reports</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
+td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
+<h1>Private-domain research reports</h1>
+<p>Parameters for this run: <code>{params}</code></p>
+<table><tr><th>report</th><th>for managers</th><th>for reviewers</th><th>run time</th></tr>
+{rows}
+</table></body></html>
+"""
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = None,
+                  parameters: Mapping[str, Any] | None = None, progress: bool = True) -> list[dict]:
+    """Run every report notebook (or those named in ``only``) and write the index."""
+    from tqdm.auto import tqdm
+
+    out_dir = resolve(out_dir)
+    reports = discover()
+    if only:
+        unknown = sorted(set(only) - {r.name for r in reports})
+        if unknown:
+            raise ValueError(f"unknown report(s) {unknown}; known: {[r.name for r in reports]}")
+        reports = [r for r in reports if r.name in only]
+    results = []
+    bar = tqdm(reports, desc="reports", unit="notebook", disable=not progress)
+    for rep in bar:
+        bar.set_postfix_str(rep.name)
+        results.append(run_report(rep, out_dir, parameters=parameters))
+    write_index(results, out_dir, parameters=parameters)
+    return results
+
+
+__all__ = ["Report", "discover", "run_report", "write_index", "build_reports", "project_root"]

@@ -112,6 +112,20 @@ class Vocabulary:
     def pre_join_types(self) -> list[str]:
         return [e.name for e in self.event_types.values() if e.pre_join]
 
+    @property
+    def churn_types(self) -> list[str]:
+        """Types that mark hard churn (stage ``lost``, e.g. ``del_follow_user``)."""
+        return [e.name for e in self.event_types.values() if e.stage == "lost"]
+
+    @property
+    def interaction_types(self) -> list[str]:
+        """Types that count as the user doing something after joining: every type that
+        evidences a ladder stage from ``access`` up (not pre-join, not churn, not quits)."""
+        ladder = list(STAGES)
+        lowest = ladder.index("access")
+        return [e.name for e in self.event_types.values()
+                if not e.pre_join and e.stage in ladder and ladder.index(e.stage) >= lowest]
+
     def table(self) -> pd.DataFrame:
         """The vocabulary as a table (event_type, value, value_zh, stage, stage_zh, ...)."""
         rows = [

@@ -23,6 +23,12 @@ from ._time import as_timestamp, tz_of
 ACTIVITY = ("any", "purchase")
 
 
+def _at(users: pd.Series, times: pd.Series, tz: str) -> pd.Series:
+    """``times`` (indexed by user) aligned to ``users``; NaT where a user has none."""
+    out = times.astype(f"datetime64[us, {tz}]").reindex(users.to_numpy())
+    return pd.Series(out.to_numpy(), index=users.index)
+
+
 def _activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
                     vocab: Vocabulary) -> pd.DataFrame:
     if activity not in ACTIVITY:
@@ -88,11 +94,10 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     out = pd.DataFrame({"user_id": pop["user_id"].to_numpy()})
     out["cutoff"] = c
     out["horizon_days"] = int(horizon_days)
-    out["first_activity_at"] = out["user_id"].map(inside).astype(f"datetime64[us, {tz}]")
-    out["churned_at"] = out["user_id"].map(ch_in).astype(f"datetime64[us, {tz}]")
+    out["first_activity_at"] = _at(out["user_id"], inside, tz)
+    out["churned_at"] = _at(out["user_id"], ch_in, tz)
     out["churned_hard"] = out["churned_at"].notna()
     out["retained"] = out["first_activity_at"].notna() & ~out["churned_hard"]
-    out["last_activity_before"] = out["user_id"].map(before).astype(f"datetime64[us, {tz}]")
-    out["tenure_days"] = ((c - pop["joined_at"].to_numpy()) / pd.Timedelta(days=1))
-    out["tenure_days"] = out["tenure_days"].astype("float64")
+    out["last_activity_before"] = _at(out["user_id"], before, tz)
+    out["tenure_days"] = ((c - pop["joined_at"]) / pd.Timedelta(days=1)).to_numpy("float64")
     return out.sort_values("user_id", ignore_index=True)

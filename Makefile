@@ -1,0 +1,53 @@
+# Private-domain research kit — the pipeline. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?=
+OUT ?= reports
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env report test lab sample bench lock clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "  variables: DATA=folder (your canonical tables; default data/sample), OUT=reports, ARGS='-p name value ...'"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+env: $(STAMP) ## create the virtual environment (.venv) with the pinned versions
+
+report: $(STAMP) ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
+	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(ARGS)
+
+test: $(STAMP) ## run the whole test suite, report notebooks included
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab notebooks/
+
+sample: $(STAMP) ## regenerate the committed sample data in data/sample
+	$(BIN)/python -m analysis simulate --users 8000 --months 18 --seed 0 --out data/sample --quiet
+
+bench: $(STAMP) ## run the benchmarks (minutes; figures go to benchmarks/results/)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lock: ## re-pin every package after changing pyproject.toml dependencies
+	rm -rf /tmp/analysis-lock && $(PYTHON) -m venv /tmp/analysis-lock
+	/tmp/analysis-lock/bin/pip install --quiet --upgrade "pip>=24" && /tmp/analysis-lock/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Exact versions of every package the kit installs (pip constraints)."; \
+	  echo "# Regenerate with: make lock   (after changing dependencies in pyproject.toml)"; \
+	  /tmp/analysis-lock/bin/pip freeze --exclude-editable | grep -viE '^(pip|setuptools|wheel)=='; } > requirements/constraints.txt
+
+clean: ## remove generated reports (keeps .venv)
+	rm -rf $(OUT)

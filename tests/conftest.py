@@ -1,0 +1,53 @@
+import os
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+from analysis.io import load_tables  # noqa: E402
+from analysis.paths import resolve  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sample_tables():
+    """The committed sample, loaded once per test session (do not mutate)."""
+    return load_tables(resolve("data/sample"))
+
+
+def write_tables(folder, contacts: str, events: str, orders: str, *, encoding="utf-8"):
+    """Write three CSV texts as a data folder and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("contacts", contacts), ("events", events), ("orders", orders)):
+        (folder / f"{name}.csv").write_bytes(text.encode(encoding))
+    return folder
+
+
+CONTACTS = """user_id,joined_at,channel,hook,referrer_id
+007,2025-01-01 10:00:00,douyin,coupon,
+008,2025-01-02 10:00:00,referral,trial,007
+009,2025-01-03 10:00:00,offline_event,merch,
+"""
+EVENTS = """user_id,occurred_at,event_type,value,context
+007,2025-01-01 09:00:00,qr_scan,,public
+007,2025-01-01 10:00:00,contact_add,,1v1
+007,2025-01-05 10:00:00,share,,moments
+008,2025-01-03 10:00:00,message,,group
+009,2025-01-04 10:00:00,review,2,group
+"""
+ORDERS = """order_id,user_id,ordered_at,amount,is_refund
+A1,007,2025-01-02 12:00:00,100.0,false
+A2,008,2025-01-04 12:00:00,50,true
+A3,007,2025-01-09 12:00:00,30.5,0
+"""
+
+
+@pytest.fixture
+def tiny_folder(tmp_path):
+    return write_tables(tmp_path / "data", CONTACTS, EVENTS, ORDERS)
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="Asia/Shanghai")

@@ -33,6 +33,7 @@ from analysis.io import load_tables
 from analysis.overview import plot_events, plot_joins, plot_mix, plot_orders
 from analysis.paths import resolve
 from analysis.provenance import provenance
+from analysis.reports import headline, save_table
 
 tables = load_tables(resolve(data_dir), vocabulary=vocabulary, observed_until=observed_until)
 contacts, events, orders = tables.contacts, tables.events, tables.orders
@@ -52,7 +53,7 @@ provenance({"data_dir": data_dir, "vocabulary": vocabulary, "observed_until": ob
 # Nothing is dropped without a line here; `final` is what every analysis reads.
 
 # %%
-ledger = tables.ledger
+ledger = save_table(tables.ledger, "ledger")
 display(ledger)
 dropped = int(ledger.loc[ledger["step"] != "final", "dropped"].sum())
 repaired = int(ledger["repaired"].sum())
@@ -64,9 +65,12 @@ Markdown(f"The loader read {read.sum():,} rows in three tables; it dropped {drop
 # ## How much data, over which dates
 
 # %%
-summary = table_summary(contacts, events, orders)
+summary = save_table(table_summary(contacts, events, orders), "table_summary")
 display(summary)
 span_days = (summary["last"].max() - summary["first"].min()).days
+display(headline(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,} "
+                 f"orders from {summary['first'].min():%Y-%m-%d} to "
+                 f"{summary['last'].max():%Y-%m-%d}; the loader dropped {dropped:,} rows."))
 Markdown(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,} orders, "
          f"spanning {span_days:,} days from {summary['first'].min():%Y-%m-%d} to "
          f"{summary['last'].max():%Y-%m-%d}; {summary.loc[1, 'users']:,} contacts have at least one "
@@ -77,7 +81,7 @@ Markdown(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,
 # Read the heatmap row by row: which hooks (钩子) each acquisition channel relies on.
 
 # %%
-channel_hook = mix(contacts, rows="channel", cols="hook")
+channel_hook = save_table(mix(contacts, rows="channel", cols="hook"), "channel_hook_mix")
 ax = plot_mix(channel_hook)
 plt.show()
 by_channel = channel_hook.groupby("channel")["contacts"].sum().sort_values(ascending=False)
@@ -89,7 +93,8 @@ Markdown(f"The largest channel is **{by_channel.index[0]}** with {by_channel.ilo
 # New contacts over time, stacked by channel: is acquisition growing, and from where?
 
 # %%
-joins = counts_by_period(contacts, time_col="joined_at", by="channel", freq=freq)
+joins = save_table(counts_by_period(contacts, time_col="joined_at", by="channel", freq=freq),
+                   "joins_by_channel")
 plot_joins(joins)
 plt.show()
 per_period = joins.groupby("period")["rows"].sum()
@@ -111,7 +116,8 @@ display(vocab_table[["event_type", "value", "value_zh", "stage", "stage_zh", "ev
                      "meaning"]])
 
 # %%
-events_tidy = counts_by_period(events, time_col="occurred_at", by="event_type", freq=freq)
+events_tidy = save_table(counts_by_period(events, time_col="occurred_at", by="event_type",
+                                          freq=freq), "events_by_type")
 plot_events(events_tidy, top=8)
 plt.show()
 value_events = vocab_table.dropna(subset=["value"]).groupby("value")["events"].sum()
@@ -124,7 +130,7 @@ Markdown("Events that evidence the five values (besides purchases): " + ", ".joi
 # orders.
 
 # %%
-orders_tidy = orders_by_period(orders, freq=freq)
+orders_tidy = save_table(orders_by_period(orders, freq=freq), "orders_by_period")
 plot_orders(orders_tidy)
 plt.show()
 totals = orders_tidy[["orders", "gross", "refunded", "net", "refunded_orders"]].sum()

@@ -1,6 +1,7 @@
 """Every report notebook runs end to end on the sample parameters and writes its HTML."""
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -20,10 +21,21 @@ def test_there_are_report_notebooks_and_they_follow_the_rules():
         assert "provenance(" in text, f"{rep.name}: no provenance cell"
 
 
+_FIRST_RUNS: dict[str, tuple] = {}
+
+
+def first_run(report, tmp_path_factory):
+    """Execute a report once per test session (shared by the tests below)."""
+    if report.name not in _FIRST_RUNS:
+        out = tmp_path_factory.mktemp(report.name)
+        _FIRST_RUNS[report.name] = (out, run_report(report, out))
+    return _FIRST_RUNS[report.name]
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
-def test_report_notebook_executes_and_exports(report, tmp_path):
-    result = run_report(report, tmp_path)
+def test_report_notebook_executes_and_exports(report, tmp_path_factory):
+    tmp_path, result = first_run(report, tmp_path_factory)
     nb = nbformat.read(tmp_path / f"{report.name}.ipynb", as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
@@ -34,3 +46,17 @@ def test_report_notebook_executes_and_exports(report, tmp_path):
     assert not RAW_ID.search(summary), f"{report.name}: a raw user id appears in the report"
     index = write_index([result], tmp_path).read_text(encoding="utf-8")
     assert result["summary"] in index
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
+def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
+    _, first = first_run(report, tmp_path_factory)
+    second = run_report(report, tmp_path_factory.mktemp(report.name + "-again"))
+    a, b = Path(first["tables"]), Path(second["tables"])
+    names = sorted(p.name for p in a.iterdir())
+    assert names, f"{report.name} saved no result tables (use analysis.reports.save_table)"
+    assert "headline.txt" in names, f"{report.name} has no headline"
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"

@@ -7,19 +7,59 @@ one cell tagged ``parameters``. ``build_reports`` writes, per notebook ``NAME``:
 * ``reports/NAME.html`` — full report with code (for reviewers),
 * ``reports/NAME.summary.html`` — code hidden (for managers),
 
-and ``reports/index.html`` linking them.
+and ``reports/index.html`` linking them with each report's headline finding.
+
+Inside a notebook, :func:`save_table` writes a result table to
+``reports/tables/NAME/<table>.csv`` (so two runs can be compared number for number) and
+:func:`headline` records the one-sentence finding shown in the index. Outside a report run
+(e.g. interactively in JupyterLab) both only return/display.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from .paths import project_root, resolve
+
+
+TABLES_ENV = "ANALYSIS_REPORT_TABLES"
+
+
+def _tables_dir() -> Path | None:
+    folder = os.environ.get(TABLES_ENV)
+    return Path(folder) if folder else None
+
+
+def save_table(df, name: str):
+    """Save a result table of the running report as CSV (stable float format); returns ``df``.
+
+    The file is ``$ANALYSIS_REPORT_TABLES/<name>.csv``, set by :func:`run_report`; when the
+    variable is unset (interactive use) nothing is written.
+    """
+    folder = _tables_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        keep_index = any(n is not None for n in df.index.names)
+        df.to_csv(folder / f"{name}.csv", index=keep_index, float_format="%.10g",
+                  lineterminator="\n")
+    return df
+
+
+def headline(text: str):
+    """Record the report's headline finding (shown in ``index.html``) and display it."""
+    from IPython.display import Markdown
+
+    folder = _tables_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "headline.txt").write_text(text.strip() + "\n", encoding="utf-8")
+    return Markdown(f"**{text}**")
 
 
 @dataclass(frozen=True)
@@ -74,26 +114,39 @@ def run_report(report: Report, out_dir: str | Path, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     src_nb = out_dir / f"{report.name}.source.ipynb"
     executed = out_dir / f"{report.name}.ipynb"
+    tables = out_dir / "tables" / report.name
+    if tables.exists():
+        for old in tables.iterdir():
+            old.unlink()
     _to_ipynb(report.source, src_nb)
     t0 = time.perf_counter()
+    previous = os.environ.get(TABLES_ENV)
+    os.environ[TABLES_ENV] = str(tables)
     try:
         pm.execute_notebook(str(src_nb), str(executed), parameters=dict(parameters or {}),
                             kernel_name="python3", cwd=str(out_dir), progress_bar=False,
                             log_output=False, execution_timeout=timeout)
     finally:
         src_nb.unlink(missing_ok=True)
+        if previous is None:
+            os.environ.pop(TABLES_ENV, None)
+        else:
+            os.environ[TABLES_ENV] = previous
     seconds = time.perf_counter() - t0
     _export_html(executed, out_dir / f"{report.name}.html", hide_code=False)
     _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True)
+    head = tables / "headline.txt"
     return {"name": report.name, "title": report.title, "seconds": round(seconds, 1),
-            "html": f"{report.name}.html", "summary": f"{report.name}.summary.html"}
+            "html": f"{report.name}.html", "summary": f"{report.name}.summary.html",
+            "headline": head.read_text(encoding="utf-8").strip() if head.is_file() else "",
+            "tables": str(tables)}
 
 
 def write_index(results: list[dict], out_dir: str | Path, *,
                 parameters: Mapping[str, Any] | None = None) -> Path:
     out_dir = Path(out_dir)
     rows = "\n".join(
-        f"<tr><td>{html.escape(r['title'])}</td>"
+        f"<tr><td><b>{html.escape(r['title'])}</b><br>{html.escape(r.get('headline', ''))}</td>"
         f"<td><a href=\"{html.escape(r['summary'])}\">summary</a></td>"
         f"<td><a href=\"{html.escape(r['html'])}\">full, with code</a></td>"
         f"<td>{r['seconds']} s</td></tr>"
@@ -105,7 +158,7 @@ def write_index(results: list[dict], out_dir: str | Path, *,
 td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
 <h1>Private-domain research reports</h1>
 <p>Parameters for this run: <code>{params}</code></p>
-<table><tr><th>report</th><th>for managers</th><th>for reviewers</th><th>run time</th></tr>
+<table><tr><th>report and headline finding</th><th>for managers</th><th>for reviewers</th><th>run time</th></tr>
 {rows}
 </table></body></html>
 """
@@ -135,4 +188,5 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
     return results
 
 
-__all__ = ["Report", "discover", "run_report", "write_index", "build_reports", "project_root"]
+__all__ = ["Report", "discover", "run_report", "write_index", "build_reports", "save_table",
+           "headline", "project_root"]

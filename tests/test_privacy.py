@@ -1,0 +1,32 @@
+import pandas as pd
+import pytest
+
+from analysis.privacy import KEY_ENV, pseudonymise, pseudonymise_frame
+
+KEY = "k" * 32
+
+
+def test_pseudonyms_are_keyed_stable_and_hide_the_id(monkeypatch):
+    ids = pd.Series(["13800138000", "wmABC", None, "13800138000"], index=[5, 6, 7, 8])
+    a = pseudonymise(ids, key=KEY)
+    assert a.index.tolist() == [5, 6, 7, 8]
+    assert a[5] == a[8] and a[5] != a[6] and pd.isna(a[7])
+    assert all(v.startswith("p") and len(v) == 13 for v in a.dropna())
+    assert "13800138000" not in "".join(a.dropna())
+    assert pseudonymise(ids, key="x" * 32)[5] != a[5]  # another key, another pseudonym
+    monkeypatch.setenv(KEY_ENV, KEY)
+    assert pseudonymise(ids)[5] == a[5]
+
+
+def test_short_key_is_refused():
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        pseudonymise(["a"], key="short")
+
+
+def test_frame_columns_and_index_replaced_without_mutating():
+    df = pd.DataFrame({"user_id": ["u1", "u2"], "x": [1, 2]})
+    out = pseudonymise_frame(df, key=KEY)
+    assert df["user_id"].tolist() == ["u1", "u2"]
+    assert out["user_id"].tolist() == pseudonymise(df["user_id"], key=KEY).tolist()
+    idx = pseudonymise_frame(df.set_index("user_id"), key=KEY)
+    assert idx.index.tolist() == out["user_id"].tolist()

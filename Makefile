@@ -9,7 +9,7 @@ OUT ?= reports
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lab sample bench lock clean
+.PHONY: help env fonts report test lab sample bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -22,12 +22,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
-env: $(STAMP) ## create the virtual environment (.venv) with the pinned versions
+env: $(STAMP) fonts ## create the virtual environment (.venv) with the pinned versions
 
-report: $(STAMP) ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
+# Chinese labels need a CJK font; as root with apt (our machines, CI) install a small one.
+fonts:
+	@if ! (command -v fc-list >/dev/null && fc-list :lang=zh family | grep -q .); then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing a CJK font (fonts-wqy-microhei) for Chinese labels"; \
+	    apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1; } || \
+	    echo "warning: could not install fonts-wqy-microhei; Chinese labels will show as boxes"; \
+	  else echo "note: no CJK font found; install fonts-wqy-microhei or fonts-noto-cjk for Chinese labels"; fi; \
+	fi
+
+report: $(STAMP) fonts ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
 	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(ARGS)
 
-test: $(STAMP) ## run the whole test suite, report notebooks included
+test: $(STAMP) fonts ## run the whole test suite, report notebooks included
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks

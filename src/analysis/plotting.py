@@ -1,0 +1,48 @@
+"""Plot set-up shared by the reports: a CJK font so Chinese labels render as glyphs."""
+
+from __future__ import annotations
+
+import warnings
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+             "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+             "Heiti SC", "Arial Unicode MS")
+
+
+class NoCJKFontWarning(UserWarning):
+    """No font with Chinese glyphs was found; Chinese labels would render as boxes."""
+
+
+def find_cjk_font() -> str | None:
+    """The first installed font family from :data:`CJK_FONTS`, or None."""
+    from matplotlib import font_manager
+
+    for attempt in range(2):
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return name
+        if attempt == 0:  # a font installed after matplotlib built its cache: rebuild once
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+    return None
+
+
+def use_cjk_font() -> str | None:
+    """Configure matplotlib to draw Chinese text with an installed CJK font.
+
+    Returns the font family used; warns with :class:`NoCJKFontWarning` (naming what to
+    install) when there is none.
+    """
+    import matplotlib as mpl
+
+    name = find_cjk_font()
+    if name is None:
+        warnings.warn("no CJK font found: Chinese labels will show as boxes. Install one, e.g. "
+                      "'apt-get install fonts-wqy-microhei' or 'fonts-noto-cjk' (make env does "
+                      "this when run as root), or use lang='en'", NoCJKFontWarning, stacklevel=2)
+        return None
+    current = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
+    mpl.rcParams["font.sans-serif"] = [name, *current]
+    mpl.rcParams["font.family"] = "sans-serif"
+    mpl.rcParams["axes.unicode_minus"] = False
+    return name

@@ -21,20 +21,24 @@ data_dir = "data/sample"  # folder with contacts / events / orders (CSV or Parqu
 vocabulary = None  # path to a vocabulary YAML, or None for the default (or data_dir/vocabulary.yaml)
 observed_until = None  # e.g. "2026-07-01": rows after it are dropped (and counted)
 freq = "M"  # period for the time series: D, W, M or Q
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.aggregate.activity import (counts_by_period, mix, orders_by_period,
                                          table_summary)
+from analysis.i18n import say, tr, tr_frame
 from analysis.io import load_tables
 from analysis.overview import plot_events, plot_joins, plot_mix, plot_orders
 from analysis.paths import resolve
+from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
 from analysis.reports import headline, save_table
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir), vocabulary=vocabulary, observed_until=observed_until)
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 
@@ -45,7 +49,7 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %%
 provenance({"data_dir": data_dir, "vocabulary": vocabulary, "observed_until": observed_until,
-            "freq": freq}, tables.files.values())
+            "freq": freq, "lang": lang}, tables.files.values())
 
 # %% [markdown]
 # ## The row ledger
@@ -54,27 +58,25 @@ provenance({"data_dir": data_dir, "vocabulary": vocabulary, "observed_until": ob
 
 # %%
 ledger = save_table(tables.ledger, "ledger")
-display(ledger)
+display(tr_frame(ledger, lang, value_columns=["table"]))
 dropped = int(ledger.loc[ledger["step"] != "final", "dropped"].sum())
 repaired = int(ledger["repaired"].sum())
-read = ledger.loc[ledger["step"] == "read"].set_index("table")["rows_in"]
-Markdown(f"The loader read {read.sum():,} rows in three tables; it dropped {dropped:,} and "
-         f"repaired {repaired:,} (see the steps above).")
+read = int(ledger.loc[ledger["step"] == "read", "rows_in"].sum())
+Markdown(say("overview.ledger", lang, read=read, dropped=dropped, repaired=repaired))
 
 # %% [markdown]
 # ## How much data, over which dates
 
 # %%
 summary = save_table(table_summary(contacts, events, orders), "table_summary")
-display(summary)
-span_days = (summary["last"].max() - summary["first"].min()).days
-display(headline(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,} "
-                 f"orders from {summary['first'].min():%Y-%m-%d} to "
-                 f"{summary['last'].max():%Y-%m-%d}; the loader dropped {dropped:,} rows."))
-Markdown(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,} orders, "
-         f"spanning {span_days:,} days from {summary['first'].min():%Y-%m-%d} to "
-         f"{summary['last'].max():%Y-%m-%d}; {summary.loc[1, 'users']:,} contacts have at least one "
-         f"event and {summary.loc[2, 'users']:,} at least one order.")
+display(tr_frame(summary, lang))
+first, last = f"{summary['first'].min():%Y-%m-%d}", f"{summary['last'].max():%Y-%m-%d}"
+display(headline(say("overview.headline", lang, contacts=len(contacts), events=len(events),
+                     orders=len(orders), first=first, last=last, dropped=dropped)))
+Markdown(say("overview.span", lang, contacts=len(contacts), events=len(events),
+             orders=len(orders), days=(summary["last"].max() - summary["first"].min()).days,
+             first=first, last=last, with_events=int(summary.loc[1, "users"]),
+             with_orders=int(summary.loc[2, "users"])))
 
 # %% [markdown]
 # ## Where contacts come from: channels and hooks
@@ -82,12 +84,13 @@ Markdown(f"{len(contacts):,} contacts, {len(events):,} events and {len(orders):,
 
 # %%
 channel_hook = save_table(mix(contacts, rows="channel", cols="hook"), "channel_hook_mix")
-ax = plot_mix(channel_hook)
+plot_mix(channel_hook, lang=lang)
 plt.show()
 by_channel = channel_hook.groupby("channel")["contacts"].sum().sort_values(ascending=False)
-Markdown(f"The largest channel is **{by_channel.index[0]}** with {by_channel.iloc[0]:,} contacts "
-         f"({by_channel.iloc[0] / by_channel.sum():.0%}); the smallest is "
-         f"**{by_channel.index[-1]}** ({by_channel.iloc[-1] / by_channel.sum():.0%}).")
+Markdown(say("overview.channels", lang, top=tr(by_channel.index[0], lang),
+             top_n=int(by_channel.iloc[0]), top_share=by_channel.iloc[0] / by_channel.sum(),
+             bottom=tr(by_channel.index[-1], lang),
+             bottom_share=by_channel.iloc[-1] / by_channel.sum()))
 
 # %% [markdown]
 # New contacts over time, stacked by channel: is acquisition growing, and from where?
@@ -95,12 +98,12 @@ Markdown(f"The largest channel is **{by_channel.index[0]}** with {by_channel.ilo
 # %%
 joins = save_table(counts_by_period(contacts, time_col="joined_at", by="channel", freq=freq),
                    "joins_by_channel")
-plot_joins(joins)
+plot_joins(joins, lang=lang)
 plt.show()
 per_period = joins.groupby("period")["rows"].sum()
-Markdown(f"New contacts per period went from {per_period.iloc[0]:,} in the first period to "
-         f"{per_period.iloc[-1]:,} in the last (peak {per_period.max():,} in "
-         f"{per_period.idxmax():%Y-%m}).")
+Markdown(say("overview.joins", lang, first_n=int(per_period.iloc[0]),
+             last_n=int(per_period.iloc[-1]), peak_n=int(per_period.max()),
+             peak=f"{per_period.idxmax():%Y-%m}"))
 
 # %% [markdown]
 # ## What contacts do: events per type over time
@@ -112,17 +115,18 @@ vocab_table = tables.vocabulary.table()
 counts = events["event_type"].value_counts().rename("events")
 vocab_table = vocab_table.merge(counts, left_on="event_type", right_index=True, how="left")
 vocab_table["events"] = vocab_table["events"].fillna(0).astype(int)
+save_table(vocab_table, "vocabulary_counts")
 display(vocab_table[["event_type", "value", "value_zh", "stage", "stage_zh", "events",
                      "meaning"]])
 
 # %%
 events_tidy = save_table(counts_by_period(events, time_col="occurred_at", by="event_type",
                                           freq=freq), "events_by_type")
-plot_events(events_tidy, top=8)
+plot_events(events_tidy, top=8, lang=lang)
 plt.show()
 value_events = vocab_table.dropna(subset=["value"]).groupby("value")["events"].sum()
-Markdown("Events that evidence the five values (besides purchases): " + ", ".join(
-    f"{v} {n:,}" for v, n in value_events.sort_values(ascending=False).items()) + ".")
+Markdown(say("overview.values", lang, items=", ".join(
+    f"{tr(v, lang)} {n:,}" for v, n in value_events.sort_values(ascending=False).items())))
 
 # %% [markdown]
 # ## What contacts buy: orders and revenue over time
@@ -131,11 +135,11 @@ Markdown("Events that evidence the five values (besides purchases): " + ", ".joi
 
 # %%
 orders_tidy = save_table(orders_by_period(orders, freq=freq), "orders_by_period")
-plot_orders(orders_tidy)
+plot_orders(orders_tidy, lang=lang)
 plt.show()
 totals = orders_tidy[["orders", "gross", "refunded", "net", "refunded_orders"]].sum()
 buyers = orders["user_id"].nunique()
-Markdown(f"{int(totals['orders']):,} orders from {buyers:,} buyers "
-         f"({buyers / len(contacts):.0%} of contacts); gross revenue {totals['gross']:,.0f} CNY, "
-         f"refunds {totals['refunded']:,.0f} CNY ({totals['refunded'] / totals['gross']:.1%} of gross, "
-         f"{int(totals['refunded_orders']):,} orders), net {totals['net']:,.0f} CNY.")
+Markdown(say("overview.orders", lang, orders=int(totals["orders"]), buyers=buyers,
+             buyer_share=buyers / len(contacts), gross=totals["gross"],
+             refunded=totals["refunded"], refund_share=totals["refunded"] / totals["gross"],
+             refunded_orders=int(totals["refunded_orders"]), net=totals["net"]))

@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .i18n import tr, tr_frame
+
 
 def _ax(ax):
     if ax is None:
@@ -13,32 +15,36 @@ def _ax(ax):
     return ax
 
 
-def plot_mix(mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None):
+def plot_mix(mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None,
+             lang: str = "en"):
     """Heatmap of contacts by channel × hook (share of all contacts, in %)."""
     ax = _ax(ax)
-    grid = mix.pivot_table(index=rows, columns=cols, values="share", aggfunc="sum",
-                           fill_value=0.0) * 100
-    sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues", cbar_kws={"label": "% of contacts"},
-                ax=ax)
-    ax.set_title(f"Contacts by {rows} and {cols} (% of all contacts)")
-    ax.set_xlabel(cols)
-    ax.set_ylabel(rows)
+    grid = tr_frame(mix, lang, value_columns=[rows, cols]).pivot_table(
+        index=tr(rows, lang), columns=tr(cols, lang), values=tr("share", lang), aggfunc="sum",
+        fill_value=0.0) * 100
+    sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues",
+                cbar_kws={"label": tr("% of contacts", lang)}, ax=ax)
+    ax.tick_params(axis="y", rotation=0)
+    ax.set_title(tr(f"Contacts by {rows} and {cols} (% of all contacts)", lang))
+    ax.set_xlabel(tr(cols, lang))
+    ax.set_ylabel(tr(rows, lang))
     return ax
 
 
-def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None):
+def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None, lang: str = "en"):
     """Stacked area of new contacts per period by ``by``."""
     ax = _ax(ax)
     wide = joins.pivot_table(index="period", columns=by, values="rows", fill_value=0)
+    wide.columns = [tr(c, lang) for c in wide.columns]
     wide.plot.area(ax=ax, linewidth=0)
-    ax.set_title(f"New contacts per month by {by}")
-    ax.set_xlabel("month")
-    ax.set_ylabel("new contacts")
-    ax.legend(title=by, fontsize="small", loc="upper left")
+    ax.set_title(tr(f"New contacts per month by {by}", lang))
+    ax.set_xlabel(tr("month", lang))
+    ax.set_ylabel(tr("new contacts", lang))
+    ax.legend(title=tr(by, lang), fontsize="small", loc="upper left")
     return ax
 
 
-def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None):
+def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str = "en"):
     """Lines of events per period for the ``top`` most frequent event types (log scale)."""
     ax = _ax(ax)
     totals = events_tidy.groupby("event_type")["rows"].sum().sort_values(ascending=False)
@@ -46,27 +52,27 @@ def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None):
     data = events_tidy[events_tidy["event_type"].isin(keep)]
     sns.lineplot(data=data, x="period", y="rows", hue="event_type", hue_order=keep, ax=ax)
     ax.set_yscale("log")
-    ax.set_title(f"Events per month, {top} most frequent types")
-    ax.set_xlabel("month")
-    ax.set_ylabel("events (log scale)")
-    ax.legend(title="event type", fontsize="small", ncol=2)
+    ax.set_title(tr("Events per month, most frequent types", lang) + f" ({top})")
+    ax.set_xlabel(tr("month", lang))
+    ax.set_ylabel(tr("events (log scale)", lang))
+    ax.legend(title=tr("event type", lang), fontsize="small", ncol=2)
     return ax
 
 
-def plot_orders(orders_tidy: pd.DataFrame, *, ax=None):
+def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Net revenue per period (bars) with the number of orders (line, right axis)."""
     ax = _ax(ax)
     x = orders_tidy["period"].dt.strftime("%Y-%m")
-    ax.bar(x, orders_tidy["net"], color="tab:blue", alpha=0.7, label="net revenue")
+    ax.bar(x, orders_tidy["net"], color="tab:blue", alpha=0.7, label=tr("net revenue", lang))
     ax.bar(x, orders_tidy["refunded"], bottom=orders_tidy["net"], color="tab:red", alpha=0.5,
-           label="refunded")
-    ax.set_title("Revenue per month (net and refunded) and orders")
-    ax.set_xlabel("month")
-    ax.set_ylabel("CNY")
+           label=tr("refunded", lang))
+    ax.set_title(tr("Revenue per month (net and refunded) and orders", lang))
+    ax.set_xlabel(tr("month", lang))
+    ax.set_ylabel(tr("CNY", lang))
     ax.tick_params(axis="x", rotation=60)
     ax2 = ax.twinx()
-    ax2.plot(x, orders_tidy["orders"], color="black", marker="o", label="orders")
-    ax2.set_ylabel("orders")
+    ax2.plot(x, orders_tidy["orders"], color="black", marker="o", label=tr("orders", lang))
+    ax2.set_ylabel(tr("orders", lang))
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize="small")

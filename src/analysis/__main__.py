@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--out", required=True, help="output folder")
     sim.add_argument("--quiet", action="store_true")
 
+    ex = sub.add_parser("export-raw", help="write canonical tables in the raw shapes of WeCom "
+                        "API exports and Excel/GBK spreadsheets (see docs/adapters.md)")
+    ex.add_argument("--data", default="data/sample", help="folder with canonical tables")
+    ex.add_argument("--out", required=True, help="output folder for the raw exports")
+    ex.add_argument("--seed", type=int, default=0)
+
     rep = sub.add_parser("report", help="run the report notebooks and write HTML")
     rep.add_argument("--data", default=None, help="folder with contacts/events/orders")
     rep.add_argument("--out", default="reports")
@@ -54,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             for k, p in paths.items():
                 print(f"  {k}: {p}")
         return 0
+    if args.command == "export-raw":
+        from .adapters.export_raw import main as export_main
+
+        return export_main(["--data", args.data, "--out", args.out, "--seed", str(args.seed)])
     if args.command == "report":
         from .reports import build_reports
 

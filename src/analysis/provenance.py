@@ -43,8 +43,12 @@ def provenance(parameters: Mapping[str, object], files: Iterable[str | Path]) ->
     rows = [(f"code {k}", v) for k, v in code_version().items()]
     rows += [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
     root = project_root()
-    for f in files:
-        p = Path(f)
+    paths: list[Path] = []
+    for f in files:  # an adapter's source may name several files as "a + b"
+        for part in str(f).split(" + "):
+            if Path(part) not in paths:
+                paths.append(Path(part))
+    for p in paths:
         try:
             shown = str(p.resolve().relative_to(root))
         except ValueError:

@@ -1,0 +1,295 @@
+"""Adapters: WeCom API JSON and callbacks, spreadsheets, and the full path
+raw export → canonical tables → reports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.adapters import (ADD_WAY, HEADER_MAP, combine, header_map, load_raw,
+                               read_spreadsheet, read_wecom, to_tables, wecom_callbacks,
+                               wecom_contacts, wecom_groupchats)
+from analysis.adapters.export_raw import write_raw
+from analysis.adapters.wecom import followers_of
+from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.values import value_evidence
+from analysis.io import DataError, validate_tables
+from analysis.simulate import simulate
+
+RAW = Path(__file__).parent / "fixtures" / "raw"
+TZ = "Asia/Shanghai"
+CONTACT_FILES = [RAW / "externalcontact_get.jsonl", RAW / "batch_get_by_user.json"]
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz=TZ)
+
+
+def steps(ledger) -> pd.DataFrame:
+    led = ledger.to_frame() if hasattr(ledger, "to_frame") else ledger
+    return led.set_index("step")
+
+
+# --------------------------------------------------------------------------- WeCom contacts
+
+
+def test_add_way_table_is_the_official_code_list():
+    assert set(ADD_WAY) == {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+                            21, 22, 24, 201, 202}
+    assert ADD_WAY[1][0] == "qr_code" and ADD_WAY[201][0] == "colleague_share"
+    assert len({k for k, _ in ADD_WAY.values()}) == len(ADD_WAY)
+
+
+@pytest.fixture(scope="module")
+def wecom_fixture_contacts():
+    return wecom_contacts(CONTACT_FILES, state_map=RAW / "state_map.yaml")
+
+
+def test_contacts_one_user_per_customer_with_earliest_follow(wecom_fixture_contacts):
+    c = wecom_fixture_contacts.contacts.set_index("user_id")
+    assert sorted(c.index) == ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004",
+                               "wmSYN0005"]
+    a = c.loc["wmSYN0001"]  # emp01 at t0 (state s01) before emp02 a day later (no state)
+    assert a["joined_at"] == ts("2025-01-01 10:00:00")
+    assert (a["channel"], a["hook"], a["follow_user"]) == ("douyin", "coupon", "emp01")
+    assert a["n_follow_users"] == 2 and a["tags"] == "新客|老客"
+    assert (a["gender"], a["wecom_type"], a["add_way"]) == ("female", "wechat", "1")
+    b = c.loc["wmSYN0002"]  # referral code "s02:<referrer>"
+    assert (b["channel"], b["hook"], b["referrer_id"]) == ("referral", "trial", "wmSYN0001")
+    assert b["wecom_type"] == "wecom"
+    d = c.loc["wmSYN0003"]  # no state: channel from add_way 2
+    assert (d["channel"], d["hook"], d["add_way_name"]) == ("phone_search", "unknown",
+                                                            "搜索手机号")
+    assert c.loc["wmSYN0004", "channel"] == "门店海报"  # unmapped state kept, counted
+    e = c.loc["wmSYN0005"]  # batch/get_by_user shape, two employees
+    assert e["joined_at"] == ts("2025-01-01 14:00:00") and e["n_follow_users"] == 2
+    assert e["tags"] == "etSYN01"
+
+
+def test_contacts_carry_no_personal_fields(wecom_fixture_contacts):
+    cols = set(wecom_fixture_contacts.contacts.columns)
+    assert not cols & {"unionid", "name", "remark", "remark_mobiles", "corp_name"}
+    text = wecom_fixture_contacts.contacts.astype(str).to_string()
+    assert "unionid" not in text and "13800000000" not in text and "测试客户" not in text
+
+
+def test_contacts_ledger_counts_relations_merges_and_fallbacks(wecom_fixture_contacts):
+    led = steps(wecom_fixture_contacts.ledger)
+    assert led.loc["wecom: customers read", "rows_in"] == 6
+    assert led.loc["wecom: follow relations", "rows_in"] == 7
+    merged = led.loc["wecom: customers followed by several employees merged"]
+    assert (merged["rows_in"], merged["kept"], merged["dropped"]) == (7, 5, 2)
+    assert led.loc["wecom: states not in the state map kept as channel", "repaired"] == 1
+    assert led.loc["wecom: empty state: channel from add_way", "repaired"] == 1
+    ev = wecom_fixture_contacts.events
+    assert (ev["event_type"] == "contact_add").all() and len(ev) == 5
+    assert (ev.set_index("user_id")["occurred_at"]
+            == wecom_fixture_contacts.contacts.set_index("user_id")["joined_at"]).all()
+
+
+def test_contacts_do_not_depend_on_input_order():
+    recs = []
+    import json
+
+    for line in (RAW / "externalcontact_get.jsonl").read_text(encoding="utf-8").splitlines():
+        recs.append(json.loads(line))
+    smap = {"s01": {"channel": "douyin", "hook": "coupon"},
+            "s02": {"channel": "referral", "hook": "trial"}}
+    a = wecom_contacts(recs, state_map=smap).contacts
+    rev = [dict(r, follow_user=list(reversed(r["follow_user"]))) for r in reversed(recs)]
+    b = wecom_contacts(rev, state_map=smap).contacts
+    key = ["user_id"]
+    pd.testing.assert_frame_equal(a.sort_values(key).reset_index(drop=True),
+                                  b.sort_values(key).reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------- groups, callbacks
+
+
+def test_groupchat_members_become_group_joins_employees_dropped():
+    a = wecom_groupchats(RAW / "groupchat_get.json")
+    e = a.events.sort_values("user_id")
+    assert e["user_id"].tolist() == ["wmSYN0001", "wmSYN0002"]
+    assert e["occurred_at"].tolist() == [ts("2025-01-03 10:00"), ts("2025-01-04 10:00")]
+    assert set(e["event_type"]) == {"group_join"} and set(e["context"]) == {"group"}
+    assert e["join_scene"].tolist() == ["qr_code", "invited"]
+    row = steps(a.ledger).loc["wecom: group members read"]
+    assert (row["rows_in"], row["dropped"]) == (3, 1)
+
+
+@pytest.mark.parametrize("fname", ["callbacks.jsonl", "callbacks.xml"])
+def test_callbacks_hard_churn_only_when_last_employee_deleted(fname):
+    customers = ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004", "wmSYN0005"]
+    a = wecom_callbacks(RAW / fname, followers=followers_of(CONTACT_FILES),
+                        customers=customers)
+    got = sorted(zip(a.events["user_id"], a.events["event_type"], a.events["occurred_at"]))
+    assert got == [
+        ("wmSYN0001", "del_follow_user", ts("2025-01-13 10:00")),
+        ("wmSYN0002", "group_join", ts("2025-01-04 10:00")),
+        ("wmSYN0004", "group_join", ts("2025-01-05 10:00")),
+        ("wmSYN0004", "group_quit", ts("2025-01-10 10:00")),
+    ]
+    led = a.ledger.to_frame()
+    assert led.iloc[0]["rows_in"] == 8  # 7 messages, one with two changed members
+    assert int(led["dropped"].sum()) == 8 - 4
+    assert (led["rows_in"] == led["kept"] + led["dropped"]).all()
+    reasons = " ".join(led["step"])
+    assert "another employee still follows" in reasons and "not known customers" in reasons
+    assert "del_external_contact" in reasons
+
+
+def test_without_follower_snapshot_every_deletion_is_churn():
+    a = wecom_callbacks(RAW / "callbacks.jsonl")
+    churn = a.events[a.events["event_type"] == "del_follow_user"]
+    assert churn["occurred_at"].tolist() == [ts("2025-01-11 10:00"), ts("2025-01-13 10:00")]
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def test_gbk_csv_with_chinese_headers():
+    a = read_spreadsheet(RAW / "events_gbk.csv", table="events")
+    e = a.events
+    assert list(e.columns[:5]) == ["user_id", "occurred_at", "event_type", "value", "context"]
+    assert e["occurred_at"].tolist() == [ts("2025-01-02 09:00"), ts("2025-01-03 12:30"),
+                                         ts("2025-01-04 08:00")]
+    led = steps(a.ledger)
+    assert "gb18030" in led.loc["spreadsheet: read", "detail"]
+    assert led.loc["spreadsheet: decoded as gb18030 (not UTF-8)", "repaired"] == 3
+
+
+def test_xlsx_with_units_in_headers_text_ids_and_a_date_serial():
+    a = read_spreadsheet(RAW / "orders.xlsx", table="orders")
+    o = a.orders
+    assert o["order_id"].tolist() == ["0001", "0002", "0003"]  # leading zeros kept
+    assert "amount" in o.columns  # 实付金额（元） matched after NFKC and unit removal
+    assert o["ordered_at"].tolist() == [ts("2025-01-05 20:15"), ts("2025-01-06 09:00"),
+                                        ts("2025-01-06 12:00")]
+    assert steps(a.ledger).loc["ordered_at: Excel date serials converted", "repaired"] == 1
+
+
+def test_utf8_bom_contacts_keep_unmapped_columns():
+    a = read_spreadsheet(RAW / "contacts_bom.csv", table="contacts")
+    c = a.contacts
+    assert c["user_id"].tolist() == ["c001", "c002"]
+    assert c["channel"].tolist() == ["小红书", "referral"]
+    assert c["referrer_id"].tolist()[1] == "c001" and "备注" in c.columns
+    assert "utf-8-sig" in steps(a.ledger).loc["spreadsheet: read", "detail"]
+
+
+def test_header_map_is_overridable(tmp_path):
+    f = tmp_path / "orders.csv"
+    f.write_text("订单号,买家,下单时间,商品实付,订单金额,是否退款\n"
+                 "a1,u1,2025-01-01 10:00,90,100,否\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:  # 买家 and 商品实付 are unknown
+        to_tables(combine(read_spreadsheet(f, table="orders")))
+    override = tmp_path / "header_map.yaml"
+    override.write_text("orders:\n  买家: user_id\n  商品实付: amount\n  订单金额: null\n",
+                        encoding="utf-8")
+    o = read_spreadsheet(f, table="orders", header_map=override).orders
+    assert o.loc[0, "amount"] == "90" and o.loc[0, "订单金额"] == "100"
+    assert "user_id" in str(info.value) or "amount" in str(info.value)
+    assert header_map()["orders"] == HEADER_MAP["orders"]  # defaults untouched
+    with pytest.raises(DataError, match="unknown table"):
+        header_map({"order": {"x": "amount"}})
+
+
+# --------------------------------------------------------------------------- full path
+
+
+def _raw_folder(tmp_path: Path) -> Path:
+    d = tmp_path / "raw"
+    d.mkdir()
+    shutil.copy(RAW / "externalcontact_get.jsonl", d / "wecom_contacts_get.jsonl")
+    shutil.copy(RAW / "batch_get_by_user.json", d / "wecom_contacts_batch.json")
+    shutil.copy(RAW / "groupchat_get.json", d / "wecom_groupchats.json")
+    shutil.copy(RAW / "callbacks.xml", d / "wecom_callbacks.xml")
+    shutil.copy(RAW / "state_map.yaml", d / "state_map.yaml")
+    shutil.copy(RAW / "events_gbk.csv", d / "events_gbk.csv")
+    shutil.copy(RAW / "orders.xlsx", d / "orders.xlsx")
+    return d
+
+
+def test_fixture_exports_load_into_canonical_tables(tmp_path):
+    t = load_raw(_raw_folder(tmp_path))
+    assert len(t.contacts) == 5 and len(t.orders) == 3
+    counts = t.events["event_type"].value_counts().to_dict()
+    assert counts == {"contact_add": 5, "group_join": 3, "group_quit": 1,
+                      "del_follow_user": 1, "message": 1, "share": 1, "review": 1}
+    led = t.ledger
+    dup = led[led["step"] == "wecom: group joins seen in both snapshot and callbacks"]
+    assert int(dup["dropped"].iloc[0]) == 1
+    assert (led["rows_in"] == led["kept"] + led["dropped"]).all()
+    assert t.orders["order_id"].tolist() == ["0001", "0002", "0003"]
+
+
+def test_validation_errors_point_at_the_export_file(tmp_path):
+    d = _raw_folder(tmp_path)
+    (d / "events_gbk.csv").write_bytes(
+        "用户ID,发生时间,事件类型\r\nwmSYN0001,2025-01-02 09:00:00,点赞\r\n".encode("gbk"))
+    with pytest.raises(DataError) as info:
+        load_raw(d)
+    assert info.value.column == "event_type" and "点赞" in str(info.value)
+    assert "events_gbk.csv" in info.value.file
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    sim = simulate(300, 6, 1)
+    out = tmp_path_factory.mktemp("raw_sim")
+    paths = write_raw(sim, out, seed=3)
+    return sim, paths, load_raw(out), validate_tables(sim.contacts, sim.events, sim.orders)
+
+
+def test_export_writes_the_raw_shapes(round_trip):
+    _sim, paths, _t, _c = round_trip
+    assert paths["events"].read_bytes().startswith("用户ID,发生时间".encode("gb18030"))
+    with pytest.raises(UnicodeDecodeError):
+        paths["events"].read_bytes().decode("utf-8")
+    assert paths["orders"].read_bytes()[:2] == b"PK"
+    text = paths["wecom_contacts"].read_text(encoding="utf-8")
+    assert '"external_contact_list"' in text and '"follow_info"' in text
+
+
+def test_raw_round_trip_gives_back_the_canonical_tables(round_trip):
+    _sim, _paths, t, c = round_trip
+    cols = ["user_id", "joined_at", "channel", "hook", "referrer_id"]
+    pd.testing.assert_frame_equal(
+        t.contacts[cols].sort_values("user_id").reset_index(drop=True),
+        c.contacts[cols].sort_values("user_id").reset_index(drop=True), check_dtype=False)
+    key = ["user_id", "occurred_at", "event_type", "context"]
+    ecols = key + ["value"]
+    pd.testing.assert_frame_equal(
+        t.events[ecols].sort_values(key).reset_index(drop=True),
+        c.events[ecols].sort_values(key).reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        t.orders[list(c.orders.columns)].sort_values("order_id").reset_index(drop=True),
+        c.orders.sort_values("order_id").reset_index(drop=True), check_dtype=False)
+    merged = t.ledger[t.ledger["step"] == "wecom: customers followed by several employees "
+                                           "merged"]
+    assert int(merged["dropped"].iloc[0]) > 0  # the export did add second employees
+
+
+def test_reports_agree_on_raw_and_canonical_inputs(round_trip):
+    _sim, _paths, t, c = round_trip
+    as_of = pd.Timestamp("2025-05-01", tz=TZ)
+    a = value_evidence(t.events, t.orders, as_of=as_of, users=t.contacts["user_id"])
+    b = value_evidence(c.events, c.orders, as_of=as_of, users=c.contacts["user_id"])
+    pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
+    la = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-04-01",
+                          horizon_days=30)
+    lb = retention_labels(c.contacts, c.events, c.orders, cutoff="2025-04-01",
+                          horizon_days=30)
+    assert len(la) > 50
+    pd.testing.assert_frame_equal(la.reset_index(drop=True), lb.reset_index(drop=True))
+    assert np.isclose(a["consumption"].sum(), b["consumption"].sum())
+
+
+def test_read_wecom_without_contacts_keeps_every_deletion():
+    a = read_wecom(callbacks=RAW / "callbacks.jsonl")
+    assert (a.events["event_type"] == "del_follow_user").sum() == 2
+    assert len(a.contacts) == 0

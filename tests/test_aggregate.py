@@ -131,3 +131,14 @@ def test_counts_and_orders_by_period_golden():
     assert m["share"].sum() == pytest.approx(1.0)
     s = table_summary(c, e, o).set_index("table")
     assert s.loc["orders", "users"] == 2 and s.loc["events", "rows"] == 8
+
+
+def test_a_user_re_added_after_deleting_is_back_in_the_population():
+    c, e, o = frames()
+    readd = pd.DataFrame({"user_id": ["b"], "occurred_at": [pd.Timestamp("2025-02-28 12:00",
+                          tz="Asia/Shanghai")], "event_type": ["contact_add"], "value": np.nan,
+                          "context": "1v1"})
+    e2 = pd.concat([e, readd], ignore_index=True)
+    lab = retention_labels(c, e2, o, cutoff=AS_OF, horizon_days=30, observation_end="2025-04-01")
+    assert lab["user_id"].tolist() == ["a", "b", "c"]
+    assert not lab.set_index("user_id").loc["b", "retained"]  # nothing after the re-add

@@ -3,7 +3,8 @@
 Definitions (the cut-off ``c`` and horizon ``h`` are explicit):
 
 * **population** — contacts who joined before ``c`` and were not lost by ``c``. Lost by ``c``
-  means a hard-churn event (vocabulary stage ``lost``, e.g. ``del_follow_user``) before ``c``,
+  means a hard-churn event (vocabulary stage ``lost``, e.g. ``del_follow_user``) before ``c``
+  that was not followed by a re-add (an ``access`` event such as ``contact_add``) before ``c``,
   or — when ``lost_after_days`` is given — no qualifying activity in the
   ``lost_after_days`` before ``c`` for a user who joined earlier than that.
 * **retained** — at least one qualifying activity in ``[c, c + h)`` and no hard churn in that
@@ -29,8 +30,9 @@ def _at(users: pd.Series, times: pd.Series, tz: str) -> pd.Series:
     return pd.Series(out.to_numpy(), index=users.index)
 
 
-def _activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
-                    vocab: Vocabulary) -> pd.DataFrame:
+def activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
+                   vocab: Vocabulary) -> pd.DataFrame:
+    """Every qualifying activity as rows ``user_id``, ``t`` (see the module docstring)."""
     if activity not in ACTIVITY:
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
     paid = orders.loc[(orders["amount"] - orders["refund_amount"]) > 0, ["user_id", "ordered_at"]]
@@ -75,11 +77,16 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
                          "horizon")
 
     churn = events.loc[events["event_type"].isin(vocab.churn_types), ["user_id", "occurred_at"]]
-    churned_before = set(churn.loc[churn["occurred_at"] < c, "user_id"])
+    # lost by c: the last hard churn before c is not followed by a re-add before c
+    last_churn = churn.loc[churn["occurred_at"] < c].groupby("user_id")["occurred_at"].max()
+    access = events.loc[events["event_type"].isin(vocab.of_stage("access"))
+                        & (events["occurred_at"] < c)].groupby("user_id")["occurred_at"].max()
+    readded = access.reindex(last_churn.index) > last_churn
+    churned_before = set(last_churn.index[~readded.to_numpy()])
     pop = contacts.loc[(contacts["joined_at"] < c) & ~contacts["user_id"].isin(churned_before),
                        ["user_id", "joined_at"]]
 
-    act = _activity_times(events, orders, activity, vocab)
+    act = activity_times(events, orders, activity, vocab)
     before = act.loc[act["t"] < c].groupby("user_id")["t"].max()
     inside = act.loc[(act["t"] >= c) & (act["t"] < end_c)].groupby("user_id")["t"].min()
     ch_in = churn.loc[(churn["occurred_at"] >= c) & (churn["occurred_at"] < end_c)]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import math
 import time
 import warnings
@@ -41,6 +42,7 @@ __all__ = [
     "PurchaseModel",
     "SpendModel",
     "compress_customers",
+    "numerical_std_errors",
     "independence_check",
     "customer_value",
     "segment_summary",
@@ -150,21 +152,77 @@ def compress_customers(
     return summary.groupby(cols, sort=True).size().rename("weight").reset_index()
 
 
-def _param_table(fitter: object, names: Sequence[str], renames: dict[str, str]) -> pd.DataFrame:
-    """Readable estimates with standard errors and 95% intervals (NaN where unavailable)."""
-    params = fitter.params_
-    table = pd.DataFrame({"estimate": params.to_numpy()}, index=pd.Index([renames.get(n, n) for n in names], name="parameter"))
-    se = np.full(len(names), np.nan)
-    if getattr(fitter, "_hessian_", None) is not None:
-        with _quiet():
-            try:
-                se = np.asarray(fitter.standard_errors_, dtype=float)
-            except (AttributeError, ValueError, np.linalg.LinAlgError):
-                pass
-    table["std_error"] = se
+def _param_table(estimates: pd.Series, std_errors: np.ndarray) -> pd.DataFrame:
+    """Readable estimates with standard errors and normal 95% intervals."""
+    table = pd.DataFrame({"estimate": estimates.to_numpy(dtype=float)}, index=pd.Index(estimates.index, name="parameter"))
+    table["std_error"] = np.asarray(std_errors, dtype=float)
     table["lower_95"] = table["estimate"] - 1.959964 * table["std_error"]
     table["upper_95"] = table["estimate"] + 1.959964 * table["std_error"]
     return table
+
+
+def _fitter_std_errors(fitter: object, n_params: int) -> np.ndarray:
+    """lifetimes' own (autograd Hessian) standard errors, NaN where it has none."""
+    if getattr(fitter, "_hessian_", None) is None:
+        return np.full(n_params, np.nan)
+    with _quiet():
+        try:
+            return np.asarray(fitter.standard_errors_, dtype=float)
+        except (AttributeError, ValueError, np.linalg.LinAlgError):
+            return np.full(n_params, np.nan)
+
+
+def numerical_std_errors(neg_log_likelihood, params: np.ndarray, *, step: float = 1e-4) -> np.ndarray:
+    """Standard errors from a central-difference Hessian of the total negative
+    log-likelihood in log-parameters (delta method back to the parameters).
+
+    ``neg_log_likelihood`` maps a parameter vector to the total negative log-likelihood.
+    Returns NaN where the Hessian is not positive definite.
+    """
+    theta = np.log(np.asarray(params, dtype=float))
+    k = theta.size
+    f = lambda t: float(neg_log_likelihood(np.exp(t)))  # noqa: E731
+    f0 = f(theta)
+    hess = np.empty((k, k))
+    eye = np.eye(k) * step
+    for a in range(k):
+        for b in range(a, k):
+            if a == b:
+                value = (f(theta + eye[a]) - 2 * f0 + f(theta - eye[a])) / step**2
+            else:
+                value = (f(theta + eye[a] + eye[b]) - f(theta + eye[a] - eye[b])
+                         - f(theta - eye[a] + eye[b]) + f(theta - eye[a] - eye[b])) / (4 * step**2)
+            hess[a, b] = hess[b, a] = value
+    try:
+        cov_log = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        return np.full(k, np.nan)
+    var = np.diag(cov_log)
+    return np.where(var > 0, np.exp(theta) * np.sqrt(np.abs(var)), np.nan)
+
+
+def _run_fit(make_fitter, full: pd.DataFrame, cols: Sequence[str], *, compress: bool, kwargs: dict) -> tuple[object, pd.DataFrame]:
+    """Fit a lifetimes fitter on compressed (or full) data; returns the fitter and the data used.
+
+    If the optimiser reports non-convergence on the compressed data (it sometimes stops
+    on "precision loss" where the full data converge), the full data are tried before
+    giving up with a clear error.
+    """
+    attempts = [compress_customers(full, columns=cols)] if compress else []
+    attempts.append(full.assign(weight=1))
+    convergence_error = _lifetimes().utils.ConvergenceError
+    for data in attempts:
+        fitter = make_fitter()
+        try:
+            with _quiet(), contextlib.redirect_stdout(io.StringIO()):
+                fitter.fit(*(data[c].to_numpy() for c in cols), weights=data["weight"].to_numpy(), **kwargs)
+            return fitter, data
+        except convergence_error:
+            continue
+    raise RuntimeError(
+        f"{type(fitter).__name__} did not converge on {len(full):,} customers; "
+        "try a small penalizer (e.g. penalizer=0.001) or check the summary for outliers"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -190,6 +248,7 @@ class PurchaseModel:
     Attributes (after ``fit``)
     --------------------------
     params_ : Series of the model's parameters (time in the summary's unit)
+    std_errors_ : array of their standard errors (see ``summary``)
     log_likelihood_ : total log-likelihood of the data at ``params_``
     n_customers_, n_patterns_ : customers fitted, and distinct patterns actually fitted
     fit_seconds_ : wall time of the optimisation
@@ -218,14 +277,9 @@ class PurchaseModel:
         _require(summary, cols)
         if len(summary) == 0:
             raise ValueError("cannot fit a purchase model on an empty summary")
-        data = summary[list(cols)].astype("float64")
-        _check_rfm(*(data[c].to_numpy() for c in cols), cols)
-        if self.compress:
-            data = compress_customers(data, columns=cols)
-        else:
-            data = data.assign(weight=1)
+        full = summary[list(cols)].astype("float64")
+        _check_rfm(*(full[c].to_numpy() for c in cols), cols)
         class_name, names = PURCHASE_MODELS[self.model]
-        fitter = _fitter_class(class_name)(penalizer_coef=self.penalizer)
         kwargs: dict[str, object] = {}
         if self.model == "pareto_nbd":
             # deterministic start (lifetimes otherwise draws it from numpy's global RNG)
@@ -233,20 +287,23 @@ class PurchaseModel:
         elif self.tol is not None:
             kwargs = {"tol": self.tol}
         start = time.perf_counter()
-        with _quiet():
-            fitter.fit(
-                data[frequency_col].to_numpy(),
-                data[recency_col].to_numpy(),
-                data[T_col].to_numpy(),
-                weights=data["weight"].to_numpy(),
-                **kwargs,
-            )
+        fitter, data = _run_fit(
+            lambda: _fitter_class(class_name)(penalizer_coef=self.penalizer), full, cols, compress=self.compress, kwargs=kwargs
+        )
         self.fit_seconds_ = time.perf_counter() - start
         self.fitter_ = fitter
         self.params_ = pd.Series(fitter.params_.to_numpy(), index=list(names), name=self.model, dtype=float)
         self.n_customers_ = int(data["weight"].sum())
         self.n_patterns_ = len(data)
         self.log_likelihood_ = self.log_likelihood(summary, frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
+        if self.model == "pareto_nbd":  # lifetimes computes no Hessian for Pareto/NBD
+            arrays = [data[c].to_numpy() for c in cols]
+            weights = data["weight"].to_numpy()
+            self.std_errors_ = numerical_std_errors(
+                lambda p: -self._total_log_likelihood(p, *arrays, weights), self.params_.to_numpy()
+            )
+        else:
+            self.std_errors_ = _fitter_std_errors(fitter, len(names))
         return self
 
     def _check_fitted(self) -> None:
@@ -263,15 +320,17 @@ class PurchaseModel:
         """Total log-likelihood of ``summary`` at the fitted parameters (time unit as given)."""
         self._check_fitted()
         x, t_x, T = self._arrays(summary, (frequency_col, recency_col, T_col))
-        w = np.ones_like(x)
+        return self._total_log_likelihood(self.params_.to_numpy(), x, t_x, T, np.ones_like(x))
+
+    def _total_log_likelihood(
+        self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
+    ) -> float:
         cls = type(self.fitter_)
         with _quiet():
             if self.model == "pareto_nbd":
-                ll = float(np.sum(cls._conditional_log_likelihood(self.params_.to_numpy(), x, t_x, T)))
-            else:
-                nll = cls._negative_log_likelihood(np.log(self.params_.to_numpy()), x, t_x, T, w, 0.0)
-                ll = -float(nll) * w.sum()
-        return ll
+                return float(np.sum(weights * cls._conditional_log_likelihood(params, x, t_x, T)))
+            nll = cls._negative_log_likelihood(np.log(params), x, t_x, T, weights, 0.0)
+            return -float(nll) * float(weights.sum())
 
     # -- predictions ------------------------------------------------------------------
     def expected_purchases(
@@ -325,9 +384,13 @@ class PurchaseModel:
     # -- presentation -----------------------------------------------------------------
     @property
     def summary(self) -> pd.DataFrame:
-        """Parameters with standard errors and 95% intervals (Pareto/NBD: no SEs in lifetimes)."""
+        """Parameters with standard errors and normal 95% intervals.
+
+        Standard errors come from lifetimes' autograd Hessian, or for Pareto/NBD (where
+        lifetimes has none) from our numerical Hessian of the log-likelihood.
+        """
         self._check_fitted()
-        return _param_table(self.fitter_, PURCHASE_MODELS[self.model][1], {})
+        return _param_table(self.params_, self.std_errors_)
 
     def __repr__(self) -> str:
         head = f"PurchaseModel(model={self.model!r}, penalizer={self.penalizer}, compress={self.compress})"
@@ -405,13 +468,10 @@ class SpendModel:
         if len(usable) < 3:
             raise ValueError(f"need at least 3 repeat buyers with positive {monetary_col!r}, found {len(usable)}")
         self.independence_ = independence_check(usable, frequency_col=frequency_col, monetary_col=monetary_col)
-        if self.compress:
-            usable = compress_customers(usable, columns=(frequency_col, monetary_col))
-        else:
-            usable = usable.assign(weight=1)
-        fitter = _fitter_class("GammaGammaFitter")(penalizer_coef=self.penalizer)
-        with _quiet():
-            fitter.fit(usable[frequency_col].to_numpy(), usable[monetary_col].to_numpy(), weights=usable["weight"].to_numpy())
+        fitter, usable = _run_fit(
+            lambda: _fitter_class("GammaGammaFitter")(penalizer_coef=self.penalizer),
+            usable, (frequency_col, monetary_col), compress=self.compress, kwargs={},
+        )
         self.fitter_ = fitter
         self.params_ = pd.Series(fitter.params_.to_numpy(), index=["p", "q", "gamma"], name="gamma_gamma", dtype=float)
         self.n_customers_ = int(usable["weight"].sum())
@@ -444,7 +504,7 @@ class SpendModel:
         """Parameters with standard errors and 95% intervals."""
         if not hasattr(self, "params_"):
             raise RuntimeError("this SpendModel is not fitted yet; call fit() first")
-        return _param_table(self.fitter_, ("p", "q", "v"), {"v": "gamma"})
+        return _param_table(self.params_, _fitter_std_errors(self.fitter_, 3))
 
     def __repr__(self) -> str:
         head = f"SpendModel(penalizer={self.penalizer}, compress={self.compress})"
@@ -645,6 +705,8 @@ def cumulative_transactions(
     repeat_t = np.sort(t_of[~per["is_first"].to_numpy()])
     horizon = float(cal["T_cal"].iloc[0] + cal["duration_holdout"].iloc[0] + t_of[per[customer_col] == cal.index[0]].min())
     grid = np.arange(0, math.floor(horizon + 1e-9) + 1, dtype=float)
+    if grid[-1] < horizon - 1e-9:  # end exactly at the observation end
+        grid = np.append(grid, horizon)
     starts, counts = np.unique(first_t, return_counts=True)
     ages = grid[:, None] - starts[None, :]
     expected = np.zeros_like(ages)
@@ -702,7 +764,8 @@ def compare_with_truth(
     ``truth`` holds ``{"purchases": {"r", "alpha"[, "s", "beta"], "time_unit": "day"},
     "spend": {"p", "q", "gamma"}}``; rate parameters are converted to the model's unit
     (``unit_days`` days per unit). Returns ``model``, ``parameter``, ``true``,
-    ``estimate``, ``lower_95``, ``upper_95``, ``relative_error``.
+    ``estimate``, ``lower_95``, ``upper_95``, ``relative_error`` and ``covered`` (the true
+    value lies inside the 95% interval).
     """
     rows = []
     if purchases is not None and "purchases" in truth:
@@ -722,6 +785,7 @@ def compare_with_truth(
                 rows.append(("gamma_gamma", name, truth["spend"][name], *table.loc[name, ["estimate", "lower_95", "upper_95"]]))
     out = pd.DataFrame(rows, columns=["model", "parameter", "true", "estimate", "lower_95", "upper_95"])
     out["relative_error"] = (out["estimate"] - out["true"]) / out["true"]
+    out["covered"] = (out["lower_95"] <= out["true"]) & (out["true"] <= out["upper_95"])
     return out
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "purchases_from_orders",
     "summarize_transactions",
     "calibration_holdout_summary",
+    "calibration_part",
     "repeat_transactions",
 ]
 
@@ -89,15 +90,25 @@ def _wall_clock(values: pd.Series, column: str) -> tuple[np.ndarray, object]:
     return values.to_numpy(), tz
 
 
+_UNITS_PER = {"h": 3600, "D": 86400}
+
+
 def _to_periods(wall: np.ndarray, freq: str) -> np.ndarray:
     """Period ordinals: days / hours since 1970-01-01, or weeks starting on Monday."""
+    unit, _ = np.datetime_data(wall.dtype)
+    per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}.get(unit)
+    if per_second is None:  # unusual units: let numpy convert
+        wall = wall.astype("datetime64[s]")
+        per_second = 1
+    ticks = wall.view(np.int64)
     if freq == "h":
-        return wall.astype("datetime64[h]").astype(np.int64)
-    days = wall.astype("datetime64[D]").astype(np.int64)
+        return np.floor_divide(ticks, 3600 * per_second)
+    days = np.floor_divide(ticks, 86400 * per_second)
     if freq == "W":
         # 1970-01-01 is a Thursday: shifting by 3 days makes weeks start on Monday
         # (pandas' "W" = "W-SUN" periods, which lifetimes uses).
-        return np.floor_divide(days + 3, 7)
+        days += 3
+        days //= 7
     return days
 
 
@@ -127,13 +138,13 @@ def _prepare(
     columns = [customer_col, time_col] + ([amount_col] if amount_col else [])
     _require_columns(transactions, columns)
     customers = transactions[customer_col]
-    if customers.isna().any():
+    wall, tz = _wall_clock(transactions[time_col], time_col)
+    codes, uniques = pd.factorize(customers, sort=False, use_na_sentinel=True)
+    if codes.size and codes.min() < 0:
         raise ValueError(
             f"column {customer_col!r} has missing customer ids "
-            f"(row {customers[customers.isna()].index[0]!r})"
+            f"(row {customers.index[int(np.argmin(codes))]!r})"
         )
-    wall, tz = _wall_clock(transactions[time_col], time_col)
-    codes, uniques = pd.factorize(customers, sort=False)
     amounts = None
     if amount_col:
         raw = transactions[amount_col]
@@ -194,23 +205,77 @@ def _period_table(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | 
     return _PeriodTable(cust, per, sums, starts, counts)
 
 
+@dataclass(frozen=True)
+class _CustomerStats:
+    """Per-customer-code statistics (arrays of length ``n_codes``)."""
+
+    n_periods: np.ndarray  # distinct purchase periods (0 = no purchase)
+    first: np.ndarray  # first purchase period
+    last: np.ndarray  # last purchase period
+    repeat_spend: np.ndarray | None  # spend outside the first period
+    total_spend: np.ndarray | None  # all spend
+
+
+def _customer_stats(
+    codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_codes: int
+) -> _CustomerStats:
+    """Distinct periods, first/last period and spend per customer, without a groupby.
+
+    The only sort is of one integer (customer, period) key per row; first and last
+    periods and counts come from the sorted distinct keys, sums from ``bincount``.
+    """
+    first = np.full(n_codes, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n_codes, np.iinfo(np.int64).min, dtype=np.int64)
+    n_periods = np.zeros(n_codes, dtype=np.int64)
+    repeat_spend = total_spend = None
+    if amounts is not None:
+        repeat_spend = np.zeros(n_codes)
+        total_spend = np.zeros(n_codes)
+    if codes.size == 0:
+        return _CustomerStats(n_periods, first, last, repeat_spend, total_spend)
+    low = int(periods.min())
+    span = int(periods.max()) - low + 1
+    key = codes * span
+    key += periods
+    key -= low
+    if n_codes * span < 2**32:  # a 32-bit key sorts faster
+        key = key.astype(np.uint32)
+    key.sort()
+    new = np.empty(key.size, dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    pairs = key[new]  # distinct (customer, period) keys, sorted by customer then period
+    del key, new
+    customer = (pairs // pairs.dtype.type(span)).astype(np.int64)
+    period = (pairs % pairs.dtype.type(span)).astype(np.int64) + low
+    n_periods = np.bincount(customer, minlength=n_codes)
+    boundary = np.flatnonzero(customer[1:] != customer[:-1])
+    starts = np.r_[0, boundary + 1]
+    ends = np.r_[boundary, customer.size - 1]
+    first[customer[starts]] = period[starts]
+    last[customer[ends]] = period[ends]
+    if amounts is not None:
+        later = periods != first[codes]
+        repeat_spend = np.bincount(codes[later], weights=amounts[later], minlength=n_codes)
+        total_spend = np.bincount(codes, weights=amounts, minlength=n_codes)
+    return _CustomerStats(n_periods, first, last, repeat_spend, total_spend)
+
+
 def _summary_arrays(
-    table: _PeriodTable, *, end: int, freq_multiplier: float
+    stats: _CustomerStats, rows: np.ndarray, *, end: int, freq_multiplier: float
 ) -> dict[str, np.ndarray]:
-    first = table.periods[table.starts]
-    last = table.periods[table.starts + table.counts - 1]
+    """frequency / recency / T [/ monetary_value] of the customer codes ``rows``."""
+    n = stats.n_periods[rows]
+    first = stats.first[rows]
     out = {
-        "frequency": (table.counts - 1).astype(np.float64),
-        "recency": (last - first) / freq_multiplier,
+        "frequency": (n - 1).astype(np.float64),
+        "recency": (stats.last[rows] - first) / freq_multiplier,
         "T": (end - first) / freq_multiplier,
     }
-    if table.sums is not None:
-        repeat_sums = table.sums.copy()
-        repeat_sums[table.starts] = 0.0
-        totals = np.add.reduceat(repeat_sums, table.starts) if table.starts.size else repeat_sums
+    if stats.repeat_spend is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = totals / (table.counts - 1)
-        out["monetary_value"] = np.where(table.counts > 1, mean, 0.0)
+            mean = stats.repeat_spend[rows] / (n - 1)
+        out["monetary_value"] = np.where(n > 1, mean, 0.0)
     return out
 
 
@@ -312,12 +377,19 @@ def summarize_transactions(
     _check_freq(freq, freq_multiplier)
     prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
     end = _end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
+    codes, periods, amounts = _rows_until(prep, end)
+    stats = _customer_stats(codes, periods, amounts, len(prep.customers))
+    rows = np.flatnonzero(stats.n_periods)
+    arrays = _summary_arrays(stats, rows, end=end, freq_multiplier=freq_multiplier)
+    return _frame(arrays, prep.customers[rows], customer_col)
+
+
+def _rows_until(prep: _Prepared, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The rows in periods up to ``end`` (no copy when nothing is cut)."""
     keep = prep.periods <= end
-    table = _period_table(
-        prep.codes[keep], prep.periods[keep], None if prep.amounts is None else prep.amounts[keep]
-    )
-    arrays = _summary_arrays(table, end=end, freq_multiplier=freq_multiplier)
-    return _frame(arrays, prep.customers[table.codes[table.starts]], customer_col)
+    if keep.all():
+        return prep.codes, prep.periods, prep.amounts
+    return prep.codes[keep], prep.periods[keep], None if prep.amounts is None else prep.amounts[keep]
 
 
 def calibration_holdout_summary(
@@ -357,26 +429,38 @@ def calibration_holdout_summary(
             f"calibration_end ({calibration_end!r})"
         )
     amounts = prep.amounts
-    in_cal = prep.periods <= cal_end
-    cal = _period_table(prep.codes[in_cal], prep.periods[in_cal], None if amounts is None else amounts[in_cal])
-    arrays = {f"{k}_cal": v for k, v in _summary_arrays(cal, end=cal_end, freq_multiplier=freq_multiplier).items()}
-    cal_codes = cal.codes[cal.starts]
-
-    in_hold = (prep.periods > cal_end) & (prep.periods <= obs_end)
-    hold = _period_table(prep.codes[in_hold], prep.periods[in_hold], None if amounts is None else amounts[in_hold])
     n_codes = len(prep.customers)
-    counts = np.zeros(n_codes)
-    counts[hold.codes[hold.starts]] = hold.counts
-    arrays["frequency_holdout"] = counts[cal_codes]
+    codes, periods, cal_amounts = _rows_until(prep, cal_end)
+    cal = _customer_stats(codes, periods, cal_amounts, n_codes)
+    rows = np.flatnonzero(cal.n_periods)
+    arrays = {
+        f"{k}_cal": v for k, v in _summary_arrays(cal, rows, end=cal_end, freq_multiplier=freq_multiplier).items()
+    }
+    in_hold = (prep.periods > cal_end) & (prep.periods <= obs_end)
+    hold = _customer_stats(
+        prep.codes[in_hold], prep.periods[in_hold], None if amounts is None else amounts[in_hold], n_codes
+    )
+    counts = hold.n_periods[rows].astype(np.float64)
+    arrays["frequency_holdout"] = counts
     if amounts is not None:
-        totals = np.zeros(n_codes)
-        if hold.starts.size:
-            totals[hold.codes[hold.starts]] = np.add.reduceat(hold.sums, hold.starts)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(counts > 0, totals / counts, 0.0)
-        arrays["monetary_value_holdout"] = mean[cal_codes]
-    arrays["duration_holdout"] = np.full(cal_codes.size, (obs_end - cal_end) / freq_multiplier)
-    return _frame(arrays, prep.customers[cal_codes], customer_col)
+            arrays["monetary_value_holdout"] = np.where(counts > 0, hold.total_spend[rows] / counts, 0.0)
+    arrays["duration_holdout"] = np.full(rows.size, (obs_end - cal_end) / freq_multiplier)
+    return _frame(arrays, prep.customers[rows], customer_col)
+
+
+def calibration_part(cal_holdout: pd.DataFrame) -> pd.DataFrame:
+    """The calibration columns of a :func:`calibration_holdout_summary` table, renamed.
+
+    Returns a new DataFrame with the same index and ``frequency``, ``recency``, ``T``
+    [, ``monetary_value``] — the input of the models, fitted on calibration data only.
+    """
+    cols = [c for c in cal_holdout.columns if c.endswith("_cal")]
+    if not {"frequency_cal", "recency_cal", "T_cal"} <= set(cols):
+        raise ValueError(
+            f"expected frequency_cal, recency_cal and T_cal columns, got {list(cal_holdout.columns)}"
+        )
+    return cal_holdout[cols].rename(columns={c: c.removesuffix("_cal") for c in cols})
 
 
 def repeat_transactions(

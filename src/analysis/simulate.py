@@ -570,3 +570,21 @@ def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> d
     paths["truth_params"].write_text(json.dumps(sim.params, indent=2, ensure_ascii=False,
                                                 sort_keys=True) + "\n", encoding="utf-8")
     return paths
+
+
+def read_truth(folder: str | Path) -> tuple[pd.DataFrame, dict, list[Path]]:
+    """The simulator's truth written beside simulated data (``truth/users.csv.gz`` and
+    ``truth/params.json``; see :func:`analysis.simulate.write_simulation`).
+
+    Returns ``(users, params, files)``: per-user truth with string ids and tz-aware
+    ``left_at``, the parameters, and the two file paths (for provenance).
+    """
+    folder = Path(folder)
+    users_path, params_path = folder / "users.csv.gz", folder / "params.json"
+    users = pd.read_csv(users_path, dtype={"user_id": "str", "left_kind": "str"})
+    users["left_at"] = pd.to_datetime(users["left_at"], format="ISO8601")
+    params = json.loads(params_path.read_text(encoding="utf-8"))
+    tz = params.get("tz")
+    if tz and getattr(users["left_at"].dtype, "tz", None) is not None:
+        users["left_at"] = users["left_at"].dt.tz_convert(tz)
+    return users, params, [users_path, params_path]

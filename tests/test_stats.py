@@ -1,0 +1,211 @@
+"""Shared statistical helpers: AUC, bootstrap intervals, Wilson intervals, expected AUC."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from analysis.stats import (AucRanker, auc, bootstrap_auc, bootstrap_auc_samples,
+                            bootstrap_counts, expected_auc, paired_bootstrap_auc,
+                            newcombe_interval, percentile_interval, wilson_interval)
+
+
+# --- golden numbers by hand ------------------------------------------------------------
+def test_auc_golden_small():
+    # positives score 3, 2; negatives score 1, 2. Pairs: (3>1)=1, (3>2)=1, (2>1)=1, (2=2)=0.5
+    y = [1, 1, 0, 0]
+    s = [3, 2, 1, 2]
+    assert auc(y, s) == pytest.approx(3.5 / 4)
+
+
+def test_auc_perfect_reversed_constant():
+    y = np.array([0, 0, 1, 1])
+    assert auc(y, [1, 2, 3, 4]) == 1.0
+    assert auc(y, [4, 3, 2, 1]) == 0.0
+    assert auc(y, [5, 5, 5, 5]) == 0.5
+
+
+def test_auc_weighted_golden():
+    # weight 2 on the positive scored 2: pairs (3 vs 1, 3 vs 2.5) = 1, 1 ;
+    # (2 vs 1) = 1 x2, (2 vs 2.5) = 0 x2 -> (1 + 1 + 2 + 0) / (3 * 2)
+    y = [1, 1, 0, 0]
+    s = [3, 2, 1, 2.5]
+    assert auc(y, s, sample_weight=[1, 2, 1, 1]) == pytest.approx(4 / 6)
+
+
+def test_auc_matches_sklearn_with_ties_and_weights():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=3000)
+    y = rng.random(3000) < 1 / (1 + np.exp(-x))
+    s = np.round(x, 1)  # many ties
+    w = rng.integers(0, 4, size=3000)
+    assert auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+    assert auc(y, s, sample_weight=w) == pytest.approx(roc_auc_score(y, s, sample_weight=w),
+                                                       abs=1e-12)
+
+
+def test_auc_order_invariant_and_inputs_unchanged():
+    rng = np.random.default_rng(2)
+    y = rng.random(200) < 0.4
+    s = rng.normal(size=200)
+    y0, s0 = y.copy(), s.copy()
+    perm = rng.permutation(200)
+    assert auc(y, s) == pytest.approx(auc(y[perm], s[perm]))
+    np.testing.assert_array_equal(y, y0)
+    np.testing.assert_array_equal(s, s0)
+
+
+def test_auc_errors():
+    with pytest.raises(ValueError, match="one class"):
+        auc([1, 1, 1], [1, 2, 3])
+    with pytest.raises(ValueError, match="NaN"):
+        auc([0, 1], [np.nan, 1])
+    with pytest.raises(ValueError, match="0/1"):
+        auc([0, 2], [1, 2])
+    with pytest.raises(ValueError, match="shape"):
+        auc([0, 1, 1], [1, 2])
+
+
+def test_bootstrap_counts_is_a_resample():
+    c = bootstrap_counts(1000, random_state=0)
+    assert c.sum() == 1000 and c.min() >= 0 and c.size == 1000
+
+
+def test_weighted_auc_equals_auc_of_the_resample():
+    rng = np.random.default_rng(3)
+    y = rng.random(300) < 0.5
+    s = np.round(rng.normal(size=300), 1)
+    idx = rng.integers(0, 300, size=300)
+    counts = np.bincount(idx, minlength=300)
+    assert AucRanker(y, s).auc(counts) == pytest.approx(auc(y[idx], s[idx]))
+
+
+def test_bootstrap_auc_interval_and_reproducibility():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=2000)
+    y = rng.random(2000) < 1 / (1 + np.exp(-x))
+    r1 = bootstrap_auc(y, x, n_boot=300, random_state=7)
+    r2 = bootstrap_auc(y, x, n_boot=300, random_state=7)
+    pd.testing.assert_series_equal(r1, r2)
+    assert r1["lo"] < r1["auc"] < r1["hi"]
+    # the bootstrap SE is close to the Hanley–McNeil SE
+    a, n1, n0 = r1["auc"], y.sum(), (~y).sum()
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    se_hm = np.sqrt((a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n1 * n0))
+    assert r1["se"] == pytest.approx(se_hm, rel=0.25)
+
+
+def test_bootstrap_interval_covers_the_truth_of_a_binormal_model():
+    # score ~ N(0,1) for negatives, N(d,1) for positives: true AUC = Phi(d / sqrt 2)
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(5)
+    d = 0.8
+    truth = norm.cdf(d / np.sqrt(2))
+    covered = 0
+    for _ in range(20):
+        y = rng.random(1500) < 0.3
+        s = rng.normal(size=1500) + d * y
+        r = bootstrap_auc(y, s, n_boot=200, random_state=rng)
+        covered += r["lo"] <= truth <= r["hi"]
+    assert covered >= 16  # 95% nominal; P(covered <= 15) is about 0.3%
+
+
+def test_paired_bootstrap_detects_a_better_score_and_not_a_copy():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=3000)
+    y = rng.random(3000) < 1 / (1 + np.exp(-2 * x))
+    good, noisy = x, x + rng.normal(scale=2, size=3000)
+    tab = paired_bootstrap_auc(y, {"good": good, "noisy": noisy, "copy": good.copy()},
+                               reference="good", n_boot=300, random_state=0)
+    t = tab.set_index("score")
+    assert t.loc["noisy", "diff"] > 0 and t.loc["noisy", "diff_lo"] > 0
+    assert t.loc["noisy", "p_value"] < 0.01
+    assert t.loc["copy", "diff"] == 0 and t.loc["copy", "diff_lo"] == 0 == t.loc["copy", "diff_hi"]
+    assert t.loc["good", "diff"] == 0
+    with pytest.raises(ValueError, match="reference"):
+        paired_bootstrap_auc(y, {"a": good}, reference="b")
+
+
+def test_bootstrap_samples_are_paired():
+    rng = np.random.default_rng(8)
+    y = rng.random(500) < 0.5
+    s = rng.normal(size=500)
+    reps = bootstrap_auc_samples(y, pd.DataFrame({"a": s, "b": s}), n_boot=50, random_state=1)
+    np.testing.assert_array_equal(reps["a"], reps["b"])
+
+
+def test_percentile_interval():
+    assert percentile_interval(np.arange(101), ci=0.9) == pytest.approx((5.0, 95.0))
+    with pytest.raises(ValueError):
+        percentile_interval([1, 2], ci=1.5)
+
+
+def test_wilson_golden():
+    # Wilson 95% for 3/10: centre (3 + z²/2)/(10 + z²), half width z/(10+z²) sqrt(10*0.3*0.7 + z²/4)
+    z = 1.959963984540054
+    centre = (3 + z * z / 2) / (10 + z * z)
+    half = z / (10 + z * z) * np.sqrt(10 * 0.3 * 0.7 + z * z / 4)
+    lo, hi = wilson_interval(3, 10)
+    assert lo == pytest.approx(centre - half) and hi == pytest.approx(centre + half)
+    lo, hi = wilson_interval([0, 0], [10, 0])
+    assert lo[0] == 0 and np.isnan(lo[1]) and np.isnan(hi[1])
+    with pytest.raises(ValueError):
+        wilson_interval(5, 3)
+
+
+def test_expected_auc_golden_and_limits():
+    # two users: p = (1, 0), scores (2, 1): the pair (0 -> positive, 1 -> negative) is ordered
+    assert expected_auc([1.0, 0.0], [2, 1]) == 1.0
+    # three users p = (.5, .5, 0) scores (3, 2, 1): pairs i != j weighted p_i (1 - p_j)
+    # (0,1): .25*1, (0,2): .5*1, (1,0): .25*0, (1,2): .5*1, (2,*): 0 -> num 1.25 / den 1.5
+    assert expected_auc([0.5, 0.5, 0.0], [3, 2, 1]) == pytest.approx(1.25 / 1.5)
+    # a score unrelated to p: 0.5 on ties
+    assert expected_auc([0.2, 0.7, 0.4], [1, 1, 1]) == pytest.approx(0.5)
+    with pytest.raises(ValueError):
+        expected_auc([1.0, 1.0], [1, 2])
+
+
+def test_expected_auc_is_what_observed_auc_estimates():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=4000)
+    p = 1 / (1 + np.exp(-x))
+    target = expected_auc(p, x)
+    obs = [auc(rng.random(4000) < p, x) for _ in range(30)]
+    assert np.mean(obs) == pytest.approx(target, abs=0.004)
+
+
+def test_bootstrap_result_does_not_depend_on_n_jobs():
+    rng = np.random.default_rng(10)
+    y = rng.random(400) < 0.5
+    s = {"a": rng.normal(size=400), "b": np.round(rng.normal(size=400), 1)}
+    one = bootstrap_auc_samples(y, s, n_boot=30, random_state=3, n_jobs=1)
+    two = bootstrap_auc_samples(y, s, n_boot=30, random_state=3, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_coarsened_replicates_match_exact_ones():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=5000)
+    y = rng.random(5000) < 1 / (1 + np.exp(-x))
+    exact = bootstrap_auc_samples(y, x, n_boot=40, random_state=2, max_groups=None)
+    coarse = bootstrap_auc_samples(y, x, n_boot=40, random_state=2, max_groups=256)
+    assert AucRanker(y, x, max_groups=256).coarsened
+    assert AucRanker(y, x, max_groups=256).n_groups <= 256
+    np.testing.assert_allclose(coarse["score"], exact["score"], atol=5e-4)
+    # equal scores are never split across bins
+    r = AucRanker(y, np.round(x, 1), max_groups=8)
+    tied = np.round(x, 1)
+    for v in np.unique(tied)[:5]:
+        m = tied == v
+        groups = np.concatenate([r.g_pos[m[r.pos_idx]], r.g_neg[m[r.neg_idx]]])
+        assert np.unique(groups).size == 1
+
+
+def test_newcombe_matches_statsmodels_on_several_tables():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    for k1, n1, k2, n2 in [(1, 10, 9, 10), (0, 5, 3, 40), (50, 60, 20, 70)]:
+        lo, hi = newcombe_interval(k1, n1, k2, n2)
+        ref = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
+        assert (float(lo), float(hi)) == pytest.approx(ref)

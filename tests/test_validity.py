@@ -1,0 +1,280 @@
+"""The validity study: golden numbers on tiny frames, no look-ahead, and the simulator's truth
+recovered in the effects world and in the null world."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import plots_validity as P
+from analysis import validity as V
+from analysis.scores import FiveValueScorer
+from analysis.simulate import simulate
+from analysis.stats import expected_auc
+from analysis.vocab import VALUES
+
+TZ = "Asia/Shanghai"
+CUT = pd.Timestamp("2025-07-01", tz=TZ)
+FEATURES = ["user_id", "tenure_days", "channel", *VALUES, "recency_days", "frequency",
+            "monetary"]
+
+
+def _frame(rows, cols):
+    df = pd.DataFrame(rows, columns=cols)
+    for c in df.columns:
+        if c.endswith("_at"):
+            df[c] = pd.to_datetime(df[c]).dt.tz_localize(TZ)
+        elif c in ("user_id", "channel", "hook", "order_id"):
+            df[c] = df[c].astype("str")
+    return df
+
+
+def tiny():
+    """a: share before the cut-off, message after (retained), two paid orders;
+    b: a fully refunded order, deletes the contact 9 days after the cut-off;
+    c: active only after the 30-day horizon; e: joins after the cut-off."""
+    contacts = _frame([("a", "2025-01-01", "douyin", "coupon"),
+                       ("b", "2025-01-01", "partner", "trial"),
+                       ("c", "2025-03-01", "douyin", "coupon"),
+                       ("e", "2025-08-01", "partner", "trial")],
+                      ["user_id", "joined_at", "channel", "hook"])
+    events = _frame([("a", "2025-06-01", "share"), ("a", "2025-07-05", "message"),
+                     ("b", "2025-07-10", "del_follow_user"), ("c", "2025-08-15", "message"),
+                     ("e", "2025-08-02", "message")],
+                    ["user_id", "occurred_at", "event_type"])
+    orders = _frame([("o1", "a", "2025-03-01", 100.0, False, 0.0),
+                     ("o2", "a", "2025-06-21", 50.0, False, 0.0),
+                     ("o3", "b", "2025-01-10", 40.0, True, 40.0)],
+                    ["order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount"])
+    return contacts, events, orders
+
+
+def test_study_frame_golden():
+    contacts, events, orders = tiny()
+    c0, e0, o0 = contacts.copy(), events.copy(), orders.copy()
+    fr = V.study_frame(contacts, events, orders, cutoff="2025-07-01", horizon_days=30,
+                       followup_days=0)
+    pd.testing.assert_frame_equal(contacts, c0)
+    pd.testing.assert_frame_equal(events, e0)
+    pd.testing.assert_frame_equal(orders, o0)
+    assert list(fr["user_id"]) == ["a", "b", "c"]
+    assert list(fr["retained"]) == [True, False, False]
+    assert list(fr["no_hard_churn"]) == [True, False, True]
+    assert list(fr["tenure_days"]) == [181.0, 181.0, 122.0]
+    assert list(fr["social"]) == [1.0, 0.0, 0.0]
+    assert list(fr["consumption"]) == [150.0, 0.0, 0.0]
+    np.testing.assert_array_equal(fr["recency_days"], [10.0, np.nan, np.nan])
+    assert list(fr["frequency"]) == [2.0, 0.0, 0.0]
+    assert list(fr["monetary"]) == [150.0, 0.0, 0.0]
+    # follow-up to the last record + 1 day: 2025-08-16 − 2025-07-01 = 46 days
+    assert list(fr["churn_event"]) == [False, True, False]
+    assert list(fr["time_days"]) == [46.0, 9.0, 46.0]
+    scored = V.add_scores(fr, scorer=FiveValueScorer().fit(fr[list(VALUES)]))
+    # RFM quintiles by mid-rank: a ranks top on R, F, M (5 each); b and c tie at the bottom
+    # (mid-rank 1.5 of 3 -> percentile 1/3 -> quintile 2)
+    assert list(scored["rfm_score"]) == [15.0, 6.0, 6.0]
+    assert list(scored["spend"]) == [150.0, 0.0, 0.0]
+
+
+def test_features_do_not_read_after_the_cutoff():
+    contacts, events, orders = tiny()
+    base = V.study_frame(contacts, events, orders, cutoff=CUT, horizon_days=30)
+    ev2 = events.copy()
+    late = ev2["occurred_at"] >= CUT
+    ev2.loc[late, "occurred_at"] += pd.Timedelta(days=3)
+    extra = _frame([("a", "2025-07-01", "post"), ("c", "2025-07-02", "cocreation"),
+                    ("c", "2025-07-03", "share")], ["user_id", "occurred_at", "event_type"])
+    ev2 = pd.concat([ev2, extra], ignore_index=True)
+    or2 = pd.concat([orders, _frame([("o9", "c", "2025-07-01", 999.0, False, 0.0)],
+                                    list(orders.columns))], ignore_index=True)
+    moved = V.study_frame(contacts, ev2, or2, cutoff=CUT, horizon_days=30)
+    pd.testing.assert_frame_equal(moved[FEATURES], base[FEATURES])
+    assert moved["retained"].tolist() != base["retained"].tolist()  # labels did read them
+
+
+def test_study_frame_row_order_irrelevant(sample_tables):
+    t = sample_tables
+    kw = dict(cutoff="2026-01-01", horizon_days=90)
+    a = V.study_frame(t.contacts, t.events, t.orders, **kw)
+    b = V.study_frame(t.contacts.sample(frac=1, random_state=1),
+                      t.events.sample(frac=1, random_state=2),
+                      t.orders.sample(frac=1, random_state=3), **kw)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_retention_by_decile_golden_and_ties():
+    fr = pd.DataFrame({"index": np.arange(1.0, 21.0),
+                       "retained": [False, False, True, False, True, True] + [True] * 14})
+    d = V.retention_by_decile(fr, n_bins=10)
+    assert list(d["bin"]) == list(range(1, 11))
+    assert list(d["n"]) == [2] * 10
+    assert list(d["rate"]) == [0.0, 0.5, 1.0] + [1.0] * 7
+    assert d.loc[0, "lo"] == 0.0 and 0 < d.loc[0, "hi"] < 1
+    m = V.monotonicity(d)
+    assert m["monotonic_increasing"] and m["n_decreases"] == 0
+    # ties share a bin: six zeros have mid-rank 3.5 -> bin floor(5 * 3 / 10) + 1 = 2
+    tied = pd.DataFrame({"index": [0.0] * 6 + [1, 2, 3, 4], "retained": [False] * 5 + [True] * 5})
+    d2 = V.retention_by_decile(tied, n_bins=5)
+    assert list(d2["bin"]) == [2, 4, 5] and list(d2["n"]) == [6, 2, 2]
+    shuffled = tied.sample(frac=1, random_state=0)
+    pd.testing.assert_frame_equal(V.retention_by_decile(shuffled, n_bins=5), d2)
+
+
+def test_cochran_armitage_golden():
+    d = pd.DataFrame({"bin": [1, 2], "n": [10, 10], "n_outcome": [2, 6], "rate": [0.2, 0.6]})
+    m = V.monotonicity(d)
+    # T = 1(2-4) + 2(6-4) = 2; Var = .4*.6*(10 + 40 - 30^2/20) = 1.2
+    assert m["trend_z"] == pytest.approx(2 / np.sqrt(1.2))
+
+
+def test_survival_golden():
+    fr = pd.DataFrame({"index": [1.0, 1.0, 1.0, 1.0, 2.0, 2.0],
+                       "time_days": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0],
+                       "churn_event": [True, False, True, False, False, False]})
+    km = V.survival_by_group(fr, n_groups=2)
+    g1 = km.loc[km["group"] == 1].set_index("days")["survival"]
+    # Kaplan–Meier: S(1) = 3/4, S(3) = 3/4 * 1/2
+    assert g1[0.0] == 1.0 and g1[1.0] == 0.75 and g1[2.0] == 0.75 and g1[3.0] == 0.375
+    g2 = km.loc[km["group"] == 2, "survival"]
+    assert (g2 == 1.0).all()
+
+
+def test_true_outcome_probability_golden():
+    fr = pd.DataFrame({"user_id": ["x", "y", "z"], "cutoff": CUT})
+    truth = pd.DataFrame({"user_id": ["z", "x", "y"],
+                          "churn_hazard_per_day": [0.02, 0.01, 0.0],
+                          "left_at": [pd.Timestamp("2025-06-01", tz=TZ), pd.NaT, pd.NaT]})
+    p = V.true_outcome_probability(fr, truth, p_hard=0.5, horizon_days=90)
+    np.testing.assert_allclose(p, [1 - 0.5 * (1 - np.exp(-0.9)), 1.0, 1.0])
+
+
+def test_verdict_is_computed_from_the_tables():
+    a = pd.DataFrame([{"auc": 0.713, "lo": 0.69, "hi": 0.731, "ci": 0.95}])
+    b = pd.DataFrame({"score": ["index", "spend", "learned"], "auc": [0.713, 0.63, 0.72],
+                      "lo": [0.69, 0.61, 0.70], "hi": [0.731, 0.65, 0.74],
+                      "diff": [0.0, 0.083, -0.007], "diff_lo": [0.0, 0.06, -0.02],
+                      "diff_hi": [0.0, 0.10, 0.004]})
+    text = V.verdict(a, b, horizon_days=90)
+    assert text.startswith("The preset index predicts 90-day retention: AUC 0.71 [0.69, 0.73]")
+    assert "spend alone 0.63 [0.61, 0.65]" in text and "the index is better" in text
+    assert "Learned weights add 0.01 [−0.00, 0.02]" in text
+    null = V.verdict(pd.DataFrame([{"auc": 0.49, "lo": 0.47, "hi": 0.52, "ci": 0.95}]))
+    assert "does not predict retention better than chance" in null
+    inv = V.verdict(pd.DataFrame([{"auc": 0.45, "lo": 0.43, "hi": 0.48, "ci": 0.95}]))
+    assert "opposite direction" in inv and "does not predict better than chance" in inv
+
+
+# --- the simulator's truth ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def worlds():
+    out = {}
+    for world, seed in (("effects", 11), ("null", 0), ("null", 3)):
+        sim = simulate(8000, 18, seed, world=world)
+        fr = V.study_frame(sim.contacts, sim.events, sim.orders, cutoff="2026-01-01",
+                           horizon_days=90, lost_after_days=60, followup_days=0)
+        fr = V.add_scores(fr, scorer=FiveValueScorer().fit(fr[list(VALUES)]))
+        out[(world, seed)] = (sim, fr)
+    return out
+
+
+def test_effects_world_index_predicts_with_the_true_auc_inside_the_interval(worlds):
+    sim, fr = worlds[("effects", 11)]
+    a = V.index_auc(fr, n_boot=400)
+    assert a.loc[0, "lo"] > 0.5
+    assert V.verdict(a, horizon_days=90).startswith("The preset index predicts")
+    # truth: each user's true probability of no hard churn in 90 days (see
+    # true_outcome_probability); the index's expected AUC under it is the true effect
+    q = V.true_outcome_probability(fr, sim.users, p_hard=sim.params["churn"]["p_hard"],
+                                   horizon_days=90)
+    true_auc = expected_auc(q, fr["index"].to_numpy())
+    h = V.index_auc(fr, outcome="no_hard_churn", n_boot=400).iloc[0]
+    assert true_auc > 0.55
+    assert h["lo"] <= true_auc <= h["hi"]
+    hr = V.hazard_ratio(fr).iloc[0]
+    assert hr["hi"] < 1  # a higher index means a lower hazard of hard churn
+    inc = V.incremental_validity(fr, n_boot=200).iloc[0]
+    assert inc["lr_p"] < 1e-3 and inc["or_lo"] > 1
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_null_world_index_does_not_predict(worlds, seed):
+    sim, fr = worlds[("null", seed)]
+    a = V.index_auc(fr, n_boot=400)
+    assert a.loc[0, "lo"] <= 0.5
+    assert "does not predict" in V.verdict(a, horizon_days=90)
+    # the truth: everyone has the same probability, so the true AUC is exactly 0.5
+    q = V.true_outcome_probability(fr, sim.users, p_hard=sim.params["churn"]["p_hard"],
+                                   horizon_days=90)
+    assert np.ptp(q) == 0
+    h = V.index_auc(fr, outcome="no_hard_churn", n_boot=400).iloc[0]
+    assert h["lo"] <= 0.5 <= h["hi"]
+    # no baseline finds anything material either (each 95% interval alone excludes 0.5 in
+    # about 1 of 20 null worlds, so with 11 scores the check is on the size of the AUC)
+    b = V.baseline_comparison(fr, n_boot=200).set_index("score")
+    assert (b["auc"] - 0.5).abs().max() < 0.05
+    hr = V.hazard_ratio(fr).iloc[0]
+    assert hr["lo"] <= 1 <= hr["hi"]
+
+
+def test_baseline_comparison_and_sensitivity_shapes(worlds):
+    _, fr = worlds[("effects", 11)]
+    b = V.baseline_comparison(fr, n_boot=100)
+    expected = {"index", "spend", "rfm", "equal", "learned", *(f"only_{v}" for v in VALUES)}
+    assert set(b["score"]) == expected
+    idx = b.set_index("score").loc["index"]
+    assert idx["diff"] == 0 and idx["diff_lo"] == 0
+    assert (b["lo"] <= b["auc"]).all() and (b["auc"] <= b["hi"]).all()
+    assert b.set_index("score").loc["spend", "diff_lo"] > 0  # the index beats spend here
+    ws = V.weight_sensitivity(fr, n_weights=50, random_state=1)
+    assert len(ws) == 52 and set(ws["draw"]) == {"random", "expansion", "equal"}
+    np.testing.assert_allclose(ws[list(VALUES)].sum(axis=1), 1.0)
+    pre = ws.set_index("draw").loc["expansion"]
+    from analysis.stats import auc
+
+    # the histogram AUC (2^16 steps) is within 1e-4 of the exact one; exact when levels=None
+    assert pre["auc"] == pytest.approx(auc(fr["retained"], fr["index"]), abs=1e-4)
+    exact = V.weight_sensitivity(fr, n_weights=5, levels=None, random_state=1)
+    assert exact.set_index("draw").loc["expansion", "auc"] == pytest.approx(
+        auc(fr["retained"], fr["index"]), abs=1e-12)
+    coarse = V.weight_sensitivity(fr, n_weights=5, random_state=1)
+    np.testing.assert_allclose(coarse["auc"], exact["auc"], atol=1e-4)
+    s = V.sensitivity_summary(ws)
+    assert s["draw"].iloc[-1] == "best draw"
+    assert s["auc"].iloc[-1] == ws.loc[ws["draw"] == "random", "auc"].max()
+
+
+def test_rolling_origin_uses_a_fixed_calibration(sample_tables):
+    t = sample_tables
+    cuts = ["2025-10-01", "2026-01-01"]
+    ro = V.rolling_origin(t.contacts, t.events, t.orders, cutoffs=cuts, n_boot=50,
+                          lost_after_days=60)
+    assert len(ro) == 2 * 4 and ro["cutoff"].nunique() == 2
+    calib = V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[0], lost_after_days=60)
+    scorer = FiveValueScorer().fit(calib[list(VALUES)])
+    second = V.add_scores(V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1],
+                                        lost_after_days=60), scorer=scorer)
+    from analysis.stats import auc
+
+    got = ro.loc[(ro["score"] == "index") & (ro["cutoff"] == ro["cutoff"].max()), "auc"].item()
+    assert got == pytest.approx(auc(second["retained"], second["index"]))
+
+
+def test_plots_draw_on_the_given_axes(worlds):
+    _, fr = worlds[("effects", 11)]
+    fig, axes = plt.subplots(3, 3)
+    ax = axes.ravel()
+    assert P.plot_deciles(V.retention_by_decile(fr), ax=ax[0]) is ax[0]
+    assert P.plot_roc(V.roc_table(fr, scores=["index", "spend"]), ax=ax[1]) is ax[1]
+    assert P.plot_auc_comparison(V.baseline_comparison(fr, n_boot=20), ax=ax[2]) is ax[2]
+    assert P.plot_incremental(V.incremental_validity(fr, n_boot=20), ax=ax[3]) is ax[3]
+    assert P.plot_weight_sensitivity(V.weight_sensitivity(fr, n_weights=30), ax=ax[4]) is ax[4]
+    ro = pd.DataFrame({"cutoff": pd.to_datetime(["2025-10-01", "2026-01-01"] * 2),
+                       "score": ["index", "index", "spend", "spend"], "auc": [.6, .7, .55, .6],
+                       "lo": [.55, .65, .5, .55], "hi": [.65, .75, .6, .65]})
+    assert P.plot_rolling(ro, ax=ax[5]) is ax[5]
+    assert P.plot_survival(V.survival_by_group(fr), ax=ax[6]) is ax[6]
+    assert P.plot_weight_region(V.weight_sensitivity(fr, n_weights=30), ax=ax[7]) is ax[7]
+    for a in ax[:8]:
+        assert a.get_title() and a.get_xlabel() and a.get_ylabel()
+    assert not ax[8].has_data()
+    plt.close(fig)

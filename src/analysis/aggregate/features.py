@@ -1,0 +1,225 @@
+"""The per-user feature table as of a cut-off (inputs of the churn models).
+
+:func:`churn_features` reads only what happened **strictly before** ``as_of``: moving or
+deleting any event or order at or after the cut-off leaves every feature unchanged. One row
+per user (index ``user_id``, sorted); the columns are documented in :data:`FEATURE_COLUMNS`
+(also as a table by :func:`feature_dictionary`).
+
+Windows (all end at ``as_of``, exclusive):
+
+* the **look-back window** ``[as_of - lookback_days, as_of)`` — five-value evidence (via the
+  shared :func:`analysis.aggregate.values.value_evidence`), current stage, group activity;
+* the **short** and **long** windows ``[as_of - short_days, as_of)`` and
+  ``[as_of - long_days, as_of)`` — counts and rates whose difference is the trend;
+* everything before ``as_of`` — recency, frequency and monetary value, tenure.
+
+Rates divide by the exposure ``min(window, tenure)`` (at least one day), so a user who joined
+ten days ago is not read as slowing down.
+
+"Current stage" here is a simple stand-in: the highest ladder stage (vocabulary mapping;
+purchases evidence ``act``, or ``again`` when the user has bought at least twice) evidenced in
+the look-back window. It should switch to the shared stage assignment when that exists.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..vocab import STAGES, VALUES, Vocabulary, load_vocabulary
+from ._time import as_timestamp, tz_of
+from .values import value_evidence
+
+DAY_S = 86_400.0
+
+#: Feature columns (name → meaning). ``ev_<value>`` columns are the raw five-value evidence.
+FEATURE_COLUMNS: dict[str, str] = {
+    "channel": "acquisition channel (contacts.channel)",
+    "hook": "hook the user came in on (contacts.hook)",
+    "referred": "1 if the user was referred by another contact (老带新), else 0",
+    "tenure_days": "days from joining to the cut-off",
+    "days_since_last_interaction": "days from the last interaction event (vocabulary "
+                                   "interaction types) to the cut-off; NaN if none",
+    "days_since_last_order": "recency: days from the last paid order (net amount > 0) to the "
+                             "cut-off; NaN if the user never bought",
+    "orders_total": "frequency: paid orders before the cut-off (all history)",
+    "net_spend_total": "monetary: net order amount (amount - refund) before the cut-off",
+    "refunds_total": "orders with a refund before the cut-off",
+    "interactions_short": "interaction events in the short window",
+    "interactions_long": "interaction events in the long window",
+    "interaction_rate_short": "interaction events per day in the short window (per day of "
+                              "exposure)",
+    "interaction_rate_long": "interaction events per day in the long window (per day of "
+                             "exposure)",
+    "interaction_trend": "interaction_rate_short - interaction_rate_long (negative: slowing "
+                         "down)",
+    "orders_short": "paid orders in the short window",
+    "orders_long": "paid orders in the long window",
+    "order_trend": "paid orders per day, short window minus long window",
+    "group_events": "events in a group context in the look-back window",
+    "group_quits": "group_quit events in the look-back window",
+    "in_group": "1 if the user's last group join before the cut-off is later than their last "
+                "group quit, else 0",
+    "stage_rank": "highest ladder stage evidenced in the look-back window (1 = aware ... "
+                  "9 = ambassador; 0 = none)",
+    "stage": "name of that stage ('none' when stage_rank is 0)",
+    **{f"ev_{v}": f"{v} evidence in the look-back window (value_evidence: "
+                  f"{'net spend' if v == 'consumption' else 'event count'})" for v in VALUES},
+}
+
+
+def feature_dictionary() -> pd.DataFrame:
+    """:data:`FEATURE_COLUMNS` as a two-column table (feature, meaning)."""
+    return pd.DataFrame(list(FEATURE_COLUMNS.items()), columns=["feature", "meaning"])
+
+
+def _epoch_seconds(s: pd.Series) -> np.ndarray:
+    """Seconds since the epoch (UTC) of a datetime column, as float64, without objects."""
+    unit = getattr(s.dtype, "unit", "ns")
+    per_s = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
+    return s.array.asi8 / per_s
+
+
+def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in ``index`` (-1 if absent or missing). Factorises first, so
+    only the distinct values are looked up (fast on tens of millions of string ids)."""
+    k, uniques = pd.factorize(values, use_na_sentinel=True)
+    look = np.append(index.get_indexer(pd.Index(uniques, dtype=index.dtype)), -1)
+    return look[np.where(k < 0, look.size - 1, k)]
+
+
+def _count(codes: np.ndarray, mask: np.ndarray | None, n: int,
+           weights: np.ndarray | None = None) -> np.ndarray:
+    if mask is not None:
+        codes = codes[mask]
+        weights = None if weights is None else weights[mask]
+    return np.bincount(codes, weights=weights, minlength=n).astype("float64")
+
+
+def _min_at(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, np.inf)
+    np.minimum.at(out, codes, values)
+    return np.where(np.isinf(out), np.nan, out)
+
+
+def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
+                   as_of, lookback_days: float = 180, short_days: float = 30,
+                   long_days: float = 90, users: pd.Series | None = None,
+                   vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+    """One row per user with the features of :data:`FEATURE_COLUMNS` as of ``as_of``.
+
+    Parameters
+    ----------
+    contacts, events, orders
+        Canonical tables (see :func:`analysis.io.load_tables`); not modified.
+    as_of
+        The cut-off (required). Only rows with a time strictly before it are read.
+    lookback_days, short_days, long_days
+        Window lengths in days (``short_days < long_days``).
+    users
+        Which users get a row (default: contacts who joined before ``as_of``). Users not in
+        ``contacts`` are an error.
+    """
+    if not 0 < short_days < long_days:
+        raise ValueError(f"need 0 < short_days < long_days, got {short_days}, {long_days}")
+    if lookback_days <= 0:
+        raise ValueError(f"lookback_days must be positive, got {lookback_days}")
+    vocab = load_vocabulary(vocabulary)
+    tz = tz_of(contacts["joined_at"])
+    cut = as_timestamp(as_of, tz=tz, name="as_of")
+    c_s = cut.value / 1e9
+
+    joined_s = _epoch_seconds(contacts["joined_at"])
+    if users is None:
+        ids = pd.Index(np.sort(contacts.loc[joined_s < c_s, "user_id"].to_numpy()),
+                       dtype="str", name="user_id")
+    else:
+        ids = pd.Index(np.sort(pd.unique(pd.Series(users, dtype="str"))), dtype="str",
+                       name="user_id")
+    n = len(ids)
+    cpos = pd.Index(contacts["user_id"]).get_indexer(ids)
+    if (cpos < 0).any():
+        missing = ids[cpos < 0][:3].tolist()
+        raise ValueError(f"users not found in contacts, e.g. {missing}")
+    con = contacts.iloc[cpos]
+    tenure = (c_s - joined_s[cpos]) / DAY_S
+    exposure = lambda days: np.maximum(np.minimum(days, tenure), 1.0)  # noqa: E731
+
+    # ---- events strictly before the cut-off, as integer codes (no string copies)
+    ev_s = _epoch_seconds(events["occurred_at"])
+    code = _codes(events["user_id"], ids)
+    keep = (ev_s < c_s) & (code >= 0)
+    code = code[keep]
+    age = (c_s - ev_s[keep]) / DAY_S
+    type_names = list(vocab.event_types)
+    tcode = _codes(events["event_type"], pd.Index(type_names))[keep]
+    is_group = _codes(events["context"], pd.Index(["group"]))[keep] == 0
+    is_inter = np.isin(np.arange(len(type_names)),
+                       [type_names.index(t) for t in vocab.interaction_types])[tcode]
+    ladder = list(STAGES)
+    stage_of_type = np.array([ladder.index(e.stage) + 1 if e.stage in ladder else 0
+                              for e in vocab.event_types.values()], dtype=np.int64)
+    in_lb = age <= lookback_days
+
+    out = pd.DataFrame(index=ids)
+    out["channel"] = con["channel"].to_numpy()
+    out["hook"] = con["hook"].to_numpy()
+    out["referred"] = (con["referrer_id"].notna().to_numpy().astype("int64")
+                       if "referrer_id" in con.columns else 0)
+    out["tenure_days"] = tenure
+    out["days_since_last_interaction"] = _min_at(code[is_inter], age[is_inter], n)
+
+    # ---- orders strictly before the cut-off
+    o_s = _epoch_seconds(orders["ordered_at"])
+    ob = o_s < c_s
+    ocode = _codes(orders["user_id"], ids)[ob]
+    oage = (c_s - o_s[ob]) / DAY_S
+    net = (orders["amount"] - orders["refund_amount"]).to_numpy()[ob]
+    refunded = orders["is_refund"].to_numpy(dtype=bool)[ob]
+    ok = ocode >= 0
+    ocode, oage, net, refunded = ocode[ok], oage[ok], net[ok], refunded[ok]
+    paid = net > 0
+    out["days_since_last_order"] = _min_at(ocode[paid], oage[paid], n)
+    out["orders_total"] = _count(ocode, paid, n)
+    out["net_spend_total"] = _count(ocode, None, n, weights=net)
+    out["refunds_total"] = _count(ocode, refunded, n)
+
+    # ---- short versus long windows
+    for w, days in (("short", short_days), ("long", long_days)):
+        out[f"interactions_{w}"] = _count(code, is_inter & (age <= days), n)
+        out[f"interaction_rate_{w}"] = out[f"interactions_{w}"] / exposure(days)
+        out[f"orders_{w}"] = _count(ocode, paid & (oage <= days), n)
+    out["interaction_trend"] = out["interaction_rate_short"] - out["interaction_rate_long"]
+    out["order_trend"] = (out["orders_short"] / exposure(short_days)
+                          - out["orders_long"] / exposure(long_days))
+
+    # ---- group activity
+    out["group_events"] = _count(code, is_group & in_lb, n)
+    gq = tcode == type_names.index("group_quit") if "group_quit" in type_names else \
+        np.zeros(len(tcode), dtype=bool)
+    gj = tcode == type_names.index("group_join") if "group_join" in type_names else \
+        np.zeros(len(tcode), dtype=bool)
+    out["group_quits"] = _count(code, gq & in_lb, n)
+    last_join = _min_at(code[gj], age[gj], n)
+    last_quit = _min_at(code[gq], age[gq], n)
+    out["in_group"] = (~np.isnan(last_join)
+                       & (np.isnan(last_quit) | (last_join < last_quit))).astype("int64")
+
+    # ---- current stage: highest stage evidenced in the look-back window
+    stage = np.zeros(n, dtype=np.int64)
+    np.maximum.at(stage, code[in_lb], stage_of_type[tcode[in_lb]])
+    o_lb = paid & (oage <= lookback_days)
+    bought_in_lb = _count(ocode, o_lb, n) > 0
+    stage = np.where(bought_in_lb, np.maximum(stage, ladder.index("act") + 1), stage)
+    repeat = bought_in_lb & (out["orders_total"].to_numpy() >= 2)
+    stage = np.where(repeat, np.maximum(stage, ladder.index("again") + 1), stage)
+    out["stage_rank"] = stage
+    out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
+    out["stage"] = out["stage"].astype("str")
+
+    # ---- five-value evidence (the shared building block)
+    ev_val = value_evidence(events, orders, as_of=cut, lookback_days=lookback_days,
+                            users=pd.Series(ids, dtype="str"), vocabulary=vocab)
+    for v in VALUES:
+        out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
+    return out[list(FEATURE_COLUMNS)]

@@ -1,0 +1,704 @@
+"""Churn early warning: who is about to stop, how sure we are, and who to call first.
+
+Definition (all parameters explicit, see :class:`ChurnDefinition`)
+------------------------------------------------------------------
+At a cut-off ``c`` the **population** and the **label** come from the shared
+:func:`analysis.aggregate.labels.retention_labels`: contacts who joined before ``c`` and were
+not lost by ``c`` (no hard churn such as ``del_follow_user`` before ``c``; optionally no
+activity for ``lost_after_days``). A user **churns** when they are *not retained*: no
+qualifying activity (an interaction event or a paid order, or only paid orders with
+``activity="purchase"``) in ``[c, c + horizon)``, or a hard churn in that window.
+Features (:func:`analysis.aggregate.features.churn_features`) read only ``t < c``.
+
+Models
+------
+Two scikit-learn pipelines with all preprocessing inside (:func:`make_pipeline`): a
+regularised (L2) logistic regression on imputed, log-scaled, standardised features with
+one-hot channel and hook, and a histogram gradient-boosted classifier with native
+categorical handling. Randomness only through ``random_state``.
+
+Evaluation by time
+------------------
+:func:`evaluate_by_time` fits on the population at ``train_cutoff`` (labels in
+``[train_cutoff, train_cutoff + horizon)``) and tests on the population at a later
+``test_cutoff``. ``train_cutoff + horizon <= test_cutoff`` is required, so nothing the
+training labels read happens after the test features' cut-off. :func:`churn_metrics` gives
+ROC AUC, PR AUC (average precision), Brier score, gain and lift at the top k%, each with a
+percentile bootstrap interval (users resampled; one resample shared by all scores, so gaps
+between scores are paired).
+
+Oracle
+------
+On simulated data :func:`oracle_churn_probability` is the true probability of the label
+given the simulator's per-user hazard (see its docstring for the derivation); comparing the
+models with it shows how much of the achievable accuracy they reach.
+
+At-risk list
+------------
+:func:`at_risk_list` ranks users by churn risk × value and gives each listed user the
+features that push their risk up most (single-feature what-ifs against a typical user).
+:func:`export_at_risk` writes it as CSV with pseudonymous ids only (:func:`pseudonymise`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .aggregate.features import FEATURE_COLUMNS, churn_features
+from .aggregate.labels import retention_labels
+from .privacy import KEY_ENV, pseudonymise
+from .scores import FiveValueScorer
+from .stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
+from .vocab import VALUES, Vocabulary
+
+#: Environment variable holding the key of the pseudonyms (see :mod:`analysis.privacy`).
+PSEUDONYM_KEY_ENV = KEY_ENV
+
+CATEGORICAL = ["channel", "hook"]
+EVIDENCE = [f"ev_{v}" for v in VALUES]
+NUMERIC = [c for c in FEATURE_COLUMNS
+           if c not in CATEGORICAL and c not in EVIDENCE and c != "stage"]
+#: Model input columns (the feature table minus the stage name, which stage_rank encodes).
+MODEL_FEATURES = CATEGORICAL + NUMERIC + EVIDENCE
+MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting (HGB)"}
+
+
+# --------------------------------------------------------------------------- definition
+
+
+@dataclass(frozen=True)
+class ChurnDefinition:
+    """What churn means here, in parameters (see the module docstring)."""
+
+    horizon_days: int = 90
+    activity: str = "any"
+    lost_after_days: int | None = None
+    lookback_days: float = 180
+    short_days: float = 30
+    long_days: float = 90
+
+    def describe(self) -> str:
+        act = ("an interaction (message, read, click, check-in, any value event) or a paid "
+               "order" if self.activity == "any" else "a paid order")
+        lost = ("" if self.lost_after_days is None else
+                f" Users with no such activity in the {self.lost_after_days} days before the "
+                "cut-off already count as lost and are left out.")
+        return (f"A user who joined before the cut-off and had not deleted the brand's contact "
+                f"is **churned** when in the {self.horizon_days} days from the cut-off they do "
+                f"not do {act}, or delete the contact.{lost} Features use only data before the "
+                f"cut-off: a {self.lookback_days:g}-day look-back window, trends compare the "
+                f"last {self.short_days:g} days with the last {self.long_days:g} days.")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def churn_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
+                cutoff, definition: ChurnDefinition = ChurnDefinition(),
+                observation_end=None, vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+    """Features and label for the population at ``cutoff`` (index ``user_id``, sorted).
+
+    Columns: the feature table (:data:`~analysis.aggregate.features.FEATURE_COLUMNS`), then
+    ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window).
+    """
+    d = definition
+    lab = retention_labels(contacts, events, orders, cutoff=cutoff, horizon_days=d.horizon_days,
+                           activity=d.activity, lost_after_days=d.lost_after_days,
+                           observation_end=observation_end, vocabulary=vocabulary)
+    feats = churn_features(contacts, events, orders, as_of=cutoff,
+                           lookback_days=d.lookback_days, short_days=d.short_days,
+                           long_days=d.long_days, users=lab["user_id"], vocabulary=vocabulary)
+    lab = lab.set_index("user_id").reindex(feats.index)
+    out = feats.copy()
+    out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
+    out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
+    return out
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _signed_log1p(x):
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+class ValueScores(TransformerMixin, BaseEstimator):
+    """Pipeline step: the ``ev_<value>`` evidence columns → the five-value scores and index.
+
+    Wraps the shared :class:`analysis.scores.FiveValueScorer` (normalisation learned in
+    ``fit`` on the training snapshot only); output columns ``score_<value>`` and
+    ``value_index``.
+    """
+
+    def __init__(self, normalization: str = "percentile", weights="expansion"):
+        self.normalization = normalization
+        self.weights = weights
+
+    def _values(self, X) -> pd.DataFrame:
+        X = pd.DataFrame(X, columns=EVIDENCE) if not isinstance(X, pd.DataFrame) else X
+        return pd.DataFrame(X[EVIDENCE].to_numpy(dtype="float64"), columns=list(VALUES))
+
+    def fit(self, X, y=None):
+        self.scorer_ = FiveValueScorer(normalization=self.normalization,
+                                       weights=self.weights).fit(self._values(X))
+        return self
+
+    def transform(self, X):
+        return self.scorer_.transform(self._values(X)).to_numpy()
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"score_{v}" for v in VALUES] + ["value_index"], dtype=object)
+
+    def __repr__(self) -> str:
+        return f"ValueScores(normalization={self.normalization!r}, weights={self.weights!r})"
+
+
+def make_pipeline(kind: str = "hgb", *, random_state=None, C: float = 1.0,
+                  value_weights="expansion", numeric: list[str] | None = None,
+                  categorical: list[str] | None = None):
+    """An unfitted scikit-learn pipeline taking the feature table (a DataFrame).
+
+    In both, the five ``ev_<value>`` columns become the five-value scores and index
+    (:class:`ValueScores`, weights ``value_weights``), learned on the training data.
+    ``kind="logistic"``: median imputation with missing-value indicators, signed log1p and
+    standardisation of the other numbers, one-hot channel/hook, L2 logistic regression with
+    strength ``1/C``. ``kind="hgb"``: ordinal-encoded channel/hook as native categoricals
+    and a HistGradientBoostingClassifier (early stopping on a 10% split, seeded by
+    ``random_state``).
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import (FunctionTransformer, OneHotEncoder, OrdinalEncoder,
+                                       StandardScaler)
+
+    num = list(NUMERIC if numeric is None else numeric)
+    cat = list(CATEGORICAL if categorical is None else categorical)
+    if kind == "logistic":
+        num_pipe = Pipeline([
+            ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+            ("log", FunctionTransformer(_signed_log1p)),
+            ("scale", StandardScaler()),
+        ])
+        pre = ColumnTransformer([
+            ("num", num_pipe, num),
+            ("values", ValueScores(weights=value_weights), EVIDENCE),
+            ("cat", OneHotEncoder(handle_unknown="ignore"), cat),
+        ])
+        clf = LogisticRegression(C=C, max_iter=2000, random_state=random_state)
+        return Pipeline([("prep", pre), ("model", clf)])
+    if kind == "hgb":
+        pre = ColumnTransformer([
+            ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                   encoded_missing_value=np.nan), cat),
+            ("num", "passthrough", num),
+            ("values", ValueScores(weights=value_weights), EVIDENCE),
+        ])
+        clf = HistGradientBoostingClassifier(
+            learning_rate=0.05, max_iter=300, max_leaf_nodes=15, min_samples_leaf=40,
+            l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
+            n_iter_no_change=15, categorical_features=[True] * len(cat) + [False] * (len(num) + len(VALUES) + 1),
+            random_state=random_state)
+        return Pipeline([("prep", pre), ("model", clf)])
+    raise ValueError(f"kind must be one of {list(MODEL_NAMES)}, got {kind!r}")
+
+
+def _threads(n_threads: int | None):
+    """A context limiting native thread pools (OpenMP/BLAS) to ``n_threads`` (None: no limit).
+    Gradient boosting slows down sharply when its OpenMP threads compete with other
+    processes for the cores; one thread is then faster."""
+    from contextlib import nullcontext
+
+    if n_threads is None:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=int(n_threads))
+
+
+def fit_models(train: pd.DataFrame, *, kinds: Iterable[str] = ("logistic", "hgb"),
+               random_state=0, target: str = "churned", n_threads: int | None = None) -> dict:
+    """Fit one pipeline per kind on ``train`` (a :func:`churn_frame`). Returns name → model.
+    ``n_threads`` caps native threads during the fit (None: library default)."""
+    X, y = train[MODEL_FEATURES], train[target].to_numpy()
+    if np.unique(y).size < 2:
+        raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
+    with _threads(n_threads):
+        return {k: make_pipeline(k, random_state=random_state).fit(X, y) for k in kinds}
+
+
+def predict_risk(models: Mapping, frame: pd.DataFrame, *,
+                 n_threads: int | None = None) -> pd.DataFrame:
+    """Churn probability of every user in ``frame`` under each model (columns = names)."""
+    X = frame[MODEL_FEATURES]
+    with _threads(n_threads):
+        return pd.DataFrame({k: m.predict_proba(X)[:, 1] for k, m in models.items()},
+                            index=frame.index)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+class _Ranked:
+    """One score sorted once (descending), for O(n) weighted PR AUC and top-k% shares."""
+
+    def __init__(self, y: np.ndarray, score: np.ndarray):
+        order = np.argsort(-score, kind="stable")
+        self.order = order
+        s = score[order]
+        self.y = y[order].astype("float64")
+        last = np.ones(s.size, dtype=bool)  # last position of each group of equal scores
+        last[:-1] = s[1:] != s[:-1]
+        self.last = np.flatnonzero(last)
+
+    def curves(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cumulative weight and cumulative weighted positives, riskiest first."""
+        ws = w[self.order]
+        return np.cumsum(ws), np.cumsum(ws * self.y)
+
+    def pr_auc(self, w: np.ndarray, curves=None) -> float:
+        """Average precision (sklearn's step-wise definition), ties as one threshold."""
+        cw, cp = self.curves(w) if curves is None else curves
+        tp, al = cp[self.last], cw[self.last]
+        if tp[-1] <= 0:
+            return float("nan")
+        precision = np.divide(tp, al, out=np.zeros_like(tp), where=al > 0)
+        recall = tp / tp[-1]
+        return float(np.sum(np.diff(np.concatenate([[0.0], recall])) * precision))
+
+    def top_share(self, w: np.ndarray, fraction: float, curves=None) -> tuple[float, float]:
+        """(gain, lift) of the top ``fraction`` of (weighted) users by score."""
+        cw, cp = self.curves(w) if curves is None else curves
+        total, pos = cw[-1], cp[-1]
+        k = max(int(np.searchsorted(cw, fraction * total, side="right")), 1)
+        taken_w, taken_pos = cw[k - 1], cp[k - 1]
+        if pos <= 0 or taken_w <= 0:
+            return float("nan"), float("nan")
+        return taken_pos / pos, (taken_pos / taken_w) / (pos / total)
+
+
+def _metric_values(y, scores: dict, rankers, ranked, w, fractions) -> dict:
+    out = {}
+    wsum = w.sum()
+    for name, s in scores.items():
+        cur = ranked[name].curves(w)
+        out[(name, "roc_auc")] = rankers[name].auc(w)
+        out[(name, "pr_auc")] = ranked[name].pr_auc(w, cur)
+        out[(name, "brier")] = float(np.dot(w, (s - y) ** 2) / wsum)
+        for f in fractions:
+            g, lift = ranked[name].top_share(w, f, cur)
+            out[(name, f"gain@{f:.0%}")] = g
+            out[(name, f"lift@{f:.0%}")] = lift
+    return out
+
+
+def churn_metrics(y, scores, *, top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
+                  n_boot: int = 200, ci: float = 0.95, reference: str | None = None,
+                  random_state=0) -> pd.DataFrame:
+    """ROC AUC, PR AUC, Brier score, gain and lift at the top k%, with bootstrap intervals.
+
+    ``y``: 1 = churned. ``scores``: mapping name → churn probability (higher = riskier).
+    Returns a tidy frame with columns ``score``, ``metric``, ``estimate`` (full data),
+    ``lo``, ``hi`` (percentile interval over ``n_boot`` resamples of users) and, when
+    ``reference`` names one of the scores, ``gap`` (this score minus the reference),
+    ``gap_lo``, ``gap_hi`` — paired, because every resample is shared by all scores.
+    Brier scores only make sense for probabilities.
+    """
+    yv = np.asarray(y).astype("float64")
+    named = {str(k): np.asarray(v, dtype="float64") for k, v in dict(scores).items()}
+    if reference is not None and reference not in named:
+        raise ValueError(f"reference {reference!r} is not one of {list(named)}")
+    fr = [float(f) for f in top_fractions]
+    rankers = {k: AucRanker(yv.astype(bool), s) for k, s in named.items()}
+    ranked = {k: _Ranked(yv, s) for k, s in named.items()}
+    point = _metric_values(yv, named, rankers, ranked, np.ones(yv.size), fr)
+    rng = np.random.default_rng(random_state)
+    reps = [_metric_values(yv, named, rankers, ranked,
+                           bootstrap_counts(yv.size, random_state=rng).astype("float64"), fr)
+            for _ in range(n_boot)]
+    rows = []
+    for (name, metric), est in point.items():
+        samples = np.array([r[(name, metric)] for r in reps])
+        lo, hi = percentile_interval(samples, ci=ci) if n_boot else (np.nan, np.nan)
+        row = {"score": name, "metric": metric, "estimate": est, "lo": lo, "hi": hi}
+        if reference is not None:
+            ref = np.array([r[(reference, metric)] for r in reps])
+            row["gap"] = est - point[(reference, metric)]
+            row["gap_lo"], row["gap_hi"] = (percentile_interval(samples - ref, ci=ci)
+                                            if n_boot else (np.nan, np.nan))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["n"] = int(yv.size)
+    out["n_boot"] = int(n_boot)
+    return out
+
+
+def metrics_wide(metrics: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
+    """:func:`churn_metrics` as one row per score and one 'estimate [lo, hi]' cell per metric."""
+    cell = metrics.apply(lambda r: f"{r['estimate']:.{digits}f} [{r['lo']:.{digits}f}, "
+                                   f"{r['hi']:.{digits}f}]", axis=1)
+    wide = metrics.assign(cell=cell).pivot(index="score", columns="metric", values="cell")
+    order = list(dict.fromkeys(metrics["metric"]))
+    return wide[order].reindex(list(dict.fromkeys(metrics["score"])))
+
+
+def calibration_table(y, scores, *, n_bins: int = 10, ci: float = 0.95) -> pd.DataFrame:
+    """Reliability table: users binned by predicted probability (equal-count bins).
+
+    Tidy columns: ``score``, ``bin``, ``n``, ``mean_predicted``, ``observed`` (churn rate),
+    ``lo``, ``hi`` (Wilson interval of the observed rate).
+    """
+    yv = np.asarray(y).astype("float64")
+    rows = []
+    for name, s in dict(scores).items():
+        s = np.asarray(s, dtype="float64")
+        ranks = pd.Series(s).rank(method="first").to_numpy()
+        b = np.minimum(((ranks - 1) * n_bins / s.size).astype(int), n_bins - 1)
+        n = np.bincount(b, minlength=n_bins)
+        k = np.bincount(b, weights=yv, minlength=n_bins)
+        mp = np.bincount(b, weights=s, minlength=n_bins)
+        lo, hi = wilson_interval(k, n, ci=ci)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for i in range(n_bins):
+                if n[i] == 0:
+                    continue
+                rows.append({"score": str(name), "bin": i + 1, "n": int(n[i]),
+                             "mean_predicted": mp[i] / n[i], "observed": k[i] / n[i],
+                             "lo": float(lo[i]), "hi": float(hi[i])})
+    return pd.DataFrame(rows)
+
+
+def lift_table(y, scores, *, fractions: Iterable[float] | None = None) -> pd.DataFrame:
+    """Cumulative gain and lift curves: tidy ``score``, ``fraction`` (share of users contacted,
+    riskiest first), ``gain`` (share of all churners among them), ``lift`` (their churn rate
+    over the base rate)."""
+    yv = np.asarray(y).astype("float64")
+    fr = np.linspace(0.01, 1.0, 100) if fractions is None else np.asarray(list(fractions))
+    w = np.ones(yv.size)
+    rows = []
+    for name, s in dict(scores).items():
+        r = _Ranked(yv, np.asarray(s, dtype="float64"))
+        for f in fr:
+            g, lift = r.top_share(w, float(f))
+            rows.append({"score": str(name), "fraction": float(f), "gain": g, "lift": lift})
+    return pd.DataFrame(rows)
+
+
+def permutation_importance_table(model, frame: pd.DataFrame, *, target: str = "churned",
+                                 n_repeats: int = 5, max_samples: int | float = 1.0,
+                                 scoring: str = "roc_auc", random_state=0,
+                                 n_threads: int | None = None) -> pd.DataFrame:
+    """Permutation importance of each raw feature on ``frame`` (use the *test* frame).
+
+    Tidy columns: ``feature``, ``importance`` (mean drop in ``scoring`` when the feature is
+    shuffled), ``sd`` (over the repeats), ``lo``, ``hi`` (mean ± 1.96 sd / sqrt(repeats)),
+    sorted by importance.
+    """
+    from sklearn.inspection import permutation_importance
+
+    X, y = frame[MODEL_FEATURES], frame[target].to_numpy()
+    with _threads(n_threads):
+        res = permutation_importance(model, X, y, scoring=scoring, n_repeats=n_repeats,
+                                     max_samples=max_samples, random_state=random_state,
+                                     n_jobs=1)
+    se = res.importances_std / np.sqrt(n_repeats)
+    out = pd.DataFrame({"feature": MODEL_FEATURES, "importance": res.importances_mean,
+                        "sd": res.importances_std, "lo": res.importances_mean - 1.96 * se,
+                        "hi": res.importances_mean + 1.96 * se})
+    return out.sort_values("importance", ascending=False, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- oracle
+
+
+def oracle_for(truth_users: pd.DataFrame, params: Mapping, frame: pd.DataFrame, *, cutoff,
+               horizon_days: int) -> pd.Series:
+    """:func:`oracle_churn_probability` for the users of ``frame`` with the simulator's
+    ``p_hard`` and the expected activity rate of :func:`oracle_activity_rate`."""
+    return oracle_churn_probability(truth_users, users=frame.index, cutoff=cutoff,
+                                    horizon_days=horizon_days,
+                                    p_hard=float(params["churn"]["p_hard"]),
+                                    activity_rate_per_day=oracle_activity_rate(truth_users,
+                                                                               params))
+
+
+def oracle_activity_rate(truth_users: pd.DataFrame, params: Mapping) -> pd.Series:
+    """Expected rate (per day, while alive) of qualifying activity of each simulated user:
+    the interaction-event rates of ``params`` (activity multiplier at its mean of 1), each
+    value event's rate scaled by ``exp(value_sd·z - value_sd²/2)``, plus the purchase rate.
+    Indexed by ``user_id``."""
+    month = 30.4375
+    from .vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    sd = float(params.get("value_sd", 0.8))
+    rate = np.full(len(truth_users), sum(params["active_rates_per_month"].values()) / month)
+    for etype, r in params["value_rates_per_month"].items():
+        v = vocab.event_types[etype].value
+        rate = rate + r * np.exp(sd * truth_users[f"z_{v}"].to_numpy() - sd ** 2 / 2) / month
+    rate = rate + truth_users["purchase_rate_per_day"].to_numpy(dtype="float64")
+    return pd.Series(rate, index=pd.Index(truth_users["user_id"], name="user_id"),
+                     name="activity_rate_per_day")
+
+
+def oracle_churn_probability(truth_users: pd.DataFrame, *, users, cutoff, horizon_days: int,
+                             p_hard: float, activity_rate_per_day=None) -> pd.Series:
+    """The simulator's true probability that each user in ``users`` churns (is not retained).
+
+    A user whose truth ``left_at`` is before the cut-off has left (silently, since hard
+    leavers are outside the population): probability 1. A user alive at the cut-off leaves
+    after an exponential time ``L`` with hazard ``μ`` (memoryless), deleting the contact
+    with probability ``p_hard``, and is active at rate ``ρ`` while alive. With the shared
+    label (retained = some activity in ``[c, c+h)`` and no hard churn there)::
+
+        P(retained) = e^{-μh} (1 - e^{-ρh})
+                      + (1 - p_hard) [ (1 - e^{-μh}) - μ/(μ+ρ) (1 - e^{-(μ+ρ)h}) ]
+
+    (stay alive and be active; or leave silently after being active). ``activity_rate_per_day``
+    (per-user Series or scalar, e.g. :func:`oracle_activity_rate`) gives ``ρ``; ``None``
+    takes ``ρ → ∞`` (no user alive for a while is inactive), i.e. the first-order oracle
+    ``p_hard · (1 - e^{-μh})``. The simulator's per-user activity multiplier is not in the
+    truth, so ``ρ`` is its expectation: this oracle is exact up to that approximation.
+    """
+    tu = truth_users.set_index("user_id")
+    ids = pd.Index(pd.Series(users, dtype="str"), name="user_id")
+    missing = ids.difference(tu.index)
+    if len(missing):
+        raise ValueError(f"users without truth, e.g. {missing[:3].tolist()}")
+    tu = tu.reindex(ids)
+    left = pd.to_datetime(tu["left_at"])
+    c = pd.Timestamp(cutoff)
+    if c.tzinfo is None and getattr(left.dtype, "tz", None) is not None:
+        c = c.tz_localize(left.dt.tz)
+    gone = (left < c).to_numpy(dtype=bool)
+    mu = tu["churn_hazard_per_day"].to_numpy(dtype="float64")
+    h = float(horizon_days)
+    stay = np.exp(-mu * h)
+    if activity_rate_per_day is None:
+        p_ret = stay + (1 - p_hard) * (1 - stay)
+    else:
+        rho = (activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
+               if isinstance(activity_rate_per_day, pd.Series)
+               else np.full(len(ids), float(activity_rate_per_day)))
+        p_ret = (stay * (1 - np.exp(-rho * h))
+                 + (1 - p_hard) * ((1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))))
+    p = np.where(gone, 1.0, 1.0 - p_ret)
+    return pd.Series(p, index=ids, name="oracle")
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class ChurnEvaluation:
+    """What :func:`evaluate_by_time` computed (frames keep ``user_id`` as index; never show
+    it in a report)."""
+
+    definition: ChurnDefinition
+    train_cutoff: pd.Timestamp
+    test_cutoff: pd.Timestamp
+    train: pd.DataFrame
+    test: pd.DataFrame
+    models: dict
+    predictions: pd.DataFrame  # churned + one probability column per model (+ oracle)
+    metrics: pd.DataFrame
+    params: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"ChurnEvaluation(train {self.train_cutoff.date()} n={len(self.train)}, "
+                f"test {self.test_cutoff.date()} n={len(self.test)}, "
+                f"models={list(self.models)}, horizon={self.definition.horizon_days}d)")
+
+    def class_balance(self) -> pd.DataFrame:
+        """Users, churners and churn rate (with Wilson interval) in train and test."""
+        rows = []
+        for name, fr, cut in (("train", self.train, self.train_cutoff),
+                              ("test", self.test, self.test_cutoff)):
+            k, n = int(fr["churned"].sum()), len(fr)
+            lo, hi = wilson_interval(k, n)
+            rows.append({"set": name, "cutoff": cut.date().isoformat(), "users": n,
+                         "churned": k, "hard_churn": int(fr["churned_hard"].sum()),
+                         "churn_rate": k / n if n else np.nan, "lo": lo, "hi": hi})
+        return pd.DataFrame(rows)
+
+
+def evaluate_by_time(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
+                     train_cutoff, test_cutoff,
+                     definition: ChurnDefinition = ChurnDefinition(),
+                     kinds: Iterable[str] = ("logistic", "hgb"), random_state=0,
+                     n_boot: int = 200, top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
+                     oracle: pd.Series | None = None, observation_end=None,
+                     vocabulary: Vocabulary | None = None,
+                     n_threads: int | None = None) -> ChurnEvaluation:
+    """Fit at ``train_cutoff``, test at the later ``test_cutoff``, score with intervals.
+
+    ``train_cutoff + horizon`` must not be after ``test_cutoff`` (the training labels would
+    read the test period). ``n_threads`` caps native threads (see :func:`fit_models`).
+    ``oracle``, a Series of true churn probabilities indexed by
+    ``user_id`` covering the test population (e.g. :func:`oracle_churn_probability`), adds
+    the oracle as a score and makes it the reference of the metric gaps.
+    """
+    from .aggregate._time import as_timestamp, tz_of
+
+    tz = tz_of(contacts["joined_at"])
+    c_train = as_timestamp(train_cutoff, tz=tz, name="train_cutoff")
+    c_test = as_timestamp(test_cutoff, tz=tz, name="test_cutoff")
+    h = pd.Timedelta(days=definition.horizon_days)
+    if c_train + h > c_test:
+        raise ValueError(f"train_cutoff + horizon ({(c_train + h).date()}) is after "
+                         f"test_cutoff ({c_test.date()}): training labels would read the test "
+                         "period")
+    kw = dict(definition=definition, observation_end=observation_end, vocabulary=vocabulary)
+    train = churn_frame(contacts, events, orders, cutoff=c_train, **kw)
+    test = churn_frame(contacts, events, orders, cutoff=c_test, **kw)
+    models = fit_models(train, kinds=kinds, random_state=random_state, n_threads=n_threads)
+    pred = predict_risk(models, test, n_threads=n_threads)
+    if oracle is not None:
+        pred["oracle"] = oracle.reindex(test.index).to_numpy(dtype="float64")
+        if pred["oracle"].isna().any():
+            raise ValueError("the oracle does not cover every user of the test population")
+    pred.insert(0, "churned", test["churned"].to_numpy())
+    scores = {k: pred[k].to_numpy() for k in pred.columns if k != "churned"}
+    metrics = churn_metrics(pred["churned"], scores, top_fractions=top_fractions,
+                            n_boot=n_boot, reference="oracle" if oracle is not None else None,
+                            random_state=random_state)
+    return ChurnEvaluation(definition, c_train, c_test, train, test, models, pred, metrics,
+                           params={"random_state": random_state, "n_boot": n_boot,
+                                   "kinds": list(kinds)})
+
+
+def oracle_gap(metrics: pd.DataFrame, *, metrics_shown: Iterable[str] = ("roc_auc", "brier"),
+               ) -> pd.DataFrame:
+    """How far each model is from the oracle: one row per (model, metric) with the model's
+    value, the oracle's, the gap (model − oracle) and its paired bootstrap interval."""
+    if "gap" not in metrics.columns:
+        raise ValueError("metrics have no oracle reference (pass oracle= to evaluate_by_time)")
+    m = metrics.loc[metrics["metric"].isin(list(metrics_shown))]
+    ora = m.loc[m["score"] == "oracle"].set_index("metric")["estimate"]
+    out = m.loc[m["score"] != "oracle", ["score", "metric", "estimate", "gap", "gap_lo",
+                                          "gap_hi"]].copy()
+    out.insert(3, "oracle", out["metric"].map(ora).to_numpy())
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- at-risk list
+
+
+def value_index(calibration: pd.DataFrame, frame: pd.DataFrame, *,
+                     weights="expansion", normalization: str = "percentile") -> pd.Series:
+    """The five-value index of each user in ``frame`` (a :func:`churn_frame`), normalised on
+    the ``calibration`` frame (e.g. the training snapshot) with the shared
+    :class:`~analysis.scores.FiveValueScorer`. Indexed like ``frame``; in [0, 1] with the
+    percentile normalisation."""
+    vs = ValueScores(normalization=normalization, weights=weights).fit(calibration)
+    return pd.Series(vs.transform(frame)[:, -1], index=frame.index, name="value_index")
+
+
+
+def _reference_row(frame: pd.DataFrame) -> dict:
+    ref = {}
+    for c in MODEL_FEATURES:
+        s = frame[c]
+        if c in CATEGORICAL:
+            ref[c] = s.mode(dropna=True).iloc[0]
+        else:
+            ref[c] = float(np.nanmedian(s.to_numpy(dtype="float64"))) if s.notna().any() \
+                else np.nan
+    return ref
+
+
+def risk_reasons(model, rows: pd.DataFrame, *, reference: Mapping,
+                 n_reasons: int = 3) -> pd.DataFrame:
+    """The features that push each row's churn risk up most.
+
+    For each feature, the row's risk minus its risk with that one feature set to the
+    ``reference`` value (a typical user: median / most common). Returns, per row,
+    ``reason_1..n`` (text such as ``days_since_last_interaction=41 (typical 3): +12.0 pts``)
+    and ``contribution_1..n`` (in probability points, positive only; NaN/empty when fewer
+    features raise the risk).
+    """
+    X = rows[MODEL_FEATURES]
+    base = model.predict_proba(X)[:, 1]
+    contrib = np.empty((len(X), len(MODEL_FEATURES)))
+    for j, c in enumerate(MODEL_FEATURES):
+        Xm = X.copy()
+        Xm[c] = reference[c] if c in CATEGORICAL else np.float64(reference[c])
+        contrib[:, j] = base - model.predict_proba(Xm)[:, 1]
+    top = np.argsort(-contrib, axis=1, kind="stable")[:, :n_reasons]
+    out = {}
+    for k in range(n_reasons):
+        texts, vals = [], []
+        for i in range(len(X)):
+            j = top[i, k]
+            v = contrib[i, j]
+            if not v > 0:
+                texts.append("")
+                vals.append(np.nan)
+                continue
+            f = MODEL_FEATURES[j]
+            x, r = X.iat[i, j], reference[f]
+            fmt = (lambda z: str(z)) if f in CATEGORICAL else (lambda z: f"{z:.3g}")
+            texts.append(f"{f}={fmt(x)} (typical {fmt(r)}): +{100 * v:.1f} pts")
+            vals.append(v)
+        out[f"reason_{k + 1}"] = texts
+        out[f"contribution_{k + 1}"] = vals
+    return pd.DataFrame(out, index=rows.index)
+
+
+def at_risk_list(model, frame: pd.DataFrame, *, value: pd.Series, top_n: int = 100,
+                 n_reasons: int = 3, value_name: str = "value",
+                 n_threads: int | None = None) -> pd.DataFrame:
+    """Users ranked by churn risk × value, with the reasons behind each risk.
+
+    ``value`` (indexed by ``user_id``; e.g. a five-value index or expected LTV, >= 0) is
+    aligned to ``frame``; users without a value get 0. Returns the ``top_n`` users (index
+    ``user_id`` — export with :func:`export_at_risk`, which replaces it) with ``rank``,
+    ``risk``, ``value_name``, ``priority`` (= risk × value), ``stage``,
+    ``days_since_last_interaction`` and the reasons of :func:`risk_reasons`.
+    """
+    with _threads(n_threads):
+        risk = model.predict_proba(frame[MODEL_FEATURES])[:, 1]
+    val = pd.Series(value).reindex(frame.index).fillna(0.0).to_numpy(dtype="float64")
+    if (val < 0).any():
+        raise ValueError("value must be non-negative to rank by risk × value")
+    pr = risk * val
+    order = np.lexsort((frame.index.to_numpy(), -pr))[:top_n]  # ties by id: deterministic
+    rows = frame.iloc[order]
+    out = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "risk": risk[order],
+                        value_name: val[order], "priority": pr[order],
+                        "stage": rows["stage"].to_numpy(),
+                        "days_since_last_interaction":
+                            rows["days_since_last_interaction"].to_numpy()},
+                       index=rows.index)
+    with _threads(n_threads):
+        reasons = risk_reasons(model, rows, reference=_reference_row(frame),
+                               n_reasons=n_reasons)
+    return out.join(reasons)
+
+
+def export_at_risk(at_risk: pd.DataFrame, path: str | Path, *,
+                   key: str | bytes | None = None) -> Path:
+    """Write :func:`at_risk_list` as UTF-8 CSV with ``pseudo_id`` first and no raw ids."""
+    out = at_risk.reset_index(names="user_id")
+    out.insert(0, "pseudo_id", pseudonymise(out["user_id"], key=key).to_numpy())
+    out = out.drop(columns=["user_id"])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+__all__ = ["ChurnDefinition", "ChurnEvaluation", "MODEL_FEATURES", "PSEUDONYM_KEY_ENV",
+           "churn_frame", "make_pipeline", "fit_models", "predict_risk", "churn_metrics",
+           "metrics_wide", "calibration_table", "lift_table", "permutation_importance_table",
+           "oracle_for", "oracle_activity_rate", "oracle_churn_probability", "evaluate_by_time", "oracle_gap",
+           "risk_reasons", "value_index", "at_risk_list", "export_at_risk"]

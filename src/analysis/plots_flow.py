@@ -1,0 +1,310 @@
+"""Plots of segments and the user flow. Every function takes ``ax=None``, draws only on that
+axes and returns it. State labels default to the English names (the default matplotlib
+fonts carry no Chinese glyphs); pass ``labels=ladder.labels(lang="zh")`` where a CJK font is
+installed.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+
+__all__ = ["plot_transition_heatmap", "plot_alluvial", "plot_stage_sizes",
+           "plot_forward_conversion", "plot_retention_curves", "plot_cohort_heatmap",
+           "plot_effects", "plot_k_factor", "plot_persona_centroids", "plot_persona_bars",
+           "plot_effects_vs_truth", "STATE_COLORS"]
+
+
+def _ax(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def STATE_COLORS(states: Sequence[str]) -> dict[str, tuple]:
+    """A colour per state: ladder stages along a sequential map, silent grey, lost dark."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"]
+    ladder = [s for s in states if s not in ("silent", "lost")]
+    out = {s: cmap(0.1 + 0.85 * i / max(len(ladder) - 1, 1)) for i, s in enumerate(ladder)}
+    out["silent"] = (0.7, 0.7, 0.7, 1.0)
+    out["lost"] = (0.35, 0.2, 0.2, 1.0)
+    return out
+
+
+def plot_transition_heatmap(rates: pd.DataFrame, *, counts: pd.DataFrame | None = None,
+                            ax=None, title: str = "Where users go between snapshots",
+                            labels: Mapping[str, str] | None = None, fmt: str = "{:.0%}"):
+    """Annotated heatmap of a row-normalised transition table (from rows to columns)."""
+    ax = _ax(ax)
+    r = rates.fillna(0.0)
+    im = ax.imshow(r.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    lab = dict(labels or {})
+    ax.set_xticks(range(r.shape[1]), [lab.get(c, c) for c in r.columns], rotation=45, ha="right")
+    ax.set_yticks(range(r.shape[0]), [lab.get(c, c) for c in r.index])
+    for i in range(r.shape[0]):
+        for j in range(r.shape[1]):
+            v = r.iat[i, j]
+            if v >= 0.005:
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                        color="white" if v > 0.6 else "black")
+    if counts is not None:
+        n = counts.sum(axis=1)
+        ax.set_yticks(range(r.shape[0]), [f"{lab.get(c, c)} (n={int(n[c]):,})" for c in r.index])
+    ax.set_xlabel("state at the next snapshot")
+    ax.set_ylabel("state at a snapshot")
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="share of the row")
+    return ax
+
+
+def _band(ax, x0, x1, y0a, y0b, y1a, y1b, color, alpha=0.35):
+    xm = (x0 + x1) / 2
+    verts = [(x0, y0a), (xm, y0a), (xm, y1a), (x1, y1a), (x1, y1b), (xm, y1b), (xm, y0b),
+             (x0, y0b), (x0, y0a)]
+    codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO, Path.CURVE4,
+             Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+    ax.add_patch(PathPatch(Path(verts, codes), facecolor=color, edgecolor="none", alpha=alpha))
+
+
+def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequence | None = None,
+                  n_columns: int = 4, ax=None, title: str = "How users flow between stages",
+                  labels: Mapping[str, str] | None = None, min_share: float = 0.002,
+                  bar_width: float = 0.12):
+    """Alluvial (Sankey-style) chart of state codes at a few snapshots.
+
+    ``codes`` is :func:`analysis.flow.assign_stages` output; ``columns`` picks snapshots
+    (default ``n_columns`` evenly spaced). Bars are state sizes at each snapshot (users not
+    yet in the population are left out); bands are the flows between consecutive chosen
+    snapshots, coloured by the origin state. Flows below ``min_share`` of the users are not
+    drawn (bars still count them).
+    """
+    ax = _ax(ax)
+    cols = list(columns) if columns is not None else list(
+        codes.columns[np.unique(np.linspace(0, codes.shape[1] - 1, n_columns).round().astype(int))])
+    arr = codes[cols].to_numpy().astype(np.int64)
+    m = len(states)
+    colors = STATE_COLORS(states)
+    lab = dict(labels or {})
+    total = max(int((arr >= 0).any(axis=1).sum()), 1)
+    gap = 0.01 * total
+    # bar positions: stack states top (highest stage) to bottom
+    order = list(range(m))[::-1]
+    tops = []
+    for k in range(len(cols)):
+        sizes = np.bincount(arr[:, k][arr[:, k] >= 0], minlength=m)
+        y, pos = 0.0, {}
+        for s in order:
+            pos[s] = (y, y + sizes[s])
+            y += sizes[s] + (gap if sizes[s] else 0)
+        tops.append((pos, sizes))
+        for s in order:
+            a, b = pos[s]
+            if b > a:
+                ax.bar(k, b - a, bottom=a, width=bar_width, color=colors[states[s]],
+                       edgecolor="white", linewidth=0.5)
+                if (b - a) > 0.03 * total:
+                    name = lab.get(states[s], states[s])
+                    ax.text(k + bar_width / 2 + 0.01, (a + b) / 2, f"{name} {int(b - a):,}",
+                            va="center", fontsize=7)
+    for k in range(len(cols) - 1):
+        a, b = arr[:, k], arr[:, k + 1]
+        keep = (a >= 0) & (b >= 0)
+        flows = np.bincount(a[keep] * m + b[keep], minlength=m * m).reshape(m, m)
+        out_off = {s: tops[k][0][s][0] for s in range(m)}
+        in_off = {s: tops[k + 1][0][s][0] for s in range(m)}
+        for s in order:
+            for t in order:
+                f = flows[s, t]
+                if f < min_share * total or f == 0:
+                    out_off[s] += f
+                    in_off[t] += f
+                    continue
+                _band(ax, k + bar_width / 2, k + 1 - bar_width / 2, out_off[s], out_off[s] + f,
+                      in_off[t], in_off[t] + f, colors[states[s]])
+                out_off[s] += f
+                in_off[t] += f
+    ax.set_xticks(range(len(cols)), [pd.Timestamp(c).strftime("%Y-%m-%d") for c in cols])
+    ax.set_xlim(-0.3, len(cols) - 0.3)
+    ax.invert_yaxis()
+    ax.set_xlabel("snapshot")
+    ax.set_ylabel("users (stacked by state; top = highest stage)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_stage_sizes(sizes: pd.DataFrame, *, ax=None, share: bool = False,
+                     title: str = "Users in each state over time",
+                     labels: Mapping[str, str] | None = None):
+    """Stacked area chart of state sizes per snapshot (``share=True``: as shares)."""
+    ax = _ax(ax)
+    data = sizes.div(sizes.sum(axis=1), axis=0) if share else sizes
+    colors = STATE_COLORS(list(sizes.columns))
+    lab = dict(labels or {})
+    x = pd.DatetimeIndex(sizes.index).tz_localize(None)
+    ax.stackplot(x, data.T.to_numpy(), labels=[lab.get(c, c) for c in sizes.columns],
+                 colors=[colors[c] for c in sizes.columns], alpha=0.9)
+    ax.set_xlabel("snapshot")
+    ax.set_ylabel("share of users" if share else "users")
+    ax.set_title(title)
+    h, l = ax.get_legend_handles_labels()
+    ax.legend(h[::-1], l[::-1], fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax
+
+
+def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None = None, ax=None,
+                            title: str = "Forward conversion per stage (next snapshot)"):
+    """Bars of the share moving up the ladder from each stage, with intervals; the
+    bottleneck stage is highlighted."""
+    ax = _ax(ax)
+    c = conversion.dropna(subset=["forward_rate"]).reset_index(drop=True)
+    colors = ["tab:red" if s == bottleneck else "tab:blue" for s in c["stage"]]
+    x = np.arange(len(c))
+    ax.bar(x, c["forward_rate"], color=colors)
+    ax.errorbar(x, c["forward_rate"], yerr=[(c["forward_rate"] - c["lo"]).clip(lower=0),
+                                                    (c["hi"] - c["forward_rate"]).clip(lower=0)],
+                fmt="none", ecolor="black", capsize=3)
+    ax.set_xticks(x, [f"{s}\n(n={n:,})" for s, n in zip(c["stage"], c["n"])], fontsize=7)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("stage at a snapshot")
+    ax.set_ylabel("share at a higher stage one snapshot later")
+    ax.set_title(title)
+    return ax
+
+
+def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=None,
+                          title: str = "Retention by months since joining",
+                          groups: Sequence | None = None):
+    """Lines of retention by age with shaded intervals, one per ``by`` group."""
+    ax = _ax(ax)
+    if by is None:
+        sets = [("all", curves)]
+    else:
+        keys = groups if groups is not None else sorted(curves[by].unique())
+        sets = [(k, curves.loc[curves[by] == k]) for k in keys]
+    for name, d in sets:
+        line, = ax.plot(d["age_months"], d["rate"], marker="o", ms=3, label=str(name))
+        ax.fill_between(d["age_months"], d["lo"], d["hi"], color=line.get_color(), alpha=0.15)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("months since the join month")
+    ax.set_ylabel("share active in the month (95% CI)")
+    ax.set_title(title)
+    ax.legend(title=by, fontsize="small")
+    return ax
+
+
+def plot_cohort_heatmap(table: pd.DataFrame, *, ax=None,
+                        title: str = "Retention by join cohort and month since joining"):
+    """Cohort triangle heatmap (rows: join month; columns: months since joining)."""
+    ax = _ax(ax)
+    im = ax.imshow(table.to_numpy(dtype=float), cmap="YlGn", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(table.shape[1]), table.columns)
+    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.set_xlabel("months since the join month")
+    ax.set_ylabel("join cohort")
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="share active")
+    return ax
+
+
+def plot_effects(table: pd.DataFrame, *, label_col: str = "claim", scale: float = 1.0,
+                 unit: str = "effect", ax=None, title: str = "Effects with 95% intervals"):
+    """Forest plot of ``effect`` with ``lo``/``hi`` (times ``scale``), one row per table row."""
+    ax = _ax(ax)
+    t = table.reset_index(drop=True)
+    y = np.arange(len(t))[::-1]
+    eff = t["effect"] * scale
+    err = [(eff - t["lo"] * scale).clip(lower=0), (t["hi"] * scale - eff).clip(lower=0)]
+    ax.errorbar(eff, y, xerr=err, fmt="o", color="black", capsize=4)
+    ax.axvline(0, color="grey", linestyle="--")
+    ax.set_yticks(y, [f"{a}\n({m})" if "metric" in t else a
+                      for a, m in zip(t[label_col], t.get("metric", t[label_col]))], fontsize=8)
+    ax.set_xlabel(unit)
+    ax.set_ylabel("comparison")
+    ax.set_title(title)
+    return ax
+
+
+def plot_k_factor(per: pd.DataFrame, *, ax=None, truth: float | None = None,
+                  title: str = "Referral K-factor per month"):
+    """Monthly K-factor with Wilson band; optional horizontal line for a true value."""
+    ax = _ax(ax)
+    d = per.dropna(subset=["k_factor"])
+    x = pd.DatetimeIndex(d["period"]).tz_localize(None)
+    ax.plot(x, d["k_factor"], marker="o", label="K per month (referred joins / base)")
+    ax.fill_between(x, d["k_lo"], d["k_hi"], alpha=0.2)
+    if truth is not None:
+        ax.axhline(truth, color="tab:red", linestyle="--", label=f"reference {truth:.3f}")
+    ax.set_xlabel("month")
+    ax.set_ylabel("K-factor")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_persona_centroids(summary: pd.DataFrame, *, ax=None,
+                           title: str = "What makes each persona distinct"):
+    """Heatmap of persona centroids (standardised units) — ``FiveValuePersonas.summary``."""
+    ax = _ax(ax)
+    vals = summary.drop(columns=["name"])
+    lim = float(np.nanmax(np.abs(vals.to_numpy()))) or 1.0
+    im = ax.imshow(vals.to_numpy(dtype=float), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+    ax.set_xticks(range(vals.shape[1]), vals.columns)
+    ax.set_yticks(range(vals.shape[0]), summary["name"])
+    for i in range(vals.shape[0]):
+        for j in range(vals.shape[1]):
+            ax.text(j, i, f"{vals.iat[i, j]:+.1f}", ha="center", va="center", fontsize=7)
+    ax.set_xlabel("value (log1p, standardised)")
+    ax.set_ylabel("persona")
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="SD from the mean")
+    return ax
+
+
+def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=None,
+                      title: str = "Retention by persona", ylabel: str | None = None):
+    """Bars of a persona profile column (with Wilson intervals for ``retention``)."""
+    ax = _ax(ax)
+    names = profile["name"] if "name" in profile else profile.index.astype(str)
+    x = np.arange(len(profile))
+    ax.bar(x, profile[column])
+    if column == "retention":
+        err = [(profile[column] - profile["retention_lo"]).clip(lower=0),
+               (profile["retention_hi"] - profile[column]).clip(lower=0)]
+        ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
+    ax.set_xticks(x, [f"{n}\n(n={u:,})" for n, u in zip(names, profile["users"])], fontsize=7)
+    ax.set_xlabel("persona")
+    ax.set_ylabel(ylabel or column)
+    ax.set_title(title)
+    return ax
+
+
+def plot_effects_vs_truth(table: pd.DataFrame, *, est: str = "log_hr", truths: Sequence[str] = (
+        "log_hr_marginal_true", "gamma_structural"), label: str = "channel", ax=None,
+        title: str = "Recovered vs true channel effects on leaving"):
+    """Estimated effects (with ``lo``/``hi``) against one or more true columns; the diagonal
+    marks perfect recovery."""
+    ax = _ax(ax)
+    markers = ["o", "s", "^"]
+    for i, tcol in enumerate(truths):
+        ax.errorbar(table[tcol], table[est], yerr=[(table[est] - table["lo"]).clip(lower=0),
+                                                         (table["hi"] - table[est]).clip(lower=0)],
+                    fmt=markers[i % 3], capsize=3, label=f"vs {tcol}")
+    for _, r in table.iterrows():
+        ax.annotate(str(r[label]), (r[truths[0]], r[est]), fontsize=7, xytext=(4, 4),
+                    textcoords="offset points")
+    lo = float(np.nanmin(table[[est, "lo", *truths]].to_numpy())) - 0.1
+    hi = float(np.nanmax(table[[est, "hi", *truths]].to_numpy())) + 0.1
+    ax.plot([lo, hi], [lo, hi], color="grey", linestyle="--", label="perfect recovery")
+    ax.set_xlabel("true log hazard ratio vs reference")
+    ax.set_ylabel("estimated log hazard ratio (95% CI)")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax

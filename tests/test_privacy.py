@@ -18,6 +18,14 @@ def test_pseudonyms_are_keyed_stable_and_hide_the_id(monkeypatch):
     assert pseudonymise(ids)[5] == a[5]
 
 
+def test_pseudonym_is_the_truncated_hmac_sha256():
+    import hashlib
+    import hmac
+
+    expected = "p" + hmac.new(KEY.encode(), b"u0000001", hashlib.sha256).hexdigest()[:12]
+    assert pseudonymise(["u0000001"], key=KEY).iloc[0] == expected
+
+
 def test_short_key_is_refused():
     with pytest.raises(ValueError, match="at least 16 bytes"):
         pseudonymise(["a"], key="short")

@@ -14,7 +14,8 @@ ARGS ?=
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
-	@echo "  variables: DATA=folder (your canonical tables; default data/sample), OUT=reports, ARGS='-p name value ...'"
+	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
+	@echo "             OUT=reports, ARGS='--only NAME -p name value ...'"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +37,7 @@ fonts:
 	fi
 
 report: $(STAMP) fonts ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
-	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(ARGS)
+	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(ARGS)
 
 test: $(STAMP) fonts ## run the whole test suite, report notebooks included
 	$(BIN)/python -m pytest -q

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 
 def _parse_value(text: str):
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--data", default=None, help="folder with contacts/events/orders")
     rep.add_argument("--out", default="reports")
     rep.add_argument("--only", nargs="*", default=None, help="report names to run")
+    rep.add_argument("--params", default=None, metavar="FILE",
+                     help="YAML file of notebook parameters (name: value); -p overrides it")
     rep.add_argument("-p", "--param", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="a notebook parameter (JSON or text)")
     rep.add_argument("--quiet", action="store_true")
@@ -67,10 +70,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from .reports import build_reports
 
-        params = {k: _parse_value(v) for k, v in args.param}
+        params = {}
+        if args.params:
+            import yaml
+
+            with open(args.params, encoding="utf-8") as fh:
+                loaded = yaml.safe_load(fh) or {}
+            if not isinstance(loaded, dict):
+                parser.error(f"{args.params}: expected a mapping of parameter names to values")
+            params.update(loaded)
+        params.update({k: _parse_value(v) for k, v in args.param})
+        defaults = {}
         if args.data:
             params["data_dir"] = args.data
-        results = build_reports(args.out, only=args.only, parameters=params,
+            # simulator truth only where the data folder carries its own (never the sample's)
+            defaults["truth_dir"] = str(Path(args.data) / "truth")
+        results = build_reports(args.out, only=args.only, parameters=params, defaults=defaults,
                                 progress=not args.quiet)
         for r in results:
             print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,16 @@ class Report:
     source: Path
     title: str
 
+    @property
+    def parameters(self) -> list[str]:
+        """Names assigned in the notebook's ``parameters`` cell."""
+        text = self.source.read_text(encoding="utf-8")
+        cell = text.split('# %% tags=["parameters"]', 1)
+        if len(cell) < 2:
+            return []
+        body = cell[1].split("\n# %%", 1)[0]
+        return re.findall(r"^([A-Za-z_]\w*)\s*=", body, flags=re.M)
+
 
 def discover(folder: str | Path = "notebooks") -> list[Report]:
     """Report notebooks (``notebooks/*.py``), in name order; ``00-``-style prefixes sort."""
@@ -107,8 +118,14 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool) -> None:
 
 def run_report(report: Report, out_dir: str | Path, *,
                parameters: Mapping[str, Any] | None = None, timeout: int = 1800) -> dict:
-    """Execute one report notebook and write its HTML renderings. Returns a summary dict."""
+    """Execute one report notebook and write its HTML renderings. Returns a summary dict.
+
+    Only the ``parameters`` the notebook declares are passed to it.
+    """
     import papermill as pm
+
+    declared = set(report.parameters)
+    parameters = {k: v for k, v in dict(parameters or {}).items() if k in declared}
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,8 +185,14 @@ td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
 
 
 def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = None,
-                  parameters: Mapping[str, Any] | None = None, progress: bool = True) -> list[dict]:
-    """Run every report notebook (or those named in ``only``) and write the index."""
+                  parameters: Mapping[str, Any] | None = None,
+                  defaults: Mapping[str, Any] | None = None,
+                  progress: bool = True) -> list[dict]:
+    """Run every report notebook (or those named in ``only``) and write the index.
+
+    ``parameters`` must each be known to at least one of the reports run; ``defaults``
+    (e.g. a ``truth_dir`` derived from the data folder) are passed where declared, unchecked.
+    """
     from tqdm.auto import tqdm
 
     out_dir = resolve(out_dir)
@@ -179,6 +202,11 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
         if unknown:
             raise ValueError(f"unknown report(s) {unknown}; known: {[r.name for r in reports]}")
         reports = [r for r in reports if r.name in only]
+    known = {p for r in reports for p in r.parameters}
+    unknown = sorted(set(parameters or {}) - known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
+    parameters = {**dict(defaults or {}), **dict(parameters or {})}
     results = []
     bar = tqdm(reports, desc="reports", unit="notebook", disable=not progress)
     for rep in bar:

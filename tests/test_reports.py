@@ -16,7 +16,7 @@ def test_every_report_declares_its_data_dir_and_parameters_parse():
 
 def test_unknown_parameter_is_an_error_before_anything_runs(tmp_path):
     with pytest.raises(ValueError, match=r"unknown parameter\(s\) \['lnag'\]"):
-        build_reports(tmp_path, parameters={"lnag": "zh"}, progress=False)
+        build_reports(tmp_path, parameters={"lnag": "zh"}, show_progress=False)
     assert not any(tmp_path.iterdir())
 
 

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             # simulator truth only where the data folder carries its own (never the sample's)
             defaults["truth_dir"] = str(Path(args.data) / "truth")
         results = build_reports(args.out, only=args.only, parameters=params, defaults=defaults,
-                                progress=not args.quiet)
+                                show_progress=not args.quiet)
         for r in results:
             print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")
         print(f"index: {args.out}/index.html")

@@ -137,18 +137,20 @@ def run_report(report: Report, out_dir: str | Path, *,
             old.unlink()
     _to_ipynb(report.source, src_nb)
     t0 = time.perf_counter()
-    previous = os.environ.get(TABLES_ENV)
+    previous = {k: os.environ.get(k) for k in (TABLES_ENV, "TQDM_DISABLE")}
     os.environ[TABLES_ENV] = str(tables)
+    os.environ["TQDM_DISABLE"] = "1"  # no progress bars inside the HTML reports
     try:
         pm.execute_notebook(str(src_nb), str(executed), parameters=dict(parameters or {}),
                             kernel_name="python3", cwd=str(out_dir), progress_bar=False,
                             log_output=False, execution_timeout=timeout)
     finally:
         src_nb.unlink(missing_ok=True)
-        if previous is None:
-            os.environ.pop(TABLES_ENV, None)
-        else:
-            os.environ[TABLES_ENV] = previous
+        for k, v in previous.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     seconds = time.perf_counter() - t0
     _export_html(executed, out_dir / f"{report.name}.html", hide_code=False)
     _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True)
@@ -187,13 +189,13 @@ td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
 def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = None,
                   parameters: Mapping[str, Any] | None = None,
                   defaults: Mapping[str, Any] | None = None,
-                  progress: bool = True) -> list[dict]:
+                  show_progress: bool = True) -> list[dict]:
     """Run every report notebook (or those named in ``only``) and write the index.
 
     ``parameters`` must each be known to at least one of the reports run; ``defaults``
     (e.g. a ``truth_dir`` derived from the data folder) are passed where declared, unchecked.
     """
-    from tqdm.auto import tqdm
+    from .progress import progress
 
     out_dir = resolve(out_dir)
     reports = discover()
@@ -208,7 +210,7 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
         raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
     results = []
-    bar = tqdm(reports, desc="reports", unit="notebook", disable=not progress)
+    bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)
         results.append(run_report(rep, out_dir, parameters=parameters))

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .progress import progress as progress_bar
 from .schema import DEFAULT_TZ
 from .vocab import VALUES, default_vocabulary
 
@@ -163,12 +164,6 @@ class Simulation:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def _progress(total: int, enabled: bool, desc: str):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, disable=not enabled, leave=False)
-
-
 def _choice(rng: np.random.Generator, options: list[str], probs, size: int) -> np.ndarray:
     p = np.asarray(probs, dtype=float)
     return rng.choice(len(options), size=size, p=p / p.sum())
@@ -202,7 +197,7 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     vnames = list(VALUES)
     chan_names = list(CHANNELS)
     organic_chans = [c for c in chan_names if CHANNELS[c][0] > 0]
-    bar = _progress(6, progress, "simulate")
+    bar = progress_bar(total=6, desc="simulate", enabled=progress)
 
     # ---- organic users: joins with linear growth (density ∝ 1 + u)
     expected_k = 0.11  # realised K-factor of the default rates (about 0.1)

@@ -32,6 +32,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .progress import progress
+
 __all__ = [
     "auc",
     "AucRanker",
@@ -184,7 +186,8 @@ def bootstrap_auc_samples(y, scores, *, n_boot: int = 1000, random_state=None,
     seeds = _rng(random_state).integers(0, 2**63 - 1, size=n_boot)
     job = (rankers, yb.shape[0])
     if n_jobs is None or n_jobs <= 1 or n_boot < 2:
-        out = _boot_chunk(job, seeds)
+        # a bar only where it takes a while (about a second or more)
+        out = _boot_chunk(job, seeds, show=yb.shape[0] * n_boot * len(rankers) > 2e8)
     else:
         import multiprocessing as mp
 
@@ -206,11 +209,11 @@ def _boot_shared(key: int, seeds: np.ndarray) -> np.ndarray:
     return _boot_chunk(_SHARED[key], seeds)
 
 
-def _boot_chunk(job: tuple, seeds: np.ndarray) -> np.ndarray:
+def _boot_chunk(job: tuple, seeds: np.ndarray, show: bool = False) -> np.ndarray:
     rankers, n = job
     pos_idx, neg_idx = rankers[0].pos_idx, rankers[0].neg_idx  # the same y for every ranker
     out = np.empty((seeds.size, len(rankers)))
-    for b, seed in enumerate(seeds):
+    for b, seed in enumerate(progress(seeds, desc="bootstrap", enabled=show)):
         w = bootstrap_counts(n, random_state=np.random.default_rng(seed)).astype("float64")
         wp, wn = w[pos_idx], w[neg_idx]
         for j, r in enumerate(rankers):

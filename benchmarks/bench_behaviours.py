@@ -10,12 +10,8 @@ and metrics are each timed ``repeats`` times; the median is reported.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import subprocess
-import sys
-from pathlib import Path
+
+from _common import machine, run_child, write_results
 
 CHILD = r"""
 import json, resource, statistics, sys, time
@@ -59,12 +55,6 @@ print(json.dumps({
 """
 
 
-def run(n: int, repeats: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(repeats)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -72,20 +62,14 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for n in args.users:
-        r = run(n, args.repeats)
+        r = run_child(CHILD, n, args.repeats)
         rows.append(r)
         print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events: labels "
               f"{r['labels_median_s']:.1f} s, counts {r['counts_median_s']:.1f} s, metrics "
               f"{r['metrics_median_s']:.2f} s (grid {r['grid_total_median_s']:.1f} s, "
               f"{r['behaviours_per_period']} behaviours x 2 periods), peak RSS "
               f"{r['peak_rss_mb']:,} MB (data alone {r['peak_rss_mb_after_simulate']:,} MB)")
-    out = Path(__file__).parent / "results" / "behaviours.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"python": platform.python_version(),
-                                           "cpus": os.cpu_count(),
-                                           "platform": platform.platform()},
-                               "runs": rows}, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+    write_results("behaviours", {"machine": machine(), "runs": rows})
 
 
 if __name__ == "__main__":

@@ -11,12 +11,8 @@ and the flow tables (transitions, sizes, forward conversion, time in stage) are 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import subprocess
-import sys
-from pathlib import Path
+
+from _common import machine, run_child, write_results
 
 CHILD = r"""
 import json, resource, statistics, sys, time
@@ -54,12 +50,6 @@ print(json.dumps({
 """
 
 
-def run(n: int, repeats: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(repeats)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -67,7 +57,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for n in args.users:
-        r = run(n, args.repeats)
+        r = run_child(CHILD, n, args.repeats)
         rows.append(r)
         print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events, {r['snapshots']} "
               f"snapshots: stages {r['stages_median_s']:.1f} s, flow tables "
@@ -79,13 +69,7 @@ def main() -> None:
         print(f"scaling {a['contacts']:,} -> {b['contacts']:,} users: stages x"
               f"{b['stages_median_s'] / a['stages_median_s']:.1f} for x"
               f"{b['contacts'] / a['contacts']:.1f} users")
-    out = Path(__file__).parent / "results" / "flow.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"python": platform.python_version(),
-                                           "cpus": os.cpu_count(),
-                                           "platform": platform.platform()},
-                               "runs": rows}, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+    write_results("flow", {"machine": machine(), "runs": rows})
 
 
 if __name__ == "__main__":

@@ -8,12 +8,9 @@ subprocess so its peak resident memory (ru_maxrss) is its own.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
+
+from _common import machine, run_child, write_results
 
 CHILD = r"""
 import json, resource, sys, time
@@ -33,9 +30,7 @@ print(json.dumps({"users_requested": n, "contacts": len(sim.contacts), "events":
 
 def run(n: int, months: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(months), tmp],
-                             capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        return run_child(CHILD, n, months, tmp)
 
 
 def main() -> None:
@@ -50,12 +45,8 @@ def main() -> None:
         print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events {r['orders']:>10,} orders: "
               f"simulate {r['simulate_s']:>6.1f} s, write {r['write_parquet_s']:>5.1f} s, "
               f"peak {r['peak_rss_mb']:,} MB")
-    result = {"benchmark": "simulate", "months": args.months, "machine": platform.machine(),
-              "python": platform.python_version(), "runs": rows}
-    path = Path(__file__).parent / "results" / "simulate.json"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {path}")
+    write_results("simulate", {"benchmark": "simulate", "months": args.months,
+                               "machine": machine(), "runs": rows})
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .scores import validate_weights
-from .stats import newcombe_interval, wilson_interval
+from .stats import newcombe_interval
 from .vocab import VALUES
 
 __all__ = ["behaviour_metrics", "fdr_statement", "confirm_out_of_time",

@@ -42,7 +42,6 @@ features that push their risk up most (single-feature what-ifs against a typical
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping

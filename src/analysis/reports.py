@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .paths import project_root, resolve
+from .paths import resolve
 
 
 TABLES_ENV = "ANALYSIS_REPORT_TABLES"
@@ -219,4 +219,4 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
 
 
 __all__ = ["Report", "discover", "run_report", "write_index", "build_reports", "save_table",
-           "headline", "project_root"]
+           "headline"]

@@ -40,6 +40,7 @@ fdr_method = "fdr_bh"  # "fdr_bh" (Benjamini–Hochberg) or "fdr_by" (any depend
 weights = "expansion"  # five-value preset (analysis.scores.PRESETS) to hold the findings against
 n_heatmaps = 4  # leading event types shown as k × d heatmaps
 n_readings = 3  # plain-language readings of the best confirmed behaviours
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,13 +54,17 @@ from analysis.aggregate.labels import retention_labels
 from analysis.behaviours import (behaviour_metrics, behaviour_phrase, best_behaviours,
                                  confirm_out_of_time, fdr_statement, threshold_reading,
                                  value_alignment)
+from analysis.i18n import AND_SEP, say, tr, tr_frame
 from analysis.io import load_tables
 from analysis.paths import resolve
 from analysis.plots_behaviours import (plot_confirmed_intervals,
                                        plot_discovery_vs_confirmation, plot_phi_heatmap)
+from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
 from analysis.reports import headline, save_table
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 
@@ -74,7 +79,7 @@ provenance({"data_dir": data_dir, "vocabulary": vocabulary, "view": view, "days"
             "confirmation_cutoff": confirmation_cutoff, "lost_after_days": lost_after_days,
             "alpha": alpha,
             "fdr_method": fdr_method, "weights": weights, "n_heatmaps": n_heatmaps,
-            "n_readings": n_readings}, tables.files.values())
+            "n_readings": n_readings, "lang": lang}, tables.files.values())
 
 # %% [markdown]
 # ## Who is counted, and what "retained" means
@@ -105,12 +110,12 @@ periods = (population.groupby("period", sort=False)
                 label_until=("cutoff", "max"))
            .reindex(["discovery", "confirmation"]))
 save_table(periods, "periods")
-display(periods.style.format({"retained": "{:.1%}", "hard_churn": "{:.1%}", "users": "{:,}"}))
-Markdown(f"{periods.loc['discovery', 'users']:,} users discover and "
-         f"{periods.loc['confirmation', 'users']:,} confirm; "
-         f"{periods.loc['discovery', 'retained']:.1%} and "
-         f"{periods.loc['confirmation', 'retained']:.1%} of them are retained over "
-         f"{horizon_days} days.")
+display(tr_frame(periods.rename(index=lambda k: tr(k, lang)), lang).style.format(
+    {tr("retained", lang): "{:.1%}", tr("hard_churn", lang): "{:.1%}", tr("users", lang): "{:,}"}))
+Markdown(say("behaviours.periods", lang, disc_users=periods.loc["discovery", "users"],
+             conf_users=periods.loc["confirmation", "users"],
+             disc_rate=periods.loc["discovery", "retained"],
+             conf_rate=periods.loc["confirmation", "retained"], horizon=horizon_days))
 
 # %% [markdown]
 # ## The scan and its error control
@@ -146,17 +151,16 @@ leading = (disc.loc[(disc["kind"] == "event_type") & disc["tested"]]
 lim = float(disc.loc[disc["unit"].isin(leading) & disc["tested"], "phi"].abs().max())
 fig, axes = plt.subplots(1, len(leading), figsize=(4.2 * len(leading), 3.6), squeeze=False)
 for unit, ax in zip(leading, axes[0]):
-    plot_phi_heatmap(disc, unit=unit, ax=ax, vmax=lim, title=f"phi: {unit} (discovery)")
+    plot_phi_heatmap(disc, unit=unit, ax=ax, vmax=lim, lang=lang,
+                     title=say("behaviours.plot.phi_discovery", lang, unit=tr(unit, lang)))
 fig.tight_layout()
 peak = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[-1]
 low = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[0]
-Markdown(f"Among the leading event types the strongest positive cell is: users who "
-         f"{behaviour_phrase(peak['unit'], peak['k'], peak['d'], view=view)} (phi "
-         f"{peak['phi']:.2f}, reach {peak['reach']:.0%}); the strongest negative: users who "
-         f"{behaviour_phrase(low['unit'], low['k'], low['d'], view=view)} (phi "
-         f"{low['phi']:.2f}, reach {low['reach']:.0%}). A negative behaviour such as leaving a "
-         "group can be the departure itself seen early rather than a warning sign. Phi rewards common behaviours: at a given difference in "
-         "retention, a behaviour that more users do has a larger phi.")
+Markdown(say("behaviours.peak", lang,
+             peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view),
+             peak_phi=peak["phi"], peak_reach=peak["reach"],
+             low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view),
+             low_phi=low["phi"], low_reach=low["reach"]))
 
 # %% [markdown]
 # ## Discovery versus confirmation
@@ -168,21 +172,16 @@ Markdown(f"Among the leading event types the strongest positive cell is: users w
 # %%
 confirmed = save_table(confirm_out_of_time(disc, conf, alpha=alpha, method=fdr_method),
                        "confirmation")
-ax = plot_discovery_vs_confirmation(confirmed,
+ax = plot_discovery_vs_confirmation(confirmed, lang=lang,
                                     title="Retention difference: discovery vs confirmation")
 held = confirmed.loc[confirmed["holds"]]
-Markdown(f"{len(confirmed)} behaviours were discovered; {len(held)} "
-         f"({len(held) / max(len(confirmed), 1):.0%}) hold on the later period. For those "
-         f"that hold, the later difference is a median {(1 - held['shrinkage']).median():.0%} "
-         f"of the discovered one (median phi ratio later/earlier "
-         f"{held['phi_ratio'].median():.2f}); over all discovered behaviours, including those "
-         f"that failed, it is {(1 - confirmed['shrinkage']).median():.0%}. "
-         + ("Picking the winners of a scan inflates their first estimates; the later "
-            "period shows that shrinkage here."
-            if (1 - confirmed["shrinkage"]).median() < 1 else
-            "Picking the winners of a scan usually inflates their first estimates; here the "
-            "later period does not show it (the effects are large against the noise).")
-         if len(confirmed) else "No behaviour was significant on the discovery period.")
+Markdown(say("behaviours.confirmed", lang, n=len(confirmed), held=len(held),
+             held_share=len(held) / max(len(confirmed), 1),
+             kept=(1 - held["shrinkage"]).median(), phi_ratio=held["phi_ratio"].median(),
+             kept_all=(1 - confirmed["shrinkage"]).median(),
+             judgement=say("behaviours.shrinks" if (1 - confirmed["shrinkage"]).median() < 1
+                           else "behaviours.no_shrink", lang))
+         if len(confirmed) else say("behaviours.none_discovered", lang))
 
 # %% [markdown]
 # ## The confirmed behaviours, with intervals
@@ -192,17 +191,20 @@ Markdown(f"{len(confirmed)} behaviours were discovered; {len(held)} "
 
 # %%
 if len(held):
-    plot_confirmed_intervals(confirmed, n=15,
+    plot_confirmed_intervals(confirmed, n=15, lang=lang,
                              title="Strongest confirmed behaviours (confirmation period)")
-table = held.assign(behaviour=lambda t: t["unit"] + " ≥" + t["k"].astype(str) + " in "
-                    + t["d"].map("{:g}".format) + "d")
-display(table[["behaviour", "value", "reach_conf", "retention_did_conf",
-               "retention_not_conf", "phi_conf", "diff_conf", "diff_lo_conf", "diff_hi_conf",
-               "diff_disc", "shrinkage", "q_conf"]].head(25).style.format(
-    {"reach_conf": "{:.1%}", "retention_did_conf": "{:.1%}", "retention_not_conf": "{:.1%}",
-     "phi_conf": "{:.3f}", "diff_conf": "{:+.3f}", "diff_lo_conf": "{:+.3f}",
-     "diff_hi_conf": "{:+.3f}", "diff_disc": "{:+.3f}", "shrinkage": "{:.0%}",
-     "q_conf": "{:.2g}"}, na_rep="–"))
+table = held.assign(behaviour=[say("behaviours.plot.label", lang, unit=tr(u, lang), k=k,
+                                   d=f"{d:g}") for u, k, d in zip(held["unit"], held["k"],
+                                                                 held["d"])])
+display(tr_frame(table[["behaviour", "value", "reach_conf", "retention_did_conf",
+                        "retention_not_conf", "phi_conf", "diff_conf", "diff_lo_conf",
+                        "diff_hi_conf", "diff_disc", "shrinkage", "q_conf"]].head(25),
+                 lang, value_columns=["value"]).style.format(
+    {tr(c, lang): f for c, f in {
+        "reach_conf": "{:.1%}", "retention_did_conf": "{:.1%}", "retention_not_conf": "{:.1%}",
+        "phi_conf": "{:.3f}", "diff_conf": "{:+.3f}", "diff_lo_conf": "{:+.3f}",
+        "diff_hi_conf": "{:+.3f}", "diff_disc": "{:+.3f}", "shrinkage": "{:.0%}",
+        "q_conf": "{:.2g}"}.items()}, na_rep="–"))
 
 # %% [markdown]
 # ## Threshold readings
@@ -210,10 +212,9 @@ display(table[["behaviour", "value", "reach_conf", "retention_did_conf",
 
 # %%
 best = best_behaviours(confirmed, n=n_readings)
-Markdown("\n".join(f"{i + 1}. {threshold_reading(r, view=view)}."
+Markdown("\n".join(say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view))
                    for i, (_, r) in enumerate(best.iterrows()))
-         if len(best) else "No behaviour with a positive association holds on the later "
-         "period: there is no threshold to read.")
+         if len(best) else say("behaviours.no_threshold", lang))
 
 # %% [markdown]
 # ## Held against the five-value weights
@@ -225,25 +226,25 @@ Markdown("\n".join(f"{i + 1}. {threshold_reading(r, view=view)}."
 
 # %%
 alignment = save_table(value_alignment(confirmed, weights=weights), "value_alignment")
-display(alignment.style.format({"weight": "{:.2f}", "best_phi": "{:.3f}",
-                                "share_of_top": "{:.0%}"}, na_rep="–"))
+display(tr_frame(alignment, lang, value_columns=["value"]).style.format(
+    {tr("weight", lang): "{:.2f}", tr("best_phi", lang): "{:.3f}",
+     tr("share_of_top", lang): "{:.0%}"}, na_rep="–"))
 top_weighted = alignment.loc[alignment["weight_rank"] == 1, "value"].tolist()
 top_evidence = alignment.sort_values("evidence_rank").iloc[0]
 rho = alignment[["weight", "best_phi"]].fillna({"best_phi": 0.0}).corr(method="spearman").iloc[0, 1]
 no_value = held.loc[held["value"].isna() & (held["phi_conf"] > 0)]
 overall = held.loc[held["phi_conf"] > 0].head(1)
-Markdown(
-    f"The `{weights}` preset weighs {' and '.join(top_weighted)} most. The strongest "
-    f"confirmed behaviour that feeds a value belongs to **{top_evidence['value']}** "
-    f"({top_evidence['best_behaviour']}, phi {top_evidence['best_phi']:.3f}), "
-    + ("which is among the values the preset weighs most. "
-       if top_evidence["value"] in top_weighted
-       else "which the preset does not weigh most. ")
-    + f"Across the five values, the rank correlation between weight and strongest confirmed "
-    f"phi is {rho:+.2f}. "
-    + (f"{len(no_value)} confirmed behaviours with a positive association feed no value "
-       f"(activity-only types); the strongest overall is {overall.iloc[0]['unit']} "
-       f"(phi {overall.iloc[0]['phi_conf']:.3f})." if len(overall) else ""))
+Markdown(say(
+    "behaviours.alignment", lang, weights=weights,
+    top_weighted=AND_SEP[lang].join(tr(v, lang) for v in top_weighted),
+    value=tr(top_evidence["value"], lang), behaviour=top_evidence["best_behaviour"],
+    phi=top_evidence["best_phi"],
+    among=say("behaviours.among_top" if top_evidence["value"] in top_weighted
+              else "behaviours.not_top", lang) + (" " if lang == "en" else ""),
+    rho=rho,
+    no_value=say("behaviours.no_value", lang, n=len(no_value),
+                 unit=tr(overall.iloc[0]["unit"], lang), phi=overall.iloc[0]["phi_conf"])
+    if len(overall) else ""))
 
 # %% [markdown]
 # ## Reading these results honestly
@@ -257,9 +258,8 @@ Markdown(
 #   findings.
 
 # %%
-headline(
-    f"In one line: of {int(disc['tested'].sum())} behaviours tested on the discovery period, "
-    f"{int(disc['significant'].sum())} were declared at a {alpha:.0%} false-discovery rate "
-    f"and {len(held)} held on the later period"
-    + (f"; the best positive one: {threshold_reading(best.iloc[0], view=view)}."
-       if len(best) else "."))
+headline(say("behaviours.headline", lang, tested=int(disc["tested"].sum()),
+             declared=int(disc["significant"].sum()), alpha=alpha, held=len(held),
+             best=say("behaviours.headline_best", lang,
+                      text=threshold_reading(best.iloc[0], view=view)) if len(best)
+             else say("behaviours.headline_end", lang)))

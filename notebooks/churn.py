@@ -37,6 +37,7 @@ n_threads = 1  # native threads for the models (1 is fastest on a busy shared ma
 top_n = 15  # rows of the at-risk list shown here
 export_rows = 200  # rows of the exported at-risk list
 export_csv = "churn_at_risk.csv"  # at-risk list with keyed pseudonyms, beside the report; "" skips
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 
@@ -46,13 +47,17 @@ from IPython.display import Markdown, display
 
 from analysis import churn as ch
 from analysis.aggregate.features import feature_dictionary
+from analysis.i18n import LIST_SEP, say, tr, tr_frame
 from analysis.io import load_tables
 from analysis.paths import resolve
+from analysis.plotting import use_cjk_font
 from analysis.plots_churn import plot_calibration, plot_gain, plot_importance, plot_lift
 from analysis.provenance import provenance
 from analysis.simulate import read_truth
 from analysis.reports import headline, save_table
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 has_truth = bool(truth_dir) and (resolve(truth_dir) / "users.csv.gz").is_file()
@@ -71,7 +76,7 @@ params = {"data_dir": data_dir, "truth_dir": truth_dir, "vocabulary": vocabulary
           "lost_after_days": lost_after_days, "lookback_days": lookback_days,
           "short_days": short_days, "long_days": long_days, "value_weights": value_weights,
           "n_boot": n_boot, "random_state": random_state, "n_threads": n_threads,
-          "top_n": top_n, "export_rows": export_rows, "export_csv": export_csv}
+          "top_n": top_n, "export_rows": export_rows, "export_csv": export_csv, "lang": lang}
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -84,13 +89,13 @@ definition = ch.ChurnDefinition(horizon_days=horizon_days, activity=activity,
                                 lost_after_days=lost_after_days, lookback_days=lookback_days,
                                 short_days=short_days, long_days=long_days)
 display(Markdown(definition.describe()))
-pd.Series(definition.as_dict(), name="value").to_frame()
+tr_frame(pd.Series(definition.as_dict(), name="setting").to_frame(), lang)
 
 # %% [markdown]
 # The features, one row per user at each cut-off:
 
 # %%
-feature_dictionary()
+tr_frame(feature_dictionary(), lang, value_columns=[])
 
 # %% [markdown]
 # ## Train on one cut-off, test on a later one
@@ -109,16 +114,14 @@ ev = ch.evaluate_by_time(contacts, events, orders, train_cutoff=train_cutoff,
                          random_state=random_state, oracle=oracle,
                          vocabulary=tables.vocabulary, n_threads=n_threads)
 balance = save_table(ev.class_balance(), "class_balance")
-balance
+tr_frame(balance, lang)
 
 # %%
-tr, te = balance.set_index("set").loc["train"], balance.set_index("set").loc["test"]
-Markdown(f"At the training cut-off ({tr['cutoff']}) {tr['users']:,} users were in the private "
-         f"domain and {tr['churn_rate']:.1%} of them churned within {horizon_days} days "
-         f"({tr['hard_churn']:,} by deleting the contact). At the test cut-off "
-         f"({te['cutoff']}) the rate was {te['churn_rate']:.1%} "
-         f"(95% interval {te['lo']:.1%}–{te['hi']:.1%}) among {te['users']:,} users: the "
-         "classes are unbalanced, so PR AUC and lift are read next to ROC AUC.")
+trn, te = balance.set_index("set").loc["train"], balance.set_index("set").loc["test"]
+Markdown(say("churn.balance", lang, train_cutoff=trn["cutoff"], train_users=trn["users"],
+             train_rate=trn["churn_rate"], horizon=horizon_days, hard=trn["hard_churn"],
+             test_cutoff=te["cutoff"], test_rate=te["churn_rate"], lo=te["lo"], hi=te["hi"],
+             test_users=te["users"]))
 
 # %% [markdown]
 # ## Scores side by side
@@ -130,38 +133,33 @@ Markdown(f"At the training cut-off ({tr['cutoff']}) {tr['users']:,} users were i
 
 # %%
 save_table(ev.metrics, "metrics")
-ch.metrics_wide(ev.metrics)
+tr_frame(ch.metrics_wide(ev.metrics).rename(index=lambda k: tr(k, lang)), lang)
 
 # %%
 met = ev.metrics.set_index(["score", "metric"])["estimate"]
 models = [k for k in ev.models]
 best = str(met.xs("roc_auc", level="metric").loc[models].idxmax())
 base = te["churn_rate"]
-text = (f"On the test population the better-ranking model is **{ch.MODEL_NAMES[best]}** with "
-        f"ROC AUC {met[(best, 'roc_auc')]:.3f}; contacting its riskiest 10% of users reaches "
-        f"{met[(best, 'gain@10%')]:.0%} of all churners, {met[(best, 'lift@10%')]:.1f} times "
-        f"the base rate of {base:.1%}.")
+best_name = tr(ch.MODEL_NAMES[best], lang)
+text = say("churn.best", lang, model=best_name, auc=met[(best, "roc_auc")],
+           gain=met[(best, "gain@10%")], lift=met[(best, "lift@10%")], base=base)
 if has_truth:
     gap = save_table(ch.oracle_gap(ev.metrics), "oracle_gap")
-    display(gap)
+    display(tr_frame(gap, lang))
     g = gap.set_index(["score", "metric"])
-    text += (f" The oracle, which knows each simulated user's true hazard, reaches ROC AUC "
-             f"{met[('oracle', 'roc_auc')]:.3f} and Brier score "
-             f"{met[('oracle', 'brier')]:.3f}; the best model is "
-             f"{-g.loc[(best, 'roc_auc'), 'gap']:.3f} AUC below it (paired 95% interval "
-             f"{-g.loc[(best, 'roc_auc'), 'gap_hi']:.3f} to "
-             f"{-g.loc[(best, 'roc_auc'), 'gap_lo']:.3f}) and its Brier score is "
-             f"{g.loc[(best, 'brier'), 'gap']:.3f} higher. That distance is what better "
-             "features could still win; the rest of the uncertainty is irreducible.")
+    text += (" " if lang == "en" else "") + say(
+        "churn.oracle", lang, oracle_auc=met[("oracle", "roc_auc")],
+        oracle_brier=met[("oracle", "brier")], gap=-g.loc[(best, "roc_auc"), "gap"],
+        gap_lo=-g.loc[(best, "roc_auc"), "gap_hi"], gap_hi=-g.loc[(best, "roc_auc"), "gap_lo"],
+        brier_gap=g.loc[(best, "brier"), "gap"])
 display(Markdown(text))
 b = ev.metrics.set_index(["score", "metric"])
-headline(f"Churn within {horizon_days} days ({te['churn_rate']:.0%} of users) is ranked with "
-         f"ROC AUC {b.loc[(best, 'roc_auc'), 'estimate']:.2f} "
-         f"[{b.loc[(best, 'roc_auc'), 'lo']:.2f}, {b.loc[(best, 'roc_auc'), 'hi']:.2f}] by the "
-         f"{ch.MODEL_NAMES[best]}; its riskiest 10% of users hold "
-         f"{b.loc[(best, 'gain@10%'), 'estimate']:.0%} of the churners"
-         + (f" (oracle AUC {b.loc[('oracle', 'roc_auc'), 'estimate']:.2f})." if has_truth
-            else "."))
+headline(say("churn.headline", lang, horizon=horizon_days, rate=te["churn_rate"],
+             auc=b.loc[(best, "roc_auc"), "estimate"], lo=b.loc[(best, "roc_auc"), "lo"],
+             hi=b.loc[(best, "roc_auc"), "hi"], model=best_name,
+             gain=b.loc[(best, "gain@10%"), "estimate"],
+             oracle=say("churn.headline_oracle", lang,
+                        auc=b.loc[("oracle", "roc_auc"), "estimate"]) if has_truth else ""))
 
 # %% [markdown]
 # ## Calibration: can the probabilities be taken at face value?
@@ -174,17 +172,18 @@ scores = {k: ev.predictions[k] for k in ev.predictions.columns if k != "churned"
 y_test = ev.predictions["churned"]
 cal = save_table(ch.calibration_table(y_test, scores, n_bins=10), "calibration")
 fig, ax = plt.subplots(figsize=(6.5, 5.5))
-plot_calibration(cal, ax=ax, title=f"Calibration on the test cut-off ({te['cutoff']})")
+plot_calibration(cal, ax=ax, title=say("churn.plot.calibration_title", lang, cutoff=te["cutoff"]),
+                 lang=lang)
 plt.show()
 
 # %%
 cal["abs_error"] = (cal["observed"] - cal["mean_predicted"]).abs()
 worst = cal.loc[cal["score"].isin(models)].sort_values("abs_error").iloc[-1]
-Markdown(f"The largest miss of the two models is {worst['abs_error']:.1%} points "
-         f"({worst['score']}, bin {int(worst['bin'])}: predicted "
-         f"{worst['mean_predicted']:.1%}, observed {worst['observed']:.1%}, interval "
-         f"{worst['lo']:.1%}–{worst['hi']:.1%}). Brier scores: "
-         + ", ".join(f"{k} {met[(k, 'brier')]:.3f}" for k in scores) + ".")
+Markdown(say("churn.calibration", lang, err=worst["abs_error"], score=tr(worst["score"], lang),
+             bin=int(worst["bin"]), pred=worst["mean_predicted"], obs=worst["observed"],
+             lo=worst["lo"], hi=worst["hi"],
+             briers=LIST_SEP[lang].join(f"{tr(k, lang)} {met[(k, 'brier')]:.3f}"
+                                        for k in scores)))
 
 # %% [markdown]
 # ## Gain and lift: how many churners a limited outreach reaches
@@ -195,16 +194,16 @@ Markdown(f"The largest miss of the two models is {worst['abs_error']:.1%} points
 # %%
 lift = save_table(ch.lift_table(y_test, scores), "lift")
 fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-plot_gain(lift, ax=axes[0], title="Cumulative gain on the test cut-off")
-plot_lift(lift, ax=axes[1], title="Lift on the test cut-off")
+plot_gain(lift, ax=axes[0], title=say("churn.plot.gain_title", lang), lang=lang)
+plot_lift(lift, ax=axes[1], title=say("churn.plot.lift_title", lang), lang=lang)
 plt.show()
 
 # %%
 lt = lift.set_index(["score", "fraction"])["gain"]
 share = lift["fraction"].iloc[19]  # the 20% point of the grid
-Markdown(f"Contacting the riskiest {share:.0%} of users by the {ch.MODEL_NAMES[best]} reaches "
-         f"{lt[(best, share)]:.0%} of the churners, against {share:.0%} in random order"
-         + (f" and {lt[('oracle', share)]:.0%} for the oracle." if has_truth else "."))
+Markdown(say("churn.gain", lang, share=share, model=best_name, gain=lt[(best, share)],
+             oracle=say("churn.gain_oracle", lang, gain=lt[("oracle", share)]) if has_truth
+             else say("churn.gain_end", lang)))
 
 # %% [markdown]
 # ## What drives the warning
@@ -217,14 +216,15 @@ imp = save_table(ch.permutation_importance_table(ev.models[best], ev.test, n_rep
                                                  random_state=random_state,
                                                  n_threads=n_threads), "importance")
 fig, ax = plt.subplots(figsize=(7, 6))
-plot_importance(imp, ax=ax, title=f"Permutation importance ({ch.MODEL_NAMES[best]})")
+plot_importance(imp, ax=ax, title=say("churn.plot.importance_title", lang, model=best_name),
+                lang=lang)
 plt.show()
 
 # %%
 top3 = imp.head(3)
-Markdown("The three features the warning leans on most are "
-         + ", ".join(f"`{r.feature}` (AUC drop {r.importance:.3f})" for r in top3.itertuples())
-         + f"; {int((imp['hi'] < 0.001).sum())} of {len(imp)} features add nothing measurable.")
+Markdown(say("churn.importance", lang, items=LIST_SEP[lang].join(
+    say("churn.importance_item", lang, feature=r.feature, drop=r.importance)
+    for r in top3.itertuples()), n_zero=int((imp["hi"] < 0.001).sum()), n=len(imp)))
 
 # %% [markdown]
 # ## The at-risk list
@@ -239,17 +239,16 @@ value = ch.value_index(ev.train, ev.test, weights=value_weights)
 at_risk = ch.at_risk_list(ev.models[best], ev.test, value=value, top_n=export_rows,
                           value_name="value_index", n_threads=n_threads)
 shown = save_table(at_risk.reset_index(drop=True).head(top_n), "at_risk_head")
-display(shown[["rank", "risk", "value_index", "priority", "stage",
-               "days_since_last_interaction", "reason_1", "reason_2", "reason_3"]])
+display(tr_frame(shown[["rank", "risk", "value_index", "priority", "stage",
+                        "days_since_last_interaction", "reason_1", "reason_2", "reason_3"]],
+                 lang, value_columns=["stage"]))
 
 # %%
 if export_csv:
     ch.export_at_risk(at_risk, export_csv)
-    msg = (f"The top {len(at_risk):,} users were written to `{export_csv}` (beside this report) "
-           f"with keyed pseudonyms only; set `{ch.PSEUDONYM_KEY_ENV}` to share the key with "
-           "the colleagues who will act on the list.")
+    msg = say("churn.export", lang, n=len(at_risk), path=export_csv, env=ch.PSEUDONYM_KEY_ENV)
 else:
-    msg = "No file written (`export_csv` is empty)."
+    msg = say("churn.no_export", lang)
 Markdown(msg)
 
 # %% [markdown]
@@ -260,24 +259,19 @@ rest_rate = float(ev.test.loc[~ev.test.index.isin(at_risk.index), "churned"].mea
 list_rate = float(ev.test.loc[at_risk.index, "churned"].mean())
 reasons = at_risk["reason_1"].str.extract(r"^([a-z_]+)=")[0].value_counts()
 lines = [
-    f"- **Definition.** {definition.describe()}",
-    f"- **How common.** {te['churn_rate']:.1%} of the {te['users']:,} users at the test "
-    f"cut-off churned.",
-    f"- **How well it is predicted.** {ch.MODEL_NAMES[best]}: ROC AUC "
-    f"{met[(best, 'roc_auc')]:.3f}, PR AUC {met[(best, 'pr_auc')]:.3f} (base rate "
-    f"{base:.3f}), Brier {met[(best, 'brier')]:.3f}; the other model: ROC AUC "
-    + ", ".join(f"{k} {met[(k, 'roc_auc')]:.3f}" for k in models if k != best) + ".",
+    say("churn.c.definition", lang, text=definition.describe()),
+    say("churn.c.common", lang, rate=te["churn_rate"], users=te["users"]),
+    say("churn.c.predicted", lang, model=best_name, auc=met[(best, "roc_auc")],
+        pr=met[(best, "pr_auc")], base=base, brier=met[(best, "brier")],
+        others=LIST_SEP[lang].join(f"{tr(k, lang)} {met[(k, 'roc_auc')]:.3f}"
+                                   for k in models if k != best)),
 ]
 if has_truth:
-    lines.append(f"- **Against the oracle.** The best model is "
-                 f"{-g.loc[(best, 'roc_auc'), 'gap']:.3f} AUC below what knowing the true "
-                 f"hazards gives ({met[('oracle', 'roc_auc')]:.3f}).")
+    lines.append(say("churn.c.oracle", lang, gap=-g.loc[(best, "roc_auc"), "gap"],
+                     oracle=met[("oracle", "roc_auc")]))
 lines += [
-    f"- **The list.** Among the {len(at_risk):,} users at the top of the risk × value list, "
-    f"{list_rate:.0%} did churn, against {rest_rate:.0%} of everyone else. The most common "
-    f"first reason is `{reasons.index[0]}` ({reasons.iloc[0]} of {len(at_risk)} users).",
-    "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons are "
-    "associations in the model, not effects of outreach. Whether calling these users keeps "
-    "them needs an experiment.",
+    say("churn.c.list", lang, n=len(at_risk), list_rate=list_rate, rest_rate=rest_rate,
+        reason=reasons.index[0], k=reasons.iloc[0]),
+    say("churn.c.caveat", lang),
 ]
 Markdown("\n".join(lines))

@@ -38,6 +38,7 @@ n_boot = 500  # bootstrap resamples for segment intervals
 seed = 0
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import json
@@ -51,11 +52,15 @@ from analysis.aggregate.transactions import (calibration_holdout_summary,
                                              calibration_part,
                                              purchases_from_orders,
                                              summarize_transactions)
+from analysis.i18n import say, tr, tr_frame
 from analysis.io import load_tables
 from analysis.paths import resolve
+from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
 from analysis.reports import headline, save_table
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir))
 contacts, orders = tables.contacts, tables.orders
 purchases = purchases_from_orders(orders)
@@ -64,6 +69,7 @@ rfm = {"customer_col": "user_id", "time_col": "ordered_at", "amount_col": "net_a
        "freq": freq, "freq_multiplier": freq_multiplier}
 unit = {("D", 1): "days", ("D", 7): "weeks", ("W", 1): "weeks", ("h", 1): "hours"}.get(
     (freq, freq_multiplier), f"units of {freq_multiplier} x {freq}")
+unit_one = unit.removesuffix("s")  # "week" in "26-week CLV"
 
 # %% [markdown]
 # ## Provenance
@@ -72,7 +78,7 @@ unit = {("D", 1): "days", ("D", 7): "weeks", ("W", 1): "weeks", ("h", 1): "hours
 provenance({"data_dir": data_dir, "calibration_end": calibration_end,
             "observation_end": observation_end, "freq": freq, "freq_multiplier": freq_multiplier,
             "horizon": horizon, "discount_rate": discount_rate, "units_per_year": units_per_year,
-            "max_frequency": max_frequency, "n_boot": n_boot, "seed": seed},
+            "max_frequency": max_frequency, "n_boot": n_boot, "seed": seed, "lang": lang},
            [*tables.files.values(), *([truth_file] if truth_file.is_file() else [])])
 
 # %% [markdown]
@@ -86,14 +92,13 @@ summary = summarize_transactions(purchases, **rfm, observation_end=observation_e
 cal_holdout = calibration_holdout_summary(purchases, **rfm, calibration_end=calibration_end,
                                           observation_end=observation_end)
 calibration = calibration_part(cal_holdout)
-display(summary.describe().T.round(2))
-Markdown(
-    f"{len(orders):,} orders, of which {len(purchases):,} are purchases (net amount above 0), "
-    f"from {len(summary):,} of {len(contacts):,} contacts "
-    f"({len(summary) / len(contacts):.0%}). {int((summary['frequency'] > 0).sum()):,} of them bought "
-    f"again on a later day. The calibration period (to {calibration_end}) has "
-    f"{len(cal_holdout):,} buyers, followed by a holdout of "
-    f"{cal_holdout['duration_holdout'].iloc[0]:.1f} {unit}.")
+display(tr_frame(summary.describe().T.round(2).rename(index=lambda k: tr(k, lang)), lang))
+Markdown(say("ltv.summary", lang, orders=len(orders), purchases=len(purchases),
+             buyers=len(summary), contacts=len(contacts),
+             buyer_share=len(summary) / len(contacts),
+             repeat=int((summary["frequency"] > 0).sum()), calibration_end=calibration_end,
+             cal_buyers=len(cal_holdout), holdout=cal_holdout["duration_holdout"].iloc[0],
+             unit=tr(unit, lang)))
 
 # %% [markdown]
 # ## 2. Fitting the purchase models on the calibration period
@@ -106,12 +111,11 @@ models = {name: ltv.PurchaseModel(name).fit(calibration) for name in ltv.PURCHAS
 fits = pd.DataFrame({name: {**m.params_.to_dict(), "log_likelihood": m.log_likelihood_,
                             "customers": m.n_customers_, "patterns": m.n_patterns_}
                      for name, m in models.items()}).T
-display(save_table(fits, "model_fits").round(4))
-display(models["bgnbd"].summary.round(4))
+display(tr_frame(save_table(fits, "model_fits").round(4), lang))
+display(tr_frame(models["bgnbd"].summary.round(4), lang))
 best_ll = fits["log_likelihood"].astype(float).idxmax()
-Markdown(f"On the calibration data the highest log-likelihood is {best_ll} "
-         f"({fits.loc[best_ll, 'log_likelihood']:,.1f}); BG/NBD, the default, reaches "
-         f"{fits.loc['bgnbd', 'log_likelihood']:,.1f}.")
+Markdown(say("ltv.fits", lang, best=best_ll, best_ll=fits.loc[best_ll, "log_likelihood"],
+             bg_ll=fits.loc["bgnbd", "log_likelihood"]))
 
 # %% [markdown]
 # ### Spend: Gamma-Gamma, and its independence assumption
@@ -120,18 +124,15 @@ Markdown(f"On the calibration data the highest log-likelihood is {best_ll} "
 
 # %%
 spend = ltv.SpendModel().fit(calibration)
-display(save_table(spend.summary, "spend_model").round(3))
+display(tr_frame(save_table(spend.summary, "spend_model").round(3), lang))
 indep = spend.independence_.iloc[0]
-display(spend.independence_.round(4))
-Markdown(
-    f"Among {int(indep['n']):,} repeat buyers the correlation of frequency and mean spend is "
-    f"r = {indep['pearson_r']:.3f} (95% CI {indep['pearson_lower_95']:.3f} to "
-    f"{indep['pearson_upper_95']:.3f}; Spearman {indep['spearman_rho']:.3f}). "
-    + ("The interval includes 0: no evidence against the independence assumption."
-       if indep['pearson_lower_95'] <= 0 <= indep['pearson_upper_95'] else
-       "The interval excludes 0: spend and frequency are related, so Gamma-Gamma spend "
-       "predictions are biased for very frequent or very rare buyers — read CLV with that in mind.")
-    + f" The model's mean spend per purchase is {spend.population_mean_spend:,.1f}.")
+display(tr_frame(spend.independence_.round(4), lang))
+Markdown(say(
+    "ltv.independence", lang, n=int(indep["n"]), r=indep["pearson_r"],
+    lo=indep["pearson_lower_95"], hi=indep["pearson_upper_95"], rho=indep["spearman_rho"],
+    judgement=say("ltv.independent" if indep["pearson_lower_95"] <= 0 <= indep["pearson_upper_95"]
+                  else "ltv.dependent", lang),
+    mean_spend=spend.population_mean_spend))
 
 # %% [markdown]
 # ## 3. Holdout check: do calibration-period fits predict the next period?
@@ -139,14 +140,12 @@ Markdown(
 # %%
 holdout = pd.concat({name: ltv.holdout_metrics(cal_holdout, model=m).iloc[0]
                      for name, m in models.items()}, axis=1).T
-display(save_table(holdout, "holdout_metrics").round(3))
+display(tr_frame(save_table(holdout, "holdout_metrics").round(3), lang))
 bg = holdout.loc["bgnbd"]
-Markdown(
-    f"BG/NBD predicted {bg['predicted_total']:,.0f} repeat purchases in the holdout against "
-    f"{bg['actual_total']:,.0f} actual ({bg['total_error_pct']:+.1f}%); per customer, "
-    f"predictions and outcomes correlate at r = {bg['pearson_r']:.2f}. The smallest aggregate "
-    f"error is {holdout['total_error_pct'].astype(float).abs().idxmin()}'s "
-    f"({holdout['total_error_pct'].astype(float).abs().min():.1f}%).")
+Markdown(say("ltv.holdout", lang, predicted=bg["predicted_total"], actual=bg["actual_total"],
+             error=bg["total_error_pct"], r=bg["pearson_r"],
+             best=holdout["total_error_pct"].astype(float).abs().idxmin(),
+             best_error=holdout["total_error_pct"].astype(float).abs().min()))
 
 # %% [markdown]
 # Read the bars pairwise: for customers with each number of repeat purchases in calibration,
@@ -157,9 +156,10 @@ Markdown(
 by_freq = ltv.calibration_by_frequency(cal_holdout, model=models["bgnbd"], max_frequency=max_frequency)
 fig, ax = plt.subplots(figsize=(8, 4))
 ltv.plot_calibration_by_frequency(by_freq, ax=ax,
-                                  title="BG/NBD: holdout purchases by calibration frequency (sample)")
+                                  title="BG/NBD: holdout purchases by calibration frequency (sample)",
+                                  lang=lang)
 plt.show()
-display(save_table(by_freq, "calibration_by_frequency").round(3))
+display(tr_frame(save_table(by_freq, "calibration_by_frequency").round(3), lang))
 
 # %% [markdown]
 # Read the curves for the gap after the dotted line: up to it the model was fitted, after it
@@ -173,11 +173,12 @@ curve = ltv.cumulative_transactions(purchases, model=models["bgnbd"], customer_c
                                     freq_multiplier=freq_multiplier)
 fig, ax = plt.subplots(figsize=(8, 4))
 ltv.plot_cumulative_transactions(curve, ax=ax, unit_label=unit,
-                                 title="Cumulative repeat purchases: actual vs BG/NBD (sample)")
+                                 title="Cumulative repeat purchases: actual vs BG/NBD (sample)",
+                                 lang=lang)
 plt.show()
 end = curve.iloc[-1]
-Markdown(f"By the end of observation the cohort made {end['actual']:,.0f} repeat purchases; the "
-         f"model expected {end['predicted']:,.0f} ({(end['predicted'] / end['actual'] - 1):+.1%}).")
+Markdown(say("ltv.cumulative", lang, actual=end["actual"], predicted=end["predicted"],
+             error=end["predicted"] / end["actual"] - 1))
 
 # %% [markdown]
 # ## 4. P(alive) and expected purchases by frequency and recency
@@ -194,18 +195,17 @@ T_max = float(summary["T"].max())
 alive = ltv.probability_alive_matrix(full_model, max_frequency=int(summary["frequency"].quantile(0.99)), T=T_max)
 expected = ltv.expected_purchases_matrix(full_model, horizon=horizon, max_frequency=int(summary["frequency"].quantile(0.99)), T=T_max)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-ltv.plot_matrix(alive, ax=axes[0], title=f"P(alive) for a customer of age {T_max:.0f} {unit}",
-                colorbar_label="probability alive")
-ltv.plot_matrix(expected, ax=axes[1], title=f"Expected purchases in the next {horizon} {unit}",
-                colorbar_label="expected purchases")
+ltv.plot_matrix(alive, ax=axes[0], colorbar_label="probability alive", lang=lang,
+                title=say("ltv.plot.alive_title", lang, age=T_max, unit=tr(unit, lang)))
+ltv.plot_matrix(expected, ax=axes[1], colorbar_label="expected purchases", lang=lang,
+                title=say("ltv.plot.expected_title", lang, horizon=horizon, unit=tr(unit, lang)))
 plt.tight_layout()
 plt.show()
 mid = alive.index[len(alive.index) // 2]
-Markdown(f"A customer with {alive.columns[-1]} repeat purchases whose last purchase was at "
-         f"recency {mid:.0f} (half-way) has P(alive) = {alive.loc[mid].iloc[-1]:.2f}; the same customer "
-         f"whose last purchase was at the end ({alive.index[-1]:.0f}) has {alive.iloc[-1, -1]:.2f}. "
-         f"With {alive.columns[1]} repeat purchase the same two customers have "
-         f"{alive.loc[mid].iloc[1]:.2f} and {alive.iloc[-1, 1]:.2f}: silence means more after many purchases.")
+Markdown(say("ltv.alive", lang, f_high=alive.columns[-1], mid=mid,
+             p_mid_high=alive.loc[mid].iloc[-1], end=alive.index[-1],
+             p_end_high=alive.iloc[-1, -1], f_low=alive.columns[1],
+             p_mid_low=alive.loc[mid].iloc[1], p_end_low=alive.iloc[-1, 1]))
 
 # %% [markdown]
 # ## 5. CLV by acquisition channel and hook
@@ -222,8 +222,8 @@ per_contact = (contacts.set_index("user_id")[["channel", "hook"]]
 per_contact["giveaway_event"] = (per_contact["channel"] == "offline_event") & per_contact["hook"].isin(["merch", "coupon"])
 by_channel = ltv.segment_summary(per_contact, by="channel", value_cols=["clv"], n_boot=n_boot, random_state=seed)
 by_hook = ltv.segment_summary(per_contact, by="hook", value_cols=["clv"], n_boot=n_boot, random_state=seed)
-display(save_table(by_channel, "clv_by_channel").round(2))
-display(save_table(by_hook, "clv_by_hook").round(2))
+display(tr_frame(save_table(by_channel, "clv_by_channel").round(2), lang))
+display(tr_frame(save_table(by_hook, "clv_by_hook").round(2), lang))
 
 # %% [markdown]
 # Read the dots with their bars: mean CLV per contact by channel and by hook; bars that do not
@@ -233,17 +233,19 @@ display(save_table(by_hook, "clv_by_hook").round(2))
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharex=True)
 for ax, table, name in ((axes[0], by_channel, "channel"), (axes[1], by_hook, "hook")):
     t = table.sort_values("mean")
-    ax.errorbar(t["mean"], t[name], xerr=[t["mean"] - t["mean_lower"], t["mean_upper"] - t["mean"]], fmt="o")
-    ax.set_xlabel(f"mean {horizon}-{unit.removesuffix('s')} CLV per contact")
-    ax.set_ylabel(name)
-    ax.set_title(f"CLV per contact by {name} (95% bootstrap CI)")
+    ax.errorbar(t["mean"], [tr(v, lang) for v in t[name]],
+                xerr=[t["mean"] - t["mean_lower"], t["mean_upper"] - t["mean"]], fmt="o")
+    ax.set_xlabel(say("ltv.plot.clv_x", lang, horizon=horizon, unit_one=tr(unit_one, lang)))
+    ax.set_ylabel(tr(name, lang))
+    ax.set_title(say("ltv.plot.clv_title", lang, by=tr(name, lang)))
 plt.tight_layout()
 plt.show()
 top, bottom = by_channel.loc[by_channel["mean"].idxmax()], by_channel.loc[by_channel["mean"].idxmin()]
-Markdown(f"The most valuable channel per contact is {top['channel']} ({top['mean']:,.1f}, 95% CI "
-         f"{top['mean_lower']:,.1f}–{top['mean_upper']:,.1f}), the least valuable {bottom['channel']} "
-         f"({bottom['mean']:,.1f}, {bottom['mean_lower']:,.1f}–{bottom['mean_upper']:,.1f}); in total the "
-         f"contacts are expected to be worth {by_channel['total'].sum():,.0f} over the next {horizon} {unit}.")
+Markdown(say("ltv.channels", lang, top=tr(top["channel"], lang), top_mean=top["mean"],
+             top_lo=top["mean_lower"], top_hi=top["mean_upper"],
+             bottom=tr(bottom["channel"], lang), bottom_mean=bottom["mean"],
+             bottom_lo=bottom["mean_lower"], bottom_hi=bottom["mean_upper"],
+             total=by_channel["total"].sum(), horizon=horizon, unit=tr(unit, lang)))
 
 # %% [markdown]
 # ### Does the essay's claim about giveaway events show?
@@ -252,22 +254,19 @@ Markdown(f"The most valuable channel per contact is {top['channel']} ({top['mean
 # %%
 giveaway = ltv.segment_summary(per_contact, by="giveaway_event", value_cols=["clv", "expected_purchases"],
                                n_boot=n_boot, random_state=seed)
-display(save_table(giveaway, "clv_giveaway").round(2))
+display(tr_frame(save_table(giveaway, "clv_giveaway").round(2), lang))
 g = giveaway[giveaway["metric"] == "clv"].set_index("giveaway_event")
 yes, no = g.loc[True], g.loc[False]
 separated = yes["mean_upper"] < no["mean_lower"] or yes["mean_lower"] > no["mean_upper"]
-display(headline(
-    f"BG/NBD misses holdout repeat purchases by {bg['total_error_pct']:+.1f}%; contacts from "
-    f"offline giveaway events are worth {yes['mean']:,.1f} (95% CI {yes['mean_lower']:,.1f}–"
-    f"{yes['mean_upper']:,.1f}) over {horizon} {unit} against {no['mean']:,.1f} for the rest."))
-Markdown(
-    f"Contacts from offline giveaway events have a mean {horizon}-{unit.removesuffix('s')} CLV of {yes['mean']:,.1f} "
-    f"(95% CI {yes['mean_lower']:,.1f}–{yes['mean_upper']:,.1f}, {int(yes['n_customers']):,} contacts) "
-    f"against {no['mean']:,.1f} ({no['mean_lower']:,.1f}–{no['mean_upper']:,.1f}) for all other contacts, "
-    f"{yes['mean'] / no['mean']:.2f} times as much. "
-    + ("The intervals do not overlap: " + ("the data support the essay's claim that giveaway events bring lower-value contacts."
-                                           if yes["mean"] < no["mean"] else "giveaway contacts are worth *more*, against the essay's claim.")
-       if separated else "The intervals overlap: these data cannot tell the two apart."))
+display(headline(say("ltv.headline", lang, error=bg["total_error_pct"], yes=yes["mean"],
+                     yes_lo=yes["mean_lower"], yes_hi=yes["mean_upper"], horizon=horizon,
+                     unit=tr(unit, lang), no=no["mean"])))
+Markdown(say(
+    "ltv.giveaway", lang, horizon=horizon, unit_one=tr(unit_one, lang), yes=yes["mean"],
+    yes_lo=yes["mean_lower"], yes_hi=yes["mean_upper"], n=int(yes["n_customers"]), no=no["mean"],
+    no_lo=no["mean_lower"], no_hi=no["mean_upper"], ratio=yes["mean"] / no["mean"],
+    judgement=say(("ltv.giveaway_lower" if yes["mean"] < no["mean"] else "ltv.giveaway_higher")
+                  if separated else "ltv.giveaway_overlap", lang)))
 
 # %% [markdown]
 # ## 6. Does the model recover the simulator's true parameters?
@@ -285,16 +284,16 @@ if truth_file.is_file():
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     pareto = ltv.PurchaseModel("pareto_nbd").fit(summary)
     recovery = ltv.compare_with_truth(truth, purchases=pareto, spend=full_spend, unit_days=freq_multiplier)
-    display(recovery.round(3))
+    display(tr_frame(recovery.round(3), lang, value_columns=[]))
     worst = recovery.loc[recovery["relative_error"].abs().idxmax()]
-    recovery_text = (f"{int(recovery['covered'].sum())} of {len(recovery)} true values lie inside the "
-                     f"estimate's 95% interval. The largest relative error is {worst['parameter']} ({worst['model']}): "
-                     f"{worst['estimate']:.3f} against a true {worst['true']:.3f} "
-                     f"({worst['relative_error']:+.0%}). The mean purchase rate r/alpha is "
-                     f"{pareto.params_['r'] / pareto.params_['alpha']:.3f} per {unit.removesuffix('s')} against a true "
-                     f"{truth['purchases']['r'] / (truth['purchases']['alpha'] / freq_multiplier):.3f}.")
+    recovery_text = say(
+        "ltv.recovery", lang, covered=int(recovery["covered"].sum()), n=len(recovery),
+        parameter=worst["parameter"], model=worst["model"], estimate=worst["estimate"],
+        true=worst["true"], error=worst["relative_error"],
+        rate=pareto.params_["r"] / pareto.params_["alpha"], unit_one=tr(unit_one, lang),
+        true_rate=truth["purchases"]["r"] / (truth["purchases"]["alpha"] / freq_multiplier))
 else:
-    recovery_text = f"No simulator truth at {truth_file}: this section is skipped for real data."
+    recovery_text = say("ltv.no_truth", lang, path=truth_file)
 Markdown(recovery_text)
 
 # %% [markdown]
@@ -310,10 +309,9 @@ cdnow_summary = summarize_transactions(cdnow, customer_col="customer_id", time_c
                                        amount_col="dollars", observation_end=cdnow_calibration_end,
                                        freq="D", freq_multiplier=7)
 reference = ltv.reproduce_cdnow(cdnow_summary)
-display(save_table(reference, "cdnow_reproduction"))
-Markdown(f"{int(reference['match'].sum())} of {len(reference)} published numbers are reproduced to "
-         f"the reported precision, on {len(cdnow_summary):,} customers of whom "
-         f"{int((cdnow_summary['frequency'] > 0).sum()):,} are repeat buyers.")
+display(tr_frame(save_table(reference, "cdnow_reproduction"), lang, value_columns=[]))
+Markdown(say("ltv.cdnow", lang, matched=int(reference["match"].sum()), n=len(reference),
+             customers=len(cdnow_summary), repeat=int((cdnow_summary["frequency"] > 0).sum())))
 
 # %% [markdown]
 # The same holdout check on CDNOW (weeks 40–78) that Fader, Hardie & Lee show: read the bars
@@ -326,8 +324,9 @@ cdnow_holdout = calibration_holdout_summary(cdnow, customer_col="customer_id", t
 cdnow_model = ltv.PurchaseModel("bgnbd").fit(calibration_part(cdnow_holdout))
 fig, ax = plt.subplots(figsize=(8, 4))
 ltv.plot_calibration_by_frequency(ltv.calibration_by_frequency(cdnow_holdout, model=cdnow_model),
-                                  ax=ax, title="CDNOW: BG/NBD holdout purchases by calibration frequency")
+                                  ax=ax, title="CDNOW: BG/NBD holdout purchases by calibration frequency",
+                                  lang=lang)
 plt.show()
 m = ltv.holdout_metrics(cdnow_holdout, model=cdnow_model).iloc[0]
-Markdown(f"On CDNOW, BG/NBD predicts {m['predicted_total']:,.0f} holdout repeat purchases against "
-         f"{m['actual_total']:,.0f} actual ({m['total_error_pct']:+.1f}%).")
+Markdown(say("ltv.cdnow_holdout", lang, predicted=m["predicted_total"], actual=m["actual_total"],
+             error=m["total_error_pct"]))

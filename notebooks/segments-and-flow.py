@@ -59,6 +59,7 @@ screen_min_days = 3  # group join this many days or more after joining (with 1:1
 landmark_days = 28  # screening is read from the first days only
 n_boot = 1000  # bootstrap resamples for the spend interval
 koc_top_n = 15  # rows of the KOC list
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import matplotlib.pyplot as plt
@@ -71,13 +72,17 @@ from analysis import plots_flow as pf
 from analysis import segments as sg
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
+from analysis.i18n import CLAUSE_SEP, say, tr, tr_frame
 from analysis.simulate import read_truth
 from analysis.io import load_tables
 from analysis.paths import resolve
+from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
 from analysis.reports import headline, save_table
 from analysis.scores import FiveValueScorer
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 has_truth = bool(truth_dir) and (resolve(truth_dir) / "users.csv.gz").is_file()
@@ -99,7 +104,7 @@ params = dict(data_dir=data_dir, truth_dir=truth_dir, vocabulary=vocabulary,
               cohort_horizon_days=cohort_horizon_days, claim_age_months=claim_age_months,
               spend_days=spend_days, giveaway_channels=giveaway_channels,
               giveaway_hooks=giveaway_hooks, screen_min_days=screen_min_days,
-              landmark_days=landmark_days, n_boot=n_boot, koc_top_n=koc_top_n)
+              landmark_days=landmark_days, n_boot=n_boot, koc_top_n=koc_top_n, lang=lang)
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -111,7 +116,7 @@ provenance(params, [*tables.files.values(), *truth_files])
 # %%
 ladder = flow.Ladder(lookback_days=lookback_days, silent_days=silent_days, lost_days=lost_days,
                      repeat_min_orders=repeat_min_orders, vocabulary=tables.vocabulary)
-ladder.table()
+tr_frame(ladder.table(), lang, value_columns=["state"])
 
 # %% [markdown]
 # ## 1. Who the users are (as of the segment cut-off)
@@ -127,8 +132,8 @@ rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series())
 rfm_seg = sg.rfm_segments(sg.rfm_scores(rfm, bins=rfm_bins), bins=rfm_bins)
 seg_sum = save_table(sg.group_summary(rfm_seg["segment"], retained=retained,
                                       spend=rfm["monetary"]), "rfm_segments")
-display(sg.rfm_segment_rules())
-seg_sum
+display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment"]))
+tr_frame(seg_sum.rename(index=lambda k: tr(k, lang)), lang)
 
 # %% [markdown]
 # The chart shows how large each RFM segment is and how many of its users are still active
@@ -138,22 +143,23 @@ seg_sum
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
 pf.plot_persona_bars(seg_sum.assign(name=seg_sum.index.astype(str)).reset_index(drop=True),
-                     ax=ax, title=f"Retention in the {horizon_days} days after {as_of} by RFM segment",
-                     ylabel="share retained (95% CI)")
+                     ax=ax, title=say("flow.plot.segment_title", lang, horizon=horizon_days,
+                                      as_of=as_of),
+                     ylabel="share retained (95% CI)", lang=lang)
 plt.show()
 
 # %%
 buyers = seg_sum.drop(index="no_purchase")
 largest = buyers["users"].idxmax()
 best, worst = buyers["retention"].idxmax(), buyers["retention"].idxmin()
-display(Markdown(
-    f"**Reading.** {int(seg_sum['users'].sum()):,} users are in the population at {as_of}; "
-    f"{seg_sum.loc['no_purchase', 'share']:.0%} have not bought yet. Among buyers the largest "
-    f"RFM segment is *{largest}* ({buyers.loc[largest, 'share']:.0%} of all users). Retention is "
-    f"highest for *{best}* ({buyers.loc[best, 'retention']:.0%}, 95% CI "
-    f"{buyers.loc[best, 'retention_lo']:.0%}–{buyers.loc[best, 'retention_hi']:.0%}) and lowest "
-    f"for *{worst}* ({buyers.loc[worst, 'retention']:.0%}, "
-    f"{buyers.loc[worst, 'retention_lo']:.0%}–{buyers.loc[worst, 'retention_hi']:.0%})."))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.rfm", lang, users=int(seg_sum["users"].sum()), as_of=as_of,
+    no_purchase=seg_sum.loc["no_purchase", "share"], largest=tr(largest, lang),
+    largest_share=buyers.loc[largest, "share"], best=tr(best, lang),
+    best_rate=buyers.loc[best, "retention"], best_lo=buyers.loc[best, "retention_lo"],
+    best_hi=buyers.loc[best, "retention_hi"], worst=tr(worst, lang),
+    worst_rate=buyers.loc[worst, "retention"], worst_lo=buyers.loc[worst, "retention_lo"],
+    worst_hi=buyers.loc[worst, "retention_hi"]))))
 
 # %% [markdown]
 # ### Value tiers by the five-value index
@@ -171,7 +177,8 @@ off = [ladder.states.index("silent"), ladder.states.index("lost")]
 tiers = sg.value_tiers(scores["index"], silent=state_at.isin(off), cuts=tier_cuts)
 tier_sum = save_table(sg.group_summary(tiers["tier"], retained=retained, spend=rfm["monetary"]),
                       "value_tiers")
-tier_sum.assign(zh=[sg.TIERS[t] for t in tier_sum.index])
+tr_frame(tier_sum.assign(zh=[sg.TIERS[t] for t in tier_sum.index]).rename(
+    index=lambda k: tr(k, lang)), lang, value_columns=[])
 
 # %% [markdown]
 # Retention by tier: if the index carries information about staying, the bars should rise
@@ -180,20 +187,19 @@ tier_sum.assign(zh=[sg.TIERS[t] for t in tier_sum.index])
 # %%
 fig, ax = plt.subplots(figsize=(8, 4))
 pf.plot_persona_bars(tier_sum.assign(name=tier_sum.index.astype(str)).reset_index(drop=True),
-                     ax=ax, title=f"Retention in the {horizon_days} days after {as_of} by value tier",
-                     ylabel="share retained (95% CI)")
+                     ax=ax, title=say("flow.plot.tier_title", lang, horizon=horizon_days,
+                                      as_of=as_of),
+                     ylabel="share retained (95% CI)", lang=lang)
 plt.show()
 
 # %%
 top_t, ord_t = tier_sum.loc["core_vip"], tier_sum.loc["ordinary"]
-display(Markdown(
-    f"**Reading.** Core VIPs ({int(top_t['users']):,} users) retain at "
-    f"{top_t['retention']:.0%} ({top_t['retention_lo']:.0%}–{top_t['retention_hi']:.0%}) against "
-    f"{ord_t['retention']:.0%} ({ord_t['retention_lo']:.0%}–{ord_t['retention_hi']:.0%}) for "
-    f"ordinary users, and spent {top_t['mean_spend']:,.0f} vs {ord_t['mean_spend']:,.0f} CNY on "
-    f"average before the cut-off. The silent tier holds {tier_sum.loc['silent', 'share']:.0%} of "
-    f"the population and retains at {tier_sum.loc['silent', 'retention']:.0%}. Whether the index "
-    "predicts better than spend alone is the question of the value-index report."))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.tiers", lang, vip_users=int(top_t["users"]), vip_rate=top_t["retention"],
+    vip_lo=top_t["retention_lo"], vip_hi=top_t["retention_hi"], ord_rate=ord_t["retention"],
+    ord_lo=ord_t["retention_lo"], ord_hi=ord_t["retention_hi"], vip_spend=top_t["mean_spend"],
+    ord_spend=ord_t["mean_spend"], silent_share=tier_sum.loc["silent", "share"],
+    silent_rate=tier_sum.loc["silent", "retention"]))))
 
 # %% [markdown]
 # ### Five-value personas
@@ -203,11 +209,11 @@ display(Markdown(
 # %%
 personas = sg.FiveValuePersonas(k=persona_k, criterion=persona_criterion,
                                 random_state=random_state).fit(evidence)
-display(personas.selection_)
+display(tr_frame(personas.selection_, lang))
 lab = personas.predict(evidence)
 profile = save_table(sg.persona_profile(evidence, lab, names=personas.names_, retained=retained,
                                         spend=rfm["monetary"]), "personas")
-profile
+tr_frame(profile, lang, value_columns=["name"])
 
 # %% [markdown]
 # The heatmap says what makes each persona distinct (red = above the average user on that
@@ -215,20 +221,20 @@ profile
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
-pf.plot_persona_centroids(personas.summary, ax=axes[0])
+pf.plot_persona_centroids(personas.summary, ax=axes[0], lang=lang)
 pf.plot_persona_bars(profile, ax=axes[1], title="Retention by persona",
-                     ylabel="share retained (95% CI)")
+                     ylabel="share retained (95% CI)", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
 p_best, p_worst = profile["retention"].idxmax(), profile["retention"].idxmin()
-display(Markdown(
-    f"**Reading.** {personas.k_} personas ({persona_criterion} criterion). The largest is "
-    f"*{profile.loc[0, 'name']}* ({profile.loc[0, 'share']:.0%}). Retention ranges from "
-    f"{profile.loc[p_worst, 'retention']:.0%} (*{profile.loc[p_worst, 'name']}*) to "
-    f"{profile.loc[p_best, 'retention']:.0%} (*{profile.loc[p_best, 'name']}*); mean spend from "
-    f"{profile['mean_spend'].min():,.0f} to {profile['mean_spend'].max():,.0f} CNY."))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.personas", lang, k=personas.k_, criterion=persona_criterion,
+    largest=tr(profile.loc[0, "name"], lang), share=profile.loc[0, "share"],
+    worst_rate=profile.loc[p_worst, "retention"], worst=tr(profile.loc[p_worst, "name"], lang),
+    best_rate=profile.loc[p_best, "retention"], best=tr(profile.loc[p_best, "name"], lang),
+    spend_min=profile["mean_spend"].min(), spend_max=profile["mean_spend"].max()))))
 
 # %% [markdown]
 # ## 2. The flow: how users move through the stages
@@ -242,7 +248,7 @@ rates = flow.transition_rates(counts)
 conv = save_table(flow.forward_conversion(codes, ladder=ladder), "forward_conversion")
 neck = flow.bottleneck(conv)
 tis = save_table(flow.time_in_stage(codes, ladder=ladder), "time_in_stage")
-sizes.tail(3)
+sizes.tail(3).rename(columns=lambda c: tr(c, lang))
 
 # %% [markdown]
 # How the population splits across the states at each snapshot: the ladder stages grow with
@@ -250,17 +256,17 @@ sizes.tail(3)
 
 # %%
 fig, ax = plt.subplots(figsize=(11, 4.5))
-pf.plot_stage_sizes(sizes, ax=ax, title="Users in each state at each monthly snapshot")
+pf.plot_stage_sizes(sizes, ax=ax, title="Users in each state at each monthly snapshot", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
 last = sizes.iloc[-1]
-display(Markdown(
-    f"**Reading.** At the last snapshot ({sizes.index[-1]:%Y-%m-%d}) {int(last.sum()):,} users are "
-    f"in the population: {last['lost'] / last.sum():.0%} lost, {last['silent'] / last.sum():.0%} "
-    f"silent, and the largest ladder stage is *{last[list(ladder.stages)].idxmax()}* "
-    f"({last[list(ladder.stages)].max() / last.sum():.0%})."))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.sizes", lang, date=f"{sizes.index[-1]:%Y-%m-%d}", users=int(last.sum()),
+    lost=last["lost"] / last.sum(), silent=last["silent"] / last.sum(),
+    stage=tr(last[list(ladder.stages)].idxmax(), lang),
+    stage_share=last[list(ladder.stages)].max() / last.sum()))))
 
 # %% [markdown]
 # The alluvial chart follows the same users across four snapshots: each band is a group of
@@ -269,7 +275,7 @@ display(Markdown(
 # %%
 fig, ax = plt.subplots(figsize=(12, 6))
 pf.plot_alluvial(codes, states=ladder.states, ax=ax,
-                 title="How users flow between stages (selected snapshots)")
+                 title="How users flow between stages (selected snapshots)", lang=lang)
 plt.tight_layout()
 plt.show()
 
@@ -280,17 +286,17 @@ plt.show()
 # %%
 fig, ax = plt.subplots(figsize=(11, 8))
 pf.plot_transition_heatmap(rates, counts=counts, ax=ax,
-                           title="Transition shares between consecutive monthly snapshots")
+                           title="Transition shares between consecutive monthly snapshots",
+                           lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
 stay_lost = rates.loc["lost", "lost"]
-display(Markdown(
-    f"**Reading.** {rates.loc['silent', 'lost']:.0%} of silent users are lost one snapshot "
-    f"later and {1 - rates.loc['silent', ['silent', 'lost']].sum():.0%} come back onto the "
-    f"ladder; {stay_lost:.0%} of lost users stay lost. Of new users, "
-    f"{rates.loc[flow.NEW, 'lost']:.0%} are already lost at their first snapshot."))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.transitions", lang, silent_lost=rates.loc["silent", "lost"],
+    silent_back=1 - rates.loc["silent", ["silent", "lost"]].sum(), stay_lost=stay_lost,
+    new_lost=rates.loc[flow.NEW, "lost"]))))
 
 # %% [markdown]
 # Forward conversion: of the users at a stage, the share at a higher stage one snapshot
@@ -298,17 +304,15 @@ display(Markdown(
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
-pf.plot_forward_conversion(conv, bottleneck=neck["stage"], ax=ax)
+pf.plot_forward_conversion(conv, bottleneck=neck["stage"], ax=ax, lang=lang)
 plt.show()
 
 # %%
-display(tis)
-display(Markdown(
-    f"**Reading.** The bottleneck is *{neck['stage']}* ({neck['zh']}): only "
-    f"{neck['forward_rate']:.1%} (95% CI {neck['lo']:.1%}–{neck['hi']:.1%}) of its "
-    f"{int(neck['n']):,} user-months move up, while {neck['stay_rate']:.0%} stay. Completed "
-    f"spells at that stage last {tis.set_index('state').loc[neck['stage'], 'mean_days_completed']:.0f} "
-    f"days on average (snapshot resolution: one month)."))
+display(tr_frame(tis, lang, value_columns=["state"]))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.bottleneck", lang, stage=neck["stage"], zh=neck["zh"], rate=neck["forward_rate"],
+    lo=neck["lo"], hi=neck["hi"], n=int(neck["n"]), stay=neck["stay_rate"],
+    days=tis.set_index("state").loc[neck["stage"], "mean_days_completed"]))))
 
 # %% [markdown]
 # ## 3. Which channels and hooks bring users who stay
@@ -320,7 +324,7 @@ cutoffs = flow.monthly_snapshots(cohort_start, cohort_end, tz=tables.tz)
 activity = co.cohort_activity(contacts, events, orders, cutoffs=cutoffs,
                               horizon_days=cohort_horizon_days)
 fig, ax = plt.subplots(figsize=(11, 6))
-pf.plot_cohort_heatmap(co.cohort_table(activity), ax=ax)
+pf.plot_cohort_heatmap(co.cohort_table(activity), ax=ax, lang=lang)
 plt.tight_layout()
 plt.show()
 
@@ -334,21 +338,23 @@ by_channel = save_table(co.retention_curves(activity, by="channel", min_n=50),
                         "retention_by_channel")
 by_hook = save_table(co.retention_curves(activity, by="hook", min_n=50), "retention_by_hook")
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
-pf.plot_retention_curves(by_channel, by="channel", ax=axes[0], title="Retention by channel")
-pf.plot_retention_curves(by_hook, by="hook", ax=axes[1], title="Retention by hook")
+pf.plot_retention_curves(by_channel, by="channel", ax=axes[0], title="Retention by channel",
+                         lang=lang)
+pf.plot_retention_curves(by_hook, by="hook", ax=axes[1], title="Retention by hook", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
 at = by_channel.loc[by_channel["age_months"] == claim_age_months].set_index("channel")
 at_h = by_hook.loc[by_hook["age_months"] == claim_age_months].set_index("hook")
-display(Markdown(
-    f"**Reading.** {claim_age_months} months after joining, *{at['rate'].idxmax()}* users are the "
-    f"most active ({at['rate'].max():.0%}, {at.loc[at['rate'].idxmax(), 'lo']:.0%}–"
-    f"{at.loc[at['rate'].idxmax(), 'hi']:.0%}) and *{at['rate'].idxmin()}* users the least "
-    f"({at['rate'].min():.0%}, {at.loc[at['rate'].idxmin(), 'lo']:.0%}–"
-    f"{at.loc[at['rate'].idxmin(), 'hi']:.0%}). By hook, *{at_h['rate'].idxmax()}* leads "
-    f"({at_h['rate'].max():.0%}) and *{at_h['rate'].idxmin()}* trails ({at_h['rate'].min():.0%})."))
+top_c, bottom_c = at["rate"].idxmax(), at["rate"].idxmin()
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.channels", lang, age=claim_age_months, top=tr(top_c, lang), top_rate=at["rate"].max(),
+    top_lo=at.loc[top_c, "lo"], top_hi=at.loc[top_c, "hi"], bottom=tr(bottom_c, lang),
+    bottom_rate=at["rate"].min(), bottom_lo=at.loc[bottom_c, "lo"],
+    bottom_hi=at.loc[bottom_c, "hi"], top_hook=tr(at_h["rate"].idxmax(), lang),
+    top_hook_rate=at_h["rate"].max(), bottom_hook=tr(at_h["rate"].idxmin(), lang),
+    bottom_hook_rate=at_h["rate"].min()))))
 
 # %% [markdown]
 # ### The essay's two claims
@@ -367,6 +373,7 @@ claims = co.essay_claims(contacts, events, orders, activity=activity,
                          giveaway_hooks=giveaway_hooks, screen_min_days=screen_min_days,
                          landmark_days=landmark_days, n_boot=n_boot, random_state=random_state)
 save_table(claims, "essay_claims")
+tr_frame(claims, lang, value_columns=["claim", "metric", "group_a", "group_b", "verdict"])
 
 # %% [markdown]
 # The effects with their 95% intervals; an interval that does not cross the dashed zero line
@@ -377,27 +384,27 @@ ret_rows = claims.loc[claims["metric"].str.startswith("retained")]
 spend_rows = claims.loc[~claims["metric"].str.startswith("retained")]
 fig, axes = plt.subplots(1, 2, figsize=(14, 3.5))
 pf.plot_effects(ret_rows, scale=100, unit="difference in retention (percentage points, a − b)",
-                ax=axes[0], title="Retention: group a minus group b")
+                ax=axes[0], title="Retention: group a minus group b", lang=lang)
 pf.plot_effects(spend_rows, unit=f"difference in mean net spend, first {spend_days} days (CNY)",
-                ax=axes[1], title="Spend: giveaway minus others")
+                ax=axes[1], title="Spend: giveaway minus others", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
 readings = [
-    f"- *{r.claim}* — {r.group_a} {r.value_a:,.3g} (n={r.n_a:,}) vs {r.group_b} {r.value_b:,.3g} "
-    f"(n={r.n_b:,}) on {r.metric}: difference {r.effect:+,.3g} (95% CI {r.lo:+,.3g} to "
-    f"{r.hi:+,.3g}); the claim is **{r.verdict}** on these data."
+    say("flow.claim", lang, claim=tr(r.claim, lang), group_a=tr(r.group_a, lang),
+        value_a=r.value_a, n_a=r.n_a, group_b=tr(r.group_b, lang), value_b=r.value_b, n_b=r.n_b,
+        metric=tr(r.metric, lang), effect=r.effect, lo=r.lo, hi=r.hi,
+        verdict=tr(r.verdict, lang))
     for r in claims.itertuples()]
-display(Markdown("**Reading.**\n\n" + "\n".join(readings)))
+display(Markdown(say("flow.reading", lang, text="\n\n" + "\n".join(readings))))
 cl = claims.set_index("claim")
-display(headline(
-    f"The weakest forward step of the flow is {neck['stage']} ({neck['forward_rate']:.1%} move up "
-    f"per month); giveaway-event users retain "
-    f"{-cl.loc['giveaway users retain less', 'effect']:.0%} points less at month "
-    f"{claim_age_months} ({cl.loc['giveaway users retain less', 'verdict']}), 1:1-screened users "
-    f"{cl.loc['screened in 1:1 retain better', 'effect']:+.0%} points "
-    f"({cl.loc['screened in 1:1 retain better', 'verdict']})."))
+display(headline(say(
+    "flow.headline", lang, stage=tr(neck["stage"], lang), rate=neck["forward_rate"],
+    give_less=-cl.loc["giveaway users retain less", "effect"], age=claim_age_months,
+    give_verdict=tr(cl.loc["giveaway users retain less", "verdict"], lang),
+    screened=cl.loc["screened in 1:1 retain better", "effect"],
+    screen_verdict=tr(cl.loc["screened in 1:1 retain better", "verdict"], lang))))
 
 # %% [markdown]
 # ## 4. Referral (老带新) and KOC candidates
@@ -411,18 +418,16 @@ per = co.referral_by_period(contacts, events, orders,
 save_table(per, "referral_by_month")
 kf = co.k_factor(contacts, events)
 fig, ax = plt.subplots(figsize=(10, 4))
-pf.plot_k_factor(per, ax=ax, title="Referral K-factor per month (95% CI)")
+pf.plot_k_factor(per, ax=ax, title="Referral K-factor per month (95% CI)", lang=lang)
 plt.show()
 
 # %%
-display(per.drop(columns=["period"]).assign(month=per["period"].dt.strftime("%Y-%m")).tail(6))
-display(Markdown(
-    f"**Reading.** Over the whole period {kf['referred']:,} of {kf['contacts']:,} contacts came "
-    f"through a referral: a realised K-factor of {kf['k_factor']:.3f}. "
-    f"{kf['invitations']:,} invitations were sent, so {kf['invite_conversion']:.0%} of invitations "
-    f"became a contact. The monthly K ranged from {per['k_factor'].min():.3f} to "
-    f"{per['k_factor'].max():.3f} — far below 1, so referrals add to, but do not replace, "
-    "paid acquisition."))
+display(tr_frame(per.drop(columns=["period"]).assign(month=per["period"].dt.strftime("%Y-%m"))
+                 .tail(6), lang))
+display(Markdown(say("flow.reading", lang, text=say(
+    "flow.referral", lang, referred=kf["referred"], contacts=kf["contacts"], k=kf["k_factor"],
+    invitations=kf["invitations"], conversion=kf["invite_conversion"],
+    k_min=per["k_factor"].min(), k_max=per["k_factor"].max()))))
 
 # %% [markdown]
 # KOC (key opinion consumer) candidates: users high on social and content value who also
@@ -432,7 +437,7 @@ display(Markdown(
 
 # %%
 koc = co.koc_candidates(contacts, orders, evidence, top_n=koc_top_n)
-koc
+tr_frame(koc, lang)
 
 # %% [markdown]
 # ## 5. Check against the simulator's truth (simulated data only)
@@ -446,15 +451,16 @@ if has_truth:
     tu = truth_users.set_index("user_id")
     screening = co.screening_groups(contacts, events, min_days=screen_min_days,
                                     landmark_days=landmark_days)
-    display(co.agreement(screening.astype(str), tu["screened"].rename("truly screened")))
+    display(tr_frame(co.agreement(screening.astype(str), tu["screened"].rename("truly screened")),
+                     lang))
     hr = co.hazard_ratios(contacts, events, orders, observation_end=snapshot_end,
                           reference="partner")
     true_eff = co.truth_channel_effects(truth_users, contacts, truth_params, reference="partner")
     comp = save_table(hr.merge(true_eff, on="channel"), "channel_effects_vs_truth")
-    display(comp)
+    display(tr_frame(comp, lang))
     fig, ax = plt.subplots(figsize=(7, 6))
     pf.plot_effects_vs_truth(comp, ax=ax, title="Recovered vs true channel effects on leaving "
-                                                "(reference: partner)")
+                                                "(reference: partner)", lang=lang)
     plt.show()
 
 # %% [markdown]
@@ -468,17 +474,15 @@ if has_truth:
     rank_ok = comp["log_hr"].rank().equals(comp["log_hr_marginal_true"].rank())
     give = co.giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
     hunters = tu["coupon_hunter"].reindex(give.index)
-    display(Markdown(
-        f"**Reading.** The K-factor from the data is {kf['k_factor']:.4f}; the simulator's realised "
-        f"K is {truth_params['referrals']['k_factor_realised']:.4f}. "
-        f"The channel effects' 95% intervals contain the true marginal effect for "
-        f"{int(inside.sum())} of {len(comp)} channels, and the order of the channels is "
-        f"{'the same as' if rank_ok else 'different from'} the truth's. "
-        f"Coupon hunters are {hunters[give].mean():.0%} of giveaway users vs "
-        f"{hunters[~give].mean():.0%} of the others (true hunter effect on the log hazard: "
-        f"{truth_params['churn']['gamma_coupon_hunter']:+.2f}); the true effect of screening is "
-        f"{truth_params['churn']['gamma_screened']:+.2f} on the log hazard; the data's verdicts on "
-        f"the claims are: " + "; ".join(f"{r.claim} — {r.verdict}" for r in claims.itertuples())
-        + "."))
+    display(Markdown(say("flow.reading", lang, text=say(
+        "flow.truth", lang, k=kf["k_factor"],
+        k_true=truth_params["referrals"]["k_factor_realised"], inside=int(inside.sum()),
+        n=len(comp), order=say("flow.same_as" if rank_ok else "flow.different_from", lang),
+        hunters_give=hunters[give].mean(), hunters_other=hunters[~give].mean(),
+        gamma_hunter=truth_params["churn"]["gamma_coupon_hunter"],
+        gamma_screened=truth_params["churn"]["gamma_screened"],
+        verdicts=CLAUSE_SEP[lang].join(
+            say("flow.claim_verdict", lang, claim=tr(r.claim, lang), verdict=tr(r.verdict, lang))
+            for r in claims.itertuples())))))
 else:
-    display(Markdown("No simulator truth: this section applies to simulated data only."))
+    display(Markdown(say("flow.no_truth", lang)))

@@ -37,6 +37,7 @@ n_boot = 1000  # bootstrap resamples for every interval
 n_weights = 1000  # random weight vectors in the sensitivity analysis
 cv_folds = 5  # folds for the out-of-sample learned weights
 random_state = 0
+lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,15 +46,19 @@ from IPython.display import Markdown, display
 
 from analysis import plots_validity as pv
 from analysis import validity as va
+from analysis.i18n import LIST_SEP, say, tr, tr_frame
 from analysis.simulate import read_truth
 from analysis.io import load_tables
 from analysis.paths import resolve
+from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
 from analysis.reports import headline, save_table
 from analysis.scores import FiveValueScorer
 from analysis.stats import expected_auc
 from analysis.vocab import VALUES
 
+if lang == "zh":
+    use_cjk_font()
 tables = load_tables(resolve(data_dir))
 has_truth = bool(truth_dir) and (resolve(truth_dir) / "users.csv.gz").is_file()
 truth_users, truth_params, truth_files = (read_truth(resolve(truth_dir)) if has_truth
@@ -63,7 +68,7 @@ params = dict(data_dir=data_dir, truth_dir=truth_dir, calibration_cutoff=calibra
               lost_after_days=lost_after_days, lookback_days=lookback_days,
               half_life_days=half_life_days, normalization=normalization, weights=weights,
               rolling_cutoffs=rolling_cutoffs, n_boot=n_boot, n_weights=n_weights,
-              cv_folds=cv_folds, random_state=random_state)
+              cv_folds=cv_folds, random_state=random_state, lang=lang)
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -88,10 +93,9 @@ scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib
 frame = va.study_frame(tables.contacts, tables.events, tables.orders, cutoff=cutoff,
                        followup_days=0, **frame_kw)
 frame = va.add_scores(frame, scorer=scorer)
-display(Markdown(f"{scorer!r}. At the cut-off {cutoff} the population holds "
-                 f"{len(frame):,} users, of whom {frame['retained'].mean():.1%} were retained "
-                 f"over {horizon_days} days."))
-scorer.summary
+display(Markdown(say("validity.population", lang, scorer=repr(scorer), cutoff=cutoff,
+                     n=len(frame), rate=frame["retained"].mean(), horizon=horizon_days)))
+tr_frame(scorer.summary, lang, value_columns=["value"])
 
 # %% [markdown]
 # ## 1. Retention by index decile
@@ -104,18 +108,16 @@ scorer.summary
 deciles = save_table(va.retention_by_decile(frame, score="index", outcome="retained"),
                      "retention_by_decile")
 mono = va.monotonicity(deciles)
-ax = pv.plot_deciles(deciles)
+ax = pv.plot_deciles(deciles, lang=lang)
 plt.show()
-deciles.round(3)
+tr_frame(deciles.round(3), lang)
 
 # %%
-display(Markdown(
-    f"Retention goes from {mono['rate_lowest']:.1%} in the lowest bin to "
-    f"{mono['rate_highest']:.1%} in the highest; the rate falls from one bin to the next "
-    f"{mono['n_decreases']} time(s) (Spearman ρ = {mono['spearman_rho']:.2f}; "
-    f"Cochran–Armitage trend z = {mono['trend_z']:.1f}, p = {mono['trend_p']:.2g}). "
-    + ("The relation is monotonic." if mono["monotonic_increasing"] else
-       "The relation is not strictly monotonic.")))
+display(Markdown(say(
+    "validity.deciles", lang, lowest=mono["rate_lowest"], highest=mono["rate_highest"],
+    decreases=mono["n_decreases"], rho=mono["spearman_rho"], z=mono["trend_z"],
+    p=mono["trend_p"], shape=say("validity.monotonic" if mono["monotonic_increasing"]
+                                 else "validity.not_monotonic", lang))))
 
 # %% [markdown]
 # ## 2. Discrimination: the AUC of the index
@@ -126,15 +128,14 @@ display(Markdown(
 
 # %%
 auc_tab = save_table(va.index_auc(frame, n_boot=n_boot, random_state=random_state), "index_auc")
-ax = pv.plot_roc(va.roc_table(frame, scores=["index", "spend", "rfm_score"]))
+ax = pv.plot_roc(va.roc_table(frame, scores=["index", "spend", "rfm_score"]), lang=lang)
 plt.show()
-auc_tab.round(3)
+tr_frame(auc_tab.round(3), lang)
 
 # %%
 a = auc_tab.iloc[0]
-display(Markdown(f"The index has AUC {a['auc']:.3f} [{a['lo']:.3f}, {a['hi']:.3f}] on "
-                 f"{int(a['n']):,} users (base retention rate {a['base_rate']:.1%}). The "
-                 "further a curve bows above the diagonal, the better the score ranks users."))
+display(Markdown(say("validity.auc", lang, auc=a["auc"], lo=a["lo"], hi=a["hi"], n=int(a["n"]),
+                     base=a["base_rate"])))
 
 # %% [markdown]
 # ## 3. Against the baselines, on the same users
@@ -148,26 +149,25 @@ display(Markdown(f"The index has AUC {a['auc']:.3f} [{a['lo']:.3f}, {a['hi']:.3f
 # %%
 baselines = save_table(va.baseline_comparison(frame, n_boot=n_boot, cv=cv_folds,
                                               random_state=random_state), "baselines")
-ax = pv.plot_auc_comparison(baselines)
+ax = pv.plot_auc_comparison(baselines, lang=lang)
 plt.show()
-baselines.drop(columns=["n", "n_boot", "ci"]).round(3)
+tr_frame(baselines.drop(columns=["n", "n_boot", "ci"]).round(3), lang)
 
 # %%
 b = baselines.set_index("score")
 better = [s for s in b.index if s != "index" and b.loc[s, "diff_lo"] > 0]
 worse = [s for s in b.index if s != "index" and b.loc[s, "diff_hi"] < 0]
-display(Markdown(
-    f"The index is clearly better than {len(better)} of {len(b) - 1} baselines "
-    f"({', '.join(better) or 'none'}) and clearly worse than {len(worse)} "
-    f"({', '.join(worse) or 'none'}); the rest are within the noise. Points to the right rank "
-    "users better; the red point is the index."))
+display(Markdown(say(
+    "validity.baselines", lang, n_better=len(better), n_base=len(b) - 1,
+    better=LIST_SEP[lang].join(tr(s, lang) for s in better) or tr("none", lang),
+    n_worse=len(worse), worse=LIST_SEP[lang].join(tr(s, lang) for s in worse) or tr("none", lang))))
 
 # %% [markdown]
 # For description only, the weights a logistic regression would choose on all users (per
 # standard deviation of each value score), next to the preset:
 
 # %%
-va.learned_weights(frame).round(3)
+tr_frame(va.learned_weights(frame).round(3), lang)
 
 # %% [markdown]
 # ## 4. Incremental validity: beyond RFM, tenure and channel
@@ -180,18 +180,16 @@ va.learned_weights(frame).round(3)
 # %%
 incremental = va.incremental_validity(frame, n_boot=n_boot, cv=cv_folds,
                                       random_state=random_state)
-ax = pv.plot_incremental(incremental)
+ax = pv.plot_incremental(incremental, lang=lang)
 plt.show()
-incremental.T
+tr_frame(incremental, lang).T
 
 # %%
 r = incremental.iloc[0]
-display(Markdown(
-    f"Adding the index changes the out-of-fold AUC from {r['auc_without']:.3f} to "
-    f"{r['auc_with']:.3f} ({r['auc_diff']:+.3f} [{r['diff_lo']:+.3f}, {r['diff_hi']:+.3f}]); "
-    f"likelihood-ratio χ² = {r['lr_stat']:.1f} (p = {r['lr_p']:.2g}); each standard deviation "
-    f"of the index multiplies the odds of retention by {r['odds_ratio_per_sd']:.2f} "
-    f"[{r['or_lo']:.2f}, {r['or_hi']:.2f}]."))
+display(Markdown(say(
+    "validity.incremental", lang, without=r["auc_without"], with_=r["auc_with"],
+    diff=r["auc_diff"], lo=r["diff_lo"], hi=r["diff_hi"], lr=r["lr_stat"], p=r["lr_p"],
+    odds=r["odds_ratio_per_sd"], or_lo=r["or_lo"], or_hi=r["or_hi"])))
 
 # %% [markdown]
 # ## 5. Weight sensitivity
@@ -203,22 +201,20 @@ display(Markdown(
 sens = va.weight_sensitivity(frame, n_weights=n_weights, random_state=random_state)
 sens_summary = save_table(va.sensitivity_summary(sens), "weight_sensitivity")
 fig, axes = plt.subplots(1, 2, figsize=(13, 4))
-pv.plot_weight_sensitivity(sens, ax=axes[0])
-pv.plot_weight_region(sens, ax=axes[1])
+pv.plot_weight_sensitivity(sens, ax=axes[0], lang=lang)
+pv.plot_weight_region(sens, ax=axes[1], lang=lang)
 plt.show()
-sens_summary.round(3)
+tr_frame(sens_summary.round(3), lang, value_columns=["draw"])
 
 # %%
 pre = sens_summary.set_index("draw").loc["expansion"]
 region = sens_summary.iloc[-2]
-display(Markdown(
-    f"Over random weights the AUC ranges from {sens_summary['auc_random_min'].iloc[0]:.3f} to "
-    f"{sens_summary['auc_random_max'].iloc[0]:.3f} (median "
-    f"{sens_summary['auc_random_median'].iloc[0]:.3f}). The expansion preset reaches "
-    f"{pre['auc']:.3f}, better than {pre['percentile']:.0%} of random weightings. The best "
-    "region puts its weight on "
-    + ", ".join(f"{v} {region[v]:.2f}" for v in sorted(VALUES, key=lambda v: -region[v]))
-    + ". (These weights are chosen on the same users, so the best draw is optimistic.)"))
+display(Markdown(say(
+    "validity.sensitivity", lang, lo=sens_summary["auc_random_min"].iloc[0],
+    hi=sens_summary["auc_random_max"].iloc[0], median=sens_summary["auc_random_median"].iloc[0],
+    auc=pre["auc"], percentile=pre["percentile"],
+    region=LIST_SEP[lang].join(f"{tr(v, lang)} {region[v]:.2f}"
+                               for v in sorted(VALUES, key=lambda v: -region[v])))))
 
 # %% [markdown]
 # ## 6. Stability over time
@@ -231,17 +227,16 @@ rolling = va.rolling_origin(tables.contacts, tables.events, tables.orders,
                             cutoffs=rolling_cutoffs, n_boot=n_boot,
                             random_state=random_state, normalization=normalization,
                             weights=weights, **frame_kw)
-ax = pv.plot_rolling(rolling)
+ax = pv.plot_rolling(rolling, lang=lang)
 plt.show()
-rolling.assign(cutoff=rolling["cutoff"].dt.strftime("%Y-%m-%d"))[
-    ["cutoff", "score", "auc", "lo", "hi", "diff", "diff_lo", "diff_hi", "n", "base_rate"]].round(3)
+tr_frame(rolling.assign(cutoff=rolling["cutoff"].dt.strftime("%Y-%m-%d"))[
+    ["cutoff", "score", "auc", "lo", "hi", "diff", "diff_lo", "diff_hi", "n", "base_rate"]].round(3),
+    lang, value_columns=["score"])
 
 # %%
 ri = rolling.loc[rolling["score"] == "index"]
-display(Markdown(
-    f"Across {len(ri)} cut-offs the index's AUC ranges from {ri['auc'].min():.3f} to "
-    f"{ri['auc'].max():.3f}; its interval lies above 0.5 at {(ri['lo'] > 0.5).sum()} of "
-    f"{len(ri)} cut-offs. Lines that stay apart mean the ranking of the scores is stable."))
+display(Markdown(say("validity.rolling", lang, k=len(ri), lo=ri["auc"].min(),
+                     hi=ri["auc"].max(), above=int((ri["lo"] > 0.5).sum()))))
 
 # %% [markdown]
 # ## 7. Survival: time to hard churn by index quartile
@@ -255,19 +250,16 @@ display(Markdown(
 km = va.survival_by_group(frame, score="index")
 hr = pd.concat([va.hazard_ratio(frame), va.hazard_ratio(frame, controls=True)],
                ignore_index=True)
-ax = pv.plot_survival(km)
+ax = pv.plot_survival(km, lang=lang)
 plt.show()
-hr.round(3)
+tr_frame(hr.round(3), lang)
 
 # %%
 h0, h1 = hr.iloc[0], hr.iloc[1]
-display(Markdown(
-    f"Each standard deviation of the index multiplies the hazard of hard churn by "
-    f"{h0['hazard_ratio_per_sd']:.2f} [{h0['lo']:.2f}, {h0['hi']:.2f}] "
-    f"({int(h0['events']):,} hard churns among {int(h0['n']):,} users); adjusted for RFM, "
-    f"tenure and channel: {h1['hazard_ratio_per_sd']:.2f} [{h1['lo']:.2f}, {h1['hi']:.2f}]. "
-    "Curves that separate, lowest quartile at the bottom, mean the index orders users by "
-    "how soon they delete the brand."))
+display(Markdown(say(
+    "validity.survival", lang, hr=h0["hazard_ratio_per_sd"], lo=h0["lo"], hi=h0["hi"],
+    events=int(h0["events"]), n=int(h0["n"]), hr_adj=h1["hazard_ratio_per_sd"],
+    lo_adj=h1["lo"], hi_adj=h1["hi"])))
 
 # %% [markdown]
 # ## Check against the simulator's truth (simulated data only)
@@ -290,14 +282,14 @@ if has_truth:
     truth_tab["inside"] = truth_tab["lo"].le(truth_tab["true_auc"]) & truth_tab["hi"].ge(
         truth_tab["true_auc"])
     t0 = truth_tab.iloc[0]
-    display(truth_tab[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(3))
-    display(Markdown(
-        f"Observed AUC for no hard churn: {t0['auc']:.3f} [{t0['lo']:.3f}, {t0['hi']:.3f}]; "
-        f"the simulator's truth implies {t0['true_auc']:.3f} for this index — "
-        + ("inside the interval." if t0["inside"] else "**outside the interval**.")
-        + f" The oracle would reach {t0['oracle_auc']:.3f}."))
+    display(tr_frame(truth_tab[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc",
+                                "inside"]].round(3), lang, value_columns=["outcome"]))
+    display(Markdown(say(
+        "validity.truth", lang, auc=t0["auc"], lo=t0["lo"], hi=t0["hi"],
+        true_auc=t0["true_auc"], oracle=t0["oracle_auc"],
+        where=say("validity.truth_inside" if t0["inside"] else "validity.truth_outside", lang))))
 else:
-    display(Markdown("No simulator truth given: this check is skipped."))
+    display(Markdown(say("validity.no_truth", lang)))
 
 # %% [markdown]
 # ## Verdict
@@ -306,6 +298,7 @@ else:
 save_table(incremental, "incremental_validity")
 save_table(rolling, "rolling_origin")
 save_table(hr, "hazard_ratio")
-display(headline(va.verdict(auc_tab, baselines, incremental, horizon_days=horizon_days,
-                            label=f"the {weights if isinstance(weights, str) else 'custom'}"
-                                  "-weighted index")))
+display(headline(va.verdict(
+    auc_tab, baselines, incremental, horizon_days=horizon_days, lang=lang,
+    label=say("validity.label", lang,
+              weights=tr(weights if isinstance(weights, str) else "custom", lang)))))

@@ -78,3 +78,23 @@ def test_overview_report_reads_raw_wecom_and_excel_exports(tmp_path, tmp_path_fa
     for name in ("table_summary.csv", "orders_by_period.csv", "events_by_type.csv"):
         assert (Path(from_raw["tables"]) / name).read_bytes() == \
             (Path(canonical["tables"]) / name).read_bytes(), name
+
+
+@pytest.mark.notebook
+def test_reports_in_chinese_render_real_glyphs(tmp_path):
+    """lang="zh": the readings and tables switch to Chinese and every glyph has a font."""
+    cjk = re.compile("[\u4e00-\u9fff]")
+    fast = {"data-overview": {}, "value-index-retention": {"n_boot": 50, "n_weights": 50}}
+    for name, extra in fast.items():
+        report = next(r for r in REPORTS if r.name == name)
+        result = run_report(report, tmp_path / name, parameters={"lang": "zh", **extra})
+        assert cjk.search(result["headline"]), result["headline"]
+        summary = (tmp_path / name / result["summary"]).read_text(encoding="utf-8")
+        assert len(cjk.findall(summary)) > 100, f"{name}: too little Chinese in the summary"
+        nb = nbformat.read(tmp_path / name / f"{name}.ipynb", as_version=4)
+        streams = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
+                          if o.get("output_type") == "stream")
+        assert "missing from font" not in streams and "Glyph" not in streams, name
+        errors = [o for c in nb.cells for o in c.get("outputs", [])
+                  if o.get("output_type") == "error"]
+        assert not errors, name

@@ -1,7 +1,8 @@
 """Plots of the churn study: calibration (reliability), cumulative gain, feature importance.
 
 Each function takes a tidy table from :mod:`analysis.churn`, draws on ``ax`` (a new figure
-when None) and returns the axes.
+when None) and returns the axes. ``lang`` ("en" or "zh") translates the labels and the
+default titles (a given title is translated when :mod:`analysis.i18n` knows it).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .i18n import tr
+
 
 def _ax(ax, size=(6, 5)):
     if ax is None:
@@ -17,58 +20,62 @@ def _ax(ax, size=(6, 5)):
     return ax
 
 
-def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"):
+def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration",
+                     lang: str = "en"):
     """Observed churn rate (with its interval) against the mean predicted probability, one
     line per score, from :func:`analysis.churn.calibration_table`. The diagonal is perfect
     calibration."""
     ax = _ax(ax)
-    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("perfect calibration", lang))
     for name, g in table.groupby("score", sort=False):
         yerr = np.vstack([g["observed"] - g["lo"], g["hi"] - g["observed"]])
         ax.errorbar(g["mean_predicted"], g["observed"], yerr=yerr, marker="o", ms=4,
-                    capsize=2, lw=1.2, label=str(name))
+                    capsize=2, lw=1.2, label=tr(str(name), lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("mean predicted churn probability (bin)")
-    ax.set_ylabel("observed churn rate (bin, 95% interval)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("mean predicted churn probability (bin)", lang))
+    ax.set_ylabel(tr("observed churn rate (bin, 95% interval)", lang))
+    ax.set_title(tr(title, lang))
     ax.legend(loc="upper left", fontsize="small")
     return ax
 
 
-def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain"):
+def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain",
+              lang: str = "en"):
     """Share of all churners found (y) when contacting the riskiest share of users (x), one
     line per score, from :func:`analysis.churn.lift_table`; the diagonal is random order."""
     ax = _ax(ax)
-    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="random order")
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
-        ax.plot(np.r_[0, g["fraction"]], np.r_[0, g["gain"]], lw=1.5, label=str(name))
+        ax.plot(np.r_[0, g["fraction"]], np.r_[0, g["gain"]], lw=1.5,
+                label=tr(str(name), lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("share of users contacted, riskiest first")
-    ax.set_ylabel("share of all churners reached (gain)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
+    ax.set_ylabel(tr("share of all churners reached (gain)", lang))
+    ax.set_title(tr(title, lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
 
-def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction: float = 0.5):
+def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction: float = 0.5,
+              lang: str = "en"):
     """Lift (churn rate among the riskiest share over the base rate) against the share
     contacted, up to ``max_fraction``, from :func:`analysis.churn.lift_table`."""
     ax = _ax(ax)
-    ax.axhline(1.0, ls="--", color="grey", lw=1, label="random order")
+    ax.axhline(1.0, ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
         g = g.loc[g["fraction"] <= max_fraction]
-        ax.plot(g["fraction"], g["lift"], lw=1.5, label=str(name))
-    ax.set_xlabel("share of users contacted, riskiest first")
-    ax.set_ylabel("lift over the base churn rate")
-    ax.set_title(title)
+        ax.plot(g["fraction"], g["lift"], lw=1.5, label=tr(str(name), lang))
+    ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
+    ax.set_ylabel(tr("lift over the base churn rate", lang))
+    ax.set_title(tr(title, lang))
     ax.legend(loc="upper right", fontsize="small")
     return ax
 
 
 def plot_importance(table: pd.DataFrame, *, ax=None, top: int = 15,
-                    title: str = "Permutation importance"):
+                    title: str = "Permutation importance", lang: str = "en"):
     """Horizontal bars of the ``top`` features by permutation importance with their
     intervals, from :func:`analysis.churn.permutation_importance_table`."""
     t = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
@@ -77,7 +84,7 @@ def plot_importance(table: pd.DataFrame, *, ax=None, top: int = 15,
     ax.barh(t["feature"], t["importance"], xerr=xerr, color="tab:blue", alpha=0.8,
             error_kw={"lw": 1, "capsize": 2})
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
-    ax.set_ylabel("feature")
-    ax.set_title(title)
+    ax.set_xlabel(tr("drop in ROC AUC when the feature is shuffled", lang))
+    ax.set_ylabel(tr("feature", lang))
+    ax.set_title(tr(title, lang))
     return ax

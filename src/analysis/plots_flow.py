@@ -1,7 +1,8 @@
 """Plots of segments and the user flow. Every function takes ``ax=None``, draws only on that
-axes and returns it. State labels default to the English names (the default matplotlib
-fonts carry no Chinese glyphs); pass ``labels=ladder.labels(lang="zh")`` where a CJK font is
-installed.
+axes and returns it. ``lang`` ("en" or "zh") translates titles, axis labels and state names
+through :mod:`analysis.i18n` (stage names come from :data:`analysis.vocab.STAGES`); an explicit
+``labels`` mapping still wins for the states. For "zh" configure a CJK font first
+(:func:`analysis.plotting.use_cjk_font`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
+
+from .i18n import tr
 
 __all__ = ["plot_transition_heatmap", "plot_alluvial", "plot_stage_sizes",
            "plot_forward_conversion", "plot_retention_curves", "plot_cohort_heatmap",
@@ -41,14 +44,16 @@ def STATE_COLORS(states: Sequence[str]) -> dict[str, tuple]:
 
 def plot_transition_heatmap(rates: pd.DataFrame, *, counts: pd.DataFrame | None = None,
                             ax=None, title: str = "Where users go between snapshots",
-                            labels: Mapping[str, str] | None = None, fmt: str = "{:.0%}"):
+                            labels: Mapping[str, str] | None = None, fmt: str = "{:.0%}",
+                            lang: str = "en"):
     """Annotated heatmap of a row-normalised transition table (from rows to columns)."""
     ax = _ax(ax)
     r = rates.fillna(0.0)
     im = ax.imshow(r.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     lab = dict(labels or {})
-    ax.set_xticks(range(r.shape[1]), [lab.get(c, c) for c in r.columns], rotation=45, ha="right")
-    ax.set_yticks(range(r.shape[0]), [lab.get(c, c) for c in r.index])
+    ax.set_xticks(range(r.shape[1]), [lab.get(c, tr(c, lang)) for c in r.columns], rotation=45,
+                  ha="right")
+    ax.set_yticks(range(r.shape[0]), [lab.get(c, tr(c, lang)) for c in r.index])
     for i in range(r.shape[0]):
         for j in range(r.shape[1]):
             v = r.iat[i, j]
@@ -57,11 +62,12 @@ def plot_transition_heatmap(rates: pd.DataFrame, *, counts: pd.DataFrame | None 
                         color="white" if v > 0.6 else "black")
     if counts is not None:
         n = counts.sum(axis=1)
-        ax.set_yticks(range(r.shape[0]), [f"{lab.get(c, c)} (n={int(n[c]):,})" for c in r.index])
-    ax.set_xlabel("state at the next snapshot")
-    ax.set_ylabel("state at a snapshot")
-    ax.set_title(title)
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="share of the row")
+        ax.set_yticks(range(r.shape[0]),
+                      [f"{lab.get(c, tr(c, lang))} (n={int(n[c]):,})" for c in r.index])
+    ax.set_xlabel(tr("state at the next snapshot", lang))
+    ax.set_ylabel(tr("state at a snapshot", lang))
+    ax.set_title(tr(title, lang))
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label=tr("share of the row", lang))
     return ax
 
 
@@ -77,7 +83,7 @@ def _band(ax, x0, x1, y0a, y0b, y1a, y1b, color, alpha=0.35):
 def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequence | None = None,
                   n_columns: int = 4, ax=None, title: str = "How users flow between stages",
                   labels: Mapping[str, str] | None = None, min_share: float = 0.002,
-                  bar_width: float = 0.12):
+                  bar_width: float = 0.12, lang: str = "en"):
     """Alluvial (Sankey-style) chart of state codes at a few snapshots.
 
     ``codes`` is :func:`analysis.flow.assign_stages` output; ``columns`` picks snapshots
@@ -111,7 +117,7 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
                 ax.bar(k, b - a, bottom=a, width=bar_width, color=colors[states[s]],
                        edgecolor="white", linewidth=0.5)
                 if (b - a) > 0.03 * total:
-                    name = lab.get(states[s], states[s])
+                    name = lab.get(states[s], tr(states[s], lang))
                     ax.text(k + bar_width / 2 + 0.01, (a + b) / 2, f"{name} {int(b - a):,}",
                             va="center", fontsize=7)
     for k in range(len(cols) - 1):
@@ -134,33 +140,34 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
     ax.set_xticks(range(len(cols)), [pd.Timestamp(c).strftime("%Y-%m-%d") for c in cols])
     ax.set_xlim(-0.3, len(cols) - 0.3)
     ax.invert_yaxis()
-    ax.set_xlabel("snapshot")
-    ax.set_ylabel("users (stacked by state; top = highest stage)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("snapshot", lang))
+    ax.set_ylabel(tr("users (stacked by state; top = highest stage)", lang))
+    ax.set_title(tr(title, lang))
     return ax
 
 
 def plot_stage_sizes(sizes: pd.DataFrame, *, ax=None, share: bool = False,
                      title: str = "Users in each state over time",
-                     labels: Mapping[str, str] | None = None):
+                     labels: Mapping[str, str] | None = None, lang: str = "en"):
     """Stacked area chart of state sizes per snapshot (``share=True``: as shares)."""
     ax = _ax(ax)
     data = sizes.div(sizes.sum(axis=1), axis=0) if share else sizes
     colors = STATE_COLORS(list(sizes.columns))
     lab = dict(labels or {})
     x = pd.DatetimeIndex(sizes.index).tz_localize(None)
-    ax.stackplot(x, data.T.to_numpy(), labels=[lab.get(c, c) for c in sizes.columns],
+    ax.stackplot(x, data.T.to_numpy(), labels=[lab.get(c, tr(c, lang)) for c in sizes.columns],
                  colors=[colors[c] for c in sizes.columns], alpha=0.9)
-    ax.set_xlabel("snapshot")
-    ax.set_ylabel("share of users" if share else "users")
-    ax.set_title(title)
+    ax.set_xlabel(tr("snapshot", lang))
+    ax.set_ylabel(tr("share of users" if share else "users", lang))
+    ax.set_title(tr(title, lang))
     h, l = ax.get_legend_handles_labels()
     ax.legend(h[::-1], l[::-1], fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 
 def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None = None, ax=None,
-                            title: str = "Forward conversion per stage (next snapshot)"):
+                            title: str = "Forward conversion per stage (next snapshot)",
+                            lang: str = "en"):
     """Bars of the share moving up the ladder from each stage, with intervals; the
     bottleneck stage is highlighted."""
     ax = _ax(ax)
@@ -171,17 +178,17 @@ def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None 
     ax.errorbar(x, c["forward_rate"], yerr=[(c["forward_rate"] - c["lo"]).clip(lower=0),
                                                     (c["hi"] - c["forward_rate"]).clip(lower=0)],
                 fmt="none", ecolor="black", capsize=3)
-    ax.set_xticks(x, [f"{s}\n(n={n:,})" for s, n in zip(c["stage"], c["n"])], fontsize=7)
+    ax.set_xticks(x, [f"{tr(s, lang)}\n(n={n:,})" for s, n in zip(c["stage"], c["n"])], fontsize=7)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("stage at a snapshot")
-    ax.set_ylabel("share at a higher stage one snapshot later")
-    ax.set_title(title)
+    ax.set_xlabel(tr("stage at a snapshot", lang))
+    ax.set_ylabel(tr("share at a higher stage one snapshot later", lang))
+    ax.set_title(tr(title, lang))
     return ax
 
 
 def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=None,
                           title: str = "Retention by months since joining",
-                          groups: Sequence | None = None):
+                          groups: Sequence | None = None, lang: str = "en"):
     """Lines of retention by age with shaded intervals, one per ``by`` group."""
     ax = _ax(ax)
     if by is None:
@@ -190,32 +197,34 @@ def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=Non
         keys = groups if groups is not None else sorted(curves[by].unique())
         sets = [(k, curves.loc[curves[by] == k]) for k in keys]
     for name, d in sets:
-        line, = ax.plot(d["age_months"], d["rate"], marker="o", ms=3, label=str(name))
+        line, = ax.plot(d["age_months"], d["rate"], marker="o", ms=3, label=tr(str(name), lang))
         ax.fill_between(d["age_months"], d["lo"], d["hi"], color=line.get_color(), alpha=0.15)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("months since the join month")
-    ax.set_ylabel("share active in the month (95% CI)")
-    ax.set_title(title)
-    ax.legend(title=by, fontsize="small")
+    ax.set_xlabel(tr("months since the join month", lang))
+    ax.set_ylabel(tr("share active in the month (95% CI)", lang))
+    ax.set_title(tr(title, lang))
+    ax.legend(title=tr(by, lang) if by else None, fontsize="small")
     return ax
 
 
 def plot_cohort_heatmap(table: pd.DataFrame, *, ax=None,
-                        title: str = "Retention by join cohort and month since joining"):
+                        title: str = "Retention by join cohort and month since joining",
+                        lang: str = "en"):
     """Cohort triangle heatmap (rows: join month; columns: months since joining)."""
     ax = _ax(ax)
     im = ax.imshow(table.to_numpy(dtype=float), cmap="YlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns)
     ax.set_yticks(range(table.shape[0]), table.index)
-    ax.set_xlabel("months since the join month")
-    ax.set_ylabel("join cohort")
-    ax.set_title(title)
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="share active")
+    ax.set_xlabel(tr("months since the join month", lang))
+    ax.set_ylabel(tr("join cohort", lang))
+    ax.set_title(tr(title, lang))
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label=tr("share active", lang))
     return ax
 
 
 def plot_effects(table: pd.DataFrame, *, label_col: str = "claim", scale: float = 1.0,
-                 unit: str = "effect", ax=None, title: str = "Effects with 95% intervals"):
+                 unit: str = "effect", ax=None, title: str = "Effects with 95% intervals",
+                 lang: str = "en"):
     """Forest plot of ``effect`` with ``lo``/``hi`` (times ``scale``), one row per table row."""
     ax = _ax(ax)
     t = table.reset_index(drop=True)
@@ -224,52 +233,54 @@ def plot_effects(table: pd.DataFrame, *, label_col: str = "claim", scale: float 
     err = [(eff - t["lo"] * scale).clip(lower=0), (t["hi"] * scale - eff).clip(lower=0)]
     ax.errorbar(eff, y, xerr=err, fmt="o", color="black", capsize=4)
     ax.axvline(0, color="grey", linestyle="--")
-    ax.set_yticks(y, [f"{a}\n({m})" if "metric" in t else a
+    ax.set_yticks(y, [f"{tr(a, lang)}\n({tr(m, lang)})" if "metric" in t else tr(a, lang)
                       for a, m in zip(t[label_col], t.get("metric", t[label_col]))], fontsize=8)
-    ax.set_xlabel(unit)
-    ax.set_ylabel("comparison")
-    ax.set_title(title)
+    ax.set_xlabel(tr(unit, lang))
+    ax.set_ylabel(tr("comparison", lang))
+    ax.set_title(tr(title, lang))
     return ax
 
 
 def plot_k_factor(per: pd.DataFrame, *, ax=None, truth: float | None = None,
-                  title: str = "Referral K-factor per month"):
+                  title: str = "Referral K-factor per month", lang: str = "en"):
     """Monthly K-factor with Wilson band; optional horizontal line for a true value."""
     ax = _ax(ax)
     d = per.dropna(subset=["k_factor"])
     x = pd.DatetimeIndex(d["period"]).tz_localize(None)
-    ax.plot(x, d["k_factor"], marker="o", label="K per month (referred joins / base)")
+    ax.plot(x, d["k_factor"], marker="o", label=tr("K per month (referred joins / base)", lang))
     ax.fill_between(x, d["k_lo"], d["k_hi"], alpha=0.2)
     if truth is not None:
         ax.axhline(truth, color="tab:red", linestyle="--", label=f"reference {truth:.3f}")
-    ax.set_xlabel("month")
-    ax.set_ylabel("K-factor")
-    ax.set_title(title)
+    ax.set_xlabel(tr("month", lang))
+    ax.set_ylabel(tr("K-factor", lang))
+    ax.set_title(tr(title, lang))
     ax.legend(fontsize="small")
     return ax
 
 
 def plot_persona_centroids(summary: pd.DataFrame, *, ax=None,
-                           title: str = "What makes each persona distinct"):
+                           title: str = "What makes each persona distinct",
+                           lang: str = "en"):
     """Heatmap of persona centroids (standardised units) — ``FiveValuePersonas.summary``."""
     ax = _ax(ax)
     vals = summary.drop(columns=["name"])
     lim = float(np.nanmax(np.abs(vals.to_numpy()))) or 1.0
     im = ax.imshow(vals.to_numpy(dtype=float), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
-    ax.set_xticks(range(vals.shape[1]), vals.columns)
-    ax.set_yticks(range(vals.shape[0]), summary["name"])
+    ax.set_xticks(range(vals.shape[1]), [tr(c, lang) for c in vals.columns])
+    ax.set_yticks(range(vals.shape[0]), [tr(n, lang) for n in summary["name"]])
     for i in range(vals.shape[0]):
         for j in range(vals.shape[1]):
             ax.text(j, i, f"{vals.iat[i, j]:+.1f}", ha="center", va="center", fontsize=7)
-    ax.set_xlabel("value (log1p, standardised)")
-    ax.set_ylabel("persona")
-    ax.set_title(title)
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, label="SD from the mean")
+    ax.set_xlabel(tr("value (log1p, standardised)", lang))
+    ax.set_ylabel(tr("persona", lang))
+    ax.set_title(tr(title, lang))
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, label=tr("SD from the mean", lang))
     return ax
 
 
 def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=None,
-                      title: str = "Retention by persona", ylabel: str | None = None):
+                      title: str = "Retention by persona", ylabel: str | None = None,
+                      lang: str = "en"):
     """Bars of a persona profile column (with Wilson intervals for ``retention``)."""
     ax = _ax(ax)
     names = profile["name"] if "name" in profile else profile.index.astype(str)
@@ -279,16 +290,18 @@ def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=No
         err = [(profile[column] - profile["retention_lo"]).clip(lower=0),
                (profile["retention_hi"] - profile[column]).clip(lower=0)]
         ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
-    ax.set_xticks(x, [f"{n}\n(n={u:,})" for n, u in zip(names, profile["users"])], fontsize=7)
-    ax.set_xlabel("persona")
-    ax.set_ylabel(ylabel or column)
-    ax.set_title(title)
+    ax.set_xticks(x, [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
+                  fontsize=7)
+    ax.set_xlabel(tr("persona", lang))
+    ax.set_ylabel(tr(ylabel or column, lang))
+    ax.set_title(tr(title, lang))
     return ax
 
 
 def plot_effects_vs_truth(table: pd.DataFrame, *, est: str = "log_hr", truths: Sequence[str] = (
         "log_hr_marginal_true", "gamma_structural"), label: str = "channel", ax=None,
-        title: str = "Recovered vs true channel effects on leaving"):
+        title: str = "Recovered vs true channel effects on leaving",
+        lang: str = "en"):
     """Estimated effects (with ``lo``/``hi``) against one or more true columns; the diagonal
     marks perfect recovery."""
     ax = _ax(ax)
@@ -296,15 +309,15 @@ def plot_effects_vs_truth(table: pd.DataFrame, *, est: str = "log_hr", truths: S
     for i, tcol in enumerate(truths):
         ax.errorbar(table[tcol], table[est], yerr=[(table[est] - table["lo"]).clip(lower=0),
                                                          (table["hi"] - table[est]).clip(lower=0)],
-                    fmt=markers[i % 3], capsize=3, label=f"vs {tcol}")
+                    fmt=markers[i % 3], capsize=3, label=f"{tr('vs', lang)} {tr(tcol, lang)}")
     for _, r in table.iterrows():
-        ax.annotate(str(r[label]), (r[truths[0]], r[est]), fontsize=7, xytext=(4, 4),
+        ax.annotate(tr(str(r[label]), lang), (r[truths[0]], r[est]), fontsize=7, xytext=(4, 4),
                     textcoords="offset points")
     lo = float(np.nanmin(table[[est, "lo", *truths]].to_numpy())) - 0.1
     hi = float(np.nanmax(table[[est, "hi", *truths]].to_numpy())) + 0.1
-    ax.plot([lo, hi], [lo, hi], color="grey", linestyle="--", label="perfect recovery")
-    ax.set_xlabel("true log hazard ratio vs reference")
-    ax.set_ylabel("estimated log hazard ratio (95% CI)")
-    ax.set_title(title)
+    ax.plot([lo, hi], [lo, hi], color="grey", linestyle="--", label=tr("perfect recovery", lang))
+    ax.set_xlabel(tr("true log hazard ratio vs reference", lang))
+    ax.set_ylabel(tr("estimated log hazard ratio (95% CI)", lang))
+    ax.set_title(tr(title, lang))
     ax.legend(fontsize="small")
     return ax

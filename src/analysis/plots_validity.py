@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .i18n import say, tr
 from .vocab import VALUES
 
 __all__ = ["plot_deciles", "plot_roc", "plot_auc_comparison", "plot_incremental",
@@ -17,7 +18,7 @@ def _ax(ax):
     return plt.subplots(figsize=(7, 4))[1] if ax is None else ax
 
 
-def plot_deciles(table: pd.DataFrame, *, ax=None):
+def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Outcome rate by score bin with its interval (from ``retention_by_decile``)."""
     ax = _ax(ax)
     t = table.sort_values("bin")
@@ -25,26 +26,28 @@ def plot_deciles(table: pd.DataFrame, *, ax=None):
     ax.errorbar(t["bin"], t["rate"], yerr=err, fmt="o-", capsize=3)
     ax.set_xticks(t["bin"])
     ax.set_ylim(0, 1)
-    ax.set_title(f"{t['outcome'].iloc[0]} rate by {t['score'].iloc[0]} decile")
-    ax.set_xlabel(f"{t['score'].iloc[0]} decile (1 = lowest)")
-    ax.set_ylabel(f"share {t['outcome'].iloc[0]} (95% Wilson interval)")
+    score, outcome = tr(t["score"].iloc[0], lang), tr(t["outcome"].iloc[0], lang)
+    ax.set_title(say("validity.plot.deciles_title", lang, outcome=outcome, score=score))
+    ax.set_xlabel(say("validity.plot.deciles_x", lang, score=score))
+    ax.set_ylabel(say("validity.plot.deciles_y", lang, outcome=outcome))
     return ax
 
 
-def plot_roc(table: pd.DataFrame, *, ax=None):
+def plot_roc(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """ROC curves (from ``roc_table``) with the chance diagonal."""
     ax = _ax(ax)
     for name, g in table.groupby("score", sort=False):
-        ax.plot(g["fpr"], g["tpr"], label=name)
-    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="chance")
-    ax.set_title("ROC curves")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
+        ax.plot(g["fpr"], g["tpr"], label=tr(name, lang))
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("chance", lang))
+    ax.set_title(tr("ROC curves", lang))
+    ax.set_xlabel(tr("false positive rate", lang))
+    ax.set_ylabel(tr("true positive rate", lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
 
-def plot_auc_comparison(table: pd.DataFrame, *, ax=None, reference: str = "index"):
+def plot_auc_comparison(table: pd.DataFrame, *, ax=None, reference: str = "index",
+                        lang: str = "en"):
     """AUC of each score with its interval (from ``baseline_comparison`` /
     ``paired_bootstrap_auc``), highest first, the reference highlighted; 0.5 = chance."""
     ax = _ax(ax)
@@ -54,50 +57,53 @@ def plot_auc_comparison(table: pd.DataFrame, *, ax=None, reference: str = "index
     ax.hlines(y, t["lo"], t["hi"], colors=colors)
     ax.scatter(t["auc"], y, c=colors, zorder=3)
     ax.axvline(0.5, ls="--", color="grey", lw=1)
-    ax.set_yticks(y, t["score"])
-    ax.set_title("AUC of the index and the baselines (same users)")
-    ax.set_xlabel("AUC (95% bootstrap interval; 0.5 = chance)")
-    ax.set_ylabel("score")
+    ax.set_yticks(y, [tr(s, lang) for s in t["score"]])
+    ax.set_title(tr("AUC of the index and the baselines (same users)", lang))
+    ax.set_xlabel(tr("AUC (95% bootstrap interval; 0.5 = chance)", lang))
+    ax.set_ylabel(tr("score", lang))
     return ax
 
 
-def plot_incremental(table: pd.DataFrame, *, ax=None):
+def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Out-of-fold AUC of the control model without and with the index (from
     ``incremental_validity``)."""
     ax = _ax(ax)
     r = table.iloc[0]
     vals = [r["auc_without"], r["auc_with"]]
-    ax.bar(["RFM + tenure + channel", "… + index"], vals, color=["C0", "C3"])
+    ax.bar([tr("RFM + tenure + channel", lang), tr("… + index", lang)], vals,
+           color=["C0", "C3"])
     ax.errorbar([1], [r["auc_with"]], yerr=[[r["auc_diff"] - r["diff_lo"]],
                                              [r["diff_hi"] - r["auc_diff"]]],
                 fmt="none", color="black", capsize=4)
     lo = max(0.0, min(vals) - 0.1)
     ax.set_ylim(lo, min(1.0, max(vals) + 0.05))
-    ax.set_title(f"Incremental validity of the {r['score']} "
-                 f"(OR per SD {r['odds_ratio_per_sd']:.2f})")
-    ax.set_xlabel("model (logistic regression, out-of-fold)")
-    ax.set_ylabel("AUC (bar: interval of the difference)")
+    ax.set_title(say("validity.plot.incremental_title", lang, score=tr(r["score"], lang),
+                     odds_ratio=r["odds_ratio_per_sd"]))
+    ax.set_xlabel(tr("model (logistic regression, out-of-fold)", lang))
+    ax.set_ylabel(tr("AUC (bar: interval of the difference)", lang))
     return ax
 
 
-def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None):
+def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Histogram of the AUC over random weight vectors with the presets marked (from
     ``weight_sensitivity``)."""
     ax = _ax(ax)
     rand = table.loc[table["draw"] == "random", "auc"]
     ax.hist(rand, bins=min(40, max(5, len(rand) // 10)), color="C0", alpha=0.7,
-            label="random weights")
+            label=tr("random weights", lang))
     for i, (_, r) in enumerate(table.loc[table["draw"] != "random"].iterrows()):
         ax.axvline(r["auc"], color=f"C{i + 1}", lw=2,
-                   label=f"{r['draw']} ({r['percentile']:.0%} of draws below)")
-    ax.set_title("AUC over weights drawn uniformly on the simplex")
-    ax.set_xlabel("AUC of the weighted index")
-    ax.set_ylabel("number of weight vectors")
+                   label=say("validity.plot.preset_line", lang, draw=tr(r["draw"], lang),
+                             percentile=r["percentile"]))
+    ax.set_title(tr("AUC over weights drawn uniformly on the simplex", lang))
+    ax.set_xlabel(tr("AUC of the weighted index", lang))
+    ax.set_ylabel(tr("number of weight vectors", lang))
     ax.legend(fontsize="small")
     return ax
 
 
-def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05):
+def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05,
+                       lang: str = "en"):
     """Mean weight of each value among the best ``top_share`` of random draws versus all
     draws and the expansion preset."""
     ax = _ax(ax)
@@ -105,46 +111,46 @@ def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05)
     k = max(1, int(round(top_share * len(rand))))
     top = rand.nlargest(k, "auc")[list(VALUES)].mean()
     x = np.arange(len(VALUES))
-    ax.bar(x - 0.2, top, width=0.4, label=f"top {top_share:.0%} of draws")
+    ax.bar(x - 0.2, top, width=0.4, label=say("validity.plot.top_draws", lang, share=top_share))
     pre = table.loc[table["draw"] == "expansion", list(VALUES)]
     if len(pre):
-        ax.bar(x + 0.2, pre.iloc[0], width=0.4, label="expansion preset")
-    ax.axhline(0.2, ls="--", color="grey", lw=1, label="equal (0.2)")
-    ax.set_xticks(x, list(VALUES), rotation=20)
-    ax.set_title("Where the best weights lie")
-    ax.set_xlabel("value")
-    ax.set_ylabel("weight")
+        ax.bar(x + 0.2, pre.iloc[0], width=0.4, label=tr("expansion", lang))
+    ax.axhline(0.2, ls="--", color="grey", lw=1, label=tr("equal (0.2)", lang))
+    ax.set_xticks(x, [tr(v, lang) for v in VALUES], rotation=20)
+    ax.set_title(tr("Where the best weights lie", lang))
+    ax.set_xlabel(tr("value", lang))
+    ax.set_ylabel(tr("weight", lang))
     ax.legend(fontsize="small")
     return ax
 
 
-def plot_rolling(table: pd.DataFrame, *, ax=None):
+def plot_rolling(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """AUC with intervals by cut-off, one line per score (from ``rolling_origin``)."""
     ax = _ax(ax)
     for i, (name, g) in enumerate(table.groupby("score", sort=False)):
         g = g.sort_values("cutoff")
         x = pd.to_datetime(g["cutoff"])
-        ax.plot(x, g["auc"], "o-", color=f"C{i}", label=name)
+        ax.plot(x, g["auc"], "o-", color=f"C{i}", label=tr(name, lang))
         ax.fill_between(x, g["lo"], g["hi"], color=f"C{i}", alpha=0.15)
     ax.axhline(0.5, ls="--", color="grey", lw=1)
-    ax.set_title("AUC at successive cut-offs (rolling origin)")
-    ax.set_xlabel("cut-off")
-    ax.set_ylabel("AUC (95% bootstrap interval)")
+    ax.set_title(tr("AUC at successive cut-offs (rolling origin)", lang))
+    ax.set_xlabel(tr("cut-off", lang))
+    ax.set_ylabel(tr("AUC (95% bootstrap interval)", lang))
     ax.legend(fontsize="small")
     ax.tick_params(axis="x", labelrotation=30)
     return ax
 
 
-def plot_survival(table: pd.DataFrame, *, ax=None):
+def plot_survival(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Kaplan–Meier curves with pointwise intervals by score group (from
     ``survival_by_group``)."""
     ax = _ax(ax)
     for i, (k, g) in enumerate(table.groupby("group")):
         ax.step(g["days"], g["survival"], where="post", color=f"C{i}",
-                label=f"quartile {k} (n={g['n'].iloc[0]:,})")
+                label=say("validity.plot.quartile", lang, k=k, n=g["n"].iloc[0]))
         ax.fill_between(g["days"], g["lo"], g["hi"], step="post", color=f"C{i}", alpha=0.15)
-    ax.set_title(f"Time to hard churn by {table['score'].iloc[0]} group (Kaplan–Meier)")
-    ax.set_xlabel("days after the cut-off")
-    ax.set_ylabel("share without hard churn")
+    ax.set_title(say("validity.plot.survival_title", lang, score=tr(table["score"].iloc[0], lang)))
+    ax.set_xlabel(tr("days after the cut-off", lang))
+    ax.set_ylabel(tr("share without hard churn", lang))
     ax.legend(fontsize="small")
     return ax

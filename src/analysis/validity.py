@@ -662,60 +662,64 @@ def _ival(lo: float, hi: float) -> str:
 
 def verdict(auc_table: pd.DataFrame, baselines: pd.DataFrame | None = None,
             incremental: pd.DataFrame | None = None, *, horizon_days: int | None = None,
-            label: str = "the preset index") -> str:
+            label: str | None = None, lang: str = "en") -> str:
     """A plain-language conclusion computed from the tables (never typed by hand).
 
     The index "predicts" when the lower end of its AUC interval is above 0.5, "does not
     predict better than chance" otherwise (and "predicts in the opposite direction" when the
     upper end is below 0.5). Baselines are named as better / worse / not distinguishable by
-    whether the paired interval of the difference excludes 0.
+    whether the paired interval of the difference excludes 0. ``lang`` ("en" or "zh") picks
+    the sentences of :data:`analysis.i18n.SENTENCES`; ``label`` defaults to "the preset index".
     """
+    from .i18n import CLAUSE_SEP, SENTENCE_SEP, say, tr
+
+    if label is None:
+        label = "the preset index" if lang == "en" else "预设指数"
     a = auc_table.iloc[0]
-    ci_pct = f"{a['ci']:.0%}"
-    what = f"{horizon_days}-day retention" if horizon_days else "retention"
+    what = (say("validity.what", lang, horizon=horizon_days) if horizon_days
+            else say("validity.what_any", lang))
+    common = dict(label=label.capitalize() if lang == "en" else label, what=what,
+                  auc=_fmt(a["auc"]), ival=_ival(a["lo"], a["hi"]))
     if a["lo"] > 0.5:
-        head = (f"{label.capitalize()} predicts {what}: AUC {_fmt(a['auc'])} "
-                f"{_ival(a['lo'], a['hi'])} ({ci_pct} bootstrap interval).")
+        head = say("validity.verdict.predicts", lang, ci=f"{a['ci']:.0%}", **common)
     elif a["hi"] < 0.5:
-        head = (f"{label.capitalize()} ranks users in the opposite direction to {what}: AUC "
-                f"{_fmt(a['auc'])} {_ival(a['lo'], a['hi'])}; it does not predict better "
-                "than chance.")
+        head = say("validity.verdict.opposite", lang, **common)
     else:
-        head = (f"{label.capitalize()} does not predict {what} better than chance: AUC "
-                f"{_fmt(a['auc'])} {_ival(a['lo'], a['hi'])}, an interval that includes 0.5.")
+        head = say("validity.verdict.chance", lang, **common)
     parts = [head]
     if baselines is not None and len(baselines):
         b = baselines.set_index("score")
-        names = {"spend": "spend alone", "rfm": "the RFM score", "equal": "equal weights",
-                 "learned": "cross-validated learned weights"}
         bits = []
-        for k, nm in names.items():
+        for k in ("spend", "rfm", "equal", "learned"):
             if k not in b.index:
                 continue
             r = b.loc[k]
-            rel = ("the index is better" if r["diff_lo"] > 0 else
-                   "the index is worse" if r["diff_hi"] < 0 else "no clear difference")
-            bits.append(f"{nm} {_fmt(r['auc'])} {_ival(r['lo'], r['hi'])} (index − it = "
-                        f"{_fmt(r['diff'])} {_ival(r['diff_lo'], r['diff_hi'])}: {rel})")
+            rel = ("better" if r["diff_lo"] > 0 else "worse" if r["diff_hi"] < 0 else "same")
+            bits.append(say("validity.verdict.baseline", lang,
+                            name=say(f"validity.verdict.name_{k}", lang), auc=_fmt(r["auc"]),
+                            ival=_ival(r["lo"], r["hi"]), diff=_fmt(r["diff"]),
+                            diff_ival=_ival(r["diff_lo"], r["diff_hi"]),
+                            rel=say(f"validity.verdict.{rel}", lang)))
         singles = b.loc[[i for i in b.index if i.startswith("only_")]]
         if len(singles):
             best = singles["auc"].idxmax()
-            bits.append(f"the best single value is {best.removeprefix('only_')} with AUC "
-                        f"{_fmt(singles.loc[best, 'auc'])}")
+            bits.append(say("validity.verdict.best_single", lang,
+                            value=tr(best.removeprefix("only_"), lang),
+                            auc=_fmt(singles.loc[best, "auc"])))
         if bits:
-            parts.append("On the same users: " + "; ".join(bits) + ".")
+            parts.append(say("validity.verdict.same_users", lang,
+                             bits=CLAUSE_SEP[lang].join(bits)))
         if "learned" in b.index:
             r = b.loc["learned"]
-            gain = -r["diff"]
-            parts.append(f"Learned weights add {_fmt(gain)} "
-                         f"{_ival(-r['diff_hi'], -r['diff_lo'])} AUC over the preset.")
+            parts.append(say("validity.verdict.learned", lang, gain=_fmt(-r["diff"]),
+                             ival=_ival(-r["diff_hi"], -r["diff_lo"])))
     if incremental is not None and len(incremental):
         r = incremental.iloc[0]
         adds = r["lr_p"] < 0.05 and r["diff_lo"] > 0
-        parts.append(
-            f"Beyond RFM, tenure and channel the index {'adds' if adds else 'does not clearly add'}"
-            f" information: likelihood-ratio p = {r['lr_p']:.2g}, odds ratio per SD "
-            f"{_fmt(r['odds_ratio_per_sd'])} {_ival(r['or_lo'], r['or_hi'])}, out-of-fold AUC "
-            f"{_fmt(r['auc_without'])} → {_fmt(r['auc_with'])} (difference "
-            f"{r['auc_diff']:+.3f} [{r['diff_lo']:+.3f}, {r['diff_hi']:+.3f}]).")
-    return " ".join(parts)
+        parts.append(say(
+            "validity.verdict.incremental", lang,
+            adds=say("validity.verdict.adds" if adds else "validity.verdict.not_adds", lang),
+            p=r["lr_p"], odds=_fmt(r["odds_ratio_per_sd"]), or_ival=_ival(r["or_lo"], r["or_hi"]),
+            without=_fmt(r["auc_without"]), with_=_fmt(r["auc_with"]), diff=r["auc_diff"],
+            lo=r["diff_lo"], hi=r["diff_hi"]))
+    return SENTENCE_SEP[lang].join(parts)

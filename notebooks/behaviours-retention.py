@@ -134,7 +134,7 @@ save_table(metrics, "behaviour_metrics")
 disc = metrics.loc[metrics["group"] == "discovery"].reset_index(drop=True)
 conf = metrics.loc[metrics["group"] == "confirmation"].reset_index(drop=True)
 disc.attrs.update(metrics.attrs)
-Markdown(fdr_statement(metrics))
+Markdown(fdr_statement(metrics, lang=lang))
 
 # %% [markdown]
 # ## Phi over k × d for the leading event types
@@ -157,9 +157,9 @@ fig.tight_layout()
 peak = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[-1]
 low = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[0]
 Markdown(say("behaviours.peak", lang,
-             peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view),
+             peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view, lang=lang),
              peak_phi=peak["phi"], peak_reach=peak["reach"],
-             low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view),
+             low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view, lang=lang),
              low_phi=low["phi"], low_reach=low["reach"]))
 
 # %% [markdown]
@@ -212,7 +212,7 @@ display(tr_frame(table[["behaviour", "value", "reach_conf", "retention_did_conf"
 
 # %%
 best = best_behaviours(confirmed, n=n_readings)
-Markdown("\n".join(say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view))
+Markdown("\n".join(say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view, lang=lang))
                    for i, (_, r) in enumerate(best.iterrows()))
          if len(best) else say("behaviours.no_threshold", lang))
 
@@ -261,5 +261,5 @@ Markdown(say(
 headline(say("behaviours.headline", lang, tested=int(disc["tested"].sum()),
              declared=int(disc["significant"].sum()), alpha=alpha, held=len(held),
              best=say("behaviours.headline_best", lang,
-                      text=threshold_reading(best.iloc[0], view=view)) if len(best)
+                      text=threshold_reading(best.iloc[0], view=view, lang=lang)) if len(best)
              else say("behaviours.headline_end", lang)))

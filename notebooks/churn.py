@@ -88,7 +88,7 @@ provenance(params, [*tables.files.values(), *truth_files])
 definition = ch.ChurnDefinition(horizon_days=horizon_days, activity=activity,
                                 lost_after_days=lost_after_days, lookback_days=lookback_days,
                                 short_days=short_days, long_days=long_days)
-display(Markdown(definition.describe()))
+display(Markdown(definition.describe(lang)))
 tr_frame(pd.Series(definition.as_dict(), name="setting").to_frame(), lang)
 
 # %% [markdown]
@@ -259,7 +259,7 @@ rest_rate = float(ev.test.loc[~ev.test.index.isin(at_risk.index), "churned"].mea
 list_rate = float(ev.test.loc[at_risk.index, "churned"].mean())
 reasons = at_risk["reason_1"].str.extract(r"^([a-z_]+)=")[0].value_counts()
 lines = [
-    say("churn.c.definition", lang, text=definition.describe()),
+    say("churn.c.definition", lang, text=definition.describe(lang)),
     say("churn.c.common", lang, rate=te["churn_rate"], users=te["users"]),
     say("churn.c.predicted", lang, model=best_name, auc=met[(best, "roc_auc")],
         pr=met[(best, "pr_auc")], base=base, brier=met[(best, "brier")],

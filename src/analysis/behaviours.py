@@ -35,6 +35,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .scores import validate_weights
+from .i18n import say, tr
 from .stats import newcombe_interval
 from .vocab import VALUES
 
@@ -111,7 +112,7 @@ def behaviour_metrics(counts: pd.DataFrame, *, ci: float = 0.95, alpha: float = 
     return out
 
 
-def fdr_statement(metrics: pd.DataFrame) -> str:
+def fdr_statement(metrics: pd.DataFrame, *, lang: str = "en") -> str:
     """One plain sentence per group on the error control of :func:`behaviour_metrics`."""
     method = metrics.attrs.get("method", "fdr_bh")
     alpha = metrics.attrs.get("alpha", 0.05)
@@ -120,13 +121,10 @@ def fdr_statement(metrics: pd.DataFrame) -> str:
     groups = metrics["group"] if "group" in metrics else pd.Series([None] * len(metrics))
     for g, m in metrics.groupby(groups.fillna("all").to_numpy(), sort=False):
         n_all, n_test, n_sig = len(m), int(m["tested"].sum()), int(m["significant"].sum())
-        label = "" if g == "all" else f"{g}: "
-        parts.append(
-            f"{label}{n_all} candidate behaviours, {n_test} tested (the rest had an empty group "
-            f"or an expected cell count below {metrics.attrs.get('min_expected', 5):g}); "
-            f"{name} false-discovery-rate control at {alpha:.0%} across all {n_test} declares "
-            f"{n_sig} significant — on average at most {alpha:.0%} of such declarations are "
-            "false.")
+        label = "" if g == "all" else f"{tr(str(g), lang)}: "
+        parts.append(say("behaviours.fdr", lang, label=label, n_all=n_all, n_test=n_test,
+                         min_expected=metrics.attrs.get("min_expected", 5), name=name,
+                         alpha=alpha, n_sig=n_sig))
     return " ".join(parts)
 
 
@@ -187,40 +185,42 @@ def best_behaviours(table: pd.DataFrame, *, n: int = 5, by: str = "phi_conf",
     return t.head(n).reset_index(drop=True)
 
 
-def behaviour_phrase(unit: str, k: int, d: float, *, view: str) -> str:
+def behaviour_phrase(unit: str, k: int, d: float, *, view: str, lang: str = "en") -> str:
     """``"did <unit> at least k times in the first d days"`` in plain words."""
     if unit.startswith("type:"):
-        what = unit[5:].replace("_", " ")
-        noun = f"a {what} event"
+        what = tr(unit, lang) if lang != "en" else unit[5:].replace("_", " ")
+        noun = say("behaviours.noun.type", lang, what=what)
     elif unit.startswith("value:"):
-        noun = f"a {unit[6:]}-value event"
-    else:
-        noun = "a paid order"
-    if noun.startswith("a ") and noun[2] in "aeiou":
-        noun = "an " + noun[2:]
-    times = "once" if int(k) == 1 else f"{int(k)} times"
-    span = (f"in their first {d:g} day{'s' if d != 1 else ''}" if view == "onboarding"
-            else f"in the {d:g} day{'s' if d != 1 else ''} before the cut-off")
-    return f"had {noun} at least {times} {span}"
+        noun = say("behaviours.noun.value", lang, what=tr(unit[6:], lang))
+    if unit.startswith(("type:", "value:")) and lang == "en":
+        noun = ("an " if noun[:1] in "aeiou" else "a ") + noun
+    if not unit.startswith(("type:", "value:")):
+        noun = say("behaviours.noun.order", lang)
+    times = (say("behaviours.times.once", lang) if int(k) == 1
+             else say("behaviours.times.many", lang, k=int(k)))
+    key = f"behaviours.span.{'onboarding' if view == 'onboarding' else 'snapshot'}"
+    span = say(key + ".one", lang) if d == 1 else say(key, lang, d=d)
+    return say("behaviours.phrase", lang, noun=noun, times=times, span=span)
 
 
-def threshold_reading(row: pd.Series | dict, *, view: str, suffix: str = "_conf") -> str:
+def threshold_reading(row: pd.Series | dict, *, view: str, suffix: str = "_conf",
+                      lang: str = "en") -> str:
     """A computed sentence for one behaviour, e.g. "users who had a helpful reply event at
     least 3 times in their first 14 days retain at 62% (95% CI of the difference …) vs 31%;
     reach 18%". ``suffix`` picks the period of a :func:`confirm_out_of_time` row (``""``
     for a :func:`behaviour_metrics` row)."""
     r = dict(row)
     g = lambda c: r[f"{c}{suffix}"]  # noqa: E731
-    text = (f"users who {behaviour_phrase(r['unit'], r['k'], r['d'], view=view)} retain at "
-            f"{g('retention_did'):.0%} vs {g('retention_not'):.0%} for the others "
-            f"(difference {g('diff') * 100:+.1f} points, 95% CI {g('diff_lo') * 100:+.1f} to "
-            f"{g('diff_hi') * 100:+.1f}); reach {g('reach'):.0%}, phi {g('phi'):.2f}")
+    text = say("behaviours.threshold", lang,
+               phrase=behaviour_phrase(r["unit"], r["k"], r["d"], view=view, lang=lang),
+               did=g("retention_did"), other=g("retention_not"), diff=g("diff") * 100,
+               lo=g("diff_lo") * 100, hi=g("diff_hi") * 100, reach=g("reach"), phi=g("phi"))
     if suffix == "_conf" and "diff_disc" in r:
-        text += (f"; found on the earlier period with a difference of "
-                 f"{r['diff_disc'] * 100:+.1f} points ({r['shrinkage']:.0%} of it did not "
-                 "come back)" if r["shrinkage"] >= 0 else
-                 f"; found on the earlier period with a difference of "
-                 f"{r['diff_disc'] * 100:+.1f} points (it grew on the later period)")
+        if r["shrinkage"] >= 0:
+            text += say("behaviours.threshold.shrunk", lang, diff=r["diff_disc"] * 100,
+                        shrink=r["shrinkage"])
+        else:
+            text += say("behaviours.threshold.grew", lang, diff=r["diff_disc"] * 100)
     return text
 
 

@@ -52,6 +52,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .aggregate.features import FEATURE_COLUMNS, churn_features
 from .aggregate.labels import retention_labels
+from .i18n import say
 from .privacy import KEY_ENV, pseudonymise
 from .scores import FiveValueScorer
 from .stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
@@ -83,17 +84,13 @@ class ChurnDefinition:
     short_days: float = 30
     long_days: float = 90
 
-    def describe(self) -> str:
-        act = ("an interaction (message, read, click, check-in, any value event) or a paid "
-               "order" if self.activity == "any" else "a paid order")
+    def describe(self, lang: str = "en") -> str:
+        act = say("churn.definition.act_" + ("any" if self.activity == "any" else "purchase"),
+                  lang)
         lost = ("" if self.lost_after_days is None else
-                f" Users with no such activity in the {self.lost_after_days} days before the "
-                "cut-off already count as lost and are left out.")
-        return (f"A user who joined before the cut-off and had not deleted the brand's contact "
-                f"is **churned** when in the {self.horizon_days} days from the cut-off they do "
-                f"not do {act}, or delete the contact.{lost} Features use only data before the "
-                f"cut-off: a {self.lookback_days:g}-day look-back window, trends compare the "
-                f"last {self.short_days:g} days with the last {self.long_days:g} days.")
+                say("churn.definition.lost", lang, days=self.lost_after_days))
+        return say("churn.definition", lang, horizon=self.horizon_days, act=act, lost=lost,
+                   lookback=self.lookback_days, short=self.short_days, long=self.long_days)
 
     def as_dict(self) -> dict:
         return asdict(self)

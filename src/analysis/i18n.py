@@ -795,6 +795,62 @@ SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.headline_best": {"en": "; the best positive one: {text}.",
                                  "zh": "；最好的正向行为：{text}。"},
     "behaviours.headline_end": {"en": ".", "zh": "。"},
+    # churn definition (analysis.churn.ChurnDefinition.describe)
+    "churn.definition": {
+        "en": "A user who joined before the cut-off and had not deleted the brand's contact is "
+              "**churned** when in the {horizon:g} days from the cut-off they do not do {act}, or "
+              "delete the contact.{lost} Features use only data before the cut-off: a "
+              "{lookback:g}-day look-back window, trends compare the last {short:g} days with the "
+              "last {long:g} days.",
+        "zh": "截止日前已加入且未删除品牌联系人的用户，若在截止日后 {horizon:g} 天内没有{act}，或删除了联系人，"
+              "即为**流失**。{lost}特征只使用截止日之前的数据：回看窗口 {lookback:g} 天，趋势比较最近 "
+              "{short:g} 天与最近 {long:g} 天。"},
+    "churn.definition.act_any": {
+        "en": "an interaction (message, read, click, check-in, any value event) or a paid order",
+        "zh": "任何互动（消息、阅读、点击、打卡、任一价值事件）或付费订单"},
+    "churn.definition.act_purchase": {"en": "a paid order", "zh": "付费订单"},
+    "churn.definition.lost": {
+        "en": " Users with no such activity in the {days} days before the cut-off already count "
+              "as lost and are left out.",
+        "zh": "截止日前 {days} 天内没有此类活动的用户已视为流失，不计入。"},
+    # behaviours (analysis.behaviours)
+    "behaviours.fdr": {
+        "en": "{label}{n_all} candidate behaviours, {n_test} tested (the rest had an empty group "
+              "or an expected cell count below {min_expected:g}); {name} false-discovery-rate "
+              "control at {alpha:.0%} across all {n_test} declares {n_sig} significant — on "
+              "average at most {alpha:.0%} of such declarations are false.",
+        "zh": "{label}候选行为 {n_all} 个，检验 {n_test} 个（其余因某组为空或期望频数低于 "
+              "{min_expected:g} 未检验）；在全部 {n_test} 个上以 {alpha:.0%} 的 {name} 错误发现率控制，"
+              "判定 {n_sig} 个显著——平均而言，这类判定中错误的不超过 {alpha:.0%}。"},
+    "behaviours.phrase": {
+        "en": "had {noun} at least {times} {span}",
+        "zh": "{span}至少有{times}{noun}"},
+    "behaviours.noun.type": {"en": "{what} event", "zh": "“{what}”事件"},
+    "behaviours.noun.value": {"en": "{what}-value event", "zh": "{what}事件"},
+    "behaviours.noun.order": {"en": "a paid order", "zh": "付费订单"},
+    "behaviours.times.once": {"en": "once", "zh": "一次"},
+    "behaviours.times.many": {"en": "{k} times", "zh": " {k} 次"},
+    "behaviours.span.onboarding": {"en": "in their first {d:g} days",
+                                   "zh": "在加入后的前 {d:g} 天内"},
+    "behaviours.span.onboarding.one": {"en": "in their first day", "zh": "在加入后的第一天内"},
+    "behaviours.span.snapshot": {"en": "in the {d:g} days before the cut-off",
+                                 "zh": "在截止日前 {d:g} 天内"},
+    "behaviours.span.snapshot.one": {"en": "in the day before the cut-off",
+                                     "zh": "在截止日前一天内"},
+    "behaviours.threshold": {
+        "en": "users who {phrase} retain at {did:.0%} vs {other:.0%} for the others (difference "
+              "{diff:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}); reach {reach:.0%}, phi "
+              "{phi:.2f}",
+        "zh": "{phrase}的用户留存率为 {did:.0%}，其他用户为 {other:.0%}（相差 {diff:+.1f} 个百分点，"
+              "95% 置信区间 {lo:+.1f} 至 {hi:+.1f}）；覆盖 {reach:.0%}，phi {phi:.2f}"},
+    "behaviours.threshold.shrunk": {
+        "en": "; found on the earlier period with a difference of {diff:+.1f} points "
+              "({shrink:.0%} of it did not come back)",
+        "zh": "；在较早时期发现时相差 {diff:+.1f} 个百分点（其中 {shrink:.0%} 未能重现）"},
+    "behaviours.threshold.grew": {
+        "en": "; found on the earlier period with a difference of {diff:+.1f} points (it grew on "
+              "the later period)",
+        "zh": "；在较早时期发现时相差 {diff:+.1f} 个百分点（在较晚时期更大）"},
 }
 
 #: Separator between the parts of a computed list, by language.

@@ -15,7 +15,8 @@ The mechanisms
   buy once soon after joining, with coupon-sized baskets, refund more, have low five-value
   propensities and (in the ``effects`` world) a much higher hazard of leaving.
 * **Screening.** Some contacts are held in 1:1 for 7–21 days before being invited into a
-  group (``screened``); the others are pulled into a group on the day they join, or never.
+  group (``screened``), and answer the brand's 1:1 messages 1–4 times in that window; the
+  others are pulled into a group on the day they join, or never.
   Screened contacts leave at a lower hazard in the ``effects`` world.
 * **Five-value propensities.** Each user has latent standard-normal propensities
   ``z_<value>`` (correlation 0.3 between values), shifted by channel and by hunter status.
@@ -39,7 +40,8 @@ The mechanisms
 Truth written beside the data (``truth/``): ``params.json`` (all coefficients, rates, the
 realised K-factor) and ``users.csv`` (per-user latent propensities, hunter and screened
 flags, purchase rate, spend scale, hazard, true probability of leaving within 30 and 90 days
-while alive, when and how the user left).
+while alive, when and how the user left, and the multiplier of their everyday activity rates
+``activity_multiplier``).
 
 Output is byte-identical for the same arguments and seed.
 """
@@ -334,6 +336,13 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     activity = rng.gamma(4.0, 1 / 4.0, size=n)  # multiplier, mean 1, independent of z
     for etype, rate in ACTIVE_RATES.items():
         poisson_events(rate * activity, join, alive_end, etype)
+    # screening: the brand writes 1:1 with screened contacts before inviting them to a group;
+    # they answer 1-4 times in that window (these messages are 1:1 by the rule below)
+    screen_end = np.minimum(group_at, alive_end)
+    talk = screened & (screen_end > join)
+    k = np.where(talk, 1 + rng.poisson(1.0, size=n), 0)
+    uu = np.repeat(idx, k)
+    add(uu, _uniform_in(rng, join[uu], screen_end[uu]), "message")
     bar.update(1)
 
     # ---- orders (needed before post-purchase events)
@@ -460,6 +469,7 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
         "left_kind": pd.array(np.where(hard[co], "hard", np.where(left[co], "silent", None)),
                               dtype="str"),
         "n_referred": n_ref[co],
+        "activity_multiplier": np.round(activity[co], 6),
     })
     realised_k = float(has_ref.sum() / n)
     params = {

@@ -24,6 +24,11 @@ def test_environment_yml_matches_constraints():
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             conda[name.lower()] = version
+        elif isinstance(dep, dict):  # the pip section: name==version
+            for item in dep.get("pip", []):
+                if "==" in item:
+                    name, version = item.split("==", 1)
+                    conda[name.lower()] = version.split()[0]
     assert conda.pop("python") == "3.11"
     assert len(conda) >= 15
     mismatched = {n: (v, constraints.get(n)) for n, v in conda.items() if constraints.get(n) != v}

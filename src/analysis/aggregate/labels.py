@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..engine import DuckInputs, as_instants, is_duck, resolve_engine, sql_instant, sql_list
 from ..vocab import Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
@@ -46,7 +47,7 @@ def activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
 def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                      cutoff, horizon_days: int = 90, activity: str = "any",
                      lost_after_days: int | None = None, observation_end=None,
-                     vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+                     vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``horizon_days``, ``retained`` (bool),
@@ -57,24 +58,25 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
 
     ``observation_end`` (default: the latest event or order time) must not fall before
     ``cutoff + horizon``: a label window the data does not cover is an error.
+
+    ``engine="duckdb"`` runs the same definition as one DuckDB query (:mod:`analysis.engine`);
+    the tables may then be those of a :class:`~analysis.engine.DuckTables` (read from disk, out
+    of core) or pandas frames. The result is the same.
     """
     vocab = load_vocabulary(vocabulary)
+    if resolve_engine(engine).name == "duckdb":
+        with DuckInputs(engine, contacts=contacts, events=events, orders=orders) as db:
+            return _retention_labels_duckdb(
+                db, tz=db.tz if is_duck(contacts) else tz_of(contacts["joined_at"]),
+                cutoff=cutoff, horizon_days=horizon_days, activity=activity,
+                lost_after_days=lost_after_days, observation_end=observation_end, vocab=vocab)
     tz = tz_of(contacts["joined_at"])
-    c = as_timestamp(cutoff, tz=tz, name="cutoff")
-    if horizon_days <= 0:
-        raise ValueError(f"horizon_days must be positive, got {horizon_days}")
-    end_c = c + pd.Timedelta(days=horizon_days)
+    c, end_c = _window(cutoff, horizon_days, tz)
     if observation_end is None:
         candidates = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
-        obs_end = max(candidates) if candidates else c
-        # the latest record is a lower bound of the export's end: allow one day of slack
-        obs_end = obs_end + pd.Timedelta(days=1)
     else:
-        obs_end = as_timestamp(observation_end, tz=tz, name="observation_end")
-    if end_c > obs_end:
-        raise ValueError(f"label window [{c}, {end_c}) runs past the data "
-                         f"(observation end {obs_end}); choose an earlier cutoff or a shorter "
-                         "horizon")
+        candidates = None
+    _check_covered(c, end_c, candidates, observation_end, tz)
 
     churn = events.loc[events["event_type"].isin(vocab.churn_types), ["user_id", "occurred_at"]]
     # lost by c: the last hard churn before c is not followed by a re-add before c
@@ -98,13 +100,112 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
         lost = (pop["joined_at"] < silent_start) & ~(last >= silent_start)
         pop = pop.loc[~lost.to_numpy()]
 
-    out = pd.DataFrame({"user_id": pop["user_id"].to_numpy()})
+    ids = pd.Series(pop["user_id"].to_numpy())
+    return _label_frame(ids, pop["joined_at"], first=_at(ids, inside, tz),
+                        churned=_at(ids, ch_in, tz), before=_at(ids, before, tz), c=c,
+                        horizon_days=horizon_days)
+
+
+def _window(cutoff, horizon_days, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    c = as_timestamp(cutoff, tz=tz, name="cutoff")
+    if horizon_days <= 0:
+        raise ValueError(f"horizon_days must be positive, got {horizon_days}")
+    return c, c + pd.Timedelta(days=horizon_days)
+
+
+def _check_covered(c, end_c, candidates, observation_end, tz: str) -> None:
+    """The label window must lie inside the observed data (see :func:`retention_labels`)."""
+    if observation_end is None:
+        obs_end = max(candidates) if candidates else c
+        # the latest record is a lower bound of the export's end: allow one day of slack
+        obs_end = obs_end + pd.Timedelta(days=1)
+    else:
+        obs_end = as_timestamp(observation_end, tz=tz, name="observation_end")
+    if end_c > obs_end:
+        raise ValueError(f"label window [{c}, {end_c}) runs past the data "
+                         f"(observation end {obs_end}); choose an earlier cutoff or a shorter "
+                         "horizon")
+
+
+def _label_frame(ids: pd.Series, joined_at: pd.Series, *, first: pd.Series,
+                 churned: pd.Series, before: pd.Series, c: pd.Timestamp,
+                 horizon_days) -> pd.DataFrame:
+    """The output of both engines from per-user times aligned with ``ids`` (positionally)."""
+    out = pd.DataFrame({"user_id": ids.to_numpy()})
     out["cutoff"] = c
     out["horizon_days"] = int(horizon_days)
-    out["first_activity_at"] = _at(out["user_id"], inside, tz)
-    out["churned_at"] = _at(out["user_id"], ch_in, tz)
+    out["first_activity_at"] = first.to_numpy()
+    out["churned_at"] = churned.to_numpy()
     out["churned_hard"] = out["churned_at"].notna()
     out["retained"] = out["first_activity_at"].notna() & ~out["churned_hard"]
-    out["last_activity_before"] = _at(out["user_id"], before, tz)
-    out["tenure_days"] = ((c - pop["joined_at"]) / pd.Timedelta(days=1)).to_numpy("float64")
+    out["last_activity_before"] = before.to_numpy()
+    out["tenure_days"] = ((c - joined_at) / pd.Timedelta(days=1)).to_numpy("float64")
     return out.sort_values("user_id", ignore_index=True)
+
+
+def _retention_labels_duckdb(db: DuckInputs, *, tz: str, cutoff, horizon_days, activity,
+                             lost_after_days, observation_end,
+                             vocab: Vocabulary) -> pd.DataFrame:
+    """The DuckDB definition of :func:`retention_labels` (same population, windows, labels)."""
+    if activity not in ACTIVITY:
+        raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
+    c, end_c = _window(cutoff, horizon_days, tz)
+    co, ev, od = db.views["contacts"], db.views["events"], db.views["orders"]
+    candidates = None
+    if observation_end is None:
+        last = [db.scalar(f"SELECT epoch_us(max({col})) FROM {view}")
+                for col, view in (("occurred_at", ev), ("ordered_at", od))]
+        candidates = [pd.Timestamp(v, unit="us", tz="UTC").tz_convert(tz)
+                      for v in last if v is not None]
+    _check_covered(c, end_c, candidates, observation_end, tz)
+
+    C, E = sql_instant(c), sql_instant(end_c)
+    churn, access = sql_list(vocab.churn_types), sql_list(vocab.of_stage("access"))
+    # qualifying events: interactions ("any"), none ("purchase": orders only)
+    inter = sql_list(vocab.interaction_types if activity == "any" else [])
+    lost_rule = "TRUE"
+    if lost_after_days is not None:
+        S = sql_instant(c - pd.Timedelta(days=lost_after_days))
+        lost_rule = f"NOT (p.joined_at < {S} AND NOT coalesce(last_activity_before >= {S}, FALSE))"
+    # one pass over the events and one over the orders, both cut at the window's end
+    sql = f"""
+        WITH e AS (
+            SELECT user_id,
+                max(occurred_at) FILTER (WHERE event_type IN {churn} AND occurred_at < {C})
+                    AS last_churn,
+                max(occurred_at) FILTER (WHERE event_type IN {access} AND occurred_at < {C})
+                    AS last_access,
+                min(occurred_at) FILTER (WHERE event_type IN {churn} AND occurred_at >= {C})
+                    AS churned_at,
+                max(occurred_at) FILTER (WHERE event_type IN {inter} AND occurred_at < {C})
+                    AS e_before,
+                min(occurred_at) FILTER (WHERE event_type IN {inter} AND occurred_at >= {C})
+                    AS e_inside
+            FROM {ev} WHERE occurred_at < {E} GROUP BY user_id),
+        o AS (
+            SELECT user_id, max(ordered_at) FILTER (WHERE ordered_at < {C}) AS o_before,
+                   min(ordered_at) FILTER (WHERE ordered_at >= {C}) AS o_inside
+            FROM {od} WHERE ordered_at < {E} AND amount - refund_amount > 0
+            GROUP BY user_id),
+        p AS (
+            SELECT c.user_id, c.joined_at, e.churned_at,
+                   -- NULL-aware: no activity of one kind leaves the other
+                   CASE WHEN e.e_inside IS NULL THEN o.o_inside
+                        WHEN o.o_inside IS NULL THEN e.e_inside
+                        ELSE least(e.e_inside, o.o_inside) END AS first_activity_at,
+                   CASE WHEN e.e_before IS NULL THEN o.o_before
+                        WHEN o.o_before IS NULL THEN e.e_before
+                        ELSE greatest(e.e_before, o.o_before) END AS last_activity_before
+            FROM {co} c LEFT JOIN e USING (user_id) LEFT JOIN o USING (user_id)
+            -- lost by c: a hard churn before c not followed by a re-add before c
+            WHERE c.joined_at < {C}
+              AND NOT (e.last_churn IS NOT NULL
+                       AND NOT coalesce(e.last_access > e.last_churn, FALSE)))
+        SELECT user_id, joined_at, first_activity_at, churned_at, last_activity_before
+        FROM p WHERE {lost_rule}"""
+    got = db.df(sql)
+    return _label_frame(got["user_id"].astype("str"), as_instants(got["joined_at"], tz),
+                        first=as_instants(got["first_activity_at"], tz),
+                        churned=as_instants(got["churned_at"], tz),
+                        before=as_instants(got["last_activity_before"], tz), c=c,
+                        horizon_days=horizon_days)

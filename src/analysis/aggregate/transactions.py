@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..engine import DuckInputs, resolve_engine
+
 __all__ = [
     "SUPPORTED_FREQS",
     "purchases_from_orders",
@@ -347,6 +349,7 @@ def summarize_transactions(
     observation_end: object,
     freq: str = "D",
     freq_multiplier: float = 1,
+    engine="pandas",
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T (and mean repeat spend) up to ``observation_end``.
 
@@ -373,8 +376,17 @@ def summarize_transactions(
     observation end) and, with ``amount_col``, ``monetary_value`` (mean spend per repeat
     period, 0 without repeats). Same numbers as
     ``lifetimes.utils.summary_data_from_transaction_data`` with the same arguments.
+
+    ``engine="duckdb"`` computes the same table in DuckDB (:mod:`analysis.engine`);
+    ``transactions`` may then also be a DuckDB table such as ``DuckTables.purchases``
+    (``customer_col="user_id", time_col="ordered_at", amount_col="net_amount"``), read out
+    of core.
     """
     _check_freq(freq, freq_multiplier)
+    if resolve_engine(engine).name == "duckdb":
+        return _summarize_duckdb(transactions, customer_col=customer_col, time_col=time_col,
+                                 amount_col=amount_col, observation_end=observation_end,
+                                 freq=freq, freq_multiplier=freq_multiplier, engine=engine)
     prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
     end = _end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
     codes, periods, amounts = _rows_until(prep, end)
@@ -382,6 +394,72 @@ def summarize_transactions(
     rows = np.flatnonzero(stats.n_periods)
     arrays = _summary_arrays(stats, rows, end=end, freq_multiplier=freq_multiplier)
     return _frame(arrays, prep.customers[rows], customer_col)
+
+
+def _summarize_duckdb(transactions, *, customer_col: str, time_col: str,
+                      amount_col: str | None, observation_end, freq: str,
+                      freq_multiplier: float, engine) -> pd.DataFrame:
+    """The DuckDB definition of :func:`summarize_transactions` (same periods and numbers)."""
+    tz = None
+    id_dtype = "str"
+    if isinstance(transactions, pd.DataFrame):
+        _require_columns(transactions,
+                         [customer_col, time_col] + ([amount_col] if amount_col else []))
+        times = transactions[time_col]
+        if not pd.api.types.is_datetime64_any_dtype(times):
+            raise ValueError(f"column {time_col!r} must hold datetimes, got dtype {times.dtype}")
+        if amount_col and not pd.api.types.is_numeric_dtype(transactions[amount_col]):
+            raise ValueError(f"column {amount_col!r} must be numeric, "
+                             f"got dtype {transactions[amount_col].dtype}")
+        tz = times.dt.tz
+        id_dtype = transactions[customer_col].dtype
+    with DuckInputs(engine, tz=None if tz is None else str(tz),
+                    transactions=transactions) as db:
+        if not isinstance(transactions, pd.DataFrame):
+            tz = db.tz  # canonical DuckDB times are TIMESTAMPTZ in the session's zone
+        end = _end_period(observation_end, tz=tz, freq=freq, name="observation_end")
+        src = db.views["transactions"]
+        cust, t = _sql_col(customer_col), _sql_col(time_col)
+        amt = "NULL::DOUBLE" if amount_col is None else f"CAST({_sql_col(amount_col)} AS DOUBLE)"
+        n_id, n_t, n_amt = db.con.execute(
+            f"SELECT count(*) FILTER (WHERE {cust} IS NULL), count(*) FILTER (WHERE {t} IS NULL), "
+            f"count(*) FILTER (WHERE {amount_col is not None} AND "
+            f"({amt} IS NULL OR isnan({amt}) OR {amt} < 0)) FROM {src}").fetchone()
+        if n_id:
+            raise ValueError(f"column {customer_col!r} has missing customer ids ({n_id} rows)")
+        if n_t:
+            raise ValueError(f"column {time_col!r} has missing times ({n_t} rows)")
+        if n_amt:
+            raise ValueError(f"column {amount_col!r} must be a non-negative number "
+                             f"({n_amt} rows are not)")
+        # local wall-clock microseconds (the session TimeZone is the data's zone), as periods
+        wall = f"CAST(epoch_us(CAST({t} AS TIMESTAMP)) AS DOUBLE)"
+        day = f"floor({wall} / 86400000000.0)"
+        period = {"h": f"floor({wall} / 3600000000.0)", "D": day,
+                  "W": f"floor(({day} + 3) / 7)"}[freq]
+        sql = f"""
+            WITH r AS (
+                SELECT {cust} AS cust, CAST({period} AS BIGINT) AS period, {amt} AS amt
+                FROM {src}),
+            cp AS (SELECT cust, period, sum(amt) AS s FROM r WHERE period <= {end}
+                   GROUP BY cust, period),
+            w AS (SELECT *, min(period) OVER (PARTITION BY cust) AS first FROM cp)
+            SELECT cust, count(*) AS n, min(first) AS first, max(period) AS last,
+                   coalesce(sum(s) FILTER (WHERE period <> first), 0.0) AS repeat
+            FROM w GROUP BY cust"""
+        got = db.df(sql)
+    stats = _CustomerStats(
+        n_periods=got["n"].to_numpy(np.int64), first=got["first"].to_numpy(np.int64),
+        last=got["last"].to_numpy(np.int64),
+        repeat_spend=None if amount_col is None else got["repeat"].to_numpy(np.float64),
+        total_spend=None)
+    arrays = _summary_arrays(stats, np.arange(len(got)), end=end,
+                             freq_multiplier=freq_multiplier)
+    return _frame(arrays, pd.Index(got["cust"].astype(id_dtype)), customer_col)
+
+
+def _sql_col(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _rows_until(prep: _Prepared, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..engine import DuckInputs, epoch_us, is_duck, resolve_engine, sql_instant, sql_list
 from ..vocab import VALUES, Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
-DAY_NS = 86_400 * 10**9
 
 
 def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) -> np.ndarray:
@@ -26,7 +26,7 @@ def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) 
 def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
                    lookback_days: float | None = 180, half_life_days: float | None = None,
                    users: pd.Series | None = None,
-                   vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+                   vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
     """Per-user evidence on the five values in ``[as_of - lookback_days, as_of)``.
 
     Returns a frame indexed by ``user_id`` with one float column per value
@@ -40,8 +40,17 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     ``users`` (e.g. ``contacts.user_id``) fixes the rows: users without evidence get zeros,
     evidence of users not listed is ignored. ``lookback_days=None`` reads all history.
     Inputs are not modified.
+
+    ``engine="duckdb"`` runs the same definition as one DuckDB query (:mod:`analysis.engine`):
+    ``events`` / ``orders`` may then be the tables of a
+    :class:`~analysis.engine.DuckTables` (read from disk, out of core) or pandas frames, and
+    ``users`` a Series or a DuckDB table with a ``user_id`` column. The result is the same.
     """
     vocab = load_vocabulary(vocabulary)
+    if resolve_engine(engine).name == "duckdb":
+        return _value_evidence_duckdb(events, orders, as_of=as_of, lookback_days=lookback_days,
+                                      half_life_days=half_life_days, users=users, vocab=vocab,
+                                      engine=engine)
     tz = tz_of(events["occurred_at"])
     cut = as_timestamp(as_of, tz=tz, name="as_of")
     start = None if lookback_days is None else cut - pd.Timedelta(days=float(lookback_days))
@@ -70,10 +79,72 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     cons = o_tab.groupby("user_id", sort=True)["w"].sum().rename("consumption")
 
     out = ev_sum.join(cons, how="outer")
+    return _finish(out, users)
+
+
+def _finish(out: pd.DataFrame, users) -> pd.DataFrame:
+    """Shared by both engines: the five columns as float64, rows fixed by ``users``, sorted."""
     out = out.reindex(columns=list(VALUES)).fillna(0.0).astype("float64")
     if users is not None:
         ids = pd.Index(pd.unique(pd.Series(users, dtype="str")), name="user_id")
         out = out.reindex(ids, fill_value=0.0)
+    # ids are strings end to end, also when no user has evidence (empty index)
+    out.index = out.index.astype("str")
     out.index.name = "user_id"
     out.columns.name = None
     return out.sort_index()
+
+
+def _value_evidence_duckdb(events, orders, *, as_of, lookback_days, half_life_days, users,
+                           vocab: Vocabulary, engine) -> pd.DataFrame:
+    """The DuckDB definition of :func:`value_evidence` (same windows, weights and rows)."""
+    if half_life_days is not None and half_life_days <= 0:
+        raise ValueError(f"half_life_days must be positive, got {half_life_days}")
+    args = {"events": events, "orders": orders}
+    if is_duck(users):
+        args["contacts"] = users
+    with DuckInputs(engine, **args) as db:
+        tz = db.tz if is_duck(events) else tz_of(events["occurred_at"])
+        cut = as_timestamp(as_of, tz=tz, name="as_of")
+        start = None if lookback_days is None else cut - pd.Timedelta(days=float(lookback_days))
+        ev, od = db.views["events"], db.views["orders"]
+        win_e = f"occurred_at < {sql_instant(cut)}"
+        win_o = f"ordered_at < {sql_instant(cut)}"
+        if start is not None:
+            win_e += f" AND occurred_at >= {sql_instant(start)}"
+            win_o += f" AND ordered_at >= {sql_instant(start)}"
+
+        def weight(col: str) -> str:
+            if half_life_days is None:
+                return "1.0"
+            # as the pandas path: age in seconds / 86400, then 0.5 ** (age / half-life)
+            age = (f"(CAST({epoch_us(cut)} - epoch_us({col}) AS DOUBLE) / 1000000.0 "
+                   f"/ 86400.0)")
+            return f"pow(0.5, {age} / {float(half_life_days)!r})"
+
+        by_value = {v: [t for t, e in vocab.event_types.items() if e.value == v]
+                    for v in VALUES if v != "consumption"}
+        all_types = [t for ts in by_value.values() for t in ts]
+        ev_cols = ", ".join(f"sum(w) FILTER (WHERE event_type IN {sql_list(ts)}) AS {v}"
+                            for v, ts in by_value.items())
+        sql = f"""
+            WITH e AS (
+                SELECT user_id, event_type, {weight("occurred_at")} AS w FROM {ev}
+                WHERE {win_e} AND event_type IN {sql_list(all_types)}),
+            es AS (SELECT user_id, {ev_cols} FROM e GROUP BY user_id),
+            o AS (
+                SELECT user_id, sum((amount - refund_amount) * {weight("ordered_at")})
+                       AS consumption
+                FROM {od} WHERE {win_o} GROUP BY user_id)
+            SELECT * FROM es FULL OUTER JOIN o USING (user_id)"""
+        if is_duck(users):
+            sql = f"""
+                WITH ev AS ({sql}),
+                ids AS (SELECT DISTINCT CAST(user_id AS VARCHAR) AS user_id
+                        FROM {db.views["contacts"]})
+                SELECT ids.user_id, ev.* EXCLUDE (user_id) FROM ids
+                LEFT JOIN ev USING (user_id)"""
+        out = db.df(sql)
+    out["user_id"] = out["user_id"].astype("str")
+    out = out.set_index("user_id")
+    return _finish(out, None if is_duck(users) else users)

@@ -1,0 +1,389 @@
+"""pandas and DuckDB give the same aggregations (analysis.engine, aggregate.values / labels)."""
+
+import pandas as pd
+import pytest
+
+from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.values import value_evidence
+from analysis.engine import DuckTables, Engine, duckdb_connection, resolve_engine, sql_instant
+from analysis.io import load_tables
+from analysis.paths import resolve
+
+from conftest import write_tables
+
+pytest.importorskip("duckdb")
+
+FLOAT_RTOL = 1e-12  # sums of floats may be added in another order by DuckDB
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=FLOAT_RTOL, atol=0)
+
+
+@pytest.fixture(scope="module")
+def duck_sample():
+    with DuckTables.from_folder(resolve("data/sample"), memory_limit="1GB") as duck:
+        yield duck
+
+
+# --- the sample: pandas (load_tables) vs DuckDB reading the CSV files directly ---------------
+
+VALUE_CASES = [
+    dict(as_of="2026-01-01"),
+    dict(as_of="2025-09-15 13:05:07", half_life_days=30),
+    dict(as_of="2026-03-01", lookback_days=None, half_life_days=90.5),
+    dict(as_of="2025-06-01", lookback_days=45.25),
+]
+
+
+@pytest.mark.parametrize("kw", VALUE_CASES)
+def test_value_evidence_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+    t = sample_tables
+    expected = value_evidence(t.events, t.orders, **kw)
+    got = value_evidence(duck_sample.events, duck_sample.orders, engine="duckdb", **kw)
+    assert len(expected) > 1000
+    same(expected, got)
+
+
+def test_value_evidence_sample_with_users_from_pandas_or_duckdb(sample_tables, duck_sample):
+    t = sample_tables
+    expected = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
+                              users=t.contacts["user_id"])
+    assert len(expected) == len(t.contacts)
+    for users in (t.contacts["user_id"], duck_sample.contacts):
+        got = value_evidence(duck_sample.events, duck_sample.orders, as_of="2026-01-01",
+                             half_life_days=60, users=users, engine="duckdb")
+        same(expected, got)
+    # pandas frames on the DuckDB engine (registered on a fresh connection) give the same, too
+    got = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
+                         users=t.contacts["user_id"], engine="duckdb")
+    same(expected, got)
+
+
+LABEL_CASES = [
+    dict(cutoff="2025-06-01"),
+    dict(cutoff="2026-01-01 13:05:07", activity="purchase"),
+    dict(cutoff="2025-10-01", lost_after_days=60),
+    dict(cutoff="2025-12-01", horizon_days=30, lost_after_days=90, activity="purchase"),
+]
+
+
+@pytest.mark.parametrize("kw", LABEL_CASES)
+def test_retention_labels_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+    t = sample_tables
+    expected = retention_labels(t.contacts, t.events, t.orders, **kw)
+    got = retention_labels(duck_sample.contacts, duck_sample.events, duck_sample.orders,
+                           engine="duckdb", **kw)
+    assert len(expected) > 1000 and 0 < expected["retained"].mean() < 1
+    pd.testing.assert_frame_equal(expected, got)  # exact: no float sums here
+
+
+def test_retention_labels_sample_from_pandas_frames_and_inputs_unchanged(sample_tables):
+    t = sample_tables
+    before = [f.copy() for f in (t.contacts, t.events, t.orders)]
+    got = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
+                           lost_after_days=45, engine="duckdb")
+    value_evidence(t.events, t.orders, as_of="2025-11-01", half_life_days=30, engine="duckdb")
+    for a, b in zip(before, (t.contacts, t.events, t.orders)):
+        pd.testing.assert_frame_equal(a, b)
+    expected = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
+                                lost_after_days=45)
+    pd.testing.assert_frame_equal(expected, got)
+
+
+# --- hand-made edge cases ---------------------------------------------------------------------
+# cut-off c = 2025-03-01 00:00 (+08:00); look-back 30 days -> [2025-01-30, c); horizon 30 days
+# -> [c, 2025-03-31). User g's times are written in UTC: 2025-02-28T16:00:00+00:00 is c.
+
+CONTACTS = """user_id,joined_at,channel,hook,referrer_id
+a,2025-01-01T10:00:00+08:00,douyin,coupon,
+b,2025-01-02T10:00:00+08:00,referral,trial,a
+c,2025-01-03T10:00:00+08:00,douyin,coupon,
+d,2025-01-04T10:00:00+08:00,douyin,coupon,
+e,2025-01-04T11:00:00+08:00,douyin,coupon,
+f,2025-03-01T00:00:00+08:00,douyin,coupon,
+g,2025-01-05T02:00:00+00:00,xiaohongshu,trial,
+h,2025-01-10T10:00:00+08:00,offline_event,merch,
+"""
+EVENTS = """user_id,occurred_at,event_type,value,context
+a,2025-01-01T10:00:00+08:00,contact_add,,1v1
+a,2025-01-29T23:59:59+08:00,post,,group
+a,2025-01-30T00:00:00+08:00,review,,group
+a,2025-02-28T23:59:59.999999+08:00,share,,moments
+a,2025-03-01T00:00:00+08:00,share,,moments
+b,2025-02-10T09:00:00+08:00,message,,group
+b,2025-03-05T09:00:00+08:00,del_follow_user,,1v1
+d,2025-02-01T09:00:00+08:00,del_follow_user,,1v1
+d,2025-02-03T09:00:00+08:00,contact_add,,1v1
+d,2025-03-10T09:00:00+08:00,message,,group
+e,2025-02-01T09:00:00+08:00,del_follow_user,,1v1
+g,2025-02-28T15:59:59+00:00,inquiry,,1v1
+g,2025-02-28T16:00:00+00:00,inquiry,,1v1
+h,2025-03-31T00:00:00+08:00,message,,group
+"""
+ORDERS = """order_id,user_id,ordered_at,amount,is_refund,refund_amount
+o1,a,2025-02-20T10:00:00+08:00,100,false,0
+o2,a,2025-02-20T18:00:00+08:00,50,true,50
+o3,a,2025-02-21T10:00:00+08:00,80,true,30
+o4,b,2025-03-01T00:00:00+08:00,20,false,0
+o5,h,2025-03-05T10:00:00+08:00,40,true,40
+"""
+CUT = pd.Timestamp("2025-03-01", tz="Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory):
+    folder = write_tables(tmp_path_factory.mktemp("edge") / "data", CONTACTS, EVENTS, ORDERS)
+    tables = load_tables(folder)
+    pq = tmp_path_factory.mktemp("edge_pq")
+    for name in ("contacts", "events", "orders"):
+        getattr(tables, name).to_parquet(pq / f"{name}.parquet", index=False)
+    with DuckTables.from_folder(folder) as csv, DuckTables.from_folder(pq) as parquet:
+        yield tables, {"csv": csv, "parquet": parquet}
+
+
+@pytest.mark.parametrize("source", ["csv", "parquet"])
+def test_value_evidence_edge_golden_and_same(edge, source):
+    tables, ducks = edge
+    duck = ducks[source]
+    got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
+                         engine="duckdb")
+    # a: review at the window start counts, post 1 s before it does not, share 1 us before c
+    # counts, share at c does not; orders 100 + (50 - 50) + (80 - 30); b's order at c does not.
+    # g: inquiry 1 s before c (written in UTC) counts, the one at c does not.
+    assert list(got.index) == ["a", "g"]
+    assert got.loc["a"].to_dict() == {"experience": 0.0, "consumption": 150.0, "social": 1.0,
+                                      "content": 1.0, "innovation": 0.0}
+    assert got.loc["g"].to_dict() == {"experience": 1.0, "consumption": 0.0, "social": 0.0,
+                                      "content": 0.0, "innovation": 0.0}
+    same(value_evidence(tables.events, tables.orders, as_of=CUT, lookback_days=30), got)
+
+
+@pytest.mark.parametrize("kw", [dict(half_life_days=7), dict(lookback_days=None),
+                                dict(users=pd.Series(["h", "c", "a", "c", "zz"]))])
+def test_value_evidence_edge_options_same(edge, kw):
+    tables, ducks = edge
+    kw = {"lookback_days": 30, **kw}
+    expected = value_evidence(tables.events, tables.orders, as_of=CUT, **kw)
+    for duck in ducks.values():
+        same(expected, value_evidence(duck.events, duck.orders, as_of=CUT, engine="duckdb",
+                                      **kw))
+
+
+def test_value_evidence_cutoff_given_in_utc_or_naive_is_the_same_instant(edge):
+    tables, ducks = edge
+    duck = ducks["csv"]
+    ref = value_evidence(duck.events, duck.orders, as_of=CUT, half_life_days=10,
+                         engine="duckdb")
+    for as_of in ("2025-03-01 00:00:00", "2025-02-28T16:00:00+00:00",
+                  CUT.tz_convert("UTC")):
+        same(ref, value_evidence(duck.events, duck.orders, as_of=as_of, half_life_days=10,
+                                 engine="duckdb"))
+    # one microsecond later the share at c (a) and the inquiry at c (g) count
+    later = value_evidence(duck.events, duck.orders, as_of=CUT + pd.Timedelta(1, "us"),
+                           lookback_days=30, engine="duckdb")
+    assert later.loc["a", "social"] == 2.0 and later.loc["g", "experience"] == 2.0
+    assert later.loc["b", "consumption"] == 20.0
+
+
+def test_value_evidence_empty_window_same(edge):
+    tables, ducks = edge
+    early = "2024-06-01"
+    expected = value_evidence(tables.events, tables.orders, as_of=early)
+    got = value_evidence(ducks["parquet"].events, ducks["parquet"].orders, as_of=early,
+                         engine="duckdb")
+    assert len(got) == 0
+    same(expected, got)
+    users = tables.contacts["user_id"]
+    got = value_evidence(ducks["csv"].events, ducks["csv"].orders, as_of=early, users=users,
+                         engine="duckdb")
+    assert (got == 0).all().all() and len(got) == len(users)
+    same(value_evidence(tables.events, tables.orders, as_of=early, users=users), got)
+
+
+@pytest.mark.parametrize("source", ["csv", "parquet"])
+def test_retention_labels_edge_golden_and_same(edge, source):
+    tables, ducks = edge
+    duck = ducks[source]
+    got = retention_labels(duck.contacts, duck.events, duck.orders, cutoff=CUT,
+                           horizon_days=30, engine="duckdb")
+    # e deleted the contact before c without a re-add; f joined exactly at c
+    assert list(got["user_id"]) == ["a", "b", "c", "d", "g", "h"]
+    r = got.set_index("user_id")
+    assert r["retained"].to_dict() == {"a": True, "b": False, "c": False, "d": True,
+                                       "g": True, "h": False}
+    assert r.loc["a", "first_activity_at"] == CUT and r.loc["g", "first_activity_at"] == CUT
+    assert r.loc["b", "churned_hard"] and r.loc["b", "first_activity_at"] == CUT
+    assert pd.isna(r.loc["h", "first_activity_at"])  # at c + h exactly, and a refunded order
+    assert r.loc["a", "last_activity_before"] == pd.Timestamp(
+        "2025-02-28T23:59:59.999999+08:00")
+    assert str(got["cutoff"].dtype) == "datetime64[us, Asia/Shanghai]"
+    pd.testing.assert_frame_equal(
+        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
+                         horizon_days=30), got)
+
+
+@pytest.mark.parametrize("kw", [dict(lost_after_days=30), dict(activity="purchase"),
+                                dict(lost_after_days=30, activity="purchase"),
+                                dict(cutoff="2025-02-28T16:00:00+00:00"),
+                                dict(cutoff="2025-01-01 00:00:00"),
+                                dict(observation_end="2025-06-01", horizon_days=60)])
+def test_retention_labels_edge_options_same(edge, kw):
+    tables, ducks = edge
+    kw = {"cutoff": CUT, "horizon_days": 30, **kw}
+    expected = retention_labels(tables.contacts, tables.events, tables.orders, **kw)
+    for duck in ducks.values():
+        got = retention_labels(duck.contacts, duck.events, duck.orders, engine="duckdb", **kw)
+        pd.testing.assert_frame_equal(expected, got)
+
+
+def test_retention_labels_edge_lost_after_days_golden(edge):
+    _, ducks = edge
+    d = ducks["csv"]
+    got = retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30,
+                           lost_after_days=30, engine="duckdb")
+    # silent since 2025-01-30: c (nothing at all) and h (nothing before c)
+    assert list(got["user_id"]) == ["a", "b", "d", "g"]
+
+
+def test_retention_labels_empty_population_and_window_past_data(edge):
+    tables, ducks = edge
+    d = ducks["parquet"]
+    got = retention_labels(d.contacts, d.events, d.orders, cutoff="2024-12-01",
+                           horizon_days=30, engine="duckdb")
+    assert len(got) == 0
+    pd.testing.assert_frame_equal(
+        retention_labels(tables.contacts, tables.events, tables.orders, cutoff="2024-12-01",
+                         horizon_days=30), got)
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=60,
+                         engine="duckdb")
+
+
+# --- the engine itself -----------------------------------------------------------------------
+
+def test_engine_names_and_settings():
+    assert resolve_engine("pandas").name == "pandas"
+    with pytest.raises(ValueError, match="engine must be one of"):
+        resolve_engine("spark")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        Engine("polars")
+    con = duckdb_connection(memory_limit="300MB", threads=1, tz="UTC")
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.endswith("MiB") or limit.endswith("MB")
+    assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
+    con.close()
+
+
+def test_window_bounds_are_utc_instants_rounded_up_to_microseconds():
+    t = pd.Timestamp("2025-03-01 00:00:00.0000005", tz="Asia/Shanghai")
+    assert sql_instant(t) == "TIMESTAMPTZ '2025-02-28 16:00:00.000001+00:00'"
+    with pytest.raises(ValueError, match="tz-aware"):
+        sql_instant(pd.Timestamp("2025-03-01"))
+
+
+def test_inputs_from_two_connections_are_refused(edge):
+    _, ducks = edge
+    with pytest.raises(ValueError, match="one DuckTables"):
+        value_evidence(ducks["csv"].events, ducks["parquet"].orders, as_of=CUT,
+                       engine="duckdb")
+    with pytest.raises(TypeError, match="expected a pandas DataFrame"):
+        value_evidence([1, 2], ducks["csv"].orders, as_of=CUT, engine="duckdb")
+
+
+def test_mixing_a_pandas_frame_with_duck_tables_leaves_them_unchanged(edge):
+    tables, ducks = edge
+    duck = ducks["csv"]
+    views = dict(duck.views)
+    few = tables.orders.loc[tables.orders["order_id"] != "o1"]
+    got = value_evidence(duck.events, few, as_of=CUT, lookback_days=30, engine="duckdb")
+    assert got.loc["a", "consumption"] == 50.0
+    assert duck.views == views
+
+
+def test_missing_refund_amount_column_means_full_refund(tmp_path):
+    orders = "\n".join(line.rsplit(",", 1)[0] for line in ORDERS.strip().splitlines()) + "\n"
+    folder = write_tables(tmp_path / "data", CONTACTS, EVENTS, orders)
+    with DuckTables.from_folder(folder) as duck:
+        got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
+                             engine="duckdb")
+        assert got.loc["a", "consumption"] == 100.0  # o2 and o3 flagged: fully refunded
+        same(value_evidence(*(lambda t: (t.events, t.orders))(load_tables(folder)), as_of=CUT,
+                            lookback_days=30), got)
+
+
+def test_an_engine_object_with_settings_runs_on_pandas_frames(edge):
+    tables, _ = edge
+    eng = Engine("duckdb", memory_limit="200MB", threads=1)
+    got = retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
+                           horizon_days=30, engine=eng)
+    pd.testing.assert_frame_equal(
+        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
+                         horizon_days=30), got)
+
+
+# --- transaction summary (RFM inputs of the LTV models) --------------------------------------
+
+from analysis.aggregate.transactions import purchases_from_orders, summarize_transactions  # noqa: E402
+
+TX = dict(customer_col="user_id", time_col="ordered_at")
+
+
+@pytest.mark.parametrize("kw", [dict(freq="D"), dict(freq="W"),
+                                dict(freq="h", freq_multiplier=24),
+                                dict(freq="D", freq_multiplier=7, amount_col=None)])
+def test_summarize_transactions_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+    kw = {"amount_col": "net_amount", **kw}
+    purchases = purchases_from_orders(sample_tables.orders)
+    expected = summarize_transactions(purchases, **TX, observation_end="2026-01-01", **kw)
+    assert len(expected) > 1000 and expected["frequency"].max() > 1
+    for data in (duck_sample.purchases, purchases):
+        same(expected, summarize_transactions(data, **TX, observation_end="2026-01-01",
+                                              engine="duckdb", **kw))
+
+
+def test_summarize_transactions_edge_golden_and_same(edge):
+    tables, ducks = edge
+    # a: o1 and o2 the same day (o2 fully refunded: not a purchase), o3 the next day (net 50);
+    # b's order at 2025-03-01 00:00 local is in the end's day; h's order is fully refunded
+    for duck in ducks.values():
+        got = summarize_transactions(duck.purchases, **TX, amount_col="net_amount",
+                                     observation_end="2025-03-01 23:00", engine="duckdb")
+        assert list(got.index) == ["a", "b"]
+        assert got.loc["a"].to_dict() == {"frequency": 1.0, "recency": 1.0, "T": 9.0,
+                                          "monetary_value": 50.0}
+        assert got.loc["b"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 0.0,
+                                          "monetary_value": 0.0}
+        same(summarize_transactions(purchases_from_orders(tables.orders), **TX,
+                                    amount_col="net_amount", observation_end="2025-03-01 23:00"),
+             got)
+        # an end in the previous local day drops b: the day is read in Asia/Shanghai
+        early = summarize_transactions(duck.purchases, **TX, observation_end=CUT
+                                       - pd.Timedelta(1, "us"), engine="duckdb")
+        assert list(early.index) == ["a"]
+
+
+def test_summarize_transactions_naive_utc_and_integer_ids_same():
+    t = pd.to_datetime(["2025-01-01 23:30", "2025-01-02 00:30", "2025-01-02 08:00",
+                        "2025-01-09 10:00", "2025-02-01 00:00"])
+    base = pd.DataFrame({"cid": [7, 7, 3, 7, 3], "at": t, "amt": [1.5, 2.0, 3.0, 4.0, 5.0]})
+    frames = [base, base.assign(at=t.tz_localize("UTC")),
+              base.assign(at=t.tz_localize("Asia/Shanghai").tz_convert("UTC")),
+              base.iloc[:0]]
+    for frame in frames:
+        for freq in ("D", "W", "h"):
+            kw = dict(customer_col="cid", time_col="at", amount_col="amt", freq=freq,
+                      observation_end="2025-01-20")
+            same(summarize_transactions(frame, **kw),
+                 summarize_transactions(frame, engine="duckdb", **kw))
+    got = summarize_transactions(base, customer_col="cid", time_col="at", amount_col="amt",
+                                 observation_end="2025-01-20", engine="duckdb")
+    # 7: days 1, 2 and 9 -> 2 repeats (2.0 + 4.0); 3: day 2 only (Feb 1 is after the end)
+    assert got.loc[7].to_dict() == {"frequency": 2.0, "recency": 8.0, "T": 19.0,
+                                    "monetary_value": 3.0}
+    assert got.loc[3, "frequency"] == 0.0 and got.index.dtype == "int64"
+    with pytest.raises(ValueError, match="non-negative"):
+        summarize_transactions(base.assign(amt=[1.0, -2.0, 3.0, 4.0, 5.0]), customer_col="cid",
+                               time_col="at", amount_col="amt", observation_end="2025-01-20",
+                               engine="duckdb")

@@ -179,7 +179,7 @@ plt.show()
 # %%
 cal["abs_error"] = (cal["observed"] - cal["mean_predicted"]).abs()
 worst = cal.loc[cal["score"].isin(models)].sort_values("abs_error").iloc[-1]
-Markdown(say("churn.calibration", lang, err=worst["abs_error"], score=tr(worst["score"], lang),
+Markdown(say("churn.calibration", lang, err=100 * worst["abs_error"], score=tr(worst["score"], lang),
              bin=int(worst["bin"]), pred=worst["mean_predicted"], obs=worst["observed"],
              lo=worst["lo"], hi=worst["hi"],
              briers=LIST_SEP[lang].join(f"{tr(k, lang)} {met[(k, 'brier')]:.3f}"

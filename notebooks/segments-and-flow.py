@@ -145,7 +145,7 @@ fig, ax = plt.subplots(figsize=(10, 4))
 pf.plot_persona_bars(seg_sum.assign(name=seg_sum.index.astype(str)).reset_index(drop=True),
                      ax=ax, title=say("flow.plot.segment_title", lang, horizon=horizon_days,
                                       as_of=as_of),
-                     ylabel="share retained (95% CI)", lang=lang)
+                     ylabel="share retained (95% CI)", xlabel="segment", lang=lang)
 plt.show()
 
 # %%
@@ -189,7 +189,7 @@ fig, ax = plt.subplots(figsize=(8, 4))
 pf.plot_persona_bars(tier_sum.assign(name=tier_sum.index.astype(str)).reset_index(drop=True),
                      ax=ax, title=say("flow.plot.tier_title", lang, horizon=horizon_days,
                                       as_of=as_of),
-                     ylabel="share retained (95% CI)", lang=lang)
+                     ylabel="share retained (95% CI)", xlabel="tier", lang=lang)
 plt.show()
 
 # %%
@@ -401,9 +401,9 @@ display(Markdown(say("flow.reading", lang, text="\n\n" + "\n".join(readings))))
 cl = claims.set_index("claim")
 display(headline(say(
     "flow.headline", lang, stage=tr(neck["stage"], lang), rate=neck["forward_rate"],
-    give_less=-cl.loc["giveaway users retain less", "effect"], age=claim_age_months,
+    give_less=-100 * cl.loc["giveaway users retain less", "effect"], age=claim_age_months,
     give_verdict=tr(cl.loc["giveaway users retain less", "verdict"], lang),
-    screened=cl.loc["screened in 1:1 retain better", "effect"],
+    screened=100 * cl.loc["screened in 1:1 retain better", "effect"],
     screen_verdict=tr(cl.loc["screened in 1:1 retain better", "verdict"], lang))))
 
 # %% [markdown]

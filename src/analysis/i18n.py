@@ -453,10 +453,10 @@ SENTENCES: dict[str, dict[str, str]] = {
               "[{lo:.2f}, {hi:.2f}]；其风险最高的 10% 用户包含 {gain:.0%} 的流失者{oracle}。"},
     "churn.headline_oracle": {"en": " (oracle AUC {auc:.2f})", "zh": "（理想模型 AUC {auc:.2f}）"},
     "churn.calibration": {
-        "en": "The largest miss of the two models is {err:.1%} points ({score}, bin {bin}: "
+        "en": "The largest miss of the two models is {err:.1f} percentage points ({score}, bin {bin}: "
               "predicted {pred:.1%}, observed {obs:.1%}, interval {lo:.1%}–{hi:.1%}). Brier "
               "scores: {briers}.",
-        "zh": "两个模型中最大的偏差为 {err:.1%} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
+        "zh": "两个模型中最大的偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
               "观测 {obs:.1%}，区间 {lo:.1%}–{hi:.1%}）。Brier 分数：{briers}。"},
     "churn.gain": {
         "en": "Contacting the riskiest {share:.0%} of users by the {model} reaches {gain:.0%} of "
@@ -577,10 +577,11 @@ SENTENCES: dict[str, dict[str, str]] = {
               "{hi:+,.3g}）；在这些数据上该论断**{verdict}**。"},
     "flow.headline": {
         "en": "The weakest forward step of the flow is {stage} ({rate:.1%} move up per month); "
-              "giveaway-event users retain {give_less:.0%} points less at month {age} "
-              "({give_verdict}), 1:1-screened users {screened:+.0%} points ({screen_verdict}).",
+              "giveaway-event users retain {give_less:.0f} percentage points less at month {age} "
+              "({give_verdict}), 1:1-screened users {screened:+.0f} percentage points "
+              "({screen_verdict}).",
         "zh": "流程中最弱的前进环节是{stage}（每月 {rate:.1%} 向上移动）；赠品活动用户在第 {age} "
-              "个月的留存低 {give_less:.0%} 个百分点（{give_verdict}），1:1 筛选用户 {screened:+.0%} "
+              "个月的留存低 {give_less:.0f} 个百分点（{give_verdict}），1:1 筛选用户 {screened:+.0f} "
               "个百分点（{screen_verdict}）。"},
     "flow.referral": {
         "en": "Over the whole period {referred:,} of {contacts:,} contacts came through a "

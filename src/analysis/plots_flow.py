@@ -280,8 +280,11 @@ def plot_persona_centroids(summary: pd.DataFrame, *, ax=None,
 
 def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=None,
                       title: str = "Retention by persona", ylabel: str | None = None,
-                      lang: str = "en"):
-    """Bars of a persona profile column (with Wilson intervals for ``retention``)."""
+                      xlabel: str = "persona", lang: str = "en"):
+    """Bars of a group profile column (personas, RFM segments or value tiers; with Wilson
+    intervals for ``retention``); ``xlabel`` names the kind of group. Empty groups are left
+    out."""
+    profile = profile[profile["users"] > 0].reset_index(drop=True)
     ax = _ax(ax)
     names = profile["name"] if "name" in profile else profile.index.astype(str)
     x = np.arange(len(profile))
@@ -291,8 +294,8 @@ def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=No
                (profile["retention_hi"] - profile[column]).clip(lower=0)]
         ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
     ax.set_xticks(x, [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
-                  fontsize=7)
-    ax.set_xlabel(tr("persona", lang))
+                  fontsize=7, rotation=30, ha="right")
+    ax.set_xlabel(tr(xlabel, lang))
     ax.set_ylabel(tr(ylabel or column, lang))
     ax.set_title(tr(title, lang))
     return ax

@@ -116,8 +116,10 @@ counts = events["event_type"].value_counts().rename("events")
 vocab_table = vocab_table.merge(counts, left_on="event_type", right_index=True, how="left")
 vocab_table["events"] = vocab_table["events"].fillna(0).astype(int)
 save_table(vocab_table, "vocabulary_counts")
-display(vocab_table[["event_type", "value", "value_zh", "stage", "stage_zh", "events",
-                     "meaning"]])
+shown = (vocab_table[["event_type", "value", "stage", "events", "meaning"]] if lang == "zh" else
+         vocab_table[["event_type", "value", "value_zh", "stage", "stage_zh", "events",
+                      "meaning"]])
+display(tr_frame(shown, lang, value_columns=["value", "stage", "meaning"]))
 
 # %%
 events_tidy = save_table(counts_by_period(events, time_col="occurred_at", by="event_type",

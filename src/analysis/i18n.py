@@ -217,6 +217,38 @@ _EVENT_ZH: dict[str, str] = {
     "beta_test": "内测", "group_quit": "退群", "del_follow_user": "删除好友",
 }
 
+#: Chinese meanings of the default event vocabulary (keyed by the English meaning).
+_MEANING_ZH: dict[str, str] = {
+    'saw brand content before joining (pre-join data)': '加入前浏览过品牌内容（加入前数据）',
+    'scanned a channel QR code': '扫描渠道二维码',
+    'claimed the hook (report, coupon, merch, ...)': '领取钩子（报告、优惠券、周边等）',
+    'became a WeCom contact': '成为企业微信联系人',
+    'joined a brand group': '加入品牌社群',
+    'sent a message in a group or 1:1': '在群内或 1:1 发消息',
+    'read / opened brand content': '阅读/打开品牌内容',
+    'clicked a link or mini-program card': '点击链接或小程序卡片',
+    'checked in (打卡) in a group activity': '参加群内打卡活动',
+    'asked about a product': '咨询产品',
+    'requested a trial or sample': '申请试用或小样',
+    'visited a store': '到店',
+    'attended a brand event': '参加品牌活动',
+    'gave product / experience feedback': '提供产品/体验反馈',
+    'shared brand content to their circles': '把品牌内容分享到自己的圈子',
+    'sent an invitation to a friend': '向朋友发出邀请',
+    'a friend they invited joined': '邀请的朋友已加入',
+    'answered another member in a group': '在群内解答其他成员的问题',
+    'posted UGC in a group or Moments': '在群内或朋友圈发布 UGC',
+    'wrote a product review': '撰写产品评价',
+    'posted a buyer show (买家秀)': '发布买家秀',
+    'posted a note on 小红书': '在小红书发布笔记',
+    'made a product or service suggestion': '提出产品或服务建议',
+    'a suggestion was adopted': '建议被采纳',
+    'took part in a co-creation session': '参加共创活动',
+    'took part in a beta test': '参加内测',
+    'left a brand group': '退出品牌社群',
+    "deleted the brand's WeCom contact (hard churn)": '删除品牌的企业微信联系人（硬流失）',
+}
+
 _PATTERNS_ZH: list[tuple[re.Pattern, object]] = [
     (re.compile(r"^type:(.+)$"), lambda m: _EVENT_ZH.get(m[1], m[1])),
     (re.compile(r"^value:(.+)$"), lambda m: _ZH.get(m[1], m[1]) + "（合计）"),
@@ -238,7 +270,7 @@ def _late_terms() -> dict[str, str]:
 
     return {**{r["segment"]: r["zh"] for r in RFM_SEGMENT_RULES}, **TIERS}
 
-TRANSLATIONS: dict[str, dict[str, str]] = {"en": {}, "zh": _ZH}
+TRANSLATIONS: dict[str, dict[str, str]] = {"en": {}, "zh": {**_MEANING_ZH, **_ZH}}
 _LOADED: list[bool] = []
 
 #: Sentence templates of the reports' computed readings, filled by :func:`say`.

@@ -95,7 +95,7 @@ tr_frame(pd.Series(definition.as_dict(), name="setting").to_frame(), lang)
 # The features, one row per user at each cut-off:
 
 # %%
-tr_frame(feature_dictionary(), lang, value_columns=[])
+tr_frame(feature_dictionary(), lang, value_columns=["meaning"])
 
 # %% [markdown]
 # ## Train on one cut-off, test on a later one

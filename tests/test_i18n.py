@@ -217,3 +217,12 @@ def test_behaviours_plots_in_chinese():
             plot_discovery_vs_confirmation(conf, lang="zh")]
     assert "次" in axes[1].get_yticklabels()[0].get_text()
     _assert_chinese(axes)
+
+
+def test_vocabulary_and_feature_meanings_have_chinese():
+    from analysis.aggregate.features import feature_dictionary
+    from analysis.vocab import default_vocabulary
+
+    meanings = list(default_vocabulary().table()["meaning"]) + list(feature_dictionary()["meaning"])
+    missing = [m for m in meanings if not CJK_TEXT.search(tr(m, "zh"))]
+    assert not missing, missing[:3]

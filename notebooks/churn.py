@@ -48,21 +48,15 @@ from IPython.display import Markdown, display
 from analysis import churn as ch
 from analysis.aggregate.features import feature_dictionary
 from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.io import load_tables
-from analysis.paths import resolve
-from analysis.plotting import use_cjk_font
 from analysis.plots_churn import plot_calibration, plot_gain, plot_importance, plot_lift
 from analysis.provenance import provenance
-from analysis.simulate import read_truth
-from analysis.reports import headline, save_table
+from analysis.reports import headline, report_inputs, save_table
 
-if lang == "zh":
-    use_cjk_font()
-tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
+inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
+tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
-has_truth = bool(truth_dir) and (resolve(truth_dir) / "users.csv.gz").is_file()
-truth_users, truth_params, truth_files = (read_truth(resolve(truth_dir)) if has_truth
-                                          else (None, None, []))
+has_truth = inputs.has_truth
+truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 
 # %% [markdown]
 # ## Provenance

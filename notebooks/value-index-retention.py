@@ -47,22 +47,16 @@ from IPython.display import Markdown, display
 from analysis import plots_validity as pv
 from analysis import validity as va
 from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.simulate import read_truth
-from analysis.io import load_tables
-from analysis.paths import resolve
-from analysis.plotting import use_cjk_font
 from analysis.provenance import provenance
-from analysis.reports import headline, save_table
+from analysis.reports import headline, report_inputs, save_table
 from analysis.scores import FiveValueScorer
 from analysis.stats import expected_auc
 from analysis.vocab import VALUES
 
-if lang == "zh":
-    use_cjk_font()
-tables = load_tables(resolve(data_dir))
-has_truth = bool(truth_dir) and (resolve(truth_dir) / "users.csv.gz").is_file()
-truth_users, truth_params, truth_files = (read_truth(resolve(truth_dir)) if has_truth
-                                          else (None, None, []))
+inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
+tables = inputs.tables
+has_truth = inputs.has_truth
+truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 params = dict(data_dir=data_dir, truth_dir=truth_dir, calibration_cutoff=calibration_cutoff,
               cutoff=cutoff, horizon_days=horizon_days, activity=activity,
               lost_after_days=lost_after_days, lookback_days=lookback_days,

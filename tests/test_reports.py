@@ -31,3 +31,15 @@ def test_parameters_file_and_command_line(tmp_path, capsys):
     assert "parameter freq" in html and ("&#x27;Q&#x27;" in html or "'Q'" in html)
     assert "渠道" in html  # lang from the command line reached the notebook
     assert "index.html" in capsys.readouterr().out
+
+
+def test_report_inputs_reads_truth_only_where_there_is_one(tmp_path):
+    from analysis.reports import report_inputs
+
+    with_truth = report_inputs("data/sample", truth_dir="data/sample/truth")
+    assert with_truth.has_truth and len(with_truth.truth_users) == len(with_truth.tables.contacts)
+    assert [p.name for p in with_truth.truth_files] == ["users.csv.gz", "params.json"]
+    for missing in ("", str(tmp_path)):
+        assert not report_inputs("data/sample", truth_dir=missing).has_truth
+    with pytest.raises(ValueError, match="lang"):
+        report_inputs("data/sample", lang="fr")

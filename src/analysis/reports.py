@@ -64,6 +64,39 @@ def headline(text: str):
 
 
 @dataclass(frozen=True)
+class ReportInputs:
+    """What a report notebook reads: the validated tables and, on simulated data, the truth."""
+
+    tables: Any
+    truth_users: Any = None
+    truth_params: dict | None = None
+    truth_files: tuple = ()
+
+    @property
+    def has_truth(self) -> bool:
+        return self.truth_users is not None
+
+
+def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Path = "",
+                  lang: str = "en") -> ReportInputs:
+    """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` (through
+    :func:`analysis.io.load_tables`) and the simulator's truth where ``truth_dir`` holds one
+    (empty or missing: none, as on real data)."""
+    from .i18n import check_lang
+    from .io import load_tables
+    from .plotting import use_cjk_font
+    from .simulate import read_truth
+
+    if check_lang(lang) == "zh":
+        use_cjk_font()
+    tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
+    if truth_dir and (resolve(truth_dir) / "users.csv.gz").is_file():
+        users, params, files = read_truth(resolve(truth_dir))
+        return ReportInputs(tables, users, params, tuple(files))
+    return ReportInputs(tables)
+
+
+@dataclass(frozen=True)
 class Report:
     name: str
     source: Path
@@ -218,5 +251,5 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
     return results
 
 
-__all__ = ["Report", "discover", "run_report", "write_index", "build_reports", "save_table",
+__all__ = ["Report", "ReportInputs", "report_inputs", "discover", "run_report", "write_index", "build_reports", "save_table",
            "headline"]

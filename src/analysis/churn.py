@@ -54,6 +54,7 @@ from .aggregate.features import FEATURE_COLUMNS, churn_features
 from .aggregate.labels import retention_labels
 from .i18n import say
 from .privacy import KEY_ENV, pseudonymise
+from .progress import progress
 from .scores import FiveValueScorer
 from .stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
 from .vocab import VALUES, Vocabulary
@@ -228,8 +229,14 @@ def fit_models(train: pd.DataFrame, *, kinds: Iterable[str] = ("logistic", "hgb"
     X, y = train[MODEL_FEATURES], train[target].to_numpy()
     if np.unique(y).size < 2:
         raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
+    kinds = list(kinds)
+    models = {}
     with _threads(n_threads):
-        return {k: make_pipeline(k, random_state=random_state).fit(X, y) for k in kinds}
+        bar = progress(kinds, desc="fitting churn models", enabled=len(X) >= 100_000)
+        for k in bar:
+            bar.set_postfix_str(k)
+            models[k] = make_pipeline(k, random_state=random_state).fit(X, y)
+    return models
 
 
 def predict_risk(models: Mapping, frame: pd.DataFrame, *,

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.progress import progress
 from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
 
 __all__ = [
@@ -287,15 +288,18 @@ class PurchaseModel:
         elif self.tol is not None:
             kwargs = {"tol": self.tol}
         start = time.perf_counter()
+        bar = progress(total=3, desc=f"fitting {self.model}", enabled=len(full) >= 200_000)
         fitter, data = _run_fit(
             lambda: _fitter_class(class_name)(penalizer_coef=self.penalizer), full, cols, compress=self.compress, kwargs=kwargs
         )
+        bar.update(1)
         self.fit_seconds_ = time.perf_counter() - start
         self.fitter_ = fitter
         self.params_ = pd.Series(fitter.params_.to_numpy(), index=list(names), name=self.model, dtype=float)
         self.n_customers_ = int(data["weight"].sum())
         self.n_patterns_ = len(data)
         self.log_likelihood_ = self.log_likelihood(summary, frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
+        bar.update(1)
         if self.model == "pareto_nbd":  # lifetimes computes no Hessian for Pareto/NBD
             arrays = [data[c].to_numpy() for c in cols]
             weights = data["weight"].to_numpy()
@@ -304,6 +308,8 @@ class PurchaseModel:
             )
         else:
             self.std_errors_ = _fitter_std_errors(fitter, len(names))
+        bar.update(1)
+        bar.close()
         return self
 
     def _check_fitted(self) -> None:

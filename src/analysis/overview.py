@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
 from .i18n import tr, tr_frame
+from .plotting import axes_or_new
 
 
 def _ax(ax):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4.5))
-    return ax
+    return axes_or_new(ax, (9, 4.5))
 
 
 def plot_mix(mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None,

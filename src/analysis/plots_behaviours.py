@@ -8,17 +8,15 @@ legend labels and the behaviour names (:mod:`analysis.i18n`).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .i18n import say, tr
+from .plotting import axes_or_new
 
 
 def _ax(ax, size=(6, 4)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+    return axes_or_new(ax, size)
 
 
 def _label(row, lang: str = "en") -> str:

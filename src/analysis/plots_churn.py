@@ -7,17 +7,15 @@ default titles (a given title is translated when :mod:`analysis.i18n` knows it).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .i18n import tr
+from .plotting import axes_or_new
 
 
 def _ax(ax, size=(6, 5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
+    return axes_or_new(ax, size)
 
 
 def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration",

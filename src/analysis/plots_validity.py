@@ -3,11 +3,11 @@ function returned, draws on ``ax`` (a new one if None) and returns it."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .i18n import say, tr
+from .plotting import axes_or_new
 from .vocab import VALUES
 
 __all__ = ["plot_deciles", "plot_roc", "plot_auc_comparison", "plot_incremental",
@@ -15,7 +15,7 @@ __all__ = ["plot_deciles", "plot_roc", "plot_auc_comparison", "plot_incremental"
 
 
 def _ax(ax):
-    return plt.subplots(figsize=(7, 4))[1] if ax is None else ax
+    return axes_or_new(ax, (7, 4))
 
 
 def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):

@@ -46,3 +46,13 @@ def use_cjk_font() -> str | None:
     mpl.rcParams["font.family"] = "sans-serif"
     mpl.rcParams["axes.unicode_minus"] = False
     return name
+
+
+def axes_or_new(ax=None, size: tuple[float, float] = (7, 4)):
+    """``ax`` itself, or the axes of a new figure of ``size`` inches when it is None (the
+    ``ax=None`` convention of every plot function in the kit)."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax

@@ -9,7 +9,7 @@ OUT ?= reports
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env fonts report test lab sample bench lock clean
+.PHONY: help env fonts java report test lab sample bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
-env: $(STAMP) fonts ## create the virtual environment (.venv) with the pinned versions
+env: $(STAMP) fonts java ## create the virtual environment (.venv) with the pinned versions
 
 # Chinese labels need a CJK font; as root with apt (our machines, CI) install a small one.
 fonts:
@@ -36,10 +36,21 @@ fonts:
 	  else echo "note: no CJK font found; install fonts-wqy-microhei or fonts-noto-cjk for Chinese labels"; fi; \
 	fi
 
-report: $(STAMP) fonts ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
+# engine="spark" needs a Java runtime; as root with apt (our machines, CI) install Debian's.
+java:
+	@if ! { [ -n "$$JAVA_HOME" ] || command -v java >/dev/null; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing a Java runtime (default-jre-headless) for engine=spark"; \
+	    apt-get install -y -q --no-install-recommends default-jre-headless >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends default-jre-headless >/dev/null 2>&1; } || \
+	    echo "warning: could not install default-jre-headless; engine=spark will not run"; \
+	  else echo "note: no Java runtime found; install one (17+) to use engine=spark"; fi; \
+	fi
+
+report: $(STAMP) fonts java ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
 	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(ARGS)
 
-test: $(STAMP) fonts ## run the whole test suite, report notebooks included
+test: $(STAMP) fonts java ## run the whole test suite, report notebooks included
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks

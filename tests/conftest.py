@@ -11,6 +11,24 @@ from analysis.io import load_tables  # noqa: E402
 from analysis.paths import resolve  # noqa: E402
 
 
+def require_spark() -> None:
+    """Skip a Spark test where Spark cannot run (no pyspark, no Java) on a developer's machine;
+    in CI (``CI`` set) that is a failure: ``make env`` installs both."""
+    import shutil
+    reason = None
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        reason = "pyspark is not installed"
+    if reason is None and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        reason = "no Java runtime for Spark (make env installs openjdk-17-jre-headless)"
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"Spark tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def sample_tables():
     """The committed sample, loaded once per test session (do not mutate)."""

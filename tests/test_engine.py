@@ -1,15 +1,20 @@
-"""pandas and DuckDB give the same aggregations (analysis.engine, aggregate.values / labels)."""
+"""pandas, DuckDB and Spark give the same aggregations (analysis.engine; aggregate.values,
+labels, transactions).
+
+Every test that takes the ``eng`` fixture (directly or through ``duck_sample`` / ``edge``) runs
+once on DuckDB and once on Spark in local mode."""
 
 import pandas as pd
 import pytest
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.engine import DuckTables, Engine, duckdb_connection, resolve_engine, sql_instant
+from analysis.engine import (DuckTables, Engine, SparkTables, duckdb_connection, resolve_engine,
+                             spark_sql, sql_instant)
 from analysis.io import load_tables
 from analysis.paths import resolve
 
-from conftest import write_tables
+from conftest import require_spark, write_tables
 
 pytest.importorskip("duckdb")
 
@@ -20,9 +25,23 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=FLOAT_RTOL, atol=0)
 
 
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def eng(request):
+    """The SQL engine under test: DuckDB, then Spark (local mode)."""
+    if request.param == "spark":
+        require_spark()
+    return request.param
+
+
+def from_folder(eng: str, folder):
+    if eng == "duckdb":
+        return DuckTables.from_folder(folder, memory_limit="1GB")
+    return SparkTables.from_folder(folder)
+
+
 @pytest.fixture(scope="module")
-def duck_sample():
-    with DuckTables.from_folder(resolve("data/sample"), memory_limit="1GB") as duck:
+def duck_sample(eng):
+    with from_folder(eng, resolve("data/sample")) as duck:
         yield duck
 
 
@@ -37,26 +56,26 @@ VALUE_CASES = [
 
 
 @pytest.mark.parametrize("kw", VALUE_CASES)
-def test_value_evidence_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+def test_value_evidence_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
     t = sample_tables
     expected = value_evidence(t.events, t.orders, **kw)
-    got = value_evidence(duck_sample.events, duck_sample.orders, engine="duckdb", **kw)
+    got = value_evidence(duck_sample.events, duck_sample.orders, engine=eng, **kw)
     assert len(expected) > 1000
     same(expected, got)
 
 
-def test_value_evidence_sample_with_users_from_pandas_or_duckdb(sample_tables, duck_sample):
+def test_value_evidence_sample_with_users_from_pandas_or_duckdb(sample_tables, duck_sample, eng):
     t = sample_tables
     expected = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
                               users=t.contacts["user_id"])
     assert len(expected) == len(t.contacts)
     for users in (t.contacts["user_id"], duck_sample.contacts):
         got = value_evidence(duck_sample.events, duck_sample.orders, as_of="2026-01-01",
-                             half_life_days=60, users=users, engine="duckdb")
+                             half_life_days=60, users=users, engine=eng)
         same(expected, got)
     # pandas frames on the DuckDB engine (registered on a fresh connection) give the same, too
     got = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
-                         users=t.contacts["user_id"], engine="duckdb")
+                         users=t.contacts["user_id"], engine=eng)
     same(expected, got)
 
 
@@ -69,21 +88,21 @@ LABEL_CASES = [
 
 
 @pytest.mark.parametrize("kw", LABEL_CASES)
-def test_retention_labels_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+def test_retention_labels_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
     t = sample_tables
     expected = retention_labels(t.contacts, t.events, t.orders, **kw)
     got = retention_labels(duck_sample.contacts, duck_sample.events, duck_sample.orders,
-                           engine="duckdb", **kw)
+                           engine=eng, **kw)
     assert len(expected) > 1000 and 0 < expected["retained"].mean() < 1
     pd.testing.assert_frame_equal(expected, got)  # exact: no float sums here
 
 
-def test_retention_labels_sample_from_pandas_frames_and_inputs_unchanged(sample_tables):
+def test_retention_labels_sample_from_pandas_frames_and_inputs_unchanged(sample_tables, eng):
     t = sample_tables
     before = [f.copy() for f in (t.contacts, t.events, t.orders)]
     got = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
-                           lost_after_days=45, engine="duckdb")
-    value_evidence(t.events, t.orders, as_of="2025-11-01", half_life_days=30, engine="duckdb")
+                           lost_after_days=45, engine=eng)
+    value_evidence(t.events, t.orders, as_of="2025-11-01", half_life_days=30, engine=eng)
     for a, b in zip(before, (t.contacts, t.events, t.orders)):
         pd.testing.assert_frame_equal(a, b)
     expected = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
@@ -132,22 +151,22 @@ CUT = pd.Timestamp("2025-03-01", tz="Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
-def edge(tmp_path_factory):
+def edge(tmp_path_factory, eng):
     folder = write_tables(tmp_path_factory.mktemp("edge") / "data", CONTACTS, EVENTS, ORDERS)
     tables = load_tables(folder)
     pq = tmp_path_factory.mktemp("edge_pq")
     for name in ("contacts", "events", "orders"):
         getattr(tables, name).to_parquet(pq / f"{name}.parquet", index=False)
-    with DuckTables.from_folder(folder) as csv, DuckTables.from_folder(pq) as parquet:
+    with from_folder(eng, folder) as csv, from_folder(eng, pq) as parquet:
         yield tables, {"csv": csv, "parquet": parquet}
 
 
 @pytest.mark.parametrize("source", ["csv", "parquet"])
-def test_value_evidence_edge_golden_and_same(edge, source):
+def test_value_evidence_edge_golden_and_same(edge, source, eng):
     tables, ducks = edge
     duck = ducks[source]
     got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
-                         engine="duckdb")
+                         engine=eng)
     # a: review at the window start counts, post 1 s before it does not, share 1 us before c
     # counts, share at c does not; orders 100 + (50 - 50) + (80 - 30); b's order at c does not.
     # g: inquiry 1 s before c (written in UTC) counts, the one at c does not.
@@ -161,52 +180,52 @@ def test_value_evidence_edge_golden_and_same(edge, source):
 
 @pytest.mark.parametrize("kw", [dict(half_life_days=7), dict(lookback_days=None),
                                 dict(users=pd.Series(["h", "c", "a", "c", "zz"]))])
-def test_value_evidence_edge_options_same(edge, kw):
+def test_value_evidence_edge_options_same(edge, kw, eng):
     tables, ducks = edge
     kw = {"lookback_days": 30, **kw}
     expected = value_evidence(tables.events, tables.orders, as_of=CUT, **kw)
     for duck in ducks.values():
-        same(expected, value_evidence(duck.events, duck.orders, as_of=CUT, engine="duckdb",
+        same(expected, value_evidence(duck.events, duck.orders, as_of=CUT, engine=eng,
                                       **kw))
 
 
-def test_value_evidence_cutoff_given_in_utc_or_naive_is_the_same_instant(edge):
+def test_value_evidence_cutoff_given_in_utc_or_naive_is_the_same_instant(edge, eng):
     tables, ducks = edge
     duck = ducks["csv"]
     ref = value_evidence(duck.events, duck.orders, as_of=CUT, half_life_days=10,
-                         engine="duckdb")
+                         engine=eng)
     for as_of in ("2025-03-01 00:00:00", "2025-02-28T16:00:00+00:00",
                   CUT.tz_convert("UTC")):
         same(ref, value_evidence(duck.events, duck.orders, as_of=as_of, half_life_days=10,
-                                 engine="duckdb"))
+                                 engine=eng))
     # one microsecond later the share at c (a) and the inquiry at c (g) count
     later = value_evidence(duck.events, duck.orders, as_of=CUT + pd.Timedelta(1, "us"),
-                           lookback_days=30, engine="duckdb")
+                           lookback_days=30, engine=eng)
     assert later.loc["a", "social"] == 2.0 and later.loc["g", "experience"] == 2.0
     assert later.loc["b", "consumption"] == 20.0
 
 
-def test_value_evidence_empty_window_same(edge):
+def test_value_evidence_empty_window_same(edge, eng):
     tables, ducks = edge
     early = "2024-06-01"
     expected = value_evidence(tables.events, tables.orders, as_of=early)
     got = value_evidence(ducks["parquet"].events, ducks["parquet"].orders, as_of=early,
-                         engine="duckdb")
+                         engine=eng)
     assert len(got) == 0
     same(expected, got)
     users = tables.contacts["user_id"]
     got = value_evidence(ducks["csv"].events, ducks["csv"].orders, as_of=early, users=users,
-                         engine="duckdb")
+                         engine=eng)
     assert (got == 0).all().all() and len(got) == len(users)
     same(value_evidence(tables.events, tables.orders, as_of=early, users=users), got)
 
 
 @pytest.mark.parametrize("source", ["csv", "parquet"])
-def test_retention_labels_edge_golden_and_same(edge, source):
+def test_retention_labels_edge_golden_and_same(edge, source, eng):
     tables, ducks = edge
     duck = ducks[source]
     got = retention_labels(duck.contacts, duck.events, duck.orders, cutoff=CUT,
-                           horizon_days=30, engine="duckdb")
+                           horizon_days=30, engine=eng)
     # e deleted the contact before c without a re-add; f joined exactly at c
     assert list(got["user_id"]) == ["a", "b", "c", "d", "g", "h"]
     r = got.set_index("user_id")
@@ -228,44 +247,45 @@ def test_retention_labels_edge_golden_and_same(edge, source):
                                 dict(cutoff="2025-02-28T16:00:00+00:00"),
                                 dict(cutoff="2025-01-01 00:00:00"),
                                 dict(observation_end="2025-06-01", horizon_days=60)])
-def test_retention_labels_edge_options_same(edge, kw):
+def test_retention_labels_edge_options_same(edge, kw, eng):
     tables, ducks = edge
     kw = {"cutoff": CUT, "horizon_days": 30, **kw}
     expected = retention_labels(tables.contacts, tables.events, tables.orders, **kw)
     for duck in ducks.values():
-        got = retention_labels(duck.contacts, duck.events, duck.orders, engine="duckdb", **kw)
+        got = retention_labels(duck.contacts, duck.events, duck.orders, engine=eng, **kw)
         pd.testing.assert_frame_equal(expected, got)
 
 
-def test_retention_labels_edge_lost_after_days_golden(edge):
+def test_retention_labels_edge_lost_after_days_golden(edge, eng):
     _, ducks = edge
     d = ducks["csv"]
     got = retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30,
-                           lost_after_days=30, engine="duckdb")
+                           lost_after_days=30, engine=eng)
     # silent since 2025-01-30: c (nothing at all) and h (nothing before c)
     assert list(got["user_id"]) == ["a", "b", "d", "g"]
 
 
-def test_retention_labels_empty_population_and_window_past_data(edge):
+def test_retention_labels_empty_population_and_window_past_data(edge, eng):
     tables, ducks = edge
     d = ducks["parquet"]
     got = retention_labels(d.contacts, d.events, d.orders, cutoff="2024-12-01",
-                           horizon_days=30, engine="duckdb")
+                           horizon_days=30, engine=eng)
     assert len(got) == 0
     pd.testing.assert_frame_equal(
         retention_labels(tables.contacts, tables.events, tables.orders, cutoff="2024-12-01",
                          horizon_days=30), got)
     with pytest.raises(ValueError, match="runs past the data"):
         retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=60,
-                         engine="duckdb")
+                         engine=eng)
 
 
 # --- the engine itself -----------------------------------------------------------------------
 
 def test_engine_names_and_settings():
     assert resolve_engine("pandas").name == "pandas"
+    assert resolve_engine("spark").name == "spark"
     with pytest.raises(ValueError, match="engine must be one of"):
-        resolve_engine("spark")
+        resolve_engine("polars")
     with pytest.raises(ValueError, match="engine must be one of"):
         Engine("polars")
     con = duckdb_connection(memory_limit="300MB", threads=1, tz="UTC")
@@ -283,41 +303,40 @@ def test_window_bounds_are_utc_instants_rounded_up_to_microseconds():
         sql_instant(pd.Timestamp("2025-03-01"))
 
 
-def test_inputs_from_two_connections_are_refused(edge):
+def test_inputs_from_two_connections_are_refused(edge, eng):
     _, ducks = edge
-    with pytest.raises(ValueError, match="one DuckTables"):
+    with pytest.raises(ValueError, match="must come from one"):
         value_evidence(ducks["csv"].events, ducks["parquet"].orders, as_of=CUT,
-                       engine="duckdb")
+                       engine=eng)
     with pytest.raises(TypeError, match="expected a pandas DataFrame"):
-        value_evidence([1, 2], ducks["csv"].orders, as_of=CUT, engine="duckdb")
+        value_evidence([1, 2], ducks["csv"].orders, as_of=CUT, engine=eng)
 
 
-def test_mixing_a_pandas_frame_with_duck_tables_leaves_them_unchanged(edge):
+def test_mixing_a_pandas_frame_with_duck_tables_leaves_them_unchanged(edge, eng):
     tables, ducks = edge
     duck = ducks["csv"]
     views = dict(duck.views)
     few = tables.orders.loc[tables.orders["order_id"] != "o1"]
-    got = value_evidence(duck.events, few, as_of=CUT, lookback_days=30, engine="duckdb")
+    got = value_evidence(duck.events, few, as_of=CUT, lookback_days=30, engine=eng)
     assert got.loc["a", "consumption"] == 50.0
     assert duck.views == views
 
 
-def test_missing_refund_amount_column_means_full_refund(tmp_path):
+def test_missing_refund_amount_column_means_full_refund(tmp_path, eng):
     orders = "\n".join(line.rsplit(",", 1)[0] for line in ORDERS.strip().splitlines()) + "\n"
     folder = write_tables(tmp_path / "data", CONTACTS, EVENTS, orders)
-    with DuckTables.from_folder(folder) as duck:
+    with from_folder(eng, folder) as duck:
         got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
-                             engine="duckdb")
+                             engine=eng)
         assert got.loc["a", "consumption"] == 100.0  # o2 and o3 flagged: fully refunded
         same(value_evidence(*(lambda t: (t.events, t.orders))(load_tables(folder)), as_of=CUT,
                             lookback_days=30), got)
 
 
-def test_an_engine_object_with_settings_runs_on_pandas_frames(edge):
+def test_an_engine_object_with_settings_runs_on_pandas_frames(edge, eng):
     tables, _ = edge
-    eng = Engine("duckdb", memory_limit="200MB", threads=1)
     got = retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
-                           horizon_days=30, engine=eng)
+                           horizon_days=30, engine=Engine(eng, memory_limit="200MB", threads=1))
     pd.testing.assert_frame_equal(
         retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
                          horizon_days=30), got)
@@ -333,23 +352,23 @@ TX = dict(customer_col="user_id", time_col="ordered_at")
 @pytest.mark.parametrize("kw", [dict(freq="D"), dict(freq="W"),
                                 dict(freq="h", freq_multiplier=24),
                                 dict(freq="D", freq_multiplier=7, amount_col=None)])
-def test_summarize_transactions_sample_same_on_both_engines(sample_tables, duck_sample, kw):
+def test_summarize_transactions_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
     kw = {"amount_col": "net_amount", **kw}
     purchases = purchases_from_orders(sample_tables.orders)
     expected = summarize_transactions(purchases, **TX, observation_end="2026-01-01", **kw)
     assert len(expected) > 1000 and expected["frequency"].max() > 1
     for data in (duck_sample.purchases, purchases):
         same(expected, summarize_transactions(data, **TX, observation_end="2026-01-01",
-                                              engine="duckdb", **kw))
+                                              engine=eng, **kw))
 
 
-def test_summarize_transactions_edge_golden_and_same(edge):
+def test_summarize_transactions_edge_golden_and_same(edge, eng):
     tables, ducks = edge
     # a: o1 and o2 the same day (o2 fully refunded: not a purchase), o3 the next day (net 50);
     # b's order at 2025-03-01 00:00 local is in the end's day; h's order is fully refunded
     for duck in ducks.values():
         got = summarize_transactions(duck.purchases, **TX, amount_col="net_amount",
-                                     observation_end="2025-03-01 23:00", engine="duckdb")
+                                     observation_end="2025-03-01 23:00", engine=eng)
         assert list(got.index) == ["a", "b"]
         assert got.loc["a"].to_dict() == {"frequency": 1.0, "recency": 1.0, "T": 9.0,
                                           "monetary_value": 50.0}
@@ -360,11 +379,11 @@ def test_summarize_transactions_edge_golden_and_same(edge):
              got)
         # an end in the previous local day drops b: the day is read in Asia/Shanghai
         early = summarize_transactions(duck.purchases, **TX, observation_end=CUT
-                                       - pd.Timedelta(1, "us"), engine="duckdb")
+                                       - pd.Timedelta(1, "us"), engine=eng)
         assert list(early.index) == ["a"]
 
 
-def test_summarize_transactions_naive_utc_and_integer_ids_same():
+def test_summarize_transactions_naive_utc_and_integer_ids_same(eng):
     t = pd.to_datetime(["2025-01-01 23:30", "2025-01-02 00:30", "2025-01-02 08:00",
                         "2025-01-09 10:00", "2025-02-01 00:00"])
     base = pd.DataFrame({"cid": [7, 7, 3, 7, 3], "at": t, "amt": [1.5, 2.0, 3.0, 4.0, 5.0]})
@@ -376,9 +395,9 @@ def test_summarize_transactions_naive_utc_and_integer_ids_same():
             kw = dict(customer_col="cid", time_col="at", amount_col="amt", freq=freq,
                       observation_end="2025-01-20")
             same(summarize_transactions(frame, **kw),
-                 summarize_transactions(frame, engine="duckdb", **kw))
+                 summarize_transactions(frame, engine=eng, **kw))
     got = summarize_transactions(base, customer_col="cid", time_col="at", amount_col="amt",
-                                 observation_end="2025-01-20", engine="duckdb")
+                                 observation_end="2025-01-20", engine=eng)
     # 7: days 1, 2 and 9 -> 2 repeats (2.0 + 4.0); 3: day 2 only (Feb 1 is after the end)
     assert got.loc[7].to_dict() == {"frequency": 2.0, "recency": 8.0, "T": 19.0,
                                     "monetary_value": 3.0}
@@ -386,4 +405,4 @@ def test_summarize_transactions_naive_utc_and_integer_ids_same():
     with pytest.raises(ValueError, match="non-negative"):
         summarize_transactions(base.assign(amt=[1.0, -2.0, 3.0, 4.0, 5.0]), customer_col="cid",
                                time_col="at", amount_col="amt", observation_end="2025-01-20",
-                               engine="duckdb")
+                               engine=eng)

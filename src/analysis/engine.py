@@ -1,34 +1,40 @@
-"""Where the per-user aggregations run: pandas in memory (default) or DuckDB out of core.
+"""Where the per-user aggregations run: pandas in memory, DuckDB out of core, or Spark.
 
 The aggregations in :mod:`analysis.aggregate` take an ``engine=`` keyword:
 
 * ``engine="pandas"`` (default) — the canonical tables are pandas frames, e.g. from
   :func:`analysis.io.load_tables`;
-* ``engine="duckdb"`` — the same aggregation as one DuckDB SQL query. The data arguments may
-  be the tables of a :class:`DuckTables` (views over Parquet / CSV files read straight from
-  disk, never loaded into pandas) or pandas frames (registered on a fresh connection). Only
-  the small per-user result comes back, as a pandas frame identical to the pandas engine's
-  (same columns, dtypes, index and row order).
+* ``engine="duckdb"`` — the same aggregation as one SQL query on embedded DuckDB. The data
+  arguments may be the tables of a :class:`DuckTables` (views over Parquet / CSV files read
+  straight from disk, never loaded into pandas) or pandas frames (registered on a fresh
+  connection);
+* ``engine="spark"`` — the same SQL on a Spark session (a local one, or the session of a
+  :class:`SparkTables` / ``Engine("spark", session=...)``, which may be a cluster's). The
+  DuckDB text of each query is the one definition: :func:`spark_sql` translates it with
+  sqlglot (the SQL transpiler Ibis itself compiles through), plus two rewrites of our own
+  (``epoch_us`` and decimal literals; see there).
 
-Both engines give the same result on the same data; ``tests/test_engine.py`` checks this on the
-sample and on edge cases, ``benchmarks/bench_engine.py`` measures time and memory.
+Only the small per-user result comes back, as a pandas frame identical to the pandas engine's
+(same columns, dtypes, index and row order). ``tests/test_engine.py`` checks all three
+engines on the sample and on edge cases, ``benchmarks/bench_engine.py`` measures them.
 
 Times. The canonical times are instants (tz-aware, ``Asia/Shanghai`` by default). In DuckDB
-they are ``TIMESTAMPTZ`` (microseconds since the epoch, UTC), the session ``TimeZone`` is
-the kit's zone (so naive timestamps in a Parquet file are read as local time, as
-:func:`~analysis.io.load_tables` does, and results come back in that zone), and every window
-bound is passed as an explicit UTC instant (:func:`sql_instant`), so cut-offs compare as
-instants whatever the offsets in the files.
+they are ``TIMESTAMPTZ`` and in Spark ``TIMESTAMP`` (both microseconds since the epoch, UTC);
+the session time zone is the kit's zone (so naive timestamps in a file are read as local
+time, as :func:`~analysis.io.load_tables` does, and results come back in that zone), and every
+window bound is passed as an explicit UTC instant (:func:`sql_instant`), so cut-offs compare
+as instants whatever the offsets in the files.
 
-``DuckTables.from_folder`` only casts columns to the canonical types: it does not repeat the
-checks and repairs of :func:`~analysis.io.load_tables` (no ledger, no dedup, no vocabulary
-check beyond :meth:`DuckTables.check`). Point it at canonical exports that already passed
-``load_tables`` once (or at the simulator's output).
+``DuckTables.from_folder`` / ``SparkTables.from_folder`` only cast columns to the canonical
+types: they do not repeat the checks and repairs of :func:`~analysis.io.load_tables` (no
+ledger, no dedup, no vocabulary check beyond :meth:`SqlTables.check`). Point them at canonical
+exports that already passed ``load_tables`` once (or at the simulator's output).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +47,8 @@ from .schema import DEFAULT_TZ, SCHEMAS
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
 
-ENGINES = ("pandas", "duckdb")
+ENGINES = ("pandas", "duckdb", "spark")
+SQL_ENGINES = ("duckdb", "spark")
 TABLES = ("contacts", "events", "orders")
 _SUFFIXES = (".parquet", ".csv", ".csv.gz")
 _SQL_TYPES = {"id": "VARCHAR", "str": "VARCHAR", "datetime": "TIMESTAMPTZ", "float": "DOUBLE",
@@ -52,14 +59,21 @@ _BOOL_TRUE = ("true", "1", "yes", "y", "t", "是", "已退款")
 
 @dataclass(frozen=True)
 class Engine:
-    """An engine and its settings. ``Engine("duckdb", memory_limit="2GB")`` can be passed
-    wherever ``engine="duckdb"`` is accepted (it is used when the data are pandas frames;
-    :class:`DuckTables` keep the settings of their own connection)."""
+    """An engine and its settings, accepted wherever ``engine="duckdb"`` / ``"spark"`` is.
+
+    ``Engine("duckdb", memory_limit="2GB")`` sets DuckDB's memory limit (spilling to
+    ``temp_directory`` past it) for pandas frames registered on a new connection
+    (:class:`DuckTables` keep the settings of their own connection).
+    ``Engine("spark", session=spark)`` runs on the given SparkSession (e.g. a cluster's);
+    without one a local session is started with ``threads`` cores and ``memory_limit`` of
+    driver memory.
+    """
 
     name: str = "pandas"
-    memory_limit: str = "4GB"
+    memory_limit: str | None = "4GB"
     threads: int = 2
     temp_directory: str | None = None
+    session: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.name not in ENGINES:
@@ -69,6 +83,11 @@ class Engine:
         return duckdb_connection(memory_limit=self.memory_limit, threads=self.threads,
                                  temp_directory=self.temp_directory, tz=tz)
 
+    def spark(self, tz: str = DEFAULT_TZ):
+        """The SparkSession of this engine (``session``, or a local one), set to zone ``tz``."""
+        return spark_session(session=self.session, tz=tz, threads=self.threads,
+                             memory=self.memory_limit)
+
 
 def resolve_engine(engine: str | Engine) -> Engine:
     """``engine`` as an :class:`Engine` (a string names one with default settings)."""
@@ -77,6 +96,11 @@ def resolve_engine(engine: str | Engine) -> Engine:
     if not isinstance(engine, str) or engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES} or an Engine, got {engine!r}")
     return Engine(engine)
+
+
+def is_sql_engine(engine: str | Engine) -> bool:
+    """True when ``engine`` runs the SQL definitions (DuckDB or Spark), False for pandas."""
+    return resolve_engine(engine).name in SQL_ENGINES
 
 
 def _duckdb():
@@ -110,6 +134,86 @@ def duckdb_connection(*, memory_limit: str | None = "4GB", threads: int | None =
     # the aggregations sort their output themselves: let DuckDB stream without keeping order
     con.execute("SET preserve_insertion_order = false")
     return con
+
+
+def _java_or_error() -> None:
+    import shutil
+    import os
+    if os.environ.get("JAVA_HOME") or shutil.which("java"):
+        return
+    raise RuntimeError(
+        "engine='spark' needs a Java runtime (17 or later) for Spark: on Debian/Ubuntu "
+        "`apt-get install openjdk-17-jre-headless` (`make env` does it when run as root), "
+        "or set JAVA_HOME; or use engine='duckdb'")
+
+
+def spark_session(*, session=None, tz: str = DEFAULT_TZ, threads: int | None = 2,
+                  memory: str | None = "4GB", shuffle_partitions: int | None = None):
+    """A SparkSession for the aggregations, with its SQL session time zone set to ``tz``.
+
+    ``session`` (yours, e.g. on a cluster) is used as it is, apart from the time zone. Without
+    one, a local session is started (or the running one reused) with ``threads`` cores,
+    ``memory`` of driver memory (``"4GB"`` style, as DuckDB's limit), no web UI, and
+    ``shuffle_partitions`` (default 4 per core: the per-user tables are small).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("engine='spark' needs pyspark: pip install pyspark") from exc
+    if session is None:
+        _java_or_error()
+        cores = int(threads) if threads else "*"
+        parts = shuffle_partitions or 4 * (int(threads) if threads else 2)
+        builder = (SparkSession.builder.master(f"local[{cores}]").appName("analysis-kit")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.shuffle.partitions", str(parts))
+                   .config("spark.sql.session.timeZone", tz))
+        if memory:
+            builder = builder.config("spark.driver.memory", _spark_memory(memory))
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+    session.conf.set("spark.sql.session.timeZone", tz)
+    return session
+
+
+def _spark_memory(limit: str) -> str:
+    """DuckDB-style ``"4GB"`` / ``"500MB"`` as Spark's ``"4g"`` / ``"500m"``."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)I?B?\s*", str(limit).upper())
+    if not m:
+        raise ValueError(f"memory limit must look like '4GB' or '500MB', got {limit!r}")
+    return f"{m.group(1)}{m.group(2).lower() or 'b'}"
+
+
+def spark_sql(sql: str, tz: str) -> str:
+    """One aggregation's DuckDB SQL as Spark SQL: the definition is written once.
+
+    sqlglot translates the dialect (``TIMESTAMPTZ`` literals, ``FILTER``, casts, quoting);
+    two rewrites keep the numbers identical:
+
+    * ``epoch_us(t)`` (microseconds since the epoch) is ``unix_micros(t)``, and
+      ``epoch_us(CAST(t AS TIMESTAMP))`` — DuckDB's local wall clock in the session zone —
+      is ``unix_micros(from_utc_timestamp(t, tz))``;
+    * a decimal literal (``1.0``, ``0.5``) is a DOUBLE, as in DuckDB's arithmetic with
+      doubles (Spark would make it a DECIMAL and return Python decimals).
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    def rewrite(node):
+        if isinstance(node, exp.Anonymous) and str(node.name).lower() == "epoch_us":
+            (arg,) = node.expressions
+            if isinstance(arg, exp.Cast) and arg.to.this in (exp.DataType.Type.TIMESTAMP,
+                                                             exp.DataType.Type.TIMESTAMPNTZ):
+                arg = exp.Anonymous(this="FROM_UTC_TIMESTAMP",
+                                    expressions=[arg.this.copy(), exp.Literal.string(tz)])
+            return exp.Anonymous(this="UNIX_MICROS", expressions=[arg.copy()])
+        if isinstance(node, exp.Literal) and node.is_number and re.search(r"[.eE]", node.this):
+            return exp.cast(node.copy(), "DOUBLE")
+        return node
+
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(rewrite)
+    return tree.sql(dialect="spark")
 
 
 def sql_str(value: str) -> str:
@@ -150,10 +254,10 @@ def find_file(folder: Path, name: str) -> Path:
 
 
 @dataclass(frozen=True)
-class DuckTable:
-    """One canonical table inside a :class:`DuckTables` (a view name on its connection)."""
+class SqlTable:
+    """One canonical table inside a :class:`DuckTables` / :class:`SparkTables` (a view)."""
 
-    tables: "DuckTables"
+    tables: "SqlTables"
     name: str
 
     @property
@@ -161,21 +265,23 @@ class DuckTable:
         return self.tables.views[self.name]
 
     def __len__(self) -> int:
-        return int(self.tables.con.execute(f"SELECT count(*) FROM {self.view}").fetchone()[0])
+        return int(self.tables.scalar(f"SELECT count(*) FROM {self.view}"))
 
     def to_pandas(self) -> pd.DataFrame:
         """The whole table in memory (small tables and tests only)."""
-        out = self.tables.con.execute(f"SELECT * FROM {self.view}").df()
+        out = self.tables.query(f"SELECT * FROM {self.view}")
         return _canonical_dtypes(out, self.name, self.tables.tz)
 
 
-@dataclass
-class DuckTables:
-    """``contacts``, ``events``, ``orders`` as DuckDB views on one connection.
+DuckTable = SqlTable  # the name of the first release
 
-    Build it with :meth:`from_folder` (Parquet / CSV read from disk, out of core) or
-    :meth:`from_frames` (pandas frames). Pass ``tables.events`` etc. (or the whole object)
-    to an aggregation with ``engine="duckdb"``.
+
+@dataclass
+class SqlTables:
+    """``contacts``, ``events``, ``orders`` as views of one SQL engine (base class).
+
+    Pass ``tables.events`` etc. (or the whole object) to an aggregation with the engine's
+    name (``engine="duckdb"`` for :class:`DuckTables`, ``"spark"`` for :class:`SparkTables`).
     """
 
     con: Any
@@ -183,41 +289,141 @@ class DuckTables:
     tz: str = DEFAULT_TZ
     files: dict[str, Path] = field(default_factory=dict)
     _owned: bool = False
+    engine_name = "sql"
 
     @property
-    def contacts(self) -> DuckTable:
-        return DuckTable(self, "contacts")
+    def contacts(self) -> SqlTable:
+        return SqlTable(self, "contacts")
 
     @property
-    def events(self) -> DuckTable:
-        return DuckTable(self, "events")
+    def events(self) -> SqlTable:
+        return SqlTable(self, "events")
 
     @property
-    def orders(self) -> DuckTable:
-        return DuckTable(self, "orders")
+    def orders(self) -> SqlTable:
+        return SqlTable(self, "orders")
 
     @property
-    def purchases(self) -> DuckTable:
+    def purchases(self) -> SqlTable:
         """Orders with a positive net amount as ``user_id``, ``ordered_at``, ``net_amount``
         (what :func:`analysis.aggregate.transactions.purchases_from_orders` returns)."""
         if "purchases" not in self.views:
             view = f"purchases_{next(_VIEW_IDS)}"
             net = "amount - coalesce(refund_amount, 0.0)"
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT user_id, "
-                             f"ordered_at, {net} AS net_amount FROM {self.views['orders']} "
-                             f"WHERE {net} > 1e-9")
+            self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT user_id, "
+                         f"ordered_at, {net} AS net_amount FROM {self.views['orders']} "
+                         f"WHERE {net} > 1e-9")
             self.views["purchases"] = view
-        return DuckTable(self, "purchases")
+        return SqlTable(self, "purchases")
+
+    # -- running SQL (the DuckDB text of each definition) ---------------------------------
+    def execute(self, sql: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def query(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def row(self, sql: str) -> tuple:
+        """The first row of ``sql`` as a tuple."""
+        got = self.query(sql)
+        return tuple(None if pd.isna(v) else v for v in got.iloc[0].tolist())
+
+    def scalar(self, sql: str):
+        return self.row(sql)[0]
+
+    def columns(self, view: str) -> list[str]:
+        return list(self.query(f"SELECT * FROM {view} LIMIT 0").columns)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _register_file(self, name: str, path: Path) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _register_frame(self, raw: str, frame: pd.DataFrame) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _add_file(self, name: str, path: Path) -> None:
+        """The canonical view ``name`` over a Parquet / CSV file (columns cast)."""
+        raw = self._register_file(name, path)
+        cols = self.columns(raw)
+        view = f"{name}_file_{next(_VIEW_IDS)}"  # several folders may share one connection
+        select = _select_list(name, cols, str(path), text=path.suffix != ".parquet")
+        self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {raw}")
+        self.files[name] = path
+        self.views[name] = view
+
+    def add_frame(self, name: str, frame: pd.DataFrame) -> None:
+        """Register ``frame`` as the canonical table ``name`` (columns cast to the canonical
+        types); any other ``name`` (e.g. ``transactions``) is registered as it is."""
+        raw = f"_df_{name}_{id(frame):x}_{next(_VIEW_IDS)}"
+        self._register_frame(raw, frame)
+        if name not in TABLES:
+            self.views[name] = raw
+            return
+        view = f"{name}_v_{next(_VIEW_IDS)}"
+        self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS "
+                     f"SELECT {_select_list(name, list(frame.columns), raw)} FROM {raw}")
+        self.views[name] = view
+
+    def check(self) -> pd.DataFrame:
+        """Cheap checks in SQL (rows per table, missing ids or times, negative amounts,
+        refunds above the amount); one row per table. ``load_tables`` does the full job."""
+        v = self.views
+        rows = []
+        for name in TABLES:
+            if name not in v:
+                continue
+            tcol = SCHEMAS[name].time_col
+            bad = ("count(*) FILTER (WHERE amount < 0 OR refund_amount < 0 OR "
+                   "refund_amount > amount)" if name == "orders" else "0")
+            n, no_id, no_time, n_bad = self.row(
+                f"SELECT count(*), count(*) FILTER (WHERE user_id IS NULL), "
+                f"count(*) FILTER (WHERE {tcol} IS NULL), {bad} FROM {v[name]}")
+            rows.append({"table": name, "rows": int(n), "missing_user_id": int(no_id),
+                         "missing_time": int(no_time), "bad_amounts": int(n_bad)})
+        return pd.DataFrame(rows)
+
+
+@dataclass
+class DuckTables(SqlTables):
+    """``contacts``, ``events``, ``orders`` as DuckDB views on one connection.
+
+    Build it with :meth:`from_folder` (Parquet / CSV read from disk, out of core) or
+    :meth:`from_frames` (pandas frames).
+    """
+
+    engine_name = "duckdb"
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def row(self, sql: str) -> tuple:
+        return tuple(self.con.execute(sql).fetchone())
 
     def close(self) -> None:
         if self._owned:
             self.con.close()
 
-    def __enter__(self) -> "DuckTables":
-        return self
+    def _register_file(self, name: str, path: Path) -> str:
+        p = sql_str(str(path))
+        if path.suffix == ".parquet":
+            return f"read_parquet({p})"
+        # every column as text first, then the canonical casts (ids stay strings: no
+        # leading zero or long id is ever read as a number)
+        return f"read_csv({p}, all_varchar = true, header = true)"
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def _register_frame(self, raw: str, frame: pd.DataFrame) -> None:
+        self.con.register(raw, frame)
 
     @classmethod
     def from_folder(cls, folder: str | Path, *, tz: str = DEFAULT_TZ, connection=None,
@@ -236,12 +442,10 @@ class DuckTables:
             memory_limit=memory_limit, threads=threads, temp_directory=temp_directory, tz=tz)
         if not owned:
             con.execute(f"SET TimeZone = {sql_str(tz)}")
-        views, files = {}, {}
+        tables = cls(con=con, views={}, tz=tz, _owned=owned)
         for name in TABLES:
-            path = find_file(folder, name)
-            files[name] = path
-            views[name] = _file_view(con, name, path)
-        return cls(con=con, views=views, tz=tz, files=files, _owned=owned)
+            tables._add_file(name, find_file(folder, name))
+        return tables
 
     @classmethod
     def from_frames(cls, contacts: pd.DataFrame | None = None,
@@ -250,10 +454,7 @@ class DuckTables:
                     engine: str | Engine = "duckdb") -> "DuckTables":
         """Register pandas frames as the canonical views (DuckDB scans them in place)."""
         frames = {"contacts": contacts, "events": events, "orders": orders}
-        if tz is None:
-            tz = next((str(f[SCHEMAS[n].time_col].dtype.tz) for n, f in frames.items()
-                       if f is not None and getattr(f[SCHEMAS[n].time_col].dtype, "tz", None)),
-                      DEFAULT_TZ)
+        tz = tz or _frames_tz(frames)
         owned = connection is None
         eng = resolve_engine(engine)
         con = connection if connection is not None else Engine(
@@ -264,54 +465,132 @@ class DuckTables:
                 tables.add_frame(name, frame)
         return tables
 
-    def add_frame(self, name: str, frame: pd.DataFrame) -> None:
-        """Register ``frame`` as the canonical table ``name`` (columns cast to the canonical
-        types); any other ``name`` (e.g. ``transactions``) is registered as it is."""
-        raw = f"_df_{name}_{id(frame):x}"
-        self.con.register(raw, frame)
-        if name not in TABLES:
-            self.views[name] = raw
-            return
-        cols = list(frame.columns)
-        view = f"{name}_v_{id(frame):x}"
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS "
-                         f"SELECT {_select_list(name, cols, raw)} FROM {raw}")
-        self.views[name] = view
 
-    def check(self) -> pd.DataFrame:
-        """Cheap checks in SQL (rows per table, missing ids or times, negative amounts,
-        refunds above the amount); one row per table. ``load_tables`` does the full job."""
-        con, v = self.con, self.views
-        rows = []
+@dataclass
+class SparkTables(SqlTables):
+    """``contacts``, ``events``, ``orders`` as temporary views of a SparkSession.
+
+    :meth:`from_folder` reads Parquet / CSV files where Spark can reach them (a local folder,
+    or e.g. ``hdfs://`` / ``s3a://`` paths on a cluster session); :meth:`from_frames` hands
+    pandas frames to Spark through Parquet files in a temporary folder (tests, small data).
+    """
+
+    engine_name = "spark"
+    _tmp: Any = None
+    _raw_views: list = field(default_factory=list)
+
+    def execute(self, sql: str) -> None:
+        self.con.sql(spark_sql(sql, self.tz))
+
+    def query(self, sql: str) -> pd.DataFrame:
+        self.con.conf.set("spark.sql.session.timeZone", self.tz)
+        table = self.con.sql(spark_sql(sql, self.tz)).toArrow()
+        return table.to_pandas()
+
+    def columns(self, view: str) -> list[str]:
+        return list(self.con.table(view).columns)
+
+    def close(self) -> None:
+        for view in list(self.views.values()) + self._raw_views:
+            self.con.catalog.dropTempView(view)
+        self.views, self._raw_views = {}, []
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def _register_file(self, name: str, path: Path | str) -> str:
+        raw = f"{name}_raw_{next(_VIEW_IDS)}"
+        reader = self.con.read
+        if str(path).endswith(".parquet"):
+            df = reader.parquet(str(path))
+        else:  # every column as text, as on DuckDB (Spark's CSV reader infers nothing)
+            df = reader.option("header", "true").csv(str(path))
+        df.createOrReplaceTempView(raw)
+        self._raw_views.append(raw)
+        return raw
+
+    def _register_frame(self, raw: str, frame: pd.DataFrame) -> None:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="analysis-spark-")
+        # (Spark skips files whose names start with "_" or ".")
+        path = Path(self._tmp.name) / f"frame{raw}.parquet"
+        # Spark reads microsecond timestamps (the kit's unit); ids stay as they are
+        frame.to_parquet(path, index=False, coerce_timestamps="us",
+                         allow_truncated_timestamps=True)
+        self.con.read.parquet(str(path)).createOrReplaceTempView(raw)
+        self._raw_views.append(raw)
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, *, tz: str = DEFAULT_TZ, session=None,
+                    threads: int | None = 2, memory_limit: str | None = "4GB") -> "SparkTables":
+        """Views over ``<folder>/{contacts,events,orders}.{parquet,csv,csv.gz}`` on ``session``
+        (default: a local session, see :func:`spark_session`). Casts as
+        :meth:`DuckTables.from_folder`."""
+        con = spark_session(session=session, tz=tz, threads=threads, memory=memory_limit)
+        tables = cls(con=con, views={}, tz=tz)
+        folder_s = str(folder)
+        if "://" in folder_s:  # a cluster path: take the names as Parquet
+            for name in TABLES:
+                tables._add_file(name, _RemotePath(f"{folder_s.rstrip('/')}/{name}.parquet"))
+            return tables
         for name in TABLES:
-            if name not in v:
-                continue
-            tcol = SCHEMAS[name].time_col
-            q = (f"SELECT count(*), count(*) FILTER (WHERE user_id IS NULL), "
-                 f"count(*) FILTER (WHERE {tcol} IS NULL) FROM {v[name]}")
-            n, no_id, no_time = con.execute(q).fetchone()
-            bad = 0
-            if name == "orders":
-                bad = con.execute(f"SELECT count(*) FROM {v[name]} WHERE amount < 0 OR "
-                                  "refund_amount < 0 OR refund_amount > amount").fetchone()[0]
-            rows.append({"table": name, "rows": int(n), "missing_user_id": int(no_id),
-                         "missing_time": int(no_time), "bad_amounts": int(bad)})
-        return pd.DataFrame(rows)
+            tables._add_file(name, find_file(Path(folder), name))
+        return tables
+
+    @classmethod
+    def from_frames(cls, contacts: pd.DataFrame | None = None,
+                    events: pd.DataFrame | None = None, orders: pd.DataFrame | None = None, *,
+                    tz: str | None = None, session=None,
+                    engine: str | Engine = "spark") -> "SparkTables":
+        """Register pandas frames as the canonical views of a Spark session."""
+        frames = {"contacts": contacts, "events": events, "orders": orders}
+        tz = tz or _frames_tz(frames)
+        eng = resolve_engine(engine)
+        con = spark_session(session=session or eng.session, tz=tz, threads=eng.threads,
+                            memory=eng.memory_limit)
+        tables = cls(con=con, views={}, tz=tz)
+        for name, frame in frames.items():
+            if frame is not None:
+                tables.add_frame(name, frame)
+        return tables
 
 
-def _select_list(name: str, cols: list[str], source_hint: str = "") -> str:
-    """SELECT expressions casting the canonical columns of table ``name`` (extras kept)."""
+class _RemotePath(str):
+    """A file path on a cluster's file system (only its name and suffix are used here)."""
+
+    @property
+    def suffix(self) -> str:
+        return Path(self).suffix
+
+
+_BOOL_TEXT = "lower(trim(CAST({col} AS VARCHAR))) IN " + "(" + ", ".join(
+    "'" + v + "'" for v in _BOOL_TRUE) + ")"
+
+
+def _select_list(name: str, cols: list[str], source_hint: str = "", *,
+                 text: bool = False) -> str:
+    """SELECT expressions casting the canonical columns of table ``name`` (extras kept).
+
+    ``text``: the columns are text (a CSV file), so booleans are read from their spellings
+    (``true``, ``1``, ``是``, ...) rather than cast."""
     schema = SCHEMAS[name]
+
+    def boolean(col: str) -> str:
+        return _BOOL_TEXT.format(col=_q(col)) if text else f"CAST({_q(col)} AS BOOLEAN)"
+
     exprs = []
     for c in schema.columns:
         if c.name not in cols:
             if c.name == "refund_amount":
-                exprs.append("CASE WHEN CAST(is_refund AS BOOLEAN) THEN CAST(amount AS DOUBLE) "
+                exprs.append(f"CASE WHEN {boolean('is_refund')} THEN CAST(amount AS DOUBLE) "
                              "ELSE 0.0 END AS refund_amount")
                 continue
             if c.required:
                 raise ValueError(f"{source_hint or name}: missing required column {c.name!r}")
             exprs.append(f"CAST(NULL AS {_SQL_TYPES[c.kind]}) AS {c.name}")
+            continue
+        if c.kind == "bool":
+            exprs.append(f"{boolean(c.name)} AS {c.name}")
             continue
         exprs.append(f"CAST({_q(c.name)} AS {_SQL_TYPES[c.kind]}) AS {c.name}")
     exprs += [_q(c) for c in cols if c not in schema.names]
@@ -320,24 +599,6 @@ def _select_list(name: str, cols: list[str], source_hint: str = "") -> str:
 
 def _q(col: str) -> str:
     return '"' + str(col).replace('"', '""') + '"'
-
-
-def _file_view(con, name: str, path: Path) -> str:
-    p = sql_str(str(path))
-    if path.suffix == ".parquet":
-        src = f"read_parquet({p})"
-    else:
-        # every column as text first, then the canonical casts (ids stay strings: no
-        # leading zero or long id is ever read as a number)
-        src = f"read_csv({p}, all_varchar = true, header = true)"
-    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
-    if path.suffix != ".parquet" and "is_refund" in cols:
-        src = (f"(SELECT * REPLACE (lower(trim(is_refund)) IN {sql_list(_BOOL_TRUE)} "
-               f"AS is_refund) FROM {src})")
-    view = f"{name}_file_{next(_VIEW_IDS)}"  # several folders may share one connection
-    select = _select_list(name, cols, str(path))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {src}")
-    return view
 
 
 def _canonical_dtypes(df: pd.DataFrame, name: str, tz: str) -> pd.DataFrame:
@@ -353,44 +614,49 @@ def _canonical_dtypes(df: pd.DataFrame, name: str, tz: str) -> pd.DataFrame:
 
 
 def as_instants(values: pd.Series, tz: str) -> pd.Series:
-    """A time column fetched from DuckDB as ``datetime64[us, tz]`` (NaT stays NaT)."""
+    """A time column fetched from DuckDB or Spark as ``datetime64[us, tz]`` (NaT stays)."""
     s = pd.Series(values)
     if getattr(s.dtype, "tz", None) is None:
         s = pd.to_datetime(s, utc=True)
     return s.dt.tz_convert(tz).astype(f"datetime64[us, {tz}]")
 
 
-class DuckInputs:
-    """The view of each data argument of one aggregation call, on one connection.
+class SqlInputs:
+    """The view of each data argument of one aggregation call, on one SQL engine.
 
-    Arguments may be :class:`DuckTable` (e.g. ``duck.events``), a whole :class:`DuckTables`
-    or pandas frames; frames are registered on the connection of the DuckDB arguments (or on a
-    new one, closed by :meth:`close`)."""
+    Arguments may be :class:`SqlTable` (e.g. ``duck.events``), a whole :class:`SqlTables`
+    or pandas frames; frames are registered beside the engine's tables (or on new tables of
+    ``engine``, closed by :meth:`close`)."""
 
     def __init__(self, engine: str | Engine, *, tz: str | None = None, **args):
         eng = resolve_engine(engine)
-        if eng.name != "duckdb":
-            raise ValueError("DuckInputs is for engine='duckdb'")
-        owners = {id(a.tables if isinstance(a, DuckTable) else a):
-                  (a.tables if isinstance(a, DuckTable) else a)
-                  for a in args.values() if isinstance(a, (DuckTable, DuckTables))}
+        if eng.name not in SQL_ENGINES:
+            raise ValueError(f"SqlInputs is for the engines {SQL_ENGINES}, not {eng.name!r}")
+        owners = {id(a.tables if isinstance(a, SqlTable) else a):
+                  (a.tables if isinstance(a, SqlTable) else a)
+                  for a in args.values() if isinstance(a, (SqlTable, SqlTables))}
         if len(owners) > 1:
-            raise ValueError("DuckDB inputs of one call must come from one DuckTables")
+            raise ValueError(f"the {eng.name} inputs of one call must come from one "
+                             f"{'DuckTables' if eng.name == 'duckdb' else 'SparkTables'}")
         self.views: dict[str, str] = {}
         if owners:
             self.tables = next(iter(owners.values()))
+            if self.tables.engine_name != eng.name:
+                raise ValueError(f"these tables are {type(self.tables).__name__} on "
+                                 f"{self.tables.engine_name}: pass "
+                                 f"engine={self.tables.engine_name!r}, not {eng.name!r}")
             self._own = False
         else:
             frames = {k: v for k, v in args.items() if isinstance(v, pd.DataFrame)}
-            self.tables = DuckTables.from_frames(engine=eng, tz=tz or _frames_tz(frames))
+            cls = DuckTables if eng.name == "duckdb" else SparkTables
+            self.tables = cls.from_frames(engine=eng, tz=tz or _frames_tz(frames))
             self._own = True
         self.tz = self.tables.tz
-        self.con = self.tables.con
         self._registered = []
         for name, arg in args.items():
-            if isinstance(arg, DuckTable):
+            if isinstance(arg, SqlTable):
                 self.views[name] = arg.view
-            elif isinstance(arg, DuckTables):
+            elif isinstance(arg, SqlTables):
                 self.views[name] = arg.views[name]
             elif isinstance(arg, pd.DataFrame):
                 before = self.tables.views.get(name)
@@ -399,29 +665,35 @@ class DuckInputs:
                 self._registered.append((name, before))
             else:
                 raise TypeError(f"{name}: expected a pandas DataFrame, DuckTable or DuckTables "
-                                f"with engine='duckdb', got {type(arg).__name__}")
+                                f"with engine={eng.name!r}, got {type(arg).__name__}")
 
     def df(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        return self.tables.query(sql)
+
+    def row(self, sql: str) -> tuple:
+        return self.tables.row(sql)
 
     def scalar(self, sql: str):
-        return self.con.execute(sql).fetchone()[0]
+        return self.tables.scalar(sql)
 
     def close(self) -> None:
         if self._own:
             self.tables.close()
             return
-        for name, before in self._registered:  # leave the caller's DuckTables as it was
+        for name, before in self._registered:  # leave the caller's tables as they were
             if before is None:
                 self.tables.views.pop(name, None)
             else:
                 self.tables.views[name] = before
 
-    def __enter__(self) -> "DuckInputs":
+    def __enter__(self) -> "SqlInputs":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+DuckInputs = SqlInputs  # the name of the first release
 
 
 def _frames_tz(frames: dict[str, pd.DataFrame]) -> str:
@@ -434,6 +706,9 @@ def _frames_tz(frames: dict[str, pd.DataFrame]) -> str:
     return DEFAULT_TZ
 
 
-def is_duck(obj) -> bool:
-    """True for the DuckDB-side inputs (:class:`DuckTable`, :class:`DuckTables`)."""
-    return isinstance(obj, (DuckTable, DuckTables))
+def is_sql_table(obj) -> bool:
+    """True for the SQL-side inputs (:class:`SqlTable`, :class:`SqlTables`)."""
+    return isinstance(obj, (SqlTable, SqlTables))
+
+
+is_duck = is_sql_table  # the name of the first release

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine import DuckInputs, as_instants, is_duck, resolve_engine, sql_instant, sql_list
+from ..engine import SqlInputs, as_instants, is_sql_engine, is_sql_table, sql_instant, sql_list
 from ..vocab import Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
@@ -59,15 +59,16 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     ``observation_end`` (default: the latest event or order time) must not fall before
     ``cutoff + horizon``: a label window the data does not cover is an error.
 
-    ``engine="duckdb"`` runs the same definition as one DuckDB query (:mod:`analysis.engine`);
-    the tables may then be those of a :class:`~analysis.engine.DuckTables` (read from disk, out
-    of core) or pandas frames. The result is the same.
+    ``engine="duckdb"`` / ``"spark"`` runs the same definition as one SQL query
+    (:mod:`analysis.engine`); the tables may then be those of a
+    :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (read from
+    disk, out of core) or pandas frames. The result is the same.
     """
     vocab = load_vocabulary(vocabulary)
-    if resolve_engine(engine).name == "duckdb":
-        with DuckInputs(engine, contacts=contacts, events=events, orders=orders) as db:
-            return _retention_labels_duckdb(
-                db, tz=db.tz if is_duck(contacts) else tz_of(contacts["joined_at"]),
+    if is_sql_engine(engine):
+        with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
+            return _retention_labels_sql(
+                db, tz=db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"]),
                 cutoff=cutoff, horizon_days=horizon_days, activity=activity,
                 lost_after_days=lost_after_days, observation_end=observation_end, vocab=vocab)
     tz = tz_of(contacts["joined_at"])
@@ -143,10 +144,11 @@ def _label_frame(ids: pd.Series, joined_at: pd.Series, *, first: pd.Series,
     return out.sort_values("user_id", ignore_index=True)
 
 
-def _retention_labels_duckdb(db: DuckInputs, *, tz: str, cutoff, horizon_days, activity,
+def _retention_labels_sql(db: SqlInputs, *, tz: str, cutoff, horizon_days, activity,
                              lost_after_days, observation_end,
                              vocab: Vocabulary) -> pd.DataFrame:
-    """The DuckDB definition of :func:`retention_labels` (same population, windows, labels)."""
+    """The SQL definition of :func:`retention_labels` for DuckDB and Spark (same population,
+    windows, labels)."""
     if activity not in ACTIVITY:
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
     c, end_c = _window(cutoff, horizon_days, tz)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine import DuckInputs, resolve_engine
+from ..engine import SqlInputs, is_sql_engine
 
 __all__ = [
     "SUPPORTED_FREQS",
@@ -377,14 +377,14 @@ def summarize_transactions(
     period, 0 without repeats). Same numbers as
     ``lifetimes.utils.summary_data_from_transaction_data`` with the same arguments.
 
-    ``engine="duckdb"`` computes the same table in DuckDB (:mod:`analysis.engine`);
-    ``transactions`` may then also be a DuckDB table such as ``DuckTables.purchases``
+    ``engine="duckdb"`` / ``"spark"`` computes the same table in SQL (:mod:`analysis.engine`);
+    ``transactions`` may then also be a table such as ``DuckTables.purchases``
     (``customer_col="user_id", time_col="ordered_at", amount_col="net_amount"``), read out
     of core.
     """
     _check_freq(freq, freq_multiplier)
-    if resolve_engine(engine).name == "duckdb":
-        return _summarize_duckdb(transactions, customer_col=customer_col, time_col=time_col,
+    if is_sql_engine(engine):
+        return _summarize_sql(transactions, customer_col=customer_col, time_col=time_col,
                                  amount_col=amount_col, observation_end=observation_end,
                                  freq=freq, freq_multiplier=freq_multiplier, engine=engine)
     prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
@@ -396,10 +396,11 @@ def summarize_transactions(
     return _frame(arrays, prep.customers[rows], customer_col)
 
 
-def _summarize_duckdb(transactions, *, customer_col: str, time_col: str,
+def _summarize_sql(transactions, *, customer_col: str, time_col: str,
                       amount_col: str | None, observation_end, freq: str,
                       freq_multiplier: float, engine) -> pd.DataFrame:
-    """The DuckDB definition of :func:`summarize_transactions` (same periods and numbers)."""
+    """The SQL definition of :func:`summarize_transactions` for DuckDB and Spark (same
+    periods and numbers)."""
     tz = None
     id_dtype = "str"
     if isinstance(transactions, pd.DataFrame):
@@ -413,7 +414,7 @@ def _summarize_duckdb(transactions, *, customer_col: str, time_col: str,
                              f"got dtype {transactions[amount_col].dtype}")
         tz = times.dt.tz
         id_dtype = transactions[customer_col].dtype
-    with DuckInputs(engine, tz=None if tz is None else str(tz),
+    with SqlInputs(engine, tz=None if tz is None else str(tz),
                     transactions=transactions) as db:
         if not isinstance(transactions, pd.DataFrame):
             tz = db.tz  # canonical DuckDB times are TIMESTAMPTZ in the session's zone
@@ -421,10 +422,10 @@ def _summarize_duckdb(transactions, *, customer_col: str, time_col: str,
         src = db.views["transactions"]
         cust, t = _sql_col(customer_col), _sql_col(time_col)
         amt = "NULL::DOUBLE" if amount_col is None else f"CAST({_sql_col(amount_col)} AS DOUBLE)"
-        n_id, n_t, n_amt = db.con.execute(
+        n_id, n_t, n_amt = db.row(
             f"SELECT count(*) FILTER (WHERE {cust} IS NULL), count(*) FILTER (WHERE {t} IS NULL), "
             f"count(*) FILTER (WHERE {amount_col is not None} AND "
-            f"({amt} IS NULL OR isnan({amt}) OR {amt} < 0)) FROM {src}").fetchone()
+            f"({amt} IS NULL OR isnan({amt}) OR {amt} < 0)) FROM {src}")
         if n_id:
             raise ValueError(f"column {customer_col!r} has missing customer ids ({n_id} rows)")
         if n_t:

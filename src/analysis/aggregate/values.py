@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engine import DuckInputs, epoch_us, is_duck, resolve_engine, sql_instant, sql_list
+from ..engine import SqlInputs, epoch_us, is_sql_engine, is_sql_table, sql_instant, sql_list
 from ..vocab import VALUES, Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
@@ -41,14 +41,15 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     evidence of users not listed is ignored. ``lookback_days=None`` reads all history.
     Inputs are not modified.
 
-    ``engine="duckdb"`` runs the same definition as one DuckDB query (:mod:`analysis.engine`):
-    ``events`` / ``orders`` may then be the tables of a
-    :class:`~analysis.engine.DuckTables` (read from disk, out of core) or pandas frames, and
-    ``users`` a Series or a DuckDB table with a ``user_id`` column. The result is the same.
+    ``engine="duckdb"`` / ``"spark"`` runs the same definition as one SQL query
+    (:mod:`analysis.engine`): ``events`` / ``orders`` may then be the tables of a
+    :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (read from
+    disk, out of core) or pandas frames, and ``users`` a Series or a table with a ``user_id``
+    column. The result is the same.
     """
     vocab = load_vocabulary(vocabulary)
-    if resolve_engine(engine).name == "duckdb":
-        return _value_evidence_duckdb(events, orders, as_of=as_of, lookback_days=lookback_days,
+    if is_sql_engine(engine):
+        return _value_evidence_sql(events, orders, as_of=as_of, lookback_days=lookback_days,
                                       half_life_days=half_life_days, users=users, vocab=vocab,
                                       engine=engine)
     tz = tz_of(events["occurred_at"])
@@ -95,16 +96,17 @@ def _finish(out: pd.DataFrame, users) -> pd.DataFrame:
     return out.sort_index()
 
 
-def _value_evidence_duckdb(events, orders, *, as_of, lookback_days, half_life_days, users,
+def _value_evidence_sql(events, orders, *, as_of, lookback_days, half_life_days, users,
                            vocab: Vocabulary, engine) -> pd.DataFrame:
-    """The DuckDB definition of :func:`value_evidence` (same windows, weights and rows)."""
+    """The SQL definition of :func:`value_evidence` for DuckDB and Spark (same windows,
+    weights and rows)."""
     if half_life_days is not None and half_life_days <= 0:
         raise ValueError(f"half_life_days must be positive, got {half_life_days}")
     args = {"events": events, "orders": orders}
-    if is_duck(users):
+    if is_sql_table(users):
         args["contacts"] = users
-    with DuckInputs(engine, **args) as db:
-        tz = db.tz if is_duck(events) else tz_of(events["occurred_at"])
+    with SqlInputs(engine, **args) as db:
+        tz = db.tz if is_sql_table(events) else tz_of(events["occurred_at"])
         cut = as_timestamp(as_of, tz=tz, name="as_of")
         start = None if lookback_days is None else cut - pd.Timedelta(days=float(lookback_days))
         ev, od = db.views["events"], db.views["orders"]
@@ -137,14 +139,14 @@ def _value_evidence_duckdb(events, orders, *, as_of, lookback_days, half_life_da
                        AS consumption
                 FROM {od} WHERE {win_o} GROUP BY user_id)
             SELECT * FROM es FULL OUTER JOIN o USING (user_id)"""
-        if is_duck(users):
+        if is_sql_table(users):
             sql = f"""
                 WITH ev AS ({sql}),
                 ids AS (SELECT DISTINCT CAST(user_id AS VARCHAR) AS user_id
                         FROM {db.views["contacts"]})
-                SELECT ids.user_id, ev.* EXCLUDE (user_id) FROM ids
+                SELECT ids.user_id, {", ".join(f"ev.{v}" for v in VALUES)} FROM ids
                 LEFT JOIN ev USING (user_id)"""
         out = db.df(sql)
     out["user_id"] = out["user_id"].astype("str")
     out = out.set_index("user_id")
-    return _finish(out, None if is_duck(users) else users)
+    return _finish(out, None if is_sql_table(users) else users)

@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?=
+ENGINE ?=
 OUT ?= reports
 ARGS ?=
 
@@ -15,6 +16,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
+	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
 	@echo "             OUT=reports, ARGS='--only NAME -p name value ...'"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -48,7 +50,7 @@ java:
 	fi
 
 report: $(STAMP) fonts java ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
-	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(ARGS)
+	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
 
 test: $(STAMP) fonts java ## run the whole test suite, report notebooks included
 	$(BIN)/python -m pytest -q

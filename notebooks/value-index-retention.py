@@ -38,6 +38,7 @@ n_weights = 1000  # random weight vectors in the sensitivity analysis
 cv_folds = 5  # folds for the out-of-sample learned weights
 random_state = 0
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+engine = "pandas"  # where the per-user aggregations run: "pandas", "duckdb" (out of core) or "spark"
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,7 +54,7 @@ from analysis.scores import FiveValueScorer
 from analysis.stats import expected_auc
 from analysis.vocab import VALUES
 
-inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
+inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
@@ -62,7 +63,7 @@ params = dict(data_dir=data_dir, truth_dir=truth_dir, calibration_cutoff=calibra
               lost_after_days=lost_after_days, lookback_days=lookback_days,
               half_life_days=half_life_days, normalization=normalization, weights=weights,
               rolling_cutoffs=rolling_cutoffs, n_boot=n_boot, n_weights=n_weights,
-              cv_folds=cv_folds, random_state=random_state, lang=lang)
+              cv_folds=cv_folds, random_state=random_state, lang=lang, engine=engine)
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -80,7 +81,7 @@ provenance(params, [*tables.files.values(), *truth_files])
 # %%
 frame_kw = dict(horizon_days=horizon_days, lookback_days=lookback_days,
                 half_life_days=half_life_days, activity=activity,
-                lost_after_days=lost_after_days)
+                lost_after_days=lost_after_days, engine=engine)
 calib = va.study_frame(tables.contacts, tables.events, tables.orders, cutoff=calibration_cutoff,
                        **frame_kw)
 scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])

@@ -406,3 +406,40 @@ def test_summarize_transactions_naive_utc_and_integer_ids_same(eng):
         summarize_transactions(base.assign(amt=[1.0, -2.0, 3.0, 4.0, 5.0]), customer_col="cid",
                                time_col="at", amount_col="amt", observation_end="2025-01-20",
                                engine=eng)
+
+
+# --- Spark specifics that need no Java ---------------------------------------------------------
+
+def test_spark_sql_translation_keeps_the_definition():
+    got = spark_sql("SELECT user_id, epoch_us(max(t)) AS a, epoch_us(CAST(t AS TIMESTAMP)) AS b, "
+                    "sum(x) FILTER (WHERE t < TIMESTAMPTZ '2025-02-28 16:00:00.000000+00:00') "
+                    "AS s, 0.5 * x AS h, 2 AS n FROM v GROUP BY user_id", "Asia/Shanghai")
+    assert "UNIX_MICROS(MAX(t))" in got
+    # DuckDB's local wall clock (TIMESTAMPTZ -> TIMESTAMP in the session zone)
+    assert "UNIX_MICROS(FROM_UTC_TIMESTAMP(t, 'Asia/Shanghai'))" in got
+    assert "FILTER(WHERE t < CAST('2025-02-28 16:00:00.000000+00:00' AS TIMESTAMP))" in got
+    assert "CAST(0.5 AS DOUBLE) * x" in got and " 2 AS n" in got  # decimals are doubles
+
+
+def test_spark_without_java_is_a_clear_error(monkeypatch):
+    import shutil
+
+    from analysis.engine import spark_session
+
+    pytest.importorskip("pyspark")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    with pytest.raises(RuntimeError, match="needs a Java runtime.*openjdk-17-jre-headless"):
+        spark_session()
+
+
+def test_spark_memory_setting_and_engine_mismatch(edge, eng):
+    from analysis.engine import _spark_memory
+
+    assert _spark_memory("4GB") == "4g" and _spark_memory("500MB") == "500m"
+    with pytest.raises(ValueError, match="memory limit must look like"):
+        _spark_memory("lots")
+    _, ducks = edge
+    other = "spark" if eng == "duckdb" else "duckdb"
+    with pytest.raises(ValueError, match=f"pass engine='{eng}'"):
+        value_evidence(ducks["csv"].events, ducks["csv"].orders, as_of=CUT, engine=other)

@@ -98,3 +98,17 @@ def test_reports_in_chinese_render_real_glyphs(tmp_path):
         errors = [o for c in nb.cells for o in c.get("outputs", [])
                   if o.get("output_type") == "error"]
         assert not errors, name
+
+
+@pytest.mark.notebook
+def test_value_index_report_on_duckdb_gives_the_same_tables(tmp_path, tmp_path_factory):
+    """engine="duckdb": the report reads the tables from disk and saves the same tables."""
+    report = next(r for r in REPORTS if r.name == "value-index-retention")
+    assert "engine" in report.parameters
+    _, in_memory = first_run(report, tmp_path_factory)
+    on_disk = run_report(report, tmp_path, parameters={"engine": "duckdb"})
+    a, b = Path(in_memory["tables"]), Path(on_disk["tables"])
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir()) and len(names) > 3
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs on duckdb"

@@ -3,6 +3,7 @@
 import pytest
 
 from analysis.__main__ import main
+from analysis.paths import resolve
 from analysis.reports import build_reports, discover
 
 
@@ -43,3 +44,18 @@ def test_report_inputs_reads_truth_only_where_there_is_one(tmp_path):
         assert not report_inputs("data/sample", truth_dir=missing).has_truth
     with pytest.raises(ValueError, match="lang"):
         report_inputs("data/sample", lang="fr")
+
+
+def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
+    from analysis.__main__ import main
+
+    raw = tmp_path / "raw"
+    assert main(["export-raw", "--data", "data/sample", "--out", str(raw)]) == 0
+    from analysis.reports import open_tables
+
+    with pytest.raises(FileNotFoundError, match=r"engine='duckdb' reads the canonical tables"):
+        open_tables(raw, engine="duckdb")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        open_tables(raw, engine="polars")
+    with open_tables(resolve("data/sample"), engine="duckdb") as tables:
+        assert len(tables.contacts) == len(open_tables(resolve("data/sample")).contacts)

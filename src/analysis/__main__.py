@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="YAML file of notebook parameters (name: value); -p overrides it")
     rep.add_argument("-p", "--param", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="a notebook parameter (JSON or text)")
+    rep.add_argument("--engine", choices=["pandas", "duckdb", "spark"], default=None,
+                     help="where the reports that take an `engine` parameter run their "
+                          "per-user aggregations (duckdb/spark read the tables from disk)")
     rep.add_argument("--quiet", action="store_true")
 
     args = parser.parse_args(argv)
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"{args.params}: expected a mapping of parameter names to values")
             params.update(loaded)
         params.update({k: _parse_value(v) for k, v in args.param})
+        if args.engine:
+            params["engine"] = args.engine
         defaults = {}
         if args.data:
             params["data_dir"] = args.data

@@ -78,10 +78,15 @@ class ReportInputs:
 
 
 def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Path = "",
-                  lang: str = "en") -> ReportInputs:
-    """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` (through
-    :func:`analysis.io.load_tables`) and the simulator's truth where ``truth_dir`` holds one
-    (empty or missing: none, as on real data)."""
+                  lang: str = "en", engine: str = "pandas") -> ReportInputs:
+    """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` and the
+    simulator's truth where ``truth_dir`` holds one (empty or missing: none, as on real data).
+
+    ``engine="pandas"``: the tables are loaded and checked by :func:`analysis.io.load_tables`.
+    ``engine="duckdb"`` / ``"spark"``: they stay on disk as the views of a
+    :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
+    Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``
+    once); only what a report's SQL aggregations return comes into memory."""
     from .i18n import check_lang
     from .io import load_tables
     from .plotting import use_cjk_font
@@ -89,11 +94,32 @@ def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Pat
 
     if check_lang(lang) == "zh":
         use_cjk_font()
-    tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
+    tables = open_tables(resolve(data_dir), engine=engine, vocabulary=vocabulary)
     if truth_dir and (resolve(truth_dir) / "users.csv.gz").is_file():
         users, params, files = read_truth(resolve(truth_dir))
         return ReportInputs(tables, users, params, tuple(files))
     return ReportInputs(tables)
+
+
+def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
+    """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`)."""
+    from .engine import DuckTables, SparkTables, find_file, resolve_engine
+    from .io import load_tables
+
+    name = resolve_engine(engine).name
+    if name == "pandas":
+        return load_tables(folder, vocabulary=vocabulary)
+    try:
+        for table in ("contacts", "events", "orders"):
+            find_file(folder, table)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f"engine={name!r} reads the canonical tables (contacts / events / orders as "
+            f".parquet, .csv or .csv.gz) straight from disk: {exc}. Raw exports go through "
+            f"engine='pandas' (load_tables and the adapters) once; save those tables as "
+            f"Parquet to use them out of core.") from None
+    cls = DuckTables if name == "duckdb" else SparkTables
+    return cls.from_folder(folder)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ from scipy import stats as sps
 
 from .aggregate._time import as_timestamp, tz_of
 from .aggregate.labels import retention_labels
-from .aggregate.values import value_evidence
+from .aggregate.values import EVIDENCE_DECIMALS, value_evidence
+from .engine import SqlInputs, as_instants, is_sql_engine, is_sql_table, sql_instant
 from .scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 from .stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
 from .vocab import VALUES
@@ -59,7 +60,7 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
                 cutoff, horizon_days: int = 90, lookback_days: float | None = 180,
                 half_life_days: float | None = None, activity: str = "any",
                 lost_after_days: int | None = None, followup_days: int | None = None,
-                vocabulary=None) -> pd.DataFrame:
+                vocabulary=None, engine="pandas") -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``retained`` (the label of
@@ -69,15 +70,30 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     ``frequency``, ``monetary``; with ``followup_days`` (or ``0`` = as long as the data
     allows) also ``churn_event`` (hard churn in the follow-up) and ``time_days`` (days from the
     cut-off to the hard churn, or to the end of follow-up).
+
+    ``engine="duckdb"`` / ``"spark"``: the per-user aggregations (labels, evidence, RFM) run
+    as SQL (:mod:`analysis.engine`); ``contacts`` / ``events`` / ``orders`` may then be the
+    tables of a :class:`~analysis.engine.DuckTables` or :class:`~analysis.engine.SparkTables`
+    read from disk. Only the contacts' ``user_id`` and ``channel`` and the per-user results
+    come into memory. The frame is the same as on pandas.
     """
     lab = retention_labels(contacts, events, orders, cutoff=cutoff, horizon_days=horizon_days,
                            activity=activity, lost_after_days=lost_after_days,
-                           vocabulary=vocabulary)
-    c = lab["cutoff"].iloc[0] if len(lab) else as_timestamp(
-        cutoff, tz=tz_of(contacts["joined_at"]), name="cutoff")
+                           vocabulary=vocabulary, engine=engine)
+    contacts_in = contacts
+    if is_sql_table(contacts):
+        contacts = contacts.tables.query(
+            f"SELECT user_id, joined_at, channel FROM {contacts.view}")
+        contacts["user_id"] = contacts["user_id"].astype("str")
+    if len(lab):
+        c = lab["cutoff"].iloc[0]
+    else:
+        tz = events.tables.tz if is_sql_table(events) else tz_of(contacts["joined_at"])
+        c = as_timestamp(cutoff, tz=tz, name="cutoff")
     ids = lab["user_id"]
     ev = value_evidence(events, orders, as_of=c, lookback_days=lookback_days,
-                        half_life_days=half_life_days, users=ids, vocabulary=vocabulary)
+                        half_life_days=half_life_days, users=ids, vocabulary=vocabulary,
+                        engine=engine)
     out = pd.DataFrame({"user_id": ids.to_numpy(), "cutoff": c,
                         "retained": lab["retained"].to_numpy(),
                         "no_hard_churn": ~lab["churned_hard"].to_numpy(),
@@ -87,14 +103,18 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
     for v in VALUES:
         out[v] = ev_vals[v].to_numpy()
-    out = pd.concat([out, _rfm(orders, ids, c, lookback_days)], axis=1)
+    sql = is_sql_engine(engine)
+    rfm = _rfm_sql(orders, ids, c, lookback_days, engine) if sql else \
+        _rfm(orders, ids, c, lookback_days)
+    out = pd.concat([out, rfm], axis=1)
     if followup_days is not None:
         if followup_days == 0:
-            last = max(s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
+            last = _last_time_sql(events, orders, engine, str(c.tz)) if sql else max(
+                s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
             followup_days = int((last + pd.Timedelta(days=1) - c) / pd.Timedelta(days=1))
-        fu = retention_labels(contacts, events, orders, cutoff=c, horizon_days=followup_days,
+        fu = retention_labels(contacts_in, events, orders, cutoff=c, horizon_days=followup_days,
                               activity=activity, lost_after_days=lost_after_days,
-                              vocabulary=vocabulary)
+                              vocabulary=vocabulary, engine=engine)
         fu = fu.set_index("user_id").reindex(ids)
         out["churn_event"] = fu["churned_hard"].to_numpy(dtype=bool)
         t = (fu["churned_at"] - c) / pd.Timedelta(days=1)
@@ -119,8 +139,13 @@ def _rfm(orders: pd.DataFrame, ids: pd.Series, c: pd.Timestamp,
     return pd.DataFrame({
         "recency_days": rec.to_numpy(dtype="float64"),
         "frequency": pd.Series(key).map(freq).fillna(0).to_numpy(dtype="float64"),
-        "monetary": pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64"),
+        "monetary": _money(pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64")),
     })
+
+
+def _money(sums: np.ndarray) -> np.ndarray:
+    """Sums of amounts rounded as the value evidence is (identical on every engine)."""
+    return np.round(sums, EVIDENCE_DECIMALS) + 0.0
 
 
 def _quintile(x: np.ndarray) -> np.ndarray:
@@ -476,6 +501,37 @@ def sensitivity_summary(table: pd.DataFrame, *, top_share: float = 0.05) -> pd.D
 # ---------------------------------------------------------------------------------------
 # 6. stability over time
 # ---------------------------------------------------------------------------------------
+def _rfm_sql(orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None,
+             engine) -> pd.DataFrame:
+    """:func:`_rfm` as one SQL query (DuckDB or Spark): the same three columns."""
+    start = "TRUE" if lookback_days is None else \
+        f"ordered_at >= {sql_instant(c - pd.Timedelta(days=float(lookback_days)))}"
+    with SqlInputs(engine, orders=orders) as db:
+        got = db.df(f"""
+            SELECT user_id,
+                   max(ordered_at) FILTER (WHERE amount - refund_amount > 0) AS last_paid,
+                   count(*) FILTER (WHERE amount - refund_amount > 0 AND {start}) AS freq,
+                   sum(amount - refund_amount) FILTER (WHERE {start}) AS mon
+            FROM {db.views["orders"]} WHERE ordered_at < {sql_instant(c)} GROUP BY user_id""")
+    got = got.set_index(got["user_id"].astype("str"))
+    key = pd.Index(ids.astype("str"))
+    last = as_instants(got["last_paid"], str(c.tz)).reindex(key)
+    return pd.DataFrame({
+        "recency_days": ((c - last) / pd.Timedelta(days=1)).to_numpy(dtype="float64"),
+        "frequency": got["freq"].reindex(key).fillna(0).to_numpy(dtype="float64"),
+        "monetary": _money(got["mon"].reindex(key).fillna(0.0).to_numpy(dtype="float64")),
+    })
+
+
+def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
+    """The latest event or order time, in SQL (the follow-up's end)."""
+    with SqlInputs(engine, events=events, orders=orders) as db:
+        last = [db.scalar(f"SELECT epoch_us(max({col})) FROM {db.views[name]}")
+                for name, col in (("events", "occurred_at"), ("orders", "ordered_at"))]
+    return max(pd.Timestamp(int(v), unit="us", tz="UTC").tz_convert(tz)
+               for v in last if v is not None)
+
+
 def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                    cutoffs: Sequence, calibration_cutoff=None, horizon_days: int = 90,
                    lookback_days: float | None = 180, half_life_days: float | None = None,
@@ -484,7 +540,7 @@ def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
                    outcome: str = "retained", scores: Sequence[str] = ("index", "spend", "rfm",
                                                                        "equal"),
                    n_boot: int = 500, ci: float = 0.95, random_state=0,
-                   n_jobs: int = 1) -> pd.DataFrame:
+                   n_jobs: int = 1, engine="pandas") -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
 
     The scorer is fitted once, on the snapshot at ``calibration_cutoff`` (default: the first
@@ -497,7 +553,7 @@ def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
         raise ValueError("cutoffs is empty")
     kw = dict(horizon_days=horizon_days, lookback_days=lookback_days,
               half_life_days=half_life_days, activity=activity,
-              lost_after_days=lost_after_days)
+              lost_after_days=lost_after_days, engine=engine)
     calib = study_frame(contacts, events, orders,
                         cutoff=cutoffs[0] if calibration_cutoff is None else calibration_cutoff,
                         **kw)

@@ -83,9 +83,17 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     return _finish(out, users)
 
 
+# Sums of floats differ in their last bits with the order of addition, which differs between
+# engines (and between DuckDB's threads); rounding every sum to 1e-9 (far below a fen or one
+# decayed event) makes the tables, and the ranks and ties built on them, identical.
+EVIDENCE_DECIMALS = 9
+
+
 def _finish(out: pd.DataFrame, users) -> pd.DataFrame:
-    """Shared by both engines: the five columns as float64, rows fixed by ``users``, sorted."""
+    """Shared by all engines: the five columns as float64 rounded to ``EVIDENCE_DECIMALS``,
+    rows fixed by ``users``, sorted."""
     out = out.reindex(columns=list(VALUES)).fillna(0.0).astype("float64")
+    out = out.round(EVIDENCE_DECIMALS) + 0.0  # + 0.0: no -0.0 from rounding tiny negatives
     if users is not None:
         ids = pd.Index(pd.unique(pd.Series(users, dtype="str")), name="user_id")
         out = out.reindex(ids, fill_value=0.0)

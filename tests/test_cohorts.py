@@ -160,3 +160,16 @@ def test_inputs_unchanged(sim):
     co.referral_by_period(c, e, o, periods=[ts("2025-03-01"), ts("2025-06-01")])
     for x, y in zip(before, (c, e, o)):
         pd.testing.assert_frame_equal(x, y)
+
+
+def test_cohort_activity_same_on_duckdb_tables_from_disk(sample_tables):
+    from analysis.engine import DuckTables
+    from analysis.paths import resolve
+
+    t = sample_tables
+    kw = dict(cutoffs=["2025-07-01", "2025-10-01", "2026-01-01"], horizon_days=60)
+    expected = co.cohort_activity(t.contacts, t.events, t.orders, **kw)
+    assert len(expected) > 5000 and 0 < expected["retained"].mean() < 1
+    with DuckTables.from_folder(resolve("data/sample")) as disk:
+        got = co.cohort_activity(disk.contacts, disk.events, disk.orders, engine="duckdb", **kw)
+    pd.testing.assert_frame_equal(expected, got)

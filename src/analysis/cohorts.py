@@ -37,6 +37,7 @@ import pandas as pd
 
 from .aggregate._time import as_timestamp, tz_of
 from .aggregate.labels import retention_labels
+from .engine import is_sql_table
 from .privacy import pseudonymise
 from .stats import newcombe_interval, wilson_interval
 from .vocab import Vocabulary, load_vocabulary
@@ -58,15 +59,22 @@ def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                     cutoffs: Sequence, horizon_days: int = 30, activity: str = "any",
                     observation_end=None, attributes: Sequence[str] = ("channel", "hook"),
-                    vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+                    vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
     Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,
     ``cutoff``, ``age_months`` and ``retained`` (bool; from :func:`retention_labels` with
     ``horizon_days`` and ``activity``; hard-churned users are not retained).
+
+    ``engine="duckdb"`` / ``"spark"``: the labels are computed in SQL (the tables may be those
+    of a :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables`); only
+    the contacts' columns used here come into memory. The table is the same.
     """
-    tz = tz_of(contacts["joined_at"])
-    base = contacts[["user_id", "joined_at", *attributes]].copy()
+    people = contacts
+    if is_sql_table(contacts):
+        people = contacts.to_pandas()
+    tz = tz_of(people["joined_at"])
+    base = people[["user_id", "joined_at", *attributes]].copy()
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
@@ -75,7 +83,7 @@ def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Dat
         c = as_timestamp(c, tz=tz, name="cutoff")
         lab = retention_labels(contacts, events, orders, cutoff=c, horizon_days=horizon_days,
                                activity=activity, observation_end=observation_end,
-                               vocabulary=vocabulary)
+                               vocabulary=vocabulary, engine=engine)
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
         kept = set(lab.loc[lab["retained"], "user_id"])

@@ -146,11 +146,14 @@ def monthly_snapshots(start, end, *, freq: str = "MS",
 
 
 def assign_stages(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                  snapshots: Sequence, ladder: Ladder | None = None) -> pd.DataFrame:
+                  snapshots: Sequence, ladder: Ladder | None = None,
+                  engine="pandas") -> pd.DataFrame:
     """Wide table of state codes: one row per contact, one column per snapshot.
 
     Codes index :attr:`Ladder.states` (``-1`` = not in the population yet). Use
-    :func:`stage_long` for a tidy (user, snapshot, state) frame.
+    :func:`stage_long` for a tidy (user, snapshot, state) frame. ``engine="duckdb"`` /
+    ``"spark"`` computes the same codes in SQL
+    (:func:`analysis.aggregate.stages.stage_codes`), e.g. from tables on disk.
     """
     ladder = ladder or Ladder()
     vocab = ladder.vocab
@@ -162,7 +165,7 @@ def assign_stages(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataF
         join_stage=ladder.join_stage, first_purchase_stage=ladder.first_purchase_stage,
         repeat_stage=ladder.repeat_stage, repeat_min_orders=ladder.repeat_min_orders,
         referral_stage=ladder.referral_stage,
-        left_all_groups_is_lost=ladder.left_all_groups_is_lost)
+        left_all_groups_is_lost=ladder.left_all_groups_is_lost, engine=engine)
 
 
 def stage_long(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataFrame:

@@ -27,6 +27,18 @@ needs its attributes, so it takes the evidence tables as plain arguments):
 
 Codes: ``0 .. S-1`` ladder stages (lowest first), ``S`` silent, ``S + 1`` lost, ``-1`` not in
 the population.
+
+Engines. ``engine="duckdb"`` / ``"spark"`` computes the same codes as one SQL query
+(:func:`_stage_codes_sql`, see :mod:`analysis.engine`): every evidence row is tagged with the
+first snapshot it counts for (a ``CASE`` over the snapshot instants), collapsed to one row per
+user and such bucket (per-stage last evidence, last activity, last paid order and paid-order
+count, last churn, group joins / quits), then to one row per user with, for each snapshot
+``k``, the maxima / counts over the buckets ``<= k`` (conditional aggregates: no users ×
+snapshots grid and no window functions, which were several times slower on DuckDB), and
+turned into codes by the same rules. Only the per-user codes (one column per snapshot) come
+back. The tables may be :class:`~analysis.engine.SqlTable` s or pandas frames; the result is
+identical. Day lengths are rounded to nanoseconds as in numpy and every bound is a
+microsecond instant rounded up, so comparisons with microsecond data are exact.
 """
 
 from __future__ import annotations
@@ -35,6 +47,9 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from ..engine import SqlInputs, is_sql_engine, is_sql_table, sql_instant, sql_list
+from ._time import tz_of
 
 NOT_IN_POPULATION = -1
 _NEG = np.iinfo(np.int64).min
@@ -87,25 +102,35 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
                 referral_stage: str | None = "ambassador",
                 group_join_types: Sequence[str] = ("group_join",),
                 group_quit_types: Sequence[str] = ("group_quit",),
-                left_all_groups_is_lost: bool = True) -> pd.DataFrame:
+                left_all_groups_is_lost: bool = True, engine="pandas") -> pd.DataFrame:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
 
     Returns an ``int8`` frame indexed by ``user_id`` with one column per snapshot time (the
     tz-aware snapshot instants). See the module docstring for the rules. Inputs are not
     modified; rows at or after a snapshot are not read for that snapshot.
+
+    ``engine="duckdb"`` / ``"spark"`` runs the same rules as one SQL query (see the module
+    docstring); the tables may then be those of a :class:`~analysis.engine.DuckTables` /
+    :class:`~analysis.engine.SparkTables` or pandas frames. The result is the same; with
+    ``contacts`` as a SQL table the rows follow the order in which the engine scans it (the
+    file order for a single Parquet / CSV file, as :func:`~analysis.io.load_tables` keeps it).
     """
     stages = list(stages)
     n_stage = len(stages)
-    rank = {s: i for i, s in enumerate(stages)}
-    for name in (join_stage, first_purchase_stage, repeat_stage):
-        if name not in rank:
-            raise ValueError(f"stage {name!r} is not on the ladder {stages}")
-    if referral_stage is not None and referral_stage not in rank:
-        raise ValueError(f"referral_stage {referral_stage!r} is not on the ladder {stages}")
-    if not (0 < silent_days <= lookback_days) or lost_days <= silent_days:
-        raise ValueError("need 0 < silent_days <= lookback_days and lost_days > silent_days; "
-                         f"got silent_days={silent_days}, lookback_days={lookback_days}, "
-                         f"lost_days={lost_days}")
+    rank = _check_ladder(stages, join_stage=join_stage,
+                         first_purchase_stage=first_purchase_stage, repeat_stage=repeat_stage,
+                         referral_stage=referral_stage, lookback_days=lookback_days,
+                         silent_days=silent_days, lost_days=lost_days)
+    if is_sql_engine(engine):
+        return _stage_codes_sql(
+            contacts, events, orders, snapshots=snapshots, stages=stages, rank=rank,
+            type_stage=type_stage, interaction_types=interaction_types,
+            churn_types=churn_types, lookback_days=lookback_days, silent_days=silent_days,
+            lost_days=lost_days, join_stage=join_stage,
+            first_purchase_stage=first_purchase_stage, repeat_stage=repeat_stage,
+            repeat_min_orders=repeat_min_orders, referral_stage=referral_stage,
+            group_join_types=group_join_types, group_quit_types=group_quit_types,
+            left_all_groups_is_lost=left_all_groups_is_lost, engine=engine)
     tz = getattr(contacts["joined_at"].dtype, "tz", None)
     tz = str(tz) if tz is not None else "Asia/Shanghai"
     snaps = snapshot_ns(snapshots, tz)
@@ -181,8 +206,7 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         pos[key] = hi
         return sl
 
-    look, silent, lost_ns = (int(round(d * DAY_NS)) for d in (lookback_days, silent_days,
-                                                             lost_days))
+    look, silent, lost_ns = _day_ns(lookback_days, silent_days, lost_days)
     i_act, i_again = rank[first_purchase_stage], rank[repeat_stage]
     out = np.full((n, len(snaps)), NOT_IN_POPULATION, dtype=np.int8)
     for k, t in enumerate(snaps):
@@ -220,5 +244,214 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         state = np.where(is_joined, state, best)  # not yet joined: pre-join evidence only
         state = np.where(is_joined | (best >= 0), state, NOT_IN_POPULATION)
         out[:, k] = state
+    return _frame(out, users, snaps, tz)
+
+
+def _check_ladder(stages: list[str], *, join_stage, first_purchase_stage, repeat_stage,
+                  referral_stage, lookback_days, silent_days, lost_days) -> dict[str, int]:
+    """Stage name → rank, after checking the arguments shared by both engines."""
+    rank = {s: i for i, s in enumerate(stages)}
+    for name in (join_stage, first_purchase_stage, repeat_stage):
+        if name not in rank:
+            raise ValueError(f"stage {name!r} is not on the ladder {stages}")
+    if referral_stage is not None and referral_stage not in rank:
+        raise ValueError(f"referral_stage {referral_stage!r} is not on the ladder {stages}")
+    if not (0 < silent_days <= lookback_days) or lost_days <= silent_days:
+        raise ValueError("need 0 < silent_days <= lookback_days and lost_days > silent_days; "
+                         f"got silent_days={silent_days}, lookback_days={lookback_days}, "
+                         f"lost_days={lost_days}")
+    return rank
+
+
+def _day_ns(*days: float) -> tuple[int, ...]:
+    """Day lengths as whole nanoseconds (the same rounding on both engines)."""
+    return tuple(int(round(d * DAY_NS)) for d in days)
+
+
+def _frame(codes: np.ndarray, users: pd.Index, snaps: np.ndarray, tz: str) -> pd.DataFrame:
+    """The result of both engines: int8 codes, users as rows, snapshot instants as columns."""
     cols = pd.DatetimeIndex(pd.to_datetime(snaps, utc=True)).tz_convert(tz)
-    return pd.DataFrame(out, index=users, columns=cols)
+    return pd.DataFrame(codes, index=users, columns=cols)
+
+
+def _contact_ids(db: SqlInputs) -> pd.Index:
+    """``contacts.user_id`` of a SQL table in scan order (the file order of one file).
+
+    DuckDB connections of the kit run with ``preserve_insertion_order = false``; it is
+    switched on for this one scan so that the rows come back in the order of the file."""
+    sql = f"SELECT CAST(user_id AS VARCHAR) AS user_id FROM {db.views['contacts']}"
+    con = getattr(db.tables, "con", None)
+    if db.tables.engine_name == "duckdb":
+        old = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            got = db.df(sql)
+        finally:
+            con.execute(f"SET preserve_insertion_order = {'true' if old else 'false'}")
+    else:
+        got = db.df(sql)
+    return pd.Index(pd.Series(got["user_id"], dtype="str"), name="user_id")
+
+
+def _instant(ns: int) -> str:
+    """An instant given as nanoseconds since the epoch as a SQL bound (rounded up to the
+    microsecond, so ``x < bound`` / ``x >= bound`` are exact for microsecond data)."""
+    return sql_instant(pd.Timestamp(int(ns), unit="ns", tz="UTC"))
+
+
+def _stage_codes_sql(contacts, events, orders, *, snapshots, stages, rank, type_stage,
+                     interaction_types, churn_types, lookback_days, silent_days, lost_days,
+                     join_stage, first_purchase_stage, repeat_stage, repeat_min_orders,
+                     referral_stage, group_join_types, group_quit_types,
+                     left_all_groups_is_lost, engine) -> pd.DataFrame:
+    """The SQL definition of :func:`stage_codes` for DuckDB and Spark (same rules, codes,
+    rows and columns); see the module docstring for the plan of the query."""
+    with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
+        tz = db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"])
+        snaps = snapshot_ns(snapshots, tz)
+        if is_sql_table(contacts):
+            users = _contact_ids(db)
+            has_referrer = "referrer_id" in db.tables.columns(db.views["contacts"])
+        else:
+            users = pd.Index(pd.Series(contacts["user_id"], dtype="str"), name="user_id")
+            has_referrer = "referrer_id" in contacts.columns
+        if not users.is_unique:
+            raise ValueError("contacts.user_id must be unique")
+        n, n_snap = len(users), len(snaps)
+        out = np.full((n, n_snap), NOT_IN_POPULATION, dtype=np.int8)
+        if n == 0 or n_snap == 0:
+            return _frame(out, users, snaps, tz)
+        sql = _stage_sql(
+            db.views, snaps, n_stage=len(stages), rank=rank, type_stage=type_stage,
+            interaction_types=interaction_types, churn_types=churn_types,
+            lookback_days=lookback_days, silent_days=silent_days, lost_days=lost_days,
+            join_stage=join_stage, first_purchase_stage=first_purchase_stage,
+            repeat_stage=repeat_stage, repeat_min_orders=repeat_min_orders,
+            referral_stage=referral_stage if has_referrer else None,
+            group_join_types=group_join_types, group_quit_types=group_quit_types,
+            left_all_groups_is_lost=left_all_groups_is_lost)
+        got = db.df(sql)
+    rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
+    if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
+        raise AssertionError("stage codes returned for users not among the contacts")
+    cols = [f"c{k}" for k in range(n_snap)]
+    out[rows] = got[cols].to_numpy(dtype=np.int8)
+    return _frame(out, users, snaps, tz)
+
+
+def _stage_sql(views: Mapping[str, str], snaps: np.ndarray, *, n_stage: int,
+               rank: Mapping[str, int], type_stage, interaction_types, churn_types,
+               lookback_days, silent_days, lost_days, join_stage, first_purchase_stage,
+               repeat_stage, repeat_min_orders, referral_stage, group_join_types,
+               group_quit_types, left_all_groups_is_lost) -> str:
+    """The query (DuckDB dialect, portable to Spark through :func:`~analysis.engine.spark_sql`).
+
+    1. ``ev``: every evidence row (user, time, stage rank or NULL, roles) tagged with ``b``,
+       the first snapshot it counts for (rows at or after the last snapshot dropped);
+    2. ``agg``: one row per user and ``b`` (per-stage maxima, activity, paid orders, churn,
+       group joins / quits);
+    3. ``u``: one row per user with, for each snapshot ``k``, the aggregates over ``b <= k``
+       (what happened strictly before ``t_k``) and the highest stage evidenced in
+       ``[t_k - lookback, t_k)``;
+    4. the codes of each snapshot, by the rules of the numpy loop, for the contacts (users
+       who are not contacts, e.g. an unknown referrer, drop out here).
+    """
+    co, ev, od = views["contacts"], views["events"], views["orders"]
+    look, silent, lost = _day_ns(lookback_days, silent_days, lost_days)
+    t_last = _instant(snaps[-1])
+
+    def bucket(col: str) -> str:
+        whens = " ".join(f"WHEN {col} < {_instant(t)} THEN {k}" for k, t in enumerate(snaps))
+        return f"CASE {whens} END"
+
+    # event type → stage rank (types whose stage is not on the ladder evidence nothing)
+    by_rank = {}
+    for t, st in type_stage.items():
+        if st in rank:
+            by_rank.setdefault(rank[st], []).append(t)
+    rank_case = ("CASE " + " ".join(f"WHEN event_type IN {sql_list(ts)} THEN {r}"
+                                    for r, ts in sorted(by_rank.items())) + " END"
+                 if by_rank else "CAST(NULL AS INTEGER)")
+    roles = {"inter": interaction_types, "churn": churn_types, "gj": group_join_types,
+             "gq": group_quit_types}
+    relevant = sorted({t for ts in by_rank.values() for t in ts}
+                      | {t for ts in roles.values() for t in ts})
+    flags = ", ".join(f"event_type IN {sql_list(ts)} AS {name}" for name, ts in roles.items())
+    no_flags = "FALSE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq"
+    null_rank = "CAST(NULL AS INTEGER)"
+    paid = f"SELECT user_id, ordered_at FROM {od} WHERE amount - refund_amount > 0"
+    referral = ""
+    if referral_stage is not None:
+        # the referrer gets referral_stage at the referred contact's first paid order
+        # (referrers who are not contacts drop out at the join with the contacts in ``run``)
+        referral = f"""
+            UNION ALL
+            SELECT coalesce(c.referrer_id, '') AS user_id, {bucket("f.first_buy")} AS b,
+                   f.first_buy AS t, {rank[referral_stage]} AS r, FALSE AS paid, {no_flags}
+            FROM {co} c
+            JOIN (SELECT user_id, min(ordered_at) AS first_buy FROM paid GROUP BY user_id) f
+              ON f.user_id = c.user_id
+            WHERE f.first_buy < {t_last}"""
+
+    # (aggregates of CASE expressions: DuckDB runs them faster than FILTER clauses)
+    agg_cols = ", ".join(
+        [f"max(CASE WHEN r = {s} THEN t END) AS e{s}" for s in range(n_stage)]
+        + ["max(CASE WHEN inter THEN t END) AS last_act",
+           "max(CASE WHEN paid THEN t END) AS last_paid",
+           "sum(CASE WHEN paid THEN 1 END) AS n_paid",
+           "max(CASE WHEN churn THEN t END) AS last_churn",
+           "sum(CASE WHEN gj THEN 1 END) AS n_gj",
+           "sum(CASE WHEN gq THEN 1 END) AS n_gq",
+           "max(CASE WHEN gq THEN t END) AS last_gq"])
+    # per user and snapshot k, from the buckets b <= k (what happened strictly before t_k):
+    # the highest stage with evidence in [t_k - lookback, t_k), and the maxima / counts
+    per_k, codes = [], []
+    for k, t in enumerate(snaps):
+        look_k = _instant(t - look)
+        ladder = ("CASE " + " ".join(f"WHEN e{s} >= {look_k} THEN {s}"
+                                     for s in reversed(range(n_stage))) + " END")
+        per_k += [f"max(CASE WHEN b <= {k} THEN {ladder} END) AS ladder{k}"]
+        per_k += [f"{fn}(CASE WHEN b <= {k} THEN {col} END) AS {name}{k}"
+                  for fn, col, name in (("max", "last_act", "act"), ("max", "last_paid", "paid"),
+                                        ("sum", "n_paid", "npaid"),
+                                        ("max", "last_churn", "churn"),
+                                        ("sum", "n_gj", "ngj"), ("sum", "n_gq", "ngq"),
+                                        ("max", "last_gq", "gq"))]
+        # a paid order in the window evidences repeat_stage or first_purchase_stage by the
+        # number of paid orders before t_k
+        buy = (f"CASE WHEN paid{k} >= {look_k} THEN CASE WHEN npaid{k} >= "
+               f"{int(repeat_min_orders)} THEN {rank[repeat_stage]} "
+               f"ELSE {rank[first_purchase_stage]} END ELSE -1 END")
+        best = f"greatest(coalesce(ladder{k}, -1), {buy})"
+        # no activity at all (only for a contact without joined_at) is the earliest time
+        lost_rule = [f"act{k} IS NULL", f"churn{k} >= act{k}"]
+        if left_all_groups_is_lost:
+            lost_rule.append(f"(ngj{k} > 0 AND ngq{k} >= ngj{k} AND gq{k} >= act{k})")
+        lost_rule.append(f"act{k} < {_instant(t - lost)}")
+        codes.append(
+            f"CASE WHEN NOT (c.joined_at IS NULL OR c.joined_at < {_instant(t)}) THEN {best} "
+            f"WHEN {' OR '.join(f'coalesce({r}, FALSE)' for r in lost_rule)} "
+            f"THEN {n_stage + 1} "
+            f"WHEN act{k} < {_instant(t - silent)} THEN {n_stage} "
+            f"ELSE {best} END AS c{k}")
+    return f"""
+        WITH paid AS ({paid}),
+        ev AS (
+            SELECT user_id, {bucket("occurred_at")} AS b, occurred_at AS t, {rank_case} AS r,
+                   FALSE AS paid, {flags}
+            FROM {ev}
+            WHERE occurred_at < {t_last} AND event_type IN {sql_list(relevant)}
+            UNION ALL
+            SELECT user_id, {bucket("joined_at")} AS b, joined_at AS t,
+                   {rank[join_stage]} AS r, FALSE AS paid, TRUE AS inter, FALSE AS churn,
+                   FALSE AS gj, FALSE AS gq
+            FROM {co} WHERE joined_at < {t_last}
+            UNION ALL
+            SELECT user_id, {bucket("ordered_at")} AS b, ordered_at AS t, {null_rank} AS r,
+                   TRUE AS paid, TRUE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq
+            FROM paid WHERE ordered_at < {t_last}{referral}),
+        agg AS (SELECT user_id, b, {agg_cols} FROM ev GROUP BY user_id, b),
+        u AS (SELECT user_id, {", ".join(per_k)} FROM agg GROUP BY user_id)
+        SELECT c.user_id, {", ".join(codes)}
+        FROM {co} c LEFT JOIN u ON u.user_id = c.user_id
+        WHERE u.user_id IS NOT NULL OR c.joined_at IS NULL"""

@@ -1,0 +1,151 @@
+"""The sort-based fast path of summarize_transactions (packed int64 keys, no hashing) gives
+exactly the table of the general path (hashed ids, bincount), for every id dtype and
+every choice of the key's low field."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.aggregate import transactions as tx
+from analysis.aggregate.transactions import summarize_transactions
+
+COLS = {"customer_col": "user_id", "time_col": "ordered_at"}
+END = "2025-06-30"
+
+
+def _log(n: int = 3000, *, seed: int = 0, ids: str = "str", cents: bool = True, tz: str | None = "Asia/Shanghai",
+         time_ordered: bool = False) -> pd.DataFrame:
+    """A random purchase log: ~n/6 customers, some with several purchases on one day,
+    some purchases after ``END``."""
+    rng = np.random.default_rng(seed)
+    customer = rng.integers(0, n // 6, n)
+    seconds = rng.integers(0, 200 * 86400, n)
+    seconds[: n // 10] = seconds[n // 10 : 2 * (n // 10)]  # same-day repeats
+    customer[: n // 10] = customer[n // 10 : 2 * (n // 10)]
+    times = pd.to_datetime("2025-01-01") + pd.to_timedelta(seconds, unit="s")
+    if tz:
+        times = times.tz_localize(tz, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward")
+    amount = rng.gamma(2.0, 30.0, n)
+    amount = np.round(amount, 2) if cents else amount
+    amount[::17] = 0.0
+    if ids == "str":
+        values = pd.array([f"u{c:06d}" for c in customer], dtype="str")
+    elif ids == "str_utf8":  # fixed byte width, bytes >= 0x80, order = code-point order
+        values = pd.array([f"客{chr(0x4E00 + c % 50)}{c:04d}" for c in customer], dtype="str")
+    elif ids == "str_varlen":
+        values = pd.array([f"u{c}" for c in customer], dtype="str")
+    elif ids == "object":
+        values = np.array([f"u{c:06d}" for c in customer], dtype=object)
+    elif ids == "category":
+        values = pd.Categorical([f"u{c:06d}" for c in customer])
+    elif ids == "int64":
+        values = customer.astype(np.int64) * 7919 - 50_000
+    elif ids == "int32":
+        values = (customer * 3 + 5).astype(np.int32)
+    elif ids == "uint64":
+        values = customer.astype(np.uint64) + np.uint64(2**40)
+    elif ids == "huge_int":  # id range too wide for a row field: rank within period, or general
+        values = customer.astype(np.int64) * (2**46 // (n // 6)) - 2**45
+    else:
+        raise ValueError(ids)
+    frame = pd.DataFrame({"user_id": values, "ordered_at": times, "amount": amount})
+    if ids == "object":
+        frame["user_id"] = frame["user_id"].astype(object)
+    if time_ordered:
+        frame = frame.sort_values("ordered_at", kind="stable", ignore_index=True)
+    return frame
+
+
+def _general(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs) -> pd.DataFrame:
+    with monkeypatch.context() as m:
+        m.setattr(tx, "_summarize_sorted", lambda *a, **k: None)
+        return summarize_transactions(frame, **kwargs)
+
+
+def _both(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    fast = tx._summarize_sorted(frame, **{"amount_col": None, "freq": "D", "freq_multiplier": 1, **kwargs})
+    return fast, _general(frame, monkeypatch, **kwargs)
+
+
+@pytest.mark.parametrize("ids", ["str", "str_utf8", "int64", "int32", "uint64"])
+@pytest.mark.parametrize(("freq", "multiplier"), [("D", 1), ("D", 7), ("W", 1), ("h", 24)])
+@pytest.mark.parametrize("amounts", ["cents", "floats", None])
+def test_fast_path_equals_general_path(monkeypatch, ids: str, freq: str, multiplier: int, amounts: str | None) -> None:
+    frame = _log(ids=ids, cents=amounts == "cents")
+    kwargs = dict(**COLS, amount_col=None if amounts is None else "amount", observation_end=END, freq=freq,
+                  freq_multiplier=multiplier)
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert fast is not None  # these ids take the fast path
+    assert 300 < len(general) < frame["user_id"].nunique()  # some customers start after the end
+    pd.testing.assert_frame_equal(fast, general, check_exact=False, rtol=1e-12)
+    assert fast.index.dtype == frame["user_id"].dtype
+    pd.testing.assert_frame_equal(summarize_transactions(frame, **kwargs), fast)
+
+
+@pytest.mark.parametrize("ids", ["str_varlen", "object", "category"])
+def test_other_ids_take_the_general_path(monkeypatch, ids: str) -> None:
+    frame = _log(ids=ids)
+    kwargs = dict(**COLS, amount_col="amount", observation_end=END)
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert fast is None
+    pd.testing.assert_frame_equal(summarize_transactions(frame, **kwargs), general)
+
+
+@pytest.mark.parametrize("time_ordered", [True, False])
+def test_wide_integer_ids(monkeypatch, time_ordered: bool) -> None:
+    # 46-bit id range + 8-bit periods + a 15-bit row number do not fit in 63 bits: with float
+    # amounts a time-ordered log keys rows by their rank within the period, an unordered
+    # one goes to the general path; both give the general path's table
+    frame = _log(30_000, ids="huge_int", cents=False, time_ordered=time_ordered)
+    kwargs = dict(**COLS, amount_col="amount", observation_end=END)
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert (fast is not None) == time_ordered
+    pd.testing.assert_frame_equal(summarize_transactions(frame, **kwargs), general, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("tz", [None, "Asia/Shanghai", "America/New_York"])
+def test_naive_and_aware_times(monkeypatch, tz: str | None) -> None:
+    frame = _log(ids="str", tz=tz)
+    kwargs = dict(**COLS, amount_col="amount", observation_end=END, freq="h")
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, general, check_exact=False, rtol=1e-12)
+
+
+def test_row_order_and_chunking_irrelevant(monkeypatch) -> None:
+    frame = _log(ids="str")
+    kwargs = dict(**COLS, amount_col="amount", observation_end=END)
+    expected = summarize_transactions(frame, **kwargs)
+    before = frame.copy(deep=True)
+    monkeypatch.setattr(tx, "_BLOCK", 64)  # many blocks, customers across block ends
+    shuffled = frame.sample(frac=1, random_state=1).reset_index(drop=True)
+    # an Arrow column in several chunks
+    chunked = pd.concat([shuffled.iloc[:1000], shuffled.iloc[1000:2500], shuffled.iloc[2500:]], ignore_index=True)
+    for got in (summarize_transactions(shuffled, **kwargs), summarize_transactions(chunked, **kwargs)):
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_edge_cases(monkeypatch) -> None:
+    frame = _log(60, ids="int64")
+    kwargs = dict(**COLS, amount_col="amount")
+    for end in ("2024-12-31", "2025-01-01", END):  # nothing, little, most before the end
+        got = summarize_transactions(frame, **kwargs, observation_end=end)
+        pd.testing.assert_frame_equal(got, _general(frame, monkeypatch, **kwargs, observation_end=end),
+                                      check_exact=False, rtol=1e-12)
+    one = frame.iloc[:1]
+    pd.testing.assert_frame_equal(summarize_transactions(one, **kwargs, observation_end=END),
+                                  _general(one, monkeypatch, **kwargs, observation_end=END))
+    same = pd.DataFrame({"user_id": ["x", "x", "x"], "ordered_at": pd.to_datetime(["2025-01-01"] * 3),
+                         "amount": [1.0, 2.0, 0.0]})
+    out = summarize_transactions(same, **kwargs, observation_end="2025-01-02")
+    assert out.loc["x"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 1.0, "monetary_value": 0.0}
+
+
+def test_missing_string_ids_still_an_error() -> None:
+    frame = _log(60, ids="str")
+    frame.loc[5, "user_id"] = None
+    with pytest.raises(ValueError, match="missing customer ids"):
+        summarize_transactions(frame, **COLS, observation_end=END)

@@ -34,6 +34,7 @@ value_weights = "expansion"  # five-value index weights: "expansion" or "equal"
 n_boot = 200  # bootstrap resamples for the intervals
 random_state = 0
 n_threads = 1  # native threads for the models (1 is fastest on a busy shared machine)
+importance_max_samples = 100_000  # test users drawn for permutation importance (all if fewer)
 top_n = 15  # rows of the at-risk list shown here
 export_rows = 200  # rows of the exported at-risk list
 export_csv = "churn_at_risk.csv"  # at-risk list with keyed pseudonyms, beside the report; "" skips
@@ -70,6 +71,7 @@ params = {"data_dir": data_dir, "truth_dir": truth_dir, "vocabulary": vocabulary
           "lost_after_days": lost_after_days, "lookback_days": lookback_days,
           "short_days": short_days, "long_days": long_days, "value_weights": value_weights,
           "n_boot": n_boot, "random_state": random_state, "n_threads": n_threads,
+          "importance_max_samples": importance_max_samples,
           "top_n": top_n, "export_rows": export_rows, "export_csv": export_csv, "lang": lang}
 provenance(params, [*tables.files.values(), *truth_files])
 
@@ -207,6 +209,8 @@ Markdown(say("churn.gain", lang, share=share, model=best_name, gain=lt[(best, sh
 
 # %%
 imp = save_table(ch.permutation_importance_table(ev.models[best], ev.test, n_repeats=5,
+                                                 max_samples=min(importance_max_samples,
+                                                                 len(ev.test)),
                                                  random_state=random_state,
                                                  n_threads=n_threads), "importance")
 fig, ax = plt.subplots(figsize=(7, 6))

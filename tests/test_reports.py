@@ -59,3 +59,23 @@ def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
         open_tables(raw, engine="polars")
     with open_tables(resolve("data/sample"), engine="duckdb") as tables:
         assert len(tables.contacts) == len(open_tables(resolve("data/sample")).contacts)
+
+
+def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
+    import analysis.reports as R
+
+    seen = []
+
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+        seen.append((report.name, dict(parameters), timeout))
+        return {"name": report.name, "title": report.title, "html": "x.html",
+                "summary": "x.summary.html", "headline": "", "seconds": 0.0, "tables": ""}
+
+    monkeypatch.setattr(R, "run_report", fake_run)
+    assert main(["report", "--only", "data-overview", "value-index-retention", "--quiet",
+                 "--out", str(tmp_path), "--engine", "duckdb", "--timeout", "7200"]) == 0
+    assert [s[2] for s in seen] == [7200, 7200]
+    # both get the engine; run_report passes each notebook only what it declares
+    assert all(s[1]["engine"] == "duckdb" for s in seen)
+    with pytest.raises(SystemExit):
+        main(["report", "--engine", "polars", "--out", str(tmp_path)])

@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--engine", choices=["pandas", "duckdb", "spark"], default=None,
                      help="where the reports that take an `engine` parameter run their "
                           "per-user aggregations (duckdb/spark read the tables from disk)")
+    rep.add_argument("--timeout", type=int, default=1800, metavar="SECONDS",
+                     help="how long one notebook cell may run (default 1800; raise it for "
+                          "millions of users)")
     rep.add_argument("--quiet", action="store_true")
 
     args = parser.parse_args(argv)
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             # simulator truth only where the data folder carries its own (never the sample's)
             defaults["truth_dir"] = str(Path(args.data) / "truth")
         results = build_reports(args.out, only=args.only, parameters=params, defaults=defaults,
-                                show_progress=not args.quiet)
+                                show_progress=not args.quiet, timeout=args.timeout)
         for r in results:
             print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")
         print(f"index: {args.out}/index.html")

@@ -248,11 +248,13 @@ td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
 def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = None,
                   parameters: Mapping[str, Any] | None = None,
                   defaults: Mapping[str, Any] | None = None,
-                  show_progress: bool = True) -> list[dict]:
+                  show_progress: bool = True, timeout: int = 1800) -> list[dict]:
     """Run every report notebook (or those named in ``only``) and write the index.
 
     ``parameters`` must each be known to at least one of the reports run; ``defaults``
     (e.g. a ``truth_dir`` derived from the data folder) are passed where declared, unchecked.
+    ``timeout``: seconds one notebook cell may run before the report fails (large data may
+    need more than the default half hour).
     """
     from .progress import progress
 
@@ -272,7 +274,7 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)
-        results.append(run_report(rep, out_dir, parameters=parameters))
+        results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
     write_index(results, out_dir, parameters=parameters)
     return results
 

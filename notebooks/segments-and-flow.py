@@ -60,6 +60,7 @@ landmark_days = 28  # screening is read from the first days only
 n_boot = 1000  # bootstrap resamples for the spend interval
 koc_top_n = 15  # rows of the KOC list
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+engine = "pandas"  # where the scans of all events run: "pandas", "duckdb" or "spark" (from disk)
 
 # %%
 import matplotlib.pyplot as plt
@@ -74,12 +75,16 @@ from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.i18n import CLAUSE_SEP, say, tr, tr_frame
 from analysis.provenance import provenance
-from analysis.reports import headline, report_inputs, save_table
+from analysis.paths import resolve
+from analysis.reports import headline, open_tables, report_inputs, save_table
 from analysis.scores import FiveValueScorer
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
+# the scans of every event (labels, evidence, stages, cohorts) on `engine`: on duckdb / spark
+# they read the files again, out of core, and return the same tables
+scan = tables if engine == "pandas" else open_tables(resolve(data_dir), engine=engine)
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 
@@ -98,7 +103,8 @@ params = dict(data_dir=data_dir, truth_dir=truth_dir, vocabulary=vocabulary,
               cohort_horizon_days=cohort_horizon_days, claim_age_months=claim_age_months,
               spend_days=spend_days, giveaway_channels=giveaway_channels,
               giveaway_hooks=giveaway_hooks, screen_min_days=screen_min_days,
-              landmark_days=landmark_days, n_boot=n_boot, koc_top_n=koc_top_n, lang=lang)
+              landmark_days=landmark_days, n_boot=n_boot, koc_top_n=koc_top_n, lang=lang,
+              engine=engine)
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -119,7 +125,8 @@ tr_frame(ladder.table(), lang, value_columns=["state"])
 # cut-off (all history).
 
 # %%
-labels = retention_labels(contacts, events, orders, cutoff=as_of, horizon_days=horizon_days)
+labels = retention_labels(scan.contacts, scan.events, scan.orders, cutoff=as_of,
+                          horizon_days=horizon_days, engine=engine)
 pop = pd.Index(labels["user_id"], name="user_id")
 retained = labels.set_index("user_id")["retained"]
 rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series())
@@ -161,11 +168,12 @@ display(Markdown(say("flow.reading", lang, text=say(
 # chosen preset; users who are silent or lost in the flow at the cut-off form the silent tier.
 
 # %%
-evidence = value_evidence(events, orders, as_of=as_of, lookback_days=value_lookback_days,
-                          users=pop.to_series())
+evidence = value_evidence(scan.events, scan.orders, as_of=as_of,
+                          lookback_days=value_lookback_days, users=pop.to_series(), engine=engine)
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)
 scores = scorer.transform(evidence)
-state_at = flow.assign_stages(contacts, events, orders, snapshots=[as_of], ladder=ladder)
+state_at = flow.assign_stages(contacts, scan.events, scan.orders, snapshots=[as_of],
+                              ladder=ladder, engine=engine)
 state_at = state_at.iloc[:, 0].reindex(pop)
 off = [ladder.states.index("silent"), ladder.states.index("lost")]
 tiers = sg.value_tiers(scores["index"], silent=state_at.isin(off), cuts=tier_cuts)
@@ -235,7 +243,8 @@ display(Markdown(say("flow.reading", lang, text=say(
 
 # %%
 snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
-codes = flow.assign_stages(contacts, events, orders, snapshots=snaps, ladder=ladder)
+codes = flow.assign_stages(contacts, scan.events, scan.orders, snapshots=snaps, ladder=ladder,
+                           engine=engine)
 sizes = save_table(flow.stage_sizes(codes, ladder=ladder), "stage_sizes")
 counts = save_table(flow.transitions(codes, ladder=ladder), "transitions")
 rates = flow.transition_rates(counts)
@@ -315,8 +324,8 @@ display(Markdown(say("flow.reading", lang, text=say(
 
 # %%
 cutoffs = flow.monthly_snapshots(cohort_start, cohort_end, tz=tables.tz)
-activity = co.cohort_activity(contacts, events, orders, cutoffs=cutoffs,
-                              horizon_days=cohort_horizon_days)
+activity = co.cohort_activity(contacts, scan.events, scan.orders, cutoffs=cutoffs,
+                              horizon_days=cohort_horizon_days, engine=engine)
 fig, ax = plt.subplots(figsize=(11, 6))
 pf.plot_cohort_heatmap(co.cohort_table(activity), ax=ax, lang=lang)
 plt.tight_layout()

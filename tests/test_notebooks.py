@@ -101,9 +101,11 @@ def test_reports_in_chinese_render_real_glyphs(tmp_path):
 
 
 @pytest.mark.notebook
-def test_value_index_report_on_duckdb_gives_the_same_tables(tmp_path, tmp_path_factory):
-    """engine="duckdb": the report reads the tables from disk and saves the same tables."""
-    report = next(r for r in REPORTS if r.name == "value-index-retention")
+@pytest.mark.parametrize("name", ["value-index-retention", "segments-and-flow"])
+def test_report_on_duckdb_gives_the_same_tables(name, tmp_path, tmp_path_factory):
+    """engine="duckdb": the report's scans read the tables from disk and it saves the same
+    tables."""
+    report = next(r for r in REPORTS if r.name == name)
     assert "engine" in report.parameters
     _, in_memory = first_run(report, tmp_path_factory)
     on_disk = run_report(report, tmp_path, parameters={"engine": "duckdb"})

@@ -29,6 +29,24 @@ def require_spark() -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def eng(request):
+    """The SQL engine under test: DuckDB, then Spark (local mode). A test taking it (directly
+    or through a fixture) runs once per engine."""
+    if request.param == "spark":
+        require_spark()
+    return request.param
+
+
+def from_folder(eng: str, folder):
+    """The canonical tables of ``folder`` on SQL engine ``eng``."""
+    from analysis.engine import DuckTables, SparkTables
+
+    if eng == "duckdb":
+        return DuckTables.from_folder(folder, memory_limit="1GB")
+    return SparkTables.from_folder(folder)
+
+
 @pytest.fixture(scope="session")
 def sample_tables():
     """The committed sample, loaded once per test session (do not mutate)."""

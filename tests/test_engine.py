@@ -9,12 +9,11 @@ import pytest
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.engine import (DuckTables, Engine, SparkTables, duckdb_connection, resolve_engine,
-                             spark_sql, sql_instant)
+from analysis.engine import Engine, duckdb_connection, resolve_engine, spark_sql, sql_instant
 from analysis.io import load_tables
 from analysis.paths import resolve
 
-from conftest import require_spark, write_tables
+from conftest import from_folder, write_tables
 
 pytest.importorskip("duckdb")
 
@@ -23,20 +22,6 @@ FLOAT_RTOL = 1e-12  # sums of floats may be added in another order by DuckDB
 
 def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=FLOAT_RTOL, atol=0)
-
-
-@pytest.fixture(scope="module", params=["duckdb", "spark"])
-def eng(request):
-    """The SQL engine under test: DuckDB, then Spark (local mode)."""
-    if request.param == "spark":
-        require_spark()
-    return request.param
-
-
-def from_folder(eng: str, folder):
-    if eng == "duckdb":
-        return DuckTables.from_folder(folder, memory_limit="1GB")
-    return SparkTables.from_folder(folder)
 
 
 @pytest.fixture(scope="module")

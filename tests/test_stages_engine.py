@@ -13,29 +13,15 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate.stages import stage_codes
-from analysis.engine import DuckTables, SparkTables
+from analysis.engine import DuckTables
 from analysis.flow import Ladder, assign_stages, monthly_snapshots
 from analysis.paths import resolve
 
-from conftest import require_spark
+from conftest import from_folder
 
 pytest.importorskip("duckdb")
 
 TZ = "Asia/Shanghai"
-
-
-@pytest.fixture(scope="module", params=["duckdb", "spark"])
-def eng(request):
-    """The SQL engine under test: DuckDB, then Spark (local mode)."""
-    if request.param == "spark":
-        require_spark()
-    return request.param
-
-
-def from_folder(eng: str, folder):
-    if eng == "duckdb":
-        return DuckTables.from_folder(folder, memory_limit="1GB")
-    return SparkTables.from_folder(folder)
 
 
 @pytest.fixture(scope="module")

@@ -428,3 +428,24 @@ def test_spark_memory_setting_and_engine_mismatch(edge, eng):
     other = "spark" if eng == "duckdb" else "duckdb"
     with pytest.raises(ValueError, match=f"pass engine='{eng}'"):
         value_evidence(ducks["csv"].events, ducks["csv"].orders, as_of=CUT, engine=other)
+
+
+def test_the_engine_follows_the_inputs_when_not_given(edge, eng):
+    from analysis.aggregate.transactions import purchases_from_orders, summarize_transactions
+    from analysis.engine import infer_engine
+
+    tables, ducks = edge
+    d = ducks["csv"]
+    assert infer_engine(None, tables.events) == "pandas"
+    assert infer_engine(None, tables.contacts, d.events) == eng
+    assert infer_engine(None, d) == eng and infer_engine("pandas", d.events) == "pandas"
+    same(value_evidence(tables.events, tables.orders, as_of=CUT, lookback_days=30),
+         value_evidence(d.events, d.orders, as_of=CUT, lookback_days=30))
+    pd.testing.assert_frame_equal(
+        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
+                         horizon_days=30),
+        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30))
+    same(summarize_transactions(purchases_from_orders(tables.orders), customer_col="user_id",
+                                time_col="ordered_at", observation_end="2025-03-01"),
+         summarize_transactions(d.purchases, customer_col="user_id", time_col="ordered_at",
+                                observation_end="2025-03-01"))

@@ -59,7 +59,7 @@ def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                     cutoffs: Sequence, horizon_days: int = 30, activity: str = "any",
                     observation_end=None, attributes: Sequence[str] = ("channel", "hook"),
-                    vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
+                    vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
     Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,

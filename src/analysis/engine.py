@@ -99,6 +99,20 @@ def resolve_engine(engine: str | Engine) -> Engine:
     return Engine(engine)
 
 
+def infer_engine(engine: str | Engine | None, *inputs) -> str | Engine:
+    """``engine`` as given, or (``None``, the aggregations' default) the engine of the SQL
+    tables among ``inputs`` — DuckDB for a :class:`DuckTables`, Spark for a
+    :class:`SparkTables` — and pandas when they are all frames."""
+    if engine is not None:
+        return engine
+    for arg in inputs:
+        if isinstance(arg, SqlTable):
+            return arg.tables.engine_name
+        if isinstance(arg, SqlTables):
+            return arg.engine_name
+    return "pandas"
+
+
 def is_sql_engine(engine: str | Engine) -> bool:
     """True when ``engine`` runs the SQL definitions (DuckDB or Spark), False for pandas."""
     return resolve_engine(engine).name in SQL_ENGINES

@@ -147,7 +147,7 @@ def monthly_snapshots(start, end, *, freq: str = "MS",
 
 def assign_stages(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                   snapshots: Sequence, ladder: Ladder | None = None,
-                  engine="pandas") -> pd.DataFrame:
+                  engine=None) -> pd.DataFrame:
     """Wide table of state codes: one row per contact, one column per snapshot.
 
     Codes index :attr:`Ladder.states` (``-1`` = not in the population yet). Use

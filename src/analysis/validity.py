@@ -37,7 +37,8 @@ from scipy import stats as sps
 from .aggregate._time import as_timestamp, tz_of
 from .aggregate.labels import retention_labels
 from .aggregate.values import EVIDENCE_DECIMALS, value_evidence
-from .engine import SqlInputs, as_instants, is_sql_engine, is_sql_table, sql_instant
+from .engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
+                     sql_instant)
 from .scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 from .stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
 from .vocab import VALUES
@@ -60,7 +61,7 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
                 cutoff, horizon_days: int = 90, lookback_days: float | None = 180,
                 half_life_days: float | None = None, activity: str = "any",
                 lost_after_days: int | None = None, followup_days: int | None = None,
-                vocabulary=None, engine="pandas") -> pd.DataFrame:
+                vocabulary=None, engine=None) -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``retained`` (the label of
@@ -75,8 +76,10 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     as SQL (:mod:`analysis.engine`); ``contacts`` / ``events`` / ``orders`` may then be the
     tables of a :class:`~analysis.engine.DuckTables` or :class:`~analysis.engine.SparkTables`
     read from disk. Only the contacts' ``user_id`` and ``channel`` and the per-user results
-    come into memory. The frame is the same as on pandas.
+    come into memory. The frame is the same as on pandas. ``engine=None`` (default) follows
+    the inputs: the tables' engine for DuckDB / Spark tables, pandas for frames.
     """
+    engine = infer_engine(engine, contacts, events, orders)
     lab = retention_labels(contacts, events, orders, cutoff=cutoff, horizon_days=horizon_days,
                            activity=activity, lost_after_days=lost_after_days,
                            vocabulary=vocabulary, engine=engine)
@@ -540,7 +543,7 @@ def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
                    outcome: str = "retained", scores: Sequence[str] = ("index", "spend", "rfm",
                                                                        "equal"),
                    n_boot: int = 500, ci: float = 0.95, random_state=0,
-                   n_jobs: int = 1, engine="pandas") -> pd.DataFrame:
+                   n_jobs: int = 1, engine=None) -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
 
     The scorer is fitted once, on the snapshot at ``calibration_cutoff`` (default: the first

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine import SqlInputs, as_instants, is_sql_engine, is_sql_table, sql_instant, sql_list
+from ..engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
+                      sql_instant, sql_list)
 from ..vocab import Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
@@ -47,7 +48,7 @@ def activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
 def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
                      cutoff, horizon_days: int = 90, activity: str = "any",
                      lost_after_days: int | None = None, observation_end=None,
-                     vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
+                     vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``horizon_days``, ``retained`` (bool),
@@ -62,9 +63,11 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     ``engine="duckdb"`` / ``"spark"`` runs the same definition as one SQL query
     (:mod:`analysis.engine`); the tables may then be those of a
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (read from
-    disk, out of core) or pandas frames. The result is the same.
+    disk, out of core) or pandas frames. The result is the same. ``engine=None`` (default)
+    follows the inputs: the tables' engine for DuckDB / Spark tables, pandas for frames.
     """
     vocab = load_vocabulary(vocabulary)
+    engine = infer_engine(engine, contacts, events, orders)
     if is_sql_engine(engine):
         with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
             return _retention_labels_sql(

@@ -48,7 +48,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..engine import SqlInputs, is_sql_engine, is_sql_table, sql_instant, sql_list
+from ..engine import SqlInputs, infer_engine, is_sql_engine, is_sql_table, sql_instant, sql_list
 from ._time import tz_of
 
 NOT_IN_POPULATION = -1
@@ -102,7 +102,7 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
                 referral_stage: str | None = "ambassador",
                 group_join_types: Sequence[str] = ("group_join",),
                 group_quit_types: Sequence[str] = ("group_quit",),
-                left_all_groups_is_lost: bool = True, engine="pandas") -> pd.DataFrame:
+                left_all_groups_is_lost: bool = True, engine=None) -> pd.DataFrame:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
 
     Returns an ``int8`` frame indexed by ``user_id`` with one column per snapshot time (the
@@ -121,6 +121,7 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
                          first_purchase_stage=first_purchase_stage, repeat_stage=repeat_stage,
                          referral_stage=referral_stage, lookback_days=lookback_days,
                          silent_days=silent_days, lost_days=lost_days)
+    engine = infer_engine(engine, contacts, events, orders)
     if is_sql_engine(engine):
         return _stage_codes_sql(
             contacts, events, orders, snapshots=snapshots, stages=stages, rank=rank,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine import SqlInputs, is_sql_engine
+from ..engine import SqlInputs, infer_engine, is_sql_engine
 
 __all__ = [
     "SUPPORTED_FREQS",
@@ -666,7 +666,7 @@ def summarize_transactions(
     observation_end: object,
     freq: str = "D",
     freq_multiplier: float = 1,
-    engine="pandas",
+    engine=None,
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T (and mean repeat spend) up to ``observation_end``.
 
@@ -700,6 +700,7 @@ def summarize_transactions(
     of core.
     """
     _check_freq(freq, freq_multiplier)
+    engine = infer_engine(engine, transactions)
     if is_sql_engine(engine):
         return _summarize_sql(transactions, customer_col=customer_col, time_col=time_col,
                                  amount_col=amount_col, observation_end=observation_end,

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engine import SqlInputs, epoch_us, is_sql_engine, is_sql_table, sql_instant, sql_list
+from ..engine import (SqlInputs, epoch_us, infer_engine, is_sql_engine, is_sql_table,
+                      sql_instant, sql_list)
 from ..vocab import VALUES, Vocabulary, load_vocabulary
 from ._time import as_timestamp, tz_of
 
@@ -26,7 +27,7 @@ def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) 
 def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
                    lookback_days: float | None = 180, half_life_days: float | None = None,
                    users: pd.Series | None = None,
-                   vocabulary: Vocabulary | None = None, engine="pandas") -> pd.DataFrame:
+                   vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
     """Per-user evidence on the five values in ``[as_of - lookback_days, as_of)``.
 
     Returns a frame indexed by ``user_id`` with one float column per value
@@ -45,9 +46,11 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     (:mod:`analysis.engine`): ``events`` / ``orders`` may then be the tables of a
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (read from
     disk, out of core) or pandas frames, and ``users`` a Series or a table with a ``user_id``
-    column. The result is the same.
+    column. The result is the same. ``engine=None`` (default) follows the inputs: the
+    tables' engine for DuckDB / Spark tables, pandas for frames.
     """
     vocab = load_vocabulary(vocabulary)
+    engine = infer_engine(engine, events, orders, users)
     if is_sql_engine(engine):
         return _value_evidence_sql(events, orders, as_of=as_of, lookback_days=lookback_days,
                                       half_life_days=half_life_days, users=users, vocab=vocab,

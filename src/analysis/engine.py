@@ -398,6 +398,12 @@ class SqlTables:
                      f"SELECT {_select_list(name, list(frame.columns), raw)} FROM {raw}")
         self.views[name] = view
 
+    def add_frames(self, frames: dict[str, pd.DataFrame | None]) -> None:
+        """:meth:`add_frame` for each frame given (``None`` skipped)."""
+        for name, frame in frames.items():
+            if frame is not None:
+                self.add_frame(name, frame)
+
     def check(self) -> pd.DataFrame:
         """Cheap checks in SQL (rows per table, missing ids or times, negative amounts,
         refunds above the amount); one row per table. ``load_tables`` does the full job."""
@@ -486,9 +492,7 @@ class DuckTables(SqlTables):
         con = connection if connection is not None else Engine(
             "duckdb", eng.memory_limit, eng.threads, eng.temp_directory).connect(tz=tz)
         tables = cls(con=con, views={}, tz=tz, _owned=owned)
-        for name, frame in frames.items():
-            if frame is not None:
-                tables.add_frame(name, frame)
+        tables.add_frames(frames)
         return tables
 
 
@@ -575,9 +579,7 @@ class SparkTables(SqlTables):
         con = spark_session(session=session or eng.session, tz=tz, threads=eng.threads,
                             memory=eng.memory_limit)
         tables = cls(con=con, views={}, tz=tz)
-        for name, frame in frames.items():
-            if frame is not None:
-                tables.add_frame(name, frame)
+        tables.add_frames(frames)
         return tables
 
 
@@ -701,6 +703,14 @@ class SqlInputs:
 
     def scalar(self, sql: str):
         return self.tables.scalar(sql)
+
+    def latest_times(self, tz: str) -> list[pd.Timestamp]:
+        """The latest event time and the latest order time (those that exist), in zone
+        ``tz``: where the data end."""
+        last = [self.scalar(f"SELECT epoch_us(max({col})) FROM {self.views[name]}")
+                for name, col in (("events", "occurred_at"), ("orders", "ordered_at"))]
+        return [pd.Timestamp(int(v), unit="us", tz="UTC").tz_convert(tz)
+                for v in last if v is not None]
 
     def close(self) -> None:
         if self._own:

@@ -529,10 +529,7 @@ def _rfm_sql(orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | Non
 def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
     """The latest event or order time, in SQL (the follow-up's end)."""
     with SqlInputs(engine, events=events, orders=orders) as db:
-        last = [db.scalar(f"SELECT epoch_us(max({col})) FROM {db.views[name]}")
-                for name, col in (("events", "occurred_at"), ("orders", "ordered_at"))]
-    return max(pd.Timestamp(int(v), unit="us", tz="UTC").tz_convert(tz)
-               for v in last if v is not None)
+        return max(db.latest_times(tz))
 
 
 def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,

@@ -156,12 +156,7 @@ def _retention_labels_sql(db: SqlInputs, *, tz: str, cutoff, horizon_days, activ
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
     c, end_c = _window(cutoff, horizon_days, tz)
     co, ev, od = db.views["contacts"], db.views["events"], db.views["orders"]
-    candidates = None
-    if observation_end is None:
-        last = [db.scalar(f"SELECT epoch_us(max({col})) FROM {view}")
-                for col, view in (("occurred_at", ev), ("ordered_at", od))]
-        candidates = [pd.Timestamp(v, unit="us", tz="UTC").tz_convert(tz)
-                      for v in last if v is not None]
+    candidates = db.latest_times(tz) if observation_end is None else None
     _check_covered(c, end_c, candidates, observation_end, tz)
 
     C, E = sql_instant(c), sql_instant(end_c)

@@ -18,7 +18,7 @@ import json, resource, statistics, sys, time
 from analysis.simulate import simulate
 from analysis.aggregate.behaviours import (DEFAULT_DAYS, DEFAULT_KS, assign_period,
                                            behaviour_counts, behaviour_units, onboarding_labels)
-from analysis.behaviours import behaviour_metrics, confirm_out_of_time
+from analysis.studies.behaviours import behaviour_metrics, confirm_out_of_time
 n, repeats = int(sys.argv[1]), int(sys.argv[2])
 t0 = time.perf_counter()
 sim = simulate(n, 18, seed=1)

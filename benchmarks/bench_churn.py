@@ -5,7 +5,7 @@
 Simulates ``--users`` contacts over 18 months (the simulation itself is timed separately and
 not part of the figure), then times, in the same process:
 
-* ``features_labels_train`` / ``features_labels_test`` — :func:`analysis.churn.churn_frame`
+* ``features_labels_train`` / ``features_labels_test`` — :func:`analysis.studies.churn.churn_frame`
   at the training and test cut-offs (features from :mod:`analysis.aggregate.features` and the
   shared retention labels);
 * ``fit_logistic`` / ``fit_hgb`` — the two pipelines on the training frame;
@@ -48,7 +48,7 @@ def main() -> None:
 
     import numpy as np
 
-    from analysis import churn as ch
+    from analysis.studies import churn as ch
     from analysis.simulate import simulate
 
     t0 = time.perf_counter()

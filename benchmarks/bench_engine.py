@@ -57,9 +57,9 @@ repeats = int(repeats)
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.aggregate.transactions import purchases_from_orders, summarize_transactions
-from analysis.cohorts import cohort_activity
-from analysis.flow import assign_stages, monthly_snapshots
-from analysis.validity import study_frame
+from analysis.studies.cohorts import cohort_activity
+from analysis.studies.flow import assign_stages, monthly_snapshots
+from analysis.studies.validity import study_frame
 
 def rss():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -78,7 +78,7 @@ def children_peak_mb():
 
 t = time.perf_counter()
 if engine == "pandas":
-    from analysis.io import load_tables
+    from analysis.data.load import load_tables
     tabs = load_tables(folder)
     c, e, o, users, kw = tabs.contacts, tabs.events, tabs.orders, tabs.contacts["user_id"], {}
     buys = purchases_from_orders(o)

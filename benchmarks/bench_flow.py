@@ -17,7 +17,7 @@ from _common import machine, run_child, write_results
 CHILD = r"""
 import json, resource, statistics, sys, time
 from analysis.simulate import simulate
-from analysis import flow
+from analysis.studies import flow
 n, repeats = int(sys.argv[1]), int(sys.argv[2])
 t0 = time.perf_counter()
 sim = simulate(n, 18, seed=1)

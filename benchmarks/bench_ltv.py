@@ -240,7 +240,7 @@ def fit_benchmark(n_rows: int, tmp: Path) -> dict:
     """Full vs compressed BG/NBD fits, with time in weeks measured in days (many distinct
     patterns) and in calendar weeks (few)."""
     from analysis.aggregate.transactions import summarize_transactions
-    from analysis.ltv import PurchaseModel
+    from analysis.studies.ltv import PurchaseModel
 
     frame = pd.read_parquet(tmp / f"orders_{n_rows}_str.parquet")
     out = {}

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import psutil
 
-from analysis.provenance import code_version
+from analysis.reports.provenance import code_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine, write_results  # noqa: E402

@@ -10,9 +10,9 @@ Sources of the study frames:
 
 * ``synthetic`` (default) — study frames of exactly ``--n-users`` rows generated directly
   (latent five-value propensities, Poisson evidence, exponential lifetimes; the same shape as
-  :func:`analysis.validity.study_frame` output). This isolates the study itself.
+  :func:`analysis.studies.validity.study_frame` output). This isolates the study itself.
 * ``simulate`` — ``analysis.simulate.simulate(n_users, 18, seed)`` and
-  :func:`analysis.validity.study_frame` at each cut-off; the simulation and the aggregation
+  :func:`analysis.studies.validity.study_frame` at each cut-off; the simulation and the aggregation
   of the raw logs are timed separately (their population at a cut-off is smaller than
   ``n_users``: only users who joined before it and are not lost).
 
@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import validity as va
-from analysis.scores import FiveValueScorer
-from analysis.vocab import VALUES
+from analysis.studies import validity as va
+from analysis.studies.scores import FiveValueScorer
+from analysis.data.vocab import VALUES
 
 RESULTS = Path(__file__).resolve().parent / "results" / "value_index.json"
 CHANNELS = ["douyin", "xiaohongshu", "offline_store", "offline_event", "partner", "referral"]

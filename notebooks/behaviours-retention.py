@@ -37,7 +37,7 @@ confirmation_cutoff = "2026-01-01"  # snapshot: later cut-off (confirmation)
 lost_after_days = None  # snapshot: drop users silent this long before a cut-off (None keeps them)
 alpha = 0.05  # false-discovery rate
 fdr_method = "fdr_bh"  # "fdr_bh" (Benjamini–Hochberg) or "fdr_by" (any dependence)
-weights = "expansion"  # five-value preset (analysis.scores.PRESETS) to hold the findings against
+weights = "expansion"  # five-value preset (analysis.studies.scores.PRESETS) to hold the findings against
 n_heatmaps = 4  # leading event types shown as k × d heatmaps
 n_readings = 3  # plain-language readings of the best confirmed behaviours
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
@@ -51,16 +51,16 @@ from IPython.display import Markdown, display
 from analysis.aggregate.behaviours import (assign_period, behaviour_counts, behaviour_units,
                                            onboarding_labels)
 from analysis.aggregate.labels import retention_labels
-from analysis.behaviours import (behaviour_metrics, behaviour_phrase, best_behaviours,
+from analysis.studies.behaviours import (behaviour_metrics, behaviour_phrase, best_behaviours,
                                  confirm_out_of_time, fdr_statement, threshold_reading,
                                  value_alignment)
 from analysis.i18n import AND_SEP, say, tr, tr_frame
-from analysis.io import load_tables
+from analysis.data.load import load_tables
 from analysis.paths import resolve
-from analysis.plots_behaviours import (plot_confirmed_intervals,
+from analysis.plots.behaviours import (plot_confirmed_intervals,
                                        plot_discovery_vs_confirmation, plot_phi_heatmap)
-from analysis.plotting import use_cjk_font
-from analysis.provenance import provenance
+from analysis.plots.base import use_cjk_font
+from analysis.reports.provenance import provenance
 from analysis.reports import headline, save_table
 
 if lang == "zh":

@@ -46,11 +46,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import churn as ch
+from analysis.studies import churn as ch
 from analysis.aggregate.features import feature_dictionary
 from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.plots_churn import plot_calibration, plot_gain, plot_importance, plot_lift
-from analysis.provenance import provenance
+from analysis.plots.churn import plot_calibration, plot_gain, plot_importance, plot_lift
+from analysis.reports.provenance import provenance
 from analysis.reports import headline, report_inputs, save_table
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)

@@ -30,11 +30,11 @@ from IPython.display import Markdown, display
 from analysis.aggregate.activity import (counts_by_period, mix, orders_by_period,
                                          table_summary)
 from analysis.i18n import say, tr, tr_frame
-from analysis.io import load_tables
-from analysis.overview import plot_events, plot_joins, plot_mix, plot_orders
+from analysis.data.load import load_tables
+from analysis.plots.overview import plot_events, plot_joins, plot_mix, plot_orders
 from analysis.paths import resolve
-from analysis.plotting import use_cjk_font
-from analysis.provenance import provenance
+from analysis.plots.base import use_cjk_font
+from analysis.reports.provenance import provenance
 from analysis.reports import headline, save_table
 
 if lang == "zh":

@@ -47,16 +47,16 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import ltv
+from analysis.studies import ltv
 from analysis.aggregate.transactions import (calibration_holdout_summary,
                                              calibration_part,
                                              purchases_from_orders,
                                              summarize_transactions)
 from analysis.i18n import say, tr, tr_frame
-from analysis.io import load_tables
+from analysis.data.load import load_tables
 from analysis.paths import resolve
-from analysis.plotting import use_cjk_font
-from analysis.provenance import provenance
+from analysis.plots.base import use_cjk_font
+from analysis.reports.provenance import provenance
 from analysis.reports import headline, save_table
 
 if lang == "zh":

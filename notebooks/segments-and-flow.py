@@ -67,17 +67,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import cohorts as co
-from analysis import flow
-from analysis import plots_flow as pf
-from analysis import segments as sg
+from analysis.studies import cohorts as co
+from analysis.studies import flow
+from analysis.plots import flow as pf
+from analysis.studies import segments as sg
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.i18n import CLAUSE_SEP, say, tr, tr_frame
-from analysis.provenance import provenance
+from analysis.reports.provenance import provenance
 from analysis.paths import resolve
 from analysis.reports import headline, open_tables, report_inputs, save_table
-from analysis.scores import FiveValueScorer
+from analysis.studies.scores import FiveValueScorer
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables

@@ -17,7 +17,7 @@
 # This report tests the kit's central question: **does that weighted index predict who is
 # still with the brand 90 days later, and does it do better than spend alone, an RFM score
 # or equal weights?** Every number below is computed by tested package code
-# (`analysis.scores`, `analysis.validity`, `analysis.stats`); the conclusion at the end is
+# (`analysis.studies.scores`, `analysis.studies.validity`, `analysis.studies.stats`); the conclusion at the end is
 # filled in from the tables, so it reads "does not predict" whenever the data say so.
 
 # %% tags=["parameters"]
@@ -45,14 +45,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import plots_validity as pv
-from analysis import validity as va
+from analysis.plots import validity as pv
+from analysis.studies import validity as va
 from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.provenance import provenance
+from analysis.reports.provenance import provenance
 from analysis.reports import headline, report_inputs, save_table
-from analysis.scores import FiveValueScorer
-from analysis.stats import expected_auc
-from analysis.vocab import VALUES
+from analysis.studies.scores import FiveValueScorer
+from analysis.studies.stats import expected_auc
+from analysis.data.vocab import VALUES
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables

@@ -7,7 +7,7 @@ import pytest
 matplotlib.use("Agg")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from analysis.io import load_tables  # noqa: E402
+from analysis.data.load import load_tables  # noqa: E402
 from analysis.paths import resolve  # noqa: E402
 
 

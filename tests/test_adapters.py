@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.adapters import (ADD_WAY, HEADER_MAP, combine, header_map, load_raw,
+from analysis.data.adapters import (ADD_WAY, HEADER_MAP, combine, header_map, load_raw,
                                read_spreadsheet, read_wecom, to_tables, wecom_callbacks,
                                wecom_contacts, wecom_groupchats)
-from analysis.adapters.export_raw import write_raw
-from analysis.adapters.wecom import followers_of
+from analysis.data.adapters.export_raw import write_raw
+from analysis.data.adapters.wecom import followers_of
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.io import DataError, validate_tables
+from analysis.data.load import DataError, validate_tables
 from analysis.simulate import simulate
 
 RAW = Path(__file__).parent / "fixtures" / "raw"

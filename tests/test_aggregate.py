@@ -7,7 +7,7 @@ import pytest
 from analysis.aggregate.activity import counts_by_period, mix, orders_by_period, table_summary
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.io import validate_tables
+from analysis.data.load import validate_tables
 
 
 def frames():

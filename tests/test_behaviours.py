@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from analysis.aggregate.behaviours import (assign_period, behaviour_counts, behaviour_units,
                                            onboarding_labels)
 from analysis.aggregate.labels import retention_labels
-from analysis.behaviours import (behaviour_metrics, best_behaviours, confirm_out_of_time,
+from analysis.studies.behaviours import (behaviour_metrics, best_behaviours, confirm_out_of_time,
                                  fdr_statement, threshold_reading, value_alignment)
 from analysis.simulate import simulate
 
@@ -359,7 +359,7 @@ def test_effects_world_strongest_value_ranks_at_the_top(seed):
 def test_plots_draw_on_the_given_axes():
     import matplotlib.pyplot as plt
 
-    from analysis.plots_behaviours import (plot_confirmed_intervals,
+    from analysis.plots.behaviours import (plot_confirmed_intervals,
                                            plot_discovery_vs_confirmation, plot_phi_heatmap)
 
     c = behaviour_counts(EVENTS, ORDERS, population=POP, view="onboarding", days=(1, 7),

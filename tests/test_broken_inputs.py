@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.adapters import (combine, read_spreadsheet, to_tables, wecom_callbacks,
+from analysis.data.adapters import (combine, read_spreadsheet, to_tables, wecom_callbacks,
                                wecom_contacts, wecom_groupchats)
-from analysis.io import DataError, load_tables
+from analysis.data.load import DataError, load_tables
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 CASES = yaml.safe_load((BROKEN / "cases.yaml").read_text(encoding="utf-8"))

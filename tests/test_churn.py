@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from analysis import churn as ch
+from analysis.studies import churn as ch
 from analysis.privacy import pseudonymise
 from analysis.simulate import read_truth
-from analysis.io import validate_tables
+from analysis.data.load import validate_tables
 from analysis.paths import resolve
 from analysis.simulate import simulate
 
@@ -234,7 +234,7 @@ def test_at_risk_list_ranks_by_risk_times_value_with_reasons(sample_eval, tmp_pa
 def test_plots_draw_on_the_given_axes(sample_eval):
     import matplotlib.pyplot as plt
 
-    from analysis import plots_churn as pc
+    from analysis.plots import churn as pc
 
     ev = sample_eval
     scores = {k: ev.predictions[k] for k in ("hgb", "oracle")}

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cohorts as co
+from analysis.studies import cohorts as co
 from analysis.simulate import simulate
 
 TZ = "Asia/Shanghai"

@@ -10,7 +10,7 @@ import pytest
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.engine import Engine, duckdb_connection, resolve_engine, spark_sql, sql_instant
-from analysis.io import load_tables
+from analysis.data.load import load_tables
 from analysis.paths import resolve
 
 from conftest import from_folder, write_tables

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate.features import FEATURE_COLUMNS, churn_features, feature_dictionary
-from analysis.io import validate_tables
+from analysis.data.load import validate_tables
 
 AS_OF = "2025-03-01 00:00:00"
 

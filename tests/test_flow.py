@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import flow
-from analysis.flow import NEW, OUT, Ladder
+from analysis.studies import flow
+from analysis.studies.flow import NEW, OUT, Ladder
 from analysis.simulate import simulate
 
 TZ = "Asia/Shanghai"
@@ -101,7 +101,7 @@ def test_reach_and_long():
 
 
 def test_ladder_names_come_from_vocab():
-    from analysis.vocab import OFF_LADDER, STAGES
+    from analysis.data.vocab import OFF_LADDER, STAGES
     assert LAD.names == {**STAGES, **OFF_LADDER}
     tab = LAD.table()
     assert list(tab["state"]) == LAD.states
@@ -114,7 +114,7 @@ def test_flow_plots_draw_on_the_given_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis import plots_flow as pf
+    from analysis.plots import flow as pf
 
     counts = flow.transitions(HAND)
     fig, axes = plt.subplots(2, 2)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis.i18n import tr, tr_frame
-from analysis.vocab import STAGES, VALUES
+from analysis.data.vocab import STAGES, VALUES
 
 
 def test_values_and_stages_come_from_the_vocabulary():
@@ -66,8 +66,8 @@ def _assert_chinese(axes):
 
 # --- value-index-retention ---------------------------------------------------------------
 def test_validity_plots_in_chinese():
-    from analysis import plots_validity as P
-    from analysis.vocab import VALUES
+    from analysis.plots import validity as P
+    from analysis.data.vocab import VALUES
 
     dec = pd.DataFrame({"score": "index", "outcome": "retained", "bin": [1, 2],
                         "rate": [.2, .4], "lo": [.1, .3], "hi": [.3, .5]})
@@ -95,7 +95,7 @@ def test_validity_plots_in_chinese():
 
 
 def test_validity_verdict_in_chinese():
-    from analysis.validity import verdict
+    from analysis.studies.validity import verdict
 
     a = pd.DataFrame([{"auc": 0.713, "lo": 0.69, "hi": 0.731, "ci": 0.95}])
     b = pd.DataFrame({"score": ["index", "spend", "only_social"], "auc": [0.713, 0.63, 0.66],
@@ -113,7 +113,7 @@ def test_validity_verdict_in_chinese():
 
 # --- churn ---------------------------------------------------------------------------------
 def test_churn_plots_in_chinese():
-    from analysis import plots_churn as pc
+    from analysis.plots import churn as pc
 
     cal = pd.DataFrame({"score": ["logistic"] * 2 + ["oracle"] * 2, "mean_predicted": [.1, .6] * 2,
                         "observed": [.12, .55] * 2, "lo": [.08, .5] * 2, "hi": [.16, .6] * 2})
@@ -129,9 +129,9 @@ def test_churn_plots_in_chinese():
 
 # --- segments-and-flow ---------------------------------------------------------------------
 def test_flow_plots_in_chinese_with_stage_names_from_the_vocabulary():
-    from analysis import plots_flow as pf
-    from analysis.flow import Ladder
-    from analysis.vocab import STAGES
+    from analysis.plots import flow as pf
+    from analysis.studies.flow import Ladder
+    from analysis.data.vocab import STAGES
 
     states = Ladder().states
     snaps = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])
@@ -183,7 +183,7 @@ def test_flow_plots_in_chinese_with_stage_names_from_the_vocabulary():
 
 # --- ltv -----------------------------------------------------------------------------------
 def test_ltv_plots_in_chinese():
-    from analysis import ltv
+    from analysis.studies import ltv
 
     by_freq = pd.DataFrame({"frequency_cal": [0, 1, 2], "actual": [.1, .5, 1.],
                             "predicted": [.12, .45, 1.1]})
@@ -202,7 +202,7 @@ def test_ltv_plots_in_chinese():
 
 # --- behaviours-retention ------------------------------------------------------------------
 def test_behaviours_plots_in_chinese():
-    from analysis.plots_behaviours import (plot_confirmed_intervals,
+    from analysis.plots.behaviours import (plot_confirmed_intervals,
                                            plot_discovery_vs_confirmation, plot_phi_heatmap)
 
     m = pd.DataFrame({"unit": "type:share", "k": [1, 1, 2, 2], "d": [1, 7, 1, 7],
@@ -221,7 +221,7 @@ def test_behaviours_plots_in_chinese():
 
 def test_vocabulary_and_feature_meanings_have_chinese():
     from analysis.aggregate.features import feature_dictionary
-    from analysis.vocab import default_vocabulary
+    from analysis.data.vocab import default_vocabulary
 
     meanings = list(default_vocabulary().table()["meaning"]) + list(feature_dictionary()["meaning"])
     missing = [m for m in meanings if not CJK_TEXT.search(tr(m, "zh"))]

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.io import DataError, load_tables, validate_tables
+from analysis.data.load import DataError, load_tables, validate_tables
 from conftest import CONTACTS, EVENTS, ORDERS, write_tables
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.io import DataError, decode_bytes, load_tables, parse_csv_text, validate_tables
-from analysis.vocab import default_vocabulary
+from analysis.data.load import DataError, decode_bytes, load_tables, parse_csv_text, validate_tables
+from analysis.data.vocab import default_vocabulary
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -225,7 +225,7 @@ def test_arbitrary_bytes_decode_or_raise_data_error(data):
 @given(st.lists(st.lists(st.sampled_from(["a", "", " ", "x,y", 'q"q', "l\nm", "007", "中"]),
                          min_size=3, max_size=3), max_size=6))
 def test_fast_parser_agrees_with_the_careful_one(rows):
-    import analysis.io as aio
+    import analysis.data.load as aio
 
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([["id", "b", "c"], *rows])

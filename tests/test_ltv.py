@@ -1,4 +1,4 @@
-"""Tests for analysis.ltv: the lifetimes door, published CDNOW numbers, and our own
+"""Tests for analysis.studies.ltv: the lifetimes door, published CDNOW numbers, and our own
 predictions, CLV, bootstrap and holdout tools."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy.special import gammaln
 
-from analysis import ltv
+from analysis.studies import ltv
 from analysis.aggregate.transactions import calibration_holdout_summary, calibration_part, summarize_transactions
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
@@ -28,7 +28,7 @@ def test_only_ltv_imports_lifetimes() -> None:
         for p in SRC.rglob("*.py")
         if any(line.lstrip().startswith(("import lifetimes", "from lifetimes")) for line in p.read_text(encoding="utf-8").splitlines())
     ]
-    assert importers == ["ltv.py"]
+    assert importers == ["studies/ltv.py"]
 
 
 def test_no_warning_filter_leak_and_lazy_import() -> None:
@@ -37,11 +37,11 @@ def test_no_warning_filter_leak_and_lazy_import() -> None:
         import sys, warnings
         import numpy, pandas, scipy.stats, scipy.optimize, scipy.special  # their own filters, if any
         before = list(warnings.filters)
-        import analysis, analysis.ltv
+        import analysis, analysis.studies.ltv
         assert "lifetimes" not in sys.modules, "lifetimes imported at import time"
-        from analysis.ltv import PurchaseModel, SpendModel
+        from analysis.studies.ltv import PurchaseModel, SpendModel
         from analysis.aggregate.transactions import summarize_transactions
-        s = summarize_transactions(analysis.ltv.load_cdnow_sample(), customer_col="customer_id", time_col="date",
+        s = summarize_transactions(analysis.studies.ltv.load_cdnow_sample(), customer_col="customer_id", time_col="date",
                                    amount_col="dollars", observation_end="1997-09-30", freq="D", freq_multiplier=7)
         m = PurchaseModel().fit(s)
         m.summary; m.expected_purchases(s, horizon=4); m.probability_alive(s)

@@ -3,8 +3,8 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis.plotting import find_cjk_font, use_cjk_font
-from analysis.vocab import STAGES, VALUES
+from analysis.plots.base import find_cjk_font, use_cjk_font
+from analysis.data.vocab import STAGES, VALUES
 
 
 def test_chinese_labels_render_real_glyphs(tmp_path):

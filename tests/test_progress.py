@@ -1,7 +1,7 @@
 import numpy as np
 
 from analysis.progress import progress
-from analysis.stats import bootstrap_auc_samples
+from analysis.studies.stats import bootstrap_auc_samples
 
 
 def test_bars_are_off_under_tqdm_disable_and_on_otherwise(monkeypatch):

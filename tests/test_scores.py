@@ -7,8 +7,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from analysis.aggregate.values import value_evidence
-from analysis.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
-from analysis.vocab import VALUES
+from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
+from analysis.data.vocab import VALUES
 
 TZ = "Asia/Shanghai"
 AS_OF = pd.Timestamp("2025-07-01", tz=TZ)
@@ -184,7 +184,7 @@ def test_estimator_conventions():
 
 
 def test_five_value_scores_from_logs_with_decay_and_a_calibration_scorer():
-    from analysis.scores import five_value_scores
+    from analysis.studies.scores import five_value_scores
 
     events, orders = tiny()
     plain = five_value_scores(events, orders, as_of=AS_OF, users=USERS)

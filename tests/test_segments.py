@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import segments as seg
-from analysis.vocab import VALUES
+from analysis.studies import segments as seg
+from analysis.data.vocab import VALUES
 
 TZ = "Asia/Shanghai"
 AS_OF = pd.Timestamp("2025-07-01", tz=TZ)

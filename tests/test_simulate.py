@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.io import validate_tables
+from analysis.data.load import validate_tables
 from analysis.paths import resolve
 from analysis.simulate import simulate, write_simulation
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.flow import Ladder, assign_stages
+from analysis.studies.flow import Ladder, assign_stages
 from analysis.simulate import simulate
 
 TZ = "Asia/Shanghai"

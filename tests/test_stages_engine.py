@@ -14,7 +14,7 @@ import pytest
 
 from analysis.aggregate.stages import stage_codes
 from analysis.engine import DuckTables
-from analysis.flow import Ladder, assign_stages, monthly_snapshots
+from analysis.studies.flow import Ladder, assign_stages, monthly_snapshots
 from analysis.paths import resolve
 
 from conftest import from_folder
@@ -31,14 +31,14 @@ def sql_sample(eng):
 
 
 def flow_kwargs(ladder: Ladder, snapshots) -> dict:
-    """The keyword arguments :func:`analysis.flow.assign_stages` passes to ``stage_codes``
+    """The keyword arguments :func:`analysis.studies.flow.assign_stages` passes to ``stage_codes``
     (captured from the real call, so the test follows the flow model's configuration)."""
     seen = {}
 
     def spy(contacts, events, orders, **kwargs):
         seen.update(kwargs)
 
-    with mock.patch("analysis.flow.stage_codes", spy):
+    with mock.patch("analysis.studies.flow.stage_codes", spy):
         assign_stages(None, None, None, snapshots=snapshots, ladder=ladder)
     seen.pop("engine", None)  # passed on by assign_stages(engine=...); set per test here
     return seen

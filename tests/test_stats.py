@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from analysis.stats import (AucRanker, auc, bootstrap_auc, bootstrap_auc_samples,
+from analysis.studies.stats import (AucRanker, auc, bootstrap_auc, bootstrap_auc_samples,
                             bootstrap_counts, expected_auc, paired_bootstrap_auc,
                             newcombe_interval, percentile_interval, wilson_interval)
 

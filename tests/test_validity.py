@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import plots_validity as P
-from analysis import validity as V
-from analysis.scores import FiveValueScorer
+from analysis.plots import validity as P
+from analysis.studies import validity as V
+from analysis.studies.scores import FiveValueScorer
 from analysis.simulate import simulate
-from analysis.stats import expected_auc
-from analysis.vocab import VALUES
+from analysis.studies.stats import expected_auc
+from analysis.data.vocab import VALUES
 
 TZ = "Asia/Shanghai"
 CUT = pd.Timestamp("2025-07-01", tz=TZ)
@@ -229,7 +229,7 @@ def test_baseline_comparison_and_sensitivity_shapes(worlds):
     assert len(ws) == 52 and set(ws["draw"]) == {"random", "expansion", "equal"}
     np.testing.assert_allclose(ws[list(VALUES)].sum(axis=1), 1.0)
     pre = ws.set_index("draw").loc["expansion"]
-    from analysis.stats import auc
+    from analysis.studies.stats import auc
 
     # the histogram AUC (2^16 steps) is within 1e-4 of the exact one; exact when levels=None
     assert pre["auc"] == pytest.approx(auc(fr["retained"], fr["index"]), abs=1e-4)
@@ -253,7 +253,7 @@ def test_rolling_origin_uses_a_fixed_calibration(sample_tables):
     scorer = FiveValueScorer().fit(calib[list(VALUES)])
     second = V.add_scores(V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1],
                                         lost_after_days=60), scorer=scorer)
-    from analysis.stats import auc
+    from analysis.studies.stats import auc
 
     got = ro.loc[(ro["score"] == "index") & (ro["cutoff"] == ro["cutoff"].max()), "auc"].item()
     assert got == pytest.approx(auc(second["retained"], second["index"]))

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.vocab import STAGES, VALUES, VocabularyError, default_vocabulary, load_vocabulary
+from analysis.data.vocab import STAGES, VALUES, VocabularyError, default_vocabulary, load_vocabulary
 
 
 def test_default_vocabulary_covers_every_value_and_stage():

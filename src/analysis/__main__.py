@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "simulate":
-        from .simulate import simulate, write_simulation
+        from analysis.simulate import simulate, write_simulation
 
         t0 = time.perf_counter()
         s = simulate(args.users, args.months, args.seed, start=args.start, world=args.world,
@@ -70,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {k}: {p}")
         return 0
     if args.command == "export-raw":
-        from .adapters.export_raw import main as export_main
+        from analysis.data.adapters.export_raw import main as export_main
 
         return export_main(["--data", args.data, "--out", args.out, "--seed", str(args.seed)])
     if args.command == "report":
-        from .reports import build_reports
+        from analysis.reports import build_reports
 
         params = {}
         if args.params:

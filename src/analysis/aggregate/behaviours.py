@@ -1,6 +1,6 @@
 """Candidate behaviours ("did E at least k times within d days") counted against retention.
 
-This is the heavy part of the behaviours study (:mod:`analysis.behaviours` holds the
+This is the heavy part of the behaviours study (:mod:`analysis.studies.behaviours` holds the
 statistics). A **behaviour unit** is something a user can do repeatedly:
 
 * every event type of the vocabulary except the hard-churn types (the label reads them);
@@ -36,9 +36,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..vocab import VALUES, Vocabulary, load_vocabulary
-from ._time import as_timestamp, tz_of
-from .labels import activity_times  # the shared definition of qualifying activity
+from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.labels import activity_times  # the shared definition of qualifying activity
 
 VIEWS = ("onboarding", "snapshot")
 DEFAULT_DAYS = (1, 3, 7, 14, 30)

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..vocab import STAGES, VALUES, Vocabulary, load_vocabulary
-from ._time import as_timestamp, tz_of
-from .values import value_evidence
+from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.values import value_evidence
 
 DAY_S = 86_400.0
 
@@ -111,7 +111,7 @@ def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
     Parameters
     ----------
     contacts, events, orders
-        Canonical tables (see :func:`analysis.io.load_tables`); not modified.
+        Canonical tables (see :func:`analysis.data.load.load_tables`); not modified.
     as_of
         The cut-off (required). Only rows with a time strictly before it are read.
     lookback_days, short_days, long_days

@@ -10,7 +10,7 @@ Definitions (the cut-off ``c`` and horizon ``h`` are explicit):
 * **retained** — at least one qualifying activity in ``[c, c + h)`` and no hard churn in that
   window. Features are read from ``t < c`` and labels from ``t >= c``, so no instant is in both.
 * **qualifying activity** — ``"any"``: an interaction event (vocabulary
-  :attr:`~analysis.vocab.Vocabulary.interaction_types`) or an order with positive net amount;
+  :attr:`~analysis.data.vocab.Vocabulary.interaction_types`) or an order with positive net amount;
   ``"purchase"``: an order with positive net amount only.
 """
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
+from analysis.engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
                       sql_instant, sql_list)
-from ..vocab import Vocabulary, load_vocabulary
-from ._time import as_timestamp, tz_of
+from analysis.data.vocab import Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
 
 ACTIVITY = ("any", "purchase")
 

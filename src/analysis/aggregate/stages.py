@@ -6,7 +6,7 @@ snapshots are processed in time order and each one only adds the rows since the 
 one to running per-user maxima and counts), so the cost is ``O(rows + users × snapshots ×
 stages)`` and 1M users × 18 monthly snapshots run in well under a minute of numpy time.
 
-The rules (the configuration object is :class:`analysis.flow.Ladder`; this module only
+The rules (the configuration object is :class:`analysis.studies.flow.Ladder`; this module only
 needs its attributes, so it takes the evidence tables as plain arguments):
 
 * **evidence** — an event whose type maps to a ladder stage evidences that stage at its
@@ -48,8 +48,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..engine import SqlInputs, infer_engine, is_sql_engine, is_sql_table, sql_instant, sql_list
-from ._time import tz_of
+from analysis.engine import SqlInputs, infer_engine, is_sql_engine, is_sql_table, sql_instant, sql_list
+from analysis.aggregate.time import tz_of
 
 NOT_IN_POPULATION = -1
 _NEG = np.iinfo(np.int64).min
@@ -113,7 +113,7 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     docstring); the tables may then be those of a :class:`~analysis.engine.DuckTables` /
     :class:`~analysis.engine.SparkTables` or pandas frames. The result is the same; with
     ``contacts`` as a SQL table the rows follow the order in which the engine scans it (the
-    file order for a single Parquet / CSV file, as :func:`~analysis.io.load_tables` keeps it).
+    file order for a single Parquet / CSV file, as :func:`~analysis.data.load.load_tables` keeps it).
     """
     stages = list(stages)
     n_stage = len(stages)

@@ -1,6 +1,6 @@
 """Transaction log → per-customer RFM summary, and the calibration/holdout split.
 
-These are the inputs of the buy-till-you-die models in :mod:`analysis.ltv`. They are our
+These are the inputs of the buy-till-you-die models in :mod:`analysis.studies.ltv`. They are our
 own, vectorised re-implementation of ``lifetimes.utils.summary_data_from_transaction_data``
 and ``calibration_and_holdout_data`` (which are slow, and partly broken under pandas 3):
 with the same inputs and units the numbers are the same (tested on CDNOW).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine import SqlInputs, infer_engine, is_sql_engine
+from analysis.engine import SqlInputs, infer_engine, is_sql_engine
 
 __all__ = [
     "SUPPORTED_FREQS",

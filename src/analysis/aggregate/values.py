@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engine import (SqlInputs, epoch_us, infer_engine, is_sql_engine, is_sql_table,
+from analysis.engine import (SqlInputs, epoch_us, infer_engine, is_sql_engine, is_sql_table,
                       sql_instant, sql_list)
-from ..vocab import VALUES, Vocabulary, load_vocabulary
-from ._time import as_timestamp, tz_of
+from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
 
 
 

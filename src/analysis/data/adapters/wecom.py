@@ -49,9 +49,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..io import DataError, Ledger, _Source, read_bytes, decode_bytes
-from ..schema import DEFAULT_TZ
-from ._common import Adapted, combine, empty_table, from_unix, load_mapping
+from analysis.data.load import DataError, Ledger, _Source, read_bytes, decode_bytes
+from analysis.data.schema import DEFAULT_TZ
+from analysis.data.adapters.common import Adapted, combine, empty_table, from_unix, load_mapping
 
 #: ``follow_user.add_way`` codes (WeCom's official table): code → (key, 中文).
 #: The key is used as the channel when the relation has no ``state``.

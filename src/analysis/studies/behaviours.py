@@ -15,7 +15,7 @@ Definitions, for one behaviour against the outcome ``retained`` (R):
   (n11·n00 − n10·n01) / √(n1· n0· n·1 n·0);
 * ``diff`` = ``retention_did`` − ``retention_not`` with a **Newcombe hybrid-score
   interval** (method 10 of Newcombe 1998, built on the Wilson intervals of
-  :func:`analysis.stats.wilson_interval`);
+  :func:`analysis.studies.stats.wilson_interval`);
 * ``p_value`` = Pearson's χ² test of independence (1 df, no continuity correction:
   χ² = n·phi²). A behaviour is **tested** only when both groups exist and every expected
   cell count is at least ``min_expected`` (default 5), where the χ² approximation holds;
@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from .scores import validate_weights
-from .i18n import say, tr
-from .stats import newcombe_interval
-from .vocab import VALUES
+from analysis.studies.scores import validate_weights
+from analysis.i18n import say, tr
+from analysis.studies.stats import newcombe_interval
+from analysis.data.vocab import VALUES
 
 __all__ = ["behaviour_metrics", "fdr_statement", "confirm_out_of_time",
            "best_behaviours", "behaviour_phrase", "threshold_reading", "value_alignment"]
@@ -230,7 +230,7 @@ def value_alignment(table: pd.DataFrame, *, weights="expansion", units: pd.DataF
 
     ``table`` is a :func:`confirm_out_of_time` table (``by="phi_conf"``, confirmed =
     ``holds``) or a :func:`behaviour_metrics` table (``by="phi"``, confirmed =
-    ``significant``). ``weights`` is a preset of :mod:`analysis.scores` or a mapping.
+    ``significant``). ``weights`` is a preset of :mod:`analysis.studies.scores` or a mapping.
 
     One row per value (VALUES order): ``weight``, ``weight_rank`` (1 = weighed most; ties
     share the best rank), ``n_confirmed`` (confirmed behaviours with positive effect that

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .vocab import OFF_LADDER, STAGES, VALUES
+from analysis.data.vocab import OFF_LADDER, STAGES, VALUES
 
 LANGS = ("en", "zh")
 
@@ -43,7 +43,7 @@ _ZH: dict[str, str] = {
     "Events per month, most frequent types": "每月事件数（最常见类型）",
     "Revenue per month (net and refunded) and orders": "每月收入（净收入与退款）及订单数",
     "net revenue": "净收入", "event type": "事件类型",
-    # --- value-index-retention (analysis.validity / plots_validity) ---
+    # --- value-index-retention (analysis.studies.validity / plots_validity) ---
     "index": "指数", "spend": "消费额", "rfm": "RFM 评分", "rfm_score": "RFM 评分",
     "equal": "等权重", "learned": "学习权重", "expansion": "扩张期预设", "custom": "自定义",
     **{f"only_{v}": f"仅{zh}" for v, zh in VALUES.items()},
@@ -79,7 +79,7 @@ _ZH: dict[str, str] = {
     "cut-off": "截止日", "AUC (95% bootstrap interval)": "AUC（95% 自助法区间）",
     "days after the cut-off": "截止日后天数", "share without hard churn": "未硬流失占比",
     "none": "无",
-    # --- churn (analysis.churn / plots_churn) ---
+    # --- churn (analysis.studies.churn / plots_churn) ---
     "logistic": "逻辑回归", "hgb": "梯度提升", "oracle": "理想模型",
     "logistic regression (L2)": "逻辑回归（L2）", "gradient boosting (HGB)": "梯度提升（HGB）",
     "roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier 分数",
@@ -101,8 +101,8 @@ _ZH: dict[str, str] = {
     "drop in ROC AUC when the feature is shuffled": "打乱该特征后 ROC AUC 的下降",
     "Calibration": "校准", "Cumulative gain": "累积覆盖率", "Lift": "提升度",
     "Permutation importance": "置换重要性",
-    # --- segments-and-flow (analysis.segments / cohorts / flow / plots_flow) ---
-    # (RFM segment and tier names come from analysis.segments, see _late_terms)
+    # --- segments-and-flow (analysis.studies.segments / cohorts / flow / plots_flow) ---
+    # (RFM segment and tier names come from analysis.studies.segments, see _late_terms)
     "no_purchase": "未购买", "segment": "分群", "zh": "中文名", "order": "顺序",
     "share_retained": "留存占比", "retention_n": "留存样本数", "retention_lo": "留存率下限",
     "retention_hi": "留存率上限", "mean_spend": "平均消费", "tier": "层级", "persona": "画像",
@@ -153,7 +153,7 @@ _ZH: dict[str, str] = {
     "difference in retention (percentage points, a − b)": "留存差异（百分点，a − b）",
     "Retention: group a minus group b": "留存：组 a 减组 b",
     "Spend: giveaway minus others": "消费：赠品活动用户减其他用户",
-    # --- ltv (analysis.ltv) ---
+    # --- ltv (analysis.studies.ltv) ---
     "actual": "实际", "model": "模型", "end of calibration": "校准期结束",
     "days": "天", "weeks": "周", "hours": "小时", "time units": "时间单位",
     "day": "天", "week": "周", "hour": "小时",
@@ -183,7 +183,7 @@ _ZH: dict[str, str] = {
     "relative_error": "相对误差", "covered": "被区间覆盖", "published": "已发表值",
     "decimals": "小数位", "ours": "本工具结果", "match": "一致", "frequency_cal": "校准期频次",
     "predicted": "预测",
-    # --- behaviours-retention (analysis.behaviours / plots_behaviours) ---
+    # --- behaviours-retention (analysis.studies.behaviours / plots_behaviours) ---
     "window d (days)": "窗口 d（天）", "at least k times": "至少 k 次",
     "confirmation (95% CI)": "验证期（95% 置信区间）", "discovery": "发现期",
     "confirmation": "验证期", "behaviour": "行为",
@@ -324,7 +324,7 @@ _PATTERNS_ZH: list[tuple[re.Pattern, object]] = [
 
 def _late_terms() -> dict[str, str]:
     """Names whose Chinese lives beside their definition (imported on first use: heavy)."""
-    from .segments import RFM_SEGMENT_RULES, TIERS
+    from analysis.studies.segments import RFM_SEGMENT_RULES, TIERS
 
     return {**{r["segment"]: r["zh"] for r in RFM_SEGMENT_RULES}, **TIERS}
 
@@ -886,7 +886,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.headline_best": {"en": "; the best positive one: {text}.",
                                  "zh": "；最好的正向行为：{text}。"},
     "behaviours.headline_end": {"en": ".", "zh": "。"},
-    # churn definition (analysis.churn.ChurnDefinition.describe)
+    # churn definition (analysis.studies.churn.ChurnDefinition.describe)
     "churn.definition": {
         "en": "A user who joined before the cut-off and had not deleted the brand's contact is "
               "**churned** when in the {horizon:g} days from the cut-off they do not do {act}, or "
@@ -904,7 +904,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": " Users with no such activity in the {days} days before the cut-off already count "
               "as lost and are left out.",
         "zh": "截止日前 {days} 天内没有此类活动的用户已视为流失，不计入。"},
-    # behaviours (analysis.behaviours)
+    # behaviours (analysis.studies.behaviours)
     "behaviours.fdr": {
         "en": "{label}{n_all} candidate behaviours, {n_test} tested (the rest had an empty group "
               "or an expected cell count below {min_expected:g}); {name} false-discovery-rate "

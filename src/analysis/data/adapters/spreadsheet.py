@@ -13,7 +13,7 @@ Override or extend the map with ``header_map=`` — a dict or a YAML file of the
       商品实付: amount
       订单金额: null      # the list price: keep it as an extra column, not as amount
 
-Decoding and structural checks are :mod:`analysis.io`'s (see its docstring); workbook cells
+Decoding and structural checks are :mod:`analysis.data.load`'s (see its docstring); workbook cells
 are turned into text first, so the same rules apply: date cells become local times, number
 cells in id columns are counted (Excel may have dropped leading zeros), long numeric ids
 stored as floats surface as scientific notation and are an error.
@@ -27,10 +27,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..io import (DataError, Ledger, _times, decode_bytes, parse_csv_text, read_bytes,
+from analysis.data.load import (DataError, Ledger, _times, decode_bytes, parse_csv_text, read_bytes,
                   records_frame)
-from ..schema import DEFAULT_TZ, SCHEMAS
-from ._common import Adapted, load_mapping
+from analysis.data.schema import DEFAULT_TZ, SCHEMAS
+from analysis.data.adapters.common import Adapted, load_mapping
 
 #: Default header map: table → {header as exported: canonical column}.
 HEADER_MAP: dict[str, dict[str, str]] = {
@@ -147,7 +147,7 @@ def read_spreadsheet(path: str | Path, *, table: str,
                      sheet: str | None = None, tz: str = DEFAULT_TZ) -> Adapted:
     """One spreadsheet export (``.xlsx``, ``.csv``, ``.csv.gz``, ``.txt``) → one table.
 
-    Returns an :class:`~analysis.adapters.Adapted` holding the table with canonical column
+    Returns an :class:`~analysis.data.adapters.Adapted` holding the table with canonical column
     names (cells as text; the time column parsed, naive times read in ``tz``), the ledger of
     the read (encoding, blank and repeated header rows, header mapping, number-typed id
     cells), and the file's row numbers for later errors.

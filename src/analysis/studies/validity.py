@@ -2,7 +2,7 @@
 
 Every function takes a **study frame** (one row per user in the population at a cut-off, from
 :func:`study_frame`, scored with :func:`add_scores`) and returns a tidy table; the plots are
-in :mod:`analysis.plots_validity`. The parts:
+in :mod:`analysis.plots.validity`. The parts:
 
 1. :func:`retention_by_decile` — retention rate by index decile with Wilson intervals, and
    :func:`monotonicity` (Spearman ρ, reversals, Cochran–Armitage trend test).
@@ -18,7 +18,7 @@ in :mod:`analysis.plots_validity`. The parts:
 
 :func:`verdict` turns the tables into a plain-language conclusion. :func:`true_outcome_probability`
 gives, on simulated data, each user's true probability of the "no hard churn" outcome, so the
-study can be checked against the simulator's truth with :func:`analysis.stats.expected_auc`.
+study can be checked against the simulator's truth with :func:`analysis.studies.stats.expected_auc`.
 
 Definitions. Features read ``t < cutoff`` (evidence and RFM in the look-back window),
 labels read ``t >= cutoff`` (:func:`analysis.aggregate.labels.retention_labels`).
@@ -34,14 +34,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from .aggregate._time import as_timestamp, tz_of
-from .aggregate.labels import retention_labels
-from .aggregate.values import EVIDENCE_DECIMALS, value_evidence
-from .engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
+from analysis.engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
                      sql_instant)
-from .scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
-from .stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
-from .vocab import VALUES
+from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
+from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
+from analysis.data.vocab import VALUES
 
 __all__ = [
     "study_frame", "add_scores", "retention_by_decile", "monotonicity", "index_auc",
@@ -246,7 +246,7 @@ def index_auc(frame: pd.DataFrame, *, score: str = "index", outcome: str = "reta
               n_boot: int = 1000, ci: float = 0.95, random_state=0,
               n_jobs: int = 1) -> pd.DataFrame:
     """AUC of ``score`` for ``outcome`` with a percentile bootstrap interval (one row).
-    ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.stats`)."""
+    ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.studies.stats`)."""
     r = bootstrap_auc(_y(frame, outcome), frame[score].to_numpy(dtype="float64"),
                       n_boot=n_boot, ci=ci, random_state=random_state, n_jobs=n_jobs)
     row = {"score": score, "outcome": outcome, **r.to_dict()}
@@ -320,7 +320,7 @@ def baseline_comparison(frame: pd.DataFrame, *, outcome: str = "retained", n_boo
                         n_jobs: int = 1) -> pd.DataFrame:
     """AUC of the index and of each baseline on the same users, with the paired-bootstrap
     difference ``diff = AUC(index) − AUC(baseline)`` and its interval (see
-    :func:`analysis.stats.paired_bootstrap_auc`). Sorted by AUC, highest first."""
+    :func:`analysis.studies.stats.paired_bootstrap_auc`). Sorted by AUC, highest first."""
     scores = baseline_scores(frame, outcome=outcome, cv=cv, random_state=random_state)
     tab = paired_bootstrap_auc(_y(frame, outcome), scores, reference="index", n_boot=n_boot,
                                ci=ci, random_state=random_state, n_jobs=n_jobs)
@@ -727,7 +727,7 @@ def verdict(auc_table: pd.DataFrame, baselines: pd.DataFrame | None = None,
     whether the paired interval of the difference excludes 0. ``lang`` ("en" or "zh") picks
     the sentences of :data:`analysis.i18n.SENTENCES`; ``label`` defaults to "the preset index".
     """
-    from .i18n import CLAUSE_SEP, SENTENCE_SEP, say, tr
+    from analysis.i18n import CLAUSE_SEP, SENTENCE_SEP, say, tr
 
     if label is None:
         label = "the preset index" if lang == "en" else "预设指数"

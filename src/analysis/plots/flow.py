@@ -1,8 +1,8 @@
 """Plots of segments and the user flow. Every function takes ``ax=None``, draws only on that
 axes and returns it. ``lang`` ("en" or "zh") translates titles, axis labels and state names
-through :mod:`analysis.i18n` (stage names come from :data:`analysis.vocab.STAGES`); an explicit
+through :mod:`analysis.i18n` (stage names come from :data:`analysis.data.vocab.STAGES`); an explicit
 ``labels`` mapping still wins for the states. For "zh" configure a CJK font first
-(:func:`analysis.plotting.use_cjk_font`).
+(:func:`analysis.plots.base.use_cjk_font`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from .i18n import tr
+from analysis.i18n import tr
 
 __all__ = ["plot_transition_heatmap", "plot_alluvial", "plot_stage_sizes",
            "plot_forward_conversion", "plot_retention_curves", "plot_cohort_heatmap",
@@ -86,7 +86,7 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
                   bar_width: float = 0.12, lang: str = "en"):
     """Alluvial (Sankey-style) chart of state codes at a few snapshots.
 
-    ``codes`` is :func:`analysis.flow.assign_stages` output; ``columns`` picks snapshots
+    ``codes`` is :func:`analysis.studies.flow.assign_stages` output; ``columns`` picks snapshots
     (default ``n_columns`` evenly spaced). Bars are state sizes at each snapshot (users not
     yet in the population are left out); bands are the flows between consecutive chosen
     snapshots, coloured by the origin state. Flows below ``min_share`` of the users are not

@@ -1,14 +1,14 @@
 """Adapters from real exports to the canonical tables (see ``docs/adapters.md``).
 
-* :mod:`analysis.adapters.wecom` — WeCom API JSON (external contacts, group chats) and the
+* :mod:`analysis.data.adapters.wecom` — WeCom API JSON (external contacts, group chats) and the
   change callbacks;
-* :mod:`analysis.adapters.spreadsheet` — ``.xlsx`` and Excel CSV (GBK/GB18030, UTF-8 with
+* :mod:`analysis.data.adapters.spreadsheet` — ``.xlsx`` and Excel CSV (GBK/GB18030, UTF-8 with
   or without BOM) with Chinese headers through a documented, overridable header map;
-* :mod:`analysis.adapters.export_raw` — writes canonical tables back in these raw shapes
+* :mod:`analysis.data.adapters.export_raw` — writes canonical tables back in these raw shapes
   (synthetic exports for tests and demos).
 
 Each adapter returns an :class:`Adapted` (frames + row ledger); :func:`to_tables` validates
-them with :mod:`analysis.io`; :func:`load_raw` does it all for a folder of exports.
+them with :mod:`analysis.data.load`; :func:`load_raw` does it all for a folder of exports.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..io import DataError, Tables
-from ..schema import DEFAULT_TZ
-from ._common import Adapted, combine, to_tables
-from .spreadsheet import HEADER_MAP, header_map, read_spreadsheet
-from .wecom import (ADD_WAY, read_wecom, wecom_callbacks, wecom_contacts,
+from analysis.data.load import DataError, Tables
+from analysis.data.schema import DEFAULT_TZ
+from analysis.data.adapters.common import Adapted, combine, to_tables
+from analysis.data.adapters.spreadsheet import HEADER_MAP, header_map, read_spreadsheet
+from analysis.data.adapters.wecom import (ADD_WAY, read_wecom, wecom_callbacks, wecom_contacts,
                     wecom_groupchats)
 
 __all__ = ["ADD_WAY", "HEADER_MAP", "Adapted", "combine", "header_map", "load_raw",
@@ -73,10 +73,10 @@ def load_raw(folder: str | Path, *, state_map: str | Path | Mapping | None = Non
              header_map: str | Path | Mapping | None = None, vocabulary: Any = None,
              tz: str = DEFAULT_TZ, observed_until: Any = None, drop_orphans: bool = False,
              drop_before_join: bool = False) -> Tables:
-    """Raw exports in ``folder`` → validated canonical :class:`~analysis.io.Tables`.
+    """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.load.Tables`.
 
     The ledger lists the adapters' steps first, then the loader's (see
-    :func:`analysis.adapters.to_tables`).
+    :func:`analysis.data.adapters.to_tables`).
     """
     folder = Path(folder)
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():

@@ -23,10 +23,10 @@ file                            content
                                 实付金额, 是否退款, 退款金额), dates as Excel date cells
 ==============================  ===========================================================
 
-:func:`analysis.adapters.load_raw` on the folder gives back the canonical tables (the
+:func:`analysis.data.adapters.load_raw` on the folder gives back the canonical tables (the
 ``contact_add`` events are rebuilt from ``createtime``: one per user at ``joined_at``).
 
-Command line: ``python -m analysis.adapters.export_raw --data data/sample --out DIR``.
+Command line: ``python -m analysis.data.adapters.export_raw --data data/sample --out DIR``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import DEFAULT_TZ
+from analysis.data.schema import DEFAULT_TZ
 
 WECOM_TYPES = ("contact_add", "group_join", "group_quit", "del_follow_user")
 EVENT_HEADERS = {"user_id": "用户ID", "occurred_at": "发生时间", "event_type": "事件类型",
@@ -224,14 +224,14 @@ def write_orders_xlsx(orders: pd.DataFrame, path: str | Path, *, tz: str = DEFAU
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.adapters.export_raw",
+    parser = argparse.ArgumentParser(prog="python -m analysis.data.adapters.export_raw",
                                      description="write canonical tables as raw exports")
     parser.add_argument("--data", default="data/sample", help="folder with canonical tables")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    from ..io import load_tables
-    from ..paths import resolve
+    from analysis.data.load import load_tables
+    from analysis.paths import resolve
 
     tables = load_tables(resolve(args.data))
     for name, p in write_raw(tables, args.out, seed=args.seed, tz=tables.tz).items():

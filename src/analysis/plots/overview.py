@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import seaborn as sns
 
-from .i18n import tr, tr_frame
-from .plotting import axes_or_new
+from analysis.i18n import tr, tr_frame
+from analysis.plots.base import axes_or_new
 
 
 def _ax(ax):

@@ -20,7 +20,7 @@ The mechanisms
   Screened contacts leave at a lower hazard in the ``effects`` world.
 * **Five-value propensities.** Each user has latent standard-normal propensities
   ``z_<value>`` (correlation 0.3 between values), shifted by channel and by hunter status.
-  Each value's events (see :mod:`analysis.vocab`) occur as Poisson processes with rates
+  Each value's events (see :mod:`analysis.data.vocab`) occur as Poisson processes with rates
   ``base × exp(0.8 z - 0.32)`` while the user is alive.
 * **Purchases.** While alive, a user buys as a Poisson process with rate λ whose marginal
   distribution is exactly Gamma(r, α) (shape r, rate α per day), coupled to
@@ -58,9 +58,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .progress import progress as progress_bar
-from .schema import DEFAULT_TZ
-from .vocab import VALUES, default_vocabulary
+from analysis.progress import progress as progress_bar
+from analysis.data.schema import DEFAULT_TZ
+from analysis.data.vocab import VALUES, default_vocabulary
 
 DAY = 86_400  # seconds
 

@@ -3,7 +3,7 @@
 The aggregations in :mod:`analysis.aggregate` take an ``engine=`` keyword:
 
 * ``engine="pandas"`` (default) — the canonical tables are pandas frames, e.g. from
-  :func:`analysis.io.load_tables`;
+  :func:`analysis.data.load.load_tables`;
 * ``engine="duckdb"`` — the same aggregation as one SQL query on embedded DuckDB. The data
   arguments may be the tables of a :class:`DuckTables` (views over Parquet / CSV files read
   straight from disk, never loaded into pandas) or pandas frames (registered on a fresh
@@ -21,12 +21,12 @@ engines on the sample and on edge cases, ``benchmarks/bench_engine.py`` measures
 Times. The canonical times are instants (tz-aware, ``Asia/Shanghai`` by default). In DuckDB
 they are ``TIMESTAMPTZ`` and in Spark ``TIMESTAMP`` (both microseconds since the epoch, UTC);
 the session time zone is the kit's zone (so naive timestamps in a file are read as local
-time, as :func:`~analysis.io.load_tables` does, and results come back in that zone), and every
+time, as :func:`~analysis.data.load.load_tables` does, and results come back in that zone), and every
 window bound is passed as an explicit UTC instant (:func:`sql_instant`), so cut-offs compare
 as instants whatever the offsets in the files.
 
 ``DuckTables.from_folder`` / ``SparkTables.from_folder`` only cast columns to the canonical
-types: they do not repeat the checks and repairs of :func:`~analysis.io.load_tables` (no
+types: they do not repeat the checks and repairs of :func:`~analysis.data.load.load_tables` (no
 ledger, no dedup, no vocabulary check beyond :meth:`SqlTables.check`). Point them at canonical
 exports that already passed ``load_tables`` once (or at the simulator's output).
 """
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .schema import DEFAULT_TZ, SCHEMAS
+from analysis.data.schema import DEFAULT_TZ, SCHEMAS
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -466,7 +466,7 @@ class DuckTables(SqlTables):
         Nothing is read until a query runs; each query scans the files (Parquet: only the
         columns and row groups it needs). Columns are cast to the canonical types; a missing
         ``refund_amount`` is ``amount`` for refunded orders and 0 otherwise (as in
-        :mod:`analysis.schema`); naive timestamps are local time in ``tz``.
+        :mod:`analysis.data.schema`); naive timestamps are local time in ``tz``.
         """
         folder = Path(folder)
         owned = connection is None

@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from .paths import project_root
+from analysis.paths import project_root
 
 KEY_PACKAGES = ("analysis", "pandas", "numpy", "scipy", "scikit-learn", "statsmodels",
                 "lifetimes", "matplotlib", "seaborn", "pyarrow")

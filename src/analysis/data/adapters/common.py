@@ -9,8 +9,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..io import Ledger, Tables, _Source, _validate
-from ..schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS
+from analysis.data.load import Ledger, Tables, _Source, _validate
+from analysis.data.schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS
 
 TABLES = ("contacts", "events", "orders")
 _COLUMNS = {"contacts": CONTACTS.names, "events": EVENTS.names, "orders": ORDERS.names}
@@ -66,7 +66,7 @@ def _source_for(adapted: Adapted, table: str) -> _Source:
 def to_tables(adapted: Adapted, *, vocabulary: Any = None, tz: str = DEFAULT_TZ,
               observed_until: Any = None, drop_orphans: bool = False,
               drop_before_join: bool = False) -> Tables:
-    """Validate adapter output into canonical :class:`~analysis.io.Tables`.
+    """Validate adapter output into canonical :class:`~analysis.data.load.Tables`.
 
     The ledger holds the adapters' steps first (their ``rows_in`` count export records:
     follow relations, group members, callbacks, spreadsheet rows), then the loader's steps.
@@ -95,7 +95,7 @@ def load_mapping(config: str | Path | Mapping | None, what: str) -> dict:
     import yaml
 
     path = Path(config)
-    from ..io import DataError
+    from analysis.data.load import DataError
 
     if not path.is_file():
         raise DataError(str(path), None, f"{what} file not found")

@@ -17,7 +17,7 @@ replicate costs a few tens of milliseconds per score.
 
 Typical use::
 
-    from analysis.stats import auc, bootstrap_auc, paired_bootstrap_auc, wilson_interval
+    from analysis.studies.stats import auc, bootstrap_auc, paired_bootstrap_auc, wilson_interval
 
     auc(y, score)                                   # float
     bootstrap_auc(y, score, n_boot=1000, random_state=0)   # Series: auc, lo, hi, se, ...
@@ -32,7 +32,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .progress import progress
+from analysis.progress import progress
 
 __all__ = [
     "auc",

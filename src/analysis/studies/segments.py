@@ -4,7 +4,7 @@
   (``bins`` configurable) among buyers, and named segments from a documented rule table
   (:data:`RFM_SEGMENT_RULES`, the common Champions / Loyal / At risk / Hibernating family).
 * :func:`value_tiers` — core VIP / high / growing / ordinary / silent by the five-value
-  index (:mod:`analysis.scores`), with configurable quantile cut points.
+  index (:mod:`analysis.studies.scores`), with configurable quantile cut points.
 * :class:`FiveValuePersonas` — k-means clustering of the standardised five values, ``k``
   chosen by silhouette (or BIC of a Gaussian mixture), labels ordered by size so they are
   stable for a fixed ``random_state``; :func:`persona_profile` describes each persona.
@@ -23,9 +23,9 @@ from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
-from .aggregate._time import as_timestamp, tz_of
-from .stats import wilson_interval
-from .vocab import VALUES
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.studies.stats import wilson_interval
+from analysis.data.vocab import VALUES
 
 __all__ = ["rfm_table", "rfm_scores", "RFM_SEGMENT_RULES", "rfm_segment_rules", "rfm_segments",
            "TIERS", "value_tiers", "FiveValuePersonas", "group_summary", "persona_profile"]

@@ -1,4 +1,4 @@
-"""Plots of the validity study (:mod:`analysis.validity`). Each takes the tidy table the study
+"""Plots of the validity study (:mod:`analysis.studies.validity`). Each takes the tidy table the study
 function returned, draws on ``ax`` (a new one if None) and returns it."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import say, tr
-from .plotting import axes_or_new
-from .vocab import VALUES
+from analysis.i18n import say, tr
+from analysis.plots.base import axes_or_new
+from analysis.data.vocab import VALUES
 
 __all__ = ["plot_deciles", "plot_roc", "plot_auc_comparison", "plot_incremental",
            "plot_weight_sensitivity", "plot_weight_region", "plot_rolling", "plot_survival"]

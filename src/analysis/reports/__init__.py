@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .paths import resolve
+from analysis.paths import resolve
 
 
 TABLES_ENV = "ANALYSIS_REPORT_TABLES"
@@ -87,10 +87,10 @@ def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Pat
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
     Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``
     once); only what a report's SQL aggregations return comes into memory."""
-    from .i18n import check_lang
-    from .io import load_tables
-    from .plotting import use_cjk_font
-    from .simulate import read_truth
+    from analysis.i18n import check_lang
+    from analysis.data.load import load_tables
+    from analysis.plots.base import use_cjk_font
+    from analysis.simulate import read_truth
 
     if check_lang(lang) == "zh":
         use_cjk_font()
@@ -103,8 +103,8 @@ def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Pat
 
 def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
     """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`)."""
-    from .engine import DuckTables, SparkTables, find_file, resolve_engine
-    from .io import load_tables
+    from analysis.engine import DuckTables, SparkTables, find_file, resolve_engine
+    from analysis.data.load import load_tables
 
     name = resolve_engine(engine).name
     if name == "pandas":
@@ -256,7 +256,7 @@ def build_reports(out_dir: str | Path = "reports", *, only: list[str] | None = N
     ``timeout``: seconds one notebook cell may run before the report fails (large data may
     need more than the default half hour).
     """
-    from .progress import progress
+    from analysis.progress import progress
 
     out_dir = resolve(out_dir)
     reports = discover()

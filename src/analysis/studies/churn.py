@@ -50,14 +50,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .aggregate.features import FEATURE_COLUMNS, churn_features
-from .aggregate.labels import retention_labels
-from .i18n import say
-from .privacy import KEY_ENV, pseudonymise
-from .progress import progress
-from .scores import FiveValueScorer
-from .stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
-from .vocab import VALUES, Vocabulary
+from analysis.aggregate.features import FEATURE_COLUMNS, churn_features
+from analysis.aggregate.labels import retention_labels
+from analysis.i18n import say
+from analysis.privacy import KEY_ENV, pseudonymise
+from analysis.progress import progress
+from analysis.studies.scores import FiveValueScorer
+from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
+from analysis.data.vocab import VALUES, Vocabulary
 
 #: Environment variable holding the key of the pseudonyms (see :mod:`analysis.privacy`).
 PSEUDONYM_KEY_ENV = KEY_ENV
@@ -129,7 +129,7 @@ def _signed_log1p(x):
 class ValueScores(TransformerMixin, BaseEstimator):
     """Pipeline step: the ``ev_<value>`` evidence columns → the five-value scores and index.
 
-    Wraps the shared :class:`analysis.scores.FiveValueScorer` (normalisation learned in
+    Wraps the shared :class:`analysis.studies.scores.FiveValueScorer` (normalisation learned in
     ``fit`` on the training snapshot only); output columns ``score_<value>`` and
     ``value_index``.
     """
@@ -440,7 +440,7 @@ def oracle_activity_rate(truth_users: pd.DataFrame, params: Mapping) -> pd.Serie
     value event's rate scaled by ``exp(value_sd·z - value_sd²/2)``, plus the purchase rate.
     Indexed by ``user_id``."""
     month = 30.4375
-    from .vocab import default_vocabulary
+    from analysis.data.vocab import default_vocabulary
 
     vocab = default_vocabulary()
     sd = float(params.get("value_sd", 0.8))
@@ -550,7 +550,7 @@ def evaluate_by_time(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     ``user_id`` covering the test population (e.g. :func:`oracle_churn_probability`), adds
     the oracle as a score and makes it the reference of the metric gaps.
     """
-    from .aggregate._time import as_timestamp, tz_of
+    from analysis.aggregate.time import as_timestamp, tz_of
 
     tz = tz_of(contacts["joined_at"])
     c_train = as_timestamp(train_cutoff, tz=tz, name="train_cutoff")
@@ -600,7 +600,7 @@ def value_index(calibration: pd.DataFrame, frame: pd.DataFrame, *,
                      weights="expansion", normalization: str = "percentile") -> pd.Series:
     """The five-value index of each user in ``frame`` (a :func:`churn_frame`), normalised on
     the ``calibration`` frame (e.g. the training snapshot) with the shared
-    :class:`~analysis.scores.FiveValueScorer`. Indexed like ``frame``; in [0, 1] with the
+    :class:`~analysis.studies.scores.FiveValueScorer`. Indexed like ``frame``; in [0, 1] with the
     percentile normalisation."""
     vs = ValueScores(normalization=normalization, weights=weights).fit(calibration)
     return pd.Series(vs.transform(frame)[:, -1], index=frame.index, name="value_index")

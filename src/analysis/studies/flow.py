@@ -4,7 +4,7 @@ time in stage.
 The ladder is configurable (:class:`Ladder`); its default is the kit's own nine-stage
 synthesis of 5A / AIPL / O-5A described in DOMAIN.md (**not** the essay's own node names),
 with the two off-ladder states ``silent`` (沉默) and ``lost`` (流失). Stage names and their
-Chinese names come from :mod:`analysis.vocab` (``STAGES``, ``OFF_LADDER``); which event type
+Chinese names come from :mod:`analysis.data.vocab` (``STAGES``, ``OFF_LADDER``); which event type
 evidences which stage comes from the event vocabulary, and can be overridden per ladder.
 
 Evidence rules (see :mod:`analysis.aggregate.stages` for the exact definitions):
@@ -40,10 +40,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .aggregate._time import as_timestamp, tz_of
-from .aggregate.stages import NOT_IN_POPULATION, stage_codes
-from .stats import wilson_interval
-from .vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
+from analysis.studies.stats import wilson_interval
+from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
 
 NEW, OUT = "(new)", "(out)"
 
@@ -54,7 +54,7 @@ class Ladder:
 
     ``stages`` lowest first; ``evidence`` maps event types to stages (default: the
     vocabulary's ``stage`` of every type that names a ladder stage); ``zh`` overrides or adds
-    Chinese names (default :data:`analysis.vocab.STAGES` / ``OFF_LADDER``).
+    Chinese names (default :data:`analysis.data.vocab.STAGES` / ``OFF_LADDER``).
     """
 
     stages: tuple[str, ...] = tuple(STAGES)

@@ -15,7 +15,7 @@ contacts — one row per user
 events — one row per interaction
     user_id      str       who
     occurred_at  datetime  when
-    event_type   str       from the event vocabulary (:mod:`analysis.vocab`)
+    event_type   str       from the event vocabulary (:mod:`analysis.data.vocab`)
     value        float|NA  optional numeric payload (e.g. minutes watched); NA when absent
     context      str|NA    group, 1v1, moments, miniprogram, offline, ... (nullable)
 

@@ -24,7 +24,7 @@ scores and an index:
 Example::
 
     from analysis.aggregate.values import value_evidence
-    from analysis.scores import FiveValueScorer
+    from analysis.studies.scores import FiveValueScorer
 
     calib = value_evidence(events, orders, as_of="2025-10-01", users=contacts.user_id)
     scorer = FiveValueScorer(weights="expansion").fit(calib)
@@ -42,8 +42,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
-from .aggregate.values import value_evidence
-from .vocab import VALUES
+from analysis.aggregate.values import value_evidence
+from analysis.data.vocab import VALUES
 
 __all__ = ["PRESETS", "NORMALIZATIONS", "validate_weights", "five_value_index",
            "FiveValueScorer", "five_value_scores"]

@@ -847,7 +847,7 @@ def plot_calibration_by_frequency(table: pd.DataFrame, *, ax=None, title: str | 
     ("en" or "zh") translates the labels and the title (:mod:`analysis.i18n`)."""
     import matplotlib.pyplot as plt
 
-    from .i18n import tr
+    from analysis.i18n import tr
 
     ax = ax if ax is not None else plt.gca()
     x = np.arange(len(table))
@@ -866,7 +866,7 @@ def plot_cumulative_transactions(table: pd.DataFrame, *, ax=None, title: str | N
     """Actual vs expected cumulative repeat transactions, with the calibration end marked."""
     import matplotlib.pyplot as plt
 
-    from .i18n import say, tr
+    from analysis.i18n import say, tr
 
     ax = ax if ax is not None else plt.gca()
     ax.plot(table["t"], table["actual"], label=tr("actual", lang))
@@ -886,7 +886,7 @@ def plot_matrix(matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: st
     """Heat map of a recency × frequency matrix (recency increasing upwards)."""
     import matplotlib.pyplot as plt
 
-    from .i18n import tr
+    from analysis.i18n import tr
 
     ax = ax if ax is not None else plt.gca()
     image = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", interpolation="nearest")

@@ -1,6 +1,6 @@
 """Plots of the churn study: calibration (reliability), cumulative gain, feature importance.
 
-Each function takes a tidy table from :mod:`analysis.churn`, draws on ``ax`` (a new figure
+Each function takes a tidy table from :mod:`analysis.studies.churn`, draws on ``ax`` (a new figure
 when None) and returns the axes. ``lang`` ("en" or "zh") translates the labels and the
 default titles (a given title is translated when :mod:`analysis.i18n` knows it).
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import tr
-from .plotting import axes_or_new
+from analysis.i18n import tr
+from analysis.plots.base import axes_or_new
 
 
 def _ax(ax, size=(6, 5)):
@@ -21,7 +21,7 @@ def _ax(ax, size=(6, 5)):
 def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration",
                      lang: str = "en"):
     """Observed churn rate (with its interval) against the mean predicted probability, one
-    line per score, from :func:`analysis.churn.calibration_table`. The diagonal is perfect
+    line per score, from :func:`analysis.studies.churn.calibration_table`. The diagonal is perfect
     calibration."""
     ax = _ax(ax)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("perfect calibration", lang))
@@ -41,7 +41,7 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
 def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain",
               lang: str = "en"):
     """Share of all churners found (y) when contacting the riskiest share of users (x), one
-    line per score, from :func:`analysis.churn.lift_table`; the diagonal is random order."""
+    line per score, from :func:`analysis.studies.churn.lift_table`; the diagonal is random order."""
     ax = _ax(ax)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
@@ -59,7 +59,7 @@ def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain",
 def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction: float = 0.5,
               lang: str = "en"):
     """Lift (churn rate among the riskiest share over the base rate) against the share
-    contacted, up to ``max_fraction``, from :func:`analysis.churn.lift_table`."""
+    contacted, up to ``max_fraction``, from :func:`analysis.studies.churn.lift_table`."""
     ax = _ax(ax)
     ax.axhline(1.0, ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
@@ -75,7 +75,7 @@ def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction
 def plot_importance(table: pd.DataFrame, *, ax=None, top: int = 15,
                     title: str = "Permutation importance", lang: str = "en"):
     """Horizontal bars of the ``top`` features by permutation importance with their
-    intervals, from :func:`analysis.churn.permutation_importance_table`."""
+    intervals, from :func:`analysis.studies.churn.permutation_importance_table`."""
     t = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
     ax = _ax(ax, size=(6, 0.35 * len(t) + 1.5))
     xerr = np.vstack([t["importance"] - t["lo"], t["hi"] - t["importance"]])

@@ -1,7 +1,7 @@
 """Plots of the behaviours study: phi over the k × d grid, confirmed effects with intervals,
 discovery against confirmation.
 
-Each function takes a tidy table from :mod:`analysis.behaviours`, draws on ``ax`` (a new
+Each function takes a tidy table from :mod:`analysis.studies.behaviours`, draws on ``ax`` (a new
 figure when None) and returns the axes. ``lang`` ("en" or "zh") translates titles, axis and
 legend labels and the behaviour names (:mod:`analysis.i18n`).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import say, tr
-from .plotting import axes_or_new
+from analysis.i18n import say, tr
+from analysis.plots.base import axes_or_new
 
 
 def _ax(ax, size=(6, 4)):
@@ -27,7 +27,7 @@ def _label(row, lang: str = "en") -> str:
 def plot_phi_heatmap(metrics: pd.DataFrame, *, unit: str, ax=None, vmax: float | None = None,
                      title: str | None = None, lang: str = "en"):
     """Phi of "``unit`` at least k times in d days" over the grid (rows k, columns d), from
-    :func:`analysis.behaviours.behaviour_metrics` (one group). Cells significant after FDR
+    :func:`analysis.studies.behaviours.behaviour_metrics` (one group). Cells significant after FDR
     control carry a ``*``; untested cells are blank."""
     ax = _ax(ax)
     t = metrics.loc[metrics["unit"] == unit]
@@ -61,7 +61,7 @@ def plot_confirmed_intervals(confirmed: pd.DataFrame, *, n: int = 15, ax=None,
                              lang: str = "en"):
     """Forest plot: the retention difference (did − did not) on the confirmation period with
     its 95% interval, for the ``n`` strongest behaviours that hold (from
-    :func:`analysis.behaviours.confirm_out_of_time`); the discovery estimate is a hollow
+    :func:`analysis.studies.behaviours.confirm_out_of_time`); the discovery estimate is a hollow
     marker."""
     t = confirmed.loc[confirmed["holds"]].sort_values("phi_conf", ascending=False).head(n)
     ax = _ax(ax, (7, max(2.5, 0.35 * len(t) + 1)))

@@ -1,7 +1,7 @@
 """Loading and validating the canonical tables (contacts, events, orders).
 
 ``load_tables(folder)`` reads ``contacts``, ``events`` and ``orders`` from a folder (each as
-``.csv``, ``.csv.gz`` or ``.parquet``), checks them against :mod:`analysis.schema` and the
+``.csv``, ``.csv.gz`` or ``.parquet``), checks them against :mod:`analysis.data.schema` and the
 event vocabulary, and returns them with a **row ledger**: for every cleaning step, how many
 rows came in, how many were kept, dropped or repaired, and why. Nothing is dropped silently.
 
@@ -16,7 +16,7 @@ problem                                                outcome
 =====================================================  ===========================================
 file missing / empty (0 bytes) / no header row         error
 binary file (xlsx/zip renamed .csv, NUL bytes)          error (read workbooks with
-                                                       ``analysis.adapters.read_spreadsheet``)
+                                                       ``analysis.data.adapters.read_spreadsheet``)
 truncated or corrupt gzip                              error
 UTF-16 text (Excel "Unicode Text")                     error
 not UTF-8 (with or without BOM)                        decoded as GB18030 (a superset of GBK, what
@@ -89,8 +89,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS, TableSchema
-from .vocab import Vocabulary, load_vocabulary
+from analysis.data.schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS, TableSchema
+from analysis.data.vocab import Vocabulary, load_vocabulary
 
 SUFFIXES = (".parquet", ".csv", ".csv.gz")
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -232,7 +232,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
     """
     if data[:4] == b"PK\x03\x04":
         raise DataError(file, None, "is an Excel workbook (zip), not CSV text",
-                        hint="read it with analysis.adapters.read_spreadsheet, or save it as "
+                        hint="read it with analysis.data.adapters.read_spreadsheet, or save it as "
                              "'CSV UTF-8'")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError(file, None, "is UTF-16 text (Excel 'Unicode Text')",
@@ -574,7 +574,7 @@ def _unusual_times(text: pd.Series, s: pd.Series, src: _Source, col: str, table:
     _fail_rows(src, col, "number that looks like a Unix timestamp",
                text.str.match(_EPOCH_RE), s,
                hint="seconds or milliseconds since 1970 is ambiguous: convert to ISO 8601 "
-                    "(WeCom API exports go through analysis.adapters.wecom)")
+                    "(WeCom API exports go through analysis.data.adapters.wecom)")
     serial = text.str.match(_SERIAL_RE)
     if bool(serial.any()):
         text = text.where(~serial, _excel_serial_to_text(text.where(serial)))
@@ -712,7 +712,7 @@ def clean_events(raw: pd.DataFrame, src: _Source, *, tz: str, ledger: Ledger,
         _fail_rows(src, "event_type", f"unknown event type{'s' if len(unknown) > 1 else ''} "
                    f"{unknown[:10]}", bad, raw["event_type"],
                    hint="map them to known types with the vocabulary's 'aliases', or declare "
-                        "them under 'event_types' (see analysis.vocab)")
+                        "them under 'event_types' (see analysis.data.vocab)")
     aliased = {t: r for t, r in resolved.items() if r != t}
     if aliased:
         n_alias = int(types.isin(list(aliased)).sum())
@@ -863,9 +863,9 @@ def load_tables(folder: str | Path, *, vocabulary: str | Path | Mapping | Vocabu
     folder
         Folder holding one file per table: ``<table>.csv``, ``.csv.gz`` or ``.parquet``; or a
         folder of raw exports (``wecom_contacts*.json`` etc., see ``docs/adapters.md``), which
-        is read through :func:`analysis.adapters.load_raw`.
+        is read through :func:`analysis.data.adapters.load_raw`.
     vocabulary
-        Event vocabulary (YAML path or dict); default :func:`analysis.vocab.default_vocabulary`.
+        Event vocabulary (YAML path or dict); default :func:`analysis.data.vocab.default_vocabulary`.
         A file ``vocabulary.yaml`` in ``folder`` is used when this is None.
     tz
         Time zone that naive timestamps are read in and that all times are converted to.
@@ -879,7 +879,7 @@ def load_tables(folder: str | Path, *, vocabulary: str | Path | Mapping | Vocabu
         raise DataError(str(folder), None, "data folder not found")
     canonical = any((folder / f"contacts{s}").is_file() for s in SUFFIXES)
     if not canonical and any(folder.glob("wecom_contacts*")):
-        from .adapters import load_raw  # a folder of raw WeCom / spreadsheet exports
+        from analysis.data.adapters import load_raw  # a folder of raw WeCom / spreadsheet exports
 
         return load_raw(folder, vocabulary=vocabulary, tz=tz, observed_until=observed_until,
                         drop_orphans=drop_orphans, drop_before_join=drop_before_join)

@@ -35,12 +35,12 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .aggregate._time import as_timestamp, tz_of
-from .aggregate.labels import retention_labels
-from .engine import is_sql_table
-from .privacy import pseudonymise
-from .stats import newcombe_interval, wilson_interval
-from .vocab import Vocabulary, load_vocabulary
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.labels import retention_labels
+from analysis.engine import is_sql_table
+from analysis.privacy import pseudonymise
+from analysis.studies.stats import newcombe_interval, wilson_interval
+from analysis.data.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["cohort_activity", "retention_curves", "cohort_table", "giveaway_flag",
            "screening_groups", "spend_after_join", "compare_proportions", "compare_means",

@@ -15,14 +15,18 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def run_child(code: str, *args) -> dict:
     """Run ``code`` in a fresh interpreter (so its peak RSS is its own); it must print one
     JSON object on its last line, which is returned."""
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(),
-            "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
 
 
 def write_results(name: str, result: dict) -> Path:

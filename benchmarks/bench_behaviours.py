@@ -64,11 +64,13 @@ def main() -> None:
     for n in args.users:
         r = run_child(CHILD, n, args.repeats)
         rows.append(r)
-        print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events: labels "
-              f"{r['labels_median_s']:.1f} s, counts {r['counts_median_s']:.1f} s, metrics "
-              f"{r['metrics_median_s']:.2f} s (grid {r['grid_total_median_s']:.1f} s, "
-              f"{r['behaviours_per_period']} behaviours x 2 periods), peak RSS "
-              f"{r['peak_rss_mb']:,} MB (data alone {r['peak_rss_mb_after_simulate']:,} MB)")
+        print(
+            f"{r['contacts']:>9,} contacts {r['events']:>11,} events: labels "
+            f"{r['labels_median_s']:.1f} s, counts {r['counts_median_s']:.1f} s, metrics "
+            f"{r['metrics_median_s']:.2f} s (grid {r['grid_total_median_s']:.1f} s, "
+            f"{r['behaviours_per_period']} behaviours x 2 periods), peak RSS "
+            f"{r['peak_rss_mb']:,} MB (data alone {r['peak_rss_mb_after_simulate']:,} MB)"
+        )
     write_results("behaviours", {"machine": machine(), "runs": rows})
 
 

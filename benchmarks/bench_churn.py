@@ -48,14 +48,17 @@ def main() -> None:
 
     import numpy as np
 
-    from analysis.studies import churn as ch
     from analysis.simulate import simulate
+    from analysis.studies import churn as ch
 
     t0 = time.perf_counter()
     sim = simulate(args.users, months=18, seed=args.seed)
     sim_s = time.perf_counter() - t0
-    print(f"simulated {len(sim.contacts):,} contacts, {len(sim.events):,} events, "
-          f"{len(sim.orders):,} orders in {sim_s:.1f} s", flush=True)
+    print(
+        f"simulated {len(sim.contacts):,} contacts, {len(sim.events):,} events, "
+        f"{len(sim.orders):,} orders in {sim_s:.1f} s",
+        flush=True,
+    )
 
     d = ch.ChurnDefinition(horizon_days=90, lost_after_days=90)
     steps: dict[str, float] = {}
@@ -68,55 +71,87 @@ def main() -> None:
         return out
 
     c, e, o = sim.contacts, sim.events, sim.orders
-    train = step("features_labels_train",
-                 lambda: ch.churn_frame(c, e, o, cutoff=TRAIN, definition=d))
-    test = step("features_labels_test",
-                lambda: ch.churn_frame(c, e, o, cutoff=TEST, definition=d))
+    train = step(
+        "features_labels_train", lambda: ch.churn_frame(c, e, o, cutoff=TRAIN, definition=d)
+    )
+    test = step("features_labels_test", lambda: ch.churn_frame(c, e, o, cutoff=TEST, definition=d))
     models = {}
-    models |= step("fit_logistic", lambda: ch.fit_models(train, kinds=("logistic",),
-                                                         n_threads=args.threads))
-    models |= step("fit_hgb", lambda: ch.fit_models(train, kinds=("hgb",),
-                                                    n_threads=args.threads))
+    models |= step(
+        "fit_logistic", lambda: ch.fit_models(train, kinds=("logistic",), n_threads=args.threads)
+    )
+    models |= step("fit_hgb", lambda: ch.fit_models(train, kinds=("hgb",), n_threads=args.threads))
     pred = step("predict", lambda: ch.predict_risk(models, test, n_threads=args.threads))
     users = sim.users.copy()
-    oracle = step("oracle", lambda: ch.oracle_for(users, sim.params, test, cutoff=TEST,
-                                                   horizon_days=d.horizon_days))
-    scores = {"logistic": pred["logistic"].to_numpy(), "hgb": pred["hgb"].to_numpy(),
-              "oracle": oracle.to_numpy()}
-    metrics = step("metrics_bootstrap",
-                   lambda: ch.churn_metrics(test["churned"], scores, n_boot=args.n_boot,
-                                            reference="oracle", random_state=0))
+    oracle = step(
+        "oracle",
+        lambda: ch.oracle_for(users, sim.params, test, cutoff=TEST, horizon_days=d.horizon_days),
+    )
+    scores = {
+        "logistic": pred["logistic"].to_numpy(),
+        "hgb": pred["hgb"].to_numpy(),
+        "oracle": oracle.to_numpy(),
+    }
+    metrics = step(
+        "metrics_bootstrap",
+        lambda: ch.churn_metrics(
+            test["churned"], scores, n_boot=args.n_boot, reference="oracle", random_state=0
+        ),
+    )
     rows = min(args.importance_rows, len(test))
-    imp = step("permutation_importance",
-               lambda: ch.permutation_importance_table(models["hgb"], test, n_repeats=3,
-                                                       max_samples=rows, random_state=0,
-                                                       n_threads=args.threads))
+    imp = step(
+        "permutation_importance",
+        lambda: ch.permutation_importance_table(
+            models["hgb"],
+            test,
+            n_repeats=3,
+            max_samples=rows,
+            random_state=0,
+            n_threads=args.threads,
+        ),
+    )
     value = ch.value_index(train, test)
-    step("at_risk_list", lambda: ch.at_risk_list(models["hgb"], test, value=value,
-                                                 top_n=1000, n_threads=args.threads))
+    step(
+        "at_risk_list",
+        lambda: ch.at_risk_list(
+            models["hgb"], test, value=value, top_n=1000, n_threads=args.threads
+        ),
+    )
     total = round(sum(steps.values()), 2)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     m = metrics.set_index(["score", "metric"])
     result = {
         "benchmark": "churn",
-        "machine": platform.machine(), "python": platform.python_version(),
-        "cpu_count": os.cpu_count(), "threads": args.threads,
-        "users_requested": args.users, "contacts": len(c), "events": len(e),
-        "orders": len(o), "train_users": len(train), "test_users": len(test),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "threads": args.threads,
+        "users_requested": args.users,
+        "contacts": len(c),
+        "events": len(e),
+        "orders": len(o),
+        "train_users": len(train),
+        "test_users": len(test),
         "train_churn_rate": round(float(train["churned"].mean()), 4),
         "test_churn_rate": round(float(test["churned"].mean()), 4),
         "simulate_s": round(sim_s, 2),
         "steps_s": steps,
         "features_fit_evaluation_s": total,
         "peak_rss_mb": round(peak_mb),
-        "n_boot": args.n_boot, "importance_rows": rows,
+        "n_boot": args.n_boot,
+        "importance_rows": rows,
         "hgb_iterations": int(models["hgb"][-1].n_iter_),
-        "results": {k: {"roc_auc": round(float(m.loc[(k, "roc_auc"), "estimate"]), 4),
-                        "roc_auc_ci": [round(float(m.loc[(k, "roc_auc"), "lo"]), 4),
-                                       round(float(m.loc[(k, "roc_auc"), "hi"]), 4)],
-                        "brier": round(float(m.loc[(k, "brier"), "estimate"]), 4),
-                        "lift_at_10pct": round(float(m.loc[(k, "lift@10%"), "estimate"]), 3)}
-                    for k in scores},
+        "results": {
+            k: {
+                "roc_auc": round(float(m.loc[(k, "roc_auc"), "estimate"]), 4),
+                "roc_auc_ci": [
+                    round(float(m.loc[(k, "roc_auc"), "lo"]), 4),
+                    round(float(m.loc[(k, "roc_auc"), "hi"]), 4),
+                ],
+                "brier": round(float(m.loc[(k, "brier"), "estimate"]), 4),
+                "lift_at_10pct": round(float(m.loc[(k, "lift@10%"), "estimate"]), 3),
+            }
+            for k in scores
+        },
         "top_importance": imp.head(5)[["feature", "importance"]].round(4).to_dict("records"),
     }
     print(json.dumps(result, indent=2))

@@ -142,14 +142,31 @@ def label(n: int) -> str:
 def ensure_data(root: Path, n: int) -> Path:
     folder = root / label(n)
     if not (folder / "events.parquet").is_file():
-        subprocess.run([sys.executable, "-m", "analysis", "simulate", "--users", str(n),
-                        "--format", "parquet", "--out", str(folder), "--quiet"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "analysis",
+                "simulate",
+                "--users",
+                str(n),
+                "--format",
+                "parquet",
+                "--out",
+                str(folder),
+                "--quiet",
+            ],
+            check=True,
+        )
     return folder
 
 
 def run(engine: str, folder: Path, repeats: int, mem: str, out: str) -> dict:
-    res = subprocess.run([sys.executable, "-c", CHILD, engine, str(folder), str(repeats), mem,
-                          out, AS_OF], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-c", CHILD, engine, str(folder), str(repeats), mem, out, AS_OF],
+        capture_output=True,
+        text=True,
+    )
     if res.returncode != 0:
         raise RuntimeError(f"{engine} on {folder} failed:\n{res.stderr[-3000:]}")
     got = json.loads(res.stdout.strip().splitlines()[-1])
@@ -175,8 +192,12 @@ def main() -> None:
     ap.add_argument("--users", type=int, nargs="*", default=[100_000, 1_000_000])
     ap.add_argument("--engines", nargs="*", default=["pandas", "duckdb", "spark"])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--spark-repeats", type=int, default=1,
-                    help="runs on Spark (slow per query in local mode; 1 = a single timing)")
+    ap.add_argument(
+        "--spark-repeats",
+        type=int,
+        default=1,
+        help="runs on Spark (slow per query in local mode; 1 = a single timing)",
+    )
     ap.add_argument("--pandas-max-users", type=int, default=1_000_000)
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory_limit / Spark driver")
     ap.add_argument("--root", default=tempfile.gettempdir(), help="where the Parquet data go")
@@ -185,55 +206,91 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.users:
             folder = ensure_data(Path(args.root), n)
-            sizes = {p.stem: round(p.stat().st_size / 2**20, 1)
-                     for p in sorted(folder.glob("*.parquet"))}
-            r = {"users_requested": n, "folder": str(folder), "parquet_mb": sizes,
-                 "memory_limit": args.memory_limit, "threads": 2, "repeats": args.repeats}
+            sizes = {
+                p.stem: round(p.stat().st_size / 2**20, 1) for p in sorted(folder.glob("*.parquet"))
+            }
+            r = {
+                "users_requested": n,
+                "folder": str(folder),
+                "parquet_mb": sizes,
+                "memory_limit": args.memory_limit,
+                "threads": 2,
+                "repeats": args.repeats,
+            }
             engines = [e for e in args.engines if e != "pandas" or n <= args.pandas_max_users]
             for engine in engines:
                 reps = args.spark_repeats if engine == "spark" else args.repeats
                 r[engine] = run(engine, folder, reps, args.memory_limit, f"{tmp}/{engine}-{n}")
                 r[engine]["repeats"] = reps
                 m = r[engine]
-                print(f"{n:>9,} users, {engine:>6}: load {m['load_s']:.1f} s, all aggregations "
-                      f"{m['all_median_s']:.1f} s {m['median_s']}, peak {m['peak_total_mb']} MB",
-                      flush=True)
+                print(
+                    f"{n:>9,} users, {engine:>6}: load {m['load_s']:.1f} s, all aggregations "
+                    f"{m['all_median_s']:.1f} s {m['median_s']}, peak {m['peak_total_mb']} MB",
+                    flush=True,
+                )
             ref = "duckdb" if "duckdb" in engines else engines[0]
             names = list(r[ref]["median_s"])
             r["identical_to_" + ref] = {
-                e: same_results(f"{tmp}/{ref}-{n}", f"{tmp}/{e}-{n}",
-                                [x for x in names if x in r[e]["median_s"]])
-                for e in engines if e != ref}
+                e: same_results(
+                    f"{tmp}/{ref}-{n}",
+                    f"{tmp}/{e}-{n}",
+                    [x for x in names if x in r[e]["median_s"]],
+                )
+                for e in engines
+                if e != ref
+            }
             if "pandas" in engines and "duckdb" in engines:
                 p, d = r["pandas"], r["duckdb"]
                 r["ratio_time_pandas_over_duckdb"] = round(p["all_median_s"] / d["all_median_s"], 2)
                 r["ratio_time_incl_load_pandas_over_duckdb"] = round(
-                    (p["load_s"] + p["all_median_s"]) / (d["load_s"] + d["all_median_s"]), 2)
+                    (p["load_s"] + p["all_median_s"]) / (d["load_s"] + d["all_median_s"]), 2
+                )
                 r["ratio_peak_memory_pandas_over_duckdb"] = round(
-                    p["peak_total_mb"] / d["peak_total_mb"], 2)
-                print(f"          pandas/duckdb: time {r['ratio_time_pandas_over_duckdb']}x "
-                      f"(with load {r['ratio_time_incl_load_pandas_over_duckdb']}x), peak memory "
-                      f"{r['ratio_peak_memory_pandas_over_duckdb']}x", flush=True)
+                    p["peak_total_mb"] / d["peak_total_mb"], 2
+                )
+                print(
+                    f"          pandas/duckdb: time {r['ratio_time_pandas_over_duckdb']}x "
+                    f"(with load {r['ratio_time_incl_load_pandas_over_duckdb']}x), peak memory "
+                    f"{r['ratio_peak_memory_pandas_over_duckdb']}x",
+                    flush=True,
+                )
             print(f"          identical to {ref}: {r['identical_to_' + ref]}", flush=True)
             rows.append(r)
     growth = None
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
-        growth = {e: round((last[e]["load_s"] + last[e]["all_median_s"])
-                           / (first[e]["load_s"] + first[e]["all_median_s"]), 2)
-                  for e in args.engines if e in first and e in last}
-        print(f"time growth {first['users_requested']:,} -> {last['users_requested']:,} "
-              f"contacts (load + all): {growth}")
+        growth = {
+            e: round(
+                (last[e]["load_s"] + last[e]["all_median_s"])
+                / (first[e]["load_s"] + first[e]["all_median_s"]),
+                2,
+            )
+            for e in args.engines
+            if e in first and e in last
+        }
+        print(
+            f"time growth {first['users_requested']:,} -> {last['users_requested']:,} "
+            f"contacts (load + all): {growth}"
+        )
     import duckdb
     import pandas
     import pyspark
 
-    write_results("engine", {
-        "machine": machine(), "versions": {"duckdb": duckdb.__version__,
-                                           "pandas": pandas.__version__,
-                                           "pyspark": pyspark.__version__,
-                                           "python": platform.python_version()},
-        "as_of": AS_OF, "runs": rows, "time_growth_first_to_last": growth})
+    write_results(
+        "engine",
+        {
+            "machine": machine(),
+            "versions": {
+                "duckdb": duckdb.__version__,
+                "pandas": pandas.__version__,
+                "pyspark": pyspark.__version__,
+                "python": platform.python_version(),
+            },
+            "as_of": AS_OF,
+            "runs": rows,
+            "time_growth_first_to_last": growth,
+        },
+    )
 
 
 if __name__ == "__main__":

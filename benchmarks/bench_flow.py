@@ -59,16 +59,20 @@ def main() -> None:
     for n in args.users:
         r = run_child(CHILD, n, args.repeats)
         rows.append(r)
-        print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events, {r['snapshots']} "
-              f"snapshots: stages {r['stages_median_s']:.1f} s, flow tables "
-              f"{r['tables_median_s']:.2f} s (total {r['total_median_s']:.1f} s), peak RSS "
-              f"{r['peak_rss_mb']:,} MB (data alone {r['peak_rss_mb_after_simulate']:,} MB); "
-              f"simulating took {r['simulate_s']:.0f} s")
+        print(
+            f"{r['contacts']:>9,} contacts {r['events']:>11,} events, {r['snapshots']} "
+            f"snapshots: stages {r['stages_median_s']:.1f} s, flow tables "
+            f"{r['tables_median_s']:.2f} s (total {r['total_median_s']:.1f} s), peak RSS "
+            f"{r['peak_rss_mb']:,} MB (data alone {r['peak_rss_mb_after_simulate']:,} MB); "
+            f"simulating took {r['simulate_s']:.0f} s"
+        )
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
-        print(f"scaling {a['contacts']:,} -> {b['contacts']:,} users: stages x"
-              f"{b['stages_median_s'] / a['stages_median_s']:.1f} for x"
-              f"{b['contacts'] / a['contacts']:.1f} users")
+        print(
+            f"scaling {a['contacts']:,} -> {b['contacts']:,} users: stages x"
+            f"{b['stages_median_s'] / a['stages_median_s']:.1f} for x"
+            f"{b['contacts'] / a['contacts']:.1f} users"
+        )
     write_results("flow", {"machine": machine(), "runs": rows})
 
 

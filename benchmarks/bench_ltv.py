@@ -85,9 +85,15 @@ def make_orders(n_rows: int, *, seed: int = 0, id_kind: str = "str") -> pd.DataF
     if id_kind == "int":
         ids = codes.astype(np.int64) * 7919 + 100_000  # not dense, not ordered like the log
     else:
-        ids = pd.array(pc.binary_join_element_wise("u", pc.utf8_lpad(pc.cast(pa.array(codes), pa.string()), 8, "0"), ""),
-                       dtype="str")
-    times = pd.DatetimeIndex(np.datetime64("2025-01-01T00:00:00") + seconds[order]).tz_localize("Asia/Shanghai")
+        ids = pd.array(
+            pc.binary_join_element_wise(
+                "u", pc.utf8_lpad(pc.cast(pa.array(codes), pa.string()), 8, "0"), ""
+            ),
+            dtype="str",
+        )
+    times = pd.DatetimeIndex(np.datetime64("2025-01-01T00:00:00") + seconds[order]).tz_localize(
+        "Asia/Shanghai"
+    )
     return pd.DataFrame(
         {
             "user_id": ids,
@@ -114,8 +120,12 @@ def _lifetimes(frame: pd.DataFrame) -> pd.DataFrame:
         from lifetimes.utils import summary_data_from_transaction_data
 
         return summary_data_from_transaction_data(
-            frame, "user_id", "ordered_at", monetary_value_col="amount",
-            observation_period_end=OBSERVATION_END, freq="D",
+            frame,
+            "user_id",
+            "ordered_at",
+            monetary_value_col="amount",
+            observation_period_end=OBSERVATION_END,
+            freq="D",
         )
 
 
@@ -159,8 +169,13 @@ def worker(impl: str, path: str, mode: str, repeats: int, out: str | None, budge
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         maxrss = _peak_rss_mb()
-        return {"tracemalloc_peak_mb": peak / 2**20, "rss_growth_mb": max(0.0, maxrss - rss_before),
-                "rss_before_mb": rss_before, "maxrss_mb": maxrss, "peak_reset_before_call": peak_reset}
+        return {
+            "tracemalloc_peak_mb": peak / 2**20,
+            "rss_growth_mb": max(0.0, maxrss - rss_before),
+            "rss_before_mb": rss_before,
+            "maxrss_mb": maxrss,
+            "peak_reset_before_call": peak_reset,
+        }
     times, cpu, result = [], [], None
     for _ in range(repeats):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -174,10 +189,30 @@ def worker(impl: str, path: str, mode: str, repeats: int, out: str | None, budge
     return {"seconds": times, "cpu_seconds": cpu}
 
 
-def run_worker(impl: str, path: Path, mode: str, *, repeats: int = 1, out: Path | None = None,
-               timeout: float | None = None, budget: float = 1e9) -> dict | None:
-    cmd = [sys.executable, __file__, "--worker", impl, "--input", str(path), "--mode", mode,
-           "--repeats", str(repeats), "--budget", str(budget)]
+def run_worker(
+    impl: str,
+    path: Path,
+    mode: str,
+    *,
+    repeats: int = 1,
+    out: Path | None = None,
+    timeout: float | None = None,
+    budget: float = 1e9,
+) -> dict | None:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        impl,
+        "--input",
+        str(path),
+        "--mode",
+        mode,
+        "--repeats",
+        str(repeats),
+        "--budget",
+        str(budget),
+    ]
     if out:
         cmd += ["--out", str(out)]
     try:
@@ -192,16 +227,22 @@ def run_worker(impl: str, path: Path, mode: str, *, repeats: int = 1, out: Path 
 # --------------------------------------------------------------------------------------
 
 
-def summary_benchmark(n_rows: int, repeats: int, timeout: float, tmp: Path, id_kind: str = "str") -> dict:
+def summary_benchmark(
+    n_rows: int, repeats: int, timeout: float, tmp: Path, id_kind: str = "str"
+) -> dict:
     path = tmp / f"orders_{n_rows}_{id_kind}.parquet"
     make_orders(n_rows, id_kind=id_kind).to_parquet(path)
     print(f"summary on {n_rows:,} order rows ({id_kind} ids) ...", flush=True)
     # Runs alternate (lifetimes, ours, lifetimes, ours, ...) in fresh processes, so both
     # see the same background load; CPU time is recorded next to wall time.
-    runs: dict[str, dict[str, list[float]]] = {"ours": {"seconds": [], "cpu_seconds": []},
-                                               "lifetimes": {"seconds": [], "cpu_seconds": []}}
+    runs: dict[str, dict[str, list[float]]] = {
+        "ours": {"seconds": [], "cpu_seconds": []},
+        "lifetimes": {"seconds": [], "cpu_seconds": []},
+    }
     for i in range(repeats):
-        lt = run_worker("lifetimes", path, "time", out=tmp / "lt.parquet" if i == 0 else None, timeout=timeout)
+        lt = run_worker(
+            "lifetimes", path, "time", out=tmp / "lt.parquet" if i == 0 else None, timeout=timeout
+        )
         if lt is None:
             return {"rows": n_rows, "lifetimes_timed_out": True}
         ours = run_worker("ours", path, "time", out=tmp / "ours.parquet" if i == 0 else None)
@@ -245,8 +286,9 @@ def fit_benchmark(n_rows: int, tmp: Path) -> dict:
     frame = pd.read_parquet(tmp / f"orders_{n_rows}_str.parquet")
     out = {}
     for label, freq, multiplier in (("weeks_in_days", "D", 7), ("calendar_weeks", "W", 1)):
-        summary = summarize_transactions(frame, **COLUMNS, observation_end=OBSERVATION_END, freq=freq,
-                                         freq_multiplier=multiplier)
+        summary = summarize_transactions(
+            frame, **COLUMNS, observation_end=OBSERVATION_END, freq=freq, freq_multiplier=multiplier
+        )
         print(f"BG/NBD fit on {len(summary):,} customers ({label}) ...", flush=True)
         compressed = PurchaseModel("bgnbd").fit(summary)
         full = PurchaseModel("bgnbd", compress=False).fit(summary)
@@ -277,26 +319,46 @@ def main() -> None:
     parser.add_argument("--out"), parser.add_argument("--budget", type=float, default=1e9)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.input, args.mode, args.repeats, args.out, args.budget)))
+        print(
+            json.dumps(
+                worker(args.worker, args.input, args.mode, args.repeats, args.out, args.budget)
+            )
+        )
         return
 
     report = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_at_start": os.getloadavg(), "pandas": pd.__version__, "numpy": np.__version__},
-        "note": "times are medians of the listed runs; memory from separate runs (see module docstring)",
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_at_start": os.getloadavg(),
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+        },
+        "note": (
+            "times are medians of the listed runs; memory from separate runs (see module docstring)"
+        ),
     }
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         rows = args.rows
         summary = summary_benchmark(rows, args.repeats, args.lifetimes_timeout, tmp)
         if summary.get("lifetimes_timed_out"):
-            print(f"lifetimes took more than {args.lifetimes_timeout:.0f}s at {rows:,} rows; measuring both at 1M", flush=True)
-            report["fallback"] = f"lifetimes exceeded {args.lifetimes_timeout:.0f}s at {rows:,} rows"
+            print(
+                f"lifetimes took more than {args.lifetimes_timeout:.0f}s at {rows:,} rows; "
+                "measuring both at 1M",
+                flush=True,
+            )
+            report["fallback"] = (
+                f"lifetimes exceeded {args.lifetimes_timeout:.0f}s at {rows:,} rows"
+            )
             rows = 1_000_000
             summary = summary_benchmark(rows, args.repeats, args.lifetimes_timeout, tmp)
         report["summary"] = summary
         if not args.skip_int:
-            report["summary_int_ids"] = summary_benchmark(rows, args.repeats, args.lifetimes_timeout, tmp, id_kind="int")
+            report["summary_int_ids"] = summary_benchmark(
+                rows, args.repeats, args.lifetimes_timeout, tmp, id_kind="int"
+            )
         if not args.skip_fit:
             report["fit"] = fit_benchmark(rows, tmp)
     report["machine"]["load_average_at_end"] = os.getloadavg()
@@ -306,19 +368,31 @@ def main() -> None:
         if key not in report or report[key].get("lifetimes_timed_out"):
             continue
         s = report[key]
-        print(f"\nsummary, {s['rows']:,} rows / {s['customers']:,} customers, {s['id_kind']} ids "
-              f"(outputs identical: {s['outputs_identical']})")
+        print(
+            f"\nsummary, {s['rows']:,} rows / {s['customers']:,} customers, {s['id_kind']} ids "
+            f"(outputs identical: {s['outputs_identical']})"
+        )
         for name in ("ours", "lifetimes"):
             m = s[f"{name}_memory"]
-            print(f"  {name:9s} median {s[f'{name}_median_s']:.2f}s wall, {s[f'{name}_median_cpu_s']:.2f}s CPU  "
-                  f"runs {[round(x, 2) for x in s[f'{name}_seconds']]}  traced peak {m['tracemalloc_peak_mb']:.0f} MB  "
-                  f"RSS growth {m['rss_growth_mb']:.0f} MB")
-        print(f"  speed-up {s['speedup']:.1f}x wall, {s['speedup_cpu']:.1f}x CPU; memory ratio (ours/lifetimes) "
-              f"{s['memory_ratio_tracemalloc']:.2f} traced, {s['memory_ratio_rss_growth']:.2f} RSS growth")
+            print(
+                f"  {name:9s} median {s[f'{name}_median_s']:.2f}s wall, "
+                f"{s[f'{name}_median_cpu_s']:.2f}s CPU  "
+                f"runs {[round(x, 2) for x in s[f'{name}_seconds']]}  "
+                f"traced peak {m['tracemalloc_peak_mb']:.0f} MB  "
+                f"RSS growth {m['rss_growth_mb']:.0f} MB"
+            )
+        print(
+            f"  speed-up {s['speedup']:.1f}x wall, {s['speedup_cpu']:.1f}x CPU; "
+            f"memory ratio (ours/lifetimes) {s['memory_ratio_tracemalloc']:.2f} traced, "
+            f"{s['memory_ratio_rss_growth']:.2f} RSS growth"
+        )
     for label, f in report.get("fit", {}).items():
-        print(f"\nBG/NBD ({label}) on {f['customers']:,} customers ({f['patterns']:,} patterns): full "
-              f"{f['full_fit_s']:.1f}s, compressed {f['compressed_fit_s']:.2f}s ({f['speedup']:.1f}x), "
-              f"max relative parameter difference {f['max_relative_param_diff']:.1e}")
+        print(
+            f"\nBG/NBD ({label}) on {f['customers']:,} customers "
+            f"({f['patterns']:,} patterns): full {f['full_fit_s']:.1f}s, "
+            f"compressed {f['compressed_fit_s']:.2f}s ({f['speedup']:.1f}x), "
+            f"max relative parameter difference {f['max_relative_param_diff']:.1e}"
+        )
     print(f"\nwritten to {RESULTS}")
 
 

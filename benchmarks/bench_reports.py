@@ -137,45 +137,68 @@ def notebook_summary(path: Path, top: int = 5) -> dict:
     for i, cell in enumerate(nb.get("cells", [])):
         pm = cell.get("metadata", {}).get("papermill", {})
         if cell.get("cell_type") != "code" or "papermill-error-cell-tag" in cell.get(
-                "metadata", {}).get("tags", []):
+            "metadata", {}
+        ).get("tags", []):
             continue
-        cells.append({"cell": i, "code_cell": numbers.get(i), "status": pm.get("status"),
-                      "seconds": round(pm["duration"], 2) if pm.get("duration") else None,
-                      "first_line": first_line(cell)})
+        cells.append(
+            {
+                "cell": i,
+                "code_cell": numbers.get(i),
+                "status": pm.get("status"),
+                "seconds": round(pm["duration"], 2) if pm.get("duration") else None,
+                "first_line": first_line(cell),
+            }
+        )
         if pm.get("status") == "failed" or pm.get("exception") is True:
-            err = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"),
-                       None)
+            err = next(
+                (o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None
+            )
             tb = ANSI.sub("", "\n".join(err.get("traceback", []))) if err else ""
-            failed = {"cell": i, "code_cell": numbers.get(i), "first_line": first_line(cell),
-                      "source": "".join(cell.get("source", ""))[:2000],
-                      "ename": err.get("ename") if err else None,
-                      "evalue": (err.get("evalue") or "")[:2000] if err else None,
-                      "traceback_tail": tb[-3000:]}
+            failed = {
+                "cell": i,
+                "code_cell": numbers.get(i),
+                "first_line": first_line(cell),
+                "source": "".join(cell.get("source", ""))[:2000],
+                "ename": err.get("ename") if err else None,
+                "evalue": (err.get("evalue") or "")[:2000] if err else None,
+                "traceback_tail": tb[-3000:],
+            }
     running = [c for c in cells if c["status"] == "running"]
-    slowest = sorted((c for c in cells if c["seconds"] is not None),
-                     key=lambda c: -c["seconds"])[:top]
-    return {"papermill_seconds": round(meta["duration"], 1) if meta.get("duration") else None,
-            "cells": len(cells), "slowest_cells": slowest, "failed_cell": failed,
-            "running_cell": running[0] if running else None}
+    slowest = sorted((c for c in cells if c["seconds"] is not None), key=lambda c: -c["seconds"])[
+        :top
+    ]
+    return {
+        "papermill_seconds": round(meta["duration"], 1) if meta.get("duration") else None,
+        "cells": len(cells),
+        "slowest_cells": slowest,
+        "failed_cell": failed,
+        "running_cell": running[0] if running else None,
+    }
 
 
-def run_suite(data: str, out: Path, *, only, params, interval: float,
-              max_rss: float | None) -> dict:
+def run_suite(
+    data: str, out: Path, *, only, params, interval: float, max_rss: float | None
+) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.source.ipynb"):
         old.unlink()
-    cmd = [sys.executable, "-m", "analysis", "report", "--data", data, "--out", str(out),
-           "--quiet"]
+    cmd = [sys.executable, "-m", "analysis", "report", "--data", data, "--out", str(out), "--quiet"]
     if only:
         cmd += ["--only", *only]
     for name, value in params:
         cmd += ["-p", name, value]
-    res = {"data": data, "out": str(out), "command": " ".join(cmd),
-           "started": datetime.now().astimezone().isoformat(timespec="seconds"),
-           "loadavg_start": loadavg(), "code_start": code_version()}
+    res = {
+        "data": data,
+        "out": str(out),
+        "command": " ".join(cmd),
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "loadavg_start": loadavg(),
+        "code_start": code_version(),
+    }
     folder = Path(data) if Path(data).is_absolute() else ROOT / data
-    res["input_mb"] = {p.name: round(p.stat().st_size / 2**20, 1)
-                       for p in sorted(folder.iterdir()) if p.is_file()}
+    res["input_mb"] = {
+        p.name: round(p.stat().st_size / 2**20, 1) for p in sorted(folder.iterdir()) if p.is_file()
+    }
     stdout = open(out / "runner.stdout", "w")
     stderr = open(out / "runner.stderr", "w")
     t0 = time.time()
@@ -200,8 +223,13 @@ def run_suite(data: str, out: Path, *, only, params, interval: float,
                 start = running[0].stat().st_mtime
             except OSError:
                 start = now
-            reports[name] = {"start": start, "peak_total_gb": 0.0, "peak_single_gb": 0.0,
-                             "cell_peaks": {}, "kernel_cpu": {}}
+            reports[name] = {
+                "start": start,
+                "peak_total_gb": 0.0,
+                "peak_single_gb": 0.0,
+                "cell_peaks": {},
+                "kernel_cpu": {},
+            }
             order.append(name)
         if name:
             current = name
@@ -234,8 +262,10 @@ def run_suite(data: str, out: Path, *, only, params, interval: float,
             except psutil.Error:
                 pass
         if max_rss and total > max_rss * GB:
-            killed = (f"killed by the benchmark: tree RSS {total / GB:.1f} GB > "
-                      f"--max-rss-gb {max_rss} during {name or '?'}")
+            killed = (
+                f"killed by the benchmark: tree RSS {total / GB:.1f} GB > "
+                f"--max-rss-gb {max_rss} during {name or '?'}"
+            )
             for p in [*ps.children(recursive=True), ps]:
                 try:
                     p.kill()
@@ -248,12 +278,19 @@ def run_suite(data: str, out: Path, *, only, params, interval: float,
     stdout.close()
     stderr.close()
     # the tree is shared: say whether the code changed while the reports ran
-    res.update({"returncode": rc, "wall_s": round(wall, 1), "loadavg_end": loadavg(),
-                "code_end": code_version(),
-                "peak_tree_rss_gb": round(peak_total / GB, 2),
-                "peak_single_process_rss_gb": round(peak_single / GB, 2),
-                "peak_single_process": peak_single_cmd, "rss_samples": samples,
-                "interval_s": interval})
+    res.update(
+        {
+            "returncode": rc,
+            "wall_s": round(wall, 1),
+            "loadavg_end": loadavg(),
+            "code_end": code_version(),
+            "peak_tree_rss_gb": round(peak_total / GB, 2),
+            "peak_single_process_rss_gb": round(peak_single / GB, 2),
+            "peak_single_process": peak_single_cmd,
+            "rss_samples": samples,
+            "interval_s": interval,
+        }
+    )
     # the runner's own per-report execution times (printed only when every report ran)
     runner_s = {}
     for line in (out / "runner.stdout").read_text(errors="replace").splitlines():
@@ -265,30 +302,42 @@ def run_suite(data: str, out: Path, *, only, params, interval: float,
     for name in order:
         r = reports[name]
         summary = out / f"{name}.summary.html"
-        end = summary.stat().st_mtime if summary.is_file() and summary.stat().st_mtime >= r[
-            "start"] else None
+        end = (
+            summary.stat().st_mtime
+            if summary.is_file() and summary.stat().st_mtime >= r["start"]
+            else None
+        )
         start = r["start"] if prev_end is None else max(r["start"], prev_end)
         info = notebook_summary(out / f"{name}.ipynb")
         nb = read_nb(out / f"{name}.ipynb") or {}
         numbers = code_cell_numbers(nb)
         cells = nb.get("cells", [])
-        cell_peaks = sorted(((int(k), v) for k, v in r["cell_peaks"].items()),
-                            key=lambda kv: -kv[1])[:5]
-        rows.append({
-            "report": name,
-            "status": "ok" if end else "failed",
-            "seconds": round(end - start, 1) if end else None,
-            "execute_seconds": runner_s.get(name, info.get("papermill_seconds")),
-            # CPU the report's kernel used (last 0.5 s sample): compare with the wall time
-            # to see how much the shared machine slowed it down
-            "kernel_cpu_seconds": round(sum(r["kernel_cpu"].values()), 1),
-            "peak_tree_rss_gb": round(r["peak_total_gb"], 2),
-            "peak_single_process_rss_gb": round(r["peak_single_gb"], 2),
-            "cells_by_peak_tree_rss": [
-                {"cell": i, "code_cell": numbers.get(i), "peak_tree_rss_gb": round(v, 2),
-                 "first_line": first_line(cells[i]) if i < len(cells) else ""}
-                for i, v in cell_peaks],
-            **{k: v for k, v in info.items() if k != "papermill_seconds"}})
+        cell_peaks = sorted(
+            ((int(k), v) for k, v in r["cell_peaks"].items()), key=lambda kv: -kv[1]
+        )[:5]
+        rows.append(
+            {
+                "report": name,
+                "status": "ok" if end else "failed",
+                "seconds": round(end - start, 1) if end else None,
+                "execute_seconds": runner_s.get(name, info.get("papermill_seconds")),
+                # CPU the report's kernel used (last 0.5 s sample): compare with the wall time
+                # to see how much the shared machine slowed it down
+                "kernel_cpu_seconds": round(sum(r["kernel_cpu"].values()), 1),
+                "peak_tree_rss_gb": round(r["peak_total_gb"], 2),
+                "peak_single_process_rss_gb": round(r["peak_single_gb"], 2),
+                "cells_by_peak_tree_rss": [
+                    {
+                        "cell": i,
+                        "code_cell": numbers.get(i),
+                        "peak_tree_rss_gb": round(v, 2),
+                        "first_line": first_line(cells[i]) if i < len(cells) else "",
+                    }
+                    for i, v in cell_peaks
+                ],
+                **{k: v for k, v in info.items() if k != "papermill_seconds"},
+            }
+        )
         prev_end = end
     res["reports"] = rows
     if rc != 0 or killed:
@@ -298,65 +347,109 @@ def run_suite(data: str, out: Path, *, only, params, interval: float,
             "report": failed["report"] if failed else current,
             "cell": (failed or {}).get("failed_cell") or (failed or {}).get("running_cell"),
             "reason": killed or f"runner exited with {rc}",
-            "stderr_tail": ANSI.sub("", err)[-4000:]}
+            "stderr_tail": ANSI.sub("", err)[-4000:],
+        }
     return res
 
 
 def print_run(r: dict) -> None:
-    print(f"\n{r['data']}  ({sum(r['input_mb'].values()):.0f} MB of input)  "
-          f"load average {r['loadavg_start']} -> {r['loadavg_end']}")
-    print(f"  {'report':<24}{'status':>7}{'time s':>9}{'exec s':>9}{'cpu s':>8}{'tree GB':>9}"
-          f"{'1-proc GB':>10}  slowest cell")
+    print(
+        f"\n{r['data']}  ({sum(r['input_mb'].values()):.0f} MB of input)  "
+        f"load average {r['loadavg_start']} -> {r['loadavg_end']}"
+    )
+    print(
+        f"  {'report':<24}{'status':>7}{'time s':>9}{'exec s':>9}{'cpu s':>8}{'tree GB':>9}"
+        f"{'1-proc GB':>10}  slowest cell"
+    )
     for x in r["reports"]:
         slow = x.get("slowest_cells") or [{}]
         s = slow[0]
-        cell = (f"[{s.get('code_cell')}] {s.get('seconds')} s {s.get('first_line', '')[:40]}"
-                if s else "")
+        cell = (
+            f"[{s.get('code_cell')}] {s.get('seconds')} s {s.get('first_line', '')[:40]}"
+            if s
+            else ""
+        )
         secs = "-" if x["seconds"] is None else f"{x['seconds']:.1f}"
         ex = "-" if x["execute_seconds"] is None else f"{x['execute_seconds']:.1f}"
         cpu = x.get("kernel_cpu_seconds")
-        print(f"  {x['report']:<24}{x['status']:>7}{secs:>9}{ex:>9}{cpu if cpu else '-':>8}"
-              f"{x['peak_tree_rss_gb']:>9.2f}{x['peak_single_process_rss_gb']:>10.2f}  {cell}")
-    print(f"  {'TOTAL':<24}{'ok' if r['returncode'] == 0 else 'FAILED':>7}{r['wall_s']:>9.1f}"
-          f"{'':>17}{r['peak_tree_rss_gb']:>9.2f}{r['peak_single_process_rss_gb']:>10.2f}")
+        print(
+            f"  {x['report']:<24}{x['status']:>7}{secs:>9}{ex:>9}{cpu if cpu else '-':>8}"
+            f"{x['peak_tree_rss_gb']:>9.2f}{x['peak_single_process_rss_gb']:>10.2f}  {cell}"
+        )
+    print(
+        f"  {'TOTAL':<24}{'ok' if r['returncode'] == 0 else 'FAILED':>7}{r['wall_s']:>9.1f}"
+        f"{'':>17}{r['peak_tree_rss_gb']:>9.2f}{r['peak_single_process_rss_gb']:>10.2f}"
+    )
     if "failure" in r:
         f = r["failure"]
         cell = f.get("cell") or {}
-        print(f"  FAILED in {f['report']}, cell [{cell.get('code_cell')}] "
-              f"{cell.get('first_line', '')!r}: {f['reason']}")
+        print(
+            f"  FAILED in {f['report']}, cell [{cell.get('code_cell')}] "
+            f"{cell.get('first_line', '')!r}: {f['reason']}"
+        )
         print("  " + "\n  ".join(f["stderr_tail"].strip().splitlines()[-8:]))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", action="append", nargs="+", default=None,
-                    help="data folder(s); repeatable (default data/sample)")
+    ap.add_argument(
+        "--data",
+        action="append",
+        nargs="+",
+        default=None,
+        help="data folder(s); repeatable (default data/sample)",
+    )
     ap.add_argument("--only", nargs="*", default=None, help="report names to run")
-    ap.add_argument("-p", "--param", nargs=2, action="append", default=[],
-                    metavar=("NAME", "VALUE"), help="passed on to the runner")
-    ap.add_argument("--out-root", default=None,
-                    help="where the reports go, one folder per data set (default: a new "
-                         "temporary folder, kept for inspection)")
+    ap.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="passed on to the runner",
+    )
+    ap.add_argument(
+        "--out-root",
+        default=None,
+        help="where the reports go, one folder per data set (default: a new "
+        "temporary folder, kept for inspection)",
+    )
     ap.add_argument("--interval", type=float, default=0.5, help="RSS sampling period, s")
-    ap.add_argument("--max-rss-gb", type=float, default=None,
-                    help="kill the runner's tree above this total RSS (shared machine)")
+    ap.add_argument(
+        "--max-rss-gb",
+        type=float,
+        default=None,
+        help="kill the runner's tree above this total RSS (shared machine)",
+    )
     ap.add_argument("--name", default="reports", help="results file name (without .json)")
     args = ap.parse_args()
     folders = [d for group in (args.data or [["data/sample"]]) for d in group]
     out_root = Path(args.out_root or tempfile.mkdtemp(prefix="bench-reports-"))
     print(f"reports written under {out_root}", flush=True)
-    import papermill
     import pandas
+    import papermill
 
-    result = {"machine": {**machine(), "memory_gb": round(psutil.virtual_memory().total / GB, 1)},
-              "versions": {"pandas": pandas.__version__, "papermill": papermill.__version__},
-              "loadavg_start": loadavg(), "only": args.only, "params": args.param, "runs": []}
+    result = {
+        "machine": {**machine(), "memory_gb": round(psutil.virtual_memory().total / GB, 1)},
+        "versions": {"pandas": pandas.__version__, "papermill": papermill.__version__},
+        "loadavg_start": loadavg(),
+        "only": args.only,
+        "params": args.param,
+        "runs": [],
+    }
     ok = True
     for data in folders:
         label = Path(data).name or "data"
         print(f"== {data} (load average {loadavg()})", flush=True)
-        run = run_suite(data, out_root / label, only=args.only, params=args.param,
-                        interval=args.interval, max_rss=args.max_rss_gb)
+        run = run_suite(
+            data,
+            out_root / label,
+            only=args.only,
+            params=args.param,
+            interval=args.interval,
+            max_rss=args.max_rss_gb,
+        )
         ok &= run["returncode"] == 0 and "failure" not in run
         result["runs"].append(run)
         result["loadavg_end"] = loadavg()

@@ -42,11 +42,15 @@ def main() -> None:
     for n in args.users:
         r = run(n, args.months)
         rows.append(r)
-        print(f"{r['contacts']:>9,} contacts {r['events']:>11,} events {r['orders']:>10,} orders: "
-              f"simulate {r['simulate_s']:>6.1f} s, write {r['write_parquet_s']:>5.1f} s, "
-              f"peak {r['peak_rss_mb']:,} MB")
-    write_results("simulate", {"benchmark": "simulate", "months": args.months,
-                               "machine": machine(), "runs": rows})
+        print(
+            f"{r['contacts']:>9,} contacts {r['events']:>11,} events {r['orders']:>10,} orders: "
+            f"simulate {r['simulate_s']:>6.1f} s, write {r['write_parquet_s']:>5.1f} s, "
+            f"peak {r['peak_rss_mb']:,} MB"
+        )
+    write_results(
+        "simulate",
+        {"benchmark": "simulate", "months": args.months, "machine": machine(), "runs": rows},
+    )
 
 
 if __name__ == "__main__":

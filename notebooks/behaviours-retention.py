@@ -37,31 +37,45 @@ confirmation_cutoff = "2026-01-01"  # snapshot: later cut-off (confirmation)
 lost_after_days = None  # snapshot: drop users silent this long before a cut-off (None keeps them)
 alpha = 0.05  # false-discovery rate
 fdr_method = "fdr_bh"  # "fdr_bh" (Benjamini–Hochberg) or "fdr_by" (any dependence)
-weights = "expansion"  # five-value preset (analysis.studies.scores.PRESETS) to hold the findings against
+weights = (
+    "expansion"  # five-value preset (analysis.studies.scores.PRESETS) to hold the findings against
+)
 n_heatmaps = 4  # leading event types shown as k × d heatmaps
 n_readings = 3  # plain-language readings of the best confirmed behaviours
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.aggregate.behaviours import (assign_period, behaviour_counts, behaviour_units,
-                                           onboarding_labels)
+from analysis.aggregate.behaviours import (
+    assign_period,
+    behaviour_counts,
+    behaviour_units,
+    onboarding_labels,
+)
 from analysis.aggregate.labels import retention_labels
-from analysis.studies.behaviours import (behaviour_metrics, behaviour_phrase, best_behaviours,
-                                 confirm_out_of_time, fdr_statement, threshold_reading,
-                                 value_alignment)
-from analysis.i18n import AND_SEP, say, tr, tr_frame
 from analysis.data.load import load_tables
+from analysis.i18n import AND_SEP, say, tr, tr_frame
 from analysis.paths import resolve
-from analysis.plots.behaviours import (plot_confirmed_intervals,
-                                       plot_discovery_vs_confirmation, plot_phi_heatmap)
 from analysis.plots.base import use_cjk_font
-from analysis.reports.provenance import provenance
+from analysis.plots.behaviours import (
+    plot_confirmed_intervals,
+    plot_discovery_vs_confirmation,
+    plot_phi_heatmap,
+)
 from analysis.reports import headline, save_table
+from analysis.reports.provenance import provenance
+from analysis.studies.behaviours import (
+    behaviour_metrics,
+    behaviour_phrase,
+    best_behaviours,
+    confirm_out_of_time,
+    fdr_statement,
+    threshold_reading,
+    value_alignment,
+)
 
 if lang == "zh":
     use_cjk_font()
@@ -73,13 +87,28 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 # The code version, the parameters and a SHA-256 of every input file.
 
 # %%
-provenance({"data_dir": data_dir, "vocabulary": vocabulary, "view": view, "days": days,
-            "ks": ks, "horizon_days": horizon_days, "window_days": window_days,
-            "split_at": split_at, "discovery_cutoff": discovery_cutoff,
-            "confirmation_cutoff": confirmation_cutoff, "lost_after_days": lost_after_days,
-            "alpha": alpha,
-            "fdr_method": fdr_method, "weights": weights, "n_heatmaps": n_heatmaps,
-            "n_readings": n_readings, "lang": lang}, tables.files.values())
+provenance(
+    {
+        "data_dir": data_dir,
+        "vocabulary": vocabulary,
+        "view": view,
+        "days": days,
+        "ks": ks,
+        "horizon_days": horizon_days,
+        "window_days": window_days,
+        "split_at": split_at,
+        "discovery_cutoff": discovery_cutoff,
+        "confirmation_cutoff": confirmation_cutoff,
+        "lost_after_days": lost_after_days,
+        "alpha": alpha,
+        "fdr_method": fdr_method,
+        "weights": weights,
+        "n_heatmaps": n_heatmaps,
+        "n_readings": n_readings,
+        "lang": lang,
+    },
+    tables.files.values(),
+)
 
 # %% [markdown]
 # ## Who is counted, and what "retained" means
@@ -94,28 +123,63 @@ provenance({"data_dir": data_dir, "vocabulary": vocabulary, "view": view, "days"
 
 # %%
 if view == "onboarding":
-    labels = onboarding_labels(contacts, events, orders, window_days=window_days,
-                               horizon_days=horizon_days, vocabulary=tables.vocabulary)
+    labels = onboarding_labels(
+        contacts,
+        events,
+        orders,
+        window_days=window_days,
+        horizon_days=horizon_days,
+        vocabulary=tables.vocabulary,
+    )
     population = assign_period(labels, split_at=split_at)
 else:
     population = pd.concat(
-        [retention_labels(contacts, events, orders, cutoff=c, horizon_days=horizon_days,
-                          lost_after_days=lost_after_days,
-                          vocabulary=tables.vocabulary).assign(period=p)
-         for c, p in ((discovery_cutoff, "discovery"), (confirmation_cutoff, "confirmation"))],
-        ignore_index=True)
-periods = (population.groupby("period", sort=False)
-           .agg(users=("retained", "size"), retained=("retained", "mean"),
-                hard_churn=("churned_hard", "mean"), label_from=("cutoff", "min"),
-                label_until=("cutoff", "max"))
-           .reindex(["discovery", "confirmation"]))
+        [
+            retention_labels(
+                contacts,
+                events,
+                orders,
+                cutoff=c,
+                horizon_days=horizon_days,
+                lost_after_days=lost_after_days,
+                vocabulary=tables.vocabulary,
+            ).assign(period=p)
+            for c, p in ((discovery_cutoff, "discovery"), (confirmation_cutoff, "confirmation"))
+        ],
+        ignore_index=True,
+    )
+periods = (
+    population.groupby("period", sort=False)
+    .agg(
+        users=("retained", "size"),
+        retained=("retained", "mean"),
+        hard_churn=("churned_hard", "mean"),
+        label_from=("cutoff", "min"),
+        label_until=("cutoff", "max"),
+    )
+    .reindex(["discovery", "confirmation"])
+)
 save_table(periods, "periods")
-display(tr_frame(periods.rename(index=lambda k: tr(k, lang)), lang).style.format(
-    {tr("retained", lang): "{:.1%}", tr("hard_churn", lang): "{:.1%}", tr("users", lang): "{:,}"}))
-Markdown(say("behaviours.periods", lang, disc_users=periods.loc["discovery", "users"],
-             conf_users=periods.loc["confirmation", "users"],
-             disc_rate=periods.loc["discovery", "retained"],
-             conf_rate=periods.loc["confirmation", "retained"], horizon=horizon_days))
+display(
+    tr_frame(periods.rename(index=lambda k: tr(k, lang)), lang).style.format(
+        {
+            tr("retained", lang): "{:.1%}",
+            tr("hard_churn", lang): "{:.1%}",
+            tr("users", lang): "{:,}",
+        }
+    )
+)
+Markdown(
+    say(
+        "behaviours.periods",
+        lang,
+        disc_users=periods.loc["discovery", "users"],
+        conf_users=periods.loc["confirmation", "users"],
+        disc_rate=periods.loc["discovery", "retained"],
+        conf_rate=periods.loc["confirmation", "retained"],
+        horizon=horizon_days,
+    )
+)
 
 # %% [markdown]
 # ## The scan and its error control
@@ -127,8 +191,17 @@ Markdown(say("behaviours.periods", lang, disc_users=periods.loc["discovery", "us
 
 # %%
 units = behaviour_units(tables.vocabulary)
-counts = behaviour_counts(events, orders, population=population, view=view, days=days, ks=ks,
-                          units=units, group="period", vocabulary=tables.vocabulary)
+counts = behaviour_counts(
+    events,
+    orders,
+    population=population,
+    view=view,
+    days=days,
+    ks=ks,
+    units=units,
+    group="period",
+    vocabulary=tables.vocabulary,
+)
 metrics = behaviour_metrics(counts, alpha=alpha, method=fdr_method)
 save_table(metrics, "behaviour_metrics")
 disc = metrics.loc[metrics["group"] == "discovery"].reset_index(drop=True)
@@ -144,23 +217,41 @@ Markdown(fdr_statement(metrics, lang=lang))
 # were not testable. Read where along k and d the association peaks.
 
 # %%
-leading = (disc.loc[(disc["kind"] == "event_type") & disc["tested"]]
-           .assign(abs_phi=lambda t: t["phi"].abs())
-           .groupby("unit")["abs_phi"].max().sort_values(ascending=False)
-           .head(n_heatmaps).index.tolist())
+leading = (
+    disc.loc[(disc["kind"] == "event_type") & disc["tested"]]
+    .assign(abs_phi=lambda t: t["phi"].abs())
+    .groupby("unit")["abs_phi"]
+    .max()
+    .sort_values(ascending=False)
+    .head(n_heatmaps)
+    .index.tolist()
+)
 lim = float(disc.loc[disc["unit"].isin(leading) & disc["tested"], "phi"].abs().max())
 fig, axes = plt.subplots(1, len(leading), figsize=(4.2 * len(leading), 3.6), squeeze=False)
 for unit, ax in zip(leading, axes[0]):
-    plot_phi_heatmap(disc, unit=unit, ax=ax, vmax=lim, lang=lang,
-                     title=say("behaviours.plot.phi_discovery", lang, unit=tr(unit, lang)))
+    plot_phi_heatmap(
+        disc,
+        unit=unit,
+        ax=ax,
+        vmax=lim,
+        lang=lang,
+        title=say("behaviours.plot.phi_discovery", lang, unit=tr(unit, lang)),
+    )
 fig.tight_layout()
 peak = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[-1]
 low = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[0]
-Markdown(say("behaviours.peak", lang,
-             peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view, lang=lang),
-             peak_phi=peak["phi"], peak_reach=peak["reach"],
-             low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view, lang=lang),
-             low_phi=low["phi"], low_reach=low["reach"]))
+Markdown(
+    say(
+        "behaviours.peak",
+        lang,
+        peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view, lang=lang),
+        peak_phi=peak["phi"],
+        peak_reach=peak["reach"],
+        low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view, lang=lang),
+        low_phi=low["phi"],
+        low_reach=low["reach"],
+    )
+)
 
 # %% [markdown]
 # ## Discovery versus confirmation
@@ -170,18 +261,33 @@ Markdown(say("behaviours.peak", lang,
 # single period hide.
 
 # %%
-confirmed = save_table(confirm_out_of_time(disc, conf, alpha=alpha, method=fdr_method),
-                       "confirmation")
-ax = plot_discovery_vs_confirmation(confirmed, lang=lang,
-                                    title="Retention difference: discovery vs confirmation")
+confirmed = save_table(
+    confirm_out_of_time(disc, conf, alpha=alpha, method=fdr_method), "confirmation"
+)
+ax = plot_discovery_vs_confirmation(
+    confirmed, lang=lang, title="Retention difference: discovery vs confirmation"
+)
 held = confirmed.loc[confirmed["holds"]]
-Markdown(say("behaviours.confirmed", lang, n=len(confirmed), held=len(held),
-             held_share=len(held) / max(len(confirmed), 1),
-             kept=(1 - held["shrinkage"]).median(), phi_ratio=held["phi_ratio"].median(),
-             kept_all=(1 - confirmed["shrinkage"]).median(),
-             judgement=say("behaviours.shrinks" if (1 - confirmed["shrinkage"]).median() < 1
-                           else "behaviours.no_shrink", lang))
-         if len(confirmed) else say("behaviours.none_discovered", lang))
+Markdown(
+    say(
+        "behaviours.confirmed",
+        lang,
+        n=len(confirmed),
+        held=len(held),
+        held_share=len(held) / max(len(confirmed), 1),
+        kept=(1 - held["shrinkage"]).median(),
+        phi_ratio=held["phi_ratio"].median(),
+        kept_all=(1 - confirmed["shrinkage"]).median(),
+        judgement=say(
+            "behaviours.shrinks"
+            if (1 - confirmed["shrinkage"]).median() < 1
+            else "behaviours.no_shrink",
+            lang,
+        ),
+    )
+    if len(confirmed)
+    else say("behaviours.none_discovered", lang)
+)
 
 # %% [markdown]
 # ## The confirmed behaviours, with intervals
@@ -191,20 +297,54 @@ Markdown(say("behaviours.confirmed", lang, n=len(confirmed), held=len(held),
 
 # %%
 if len(held):
-    plot_confirmed_intervals(confirmed, n=15, lang=lang,
-                             title="Strongest confirmed behaviours (confirmation period)")
-table = held.assign(behaviour=[say("behaviours.plot.label", lang, unit=tr(u, lang), k=k,
-                                   d=f"{d:g}") for u, k, d in zip(held["unit"], held["k"],
-                                                                 held["d"])])
-display(tr_frame(table[["behaviour", "value", "reach_conf", "retention_did_conf",
-                        "retention_not_conf", "phi_conf", "diff_conf", "diff_lo_conf",
-                        "diff_hi_conf", "diff_disc", "shrinkage", "q_conf"]].head(25),
-                 lang, value_columns=["value"]).style.format(
-    {tr(c, lang): f for c, f in {
-        "reach_conf": "{:.1%}", "retention_did_conf": "{:.1%}", "retention_not_conf": "{:.1%}",
-        "phi_conf": "{:.3f}", "diff_conf": "{:+.3f}", "diff_lo_conf": "{:+.3f}",
-        "diff_hi_conf": "{:+.3f}", "diff_disc": "{:+.3f}", "shrinkage": "{:.0%}",
-        "q_conf": "{:.2g}"}.items()}, na_rep="–"))
+    plot_confirmed_intervals(
+        confirmed, n=15, lang=lang, title="Strongest confirmed behaviours (confirmation period)"
+    )
+table = held.assign(
+    behaviour=[
+        say("behaviours.plot.label", lang, unit=tr(u, lang), k=k, d=f"{d:g}")
+        for u, k, d in zip(held["unit"], held["k"], held["d"])
+    ]
+)
+display(
+    tr_frame(
+        table[
+            [
+                "behaviour",
+                "value",
+                "reach_conf",
+                "retention_did_conf",
+                "retention_not_conf",
+                "phi_conf",
+                "diff_conf",
+                "diff_lo_conf",
+                "diff_hi_conf",
+                "diff_disc",
+                "shrinkage",
+                "q_conf",
+            ]
+        ].head(25),
+        lang,
+        value_columns=["value"],
+    ).style.format(
+        {
+            tr(c, lang): f
+            for c, f in {
+                "reach_conf": "{:.1%}",
+                "retention_did_conf": "{:.1%}",
+                "retention_not_conf": "{:.1%}",
+                "phi_conf": "{:.3f}",
+                "diff_conf": "{:+.3f}",
+                "diff_lo_conf": "{:+.3f}",
+                "diff_hi_conf": "{:+.3f}",
+                "diff_disc": "{:+.3f}",
+                "shrinkage": "{:.0%}",
+                "q_conf": "{:.2g}",
+            }.items()
+        },
+        na_rep="–",
+    )
+)
 
 # %% [markdown]
 # ## Threshold readings
@@ -212,9 +352,14 @@ display(tr_frame(table[["behaviour", "value", "reach_conf", "retention_did_conf"
 
 # %%
 best = best_behaviours(confirmed, n=n_readings)
-Markdown("\n".join(say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view, lang=lang))
-                   for i, (_, r) in enumerate(best.iterrows()))
-         if len(best) else say("behaviours.no_threshold", lang))
+Markdown(
+    "\n".join(
+        say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view, lang=lang))
+        for i, (_, r) in enumerate(best.iterrows())
+    )
+    if len(best)
+    else say("behaviours.no_threshold", lang)
+)
 
 # %% [markdown]
 # ## Held against the five-value weights
@@ -226,25 +371,49 @@ Markdown("\n".join(say("behaviours.reading", lang, i=i + 1, text=threshold_readi
 
 # %%
 alignment = save_table(value_alignment(confirmed, weights=weights), "value_alignment")
-display(tr_frame(alignment, lang, value_columns=["value"]).style.format(
-    {tr("weight", lang): "{:.2f}", tr("best_phi", lang): "{:.3f}",
-     tr("share_of_top", lang): "{:.0%}"}, na_rep="–"))
+display(
+    tr_frame(alignment, lang, value_columns=["value"]).style.format(
+        {
+            tr("weight", lang): "{:.2f}",
+            tr("best_phi", lang): "{:.3f}",
+            tr("share_of_top", lang): "{:.0%}",
+        },
+        na_rep="–",
+    )
+)
 top_weighted = alignment.loc[alignment["weight_rank"] == 1, "value"].tolist()
 top_evidence = alignment.sort_values("evidence_rank").iloc[0]
 rho = alignment[["weight", "best_phi"]].fillna({"best_phi": 0.0}).corr(method="spearman").iloc[0, 1]
 no_value = held.loc[held["value"].isna() & (held["phi_conf"] > 0)]
 overall = held.loc[held["phi_conf"] > 0].head(1)
-Markdown(say(
-    "behaviours.alignment", lang, weights=weights,
-    top_weighted=AND_SEP[lang].join(tr(v, lang) for v in top_weighted),
-    value=tr(top_evidence["value"], lang), behaviour=top_evidence["best_behaviour"],
-    phi=top_evidence["best_phi"],
-    among=say("behaviours.among_top" if top_evidence["value"] in top_weighted
-              else "behaviours.not_top", lang) + (" " if lang == "en" else ""),
-    rho=rho,
-    no_value=say("behaviours.no_value", lang, n=len(no_value),
-                 unit=tr(overall.iloc[0]["unit"], lang), phi=overall.iloc[0]["phi_conf"])
-    if len(overall) else ""))
+Markdown(
+    say(
+        "behaviours.alignment",
+        lang,
+        weights=weights,
+        top_weighted=AND_SEP[lang].join(tr(v, lang) for v in top_weighted),
+        value=tr(top_evidence["value"], lang),
+        behaviour=top_evidence["best_behaviour"],
+        phi=top_evidence["best_phi"],
+        among=say(
+            "behaviours.among_top"
+            if top_evidence["value"] in top_weighted
+            else "behaviours.not_top",
+            lang,
+        )
+        + (" " if lang == "en" else ""),
+        rho=rho,
+        no_value=say(
+            "behaviours.no_value",
+            lang,
+            n=len(no_value),
+            unit=tr(overall.iloc[0]["unit"], lang),
+            phi=overall.iloc[0]["phi_conf"],
+        )
+        if len(overall)
+        else "",
+    )
+)
 
 # %% [markdown]
 # ## Reading these results honestly
@@ -258,8 +427,20 @@ Markdown(say(
 #   findings.
 
 # %%
-headline(say("behaviours.headline", lang, tested=int(disc["tested"].sum()),
-             declared=int(disc["significant"].sum()), alpha=alpha, held=len(held),
-             best=say("behaviours.headline_best", lang,
-                      text=threshold_reading(best.iloc[0], view=view, lang=lang)) if len(best)
-             else say("behaviours.headline_end", lang)))
+headline(
+    say(
+        "behaviours.headline",
+        lang,
+        tested=int(disc["tested"].sum()),
+        declared=int(disc["significant"].sum()),
+        alpha=alpha,
+        held=len(held),
+        best=say(
+            "behaviours.headline_best",
+            lang,
+            text=threshold_reading(best.iloc[0], view=view, lang=lang),
+        )
+        if len(best)
+        else say("behaviours.headline_end", lang),
+    )
+)

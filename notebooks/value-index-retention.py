@@ -17,8 +17,9 @@
 # This report tests the kit's central question: **does that weighted index predict who is
 # still with the brand 90 days later, and does it do better than spend alone, an RFM score
 # or equal weights?** Every number below is computed by tested package code
-# (`analysis.studies.scores`, `analysis.studies.validity`, `analysis.studies.stats`); the conclusion at the end is
-# filled in from the tables, so it reads "does not predict" whenever the data say so.
+# (`analysis.studies.scores`, `analysis.studies.validity`, `analysis.studies.stats`); the
+# conclusion at the end is filled in from the tables, so it reads "does not predict"
+# whenever the data say so.
 
 # %% tags=["parameters"]
 data_dir = "data/sample"  # folder with contacts / events / orders
@@ -27,7 +28,9 @@ calibration_cutoff = "2025-10-01"  # the normalisation of the five values is lea
 cutoff = "2026-01-01"  # ... and applied to the population at this later cut-off
 horizon_days = 90  # retained = active (interaction or paid order) in this window, no hard churn
 activity = "any"  # "any" or "purchase": what counts as staying
-lost_after_days = 90  # silent this long before the cut-off = already lost (left out); None keeps them
+lost_after_days = (
+    90  # silent this long before the cut-off = already lost (left out); None keeps them
+)
 lookback_days = 180  # the five values read this many days before the cut-off
 half_life_days = None  # recency decay of the evidence (None = no decay)
 normalization = "percentile"  # "percentile", "log_minmax" or "zscore"
@@ -38,32 +41,48 @@ n_weights = 1000  # random weight vectors in the sensitivity analysis
 cv_folds = 5  # folds for the out-of-sample learned weights
 random_state = 0
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
-engine = "pandas"  # where the per-user aggregations run: "pandas", "duckdb" (out of core) or "spark"
+engine = (
+    "pandas"  # where the per-user aggregations run: "pandas", "duckdb" (out of core) or "spark"
+)
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.plots import validity as pv
-from analysis.studies import validity as va
+from analysis.data.vocab import VALUES
 from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.reports.provenance import provenance
+from analysis.plots import validity as pv
 from analysis.reports import headline, report_inputs, save_table
+from analysis.reports.provenance import provenance
+from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.stats import expected_auc
-from analysis.data.vocab import VALUES
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
-params = dict(data_dir=data_dir, truth_dir=truth_dir, calibration_cutoff=calibration_cutoff,
-              cutoff=cutoff, horizon_days=horizon_days, activity=activity,
-              lost_after_days=lost_after_days, lookback_days=lookback_days,
-              half_life_days=half_life_days, normalization=normalization, weights=weights,
-              rolling_cutoffs=rolling_cutoffs, n_boot=n_boot, n_weights=n_weights,
-              cv_folds=cv_folds, random_state=random_state, lang=lang, engine=engine)
+params = dict(
+    data_dir=data_dir,
+    truth_dir=truth_dir,
+    calibration_cutoff=calibration_cutoff,
+    cutoff=cutoff,
+    horizon_days=horizon_days,
+    activity=activity,
+    lost_after_days=lost_after_days,
+    lookback_days=lookback_days,
+    half_life_days=half_life_days,
+    normalization=normalization,
+    weights=weights,
+    rolling_cutoffs=rolling_cutoffs,
+    n_boot=n_boot,
+    n_weights=n_weights,
+    cv_folds=cv_folds,
+    random_state=random_state,
+    lang=lang,
+    engine=engine,
+)
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -79,17 +98,35 @@ provenance(params, [*tables.files.values(), *truth_files])
 # the users it scores.
 
 # %%
-frame_kw = dict(horizon_days=horizon_days, lookback_days=lookback_days,
-                half_life_days=half_life_days, activity=activity,
-                lost_after_days=lost_after_days, engine=engine)
-calib = va.study_frame(tables.contacts, tables.events, tables.orders, cutoff=calibration_cutoff,
-                       **frame_kw)
+frame_kw = dict(
+    horizon_days=horizon_days,
+    lookback_days=lookback_days,
+    half_life_days=half_life_days,
+    activity=activity,
+    lost_after_days=lost_after_days,
+    engine=engine,
+)
+calib = va.study_frame(
+    tables.contacts, tables.events, tables.orders, cutoff=calibration_cutoff, **frame_kw
+)
 scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
-frame = va.study_frame(tables.contacts, tables.events, tables.orders, cutoff=cutoff,
-                       followup_days=0, **frame_kw)
+frame = va.study_frame(
+    tables.contacts, tables.events, tables.orders, cutoff=cutoff, followup_days=0, **frame_kw
+)
 frame = va.add_scores(frame, scorer=scorer)
-display(Markdown(say("validity.population", lang, scorer=repr(scorer), cutoff=cutoff,
-                     n=len(frame), rate=frame["retained"].mean(), horizon=horizon_days)))
+display(
+    Markdown(
+        say(
+            "validity.population",
+            lang,
+            scorer=repr(scorer),
+            cutoff=cutoff,
+            n=len(frame),
+            rate=frame["retained"].mean(),
+            horizon=horizon_days,
+        )
+    )
+)
 tr_frame(scorer.summary, lang, value_columns=["value"])
 
 # %% [markdown]
@@ -100,19 +137,33 @@ tr_frame(scorer.summary, lang, value_columns=["value"])
 # at all), so the lowest bins can be merged.
 
 # %%
-deciles = save_table(va.retention_by_decile(frame, score="index", outcome="retained"),
-                     "retention_by_decile")
+deciles = save_table(
+    va.retention_by_decile(frame, score="index", outcome="retained"), "retention_by_decile"
+)
 mono = va.monotonicity(deciles)
 ax = pv.plot_deciles(deciles, lang=lang)
 plt.show()
 tr_frame(deciles.round(3), lang)
 
 # %%
-display(Markdown(say(
-    "validity.deciles", lang, lowest=mono["rate_lowest"], highest=mono["rate_highest"],
-    decreases=mono["n_decreases"], rho=mono["spearman_rho"], z=mono["trend_z"],
-    p=mono["trend_p"], shape=say("validity.monotonic" if mono["monotonic_increasing"]
-                                 else "validity.not_monotonic", lang))))
+display(
+    Markdown(
+        say(
+            "validity.deciles",
+            lang,
+            lowest=mono["rate_lowest"],
+            highest=mono["rate_highest"],
+            decreases=mono["n_decreases"],
+            rho=mono["spearman_rho"],
+            z=mono["trend_z"],
+            p=mono["trend_p"],
+            shape=say(
+                "validity.monotonic" if mono["monotonic_increasing"] else "validity.not_monotonic",
+                lang,
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## 2. Discrimination: the AUC of the index
@@ -129,8 +180,19 @@ tr_frame(auc_tab.round(3), lang)
 
 # %%
 a = auc_tab.iloc[0]
-display(Markdown(say("validity.auc", lang, auc=a["auc"], lo=a["lo"], hi=a["hi"], n=int(a["n"]),
-                     base=a["base_rate"])))
+display(
+    Markdown(
+        say(
+            "validity.auc",
+            lang,
+            auc=a["auc"],
+            lo=a["lo"],
+            hi=a["hi"],
+            n=int(a["n"]),
+            base=a["base_rate"],
+        )
+    )
+)
 
 # %% [markdown]
 # ## 3. Against the baselines, on the same users
@@ -142,8 +204,10 @@ display(Markdown(say("validity.auc", lang, auc=a["auc"], lo=a["lo"], hi=a["hi"],
 # bootstrap interval: every resample uses the same users for all scores.
 
 # %%
-baselines = save_table(va.baseline_comparison(frame, n_boot=n_boot, cv=cv_folds,
-                                              random_state=random_state), "baselines")
+baselines = save_table(
+    va.baseline_comparison(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state),
+    "baselines",
+)
 ax = pv.plot_auc_comparison(baselines, lang=lang)
 plt.show()
 tr_frame(baselines.drop(columns=["n", "n_boot", "ci"]).round(3), lang)
@@ -152,10 +216,19 @@ tr_frame(baselines.drop(columns=["n", "n_boot", "ci"]).round(3), lang)
 b = baselines.set_index("score")
 better = [s for s in b.index if s != "index" and b.loc[s, "diff_lo"] > 0]
 worse = [s for s in b.index if s != "index" and b.loc[s, "diff_hi"] < 0]
-display(Markdown(say(
-    "validity.baselines", lang, n_better=len(better), n_base=len(b) - 1,
-    better=LIST_SEP[lang].join(tr(s, lang) for s in better) or tr("none", lang),
-    n_worse=len(worse), worse=LIST_SEP[lang].join(tr(s, lang) for s in worse) or tr("none", lang))))
+display(
+    Markdown(
+        say(
+            "validity.baselines",
+            lang,
+            n_better=len(better),
+            n_base=len(b) - 1,
+            better=LIST_SEP[lang].join(tr(s, lang) for s in better) or tr("none", lang),
+            n_worse=len(worse),
+            worse=LIST_SEP[lang].join(tr(s, lang) for s in worse) or tr("none", lang),
+        )
+    )
+)
 
 # %% [markdown]
 # For description only, the weights a logistic regression would choose on all users (per
@@ -173,18 +246,31 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 # of the index, and the out-of-fold AUC of both models with a paired interval.
 
 # %%
-incremental = va.incremental_validity(frame, n_boot=n_boot, cv=cv_folds,
-                                      random_state=random_state)
+incremental = va.incremental_validity(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
 ax = pv.plot_incremental(incremental, lang=lang)
 plt.show()
 tr_frame(incremental, lang).T
 
 # %%
 r = incremental.iloc[0]
-display(Markdown(say(
-    "validity.incremental", lang, without=r["auc_without"], with_=r["auc_with"],
-    diff=r["auc_diff"], lo=r["diff_lo"], hi=r["diff_hi"], lr=r["lr_stat"], p=r["lr_p"],
-    odds=r["odds_ratio_per_sd"], or_lo=r["or_lo"], or_hi=r["or_hi"])))
+display(
+    Markdown(
+        say(
+            "validity.incremental",
+            lang,
+            without=r["auc_without"],
+            with_=r["auc_with"],
+            diff=r["auc_diff"],
+            lo=r["diff_lo"],
+            hi=r["diff_hi"],
+            lr=r["lr_stat"],
+            p=r["lr_p"],
+            odds=r["odds_ratio_per_sd"],
+            or_lo=r["or_lo"],
+            or_hi=r["or_hi"],
+        )
+    )
+)
 
 # %% [markdown]
 # ## 5. Weight sensitivity
@@ -204,12 +290,22 @@ tr_frame(sens_summary.round(3), lang, value_columns=["draw"])
 # %%
 pre = sens_summary.set_index("draw").loc["expansion"]
 region = sens_summary.iloc[-2]
-display(Markdown(say(
-    "validity.sensitivity", lang, lo=sens_summary["auc_random_min"].iloc[0],
-    hi=sens_summary["auc_random_max"].iloc[0], median=sens_summary["auc_random_median"].iloc[0],
-    auc=pre["auc"], percentile=pre["percentile"],
-    region=LIST_SEP[lang].join(f"{tr(v, lang)} {region[v]:.2f}"
-                               for v in sorted(VALUES, key=lambda v: -region[v])))))
+display(
+    Markdown(
+        say(
+            "validity.sensitivity",
+            lang,
+            lo=sens_summary["auc_random_min"].iloc[0],
+            hi=sens_summary["auc_random_max"].iloc[0],
+            median=sens_summary["auc_random_median"].iloc[0],
+            auc=pre["auc"],
+            percentile=pre["percentile"],
+            region=LIST_SEP[lang].join(
+                f"{tr(v, lang)} {region[v]:.2f}" for v in sorted(VALUES, key=lambda v: -region[v])
+            ),
+        )
+    )
+)
 
 # %% [markdown]
 # ## 6. Stability over time
@@ -218,20 +314,41 @@ display(Markdown(say(
 # cut-off, and carried forward.
 
 # %%
-rolling = va.rolling_origin(tables.contacts, tables.events, tables.orders,
-                            cutoffs=rolling_cutoffs, n_boot=n_boot,
-                            random_state=random_state, normalization=normalization,
-                            weights=weights, **frame_kw)
+rolling = va.rolling_origin(
+    tables.contacts,
+    tables.events,
+    tables.orders,
+    cutoffs=rolling_cutoffs,
+    n_boot=n_boot,
+    random_state=random_state,
+    normalization=normalization,
+    weights=weights,
+    **frame_kw,
+)
 ax = pv.plot_rolling(rolling, lang=lang)
 plt.show()
-tr_frame(rolling.assign(cutoff=rolling["cutoff"].dt.strftime("%Y-%m-%d"))[
-    ["cutoff", "score", "auc", "lo", "hi", "diff", "diff_lo", "diff_hi", "n", "base_rate"]].round(3),
-    lang, value_columns=["score"])
+tr_frame(
+    rolling.assign(cutoff=rolling["cutoff"].dt.strftime("%Y-%m-%d"))[
+        ["cutoff", "score", "auc", "lo", "hi", "diff", "diff_lo", "diff_hi", "n", "base_rate"]
+    ].round(3),
+    lang,
+    value_columns=["score"],
+)
 
 # %%
 ri = rolling.loc[rolling["score"] == "index"]
-display(Markdown(say("validity.rolling", lang, k=len(ri), lo=ri["auc"].min(),
-                     hi=ri["auc"].max(), above=int((ri["lo"] > 0.5).sum()))))
+display(
+    Markdown(
+        say(
+            "validity.rolling",
+            lang,
+            k=len(ri),
+            lo=ri["auc"].min(),
+            hi=ri["auc"].max(),
+            above=int((ri["lo"] > 0.5).sum()),
+        )
+    )
+)
 
 # %% [markdown]
 # ## 7. Survival: time to hard churn by index quartile
@@ -243,18 +360,29 @@ display(Markdown(say("validity.rolling", lang, k=len(ri), lo=ri["auc"].min(),
 
 # %%
 km = va.survival_by_group(frame, score="index")
-hr = pd.concat([va.hazard_ratio(frame), va.hazard_ratio(frame, controls=True)],
-               ignore_index=True)
+hr = pd.concat([va.hazard_ratio(frame), va.hazard_ratio(frame, controls=True)], ignore_index=True)
 ax = pv.plot_survival(km, lang=lang)
 plt.show()
 tr_frame(hr.round(3), lang)
 
 # %%
 h0, h1 = hr.iloc[0], hr.iloc[1]
-display(Markdown(say(
-    "validity.survival", lang, hr=h0["hazard_ratio_per_sd"], lo=h0["lo"], hi=h0["hi"],
-    events=int(h0["events"]), n=int(h0["n"]), hr_adj=h1["hazard_ratio_per_sd"],
-    lo_adj=h1["lo"], hi_adj=h1["hi"])))
+display(
+    Markdown(
+        say(
+            "validity.survival",
+            lang,
+            hr=h0["hazard_ratio_per_sd"],
+            lo=h0["lo"],
+            hi=h0["hi"],
+            events=int(h0["events"]),
+            n=int(h0["n"]),
+            hr_adj=h1["hazard_ratio_per_sd"],
+            lo_adj=h1["lo"],
+            hi_adj=h1["hi"],
+        )
+    )
+)
 
 # %% [markdown]
 # ## Check against the simulator's truth (simulated data only)
@@ -267,22 +395,41 @@ display(Markdown(say(
 
 # %%
 if has_truth:
-    q = va.true_outcome_probability(frame, truth_users,
-                                    p_hard=truth_params["churn"]["p_hard"],
-                                    horizon_days=horizon_days)
-    truth_tab = va.index_auc(frame, outcome="no_hard_churn", n_boot=n_boot,
-                             random_state=random_state)
+    q = va.true_outcome_probability(
+        frame, truth_users, p_hard=truth_params["churn"]["p_hard"], horizon_days=horizon_days
+    )
+    truth_tab = va.index_auc(
+        frame, outcome="no_hard_churn", n_boot=n_boot, random_state=random_state
+    )
     truth_tab["true_auc"] = expected_auc(q, frame["index"].to_numpy())
     truth_tab["oracle_auc"] = expected_auc(q, q) if q.min() < q.max() else 0.5
     truth_tab["inside"] = truth_tab["lo"].le(truth_tab["true_auc"]) & truth_tab["hi"].ge(
-        truth_tab["true_auc"])
+        truth_tab["true_auc"]
+    )
     t0 = truth_tab.iloc[0]
-    display(tr_frame(truth_tab[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc",
-                                "inside"]].round(3), lang, value_columns=["outcome"]))
-    display(Markdown(say(
-        "validity.truth", lang, auc=t0["auc"], lo=t0["lo"], hi=t0["hi"],
-        true_auc=t0["true_auc"], oracle=t0["oracle_auc"],
-        where=say("validity.truth_inside" if t0["inside"] else "validity.truth_outside", lang))))
+    display(
+        tr_frame(
+            truth_tab[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(3),
+            lang,
+            value_columns=["outcome"],
+        )
+    )
+    display(
+        Markdown(
+            say(
+                "validity.truth",
+                lang,
+                auc=t0["auc"],
+                lo=t0["lo"],
+                hi=t0["hi"],
+                true_auc=t0["true_auc"],
+                oracle=t0["oracle_auc"],
+                where=say(
+                    "validity.truth_inside" if t0["inside"] else "validity.truth_outside", lang
+                ),
+            )
+        )
+    )
 else:
     display(Markdown(say("validity.no_truth", lang)))
 
@@ -293,7 +440,19 @@ else:
 save_table(incremental, "incremental_validity")
 save_table(rolling, "rolling_origin")
 save_table(hr, "hazard_ratio")
-display(headline(va.verdict(
-    auc_tab, baselines, incremental, horizon_days=horizon_days, lang=lang,
-    label=say("validity.label", lang,
-              weights=tr(weights if isinstance(weights, str) else "custom", lang)))))
+display(
+    headline(
+        va.verdict(
+            auc_tab,
+            baselines,
+            incremental,
+            horizon_days=horizon_days,
+            lang=lang,
+            label=say(
+                "validity.label",
+                lang,
+                weights=tr(weights if isinstance(weights, str) else "custom", lang),
+            ),
+        )
+    )
+)

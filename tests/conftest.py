@@ -15,6 +15,7 @@ def require_spark() -> None:
     """Skip a Spark test where Spark cannot run (no pyspark, no Java) on a developer's machine;
     in CI (``CI`` set) that is a failure: ``make env`` installs both."""
     import shutil
+
     reason = None
     try:
         import pyspark  # noqa: F401

@@ -10,15 +10,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.data.adapters import (ADD_WAY, HEADER_MAP, combine, header_map, load_raw,
-                               read_spreadsheet, read_wecom, to_tables, wecom_callbacks,
-                               wecom_contacts, wecom_groupchats)
-from analysis.data.adapters.export_raw import write_raw
-from analysis.data.adapters.wecom import followers_of
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.data.load import DataError, validate_tables
+from analysis.data.adapters import (
+    ADD_WAY,
+    HEADER_MAP,
+    combine,
+    header_map,
+    load_raw,
+    read_spreadsheet,
+    read_wecom,
+    to_tables,
+    wecom_callbacks,
+    wecom_contacts,
+    wecom_groupchats,
+)
+from analysis.data.adapters.wecom import followers_of
+from analysis.data.errors import DataError
+from analysis.data.validate import validate_tables
 from analysis.simulate import simulate
+from analysis.simulate.raw_exports import write_raw
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 TZ = "Asia/Shanghai"
@@ -38,8 +49,32 @@ def steps(ledger) -> pd.DataFrame:
 
 
 def test_add_way_table_is_the_official_code_list():
-    assert set(ADD_WAY) == {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-                            21, 22, 24, 201, 202}
+    assert set(ADD_WAY) == {
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        21,
+        22,
+        24,
+        201,
+        202,
+    }
     assert ADD_WAY[1][0] == "qr_code" and ADD_WAY[201][0] == "colleague_share"
     assert len({k for k, _ in ADD_WAY.values()}) == len(ADD_WAY)
 
@@ -51,8 +86,7 @@ def wecom_fixture_contacts():
 
 def test_contacts_one_user_per_customer_with_earliest_follow(wecom_fixture_contacts):
     c = wecom_fixture_contacts.contacts.set_index("user_id")
-    assert sorted(c.index) == ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004",
-                               "wmSYN0005"]
+    assert sorted(c.index) == ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004", "wmSYN0005"]
     a = c.loc["wmSYN0001"]  # emp01 at t0 (state s01) before emp02 a day later (no state)
     assert a["joined_at"] == ts("2025-01-01 10:00:00")
     assert (a["channel"], a["hook"], a["follow_user"]) == ("douyin", "coupon", "emp01")
@@ -62,8 +96,7 @@ def test_contacts_one_user_per_customer_with_earliest_follow(wecom_fixture_conta
     assert (b["channel"], b["hook"], b["referrer_id"]) == ("referral", "trial", "wmSYN0001")
     assert b["wecom_type"] == "wecom"
     d = c.loc["wmSYN0003"]  # no state: channel from add_way 2
-    assert (d["channel"], d["hook"], d["add_way_name"]) == ("phone_search", "unknown",
-                                                            "搜索手机号")
+    assert (d["channel"], d["hook"], d["add_way_name"]) == ("phone_search", "unknown", "搜索手机号")
     assert c.loc["wmSYN0004", "channel"] == "门店海报"  # unmapped state kept, counted
     e = c.loc["wmSYN0005"]  # batch/get_by_user shape, two employees
     assert e["joined_at"] == ts("2025-01-01 14:00:00") and e["n_follow_users"] == 2
@@ -87,8 +120,10 @@ def test_contacts_ledger_counts_relations_merges_and_fallbacks(wecom_fixture_con
     assert led.loc["wecom: empty state: channel from add_way", "repaired"] == 1
     ev = wecom_fixture_contacts.events
     assert (ev["event_type"] == "contact_add").all() and len(ev) == 5
-    assert (ev.set_index("user_id")["occurred_at"]
-            == wecom_fixture_contacts.contacts.set_index("user_id")["joined_at"]).all()
+    assert (
+        ev.set_index("user_id")["occurred_at"]
+        == wecom_fixture_contacts.contacts.set_index("user_id")["joined_at"]
+    ).all()
 
 
 def test_contacts_do_not_depend_on_input_order():
@@ -97,14 +132,17 @@ def test_contacts_do_not_depend_on_input_order():
 
     for line in (RAW / "externalcontact_get.jsonl").read_text(encoding="utf-8").splitlines():
         recs.append(json.loads(line))
-    smap = {"s01": {"channel": "douyin", "hook": "coupon"},
-            "s02": {"channel": "referral", "hook": "trial"}}
+    smap = {
+        "s01": {"channel": "douyin", "hook": "coupon"},
+        "s02": {"channel": "referral", "hook": "trial"},
+    }
     a = wecom_contacts(recs, state_map=smap).contacts
     rev = [dict(r, follow_user=list(reversed(r["follow_user"]))) for r in reversed(recs)]
     b = wecom_contacts(rev, state_map=smap).contacts
     key = ["user_id"]
-    pd.testing.assert_frame_equal(a.sort_values(key).reset_index(drop=True),
-                                  b.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    )
 
 
 # --------------------------------------------------------------------------- groups, callbacks
@@ -124,8 +162,7 @@ def test_groupchat_members_become_group_joins_employees_dropped():
 @pytest.mark.parametrize("fname", ["callbacks.jsonl", "callbacks.xml"])
 def test_callbacks_hard_churn_only_when_last_employee_deleted(fname):
     customers = ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004", "wmSYN0005"]
-    a = wecom_callbacks(RAW / fname, followers=followers_of(CONTACT_FILES),
-                        customers=customers)
+    a = wecom_callbacks(RAW / fname, followers=followers_of(CONTACT_FILES), customers=customers)
     got = sorted(zip(a.events["user_id"], a.events["event_type"], a.events["occurred_at"]))
     assert got == [
         ("wmSYN0001", "del_follow_user", ts("2025-01-13 10:00")),
@@ -155,8 +192,11 @@ def test_gbk_csv_with_chinese_headers():
     a = read_spreadsheet(RAW / "events_gbk.csv", table="events")
     e = a.events
     assert list(e.columns[:5]) == ["user_id", "occurred_at", "event_type", "value", "context"]
-    assert e["occurred_at"].tolist() == [ts("2025-01-02 09:00"), ts("2025-01-03 12:30"),
-                                         ts("2025-01-04 08:00")]
+    assert e["occurred_at"].tolist() == [
+        ts("2025-01-02 09:00"),
+        ts("2025-01-03 12:30"),
+        ts("2025-01-04 08:00"),
+    ]
     led = steps(a.ledger)
     assert "gb18030" in led.loc["spreadsheet: read", "detail"]
     assert led.loc["spreadsheet: decoded as gb18030 (not UTF-8)", "repaired"] == 3
@@ -167,8 +207,11 @@ def test_xlsx_with_units_in_headers_text_ids_and_a_date_serial():
     o = a.orders
     assert o["order_id"].tolist() == ["0001", "0002", "0003"]  # leading zeros kept
     assert "amount" in o.columns  # 实付金额（元） matched after NFKC and unit removal
-    assert o["ordered_at"].tolist() == [ts("2025-01-05 20:15"), ts("2025-01-06 09:00"),
-                                        ts("2025-01-06 12:00")]
+    assert o["ordered_at"].tolist() == [
+        ts("2025-01-05 20:15"),
+        ts("2025-01-06 09:00"),
+        ts("2025-01-06 12:00"),
+    ]
     assert steps(a.ledger).loc["ordered_at: Excel date serials converted", "repaired"] == 1
 
 
@@ -183,13 +226,16 @@ def test_utf8_bom_contacts_keep_unmapped_columns():
 
 def test_header_map_is_overridable(tmp_path):
     f = tmp_path / "orders.csv"
-    f.write_text("订单号,买家,下单时间,商品实付,订单金额,是否退款\n"
-                 "a1,u1,2025-01-01 10:00,90,100,否\n", encoding="utf-8")
+    f.write_text(
+        "订单号,买家,下单时间,商品实付,订单金额,是否退款\na1,u1,2025-01-01 10:00,90,100,否\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as info:  # 买家 and 商品实付 are unknown
         to_tables(combine(read_spreadsheet(f, table="orders")))
     override = tmp_path / "header_map.yaml"
-    override.write_text("orders:\n  买家: user_id\n  商品实付: amount\n  订单金额: null\n",
-                        encoding="utf-8")
+    override.write_text(
+        "orders:\n  买家: user_id\n  商品实付: amount\n  订单金额: null\n", encoding="utf-8"
+    )
     o = read_spreadsheet(f, table="orders", header_map=override).orders
     assert o.loc[0, "amount"] == "90" and o.loc[0, "订单金额"] == "100"
     assert "user_id" in str(info.value) or "amount" in str(info.value)
@@ -218,8 +264,15 @@ def test_fixture_exports_load_into_canonical_tables(tmp_path):
     t = load_raw(_raw_folder(tmp_path))
     assert len(t.contacts) == 5 and len(t.orders) == 3
     counts = t.events["event_type"].value_counts().to_dict()
-    assert counts == {"contact_add": 5, "group_join": 3, "group_quit": 1,
-                      "del_follow_user": 1, "message": 1, "share": 1, "review": 1}
+    assert counts == {
+        "contact_add": 5,
+        "group_join": 3,
+        "group_quit": 1,
+        "del_follow_user": 1,
+        "message": 1,
+        "share": 1,
+        "review": 1,
+    }
     led = t.ledger
     dup = led[led["step"] == "wecom: group joins seen in both snapshot and callbacks"]
     assert int(dup["dropped"].iloc[0]) == 1
@@ -230,7 +283,8 @@ def test_fixture_exports_load_into_canonical_tables(tmp_path):
 def test_validation_errors_point_at_the_export_file(tmp_path):
     d = _raw_folder(tmp_path)
     (d / "events_gbk.csv").write_bytes(
-        "用户ID,发生时间,事件类型\r\nwmSYN0001,2025-01-02 09:00:00,点赞\r\n".encode("gbk"))
+        "用户ID,发生时间,事件类型\r\nwmSYN0001,2025-01-02 09:00:00,点赞\r\n".encode("gbk")
+    )
     with pytest.raises(DataError) as info:
         load_raw(d)
     assert info.value.column == "event_type" and "点赞" in str(info.value)
@@ -260,17 +314,22 @@ def test_raw_round_trip_gives_back_the_canonical_tables(round_trip):
     cols = ["user_id", "joined_at", "channel", "hook", "referrer_id"]
     pd.testing.assert_frame_equal(
         t.contacts[cols].sort_values("user_id").reset_index(drop=True),
-        c.contacts[cols].sort_values("user_id").reset_index(drop=True), check_dtype=False)
+        c.contacts[cols].sort_values("user_id").reset_index(drop=True),
+        check_dtype=False,
+    )
     key = ["user_id", "occurred_at", "event_type", "context"]
     ecols = key + ["value"]
     pd.testing.assert_frame_equal(
         t.events[ecols].sort_values(key).reset_index(drop=True),
-        c.events[ecols].sort_values(key).reset_index(drop=True), check_dtype=False)
+        c.events[ecols].sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
     pd.testing.assert_frame_equal(
         t.orders[list(c.orders.columns)].sort_values("order_id").reset_index(drop=True),
-        c.orders.sort_values("order_id").reset_index(drop=True), check_dtype=False)
-    merged = t.ledger[t.ledger["step"] == "wecom: customers followed by several employees "
-                                           "merged"]
+        c.orders.sort_values("order_id").reset_index(drop=True),
+        check_dtype=False,
+    )
+    merged = t.ledger[t.ledger["step"] == "wecom: customers followed by several employees merged"]
     assert int(merged["dropped"].iloc[0]) > 0  # the export did add second employees
 
 
@@ -280,10 +339,8 @@ def test_reports_agree_on_raw_and_canonical_inputs(round_trip):
     a = value_evidence(t.events, t.orders, as_of=as_of, users=t.contacts["user_id"])
     b = value_evidence(c.events, c.orders, as_of=as_of, users=c.contacts["user_id"])
     pd.testing.assert_frame_equal(a.sort_index(), b.sort_index())
-    la = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-04-01",
-                          horizon_days=30)
-    lb = retention_labels(c.contacts, c.events, c.orders, cutoff="2025-04-01",
-                          horizon_days=30)
+    la = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-04-01", horizon_days=30)
+    lb = retention_labels(c.contacts, c.events, c.orders, cutoff="2025-04-01", horizon_days=30)
     assert len(la) > 50
     pd.testing.assert_frame_equal(la.reset_index(drop=True), lb.reset_index(drop=True))
     assert np.isclose(a["consumption"].sum(), b["consumption"].sum())

@@ -7,25 +7,54 @@ import pytest
 from analysis.aggregate.activity import counts_by_period, mix, orders_by_period, table_summary
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.data.load import validate_tables
+from analysis.data.validate import validate_tables
 
 
 def frames():
-    contacts = pd.DataFrame({
-        "user_id": ["a", "b", "c", "d"],
-        "joined_at": ["2025-01-01", "2025-01-01", "2025-02-01", "2025-03-10"],
-        "channel": ["douyin"] * 4, "hook": ["coupon"] * 4, "referrer_id": [None] * 4})
-    events = pd.DataFrame({
-        "user_id": ["a", "a", "a", "b", "b", "c", "c", "a"],
-        "occurred_at": ["2025-01-10", "2025-02-20", "2025-02-25", "2025-02-01", "2025-02-27",
-                        "2025-02-15", "2025-03-05", "2025-03-01"],
-        "event_type": ["share", "share", "review", "inquiry", "del_follow_user", "message",
-                       "message", "cocreation"]})
-    orders = pd.DataFrame({
-        "order_id": ["o1", "o2", "o3", "o4"], "user_id": ["a", "a", "c", "c"],
-        "ordered_at": ["2025-02-10", "2025-03-02", "2025-02-20", "2025-03-15"],
-        "amount": [100.0, 40.0, 60.0, 10.0], "is_refund": [False, False, True, False],
-        "refund_amount": [0.0, 0.0, 20.0, 0.0]})
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d"],
+            "joined_at": ["2025-01-01", "2025-01-01", "2025-02-01", "2025-03-10"],
+            "channel": ["douyin"] * 4,
+            "hook": ["coupon"] * 4,
+            "referrer_id": [None] * 4,
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "user_id": ["a", "a", "a", "b", "b", "c", "c", "a"],
+            "occurred_at": [
+                "2025-01-10",
+                "2025-02-20",
+                "2025-02-25",
+                "2025-02-01",
+                "2025-02-27",
+                "2025-02-15",
+                "2025-03-05",
+                "2025-03-01",
+            ],
+            "event_type": [
+                "share",
+                "share",
+                "review",
+                "inquiry",
+                "del_follow_user",
+                "message",
+                "message",
+                "cocreation",
+            ],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4"],
+            "user_id": ["a", "a", "c", "c"],
+            "ordered_at": ["2025-02-10", "2025-03-02", "2025-02-20", "2025-03-15"],
+            "amount": [100.0, 40.0, 60.0, 10.0],
+            "is_refund": [False, False, True, False],
+            "refund_amount": [0.0, 0.0, 20.0, 0.0],
+        }
+    )
     t = validate_tables(contacts, events, orders)
     return t.contacts, t.events, t.orders
 
@@ -39,10 +68,15 @@ def test_value_evidence_golden_counts():
     # window [2025-01-30, 2025-03-01): a: share 02-20, review 02-25, order 100; b: inquiry 02-01;
     # c: order 60 with 20 refunded -> 40; d: nothing
     expected = pd.DataFrame(
-        {"experience": [0.0, 1.0, 0.0, 0.0], "consumption": [100.0, 0.0, 40.0, 0.0],
-         "social": [1.0, 0.0, 0.0, 0.0], "content": [1.0, 0.0, 0.0, 0.0],
-         "innovation": [0.0, 0.0, 0.0, 0.0]},
-        index=pd.Index(["a", "b", "c", "d"], name="user_id"))
+        {
+            "experience": [0.0, 1.0, 0.0, 0.0],
+            "consumption": [100.0, 0.0, 40.0, 0.0],
+            "social": [1.0, 0.0, 0.0, 0.0],
+            "content": [1.0, 0.0, 0.0, 0.0],
+            "innovation": [0.0, 0.0, 0.0, 0.0],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="user_id"),
+    )
     pd.testing.assert_frame_equal(v, expected)
 
 
@@ -50,7 +84,7 @@ def test_value_evidence_half_life_golden():
     c, e, o = frames()
     v = value_evidence(e, o, as_of=AS_OF, lookback_days=None, half_life_days=10)
     # a's shares: 01-10 (50 days before: 0.5**5) and 02-20 (9 days: 0.5**0.9)
-    assert v.loc["a", "social"] == pytest.approx(0.5 ** 5 + 0.5 ** 0.9)
+    assert v.loc["a", "social"] == pytest.approx(0.5**5 + 0.5**0.9)
     assert v.loc["a", "consumption"] == pytest.approx(100 * 0.5 ** (19 / 10))
     assert "d" not in v.index  # no users= given: only users with evidence
 
@@ -62,14 +96,26 @@ def test_value_evidence_ignores_the_future_and_input_unchanged():
     later = e["occurred_at"] >= pd.Timestamp(AS_OF, tz="Asia/Shanghai")
     moved = e.copy()
     moved.loc[later, "occurred_at"] += pd.Timedelta(days=400)
-    extra = pd.DataFrame({"user_id": ["d"] * 3, "occurred_at": [pd.Timestamp("2025-03-02",
-                          tz="Asia/Shanghai")] * 3, "event_type": ["post"] * 3,
-                          "value": np.nan, "context": None})
+    extra = pd.DataFrame(
+        {
+            "user_id": ["d"] * 3,
+            "occurred_at": [pd.Timestamp("2025-03-02", tz="Asia/Shanghai")] * 3,
+            "event_type": ["post"] * 3,
+            "value": np.nan,
+            "context": None,
+        }
+    )
     moved = pd.concat([moved, extra], ignore_index=True)
-    pd.testing.assert_frame_equal(value_evidence(moved, o, as_of=AS_OF, lookback_days=90,
-                                                 users=c["user_id"]), base)
-    shuffled = value_evidence(e.sample(frac=1, random_state=0), o.sample(frac=1, random_state=0),
-                              as_of=AS_OF, lookback_days=90, users=c["user_id"])
+    pd.testing.assert_frame_equal(
+        value_evidence(moved, o, as_of=AS_OF, lookback_days=90, users=c["user_id"]), base
+    )
+    shuffled = value_evidence(
+        e.sample(frac=1, random_state=0),
+        o.sample(frac=1, random_state=0),
+        as_of=AS_OF,
+        lookback_days=90,
+        users=c["user_id"],
+    )
     pd.testing.assert_frame_equal(shuffled, base)
     pd.testing.assert_frame_equal(e, e0)
     pd.testing.assert_frame_equal(o, o0)
@@ -77,14 +123,14 @@ def test_value_evidence_ignores_the_future_and_input_unchanged():
 
 def test_retention_labels_golden():
     c, e, o = frames()
-    lab = retention_labels(c, e, o, cutoff=AS_OF, horizon_days=30,
-                           observation_end="2025-04-01")
+    lab = retention_labels(c, e, o, cutoff=AS_OF, horizon_days=30, observation_end="2025-04-01")
     # b deleted the contact on 02-27 -> not in the population; d joined after the cut-off
     assert lab["user_id"].tolist() == ["a", "c"]
     # a: cocreation at exactly the cut-off counts as in-window activity; c: message 03-05
     assert lab["retained"].tolist() == [True, True]
-    purchase = retention_labels(c, e, o, cutoff=AS_OF, horizon_days=10, activity="purchase",
-                                observation_end="2025-04-01")
+    purchase = retention_labels(
+        c, e, o, cutoff=AS_OF, horizon_days=10, activity="purchase", observation_end="2025-04-01"
+    )
     # a bought on 03-02 (inside 10 days); c bought on 03-15 (outside)
     assert purchase["retained"].tolist() == [True, False]
     assert lab.loc[0, "tenure_days"] == pytest.approx(59.0)
@@ -92,8 +138,9 @@ def test_retention_labels_golden():
 
 def test_retention_labels_hard_churn_in_window_is_not_retained():
     c, e, o = frames()
-    lab = retention_labels(c, e, o, cutoff="2025-02-10", horizon_days=30,
-                           observation_end="2025-04-01")
+    lab = retention_labels(
+        c, e, o, cutoff="2025-02-10", horizon_days=30, observation_end="2025-04-01"
+    )
     b = lab.set_index("user_id").loc["b"]
     assert bool(b["churned_hard"]) and not bool(b["retained"])
 
@@ -106,13 +153,15 @@ def test_retention_labels_refuse_a_window_past_the_data():
 
 def test_lost_after_days_removes_long_silent_users():
     c, e, o = frames()
-    lab = retention_labels(c, e, o, cutoff=AS_OF, horizon_days=30, lost_after_days=10,
-                           observation_end="2025-04-01")
+    lab = retention_labels(
+        c, e, o, cutoff=AS_OF, horizon_days=30, lost_after_days=10, observation_end="2025-04-01"
+    )
     # a was last active 02-25 (4 days before); c last active 02-20 order is refunded in part
     # (net 40 > 0) -> 9 days: both stay
     assert lab["user_id"].tolist() == ["a", "c"]
-    lab = retention_labels(c, e, o, cutoff=AS_OF, horizon_days=30, lost_after_days=5,
-                           observation_end="2025-04-01")
+    lab = retention_labels(
+        c, e, o, cutoff=AS_OF, horizon_days=30, lost_after_days=5, observation_end="2025-04-01"
+    )
     assert lab["user_id"].tolist() == ["a"]
 
 
@@ -125,8 +174,13 @@ def test_counts_and_orders_by_period_golden():
     ev = counts_by_period(e, time_col="occurred_at", by="event_type", freq="M")
     assert ev["rows"].sum() == len(e)
     feb = ev[ev["period"] == pd.Timestamp("2025-02-01")].set_index("event_type")["rows"]
-    assert feb.to_dict() == {"del_follow_user": 1, "inquiry": 1, "message": 1, "review": 1,
-                             "share": 1}
+    assert feb.to_dict() == {
+        "del_follow_user": 1,
+        "inquiry": 1,
+        "message": 1,
+        "review": 1,
+        "share": 1,
+    }
     m = mix(c, rows="channel", cols="hook")
     assert m["share"].sum() == pytest.approx(1.0)
     s = table_summary(c, e, o).set_index("table")
@@ -135,9 +189,15 @@ def test_counts_and_orders_by_period_golden():
 
 def test_a_user_re_added_after_deleting_is_back_in_the_population():
     c, e, o = frames()
-    readd = pd.DataFrame({"user_id": ["b"], "occurred_at": [pd.Timestamp("2025-02-28 12:00",
-                          tz="Asia/Shanghai")], "event_type": ["contact_add"], "value": np.nan,
-                          "context": "1v1"})
+    readd = pd.DataFrame(
+        {
+            "user_id": ["b"],
+            "occurred_at": [pd.Timestamp("2025-02-28 12:00", tz="Asia/Shanghai")],
+            "event_type": ["contact_add"],
+            "value": np.nan,
+            "context": "1v1",
+        }
+    )
     e2 = pd.concat([e, readd], ignore_index=True)
     lab = retention_labels(c, e2, o, cutoff=AS_OF, horizon_days=30, observation_end="2025-04-01")
     assert lab["user_id"].tolist() == ["a", "b", "c"]

@@ -11,9 +11,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.data.adapters import (combine, read_spreadsheet, to_tables, wecom_callbacks,
-                               wecom_contacts, wecom_groupchats)
-from analysis.data.load import DataError, load_tables
+from analysis.data.adapters import (
+    combine,
+    read_spreadsheet,
+    to_tables,
+    wecom_callbacks,
+    wecom_contacts,
+    wecom_groupchats,
+)
+from analysis.data.errors import DataError
+from analysis.data.load import load_tables
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 CASES = yaml.safe_load((BROKEN / "cases.yaml").read_text(encoding="utf-8"))
@@ -37,13 +44,19 @@ def _run(case: dict, tmp_path: Path):
         return t.ledger, getattr(t, case["table"])
     if via == "spreadsheet":  # the export replaces one table; the others are the base
         parts = [read_spreadsheet(src, table=case["table"])]
-        parts += [read_spreadsheet(BROKEN / "base" / f"{t}.csv", table=t)
-                  for t in ("contacts", "events", "orders") if t != case["table"]]
+        parts += [
+            read_spreadsheet(BROKEN / "base" / f"{t}.csv", table=t)
+            for t in ("contacts", "events", "orders")
+            if t != case["table"]
+        ]
         t = to_tables(combine(*parts), **opts)
         return t.ledger, getattr(t, case["table"])
     else:
-        fn = {"wecom_contacts": wecom_contacts, "wecom_groupchats": wecom_groupchats,
-              "wecom_callbacks": wecom_callbacks}[via]
+        fn = {
+            "wecom_contacts": wecom_contacts,
+            "wecom_groupchats": wecom_groupchats,
+            "wecom_callbacks": wecom_callbacks,
+        }[via]
         a = fn(src, **opts)
     return a.ledger.to_frame(), a.table(case["table"])
 
@@ -63,8 +76,7 @@ def test_broken_input_case(case, tmp_path):
             _run(case, tmp_path)
         err = info.value
         msg = str(err)
-        assert Path(err.file).name in (case["file"], case["table"] + _suffix(case["file"])), \
-            msg
+        assert Path(err.file).name in (case["file"], case["table"] + _suffix(case["file"])), msg
         assert Path(err.file).name in msg
         assert err.column == case["column"], msg
         assert case["problem"] in err.problem, msg
@@ -78,8 +90,9 @@ def test_broken_input_case(case, tmp_path):
             assert case["message"] in msg
         return
     ledger, table = _run(case, tmp_path)
-    steps = ledger[ledger["step"].str.contains(case["step"], regex=False)
-                   & (ledger["table"] == case["table"])]
+    steps = ledger[
+        ledger["step"].str.contains(case["step"], regex=False) & (ledger["table"] == case["table"])
+    ]
     assert len(steps) >= 1, ledger.to_string()
     step = steps.iloc[0]
     if "detail" in case:
@@ -103,14 +116,16 @@ def _balance(ledger: pd.DataFrame, table: str) -> None:
     led = ledger[ledger["table"] == table]
     read = led[led["step"] == "read"].iloc[0]
     final = led[led["step"] == "final"].iloc[0]
-    after_read = led.loc[read.name + 1:]
+    after_read = led.loc[read.name + 1 :]
     after_read = after_read[after_read["step"] != "final"]
     assert read["rows_in"] - after_read["dropped"].sum() == final["rows_in"]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] != "error"
-                                  and c.get("via", "load_tables") == "load_tables"],
-                         ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c["expect"] != "error" and c.get("via", "load_tables") == "load_tables"],
+    ids=lambda c: c["id"],
+)
 def test_loader_ledger_balances_across_steps(case, tmp_path):
     ledger, table = _run(case, tmp_path)
     for t in ("contacts", "events", "orders"):

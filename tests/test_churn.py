@@ -7,12 +7,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from analysis.studies import churn as ch
-from analysis.privacy import pseudonymise
-from analysis.simulate import read_truth
-from analysis.data.load import validate_tables
+from analysis.data.validate import validate_tables
 from analysis.paths import resolve
-from analysis.simulate import simulate
+from analysis.privacy import pseudonymise
+from analysis.simulate import read_truth, simulate
+from analysis.studies import churn as ch
 
 TRAIN, TEST = "2026-01-01", "2026-04-01"
 DEF = ch.ChurnDefinition(horizon_days=90, lost_after_days=90)
@@ -22,15 +21,21 @@ DEF = ch.ChurnDefinition(horizon_days=90, lost_after_days=90)
 
 
 def _label_tables():
-    contacts = pd.DataFrame({
-        "user_id": ["act", "quiet", "hard", "gone", "buyer", "late"],
-        "joined_at": ["2025-01-01"] * 5 + ["2025-06-10"],
-        "channel": ["douyin"] * 6, "hook": ["coupon"] * 6, "referrer_id": [None] * 6,
-    })
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["act", "quiet", "hard", "gone", "buyer", "late"],
+            "joined_at": ["2025-01-01"] * 5 + ["2025-06-10"],
+            "channel": ["douyin"] * 6,
+            "hook": ["coupon"] * 6,
+            "referrer_id": [None] * 6,
+        }
+    )
     rows = [
-        ("act", "2025-05-20", "message"), ("act", "2025-06-05", "read"),
+        ("act", "2025-05-20", "message"),
+        ("act", "2025-06-05", "read"),
         ("quiet", "2025-05-25", "message"),
-        ("hard", "2025-05-30", "message"), ("hard", "2025-06-03", "read"),
+        ("hard", "2025-05-30", "message"),
+        ("hard", "2025-06-03", "read"),
         ("hard", "2025-06-10", "del_follow_user"),
         ("gone", "2025-05-01", "del_follow_user"),
         ("buyer", "2025-05-28", "message"),
@@ -38,9 +43,16 @@ def _label_tables():
         ("act", "2025-09-30", "message"),  # keeps the data running past the label window
     ]
     events = pd.DataFrame(rows, columns=["user_id", "occurred_at", "event_type"])
-    orders = pd.DataFrame({"order_id": ["o1"], "user_id": ["buyer"],
-                           "ordered_at": ["2025-06-15"], "amount": [20.0],
-                           "is_refund": [False], "refund_amount": [0.0]})
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1"],
+            "user_id": ["buyer"],
+            "ordered_at": ["2025-06-15"],
+            "amount": [20.0],
+            "is_refund": [False],
+            "refund_amount": [0.0],
+        }
+    )
     t = validate_tables(contacts, events, orders)
     return t.contacts, t.events, t.orders
 
@@ -52,11 +64,13 @@ def test_label_definitions_on_a_hand_made_frame():
     assert list(f.index) == ["act", "buyer", "hard", "quiet"]
     assert f["churned"].to_dict() == {"act": 0, "buyer": 0, "hard": 1, "quiet": 1}
     assert f["churned_hard"].to_dict() == {"act": 0, "buyer": 0, "hard": 1, "quiet": 0}
-    purchase = ch.churn_frame(c, e, o, cutoff="2025-06-01",
-                              definition=ch.ChurnDefinition(30, activity="purchase"))
+    purchase = ch.churn_frame(
+        c, e, o, cutoff="2025-06-01", definition=ch.ChurnDefinition(30, activity="purchase")
+    )
     assert purchase["churned"].to_dict() == {"act": 1, "buyer": 0, "hard": 1, "quiet": 1}
-    lost = ch.churn_frame(c, e, o, cutoff="2025-06-01",
-                          definition=ch.ChurnDefinition(30, lost_after_days=5))
+    lost = ch.churn_frame(
+        c, e, o, cutoff="2025-06-01", definition=ch.ChurnDefinition(30, lost_after_days=5)
+    )
     assert list(lost.index) == ["buyer", "hard"]  # 'act' was last active on May 20 (> 5 d)
     text = ch.ChurnDefinition(30, lost_after_days=5).describe()
     assert "30 days" in text and "5 days" in text
@@ -65,8 +79,15 @@ def test_label_definitions_on_a_hand_made_frame():
 def test_time_split_refuses_overlapping_label_window(sample_tables):
     t = sample_tables
     with pytest.raises(ValueError, match="training labels would read the test period"):
-        ch.evaluate_by_time(t.contacts, t.events, t.orders, train_cutoff="2026-02-01",
-                            test_cutoff=TEST, definition=DEF, n_boot=1)
+        ch.evaluate_by_time(
+            t.contacts,
+            t.events,
+            t.orders,
+            train_cutoff="2026-02-01",
+            test_cutoff=TEST,
+            definition=DEF,
+            n_boot=1,
+        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -87,8 +108,9 @@ def test_metrics_agree_with_sklearn_with_ties_and_intervals_cover():
     rng = np.random.default_rng(3)
     y = rng.random(3000) < 0.3
     s = np.round(np.clip(0.3 + 0.2 * (y - 0.3) + rng.normal(0, 0.2, y.size), 0, 1), 1)
-    m = ch.churn_metrics(y, {"m": s, "c": np.full(y.size, 0.3)}, n_boot=100,
-                         reference="c", random_state=0)
+    m = ch.churn_metrics(
+        y, {"m": s, "c": np.full(y.size, 0.3)}, n_boot=100, reference="c", random_state=0
+    )
     got = m.set_index(["score", "metric"])
     assert got.loc[("m", "roc_auc"), "estimate"] == pytest.approx(roc_auc_score(y, s))
     assert got.loc[("m", "pr_auc"), "estimate"] == pytest.approx(average_precision_score(y, s))
@@ -118,11 +140,21 @@ def test_calibration_and_lift_tables():
 
 def test_oracle_formula_matches_monte_carlo():
     mu, rho, p_hard, h = 0.01, 0.05, 0.4, 60.0
-    truth = pd.DataFrame({"user_id": ["a", "b"], "churn_hazard_per_day": [mu, mu],
-                          "left_at": [pd.NaT, pd.Timestamp("2025-01-01", tz="Asia/Shanghai")]})
-    p = ch.oracle_churn_probability(truth, users=["a", "b"], cutoff="2025-03-01",
-                                    horizon_days=h, p_hard=p_hard,
-                                    activity_rate_per_day=rho)
+    truth = pd.DataFrame(
+        {
+            "user_id": ["a", "b"],
+            "churn_hazard_per_day": [mu, mu],
+            "left_at": [pd.NaT, pd.Timestamp("2025-01-01", tz="Asia/Shanghai")],
+        }
+    )
+    p = ch.oracle_churn_probability(
+        truth,
+        users=["a", "b"],
+        cutoff="2025-03-01",
+        horizon_days=h,
+        p_hard=p_hard,
+        activity_rate_per_day=rho,
+    )
     assert p["b"] == 1.0  # already gone at the cut-off
     rng = np.random.default_rng(0)
     n = 400_000
@@ -131,8 +163,9 @@ def test_oracle_formula_matches_monte_carlo():
     first = rng.exponential(1 / rho, n)
     retained = (first < np.minimum(life, h)) & ~(hard & (life < h))
     assert p["a"] == pytest.approx(1 - retained.mean(), abs=0.004)
-    first_order = ch.oracle_churn_probability(truth, users=["a"], cutoff="2025-03-01",
-                                              horizon_days=h, p_hard=p_hard)
+    first_order = ch.oracle_churn_probability(
+        truth, users=["a"], cutoff="2025-03-01", horizon_days=h, p_hard=p_hard
+    )
     assert first_order["a"] == pytest.approx(p_hard * (1 - np.exp(-mu * h)))
 
 
@@ -146,11 +179,19 @@ def sample_eval(sample_tables):
     assert params == json.loads(files[1].read_text())
     assert str(truth["left_at"].dt.tz) == "Asia/Shanghai"
     test_pop = ch.churn_frame(t.contacts, t.events, t.orders, cutoff=TEST, definition=DEF)
-    oracle = ch.oracle_for(truth, params, test_pop, cutoff=TEST,
-                           horizon_days=DEF.horizon_days)
-    return ch.evaluate_by_time(t.contacts, t.events, t.orders, train_cutoff=TRAIN,
-                               test_cutoff=TEST, definition=DEF, oracle=oracle, n_boot=50,
-                               random_state=0, n_threads=1)
+    oracle = ch.oracle_for(truth, params, test_pop, cutoff=TEST, horizon_days=DEF.horizon_days)
+    return ch.evaluate_by_time(
+        t.contacts,
+        t.events,
+        t.orders,
+        train_cutoff=TRAIN,
+        test_cutoff=TEST,
+        definition=DEF,
+        oracle=oracle,
+        n_boot=50,
+        random_state=0,
+        n_threads=1,
+    )
 
 
 def test_models_beat_a_constant_baseline_and_trail_the_oracle(sample_eval):
@@ -175,9 +216,18 @@ def test_models_beat_a_constant_baseline_and_trail_the_oracle(sample_eval):
 
 def test_null_world_models_do_not_find_signal():
     sim = simulate(6000, months=18, seed=11, world="null")
-    ev = ch.evaluate_by_time(sim.contacts, sim.events, sim.orders, train_cutoff=TRAIN,
-                             test_cutoff=TEST, definition=DEF, n_boot=100, random_state=0,
-                             kinds=("logistic", "hgb"), n_threads=1)
+    ev = ch.evaluate_by_time(
+        sim.contacts,
+        sim.events,
+        sim.orders,
+        train_cutoff=TRAIN,
+        test_cutoff=TEST,
+        definition=DEF,
+        n_boot=100,
+        random_state=0,
+        kinds=("logistic", "hgb"),
+        n_threads=1,
+    )
     m = ev.metrics.set_index(["score", "metric"])
     for k in ("logistic", "hgb"):
         auc = m.loc[(k, "roc_auc")]
@@ -198,8 +248,9 @@ def test_fixed_random_state_reproduces_predictions(sample_eval):
 
 def test_permutation_importance_lists_every_feature(sample_eval):
     ev = sample_eval
-    imp = ch.permutation_importance_table(ev.models["logistic"], ev.test, n_repeats=2,
-                                          max_samples=1500, random_state=0)
+    imp = ch.permutation_importance_table(
+        ev.models["logistic"], ev.test, n_repeats=2, max_samples=1500, random_state=0
+    )
     assert set(imp["feature"]) == set(ch.MODEL_FEATURES)
     assert imp["importance"].is_monotonic_decreasing
     assert imp["importance"].iloc[0] > 0.01
@@ -218,7 +269,9 @@ def test_at_risk_list_ranks_by_risk_times_value_with_reasons(sample_eval, tmp_pa
     assert len(lst) == 30 and lst["rank"].tolist() == list(range(1, 31))
     assert lst["priority"].is_monotonic_decreasing
     assert lst["priority"].iloc[-1] >= (risk * value).nlargest(30).iloc[-1] - 1e-12
-    assert lst["priority"].to_numpy() == pytest.approx((lst["risk"] * lst["value_index"]).to_numpy())
+    assert lst["priority"].to_numpy() == pytest.approx(
+        (lst["risk"] * lst["value_index"]).to_numpy()
+    )
     assert (lst["reason_1"].str.len() > 0).mean() > 0.5
     assert lst["contribution_1"].dropna().gt(0).all()
     key = "test-key-not-secret"
@@ -240,10 +293,19 @@ def test_plots_draw_on_the_given_axes(sample_eval):
     scores = {k: ev.predictions[k] for k in ("hgb", "oracle")}
     y = ev.predictions["churned"]
     fig, axes = plt.subplots(1, 4)
-    tables = [ch.calibration_table(y, scores), ch.lift_table(y, scores),
-              ch.lift_table(y, scores),
-              pd.DataFrame({"feature": ["a", "b"], "importance": [0.1, 0.0],
-                            "lo": [0.05, -0.01], "hi": [0.15, 0.01]})]
+    tables = [
+        ch.calibration_table(y, scores),
+        ch.lift_table(y, scores),
+        ch.lift_table(y, scores),
+        pd.DataFrame(
+            {
+                "feature": ["a", "b"],
+                "importance": [0.1, 0.0],
+                "lo": [0.05, -0.01],
+                "hi": [0.15, 0.01],
+            }
+        ),
+    ]
     funcs = [pc.plot_calibration, pc.plot_gain, pc.plot_lift, pc.plot_importance]
     for f, tab, ax in zip(funcs, tables, axes):
         assert f(tab, ax=ax) is ax

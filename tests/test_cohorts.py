@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.studies import cohorts as co
 from analysis.simulate import simulate
+from analysis.studies import cohorts as co
 
 TZ = "Asia/Shanghai"
 
@@ -15,36 +15,67 @@ def ts(s):
 
 
 def tiny():
-    contacts = pd.DataFrame({
-        "user_id": ["a", "b", "c", "d"],
-        "joined_at": [ts("2025-01-10"), ts("2025-01-20"), ts("2025-02-05"), ts("2025-02-06")],
-        "channel": ["offline_event", "douyin", "offline_event", "referral"],
-        "hook": ["merch", "coupon", "coupon", "trial"],
-        "referrer_id": [None, None, None, "a"],
-    })
-    ev = [("a", "2025-02-10", "message", "group"), ("a", "2025-03-05", "message", "1v1"),
-          ("b", "2025-02-15", "del_follow_user", "1v1"), ("c", "2025-03-10", "read", "group"),
-          ("a", "2025-02-01", "invite", "1v1"), ("a", "2025-02-03", "invite", "1v1")]
-    events = pd.DataFrame({"user_id": [x[0] for x in ev], "occurred_at": [ts(x[1]) for x in ev],
-                           "event_type": [x[2] for x in ev], "value": np.nan,
-                           "context": [x[3] for x in ev]})
-    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3", "o4"], "user_id": ["a", "a", "d", "b"],
-                           "ordered_at": [ts("2025-01-12"), ts("2025-06-01"), ts("2025-02-07"),
-                                          ts("2025-01-21")],
-                           "amount": [100.0, 50.0, 30.0, 40.0], "is_refund": [False, False, False, True],
-                           "refund_amount": [0.0, 0.0, 0.0, 10.0]})
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d"],
+            "joined_at": [ts("2025-01-10"), ts("2025-01-20"), ts("2025-02-05"), ts("2025-02-06")],
+            "channel": ["offline_event", "douyin", "offline_event", "referral"],
+            "hook": ["merch", "coupon", "coupon", "trial"],
+            "referrer_id": [None, None, None, "a"],
+        }
+    )
+    ev = [
+        ("a", "2025-02-10", "message", "group"),
+        ("a", "2025-03-05", "message", "1v1"),
+        ("b", "2025-02-15", "del_follow_user", "1v1"),
+        ("c", "2025-03-10", "read", "group"),
+        ("a", "2025-02-01", "invite", "1v1"),
+        ("a", "2025-02-03", "invite", "1v1"),
+    ]
+    events = pd.DataFrame(
+        {
+            "user_id": [x[0] for x in ev],
+            "occurred_at": [ts(x[1]) for x in ev],
+            "event_type": [x[2] for x in ev],
+            "value": np.nan,
+            "context": [x[3] for x in ev],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4"],
+            "user_id": ["a", "a", "d", "b"],
+            "ordered_at": [ts("2025-01-12"), ts("2025-06-01"), ts("2025-02-07"), ts("2025-01-21")],
+            "amount": [100.0, 50.0, 30.0, 40.0],
+            "is_refund": [False, False, False, True],
+            "refund_amount": [0.0, 0.0, 0.0, 10.0],
+        }
+    )
     return contacts, events, orders
 
 
 def test_cohort_activity_golden():
     c, e, o = tiny()
-    act = co.cohort_activity(c, e, o, cutoffs=[ts("2025-02-01"), ts("2025-03-01")],
-                             horizon_days=28, observation_end=ts("2025-07-01"))
-    got = {(r.user_id, r.cutoff.strftime("%m-%d")): (r.age_months, bool(r.retained))
-           for r in act.itertuples()}
-    assert got == {("a", "02-01"): (1, True), ("b", "02-01"): (1, False),
-                   ("a", "03-01"): (2, True), ("b", "03-01"): (2, False),
-                   ("c", "03-01"): (1, True), ("d", "03-01"): (1, False)}
+    act = co.cohort_activity(
+        c,
+        e,
+        o,
+        cutoffs=[ts("2025-02-01"), ts("2025-03-01")],
+        horizon_days=28,
+        observation_end=ts("2025-07-01"),
+    )
+    got = {
+        (r.user_id, r.cutoff.strftime("%m-%d")): (r.age_months, bool(r.retained))
+        for r in act.itertuples()
+    }
+    assert got == {
+        ("a", "02-01"): (1, True),
+        ("b", "02-01"): (1, False),
+        ("a", "03-01"): (2, True),
+        ("b", "03-01"): (2, False),
+        ("c", "03-01"): (1, True),
+        ("d", "03-01"): (1, False),
+    }
     cur = co.retention_curves(act).set_index("age_months")
     assert cur.loc[1, "n"] == 4 and cur.loc[1, "retained"] == 2
     assert cur.loc[2, "rate"] == 0.5
@@ -57,20 +88,42 @@ def test_cohort_activity_golden():
 
 def test_screening_groups_golden():
     d0 = ts("2025-03-01")
-    contacts = pd.DataFrame({"user_id": [f"u{i}" for i in range(1, 6)], "joined_at": [d0] * 5,
-                             "channel": "douyin", "hook": "coupon"})
+    contacts = pd.DataFrame(
+        {
+            "user_id": [f"u{i}" for i in range(1, 6)],
+            "joined_at": [d0] * 5,
+            "channel": "douyin",
+            "hook": "coupon",
+        }
+    )
     D = pd.Timedelta(days=1)
-    ev = [("u1", d0 + D, "message", "1v1"), ("u1", d0 + 5 * D, "group_join", "group"),
-          ("u2", d0 + D, "group_join", "group"),
-          ("u3", d0 + 5 * D, "group_join", "group"),
-          ("u4", d0 + 2 * D, "message", "1v1"), ("u4", d0 + 40 * D, "group_join", "group"),
-          ("u5", d0 + D, "message", "moments"), ("u5", d0 + 6 * D, "group_join", "group"),
-          ("u5", d0 + 7 * D, "message", "1v1")]  # 1:1 only after the group join
-    events = pd.DataFrame({"user_id": [x[0] for x in ev], "occurred_at": [x[1] for x in ev],
-                           "event_type": [x[2] for x in ev], "context": [x[3] for x in ev]})
+    ev = [
+        ("u1", d0 + D, "message", "1v1"),
+        ("u1", d0 + 5 * D, "group_join", "group"),
+        ("u2", d0 + D, "group_join", "group"),
+        ("u3", d0 + 5 * D, "group_join", "group"),
+        ("u4", d0 + 2 * D, "message", "1v1"),
+        ("u4", d0 + 40 * D, "group_join", "group"),
+        ("u5", d0 + D, "message", "moments"),
+        ("u5", d0 + 6 * D, "group_join", "group"),
+        ("u5", d0 + 7 * D, "message", "1v1"),
+    ]  # 1:1 only after the group join
+    events = pd.DataFrame(
+        {
+            "user_id": [x[0] for x in ev],
+            "occurred_at": [x[1] for x in ev],
+            "event_type": [x[2] for x in ev],
+            "context": [x[3] for x in ev],
+        }
+    )
     g = co.screening_groups(contacts, events, min_days=3, landmark_days=28).astype(str)
-    assert g.to_dict() == {"u1": "screened", "u2": "straight_in", "u3": "held_without_1v1",
-                           "u4": "no_group_by_landmark", "u5": "held_without_1v1"}
+    assert g.to_dict() == {
+        "u1": "screened",
+        "u2": "straight_in",
+        "u3": "held_without_1v1",
+        "u4": "no_group_by_landmark",
+        "u5": "held_without_1v1",
+    }
     g2 = co.screening_groups(contacts, events, min_days=6, landmark_days=28).astype(str)
     assert g2["u1"] == "straight_in"
 
@@ -87,8 +140,9 @@ def test_spend_giveaway_k_factor_golden():
     assert co.giveaway_flag(c, hooks=["merch"]).sum() == 1
     k = co.k_factor(c, e)
     assert k["k_factor"] == 0.25 and k["invitations"] == 2 and k["invite_conversion"] == 0.5
-    per = co.referral_by_period(c, e, o, periods=[ts("2025-01-01"), ts("2025-02-01"),
-                                                  ts("2025-03-01")])
+    per = co.referral_by_period(
+        c, e, o, periods=[ts("2025-01-01"), ts("2025-02-01"), ts("2025-03-01")]
+    )
     assert per["referred_joins"].tolist() == [0, 1]
     assert per["referred_buyers"].tolist() == [0, 1]
     assert per["base"].tolist() == [0, 2]
@@ -100,7 +154,9 @@ def test_compare_golden():
     g = pd.Series(["a"] * 100 + ["b"] * 100)
     r = co.compare_proportions(y, g, a="a", b="b")
     assert r["effect"] == pytest.approx(0.10)
-    assert r["lo"] == pytest.approx(-0.0202, abs=1e-3) and r["hi"] == pytest.approx(0.2167, abs=1e-3)
+    assert r["lo"] == pytest.approx(-0.0202, abs=1e-3) and r["hi"] == pytest.approx(
+        0.2167, abs=1e-3
+    )
     assert r["verdict"] == "inconclusive" and r["ratio"] == pytest.approx(1.5)
     y2 = pd.Series([True] * 60 + [False] * 40 + [True] * 20 + [False] * 80)
     assert co.compare_proportions(y2, g, a="a", b="b")["verdict"] == "supported"
@@ -114,16 +170,24 @@ def test_compare_golden():
 
 def test_koc_candidates_pseudonymous():
     c, e, o = tiny()
-    ev = pd.DataFrame({"social": [5.0, 0, 1, 0], "content": [3.0, 0, 0, 1]},
-                      index=pd.Index(["a", "b", "c", "d"], name="user_id"))
+    ev = pd.DataFrame(
+        {"social": [5.0, 0, 1, 0], "content": [3.0, 0, 0, 1]},
+        index=pd.Index(["a", "b", "c", "d"], name="user_id"),
+    )
     k = co.koc_candidates(c, o, ev, top_n=2, key="secret-key-for-tests")
     assert list(k["rank"]) == [1, 2]
     assert k.loc[0, "referred"] == 1 and k.loc[0, "referred_buyers"] == 1
     assert "user_id" not in k.columns
     assert not set(k["pseudo_id"]) & {"a", "b", "c", "d"}
     assert k["pseudo_id"].str.len().eq(13).all()
-    assert k.loc[0, "pseudo_id"] == co.koc_candidates(c, o, ev, top_n=1, key="secret-key-for-tests").loc[0, "pseudo_id"]
-    assert k.loc[0, "pseudo_id"] != co.koc_candidates(c, o, ev, top_n=1, key="other-key-for-tests!").loc[0, "pseudo_id"]
+    assert (
+        k.loc[0, "pseudo_id"]
+        == co.koc_candidates(c, o, ev, top_n=1, key="secret-key-for-tests").loc[0, "pseudo_id"]
+    )
+    assert (
+        k.loc[0, "pseudo_id"]
+        != co.koc_candidates(c, o, ev, top_n=1, key="other-key-for-tests!").loc[0, "pseudo_id"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +197,9 @@ def sim():
 
 def test_recovers_simulated_truth(sim):
     c, e, o = sim.contacts, sim.events, sim.orders
-    assert co.k_factor(c)["k_factor"] == pytest.approx(sim.params["referrals"]["k_factor_realised"],
-                                                       abs=1e-6)
+    assert co.k_factor(c)["k_factor"] == pytest.approx(
+        sim.params["referrals"]["k_factor_realised"], abs=1e-6
+    )
     scr = co.screening_groups(c, e)
     truth = sim.users.set_index("user_id")["screened"]
     tab = co.agreement(scr.astype(str), truth)
@@ -147,8 +212,9 @@ def test_recovers_simulated_truth(sim):
     assert hr["log_hr"].idxmax() == "offline_event"
     cut = pd.date_range("2025-02-01", "2025-09-01", freq="MS", tz=TZ)
     act = co.cohort_activity(c, e, o, cutoffs=cut)
-    claims = co.essay_claims(c, e, o, activity=act, observation_end=end, spend_days=90,
-                             n_boot=300).set_index("claim")
+    claims = co.essay_claims(
+        c, e, o, activity=act, observation_end=end, spend_days=90, n_boot=300
+    ).set_index("claim")
     assert (claims["verdict"] == "supported").all()
 
 

@@ -6,14 +6,13 @@ once on DuckDB and once on Spark in local mode."""
 
 import pandas as pd
 import pytest
+from conftest import from_folder, write_tables
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.engine import Engine, duckdb_connection, resolve_engine, spark_sql, sql_instant
 from analysis.data.load import load_tables
+from analysis.engine import Engine, duckdb_connection, resolve_engine, spark_sql, sql_instant
 from analysis.paths import resolve
-
-from conftest import from_folder, write_tables
 
 pytest.importorskip("duckdb")
 
@@ -51,16 +50,29 @@ def test_value_evidence_sample_same_on_both_engines(sample_tables, duck_sample, 
 
 def test_value_evidence_sample_with_users_from_pandas_or_duckdb(sample_tables, duck_sample, eng):
     t = sample_tables
-    expected = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
-                              users=t.contacts["user_id"])
+    expected = value_evidence(
+        t.events, t.orders, as_of="2026-01-01", half_life_days=60, users=t.contacts["user_id"]
+    )
     assert len(expected) == len(t.contacts)
     for users in (t.contacts["user_id"], duck_sample.contacts):
-        got = value_evidence(duck_sample.events, duck_sample.orders, as_of="2026-01-01",
-                             half_life_days=60, users=users, engine=eng)
+        got = value_evidence(
+            duck_sample.events,
+            duck_sample.orders,
+            as_of="2026-01-01",
+            half_life_days=60,
+            users=users,
+            engine=eng,
+        )
         same(expected, got)
     # pandas frames on the DuckDB engine (registered on a fresh connection) give the same, too
-    got = value_evidence(t.events, t.orders, as_of="2026-01-01", half_life_days=60,
-                         users=t.contacts["user_id"], engine=eng)
+    got = value_evidence(
+        t.events,
+        t.orders,
+        as_of="2026-01-01",
+        half_life_days=60,
+        users=t.contacts["user_id"],
+        engine=eng,
+    )
     same(expected, got)
 
 
@@ -76,8 +88,9 @@ LABEL_CASES = [
 def test_retention_labels_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
     t = sample_tables
     expected = retention_labels(t.contacts, t.events, t.orders, **kw)
-    got = retention_labels(duck_sample.contacts, duck_sample.events, duck_sample.orders,
-                           engine=eng, **kw)
+    got = retention_labels(
+        duck_sample.contacts, duck_sample.events, duck_sample.orders, engine=eng, **kw
+    )
     assert len(expected) > 1000 and 0 < expected["retained"].mean() < 1
     pd.testing.assert_frame_equal(expected, got)  # exact: no float sums here
 
@@ -85,13 +98,15 @@ def test_retention_labels_sample_same_on_both_engines(sample_tables, duck_sample
 def test_retention_labels_sample_from_pandas_frames_and_inputs_unchanged(sample_tables, eng):
     t = sample_tables
     before = [f.copy() for f in (t.contacts, t.events, t.orders)]
-    got = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
-                           lost_after_days=45, engine=eng)
+    got = retention_labels(
+        t.contacts, t.events, t.orders, cutoff="2025-11-01", lost_after_days=45, engine=eng
+    )
     value_evidence(t.events, t.orders, as_of="2025-11-01", half_life_days=30, engine=eng)
     for a, b in zip(before, (t.contacts, t.events, t.orders)):
         pd.testing.assert_frame_equal(a, b)
-    expected = retention_labels(t.contacts, t.events, t.orders, cutoff="2025-11-01",
-                                lost_after_days=45)
+    expected = retention_labels(
+        t.contacts, t.events, t.orders, cutoff="2025-11-01", lost_after_days=45
+    )
     pd.testing.assert_frame_equal(expected, got)
 
 
@@ -150,42 +165,57 @@ def edge(tmp_path_factory, eng):
 def test_value_evidence_edge_golden_and_same(edge, source, eng):
     tables, ducks = edge
     duck = ducks[source]
-    got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
-                         engine=eng)
+    got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30, engine=eng)
     # a: review at the window start counts, post 1 s before it does not, share 1 us before c
     # counts, share at c does not; orders 100 + (50 - 50) + (80 - 30); b's order at c does not.
     # g: inquiry 1 s before c (written in UTC) counts, the one at c does not.
     assert list(got.index) == ["a", "g"]
-    assert got.loc["a"].to_dict() == {"experience": 0.0, "consumption": 150.0, "social": 1.0,
-                                      "content": 1.0, "innovation": 0.0}
-    assert got.loc["g"].to_dict() == {"experience": 1.0, "consumption": 0.0, "social": 0.0,
-                                      "content": 0.0, "innovation": 0.0}
+    assert got.loc["a"].to_dict() == {
+        "experience": 0.0,
+        "consumption": 150.0,
+        "social": 1.0,
+        "content": 1.0,
+        "innovation": 0.0,
+    }
+    assert got.loc["g"].to_dict() == {
+        "experience": 1.0,
+        "consumption": 0.0,
+        "social": 0.0,
+        "content": 0.0,
+        "innovation": 0.0,
+    }
     same(value_evidence(tables.events, tables.orders, as_of=CUT, lookback_days=30), got)
 
 
-@pytest.mark.parametrize("kw", [dict(half_life_days=7), dict(lookback_days=None),
-                                dict(users=pd.Series(["h", "c", "a", "c", "zz"]))])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(half_life_days=7),
+        dict(lookback_days=None),
+        dict(users=pd.Series(["h", "c", "a", "c", "zz"])),
+    ],
+)
 def test_value_evidence_edge_options_same(edge, kw, eng):
     tables, ducks = edge
     kw = {"lookback_days": 30, **kw}
     expected = value_evidence(tables.events, tables.orders, as_of=CUT, **kw)
     for duck in ducks.values():
-        same(expected, value_evidence(duck.events, duck.orders, as_of=CUT, engine=eng,
-                                      **kw))
+        same(expected, value_evidence(duck.events, duck.orders, as_of=CUT, engine=eng, **kw))
 
 
 def test_value_evidence_cutoff_given_in_utc_or_naive_is_the_same_instant(edge, eng):
     tables, ducks = edge
     duck = ducks["csv"]
-    ref = value_evidence(duck.events, duck.orders, as_of=CUT, half_life_days=10,
-                         engine=eng)
-    for as_of in ("2025-03-01 00:00:00", "2025-02-28T16:00:00+00:00",
-                  CUT.tz_convert("UTC")):
-        same(ref, value_evidence(duck.events, duck.orders, as_of=as_of, half_life_days=10,
-                                 engine=eng))
+    ref = value_evidence(duck.events, duck.orders, as_of=CUT, half_life_days=10, engine=eng)
+    for as_of in ("2025-03-01 00:00:00", "2025-02-28T16:00:00+00:00", CUT.tz_convert("UTC")):
+        same(
+            ref,
+            value_evidence(duck.events, duck.orders, as_of=as_of, half_life_days=10, engine=eng),
+        )
     # one microsecond later the share at c (a) and the inquiry at c (g) count
-    later = value_evidence(duck.events, duck.orders, as_of=CUT + pd.Timedelta(1, "us"),
-                           lookback_days=30, engine=eng)
+    later = value_evidence(
+        duck.events, duck.orders, as_of=CUT + pd.Timedelta(1, "us"), lookback_days=30, engine=eng
+    )
     assert later.loc["a", "social"] == 2.0 and later.loc["g", "experience"] == 2.0
     assert later.loc["b", "consumption"] == 20.0
 
@@ -194,13 +224,13 @@ def test_value_evidence_empty_window_same(edge, eng):
     tables, ducks = edge
     early = "2024-06-01"
     expected = value_evidence(tables.events, tables.orders, as_of=early)
-    got = value_evidence(ducks["parquet"].events, ducks["parquet"].orders, as_of=early,
-                         engine=eng)
+    got = value_evidence(ducks["parquet"].events, ducks["parquet"].orders, as_of=early, engine=eng)
     assert len(got) == 0
     same(expected, got)
     users = tables.contacts["user_id"]
-    got = value_evidence(ducks["csv"].events, ducks["csv"].orders, as_of=early, users=users,
-                         engine=eng)
+    got = value_evidence(
+        ducks["csv"].events, ducks["csv"].orders, as_of=early, users=users, engine=eng
+    )
     assert (got == 0).all().all() and len(got) == len(users)
     same(value_evidence(tables.events, tables.orders, as_of=early, users=users), got)
 
@@ -209,29 +239,44 @@ def test_value_evidence_empty_window_same(edge, eng):
 def test_retention_labels_edge_golden_and_same(edge, source, eng):
     tables, ducks = edge
     duck = ducks[source]
-    got = retention_labels(duck.contacts, duck.events, duck.orders, cutoff=CUT,
-                           horizon_days=30, engine=eng)
+    got = retention_labels(
+        duck.contacts, duck.events, duck.orders, cutoff=CUT, horizon_days=30, engine=eng
+    )
     # e deleted the contact before c without a re-add; f joined exactly at c
     assert list(got["user_id"]) == ["a", "b", "c", "d", "g", "h"]
     r = got.set_index("user_id")
-    assert r["retained"].to_dict() == {"a": True, "b": False, "c": False, "d": True,
-                                       "g": True, "h": False}
+    assert r["retained"].to_dict() == {
+        "a": True,
+        "b": False,
+        "c": False,
+        "d": True,
+        "g": True,
+        "h": False,
+    }
     assert r.loc["a", "first_activity_at"] == CUT and r.loc["g", "first_activity_at"] == CUT
     assert r.loc["b", "churned_hard"] and r.loc["b", "first_activity_at"] == CUT
     assert pd.isna(r.loc["h", "first_activity_at"])  # at c + h exactly, and a refunded order
-    assert r.loc["a", "last_activity_before"] == pd.Timestamp(
-        "2025-02-28T23:59:59.999999+08:00")
+    assert r.loc["a", "last_activity_before"] == pd.Timestamp("2025-02-28T23:59:59.999999+08:00")
     assert str(got["cutoff"].dtype) == "datetime64[us, Asia/Shanghai]"
     pd.testing.assert_frame_equal(
-        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
-                         horizon_days=30), got)
+        retention_labels(
+            tables.contacts, tables.events, tables.orders, cutoff=CUT, horizon_days=30
+        ),
+        got,
+    )
 
 
-@pytest.mark.parametrize("kw", [dict(lost_after_days=30), dict(activity="purchase"),
-                                dict(lost_after_days=30, activity="purchase"),
-                                dict(cutoff="2025-02-28T16:00:00+00:00"),
-                                dict(cutoff="2025-01-01 00:00:00"),
-                                dict(observation_end="2025-06-01", horizon_days=60)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(lost_after_days=30),
+        dict(activity="purchase"),
+        dict(lost_after_days=30, activity="purchase"),
+        dict(cutoff="2025-02-28T16:00:00+00:00"),
+        dict(cutoff="2025-01-01 00:00:00"),
+        dict(observation_end="2025-06-01", horizon_days=60),
+    ],
+)
 def test_retention_labels_edge_options_same(edge, kw, eng):
     tables, ducks = edge
     kw = {"cutoff": CUT, "horizon_days": 30, **kw}
@@ -244,8 +289,9 @@ def test_retention_labels_edge_options_same(edge, kw, eng):
 def test_retention_labels_edge_lost_after_days_golden(edge, eng):
     _, ducks = edge
     d = ducks["csv"]
-    got = retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30,
-                           lost_after_days=30, engine=eng)
+    got = retention_labels(
+        d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30, lost_after_days=30, engine=eng
+    )
     # silent since 2025-01-30: c (nothing at all) and h (nothing before c)
     assert list(got["user_id"]) == ["a", "b", "d", "g"]
 
@@ -253,18 +299,22 @@ def test_retention_labels_edge_lost_after_days_golden(edge, eng):
 def test_retention_labels_empty_population_and_window_past_data(edge, eng):
     tables, ducks = edge
     d = ducks["parquet"]
-    got = retention_labels(d.contacts, d.events, d.orders, cutoff="2024-12-01",
-                           horizon_days=30, engine=eng)
+    got = retention_labels(
+        d.contacts, d.events, d.orders, cutoff="2024-12-01", horizon_days=30, engine=eng
+    )
     assert len(got) == 0
     pd.testing.assert_frame_equal(
-        retention_labels(tables.contacts, tables.events, tables.orders, cutoff="2024-12-01",
-                         horizon_days=30), got)
+        retention_labels(
+            tables.contacts, tables.events, tables.orders, cutoff="2024-12-01", horizon_days=30
+        ),
+        got,
+    )
     with pytest.raises(ValueError, match="runs past the data"):
-        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=60,
-                         engine=eng)
+        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=60, engine=eng)
 
 
 # --- the engine itself -----------------------------------------------------------------------
+
 
 def test_engine_names_and_settings():
     assert resolve_engine("pandas").name == "pandas"
@@ -291,8 +341,7 @@ def test_window_bounds_are_utc_instants_rounded_up_to_microseconds():
 def test_inputs_from_two_connections_are_refused(edge, eng):
     _, ducks = edge
     with pytest.raises(ValueError, match="must come from one"):
-        value_evidence(ducks["csv"].events, ducks["parquet"].orders, as_of=CUT,
-                       engine=eng)
+        value_evidence(ducks["csv"].events, ducks["parquet"].orders, as_of=CUT, engine=eng)
     with pytest.raises(TypeError, match="expected a pandas DataFrame"):
         value_evidence([1, 2], ducks["csv"].orders, as_of=CUT, engine=eng)
 
@@ -311,20 +360,32 @@ def test_missing_refund_amount_column_means_full_refund(tmp_path, eng):
     orders = "\n".join(line.rsplit(",", 1)[0] for line in ORDERS.strip().splitlines()) + "\n"
     folder = write_tables(tmp_path / "data", CONTACTS, EVENTS, orders)
     with from_folder(eng, folder) as duck:
-        got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30,
-                             engine=eng)
+        got = value_evidence(duck.events, duck.orders, as_of=CUT, lookback_days=30, engine=eng)
         assert got.loc["a", "consumption"] == 100.0  # o2 and o3 flagged: fully refunded
-        same(value_evidence(*(lambda t: (t.events, t.orders))(load_tables(folder)), as_of=CUT,
-                            lookback_days=30), got)
+        same(
+            value_evidence(
+                *(lambda t: (t.events, t.orders))(load_tables(folder)), as_of=CUT, lookback_days=30
+            ),
+            got,
+        )
 
 
 def test_an_engine_object_with_settings_runs_on_pandas_frames(edge, eng):
     tables, _ = edge
-    got = retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
-                           horizon_days=30, engine=Engine(eng, memory_limit="200MB", threads=1))
+    got = retention_labels(
+        tables.contacts,
+        tables.events,
+        tables.orders,
+        cutoff=CUT,
+        horizon_days=30,
+        engine=Engine(eng, memory_limit="200MB", threads=1),
+    )
     pd.testing.assert_frame_equal(
-        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
-                         horizon_days=30), got)
+        retention_labels(
+            tables.contacts, tables.events, tables.orders, cutoff=CUT, horizon_days=30
+        ),
+        got,
+    )
 
 
 # --- transaction summary (RFM inputs of the LTV models) --------------------------------------
@@ -334,17 +395,25 @@ from analysis.aggregate.transactions import purchases_from_orders, summarize_tra
 TX = dict(customer_col="user_id", time_col="ordered_at")
 
 
-@pytest.mark.parametrize("kw", [dict(freq="D"), dict(freq="W"),
-                                dict(freq="h", freq_multiplier=24),
-                                dict(freq="D", freq_multiplier=7, amount_col=None)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(freq="D"),
+        dict(freq="W"),
+        dict(freq="h", freq_multiplier=24),
+        dict(freq="D", freq_multiplier=7, amount_col=None),
+    ],
+)
 def test_summarize_transactions_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
     kw = {"amount_col": "net_amount", **kw}
     purchases = purchases_from_orders(sample_tables.orders)
     expected = summarize_transactions(purchases, **TX, observation_end="2026-01-01", **kw)
     assert len(expected) > 1000 and expected["frequency"].max() > 1
     for data in (duck_sample.purchases, purchases):
-        same(expected, summarize_transactions(data, **TX, observation_end="2026-01-01",
-                                              engine=eng, **kw))
+        same(
+            expected,
+            summarize_transactions(data, **TX, observation_end="2026-01-01", engine=eng, **kw),
+        )
 
 
 def test_summarize_transactions_edge_golden_and_same(edge, eng):
@@ -352,53 +421,108 @@ def test_summarize_transactions_edge_golden_and_same(edge, eng):
     # a: o1 and o2 the same day (o2 fully refunded: not a purchase), o3 the next day (net 50);
     # b's order at 2025-03-01 00:00 local is in the end's day; h's order is fully refunded
     for duck in ducks.values():
-        got = summarize_transactions(duck.purchases, **TX, amount_col="net_amount",
-                                     observation_end="2025-03-01 23:00", engine=eng)
+        got = summarize_transactions(
+            duck.purchases,
+            **TX,
+            amount_col="net_amount",
+            observation_end="2025-03-01 23:00",
+            engine=eng,
+        )
         assert list(got.index) == ["a", "b"]
-        assert got.loc["a"].to_dict() == {"frequency": 1.0, "recency": 1.0, "T": 9.0,
-                                          "monetary_value": 50.0}
-        assert got.loc["b"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 0.0,
-                                          "monetary_value": 0.0}
-        same(summarize_transactions(purchases_from_orders(tables.orders), **TX,
-                                    amount_col="net_amount", observation_end="2025-03-01 23:00"),
-             got)
+        assert got.loc["a"].to_dict() == {
+            "frequency": 1.0,
+            "recency": 1.0,
+            "T": 9.0,
+            "monetary_value": 50.0,
+        }
+        assert got.loc["b"].to_dict() == {
+            "frequency": 0.0,
+            "recency": 0.0,
+            "T": 0.0,
+            "monetary_value": 0.0,
+        }
+        same(
+            summarize_transactions(
+                purchases_from_orders(tables.orders),
+                **TX,
+                amount_col="net_amount",
+                observation_end="2025-03-01 23:00",
+            ),
+            got,
+        )
         # an end in the previous local day drops b: the day is read in Asia/Shanghai
-        early = summarize_transactions(duck.purchases, **TX, observation_end=CUT
-                                       - pd.Timedelta(1, "us"), engine=eng)
+        early = summarize_transactions(
+            duck.purchases, **TX, observation_end=CUT - pd.Timedelta(1, "us"), engine=eng
+        )
         assert list(early.index) == ["a"]
 
 
 def test_summarize_transactions_naive_utc_and_integer_ids_same(eng):
-    t = pd.to_datetime(["2025-01-01 23:30", "2025-01-02 00:30", "2025-01-02 08:00",
-                        "2025-01-09 10:00", "2025-02-01 00:00"])
+    t = pd.to_datetime(
+        [
+            "2025-01-01 23:30",
+            "2025-01-02 00:30",
+            "2025-01-02 08:00",
+            "2025-01-09 10:00",
+            "2025-02-01 00:00",
+        ]
+    )
     base = pd.DataFrame({"cid": [7, 7, 3, 7, 3], "at": t, "amt": [1.5, 2.0, 3.0, 4.0, 5.0]})
-    frames = [base, base.assign(at=t.tz_localize("UTC")),
-              base.assign(at=t.tz_localize("Asia/Shanghai").tz_convert("UTC")),
-              base.iloc[:0]]
+    frames = [
+        base,
+        base.assign(at=t.tz_localize("UTC")),
+        base.assign(at=t.tz_localize("Asia/Shanghai").tz_convert("UTC")),
+        base.iloc[:0],
+    ]
     for frame in frames:
         for freq in ("D", "W", "h"):
-            kw = dict(customer_col="cid", time_col="at", amount_col="amt", freq=freq,
-                      observation_end="2025-01-20")
-            same(summarize_transactions(frame, **kw),
-                 summarize_transactions(frame, engine=eng, **kw))
-    got = summarize_transactions(base, customer_col="cid", time_col="at", amount_col="amt",
-                                 observation_end="2025-01-20", engine=eng)
+            kw = dict(
+                customer_col="cid",
+                time_col="at",
+                amount_col="amt",
+                freq=freq,
+                observation_end="2025-01-20",
+            )
+            same(
+                summarize_transactions(frame, **kw), summarize_transactions(frame, engine=eng, **kw)
+            )
+    got = summarize_transactions(
+        base,
+        customer_col="cid",
+        time_col="at",
+        amount_col="amt",
+        observation_end="2025-01-20",
+        engine=eng,
+    )
     # 7: days 1, 2 and 9 -> 2 repeats (2.0 + 4.0); 3: day 2 only (Feb 1 is after the end)
-    assert got.loc[7].to_dict() == {"frequency": 2.0, "recency": 8.0, "T": 19.0,
-                                    "monetary_value": 3.0}
+    assert got.loc[7].to_dict() == {
+        "frequency": 2.0,
+        "recency": 8.0,
+        "T": 19.0,
+        "monetary_value": 3.0,
+    }
     assert got.loc[3, "frequency"] == 0.0 and got.index.dtype == "int64"
     with pytest.raises(ValueError, match="non-negative"):
-        summarize_transactions(base.assign(amt=[1.0, -2.0, 3.0, 4.0, 5.0]), customer_col="cid",
-                               time_col="at", amount_col="amt", observation_end="2025-01-20",
-                               engine=eng)
+        summarize_transactions(
+            base.assign(amt=[1.0, -2.0, 3.0, 4.0, 5.0]),
+            customer_col="cid",
+            time_col="at",
+            amount_col="amt",
+            observation_end="2025-01-20",
+            engine=eng,
+        )
 
 
 # --- Spark specifics that need no Java ---------------------------------------------------------
 
+
 def test_spark_sql_translation_keeps_the_definition():
-    got = spark_sql("SELECT user_id, epoch_us(max(t)) AS a, epoch_us(CAST(t AS TIMESTAMP)) AS b, "
-                    "sum(x) FILTER (WHERE t < TIMESTAMPTZ '2025-02-28 16:00:00.000000+00:00') "
-                    "AS s, 0.5 * x AS h, 2 AS n FROM v GROUP BY user_id", "Asia/Shanghai")
+    got = spark_sql(
+        "SELECT user_id, epoch_us(max(t)) AS a, epoch_us(CAST(t AS TIMESTAMP)) AS b, "
+        "sum(x) FILTER (WHERE t < TIMESTAMPTZ '2025-02-28 16:00:00.000000+00:00') "
+        "AS s, 0.5 * x AS h, 2 AS n FROM v GROUP BY user_id",
+        "Asia/Shanghai",
+    )
     assert "UNIX_MICROS(MAX(t))" in got
     # DuckDB's local wall clock (TIMESTAMPTZ -> TIMESTAMP in the session zone)
     assert "UNIX_MICROS(FROM_UTC_TIMESTAMP(t, 'Asia/Shanghai'))" in got
@@ -439,13 +563,24 @@ def test_the_engine_follows_the_inputs_when_not_given(edge, eng):
     assert infer_engine(None, tables.events) == "pandas"
     assert infer_engine(None, tables.contacts, d.events) == eng
     assert infer_engine(None, d) == eng and infer_engine("pandas", d.events) == "pandas"
-    same(value_evidence(tables.events, tables.orders, as_of=CUT, lookback_days=30),
-         value_evidence(d.events, d.orders, as_of=CUT, lookback_days=30))
+    same(
+        value_evidence(tables.events, tables.orders, as_of=CUT, lookback_days=30),
+        value_evidence(d.events, d.orders, as_of=CUT, lookback_days=30),
+    )
     pd.testing.assert_frame_equal(
-        retention_labels(tables.contacts, tables.events, tables.orders, cutoff=CUT,
-                         horizon_days=30),
-        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30))
-    same(summarize_transactions(purchases_from_orders(tables.orders), customer_col="user_id",
-                                time_col="ordered_at", observation_end="2025-03-01"),
-         summarize_transactions(d.purchases, customer_col="user_id", time_col="ordered_at",
-                                observation_end="2025-03-01"))
+        retention_labels(
+            tables.contacts, tables.events, tables.orders, cutoff=CUT, horizon_days=30
+        ),
+        retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=30),
+    )
+    same(
+        summarize_transactions(
+            purchases_from_orders(tables.orders),
+            customer_col="user_id",
+            time_col="ordered_at",
+            observation_end="2025-03-01",
+        ),
+        summarize_transactions(
+            d.purchases, customer_col="user_id", time_col="ordered_at", observation_end="2025-03-01"
+        ),
+    )

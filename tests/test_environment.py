@@ -40,7 +40,10 @@ def test_every_direct_dependency_is_pinned():
 
     project = tomllib.loads(resolve("pyproject.toml").read_text())["project"]
     constraints = pins("requirements/constraints.txt")
-    deps = project["dependencies"] + project["optional-dependencies"]["notebooks"] + ["pytest",
-                                                                                       "hypothesis"]
+    deps = (
+        project["dependencies"]
+        + project["optional-dependencies"]["notebooks"]
+        + ["pytest", "hypothesis"]
+    )
     names = {re.split(r"[<>=\[ ]", d)[0].lower() for d in deps}
     assert not sorted(n for n in names if n not in constraints)

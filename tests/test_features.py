@@ -5,38 +5,72 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate.features import FEATURE_COLUMNS, churn_features, feature_dictionary
-from analysis.data.load import validate_tables
+from analysis.data.validate import validate_tables
 
 AS_OF = "2025-03-01 00:00:00"
 
 
 def _tiny():
-    contacts = pd.DataFrame({
-        "user_id": ["A", "B", "C"],
-        "joined_at": ["2025-01-01 00:00:00", "2025-02-27 12:00:00", "2025-03-02 00:00:00"],
-        "channel": ["douyin", "referral", "partner"],
-        "hook": ["coupon", "trial", "coupon"],
-        "referrer_id": [None, "A", None],
-    })
-    events = pd.DataFrame({
-        "user_id": ["A", "A", "A", "A", "A", "A", "A", "A", "B", "C"],
-        "occurred_at": ["2025-01-01 00:00:00", "2025-01-02 00:00:00", "2025-01-20 00:00:00",
-                        "2025-02-10 00:00:00", "2025-02-20 00:00:00", "2025-02-25 00:00:00",
-                        "2025-03-01 00:00:00", "2025-03-05 00:00:00", "2025-02-27 12:00:00",
-                        "2025-03-02 00:00:00"],
-        "event_type": ["contact_add", "group_join", "share", "read", "group_quit", "message",
-                       "review", "message", "contact_add", "contact_add"],
-        "context": ["1v1", "group", "moments", "group", "group", "group", "group", "group",
-                    "1v1", "1v1"],
-    })
-    orders = pd.DataFrame({
-        "order_id": ["o1", "o2", "o3"],
-        "user_id": ["A", "A", "A"],
-        "ordered_at": ["2025-02-01 00:00:00", "2025-02-15 00:00:00", "2025-03-02 00:00:00"],
-        "amount": [100.0, 50.0, 70.0],
-        "is_refund": [False, True, False],
-        "refund_amount": [0.0, 50.0, 0.0],
-    })
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["A", "B", "C"],
+            "joined_at": ["2025-01-01 00:00:00", "2025-02-27 12:00:00", "2025-03-02 00:00:00"],
+            "channel": ["douyin", "referral", "partner"],
+            "hook": ["coupon", "trial", "coupon"],
+            "referrer_id": [None, "A", None],
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "user_id": ["A", "A", "A", "A", "A", "A", "A", "A", "B", "C"],
+            "occurred_at": [
+                "2025-01-01 00:00:00",
+                "2025-01-02 00:00:00",
+                "2025-01-20 00:00:00",
+                "2025-02-10 00:00:00",
+                "2025-02-20 00:00:00",
+                "2025-02-25 00:00:00",
+                "2025-03-01 00:00:00",
+                "2025-03-05 00:00:00",
+                "2025-02-27 12:00:00",
+                "2025-03-02 00:00:00",
+            ],
+            "event_type": [
+                "contact_add",
+                "group_join",
+                "share",
+                "read",
+                "group_quit",
+                "message",
+                "review",
+                "message",
+                "contact_add",
+                "contact_add",
+            ],
+            "context": [
+                "1v1",
+                "group",
+                "moments",
+                "group",
+                "group",
+                "group",
+                "group",
+                "group",
+                "1v1",
+                "1v1",
+            ],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3"],
+            "user_id": ["A", "A", "A"],
+            "ordered_at": ["2025-02-01 00:00:00", "2025-02-15 00:00:00", "2025-03-02 00:00:00"],
+            "amount": [100.0, 50.0, 70.0],
+            "is_refund": [False, True, False],
+            "refund_amount": [0.0, 50.0, 0.0],
+        }
+    )
     t = validate_tables(contacts, events, orders)
     return t.contacts, t.events, t.orders
 

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.simulate import simulate
 from analysis.studies import flow
 from analysis.studies.flow import NEW, OUT, Ladder
-from analysis.simulate import simulate
 
 TZ = "Asia/Shanghai"
 LAD = Ladder()
@@ -16,17 +16,20 @@ S = {s: i for i, s in enumerate(LAD.states)}
 def codes_frame(rows):
     cols = pd.date_range("2025-01-01", periods=len(rows[0]), freq="MS", tz=TZ)
     arr = np.array([[S[x] if x != "-" else -1 for x in r] for r in rows], dtype=np.int8)
-    return pd.DataFrame(arr, index=pd.Index([f"u{i}" for i in range(len(rows))], name="user_id"),
-                        columns=cols)
+    return pd.DataFrame(
+        arr, index=pd.Index([f"u{i}" for i in range(len(rows))], name="user_id"), columns=cols
+    )
 
 
-HAND = codes_frame([
-    ["active", "ask", "ask", "act"],
-    ["active", "active", "silent", "lost"],
-    ["-", "access", "active", "active"],
-    ["ask", "act", "again", "again"],
-    ["aware", "-", "-", "-"],
-])
+HAND = codes_frame(
+    [
+        ["active", "ask", "ask", "act"],
+        ["active", "active", "silent", "lost"],
+        ["-", "access", "active", "active"],
+        ["ask", "act", "again", "again"],
+        ["aware", "-", "-", "-"],
+    ]
+)
 
 
 def test_transition_counts_golden():
@@ -102,6 +105,7 @@ def test_reach_and_long():
 
 def test_ladder_names_come_from_vocab():
     from analysis.data.vocab import OFF_LADDER, STAGES
+
     assert LAD.names == {**STAGES, **OFF_LADDER}
     tab = LAD.table()
     assert list(tab["state"]) == LAD.states

@@ -2,9 +2,11 @@
 
 import pandas as pd
 import pytest
-
-from analysis.data.load import DataError, load_tables, validate_tables
 from conftest import CONTACTS, EVENTS, ORDERS, write_tables
+
+from analysis.data.errors import DataError
+from analysis.data.load import load_tables
+from analysis.data.validate import validate_tables
 
 
 def load(tmp_path, contacts=CONTACTS, events=EVENTS, orders=ORDERS, **kw):
@@ -55,14 +57,17 @@ def test_mixed_time_zones_are_an_error(tmp_path):
 
 
 def test_offsets_are_converted_to_the_analysis_zone(tmp_path):
-    aware = CONTACTS.replace("2025-01-01 10:00:00", "2025-01-01T02:00:00Z") \
-        .replace("2025-01-02 10:00:00", "2025-01-02T10:00:00+08:00") \
+    aware = (
+        CONTACTS.replace("2025-01-01 10:00:00", "2025-01-01T02:00:00Z")
+        .replace("2025-01-02 10:00:00", "2025-01-02T10:00:00+08:00")
         .replace("2025-01-03 10:00:00", "2025-01-03T03:00:00+01:00")
+    )
     t = load(tmp_path, contacts=aware)
     assert t.contacts["joined_at"].tolist() == [
         pd.Timestamp("2025-01-01 10:00", tz="Asia/Shanghai"),
         pd.Timestamp("2025-01-02 10:00", tz="Asia/Shanghai"),
-        pd.Timestamp("2025-01-03 10:00", tz="Asia/Shanghai")]
+        pd.Timestamp("2025-01-03 10:00", tz="Asia/Shanghai"),
+    ]
     assert not t.ledger["step"].str.contains("contacts.*naive").any()
 
 
@@ -92,10 +97,15 @@ def test_negative_refund_row_is_error_with_hint(tmp_path):
 
 
 def test_refund_larger_than_amount_is_error(tmp_path):
-    bad = ORDERS.replace("order_id,user_id,ordered_at,amount,is_refund",
-                         "order_id,user_id,ordered_at,amount,is_refund,refund_amount")
-    bad = bad.replace("100.0,false", "100.0,false,").replace("50,true", "50,true,80") \
+    bad = ORDERS.replace(
+        "order_id,user_id,ordered_at,amount,is_refund",
+        "order_id,user_id,ordered_at,amount,is_refund,refund_amount",
+    )
+    bad = (
+        bad.replace("100.0,false", "100.0,false,")
+        .replace("50,true", "50,true,80")
         .replace("30.5,0", "30.5,0,")
+    )
     with pytest.raises(DataError, match="refund larger than the order amount") as err:
         load(tmp_path, orders=bad)
     assert err.value.column == "refund_amount" and err.value.rows == [3]
@@ -163,19 +173,25 @@ def test_parquet_and_frames_give_the_same_tables(tmp_path, tiny_folder):
 
 
 def test_inputs_not_mutated_and_row_order_irrelevant(tiny_folder):
-    raw = {n: pd.read_csv(tiny_folder / f"{n}.csv", dtype=str, keep_default_na=False,
-                          na_values=[""]) for n in ("contacts", "events", "orders")}
+    raw = {
+        n: pd.read_csv(tiny_folder / f"{n}.csv", dtype=str, keep_default_na=False, na_values=[""])
+        for n in ("contacts", "events", "orders")
+    }
     before = {n: df.copy() for n, df in raw.items()}
     a = validate_tables(raw["contacts"], raw["events"], raw["orders"])
     for n in raw:
         pd.testing.assert_frame_equal(raw[n], before[n])
     shuffled = {n: df.sample(frac=1, random_state=1) for n, df in raw.items()}
     b = validate_tables(shuffled["contacts"], shuffled["events"], shuffled["orders"])
-    for n, key in (("contacts", ["user_id"]), ("events", ["user_id", "occurred_at"]),
-                   ("orders", ["order_id"])):
+    for n, key in (
+        ("contacts", ["user_id"]),
+        ("events", ["user_id", "occurred_at"]),
+        ("orders", ["order_id"]),
+    ):
         pd.testing.assert_frame_equal(
             getattr(a, n).sort_values(key, ignore_index=True),
-            getattr(b, n).sort_values(key, ignore_index=True))
+            getattr(b, n).sort_values(key, ignore_index=True),
+        )
 
 
 def test_sample_loads_cleanly(sample_tables):

@@ -12,47 +12,71 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.data.load import DataError, decode_bytes, load_tables, parse_csv_text, validate_tables
+from analysis.data.errors import DataError
+from analysis.data.load import load_tables
+from analysis.data.read import decode_bytes, parse_csv_text
+from analysis.data.validate import validate_tables
 from analysis.data.vocab import default_vocabulary
 
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TZ = "Asia/Shanghai"
-CONTACTS = ("user_id,joined_at,channel,hook,referrer_id\n"
-            "007,2024-06-01 10:00:00,douyin,coupon,\n"
-            "008,2024-06-02 10:00:00,referral,trial,007\n"
-            "u3,2024-06-03 10:00:00,partner,merch,\n")
+CONTACTS = (
+    "user_id,joined_at,channel,hook,referrer_id\n"
+    "007,2024-06-01 10:00:00,douyin,coupon,\n"
+    "008,2024-06-02 10:00:00,referral,trial,007\n"
+    "u3,2024-06-03 10:00:00,partner,merch,\n"
+)
 EVENTS = "user_id,occurred_at,event_type,value,context\n007,2024-06-01 10:00:00,contact_add,,1v1\n"
 ORDER_HEADER = ["order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount"]
 
-ids = st.one_of(st.from_regex(r"[0-9]{1,5}", fullmatch=True),
-                st.from_regex(r"o[0-9a-z]{1,4}", fullmatch=True),
-                st.sampled_from([" 007", "1.2E+5", "12.0", "", "#N/A", "00042"]))
+ids = st.one_of(
+    st.from_regex(r"[0-9]{1,5}", fullmatch=True),
+    st.from_regex(r"o[0-9a-z]{1,4}", fullmatch=True),
+    st.sampled_from([" 007", "1.2E+5", "12.0", "", "#N/A", "00042"]),
+)
 users = st.one_of(st.sampled_from(["007", "008", "u3"]), st.sampled_from(["u9", " 008", ""]))
-moments = st.datetimes(min_value=pd.Timestamp("2024-07-01").to_pydatetime(),
-                       max_value=pd.Timestamp("2026-12-31").to_pydatetime())
+moments = st.datetimes(
+    min_value=pd.Timestamp("2024-07-01").to_pydatetime(),
+    max_value=pd.Timestamp("2026-12-31").to_pydatetime(),
+)
 
 
 @st.composite
 def time_cells(draw):
     style = draw(st.sampled_from(["naive", "slash", "junk"] + ["naive"] * 4))
     if style == "junk":
-        return draw(st.sampled_from(["", "someday", "45658.5", "1736128800", "03/04/2025",
-                                     "2025-01-01T10:00:00+08:00", "9999-12-31"]))
+        return draw(
+            st.sampled_from(
+                [
+                    "",
+                    "someday",
+                    "45658.5",
+                    "1736128800",
+                    "03/04/2025",
+                    "2025-01-01T10:00:00+08:00",
+                    "9999-12-31",
+                ]
+            )
+        )
     d = draw(moments)
     return d.strftime("%Y-%m-%d %H:%M:%S" if style == "naive" else "%Y/%m/%d %H:%M")
 
 
-amounts = st.one_of(st.floats(0, 1e5, allow_nan=False).map(lambda x: f"{x:.2f}"),
-                    st.sampled_from(["¥1,234.50", "-5", "1e400", "", "abc", "80元", "1e12"]))
+amounts = st.one_of(
+    st.floats(0, 1e5, allow_nan=False).map(lambda x: f"{x:.2f}"),
+    st.sampled_from(["¥1,234.50", "-5", "1e400", "", "abc", "80元", "1e12"]),
+)
 flags = st.sampled_from(["true", "false", "是", "否", "1", "0", "maybe", "", "FALSE"])
 refunds = st.one_of(st.just(""), st.floats(0, 200, allow_nan=False).map(lambda x: f"{x:.1f}"))
 
 
 @st.composite
 def order_rows(draw):
-    rows = draw(st.lists(st.tuples(ids, users, time_cells(), amounts, flags, refunds),
-                         min_size=0, max_size=10))
+    rows = draw(
+        st.lists(
+            st.tuples(ids, users, time_cells(), amounts, flags, refunds), min_size=0, max_size=10
+        )
+    )
     rows = [list(r) for r in rows]
     if rows and draw(st.booleans()):  # an exact duplicate
         rows.append(list(rows[draw(st.integers(0, len(rows) - 1))]))
@@ -67,8 +91,7 @@ def _csv(rows: list[list[str]], extras: list[str]) -> str:
     w.writerows(rows)
     text = buf.getvalue()
     for x in extras:
-        text += {"blank": "\n", "header": ",".join(ORDER_HEADER) + "\n",
-                 "commas": ",,,,,\n"}[x]
+        text += {"blank": "\n", "header": ",".join(ORDER_HEADER) + "\n", "commas": ",,,,,\n"}[x]
     return text
 
 
@@ -112,8 +135,7 @@ def test_orders_csv_error_or_balanced_ledger_and_order_free(data, rnd):
         _assert_balanced(result.ledger, result)
         n_in = len(rows) + len(extras)
         led = result.ledger
-        assert led[(led["table"] == "orders") & (led["step"] == "read")]["rows_in"].iloc[0] \
-            == n_in
+        assert led[(led["table"] == "orders") & (led["step"] == "read")]["rows_in"].iloc[0] == n_in
         assert result.orders["order_id"].is_unique
     else:
         assert result.file.endswith("orders.csv") or result.file.endswith(".csv")
@@ -136,11 +158,22 @@ VOCAB = list(default_vocabulary().event_types)
 def event_frames(draw):
     n = draw(st.integers(0, 15))
     types = st.one_of(st.sampled_from(VOCAB), st.sampled_from(["like", "点赞", ""]))
-    times = st.one_of(moments.map(lambda d: pd.Timestamp(d).tz_localize(TZ)),
-                      moments.map(lambda d: pd.Timestamp(d).tz_localize("UTC")))
-    rows = draw(st.lists(st.tuples(st.sampled_from(["007", "008", "u3", "u4"]), times, types,
-                                   st.one_of(st.none(), st.floats(-10, 1e6))),
-                         min_size=n, max_size=n))
+    times = st.one_of(
+        moments.map(lambda d: pd.Timestamp(d).tz_localize(TZ)),
+        moments.map(lambda d: pd.Timestamp(d).tz_localize("UTC")),
+    )
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["007", "008", "u3", "u4"]),
+                times,
+                types,
+                st.one_of(st.none(), st.floats(-10, 1e6)),
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
     return pd.DataFrame(rows, columns=["user_id", "occurred_at", "event_type", "value"])
 
 
@@ -160,32 +193,36 @@ def _validate(events: pd.DataFrame, **kw):
 @given(event_frames(), st.booleans(), st.randoms(use_true_random=False))
 def test_event_frames_error_or_balanced_and_order_free(events, drop, rnd):
     before = events.copy()
-    kind, res = _validate(events, drop_orphans=drop, drop_before_join=drop,
-                          vocabulary={"aliases": {"点赞": "read"}})
+    kind, res = _validate(
+        events, drop_orphans=drop, drop_before_join=drop, vocabulary={"aliases": {"点赞": "read"}}
+    )
     pd.testing.assert_frame_equal(events, before)  # inputs untouched
     if kind == "ok":
         _assert_balanced(res.ledger, res)
     perm = events.sample(frac=1, random_state=rnd.randint(0, 10**6))
-    kind2, res2 = _validate(perm, drop_orphans=drop, drop_before_join=drop,
-                            vocabulary={"aliases": {"点赞": "read"}})
+    kind2, res2 = _validate(
+        perm, drop_orphans=drop, drop_before_join=drop, vocabulary={"aliases": {"点赞": "read"}}
+    )
     assert kind == kind2
     if kind == "ok":
         key = ["user_id", "occurred_at", "event_type"]
         cols = key + ["value"]
         pd.testing.assert_frame_equal(
             res.events[cols].sort_values(cols, kind="mergesort").reset_index(drop=True),
-            res2.events[cols].sort_values(cols, kind="mergesort").reset_index(drop=True))
+            res2.events[cols].sort_values(cols, kind="mergesort").reset_index(drop=True),
+        )
     else:
-        assert (res.column, res.problem, res.n_rows) == (res2.column, res2.problem,
-                                                         res2.n_rows)
+        assert (res.column, res.problem, res.n_rows) == (res2.column, res2.problem, res2.n_rows)
 
 
 @SETTINGS
-@given(st.lists(st.from_regex(r"0[0-9]{0,12}", fullmatch=True), min_size=1, max_size=8,
-                unique=True))
+@given(
+    st.lists(st.from_regex(r"0[0-9]{0,12}", fullmatch=True), min_size=1, max_size=8, unique=True)
+)
 def test_ids_with_leading_zeros_are_never_lost(id_list):
-    rows = "".join(f"{i},2024-06-0{1 + k % 9} 10:00:00,douyin,coupon,\n"
-                   for k, i in enumerate(id_list))
+    rows = "".join(
+        f"{i},2024-06-0{1 + k % 9} 10:00:00,douyin,coupon,\n" for k, i in enumerate(id_list)
+    )
     contacts = "user_id,joined_at,channel,hook,referrer_id\n" + rows
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
@@ -197,8 +234,7 @@ def test_ids_with_leading_zeros_are_never_lost(id_list):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('ab,;"\t\n\r 0 ') + ["\ufeff", "中"]),
-               max_size=60))
+@given(st.text(alphabet=st.sampled_from(list('ab,;"\t\n\r 0 ') + ["\ufeff", "中"]), max_size=60))
 def test_arbitrary_csv_text_parses_or_raises_data_error(text):
     try:
         df, src = parse_csv_text(text, "<fuzz>")
@@ -222,10 +258,18 @@ def test_arbitrary_bytes_decode_or_raise_data_error(data):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(["a", "", " ", "x,y", 'q"q', "l\nm", "007", "中"]),
-                         min_size=3, max_size=3), max_size=6))
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "", " ", "x,y", 'q"q', "l\nm", "007", "中"]),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=6,
+    )
+)
 def test_fast_parser_agrees_with_the_careful_one(rows):
-    import analysis.data.load as aio
+    import analysis.data.read as aio
 
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([["id", "b", "c"], *rows])

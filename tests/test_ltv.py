@@ -13,8 +13,12 @@ import pandas as pd
 import pytest
 from scipy.special import gammaln
 
+from analysis.aggregate.transactions import (
+    calibration_holdout_summary,
+    calibration_part,
+    summarize_transactions,
+)
 from analysis.studies import ltv
-from analysis.aggregate.transactions import calibration_holdout_summary, calibration_part, summarize_transactions
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
@@ -26,7 +30,10 @@ def test_only_ltv_imports_lifetimes() -> None:
     importers = [
         p.relative_to(SRC).as_posix()
         for p in SRC.rglob("*.py")
-        if any(line.lstrip().startswith(("import lifetimes", "from lifetimes")) for line in p.read_text(encoding="utf-8").splitlines())
+        if any(
+            line.lstrip().startswith(("import lifetimes", "from lifetimes"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
     ]
     assert importers == ["studies/ltv.py"]
 
@@ -35,14 +42,17 @@ def test_no_warning_filter_leak_and_lazy_import() -> None:
     code = textwrap.dedent(
         """
         import sys, warnings
-        import numpy, pandas, scipy.stats, scipy.optimize, scipy.special  # their own filters, if any
+        # their own filters, if any:
+        import numpy, pandas, scipy.stats, scipy.optimize, scipy.special
         before = list(warnings.filters)
         import analysis, analysis.studies.ltv
         assert "lifetimes" not in sys.modules, "lifetimes imported at import time"
         from analysis.studies.ltv import PurchaseModel, SpendModel
         from analysis.aggregate.transactions import summarize_transactions
-        s = summarize_transactions(analysis.studies.ltv.load_cdnow_sample(), customer_col="customer_id", time_col="date",
-                                   amount_col="dollars", observation_end="1997-09-30", freq="D", freq_multiplier=7)
+        s = summarize_transactions(analysis.studies.ltv.load_cdnow_sample(),
+                                   customer_col="customer_id", time_col="date",
+                                   amount_col="dollars", observation_end="1997-09-30",
+                                   freq="D", freq_multiplier=7)
         m = PurchaseModel().fit(s)
         m.summary; m.expected_purchases(s, horizon=4); m.probability_alive(s)
         PurchaseModel("mbgnbd").fit(s)
@@ -53,7 +63,9 @@ def test_no_warning_filter_leak_and_lazy_import() -> None:
         print("ok")
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -69,16 +81,27 @@ def cdnow() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def cdnow_weeks(cdnow) -> pd.DataFrame:
     return summarize_transactions(
-        cdnow, customer_col="customer_id", time_col="date", amount_col="dollars",
-        observation_end="1997-09-30", freq="D", freq_multiplier=7,
+        cdnow,
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end="1997-09-30",
+        freq="D",
+        freq_multiplier=7,
     )
 
 
 @pytest.fixture(scope="module")
 def cdnow_holdout(cdnow) -> pd.DataFrame:
     return calibration_holdout_summary(
-        cdnow, customer_col="customer_id", time_col="date", amount_col="dollars",
-        calibration_end="1997-09-30", observation_end="1998-06-30", freq="D", freq_multiplier=7,
+        cdnow,
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        calibration_end="1997-09-30",
+        observation_end="1998-06-30",
+        freq="D",
+        freq_multiplier=7,
     )
 
 
@@ -100,8 +123,12 @@ def test_published_cdnow_parameters(cdnow_weeks) -> None:
     assert mismatches.empty, mismatches.to_string()
     # and the check itself can fail: a wrong summary (calendar weeks) does not match
     wrong = summarize_transactions(
-        ltv.load_cdnow_sample(), customer_col="customer_id", time_col="date", amount_col="dollars",
-        observation_end="1997-09-30", freq="W",
+        ltv.load_cdnow_sample(),
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end="1997-09-30",
+        freq="W",
     )
     assert not ltv.reproduce_cdnow(wrong)["match"].all()
 
@@ -134,7 +161,9 @@ def test_spend_model_and_independence(cdnow_weeks) -> None:
     assert gg.n_customers_ == 946
     check = gg.independence_.iloc[0]
     rep = cdnow_weeks[cdnow_weeks["frequency"] > 0]
-    assert check["pearson_r"] == pytest.approx(np.corrcoef(rep["frequency"], rep["monetary_value"])[0, 1])
+    assert check["pearson_r"] == pytest.approx(
+        np.corrcoef(rep["frequency"], rep["monetary_value"])[0, 1]
+    )
     assert check["pearson_lower_95"] < check["pearson_r"] < check["pearson_upper_95"]
     # non-repeaters get the population mean spend p * gamma / (q - 1)
     p, q, g = gg.params_
@@ -175,11 +204,17 @@ def test_fit_does_not_mutate(cdnow_weeks) -> None:
 
 def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     gg = ltv.SpendModel().fit(cdnow_weeks)
-    flat = ltv.customer_value(cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.0, units_per_year=52.18)
+    flat = ltv.customer_value(
+        cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.0, units_per_year=52.18
+    )
     assert list(flat.columns) == ["expected_purchases", "p_alive", "expected_spend", "clv"]
     # without discounting, CLV is expected purchases times expected spend
-    np.testing.assert_allclose(flat["clv"], flat["expected_purchases"] * flat["expected_spend"], rtol=1e-9)
-    discounted = ltv.customer_value(cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.1, units_per_year=52.18)
+    np.testing.assert_allclose(
+        flat["clv"], flat["expected_purchases"] * flat["expected_spend"], rtol=1e-9
+    )
+    discounted = ltv.customer_value(
+        cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.1, units_per_year=52.18
+    )
     ratio = discounted["clv"].sum() / flat["clv"].sum()
     assert 1 / 1.1 < ratio < 1.0
     assert (flat["p_alive"].between(0, 1)).all()
@@ -198,12 +233,20 @@ def test_expected_purchases_per_customer_horizon(bgnbd, cdnow_weeks) -> None:
 
 def test_segment_summary_golden() -> None:
     values = pd.DataFrame({"seg": ["x", "x", "x", "y", "y"], "clv": [1.0, 2.0, 3.0, 5.0, 5.0]})
-    out = ltv.segment_summary(values, by="seg", value_cols=["clv"], n_boot=400, random_state=1).set_index("seg")
-    assert out.loc["x", "total"] == 6.0 and out.loc["x", "mean"] == 2.0 and out.loc["x", "n_customers"] == 3
+    out = ltv.segment_summary(
+        values, by="seg", value_cols=["clv"], n_boot=400, random_state=1
+    ).set_index("seg")
+    assert (
+        out.loc["x", "total"] == 6.0
+        and out.loc["x", "mean"] == 2.0
+        and out.loc["x", "n_customers"] == 3
+    )
     assert 3.0 <= out.loc["x", "total_lower"] < 6.0 < out.loc["x", "total_upper"] <= 9.0
     # a constant segment has a degenerate interval
     assert out.loc["y", "total_lower"] == out.loc["y", "total_upper"] == 10.0
-    again = ltv.segment_summary(values, by="seg", value_cols=["clv"], n_boot=400, random_state=1).set_index("seg")
+    again = ltv.segment_summary(
+        values, by="seg", value_cols=["clv"], n_boot=400, random_state=1
+    ).set_index("seg")
     pd.testing.assert_frame_equal(out, again)
 
 
@@ -222,8 +265,14 @@ def test_holdout_tools(cdnow, cdnow_holdout) -> None:
     assert table["n_customers"].sum() == len(cdnow_holdout)
     assert table["actual"].is_monotonic_increasing  # CDNOW: more past purchases, more future ones
     curve = ltv.cumulative_transactions(
-        cdnow, model=model, customer_col="customer_id", time_col="date",
-        calibration_end="1997-09-30", observation_end="1998-06-30", freq="D", freq_multiplier=7,
+        cdnow,
+        model=model,
+        customer_col="customer_id",
+        time_col="date",
+        calibration_end="1997-09-30",
+        observation_end="1998-06-30",
+        freq="D",
+        freq_multiplier=7,
     )
     total_repeat = cdnow_holdout["frequency_cal"].sum() + cdnow_holdout["frequency_holdout"].sum()
     assert curve["actual"].iloc[-1] == total_repeat
@@ -271,7 +320,11 @@ def test_recovers_simulated_bgnbd_parameters() -> None:
     model = ltv.PurchaseModel().fit(pd.DataFrame({"frequency": freq, "recency": rec, "T": T}))
     table = model.summary
     for name, value in true.items():
-        assert table.loc[name, "lower_95"] - 2 * table.loc[name, "std_error"] < value < table.loc[name, "upper_95"] + 2 * table.loc[name, "std_error"], name
+        assert (
+            table.loc[name, "lower_95"] - 2 * table.loc[name, "std_error"]
+            < value
+            < table.loc[name, "upper_95"] + 2 * table.loc[name, "std_error"]
+        ), name
 
 
 def test_numerical_std_errors_match_autograd_and_cover_pareto(bgnbd, cdnow_weeks) -> None:

@@ -76,8 +76,9 @@ def test_overview_report_reads_raw_wecom_and_excel_exports(tmp_path, tmp_path_fa
     # the headline differs only in the rows dropped: the adapters merge redundant records
     assert from_raw["headline"].split("; ")[0] == canonical["headline"].split("; ")[0]
     for name in ("table_summary.csv", "orders_by_period.csv", "events_by_type.csv"):
-        assert (Path(from_raw["tables"]) / name).read_bytes() == \
-            (Path(canonical["tables"]) / name).read_bytes(), name
+        assert (Path(from_raw["tables"]) / name).read_bytes() == (
+            Path(canonical["tables"]) / name
+        ).read_bytes(), name
 
 
 @pytest.mark.notebook
@@ -92,11 +93,16 @@ def test_reports_in_chinese_render_real_glyphs(tmp_path):
         summary = (tmp_path / name / result["summary"]).read_text(encoding="utf-8")
         assert len(cjk.findall(summary)) > 100, f"{name}: too little Chinese in the summary"
         nb = nbformat.read(tmp_path / name / f"{name}.ipynb", as_version=4)
-        streams = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
-                          if o.get("output_type") == "stream")
+        streams = "".join(
+            o.get("text", "")
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "stream"
+        )
         assert "missing from font" not in streams and "Glyph" not in streams, name
-        errors = [o for c in nb.cells for o in c.get("outputs", [])
-                  if o.get("output_type") == "error"]
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
         assert not errors, name
 
 

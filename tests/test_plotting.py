@@ -3,8 +3,8 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis.plots.base import find_cjk_font, use_cjk_font
 from analysis.data.vocab import STAGES, VALUES
+from analysis.plots.base import find_cjk_font, use_cjk_font
 
 
 def test_chinese_labels_render_real_glyphs(tmp_path):
@@ -19,8 +19,11 @@ def test_chinese_labels_render_real_glyphs(tmp_path):
         warnings.simplefilter("always")
         fig.savefig(tmp_path / "zh.png")
     plt.close(fig)
-    missing = [str(w.message) for w in caught if "missing from" in str(w.message)
-               or "Glyph" in str(w.message)]
+    missing = [
+        str(w.message)
+        for w in caught
+        if "missing from" in str(w.message) or "Glyph" in str(w.message)
+    ]
     assert not missing, missing[:3]
 
 

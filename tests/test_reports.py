@@ -26,8 +26,26 @@ def test_parameters_file_and_command_line(tmp_path, capsys):
     params = tmp_path / "p.yaml"
     params.write_text("freq: Q\n")
     out = tmp_path / "out"
-    assert main(["report", "--only", "data-overview", "--out", str(out), "--quiet",
-                 "--data", "data/sample", "--params", str(params), "-p", "lang", "zh"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--only",
+                "data-overview",
+                "--out",
+                str(out),
+                "--quiet",
+                "--data",
+                "data/sample",
+                "--params",
+                str(params),
+                "-p",
+                "lang",
+                "zh",
+            ]
+        )
+        == 0
+    )
     html = (out / "data-overview.html").read_text(encoding="utf-8")
     assert "parameter freq" in html and ("&#x27;Q&#x27;" in html or "'Q'" in html)
     assert "渠道" in html  # lang from the command line reached the notebook
@@ -68,12 +86,35 @@ def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
 
     def fake_run(report, out_dir, *, parameters=None, timeout=1800):
         seen.append((report.name, dict(parameters), timeout))
-        return {"name": report.name, "title": report.title, "html": "x.html",
-                "summary": "x.summary.html", "headline": "", "seconds": 0.0, "tables": ""}
+        return {
+            "name": report.name,
+            "title": report.title,
+            "html": "x.html",
+            "summary": "x.summary.html",
+            "headline": "",
+            "seconds": 0.0,
+            "tables": "",
+        }
 
     monkeypatch.setattr(R, "run_report", fake_run)
-    assert main(["report", "--only", "data-overview", "value-index-retention", "--quiet",
-                 "--out", str(tmp_path), "--engine", "duckdb", "--timeout", "7200"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--only",
+                "data-overview",
+                "value-index-retention",
+                "--quiet",
+                "--out",
+                str(tmp_path),
+                "--engine",
+                "duckdb",
+                "--timeout",
+                "7200",
+            ]
+        )
+        == 0
+    )
     assert [s[2] for s in seen] == [7200, 7200]
     # both get the engine; run_report passes each notebook only what it declares
     assert all(s[1]["engine"] == "duckdb" for s in seen)

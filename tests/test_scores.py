@@ -7,8 +7,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from analysis.aggregate.values import value_evidence
-from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 from analysis.data.vocab import VALUES
+from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 
 TZ = "Asia/Shanghai"
 AS_OF = pd.Timestamp("2025-07-01", tz=TZ)
@@ -21,19 +21,36 @@ def _ts(s):
 def tiny():
     """a: 2 shares, 1 post, 1 inquiry, an order of 100; b: 1 share, 1 suggestion, an order of
     50 with 20 refunded; c: nothing; d: only activity after the cut-off."""
-    ev = [("a", "2025-06-01", "share"), ("a", "2025-06-02", "share"), ("a", "2025-06-03", "post"),
-          ("a", "2025-06-04", "inquiry"), ("a", "2025-06-05", "message"),
-          ("b", "2025-05-01", "share"), ("b", "2025-05-02", "suggestion"),
-          ("d", "2025-07-02", "post"), ("d", "2025-08-01", "share")]
-    events = pd.DataFrame({"user_id": pd.array([e[0] for e in ev], dtype="str"),
-                           "occurred_at": pd.to_datetime([e[1] for e in ev]).tz_localize(TZ),
-                           "event_type": [e[2] for e in ev]})
-    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3"],
-                           "user_id": pd.array(["a", "b", "d"], dtype="str"),
-                           "ordered_at": pd.to_datetime(["2025-06-10", "2025-06-11",
-                                                         "2025-07-05"]).tz_localize(TZ),
-                           "amount": [100.0, 50.0, 200.0], "is_refund": [False, True, False],
-                           "refund_amount": [0.0, 20.0, 0.0]})
+    ev = [
+        ("a", "2025-06-01", "share"),
+        ("a", "2025-06-02", "share"),
+        ("a", "2025-06-03", "post"),
+        ("a", "2025-06-04", "inquiry"),
+        ("a", "2025-06-05", "message"),
+        ("b", "2025-05-01", "share"),
+        ("b", "2025-05-02", "suggestion"),
+        ("d", "2025-07-02", "post"),
+        ("d", "2025-08-01", "share"),
+    ]
+    events = pd.DataFrame(
+        {
+            "user_id": pd.array([e[0] for e in ev], dtype="str"),
+            "occurred_at": pd.to_datetime([e[1] for e in ev]).tz_localize(TZ),
+            "event_type": [e[2] for e in ev],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3"],
+            "user_id": pd.array(["a", "b", "d"], dtype="str"),
+            "ordered_at": pd.to_datetime(["2025-06-10", "2025-06-11", "2025-07-05"]).tz_localize(
+                TZ
+            ),
+            "amount": [100.0, 50.0, 200.0],
+            "is_refund": [False, True, False],
+            "refund_amount": [0.0, 20.0, 0.0],
+        }
+    )
     return events, orders
 
 
@@ -49,19 +66,29 @@ def test_percentile_scores_and_index_golden():
     ev = evidence()
     out = FiveValueScorer().fit(ev).transform(ev)
     # mid-rank percentile (#below + ½ #equal) / 4 within the calibration snapshot
-    expected = pd.DataFrame({
-        "experience": [0.875, 0.375, 0.375, 0.375],
-        "consumption": [0.875, 0.625, 0.25, 0.25],
-        "social": [0.875, 0.625, 0.25, 0.25],
-        "content": [0.875, 0.375, 0.375, 0.375],
-        "innovation": [0.375, 0.875, 0.375, 0.375],
-    }, index=pd.Index(["a", "b", "c", "d"], name="user_id"))
+    expected = pd.DataFrame(
+        {
+            "experience": [0.875, 0.375, 0.375, 0.375],
+            "consumption": [0.875, 0.625, 0.25, 0.25],
+            "social": [0.875, 0.625, 0.25, 0.25],
+            "content": [0.875, 0.375, 0.375, 0.375],
+            "innovation": [0.375, 0.875, 0.375, 0.375],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="user_id"),
+    )
     pd.testing.assert_frame_equal(out[list(VALUES)], expected)
     # expansion: .1 exp + .2 cons + .3 social + .3 content + .1 innovation
     np.testing.assert_allclose(out["index"], [0.825, 0.55, 0.3125, 0.3125])
     eq = FiveValueScorer(weights="equal").fit(ev).transform(ev)["index"]
-    np.testing.assert_allclose(eq, [(0.875 * 4 + 0.375) / 5, (0.375 * 2 + 0.625 * 2 + 0.875) / 5,
-                                    (0.375 * 3 + 0.25 * 2) / 5, (0.375 * 3 + 0.25 * 2) / 5])
+    np.testing.assert_allclose(
+        eq,
+        [
+            (0.875 * 4 + 0.375) / 5,
+            (0.375 * 2 + 0.625 * 2 + 0.875) / 5,
+            (0.375 * 3 + 0.25 * 2) / 5,
+            (0.375 * 3 + 0.25 * 2) / 5,
+        ],
+    )
 
 
 def test_log_minmax_and_zscore_golden():
@@ -71,7 +98,7 @@ def test_log_minmax_and_zscore_golden():
     assert lm.loc["a", "consumption"] == 1.0 and lm.loc["c", "consumption"] == 0.0
     assert lm.loc["b", "social"] == pytest.approx(np.log1p(1) / np.log1p(2))
     z = FiveValueScorer(normalization="zscore").fit(ev).transform(ev)
-    sd = np.sqrt(((2 - 0.75) ** 2 + (1 - 0.75) ** 2 + 2 * 0.75 ** 2) / 4)
+    sd = np.sqrt(((2 - 0.75) ** 2 + (1 - 0.75) ** 2 + 2 * 0.75**2) / 4)
     assert z.loc["a", "social"] == pytest.approx(1.25 / sd)
     assert z["social"].mean() == pytest.approx(0.0)
 
@@ -114,9 +141,13 @@ def test_future_events_do_not_change_scores():
     ev2, or2 = events.copy(), orders.copy()
     after = ev2["occurred_at"] >= AS_OF
     ev2.loc[after, "occurred_at"] += pd.Timedelta(days=40)  # move future events
-    extra = pd.DataFrame({"user_id": pd.array(["c"] * 3, dtype="str"),
-                          "occurred_at": [AS_OF, AS_OF + pd.Timedelta(days=1), AS_OF],
-                          "event_type": ["share", "post", "cocreation"]})
+    extra = pd.DataFrame(
+        {
+            "user_id": pd.array(["c"] * 3, dtype="str"),
+            "occurred_at": [AS_OF, AS_OF + pd.Timedelta(days=1), AS_OF],
+            "event_type": ["share", "post", "cocreation"],
+        }
+    )
     ev2 = pd.concat([ev2, extra], ignore_index=True)  # add events at and after the cut-off
     or2.loc[or2["ordered_at"] >= AS_OF, "amount"] = 5000.0
     e = value_evidence(ev2, or2, as_of=AS_OF, users=USERS)
@@ -125,11 +156,19 @@ def test_future_events_do_not_change_scores():
 
 
 def test_validate_weights():
-    assert validate_weights("expansion") == {"experience": 0.1, "consumption": 0.2,
-                                             "social": 0.3, "content": 0.3, "innovation": 0.1}
+    assert validate_weights("expansion") == {
+        "experience": 0.1,
+        "consumption": 0.2,
+        "social": 0.3,
+        "content": 0.3,
+        "innovation": 0.1,
+    }
     assert validate_weights("equal") == {v: 0.2 for v in VALUES}
-    w = validate_weights(pd.Series({"innovation": 0, "content": 0, "social": 0,
-                                    "consumption": 0.5, "experience": 0.5}))
+    w = validate_weights(
+        pd.Series(
+            {"innovation": 0, "content": 0, "social": 0, "consumption": 0.5, "experience": 0.5}
+        )
+    )
     assert list(w) == list(VALUES)
     with pytest.raises(ValueError, match="unknown weight preset"):
         validate_weights("growth")
@@ -151,8 +190,9 @@ def test_validate_weights():
 
 def test_index_with_custom_weights_and_errors():
     ev = evidence()
-    scorer = FiveValueScorer(weights={"experience": 0, "consumption": 1, "social": 0,
-                                      "content": 0, "innovation": 0}).fit(ev)
+    scorer = FiveValueScorer(
+        weights={"experience": 0, "consumption": 1, "social": 0, "content": 0, "innovation": 0}
+    ).fit(ev)
     out = scorer.transform(ev)
     pd.testing.assert_series_equal(out["index"], out["consumption"], check_names=False)
     other = scorer.index(ev, weights="expansion")
@@ -194,8 +234,9 @@ def test_five_value_scores_from_logs_with_decay_and_a_calibration_scorer():
     decayed = value_evidence(events, orders, as_of=AS_OF, half_life_days=30, users=USERS)
     assert decayed.loc["b", "social"] == pytest.approx(0.5 ** (61 / 30))
     calib = FiveValueScorer().fit(ev)
-    out = five_value_scores(events, orders, as_of=AS_OF, half_life_days=30, users=USERS,
-                            scorer=calib)
+    out = five_value_scores(
+        events, orders, as_of=AS_OF, half_life_days=30, users=USERS, scorer=calib
+    )
     pd.testing.assert_frame_equal(out, calib.transform(decayed))
     # b's decayed social evidence (0.24) lies below the calibration's 1: 2 zeros below
     assert out.loc["b", "social"] == 0.5

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.studies import segments as seg
 from analysis.data.vocab import VALUES
+from analysis.studies import segments as seg
 
 TZ = "Asia/Shanghai"
 AS_OF = pd.Timestamp("2025-07-01", tz=TZ)
@@ -13,13 +13,22 @@ AS_OF = pd.Timestamp("2025-07-01", tz=TZ)
 
 def orders_frame():
     # user, days before AS_OF, amount, refund_amount
-    rows = [("a", 5, 100, 0), ("a", 20, 100, 0), ("a", 40, 100, 0), ("a", 60, 100, 0),
-            ("b", 10, 50, 0), ("b", 30, 50, 0), ("b", 90, 50, 50),   # refunded: not a purchase
-            ("c", 100, 500, 0),
-            ("d", 200, 20, 0), ("d", 210, 20, 0), ("d", 220, 20, 0),
-            ("e", 50, 10, 0),
-            ("f", 1, 80, 0),  # after the cut-off below: never read
-            ("g", 30, 40, 40)]  # only a refunded order: not a buyer
+    rows = [
+        ("a", 5, 100, 0),
+        ("a", 20, 100, 0),
+        ("a", 40, 100, 0),
+        ("a", 60, 100, 0),
+        ("b", 10, 50, 0),
+        ("b", 30, 50, 0),
+        ("b", 90, 50, 50),  # refunded: not a purchase
+        ("c", 100, 500, 0),
+        ("d", 200, 20, 0),
+        ("d", 210, 20, 0),
+        ("d", 220, 20, 0),
+        ("e", 50, 10, 0),
+        ("f", 1, 80, 0),  # after the cut-off below: never read
+        ("g", 30, 40, 40),
+    ]  # only a refunded order: not a buyer
     out = pd.DataFrame(rows, columns=["user_id", "days", "amount", "refund_amount"])
     out["ordered_at"] = AS_OF - pd.to_timedelta(out["days"], unit="D")
     out.loc[out["user_id"] == "f", "ordered_at"] = AS_OF + pd.Timedelta(days=1)
@@ -43,8 +52,9 @@ def test_rfm_table_golden():
     assert t.loc["g", "frequency"] == 0 and t.loc["g", "monetary"] == 0.0
     assert t.loc["h", "frequency"] == 0
     # row order irrelevant
-    t2 = seg.rfm_table(o.sample(frac=1, random_state=1), as_of=AS_OF,
-                       users=pd.Series(list("hgfedcba")))
+    t2 = seg.rfm_table(
+        o.sample(frac=1, random_state=1), as_of=AS_OF, users=pd.Series(list("hgfedcba"))
+    )
     pd.testing.assert_frame_equal(t, t2)
 
 
@@ -69,8 +79,15 @@ def test_rfm_segments_golden():
     # a: R5 FM4.5 champions; b: R4 FM3 loyal; c: R2 FM3.5 at_risk; d: R1 FM3 at_risk;
     # e: R3 FM1.5 need_attention; f,g,h: no purchase
     assert s["segment"].astype(str).to_dict() == {
-        "a": "champions", "b": "loyal", "c": "at_risk", "d": "at_risk",
-        "e": "need_attention", "f": "no_purchase", "g": "no_purchase", "h": "no_purchase"}
+        "a": "champions",
+        "b": "loyal",
+        "c": "at_risk",
+        "d": "at_risk",
+        "e": "need_attention",
+        "f": "no_purchase",
+        "g": "no_purchase",
+        "h": "no_purchase",
+    }
     assert s.loc["a", "segment_zh"] == "重要价值客户"
     rules = seg.rfm_segment_rules()
     assert list(rules["segment"])[:2] == ["champions", "loyal"]
@@ -78,9 +95,13 @@ def test_rfm_segments_golden():
 
 def test_every_buyer_gets_a_named_segment():
     rng = np.random.default_rng(0)
-    rfm = pd.DataFrame({"recency_days": rng.exponential(60, 500),
-                        "frequency": rng.integers(1, 10, 500),
-                        "monetary": rng.gamma(2, 100, 500)})
+    rfm = pd.DataFrame(
+        {
+            "recency_days": rng.exponential(60, 500),
+            "frequency": rng.integers(1, 10, 500),
+            "monetary": rng.gamma(2, 100, 500),
+        }
+    )
     s = seg.rfm_segments(seg.rfm_scores(rfm))
     assert (s["segment"] != "other").all()
 
@@ -123,9 +144,9 @@ def test_personas_recover_blobs_and_are_stable():
     assert (ct.gt(0).sum(axis=1) == 1).all()
     assert np.all(np.diff(np.bincount(l1)) <= 0)
     assert any("social" in n and "content" in n for n in p1.names_)
-    prof = seg.persona_profile(X, l1, names=p1.names_,
-                               retained=pd.Series(lab == 1, index=X.index),
-                               spend=X["consumption"])
+    prof = seg.persona_profile(
+        X, l1, names=p1.names_, retained=pd.Series(lab == 1, index=X.index), spend=X["consumption"]
+    )
     assert prof["users"].sum() == len(X)
     assert prof["share"].sum() == pytest.approx(1.0)
     assert set(prof["retention"].round(6)) == {0.0, 1.0}

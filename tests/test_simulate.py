@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.data.load import validate_tables
+from analysis.data.validate import validate_tables
 from analysis.paths import resolve
 from analysis.simulate import simulate, write_simulation
 
@@ -27,12 +27,32 @@ def test_same_seed_same_tables_other_seed_differs(sim):
 
 def test_committed_sample_is_byte_identical_to_a_fresh_generation(tmp_path):
     out = tmp_path / "sample"
-    assert main(["simulate", "--users", "8000", "--months", "18", "--seed", "0",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--users",
+                "8000",
+                "--months",
+                "18",
+                "--seed",
+                "0",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     committed = resolve("data/sample")
     files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert [str(f) for f in files] == ["contacts.csv", "events.csv.gz", "orders.csv",
-                                       "truth/params.json", "truth/users.csv.gz"]
+    assert [str(f) for f in files] == [
+        "contacts.csv",
+        "events.csv.gz",
+        "orders.csv",
+        "truth/params.json",
+        "truth/users.csv.gz",
+    ]
     for f in files:
         assert (out / f).read_bytes() == (committed / f).read_bytes(), f"{f} differs"
 
@@ -48,11 +68,23 @@ def test_truth_is_written_and_documented(sim, tmp_path):
     params = json.loads(paths["truth_params"].read_text())
     assert params["world"] == "effects" and params["seed"] == 3
     assert set(params["churn"]["beta_per_sd_of_latent_value"]) == {
-        "experience", "consumption", "social", "content", "innovation"}
+        "experience",
+        "consumption",
+        "social",
+        "content",
+        "innovation",
+    }
     users = pd.read_csv(paths["truth_users"], dtype={"user_id": str})
     assert len(users) == len(sim.contacts) == params["counts"]["contacts"]
-    for col in ("z_social", "coupon_hunter", "screened", "churn_hazard_per_day",
-                "churn_prob_30d", "purchase_rate_per_day", "left_kind"):
+    for col in (
+        "z_social",
+        "coupon_hunter",
+        "screened",
+        "churn_hazard_per_day",
+        "churn_prob_30d",
+        "purchase_rate_per_day",
+        "left_kind",
+    ):
         assert col in users.columns
     pd.testing.assert_frame_equal(pd.read_parquet(paths["events"]), sim.events)
 
@@ -61,8 +93,10 @@ def test_hunters_concentrate_in_giveaway_events_and_leave_faster(sim):
     u = sim.users.merge(sim.contacts[["user_id", "channel", "hook"]], on="user_id")
     share = u.groupby("channel")["coupon_hunter"].mean()
     assert share["offline_event"] > 2 * share.drop("offline_event").max()
-    assert (u.loc[u.coupon_hunter, "churn_hazard_per_day"].median()
-            > 3 * u.loc[~u.coupon_hunter, "churn_hazard_per_day"].median())
+    assert (
+        u.loc[u.coupon_hunter, "churn_hazard_per_day"].median()
+        > 3 * u.loc[~u.coupon_hunter, "churn_hazard_per_day"].median()
+    )
 
 
 def test_hazard_depends_on_values_in_effects_world_and_on_nothing_in_null_world(sim):
@@ -86,10 +120,12 @@ def test_referrals_form_a_loop_with_known_k_factor(sim):
     assert c.loc[referred, "referrer_id"].isin(c["user_id"]).all()
     assert (c.loc[referred, "channel"] == "referral").all()
     joined = c.set_index("user_id")["joined_at"]
-    assert (c.loc[referred, "joined_at"].to_numpy()
-            >= joined[c.loc[referred, "referrer_id"]].to_numpy()).all()
+    assert (
+        c.loc[referred, "joined_at"].to_numpy() >= joined[c.loc[referred, "referrer_id"]].to_numpy()
+    ).all()
     assert sim.params["referrals"]["k_factor_realised"] == pytest.approx(
-        referred.sum() / len(c), abs=1e-6)
+        referred.sum() / len(c), abs=1e-6
+    )
 
 
 def test_hard_churn_events_match_truth(sim):

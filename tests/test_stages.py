@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.studies.flow import Ladder, assign_stages
 from analysis.simulate import simulate
+from analysis.studies.flow import Ladder, assign_stages
 
 TZ = "Asia/Shanghai"
 
@@ -15,29 +15,59 @@ def ts(s):
 
 
 def tiny():
-    contacts = pd.DataFrame({
-        "user_id": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
-        "joined_at": [ts(x) for x in ["2025-01-10", "2025-01-05", "2025-01-05", "2025-01-05",
-                                      "2025-02-10", "2025-01-05", "2025-01-10", "2025-01-05",
-                                      "2025-02-15"]],
-        "channel": "douyin", "hook": "coupon",
-        "referrer_id": [None, None, None, None, None, None, "f", None, None],
-    })
-    ev = [("a", "2025-01-10", "contact_add"), ("a", "2025-01-20", "message"),
-          ("d", "2025-01-05", "contact_add"), ("d", "2025-01-20", "del_follow_user"),
-          ("d", "2025-02-10", "contact_add"),  # re-added: lost is not absorbing
-          ("e", "2025-01-25", "content_view"), ("e", "2025-02-10", "contact_add"),
-          ("h", "2025-01-05", "contact_add"), ("h", "2025-01-06", "group_join"),
-          ("h", "2025-01-10", "group_quit")]
-    events = pd.DataFrame({"user_id": [e[0] for e in ev],
-                           "occurred_at": [ts(e[1]) for e in ev],
-                           "event_type": [e[2] for e in ev],
-                           "value": np.nan, "context": "1v1"})
-    od = [("o1", "b", "2025-01-15", 100.0, False, 0.0), ("o2", "b", "2025-01-25", 50.0, False, 0.0),
-          ("o3", "c", "2025-01-15", 80.0, False, 0.0), ("o4", "c", "2025-01-20", 80.0, True, 80.0),
-          ("o5", "g", "2025-01-20", 30.0, False, 0.0)]
-    orders = pd.DataFrame(od, columns=["order_id", "user_id", "ordered_at", "amount",
-                                       "is_refund", "refund_amount"])
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
+            "joined_at": [
+                ts(x)
+                for x in [
+                    "2025-01-10",
+                    "2025-01-05",
+                    "2025-01-05",
+                    "2025-01-05",
+                    "2025-02-10",
+                    "2025-01-05",
+                    "2025-01-10",
+                    "2025-01-05",
+                    "2025-02-15",
+                ]
+            ],
+            "channel": "douyin",
+            "hook": "coupon",
+            "referrer_id": [None, None, None, None, None, None, "f", None, None],
+        }
+    )
+    ev = [
+        ("a", "2025-01-10", "contact_add"),
+        ("a", "2025-01-20", "message"),
+        ("d", "2025-01-05", "contact_add"),
+        ("d", "2025-01-20", "del_follow_user"),
+        ("d", "2025-02-10", "contact_add"),  # re-added: lost is not absorbing
+        ("e", "2025-01-25", "content_view"),
+        ("e", "2025-02-10", "contact_add"),
+        ("h", "2025-01-05", "contact_add"),
+        ("h", "2025-01-06", "group_join"),
+        ("h", "2025-01-10", "group_quit"),
+    ]
+    events = pd.DataFrame(
+        {
+            "user_id": [e[0] for e in ev],
+            "occurred_at": [ts(e[1]) for e in ev],
+            "event_type": [e[2] for e in ev],
+            "value": np.nan,
+            "context": "1v1",
+        }
+    )
+    od = [
+        ("o1", "b", "2025-01-15", 100.0, False, 0.0),
+        ("o2", "b", "2025-01-25", 50.0, False, 0.0),
+        ("o3", "c", "2025-01-15", 80.0, False, 0.0),
+        ("o4", "c", "2025-01-20", 80.0, True, 80.0),
+        ("o5", "g", "2025-01-20", 30.0, False, 0.0),
+    ]
+    orders = pd.DataFrame(
+        od, columns=["order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount"]
+    )
     orders["ordered_at"] = orders["ordered_at"].map(ts)
     return contacts, events, orders
 
@@ -54,10 +84,28 @@ def test_golden_states():
     lad = Ladder()
     c, e, o = tiny()
     got = states(assign_stages(c, e, o, snapshots=SNAPS, ladder=lad), lad)
-    first = {"a": "active", "b": "again", "c": "act", "d": "lost", "e": "aware",
-             "f": "ambassador", "g": "act", "h": "lost", "i": "-"}
-    second = {"a": "silent", "b": "silent", "c": "silent", "d": "access", "e": "access",
-              "f": "silent", "g": "silent", "h": "lost", "i": "access"}
+    first = {
+        "a": "active",
+        "b": "again",
+        "c": "act",
+        "d": "lost",
+        "e": "aware",
+        "f": "ambassador",
+        "g": "act",
+        "h": "lost",
+        "i": "-",
+    }
+    second = {
+        "a": "silent",
+        "b": "silent",
+        "c": "silent",
+        "d": "access",
+        "e": "access",
+        "f": "silent",
+        "g": "silent",
+        "h": "lost",
+        "i": "access",
+    }
     assert got.iloc[:, 0].to_dict() == first
     assert got.iloc[:, 1].to_dict() == second
 

@@ -11,13 +11,12 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import from_folder
 
 from analysis.aggregate.stages import stage_codes
 from analysis.engine import DuckTables
-from analysis.studies.flow import Ladder, assign_stages, monthly_snapshots
 from analysis.paths import resolve
-
-from conftest import from_folder
+from analysis.studies.flow import Ladder, assign_stages, monthly_snapshots
 
 pytest.importorskip("duckdb")
 
@@ -70,8 +69,7 @@ def test_sample_same_on_sql_engines(sample_tables, sample_expected, sql_sample, 
     t = sample_tables
     snaps = sample_snaps(eng)
     kw = flow_kwargs(Ladder(), snaps)
-    got = stage_codes(sql_sample.contacts, sql_sample.events, sql_sample.orders, engine=eng,
-                      **kw)
+    got = stage_codes(sql_sample.contacts, sql_sample.events, sql_sample.orders, engine=eng, **kw)
     expected = sample_expected[snaps]
     check_codes(expected, len(t.contacts), len(snaps))
     # the sample exercises the ladder: many states at the late snapshots, -1 early on
@@ -91,8 +89,7 @@ def test_sample_from_pandas_frames_and_mixed_inputs_duckdb(sample_tables, sample
     with DuckTables.from_folder(resolve("data/sample"), memory_limit="1GB") as duck:
         shuffled = t.contacts.sample(frac=1.0, random_state=7)
         got = stage_codes(shuffled, duck.events, duck.orders, engine="duckdb", **kw)
-    pd.testing.assert_frame_equal(
-        stage_codes(shuffled, t.events, t.orders, **kw), got)
+    pd.testing.assert_frame_equal(stage_codes(shuffled, t.events, t.orders, **kw), got)
 
 
 # --- hand-made edge cases ---------------------------------------------------------------------
@@ -106,22 +103,22 @@ def ts(text: str) -> pd.Timestamp:
 
 
 CONTACTS = [  # user_id, joined_at, referrer_id
-    ("at_snap", "2025-01-05", None),      # a message and an order exactly at S1
+    ("at_snap", "2025-01-05", None),  # a message and an order exactly at S1
     ("ref_ghost", "2025-01-05", "ghost"),  # referrer not among the contacts
-    ("referrer", "2024-12-01", None),     # gets ambassador when "referred" buys
+    ("referrer", "2024-12-01", None),  # gets ambassador when "referred" buys
     ("referred", "2025-01-06", "referrer"),
-    ("pre_join", "2025-03-15", None),     # joins after S1, pre-join evidence before
-    ("never", "2025-05-01", None),        # joins after every snapshot, no evidence
-    ("old_pre", "2025-05-01", None),      # pre-join evidence older than the look-back
-    ("groups_out", "2025-01-05", None),   # quits == joins, last quit after the activity
-    ("groups_in", "2025-01-05", None),    # quits < joins
+    ("pre_join", "2025-03-15", None),  # joins after S1, pre-join evidence before
+    ("never", "2025-05-01", None),  # joins after every snapshot, no evidence
+    ("old_pre", "2025-05-01", None),  # pre-join evidence older than the look-back
+    ("groups_out", "2025-01-05", None),  # quits == joins, last quit after the activity
+    ("groups_in", "2025-01-05", None),  # quits < joins
     ("groups_back", "2025-01-05", None),  # quits == joins, then active again
-    ("refund", "2024-12-20", None),       # a fully refunded order is no purchase
-    ("partial", "2024-12-20", None),      # a partly refunded order is one
-    ("repeat", "2024-12-20", None),       # 2 paid orders before S1, a third exactly at S2
-    ("churn_tie", "2025-01-05", None),    # churn at the same instant as a message
-    ("tie_stages", "2025-01-05", None),   # two stages at the same instant
-    ("quiet", "2024-09-01", None),        # silent, then lost by inactivity
+    ("refund", "2024-12-20", None),  # a fully refunded order is no purchase
+    ("partial", "2024-12-20", None),  # a partly refunded order is one
+    ("repeat", "2024-12-20", None),  # 2 paid orders before S1, a third exactly at S2
+    ("churn_tie", "2025-01-05", None),  # churn at the same instant as a message
+    ("tie_stages", "2025-01-05", None),  # two stages at the same instant
+    ("quiet", "2024-09-01", None),  # silent, then lost by inactivity
 ]
 EVENTS = [  # user_id, occurred_at, event_type
     ("at_snap", "2025-03-01 00:00:00", "message"),
@@ -130,12 +127,16 @@ EVENTS = [  # user_id, occurred_at, event_type
     ("pre_join", "2025-01-20", "qr_scan"),
     ("pre_join", "2025-02-20", "content_view"),
     ("old_pre", "2024-09-01", "qr_scan"),
-    ("groups_out", "2025-01-06", "group_join"), ("groups_out", "2025-01-07", "group_join"),
+    ("groups_out", "2025-01-06", "group_join"),
+    ("groups_out", "2025-01-07", "group_join"),
     ("groups_out", "2025-01-20", "message"),
-    ("groups_out", "2025-01-21", "group_quit"), ("groups_out", "2025-01-22", "group_quit"),
-    ("groups_in", "2025-01-06", "group_join"), ("groups_in", "2025-01-07", "group_join"),
+    ("groups_out", "2025-01-21", "group_quit"),
+    ("groups_out", "2025-01-22", "group_quit"),
+    ("groups_in", "2025-01-06", "group_join"),
+    ("groups_in", "2025-01-07", "group_join"),
     ("groups_in", "2025-01-21", "group_quit"),
-    ("groups_back", "2025-01-06", "group_join"), ("groups_back", "2025-01-21", "group_quit"),
+    ("groups_back", "2025-01-06", "group_join"),
+    ("groups_back", "2025-01-21", "group_quit"),
     ("groups_back", "2025-02-10", "message"),
     ("churn_tie", "2025-01-20 12:00:00", "message"),
     ("churn_tie", "2025-01-20 12:00:00", "del_follow_user"),
@@ -150,26 +151,41 @@ ORDERS = [  # order_id, user_id, ordered_at, amount, refund_amount
     ("o4", "referred", "2025-03-10", 80.0, 0.0),
     ("o5", "refund", "2025-01-15", 60.0, 60.0),
     ("o6", "partial", "2025-01-15", 60.0, 20.0),
-    ("o7", "repeat", "2025-01-10", 30.0, 0.0), ("o8", "repeat", "2025-02-10", 30.0, 0.0),
+    ("o7", "repeat", "2025-01-10", 30.0, 0.0),
+    ("o8", "repeat", "2025-02-10", 30.0, 0.0),
     ("o9", "repeat", "2025-04-01 00:00:00", 30.0, 0.0),
     ("o10", "stranger", "2025-01-10", 30.0, 0.0),
 ]
 
 
 def edge_tables():
-    contacts = pd.DataFrame({
-        "user_id": [c[0] for c in CONTACTS],
-        "joined_at": pd.DatetimeIndex([ts(c[1]) for c in CONTACTS]).as_unit("us"),
-        "channel": "douyin", "hook": "coupon",
-        "referrer_id": pd.Series([c[2] for c in CONTACTS], dtype="str")})
-    events = pd.DataFrame({
-        "user_id": [e[0] for e in EVENTS],
-        "occurred_at": pd.DatetimeIndex([ts(e[1]) for e in EVENTS]).as_unit("us"),
-        "event_type": [e[2] for e in EVENTS], "value": np.nan, "context": "1v1"})
-    orders = pd.DataFrame({
-        "order_id": [o[0] for o in ORDERS], "user_id": [o[1] for o in ORDERS],
-        "ordered_at": pd.DatetimeIndex([ts(o[2]) for o in ORDERS]).as_unit("us"),
-        "amount": [o[3] for o in ORDERS], "refund_amount": [o[4] for o in ORDERS]})
+    contacts = pd.DataFrame(
+        {
+            "user_id": [c[0] for c in CONTACTS],
+            "joined_at": pd.DatetimeIndex([ts(c[1]) for c in CONTACTS]).as_unit("us"),
+            "channel": "douyin",
+            "hook": "coupon",
+            "referrer_id": pd.Series([c[2] for c in CONTACTS], dtype="str"),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "user_id": [e[0] for e in EVENTS],
+            "occurred_at": pd.DatetimeIndex([ts(e[1]) for e in EVENTS]).as_unit("us"),
+            "event_type": [e[2] for e in EVENTS],
+            "value": np.nan,
+            "context": "1v1",
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": [o[0] for o in ORDERS],
+            "user_id": [o[1] for o in ORDERS],
+            "ordered_at": pd.DatetimeIndex([ts(o[2]) for o in ORDERS]).as_unit("us"),
+            "amount": [o[3] for o in ORDERS],
+            "refund_amount": [o[4] for o in ORDERS],
+        }
+    )
     orders["is_refund"] = orders["refund_amount"] > 0
     return contacts, events, orders
 
@@ -234,8 +250,10 @@ def _utc_times(c, e, o):  # the same instants, other offsets
 EDGE_CONFIGS = {
     "no_referral_stage": (Ladder(referral_stage=None), None),
     "groups_not_lost": (Ladder(left_all_groups_is_lost=False), None),
-    "fractional_days": (Ladder(lookback_days=45.5, silent_days=10.25, lost_days=20.75,
-                               repeat_min_orders=3), None),
+    "fractional_days": (
+        Ladder(lookback_days=45.5, silent_days=10.25, lost_days=20.75, repeat_min_orders=3),
+        None,
+    ),
     "no_referrer_column": (Ladder(), _no_referrer),
     "empty_events_orders": (Ladder(), _empty_events_orders),
     "shuffled_rows": (Ladder(), _shuffled),
@@ -259,13 +277,16 @@ def test_edge_case_variants_duckdb(name):
 def test_no_snapshots_and_bad_arguments_duckdb():
     c, e, o = edge_tables()
     kw = flow_kwargs(Ladder(), [])
-    pd.testing.assert_frame_equal(stage_codes(c, e, o, **kw),
-                                  stage_codes(c, e, o, engine="duckdb", **kw))
+    pd.testing.assert_frame_equal(
+        stage_codes(c, e, o, **kw), stage_codes(c, e, o, engine="duckdb", **kw)
+    )
     with pytest.raises(ValueError, match="strictly increasing"):
         stage_codes(c, e, o, engine="duckdb", **flow_kwargs(Ladder(), SNAPS[::-1]))
     with pytest.raises(ValueError, match="unique"):
-        stage_codes(pd.concat([c, c.iloc[:1]]), e, o, engine="duckdb",
-                    **flow_kwargs(Ladder(), SNAPS))
+        stage_codes(
+            pd.concat([c, c.iloc[:1]]), e, o, engine="duckdb", **flow_kwargs(Ladder(), SNAPS)
+        )
     with pytest.raises(ValueError, match="not on the ladder"):
-        stage_codes(c, e, o, engine="duckdb",
-                    **{**flow_kwargs(Ladder(), SNAPS), "repeat_stage": "nope"})
+        stage_codes(
+            c, e, o, engine="duckdb", **{**flow_kwargs(Ladder(), SNAPS), "repeat_stage": "nope"}
+        )

@@ -5,9 +5,18 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from analysis.studies.stats import (AucRanker, auc, bootstrap_auc, bootstrap_auc_samples,
-                            bootstrap_counts, expected_auc, paired_bootstrap_auc,
-                            newcombe_interval, percentile_interval, wilson_interval)
+from analysis.studies.stats import (
+    AucRanker,
+    auc,
+    bootstrap_auc,
+    bootstrap_auc_samples,
+    bootstrap_counts,
+    expected_auc,
+    newcombe_interval,
+    paired_bootstrap_auc,
+    percentile_interval,
+    wilson_interval,
+)
 
 
 # --- golden numbers by hand ------------------------------------------------------------
@@ -40,8 +49,9 @@ def test_auc_matches_sklearn_with_ties_and_weights():
     s = np.round(x, 1)  # many ties
     w = rng.integers(0, 4, size=3000)
     assert auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
-    assert auc(y, s, sample_weight=w) == pytest.approx(roc_auc_score(y, s, sample_weight=w),
-                                                       abs=1e-12)
+    assert auc(y, s, sample_weight=w) == pytest.approx(
+        roc_auc_score(y, s, sample_weight=w), abs=1e-12
+    )
 
 
 def test_auc_order_invariant_and_inputs_unchanged():
@@ -116,8 +126,13 @@ def test_paired_bootstrap_detects_a_better_score_and_not_a_copy():
     x = rng.normal(size=3000)
     y = rng.random(3000) < 1 / (1 + np.exp(-2 * x))
     good, noisy = x, x + rng.normal(scale=2, size=3000)
-    tab = paired_bootstrap_auc(y, {"good": good, "noisy": noisy, "copy": good.copy()},
-                               reference="good", n_boot=300, random_state=0)
+    tab = paired_bootstrap_auc(
+        y,
+        {"good": good, "noisy": noisy, "copy": good.copy()},
+        reference="good",
+        n_boot=300,
+        random_state=0,
+    )
     t = tab.set_index("score")
     assert t.loc["noisy", "diff"] > 0 and t.loc["noisy", "diff_lo"] > 0
     assert t.loc["noisy", "p_value"] < 0.01

@@ -31,8 +31,12 @@ def tiny() -> pd.DataFrame:
             "user_id": ["a", "a", "a", "a", "b", "c"],
             "ordered_at": pd.to_datetime(
                 [
-                    "2025-01-01 10:00", "2025-01-01 15:00", "2025-01-05 09:00",
-                    "2025-01-11 20:00", "2025-01-15 12:00", "2025-01-25 08:00",
+                    "2025-01-01 10:00",
+                    "2025-01-01 15:00",
+                    "2025-01-05 09:00",
+                    "2025-01-11 20:00",
+                    "2025-01-15 12:00",
+                    "2025-01-25 08:00",
                 ]
             ),
             "amount": [10.0, 20.0, 30.0, 40.0, 5.0, 7.0],
@@ -44,12 +48,24 @@ def test_golden_days(tiny: pd.DataFrame) -> None:
     out = summarize_transactions(tiny, **COLS, amount_col="amount", observation_end="2025-01-20")
     assert list(out.index) == ["a", "b"]
     assert out.index.name == "user_id"
-    assert out.loc["a"].to_dict() == {"frequency": 2.0, "recency": 10.0, "T": 19.0, "monetary_value": 35.0}
-    assert out.loc["b"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 5.0, "monetary_value": 0.0}
+    assert out.loc["a"].to_dict() == {
+        "frequency": 2.0,
+        "recency": 10.0,
+        "T": 19.0,
+        "monetary_value": 35.0,
+    }
+    assert out.loc["b"].to_dict() == {
+        "frequency": 0.0,
+        "recency": 0.0,
+        "T": 5.0,
+        "monetary_value": 0.0,
+    }
 
 
 def test_golden_weeks_in_days(tiny: pd.DataFrame) -> None:
-    out = summarize_transactions(tiny, **COLS, observation_end="2025-01-20", freq="D", freq_multiplier=7)
+    out = summarize_transactions(
+        tiny, **COLS, observation_end="2025-01-20", freq="D", freq_multiplier=7
+    )
     assert list(out.columns) == ["frequency", "recency", "T"]
     np.testing.assert_allclose(out.loc["a"], [2.0, 10 / 7, 19 / 7])
 
@@ -57,9 +73,21 @@ def test_golden_weeks_in_days(tiny: pd.DataFrame) -> None:
 def test_golden_calendar_weeks(tiny: pd.DataFrame) -> None:
     # 2025-01-01 is a Wednesday: Jan 1 and Jan 5 (Sunday) share the week starting Mon Dec 30,
     # Jan 11 is in the next week, Jan 15 in the one after, and Mon Jan 20 starts week 4.
-    out = summarize_transactions(tiny, **COLS, amount_col="amount", observation_end="2025-01-20", freq="W")
-    assert out.loc["a"].to_dict() == {"frequency": 1.0, "recency": 1.0, "T": 3.0, "monetary_value": 40.0}
-    assert out.loc["b"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 1.0, "monetary_value": 0.0}
+    out = summarize_transactions(
+        tiny, **COLS, amount_col="amount", observation_end="2025-01-20", freq="W"
+    )
+    assert out.loc["a"].to_dict() == {
+        "frequency": 1.0,
+        "recency": 1.0,
+        "T": 3.0,
+        "monetary_value": 40.0,
+    }
+    assert out.loc["b"].to_dict() == {
+        "frequency": 0.0,
+        "recency": 0.0,
+        "T": 1.0,
+        "monetary_value": 0.0,
+    }
 
 
 def test_local_days_for_tz_aware_times() -> None:
@@ -74,7 +102,9 @@ def test_local_days_for_tz_aware_times() -> None:
     assert out.loc["a", "frequency"] == 1.0
     assert out.loc["a", "T"] == 2.0
     # an aware end is converted to the data's zone: 2025-01-02 16:00 UTC is Jan 3 in Shanghai
-    aware = summarize_transactions(frame, **COLS, observation_end=pd.Timestamp("2025-01-02 16:00", tz="UTC"))
+    aware = summarize_transactions(
+        frame, **COLS, observation_end=pd.Timestamp("2025-01-02 16:00", tz="UTC")
+    )
     assert aware.loc["a", "T"] == 2.0
 
 
@@ -90,25 +120,39 @@ def test_observation_end_cuts_whole_periods(tiny: pd.DataFrame) -> None:
 def test_input_not_mutated(tiny: pd.DataFrame) -> None:
     aware = tiny.assign(ordered_at=tiny["ordered_at"].dt.tz_localize(TZ))
     before = aware.copy(deep=True)
-    summarize_transactions(aware, **COLS, amount_col="amount", observation_end="2025-01-20", freq="W")
+    summarize_transactions(
+        aware, **COLS, amount_col="amount", observation_end="2025-01-20", freq="W"
+    )
     calibration_holdout_summary(
-        aware, **COLS, amount_col="amount", calibration_end="2025-01-10", observation_end="2025-01-20"
+        aware,
+        **COLS,
+        amount_col="amount",
+        calibration_end="2025-01-10",
+        observation_end="2025-01-20",
     )
     repeat_transactions(aware, **COLS, amount_col="amount", observation_end="2025-01-20")
     pd.testing.assert_frame_equal(aware, before)
 
 
 def test_row_order_irrelevant(tiny: pd.DataFrame) -> None:
-    expected = summarize_transactions(tiny, **COLS, amount_col="amount", observation_end="2025-01-20")
+    expected = summarize_transactions(
+        tiny, **COLS, amount_col="amount", observation_end="2025-01-20"
+    )
     for seed in range(3):
         shuffled = tiny.sample(frac=1, random_state=seed).reset_index(drop=True)
-        got = summarize_transactions(shuffled, **COLS, amount_col="amount", observation_end="2025-01-20")
+        got = summarize_transactions(
+            shuffled, **COLS, amount_col="amount", observation_end="2025-01-20"
+        )
         pd.testing.assert_frame_equal(got, expected)
 
 
 def test_calibration_holdout_golden(tiny: pd.DataFrame) -> None:
     out = calibration_holdout_summary(
-        tiny, **COLS, amount_col="amount", calibration_end="2025-01-05", observation_end="2025-01-20"
+        tiny,
+        **COLS,
+        amount_col="amount",
+        calibration_end="2025-01-05",
+        observation_end="2025-01-20",
     )
     # c's first purchase is after the observation end, b's is in the holdout: only a.
     assert list(out.index) == ["a"]
@@ -120,7 +164,9 @@ def test_calibration_holdout_golden(tiny: pd.DataFrame) -> None:
 
 
 def test_calibration_part(tiny: pd.DataFrame) -> None:
-    both = calibration_holdout_summary(tiny, **COLS, calibration_end="2025-01-05", observation_end="2025-01-20")
+    both = calibration_holdout_summary(
+        tiny, **COLS, calibration_end="2025-01-05", observation_end="2025-01-20"
+    )
     cal = calibration_part(both)
     assert list(cal.columns) == ["frequency", "recency", "T"]
     assert cal.loc["a"].tolist() == [1.0, 4.0, 4.0]
@@ -133,7 +179,9 @@ def test_repeat_transactions_golden(tiny: pd.DataFrame) -> None:
     assert out["user_id"].tolist() == ["a", "a", "a", "b"]
     assert out["is_first"].tolist() == [True, False, False, True]
     assert out["amount"].tolist() == [30.0, 30.0, 40.0, 5.0]
-    assert out["period_start"].tolist() == list(pd.to_datetime(["2025-01-01", "2025-01-05", "2025-01-11", "2025-01-15"]))
+    assert out["period_start"].tolist() == list(
+        pd.to_datetime(["2025-01-01", "2025-01-05", "2025-01-11", "2025-01-15"])
+    )
 
 
 def test_purchases_from_orders() -> None:
@@ -141,7 +189,9 @@ def test_purchases_from_orders() -> None:
         {
             "order_id": ["o1", "o2", "o3", "o4"],
             "user_id": ["a", "a", "b", "b"],
-            "ordered_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"]).tz_localize(TZ),
+            "ordered_at": pd.to_datetime(
+                ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"]
+            ).tz_localize(TZ),
             "amount": [100.0, 50.0, 80.0, 0.0],
             "is_refund": [False, True, True, False],
             "refund_amount": [0.0, 50.0, 30.0, 0.0],
@@ -162,13 +212,18 @@ def test_purchases_from_orders() -> None:
     [
         (lambda d: d.drop(columns="ordered_at"), "'ordered_at' is missing"),
         (lambda d: d.assign(amount=[10.0, -3.0, 30.0, 40.0, 5.0, 7.0]), "'amount'.*-3.0"),
-        (lambda d: d.assign(ordered_at=d["ordered_at"].astype(str)), "'ordered_at' must hold datetimes"),
+        (
+            lambda d: d.assign(ordered_at=d["ordered_at"].astype(str)),
+            "'ordered_at' must hold datetimes",
+        ),
         (lambda d: d.assign(user_id=["a", None, "a", "a", "b", "c"]), "'user_id' has missing"),
     ],
 )
 def test_bad_input_is_named(tiny: pd.DataFrame, change, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        summarize_transactions(change(tiny), **COLS, amount_col="amount", observation_end="2025-01-20")
+        summarize_transactions(
+            change(tiny), **COLS, amount_col="amount", observation_end="2025-01-20"
+        )
 
 
 def test_explicit_ends_required(tiny: pd.DataFrame) -> None:
@@ -177,14 +232,21 @@ def test_explicit_ends_required(tiny: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="observation_end is required"):
         summarize_transactions(tiny, **COLS, observation_end=None)
     with pytest.raises(ValueError, match="later period"):
-        calibration_holdout_summary(tiny, **COLS, calibration_end="2025-01-20", observation_end="2025-01-20")
+        calibration_holdout_summary(
+            tiny, **COLS, calibration_end="2025-01-20", observation_end="2025-01-20"
+        )
     with pytest.raises(ValueError, match="freq must be one of"):
         summarize_transactions(tiny, **COLS, observation_end="2025-01-20", freq="M")
 
 
 def test_refund_above_amount_is_an_error() -> None:
     orders = pd.DataFrame(
-        {"user_id": ["a"], "ordered_at": pd.to_datetime(["2025-01-01"]), "amount": [10.0], "refund_amount": [12.0]}
+        {
+            "user_id": ["a"],
+            "ordered_at": pd.to_datetime(["2025-01-01"]),
+            "amount": [10.0],
+            "refund_amount": [12.0],
+        }
     )
     with pytest.raises(ValueError, match="'refund_amount' exceeds 'amount'"):
         purchases_from_orders(orders)
@@ -208,21 +270,41 @@ def lifetimes_utils():
 
 @pytest.mark.parametrize(
     ("freq", "multiplier", "end"),
-    [("D", 1, "1997-09-30"), ("D", 7, "1997-09-30"), ("D", 7, "1998-06-30"), ("W", 1, "1998-06-30"), ("h", 24, "1997-12-31")],
+    [
+        ("D", 1, "1997-09-30"),
+        ("D", 7, "1997-09-30"),
+        ("D", 7, "1998-06-30"),
+        ("W", 1, "1998-06-30"),
+        ("h", 24, "1997-12-31"),
+    ],
 )
-def test_equal_to_lifetimes_summary(cdnow, lifetimes_utils, freq: str, multiplier: int, end: str) -> None:
+def test_equal_to_lifetimes_summary(
+    cdnow, lifetimes_utils, freq: str, multiplier: int, end: str
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = lifetimes_utils.summary_data_from_transaction_data(
-            cdnow, "customer_id", "date", monetary_value_col="dollars",
-            observation_period_end=end, freq=freq, freq_multiplier=multiplier,
+            cdnow,
+            "customer_id",
+            "date",
+            monetary_value_col="dollars",
+            observation_period_end=end,
+            freq=freq,
+            freq_multiplier=multiplier,
         )
     got = summarize_transactions(
-        cdnow, customer_col="customer_id", time_col="date", amount_col="dollars",
-        observation_end=end, freq=freq, freq_multiplier=multiplier,
+        cdnow,
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end=end,
+        freq=freq,
+        freq_multiplier=multiplier,
     )
     assert len(got) == len(expected) > 2000
-    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, check_names=False, check_index_type=False)
+    pd.testing.assert_frame_equal(
+        got, expected, check_exact=False, rtol=1e-12, check_names=False, check_index_type=False
+    )
 
 
 @pytest.mark.parametrize("multiplier", [1, 7])
@@ -230,16 +312,35 @@ def test_calibration_holdout_equal_to_lifetimes(cdnow, lifetimes_utils, multipli
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = lifetimes_utils.calibration_and_holdout_data(
-            cdnow, "customer_id", "date", calibration_period_end="1997-09-30",
-            observation_period_end="1998-06-30", monetary_value_col="dollars", freq="D", freq_multiplier=multiplier,
+            cdnow,
+            "customer_id",
+            "date",
+            calibration_period_end="1997-09-30",
+            observation_period_end="1998-06-30",
+            monetary_value_col="dollars",
+            freq="D",
+            freq_multiplier=multiplier,
         )
     got = calibration_holdout_summary(
-        cdnow, customer_col="customer_id", time_col="date", amount_col="dollars",
-        calibration_end="1997-09-30", observation_end="1998-06-30", freq="D", freq_multiplier=multiplier,
+        cdnow,
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        calibration_end="1997-09-30",
+        observation_end="1998-06-30",
+        freq="D",
+        freq_multiplier=multiplier,
     )
     # lifetimes averages holdout spend per transaction, we per purchase period (as in calibration)
     cols = [c for c in expected.columns if c != "monetary_value_holdout"]
-    pd.testing.assert_frame_equal(got[cols], expected[cols], check_exact=False, rtol=1e-12, check_names=False, check_index_type=False)
+    pd.testing.assert_frame_equal(
+        got[cols],
+        expected[cols],
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+        check_index_type=False,
+    )
     assert got["frequency_holdout"].sum() > 1000
 
 
@@ -248,10 +349,17 @@ def test_matches_fader_hardie_published_summary(cdnow) -> None:
     cdnow_customers_summary_with_transactions.csv, 2 decimals) from the raw transactions."""
     from analysis.studies.ltv import _cdnow_path
 
-    published = pd.read_csv(_cdnow_path().with_name("cdnow_customers_summary_with_transactions.csv"))
+    published = pd.read_csv(
+        _cdnow_path().with_name("cdnow_customers_summary_with_transactions.csv")
+    )
     ours = summarize_transactions(
-        cdnow, customer_col="sample_id", time_col="date", amount_col="dollars",
-        observation_end="1997-09-30", freq="D", freq_multiplier=7,
+        cdnow,
+        customer_col="sample_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end="1997-09-30",
+        freq="D",
+        freq_multiplier=7,
     )
     ours = ours.set_axis(ours.index.astype(int)).loc[published["ID"]]
     np.testing.assert_array_equal(ours["frequency"], published["x"])

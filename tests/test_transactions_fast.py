@@ -15,8 +15,15 @@ COLS = {"customer_col": "user_id", "time_col": "ordered_at"}
 END = "2025-06-30"
 
 
-def _log(n: int = 3000, *, seed: int = 0, ids: str = "str", cents: bool = True, tz: str | None = "Asia/Shanghai",
-         time_ordered: bool = False) -> pd.DataFrame:
+def _log(
+    n: int = 3000,
+    *,
+    seed: int = 0,
+    ids: str = "str",
+    cents: bool = True,
+    tz: str | None = "Asia/Shanghai",
+    time_ordered: bool = False,
+) -> pd.DataFrame:
     """A random purchase log: ~n/6 customers, some with several purchases on one day,
     some purchases after ``END``."""
     rng = np.random.default_rng(seed)
@@ -26,7 +33,9 @@ def _log(n: int = 3000, *, seed: int = 0, ids: str = "str", cents: bool = True, 
     customer[: n // 10] = customer[n // 10 : 2 * (n // 10)]
     times = pd.to_datetime("2025-01-01") + pd.to_timedelta(seconds, unit="s")
     if tz:
-        times = times.tz_localize(tz, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward")
+        times = times.tz_localize(
+            tz, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward"
+        )
     amount = rng.gamma(2.0, 30.0, n)
     amount = np.round(amount, 2) if cents else amount
     amount[::17] = 0.0
@@ -64,18 +73,29 @@ def _general(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs) -> 
         return summarize_transactions(frame, **kwargs)
 
 
-def _both(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    fast = tx._summarize_sorted(frame, **{"amount_col": None, "freq": "D", "freq_multiplier": 1, **kwargs})
+def _both(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    fast = tx._summarize_sorted(
+        frame, **{"amount_col": None, "freq": "D", "freq_multiplier": 1, **kwargs}
+    )
     return fast, _general(frame, monkeypatch, **kwargs)
 
 
 @pytest.mark.parametrize("ids", ["str", "str_utf8", "int64", "int32", "uint64"])
 @pytest.mark.parametrize(("freq", "multiplier"), [("D", 1), ("D", 7), ("W", 1), ("h", 24)])
 @pytest.mark.parametrize("amounts", ["cents", "floats", None])
-def test_fast_path_equals_general_path(monkeypatch, ids: str, freq: str, multiplier: int, amounts: str | None) -> None:
+def test_fast_path_equals_general_path(
+    monkeypatch, ids: str, freq: str, multiplier: int, amounts: str | None
+) -> None:
     frame = _log(ids=ids, cents=amounts == "cents")
-    kwargs = dict(**COLS, amount_col=None if amounts is None else "amount", observation_end=END, freq=freq,
-                  freq_multiplier=multiplier)
+    kwargs = dict(
+        **COLS,
+        amount_col=None if amounts is None else "amount",
+        observation_end=END,
+        freq=freq,
+        freq_multiplier=multiplier,
+    )
     fast, general = _both(frame, monkeypatch, **kwargs)
     assert fast is not None  # these ids take the fast path
     assert 300 < len(general) < frame["user_id"].nunique()  # some customers start after the end
@@ -102,7 +122,9 @@ def test_wide_integer_ids(monkeypatch, time_ordered: bool) -> None:
     kwargs = dict(**COLS, amount_col="amount", observation_end=END)
     fast, general = _both(frame, monkeypatch, **kwargs)
     assert (fast is not None) == time_ordered
-    pd.testing.assert_frame_equal(summarize_transactions(frame, **kwargs), general, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        summarize_transactions(frame, **kwargs), general, check_exact=False, rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("tz", [None, "Asia/Shanghai", "America/New_York"])
@@ -122,8 +144,13 @@ def test_row_order_and_chunking_irrelevant(monkeypatch) -> None:
     monkeypatch.setattr(tx, "_BLOCK", 64)  # many blocks, customers across block ends
     shuffled = frame.sample(frac=1, random_state=1).reset_index(drop=True)
     # an Arrow column in several chunks
-    chunked = pd.concat([shuffled.iloc[:1000], shuffled.iloc[1000:2500], shuffled.iloc[2500:]], ignore_index=True)
-    for got in (summarize_transactions(shuffled, **kwargs), summarize_transactions(chunked, **kwargs)):
+    chunked = pd.concat(
+        [shuffled.iloc[:1000], shuffled.iloc[1000:2500], shuffled.iloc[2500:]], ignore_index=True
+    )
+    for got in (
+        summarize_transactions(shuffled, **kwargs),
+        summarize_transactions(chunked, **kwargs),
+    ):
         pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
     pd.testing.assert_frame_equal(frame, before)
 
@@ -133,15 +160,31 @@ def test_edge_cases(monkeypatch) -> None:
     kwargs = dict(**COLS, amount_col="amount")
     for end in ("2024-12-31", "2025-01-01", END):  # nothing, little, most before the end
         got = summarize_transactions(frame, **kwargs, observation_end=end)
-        pd.testing.assert_frame_equal(got, _general(frame, monkeypatch, **kwargs, observation_end=end),
-                                      check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(
+            got,
+            _general(frame, monkeypatch, **kwargs, observation_end=end),
+            check_exact=False,
+            rtol=1e-12,
+        )
     one = frame.iloc[:1]
-    pd.testing.assert_frame_equal(summarize_transactions(one, **kwargs, observation_end=END),
-                                  _general(one, monkeypatch, **kwargs, observation_end=END))
-    same = pd.DataFrame({"user_id": ["x", "x", "x"], "ordered_at": pd.to_datetime(["2025-01-01"] * 3),
-                         "amount": [1.0, 2.0, 0.0]})
+    pd.testing.assert_frame_equal(
+        summarize_transactions(one, **kwargs, observation_end=END),
+        _general(one, monkeypatch, **kwargs, observation_end=END),
+    )
+    same = pd.DataFrame(
+        {
+            "user_id": ["x", "x", "x"],
+            "ordered_at": pd.to_datetime(["2025-01-01"] * 3),
+            "amount": [1.0, 2.0, 0.0],
+        }
+    )
     out = summarize_transactions(same, **kwargs, observation_end="2025-01-02")
-    assert out.loc["x"].to_dict() == {"frequency": 0.0, "recency": 0.0, "T": 1.0, "monetary_value": 0.0}
+    assert out.loc["x"].to_dict() == {
+        "frequency": 0.0,
+        "recency": 0.0,
+        "T": 1.0,
+        "monetary_value": 0.0,
+    }
 
 
 def test_missing_string_ids_still_an_error() -> None:

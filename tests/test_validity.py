@@ -6,17 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.data.vocab import VALUES
 from analysis.plots import validity as P
+from analysis.simulate import simulate
 from analysis.studies import validity as V
 from analysis.studies.scores import FiveValueScorer
-from analysis.simulate import simulate
 from analysis.studies.stats import expected_auc
-from analysis.data.vocab import VALUES
 
 TZ = "Asia/Shanghai"
 CUT = pd.Timestamp("2025-07-01", tz=TZ)
-FEATURES = ["user_id", "tenure_days", "channel", *VALUES, "recency_days", "frequency",
-            "monetary"]
+FEATURES = ["user_id", "tenure_days", "channel", *VALUES, "recency_days", "frequency", "monetary"]
 
 
 def _frame(rows, cols):
@@ -33,27 +32,42 @@ def tiny():
     """a: share before the cut-off, message after (retained), two paid orders;
     b: a fully refunded order, deletes the contact 9 days after the cut-off;
     c: active only after the 30-day horizon; e: joins after the cut-off."""
-    contacts = _frame([("a", "2025-01-01", "douyin", "coupon"),
-                       ("b", "2025-01-01", "partner", "trial"),
-                       ("c", "2025-03-01", "douyin", "coupon"),
-                       ("e", "2025-08-01", "partner", "trial")],
-                      ["user_id", "joined_at", "channel", "hook"])
-    events = _frame([("a", "2025-06-01", "share"), ("a", "2025-07-05", "message"),
-                     ("b", "2025-07-10", "del_follow_user"), ("c", "2025-08-15", "message"),
-                     ("e", "2025-08-02", "message")],
-                    ["user_id", "occurred_at", "event_type"])
-    orders = _frame([("o1", "a", "2025-03-01", 100.0, False, 0.0),
-                     ("o2", "a", "2025-06-21", 50.0, False, 0.0),
-                     ("o3", "b", "2025-01-10", 40.0, True, 40.0)],
-                    ["order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount"])
+    contacts = _frame(
+        [
+            ("a", "2025-01-01", "douyin", "coupon"),
+            ("b", "2025-01-01", "partner", "trial"),
+            ("c", "2025-03-01", "douyin", "coupon"),
+            ("e", "2025-08-01", "partner", "trial"),
+        ],
+        ["user_id", "joined_at", "channel", "hook"],
+    )
+    events = _frame(
+        [
+            ("a", "2025-06-01", "share"),
+            ("a", "2025-07-05", "message"),
+            ("b", "2025-07-10", "del_follow_user"),
+            ("c", "2025-08-15", "message"),
+            ("e", "2025-08-02", "message"),
+        ],
+        ["user_id", "occurred_at", "event_type"],
+    )
+    orders = _frame(
+        [
+            ("o1", "a", "2025-03-01", 100.0, False, 0.0),
+            ("o2", "a", "2025-06-21", 50.0, False, 0.0),
+            ("o3", "b", "2025-01-10", 40.0, True, 40.0),
+        ],
+        ["order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount"],
+    )
     return contacts, events, orders
 
 
 def test_study_frame_golden():
     contacts, events, orders = tiny()
     c0, e0, o0 = contacts.copy(), events.copy(), orders.copy()
-    fr = V.study_frame(contacts, events, orders, cutoff="2025-07-01", horizon_days=30,
-                       followup_days=0)
+    fr = V.study_frame(
+        contacts, events, orders, cutoff="2025-07-01", horizon_days=30, followup_days=0
+    )
     pd.testing.assert_frame_equal(contacts, c0)
     pd.testing.assert_frame_equal(events, e0)
     pd.testing.assert_frame_equal(orders, o0)
@@ -82,11 +96,19 @@ def test_features_do_not_read_after_the_cutoff():
     ev2 = events.copy()
     late = ev2["occurred_at"] >= CUT
     ev2.loc[late, "occurred_at"] += pd.Timedelta(days=3)
-    extra = _frame([("a", "2025-07-01", "post"), ("c", "2025-07-02", "cocreation"),
-                    ("c", "2025-07-03", "share")], ["user_id", "occurred_at", "event_type"])
+    extra = _frame(
+        [
+            ("a", "2025-07-01", "post"),
+            ("c", "2025-07-02", "cocreation"),
+            ("c", "2025-07-03", "share"),
+        ],
+        ["user_id", "occurred_at", "event_type"],
+    )
     ev2 = pd.concat([ev2, extra], ignore_index=True)
-    or2 = pd.concat([orders, _frame([("o9", "c", "2025-07-01", 999.0, False, 0.0)],
-                                    list(orders.columns))], ignore_index=True)
+    or2 = pd.concat(
+        [orders, _frame([("o9", "c", "2025-07-01", 999.0, False, 0.0)], list(orders.columns))],
+        ignore_index=True,
+    )
     moved = V.study_frame(contacts, ev2, or2, cutoff=CUT, horizon_days=30)
     pd.testing.assert_frame_equal(moved[FEATURES], base[FEATURES])
     assert moved["retained"].tolist() != base["retained"].tolist()  # labels did read them
@@ -96,15 +118,22 @@ def test_study_frame_row_order_irrelevant(sample_tables):
     t = sample_tables
     kw = dict(cutoff="2026-01-01", horizon_days=90)
     a = V.study_frame(t.contacts, t.events, t.orders, **kw)
-    b = V.study_frame(t.contacts.sample(frac=1, random_state=1),
-                      t.events.sample(frac=1, random_state=2),
-                      t.orders.sample(frac=1, random_state=3), **kw)
+    b = V.study_frame(
+        t.contacts.sample(frac=1, random_state=1),
+        t.events.sample(frac=1, random_state=2),
+        t.orders.sample(frac=1, random_state=3),
+        **kw,
+    )
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_retention_by_decile_golden_and_ties():
-    fr = pd.DataFrame({"index": np.arange(1.0, 21.0),
-                       "retained": [False, False, True, False, True, True] + [True] * 14})
+    fr = pd.DataFrame(
+        {
+            "index": np.arange(1.0, 21.0),
+            "retained": [False, False, True, False, True, True] + [True] * 14,
+        }
+    )
     d = V.retention_by_decile(fr, n_bins=10)
     assert list(d["bin"]) == list(range(1, 11))
     assert list(d["n"]) == [2] * 10
@@ -128,9 +157,13 @@ def test_cochran_armitage_golden():
 
 
 def test_survival_golden():
-    fr = pd.DataFrame({"index": [1.0, 1.0, 1.0, 1.0, 2.0, 2.0],
-                       "time_days": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0],
-                       "churn_event": [True, False, True, False, False, False]})
+    fr = pd.DataFrame(
+        {
+            "index": [1.0, 1.0, 1.0, 1.0, 2.0, 2.0],
+            "time_days": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0],
+            "churn_event": [True, False, True, False, False, False],
+        }
+    )
     km = V.survival_by_group(fr, n_groups=2)
     g1 = km.loc[km["group"] == 1].set_index("days")["survival"]
     # Kaplan–Meier: S(1) = 3/4, S(3) = 3/4 * 1/2
@@ -141,19 +174,30 @@ def test_survival_golden():
 
 def test_true_outcome_probability_golden():
     fr = pd.DataFrame({"user_id": ["x", "y", "z"], "cutoff": CUT})
-    truth = pd.DataFrame({"user_id": ["z", "x", "y"],
-                          "churn_hazard_per_day": [0.02, 0.01, 0.0],
-                          "left_at": [pd.Timestamp("2025-06-01", tz=TZ), pd.NaT, pd.NaT]})
+    truth = pd.DataFrame(
+        {
+            "user_id": ["z", "x", "y"],
+            "churn_hazard_per_day": [0.02, 0.01, 0.0],
+            "left_at": [pd.Timestamp("2025-06-01", tz=TZ), pd.NaT, pd.NaT],
+        }
+    )
     p = V.true_outcome_probability(fr, truth, p_hard=0.5, horizon_days=90)
     np.testing.assert_allclose(p, [1 - 0.5 * (1 - np.exp(-0.9)), 1.0, 1.0])
 
 
 def test_verdict_is_computed_from_the_tables():
     a = pd.DataFrame([{"auc": 0.713, "lo": 0.69, "hi": 0.731, "ci": 0.95}])
-    b = pd.DataFrame({"score": ["index", "spend", "learned"], "auc": [0.713, 0.63, 0.72],
-                      "lo": [0.69, 0.61, 0.70], "hi": [0.731, 0.65, 0.74],
-                      "diff": [0.0, 0.083, -0.007], "diff_lo": [0.0, 0.06, -0.02],
-                      "diff_hi": [0.0, 0.10, 0.004]})
+    b = pd.DataFrame(
+        {
+            "score": ["index", "spend", "learned"],
+            "auc": [0.713, 0.63, 0.72],
+            "lo": [0.69, 0.61, 0.70],
+            "hi": [0.731, 0.65, 0.74],
+            "diff": [0.0, 0.083, -0.007],
+            "diff_lo": [0.0, 0.06, -0.02],
+            "diff_hi": [0.0, 0.10, 0.004],
+        }
+    )
     text = V.verdict(a, b, horizon_days=90)
     assert text.startswith("The preset index predicts 90-day retention: AUC 0.71 [0.69, 0.73]")
     assert "spend alone 0.63 [0.61, 0.65]" in text and "the index is better" in text
@@ -170,8 +214,15 @@ def worlds():
     out = {}
     for world, seed in (("effects", 11), ("null", 0), ("null", 3)):
         sim = simulate(8000, 18, seed, world=world)
-        fr = V.study_frame(sim.contacts, sim.events, sim.orders, cutoff="2026-01-01",
-                           horizon_days=90, lost_after_days=60, followup_days=0)
+        fr = V.study_frame(
+            sim.contacts,
+            sim.events,
+            sim.orders,
+            cutoff="2026-01-01",
+            horizon_days=90,
+            lost_after_days=60,
+            followup_days=0,
+        )
         fr = V.add_scores(fr, scorer=FiveValueScorer().fit(fr[list(VALUES)]))
         out[(world, seed)] = (sim, fr)
     return out
@@ -184,8 +235,9 @@ def test_effects_world_index_predicts_with_the_true_auc_inside_the_interval(worl
     assert V.verdict(a, horizon_days=90).startswith("The preset index predicts")
     # truth: each user's true probability of no hard churn in 90 days (see
     # true_outcome_probability); the index's expected AUC under it is the true effect
-    q = V.true_outcome_probability(fr, sim.users, p_hard=sim.params["churn"]["p_hard"],
-                                   horizon_days=90)
+    q = V.true_outcome_probability(
+        fr, sim.users, p_hard=sim.params["churn"]["p_hard"], horizon_days=90
+    )
     true_auc = expected_auc(q, fr["index"].to_numpy())
     h = V.index_auc(fr, outcome="no_hard_churn", n_boot=400).iloc[0]
     assert true_auc > 0.55
@@ -203,8 +255,9 @@ def test_null_world_index_does_not_predict(worlds, seed):
     assert a.loc[0, "lo"] <= 0.5
     assert "does not predict" in V.verdict(a, horizon_days=90)
     # the truth: everyone has the same probability, so the true AUC is exactly 0.5
-    q = V.true_outcome_probability(fr, sim.users, p_hard=sim.params["churn"]["p_hard"],
-                                   horizon_days=90)
+    q = V.true_outcome_probability(
+        fr, sim.users, p_hard=sim.params["churn"]["p_hard"], horizon_days=90
+    )
     assert np.ptp(q) == 0
     h = V.index_auc(fr, outcome="no_hard_churn", n_boot=400).iloc[0]
     assert h["lo"] <= 0.5 <= h["hi"]
@@ -235,7 +288,8 @@ def test_baseline_comparison_and_sensitivity_shapes(worlds):
     assert pre["auc"] == pytest.approx(auc(fr["retained"], fr["index"]), abs=1e-4)
     exact = V.weight_sensitivity(fr, n_weights=5, levels=None, random_state=1)
     assert exact.set_index("draw").loc["expansion", "auc"] == pytest.approx(
-        auc(fr["retained"], fr["index"]), abs=1e-12)
+        auc(fr["retained"], fr["index"]), abs=1e-12
+    )
     coarse = V.weight_sensitivity(fr, n_weights=5, random_state=1)
     np.testing.assert_allclose(coarse["auc"], exact["auc"], atol=1e-4)
     s = V.sensitivity_summary(ws)
@@ -246,13 +300,16 @@ def test_baseline_comparison_and_sensitivity_shapes(worlds):
 def test_rolling_origin_uses_a_fixed_calibration(sample_tables):
     t = sample_tables
     cuts = ["2025-10-01", "2026-01-01"]
-    ro = V.rolling_origin(t.contacts, t.events, t.orders, cutoffs=cuts, n_boot=50,
-                          lost_after_days=60)
+    ro = V.rolling_origin(
+        t.contacts, t.events, t.orders, cutoffs=cuts, n_boot=50, lost_after_days=60
+    )
     assert len(ro) == 2 * 4 and ro["cutoff"].nunique() == 2
     calib = V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[0], lost_after_days=60)
     scorer = FiveValueScorer().fit(calib[list(VALUES)])
-    second = V.add_scores(V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1],
-                                        lost_after_days=60), scorer=scorer)
+    second = V.add_scores(
+        V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1], lost_after_days=60),
+        scorer=scorer,
+    )
     from analysis.studies.stats import auc
 
     got = ro.loc[(ro["score"] == "index") & (ro["cutoff"] == ro["cutoff"].max()), "auc"].item()
@@ -268,9 +325,15 @@ def test_plots_draw_on_the_given_axes(worlds):
     assert P.plot_auc_comparison(V.baseline_comparison(fr, n_boot=20), ax=ax[2]) is ax[2]
     assert P.plot_incremental(V.incremental_validity(fr, n_boot=20), ax=ax[3]) is ax[3]
     assert P.plot_weight_sensitivity(V.weight_sensitivity(fr, n_weights=30), ax=ax[4]) is ax[4]
-    ro = pd.DataFrame({"cutoff": pd.to_datetime(["2025-10-01", "2026-01-01"] * 2),
-                       "score": ["index", "index", "spend", "spend"], "auc": [.6, .7, .55, .6],
-                       "lo": [.55, .65, .5, .55], "hi": [.65, .75, .6, .65]})
+    ro = pd.DataFrame(
+        {
+            "cutoff": pd.to_datetime(["2025-10-01", "2026-01-01"] * 2),
+            "score": ["index", "index", "spend", "spend"],
+            "auc": [0.6, 0.7, 0.55, 0.6],
+            "lo": [0.55, 0.65, 0.5, 0.55],
+            "hi": [0.65, 0.75, 0.6, 0.65],
+        }
+    )
     assert P.plot_rolling(ro, ax=ax[5]) is ax[5]
     assert P.plot_survival(V.survival_by_group(fr), ax=ax[6]) is ax[6]
     assert P.plot_weight_region(V.weight_sensitivity(fr, n_weights=30), ax=ax[7]) is ax[7]
@@ -284,15 +347,17 @@ def test_plots_draw_on_the_given_axes(worlds):
 def test_study_frame_same_on_every_engine(sample_tables, engine):
     """The value-index study frame from tables on disk (out of core) equals the pandas one
     exactly: labels, rounded evidence sums, RFM and the follow-up to the end of the data."""
+    from conftest import require_spark
+
     from analysis.engine import DuckTables, SparkTables
     from analysis.paths import resolve
-    from conftest import require_spark
 
     if engine == "spark":
         require_spark()
     t = sample_tables
-    kw = dict(cutoff="2026-01-01", horizon_days=90, lost_after_days=90, half_life_days=45,
-              followup_days=0)
+    kw = dict(
+        cutoff="2026-01-01", horizon_days=90, lost_after_days=90, half_life_days=45, followup_days=0
+    )
     expected = V.study_frame(t.contacts, t.events, t.orders, **kw)
     assert len(expected) > 1000 and expected["monetary"].gt(0).sum() > 100
     cls = DuckTables if engine == "duckdb" else SparkTables
@@ -300,5 +365,6 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
         got = V.study_frame(disk.contacts, disk.events, disk.orders, engine=engine, **kw)
     pd.testing.assert_frame_equal(expected, got)
     if engine == "duckdb":  # pandas frames on the SQL engine give the same
-        pd.testing.assert_frame_equal(expected, V.study_frame(t.contacts, t.events, t.orders,
-                                                              engine=engine, **kw))
+        pd.testing.assert_frame_equal(
+            expected, V.study_frame(t.contacts, t.events, t.orders, engine=engine, **kw)
+        )

@@ -17,19 +17,25 @@ def test_default_vocabulary_covers_every_value_and_stage():
 
 def test_yaml_config_extends_and_aliases(tmp_path):
     cfg = tmp_path / "vocab.yaml"
-    cfg.write_text("event_types:\n  live_watch: {value: experience, stage: active}\n"
-                   "aliases:\n  直播: live_watch\n", encoding="utf-8")
+    cfg.write_text(
+        "event_types:\n  live_watch: {value: experience, stage: active}\n"
+        "aliases:\n  直播: live_watch\n",
+        encoding="utf-8",
+    )
     v = load_vocabulary(cfg)
     assert v.resolve("直播") == "live_watch" and "share" in v.event_types
     assert "live_watch" in v.of_value("experience")
 
 
-@pytest.mark.parametrize("cfg, msg", [
-    ({"event_types": {"x": {"value": "fun"}}}, "value 'fun'"),
-    ({"event_types": {"x": {"stage": "hero"}}}, "stage 'hero'"),
-    ({"aliases": {"y": "nope"}}, "unknown event type 'nope'"),
-    ({"types": {}}, "unknown keys"),
-])
+@pytest.mark.parametrize(
+    "cfg, msg",
+    [
+        ({"event_types": {"x": {"value": "fun"}}}, "value 'fun'"),
+        ({"event_types": {"x": {"stage": "hero"}}}, "stage 'hero'"),
+        ({"aliases": {"y": "nope"}}, "unknown event type 'nope'"),
+        ({"types": {}}, "unknown keys"),
+    ],
+)
 def test_bad_config_is_a_clear_error(cfg, msg):
     with pytest.raises(VocabularyError, match=msg):
         load_vocabulary(cfg)

@@ -19,8 +19,10 @@ def project_root() -> Path:
         for folder in (start, *start.parents):
             if (folder / "pyproject.toml").is_file() and (folder / "src" / "analysis").is_dir():
                 return folder
-    raise FileNotFoundError("cannot find the project root (a folder with pyproject.toml and "
-                            "src/analysis); set ANALYSIS_ROOT")
+    raise FileNotFoundError(
+        "cannot find the project root (a folder with pyproject.toml and "
+        "src/analysis); set ANALYSIS_ROOT"
+    )
 
 
 def resolve(path: str | os.PathLike) -> Path:

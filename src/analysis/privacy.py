@@ -45,8 +45,13 @@ def _key_bytes(key: str | bytes | None) -> bytes:
     return key
 
 
-def pseudonymise(ids: pd.Series | Iterable[str], *, key: str | bytes | None = None,
-                 prefix: str = "p", length: int = 12) -> pd.Series:
+def pseudonymise(
+    ids: pd.Series | Iterable[str],
+    *,
+    key: str | bytes | None = None,
+    prefix: str = "p",
+    length: int = 12,
+) -> pd.Series:
     """Keyed pseudonyms (``prefix`` + ``length`` hex digits) for ids; missing stays missing.
 
     The same id and key always give the same pseudonym; the index of a Series is kept.
@@ -54,19 +59,23 @@ def pseudonymise(ids: pd.Series | Iterable[str], *, key: str | bytes | None = No
     s = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype="str")
     k = _key_bytes(key)
     uniq = pd.unique(s.dropna().astype("str"))
-    mapping = {u: prefix + hmac.new(k, u.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
-               for u in uniq}
+    mapping = {
+        u: prefix + hmac.new(k, u.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+        for u in uniq
+    }
     return s.astype("str").map(mapping).astype("str")
 
 
-def pseudonymise_frame(df: pd.DataFrame, *, columns: Iterable[str] = ("user_id",),
-                       key: str | bytes | None = None) -> pd.DataFrame:
+def pseudonymise_frame(
+    df: pd.DataFrame, *, columns: Iterable[str] = ("user_id",), key: str | bytes | None = None
+) -> pd.DataFrame:
     """A copy of ``df`` with the id ``columns`` (and an id index) replaced by pseudonyms."""
     out = df.copy()
     for col in columns:
         if col in out.columns:
             out[col] = pseudonymise(out[col], key=key)
     if out.index.name in set(columns):
-        out.index = pd.Index(pseudonymise(pd.Series(out.index.astype("str")), key=key),
-                             name=out.index.name)
+        out.index = pd.Index(
+            pseudonymise(pd.Series(out.index.astype("str")), key=key), name=out.index.name
+        )
     return out

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 
 
-def progress(iterable=None, *, total: int | None = None, desc: str = "",
-             enabled: bool = True, **kw):
+def progress(
+    iterable=None, *, total: int | None = None, desc: str = "", enabled: bool = True, **kw
+):
     """A tqdm bar over ``iterable`` (or a manual one with ``total``); off when ``enabled`` is
     False or ``TQDM_DISABLE`` is set."""
     disable = (not enabled) or os.environ.get("TQDM_DISABLE", "").lower() in {"1", "true", "yes"}

@@ -15,8 +15,14 @@ def period_start(times: pd.Series, freq: str = "M") -> pd.Series:
     return local.dt.to_period(freq).dt.start_time
 
 
-def counts_by_period(df: pd.DataFrame, *, time_col: str, by: str | None = None,
-                     freq: str = "M", sum_cols: tuple[str, ...] = ()) -> pd.DataFrame:
+def counts_by_period(
+    df: pd.DataFrame,
+    *,
+    time_col: str,
+    by: str | None = None,
+    freq: str = "M",
+    sum_cols: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Tidy counts per period (and per ``by`` group): columns ``period``, [``by``], ``rows``,
     plus the sum of each column in ``sum_cols``. Periods with no rows are not listed."""
     keys = {"period": period_start(df[time_col], freq)}
@@ -25,19 +31,26 @@ def counts_by_period(df: pd.DataFrame, *, time_col: str, by: str | None = None,
     frame = pd.DataFrame({**keys, **{c: df[c] for c in sum_cols}})
     group = list(keys)
     out = frame.groupby(group, sort=True, observed=True).agg(
-        rows=("period", "size"), **{c: (c, "sum") for c in sum_cols})
+        rows=("period", "size"), **{c: (c, "sum") for c in sum_cols}
+    )
     return out.reset_index()
 
 
 def orders_by_period(orders: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
     """Per period: ``orders``, ``buyers``, ``gross`` (amount), ``refunded`` and ``net`` revenue,
     ``refunded_orders``."""
-    o = orders.assign(period=period_start(orders["ordered_at"], freq),
-                      net=orders["amount"] - orders["refund_amount"])
+    o = orders.assign(
+        period=period_start(orders["ordered_at"], freq),
+        net=orders["amount"] - orders["refund_amount"],
+    )
     out = o.groupby("period", sort=True).agg(
-        orders=("order_id", "size"), buyers=("user_id", "nunique"), gross=("amount", "sum"),
-        refunded=("refund_amount", "sum"), net=("net", "sum"),
-        refunded_orders=("is_refund", "sum"))
+        orders=("order_id", "size"),
+        buyers=("user_id", "nunique"),
+        gross=("amount", "sum"),
+        refunded=("refund_amount", "sum"),
+        net=("net", "sum"),
+        refunded_orders=("is_refund", "sum"),
+    )
     return out.reset_index()
 
 
@@ -49,14 +62,24 @@ def mix(contacts: pd.DataFrame, *, rows: str = "channel", cols: str = "hook") ->
     return out
 
 
-def table_summary(contacts: pd.DataFrame, events: pd.DataFrame,
-                  orders: pd.DataFrame) -> pd.DataFrame:
+def table_summary(
+    contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame
+) -> pd.DataFrame:
     """One row per table: rows, distinct users, first and last time."""
-    spec = [("contacts", contacts, "joined_at"), ("events", events, "occurred_at"),
-            ("orders", orders, "ordered_at")]
+    spec = [
+        ("contacts", contacts, "joined_at"),
+        ("events", events, "occurred_at"),
+        ("orders", orders, "ordered_at"),
+    ]
     rows = []
     for name, df, tcol in spec:
-        rows.append({"table": name, "rows": len(df), "users": df["user_id"].nunique(),
-                     "first": df[tcol].min() if len(df) else pd.NaT,
-                     "last": df[tcol].max() if len(df) else pd.NaT})
+        rows.append(
+            {
+                "table": name,
+                "rows": len(df),
+                "users": df["user_id"].nunique(),
+                "first": df[tcol].min() if len(df) else pd.NaT,
+                "last": df[tcol].max() if len(df) else pd.NaT,
+            }
+        )
     return pd.DataFrame(rows)

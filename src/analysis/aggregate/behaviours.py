@@ -36,9 +36,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
-from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.labels import activity_times  # the shared definition of qualifying activity
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
 
 VIEWS = ("onboarding", "snapshot")
 DEFAULT_DAYS = (1, 3, 7, 14, 30)
@@ -47,8 +47,16 @@ ORDERS_UNIT = "orders"
 _US_PER_DAY = 86_400 * 10**6
 _DENSE_LIMIT = 64 * 10**6  # (row, unit) cells up to which pairs are indexed without sorting
 
-__all__ = ["VIEWS", "DEFAULT_DAYS", "DEFAULT_KS", "ORDERS_UNIT", "behaviour_units",
-           "onboarding_labels", "assign_period", "behaviour_counts"]
+__all__ = [
+    "VIEWS",
+    "DEFAULT_DAYS",
+    "DEFAULT_KS",
+    "ORDERS_UNIT",
+    "behaviour_units",
+    "onboarding_labels",
+    "assign_period",
+    "behaviour_counts",
+]
 
 
 def _to_us(times: pd.Series) -> np.ndarray:
@@ -72,9 +80,13 @@ def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
     return out
 
 
-def behaviour_units(vocabulary: Vocabulary | None = None, *,
-                    event_types: Iterable[str] | None = None,
-                    values: bool = True, orders: bool = True) -> pd.DataFrame:
+def behaviour_units(
+    vocabulary: Vocabulary | None = None,
+    *,
+    event_types: Iterable[str] | None = None,
+    values: bool = True,
+    orders: bool = True,
+) -> pd.DataFrame:
     """The behaviour units: one row per unit, in a fixed order.
 
     Columns: ``unit`` (``"type:<event_type>"``, ``"value:<value>"`` or ``"orders"``),
@@ -92,25 +104,49 @@ def behaviour_units(vocabulary: Vocabulary | None = None, *,
         wanted = list(dict.fromkeys(event_types))
         unknown = [t for t in wanted if t not in vocab.event_types]
         if unknown:
-            raise ValueError(f"unknown event types {unknown}; the vocabulary has "
-                             f"{list(vocab.event_types)}")
+            raise ValueError(
+                f"unknown event types {unknown}; the vocabulary has {list(vocab.event_types)}"
+            )
         bad = [t for t in wanted if t in churn]
         if bad:
-            raise ValueError(f"{bad} mark hard churn (the label reads them); they cannot be "
-                             "behaviours")
+            raise ValueError(
+                f"{bad} mark hard churn (the label reads them); they cannot be behaviours"
+            )
         names = wanted
-    rows = [{"unit": f"type:{t}", "kind": "event_type", "value": vocab.event_types[t].value,
-             "members": (t,), "meaning": vocab.event_types[t].meaning} for t in names]
+    rows = [
+        {
+            "unit": f"type:{t}",
+            "kind": "event_type",
+            "value": vocab.event_types[t].value,
+            "members": (t,),
+            "meaning": vocab.event_types[t].meaning,
+        }
+        for t in names
+    ]
     if values:
         for v, zh in VALUES.items():
             members = tuple(t for t in vocab.of_value(v) if t not in churn)
             if not members:
                 continue  # consumption: its evidence is orders (the orders unit)
-            rows.append({"unit": f"value:{v}", "kind": "value", "value": v, "members": members,
-                         "meaning": f"any {v} event ({zh}: {', '.join(members)})"})
+            rows.append(
+                {
+                    "unit": f"value:{v}",
+                    "kind": "value",
+                    "value": v,
+                    "members": members,
+                    "meaning": f"any {v} event ({zh}: {', '.join(members)})",
+                }
+            )
     if orders:
-        rows.append({"unit": ORDERS_UNIT, "kind": "orders", "value": "consumption",
-                     "members": (), "meaning": "placed a paid order (net amount > 0)"})
+        rows.append(
+            {
+                "unit": ORDERS_UNIT,
+                "kind": "orders",
+                "value": "consumption",
+                "members": (),
+                "meaning": "placed a paid order (net amount > 0)",
+            }
+        )
     return pd.DataFrame(rows, columns=["unit", "kind", "value", "members", "meaning"])
 
 
@@ -124,9 +160,17 @@ def _observation_end(events: pd.DataFrame, orders: pd.DataFrame, observation_end
     return max(candidates) + pd.Timedelta(days=1)
 
 
-def onboarding_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                      window_days: float, horizon_days: int = 90, activity: str = "any",
-                      observation_end=None, vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+def onboarding_labels(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    window_days: float,
+    horizon_days: int = 90,
+    activity: str = "any",
+    observation_end=None,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
     """Retention measured from each user's own join (the onboarding view's label).
 
     :func:`~analysis.aggregate.labels.retention_labels` takes one calendar cut-off for
@@ -186,8 +230,13 @@ def onboarding_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.D
     return out.sort_values("user_id", ignore_index=True)
 
 
-def assign_period(population: pd.DataFrame, *, split_at, time_col: str = "joined_at",
-                  labels: Sequence[str] = ("discovery", "confirmation")) -> pd.DataFrame:
+def assign_period(
+    population: pd.DataFrame,
+    *,
+    split_at,
+    time_col: str = "joined_at",
+    labels: Sequence[str] = ("discovery", "confirmation"),
+) -> pd.DataFrame:
     """A copy of ``population`` with a ``period`` column: ``labels[0]`` for rows whose
     ``time_col`` is before ``split_at`` (the earlier cohorts, for discovery), ``labels[1]``
     for the rest (the later cohorts, for confirmation)."""
@@ -198,8 +247,7 @@ def assign_period(population: pd.DataFrame, *, split_at, time_col: str = "joined
     return out
 
 
-def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame,
-               index: pd.Index):
+def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame, index: pd.Index):
     """(position of the user in ``index``, time in µs, unit code) for every occurrence of
     every unit by a user of ``index``."""
     type_units: dict[str, list[int]] = {}
@@ -218,8 +266,13 @@ def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame,
         # an event can feed several units (its type and its value): one copy per unit
         depth = max(len(c) for c in type_units.values())
         for level in range(depth):
-            lookup = np.array([type_units.get(t, [])[level] if len(type_units.get(t, [])) > level
-                               else -1 for t in tnames], dtype="int64")
+            lookup = np.array(
+                [
+                    type_units.get(t, [])[level] if len(type_units.get(t, [])) > level else -1
+                    for t in tnames
+                ],
+                dtype="int64",
+            )
             code = lookup[tc]
             ok = code >= 0
             users.append(eu[ok])
@@ -227,8 +280,9 @@ def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame,
             codes.append(code[ok])
     if (units["kind"] == "orders").any():
         code = int(np.flatnonzero(units["kind"].to_numpy() == "orders")[0])
-        paid = orders.loc[(orders["amount"] - orders["refund_amount"]) > 0,
-                          ["user_id", "ordered_at"]]
+        paid = orders.loc[
+            (orders["amount"] - orders["refund_amount"]) > 0, ["user_id", "ordered_at"]
+        ]
         ou = _positions(paid["user_id"], index)
         ok = ou >= 0
         users.append(ou[ok])
@@ -239,11 +293,19 @@ def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame,
     return np.concatenate(users), np.concatenate(times), np.concatenate(codes)
 
 
-def behaviour_counts(events: pd.DataFrame, orders: pd.DataFrame, *, population: pd.DataFrame,
-                     view: str, days: Sequence[float] = DEFAULT_DAYS,
-                     ks: Sequence[int] = DEFAULT_KS, units: pd.DataFrame | None = None,
-                     outcome: str = "retained", group: str | None = None,
-                     vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+def behaviour_counts(
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    population: pd.DataFrame,
+    view: str,
+    days: Sequence[float] = DEFAULT_DAYS,
+    ks: Sequence[int] = DEFAULT_KS,
+    units: pd.DataFrame | None = None,
+    outcome: str = "retained",
+    group: str | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
     """The 2×2 table of every behaviour against the outcome, as counts (tidy, long).
 
     ``population`` holds one row per user and group with ``user_id``, the boolean
@@ -285,9 +347,11 @@ def behaviour_counts(events: pd.DataFrame, orders: pd.DataFrame, *, population: 
     if view == "onboarding":
         anchor_all = _to_us(population["joined_at"])
         if np.any(anchor_all + int(round(days[-1] * _US_PER_DAY)) > cut_all):
-            raise ValueError(f"onboarding window of {days[-1]:g} days runs past the label "
-                             "cut-off for some users: use window_days >= max(days) in "
-                             "onboarding_labels")
+            raise ValueError(
+                f"onboarding window of {days[-1]:g} days runs past the label "
+                "cut-off for some users: use window_days >= max(days) in "
+                "onboarding_labels"
+            )
     else:
         anchor_all = cut_all
 
@@ -298,9 +362,14 @@ def behaviour_counts(events: pd.DataFrame, orders: pd.DataFrame, *, population: 
     n_units, n_k = len(units), len(ks)
     ks_arr = np.array(ks)
 
-    groups = [(None, np.arange(len(population)))] if group is None else [
-        (g, np.flatnonzero((population[group] == g).to_numpy()))
-        for g in pd.unique(population[group])]
+    groups = (
+        [(None, np.arange(len(population)))]
+        if group is None
+        else [
+            (g, np.flatnonzero((population[group] == g).to_numpy()))
+            for g in pd.unique(population[group])
+        ]
+    )
     blocks = []
     for g, rows in groups:
         row_of = np.full(len(user_index), -1, dtype="int64")
@@ -313,10 +382,10 @@ def behaviour_counts(events: pd.DataFrame, orders: pd.DataFrame, *, population: 
         ok = pos >= 0
         pos, t, unit = pos[ok], ev_t[ok], ev_unit[ok]
         if view == "onboarding":
-            off = t - anchor[pos]                      # time since joining
+            off = t - anchor[pos]  # time since joining
             inside = (off >= 0) & (off < d_us[-1])
         else:
-            off = anchor[pos] - t                      # time before the cut-off
+            off = anchor[pos] - t  # time before the cut-off
             inside = (off > 0) & (off <= d_us[-1])
         pos, unit, off = pos[inside], unit[inside], off[inside]
         key = pos.astype("int64") * n_units + unit
@@ -338,28 +407,37 @@ def behaviour_counts(events: pd.DataFrame, orders: pd.DataFrame, *, population: 
             sel = off < dd if view == "onboarding" else off <= dd
             cnt = np.bincount(inv[sel], minlength=ukey.size)
             level = np.searchsorted(ks_arr, cnt, side="right")  # how many thresholds reached
-            hist = np.bincount((key_unit * (n_k + 1) + level) * 2 + key_y,
-                               minlength=n_units * (n_k + 1) * 2).reshape(n_units, n_k + 1, 2)
+            hist = np.bincount(
+                (key_unit * (n_k + 1) + level) * 2 + key_y, minlength=n_units * (n_k + 1) * 2
+            ).reshape(n_units, n_k + 1, 2)
             # users reaching threshold j: levels > j (reverse cumulative sum over levels)
             at_least = np.cumsum(hist[:, ::-1, :], axis=1)[:, ::-1, :][:, 1:, :]
             did = at_least.sum(axis=2)
             did_ret = at_least[:, :, 1]
-            blocks.append(pd.DataFrame({
-                "group": g,
-                "unit_code": np.repeat(np.arange(n_units), n_k),
-                "d": days[di],
-                "k": np.tile(ks_arr, n_units),
-                "n": n_tot, "n_retained": n_ret,
-                "n_did": did.ravel().astype("int64"),
-                "n_did_retained": did_ret.ravel().astype("int64"),
-            }))
+            blocks.append(
+                pd.DataFrame(
+                    {
+                        "group": g,
+                        "unit_code": np.repeat(np.arange(n_units), n_k),
+                        "d": days[di],
+                        "k": np.tile(ks_arr, n_units),
+                        "n": n_tot,
+                        "n_retained": n_ret,
+                        "n_did": did.ravel().astype("int64"),
+                        "n_did_retained": did_ret.ravel().astype("int64"),
+                    }
+                )
+            )
     out = pd.concat(blocks, ignore_index=True)
     gcode = pd.factorize(out["group"], use_na_sentinel=False)[0]
-    order = np.lexsort((out["k"].to_numpy(), out["d"].to_numpy(), out["unit_code"].to_numpy(),
-                        gcode))
+    order = np.lexsort(
+        (out["k"].to_numpy(), out["d"].to_numpy(), out["unit_code"].to_numpy(), gcode)
+    )
     out = out.iloc[order].reset_index(drop=True)
     meta = units[["unit", "kind", "value"]].iloc[out["unit_code"].to_numpy()]
-    out = pd.concat([out[["group"]], meta.reset_index(drop=True),
-                     out.drop(columns=["group", "unit_code"])], axis=1)
+    out = pd.concat(
+        [out[["group"]], meta.reset_index(drop=True), out.drop(columns=["group", "unit_code"])],
+        axis=1,
+    )
     out.attrs["view"] = view
     return out

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import value_evidence
+from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
 
 DAY_S = 86_400.0
 
@@ -39,32 +39,33 @@ FEATURE_COLUMNS: dict[str, str] = {
     "referred": "1 if the user was referred by another contact (老带新), else 0",
     "tenure_days": "days from joining to the cut-off",
     "days_since_last_interaction": "days from the last interaction event (vocabulary "
-                                   "interaction types) to the cut-off; NaN if none",
+    "interaction types) to the cut-off; NaN if none",
     "days_since_last_order": "recency: days from the last paid order (net amount > 0) to the "
-                             "cut-off; NaN if the user never bought",
+    "cut-off; NaN if the user never bought",
     "orders_total": "frequency: paid orders before the cut-off (all history)",
     "net_spend_total": "monetary: net order amount (amount - refund) before the cut-off",
     "refunds_total": "orders with a refund before the cut-off",
     "interactions_short": "interaction events in the short window",
     "interactions_long": "interaction events in the long window",
     "interaction_rate_short": "interaction events per day in the short window (per day of "
-                              "exposure)",
-    "interaction_rate_long": "interaction events per day in the long window (per day of "
-                             "exposure)",
-    "interaction_trend": "interaction_rate_short - interaction_rate_long (negative: slowing "
-                         "down)",
+    "exposure)",
+    "interaction_rate_long": "interaction events per day in the long window (per day of exposure)",
+    "interaction_trend": "interaction_rate_short - interaction_rate_long (negative: slowing down)",
     "orders_short": "paid orders in the short window",
     "orders_long": "paid orders in the long window",
     "order_trend": "paid orders per day, short window minus long window",
     "group_events": "events in a group context in the look-back window",
     "group_quits": "group_quit events in the look-back window",
     "in_group": "1 if the user's last group join before the cut-off is later than their last "
-                "group quit, else 0",
+    "group quit, else 0",
     "stage_rank": "highest ladder stage evidenced in the look-back window (1 = aware ... "
-                  "9 = ambassador; 0 = none)",
+    "9 = ambassador; 0 = none)",
     "stage": "name of that stage ('none' when stage_rank is 0)",
-    **{f"ev_{v}": f"{v} evidence in the look-back window (value_evidence: "
-                  f"{'net spend' if v == 'consumption' else 'event count'})" for v in VALUES},
+    **{
+        f"ev_{v}": f"{v} evidence in the look-back window (value_evidence: "
+        f"{'net spend' if v == 'consumption' else 'event count'})"
+        for v in VALUES
+    },
 }
 
 
@@ -88,8 +89,9 @@ def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
     return look[np.where(k < 0, look.size - 1, k)]
 
 
-def _count(codes: np.ndarray, mask: np.ndarray | None, n: int,
-           weights: np.ndarray | None = None) -> np.ndarray:
+def _count(
+    codes: np.ndarray, mask: np.ndarray | None, n: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     if mask is not None:
         codes = codes[mask]
         weights = None if weights is None else weights[mask]
@@ -102,10 +104,18 @@ def _min_at(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return np.where(np.isinf(out), np.nan, out)
 
 
-def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                   as_of, lookback_days: float = 180, short_days: float = 30,
-                   long_days: float = 90, users: pd.Series | None = None,
-                   vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+def churn_features(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    lookback_days: float = 180,
+    short_days: float = 30,
+    long_days: float = 90,
+    users: pd.Series | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
     """One row per user with the features of :data:`FEATURE_COLUMNS` as of ``as_of``.
 
     Parameters
@@ -131,11 +141,13 @@ def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
 
     joined_s = _epoch_seconds(contacts["joined_at"])
     if users is None:
-        ids = pd.Index(np.sort(contacts.loc[joined_s < c_s, "user_id"].to_numpy()),
-                       dtype="str", name="user_id")
+        ids = pd.Index(
+            np.sort(contacts.loc[joined_s < c_s, "user_id"].to_numpy()), dtype="str", name="user_id"
+        )
     else:
-        ids = pd.Index(np.sort(pd.unique(pd.Series(users, dtype="str"))), dtype="str",
-                       name="user_id")
+        ids = pd.Index(
+            np.sort(pd.unique(pd.Series(users, dtype="str"))), dtype="str", name="user_id"
+        )
     n = len(ids)
     cpos = pd.Index(contacts["user_id"]).get_indexer(ids)
     if (cpos < 0).any():
@@ -154,18 +166,22 @@ def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
     type_names = list(vocab.event_types)
     tcode = _codes(events["event_type"], pd.Index(type_names))[keep]
     is_group = _codes(events["context"], pd.Index(["group"]))[keep] == 0
-    is_inter = np.isin(np.arange(len(type_names)),
-                       [type_names.index(t) for t in vocab.interaction_types])[tcode]
+    is_inter = np.isin(
+        np.arange(len(type_names)), [type_names.index(t) for t in vocab.interaction_types]
+    )[tcode]
     ladder = list(STAGES)
-    stage_of_type = np.array([ladder.index(e.stage) + 1 if e.stage in ladder else 0
-                              for e in vocab.event_types.values()], dtype=np.int64)
+    stage_of_type = np.array(
+        [ladder.index(e.stage) + 1 if e.stage in ladder else 0 for e in vocab.event_types.values()],
+        dtype=np.int64,
+    )
     in_lb = age <= lookback_days
 
     out = pd.DataFrame(index=ids)
     out["channel"] = con["channel"].to_numpy()
     out["hook"] = con["hook"].to_numpy()
-    out["referred"] = (con["referrer_id"].notna().to_numpy().astype("int64")
-                       if "referrer_id" in con.columns else 0)
+    out["referred"] = (
+        con["referrer_id"].notna().to_numpy().astype("int64") if "referrer_id" in con.columns else 0
+    )
     out["tenure_days"] = tenure
     out["days_since_last_interaction"] = _min_at(code[is_inter], age[is_inter], n)
 
@@ -190,20 +206,28 @@ def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
         out[f"interaction_rate_{w}"] = out[f"interactions_{w}"] / exposure(days)
         out[f"orders_{w}"] = _count(ocode, paid & (oage <= days), n)
     out["interaction_trend"] = out["interaction_rate_short"] - out["interaction_rate_long"]
-    out["order_trend"] = (out["orders_short"] / exposure(short_days)
-                          - out["orders_long"] / exposure(long_days))
+    out["order_trend"] = out["orders_short"] / exposure(short_days) - out["orders_long"] / exposure(
+        long_days
+    )
 
     # ---- group activity
     out["group_events"] = _count(code, is_group & in_lb, n)
-    gq = tcode == type_names.index("group_quit") if "group_quit" in type_names else \
-        np.zeros(len(tcode), dtype=bool)
-    gj = tcode == type_names.index("group_join") if "group_join" in type_names else \
-        np.zeros(len(tcode), dtype=bool)
+    gq = (
+        tcode == type_names.index("group_quit")
+        if "group_quit" in type_names
+        else np.zeros(len(tcode), dtype=bool)
+    )
+    gj = (
+        tcode == type_names.index("group_join")
+        if "group_join" in type_names
+        else np.zeros(len(tcode), dtype=bool)
+    )
     out["group_quits"] = _count(code, gq & in_lb, n)
     last_join = _min_at(code[gj], age[gj], n)
     last_quit = _min_at(code[gq], age[gq], n)
-    out["in_group"] = (~np.isnan(last_join)
-                       & (np.isnan(last_quit) | (last_join < last_quit))).astype("int64")
+    out["in_group"] = (
+        ~np.isnan(last_join) & (np.isnan(last_quit) | (last_join < last_quit))
+    ).astype("int64")
 
     # ---- current stage: highest stage evidenced in the look-back window
     stage = np.zeros(n, dtype=np.int64)
@@ -218,8 +242,14 @@ def churn_features(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
     out["stage"] = out["stage"].astype("str")
 
     # ---- five-value evidence (the shared building block)
-    ev_val = value_evidence(events, orders, as_of=cut, lookback_days=lookback_days,
-                            users=pd.Series(ids, dtype="str"), vocabulary=vocab)
+    ev_val = value_evidence(
+        events,
+        orders,
+        as_of=cut,
+        lookback_days=lookback_days,
+        users=pd.Series(ids, dtype="str"),
+        vocabulary=vocab,
+    )
     for v in VALUES:
         out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
     return out[list(FEATURE_COLUMNS)]

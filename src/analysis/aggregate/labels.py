@@ -18,10 +18,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
-                      sql_instant, sql_list)
-from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.vocab import Vocabulary, load_vocabulary
+from analysis.engine import (
+    SqlInputs,
+    as_instants,
+    infer_engine,
+    is_sql_engine,
+    is_sql_table,
+    sql_instant,
+    sql_list,
+)
 
 ACTIVITY = ("any", "purchase")
 
@@ -32,8 +39,9 @@ def _at(users: pd.Series, times: pd.Series, tz: str) -> pd.Series:
     return pd.Series(out.to_numpy(), index=users.index)
 
 
-def activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
-                   vocab: Vocabulary) -> pd.DataFrame:
+def activity_times(
+    events: pd.DataFrame, orders: pd.DataFrame, activity: str, vocab: Vocabulary
+) -> pd.DataFrame:
     """Every qualifying activity as rows ``user_id``, ``t`` (see the module docstring)."""
     if activity not in ACTIVITY:
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
@@ -45,10 +53,19 @@ def activity_times(events: pd.DataFrame, orders: pd.DataFrame, activity: str,
     return pd.concat([ev.rename(columns={"occurred_at": "t"}), paid], ignore_index=True)
 
 
-def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                     cutoff, horizon_days: int = 90, activity: str = "any",
-                     lost_after_days: int | None = None, observation_end=None,
-                     vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
+def retention_labels(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    horizon_days: int = 90,
+    activity: str = "any",
+    lost_after_days: int | None = None,
+    observation_end=None,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``horizon_days``, ``retained`` (bool),
@@ -71,9 +88,15 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     if is_sql_engine(engine):
         with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
             return _retention_labels_sql(
-                db, tz=db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"]),
-                cutoff=cutoff, horizon_days=horizon_days, activity=activity,
-                lost_after_days=lost_after_days, observation_end=observation_end, vocab=vocab)
+                db,
+                tz=db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"]),
+                cutoff=cutoff,
+                horizon_days=horizon_days,
+                activity=activity,
+                lost_after_days=lost_after_days,
+                observation_end=observation_end,
+                vocab=vocab,
+            )
     tz = tz_of(contacts["joined_at"])
     c, end_c = _window(cutoff, horizon_days, tz)
     if observation_end is None:
@@ -85,12 +108,19 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     churn = events.loc[events["event_type"].isin(vocab.churn_types), ["user_id", "occurred_at"]]
     # lost by c: the last hard churn before c is not followed by a re-add before c
     last_churn = churn.loc[churn["occurred_at"] < c].groupby("user_id")["occurred_at"].max()
-    access = events.loc[events["event_type"].isin(vocab.of_stage("access"))
-                        & (events["occurred_at"] < c)].groupby("user_id")["occurred_at"].max()
+    access = (
+        events.loc[
+            events["event_type"].isin(vocab.of_stage("access")) & (events["occurred_at"] < c)
+        ]
+        .groupby("user_id")["occurred_at"]
+        .max()
+    )
     readded = access.reindex(last_churn.index) > last_churn
     churned_before = set(last_churn.index[~readded.to_numpy()])
-    pop = contacts.loc[(contacts["joined_at"] < c) & ~contacts["user_id"].isin(churned_before),
-                       ["user_id", "joined_at"]]
+    pop = contacts.loc[
+        (contacts["joined_at"] < c) & ~contacts["user_id"].isin(churned_before),
+        ["user_id", "joined_at"],
+    ]
 
     act = activity_times(events, orders, activity, vocab)
     before = act.loc[act["t"] < c].groupby("user_id")["t"].max()
@@ -105,9 +135,15 @@ def retention_labels(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
         pop = pop.loc[~lost.to_numpy()]
 
     ids = pd.Series(pop["user_id"].to_numpy())
-    return _label_frame(ids, pop["joined_at"], first=_at(ids, inside, tz),
-                        churned=_at(ids, ch_in, tz), before=_at(ids, before, tz), c=c,
-                        horizon_days=horizon_days)
+    return _label_frame(
+        ids,
+        pop["joined_at"],
+        first=_at(ids, inside, tz),
+        churned=_at(ids, ch_in, tz),
+        before=_at(ids, before, tz),
+        c=c,
+        horizon_days=horizon_days,
+    )
 
 
 def _window(cutoff, horizon_days, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -126,14 +162,23 @@ def _check_covered(c, end_c, candidates, observation_end, tz: str) -> None:
     else:
         obs_end = as_timestamp(observation_end, tz=tz, name="observation_end")
     if end_c > obs_end:
-        raise ValueError(f"label window [{c}, {end_c}) runs past the data "
-                         f"(observation end {obs_end}); choose an earlier cutoff or a shorter "
-                         "horizon")
+        raise ValueError(
+            f"label window [{c}, {end_c}) runs past the data "
+            f"(observation end {obs_end}); choose an earlier cutoff or a shorter "
+            "horizon"
+        )
 
 
-def _label_frame(ids: pd.Series, joined_at: pd.Series, *, first: pd.Series,
-                 churned: pd.Series, before: pd.Series, c: pd.Timestamp,
-                 horizon_days) -> pd.DataFrame:
+def _label_frame(
+    ids: pd.Series,
+    joined_at: pd.Series,
+    *,
+    first: pd.Series,
+    churned: pd.Series,
+    before: pd.Series,
+    c: pd.Timestamp,
+    horizon_days,
+) -> pd.DataFrame:
     """The output of both engines from per-user times aligned with ``ids`` (positionally)."""
     out = pd.DataFrame({"user_id": ids.to_numpy()})
     out["cutoff"] = c
@@ -147,9 +192,17 @@ def _label_frame(ids: pd.Series, joined_at: pd.Series, *, first: pd.Series,
     return out.sort_values("user_id", ignore_index=True)
 
 
-def _retention_labels_sql(db: SqlInputs, *, tz: str, cutoff, horizon_days, activity,
-                             lost_after_days, observation_end,
-                             vocab: Vocabulary) -> pd.DataFrame:
+def _retention_labels_sql(
+    db: SqlInputs,
+    *,
+    tz: str,
+    cutoff,
+    horizon_days,
+    activity,
+    lost_after_days,
+    observation_end,
+    vocab: Vocabulary,
+) -> pd.DataFrame:
     """The SQL definition of :func:`retention_labels` for DuckDB and Spark (same population,
     windows, labels)."""
     if activity not in ACTIVITY:
@@ -204,8 +257,12 @@ def _retention_labels_sql(db: SqlInputs, *, tz: str, cutoff, horizon_days, activ
         SELECT user_id, joined_at, first_activity_at, churned_at, last_activity_before
         FROM p WHERE {lost_rule}"""
     got = db.df(sql)
-    return _label_frame(got["user_id"].astype("str"), as_instants(got["joined_at"], tz),
-                        first=as_instants(got["first_activity_at"], tz),
-                        churned=as_instants(got["churned_at"], tz),
-                        before=as_instants(got["last_activity_before"], tz), c=c,
-                        horizon_days=horizon_days)
+    return _label_frame(
+        got["user_id"].astype("str"),
+        as_instants(got["joined_at"], tz),
+        first=as_instants(got["first_activity_at"], tz),
+        churned=as_instants(got["churned_at"], tz),
+        before=as_instants(got["last_activity_before"], tz),
+        c=c,
+        horizon_days=horizon_days,
+    )

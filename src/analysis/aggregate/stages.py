@@ -48,8 +48,15 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.engine import SqlInputs, infer_engine, is_sql_engine, is_sql_table, sql_instant, sql_list
 from analysis.aggregate.time import tz_of
+from analysis.engine import (
+    SqlInputs,
+    infer_engine,
+    is_sql_engine,
+    is_sql_table,
+    sql_instant,
+    sql_list,
+)
 
 NOT_IN_POPULATION = -1
 _NEG = np.iinfo(np.int64).min
@@ -93,16 +100,29 @@ def _sorted(user: np.ndarray, time: np.ndarray, *extra: np.ndarray):
     return (user[order], time[order]) + tuple(e[order] for e in extra)
 
 
-def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                snapshots: Sequence, stages: Sequence[str], type_stage: Mapping[str, str],
-                interaction_types: Sequence[str], churn_types: Sequence[str],
-                lookback_days: float, silent_days: float, lost_days: float,
-                join_stage: str = "access", first_purchase_stage: str = "act",
-                repeat_stage: str = "again", repeat_min_orders: int = 2,
-                referral_stage: str | None = "ambassador",
-                group_join_types: Sequence[str] = ("group_join",),
-                group_quit_types: Sequence[str] = ("group_quit",),
-                left_all_groups_is_lost: bool = True, engine=None) -> pd.DataFrame:
+def stage_codes(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    snapshots: Sequence,
+    stages: Sequence[str],
+    type_stage: Mapping[str, str],
+    interaction_types: Sequence[str],
+    churn_types: Sequence[str],
+    lookback_days: float,
+    silent_days: float,
+    lost_days: float,
+    join_stage: str = "access",
+    first_purchase_stage: str = "act",
+    repeat_stage: str = "again",
+    repeat_min_orders: int = 2,
+    referral_stage: str | None = "ambassador",
+    group_join_types: Sequence[str] = ("group_join",),
+    group_quit_types: Sequence[str] = ("group_quit",),
+    left_all_groups_is_lost: bool = True,
+    engine=None,
+) -> pd.DataFrame:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
 
     Returns an ``int8`` frame indexed by ``user_id`` with one column per snapshot time (the
@@ -113,25 +133,46 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     docstring); the tables may then be those of a :class:`~analysis.engine.DuckTables` /
     :class:`~analysis.engine.SparkTables` or pandas frames. The result is the same; with
     ``contacts`` as a SQL table the rows follow the order in which the engine scans it (the
-    file order for a single Parquet / CSV file, as :func:`~analysis.data.load.load_tables` keeps it).
+    file order for a single Parquet / CSV file, as :func:`~analysis.data.load.load_tables`
+    keeps it).
     """
     stages = list(stages)
     n_stage = len(stages)
-    rank = _check_ladder(stages, join_stage=join_stage,
-                         first_purchase_stage=first_purchase_stage, repeat_stage=repeat_stage,
-                         referral_stage=referral_stage, lookback_days=lookback_days,
-                         silent_days=silent_days, lost_days=lost_days)
+    rank = _check_ladder(
+        stages,
+        join_stage=join_stage,
+        first_purchase_stage=first_purchase_stage,
+        repeat_stage=repeat_stage,
+        referral_stage=referral_stage,
+        lookback_days=lookback_days,
+        silent_days=silent_days,
+        lost_days=lost_days,
+    )
     engine = infer_engine(engine, contacts, events, orders)
     if is_sql_engine(engine):
         return _stage_codes_sql(
-            contacts, events, orders, snapshots=snapshots, stages=stages, rank=rank,
-            type_stage=type_stage, interaction_types=interaction_types,
-            churn_types=churn_types, lookback_days=lookback_days, silent_days=silent_days,
-            lost_days=lost_days, join_stage=join_stage,
-            first_purchase_stage=first_purchase_stage, repeat_stage=repeat_stage,
-            repeat_min_orders=repeat_min_orders, referral_stage=referral_stage,
-            group_join_types=group_join_types, group_quit_types=group_quit_types,
-            left_all_groups_is_lost=left_all_groups_is_lost, engine=engine)
+            contacts,
+            events,
+            orders,
+            snapshots=snapshots,
+            stages=stages,
+            rank=rank,
+            type_stage=type_stage,
+            interaction_types=interaction_types,
+            churn_types=churn_types,
+            lookback_days=lookback_days,
+            silent_days=silent_days,
+            lost_days=lost_days,
+            join_stage=join_stage,
+            first_purchase_stage=first_purchase_stage,
+            repeat_stage=repeat_stage,
+            repeat_min_orders=repeat_min_orders,
+            referral_stage=referral_stage,
+            group_join_types=group_join_types,
+            group_quit_types=group_quit_types,
+            left_all_groups_is_lost=left_all_groups_is_lost,
+            engine=engine,
+        )
     tz = getattr(contacts["joined_at"].dtype, "tz", None)
     tz = str(tz) if tz is not None else "Asia/Shanghai"
     snaps = snapshot_ns(snapshots, tz)
@@ -151,13 +192,17 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         lut = np.array([t in set(types) for t in etype_names] + [False], dtype=bool)
         return lut[etype_codes]  # code -1 (missing) hits the trailing False
 
-    stage_lut = np.array([rank.get(type_stage.get(t, ""), -1) for t in etype_names] + [-1],
-                         dtype=np.int64)
+    stage_lut = np.array(
+        [rank.get(type_stage.get(t, ""), -1) for t in etype_names] + [-1], dtype=np.int64
+    )
     ev_rank = stage_lut[etype_codes]
 
     # ladder evidence: events + joining + referral purchases (orders are handled apart)
-    parts_u, parts_t, parts_r = [ev_user[ev_rank >= 0]], [ev_time[ev_rank >= 0]], \
-        [ev_rank[ev_rank >= 0]]
+    parts_u, parts_t, parts_r = (
+        [ev_user[ev_rank >= 0]],
+        [ev_time[ev_rank >= 0]],
+        [ev_rank[ev_rank >= 0]],
+    )
     parts_u.append(np.arange(n, dtype=np.int64))
     parts_t.append(joined)
     parts_r.append(np.full(n, rank[join_stage], dtype=np.int64))
@@ -175,13 +220,16 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         parts_u.append(ref[has])
         parts_t.append(first_buy[has])
         parts_r.append(np.full(int(has.sum()), rank[referral_stage], dtype=np.int64))
-    e_u, e_t, e_r = _sorted(np.concatenate(parts_u), np.concatenate(parts_t),
-                            np.concatenate(parts_r))
+    e_u, e_t, e_r = _sorted(
+        np.concatenate(parts_u), np.concatenate(parts_t), np.concatenate(parts_r)
+    )
     e_flat = e_r * n + e_u
 
     inter = mask_of(interaction_types)
-    a_u, a_t = _sorted(np.concatenate([ev_user[inter], po_user, np.arange(n)]),
-                       np.concatenate([ev_time[inter], po_time, joined]))
+    a_u, a_t = _sorted(
+        np.concatenate([ev_user[inter], po_user, np.arange(n)]),
+        np.concatenate([ev_time[inter], po_time, joined]),
+    )
     p_u, p_t = _sorted(po_user, po_time)
     ch = mask_of(churn_types)
     c_u, c_t = _sorted(ev_user[ch], ev_time[ch])
@@ -248,8 +296,17 @@ def stage_codes(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     return _frame(out, users, snaps, tz)
 
 
-def _check_ladder(stages: list[str], *, join_stage, first_purchase_stage, repeat_stage,
-                  referral_stage, lookback_days, silent_days, lost_days) -> dict[str, int]:
+def _check_ladder(
+    stages: list[str],
+    *,
+    join_stage,
+    first_purchase_stage,
+    repeat_stage,
+    referral_stage,
+    lookback_days,
+    silent_days,
+    lost_days,
+) -> dict[str, int]:
     """Stage name → rank, after checking the arguments shared by both engines."""
     rank = {s: i for i, s in enumerate(stages)}
     for name in (join_stage, first_purchase_stage, repeat_stage):
@@ -258,9 +315,11 @@ def _check_ladder(stages: list[str], *, join_stage, first_purchase_stage, repeat
     if referral_stage is not None and referral_stage not in rank:
         raise ValueError(f"referral_stage {referral_stage!r} is not on the ladder {stages}")
     if not (0 < silent_days <= lookback_days) or lost_days <= silent_days:
-        raise ValueError("need 0 < silent_days <= lookback_days and lost_days > silent_days; "
-                         f"got silent_days={silent_days}, lookback_days={lookback_days}, "
-                         f"lost_days={lost_days}")
+        raise ValueError(
+            "need 0 < silent_days <= lookback_days and lost_days > silent_days; "
+            f"got silent_days={silent_days}, lookback_days={lookback_days}, "
+            f"lost_days={lost_days}"
+        )
     return rank
 
 
@@ -300,11 +359,30 @@ def _instant(ns: int) -> str:
     return sql_instant(pd.Timestamp(int(ns), unit="ns", tz="UTC"))
 
 
-def _stage_codes_sql(contacts, events, orders, *, snapshots, stages, rank, type_stage,
-                     interaction_types, churn_types, lookback_days, silent_days, lost_days,
-                     join_stage, first_purchase_stage, repeat_stage, repeat_min_orders,
-                     referral_stage, group_join_types, group_quit_types,
-                     left_all_groups_is_lost, engine) -> pd.DataFrame:
+def _stage_codes_sql(
+    contacts,
+    events,
+    orders,
+    *,
+    snapshots,
+    stages,
+    rank,
+    type_stage,
+    interaction_types,
+    churn_types,
+    lookback_days,
+    silent_days,
+    lost_days,
+    join_stage,
+    first_purchase_stage,
+    repeat_stage,
+    repeat_min_orders,
+    referral_stage,
+    group_join_types,
+    group_quit_types,
+    left_all_groups_is_lost,
+    engine,
+) -> pd.DataFrame:
     """The SQL definition of :func:`stage_codes` for DuckDB and Spark (same rules, codes,
     rows and columns); see the module docstring for the plan of the query."""
     with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
@@ -323,14 +401,25 @@ def _stage_codes_sql(contacts, events, orders, *, snapshots, stages, rank, type_
         if n == 0 or n_snap == 0:
             return _frame(out, users, snaps, tz)
         sql = _stage_sql(
-            db.views, snaps, n_stage=len(stages), rank=rank, type_stage=type_stage,
-            interaction_types=interaction_types, churn_types=churn_types,
-            lookback_days=lookback_days, silent_days=silent_days, lost_days=lost_days,
-            join_stage=join_stage, first_purchase_stage=first_purchase_stage,
-            repeat_stage=repeat_stage, repeat_min_orders=repeat_min_orders,
+            db.views,
+            snaps,
+            n_stage=len(stages),
+            rank=rank,
+            type_stage=type_stage,
+            interaction_types=interaction_types,
+            churn_types=churn_types,
+            lookback_days=lookback_days,
+            silent_days=silent_days,
+            lost_days=lost_days,
+            join_stage=join_stage,
+            first_purchase_stage=first_purchase_stage,
+            repeat_stage=repeat_stage,
+            repeat_min_orders=repeat_min_orders,
             referral_stage=referral_stage if has_referrer else None,
-            group_join_types=group_join_types, group_quit_types=group_quit_types,
-            left_all_groups_is_lost=left_all_groups_is_lost)
+            group_join_types=group_join_types,
+            group_quit_types=group_quit_types,
+            left_all_groups_is_lost=left_all_groups_is_lost,
+        )
         got = db.df(sql)
     rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
     if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
@@ -340,11 +429,27 @@ def _stage_codes_sql(contacts, events, orders, *, snapshots, stages, rank, type_
     return _frame(out, users, snaps, tz)
 
 
-def _stage_sql(views: Mapping[str, str], snaps: np.ndarray, *, n_stage: int,
-               rank: Mapping[str, int], type_stage, interaction_types, churn_types,
-               lookback_days, silent_days, lost_days, join_stage, first_purchase_stage,
-               repeat_stage, repeat_min_orders, referral_stage, group_join_types,
-               group_quit_types, left_all_groups_is_lost) -> str:
+def _stage_sql(
+    views: Mapping[str, str],
+    snaps: np.ndarray,
+    *,
+    n_stage: int,
+    rank: Mapping[str, int],
+    type_stage,
+    interaction_types,
+    churn_types,
+    lookback_days,
+    silent_days,
+    lost_days,
+    join_stage,
+    first_purchase_stage,
+    repeat_stage,
+    repeat_min_orders,
+    referral_stage,
+    group_join_types,
+    group_quit_types,
+    left_all_groups_is_lost,
+) -> str:
     """The query (DuckDB dialect, portable to Spark through :func:`~analysis.engine.spark_sql`).
 
     1. ``ev``: every evidence row (user, time, stage rank or NULL, roles) tagged with ``b``,
@@ -370,13 +475,24 @@ def _stage_sql(views: Mapping[str, str], snaps: np.ndarray, *, n_stage: int,
     for t, st in type_stage.items():
         if st in rank:
             by_rank.setdefault(rank[st], []).append(t)
-    rank_case = ("CASE " + " ".join(f"WHEN event_type IN {sql_list(ts)} THEN {r}"
-                                    for r, ts in sorted(by_rank.items())) + " END"
-                 if by_rank else "CAST(NULL AS INTEGER)")
-    roles = {"inter": interaction_types, "churn": churn_types, "gj": group_join_types,
-             "gq": group_quit_types}
-    relevant = sorted({t for ts in by_rank.values() for t in ts}
-                      | {t for ts in roles.values() for t in ts})
+    rank_case = (
+        "CASE "
+        + " ".join(
+            f"WHEN event_type IN {sql_list(ts)} THEN {r}" for r, ts in sorted(by_rank.items())
+        )
+        + " END"
+        if by_rank
+        else "CAST(NULL AS INTEGER)"
+    )
+    roles = {
+        "inter": interaction_types,
+        "churn": churn_types,
+        "gj": group_join_types,
+        "gq": group_quit_types,
+    }
+    relevant = sorted(
+        {t for ts in by_rank.values() for t in ts} | {t for ts in roles.values() for t in ts}
+    )
     flags = ", ".join(f"event_type IN {sql_list(ts)} AS {name}" for name, ts in roles.items())
     no_flags = "FALSE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq"
     null_rank = "CAST(NULL AS INTEGER)"
@@ -397,32 +513,46 @@ def _stage_sql(views: Mapping[str, str], snaps: np.ndarray, *, n_stage: int,
     # (aggregates of CASE expressions: DuckDB runs them faster than FILTER clauses)
     agg_cols = ", ".join(
         [f"max(CASE WHEN r = {s} THEN t END) AS e{s}" for s in range(n_stage)]
-        + ["max(CASE WHEN inter THEN t END) AS last_act",
-           "max(CASE WHEN paid THEN t END) AS last_paid",
-           "sum(CASE WHEN paid THEN 1 END) AS n_paid",
-           "max(CASE WHEN churn THEN t END) AS last_churn",
-           "sum(CASE WHEN gj THEN 1 END) AS n_gj",
-           "sum(CASE WHEN gq THEN 1 END) AS n_gq",
-           "max(CASE WHEN gq THEN t END) AS last_gq"])
+        + [
+            "max(CASE WHEN inter THEN t END) AS last_act",
+            "max(CASE WHEN paid THEN t END) AS last_paid",
+            "sum(CASE WHEN paid THEN 1 END) AS n_paid",
+            "max(CASE WHEN churn THEN t END) AS last_churn",
+            "sum(CASE WHEN gj THEN 1 END) AS n_gj",
+            "sum(CASE WHEN gq THEN 1 END) AS n_gq",
+            "max(CASE WHEN gq THEN t END) AS last_gq",
+        ]
+    )
     # per user and snapshot k, from the buckets b <= k (what happened strictly before t_k):
     # the highest stage with evidence in [t_k - lookback, t_k), and the maxima / counts
     per_k, codes = [], []
     for k, t in enumerate(snaps):
         look_k = _instant(t - look)
-        ladder = ("CASE " + " ".join(f"WHEN e{s} >= {look_k} THEN {s}"
-                                     for s in reversed(range(n_stage))) + " END")
+        ladder = (
+            "CASE "
+            + " ".join(f"WHEN e{s} >= {look_k} THEN {s}" for s in reversed(range(n_stage)))
+            + " END"
+        )
         per_k += [f"max(CASE WHEN b <= {k} THEN {ladder} END) AS ladder{k}"]
-        per_k += [f"{fn}(CASE WHEN b <= {k} THEN {col} END) AS {name}{k}"
-                  for fn, col, name in (("max", "last_act", "act"), ("max", "last_paid", "paid"),
-                                        ("sum", "n_paid", "npaid"),
-                                        ("max", "last_churn", "churn"),
-                                        ("sum", "n_gj", "ngj"), ("sum", "n_gq", "ngq"),
-                                        ("max", "last_gq", "gq"))]
+        per_k += [
+            f"{fn}(CASE WHEN b <= {k} THEN {col} END) AS {name}{k}"
+            for fn, col, name in (
+                ("max", "last_act", "act"),
+                ("max", "last_paid", "paid"),
+                ("sum", "n_paid", "npaid"),
+                ("max", "last_churn", "churn"),
+                ("sum", "n_gj", "ngj"),
+                ("sum", "n_gq", "ngq"),
+                ("max", "last_gq", "gq"),
+            )
+        ]
         # a paid order in the window evidences repeat_stage or first_purchase_stage by the
         # number of paid orders before t_k
-        buy = (f"CASE WHEN paid{k} >= {look_k} THEN CASE WHEN npaid{k} >= "
-               f"{int(repeat_min_orders)} THEN {rank[repeat_stage]} "
-               f"ELSE {rank[first_purchase_stage]} END ELSE -1 END")
+        buy = (
+            f"CASE WHEN paid{k} >= {look_k} THEN CASE WHEN npaid{k} >= "
+            f"{int(repeat_min_orders)} THEN {rank[repeat_stage]} "
+            f"ELSE {rank[first_purchase_stage]} END ELSE -1 END"
+        )
         best = f"greatest(coalesce(ladder{k}, -1), {buy})"
         # no activity at all (only for a contact without joined_at) is the earliest time
         lost_rule = [f"act{k} IS NULL", f"churn{k} >= act{k}"]
@@ -434,7 +564,8 @@ def _stage_sql(views: Mapping[str, str], snaps: np.ndarray, *, n_stage: int,
             f"WHEN {' OR '.join(f'coalesce({r}, FALSE)' for r in lost_rule)} "
             f"THEN {n_stage + 1} "
             f"WHEN act{k} < {_instant(t - silent)} THEN {n_stage} "
-            f"ELSE {best} END AS c{k}")
+            f"ELSE {best} END AS c{k}"
+        )
     return f"""
         WITH paid AS ({paid}),
         ev AS (

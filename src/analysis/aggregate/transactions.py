@@ -93,7 +93,9 @@ def _check_times(values: pd.Series, column: str) -> object:
             f"(e.g. {values.iloc[0]!r}); parse it with pd.to_datetime first"
         )
     if values.isna().any():
-        raise ValueError(f"column {column!r} has missing times (row {values[values.isna()].index[0]!r})")
+        raise ValueError(
+            f"column {column!r} has missing times (row {values[values.isna()].index[0]!r})"
+        )
     return values.dt.tz
 
 
@@ -178,7 +180,9 @@ class _PeriodTable:
     counts: np.ndarray  # number of periods of each customer
 
 
-def _period_table(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None) -> _PeriodTable:
+def _period_table(
+    codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None
+) -> _PeriodTable:
     if codes.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return _PeriodTable(empty, empty, None if amounts is None else np.empty(0), empty, empty)
@@ -311,14 +315,17 @@ class _IdCodec:
     kind: str  # "int" or "str"
     bits: int  # width of the keys
     low: int = 0  # integer ids: the minimum
-    fields: tuple = ()  # fixed-width strings: (byte position, lowest byte, bits) of varying positions
+    # fixed-width strings: (byte position, lowest byte, bits) of varying positions
+    fields: tuple = ()
     template: bytes = b""  # fixed-width strings: the bytes of one id
     chunks: tuple = ()  # fixed-width strings: (first row, byte matrix) per Arrow chunk
 
     def encode(self, ids: pd.Series, start: int, stop: int, out: np.ndarray) -> None:
         """Write the keys of rows ``start:stop`` to ``out``."""
         if self.kind == "int":
-            np.subtract(ids.to_numpy()[start:stop], self.low, out=out, dtype=np.int64, casting="unsafe")
+            np.subtract(
+                ids.to_numpy()[start:stop], self.low, out=out, dtype=np.int64, casting="unsafe"
+            )
             return
         out[:] = 0
         for first_row, matrix in self.chunks:
@@ -347,7 +354,9 @@ class _IdCodec:
             matrix[:, j] = ((keys >> shift) & ((1 << bits) - 1)) + low
             shift += bits
         offsets = np.arange(0, (keys.size + 1) * width, width, dtype=np.int64)
-        array = pa.Array.from_buffers(pa.large_string(), keys.size, [None, pa.py_buffer(offsets), pa.py_buffer(matrix)])
+        array = pa.Array.from_buffers(
+            pa.large_string(), keys.size, [None, pa.py_buffer(offsets), pa.py_buffer(matrix)]
+        )
         return pd.Index(dtype.__from_arrow__(array))
 
 
@@ -379,7 +388,9 @@ def _string_codec(ids: pd.Series) -> _IdCodec | None:
     import pyarrow as pa
 
     chunked = ids.array.__arrow_array__()
-    if chunked.null_count or not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+    if chunked.null_count or not (
+        pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)
+    ):
         return None
     offset_type = np.int64 if pa.types.is_large_string(chunked.type) else np.int32
     chunks, width, first_row = [], None, 0
@@ -388,7 +399,9 @@ def _string_codec(ids: pd.Series) -> _IdCodec | None:
         if size == 0:
             continue
         _, offsets_buf, data_buf = chunk.buffers()
-        offsets = np.frombuffer(offsets_buf, dtype=offset_type)[chunk.offset : chunk.offset + size + 1]
+        offsets = np.frombuffer(offsets_buf, dtype=offset_type)[
+            chunk.offset : chunk.offset + size + 1
+        ]
         if width is None:
             width = int(offsets[1] - offsets[0])
         if int(offsets[-1] - offsets[0]) != width * size:
@@ -396,7 +409,11 @@ def _string_codec(ids: pd.Series) -> _IdCodec | None:
         for b in range(0, size, _BLOCK):  # all lengths equal (blockwise: no big temporaries)
             if np.any(np.diff(offsets[b : b + _BLOCK + 1]) != width):
                 return None
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
+        data = (
+            np.frombuffer(data_buf, dtype=np.uint8)
+            if data_buf is not None
+            else np.empty(0, np.uint8)
+        )
         start = int(offsets[0])
         chunks.append((first_row, data[start : start + width * size].reshape(size, width)))
         first_row += size
@@ -405,9 +422,19 @@ def _string_codec(ids: pd.Series) -> _IdCodec | None:
     ranges = [_column_range(m) for _, m in chunks]
     low = np.min([r[0] for r in ranges], axis=0)
     high = np.max([r[1] for r in ranges], axis=0)
-    fields = tuple((j, int(low[j]), int(high[j] - low[j]).bit_length()) for j in range(width) if high[j] > low[j])
+    fields = tuple(
+        (j, int(low[j]), int(high[j] - low[j]).bit_length())
+        for j in range(width)
+        if high[j] > low[j]
+    )
     template = chunks[0][1][0].tobytes()
-    return _IdCodec(kind="str", bits=sum(f[2] for f in fields), fields=fields, template=template, chunks=tuple(chunks))
+    return _IdCodec(
+        kind="str",
+        bits=sum(f[2] for f in fields),
+        fields=fields,
+        template=template,
+        chunks=tuple(chunks),
+    )
 
 
 def _id_codec(ids: pd.Series) -> _IdCodec | None:
@@ -489,7 +516,9 @@ def _summarize_sorted(
         low = lo if low is None else min(low, lo)
         high = hi if high is None else max(high, hi)
         if in_order:
-            in_order = (previous is None or previous <= part[0]) and bool(np.all(part[1:] >= part[:-1]))
+            in_order = (previous is None or previous <= part[0]) and bool(
+                np.all(part[1:] >= part[:-1])
+            )
             previous = part[-1]
     if end < low:
         return None  # nothing before the end: the general path builds the empty table
@@ -550,7 +579,9 @@ def _summarize_sorted(
     n_customers, previous = 0, None
     for b in range(0, m, _BLOCK):  # count the customers, to write the result in place
         customer = key[b : min(b + _BLOCK, m)] >> customer_shift
-        n_customers += int(np.count_nonzero(customer[1:] != customer[:-1])) + (previous != customer[0])
+        n_customers += int(np.count_nonzero(customer[1:] != customer[:-1])) + (
+            previous != customer[0]
+        )
         previous = customer[-1]
     names = ["frequency", "recency", "T"] + ([] if amounts is None else ["monetary_value"])
     values = np.empty((len(names), n_customers))  # the result's (column-major) block
@@ -561,7 +592,11 @@ def _summarize_sorted(
         e = min(b + _BLOCK, m)
         if e < m:
             bound = ((int(key[e - 1]) >> customer_shift) + 1) << customer_shift
-            e = m if bound > np.iinfo(np.int64).max else int(np.searchsorted(key[:m], np.int64(bound)))
+            e = (
+                m
+                if bound > np.iinfo(np.int64).max
+                else int(np.searchsorted(key[:m], np.int64(bound)))
+            )
         part = key[b:e]
         pair = part >> row_bits
         new_pair = np.empty(pair.size, dtype=bool)
@@ -588,10 +623,16 @@ def _summarize_sorted(
             sums = np.add.reduceat(amounts[rows], pair_starts)
             sums[starts] = 0.0  # the first period is not a repeat
             repeat = np.add.reduceat(sums, starts)
-        stats = _CustomerStats(n_periods=np.diff(np.append(starts, pairs.size)), first=periods[starts],
-                               last=periods[np.append(starts[1:], pairs.size) - 1], repeat_spend=repeat,
-                               total_spend=None)
-        columns = _summary_arrays(stats, np.arange(starts.size), end=end, freq_multiplier=freq_multiplier)
+        stats = _CustomerStats(
+            n_periods=np.diff(np.append(starts, pairs.size)),
+            first=periods[starts],
+            last=periods[np.append(starts[1:], pairs.size) - 1],
+            repeat_spend=repeat,
+            total_spend=None,
+        )
+        columns = _summary_arrays(
+            stats, np.arange(starts.size), end=end, freq_multiplier=freq_multiplier
+        )
         customers[at : at + starts.size] = customer[starts]
         for i, name in enumerate(names):
             values[i, at : at + starts.size] = columns[name]
@@ -637,7 +678,9 @@ def purchases_from_orders(
     for name, values in ((amount_col, amount), (refund_col, refund)):
         bad = values[~(values >= 0)]
         if len(bad):
-            raise ValueError(f"column {name!r} must be >= 0; found {bad.iloc[0]!r} at row {bad.index[0]!r}")
+            raise ValueError(
+                f"column {name!r} must be >= 0; found {bad.iloc[0]!r} at row {bad.index[0]!r}"
+            )
     net = amount - refund
     too_much = net[net < -1e-9]
     if len(too_much):
@@ -702,14 +745,30 @@ def summarize_transactions(
     _check_freq(freq, freq_multiplier)
     engine = infer_engine(engine, transactions)
     if is_sql_engine(engine):
-        return _summarize_sql(transactions, customer_col=customer_col, time_col=time_col,
-                                 amount_col=amount_col, observation_end=observation_end,
-                                 freq=freq, freq_multiplier=freq_multiplier, engine=engine)
-    fast = _summarize_sorted(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col,
-                             observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier)
+        return _summarize_sql(
+            transactions,
+            customer_col=customer_col,
+            time_col=time_col,
+            amount_col=amount_col,
+            observation_end=observation_end,
+            freq=freq,
+            freq_multiplier=freq_multiplier,
+            engine=engine,
+        )
+    fast = _summarize_sorted(
+        transactions,
+        customer_col=customer_col,
+        time_col=time_col,
+        amount_col=amount_col,
+        observation_end=observation_end,
+        freq=freq,
+        freq_multiplier=freq_multiplier,
+    )
     if fast is not None:
         return fast
-    prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
+    prep = _prepare(
+        transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq
+    )
     end = _end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
     codes, periods, amounts = _rows_until(prep, end)
     stats = _customer_stats(codes, periods, amounts, len(prep.customers))
@@ -718,26 +777,35 @@ def summarize_transactions(
     return _frame(arrays, prep.customers[rows], customer_col)
 
 
-def _summarize_sql(transactions, *, customer_col: str, time_col: str,
-                      amount_col: str | None, observation_end, freq: str,
-                      freq_multiplier: float, engine) -> pd.DataFrame:
+def _summarize_sql(
+    transactions,
+    *,
+    customer_col: str,
+    time_col: str,
+    amount_col: str | None,
+    observation_end,
+    freq: str,
+    freq_multiplier: float,
+    engine,
+) -> pd.DataFrame:
     """The SQL definition of :func:`summarize_transactions` for DuckDB and Spark (same
     periods and numbers)."""
     tz = None
     id_dtype = "str"
     if isinstance(transactions, pd.DataFrame):
-        _require_columns(transactions,
-                         [customer_col, time_col] + ([amount_col] if amount_col else []))
+        _require_columns(
+            transactions, [customer_col, time_col] + ([amount_col] if amount_col else [])
+        )
         times = transactions[time_col]
         if not pd.api.types.is_datetime64_any_dtype(times):
             raise ValueError(f"column {time_col!r} must hold datetimes, got dtype {times.dtype}")
         if amount_col and not pd.api.types.is_numeric_dtype(transactions[amount_col]):
-            raise ValueError(f"column {amount_col!r} must be numeric, "
-                             f"got dtype {transactions[amount_col].dtype}")
+            raise ValueError(
+                f"column {amount_col!r} must be numeric, got dtype {transactions[amount_col].dtype}"
+            )
         tz = times.dt.tz
         id_dtype = transactions[customer_col].dtype
-    with SqlInputs(engine, tz=None if tz is None else str(tz),
-                    transactions=transactions) as db:
+    with SqlInputs(engine, tz=None if tz is None else str(tz), transactions=transactions) as db:
         if not isinstance(transactions, pd.DataFrame):
             tz = db.tz  # canonical DuckDB times are TIMESTAMPTZ in the session's zone
         end = _end_period(observation_end, tz=tz, freq=freq, name="observation_end")
@@ -747,19 +815,22 @@ def _summarize_sql(transactions, *, customer_col: str, time_col: str,
         n_id, n_t, n_amt = db.row(
             f"SELECT count(*) FILTER (WHERE {cust} IS NULL), count(*) FILTER (WHERE {t} IS NULL), "
             f"count(*) FILTER (WHERE {amount_col is not None} AND "
-            f"({amt} IS NULL OR isnan({amt}) OR {amt} < 0)) FROM {src}")
+            f"({amt} IS NULL OR isnan({amt}) OR {amt} < 0)) FROM {src}"
+        )
         if n_id:
             raise ValueError(f"column {customer_col!r} has missing customer ids ({n_id} rows)")
         if n_t:
             raise ValueError(f"column {time_col!r} has missing times ({n_t} rows)")
         if n_amt:
-            raise ValueError(f"column {amount_col!r} must be a non-negative number "
-                             f"({n_amt} rows are not)")
+            raise ValueError(
+                f"column {amount_col!r} must be a non-negative number ({n_amt} rows are not)"
+            )
         # local wall-clock microseconds (the session TimeZone is the data's zone), as periods
         wall = f"CAST(epoch_us(CAST({t} AS TIMESTAMP)) AS DOUBLE)"
         day = f"floor({wall} / 86400000000.0)"
-        period = {"h": f"floor({wall} / 3600000000.0)", "D": day,
-                  "W": f"floor(({day} + 3) / 7)"}[freq]
+        period = {"h": f"floor({wall} / 3600000000.0)", "D": day, "W": f"floor(({day} + 3) / 7)"}[
+            freq
+        ]
         sql = f"""
             WITH r AS (
                 SELECT {cust} AS cust, CAST({period} AS BIGINT) AS period, {amt} AS amt
@@ -772,12 +843,13 @@ def _summarize_sql(transactions, *, customer_col: str, time_col: str,
             FROM w GROUP BY cust"""
         got = db.df(sql)
     stats = _CustomerStats(
-        n_periods=got["n"].to_numpy(np.int64), first=got["first"].to_numpy(np.int64),
+        n_periods=got["n"].to_numpy(np.int64),
+        first=got["first"].to_numpy(np.int64),
         last=got["last"].to_numpy(np.int64),
         repeat_spend=None if amount_col is None else got["repeat"].to_numpy(np.float64),
-        total_spend=None)
-    arrays = _summary_arrays(stats, np.arange(len(got)), end=end,
-                             freq_multiplier=freq_multiplier)
+        total_spend=None,
+    )
+    arrays = _summary_arrays(stats, np.arange(len(got)), end=end, freq_multiplier=freq_multiplier)
     return _frame(arrays, pd.Index(got["cust"].astype(id_dtype)), customer_col)
 
 
@@ -790,7 +862,11 @@ def _rows_until(prep: _Prepared, end: int) -> tuple[np.ndarray, np.ndarray, np.n
     keep = prep.periods <= end
     if keep.all():
         return prep.codes, prep.periods, prep.amounts
-    return prep.codes[keep], prep.periods[keep], None if prep.amounts is None else prep.amounts[keep]
+    return (
+        prep.codes[keep],
+        prep.periods[keep],
+        None if prep.amounts is None else prep.amounts[keep],
+    )
 
 
 def calibration_holdout_summary(
@@ -821,7 +897,9 @@ def calibration_holdout_summary(
     0 without)], and ``duration_holdout`` (holdout length in model time units).
     """
     _check_freq(freq, freq_multiplier)
-    prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
+    prep = _prepare(
+        transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq
+    )
     cal_end = _end_period(calibration_end, tz=prep.tz, freq=freq, name="calibration_end")
     obs_end = _end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
     if obs_end <= cal_end:
@@ -835,17 +913,23 @@ def calibration_holdout_summary(
     cal = _customer_stats(codes, periods, cal_amounts, n_codes)
     rows = np.flatnonzero(cal.n_periods)
     arrays = {
-        f"{k}_cal": v for k, v in _summary_arrays(cal, rows, end=cal_end, freq_multiplier=freq_multiplier).items()
+        f"{k}_cal": v
+        for k, v in _summary_arrays(cal, rows, end=cal_end, freq_multiplier=freq_multiplier).items()
     }
     in_hold = (prep.periods > cal_end) & (prep.periods <= obs_end)
     hold = _customer_stats(
-        prep.codes[in_hold], prep.periods[in_hold], None if amounts is None else amounts[in_hold], n_codes
+        prep.codes[in_hold],
+        prep.periods[in_hold],
+        None if amounts is None else amounts[in_hold],
+        n_codes,
     )
     counts = hold.n_periods[rows].astype(np.float64)
     arrays["frequency_holdout"] = counts
     if amounts is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            arrays["monetary_value_holdout"] = np.where(counts > 0, hold.total_spend[rows] / counts, 0.0)
+            arrays["monetary_value_holdout"] = np.where(
+                counts > 0, hold.total_spend[rows] / counts, 0.0
+            )
     arrays["duration_holdout"] = np.full(rows.size, (obs_end - cal_end) / freq_multiplier)
     return _frame(arrays, prep.customers[rows], customer_col)
 
@@ -859,7 +943,8 @@ def calibration_part(cal_holdout: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in cal_holdout.columns if c.endswith("_cal")]
     if not {"frequency_cal", "recency_cal", "T_cal"} <= set(cols):
         raise ValueError(
-            f"expected frequency_cal, recency_cal and T_cal columns, got {list(cal_holdout.columns)}"
+            "expected frequency_cal, recency_cal and T_cal columns, "
+            f"got {list(cal_holdout.columns)}"
         )
     return cal_holdout[cols].rename(columns={c: c.removesuffix("_cal") for c in cols})
 
@@ -883,7 +968,9 @@ def repeat_transactions(
     purchase period) and, with ``amount_col``, ``amount`` (summed over the period).
     """
     _check_freq(freq, 1)
-    prep = _prepare(transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq)
+    prep = _prepare(
+        transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq
+    )
     end = _end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
     keep = prep.periods <= end
     table = _period_table(

@@ -8,11 +8,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.engine import (SqlInputs, epoch_us, infer_engine, is_sql_engine, is_sql_table,
-                      sql_instant, sql_list)
-from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
 from analysis.aggregate.time import as_timestamp, tz_of
-
+from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
+from analysis.engine import (
+    SqlInputs,
+    epoch_us,
+    infer_engine,
+    is_sql_engine,
+    is_sql_table,
+    sql_instant,
+    sql_list,
+)
 
 
 def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) -> np.ndarray:
@@ -24,10 +30,17 @@ def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) 
     return np.power(0.5, age_days / half_life_days)
 
 
-def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
-                   lookback_days: float | None = 180, half_life_days: float | None = None,
-                   users: pd.Series | None = None,
-                   vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
+def value_evidence(
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    lookback_days: float | None = 180,
+    half_life_days: float | None = None,
+    users: pd.Series | None = None,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> pd.DataFrame:
     """Per-user evidence on the five values in ``[as_of - lookback_days, as_of)``.
 
     Returns a frame indexed by ``user_id`` with one float column per value
@@ -52,9 +65,16 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     vocab = load_vocabulary(vocabulary)
     engine = infer_engine(engine, events, orders, users)
     if is_sql_engine(engine):
-        return _value_evidence_sql(events, orders, as_of=as_of, lookback_days=lookback_days,
-                                      half_life_days=half_life_days, users=users, vocab=vocab,
-                                      engine=engine)
+        return _value_evidence_sql(
+            events,
+            orders,
+            as_of=as_of,
+            lookback_days=lookback_days,
+            half_life_days=half_life_days,
+            users=users,
+            vocab=vocab,
+            engine=engine,
+        )
     tz = tz_of(events["occurred_at"])
     cut = as_timestamp(as_of, tz=tz, name="as_of")
     start = None if lookback_days is None else cut - pd.Timedelta(days=float(lookback_days))
@@ -67,9 +87,13 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     in_win &= events["event_type"].isin(list(type_to_value))
     ev = events.loc[in_win, ["user_id", "occurred_at", "event_type"]]
     w = _decay(ev["occurred_at"], cut, half_life_days)
-    ev_tab = pd.DataFrame({"user_id": ev["user_id"].to_numpy(),
-                           "value": ev["event_type"].map(type_to_value).to_numpy(),
-                           "w": w})
+    ev_tab = pd.DataFrame(
+        {
+            "user_id": ev["user_id"].to_numpy(),
+            "value": ev["event_type"].map(type_to_value).to_numpy(),
+            "w": w,
+        }
+    )
     ev_sum = ev_tab.groupby(["user_id", "value"], sort=True)["w"].sum().unstack("value")
 
     o_time = orders["ordered_at"]
@@ -78,8 +102,12 @@ def value_evidence(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
         o_win &= o_time >= start
     od = orders.loc[o_win]
     net = (od["amount"] - od["refund_amount"]).to_numpy()
-    o_tab = pd.DataFrame({"user_id": od["user_id"].to_numpy(),
-                          "w": net * _decay(od["ordered_at"], cut, half_life_days)})
+    o_tab = pd.DataFrame(
+        {
+            "user_id": od["user_id"].to_numpy(),
+            "w": net * _decay(od["ordered_at"], cut, half_life_days),
+        }
+    )
     cons = o_tab.groupby("user_id", sort=True)["w"].sum().rename("consumption")
 
     out = ev_sum.join(cons, how="outer")
@@ -107,8 +135,9 @@ def _finish(out: pd.DataFrame, users) -> pd.DataFrame:
     return out.sort_index()
 
 
-def _value_evidence_sql(events, orders, *, as_of, lookback_days, half_life_days, users,
-                           vocab: Vocabulary, engine) -> pd.DataFrame:
+def _value_evidence_sql(
+    events, orders, *, as_of, lookback_days, half_life_days, users, vocab: Vocabulary, engine
+) -> pd.DataFrame:
     """The SQL definition of :func:`value_evidence` for DuckDB and Spark (same windows,
     weights and rows)."""
     if half_life_days is not None and half_life_days <= 0:
@@ -131,15 +160,19 @@ def _value_evidence_sql(events, orders, *, as_of, lookback_days, half_life_days,
             if half_life_days is None:
                 return "1.0"
             # as the pandas path: age in seconds / 86400, then 0.5 ** (age / half-life)
-            age = (f"(CAST({epoch_us(cut)} - epoch_us({col}) AS DOUBLE) / 1000000.0 "
-                   f"/ 86400.0)")
+            age = f"(CAST({epoch_us(cut)} - epoch_us({col}) AS DOUBLE) / 1000000.0 / 86400.0)"
             return f"pow(0.5, {age} / {float(half_life_days)!r})"
 
-        by_value = {v: [t for t, e in vocab.event_types.items() if e.value == v]
-                    for v in VALUES if v != "consumption"}
+        by_value = {
+            v: [t for t, e in vocab.event_types.items() if e.value == v]
+            for v in VALUES
+            if v != "consumption"
+        }
         all_types = [t for ts in by_value.values() for t in ts]
-        ev_cols = ", ".join(f"sum(w) FILTER (WHERE event_type IN {sql_list(ts)}) AS {v}"
-                            for v, ts in by_value.items())
+        ev_cols = ", ".join(
+            f"sum(w) FILTER (WHERE event_type IN {sql_list(ts)}) AS {v}"
+            for v, ts in by_value.items()
+        )
         sql = f"""
             WITH e AS (
                 SELECT user_id, event_type, {weight("occurred_at")} AS w FROM {ev}

@@ -117,8 +117,14 @@ def schema_table() -> "pd.DataFrame":  # noqa: F821
     import pandas as pd
 
     rows = [
-        {"table": s.name, "column": c.name, "type": c.kind, "required": c.required,
-         "meaning": c.meaning}
-        for s in SCHEMAS.values() for c in s.columns
+        {
+            "table": s.name,
+            "column": c.name,
+            "type": c.kind,
+            "required": c.required,
+            "meaning": c.meaning,
+        }
+        for s in SCHEMAS.values()
+        for c in s.columns
     ]
     return pd.DataFrame(rows)

@@ -123,8 +123,11 @@ class Vocabulary:
         evidences a ladder stage from ``access`` up (not pre-join, not churn, not quits)."""
         ladder = list(STAGES)
         lowest = ladder.index("access")
-        return [e.name for e in self.event_types.values()
-                if not e.pre_join and e.stage in ladder and ladder.index(e.stage) >= lowest]
+        return [
+            e.name
+            for e in self.event_types.values()
+            if not e.pre_join and e.stage in ladder and ladder.index(e.stage) >= lowest
+        ]
 
     def table(self) -> pd.DataFrame:
         """The vocabulary as a table (event_type, value, value_zh, stage, stage_zh, ...)."""
@@ -147,8 +150,9 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary({n: EventType(n, v, s, m, p) for n, v, s, m, p in _DEFAULT}, {})
 
 
-def load_vocabulary(config: str | Path | Mapping | Vocabulary | None = None, *,
-                    extend_default: bool = True) -> Vocabulary:
+def load_vocabulary(
+    config: str | Path | Mapping | Vocabulary | None = None, *, extend_default: bool = True
+) -> Vocabulary:
     """Build a vocabulary from a YAML path, a dict, or None (the default).
 
     With ``extend_default`` the configuration adds to and overrides the default types;
@@ -166,27 +170,37 @@ def load_vocabulary(config: str | Path | Mapping | Vocabulary | None = None, *,
         with open(config, encoding="utf-8") as fh:
             config = yaml.safe_load(fh) or {}
     if not isinstance(config, Mapping):
-        raise VocabularyError(f"{source}: a vocabulary must be a mapping, got {type(config).__name__}")
+        raise VocabularyError(
+            f"{source}: a vocabulary must be a mapping, got {type(config).__name__}"
+        )
     unknown_keys = set(config) - {"event_types", "aliases"}
     if unknown_keys:
-        raise VocabularyError(f"{source}: unknown keys {sorted(unknown_keys)}; "
-                              "expected 'event_types' and/or 'aliases'")
+        raise VocabularyError(
+            f"{source}: unknown keys {sorted(unknown_keys)}; "
+            "expected 'event_types' and/or 'aliases'"
+        )
     types = dict(default_vocabulary().event_types) if extend_default else {}
     for name, spec in (config.get("event_types") or {}).items():
         spec = spec or {}
         value, stage = spec.get("value"), spec.get("stage")
         if value is not None and value not in VALUES:
-            raise VocabularyError(f"{source}: event type {name!r} has value {value!r}; "
-                                  f"expected one of {list(VALUES)} or null")
+            raise VocabularyError(
+                f"{source}: event type {name!r} has value {value!r}; "
+                f"expected one of {list(VALUES)} or null"
+            )
         if stage is not None and stage not in {**STAGES, "lost": ""}:
-            raise VocabularyError(f"{source}: event type {name!r} has stage {stage!r}; "
-                                  f"expected one of {list(STAGES) + ['lost']} or null")
-        types[str(name)] = EventType(str(name), value, stage, str(spec.get("meaning", "")),
-                                     bool(spec.get("pre_join", False)))
+            raise VocabularyError(
+                f"{source}: event type {name!r} has stage {stage!r}; "
+                f"expected one of {list(STAGES) + ['lost']} or null"
+            )
+        types[str(name)] = EventType(
+            str(name), value, stage, str(spec.get("meaning", "")), bool(spec.get("pre_join", False))
+        )
     aliases = {}
     for alias, target in (config.get("aliases") or {}).items():
         if target not in types:
-            raise VocabularyError(f"{source}: alias {alias!r} points to unknown event type "
-                                  f"{target!r}")
+            raise VocabularyError(
+                f"{source}: alias {alias!r} points to unknown event type {target!r}"
+            )
         aliases[str(alias)] = str(target)
     return Vocabulary(types, aliases)

@@ -21,7 +21,8 @@ engines on the sample and on edge cases, ``benchmarks/bench_engine.py`` measures
 Times. The canonical times are instants (tz-aware, ``Asia/Shanghai`` by default). In DuckDB
 they are ``TIMESTAMPTZ`` and in Spark ``TIMESTAMP`` (both microseconds since the epoch, UTC);
 the session time zone is the kit's zone (so naive timestamps in a file are read as local
-time, as :func:`~analysis.data.load.load_tables` does, and results come back in that zone), and every
+time, as :func:`~analysis.data.load.load_tables` does, and results come back in that zone), and
+every
 window bound is passed as an explicit UTC instant (:func:`sql_instant`), so cut-offs compare
 as instants whatever the offsets in the files.
 
@@ -35,8 +36,8 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,8 +53,13 @@ ENGINES = ("pandas", "duckdb", "spark")
 SQL_ENGINES = ("duckdb", "spark")
 TABLES = ("contacts", "events", "orders")
 _SUFFIXES = (".parquet", ".csv", ".csv.gz")
-_SQL_TYPES = {"id": "VARCHAR", "str": "VARCHAR", "datetime": "TIMESTAMPTZ", "float": "DOUBLE",
-              "bool": "BOOLEAN"}
+_SQL_TYPES = {
+    "id": "VARCHAR",
+    "str": "VARCHAR",
+    "datetime": "TIMESTAMPTZ",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+}
 _VIEW_IDS = itertools.count(1)
 _BOOL_TRUE = ("true", "1", "yes", "y", "t", "是", "已退款")
 
@@ -81,13 +87,18 @@ class Engine:
             raise ValueError(f"engine must be one of {ENGINES}, got {self.name!r}")
 
     def connect(self, tz: str = DEFAULT_TZ) -> "duckdb.DuckDBPyConnection":
-        return duckdb_connection(memory_limit=self.memory_limit, threads=self.threads,
-                                 temp_directory=self.temp_directory, tz=tz)
+        return duckdb_connection(
+            memory_limit=self.memory_limit,
+            threads=self.threads,
+            temp_directory=self.temp_directory,
+            tz=tz,
+        )
 
     def spark(self, tz: str = DEFAULT_TZ):
         """The SparkSession of this engine (``session``, or a local one), set to zone ``tz``."""
-        return spark_session(session=self.session, tz=tz, threads=self.threads,
-                             memory=self.memory_limit)
+        return spark_session(
+            session=self.session, tz=tz, threads=self.threads, memory=self.memory_limit
+        )
 
 
 def resolve_engine(engine: str | Engine) -> Engine:
@@ -126,9 +137,13 @@ def _duckdb():
     return duckdb
 
 
-def duckdb_connection(*, memory_limit: str | None = "4GB", threads: int | None = 2,
-                      temp_directory: str | Path | None = None,
-                      tz: str = DEFAULT_TZ) -> "duckdb.DuckDBPyConnection":
+def duckdb_connection(
+    *,
+    memory_limit: str | None = "4GB",
+    threads: int | None = 2,
+    temp_directory: str | Path | None = None,
+    tz: str = DEFAULT_TZ,
+) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection that spills to ``temp_directory`` past ``memory_limit``.
 
     ``memory_limit`` is DuckDB's (e.g. ``"4GB"``, ``"500MB"``; None leaves DuckDB's default of
@@ -141,8 +156,11 @@ def duckdb_connection(*, memory_limit: str | None = "4GB", threads: int | None =
         con.execute(f"SET memory_limit = {sql_str(str(memory_limit))}")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
-    tmp = Path(temp_directory) if temp_directory is not None else \
-        Path(tempfile.gettempdir()) / "analysis-duckdb"
+    tmp = (
+        Path(temp_directory)
+        if temp_directory is not None
+        else Path(tempfile.gettempdir()) / "analysis-duckdb"
+    )
     con.execute(f"SET temp_directory = {sql_str(str(tmp))}")
     con.execute(f"SET TimeZone = {sql_str(tz)}")
     try:
@@ -155,18 +173,26 @@ def duckdb_connection(*, memory_limit: str | None = "4GB", threads: int | None =
 
 
 def _java_or_error() -> None:
-    import shutil
     import os
+    import shutil
+
     if os.environ.get("JAVA_HOME") or shutil.which("java"):
         return
     raise RuntimeError(
         "engine='spark' needs a Java runtime (17 or later) for Spark: on Debian/Ubuntu "
         "`apt-get install openjdk-17-jre-headless` (`make env` does it when run as root), "
-        "or set JAVA_HOME; or use engine='duckdb'")
+        "or set JAVA_HOME; or use engine='duckdb'"
+    )
 
 
-def spark_session(*, session=None, tz: str = DEFAULT_TZ, threads: int | None = 2,
-                  memory: str | None = "4GB", shuffle_partitions: int | None = None):
+def spark_session(
+    *,
+    session=None,
+    tz: str = DEFAULT_TZ,
+    threads: int | None = 2,
+    memory: str | None = "4GB",
+    shuffle_partitions: int | None = None,
+):
     """A SparkSession for the aggregations, with its SQL session time zone set to ``tz``.
 
     ``session`` (yours, e.g. on a cluster) is used as it is, apart from the time zone. Without
@@ -183,18 +209,22 @@ def spark_session(*, session=None, tz: str = DEFAULT_TZ, threads: int | None = 2
         # that pandas 3 is not fully supported; the kit only moves Arrow tables through it
         # (tests compare every result with pandas'). Imported here under a scoped filter,
         # it never warns into a report; no process-wide filter is left behind.
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         import pyspark.testing.utils  # noqa: F401
     if session is None:
         _java_or_error()
         cores = int(threads) if threads else "*"
         parts = shuffle_partitions or 4 * (int(threads) if threads else 2)
-        builder = (SparkSession.builder.master(f"local[{cores}]").appName("analysis-kit")
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.ui.showConsoleProgress", "false")
-                   .config("spark.sql.shuffle.partitions", str(parts))
-                   .config("spark.sql.session.timeZone", tz))
+        builder = (
+            SparkSession.builder.master(f"local[{cores}]")
+            .appName("analysis-kit")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", str(parts))
+            .config("spark.sql.session.timeZone", tz)
+        )
         if memory:
             builder = builder.config("spark.driver.memory", _spark_memory(memory))
         session = builder.getOrCreate()
@@ -229,10 +259,13 @@ def spark_sql(sql: str, tz: str) -> str:
     def rewrite(node):
         if isinstance(node, exp.Anonymous) and str(node.name).lower() == "epoch_us":
             (arg,) = node.expressions
-            if isinstance(arg, exp.Cast) and arg.to.this in (exp.DataType.Type.TIMESTAMP,
-                                                             exp.DataType.Type.TIMESTAMPNTZ):
-                arg = exp.Anonymous(this="FROM_UTC_TIMESTAMP",
-                                    expressions=[arg.this.copy(), exp.Literal.string(tz)])
+            if isinstance(arg, exp.Cast) and arg.to.this in (
+                exp.DataType.Type.TIMESTAMP,
+                exp.DataType.Type.TIMESTAMPNTZ,
+            ):
+                arg = exp.Anonymous(
+                    this="FROM_UTC_TIMESTAMP", expressions=[arg.this.copy(), exp.Literal.string(tz)]
+                )
             return exp.Anonymous(this="UNIX_MICROS", expressions=[arg.copy()])
         if isinstance(node, exp.Literal) and node.is_number and re.search(r"[.eE]", node.this):
             return exp.cast(node.copy(), "DOUBLE")
@@ -336,9 +369,11 @@ class SqlTables:
         if "purchases" not in self.views:
             view = f"purchases_{next(_VIEW_IDS)}"
             net = "amount - coalesce(refund_amount, 0.0)"
-            self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT user_id, "
-                         f"ordered_at, {net} AS net_amount FROM {self.views['orders']} "
-                         f"WHERE {net} > 1e-9")
+            self.execute(
+                f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT user_id, "
+                f"ordered_at, {net} AS net_amount FROM {self.views['orders']} "
+                f"WHERE {net} > 1e-9"
+            )
             self.views["purchases"] = view
         return SqlTable(self, "purchases")
 
@@ -394,8 +429,10 @@ class SqlTables:
             self.views[name] = raw
             return
         view = f"{name}_v_{next(_VIEW_IDS)}"
-        self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS "
-                     f"SELECT {_select_list(name, list(frame.columns), raw)} FROM {raw}")
+        self.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS "
+            f"SELECT {_select_list(name, list(frame.columns), raw)} FROM {raw}"
+        )
         self.views[name] = view
 
     def add_frames(self, frames: dict[str, pd.DataFrame | None]) -> None:
@@ -413,13 +450,24 @@ class SqlTables:
             if name not in v:
                 continue
             tcol = SCHEMAS[name].time_col
-            bad = ("count(*) FILTER (WHERE amount < 0 OR refund_amount < 0 OR "
-                   "refund_amount > amount)" if name == "orders" else "0")
+            bad = (
+                "count(*) FILTER (WHERE amount < 0 OR refund_amount < 0 OR refund_amount > amount)"
+                if name == "orders"
+                else "0"
+            )
             n, no_id, no_time, n_bad = self.row(
                 f"SELECT count(*), count(*) FILTER (WHERE user_id IS NULL), "
-                f"count(*) FILTER (WHERE {tcol} IS NULL), {bad} FROM {v[name]}")
-            rows.append({"table": name, "rows": int(n), "missing_user_id": int(no_id),
-                         "missing_time": int(no_time), "bad_amounts": int(n_bad)})
+                f"count(*) FILTER (WHERE {tcol} IS NULL), {bad} FROM {v[name]}"
+            )
+            rows.append(
+                {
+                    "table": name,
+                    "rows": int(n),
+                    "missing_user_id": int(no_id),
+                    "missing_time": int(no_time),
+                    "bad_amounts": int(n_bad),
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -458,9 +506,16 @@ class DuckTables(SqlTables):
         self.con.register(raw, frame)
 
     @classmethod
-    def from_folder(cls, folder: str | Path, *, tz: str = DEFAULT_TZ, connection=None,
-                    memory_limit: str | None = "4GB", threads: int | None = 2,
-                    temp_directory: str | Path | None = None) -> "DuckTables":
+    def from_folder(
+        cls,
+        folder: str | Path,
+        *,
+        tz: str = DEFAULT_TZ,
+        connection=None,
+        memory_limit: str | None = "4GB",
+        threads: int | None = 2,
+        temp_directory: str | Path | None = None,
+    ) -> "DuckTables":
         """Views over ``<folder>/{contacts,events,orders}.{parquet,csv,csv.gz}``.
 
         Nothing is read until a query runs; each query scans the files (Parquet: only the
@@ -470,8 +525,13 @@ class DuckTables(SqlTables):
         """
         folder = Path(folder)
         owned = connection is None
-        con = connection if connection is not None else duckdb_connection(
-            memory_limit=memory_limit, threads=threads, temp_directory=temp_directory, tz=tz)
+        con = (
+            connection
+            if connection is not None
+            else duckdb_connection(
+                memory_limit=memory_limit, threads=threads, temp_directory=temp_directory, tz=tz
+            )
+        )
         if not owned:
             con.execute(f"SET TimeZone = {sql_str(tz)}")
         tables = cls(con=con, views={}, tz=tz, _owned=owned)
@@ -480,17 +540,26 @@ class DuckTables(SqlTables):
         return tables
 
     @classmethod
-    def from_frames(cls, contacts: pd.DataFrame | None = None,
-                    events: pd.DataFrame | None = None, orders: pd.DataFrame | None = None, *,
-                    tz: str | None = None, connection=None,
-                    engine: str | Engine = "duckdb") -> "DuckTables":
+    def from_frames(
+        cls,
+        contacts: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        orders: pd.DataFrame | None = None,
+        *,
+        tz: str | None = None,
+        connection=None,
+        engine: str | Engine = "duckdb",
+    ) -> "DuckTables":
         """Register pandas frames as the canonical views (DuckDB scans them in place)."""
         frames = {"contacts": contacts, "events": events, "orders": orders}
         tz = tz or _frames_tz(frames)
         owned = connection is None
         eng = resolve_engine(engine)
-        con = connection if connection is not None else Engine(
-            "duckdb", eng.memory_limit, eng.threads, eng.temp_directory).connect(tz=tz)
+        con = (
+            connection
+            if connection is not None
+            else Engine("duckdb", eng.memory_limit, eng.threads, eng.temp_directory).connect(tz=tz)
+        )
         tables = cls(con=con, views={}, tz=tz, _owned=owned)
         tables.add_frames(frames)
         return tables
@@ -545,14 +614,20 @@ class SparkTables(SqlTables):
         # (Spark skips files whose names start with "_" or ".")
         path = Path(self._tmp.name) / f"frame{raw}.parquet"
         # Spark reads microsecond timestamps (the kit's unit); ids stay as they are
-        frame.to_parquet(path, index=False, coerce_timestamps="us",
-                         allow_truncated_timestamps=True)
+        frame.to_parquet(path, index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
         self.con.read.parquet(str(path)).createOrReplaceTempView(raw)
         self._raw_views.append(raw)
 
     @classmethod
-    def from_folder(cls, folder: str | Path, *, tz: str = DEFAULT_TZ, session=None,
-                    threads: int | None = 2, memory_limit: str | None = "4GB") -> "SparkTables":
+    def from_folder(
+        cls,
+        folder: str | Path,
+        *,
+        tz: str = DEFAULT_TZ,
+        session=None,
+        threads: int | None = 2,
+        memory_limit: str | None = "4GB",
+    ) -> "SparkTables":
         """Views over ``<folder>/{contacts,events,orders}.{parquet,csv,csv.gz}`` on ``session``
         (default: a local session, see :func:`spark_session`). Casts as
         :meth:`DuckTables.from_folder`."""
@@ -568,16 +643,23 @@ class SparkTables(SqlTables):
         return tables
 
     @classmethod
-    def from_frames(cls, contacts: pd.DataFrame | None = None,
-                    events: pd.DataFrame | None = None, orders: pd.DataFrame | None = None, *,
-                    tz: str | None = None, session=None,
-                    engine: str | Engine = "spark") -> "SparkTables":
+    def from_frames(
+        cls,
+        contacts: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        orders: pd.DataFrame | None = None,
+        *,
+        tz: str | None = None,
+        session=None,
+        engine: str | Engine = "spark",
+    ) -> "SparkTables":
         """Register pandas frames as the canonical views of a Spark session."""
         frames = {"contacts": contacts, "events": events, "orders": orders}
         tz = tz or _frames_tz(frames)
         eng = resolve_engine(engine)
-        con = spark_session(session=session or eng.session, tz=tz, threads=eng.threads,
-                            memory=eng.memory_limit)
+        con = spark_session(
+            session=session or eng.session, tz=tz, threads=eng.threads, memory=eng.memory_limit
+        )
         tables = cls(con=con, views={}, tz=tz)
         tables.add_frames(frames)
         return tables
@@ -591,12 +673,15 @@ class _RemotePath(str):
         return Path(self).suffix
 
 
-_BOOL_TEXT = "lower(trim(CAST({col} AS VARCHAR))) IN " + "(" + ", ".join(
-    "'" + v + "'" for v in _BOOL_TRUE) + ")"
+_BOOL_TEXT = (
+    "lower(trim(CAST({col} AS VARCHAR))) IN "
+    + "("
+    + ", ".join("'" + v + "'" for v in _BOOL_TRUE)
+    + ")"
+)
 
 
-def _select_list(name: str, cols: list[str], source_hint: str = "", *,
-                 text: bool = False) -> str:
+def _select_list(name: str, cols: list[str], source_hint: str = "", *, text: bool = False) -> str:
     """SELECT expressions casting the canonical columns of table ``name`` (extras kept).
 
     ``text``: the columns are text (a CSV file), so booleans are read from their spellings
@@ -610,8 +695,10 @@ def _select_list(name: str, cols: list[str], source_hint: str = "", *,
     for c in schema.columns:
         if c.name not in cols:
             if c.name == "refund_amount":
-                exprs.append(f"CASE WHEN {boolean('is_refund')} THEN CAST(amount AS DOUBLE) "
-                             "ELSE 0.0 END AS refund_amount")
+                exprs.append(
+                    f"CASE WHEN {boolean('is_refund')} THEN CAST(amount AS DOUBLE) "
+                    "ELSE 0.0 END AS refund_amount"
+                )
                 continue
             if c.required:
                 raise ValueError(f"{source_hint or name}: missing required column {c.name!r}")
@@ -660,19 +747,27 @@ class SqlInputs:
         eng = resolve_engine(engine)
         if eng.name not in SQL_ENGINES:
             raise ValueError(f"SqlInputs is for the engines {SQL_ENGINES}, not {eng.name!r}")
-        owners = {id(a.tables if isinstance(a, SqlTable) else a):
-                  (a.tables if isinstance(a, SqlTable) else a)
-                  for a in args.values() if isinstance(a, (SqlTable, SqlTables))}
+        owners = {
+            id(a.tables if isinstance(a, SqlTable) else a): (
+                a.tables if isinstance(a, SqlTable) else a
+            )
+            for a in args.values()
+            if isinstance(a, (SqlTable, SqlTables))
+        }
         if len(owners) > 1:
-            raise ValueError(f"the {eng.name} inputs of one call must come from one "
-                             f"{'DuckTables' if eng.name == 'duckdb' else 'SparkTables'}")
+            raise ValueError(
+                f"the {eng.name} inputs of one call must come from one "
+                f"{'DuckTables' if eng.name == 'duckdb' else 'SparkTables'}"
+            )
         self.views: dict[str, str] = {}
         if owners:
             self.tables = next(iter(owners.values()))
             if self.tables.engine_name != eng.name:
-                raise ValueError(f"these tables are {type(self.tables).__name__} on "
-                                 f"{self.tables.engine_name}: pass "
-                                 f"engine={self.tables.engine_name!r}, not {eng.name!r}")
+                raise ValueError(
+                    f"these tables are {type(self.tables).__name__} on "
+                    f"{self.tables.engine_name}: pass "
+                    f"engine={self.tables.engine_name!r}, not {eng.name!r}"
+                )
             self._own = False
         else:
             frames = {k: v for k, v in args.items() if isinstance(v, pd.DataFrame)}
@@ -692,8 +787,10 @@ class SqlInputs:
                 self.views[name] = self.tables.views[name]
                 self._registered.append((name, before))
             else:
-                raise TypeError(f"{name}: expected a pandas DataFrame, DuckTable or DuckTables "
-                                f"with engine={eng.name!r}, got {type(arg).__name__}")
+                raise TypeError(
+                    f"{name}: expected a pandas DataFrame, DuckTable or DuckTables "
+                    f"with engine={eng.name!r}, got {type(arg).__name__}"
+                )
 
     def df(self, sql: str) -> pd.DataFrame:
         return self.tables.query(sql)
@@ -707,10 +804,13 @@ class SqlInputs:
     def latest_times(self, tz: str) -> list[pd.Timestamp]:
         """The latest event time and the latest order time (those that exist), in zone
         ``tz``: where the data end."""
-        last = [self.scalar(f"SELECT epoch_us(max({col})) FROM {self.views[name]}")
-                for name, col in (("events", "occurred_at"), ("orders", "ordered_at"))]
-        return [pd.Timestamp(int(v), unit="us", tz="UTC").tz_convert(tz)
-                for v in last if v is not None]
+        last = [
+            self.scalar(f"SELECT epoch_us(max({col})) FROM {self.views[name]}")
+            for name, col in (("events", "occurred_at"), ("orders", "ordered_at"))
+        ]
+        return [
+            pd.Timestamp(int(v), unit="us", tz="UTC").tz_convert(tz) for v in last if v is not None
+        ]
 
     def close(self) -> None:
         if self._own:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import warnings
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-             "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
-             "Heiti SC", "Arial Unicode MS")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
 
 
 class NoCJKFontWarning(UserWarning):
@@ -37,9 +46,13 @@ def use_cjk_font() -> str | None:
 
     name = find_cjk_font()
     if name is None:
-        warnings.warn("no CJK font found: Chinese labels will show as boxes. Install one, e.g. "
-                      "'apt-get install fonts-wqy-microhei' or 'fonts-noto-cjk' (make env does "
-                      "this when run as root), or use lang='en'", NoCJKFontWarning, stacklevel=2)
+        warnings.warn(
+            "no CJK font found: Chinese labels will show as boxes. Install one, e.g. "
+            "'apt-get install fonts-wqy-microhei' or 'fonts-noto-cjk' (make env does "
+            "this when run as root), or use lang='en'",
+            NoCJKFontWarning,
+            stacklevel=2,
+        )
         return None
     current = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
     mpl.rcParams["font.sans-serif"] = [name, *current]

@@ -18,8 +18,7 @@ def _ax(ax, size=(6, 5)):
     return axes_or_new(ax, size)
 
 
-def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration",
-                     lang: str = "en"):
+def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration", lang: str = "en"):
     """Observed churn rate (with its interval) against the mean predicted probability, one
     line per score, from :func:`analysis.studies.churn.calibration_table`. The diagonal is perfect
     calibration."""
@@ -27,8 +26,16 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("perfect calibration", lang))
     for name, g in table.groupby("score", sort=False):
         yerr = np.vstack([g["observed"] - g["lo"], g["hi"] - g["observed"]])
-        ax.errorbar(g["mean_predicted"], g["observed"], yerr=yerr, marker="o", ms=4,
-                    capsize=2, lw=1.2, label=tr(str(name), lang))
+        ax.errorbar(
+            g["mean_predicted"],
+            g["observed"],
+            yerr=yerr,
+            marker="o",
+            ms=4,
+            capsize=2,
+            lw=1.2,
+            label=tr(str(name), lang),
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel(tr("mean predicted churn probability (bin)", lang))
@@ -38,15 +45,13 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
     return ax
 
 
-def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain",
-              lang: str = "en"):
+def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain", lang: str = "en"):
     """Share of all churners found (y) when contacting the riskiest share of users (x), one
     line per score, from :func:`analysis.studies.churn.lift_table`; the diagonal is random order."""
     ax = _ax(ax)
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
-        ax.plot(np.r_[0, g["fraction"]], np.r_[0, g["gain"]], lw=1.5,
-                label=tr(str(name), lang))
+        ax.plot(np.r_[0, g["fraction"]], np.r_[0, g["gain"]], lw=1.5, label=tr(str(name), lang))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
@@ -56,8 +61,14 @@ def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain",
     return ax
 
 
-def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction: float = 0.5,
-              lang: str = "en"):
+def plot_lift(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str = "Lift",
+    max_fraction: float = 0.5,
+    lang: str = "en",
+):
     """Lift (churn rate among the riskiest share over the base rate) against the share
     contacted, up to ``max_fraction``, from :func:`analysis.studies.churn.lift_table`."""
     ax = _ax(ax)
@@ -72,15 +83,27 @@ def plot_lift(table: pd.DataFrame, *, ax=None, title: str = "Lift", max_fraction
     return ax
 
 
-def plot_importance(table: pd.DataFrame, *, ax=None, top: int = 15,
-                    title: str = "Permutation importance", lang: str = "en"):
+def plot_importance(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    top: int = 15,
+    title: str = "Permutation importance",
+    lang: str = "en",
+):
     """Horizontal bars of the ``top`` features by permutation importance with their
     intervals, from :func:`analysis.studies.churn.permutation_importance_table`."""
     t = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
     ax = _ax(ax, size=(6, 0.35 * len(t) + 1.5))
     xerr = np.vstack([t["importance"] - t["lo"], t["hi"] - t["importance"]])
-    ax.barh(t["feature"], t["importance"], xerr=xerr, color="tab:blue", alpha=0.8,
-            error_kw={"lw": 1, "capsize": 2})
+    ax.barh(
+        t["feature"],
+        t["importance"],
+        xerr=xerr,
+        color="tab:blue",
+        alpha=0.8,
+        error_kw={"lw": 1, "capsize": 2},
+    )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(tr("drop in ROC AUC when the feature is shuffled", lang))
     ax.set_ylabel(tr("feature", lang))

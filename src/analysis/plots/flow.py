@@ -16,10 +16,20 @@ from matplotlib.path import Path
 
 from analysis.i18n import tr
 
-__all__ = ["plot_transition_heatmap", "plot_alluvial", "plot_stage_sizes",
-           "plot_forward_conversion", "plot_retention_curves", "plot_cohort_heatmap",
-           "plot_effects", "plot_k_factor", "plot_persona_centroids", "plot_persona_bars",
-           "plot_effects_vs_truth", "STATE_COLORS"]
+__all__ = [
+    "plot_transition_heatmap",
+    "plot_alluvial",
+    "plot_stage_sizes",
+    "plot_forward_conversion",
+    "plot_retention_curves",
+    "plot_cohort_heatmap",
+    "plot_effects",
+    "plot_k_factor",
+    "plot_persona_centroids",
+    "plot_persona_bars",
+    "plot_effects_vs_truth",
+    "STATE_COLORS",
+]
 
 
 def _ax(ax):
@@ -42,28 +52,43 @@ def STATE_COLORS(states: Sequence[str]) -> dict[str, tuple]:
     return out
 
 
-def plot_transition_heatmap(rates: pd.DataFrame, *, counts: pd.DataFrame | None = None,
-                            ax=None, title: str = "Where users go between snapshots",
-                            labels: Mapping[str, str] | None = None, fmt: str = "{:.0%}",
-                            lang: str = "en"):
+def plot_transition_heatmap(
+    rates: pd.DataFrame,
+    *,
+    counts: pd.DataFrame | None = None,
+    ax=None,
+    title: str = "Where users go between snapshots",
+    labels: Mapping[str, str] | None = None,
+    fmt: str = "{:.0%}",
+    lang: str = "en",
+):
     """Annotated heatmap of a row-normalised transition table (from rows to columns)."""
     ax = _ax(ax)
     r = rates.fillna(0.0)
     im = ax.imshow(r.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     lab = dict(labels or {})
-    ax.set_xticks(range(r.shape[1]), [lab.get(c, tr(c, lang)) for c in r.columns], rotation=45,
-                  ha="right")
+    ax.set_xticks(
+        range(r.shape[1]), [lab.get(c, tr(c, lang)) for c in r.columns], rotation=45, ha="right"
+    )
     ax.set_yticks(range(r.shape[0]), [lab.get(c, tr(c, lang)) for c in r.index])
     for i in range(r.shape[0]):
         for j in range(r.shape[1]):
             v = r.iat[i, j]
             if v >= 0.005:
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                        color="white" if v > 0.6 else "black")
+                ax.text(
+                    j,
+                    i,
+                    fmt.format(v),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v > 0.6 else "black",
+                )
     if counts is not None:
         n = counts.sum(axis=1)
-        ax.set_yticks(range(r.shape[0]),
-                      [f"{lab.get(c, tr(c, lang))} (n={int(n[c]):,})" for c in r.index])
+        ax.set_yticks(
+            range(r.shape[0]), [f"{lab.get(c, tr(c, lang))} (n={int(n[c]):,})" for c in r.index]
+        )
     ax.set_xlabel(tr("state at the next snapshot", lang))
     ax.set_ylabel(tr("state at a snapshot", lang))
     ax.set_title(tr(title, lang))
@@ -73,17 +98,44 @@ def plot_transition_heatmap(rates: pd.DataFrame, *, counts: pd.DataFrame | None 
 
 def _band(ax, x0, x1, y0a, y0b, y1a, y1b, color, alpha=0.35):
     xm = (x0 + x1) / 2
-    verts = [(x0, y0a), (xm, y0a), (xm, y1a), (x1, y1a), (x1, y1b), (xm, y1b), (xm, y0b),
-             (x0, y0b), (x0, y0a)]
-    codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO, Path.CURVE4,
-             Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+    verts = [
+        (x0, y0a),
+        (xm, y0a),
+        (xm, y1a),
+        (x1, y1a),
+        (x1, y1b),
+        (xm, y1b),
+        (xm, y0b),
+        (x0, y0b),
+        (x0, y0a),
+    ]
+    codes = [
+        Path.MOVETO,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.LINETO,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CURVE4,
+        Path.CLOSEPOLY,
+    ]
     ax.add_patch(PathPatch(Path(verts, codes), facecolor=color, edgecolor="none", alpha=alpha))
 
 
-def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequence | None = None,
-                  n_columns: int = 4, ax=None, title: str = "How users flow between stages",
-                  labels: Mapping[str, str] | None = None, min_share: float = 0.002,
-                  bar_width: float = 0.12, lang: str = "en"):
+def plot_alluvial(
+    codes: pd.DataFrame,
+    *,
+    states: Sequence[str],
+    columns: Sequence | None = None,
+    n_columns: int = 4,
+    ax=None,
+    title: str = "How users flow between stages",
+    labels: Mapping[str, str] | None = None,
+    min_share: float = 0.002,
+    bar_width: float = 0.12,
+    lang: str = "en",
+):
     """Alluvial (Sankey-style) chart of state codes at a few snapshots.
 
     ``codes`` is :func:`analysis.studies.flow.assign_stages` output; ``columns`` picks snapshots
@@ -93,8 +145,15 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
     drawn (bars still count them).
     """
     ax = _ax(ax)
-    cols = list(columns) if columns is not None else list(
-        codes.columns[np.unique(np.linspace(0, codes.shape[1] - 1, n_columns).round().astype(int))])
+    cols = (
+        list(columns)
+        if columns is not None
+        else list(
+            codes.columns[
+                np.unique(np.linspace(0, codes.shape[1] - 1, n_columns).round().astype(int))
+            ]
+        )
+    )
     arr = codes[cols].to_numpy().astype(np.int64)
     m = len(states)
     colors = STATE_COLORS(states)
@@ -114,12 +173,24 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
         for s in order:
             a, b = pos[s]
             if b > a:
-                ax.bar(k, b - a, bottom=a, width=bar_width, color=colors[states[s]],
-                       edgecolor="white", linewidth=0.5)
+                ax.bar(
+                    k,
+                    b - a,
+                    bottom=a,
+                    width=bar_width,
+                    color=colors[states[s]],
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
                 if (b - a) > 0.03 * total:
                     name = lab.get(states[s], tr(states[s], lang))
-                    ax.text(k + bar_width / 2 + 0.01, (a + b) / 2, f"{name} {int(b - a):,}",
-                            va="center", fontsize=7)
+                    ax.text(
+                        k + bar_width / 2 + 0.01,
+                        (a + b) / 2,
+                        f"{name} {int(b - a):,}",
+                        va="center",
+                        fontsize=7,
+                    )
     for k in range(len(cols) - 1):
         a, b = arr[:, k], arr[:, k + 1]
         keep = (a >= 0) & (b >= 0)
@@ -133,8 +204,16 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
                     out_off[s] += f
                     in_off[t] += f
                     continue
-                _band(ax, k + bar_width / 2, k + 1 - bar_width / 2, out_off[s], out_off[s] + f,
-                      in_off[t], in_off[t] + f, colors[states[s]])
+                _band(
+                    ax,
+                    k + bar_width / 2,
+                    k + 1 - bar_width / 2,
+                    out_off[s],
+                    out_off[s] + f,
+                    in_off[t],
+                    in_off[t] + f,
+                    colors[states[s]],
+                )
                 out_off[s] += f
                 in_off[t] += f
     ax.set_xticks(range(len(cols)), [pd.Timestamp(c).strftime("%Y-%m-%d") for c in cols])
@@ -146,28 +225,46 @@ def plot_alluvial(codes: pd.DataFrame, *, states: Sequence[str], columns: Sequen
     return ax
 
 
-def plot_stage_sizes(sizes: pd.DataFrame, *, ax=None, share: bool = False,
-                     title: str = "Users in each state over time",
-                     labels: Mapping[str, str] | None = None, lang: str = "en"):
+def plot_stage_sizes(
+    sizes: pd.DataFrame,
+    *,
+    ax=None,
+    share: bool = False,
+    title: str = "Users in each state over time",
+    labels: Mapping[str, str] | None = None,
+    lang: str = "en",
+):
     """Stacked area chart of state sizes per snapshot (``share=True``: as shares)."""
     ax = _ax(ax)
     data = sizes.div(sizes.sum(axis=1), axis=0) if share else sizes
     colors = STATE_COLORS(list(sizes.columns))
     lab = dict(labels or {})
     x = pd.DatetimeIndex(sizes.index).tz_localize(None)
-    ax.stackplot(x, data.T.to_numpy(), labels=[lab.get(c, tr(c, lang)) for c in sizes.columns],
-                 colors=[colors[c] for c in sizes.columns], alpha=0.9)
+    ax.stackplot(
+        x,
+        data.T.to_numpy(),
+        labels=[lab.get(c, tr(c, lang)) for c in sizes.columns],
+        colors=[colors[c] for c in sizes.columns],
+        alpha=0.9,
+    )
     ax.set_xlabel(tr("snapshot", lang))
     ax.set_ylabel(tr("share of users" if share else "users", lang))
     ax.set_title(tr(title, lang))
-    h, l = ax.get_legend_handles_labels()
-    ax.legend(h[::-1], l[::-1], fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles[::-1], labels[::-1], fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
     return ax
 
 
-def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None = None, ax=None,
-                            title: str = "Forward conversion per stage (next snapshot)",
-                            lang: str = "en"):
+def plot_forward_conversion(
+    conversion: pd.DataFrame,
+    *,
+    bottleneck: str | None = None,
+    ax=None,
+    title: str = "Forward conversion per stage (next snapshot)",
+    lang: str = "en",
+):
     """Bars of the share moving up the ladder from each stage, with intervals; the
     bottleneck stage is highlighted."""
     ax = _ax(ax)
@@ -175,9 +272,17 @@ def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None 
     colors = ["tab:red" if s == bottleneck else "tab:blue" for s in c["stage"]]
     x = np.arange(len(c))
     ax.bar(x, c["forward_rate"], color=colors)
-    ax.errorbar(x, c["forward_rate"], yerr=[(c["forward_rate"] - c["lo"]).clip(lower=0),
-                                                    (c["hi"] - c["forward_rate"]).clip(lower=0)],
-                fmt="none", ecolor="black", capsize=3)
+    ax.errorbar(
+        x,
+        c["forward_rate"],
+        yerr=[
+            (c["forward_rate"] - c["lo"]).clip(lower=0),
+            (c["hi"] - c["forward_rate"]).clip(lower=0),
+        ],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+    )
     ax.set_xticks(x, [f"{tr(s, lang)}\n(n={n:,})" for s, n in zip(c["stage"], c["n"])], fontsize=7)
     ax.set_ylim(0, 1)
     ax.set_xlabel(tr("stage at a snapshot", lang))
@@ -186,9 +291,15 @@ def plot_forward_conversion(conversion: pd.DataFrame, *, bottleneck: str | None 
     return ax
 
 
-def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=None,
-                          title: str = "Retention by months since joining",
-                          groups: Sequence | None = None, lang: str = "en"):
+def plot_retention_curves(
+    curves: pd.DataFrame,
+    *,
+    by: str | None = None,
+    ax=None,
+    title: str = "Retention by months since joining",
+    groups: Sequence | None = None,
+    lang: str = "en",
+):
     """Lines of retention by age with shaded intervals, one per ``by`` group."""
     ax = _ax(ax)
     if by is None:
@@ -197,7 +308,7 @@ def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=Non
         keys = groups if groups is not None else sorted(curves[by].unique())
         sets = [(k, curves.loc[curves[by] == k]) for k in keys]
     for name, d in sets:
-        line, = ax.plot(d["age_months"], d["rate"], marker="o", ms=3, label=tr(str(name), lang))
+        (line,) = ax.plot(d["age_months"], d["rate"], marker="o", ms=3, label=tr(str(name), lang))
         ax.fill_between(d["age_months"], d["lo"], d["hi"], color=line.get_color(), alpha=0.15)
     ax.set_ylim(0, 1)
     ax.set_xlabel(tr("months since the join month", lang))
@@ -207,9 +318,13 @@ def plot_retention_curves(curves: pd.DataFrame, *, by: str | None = None, ax=Non
     return ax
 
 
-def plot_cohort_heatmap(table: pd.DataFrame, *, ax=None,
-                        title: str = "Retention by join cohort and month since joining",
-                        lang: str = "en"):
+def plot_cohort_heatmap(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str = "Retention by join cohort and month since joining",
+    lang: str = "en",
+):
     """Cohort triangle heatmap (rows: join month; columns: months since joining)."""
     ax = _ax(ax)
     im = ax.imshow(table.to_numpy(dtype=float), cmap="YlGn", vmin=0, vmax=1, aspect="auto")
@@ -222,9 +337,16 @@ def plot_cohort_heatmap(table: pd.DataFrame, *, ax=None,
     return ax
 
 
-def plot_effects(table: pd.DataFrame, *, label_col: str = "claim", scale: float = 1.0,
-                 unit: str = "effect", ax=None, title: str = "Effects with 95% intervals",
-                 lang: str = "en"):
+def plot_effects(
+    table: pd.DataFrame,
+    *,
+    label_col: str = "claim",
+    scale: float = 1.0,
+    unit: str = "effect",
+    ax=None,
+    title: str = "Effects with 95% intervals",
+    lang: str = "en",
+):
     """Forest plot of ``effect`` with ``lo``/``hi`` (times ``scale``), one row per table row."""
     ax = _ax(ax)
     t = table.reset_index(drop=True)
@@ -233,16 +355,28 @@ def plot_effects(table: pd.DataFrame, *, label_col: str = "claim", scale: float 
     err = [(eff - t["lo"] * scale).clip(lower=0), (t["hi"] * scale - eff).clip(lower=0)]
     ax.errorbar(eff, y, xerr=err, fmt="o", color="black", capsize=4)
     ax.axvline(0, color="grey", linestyle="--")
-    ax.set_yticks(y, [f"{tr(a, lang)}\n({tr(m, lang)})" if "metric" in t else tr(a, lang)
-                      for a, m in zip(t[label_col], t.get("metric", t[label_col]))], fontsize=8)
+    ax.set_yticks(
+        y,
+        [
+            f"{tr(a, lang)}\n({tr(m, lang)})" if "metric" in t else tr(a, lang)
+            for a, m in zip(t[label_col], t.get("metric", t[label_col]))
+        ],
+        fontsize=8,
+    )
     ax.set_xlabel(tr(unit, lang))
     ax.set_ylabel(tr("comparison", lang))
     ax.set_title(tr(title, lang))
     return ax
 
 
-def plot_k_factor(per: pd.DataFrame, *, ax=None, truth: float | None = None,
-                  title: str = "Referral K-factor per month", lang: str = "en"):
+def plot_k_factor(
+    per: pd.DataFrame,
+    *,
+    ax=None,
+    truth: float | None = None,
+    title: str = "Referral K-factor per month",
+    lang: str = "en",
+):
     """Monthly K-factor with Wilson band; optional horizontal line for a true value."""
     ax = _ax(ax)
     d = per.dropna(subset=["k_factor"])
@@ -258,9 +392,13 @@ def plot_k_factor(per: pd.DataFrame, *, ax=None, truth: float | None = None,
     return ax
 
 
-def plot_persona_centroids(summary: pd.DataFrame, *, ax=None,
-                           title: str = "What makes each persona distinct",
-                           lang: str = "en"):
+def plot_persona_centroids(
+    summary: pd.DataFrame,
+    *,
+    ax=None,
+    title: str = "What makes each persona distinct",
+    lang: str = "en",
+):
     """Heatmap of persona centroids (standardised units) — ``FiveValuePersonas.summary``."""
     ax = _ax(ax)
     vals = summary.drop(columns=["name"])
@@ -278,9 +416,16 @@ def plot_persona_centroids(summary: pd.DataFrame, *, ax=None,
     return ax
 
 
-def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=None,
-                      title: str = "Retention by persona", ylabel: str | None = None,
-                      xlabel: str = "persona", lang: str = "en"):
+def plot_persona_bars(
+    profile: pd.DataFrame,
+    *,
+    column: str = "retention",
+    ax=None,
+    title: str = "Retention by persona",
+    ylabel: str | None = None,
+    xlabel: str = "persona",
+    lang: str = "en",
+):
     """Bars of a group profile column (personas, RFM segments or value tiers; with Wilson
     intervals for ``retention``); ``xlabel`` names the kind of group. Empty groups are left
     out."""
@@ -290,32 +435,58 @@ def plot_persona_bars(profile: pd.DataFrame, *, column: str = "retention", ax=No
     x = np.arange(len(profile))
     ax.bar(x, profile[column])
     if column == "retention":
-        err = [(profile[column] - profile["retention_lo"]).clip(lower=0),
-               (profile["retention_hi"] - profile[column]).clip(lower=0)]
+        err = [
+            (profile[column] - profile["retention_lo"]).clip(lower=0),
+            (profile["retention_hi"] - profile[column]).clip(lower=0),
+        ]
         ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
-    ax.set_xticks(x, [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
-                  fontsize=7, rotation=30, ha="right")
+    ax.set_xticks(
+        x,
+        [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
+        fontsize=7,
+        rotation=30,
+        ha="right",
+    )
     ax.set_xlabel(tr(xlabel, lang))
     ax.set_ylabel(tr(ylabel or column, lang))
     ax.set_title(tr(title, lang))
     return ax
 
 
-def plot_effects_vs_truth(table: pd.DataFrame, *, est: str = "log_hr", truths: Sequence[str] = (
-        "log_hr_marginal_true", "gamma_structural"), label: str = "channel", ax=None,
-        title: str = "Recovered vs true channel effects on leaving",
-        lang: str = "en"):
+def plot_effects_vs_truth(
+    table: pd.DataFrame,
+    *,
+    est: str = "log_hr",
+    truths: Sequence[str] = ("log_hr_marginal_true", "gamma_structural"),
+    label: str = "channel",
+    ax=None,
+    title: str = "Recovered vs true channel effects on leaving",
+    lang: str = "en",
+):
     """Estimated effects (with ``lo``/``hi``) against one or more true columns; the diagonal
     marks perfect recovery."""
     ax = _ax(ax)
     markers = ["o", "s", "^"]
     for i, tcol in enumerate(truths):
-        ax.errorbar(table[tcol], table[est], yerr=[(table[est] - table["lo"]).clip(lower=0),
-                                                         (table["hi"] - table[est]).clip(lower=0)],
-                    fmt=markers[i % 3], capsize=3, label=f"{tr('vs', lang)} {tr(tcol, lang)}")
+        ax.errorbar(
+            table[tcol],
+            table[est],
+            yerr=[
+                (table[est] - table["lo"]).clip(lower=0),
+                (table["hi"] - table[est]).clip(lower=0),
+            ],
+            fmt=markers[i % 3],
+            capsize=3,
+            label=f"{tr('vs', lang)} {tr(tcol, lang)}",
+        )
     for _, r in table.iterrows():
-        ax.annotate(tr(str(r[label]), lang), (r[truths[0]], r[est]), fontsize=7, xytext=(4, 4),
-                    textcoords="offset points")
+        ax.annotate(
+            tr(str(r[label]), lang),
+            (r[truths[0]], r[est]),
+            fontsize=7,
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
     lo = float(np.nanmin(table[[est, "lo", *truths]].to_numpy())) - 0.1
     hi = float(np.nanmax(table[[est, "hi", *truths]].to_numpy())) + 0.1
     ax.plot([lo, hi], [lo, hi], color="grey", linestyle="--", label=tr("perfect recovery", lang))

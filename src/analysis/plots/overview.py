@@ -13,15 +13,29 @@ def _ax(ax):
     return axes_or_new(ax, (9, 4.5))
 
 
-def plot_mix(mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None,
-             lang: str = "en"):
+def plot_mix(
+    mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None, lang: str = "en"
+):
     """Heatmap of contacts by channel × hook (share of all contacts, in %)."""
     ax = _ax(ax)
-    grid = tr_frame(mix, lang, value_columns=[rows, cols]).pivot_table(
-        index=tr(rows, lang), columns=tr(cols, lang), values=tr("share", lang), aggfunc="sum",
-        fill_value=0.0) * 100
-    sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues",
-                cbar_kws={"label": tr("% of contacts", lang)}, ax=ax)
+    grid = (
+        tr_frame(mix, lang, value_columns=[rows, cols]).pivot_table(
+            index=tr(rows, lang),
+            columns=tr(cols, lang),
+            values=tr("share", lang),
+            aggfunc="sum",
+            fill_value=0.0,
+        )
+        * 100
+    )
+    sns.heatmap(
+        grid,
+        annot=True,
+        fmt=".1f",
+        cmap="Blues",
+        cbar_kws={"label": tr("% of contacts", lang)},
+        ax=ax,
+    )
     ax.tick_params(axis="y", rotation=0)
     ax.set_title(tr(f"Contacts by {rows} and {cols} (% of all contacts)", lang))
     ax.set_xlabel(tr(cols, lang))
@@ -62,8 +76,14 @@ def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, lang: str = "en"):
     ax = _ax(ax)
     x = orders_tidy["period"].dt.strftime("%Y-%m")
     ax.bar(x, orders_tidy["net"], color="tab:blue", alpha=0.7, label=tr("net revenue", lang))
-    ax.bar(x, orders_tidy["refunded"], bottom=orders_tidy["net"], color="tab:red", alpha=0.5,
-           label=tr("refunded", lang))
+    ax.bar(
+        x,
+        orders_tidy["refunded"],
+        bottom=orders_tidy["net"],
+        color="tab:red",
+        alpha=0.5,
+        label=tr("refunded", lang),
+    )
     ax.set_title(tr("Revenue per month (net and refunded) and orders", lang))
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr("CNY", lang))

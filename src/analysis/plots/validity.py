@@ -1,4 +1,5 @@
-"""Plots of the validity study (:mod:`analysis.studies.validity`). Each takes the tidy table the study
+"""Plots of the validity study (:mod:`analysis.studies.validity`). Each takes the tidy table
+the study
 function returned, draws on ``ax`` (a new one if None) and returns it."""
 
 from __future__ import annotations
@@ -6,12 +7,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr
 from analysis.plots.base import axes_or_new
-from analysis.data.vocab import VALUES
 
-__all__ = ["plot_deciles", "plot_roc", "plot_auc_comparison", "plot_incremental",
-           "plot_weight_sensitivity", "plot_weight_region", "plot_rolling", "plot_survival"]
+__all__ = [
+    "plot_deciles",
+    "plot_roc",
+    "plot_auc_comparison",
+    "plot_incremental",
+    "plot_weight_sensitivity",
+    "plot_weight_region",
+    "plot_rolling",
+    "plot_survival",
+]
 
 
 def _ax(ax):
@@ -46,8 +55,9 @@ def plot_roc(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_auc_comparison(table: pd.DataFrame, *, ax=None, reference: str = "index",
-                        lang: str = "en"):
+def plot_auc_comparison(
+    table: pd.DataFrame, *, ax=None, reference: str = "index", lang: str = "en"
+):
     """AUC of each score with its interval (from ``baseline_comparison`` /
     ``paired_bootstrap_auc``), highest first, the reference highlighted; 0.5 = chance."""
     ax = _ax(ax)
@@ -70,15 +80,25 @@ def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     ax = _ax(ax)
     r = table.iloc[0]
     vals = [r["auc_without"], r["auc_with"]]
-    ax.bar([tr("RFM + tenure + channel", lang), tr("… + index", lang)], vals,
-           color=["C0", "C3"])
-    ax.errorbar([1], [r["auc_with"]], yerr=[[r["auc_diff"] - r["diff_lo"]],
-                                             [r["diff_hi"] - r["auc_diff"]]],
-                fmt="none", color="black", capsize=4)
+    ax.bar([tr("RFM + tenure + channel", lang), tr("… + index", lang)], vals, color=["C0", "C3"])
+    ax.errorbar(
+        [1],
+        [r["auc_with"]],
+        yerr=[[r["auc_diff"] - r["diff_lo"]], [r["diff_hi"] - r["auc_diff"]]],
+        fmt="none",
+        color="black",
+        capsize=4,
+    )
     lo = max(0.0, min(vals) - 0.1)
     ax.set_ylim(lo, min(1.0, max(vals) + 0.05))
-    ax.set_title(say("validity.plot.incremental_title", lang, score=tr(r["score"], lang),
-                     odds_ratio=r["odds_ratio_per_sd"]))
+    ax.set_title(
+        say(
+            "validity.plot.incremental_title",
+            lang,
+            score=tr(r["score"], lang),
+            odds_ratio=r["odds_ratio_per_sd"],
+        )
+    )
     ax.set_xlabel(tr("model (logistic regression, out-of-fold)", lang))
     ax.set_ylabel(tr("AUC (bar: interval of the difference)", lang))
     return ax
@@ -89,12 +109,25 @@ def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     ``weight_sensitivity``)."""
     ax = _ax(ax)
     rand = table.loc[table["draw"] == "random", "auc"]
-    ax.hist(rand, bins=min(40, max(5, len(rand) // 10)), color="C0", alpha=0.7,
-            label=tr("random weights", lang))
+    ax.hist(
+        rand,
+        bins=min(40, max(5, len(rand) // 10)),
+        color="C0",
+        alpha=0.7,
+        label=tr("random weights", lang),
+    )
     for i, (_, r) in enumerate(table.loc[table["draw"] != "random"].iterrows()):
-        ax.axvline(r["auc"], color=f"C{i + 1}", lw=2,
-                   label=say("validity.plot.preset_line", lang, draw=tr(r["draw"], lang),
-                             percentile=r["percentile"]))
+        ax.axvline(
+            r["auc"],
+            color=f"C{i + 1}",
+            lw=2,
+            label=say(
+                "validity.plot.preset_line",
+                lang,
+                draw=tr(r["draw"], lang),
+                percentile=r["percentile"],
+            ),
+        )
     ax.set_title(tr("AUC over weights drawn uniformly on the simplex", lang))
     ax.set_xlabel(tr("AUC of the weighted index", lang))
     ax.set_ylabel(tr("number of weight vectors", lang))
@@ -102,8 +135,7 @@ def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     return ax
 
 
-def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05,
-                       lang: str = "en"):
+def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05, lang: str = "en"):
     """Mean weight of each value among the best ``top_share`` of random draws versus all
     draws and the expansion preset."""
     ax = _ax(ax)
@@ -146,8 +178,13 @@ def plot_survival(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     ``survival_by_group``)."""
     ax = _ax(ax)
     for i, (k, g) in enumerate(table.groupby("group")):
-        ax.step(g["days"], g["survival"], where="post", color=f"C{i}",
-                label=say("validity.plot.quartile", lang, k=k, n=g["n"].iloc[0]))
+        ax.step(
+            g["days"],
+            g["survival"],
+            where="post",
+            color=f"C{i}",
+            label=say("validity.plot.quartile", lang, k=k, n=g["n"].iloc[0]),
+        )
         ax.fill_between(g["days"], g["lo"], g["hi"], step="post", color=f"C{i}", alpha=0.15)
     ax.set_title(say("validity.plot.survival_title", lang, score=tr(table["score"].iloc[0], lang)))
     ax.set_xlabel(tr("days after the cut-off", lang))

@@ -58,9 +58,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from analysis.progress import progress as progress_bar
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import VALUES, default_vocabulary
+from analysis.progress import progress as progress_bar
 
 DAY = 86_400  # seconds
 
@@ -73,17 +73,29 @@ CHANNELS = {  # share of organic joins, screening probability, hazard shift (eff
     "referral": (0.00, 0.30, -0.30),
 }
 HOOKS = {
-    "douyin": {"coupon": 0.35, "trial": 0.25, "free_consultation": 0.20,
-               "industry_report": 0.10, "merch": 0.10},
-    "xiaohongshu": {"industry_report": 0.30, "trial": 0.30, "free_consultation": 0.20,
-                    "coupon": 0.20},
+    "douyin": {
+        "coupon": 0.35,
+        "trial": 0.25,
+        "free_consultation": 0.20,
+        "industry_report": 0.10,
+        "merch": 0.10,
+    },
+    "xiaohongshu": {
+        "industry_report": 0.30,
+        "trial": 0.30,
+        "free_consultation": 0.20,
+        "coupon": 0.20,
+    },
     "offline_store": {"coupon": 0.40, "offline_group": 0.30, "trial": 0.30},
     "offline_event": {"merch": 0.50, "coupon": 0.30, "offline_group": 0.20},
     "partner": {"industry_report": 0.40, "free_consultation": 0.30, "coupon": 0.30},
     "referral": {"coupon": 0.50, "trial": 0.50},
 }
-HUNTER_PROB = {("offline_event", "merch"): 0.45, ("offline_event", "coupon"): 0.35,
-               ("offline_event", "offline_group"): 0.20}
+HUNTER_PROB = {
+    ("offline_event", "merch"): 0.45,
+    ("offline_event", "coupon"): 0.35,
+    ("offline_event", "offline_group"): 0.20,
+}
 HUNTER_PROB_COUPON = 0.12
 HUNTER_PROB_BASE = 0.04
 Z_SHIFT = {  # channel -> shift of the five latent propensities (VALUES order)
@@ -99,11 +111,22 @@ HUNTER_Z_SHIFT = (-0.6, -0.8, -0.6, -0.6, -0.6)
 # Mean monthly rates of each event type for an average user while alive.
 ACTIVE_RATES = {"message": 2.0, "read": 2.5, "click": 0.8, "checkin": 0.4}
 VALUE_RATES = {
-    "inquiry": 0.25, "trial_request": 0.08, "store_visit": 0.12, "event_attend": 0.06,
+    "inquiry": 0.25,
+    "trial_request": 0.08,
+    "store_visit": 0.12,
+    "event_attend": 0.06,
     "feedback": 0.10,
-    "share": 0.25, "invite": 0.06, "helpful_reply": 0.15,
-    "post": 0.12, "review": 0.12, "buyer_show": 0.05, "xhs_note": 0.04,
-    "suggestion": 0.04, "suggestion_adopted": 0.008, "cocreation": 0.01, "beta_test": 0.006,
+    "share": 0.25,
+    "invite": 0.06,
+    "helpful_reply": 0.15,
+    "post": 0.12,
+    "review": 0.12,
+    "buyer_show": 0.05,
+    "xhs_note": 0.04,
+    "suggestion": 0.04,
+    "suggestion_adopted": 0.008,
+    "cocreation": 0.01,
+    "beta_test": 0.006,
 }
 AFTER_FIRST_PURCHASE = ("review", "buyer_show")
 CONTEXTS = {
@@ -146,14 +169,25 @@ def truth_for(world: str) -> Truth:
     """True coefficients of the ``effects`` world or of the ``null`` world."""
     if world == "effects":
         return Truth(
-            beta={"experience": -0.15, "consumption": -0.25, "social": -0.35,
-                  "content": -0.30, "innovation": -0.20},
-            gamma_hunter=1.5, gamma_screened=-0.5,
+            beta={
+                "experience": -0.15,
+                "consumption": -0.25,
+                "social": -0.35,
+                "content": -0.30,
+                "innovation": -0.20,
+            },
+            gamma_hunter=1.5,
+            gamma_screened=-0.5,
             gamma_channel={c: v[2] for c, v in CHANNELS.items()},
         )
     if world == "null":
-        return Truth(beta={v: 0.0 for v in VALUES}, gamma_hunter=0.0, gamma_screened=0.0,
-                     gamma_channel={c: 0.0 for c in CHANNELS}, p_hard=1.0)
+        return Truth(
+            beta={v: 0.0 for v in VALUES},
+            gamma_hunter=0.0,
+            gamma_screened=0.0,
+            gamma_channel={c: 0.0 for c in CHANNELS},
+            p_hard=1.0,
+        )
     raise ValueError(f"world must be 'effects' or 'null', got {world!r}")
 
 
@@ -175,9 +209,16 @@ def _uniform_in(rng, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return lo + (rng.random(lo.shape[0]) * (hi - lo)).astype(np.int64)
 
 
-def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
-             start: str = "2025-01-01", world: str = "effects", tz: str = DEFAULT_TZ,
-             progress: bool = False) -> Simulation:
+def simulate(
+    n_users: int = 8_000,
+    months: int = 18,
+    seed: int = 0,
+    *,
+    start: str = "2025-01-01",
+    world: str = "effects",
+    tz: str = DEFAULT_TZ,
+    progress: bool = False,
+) -> Simulation:
     """Simulate a private domain of about ``n_users`` contacts over ``months`` months.
 
     ``world="effects"`` makes the hazard of leaving depend on the five values, channel,
@@ -207,7 +248,8 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     u = rng.random(n0)
     join = s0 + ((np.sqrt(1 + 3 * u) - 1) * span).astype(np.int64)  # inverse CDF of 1+u
     chan = np.array([chan_names.index(c) for c in organic_chans])[
-        _choice(rng, organic_chans, [CHANNELS[c][0] for c in organic_chans], n0)]
+        _choice(rng, organic_chans, [CHANNELS[c][0] for c in organic_chans], n0)
+    ]
     referrer = np.full(n0, -1, dtype=np.int64)
 
     # ---- latent traits are drawn per generation; referral loop adds users
@@ -228,30 +270,52 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
                 continue
             hk = list(HOOKS[c])
             hooks_names[m] = np.array(hk, dtype=object)[
-                _choice(rng, hk, list(HOOKS[c].values()), int(m.sum()))]
-        hp = np.array([HUNTER_PROB.get((chan_names[ci], h),
-                                       HUNTER_PROB_COUPON if h == "coupon" else HUNTER_PROB_BASE)
-                       for ci, h in zip(gen_chan, hooks_names)])
+                _choice(rng, hk, list(HOOKS[c].values()), int(m.sum()))
+            ]
+        hp = np.array(
+            [
+                HUNTER_PROB.get(
+                    (chan_names[ci], h), HUNTER_PROB_COUPON if h == "coupon" else HUNTER_PROB_BASE
+                )
+                for ci, h in zip(gen_chan, hooks_names)
+            ]
+        )
         hunter = rng.random(n) < hp
         z = rng.standard_normal((n, n_values)) @ chol.T
         z += np.array([Z_SHIFT[chan_names[ci]] for ci in gen_chan])
         z += np.where(hunter[:, None], np.array(HUNTER_Z_SHIFT), 0.0)
         screened = rng.random(n) < np.array([CHANNELS[chan_names[ci]][1] for ci in gen_chan])
         screened &= ~hunter | (rng.random(n) < 0.3)
-        eta = (z @ np.array([truth.beta[v] for v in vnames])
-               + truth.gamma_hunter * hunter + truth.gamma_screened * screened
-               + np.array([truth.gamma_channel[chan_names[ci]] for ci in gen_chan]))
+        eta = (
+            z @ np.array([truth.beta[v] for v in vnames])
+            + truth.gamma_hunter * hunter
+            + truth.gamma_screened * screened
+            + np.array([truth.gamma_channel[chan_names[ci]] for ci in gen_chan])
+        )
         hazard = truth.base_hazard_per_day * np.exp(eta)
         life = rng.exponential(1 / hazard) * DAY
         leave = gen_join + life.astype(np.int64)
         alive_end = np.minimum(leave, s1)
         # referrals: Poisson in the alive window, at rate k0 * exp(0.8 z_social - 0.32) / year
         social = z[:, vnames.index("social")]
-        k_rate = truth.referral_k0_per_year * np.exp(truth.value_sd * social
-                                                     - truth.value_sd ** 2 / 2) / 365
+        k_rate = (
+            truth.referral_k0_per_year
+            * np.exp(truth.value_sd * social - truth.value_sd**2 / 2)
+            / 365
+        )
         n_ref = rng.poisson(k_rate * (alive_end - gen_join) / DAY)
-        traits.append(dict(hook=hooks_names, hunter=hunter, z=z, screened=screened,
-                           hazard=hazard, leave=leave, n_ref=n_ref, generation=np.full(n, generation)))
+        traits.append(
+            dict(
+                hook=hooks_names,
+                hunter=hunter,
+                z=z,
+                screened=screened,
+                hazard=hazard,
+                leave=leave,
+                n_ref=n_ref,
+                generation=np.full(n, generation),
+            )
+        )
         parent = np.repeat(np.arange(n) + offset, n_ref)
         child_join = _uniform_in(rng, np.repeat(gen_join, n_ref), np.repeat(alive_end, n_ref))
         offset += n
@@ -290,9 +354,13 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     nu = rng.gamma(truth.spend_q, 1 / truth.spend_gamma, size=n)
 
     # ---- group membership: screened users join groups after 7–21 days of 1:1 contact
-    group_at = np.where(screened, join + rng.integers(7 * DAY, 21 * DAY, size=n),
-                        np.where(rng.random(n) < 0.8, join + rng.integers(60, 3600, size=n),
-                                 np.iinfo(np.int64).max))
+    group_at = np.where(
+        screened,
+        join + rng.integers(7 * DAY, 21 * DAY, size=n),
+        np.where(
+            rng.random(n) < 0.8, join + rng.integers(60, 3600, size=n), np.iinfo(np.int64).max
+        ),
+    )
     bar.update(1)
 
     # ---- events
@@ -358,13 +426,16 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     amount = rng.gamma(truth.spend_p, 1 / nu[ou])
     amount = np.where(hunter[ou], amount * 0.4, amount)
     amount = np.round(np.maximum(amount, 1.0), 2)
-    refund = rng.random(ou.size) < np.where(hunter[ou], truth.refund_prob_hunter,
-                                            truth.refund_prob)
+    refund = rng.random(ou.size) < np.where(hunter[ou], truth.refund_prob_hunter, truth.refund_prob)
     partial = refund & (rng.random(ou.size) < 0.3)
     refund_amount = np.where(refund, np.where(partial, np.round(amount * 0.3, 2), amount), 0.0)
     order_sort = np.lexsort((ou, ot))
     ou, ot = ou[order_sort], ot[order_sort]
-    amount, refund, refund_amount = amount[order_sort], refund[order_sort], refund_amount[order_sort]
+    amount, refund, refund_amount = (
+        amount[order_sort],
+        refund[order_sort],
+        refund_amount[order_sort],
+    )
     first_buy = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first_buy, ou, ot)
     bar.update(1)
@@ -372,7 +443,7 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     for etype, rate in VALUE_RATES.items():
         value = default_vocabulary().event_types[etype].value
         zv = z[:, vnames.index(value)]
-        r = rate * np.exp(truth.value_sd * zv - truth.value_sd ** 2 / 2)
+        r = rate * np.exp(truth.value_sd * zv - truth.value_sd**2 / 2)
         lo = join
         if etype in AFTER_FIRST_PURCHASE:
             lo = np.where(first_buy < alive_end, first_buy, alive_end)
@@ -392,9 +463,14 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     times = np.concatenate(ev_time)
     types = np.concatenate(ev_type)
     # invites sent before the referrer joined cannot happen: clip to the referrer's join time
-    times = np.maximum(times, np.where(np.isin(types, [tcode[t] for t in
-                                                       default_vocabulary().pre_join_types]),
-                                       np.iinfo(np.int64).min, join[users]))
+    times = np.maximum(
+        times,
+        np.where(
+            np.isin(types, [tcode[t] for t in default_vocabulary().pre_join_types]),
+            np.iinfo(np.int64).min,
+            join[users],
+        ),
+    )
     inside = (times < s1) & (times >= s0 - 31 * DAY)
     users, times, types = users[inside], times[inside], types[inside]
 
@@ -426,58 +502,78 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
     bar.update(1)
 
     contacts_order = order_join
-    contacts = pd.DataFrame({
-        "user_id": pd.array(uid, dtype="str"),
-        "joined_at": _to_ts(join[contacts_order], tz),
-        "channel": pd.array(np.array(chan_names, dtype=object)[chan[contacts_order]], dtype="str"),
-        "hook": pd.array(hook[contacts_order], dtype="str"),
-        "referrer_id": pd.array(np.where(referrer[contacts_order] >= 0,
-                                         uid[rank[np.maximum(referrer[contacts_order], 0)]],
-                                         None), dtype="str"),
-    })
-    events = pd.DataFrame({
-        "user_id": pd.array(uid[rank[users]], dtype="str"),
-        "occurred_at": _to_ts(times, tz),
-        "event_type": pd.Categorical.from_codes(types, categories=type_names),
-        "value": np.full(users.size, np.nan),
-        "context": pd.array(ctx, dtype="str"),
-    })
+    contacts = pd.DataFrame(
+        {
+            "user_id": pd.array(uid, dtype="str"),
+            "joined_at": _to_ts(join[contacts_order], tz),
+            "channel": pd.array(
+                np.array(chan_names, dtype=object)[chan[contacts_order]], dtype="str"
+            ),
+            "hook": pd.array(hook[contacts_order], dtype="str"),
+            "referrer_id": pd.array(
+                np.where(
+                    referrer[contacts_order] >= 0,
+                    uid[rank[np.maximum(referrer[contacts_order], 0)]],
+                    None,
+                ),
+                dtype="str",
+            ),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "user_id": pd.array(uid[rank[users]], dtype="str"),
+            "occurred_at": _to_ts(times, tz),
+            "event_type": pd.Categorical.from_codes(types, categories=type_names),
+            "value": np.full(users.size, np.nan),
+            "context": pd.array(ctx, dtype="str"),
+        }
+    )
     oid_width = max(8, len(str(ou.size)))
-    orders = pd.DataFrame({
-        "order_id": pd.array([f"o{i + 1:0{oid_width}d}" for i in range(ou.size)], dtype="str"),
-        "user_id": pd.array(uid[rank[ou]], dtype="str"),
-        "ordered_at": _to_ts(ot, tz),
-        "amount": amount,
-        "is_refund": refund,
-        "refund_amount": refund_amount,
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": pd.array([f"o{i + 1:0{oid_width}d}" for i in range(ou.size)], dtype="str"),
+            "user_id": pd.array(uid[rank[ou]], dtype="str"),
+            "ordered_at": _to_ts(ot, tz),
+            "amount": amount,
+            "is_refund": refund,
+            "refund_amount": refund_amount,
+        }
+    )
     p30 = 1 - np.exp(-30 * hazard)
     p90 = 1 - np.exp(-90 * hazard)
     co = contacts_order
-    users_truth = pd.DataFrame({
-        "user_id": pd.array(uid, dtype="str"),
-        "generation": gen[co],
-        "coupon_hunter": hunter[co],
-        "screened": screened[co],
-        **{f"z_{v}": np.round(z[co, i], 6) for i, v in enumerate(vnames)},
-        "purchase_rate_per_day": np.round(lam[co], 8),
-        "spend_nu": np.round(nu[co], 8),
-        "churn_hazard_per_day": np.round(hazard[co], 8),
-        "churn_prob_30d": np.round(p30[co], 6),
-        "churn_prob_90d": np.round(p90[co], 6),
-        "left_at": _to_ts(leave[co], tz).where(left[co]),
-        "left_kind": pd.array(np.where(hard[co], "hard", np.where(left[co], "silent", None)),
-                              dtype="str"),
-        "n_referred": n_ref[co],
-        "activity_multiplier": np.round(activity[co], 6),
-    })
+    users_truth = pd.DataFrame(
+        {
+            "user_id": pd.array(uid, dtype="str"),
+            "generation": gen[co],
+            "coupon_hunter": hunter[co],
+            "screened": screened[co],
+            **{f"z_{v}": np.round(z[co, i], 6) for i, v in enumerate(vnames)},
+            "purchase_rate_per_day": np.round(lam[co], 8),
+            "spend_nu": np.round(nu[co], 8),
+            "churn_hazard_per_day": np.round(hazard[co], 8),
+            "churn_prob_30d": np.round(p30[co], 6),
+            "churn_prob_90d": np.round(p90[co], 6),
+            "left_at": _to_ts(leave[co], tz).where(left[co]),
+            "left_kind": pd.array(
+                np.where(hard[co], "hard", np.where(left[co], "silent", None)), dtype="str"
+            ),
+            "n_referred": n_ref[co],
+            "activity_multiplier": np.round(activity[co], 6),
+        }
+    )
     realised_k = float(has_ref.sum() / n)
     params = {
         "generator": "analysis.simulate",
-        "seed": seed, "n_users_requested": n_users, "n_users": int(n), "months": months,
+        "seed": seed,
+        "n_users_requested": n_users,
+        "n_users": int(n),
+        "months": months,
         "start": t_start.tz_localize(tz).isoformat(),
         "observation_end": t_end.tz_localize(tz).isoformat(),
-        "tz": tz, "world": world,
+        "tz": tz,
+        "world": world,
         "churn": {
             "model": "exponential lifetime, hazard per day = base * exp(beta.z + gamma terms)",
             "base_hazard_per_day": truth.base_hazard_per_day,
@@ -487,17 +583,31 @@ def simulate(n_users: int = 8_000, months: int = 18, seed: int = 0, *,
             "gamma_channel": truth.gamma_channel,
             "p_hard": truth.p_hard,
         },
-        "purchases": {"model": "Poisson while alive, rate ~ Gamma(r, alpha) (copula on "
-                               "z_consumption); hunters x0.2 plus one coupon purchase",
-                      "r": truth.purchase_r, "alpha": truth.purchase_alpha, "time_unit": "day"},
-        "spend": {"model": "Gamma-Gamma (hunter baskets x0.4)", "p": truth.spend_p,
-                  "q": truth.spend_q, "gamma": truth.spend_gamma},
-        "refunds": {"prob": truth.refund_prob, "prob_hunter": truth.refund_prob_hunter,
-                    "partial_share": 0.3},
-        "referrals": {"k0_per_year": truth.referral_k0_per_year,
-                      "k_factor_realised": round(realised_k, 6),
-                      "referred_contacts": int(has_ref.sum())},
-        "value_rates_per_month": VALUE_RATES, "active_rates_per_month": ACTIVE_RATES,
+        "purchases": {
+            "model": "Poisson while alive, rate ~ Gamma(r, alpha) (copula on "
+            "z_consumption); hunters x0.2 plus one coupon purchase",
+            "r": truth.purchase_r,
+            "alpha": truth.purchase_alpha,
+            "time_unit": "day",
+        },
+        "spend": {
+            "model": "Gamma-Gamma (hunter baskets x0.4)",
+            "p": truth.spend_p,
+            "q": truth.spend_q,
+            "gamma": truth.spend_gamma,
+        },
+        "refunds": {
+            "prob": truth.refund_prob,
+            "prob_hunter": truth.refund_prob_hunter,
+            "partial_share": 0.3,
+        },
+        "referrals": {
+            "k0_per_year": truth.referral_k0_per_year,
+            "k_factor_realised": round(realised_k, 6),
+            "referred_contacts": int(has_ref.sum()),
+        },
+        "value_rates_per_month": VALUE_RATES,
+        "active_rates_per_month": ACTIVE_RATES,
         "value_sd": truth.value_sd,
         "hunter_prob": {f"{c}/{h}": p for (c, h), p in HUNTER_PROB.items()}
         | {"coupon (other channels)": HUNTER_PROB_COUPON, "other": HUNTER_PROB_BASE},
@@ -545,8 +655,10 @@ def _frame_for_csv(df: pd.DataFrame) -> pd.DataFrame:
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     frame = _frame_for_csv(df)
     if path.name.endswith(".gz"):
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
-                                                    filename="") as fh:
+        with (
+            open(path, "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh,
+        ):
             frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
     else:
         frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
@@ -572,8 +684,10 @@ def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> d
     paths["truth_users"] = out / "truth" / "users.csv.gz"
     _write_csv(sim.users, paths["truth_users"])
     paths["truth_params"] = out / "truth" / "params.json"
-    paths["truth_params"].write_text(json.dumps(sim.params, indent=2, ensure_ascii=False,
-                                                sort_keys=True) + "\n", encoding="utf-8")
+    paths["truth_params"].write_text(
+        json.dumps(sim.params, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
     return paths
 
 

@@ -34,19 +34,32 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.studies.scores import validate_weights
-from analysis.i18n import say, tr
-from analysis.studies.stats import newcombe_interval
 from analysis.data.vocab import VALUES
+from analysis.i18n import say, tr
+from analysis.studies.scores import validate_weights
+from analysis.studies.stats import newcombe_interval
 
-__all__ = ["behaviour_metrics", "fdr_statement", "confirm_out_of_time",
-           "best_behaviours", "behaviour_phrase", "threshold_reading", "value_alignment"]
+__all__ = [
+    "behaviour_metrics",
+    "fdr_statement",
+    "confirm_out_of_time",
+    "best_behaviours",
+    "behaviour_phrase",
+    "threshold_reading",
+    "value_alignment",
+]
 
 _KEYS = ["unit", "d", "k"]
 
 
-def behaviour_metrics(counts: pd.DataFrame, *, ci: float = 0.95, alpha: float = 0.05,
-                      method: str = "fdr_bh", min_expected: float = 5.0) -> pd.DataFrame:
+def behaviour_metrics(
+    counts: pd.DataFrame,
+    *,
+    ci: float = 0.95,
+    alpha: float = 0.05,
+    method: str = "fdr_bh",
+    min_expected: float = 5.0,
+) -> pd.DataFrame:
     """Reach, PPV, NPV, phi, the retention difference with its interval, and FDR control.
 
     ``counts`` is the output of :func:`analysis.aggregate.behaviours.behaviour_counts`.
@@ -66,13 +79,15 @@ def behaviour_metrics(counts: pd.DataFrame, *, ci: float = 0.95, alpha: float = 
     out = counts.copy()
     n = out["n"].to_numpy("float64")
     r = out["n_retained"].to_numpy("float64")
-    a = out["n_did"].to_numpy("float64")           # did
+    a = out["n_did"].to_numpy("float64")  # did
     a1 = out["n_did_retained"].to_numpy("float64")  # did & retained
-    b = n - a                                        # did not
-    b1 = r - a1                                      # did not & retained
+    b = n - a  # did not
+    b1 = r - a1  # did not & retained
     if np.any(a1 > a) or np.any(a > n) or np.any(b1 < 0) or np.any(b1 > b):
-        raise ValueError("inconsistent counts (n_did_retained <= n_did <= n and "
-                         "n_did_retained <= n_retained required)")
+        raise ValueError(
+            "inconsistent counts (n_did_retained <= n_did <= n and "
+            "n_did_retained <= n_retained required)"
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         out["reach"] = a / n
         out["base_rate"] = r / n
@@ -105,10 +120,10 @@ def behaviour_metrics(counts: pd.DataFrame, *, ci: float = 0.95, alpha: float = 
     out["q_value"] = q
     out["significant"] = np.where(tested, q <= alpha, False)
     family = {g: int(((gcode == g) & tested).sum()) for g in np.unique(gcode)}
-    out["fdr_method"] = [f"{method}, alpha {alpha:g}, family of {family[g]} tested behaviours"
-                         for g in gcode]
-    out.attrs.update({"alpha": alpha, "method": method, "ci": ci,
-                      "min_expected": min_expected})
+    out["fdr_method"] = [
+        f"{method}, alpha {alpha:g}, family of {family[g]} tested behaviours" for g in gcode
+    ]
+    out.attrs.update({"alpha": alpha, "method": method, "ci": ci, "min_expected": min_expected})
     return out
 
 
@@ -122,14 +137,29 @@ def fdr_statement(metrics: pd.DataFrame, *, lang: str = "en") -> str:
     for g, m in metrics.groupby(groups.fillna("all").to_numpy(), sort=False):
         n_all, n_test, n_sig = len(m), int(m["tested"].sum()), int(m["significant"].sum())
         label = "" if g == "all" else f"{tr(str(g), lang)}: "
-        parts.append(say("behaviours.fdr", lang, label=label, n_all=n_all, n_test=n_test,
-                         min_expected=metrics.attrs.get("min_expected", 5), name=name,
-                         alpha=alpha, n_sig=n_sig))
+        parts.append(
+            say(
+                "behaviours.fdr",
+                lang,
+                label=label,
+                n_all=n_all,
+                n_test=n_test,
+                min_expected=metrics.attrs.get("min_expected", 5),
+                name=name,
+                alpha=alpha,
+                n_sig=n_sig,
+            )
+        )
     return " ".join(parts)
 
 
-def confirm_out_of_time(discovery: pd.DataFrame, confirmation: pd.DataFrame, *,
-                        alpha: float = 0.05, method: str = "fdr_bh") -> pd.DataFrame:
+def confirm_out_of_time(
+    discovery: pd.DataFrame,
+    confirmation: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    method: str = "fdr_bh",
+) -> pd.DataFrame:
     """Do the behaviours found on the earlier period hold on the later one?
 
     ``discovery`` and ``confirmation`` are :func:`behaviour_metrics` tables of the same grid
@@ -146,8 +176,17 @@ def confirm_out_of_time(discovery: pd.DataFrame, confirmation: pd.DataFrame, *,
     """
     from statsmodels.stats.multitest import multipletests
 
-    cols = ["reach", "retention_did", "retention_not", "phi", "diff", "diff_lo", "diff_hi",
-            "n_did", "n"]
+    cols = [
+        "reach",
+        "retention_did",
+        "retention_not",
+        "phi",
+        "diff",
+        "diff_lo",
+        "diff_hi",
+        "n_did",
+        "n",
+    ]
     disc = discovery.loc[discovery["significant"], ["unit", "kind", "value", "d", "k"] + cols]
     conf = confirmation[_KEYS + cols + ["tested", "p_value"]]
     out = disc.merge(conf, on=_KEYS, how="left", suffixes=("_disc", "_conf"))
@@ -164,12 +203,17 @@ def confirm_out_of_time(discovery: pd.DataFrame, confirmation: pd.DataFrame, *,
         out["shrinkage"] = 1 - out["diff_conf"] / out["diff_disc"]
         out["phi_ratio"] = out["phi_conf"] / out["phi_disc"]
     out.attrs.update({"alpha": alpha, "method": method, "n_discovered": int(len(out))})
-    return out.sort_values(["holds", "phi_conf"], ascending=[False, False],
-                           ignore_index=True)
+    return out.sort_values(["holds", "phi_conf"], ascending=[False, False], ignore_index=True)
 
 
-def best_behaviours(table: pd.DataFrame, *, n: int = 5, by: str = "phi_conf",
-                    positive: bool = True, one_per_unit: bool = True) -> pd.DataFrame:
+def best_behaviours(
+    table: pd.DataFrame,
+    *,
+    n: int = 5,
+    by: str = "phi_conf",
+    positive: bool = True,
+    one_per_unit: bool = True,
+) -> pd.DataFrame:
     """The ``n`` strongest behaviours of a :func:`confirm_out_of_time` table that hold
     (or of a :func:`behaviour_metrics` table that are significant, with ``by="phi"``),
     keeping only the best (k, d) of each unit when ``one_per_unit``. ``positive`` keeps
@@ -196,36 +240,57 @@ def behaviour_phrase(unit: str, k: int, d: float, *, view: str, lang: str = "en"
         noun = ("an " if noun[:1] in "aeiou" else "a ") + noun
     if not unit.startswith(("type:", "value:")):
         noun = say("behaviours.noun.order", lang)
-    times = (say("behaviours.times.once", lang) if int(k) == 1
-             else say("behaviours.times.many", lang, k=int(k)))
+    times = (
+        say("behaviours.times.once", lang)
+        if int(k) == 1
+        else say("behaviours.times.many", lang, k=int(k))
+    )
     key = f"behaviours.span.{'onboarding' if view == 'onboarding' else 'snapshot'}"
     span = say(key + ".one", lang) if d == 1 else say(key, lang, d=d)
     return say("behaviours.phrase", lang, noun=noun, times=times, span=span)
 
 
-def threshold_reading(row: pd.Series | dict, *, view: str, suffix: str = "_conf",
-                      lang: str = "en") -> str:
+def threshold_reading(
+    row: pd.Series | dict, *, view: str, suffix: str = "_conf", lang: str = "en"
+) -> str:
     """A computed sentence for one behaviour, e.g. "users who had a helpful reply event at
     least 3 times in their first 14 days retain at 62% (95% CI of the difference …) vs 31%;
     reach 18%". ``suffix`` picks the period of a :func:`confirm_out_of_time` row (``""``
     for a :func:`behaviour_metrics` row)."""
     r = dict(row)
     g = lambda c: r[f"{c}{suffix}"]  # noqa: E731
-    text = say("behaviours.threshold", lang,
-               phrase=behaviour_phrase(r["unit"], r["k"], r["d"], view=view, lang=lang),
-               did=g("retention_did"), other=g("retention_not"), diff=g("diff") * 100,
-               lo=g("diff_lo") * 100, hi=g("diff_hi") * 100, reach=g("reach"), phi=g("phi"))
+    text = say(
+        "behaviours.threshold",
+        lang,
+        phrase=behaviour_phrase(r["unit"], r["k"], r["d"], view=view, lang=lang),
+        did=g("retention_did"),
+        other=g("retention_not"),
+        diff=g("diff") * 100,
+        lo=g("diff_lo") * 100,
+        hi=g("diff_hi") * 100,
+        reach=g("reach"),
+        phi=g("phi"),
+    )
     if suffix == "_conf" and "diff_disc" in r:
         if r["shrinkage"] >= 0:
-            text += say("behaviours.threshold.shrunk", lang, diff=r["diff_disc"] * 100,
-                        shrink=r["shrinkage"])
+            text += say(
+                "behaviours.threshold.shrunk",
+                lang,
+                diff=r["diff_disc"] * 100,
+                shrink=r["shrinkage"],
+            )
         else:
             text += say("behaviours.threshold.grew", lang, diff=r["diff_disc"] * 100)
     return text
 
 
-def value_alignment(table: pd.DataFrame, *, weights="expansion", units: pd.DataFrame | None = None,
-                    by: str = "phi_conf") -> pd.DataFrame:
+def value_alignment(
+    table: pd.DataFrame,
+    *,
+    weights="expansion",
+    units: pd.DataFrame | None = None,
+    by: str = "phi_conf",
+) -> pd.DataFrame:
     """Hold the findings against a five-value weighting.
 
     ``table`` is a :func:`confirm_out_of_time` table (``by="phi_conf"``, confirmed =
@@ -248,15 +313,36 @@ def value_alignment(table: pd.DataFrame, *, weights="expansion", units: pd.DataF
     for v in VALUES:
         tv = t.loc[t["value"] == v]
         best = tv.iloc[0] if len(tv) else None
-        rows.append({"value": v, "value_zh": VALUES[v], "weight": w[v],
-                     "n_confirmed": int(len(tv)),
-                     "best_phi": float(best[by]) if best is not None else np.nan,
-                     "best_behaviour": (f"{best['unit']} ≥{int(best['k'])} in {best['d']:g}d"
-                                        if best is not None else None),
-                     "share_of_top": float((top["value"] == v).mean()) if len(top) else np.nan})
+        rows.append(
+            {
+                "value": v,
+                "value_zh": VALUES[v],
+                "weight": w[v],
+                "n_confirmed": int(len(tv)),
+                "best_phi": float(best[by]) if best is not None else np.nan,
+                "best_behaviour": (
+                    f"{best['unit']} ≥{int(best['k'])} in {best['d']:g}d"
+                    if best is not None
+                    else None
+                ),
+                "share_of_top": float((top["value"] == v).mean()) if len(top) else np.nan,
+            }
+        )
     out = pd.DataFrame(rows)
     out["weight_rank"] = out["weight"].rank(ascending=False, method="min").astype(int)
-    out["evidence_rank"] = out["best_phi"].fillna(-np.inf).rank(ascending=False,
-                                                                method="min").astype(int)
-    return out[["value", "value_zh", "weight", "weight_rank", "n_confirmed", "best_phi",
-                "best_behaviour", "evidence_rank", "share_of_top"]]
+    out["evidence_rank"] = (
+        out["best_phi"].fillna(-np.inf).rank(ascending=False, method="min").astype(int)
+    )
+    return out[
+        [
+            "value",
+            "value_zh",
+            "weight",
+            "weight_rank",
+            "n_confirmed",
+            "best_phi",
+            "best_behaviour",
+            "evidence_rank",
+            "share_of_top",
+        ]
+    ]

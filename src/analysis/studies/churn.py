@@ -52,20 +52,21 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.aggregate.features import FEATURE_COLUMNS, churn_features
 from analysis.aggregate.labels import retention_labels
+from analysis.data.vocab import VALUES, Vocabulary
 from analysis.i18n import say
 from analysis.privacy import KEY_ENV, pseudonymise
 from analysis.progress import progress
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
-from analysis.data.vocab import VALUES, Vocabulary
 
 #: Environment variable holding the key of the pseudonyms (see :mod:`analysis.privacy`).
 PSEUDONYM_KEY_ENV = KEY_ENV
 
 CATEGORICAL = ["channel", "hook"]
 EVIDENCE = [f"ev_{v}" for v in VALUES]
-NUMERIC = [c for c in FEATURE_COLUMNS
-           if c not in CATEGORICAL and c not in EVIDENCE and c != "stage"]
+NUMERIC = [
+    c for c in FEATURE_COLUMNS if c not in CATEGORICAL and c not in EVIDENCE and c != "stage"
+]
 #: Model input columns (the feature table minus the stage name, which stage_rank encodes).
 MODEL_FEATURES = CATEGORICAL + NUMERIC + EVIDENCE
 MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting (HGB)"}
@@ -86,32 +87,65 @@ class ChurnDefinition:
     long_days: float = 90
 
     def describe(self, lang: str = "en") -> str:
-        act = say("churn.definition.act_" + ("any" if self.activity == "any" else "purchase"),
-                  lang)
-        lost = ("" if self.lost_after_days is None else
-                say("churn.definition.lost", lang, days=self.lost_after_days))
-        return say("churn.definition", lang, horizon=self.horizon_days, act=act, lost=lost,
-                   lookback=self.lookback_days, short=self.short_days, long=self.long_days)
+        act = say("churn.definition.act_" + ("any" if self.activity == "any" else "purchase"), lang)
+        lost = (
+            ""
+            if self.lost_after_days is None
+            else say("churn.definition.lost", lang, days=self.lost_after_days)
+        )
+        return say(
+            "churn.definition",
+            lang,
+            horizon=self.horizon_days,
+            act=act,
+            lost=lost,
+            lookback=self.lookback_days,
+            short=self.short_days,
+            long=self.long_days,
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def churn_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                cutoff, definition: ChurnDefinition = ChurnDefinition(),
-                observation_end=None, vocabulary: Vocabulary | None = None) -> pd.DataFrame:
+def churn_frame(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    definition: ChurnDefinition = ChurnDefinition(),
+    observation_end=None,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
     """Features and label for the population at ``cutoff`` (index ``user_id``, sorted).
 
     Columns: the feature table (:data:`~analysis.aggregate.features.FEATURE_COLUMNS`), then
     ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window).
     """
     d = definition
-    lab = retention_labels(contacts, events, orders, cutoff=cutoff, horizon_days=d.horizon_days,
-                           activity=d.activity, lost_after_days=d.lost_after_days,
-                           observation_end=observation_end, vocabulary=vocabulary)
-    feats = churn_features(contacts, events, orders, as_of=cutoff,
-                           lookback_days=d.lookback_days, short_days=d.short_days,
-                           long_days=d.long_days, users=lab["user_id"], vocabulary=vocabulary)
+    lab = retention_labels(
+        contacts,
+        events,
+        orders,
+        cutoff=cutoff,
+        horizon_days=d.horizon_days,
+        activity=d.activity,
+        lost_after_days=d.lost_after_days,
+        observation_end=observation_end,
+        vocabulary=vocabulary,
+    )
+    feats = churn_features(
+        contacts,
+        events,
+        orders,
+        as_of=cutoff,
+        lookback_days=d.lookback_days,
+        short_days=d.short_days,
+        long_days=d.long_days,
+        users=lab["user_id"],
+        vocabulary=vocabulary,
+    )
     lab = lab.set_index("user_id").reindex(feats.index)
     out = feats.copy()
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
@@ -143,8 +177,9 @@ class ValueScores(TransformerMixin, BaseEstimator):
         return pd.DataFrame(X[EVIDENCE].to_numpy(dtype="float64"), columns=list(VALUES))
 
     def fit(self, X, y=None):
-        self.scorer_ = FiveValueScorer(normalization=self.normalization,
-                                       weights=self.weights).fit(self._values(X))
+        self.scorer_ = FiveValueScorer(normalization=self.normalization, weights=self.weights).fit(
+            self._values(X)
+        )
         return self
 
     def transform(self, X):
@@ -157,9 +192,15 @@ class ValueScores(TransformerMixin, BaseEstimator):
         return f"ValueScores(normalization={self.normalization!r}, weights={self.weights!r})"
 
 
-def make_pipeline(kind: str = "hgb", *, random_state=None, C: float = 1.0,
-                  value_weights="expansion", numeric: list[str] | None = None,
-                  categorical: list[str] | None = None):
+def make_pipeline(
+    kind: str = "hgb",
+    *,
+    random_state=None,
+    C: float = 1.0,
+    value_weights="expansion",
+    numeric: list[str] | None = None,
+    categorical: list[str] | None = None,
+):
     """An unfitted scikit-learn pipeline taking the feature table (a DataFrame).
 
     In both, the five ``ev_<value>`` columns become the five-value scores and index
@@ -175,36 +216,60 @@ def make_pipeline(kind: str = "hgb", *, random_state=None, C: float = 1.0,
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import (FunctionTransformer, OneHotEncoder, OrdinalEncoder,
-                                       StandardScaler)
+    from sklearn.preprocessing import (
+        FunctionTransformer,
+        OneHotEncoder,
+        OrdinalEncoder,
+        StandardScaler,
+    )
 
     num = list(NUMERIC if numeric is None else numeric)
     cat = list(CATEGORICAL if categorical is None else categorical)
     if kind == "logistic":
-        num_pipe = Pipeline([
-            ("impute", SimpleImputer(strategy="median", add_indicator=True)),
-            ("log", FunctionTransformer(_signed_log1p)),
-            ("scale", StandardScaler()),
-        ])
-        pre = ColumnTransformer([
-            ("num", num_pipe, num),
-            ("values", ValueScores(weights=value_weights), EVIDENCE),
-            ("cat", OneHotEncoder(handle_unknown="ignore"), cat),
-        ])
+        num_pipe = Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+                ("log", FunctionTransformer(_signed_log1p)),
+                ("scale", StandardScaler()),
+            ]
+        )
+        pre = ColumnTransformer(
+            [
+                ("num", num_pipe, num),
+                ("values", ValueScores(weights=value_weights), EVIDENCE),
+                ("cat", OneHotEncoder(handle_unknown="ignore"), cat),
+            ]
+        )
         clf = LogisticRegression(C=C, max_iter=2000, random_state=random_state)
         return Pipeline([("prep", pre), ("model", clf)])
     if kind == "hgb":
-        pre = ColumnTransformer([
-            ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
-                                   encoded_missing_value=np.nan), cat),
-            ("num", "passthrough", num),
-            ("values", ValueScores(weights=value_weights), EVIDENCE),
-        ])
+        pre = ColumnTransformer(
+            [
+                (
+                    "cat",
+                    OrdinalEncoder(
+                        handle_unknown="use_encoded_value",
+                        unknown_value=np.nan,
+                        encoded_missing_value=np.nan,
+                    ),
+                    cat,
+                ),
+                ("num", "passthrough", num),
+                ("values", ValueScores(weights=value_weights), EVIDENCE),
+            ]
+        )
         clf = HistGradientBoostingClassifier(
-            learning_rate=0.05, max_iter=300, max_leaf_nodes=15, min_samples_leaf=40,
-            l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
-            n_iter_no_change=15, categorical_features=[True] * len(cat) + [False] * (len(num) + len(VALUES) + 1),
-            random_state=random_state)
+            learning_rate=0.05,
+            max_iter=300,
+            max_leaf_nodes=15,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            early_stopping=True,
+            validation_fraction=0.1,
+            n_iter_no_change=15,
+            categorical_features=[True] * len(cat) + [False] * (len(num) + len(VALUES) + 1),
+            random_state=random_state,
+        )
         return Pipeline([("prep", pre), ("model", clf)])
     raise ValueError(f"kind must be one of {list(MODEL_NAMES)}, got {kind!r}")
 
@@ -222,8 +287,14 @@ def _threads(n_threads: int | None):
     return threadpool_limits(limits=int(n_threads))
 
 
-def fit_models(train: pd.DataFrame, *, kinds: Iterable[str] = ("logistic", "hgb"),
-               random_state=0, target: str = "churned", n_threads: int | None = None) -> dict:
+def fit_models(
+    train: pd.DataFrame,
+    *,
+    kinds: Iterable[str] = ("logistic", "hgb"),
+    random_state=0,
+    target: str = "churned",
+    n_threads: int | None = None,
+) -> dict:
     """Fit one pipeline per kind on ``train`` (a :func:`churn_frame`). Returns name → model.
     ``n_threads`` caps native threads during the fit (None: library default)."""
     X, y = train[MODEL_FEATURES], train[target].to_numpy()
@@ -239,13 +310,15 @@ def fit_models(train: pd.DataFrame, *, kinds: Iterable[str] = ("logistic", "hgb"
     return models
 
 
-def predict_risk(models: Mapping, frame: pd.DataFrame, *,
-                 n_threads: int | None = None) -> pd.DataFrame:
+def predict_risk(
+    models: Mapping, frame: pd.DataFrame, *, n_threads: int | None = None
+) -> pd.DataFrame:
     """Churn probability of every user in ``frame`` under each model (columns = names)."""
     X = frame[MODEL_FEATURES]
     with _threads(n_threads):
-        return pd.DataFrame({k: m.predict_proba(X)[:, 1] for k, m in models.items()},
-                            index=frame.index)
+        return pd.DataFrame(
+            {k: m.predict_proba(X)[:, 1] for k, m in models.items()}, index=frame.index
+        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -304,9 +377,16 @@ def _metric_values(y, scores: dict, rankers, ranked, w, fractions) -> dict:
     return out
 
 
-def churn_metrics(y, scores, *, top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
-                  n_boot: int = 200, ci: float = 0.95, reference: str | None = None,
-                  random_state=0) -> pd.DataFrame:
+def churn_metrics(
+    y,
+    scores,
+    *,
+    top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
+    n_boot: int = 200,
+    ci: float = 0.95,
+    reference: str | None = None,
+    random_state=0,
+) -> pd.DataFrame:
     """ROC AUC, PR AUC, Brier score, gain and lift at the top k%, with bootstrap intervals.
 
     ``y``: 1 = churned. ``scores``: mapping name → churn probability (higher = riskier).
@@ -325,9 +405,17 @@ def churn_metrics(y, scores, *, top_fractions: Iterable[float] = (0.05, 0.1, 0.2
     ranked = {k: _Ranked(yv, s) for k, s in named.items()}
     point = _metric_values(yv, named, rankers, ranked, np.ones(yv.size), fr)
     rng = np.random.default_rng(random_state)
-    reps = [_metric_values(yv, named, rankers, ranked,
-                           bootstrap_counts(yv.size, random_state=rng).astype("float64"), fr)
-            for _ in range(n_boot)]
+    reps = [
+        _metric_values(
+            yv,
+            named,
+            rankers,
+            ranked,
+            bootstrap_counts(yv.size, random_state=rng).astype("float64"),
+            fr,
+        )
+        for _ in range(n_boot)
+    ]
     rows = []
     for (name, metric), est in point.items():
         samples = np.array([r[(name, metric)] for r in reps])
@@ -336,8 +424,9 @@ def churn_metrics(y, scores, *, top_fractions: Iterable[float] = (0.05, 0.1, 0.2
         if reference is not None:
             ref = np.array([r[(reference, metric)] for r in reps])
             row["gap"] = est - point[(reference, metric)]
-            row["gap_lo"], row["gap_hi"] = (percentile_interval(samples - ref, ci=ci)
-                                            if n_boot else (np.nan, np.nan))
+            row["gap_lo"], row["gap_hi"] = (
+                percentile_interval(samples - ref, ci=ci) if n_boot else (np.nan, np.nan)
+            )
         rows.append(row)
     out = pd.DataFrame(rows)
     out["n"] = int(yv.size)
@@ -347,8 +436,9 @@ def churn_metrics(y, scores, *, top_fractions: Iterable[float] = (0.05, 0.1, 0.2
 
 def metrics_wide(metrics: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
     """:func:`churn_metrics` as one row per score and one 'estimate [lo, hi]' cell per metric."""
-    cell = metrics.apply(lambda r: f"{r['estimate']:.{digits}f} [{r['lo']:.{digits}f}, "
-                                   f"{r['hi']:.{digits}f}]", axis=1)
+    cell = metrics.apply(
+        lambda r: f"{r['estimate']:.{digits}f} [{r['lo']:.{digits}f}, {r['hi']:.{digits}f}]", axis=1
+    )
     wide = metrics.assign(cell=cell).pivot(index="score", columns="metric", values="cell")
     order = list(dict.fromkeys(metrics["metric"]))
     return wide[order].reindex(list(dict.fromkeys(metrics["score"])))
@@ -374,9 +464,17 @@ def calibration_table(y, scores, *, n_bins: int = 10, ci: float = 0.95) -> pd.Da
             for i in range(n_bins):
                 if n[i] == 0:
                     continue
-                rows.append({"score": str(name), "bin": i + 1, "n": int(n[i]),
-                             "mean_predicted": mp[i] / n[i], "observed": k[i] / n[i],
-                             "lo": float(lo[i]), "hi": float(hi[i])})
+                rows.append(
+                    {
+                        "score": str(name),
+                        "bin": i + 1,
+                        "n": int(n[i]),
+                        "mean_predicted": mp[i] / n[i],
+                        "observed": k[i] / n[i],
+                        "lo": float(lo[i]),
+                        "hi": float(hi[i]),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -396,10 +494,17 @@ def lift_table(y, scores, *, fractions: Iterable[float] | None = None) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def permutation_importance_table(model, frame: pd.DataFrame, *, target: str = "churned",
-                                 n_repeats: int = 5, max_samples: int | float = 1.0,
-                                 scoring: str = "roc_auc", random_state=0,
-                                 n_threads: int | None = None) -> pd.DataFrame:
+def permutation_importance_table(
+    model,
+    frame: pd.DataFrame,
+    *,
+    target: str = "churned",
+    n_repeats: int = 5,
+    max_samples: int | float = 1.0,
+    scoring: str = "roc_auc",
+    random_state=0,
+    n_threads: int | None = None,
+) -> pd.DataFrame:
     """Permutation importance of each raw feature on ``frame`` (use the *test* frame).
 
     Tidy columns: ``feature``, ``importance`` (mean drop in ``scoring`` when the feature is
@@ -410,28 +515,45 @@ def permutation_importance_table(model, frame: pd.DataFrame, *, target: str = "c
 
     X, y = frame[MODEL_FEATURES], frame[target].to_numpy()
     with _threads(n_threads):
-        res = permutation_importance(model, X, y, scoring=scoring, n_repeats=n_repeats,
-                                     max_samples=max_samples, random_state=random_state,
-                                     n_jobs=1)
+        res = permutation_importance(
+            model,
+            X,
+            y,
+            scoring=scoring,
+            n_repeats=n_repeats,
+            max_samples=max_samples,
+            random_state=random_state,
+            n_jobs=1,
+        )
     se = res.importances_std / np.sqrt(n_repeats)
-    out = pd.DataFrame({"feature": MODEL_FEATURES, "importance": res.importances_mean,
-                        "sd": res.importances_std, "lo": res.importances_mean - 1.96 * se,
-                        "hi": res.importances_mean + 1.96 * se})
+    out = pd.DataFrame(
+        {
+            "feature": MODEL_FEATURES,
+            "importance": res.importances_mean,
+            "sd": res.importances_std,
+            "lo": res.importances_mean - 1.96 * se,
+            "hi": res.importances_mean + 1.96 * se,
+        }
+    )
     return out.sort_values("importance", ascending=False, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- oracle
 
 
-def oracle_for(truth_users: pd.DataFrame, params: Mapping, frame: pd.DataFrame, *, cutoff,
-               horizon_days: int) -> pd.Series:
+def oracle_for(
+    truth_users: pd.DataFrame, params: Mapping, frame: pd.DataFrame, *, cutoff, horizon_days: int
+) -> pd.Series:
     """:func:`oracle_churn_probability` for the users of ``frame`` with the simulator's
     ``p_hard`` and the expected activity rate of :func:`oracle_activity_rate`."""
-    return oracle_churn_probability(truth_users, users=frame.index, cutoff=cutoff,
-                                    horizon_days=horizon_days,
-                                    p_hard=float(params["churn"]["p_hard"]),
-                                    activity_rate_per_day=oracle_activity_rate(truth_users,
-                                                                               params))
+    return oracle_churn_probability(
+        truth_users,
+        users=frame.index,
+        cutoff=cutoff,
+        horizon_days=horizon_days,
+        p_hard=float(params["churn"]["p_hard"]),
+        activity_rate_per_day=oracle_activity_rate(truth_users, params),
+    )
 
 
 def oracle_activity_rate(truth_users: pd.DataFrame, params: Mapping) -> pd.Series:
@@ -447,14 +569,22 @@ def oracle_activity_rate(truth_users: pd.DataFrame, params: Mapping) -> pd.Serie
     rate = np.full(len(truth_users), sum(params["active_rates_per_month"].values()) / month)
     for etype, r in params["value_rates_per_month"].items():
         v = vocab.event_types[etype].value
-        rate = rate + r * np.exp(sd * truth_users[f"z_{v}"].to_numpy() - sd ** 2 / 2) / month
+        rate = rate + r * np.exp(sd * truth_users[f"z_{v}"].to_numpy() - sd**2 / 2) / month
     rate = rate + truth_users["purchase_rate_per_day"].to_numpy(dtype="float64")
-    return pd.Series(rate, index=pd.Index(truth_users["user_id"], name="user_id"),
-                     name="activity_rate_per_day")
+    return pd.Series(
+        rate, index=pd.Index(truth_users["user_id"], name="user_id"), name="activity_rate_per_day"
+    )
 
 
-def oracle_churn_probability(truth_users: pd.DataFrame, *, users, cutoff, horizon_days: int,
-                             p_hard: float, activity_rate_per_day=None) -> pd.Series:
+def oracle_churn_probability(
+    truth_users: pd.DataFrame,
+    *,
+    users,
+    cutoff,
+    horizon_days: int,
+    p_hard: float,
+    activity_rate_per_day=None,
+) -> pd.Series:
     """The simulator's true probability that each user in ``users`` churns (is not retained).
 
     A user whose truth ``left_at`` is before the cut-off has left (silently, since hard
@@ -489,11 +619,14 @@ def oracle_churn_probability(truth_users: pd.DataFrame, *, users, cutoff, horizo
     if activity_rate_per_day is None:
         p_ret = stay + (1 - p_hard) * (1 - stay)
     else:
-        rho = (activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
-               if isinstance(activity_rate_per_day, pd.Series)
-               else np.full(len(ids), float(activity_rate_per_day)))
-        p_ret = (stay * (1 - np.exp(-rho * h))
-                 + (1 - p_hard) * ((1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))))
+        rho = (
+            activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
+            if isinstance(activity_rate_per_day, pd.Series)
+            else np.full(len(ids), float(activity_rate_per_day))
+        )
+        p_ret = stay * (1 - np.exp(-rho * h)) + (1 - p_hard) * (
+            (1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))
+        )
     p = np.where(gone, 1.0, 1.0 - p_ret)
     return pd.Series(p, index=ids, name="oracle")
 
@@ -517,31 +650,53 @@ class ChurnEvaluation:
     params: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
-        return (f"ChurnEvaluation(train {self.train_cutoff.date()} n={len(self.train)}, "
-                f"test {self.test_cutoff.date()} n={len(self.test)}, "
-                f"models={list(self.models)}, horizon={self.definition.horizon_days}d)")
+        return (
+            f"ChurnEvaluation(train {self.train_cutoff.date()} n={len(self.train)}, "
+            f"test {self.test_cutoff.date()} n={len(self.test)}, "
+            f"models={list(self.models)}, horizon={self.definition.horizon_days}d)"
+        )
 
     def class_balance(self) -> pd.DataFrame:
         """Users, churners and churn rate (with Wilson interval) in train and test."""
         rows = []
-        for name, fr, cut in (("train", self.train, self.train_cutoff),
-                              ("test", self.test, self.test_cutoff)):
+        for name, fr, cut in (
+            ("train", self.train, self.train_cutoff),
+            ("test", self.test, self.test_cutoff),
+        ):
             k, n = int(fr["churned"].sum()), len(fr)
             lo, hi = wilson_interval(k, n)
-            rows.append({"set": name, "cutoff": cut.date().isoformat(), "users": n,
-                         "churned": k, "hard_churn": int(fr["churned_hard"].sum()),
-                         "churn_rate": k / n if n else np.nan, "lo": lo, "hi": hi})
+            rows.append(
+                {
+                    "set": name,
+                    "cutoff": cut.date().isoformat(),
+                    "users": n,
+                    "churned": k,
+                    "hard_churn": int(fr["churned_hard"].sum()),
+                    "churn_rate": k / n if n else np.nan,
+                    "lo": lo,
+                    "hi": hi,
+                }
+            )
         return pd.DataFrame(rows)
 
 
-def evaluate_by_time(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                     train_cutoff, test_cutoff,
-                     definition: ChurnDefinition = ChurnDefinition(),
-                     kinds: Iterable[str] = ("logistic", "hgb"), random_state=0,
-                     n_boot: int = 200, top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
-                     oracle: pd.Series | None = None, observation_end=None,
-                     vocabulary: Vocabulary | None = None,
-                     n_threads: int | None = None) -> ChurnEvaluation:
+def evaluate_by_time(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    train_cutoff,
+    test_cutoff,
+    definition: ChurnDefinition = ChurnDefinition(),
+    kinds: Iterable[str] = ("logistic", "hgb"),
+    random_state=0,
+    n_boot: int = 200,
+    top_fractions: Iterable[float] = (0.05, 0.1, 0.2),
+    oracle: pd.Series | None = None,
+    observation_end=None,
+    vocabulary: Vocabulary | None = None,
+    n_threads: int | None = None,
+) -> ChurnEvaluation:
     """Fit at ``train_cutoff``, test at the later ``test_cutoff``, score with intervals.
 
     ``train_cutoff + horizon`` must not be after ``test_cutoff`` (the training labels would
@@ -557,9 +712,11 @@ def evaluate_by_time(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
     c_test = as_timestamp(test_cutoff, tz=tz, name="test_cutoff")
     h = pd.Timedelta(days=definition.horizon_days)
     if c_train + h > c_test:
-        raise ValueError(f"train_cutoff + horizon ({(c_train + h).date()}) is after "
-                         f"test_cutoff ({c_test.date()}): training labels would read the test "
-                         "period")
+        raise ValueError(
+            f"train_cutoff + horizon ({(c_train + h).date()}) is after "
+            f"test_cutoff ({c_test.date()}): training labels would read the test "
+            "period"
+        )
     kw = dict(definition=definition, observation_end=observation_end, vocabulary=vocabulary)
     train = churn_frame(contacts, events, orders, cutoff=c_train, **kw)
     test = churn_frame(contacts, events, orders, cutoff=c_test, **kw)
@@ -571,24 +728,41 @@ def evaluate_by_time(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Da
             raise ValueError("the oracle does not cover every user of the test population")
     pred.insert(0, "churned", test["churned"].to_numpy())
     scores = {k: pred[k].to_numpy() for k in pred.columns if k != "churned"}
-    metrics = churn_metrics(pred["churned"], scores, top_fractions=top_fractions,
-                            n_boot=n_boot, reference="oracle" if oracle is not None else None,
-                            random_state=random_state)
-    return ChurnEvaluation(definition, c_train, c_test, train, test, models, pred, metrics,
-                           params={"random_state": random_state, "n_boot": n_boot,
-                                   "kinds": list(kinds)})
+    metrics = churn_metrics(
+        pred["churned"],
+        scores,
+        top_fractions=top_fractions,
+        n_boot=n_boot,
+        reference="oracle" if oracle is not None else None,
+        random_state=random_state,
+    )
+    return ChurnEvaluation(
+        definition,
+        c_train,
+        c_test,
+        train,
+        test,
+        models,
+        pred,
+        metrics,
+        params={"random_state": random_state, "n_boot": n_boot, "kinds": list(kinds)},
+    )
 
 
-def oracle_gap(metrics: pd.DataFrame, *, metrics_shown: Iterable[str] = ("roc_auc", "brier"),
-               ) -> pd.DataFrame:
+def oracle_gap(
+    metrics: pd.DataFrame,
+    *,
+    metrics_shown: Iterable[str] = ("roc_auc", "brier"),
+) -> pd.DataFrame:
     """How far each model is from the oracle: one row per (model, metric) with the model's
     value, the oracle's, the gap (model − oracle) and its paired bootstrap interval."""
     if "gap" not in metrics.columns:
         raise ValueError("metrics have no oracle reference (pass oracle= to evaluate_by_time)")
     m = metrics.loc[metrics["metric"].isin(list(metrics_shown))]
     ora = m.loc[m["score"] == "oracle"].set_index("metric")["estimate"]
-    out = m.loc[m["score"] != "oracle", ["score", "metric", "estimate", "gap", "gap_lo",
-                                          "gap_hi"]].copy()
+    out = m.loc[
+        m["score"] != "oracle", ["score", "metric", "estimate", "gap", "gap_lo", "gap_hi"]
+    ].copy()
     out.insert(3, "oracle", out["metric"].map(ora).to_numpy())
     return out.reset_index(drop=True)
 
@@ -596,15 +770,19 @@ def oracle_gap(metrics: pd.DataFrame, *, metrics_shown: Iterable[str] = ("roc_au
 # --------------------------------------------------------------------------- at-risk list
 
 
-def value_index(calibration: pd.DataFrame, frame: pd.DataFrame, *,
-                     weights="expansion", normalization: str = "percentile") -> pd.Series:
+def value_index(
+    calibration: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    weights="expansion",
+    normalization: str = "percentile",
+) -> pd.Series:
     """The five-value index of each user in ``frame`` (a :func:`churn_frame`), normalised on
     the ``calibration`` frame (e.g. the training snapshot) with the shared
     :class:`~analysis.studies.scores.FiveValueScorer`. Indexed like ``frame``; in [0, 1] with the
     percentile normalisation."""
     vs = ValueScores(normalization=normalization, weights=weights).fit(calibration)
     return pd.Series(vs.transform(frame)[:, -1], index=frame.index, name="value_index")
-
 
 
 def _reference_row(frame: pd.DataFrame) -> dict:
@@ -614,13 +792,13 @@ def _reference_row(frame: pd.DataFrame) -> dict:
         if c in CATEGORICAL:
             ref[c] = s.mode(dropna=True).iloc[0]
         else:
-            ref[c] = float(np.nanmedian(s.to_numpy(dtype="float64"))) if s.notna().any() \
-                else np.nan
+            ref[c] = float(np.nanmedian(s.to_numpy(dtype="float64"))) if s.notna().any() else np.nan
     return ref
 
 
-def risk_reasons(model, rows: pd.DataFrame, *, reference: Mapping,
-                 n_reasons: int = 3) -> pd.DataFrame:
+def risk_reasons(
+    model, rows: pd.DataFrame, *, reference: Mapping, n_reasons: int = 3
+) -> pd.DataFrame:
     """The features that push each row's churn risk up most.
 
     For each feature, the row's risk minus its risk with that one feature set to the
@@ -657,9 +835,16 @@ def risk_reasons(model, rows: pd.DataFrame, *, reference: Mapping,
     return pd.DataFrame(out, index=rows.index)
 
 
-def at_risk_list(model, frame: pd.DataFrame, *, value: pd.Series, top_n: int = 100,
-                 n_reasons: int = 3, value_name: str = "value",
-                 n_threads: int | None = None) -> pd.DataFrame:
+def at_risk_list(
+    model,
+    frame: pd.DataFrame,
+    *,
+    value: pd.Series,
+    top_n: int = 100,
+    n_reasons: int = 3,
+    value_name: str = "value",
+    n_threads: int | None = None,
+) -> pd.DataFrame:
     """Users ranked by churn risk × value, with the reasons behind each risk.
 
     ``value`` (indexed by ``user_id``; e.g. a five-value index or expected LTV, >= 0) is
@@ -676,20 +861,25 @@ def at_risk_list(model, frame: pd.DataFrame, *, value: pd.Series, top_n: int = 1
     pr = risk * val
     order = np.lexsort((frame.index.to_numpy(), -pr))[:top_n]  # ties by id: deterministic
     rows = frame.iloc[order]
-    out = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "risk": risk[order],
-                        value_name: val[order], "priority": pr[order],
-                        "stage": rows["stage"].to_numpy(),
-                        "days_since_last_interaction":
-                            rows["days_since_last_interaction"].to_numpy()},
-                       index=rows.index)
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(order) + 1),
+            "risk": risk[order],
+            value_name: val[order],
+            "priority": pr[order],
+            "stage": rows["stage"].to_numpy(),
+            "days_since_last_interaction": rows["days_since_last_interaction"].to_numpy(),
+        },
+        index=rows.index,
+    )
     with _threads(n_threads):
-        reasons = risk_reasons(model, rows, reference=_reference_row(frame),
-                               n_reasons=n_reasons)
+        reasons = risk_reasons(model, rows, reference=_reference_row(frame), n_reasons=n_reasons)
     return out.join(reasons)
 
 
-def export_at_risk(at_risk: pd.DataFrame, path: str | Path, *,
-                   key: str | bytes | None = None) -> Path:
+def export_at_risk(
+    at_risk: pd.DataFrame, path: str | Path, *, key: str | bytes | None = None
+) -> Path:
     """Write :func:`at_risk_list` as UTF-8 CSV with ``pseudo_id`` first and no raw ids."""
     out = at_risk.reset_index(names="user_id")
     out.insert(0, "pseudo_id", pseudonymise(out["user_id"], key=key).to_numpy())
@@ -700,8 +890,27 @@ def export_at_risk(at_risk: pd.DataFrame, path: str | Path, *,
     return path
 
 
-__all__ = ["ChurnDefinition", "ChurnEvaluation", "MODEL_FEATURES", "PSEUDONYM_KEY_ENV",
-           "churn_frame", "make_pipeline", "fit_models", "predict_risk", "churn_metrics",
-           "metrics_wide", "calibration_table", "lift_table", "permutation_importance_table",
-           "oracle_for", "oracle_activity_rate", "oracle_churn_probability", "evaluate_by_time", "oracle_gap",
-           "risk_reasons", "value_index", "at_risk_list", "export_at_risk"]
+__all__ = [
+    "ChurnDefinition",
+    "ChurnEvaluation",
+    "MODEL_FEATURES",
+    "PSEUDONYM_KEY_ENV",
+    "churn_frame",
+    "make_pipeline",
+    "fit_models",
+    "predict_risk",
+    "churn_metrics",
+    "metrics_wide",
+    "calibration_table",
+    "lift_table",
+    "permutation_importance_table",
+    "oracle_for",
+    "oracle_activity_rate",
+    "oracle_churn_probability",
+    "evaluate_by_time",
+    "oracle_gap",
+    "risk_reasons",
+    "value_index",
+    "at_risk_list",
+    "export_at_risk",
+]

@@ -35,17 +35,30 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine import is_sql_table
 from analysis.privacy import pseudonymise
 from analysis.studies.stats import newcombe_interval, wilson_interval
-from analysis.data.vocab import Vocabulary, load_vocabulary
 
-__all__ = ["cohort_activity", "retention_curves", "cohort_table", "giveaway_flag",
-           "screening_groups", "spend_after_join", "compare_proportions", "compare_means",
-           "essay_claims", "referral_by_period", "k_factor", "koc_candidates",
-           "hazard_ratios", "truth_channel_effects", "agreement"]
+__all__ = [
+    "cohort_activity",
+    "retention_curves",
+    "cohort_table",
+    "giveaway_flag",
+    "screening_groups",
+    "spend_after_join",
+    "compare_proportions",
+    "compare_means",
+    "essay_claims",
+    "referral_by_period",
+    "k_factor",
+    "koc_candidates",
+    "hazard_ratios",
+    "truth_channel_effects",
+    "agreement",
+]
 
 
 def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -56,10 +69,19 @@ def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 # ----------------------------------------------------------------------------------------
 # retention by cohort / channel / hook
 # ----------------------------------------------------------------------------------------
-def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                    cutoffs: Sequence, horizon_days: int = 30, activity: str = "any",
-                    observation_end=None, attributes: Sequence[str] = ("channel", "hook"),
-                    vocabulary: Vocabulary | None = None, engine=None) -> pd.DataFrame:
+def cohort_activity(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoffs: Sequence,
+    horizon_days: int = 30,
+    activity: str = "any",
+    observation_end=None,
+    attributes: Sequence[str] = ("channel", "hook"),
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> pd.DataFrame:
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
     Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,
@@ -81,15 +103,24 @@ def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Dat
     frames = []
     for c in cutoffs:
         c = as_timestamp(c, tz=tz, name="cutoff")
-        lab = retention_labels(contacts, events, orders, cutoff=c, horizon_days=horizon_days,
-                               activity=activity, observation_end=observation_end,
-                               vocabulary=vocabulary, engine=engine)
+        lab = retention_labels(
+            contacts,
+            events,
+            orders,
+            cutoff=c,
+            horizon_days=horizon_days,
+            activity=activity,
+            observation_end=observation_end,
+            vocabulary=vocabulary,
+            engine=engine,
+        )
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
         kept = set(lab.loc[lab["retained"], "user_id"])
         sub["cutoff"] = c
-        sub["age_months"] = int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) \
-            - join_m[members]
+        sub["age_months"] = (
+            int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
+        )
         sub["retained"] = sub["user_id"].isin(kept).to_numpy()
         frames.append(sub)
     if not frames:
@@ -98,8 +129,9 @@ def cohort_activity(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Dat
     return out.loc[out["age_months"] >= 1].reset_index(drop=True)
 
 
-def retention_curves(activity: pd.DataFrame, *, by: str | None = None, ci: float = 0.95,
-                     min_n: int = 1) -> pd.DataFrame:
+def retention_curves(
+    activity: pd.DataFrame, *, by: str | None = None, ci: float = 0.95, min_n: int = 1
+) -> pd.DataFrame:
     """Retention rate by age (months since joining), overall or per ``by`` group
     (``"cohort"``, ``"channel"``, ``"hook"``, ...), with Wilson intervals.
 
@@ -125,23 +157,37 @@ def cohort_table(activity: pd.DataFrame, *, value: str = "rate") -> pd.DataFrame
 # ----------------------------------------------------------------------------------------
 # the essay's two claims
 # ----------------------------------------------------------------------------------------
-def giveaway_flag(contacts: pd.DataFrame, *, channels: Sequence[str] = ("offline_event",),
-                  hooks: Sequence[str] | None = None) -> pd.Series:
+def giveaway_flag(
+    contacts: pd.DataFrame,
+    *,
+    channels: Sequence[str] = ("offline_event",),
+    hooks: Sequence[str] | None = None,
+) -> pd.Series:
     """True for users acquired at giveaway-style events: ``channel`` in ``channels`` and (when
     ``hooks`` is given) ``hook`` in ``hooks``. Indexed by ``user_id``."""
     m = contacts["channel"].isin(list(channels))
     if hooks is not None:
         m &= contacts["hook"].isin(list(hooks))
-    return pd.Series(m.to_numpy(), index=pd.Index(contacts["user_id"].astype("str"),
-                                                  name="user_id"), name="giveaway")
+    return pd.Series(
+        m.to_numpy(),
+        index=pd.Index(contacts["user_id"].astype("str"), name="user_id"),
+        name="giveaway",
+    )
 
 
 SCREENING_GROUPS = ("screened", "straight_in", "held_without_1v1", "no_group_by_landmark")
 
 
-def screening_groups(contacts: pd.DataFrame, events: pd.DataFrame, *, min_days: float = 3,
-                     landmark_days: float = 28, message_types: Sequence[str] = ("message",),
-                     one_to_one: str = "1v1", group_join_type: str = "group_join") -> pd.Series:
+def screening_groups(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    min_days: float = 3,
+    landmark_days: float = 28,
+    message_types: Sequence[str] = ("message",),
+    one_to_one: str = "1v1",
+    group_join_type: str = "group_join",
+) -> pd.Series:
     """How each user was brought into groups, derived from events of their first
     ``landmark_days`` only:
 
@@ -155,14 +201,18 @@ def screening_groups(contacts: pd.DataFrame, events: pd.DataFrame, *, min_days: 
         raise ValueError("need 0 <= min_days < landmark_days")
     uid = contacts["user_id"].astype("str")
     joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
-    ev = events.loc[events["event_type"].astype("str") == group_join_type,
-                    ["user_id", "occurred_at"]]
+    ev = events.loc[
+        events["event_type"].astype("str") == group_join_type, ["user_id", "occurred_at"]
+    ]
     first_g = ev.groupby(ev["user_id"].astype("str"))["occurred_at"].min()
     g = first_g.reindex(joined.index)
     delay = (g - joined) / pd.Timedelta(days=1)
     landmark = delay < landmark_days
-    msg = events.loc[events["event_type"].astype("str").isin(list(message_types))
-                     & (events["context"].astype("str") == one_to_one), ["user_id", "occurred_at"]]
+    msg = events.loc[
+        events["event_type"].astype("str").isin(list(message_types))
+        & (events["context"].astype("str") == one_to_one),
+        ["user_id", "occurred_at"],
+    ]
     mu = msg["user_id"].astype("str")
     mg = mu.map(g)
     had = pd.Series(True, index=pd.unique(mu[(msg["occurred_at"] < mg).fillna(False).to_numpy()]))
@@ -172,12 +222,14 @@ def screening_groups(contacts: pd.DataFrame, events: pd.DataFrame, *, min_days: 
     late = landmark & (delay >= min_days)
     out[late & had_msg] = "screened"
     out[late & ~had_msg] = "held_without_1v1"
-    return pd.Series(pd.Categorical(out, categories=list(SCREENING_GROUPS)), index=joined.index,
-                     name="screening")
+    return pd.Series(
+        pd.Categorical(out, categories=list(SCREENING_GROUPS)), index=joined.index, name="screening"
+    )
 
 
-def spend_after_join(contacts: pd.DataFrame, orders: pd.DataFrame, *, days: float = 180,
-                     observation_end) -> pd.Series:
+def spend_after_join(
+    contacts: pd.DataFrame, orders: pd.DataFrame, *, days: float = 180, observation_end
+) -> pd.Series:
     """Net spend (amount − refund_amount) in ``[joined_at, joined_at + days)`` per user;
     NaN for users whose window is not fully observed before ``observation_end``."""
     tz = tz_of(contacts["joined_at"])
@@ -205,8 +257,9 @@ def _verdict(lo: float, hi: float, direction: int) -> str:
     return "inconclusive"
 
 
-def compare_proportions(outcome: pd.Series, group: pd.Series, *, a, b, ci: float = 0.95,
-                        direction: int = 1) -> dict:
+def compare_proportions(
+    outcome: pd.Series, group: pd.Series, *, a, b, ci: float = 0.95, direction: int = 1
+) -> dict:
     """Rate of ``outcome`` (bool) in group ``a`` vs group ``b`` of ``group`` (aligned).
 
     Effect = rate(a) − rate(b) with the Newcombe (hybrid Wilson score) interval; the verdict
@@ -220,15 +273,32 @@ def compare_proportions(outcome: pd.Series, group: pd.Series, *, a, b, ci: float
     else:
         eff = ka / na - kb / nb
         lo, hi = newcombe_interval(ka, na, kb, nb, ci=ci)
-    return {"group_a": str(a), "n_a": na, "value_a": ka / na if na else np.nan,
-            "group_b": str(b), "n_b": nb, "value_b": kb / nb if nb else np.nan,
-            "effect": eff, "lo": float(lo), "hi": float(hi),
-            "ratio": (ka / na) / (kb / nb) if na and nb and kb else np.nan,
-            "verdict": _verdict(float(lo), float(hi), direction)}
+    return {
+        "group_a": str(a),
+        "n_a": na,
+        "value_a": ka / na if na else np.nan,
+        "group_b": str(b),
+        "n_b": nb,
+        "value_b": kb / nb if nb else np.nan,
+        "effect": eff,
+        "lo": float(lo),
+        "hi": float(hi),
+        "ratio": (ka / na) / (kb / nb) if na and nb and kb else np.nan,
+        "verdict": _verdict(float(lo), float(hi), direction),
+    }
 
 
-def compare_means(values: pd.Series, group: pd.Series, *, a, b, ci: float = 0.95,
-                  n_boot: int = 2000, random_state=0, direction: int = 1) -> dict:
+def compare_means(
+    values: pd.Series,
+    group: pd.Series,
+    *,
+    a,
+    b,
+    ci: float = 0.95,
+    n_boot: int = 2000,
+    random_state=0,
+    direction: int = 1,
+) -> dict:
     """Mean of ``values`` in group ``a`` vs ``b`` (aligned; NaN values dropped); effect =
     difference of means with a percentile bootstrap interval (each group resampled on its
     own, ``n_boot`` replicates, fixed ``random_state``)."""
@@ -244,19 +314,38 @@ def compare_means(values: pd.Series, group: pd.Series, *, a, b, ci: float = 0.95
         d = ma - mb
         eff = xa.mean() - xb.mean()
         lo, hi = np.quantile(d, [(1 - ci) / 2, 1 - (1 - ci) / 2])
-    return {"group_a": str(a), "n_a": len(xa), "value_a": xa.mean() if len(xa) else np.nan,
-            "group_b": str(b), "n_b": len(xb), "value_b": xb.mean() if len(xb) else np.nan,
-            "effect": eff, "lo": float(lo), "hi": float(hi),
-            "ratio": xa.mean() / xb.mean() if len(xa) and len(xb) and xb.mean() else np.nan,
-            "verdict": _verdict(float(lo), float(hi), direction)}
+    return {
+        "group_a": str(a),
+        "n_a": len(xa),
+        "value_a": xa.mean() if len(xa) else np.nan,
+        "group_b": str(b),
+        "n_b": len(xb),
+        "value_b": xb.mean() if len(xb) else np.nan,
+        "effect": eff,
+        "lo": float(lo),
+        "hi": float(hi),
+        "ratio": xa.mean() / xb.mean() if len(xa) and len(xb) and xb.mean() else np.nan,
+        "verdict": _verdict(float(lo), float(hi), direction),
+    }
 
 
-def essay_claims(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                 activity: pd.DataFrame, observation_end, age_months: int = 3,
-                 spend_days: float = 180, giveaway_channels: Sequence[str] = ("offline_event",),
-                 giveaway_hooks: Sequence[str] | None = None, screen_min_days: float = 3,
-                 landmark_days: float = 28, ci: float = 0.95, n_boot: int = 2000,
-                 random_state=0) -> pd.DataFrame:
+def essay_claims(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    activity: pd.DataFrame,
+    observation_end,
+    age_months: int = 3,
+    spend_days: float = 180,
+    giveaway_channels: Sequence[str] = ("offline_event",),
+    giveaway_hooks: Sequence[str] | None = None,
+    screen_min_days: float = 3,
+    landmark_days: float = 28,
+    ci: float = 0.95,
+    n_boot: int = 2000,
+    random_state=0,
+) -> pd.DataFrame:
     """The essay's two acquisition claims tested on the data (one row per comparison).
 
     ``activity`` is :func:`cohort_activity` output; retention is compared at ``age_months``.
@@ -270,21 +359,53 @@ def essay_claims(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFr
     give = giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
     glab = give.map({True: "giveaway", False: "others"})
     rows = []
-    r = compare_proportions(at, glab.reindex(at.index), a="giveaway", b="others", ci=ci,
-                            direction=-1)
-    rows.append({"claim": "giveaway users retain less", "metric":
-                 f"retained at month {age_months}", **r, "claimed": "a < b"})
+    r = compare_proportions(
+        at, glab.reindex(at.index), a="giveaway", b="others", ci=ci, direction=-1
+    )
+    rows.append(
+        {
+            "claim": "giveaway users retain less",
+            "metric": f"retained at month {age_months}",
+            **r,
+            "claimed": "a < b",
+        }
+    )
     spend = spend_after_join(contacts, orders, days=spend_days, observation_end=observation_end)
-    r = compare_means(spend, glab.reindex(spend.index), a="giveaway", b="others", ci=ci,
-                      n_boot=n_boot, random_state=random_state, direction=-1)
-    rows.append({"claim": "giveaway users spend less", "metric":
-                 f"net spend in first {spend_days:g} days (CNY)", **r, "claimed": "a < b"})
-    scr = screening_groups(contacts, events, min_days=screen_min_days,
-                           landmark_days=landmark_days)
-    r = compare_proportions(at, scr.astype("object").reindex(at.index), a="screened",
-                            b="straight_in", ci=ci, direction=1)
-    rows.append({"claim": "screened in 1:1 retain better", "metric":
-                 f"retained at month {age_months}", **r, "claimed": "a > b"})
+    r = compare_means(
+        spend,
+        glab.reindex(spend.index),
+        a="giveaway",
+        b="others",
+        ci=ci,
+        n_boot=n_boot,
+        random_state=random_state,
+        direction=-1,
+    )
+    rows.append(
+        {
+            "claim": "giveaway users spend less",
+            "metric": f"net spend in first {spend_days:g} days (CNY)",
+            **r,
+            "claimed": "a < b",
+        }
+    )
+    scr = screening_groups(contacts, events, min_days=screen_min_days, landmark_days=landmark_days)
+    r = compare_proportions(
+        at,
+        scr.astype("object").reindex(at.index),
+        a="screened",
+        b="straight_in",
+        ci=ci,
+        direction=1,
+    )
+    rows.append(
+        {
+            "claim": "screened in 1:1 retain better",
+            "metric": f"retained at month {age_months}",
+            **r,
+            "claimed": "a > b",
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -292,8 +413,11 @@ def essay_claims(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFr
 # referral and KOCs
 # ----------------------------------------------------------------------------------------
 def _referred(contacts: pd.DataFrame) -> pd.Series:
-    ref = contacts["referrer_id"] if "referrer_id" in contacts.columns else \
-        pd.Series(pd.NA, index=contacts.index)
+    ref = (
+        contacts["referrer_id"]
+        if "referrer_id" in contacts.columns
+        else pd.Series(pd.NA, index=contacts.index)
+    )
     ref = ref.astype("str").where(ref.notna())
     return ref.where(ref.str.len() > 0)
 
@@ -302,19 +426,31 @@ def k_factor(contacts: pd.DataFrame, events: pd.DataFrame | None = None) -> dict
     """Overall realised K-factor: referred contacts (``referrer_id`` set) per contact; with
     ``events`` also the K implied by ``referral_join`` events and the invitations sent."""
     ref = _referred(contacts)
-    out = {"contacts": int(len(contacts)), "referred": int(ref.notna().sum()),
-           "k_factor": float(ref.notna().mean()) if len(contacts) else np.nan}
+    out = {
+        "contacts": int(len(contacts)),
+        "referred": int(ref.notna().sum()),
+        "k_factor": float(ref.notna().mean()) if len(contacts) else np.nan,
+    }
     if events is not None:
         et = events["event_type"].astype("str")
         inv, rj = int((et == "invite").sum()), int((et == "referral_join").sum())
-        out |= {"invitations": inv, "referral_join_events": rj,
-                "k_factor_events": rj / len(contacts) if len(contacts) else np.nan,
-                "invite_conversion": out["referred"] / inv if inv else np.nan}
+        out |= {
+            "invitations": inv,
+            "referral_join_events": rj,
+            "k_factor_events": rj / len(contacts) if len(contacts) else np.nan,
+            "invite_conversion": out["referred"] / inv if inv else np.nan,
+        }
     return out
 
 
-def referral_by_period(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                       periods: Sequence, ci: float = 0.95) -> pd.DataFrame:
+def referral_by_period(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    periods: Sequence,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Per period ``[p_k, p_{k+1})``: invitations sent, referred contacts who joined, how many
     of them have bought (by the end of the data), active referrers, the base (contacts who
     joined before ``p_k``) and the period's K-factor = referred joins / base (with a Wilson
@@ -334,22 +470,34 @@ def referral_by_period(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.
         joined_in = (contacts["joined_at"] >= lo_t) & (contacts["joined_at"] < hi_t)
         referred = joined_in & ref.notna()
         base = int((contacts["joined_at"] < lo_t).sum())
-        rows.append({"period": lo_t, "invitations": int(((inv_t >= lo_t) & (inv_t < hi_t)).sum()),
-                     "referred_joins": int(referred.sum()),
-                     "referred_buyers": int(uid[referred].isin(buyers).sum()),
-                     "active_referrers": int(ref[referred].nunique()),
-                     "base": base})
+        rows.append(
+            {
+                "period": lo_t,
+                "invitations": int(((inv_t >= lo_t) & (inv_t < hi_t)).sum()),
+                "referred_joins": int(referred.sum()),
+                "referred_buyers": int(uid[referred].isin(buyers).sum()),
+                "active_referrers": int(ref[referred].nunique()),
+                "base": base,
+            }
+        )
     out = pd.DataFrame(rows)
     out["k_factor"] = out["referred_joins"] / out["base"].where(out["base"] > 0)
     lo, hi = wilson_interval(np.minimum(out["referred_joins"], out["base"]), out["base"], ci=ci)
     out["k_lo"], out["k_hi"] = lo, hi
     out["invite_conversion"] = out["referred_joins"] / out["invitations"].where(
-        out["invitations"] > 0)
+        out["invitations"] > 0
+    )
     return out
 
 
-def koc_candidates(contacts: pd.DataFrame, orders: pd.DataFrame, evidence: pd.DataFrame, *,
-                   top_n: int = 50, key: str | bytes | None = None) -> pd.DataFrame:
+def koc_candidates(
+    contacts: pd.DataFrame,
+    orders: pd.DataFrame,
+    evidence: pd.DataFrame,
+    *,
+    top_n: int = 50,
+    key: str | bytes | None = None,
+) -> pd.DataFrame:
     """Ranked KOC (key opinion consumer) candidates with pseudonymous ids only.
 
     ``evidence`` has ``social`` and ``content`` columns indexed by ``user_id`` (raw evidence
@@ -362,18 +510,21 @@ def koc_candidates(contacts: pd.DataFrame, orders: pd.DataFrame, evidence: pd.Da
     ev = evidence[["social", "content"]].copy()
     ev.index = ev.index.astype("str")
     ref = _referred(contacts)
-    paid = set(orders.loc[(orders["amount"] - orders["refund_amount"]) > 0,
-                          "user_id"].astype("str"))
+    paid = set(
+        orders.loc[(orders["amount"] - orders["refund_amount"]) > 0, "user_id"].astype("str")
+    )
     uid = contacts["user_id"].astype("str")
     n_ref = ref.dropna().value_counts()
     n_buy = ref[uid.isin(paid).to_numpy() & ref.notna().to_numpy()].value_counts()
     ev["referred"] = n_ref.reindex(ev.index, fill_value=0).astype("int64").to_numpy()
     ev["referred_buyers"] = n_buy.reindex(ev.index, fill_value=0).astype("int64").to_numpy()
     reach = ev["referred"] + ev["referred_buyers"]
-    ev["koc_score"] = (ev["social"].rank(pct=True) + ev["content"].rank(pct=True)
-                       + reach.rank(pct=True)) / 3
-    top = ev.sort_values(["koc_score", "social", "content"], ascending=False,
-                         kind="stable").head(top_n)
+    ev["koc_score"] = (
+        ev["social"].rank(pct=True) + ev["content"].rank(pct=True) + reach.rank(pct=True)
+    ) / 3
+    top = ev.sort_values(["koc_score", "social", "content"], ascending=False, kind="stable").head(
+        top_n
+    )
     out = top.reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     out.insert(1, "pseudo_id", pseudonymise(top.index.to_series(), key=key).to_numpy())
@@ -383,10 +534,18 @@ def koc_candidates(contacts: pd.DataFrame, orders: pd.DataFrame, evidence: pd.Da
 # ----------------------------------------------------------------------------------------
 # channel effects on leaving (to compare with the simulator's truth)
 # ----------------------------------------------------------------------------------------
-def hazard_ratios(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                  observation_end, by: str = "channel", reference: str | None = None,
-                  inactive_days: float = 60, vocabulary: Vocabulary | None = None,
-                  ci: float = 0.95) -> pd.DataFrame:
+def hazard_ratios(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    observation_end,
+    by: str = "channel",
+    reference: str | None = None,
+    inactive_days: float = 60,
+    vocabulary: Vocabulary | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Cox proportional-hazards log hazard ratios of leaving, by ``by`` (one dummy per level
     against ``reference``; default the largest level).
 
@@ -410,8 +569,9 @@ def hazard_ratios(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataF
     last_e = events.loc[inter, "occurred_at"].groupby(eu[inter]).max()
     paid = (orders["amount"] - orders["refund_amount"]) > 0
     last_o = orders.loc[paid, "ordered_at"].groupby(orders.loc[paid, "user_id"].astype("str")).max()
-    last = pd.concat([joined, last_e.reindex(joined.index), last_o.reindex(joined.index)],
-                     axis=1).max(axis=1)
+    last = pd.concat(
+        [joined, last_e.reindex(joined.index), last_o.reindex(joined.index)], axis=1
+    ).max(axis=1)
     ch = et.isin(vocab.churn_types).to_numpy()
     hard = events.loc[ch, "occurred_at"].groupby(eu[ch]).min().reindex(joined.index)
     quiet = last < end - pd.Timedelta(days=inactive_days)
@@ -429,8 +589,9 @@ def hazard_ratios(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataF
     res = PHReg(dur, X, status=status.to_numpy().astype(int), ties="breslow").fit()
     z = sst.norm.ppf(1 - (1 - ci) / 2)
     params, bse = np.asarray(res.params), np.asarray(res.bse)
-    out = pd.DataFrame({by: others, "log_hr": params, "se": bse,
-                        "lo": params - z * bse, "hi": params + z * bse})
+    out = pd.DataFrame(
+        {by: others, "log_hr": params, "se": bse, "lo": params - z * bse, "hi": params + z * bse}
+    )
     out["hr"] = np.exp(out["log_hr"])
     st = pd.Series(status.to_numpy()).groupby(levels).agg(["size", "sum"])
     out["n"] = st.loc[others, "size"].to_numpy()
@@ -439,24 +600,32 @@ def hazard_ratios(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataF
     return out
 
 
-def truth_channel_effects(truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping, *,
-                          reference: str) -> pd.DataFrame:
+def truth_channel_effects(
+    truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping, *, reference: str
+) -> pd.DataFrame:
     """The simulator's channel effects relative to ``reference``: the structural
     ``gamma_channel`` (log hazard shift holding the latent values and hunter status fixed)
     and the marginal one (mean log true hazard of the channel's users minus the reference's),
     which is what a model with channel alone recovers."""
     g = dict(params["churn"]["gamma_channel"])
-    df = pd.DataFrame({"user_id": contacts["user_id"].astype("str").to_numpy(),
-                       "channel": contacts["channel"].astype("str").to_numpy()})
+    df = pd.DataFrame(
+        {
+            "user_id": contacts["user_id"].astype("str").to_numpy(),
+            "channel": contacts["channel"].astype("str").to_numpy(),
+        }
+    )
     tu = truth_users[["user_id", "churn_hazard_per_day"]].copy()
     tu["user_id"] = tu["user_id"].astype("str")
     df = df.merge(tu, on="user_id", how="left")
     mean_log = np.log(df["churn_hazard_per_day"]).groupby(df["channel"]).mean()
     chans = sorted(c for c in mean_log.index if c != reference)
-    return pd.DataFrame({"channel": chans,
-                         "gamma_structural": [g.get(c, 0.0) - g.get(reference, 0.0) for c in chans],
-                         "log_hr_marginal_true": [mean_log[c] - mean_log[reference]
-                                                  for c in chans]})
+    return pd.DataFrame(
+        {
+            "channel": chans,
+            "gamma_structural": [g.get(c, 0.0) - g.get(reference, 0.0) for c in chans],
+            "log_hr_marginal_true": [mean_log[c] - mean_log[reference] for c in chans],
+        }
+    )
 
 
 def agreement(derived: pd.Series, truth: pd.Series) -> pd.DataFrame:

@@ -40,10 +40,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
-from analysis.studies.stats import wilson_interval
+from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
+from analysis.studies.stats import wilson_interval
 
 NEW, OUT = "(new)", "(out)"
 
@@ -78,9 +78,11 @@ class Ladder:
         if clash:
             raise ValueError(f"{sorted(clash)} are off-ladder states, not ladder stages")
         if not (0 < self.silent_days <= self.lookback_days) or self.lost_days <= self.silent_days:
-            raise ValueError("need 0 < silent_days <= lookback_days and lost_days > "
-                             f"silent_days; got silent_days={self.silent_days}, lookback_days="
-                             f"{self.lookback_days}, lost_days={self.lost_days}")
+            raise ValueError(
+                "need 0 < silent_days <= lookback_days and lost_days > "
+                f"silent_days; got silent_days={self.silent_days}, lookback_days="
+                f"{self.lookback_days}, lost_days={self.lost_days}"
+            )
 
     @property
     def vocab(self) -> Vocabulary:
@@ -130,24 +132,40 @@ class Ladder:
             if s == "silent":
                 types = [f"(no activity for {self.silent_days:g} days)"]
             if s == "lost":
-                types = ["(contact deleted / left all groups since last activity, or no "
-                         f"activity for {self.lost_days:g} days)"]
-            rows.append({"code": i, "state": s, "zh": self.names[s],
-                         "on_ladder": s in self.stages, "evidence": ", ".join(types)})
+                types = [
+                    "(contact deleted / left all groups since last activity, or no "
+                    f"activity for {self.lost_days:g} days)"
+                ]
+            rows.append(
+                {
+                    "code": i,
+                    "state": s,
+                    "zh": self.names[s],
+                    "on_ladder": s in self.stages,
+                    "evidence": ", ".join(types),
+                }
+            )
         return pd.DataFrame(rows)
 
 
-def monthly_snapshots(start, end, *, freq: str = "MS",
-                      tz: str = "Asia/Shanghai") -> pd.DatetimeIndex:
+def monthly_snapshots(
+    start, end, *, freq: str = "MS", tz: str = "Asia/Shanghai"
+) -> pd.DatetimeIndex:
     """Regular snapshot times in ``[start, end]`` (default: month starts, local time)."""
     s = as_timestamp(start, tz=tz, name="start")
     e = as_timestamp(end, tz=tz, name="end")
     return pd.date_range(s, e, freq=freq)
 
 
-def assign_stages(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                  snapshots: Sequence, ladder: Ladder | None = None,
-                  engine=None) -> pd.DataFrame:
+def assign_stages(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    snapshots: Sequence,
+    ladder: Ladder | None = None,
+    engine=None,
+) -> pd.DataFrame:
     """Wide table of state codes: one row per contact, one column per snapshot.
 
     Codes index :attr:`Ladder.states` (``-1`` = not in the population yet). Use
@@ -158,14 +176,25 @@ def assign_stages(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataF
     ladder = ladder or Ladder()
     vocab = ladder.vocab
     return stage_codes(
-        contacts, events, orders, snapshots=snapshots, stages=ladder.stages,
-        type_stage=ladder.type_stage(), interaction_types=vocab.interaction_types,
-        churn_types=vocab.churn_types, lookback_days=ladder.lookback_days,
-        silent_days=ladder.silent_days, lost_days=ladder.lost_days,
-        join_stage=ladder.join_stage, first_purchase_stage=ladder.first_purchase_stage,
-        repeat_stage=ladder.repeat_stage, repeat_min_orders=ladder.repeat_min_orders,
+        contacts,
+        events,
+        orders,
+        snapshots=snapshots,
+        stages=ladder.stages,
+        type_stage=ladder.type_stage(),
+        interaction_types=vocab.interaction_types,
+        churn_types=vocab.churn_types,
+        lookback_days=ladder.lookback_days,
+        silent_days=ladder.silent_days,
+        lost_days=ladder.lost_days,
+        join_stage=ladder.join_stage,
+        first_purchase_stage=ladder.first_purchase_stage,
+        repeat_stage=ladder.repeat_stage,
+        repeat_min_orders=ladder.repeat_min_orders,
         referral_stage=ladder.referral_stage,
-        left_all_groups_is_lost=ladder.left_all_groups_is_lost, engine=engine)
+        left_all_groups_is_lost=ladder.left_all_groups_is_lost,
+        engine=engine,
+    )
 
 
 def stage_long(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataFrame:
@@ -173,11 +202,13 @@ def stage_long(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataF
     ladder = ladder or Ladder()
     arr = codes.to_numpy()
     u, k = np.nonzero(arr >= 0)
-    return pd.DataFrame({
-        "user_id": codes.index.to_numpy()[u],
-        "snapshot": codes.columns[k],
-        "state": pd.Categorical.from_codes(arr[u, k], categories=ladder.states, ordered=True),
-    })
+    return pd.DataFrame(
+        {
+            "user_id": codes.index.to_numpy()[u],
+            "snapshot": codes.columns[k],
+            "state": pd.Categorical.from_codes(arr[u, k], categories=ladder.states, ordered=True),
+        }
+    )
 
 
 def stage_sizes(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataFrame:
@@ -185,15 +216,19 @@ def stage_sizes(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.Data
     ladder = ladder or Ladder()
     arr = codes.to_numpy()
     m = len(ladder.states)
-    counts = np.stack([np.bincount(arr[:, k][arr[:, k] >= 0], minlength=m)
-                       for k in range(arr.shape[1])]) if arr.shape[1] else np.zeros((0, m))
+    counts = (
+        np.stack([np.bincount(arr[:, k][arr[:, k] >= 0], minlength=m) for k in range(arr.shape[1])])
+        if arr.shape[1]
+        else np.zeros((0, m))
+    )
     out = pd.DataFrame(counts, index=codes.columns, columns=ladder.states)
     out.index.name = "snapshot"
     return out
 
 
-def transitions(codes: pd.DataFrame, *, ladder: Ladder | None = None,
-                pooled: bool = True) -> pd.DataFrame:
+def transitions(
+    codes: pd.DataFrame, *, ladder: Ladder | None = None, pooled: bool = True
+) -> pd.DataFrame:
     """Transition counts between consecutive snapshots.
 
     Rows are the state at ``t_k`` plus ``(new)`` (not yet in the population); columns the
@@ -217,18 +252,27 @@ def transitions(codes: pd.DataFrame, *, ladder: Ladder | None = None,
         tables.append(cnt)
     if pooled:
         total = np.sum(tables, axis=0) if tables else np.zeros((m + 1, m + 1), dtype=np.int64)
-        out = pd.DataFrame(total, index=pd.Index(rows_lab, name="from"),
-                           columns=pd.Index(cols_lab, name="to"))
+        out = pd.DataFrame(
+            total, index=pd.Index(rows_lab, name="from"), columns=pd.Index(cols_lab, name="to")
+        )
         return out
     frames = []
     for k, cnt in enumerate(tables):
-        df = pd.DataFrame(cnt, index=pd.Index(rows_lab, name="from"),
-                          columns=pd.Index(cols_lab, name="to")).stack().rename("count")
+        df = (
+            pd.DataFrame(
+                cnt, index=pd.Index(rows_lab, name="from"), columns=pd.Index(cols_lab, name="to")
+            )
+            .stack()
+            .rename("count")
+        )
         df = df.reset_index()
         df.insert(0, "snapshot", codes.columns[k])
         frames.append(df)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["snapshot", "from", "to", "count"])
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["snapshot", "from", "to", "count"])
+    )
 
 
 def transition_rates(counts: pd.DataFrame) -> pd.DataFrame:
@@ -237,8 +281,9 @@ def transition_rates(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.div(tot.where(tot > 0), axis=0)
 
 
-def forward_conversion(codes: pd.DataFrame, *, ladder: Ladder | None = None,
-                       ci: float = 0.95) -> pd.DataFrame:
+def forward_conversion(
+    codes: pd.DataFrame, *, ladder: Ladder | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Per ladder stage: of users at the stage at ``t_k``, the share at a higher ladder stage
     at ``t_{k+1}`` (pooled over consecutive pairs), with Wilson intervals.
 
@@ -263,20 +308,31 @@ def forward_conversion(codes: pd.DataFrame, *, ladder: Ladder | None = None,
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(n > 0, fwd / np.maximum(n, 1), np.nan)
     d = np.maximum(n, 1)
-    out = pd.DataFrame({"stage": list(ladder.stages),
-                        "zh": [ladder.names[s] for s in ladder.stages],
-                        "n": n, "forward": fwd, "forward_rate": rate,
-                        "lo": np.asarray(lo, dtype=float), "hi": np.asarray(hi, dtype=float),
-                        "stay_rate": stay / d, "down_rate": down / d,
-                        "silent_rate": sil / d, "lost_rate": lost / d})
+    out = pd.DataFrame(
+        {
+            "stage": list(ladder.stages),
+            "zh": [ladder.names[s] for s in ladder.stages],
+            "n": n,
+            "forward": fwd,
+            "forward_rate": rate,
+            "lo": np.asarray(lo, dtype=float),
+            "hi": np.asarray(hi, dtype=float),
+            "stay_rate": stay / d,
+            "down_rate": down / d,
+            "silent_rate": sil / d,
+            "lost_rate": lost / d,
+        }
+    )
     out.loc[out.index[-1], ["forward_rate", "lo", "hi"]] = np.nan
-    out.loc[n == 0, ["forward_rate", "lo", "hi", "stay_rate", "down_rate", "silent_rate",
-                     "lost_rate"]] = np.nan
+    out.loc[
+        n == 0, ["forward_rate", "lo", "hi", "stay_rate", "down_rate", "silent_rate", "lost_rate"]
+    ] = np.nan
     return out
 
 
-def bottleneck(conversion: pd.DataFrame, *, min_n: int = 30,
-               from_stage: str | None = "access") -> pd.Series:
+def bottleneck(
+    conversion: pd.DataFrame, *, min_n: int = 30, from_stage: str | None = "access"
+) -> pd.Series:
     """The weakest forward step: the stage (at or above ``from_stage``, with at least ``min_n``
     users observed) with the lowest forward conversion. Returns that row of ``conversion``."""
     c = conversion.dropna(subset=["forward_rate"])
@@ -321,13 +377,17 @@ def time_in_stage(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.Da
         sel = state == s
         comp = sel & ~censored
         lens = length[comp]
-        rows.append({
-            "state": ladder.states[s], "zh": ladder.names[ladder.states[s]],
-            "spells": int(sel.sum()), "completed": int(comp.sum()),
-            "mean_snapshots_completed": float(lens.mean()) if lens.size else np.nan,
-            "median_snapshots_completed": float(np.median(lens)) if lens.size else np.nan,
-            "mean_snapshots_all": float(length[sel].mean()) if sel.any() else np.nan,
-        })
+        rows.append(
+            {
+                "state": ladder.states[s],
+                "zh": ladder.names[ladder.states[s]],
+                "spells": int(sel.sum()),
+                "completed": int(comp.sum()),
+                "mean_snapshots_completed": float(lens.mean()) if lens.size else np.nan,
+                "median_snapshots_completed": float(np.median(lens)) if lens.size else np.nan,
+                "mean_snapshots_all": float(length[sel].mean()) if sel.any() else np.nan,
+            }
+        )
     out = pd.DataFrame(rows)
     out["mean_days_completed"] = out["mean_snapshots_completed"] * spacing
     return out
@@ -342,13 +402,26 @@ def stage_reach(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.Data
     top = on.max(axis=1)
     ever = (arr >= 0).any(axis=1).sum()
     reach = [int((top >= s).sum()) for s in range(s_n)]
-    return pd.DataFrame({"stage": list(ladder.stages),
-                         "zh": [ladder.names[s] for s in ladder.stages],
-                         "users": reach, "share": np.array(reach) / max(int(ever), 1)})
+    return pd.DataFrame(
+        {
+            "stage": list(ladder.stages),
+            "zh": [ladder.names[s] for s in ladder.stages],
+            "users": reach,
+            "share": np.array(reach) / max(int(ever), 1),
+        }
+    )
 
 
-def flow_summary(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                 start, end, freq: str = "MS", ladder: Ladder | None = None) -> dict:
+def flow_summary(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    start,
+    end,
+    freq: str = "MS",
+    ladder: Ladder | None = None,
+) -> dict:
     """Everything of the flow at once: codes, sizes, pooled transition counts and rates,
     forward conversion, bottleneck and time in stage (a dict of frames)."""
     ladder = ladder or Ladder()
@@ -357,13 +430,32 @@ def flow_summary(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFr
     codes = assign_stages(contacts, events, orders, snapshots=snaps, ladder=ladder)
     counts = transitions(codes, ladder=ladder)
     conv = forward_conversion(codes, ladder=ladder)
-    return {"codes": codes, "sizes": stage_sizes(codes, ladder=ladder),
-            "transitions": counts, "rates": transition_rates(counts),
-            "conversion": conv, "bottleneck": bottleneck(conv),
-            "time_in_stage": time_in_stage(codes, ladder=ladder),
-            "reach": stage_reach(codes, ladder=ladder)}
+    return {
+        "codes": codes,
+        "sizes": stage_sizes(codes, ladder=ladder),
+        "transitions": counts,
+        "rates": transition_rates(counts),
+        "conversion": conv,
+        "bottleneck": bottleneck(conv),
+        "time_in_stage": time_in_stage(codes, ladder=ladder),
+        "reach": stage_reach(codes, ladder=ladder),
+    }
 
 
-__all__ = ["Ladder", "NOT_IN_POPULATION", "NEW", "OUT", "monthly_snapshots", "assign_stages",
-           "stage_long", "stage_sizes", "transitions", "transition_rates",
-           "forward_conversion", "bottleneck", "time_in_stage", "stage_reach", "flow_summary"]
+__all__ = [
+    "Ladder",
+    "NOT_IN_POPULATION",
+    "NEW",
+    "OUT",
+    "monthly_snapshots",
+    "assign_stages",
+    "stage_long",
+    "stage_sizes",
+    "transitions",
+    "transition_rates",
+    "forward_conversion",
+    "bottleneck",
+    "time_in_stage",
+    "stage_reach",
+    "flow_summary",
+]

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.progress import progress
 from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
+from analysis.progress import progress
 
 __all__ = [
     "PURCHASE_MODELS",
@@ -124,12 +124,20 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str = "summary")
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     for col in columns:
         if col not in frame.columns:
-            raise ValueError(f"column {col!r} is missing from the {what} (columns: {list(frame.columns)})")
+            raise ValueError(
+                f"column {col!r} is missing from the {what} (columns: {list(frame.columns)})"
+            )
 
 
-def _check_rfm(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray, cols: Sequence[str]) -> None:
+def _check_rfm(
+    frequency: np.ndarray, recency: np.ndarray, T: np.ndarray, cols: Sequence[str]
+) -> None:
     checks = [
-        (cols[0], ~((frequency >= 0) & (frequency == np.round(frequency))), "a non-negative integer"),
+        (
+            cols[0],
+            ~((frequency >= 0) & (frequency == np.round(frequency))),
+            "a non-negative integer",
+        ),
         (cols[1], ~(recency >= 0), "non-negative"),
         (cols[2], ~(T >= recency), f"at least {cols[1]!r}"),
     ]
@@ -155,7 +163,10 @@ def compress_customers(
 
 def _param_table(estimates: pd.Series, std_errors: np.ndarray) -> pd.DataFrame:
     """Readable estimates with standard errors and normal 95% intervals."""
-    table = pd.DataFrame({"estimate": estimates.to_numpy(dtype=float)}, index=pd.Index(estimates.index, name="parameter"))
+    table = pd.DataFrame(
+        {"estimate": estimates.to_numpy(dtype=float)},
+        index=pd.Index(estimates.index, name="parameter"),
+    )
     table["std_error"] = np.asarray(std_errors, dtype=float)
     table["lower_95"] = table["estimate"] - 1.959964 * table["std_error"]
     table["upper_95"] = table["estimate"] + 1.959964 * table["std_error"]
@@ -173,7 +184,9 @@ def _fitter_std_errors(fitter: object, n_params: int) -> np.ndarray:
             return np.full(n_params, np.nan)
 
 
-def numerical_std_errors(neg_log_likelihood, params: np.ndarray, *, step: float = 1e-4) -> np.ndarray:
+def numerical_std_errors(
+    neg_log_likelihood, params: np.ndarray, *, step: float = 1e-4
+) -> np.ndarray:
     """Standard errors from a central-difference Hessian of the total negative
     log-likelihood in log-parameters (delta method back to the parameters).
 
@@ -191,8 +204,12 @@ def numerical_std_errors(neg_log_likelihood, params: np.ndarray, *, step: float 
             if a == b:
                 value = (f(theta + eye[a]) - 2 * f0 + f(theta - eye[a])) / step**2
             else:
-                value = (f(theta + eye[a] + eye[b]) - f(theta + eye[a] - eye[b])
-                         - f(theta - eye[a] + eye[b]) + f(theta - eye[a] - eye[b])) / (4 * step**2)
+                value = (
+                    f(theta + eye[a] + eye[b])
+                    - f(theta + eye[a] - eye[b])
+                    - f(theta - eye[a] + eye[b])
+                    + f(theta - eye[a] - eye[b])
+                ) / (4 * step**2)
             hess[a, b] = hess[b, a] = value
     try:
         cov_log = np.linalg.inv(hess)
@@ -202,7 +219,9 @@ def numerical_std_errors(neg_log_likelihood, params: np.ndarray, *, step: float 
     return np.where(var > 0, np.exp(theta) * np.sqrt(np.abs(var)), np.nan)
 
 
-def _run_fit(make_fitter, full: pd.DataFrame, cols: Sequence[str], *, compress: bool, kwargs: dict) -> tuple[object, pd.DataFrame]:
+def _run_fit(
+    make_fitter, full: pd.DataFrame, cols: Sequence[str], *, compress: bool, kwargs: dict
+) -> tuple[object, pd.DataFrame]:
     """Fit a lifetimes fitter on compressed (or full) data; returns the fitter and the data used.
 
     If the optimiser reports non-convergence on the compressed data (it sometimes stops
@@ -216,7 +235,9 @@ def _run_fit(make_fitter, full: pd.DataFrame, cols: Sequence[str], *, compress: 
         fitter = make_fitter()
         try:
             with _quiet(), contextlib.redirect_stdout(io.StringIO()):
-                fitter.fit(*(data[c].to_numpy() for c in cols), weights=data["weight"].to_numpy(), **kwargs)
+                fitter.fit(
+                    *(data[c].to_numpy() for c in cols), weights=data["weight"].to_numpy(), **kwargs
+                )
             return fitter, data
         except convergence_error:
             continue
@@ -256,7 +277,14 @@ class PurchaseModel:
     fitter_ : the underlying lifetimes fitter
     """
 
-    def __init__(self, model: str = "bgnbd", *, penalizer: float = 0.0, compress: bool = True, tol: float | None = None):
+    def __init__(
+        self,
+        model: str = "bgnbd",
+        *,
+        penalizer: float = 0.0,
+        compress: bool = True,
+        tol: float | None = None,
+    ):
         self.model = model
         self.penalizer = penalizer
         self.compress = compress
@@ -284,21 +312,33 @@ class PurchaseModel:
         kwargs: dict[str, object] = {}
         if self.model == "pareto_nbd":
             # deterministic start (lifetimes otherwise draws it from numpy's global RNG)
-            kwargs = {"tol": 1e-8 if self.tol is None else self.tol, "initial_params": np.ones(4), "maxiter": 10000}
+            kwargs = {
+                "tol": 1e-8 if self.tol is None else self.tol,
+                "initial_params": np.ones(4),
+                "maxiter": 10000,
+            }
         elif self.tol is not None:
             kwargs = {"tol": self.tol}
         start = time.perf_counter()
         bar = progress(total=3, desc=f"fitting {self.model}", enabled=len(full) >= 200_000)
         fitter, data = _run_fit(
-            lambda: _fitter_class(class_name)(penalizer_coef=self.penalizer), full, cols, compress=self.compress, kwargs=kwargs
+            lambda: _fitter_class(class_name)(penalizer_coef=self.penalizer),
+            full,
+            cols,
+            compress=self.compress,
+            kwargs=kwargs,
         )
         bar.update(1)
         self.fit_seconds_ = time.perf_counter() - start
         self.fitter_ = fitter
-        self.params_ = pd.Series(fitter.params_.to_numpy(), index=list(names), name=self.model, dtype=float)
+        self.params_ = pd.Series(
+            fitter.params_.to_numpy(), index=list(names), name=self.model, dtype=float
+        )
         self.n_customers_ = int(data["weight"].sum())
         self.n_patterns_ = len(data)
-        self.log_likelihood_ = self.log_likelihood(summary, frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
+        self.log_likelihood_ = self.log_likelihood(
+            summary, frequency_col=frequency_col, recency_col=recency_col, T_col=T_col
+        )
         bar.update(1)
         if self.model == "pareto_nbd":  # lifetimes computes no Hessian for Pareto/NBD
             arrays = [data[c].to_numpy() for c in cols]
@@ -321,7 +361,12 @@ class PurchaseModel:
         return [summary[c].to_numpy(dtype="float64") for c in cols]
 
     def log_likelihood(
-        self, summary: pd.DataFrame, *, frequency_col: str = "frequency", recency_col: str = "recency", T_col: str = "T"
+        self,
+        summary: pd.DataFrame,
+        *,
+        frequency_col: str = "frequency",
+        recency_col: str = "recency",
+        T_col: str = "T",
     ) -> float:
         """Total log-likelihood of ``summary`` at the fitted parameters (time unit as given)."""
         self._check_fitted()
@@ -360,18 +405,27 @@ class PurchaseModel:
             values = self._conditional(h, x, t_x, T)
         return pd.Series(values, index=summary.index, name="expected_purchases")
 
-    def _conditional(self, h: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def _conditional(
+        self, h: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+    ) -> np.ndarray:
         out = np.empty_like(x)
         for value in np.unique(h):  # lifetimes takes a scalar horizon
             idx = h == value
             out[idx] = np.asarray(
-                self.fitter_.conditional_expected_number_of_purchases_up_to_time(float(value), x[idx], t_x[idx], T[idx]),
+                self.fitter_.conditional_expected_number_of_purchases_up_to_time(
+                    float(value), x[idx], t_x[idx], T[idx]
+                ),
                 dtype=float,
             )
         return out
 
     def probability_alive(
-        self, summary: pd.DataFrame, *, frequency_col: str = "frequency", recency_col: str = "recency", T_col: str = "T"
+        self,
+        summary: pd.DataFrame,
+        *,
+        frequency_col: str = "frequency",
+        recency_col: str = "recency",
+        T_col: str = "T",
     ) -> pd.Series:
         """P(customer still alive at the end of observation); float Series ``p_alive``."""
         self._check_fitted()
@@ -399,7 +453,10 @@ class PurchaseModel:
         return _param_table(self.params_, self.std_errors_)
 
     def __repr__(self) -> str:
-        head = f"PurchaseModel(model={self.model!r}, penalizer={self.penalizer}, compress={self.compress})"
+        head = (
+            f"PurchaseModel(model={self.model!r}, penalizer={self.penalizer}, "
+            f"compress={self.compress})"
+        )
         if not hasattr(self, "params_"):
             return head + " [not fitted]"
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
@@ -435,12 +492,25 @@ def independence_check(
         z, half = np.arctanh(r), 1.959964 / math.sqrt(n - 3)
         rho, rho_p = stats.spearmanr(rep[frequency_col], rep[monetary_col])
         row |= {
-            "pearson_r": float(r), "pearson_lower_95": float(np.tanh(z - half)),
-            "pearson_upper_95": float(np.tanh(z + half)), "pearson_p": float(p),
-            "spearman_rho": float(rho), "spearman_p": float(rho_p),
+            "pearson_r": float(r),
+            "pearson_lower_95": float(np.tanh(z - half)),
+            "pearson_upper_95": float(np.tanh(z + half)),
+            "pearson_p": float(p),
+            "spearman_rho": float(rho),
+            "spearman_p": float(rho_p),
         }
     else:
-        row |= dict.fromkeys(["pearson_r", "pearson_lower_95", "pearson_upper_95", "pearson_p", "spearman_rho", "spearman_p"], np.nan)
+        row |= dict.fromkeys(
+            [
+                "pearson_r",
+                "pearson_lower_95",
+                "pearson_upper_95",
+                "pearson_p",
+                "spearman_rho",
+                "spearman_p",
+            ],
+            np.nan,
+        )
     return pd.DataFrame([row])
 
 
@@ -461,32 +531,52 @@ class SpendModel:
         self.compress = compress
 
     def fit(
-        self, summary: pd.DataFrame, *, frequency_col: str = "frequency", monetary_col: str = "monetary_value"
+        self,
+        summary: pd.DataFrame,
+        *,
+        frequency_col: str = "frequency",
+        monetary_col: str = "monetary_value",
     ) -> SpendModel:
         """Fit on customers with ``frequency > 0`` (and positive ``monetary_value``)."""
         _require(summary, (frequency_col, monetary_col))
         data = summary[[frequency_col, monetary_col]].astype("float64")
         bad = data[monetary_col] < 0
         if bad.any():
-            raise ValueError(f"column {monetary_col!r} must be >= 0; found {data.loc[bad, monetary_col].iloc[0]!r}")
+            raise ValueError(
+                f"column {monetary_col!r} must be >= 0; "
+                f"found {data.loc[bad, monetary_col].iloc[0]!r}"
+            )
         repeat = data[data[frequency_col] > 0]
         usable = repeat[repeat[monetary_col] > 0]
         if len(usable) < 3:
-            raise ValueError(f"need at least 3 repeat buyers with positive {monetary_col!r}, found {len(usable)}")
-        self.independence_ = independence_check(usable, frequency_col=frequency_col, monetary_col=monetary_col)
+            raise ValueError(
+                f"need at least 3 repeat buyers with positive {monetary_col!r}, found {len(usable)}"
+            )
+        self.independence_ = independence_check(
+            usable, frequency_col=frequency_col, monetary_col=monetary_col
+        )
         fitter, usable = _run_fit(
             lambda: _fitter_class("GammaGammaFitter")(penalizer_coef=self.penalizer),
-            usable, (frequency_col, monetary_col), compress=self.compress, kwargs={},
+            usable,
+            (frequency_col, monetary_col),
+            compress=self.compress,
+            kwargs={},
         )
         self.fitter_ = fitter
-        self.params_ = pd.Series(fitter.params_.to_numpy(), index=["p", "q", "gamma"], name="gamma_gamma", dtype=float)
+        self.params_ = pd.Series(
+            fitter.params_.to_numpy(), index=["p", "q", "gamma"], name="gamma_gamma", dtype=float
+        )
         self.n_customers_ = int(usable["weight"].sum())
         self.n_patterns_ = len(usable)
         self.n_dropped_ = int(len(repeat) - self.n_customers_)
         return self
 
     def expected_spend(
-        self, summary: pd.DataFrame, *, frequency_col: str = "frequency", monetary_col: str = "monetary_value"
+        self,
+        summary: pd.DataFrame,
+        *,
+        frequency_col: str = "frequency",
+        monetary_col: str = "monetary_value",
     ) -> pd.Series:
         """Expected mean spend per future transaction (population mean for non-repeaters)."""
         if not hasattr(self, "params_"):
@@ -518,7 +608,10 @@ class SpendModel:
             return head + " [not fitted]"
         params = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         r = self.independence_["pearson_r"].iloc[0]
-        return f"{head}\n  Gamma-Gamma on {self.n_customers_:,} repeat buyers: {params}; corr(frequency, spend) = {r:.3f}"
+        return (
+            f"{head}\n  Gamma-Gamma on {self.n_customers_:,} repeat buyers: {params}; "
+            f"corr(frequency, spend) = {r:.3f}"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -551,7 +644,8 @@ def customer_value(
     """
     if horizon <= 0 or discount_rate < 0 or units_per_year <= 0:
         raise ValueError(
-            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
+            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; "
+            f"got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
         )
     rfm = {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
     out = pd.DataFrame(index=summary.index)
@@ -559,7 +653,9 @@ def customer_value(
     out["p_alive"] = purchases.probability_alive(summary, **rfm)
     if spend is None:
         return out
-    out["expected_spend"] = spend.expected_spend(summary, frequency_col=frequency_col, monetary_col=monetary_col)
+    out["expected_spend"] = spend.expected_spend(
+        summary, frequency_col=frequency_col, monetary_col=monetary_col
+    )
     steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
     steps = np.unique(steps[steps <= horizon])
     previous = np.zeros(len(summary))
@@ -606,11 +702,19 @@ def segment_summary(
             totals[start:stop] = data[idx].sum(axis=1)
         for j, metric in enumerate(value_cols):
             t_lo, t_hi = np.quantile(totals[:, j], [lo, hi])
-            rows.append({
-                by: segment, "metric": metric, "n_customers": n,
-                "total": data[:, j].sum(), "total_lower": t_lo, "total_upper": t_hi,
-                "mean": data[:, j].mean(), "mean_lower": t_lo / n, "mean_upper": t_hi / n,
-            })
+            rows.append(
+                {
+                    by: segment,
+                    "metric": metric,
+                    "n_customers": n,
+                    "total": data[:, j].sum(),
+                    "total_lower": t_lo,
+                    "total_upper": t_hi,
+                    "mean": data[:, j].mean(),
+                    "mean_lower": t_lo / n,
+                    "mean_upper": t_hi / n,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -628,10 +732,20 @@ def holdout_predictions(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> p
     DataFrame indexed like it with ``frequency_cal``, ``actual`` (holdout purchases) and
     ``predicted`` (expected purchases over ``duration_holdout`` given the calibration data).
     """
-    _require(cal_holdout, ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"], "calibration/holdout table")
-    predicted = model.expected_purchases(cal_holdout, horizon=cal_holdout["duration_holdout"].to_numpy(), **_CAL)
+    _require(
+        cal_holdout,
+        ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
+        "calibration/holdout table",
+    )
+    predicted = model.expected_purchases(
+        cal_holdout, horizon=cal_holdout["duration_holdout"].to_numpy(), **_CAL
+    )
     return pd.DataFrame(
-        {"frequency_cal": cal_holdout["frequency_cal"], "actual": cal_holdout["frequency_holdout"], "predicted": predicted}
+        {
+            "frequency_cal": cal_holdout["frequency_cal"],
+            "actual": cal_holdout["frequency_holdout"],
+            "predicted": predicted,
+        }
     )
 
 
@@ -645,19 +759,25 @@ def holdout_metrics(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> pd.Da
     pred = holdout_predictions(cal_holdout, model=model)
     a, p = pred["actual"].to_numpy(), pred["predicted"].to_numpy()
     constant = np.ptp(a) == 0 or np.ptp(p) == 0
-    return pd.DataFrame([{
-        "n_customers": len(pred),
-        "actual_total": a.sum(),
-        "predicted_total": p.sum(),
-        "total_error_pct": 100 * (p.sum() - a.sum()) / a.sum() if a.sum() > 0 else np.nan,
-        "pearson_r": np.nan if constant else float(stats.pearsonr(a, p)[0]),
-        "spearman_rho": np.nan if constant else float(stats.spearmanr(a, p)[0]),
-        "mae": float(np.abs(a - p).mean()),
-        "rmse": float(np.sqrt(((a - p) ** 2).mean())),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "n_customers": len(pred),
+                "actual_total": a.sum(),
+                "predicted_total": p.sum(),
+                "total_error_pct": 100 * (p.sum() - a.sum()) / a.sum() if a.sum() > 0 else np.nan,
+                "pearson_r": np.nan if constant else float(stats.pearsonr(a, p)[0]),
+                "spearman_rho": np.nan if constant else float(stats.spearmanr(a, p)[0]),
+                "mae": float(np.abs(a - p).mean()),
+                "rmse": float(np.sqrt(((a - p) ** 2).mean())),
+            }
+        ]
+    )
 
 
-def calibration_by_frequency(cal_holdout: pd.DataFrame, *, model: PurchaseModel, max_frequency: int = 7) -> pd.DataFrame:
+def calibration_by_frequency(
+    cal_holdout: pd.DataFrame, *, model: PurchaseModel, max_frequency: int = 7
+) -> pd.DataFrame:
     """Mean predicted vs actual holdout purchases by calibration frequency.
 
     Frequencies at or above ``max_frequency`` are pooled into one ``"{max}+"`` group.
@@ -670,7 +790,9 @@ def calibration_by_frequency(cal_holdout: pd.DataFrame, *, model: PurchaseModel,
     grouped = pred.groupby(f, sort=True).agg(
         n_customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
     )
-    grouped.index = pd.CategoricalIndex([labels[i] for i in grouped.index], categories=labels, ordered=True, name="frequency_cal")
+    grouped.index = pd.CategoricalIndex(
+        [labels[i] for i in grouped.index], categories=labels, ordered=True, name="frequency_cal"
+    )
     return grouped.reset_index()
 
 
@@ -697,11 +819,20 @@ def cumulative_transactions(
     (cumulative repeat transactions) and ``phase`` (``"calibration"`` / ``"holdout"``).
     """
     per = repeat_transactions(
-        transactions, customer_col=customer_col, time_col=time_col, observation_end=observation_end, freq=freq
+        transactions,
+        customer_col=customer_col,
+        time_col=time_col,
+        observation_end=observation_end,
+        freq=freq,
     )
     cal = calibration_holdout_summary(
-        transactions, customer_col=customer_col, time_col=time_col,
-        calibration_end=calibration_end, observation_end=observation_end, freq=freq, freq_multiplier=freq_multiplier,
+        transactions,
+        customer_col=customer_col,
+        time_col=time_col,
+        calibration_end=calibration_end,
+        observation_end=observation_end,
+        freq=freq,
+        freq_multiplier=freq_multiplier,
     )
     per = per[per[customer_col].isin(cal.index)]
     origin = per["period_start"].min()
@@ -709,7 +840,11 @@ def cumulative_transactions(
     t_of = ((per["period_start"] - origin) / unit / freq_multiplier).to_numpy()
     first_t = t_of[per["is_first"].to_numpy()]
     repeat_t = np.sort(t_of[~per["is_first"].to_numpy()])
-    horizon = float(cal["T_cal"].iloc[0] + cal["duration_holdout"].iloc[0] + t_of[per[customer_col] == cal.index[0]].min())
+    horizon = float(
+        cal["T_cal"].iloc[0]
+        + cal["duration_holdout"].iloc[0]
+        + t_of[per[customer_col] == cal.index[0]].min()
+    )
     grid = np.arange(0, math.floor(horizon + 1e-9) + 1, dtype=float)
     if grid[-1] < horizon - 1e-9:  # end exactly at the observation end
         grid = np.append(grid, horizon)
@@ -718,14 +853,17 @@ def cumulative_transactions(
     expected = np.zeros_like(ages)
     positive = ages > 0
     expected[positive] = model.expected_purchases_new_customer(ages[positive])
-    cal_t = (horizon - cal["duration_holdout"].iloc[0])
-    return pd.DataFrame({
-        "t": grid,
-        "period_start": origin + pd.to_timedelta(grid * freq_multiplier, unit={"D": "D", "W": "W", "h": "h"}[freq]),
-        "actual": np.searchsorted(repeat_t, grid, side="right").astype(float),
-        "predicted": expected @ counts,
-        "phase": np.where(grid <= cal_t + 1e-9, "calibration", "holdout"),
-    })
+    cal_t = horizon - cal["duration_holdout"].iloc[0]
+    return pd.DataFrame(
+        {
+            "t": grid,
+            "period_start": origin
+            + pd.to_timedelta(grid * freq_multiplier, unit={"D": "D", "W": "W", "h": "h"}[freq]),
+            "actual": np.searchsorted(repeat_t, grid, side="right").astype(float),
+            "predicted": expected @ counts,
+            "phase": np.where(grid <= cal_t + 1e-9, "calibration", "holdout"),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -745,16 +883,27 @@ def probability_alive_matrix(model: PurchaseModel, *, max_frequency: int, T: flo
     f, r = np.meshgrid(freqs, recs)
     frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
     values = model.probability_alive(frame).to_numpy().reshape(f.shape)
-    return pd.DataFrame(values, index=pd.Index(recs, name="recency"), columns=pd.Index(freqs.astype(int), name="frequency"))
+    return pd.DataFrame(
+        values,
+        index=pd.Index(recs, name="recency"),
+        columns=pd.Index(freqs.astype(int), name="frequency"),
+    )
 
 
-def expected_purchases_matrix(model: PurchaseModel, *, horizon: float, max_frequency: int, T: float) -> pd.DataFrame:
-    """Expected purchases in the next ``horizon`` units by frequency (columns) and recency (rows)."""
+def expected_purchases_matrix(
+    model: PurchaseModel, *, horizon: float, max_frequency: int, T: float
+) -> pd.DataFrame:
+    """Expected purchases in the next ``horizon`` units by frequency (columns) and recency
+    (rows)."""
     freqs, recs = _grid(max_frequency, T)
     f, r = np.meshgrid(freqs, recs)
     frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
     values = model.expected_purchases(frame, horizon=horizon).to_numpy().reshape(f.shape)
-    return pd.DataFrame(values, index=pd.Index(recs, name="recency"), columns=pd.Index(freqs.astype(int), name="frequency"))
+    return pd.DataFrame(
+        values,
+        index=pd.Index(recs, name="recency"),
+        columns=pd.Index(freqs.astype(int), name="frequency"),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -763,7 +912,11 @@ def expected_purchases_matrix(model: PurchaseModel, *, horizon: float, max_frequ
 
 
 def compare_with_truth(
-    truth: dict, *, purchases: PurchaseModel | None = None, spend: SpendModel | None = None, unit_days: float
+    truth: dict,
+    *,
+    purchases: PurchaseModel | None = None,
+    spend: SpendModel | None = None,
+    unit_days: float,
 ) -> pd.DataFrame:
     """Recovered parameters against a simulator's true ones.
 
@@ -783,13 +936,29 @@ def compare_with_truth(
         scale = {"alpha": unit_days, "beta": unit_days}
         for name in table.index:
             if name in t and isinstance(t[name], (int, float)):
-                rows.append((purchases.model, name, t[name] / scale.get(name, 1.0), *table.loc[name, ["estimate", "lower_95", "upper_95"]]))
+                rows.append(
+                    (
+                        purchases.model,
+                        name,
+                        t[name] / scale.get(name, 1.0),
+                        *table.loc[name, ["estimate", "lower_95", "upper_95"]],
+                    )
+                )
     if spend is not None and "spend" in truth:
         table = spend.summary
         for name in table.index:
             if name in truth["spend"]:
-                rows.append(("gamma_gamma", name, truth["spend"][name], *table.loc[name, ["estimate", "lower_95", "upper_95"]]))
-    out = pd.DataFrame(rows, columns=["model", "parameter", "true", "estimate", "lower_95", "upper_95"])
+                rows.append(
+                    (
+                        "gamma_gamma",
+                        name,
+                        truth["spend"][name],
+                        *table.loc[name, ["estimate", "lower_95", "upper_95"]],
+                    )
+                )
+    out = pd.DataFrame(
+        rows, columns=["model", "parameter", "true", "estimate", "lower_95", "upper_95"]
+    )
     out["relative_error"] = (out["estimate"] - out["true"]) / out["true"]
     out["covered"] = (out["lower_95"] <= out["true"]) & (out["true"] <= out["upper_95"])
     return out
@@ -810,8 +979,17 @@ def load_cdnow_sample() -> pd.DataFrame:
     (datetime), ``cds`` (int) and ``dollars`` (float), one row per transaction.
     """
     return pd.read_csv(
-        _cdnow_path(), sep=r"\s+", header=None, names=["customer_id", "sample_id", "date", "cds", "dollars"],
-        dtype={"customer_id": str, "sample_id": str, "date": str, "cds": "int64", "dollars": "float64"},
+        _cdnow_path(),
+        sep=r"\s+",
+        header=None,
+        names=["customer_id", "sample_id", "date", "cds", "dollars"],
+        dtype={
+            "customer_id": str,
+            "sample_id": str,
+            "date": str,
+            "cds": "int64",
+            "dollars": "float64",
+        },
     ).assign(date=lambda d: pd.to_datetime(d["date"], format="%Y%m%d"))
 
 
@@ -841,8 +1019,9 @@ def reproduce_cdnow(summary: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def plot_calibration_by_frequency(table: pd.DataFrame, *, ax=None, title: str | None = None,
-                                  lang: str = "en"):
+def plot_calibration_by_frequency(
+    table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "en"
+):
     """Bars of actual vs predicted mean holdout purchases by calibration frequency. ``lang``
     ("en" or "zh") translates the labels and the title (:mod:`analysis.i18n`)."""
     import matplotlib.pyplot as plt
@@ -861,8 +1040,14 @@ def plot_calibration_by_frequency(table: pd.DataFrame, *, ax=None, title: str | 
     return ax
 
 
-def plot_cumulative_transactions(table: pd.DataFrame, *, ax=None, title: str | None = None,
-                                 unit_label: str = "time units", lang: str = "en"):
+def plot_cumulative_transactions(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str | None = None,
+    unit_label: str = "time units",
+    lang: str = "en",
+):
     """Actual vs expected cumulative repeat transactions, with the calibration end marked."""
     import matplotlib.pyplot as plt
 
@@ -881,8 +1066,9 @@ def plot_cumulative_transactions(table: pd.DataFrame, *, ax=None, title: str | N
     return ax
 
 
-def plot_matrix(matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: str,
-                lang: str = "en"):
+def plot_matrix(
+    matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: str, lang: str = "en"
+):
     """Heat map of a recency × frequency matrix (recency increasing upwards)."""
     import matplotlib.pyplot as plt
 

@@ -45,14 +45,25 @@ from sklearn.exceptions import NotFittedError
 from analysis.aggregate.values import value_evidence
 from analysis.data.vocab import VALUES
 
-__all__ = ["PRESETS", "NORMALIZATIONS", "validate_weights", "five_value_index",
-           "FiveValueScorer", "five_value_scores"]
+__all__ = [
+    "PRESETS",
+    "NORMALIZATIONS",
+    "validate_weights",
+    "five_value_index",
+    "FiveValueScorer",
+    "five_value_scores",
+]
 
 #: Named weight presets. ``expansion`` is the essay's weighting for a brand in its expansion
 #: period; ``equal`` gives every value the same weight.
 PRESETS: dict[str, dict[str, float]] = {
-    "expansion": {"experience": 0.1, "consumption": 0.2, "social": 0.3, "content": 0.3,
-                  "innovation": 0.1},
+    "expansion": {
+        "experience": 0.1,
+        "consumption": 0.2,
+        "social": 0.3,
+        "content": 0.3,
+        "innovation": 0.1,
+    },
     "equal": {v: 0.2 for v in VALUES},
 }
 
@@ -69,14 +80,18 @@ def validate_weights(weights: str | Mapping[str, float] | pd.Series) -> dict[str
     """
     if isinstance(weights, str):
         if weights not in PRESETS:
-            raise ValueError(f"unknown weight preset {weights!r}; presets are "
-                             f"{sorted(PRESETS)}, or pass a mapping of the five values")
+            raise ValueError(
+                f"unknown weight preset {weights!r}; presets are "
+                f"{sorted(PRESETS)}, or pass a mapping of the five values"
+            )
         return dict(PRESETS[weights])
     if isinstance(weights, pd.Series):
         weights = weights.to_dict()
     if not isinstance(weights, Mapping):
-        raise ValueError(f"weights must be a preset name or a mapping of the five values, "
-                         f"got {type(weights).__name__}")
+        raise ValueError(
+            f"weights must be a preset name or a mapping of the five values, "
+            f"got {type(weights).__name__}"
+        )
     keys = set(map(str, weights))
     missing = [v for v in VALUES if v not in keys]
     extra = sorted(keys - set(VALUES))
@@ -86,8 +101,9 @@ def validate_weights(weights: str | Mapping[str, float] | pd.Series) -> dict[str
             parts.append(f"missing {missing}")
         if extra:
             parts.append(f"unknown {extra}")
-        raise ValueError(f"weights must have exactly the five values {list(VALUES)}: "
-                         + "; ".join(parts))
+        raise ValueError(
+            f"weights must have exactly the five values {list(VALUES)}: " + "; ".join(parts)
+        )
     out = {}
     for v in VALUES:
         try:
@@ -101,8 +117,10 @@ def validate_weights(weights: str | Mapping[str, float] | pd.Series) -> dict[str
         out[v] = w
     total = sum(out.values())
     if abs(total - 1) > _TOL:
-        raise ValueError(f"weights must sum to 1, they sum to {total:.6g} "
-                         f"({', '.join(f'{k}={w:g}' for k, w in out.items())})")
+        raise ValueError(
+            f"weights must sum to 1, they sum to {total:.6g} "
+            f"({', '.join(f'{k}={w:g}' for k, w in out.items())})"
+        )
     return out
 
 
@@ -120,12 +138,15 @@ def five_value_index(scores: pd.DataFrame, *, weights="expansion") -> pd.Series:
 
 def _require_values(frame) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a DataFrame with the columns {list(VALUES)}, "
-                        f"got {type(frame).__name__}")
+        raise TypeError(
+            f"expected a DataFrame with the columns {list(VALUES)}, got {type(frame).__name__}"
+        )
     missing = [v for v in VALUES if v not in frame.columns]
     if missing:
-        raise ValueError(f"missing value columns {missing}; expected {list(VALUES)} "
-                         "(the output of analysis.aggregate.values.value_evidence)")
+        raise ValueError(
+            f"missing value columns {missing}; expected {list(VALUES)} "
+            "(the output of analysis.aggregate.values.value_evidence)"
+        )
 
 
 class FiveValueScorer(TransformerMixin, BaseEstimator):
@@ -152,8 +173,9 @@ class FiveValueScorer(TransformerMixin, BaseEstimator):
     # -- learning -----------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y=None):
         if self.normalization not in NORMALIZATIONS:
-            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, "
-                             f"got {self.normalization!r}")
+            raise ValueError(
+                f"normalization must be one of {NORMALIZATIONS}, got {self.normalization!r}"
+            )
         self.weights_ = validate_weights(self.weights)
         _require_values(X)
         vals = X[list(VALUES)].to_numpy(dtype="float64")
@@ -212,8 +234,9 @@ class FiveValueScorer(TransformerMixin, BaseEstimator):
 
     def index(self, X: pd.DataFrame, *, weights=None) -> pd.Series:
         """The weighted index of ``X`` (with the fitted weights, or other ``weights``)."""
-        return five_value_index(self.normalize(X),
-                                weights=self.weights_ if weights is None else weights)
+        return five_value_index(
+            self.normalize(X), weights=self.weights_ if weights is None else weights
+        )
 
     def get_feature_names_out(self, input_features=None):
         return np.array([*VALUES, "index"], dtype=object)
@@ -228,9 +251,11 @@ class FiveValueScorer(TransformerMixin, BaseEstimator):
             row = {"value": v, "value_zh": VALUES[v], "weight": self.weights_[v]}
             if self.normalization == "percentile":
                 ref = self.reference_[v]
-                row |= {"calib_median": float(np.median(ref)),
-                        "calib_p90": float(np.quantile(ref, 0.9)),
-                        "share_zero": float((ref == 0).mean())}
+                row |= {
+                    "calib_median": float(np.median(ref)),
+                    "calib_p90": float(np.quantile(ref, 0.9)),
+                    "share_zero": float((ref == 0).mean()),
+                }
             elif self.normalization == "log_minmax":
                 row |= {"log1p_min": self.min_[v], "log1p_max": self.max_[v]}
             else:
@@ -246,11 +271,19 @@ class FiveValueScorer(TransformerMixin, BaseEstimator):
         return f"{head}: not fitted"
 
 
-def five_value_scores(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
-                      lookback_days: float | None = 180, half_life_days: float | None = None,
-                      users: pd.Series | None = None, scorer: FiveValueScorer | None = None,
-                      normalization: str = "percentile", weights="expansion",
-                      vocabulary=None) -> pd.DataFrame:
+def five_value_scores(
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    lookback_days: float | None = 180,
+    half_life_days: float | None = None,
+    users: pd.Series | None = None,
+    scorer: FiveValueScorer | None = None,
+    normalization: str = "percentile",
+    weights="expansion",
+    vocabulary=None,
+) -> pd.DataFrame:
     """Five normalised value scores and the index per user as of ``as_of`` (indexed by
     ``user_id``), from events and orders in ``[as_of - lookback_days, as_of)``.
 
@@ -261,8 +294,15 @@ def five_value_scores(events: pd.DataFrame, orders: pd.DataFrame, *, as_of,
     applied; without one, a new scorer with ``normalization`` and ``weights`` is fitted on
     this snapshot itself (then this snapshot *is* the calibration).
     """
-    ev = value_evidence(events, orders, as_of=as_of, lookback_days=lookback_days,
-                        half_life_days=half_life_days, users=users, vocabulary=vocabulary)
+    ev = value_evidence(
+        events,
+        orders,
+        as_of=as_of,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        users=users,
+        vocabulary=vocabulary,
+    )
     if scorer is None:
         scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(ev)
     return scorer.transform(ev)

@@ -24,18 +24,34 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from analysis.aggregate.time import as_timestamp, tz_of
-from analysis.studies.stats import wilson_interval
 from analysis.data.vocab import VALUES
+from analysis.i18n import tr
+from analysis.studies.stats import wilson_interval
 
-__all__ = ["rfm_table", "rfm_scores", "RFM_SEGMENT_RULES", "rfm_segment_rules", "rfm_segments",
-           "TIERS", "value_tiers", "FiveValuePersonas", "group_summary", "persona_profile"]
+__all__ = [
+    "rfm_table",
+    "rfm_scores",
+    "RFM_SEGMENT_RULES",
+    "rfm_segment_rules",
+    "rfm_segments",
+    "TIERS",
+    "value_tiers",
+    "FiveValuePersonas",
+    "group_summary",
+    "persona_profile",
+]
 
 
 # ----------------------------------------------------------------------------------------
 # RFM
 # ----------------------------------------------------------------------------------------
-def rfm_table(orders: pd.DataFrame, *, as_of, users: pd.Series | None = None,
-              lookback_days: float | None = None) -> pd.DataFrame:
+def rfm_table(
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    users: pd.Series | None = None,
+    lookback_days: float | None = None,
+) -> pd.DataFrame:
     """Per-user recency, frequency and monetary value from orders strictly before ``as_of``.
 
     ``recency_days`` — days from the last paid order (net amount > 0) to ``as_of`` (NaN for
@@ -50,11 +66,17 @@ def rfm_table(orders: pd.DataFrame, *, as_of, users: pd.Series | None = None,
         win &= orders["ordered_at"] >= cut - pd.Timedelta(days=float(lookback_days))
     od = orders.loc[win, ["user_id", "ordered_at", "amount", "refund_amount"]]
     net = od["amount"] - od["refund_amount"]
-    g = pd.DataFrame({"user_id": od["user_id"].astype("str").to_numpy(), "net": net.to_numpy(),
-                      "paid": (net > 0).to_numpy(),
-                      "t": od["ordered_at"].where(net > 0).to_numpy()})
-    agg = g.groupby("user_id").agg(frequency=("paid", "sum"), monetary=("net", "sum"),
-                                   last=("t", "max"))
+    g = pd.DataFrame(
+        {
+            "user_id": od["user_id"].astype("str").to_numpy(),
+            "net": net.to_numpy(),
+            "paid": (net > 0).to_numpy(),
+            "t": od["ordered_at"].where(net > 0).to_numpy(),
+        }
+    )
+    agg = g.groupby("user_id").agg(
+        frequency=("paid", "sum"), monetary=("net", "sum"), last=("t", "max")
+    )
     out = pd.DataFrame(index=agg.index)
     out["recency_days"] = (cut - agg["last"]) / pd.Timedelta(days=1)
     out["frequency"] = agg["frequency"].astype("int64")
@@ -84,8 +106,7 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
         raise ValueError(f"bins must be at least 2, got {bins}")
     out = rfm.copy()
     buyer = out["frequency"] > 0
-    for col, src, sign in (("R", "recency_days", -1), ("F", "frequency", 1),
-                           ("M", "monetary", 1)):
+    for col, src, sign in (("R", "recency_days", -1), ("F", "frequency", 1), ("M", "monetary", 1)):
         s = pd.Series(0, index=out.index, dtype="int64")
         if buyer.any():
             s.loc[buyer] = _quantile_score(sign * out.loc[buyer, src].astype("float64"), bins)
@@ -98,38 +119,89 @@ def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
 #: First matching rule wins. Ranges are inclusive and apply to R and FM on a 1–5 scale
 #: (scores from other ``bins`` are rescaled linearly to 1–5 first).
 RFM_SEGMENT_RULES: tuple[dict, ...] = (
-    {"segment": "champions", "zh": "重要价值客户", "r": (4, 5), "fm": (4, 5),
-     "meaning": "bought recently, often and a lot"},
-    {"segment": "loyal", "zh": "忠诚客户", "r": (3, 5), "fm": (3, 5),
-     "meaning": "regular buyers of good value"},
-    {"segment": "potential_loyalist", "zh": "潜力客户", "r": (4, 5), "fm": (2, 5),
-     "meaning": "recent buyers of middling frequency/value"},
-    {"segment": "new_customers", "zh": "新客户", "r": (4, 5), "fm": (1, 5),
-     "meaning": "recent, few and small purchases"},
-    {"segment": "need_attention", "zh": "需关注", "r": (3, 3), "fm": (1, 5),
-     "meaning": "middling recency, low frequency/value"},
-    {"segment": "cannot_lose", "zh": "不能失去", "r": (1, 1), "fm": (4.5, 5),
-     "meaning": "used to buy the most, not for a long time"},
-    {"segment": "at_risk", "zh": "流失风险", "r": (1, 2), "fm": (3, 5),
-     "meaning": "good customers who have not bought for a while"},
-    {"segment": "about_to_sleep", "zh": "即将沉睡", "r": (2, 2), "fm": (1, 5),
-     "meaning": "low value, recency slipping"},
-    {"segment": "hibernating", "zh": "沉睡", "r": (1, 1), "fm": (1, 5),
-     "meaning": "low value, long ago"},
+    {
+        "segment": "champions",
+        "r": (4, 5),
+        "fm": (4, 5),
+        "meaning": "bought recently, often and a lot",
+    },
+    {
+        "segment": "loyal",
+        "r": (3, 5),
+        "fm": (3, 5),
+        "meaning": "regular buyers of good value",
+    },
+    {
+        "segment": "potential_loyalist",
+        "r": (4, 5),
+        "fm": (2, 5),
+        "meaning": "recent buyers of middling frequency/value",
+    },
+    {
+        "segment": "new_customers",
+        "r": (4, 5),
+        "fm": (1, 5),
+        "meaning": "recent, few and small purchases",
+    },
+    {
+        "segment": "need_attention",
+        "r": (3, 3),
+        "fm": (1, 5),
+        "meaning": "middling recency, low frequency/value",
+    },
+    {
+        "segment": "cannot_lose",
+        "r": (1, 1),
+        "fm": (4.5, 5),
+        "meaning": "used to buy the most, not for a long time",
+    },
+    {
+        "segment": "at_risk",
+        "r": (1, 2),
+        "fm": (3, 5),
+        "meaning": "good customers who have not bought for a while",
+    },
+    {
+        "segment": "about_to_sleep",
+        "r": (2, 2),
+        "fm": (1, 5),
+        "meaning": "low value, recency slipping",
+    },
+    {
+        "segment": "hibernating",
+        "r": (1, 1),
+        "fm": (1, 5),
+        "meaning": "low value, long ago",
+    },
 )
-NO_PURCHASE = {"segment": "no_purchase", "zh": "未购买", "meaning": "no paid order yet"}
+NO_PURCHASE = {"segment": "no_purchase", "meaning": "no paid order yet"}
+
+
+def _zh(rule: Mapping) -> str:
+    """A rule's Chinese name: its own ``zh`` when given, else the kit's translation."""
+    return rule.get("zh") or tr(rule["segment"], "zh")
 
 
 def rfm_segment_rules(rules: Sequence[Mapping] = RFM_SEGMENT_RULES) -> pd.DataFrame:
     """The rule table as a DataFrame (first match wins)."""
-    return pd.DataFrame([{"order": i + 1, "segment": r["segment"], "zh": r["zh"],
-                          "R": f"{r['r'][0]:g}–{r['r'][1]:g}",
-                          "FM": f"{r['fm'][0]:g}–{r['fm'][1]:g}", "meaning": r["meaning"]}
-                         for i, r in enumerate(rules)])
+    return pd.DataFrame(
+        [
+            {
+                "order": i + 1,
+                "segment": r["segment"],
+                "zh": _zh(r),
+                "R": f"{r['r'][0]:g}–{r['r'][1]:g}",
+                "FM": f"{r['fm'][0]:g}–{r['fm'][1]:g}",
+                "meaning": r["meaning"],
+            }
+            for i, r in enumerate(rules)
+        ]
+    )
 
 
-def rfm_segments(scores: pd.DataFrame, *, bins: int = 5,
-                 rules: Sequence[Mapping] = RFM_SEGMENT_RULES) -> pd.DataFrame:
+def rfm_segments(
+    scores: pd.DataFrame, *, bins: int = 5, rules: Sequence[Mapping] = RFM_SEGMENT_RULES
+) -> pd.DataFrame:
     """Add ``segment`` and ``segment_zh`` to :func:`rfm_scores` output (``bins`` as used there).
 
     Users no rule matches get ``other``; non-buyers get ``no_purchase``.
@@ -141,10 +213,10 @@ def rfm_segments(scores: pd.DataFrame, *, bins: int = 5,
     seg = pd.Series("other", index=out.index, dtype="object")
     zh = pd.Series("其他", index=out.index, dtype="object")
     free = out["R"] > 0
-    seg[~free], zh[~free] = NO_PURCHASE["segment"], NO_PURCHASE["zh"]
+    seg[~free], zh[~free] = NO_PURCHASE["segment"], _zh(NO_PURCHASE)
     for rule in rules:
         m = free & r.between(*rule["r"]) & fm.between(*rule["fm"])
-        seg[m], zh[m] = rule["segment"], rule["zh"]
+        seg[m], zh[m] = rule["segment"], _zh(rule)
         free &= ~m
     names = [x["segment"] for x in rules] + ["other", NO_PURCHASE["segment"]]
     out["segment"] = pd.Categorical(seg, categories=names)
@@ -155,12 +227,12 @@ def rfm_segments(scores: pd.DataFrame, *, bins: int = 5,
 # ----------------------------------------------------------------------------------------
 # value tiers
 # ----------------------------------------------------------------------------------------
-TIERS: dict[str, str] = {"core_vip": "核心VIP", "high": "高价值", "growing": "成长",
-                         "ordinary": "普通", "silent": "沉默"}
+TIERS: tuple[str, ...] = ("core_vip", "high", "growing", "ordinary", "silent")
 
 
-def value_tiers(index: pd.Series, *, silent: pd.Series | None = None,
-                cuts: Mapping[str, float] | None = None) -> pd.DataFrame:
+def value_tiers(
+    index: pd.Series, *, silent: pd.Series | None = None, cuts: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """Tier per user by the five-value index.
 
     ``cuts`` are quantiles of the index among non-silent users: default core VIP ≥ 99th
@@ -174,17 +246,21 @@ def value_tiers(index: pd.Series, *, silent: pd.Series | None = None,
     if not 1 >= cuts["core_vip"] >= cuts["high"] >= cuts["growing"] >= 0:
         raise ValueError(f"cuts must satisfy 1 >= core_vip >= high >= growing >= 0, got {cuts}")
     idx = pd.Series(index, dtype="float64")
-    sil = (pd.Series(False, index=idx.index) if silent is None
-           else pd.Series(silent, dtype="bool").reindex(idx.index, fill_value=False))
+    sil = (
+        pd.Series(False, index=idx.index)
+        if silent is None
+        else pd.Series(silent, dtype="bool").reindex(idx.index, fill_value=False)
+    )
     base = idx.loc[~sil]
     tier = pd.Series("ordinary", index=idx.index, dtype="object")
     if len(base):
         for name in ("growing", "high", "core_vip"):  # ascending: the highest wins
             tier.loc[(~sil) & (idx >= base.quantile(cuts[name]))] = name
     tier.loc[sil] = "silent"
-    out = pd.DataFrame({"index": idx,
-                        "tier": pd.Categorical(tier, categories=list(TIERS), ordered=True)})
-    out["tier_zh"] = out["tier"].map(TIERS).astype("str")
+    out = pd.DataFrame(
+        {"index": idx, "tier": pd.Categorical(tier, categories=list(TIERS), ordered=True)}
+    )
+    out["tier_zh"] = out["tier"].map(lambda k: tr(k, "zh")).astype("str")
     return out
 
 
@@ -203,9 +279,17 @@ class FiveValuePersonas(BaseEstimator):
     whose centroid lies at least ``name_threshold`` SD above (or below) the mean.
     """
 
-    def __init__(self, k: int | None = None, *, k_range: Sequence[int] = (2, 3, 4, 5, 6, 7),
-                 criterion: str = "silhouette", log: bool = True, sample_size: int = 5000,
-                 name_threshold: float = 0.5, random_state=0):
+    def __init__(
+        self,
+        k: int | None = None,
+        *,
+        k_range: Sequence[int] = (2, 3, 4, 5, 6, 7),
+        criterion: str = "silhouette",
+        log: bool = True,
+        sample_size: int = 5000,
+        name_threshold: float = 0.5,
+        random_state=0,
+    ):
         self.k = k
         self.k_range = k_range
         self.criterion = criterion
@@ -231,8 +315,11 @@ class FiveValuePersonas(BaseEstimator):
         seed = int(rng.integers(2**31 - 1))
         rows = []
         if self.k is None:
-            sample = Z if len(Z) <= self.sample_size else Z[rng.choice(len(Z), self.sample_size,
-                                                                       replace=False)]
+            sample = (
+                Z
+                if len(Z) <= self.sample_size
+                else Z[rng.choice(len(Z), self.sample_size, replace=False)]
+            )
             for k in self.k_range:
                 if k >= len(sample):
                     continue
@@ -240,14 +327,20 @@ class FiveValuePersonas(BaseEstimator):
                     lab = KMeans(k, n_init=4, random_state=seed).fit_predict(sample)
                     crit = silhouette_score(sample, lab) if len(set(lab)) > 1 else -1.0
                 else:
-                    crit = GaussianMixture(k, covariance_type="diag", random_state=seed,
-                                           n_init=2).fit(sample).bic(sample)
+                    crit = (
+                        GaussianMixture(k, covariance_type="diag", random_state=seed, n_init=2)
+                        .fit(sample)
+                        .bic(sample)
+                    )
                 rows.append({"k": int(k), self.criterion: float(crit)})
             sel = pd.DataFrame(rows)
             if sel.empty:
                 raise ValueError("no k in k_range is feasible for this many users")
-            best = (sel[self.criterion].idxmax() if self.criterion == "silhouette"
-                    else sel[self.criterion].idxmin())
+            best = (
+                sel[self.criterion].idxmax()
+                if self.criterion == "silhouette"
+                else sel[self.criterion].idxmin()
+            )
             self.k_ = int(sel.loc[best, "k"])
         else:
             sel = pd.DataFrame(columns=["k", self.criterion])
@@ -285,8 +378,11 @@ class FiveValuePersonas(BaseEstimator):
 
     def persona_names(self, labels: pd.Series) -> pd.Series:
         self._check()
-        return pd.Series(pd.Categorical.from_codes(labels.to_numpy(), categories=self.names_),
-                         index=labels.index, name="persona_name")
+        return pd.Series(
+            pd.Categorical.from_codes(labels.to_numpy(), categories=self.names_),
+            index=labels.index,
+            name="persona_name",
+        )
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -297,22 +393,32 @@ class FiveValuePersonas(BaseEstimator):
         return out
 
     def __repr__(self) -> str:
-        head = (f"FiveValuePersonas(k={self.k!r}, criterion={self.criterion!r}, "
-                f"random_state={self.random_state!r})")
+        head = (
+            f"FiveValuePersonas(k={self.k!r}, criterion={self.criterion!r}, "
+            f"random_state={self.random_state!r})"
+        )
         if hasattr(self, "k_"):
             return f"{head}: {self.k_} personas"
         return head + ": not fitted"
 
 
-def group_summary(groups: pd.Series, *, retained: pd.Series | None = None,
-                  spend: pd.Series | None = None, ci: float = 0.95) -> pd.DataFrame:
+def group_summary(
+    groups: pd.Series,
+    *,
+    retained: pd.Series | None = None,
+    spend: pd.Series | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """One row per group (segment, tier, persona, ...): ``users``, ``share`` and, when given,
     ``retention`` with a Wilson interval (``retention_n`` users with a label) and
     ``mean_spend``. All inputs are aligned on the user index; the groups' categories (if
     categorical) fix the row order, empty groups included."""
     lab = pd.Series(groups, name="group")
-    cats = (list(lab.cat.categories) if isinstance(lab.dtype, pd.CategoricalDtype)
-            else sorted(lab.dropna().unique()))
+    cats = (
+        list(lab.cat.categories)
+        if isinstance(lab.dtype, pd.CategoricalDtype)
+        else sorted(lab.dropna().unique())
+    )
     size = lab.value_counts().reindex(cats, fill_value=0)
     out = pd.DataFrame({"users": size.astype("int64")})
     out.index.name = lab.name if lab.name != "group" else "group"
@@ -333,9 +439,15 @@ def group_summary(groups: pd.Series, *, retained: pd.Series | None = None,
     return out
 
 
-def persona_profile(values: pd.DataFrame, labels: pd.Series, *, names: Sequence[str] | None = None,
-                    retained: pd.Series | None = None, spend: pd.Series | None = None,
-                    ci: float = 0.95) -> pd.DataFrame:
+def persona_profile(
+    values: pd.DataFrame,
+    labels: pd.Series,
+    *,
+    names: Sequence[str] | None = None,
+    retained: pd.Series | None = None,
+    spend: pd.Series | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """One row per persona: size, share, mean of each raw value, and (when given) the
     retention rate with a Wilson interval and mean spend. ``values``, ``labels``,
     ``retained`` and ``spend`` are aligned on the user index."""

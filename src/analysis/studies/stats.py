@@ -101,8 +101,9 @@ class AucRanker:
             new[0] = True
             np.not_equal(ss[1:], ss[:-1], out=new[1:])
         g_sorted = np.cumsum(new) - 1
-        self.coarsened = bool(max_groups is not None and ss.shape[0]
-                              and g_sorted[-1] + 1 > max_groups)
+        self.coarsened = bool(
+            max_groups is not None and ss.shape[0] and g_sorted[-1] + 1 > max_groups
+        )
         if self.coarsened:
             # quantile bins of about n / max_groups users; equal scores stay in one bin
             first_pos = np.flatnonzero(new)[g_sorted]  # position of each user's tie group
@@ -156,8 +157,15 @@ def bootstrap_counts(n: int, *, random_state=None) -> np.ndarray:
     return np.bincount(rng.integers(0, n, size=n), minlength=n)
 
 
-def bootstrap_auc_samples(y, scores, *, n_boot: int = 1000, random_state=None,
-                          n_jobs: int = 1, max_groups: int | None = 16_384) -> pd.DataFrame:
+def bootstrap_auc_samples(
+    y,
+    scores,
+    *,
+    n_boot: int = 1000,
+    random_state=None,
+    n_jobs: int = 1,
+    max_groups: int | None = 16_384,
+) -> pd.DataFrame:
     """Bootstrap replicates of the AUC of one or several scores on the same users.
 
     ``scores``: a 1-D array (one score, column ``"score"``), a mapping name → array, or a
@@ -181,8 +189,9 @@ def bootstrap_auc_samples(y, scores, *, n_boot: int = 1000, random_state=None,
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     rankers = [AucRanker(yb, v, max_groups=max_groups) for v in named.values()]
-    shift = np.array([auc(yb, v) - r.auc() if r.coarsened else 0.0
-                      for v, r in zip(named.values(), rankers)])
+    shift = np.array(
+        [auc(yb, v) - r.auc() if r.coarsened else 0.0 for v, r in zip(named.values(), rankers)]
+    )
     seeds = _rng(random_state).integers(0, 2**63 - 1, size=n_boot)
     job = (rankers, yb.shape[0])
     if n_jobs is None or n_jobs <= 1 or n_boot < 2:
@@ -240,8 +249,9 @@ def percentile_interval(samples, *, ci: float = 0.95) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def bootstrap_auc(y, score, *, n_boot: int = 1000, ci: float = 0.95,
-                  random_state=None, n_jobs: int = 1) -> pd.Series:
+def bootstrap_auc(
+    y, score, *, n_boot: int = 1000, ci: float = 0.95, random_state=None, n_jobs: int = 1
+) -> pd.Series:
     """AUC with a percentile bootstrap interval (users resampled with replacement).
 
     Returns a Series: ``auc`` (on the full data), ``lo``, ``hi``, ``se`` (bootstrap standard
@@ -249,17 +259,34 @@ def bootstrap_auc(y, score, *, n_boot: int = 1000, ci: float = 0.95,
     """
     yb = _as_binary(y)
     point = auc(yb, score)
-    reps = bootstrap_auc_samples(yb, score, n_boot=n_boot, random_state=random_state,
-                                 n_jobs=n_jobs)["score"]
+    reps = bootstrap_auc_samples(
+        yb, score, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
+    )["score"]
     lo, hi = percentile_interval(reps, ci=ci)
-    return pd.Series({"auc": point, "lo": lo, "hi": hi, "se": float(np.nanstd(reps, ddof=1))
-                      if n_boot > 1 else float("nan"),
-                      "n": int(yb.size), "n_pos": int(yb.sum()), "n_boot": int(n_boot),
-                      "ci": float(ci)})
+    return pd.Series(
+        {
+            "auc": point,
+            "lo": lo,
+            "hi": hi,
+            "se": float(np.nanstd(reps, ddof=1)) if n_boot > 1 else float("nan"),
+            "n": int(yb.size),
+            "n_pos": int(yb.sum()),
+            "n_boot": int(n_boot),
+            "ci": float(ci),
+        }
+    )
 
 
-def paired_bootstrap_auc(y, scores, *, reference: str, n_boot: int = 1000, ci: float = 0.95,
-                         random_state=None, n_jobs: int = 1) -> pd.DataFrame:
+def paired_bootstrap_auc(
+    y,
+    scores,
+    *,
+    reference: str,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state=None,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """AUCs of several scores on the same users, each with its interval, and the paired
     difference ``auc(reference) − auc(score)`` with its interval.
 
@@ -273,8 +300,7 @@ def paired_bootstrap_auc(y, scores, *, reference: str, n_boot: int = 1000, ci: f
     named = _named_scores(scores)
     if reference not in named:
         raise ValueError(f"reference {reference!r} is not one of the scores {list(named)}")
-    reps = bootstrap_auc_samples(yb, named, n_boot=n_boot, random_state=random_state,
-                                 n_jobs=n_jobs)
+    reps = bootstrap_auc_samples(yb, named, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs)
     rows = []
     for name, s in named.items():
         point = auc(yb, s)
@@ -287,9 +313,21 @@ def paired_bootstrap_auc(y, scores, *, reference: str, n_boot: int = 1000, ci: f
             dlo, dhi = percentile_interval(d, ci=ci)
             ok = d[~np.isnan(d)]
             p = float(min(1.0, 2 * min((ok <= 0).mean(), (ok >= 0).mean()))) if ok.size else np.nan
-        rows.append({"score": name, "auc": point, "lo": lo, "hi": hi,
-                     "diff": auc(yb, named[reference]) - point, "diff_lo": dlo, "diff_hi": dhi,
-                     "p_value": p, "n": int(yb.size), "n_boot": int(n_boot), "ci": float(ci)})
+        rows.append(
+            {
+                "score": name,
+                "auc": point,
+                "lo": lo,
+                "hi": hi,
+                "diff": auc(yb, named[reference]) - point,
+                "diff_lo": dlo,
+                "diff_hi": dhi,
+                "p_value": p,
+                "n": int(yb.size),
+                "n_boot": int(n_boot),
+                "ci": float(ci),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -34,21 +34,40 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
-from analysis.engine import (SqlInputs, as_instants, infer_engine, is_sql_engine, is_sql_table,
-                     sql_instant)
+from analysis.data.vocab import VALUES
+from analysis.engine import (
+    SqlInputs,
+    as_instants,
+    infer_engine,
+    is_sql_engine,
+    is_sql_table,
+    sql_instant,
+)
 from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
-from analysis.data.vocab import VALUES
 
 __all__ = [
-    "study_frame", "add_scores", "retention_by_decile", "monotonicity", "index_auc",
-    "roc_table", "baseline_scores", "baseline_comparison", "learned_weights",
-    "incremental_validity", "weight_sensitivity", "sensitivity_summary", "rolling_origin",
+    "study_frame",
+    "add_scores",
+    "retention_by_decile",
+    "monotonicity",
+    "index_auc",
+    "roc_table",
+    "baseline_scores",
+    "baseline_comparison",
+    "learned_weights",
+    "incremental_validity",
+    "weight_sensitivity",
+    "sensitivity_summary",
+    "rolling_origin",
     "compare_over_cutoffs",
-    "survival_by_group", "hazard_ratio", "verdict", "true_outcome_probability",
+    "survival_by_group",
+    "hazard_ratio",
+    "verdict",
+    "true_outcome_probability",
 ]
 
 SCORE_COLS = [f"{v}_score" for v in VALUES]
@@ -57,11 +76,21 @@ SCORE_COLS = [f"{v}_score" for v in VALUES]
 # ---------------------------------------------------------------------------------------
 # the study frame
 # ---------------------------------------------------------------------------------------
-def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                cutoff, horizon_days: int = 90, lookback_days: float | None = 180,
-                half_life_days: float | None = None, activity: str = "any",
-                lost_after_days: int | None = None, followup_days: int | None = None,
-                vocabulary=None, engine=None) -> pd.DataFrame:
+def study_frame(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    horizon_days: int = 90,
+    lookback_days: float | None = 180,
+    half_life_days: float | None = None,
+    activity: str = "any",
+    lost_after_days: int | None = None,
+    followup_days: int | None = None,
+    vocabulary=None,
+    engine=None,
+) -> pd.DataFrame:
     """One row per user in the population at ``cutoff`` (sorted by user_id).
 
     Columns: ``user_id``, ``cutoff``, ``retained`` (the label of
@@ -80,13 +109,20 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     the inputs: the tables' engine for DuckDB / Spark tables, pandas for frames.
     """
     engine = infer_engine(engine, contacts, events, orders)
-    lab = retention_labels(contacts, events, orders, cutoff=cutoff, horizon_days=horizon_days,
-                           activity=activity, lost_after_days=lost_after_days,
-                           vocabulary=vocabulary, engine=engine)
+    lab = retention_labels(
+        contacts,
+        events,
+        orders,
+        cutoff=cutoff,
+        horizon_days=horizon_days,
+        activity=activity,
+        lost_after_days=lost_after_days,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
     contacts_in = contacts
     if is_sql_table(contacts):
-        contacts = contacts.tables.query(
-            f"SELECT user_id, joined_at, channel FROM {contacts.view}")
+        contacts = contacts.tables.query(f"SELECT user_id, joined_at, channel FROM {contacts.view}")
         contacts["user_id"] = contacts["user_id"].astype("str")
     if len(lab):
         c = lab["cutoff"].iloc[0]
@@ -94,30 +130,56 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         tz = events.tables.tz if is_sql_table(events) else tz_of(contacts["joined_at"])
         c = as_timestamp(cutoff, tz=tz, name="cutoff")
     ids = lab["user_id"]
-    ev = value_evidence(events, orders, as_of=c, lookback_days=lookback_days,
-                        half_life_days=half_life_days, users=ids, vocabulary=vocabulary,
-                        engine=engine)
-    out = pd.DataFrame({"user_id": ids.to_numpy(), "cutoff": c,
-                        "retained": lab["retained"].to_numpy(),
-                        "no_hard_churn": ~lab["churned_hard"].to_numpy(),
-                        "tenure_days": lab["tenure_days"].to_numpy()})
+    ev = value_evidence(
+        events,
+        orders,
+        as_of=c,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        users=ids,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    out = pd.DataFrame(
+        {
+            "user_id": ids.to_numpy(),
+            "cutoff": c,
+            "retained": lab["retained"].to_numpy(),
+            "no_hard_churn": ~lab["churned_hard"].to_numpy(),
+            "tenure_days": lab["tenure_days"].to_numpy(),
+        }
+    )
     chan = contacts.drop_duplicates("user_id").set_index("user_id")["channel"]
     out["channel"] = out["user_id"].map(chan).astype("str")
     ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
     for v in VALUES:
         out[v] = ev_vals[v].to_numpy()
     sql = is_sql_engine(engine)
-    rfm = _rfm_sql(orders, ids, c, lookback_days, engine) if sql else \
-        _rfm(orders, ids, c, lookback_days)
+    rfm = (
+        _rfm_sql(orders, ids, c, lookback_days, engine)
+        if sql
+        else _rfm(orders, ids, c, lookback_days)
+    )
     out = pd.concat([out, rfm], axis=1)
     if followup_days is not None:
         if followup_days == 0:
-            last = _last_time_sql(events, orders, engine, str(c.tz)) if sql else max(
-                s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
+            last = (
+                _last_time_sql(events, orders, engine, str(c.tz))
+                if sql
+                else max(s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
+            )
             followup_days = int((last + pd.Timedelta(days=1) - c) / pd.Timedelta(days=1))
-        fu = retention_labels(contacts_in, events, orders, cutoff=c, horizon_days=followup_days,
-                              activity=activity, lost_after_days=lost_after_days,
-                              vocabulary=vocabulary, engine=engine)
+        fu = retention_labels(
+            contacts_in,
+            events,
+            orders,
+            cutoff=c,
+            horizon_days=followup_days,
+            activity=activity,
+            lost_after_days=lost_after_days,
+            vocabulary=vocabulary,
+            engine=engine,
+        )
         fu = fu.set_index("user_id").reindex(ids)
         out["churn_event"] = fu["churned_hard"].to_numpy(dtype=bool)
         t = (fu["churned_at"] - c) / pd.Timedelta(days=1)
@@ -125,25 +187,27 @@ def study_frame(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     return out
 
 
-def _rfm(orders: pd.DataFrame, ids: pd.Series, c: pd.Timestamp,
-         lookback_days: float | None) -> pd.DataFrame:
+def _rfm(
+    orders: pd.DataFrame, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None
+) -> pd.DataFrame:
     net = orders["amount"] - orders["refund_amount"]
     before = orders.loc[(orders["ordered_at"] < c) & (net > 0), ["user_id", "ordered_at"]]
     last = before.groupby("user_id")["ordered_at"].max()
     win = orders["ordered_at"] < c
     if lookback_days is not None:
         win &= orders["ordered_at"] >= c - pd.Timedelta(days=float(lookback_days))
-    w = pd.DataFrame({"user_id": orders.loc[win, "user_id"].to_numpy(),
-                      "net": net[win].to_numpy()})
+    w = pd.DataFrame({"user_id": orders.loc[win, "user_id"].to_numpy(), "net": net[win].to_numpy()})
     freq = w.loc[w["net"] > 0].groupby("user_id").size()
     mon = w.groupby("user_id")["net"].sum()
     key = ids.to_numpy()
     rec = (c - pd.Series(key).map(last)) / pd.Timedelta(days=1)
-    return pd.DataFrame({
-        "recency_days": rec.to_numpy(dtype="float64"),
-        "frequency": pd.Series(key).map(freq).fillna(0).to_numpy(dtype="float64"),
-        "monetary": _money(pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64")),
-    })
+    return pd.DataFrame(
+        {
+            "recency_days": rec.to_numpy(dtype="float64"),
+            "frequency": pd.Series(key).map(freq).fillna(0).to_numpy(dtype="float64"),
+            "monetary": _money(pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64")),
+        }
+    )
 
 
 def _money(sums: np.ndarray) -> np.ndarray:
@@ -173,8 +237,11 @@ def add_scores(frame: pd.DataFrame, *, scorer: FiveValueScorer) -> pd.DataFrame:
     out["spend"] = frame["monetary"].to_numpy(dtype="float64")
     if len(out):
         rec = -frame["recency_days"].fillna(np.inf).to_numpy()
-        out["rfm_score"] = (_quintile(rec) + _quintile(frame["frequency"].to_numpy())
-                            + _quintile(frame["monetary"].to_numpy())).astype("float64")
+        out["rfm_score"] = (
+            _quintile(rec)
+            + _quintile(frame["frequency"].to_numpy())
+            + _quintile(frame["monetary"].to_numpy())
+        ).astype("float64")
     else:
         out["rfm_score"] = np.array([], dtype="float64")
     return out
@@ -189,9 +256,14 @@ def _y(frame: pd.DataFrame, outcome: str) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # 1. deciles
 # ---------------------------------------------------------------------------------------
-def retention_by_decile(frame: pd.DataFrame, *, score: str = "index",
-                        outcome: str = "retained", n_bins: int = 10,
-                        ci: float = 0.95) -> pd.DataFrame:
+def retention_by_decile(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    outcome: str = "retained",
+    n_bins: int = 10,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Outcome rate by score decile (1 = lowest), with Wilson intervals.
 
     Bins follow the mid-rank of the score, so users with equal scores share a bin (bins can
@@ -207,16 +279,35 @@ def retention_by_decile(frame: pd.DataFrame, *, score: str = "index",
     r = sps.rankdata(s, method="average")
     b = np.clip(np.floor(n_bins * (r - 0.5) / s.size).astype(int), 0, n_bins - 1) + 1
     g = pd.DataFrame({"bin": b, "y": y, "s": s}).groupby("bin")
-    tab = pd.DataFrame({"n": g.size(), "n_outcome": g["y"].sum().astype(int),
-                        "score_min": g["s"].min(), "score_max": g["s"].max(),
-                        "score_mean": g["s"].mean()}).reset_index()
+    tab = pd.DataFrame(
+        {
+            "n": g.size(),
+            "n_outcome": g["y"].sum().astype(int),
+            "score_min": g["s"].min(),
+            "score_max": g["s"].max(),
+            "score_mean": g["s"].mean(),
+        }
+    ).reset_index()
     tab["rate"] = tab["n_outcome"] / tab["n"]
     lo, hi = wilson_interval(tab["n_outcome"].to_numpy(), tab["n"].to_numpy(), ci=ci)
     tab["lo"], tab["hi"] = lo, hi
     tab.insert(0, "score", score)
     tab.insert(1, "outcome", outcome)
-    return tab[["score", "outcome", "bin", "n", "n_outcome", "rate", "lo", "hi", "score_min",
-                "score_max", "score_mean"]]
+    return tab[
+        [
+            "score",
+            "outcome",
+            "bin",
+            "n",
+            "n_outcome",
+            "rate",
+            "lo",
+            "hi",
+            "score_min",
+            "score_max",
+            "score_mean",
+        ]
+    ]
 
 
 def monotonicity(deciles: pd.DataFrame) -> pd.Series:
@@ -230,25 +321,46 @@ def monotonicity(deciles: pd.DataFrame) -> pd.Series:
     tb = t["bin"].to_numpy(dtype="float64")
     N, pbar = n.sum(), x.sum() / n.sum()
     stat = np.sum(tb * (x - n * pbar))
-    var = pbar * (1 - pbar) * (np.sum(tb ** 2 * n) - np.sum(tb * n) ** 2 / N)
+    var = pbar * (1 - pbar) * (np.sum(tb**2 * n) - np.sum(tb * n) ** 2 / N)
     z = stat / np.sqrt(var) if var > 0 else np.nan
     p = float(2 * sps.norm.sf(abs(z))) if np.isfinite(z) else np.nan
     decreases = int(np.sum(np.diff(rate) < 0))
-    return pd.Series({"spearman_rho": rho, "n_decreases": decreases,
-                      "monotonic_increasing": decreases == 0, "trend_z": float(z),
-                      "trend_p": p, "rate_lowest": float(rate[0]), "rate_highest": float(rate[-1])})
+    return pd.Series(
+        {
+            "spearman_rho": rho,
+            "n_decreases": decreases,
+            "monotonic_increasing": decreases == 0,
+            "trend_z": float(z),
+            "trend_p": p,
+            "rate_lowest": float(rate[0]),
+            "rate_highest": float(rate[-1]),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # 2. discrimination
 # ---------------------------------------------------------------------------------------
-def index_auc(frame: pd.DataFrame, *, score: str = "index", outcome: str = "retained",
-              n_boot: int = 1000, ci: float = 0.95, random_state=0,
-              n_jobs: int = 1) -> pd.DataFrame:
+def index_auc(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    outcome: str = "retained",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state=0,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """AUC of ``score`` for ``outcome`` with a percentile bootstrap interval (one row).
     ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.studies.stats`)."""
-    r = bootstrap_auc(_y(frame, outcome), frame[score].to_numpy(dtype="float64"),
-                      n_boot=n_boot, ci=ci, random_state=random_state, n_jobs=n_jobs)
+    r = bootstrap_auc(
+        _y(frame, outcome),
+        frame[score].to_numpy(dtype="float64"),
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
     row = {"score": score, "outcome": outcome, **r.to_dict()}
     for k in ("n", "n_pos", "n_boot"):
         row[k] = int(row[k])
@@ -256,8 +368,13 @@ def index_auc(frame: pd.DataFrame, *, score: str = "index", outcome: str = "reta
     return pd.DataFrame([row])
 
 
-def roc_table(frame: pd.DataFrame, *, scores: Sequence[str] = ("index",),
-              outcome: str = "retained", n_points: int = 201) -> pd.DataFrame:
+def roc_table(
+    frame: pd.DataFrame,
+    *,
+    scores: Sequence[str] = ("index",),
+    outcome: str = "retained",
+    n_points: int = 201,
+) -> pd.DataFrame:
     """ROC curves (tidy: ``score``, ``fpr``, ``tpr``) on at most ``n_points`` thresholds each."""
     from sklearn.metrics import roc_curve
 
@@ -292,38 +409,58 @@ def _oof_logit(X: np.ndarray, y: np.ndarray, *, cv: int, random_state) -> np.nda
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    model = make_pipeline(StandardScaler(),
-                          LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=100))
-    return cross_val_predict(model, X, y, cv=_cv(y, cv, random_state),
-                             method="predict_proba")[:, 1]
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=100)
+    )
+    return cross_val_predict(model, X, y, cv=_cv(y, cv, random_state), method="predict_proba")[:, 1]
 
 
-def baseline_scores(frame: pd.DataFrame, *, outcome: str = "retained", cv: int = 5,
-                    random_state=0) -> pd.DataFrame:
+def baseline_scores(
+    frame: pd.DataFrame, *, outcome: str = "retained", cv: int = 5, random_state=0
+) -> pd.DataFrame:
     """The scores compared in part 3, one column each (same rows as ``frame``): ``index``,
     ``spend``, ``rfm``, ``equal``, ``only_<value>`` and ``learned`` (out-of-fold probabilities
     of a logistic regression on the five normalised values)."""
     y = _y(frame, outcome)
-    out = pd.DataFrame({"index": frame["index"].to_numpy(dtype="float64"),
-                        "spend": frame["spend"].to_numpy(dtype="float64"),
-                        "rfm": frame["rfm_score"].to_numpy(dtype="float64"),
-                        "equal": frame["index_equal"].to_numpy(dtype="float64")})
+    out = pd.DataFrame(
+        {
+            "index": frame["index"].to_numpy(dtype="float64"),
+            "spend": frame["spend"].to_numpy(dtype="float64"),
+            "rfm": frame["rfm_score"].to_numpy(dtype="float64"),
+            "equal": frame["index_equal"].to_numpy(dtype="float64"),
+        }
+    )
     for v in VALUES:
         out[f"only_{v}"] = frame[f"{v}_score"].to_numpy(dtype="float64")
-    out["learned"] = _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, cv=cv,
-                                random_state=random_state)
+    out["learned"] = _oof_logit(
+        frame[SCORE_COLS].to_numpy(dtype="float64"), y, cv=cv, random_state=random_state
+    )
     return out
 
 
-def baseline_comparison(frame: pd.DataFrame, *, outcome: str = "retained", n_boot: int = 1000,
-                        ci: float = 0.95, cv: int = 5, random_state=0,
-                        n_jobs: int = 1) -> pd.DataFrame:
+def baseline_comparison(
+    frame: pd.DataFrame,
+    *,
+    outcome: str = "retained",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    cv: int = 5,
+    random_state=0,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """AUC of the index and of each baseline on the same users, with the paired-bootstrap
     difference ``diff = AUC(index) − AUC(baseline)`` and its interval (see
     :func:`analysis.studies.stats.paired_bootstrap_auc`). Sorted by AUC, highest first."""
     scores = baseline_scores(frame, outcome=outcome, cv=cv, random_state=random_state)
-    tab = paired_bootstrap_auc(_y(frame, outcome), scores, reference="index", n_boot=n_boot,
-                               ci=ci, random_state=random_state, n_jobs=n_jobs)
+    tab = paired_bootstrap_auc(
+        _y(frame, outcome),
+        scores,
+        reference="index",
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
     tab.insert(1, "outcome", outcome)
     return tab.sort_values("auc", ascending=False, ignore_index=True)
 
@@ -343,9 +480,16 @@ def learned_weights(frame: pd.DataFrame, *, outcome: str = "retained") -> pd.Dat
     ci_ = np.asarray(fit.conf_int())[1:]
     pos = np.maximum(coef, 0)
     w = pos / pos.sum() if pos.sum() > 0 else np.full(5, np.nan)
-    return pd.DataFrame({"value": list(VALUES), "coef_per_sd": coef, "coef_lo": ci_[:, 0],
-                         "coef_hi": ci_[:, 1], "implied_weight": w,
-                         "preset_weight": [PRESETS["expansion"][v] for v in VALUES]})
+    return pd.DataFrame(
+        {
+            "value": list(VALUES),
+            "coef_per_sd": coef,
+            "coef_lo": ci_[:, 0],
+            "coef_hi": ci_[:, 1],
+            "implied_weight": w,
+            "preset_weight": [PRESETS["expansion"][v] for v in VALUES],
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -354,15 +498,20 @@ def learned_weights(frame: pd.DataFrame, *, outcome: str = "retained") -> pd.Dat
 def _controls(frame: pd.DataFrame, channel_levels: Sequence[str] | None = None) -> pd.DataFrame:
     rec = frame["recency_days"].to_numpy(dtype="float64")
     has = np.isfinite(rec)
-    X = pd.DataFrame({
-        "log_recency": np.where(has, np.log1p(np.nan_to_num(rec, nan=0.0)), 0.0),
-        "never_bought": (~has).astype(float),
-        "log_frequency": np.log1p(frame["frequency"].to_numpy(dtype="float64")),
-        "log_monetary": np.log1p(np.maximum(frame["monetary"].to_numpy(dtype="float64"), 0)),
-        "log_tenure": np.log1p(np.maximum(frame["tenure_days"].to_numpy(dtype="float64"), 0)),
-    })
-    levels = sorted(frame["channel"].astype(str).unique()) if channel_levels is None \
+    X = pd.DataFrame(
+        {
+            "log_recency": np.where(has, np.log1p(np.nan_to_num(rec, nan=0.0)), 0.0),
+            "never_bought": (~has).astype(float),
+            "log_frequency": np.log1p(frame["frequency"].to_numpy(dtype="float64")),
+            "log_monetary": np.log1p(np.maximum(frame["monetary"].to_numpy(dtype="float64"), 0)),
+            "log_tenure": np.log1p(np.maximum(frame["tenure_days"].to_numpy(dtype="float64"), 0)),
+        }
+    )
+    levels = (
+        sorted(frame["channel"].astype(str).unique())
+        if channel_levels is None
         else list(channel_levels)
+    )
     ch = frame["channel"].astype(str).to_numpy()
     for lv in levels[1:]:  # first level is the reference
         X[f"channel_{lv}"] = (ch == lv).astype(float)
@@ -370,9 +519,17 @@ def _controls(frame: pd.DataFrame, channel_levels: Sequence[str] | None = None) 
     return X
 
 
-def incremental_validity(frame: pd.DataFrame, *, score: str = "index",
-                         outcome: str = "retained", n_boot: int = 1000, ci: float = 0.95,
-                         cv: int = 5, random_state=0, n_jobs: int = 1) -> pd.DataFrame:
+def incremental_validity(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    outcome: str = "retained",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    cv: int = 5,
+    random_state=0,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """Does ``score`` add to a model of RFM, tenure and channel? (one row)
 
     Two logistic regressions (statsmodels ``Logit``): controls (log recency, never bought,
@@ -397,30 +554,55 @@ def incremental_validity(frame: pd.DataFrame, *, score: str = "index",
     beta = float(np.asarray(ff.params)[-1])
     lo, hi = np.asarray(ff.conf_int(alpha=1 - ci))[-1]
     p_base = _oof_logit(Xc.to_numpy(), y, cv=cv, random_state=random_state)
-    p_full = _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, cv=cv,
-                        random_state=random_state)
-    tab = paired_bootstrap_auc(y, {"with": p_full, "without": p_base}, reference="with",
-                               n_boot=n_boot, ci=ci, random_state=random_state, n_jobs=n_jobs)
+    p_full = _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, cv=cv, random_state=random_state)
+    tab = paired_bootstrap_auc(
+        y,
+        {"with": p_full, "without": p_base},
+        reference="with",
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
     w, wo = tab.iloc[0], tab.iloc[1]
-    return pd.DataFrame([{
-        "score": score, "outcome": outcome, "n": int(y.size),
-        "controls": ", ".join(Xc.columns),
-        "lr_stat": float(lr), "lr_df": 1, "lr_p": float(sps.chi2.sf(lr, 1)),
-        "odds_ratio_per_sd": float(np.exp(beta)), "or_lo": float(np.exp(lo)),
-        "or_hi": float(np.exp(hi)),
-        "auc_without": float(wo["auc"]), "auc_with": float(w["auc"]),
-        "auc_diff": float(wo["diff"]), "diff_lo": float(wo["diff_lo"]),
-        "diff_hi": float(wo["diff_hi"]), "n_boot": int(n_boot), "ci": float(ci),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "score": score,
+                "outcome": outcome,
+                "n": int(y.size),
+                "controls": ", ".join(Xc.columns),
+                "lr_stat": float(lr),
+                "lr_df": 1,
+                "lr_p": float(sps.chi2.sf(lr, 1)),
+                "odds_ratio_per_sd": float(np.exp(beta)),
+                "or_lo": float(np.exp(lo)),
+                "or_hi": float(np.exp(hi)),
+                "auc_without": float(wo["auc"]),
+                "auc_with": float(w["auc"]),
+                "auc_diff": float(wo["diff"]),
+                "diff_lo": float(wo["diff_lo"]),
+                "diff_hi": float(wo["diff_hi"]),
+                "n_boot": int(n_boot),
+                "ci": float(ci),
+            }
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # 5. weight sensitivity
 # ---------------------------------------------------------------------------------------
-def weight_sensitivity(frame: pd.DataFrame, *, outcome: str = "retained",
-                       n_weights: int = 1000, max_users: int | None = 200_000,
-                       presets: Mapping[str, object] | None = None,
-                       levels: int | None = 1 << 16, random_state=0) -> pd.DataFrame:
+def weight_sensitivity(
+    frame: pd.DataFrame,
+    *,
+    outcome: str = "retained",
+    n_weights: int = 1000,
+    max_users: int | None = 200_000,
+    presets: Mapping[str, object] | None = None,
+    levels: int | None = 1 << 16,
+    random_state=0,
+) -> pd.DataFrame:
     """AUC of the index for ``n_weights`` weight vectors drawn uniformly on the simplex
     (Dirichlet(1,…,1)), plus the presets (``presets``: name → weights; default both presets).
 
@@ -450,7 +632,7 @@ def weight_sensitivity(frame: pd.DataFrame, *, outcome: str = "retained",
     Xp, Xn = X[y], X[~y]
     aucs = np.empty(len(W))
     for start in range(0, len(W), 32):
-        chunk = W[start:start + 32]
+        chunk = W[start : start + 32]
         sp, sn = np.round(Xp @ chunk.T, 12), np.round(Xn @ chunk.T, 12)  # see five_value_index
         for j in range(chunk.shape[0]):
             aucs[start + j] = _histogram_auc(sp[:, j], sn[:, j], levels)
@@ -489,9 +671,12 @@ def sensitivity_summary(table: pd.DataFrame, *, top_share: float = 0.05) -> pd.D
     k = max(1, int(round(top_share * len(rand))))
     top = rand.nlargest(k, "auc")
     rows = [table.loc[table["draw"] != "random", ["draw", *VALUES, "auc", "percentile"]]]
-    best_region = {"draw": f"best region (top {top_share:.0%} mean)",
-                   **top[list(VALUES)].mean().to_dict(), "auc": float(top["auc"].mean()),
-                   "percentile": np.nan}
+    best_region = {
+        "draw": f"best region (top {top_share:.0%} mean)",
+        **top[list(VALUES)].mean().to_dict(),
+        "auc": float(top["auc"].mean()),
+        "percentile": np.nan,
+    }
     best = rand.loc[rand["auc"].idxmax(), ["draw", *VALUES, "auc", "percentile"]].to_dict()
     best["draw"] = "best draw"
     out = pd.concat([rows[0], pd.DataFrame([best_region, best])], ignore_index=True)
@@ -504,11 +689,15 @@ def sensitivity_summary(table: pd.DataFrame, *, top_share: float = 0.05) -> pd.D
 # ---------------------------------------------------------------------------------------
 # 6. stability over time
 # ---------------------------------------------------------------------------------------
-def _rfm_sql(orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None,
-             engine) -> pd.DataFrame:
+def _rfm_sql(
+    orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None, engine
+) -> pd.DataFrame:
     """:func:`_rfm` as one SQL query (DuckDB or Spark): the same three columns."""
-    start = "TRUE" if lookback_days is None else \
-        f"ordered_at >= {sql_instant(c - pd.Timedelta(days=float(lookback_days)))}"
+    start = (
+        "TRUE"
+        if lookback_days is None
+        else f"ordered_at >= {sql_instant(c - pd.Timedelta(days=float(lookback_days)))}"
+    )
     with SqlInputs(engine, orders=orders) as db:
         got = db.df(f"""
             SELECT user_id,
@@ -519,11 +708,13 @@ def _rfm_sql(orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | Non
     got = got.set_index(got["user_id"].astype("str"))
     key = pd.Index(ids.astype("str"))
     last = as_instants(got["last_paid"], str(c.tz)).reindex(key)
-    return pd.DataFrame({
-        "recency_days": ((c - last) / pd.Timedelta(days=1)).to_numpy(dtype="float64"),
-        "frequency": got["freq"].reindex(key).fillna(0).to_numpy(dtype="float64"),
-        "monetary": _money(got["mon"].reindex(key).fillna(0.0).to_numpy(dtype="float64")),
-    })
+    return pd.DataFrame(
+        {
+            "recency_days": ((c - last) / pd.Timedelta(days=1)).to_numpy(dtype="float64"),
+            "frequency": got["freq"].reindex(key).fillna(0).to_numpy(dtype="float64"),
+            "monetary": _money(got["mon"].reindex(key).fillna(0.0).to_numpy(dtype="float64")),
+        }
+    )
 
 
 def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
@@ -532,15 +723,28 @@ def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
         return max(db.latest_times(tz))
 
 
-def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *,
-                   cutoffs: Sequence, calibration_cutoff=None, horizon_days: int = 90,
-                   lookback_days: float | None = 180, half_life_days: float | None = None,
-                   activity: str = "any", lost_after_days: int | None = None,
-                   normalization: str = "percentile", weights="expansion",
-                   outcome: str = "retained", scores: Sequence[str] = ("index", "spend", "rfm",
-                                                                       "equal"),
-                   n_boot: int = 500, ci: float = 0.95, random_state=0,
-                   n_jobs: int = 1, engine=None) -> pd.DataFrame:
+def rolling_origin(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoffs: Sequence,
+    calibration_cutoff=None,
+    horizon_days: int = 90,
+    lookback_days: float | None = 180,
+    half_life_days: float | None = None,
+    activity: str = "any",
+    lost_after_days: int | None = None,
+    normalization: str = "percentile",
+    weights="expansion",
+    outcome: str = "retained",
+    scores: Sequence[str] = ("index", "spend", "rfm", "equal"),
+    n_boot: int = 500,
+    ci: float = 0.95,
+    random_state=0,
+    n_jobs: int = 1,
+    engine=None,
+) -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
 
     The scorer is fitted once, on the snapshot at ``calibration_cutoff`` (default: the first
@@ -551,30 +755,58 @@ def rolling_origin(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
     cutoffs = list(cutoffs)
     if not cutoffs:
         raise ValueError("cutoffs is empty")
-    kw = dict(horizon_days=horizon_days, lookback_days=lookback_days,
-              half_life_days=half_life_days, activity=activity,
-              lost_after_days=lost_after_days, engine=engine)
-    calib = study_frame(contacts, events, orders,
-                        cutoff=cutoffs[0] if calibration_cutoff is None else calibration_cutoff,
-                        **kw)
+    kw = dict(
+        horizon_days=horizon_days,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        activity=activity,
+        lost_after_days=lost_after_days,
+        engine=engine,
+    )
+    calib = study_frame(
+        contacts,
+        events,
+        orders,
+        cutoff=cutoffs[0] if calibration_cutoff is None else calibration_cutoff,
+        **kw,
+    )
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
-    frames = [add_scores(study_frame(contacts, events, orders, cutoff=c, **kw), scorer=scorer)
-              for c in cutoffs]
-    return compare_over_cutoffs(frames, outcome=outcome, scores=scores, n_boot=n_boot, ci=ci,
-                                random_state=random_state, n_jobs=n_jobs)
+    frames = [
+        add_scores(study_frame(contacts, events, orders, cutoff=c, **kw), scorer=scorer)
+        for c in cutoffs
+    ]
+    return compare_over_cutoffs(
+        frames,
+        outcome=outcome,
+        scores=scores,
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
 
 
-def compare_over_cutoffs(frames: Sequence[pd.DataFrame], *, outcome: str = "retained",
-                         scores: Sequence[str] = ("index", "spend", "rfm", "equal"),
-                         n_boot: int = 500, ci: float = 0.95, random_state=0,
-                         n_jobs: int = 1) -> pd.DataFrame:
+def compare_over_cutoffs(
+    frames: Sequence[pd.DataFrame],
+    *,
+    outcome: str = "retained",
+    scores: Sequence[str] = ("index", "spend", "rfm", "equal"),
+    n_boot: int = 500,
+    ci: float = 0.95,
+    random_state=0,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """The paired AUC comparison on already scored frames, one per cut-off (the second half
     of :func:`rolling_origin`; score them all with one scorer fitted on the calibration)."""
     parts = []
     for i, fr in enumerate(frames):
         y = _y(fr, outcome)
-        cols = {"index": fr["index"], "spend": fr["spend"], "rfm": fr["rfm_score"],
-                "equal": fr["index_equal"]}
+        cols = {
+            "index": fr["index"],
+            "spend": fr["spend"],
+            "rfm": fr["rfm_score"],
+            "equal": fr["index_equal"],
+        }
         cols |= {f"only_{v}": fr[f"{v}_score"] for v in VALUES}
         unknown = [k for k in scores if k not in cols]
         if unknown:
@@ -582,9 +814,15 @@ def compare_over_cutoffs(frames: Sequence[pd.DataFrame], *, outcome: str = "reta
         chosen = {k: cols[k].to_numpy(dtype="float64") for k in scores}
         if "index" not in chosen:
             chosen = {"index": cols["index"].to_numpy(dtype="float64"), **chosen}
-        tab = paired_bootstrap_auc(y, chosen, reference="index", n_boot=n_boot, ci=ci,
-                                   random_state=None if random_state is None
-                                   else int(random_state) + i, n_jobs=n_jobs)
+        tab = paired_bootstrap_auc(
+            y,
+            chosen,
+            reference="index",
+            n_boot=n_boot,
+            ci=ci,
+            random_state=None if random_state is None else int(random_state) + i,
+            n_jobs=n_jobs,
+        )
         tab.insert(0, "cutoff", fr["cutoff"].iloc[0])
         tab["base_rate"] = float(y.mean())
         parts.append(tab)
@@ -599,9 +837,16 @@ def _groups(s: np.ndarray, n_groups: int) -> np.ndarray:
     return np.clip(np.floor(n_groups * (r - 0.5) / s.size).astype(int), 0, n_groups - 1) + 1
 
 
-def survival_by_group(frame: pd.DataFrame, *, score: str = "index", n_groups: int = 4,
-                      time: str = "time_days", event: str = "churn_event",
-                      grid_days: float = 1.0, ci: float = 0.95) -> pd.DataFrame:
+def survival_by_group(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    n_groups: int = 4,
+    time: str = "time_days",
+    event: str = "churn_event",
+    grid_days: float = 1.0,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Kaplan–Meier survival (no hard churn) by score group (quartiles by default; 1 = lowest),
     via ``statsmodels.duration.survfunc.SurvfuncRight``, evaluated on a grid of
     ``grid_days``. Tidy: ``group``, ``days``, ``survival``, ``lo``, ``hi`` (pointwise
@@ -630,9 +875,19 @@ def survival_by_group(frame: pd.DataFrame, *, score: str = "index", n_groups: in
             hi_g = np.where(pos >= 0, hi[np.maximum(pos, 0)], 1.0)
         else:
             lo_g = hi_g = np.ones_like(grid)
-        parts.append(pd.DataFrame({"group": int(k), "days": grid, "survival": surv,
-                                   "lo": lo_g, "hi": hi_g, "n": int(m.sum()),
-                                   "events": int(e[m].sum())}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": int(k),
+                    "days": grid,
+                    "survival": surv,
+                    "lo": lo_g,
+                    "hi": hi_g,
+                    "n": int(m.sum()),
+                    "events": int(e[m].sum()),
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "score", score)
     return out
@@ -653,9 +908,16 @@ def _km_interval(sf, ci: float) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def hazard_ratio(frame: pd.DataFrame, *, score: str = "index", time: str = "time_days",
-                 event: str = "churn_event", controls: bool = False, ci: float = 0.95,
-                 time_resolution_days: float | None = 1.0) -> pd.DataFrame:
+def hazard_ratio(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    time: str = "time_days",
+    event: str = "churn_event",
+    controls: bool = False,
+    ci: float = 0.95,
+    time_resolution_days: float | None = 1.0,
+) -> pd.DataFrame:
     """Cox proportional-hazards ratio of hard churn per SD of ``score`` (statsmodels
     ``PHReg``, Breslow ties); with ``controls`` the RFM/tenure/channel covariates of
     :func:`incremental_validity` are added. One row: ``hazard_ratio_per_sd``, ``lo``, ``hi``,
@@ -678,18 +940,28 @@ def hazard_ratio(frame: pd.DataFrame, *, score: str = "index", time: str = "time
     beta = float(np.asarray(fit.params)[0])
     se = float(np.asarray(fit.bse)[0])
     zq = sps.norm.ppf(0.5 + ci / 2)
-    return pd.DataFrame([{"score": score, "controls": bool(controls),
-                          "hazard_ratio_per_sd": float(np.exp(beta)),
-                          "lo": float(np.exp(beta - zq * se)), "hi": float(np.exp(beta + zq * se)),
-                          "p": float(2 * sps.norm.sf(abs(beta / se))), "n": int(t.size),
-                          "events": int(e.sum())}])
+    return pd.DataFrame(
+        [
+            {
+                "score": score,
+                "controls": bool(controls),
+                "hazard_ratio_per_sd": float(np.exp(beta)),
+                "lo": float(np.exp(beta - zq * se)),
+                "hi": float(np.exp(beta + zq * se)),
+                "p": float(2 * sps.norm.sf(abs(beta / se))),
+                "n": int(t.size),
+                "events": int(e.sum()),
+            }
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # truth (simulated data) and the verdict
 # ---------------------------------------------------------------------------------------
-def true_outcome_probability(frame: pd.DataFrame, truth_users: pd.DataFrame, *,
-                             p_hard: float, horizon_days: int) -> np.ndarray:
+def true_outcome_probability(
+    frame: pd.DataFrame, truth_users: pd.DataFrame, *, p_hard: float, horizon_days: int
+) -> np.ndarray:
     """Each user's true probability of ``no_hard_churn`` under the simulator (one per row).
 
     In :mod:`analysis.simulate` a lifetime is exponential with the user's
@@ -716,9 +988,15 @@ def _ival(lo: float, hi: float) -> str:
     return f"[{_fmt(lo)}, {_fmt(hi)}]"
 
 
-def verdict(auc_table: pd.DataFrame, baselines: pd.DataFrame | None = None,
-            incremental: pd.DataFrame | None = None, *, horizon_days: int | None = None,
-            label: str | None = None, lang: str = "en") -> str:
+def verdict(
+    auc_table: pd.DataFrame,
+    baselines: pd.DataFrame | None = None,
+    incremental: pd.DataFrame | None = None,
+    *,
+    horizon_days: int | None = None,
+    label: str | None = None,
+    lang: str = "en",
+) -> str:
     """A plain-language conclusion computed from the tables (never typed by hand).
 
     The index "predicts" when the lower end of its AUC interval is above 0.5, "does not
@@ -732,10 +1010,17 @@ def verdict(auc_table: pd.DataFrame, baselines: pd.DataFrame | None = None,
     if label is None:
         label = "the preset index" if lang == "en" else "预设指数"
     a = auc_table.iloc[0]
-    what = (say("validity.what", lang, horizon=horizon_days) if horizon_days
-            else say("validity.what_any", lang))
-    common = dict(label=label.capitalize() if lang == "en" else label, what=what,
-                  auc=_fmt(a["auc"]), ival=_ival(a["lo"], a["hi"]))
+    what = (
+        say("validity.what", lang, horizon=horizon_days)
+        if horizon_days
+        else say("validity.what_any", lang)
+    )
+    common = dict(
+        label=label.capitalize() if lang == "en" else label,
+        what=what,
+        auc=_fmt(a["auc"]),
+        ival=_ival(a["lo"], a["hi"]),
+    )
     if a["lo"] > 0.5:
         head = say("validity.verdict.predicts", lang, ci=f"{a['ci']:.0%}", **common)
     elif a["hi"] < 0.5:
@@ -750,32 +1035,58 @@ def verdict(auc_table: pd.DataFrame, baselines: pd.DataFrame | None = None,
             if k not in b.index:
                 continue
             r = b.loc[k]
-            rel = ("better" if r["diff_lo"] > 0 else "worse" if r["diff_hi"] < 0 else "same")
-            bits.append(say("validity.verdict.baseline", lang,
-                            name=say(f"validity.verdict.name_{k}", lang), auc=_fmt(r["auc"]),
-                            ival=_ival(r["lo"], r["hi"]), diff=_fmt(r["diff"]),
-                            diff_ival=_ival(r["diff_lo"], r["diff_hi"]),
-                            rel=say(f"validity.verdict.{rel}", lang)))
+            rel = "better" if r["diff_lo"] > 0 else "worse" if r["diff_hi"] < 0 else "same"
+            bits.append(
+                say(
+                    "validity.verdict.baseline",
+                    lang,
+                    name=say(f"validity.verdict.name_{k}", lang),
+                    auc=_fmt(r["auc"]),
+                    ival=_ival(r["lo"], r["hi"]),
+                    diff=_fmt(r["diff"]),
+                    diff_ival=_ival(r["diff_lo"], r["diff_hi"]),
+                    rel=say(f"validity.verdict.{rel}", lang),
+                )
+            )
         singles = b.loc[[i for i in b.index if i.startswith("only_")]]
         if len(singles):
             best = singles["auc"].idxmax()
-            bits.append(say("validity.verdict.best_single", lang,
-                            value=tr(best.removeprefix("only_"), lang),
-                            auc=_fmt(singles.loc[best, "auc"])))
+            bits.append(
+                say(
+                    "validity.verdict.best_single",
+                    lang,
+                    value=tr(best.removeprefix("only_"), lang),
+                    auc=_fmt(singles.loc[best, "auc"]),
+                )
+            )
         if bits:
-            parts.append(say("validity.verdict.same_users", lang,
-                             bits=CLAUSE_SEP[lang].join(bits)))
+            parts.append(say("validity.verdict.same_users", lang, bits=CLAUSE_SEP[lang].join(bits)))
         if "learned" in b.index:
             r = b.loc["learned"]
-            parts.append(say("validity.verdict.learned", lang, gain=_fmt(-r["diff"]),
-                             ival=_ival(-r["diff_hi"], -r["diff_lo"])))
+            parts.append(
+                say(
+                    "validity.verdict.learned",
+                    lang,
+                    gain=_fmt(-r["diff"]),
+                    ival=_ival(-r["diff_hi"], -r["diff_lo"]),
+                )
+            )
     if incremental is not None and len(incremental):
         r = incremental.iloc[0]
         adds = r["lr_p"] < 0.05 and r["diff_lo"] > 0
-        parts.append(say(
-            "validity.verdict.incremental", lang,
-            adds=say("validity.verdict.adds" if adds else "validity.verdict.not_adds", lang),
-            p=r["lr_p"], odds=_fmt(r["odds_ratio_per_sd"]), or_ival=_ival(r["or_lo"], r["or_hi"]),
-            without=_fmt(r["auc_without"]), with_=_fmt(r["auc_with"]), diff=r["auc_diff"],
-            lo=r["diff_lo"], hi=r["diff_hi"]))
+        parts.append(
+            say(
+                "validity.verdict.incremental",
+                lang,
+                adds=say("validity.verdict.adds" if adds else "validity.verdict.not_adds", lang),
+                p=r["lr_p"],
+                odds=_fmt(r["odds_ratio_per_sd"]),
+                or_ival=_ival(r["or_lo"], r["or_hi"]),
+                without=_fmt(r["auc_without"]),
+                with_=_fmt(r["auc_with"]),
+                diff=r["auc_diff"],
+                lo=r["diff_lo"],
+                hi=r["diff_hi"],
+            )
+        )
     return SENTENCE_SEP[lang].join(parts)

@@ -4,7 +4,7 @@
   change callbacks;
 * :mod:`analysis.data.adapters.spreadsheet` — ``.xlsx`` and Excel CSV (GBK/GB18030, UTF-8 with
   or without BOM) with Chinese headers through a documented, overridable header map;
-* :mod:`analysis.data.adapters.export_raw` — writes canonical tables back in these raw shapes
+* :mod:`analysis.simulate.raw_exports` — writes canonical tables back in these raw shapes
   (synthetic exports for tests and demos).
 
 Each adapter returns an :class:`Adapted` (frames + row ledger); :func:`to_tables` validates
@@ -16,29 +16,53 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from analysis.data.load import DataError, Tables
-from analysis.data.schema import DEFAULT_TZ
 from analysis.data.adapters.common import Adapted, combine, to_tables
 from analysis.data.adapters.spreadsheet import HEADER_MAP, header_map, read_spreadsheet
-from analysis.data.adapters.wecom import (ADD_WAY, read_wecom, wecom_callbacks, wecom_contacts,
-                    wecom_groupchats)
+from analysis.data.adapters.wecom import (
+    ADD_WAY,
+    read_wecom,
+    wecom_callbacks,
+    wecom_contacts,
+    wecom_groupchats,
+)
+from analysis.data.errors import DataError
+from analysis.data.schema import DEFAULT_TZ
+from analysis.data.validate import Tables
 
-__all__ = ["ADD_WAY", "HEADER_MAP", "Adapted", "combine", "header_map", "load_raw",
-           "read_raw_folder", "read_spreadsheet", "read_wecom", "to_tables",
-           "wecom_callbacks", "wecom_contacts", "wecom_groupchats"]
+__all__ = [
+    "ADD_WAY",
+    "HEADER_MAP",
+    "Adapted",
+    "combine",
+    "header_map",
+    "load_raw",
+    "read_raw_folder",
+    "read_spreadsheet",
+    "read_wecom",
+    "to_tables",
+    "wecom_callbacks",
+    "wecom_contacts",
+    "wecom_groupchats",
+]
 
 _SHEET_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".txt")
 
 
 def _glob(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.name.startswith(prefix)
-                  and p.name.lower().endswith(suffixes))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name.startswith(prefix) and p.name.lower().endswith(suffixes)
+    )
 
 
-def read_raw_folder(folder: str | Path, *, state_map: str | Path | Mapping | None = None,
-                    header_map: str | Path | Mapping | None = None,
-                    tz: str = DEFAULT_TZ) -> Adapted:
+def read_raw_folder(
+    folder: str | Path,
+    *,
+    state_map: str | Path | Mapping | None = None,
+    header_map: str | Path | Mapping | None = None,
+    tz: str = DEFAULT_TZ,
+) -> Adapted:
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
 
     ``wecom_contacts*.json``, ``wecom_groupchats*.json``, ``wecom_callbacks*.{jsonl,json,xml}``;
@@ -57,23 +81,40 @@ def read_raw_folder(folder: str | Path, *, state_map: str | Path | Mapping | Non
     callbacks = _glob(folder, "wecom_callbacks", (".json", ".jsonl", ".xml"))
     parts = []
     if contacts or groups or callbacks:
-        parts.append(read_wecom(contacts=contacts or None, groupchats=groups or None,
-                                callbacks=callbacks or None, state_map=state_map, tz=tz))
+        parts.append(
+            read_wecom(
+                contacts=contacts or None,
+                groupchats=groups or None,
+                callbacks=callbacks or None,
+                state_map=state_map,
+                tz=tz,
+            )
+        )
     for table in ("contacts", "events", "orders"):
         for path in _glob(folder, table, _SHEET_SUFFIXES):
-            parts.append(read_spreadsheet(path, table=table, header_map=header_map,
-                                          tz=tz))
+            parts.append(read_spreadsheet(path, table=table, header_map=header_map, tz=tz))
     if not parts:
-        raise DataError(str(folder), None, "no raw exports found",
-                        hint="expected wecom_contacts*.json, events*.csv, orders*.xlsx, ...")
+        raise DataError(
+            str(folder),
+            None,
+            "no raw exports found",
+            hint="expected wecom_contacts*.json, events*.csv, orders*.xlsx, ...",
+        )
     return combine(*parts)
 
 
-def load_raw(folder: str | Path, *, state_map: str | Path | Mapping | None = None,
-             header_map: str | Path | Mapping | None = None, vocabulary: Any = None,
-             tz: str = DEFAULT_TZ, observed_until: Any = None, drop_orphans: bool = False,
-             drop_before_join: bool = False) -> Tables:
-    """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.load.Tables`.
+def load_raw(
+    folder: str | Path,
+    *,
+    state_map: str | Path | Mapping | None = None,
+    header_map: str | Path | Mapping | None = None,
+    vocabulary: Any = None,
+    tz: str = DEFAULT_TZ,
+    observed_until: Any = None,
+    drop_orphans: bool = False,
+    drop_before_join: bool = False,
+) -> Tables:
+    """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 
     The ledger lists the adapters' steps first, then the loader's (see
     :func:`analysis.data.adapters.to_tables`).
@@ -82,5 +123,11 @@ def load_raw(folder: str | Path, *, state_map: str | Path | Mapping | None = Non
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
     adapted = read_raw_folder(folder, state_map=state_map, header_map=header_map, tz=tz)
-    return to_tables(adapted, vocabulary=vocabulary, tz=tz, observed_until=observed_until,
-                     drop_orphans=drop_orphans, drop_before_join=drop_before_join)
+    return to_tables(
+        adapted,
+        vocabulary=vocabulary,
+        tz=tz,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
+    )

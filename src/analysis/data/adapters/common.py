@@ -9,8 +9,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.data.load import Ledger, Tables, _Source, _validate
+from analysis.data.errors import Ledger, Source
 from analysis.data.schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS
+from analysis.data.validate import Tables, validate_frames
 
 TABLES = ("contacts", "events", "orders")
 _COLUMNS = {"contacts": CONTACTS.names, "events": EVENTS.names, "orders": ORDERS.names}
@@ -33,7 +34,7 @@ class Adapted:
     events: pd.DataFrame = field(default_factory=lambda: empty_table("events"))
     orders: pd.DataFrame = field(default_factory=lambda: empty_table("orders"))
     ledger: Ledger = field(default_factory=Ledger)
-    sources: dict[str, list[_Source]] = field(default_factory=dict)
+    sources: dict[str, list[Source]] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -46,8 +47,12 @@ def combine(*parts: Adapted) -> Adapted:
         frames = [p.table(t) for p in parts if len(p.table(t))]
         if frames:
             setattr(out, t, pd.concat(frames, ignore_index=True, sort=False))
-        srcs = [s for p in parts if len(p.table(t))
-                for s in (p.sources.get(t) or [_Source("<adapter output>", 0)])]
+        srcs = [
+            s
+            for p in parts
+            if len(p.table(t))
+            for s in (p.sources.get(t) or [Source("<adapter output>", 0)])
+        ]
         if srcs:
             out.sources[t] = srcs
     for p in parts:
@@ -55,18 +60,24 @@ def combine(*parts: Adapted) -> Adapted:
     return out
 
 
-def _source_for(adapted: Adapted, table: str) -> _Source:
+def _source_for(adapted: Adapted, table: str) -> Source:
     srcs = adapted.sources.get(table, [])
     if len(srcs) == 1:
         return srcs[0]  # row numbers of the one file
     name = " + ".join(s.file for s in srcs) if srcs else f"<{table} from adapters>"
-    return _Source(name, 0)
+    return Source(name, 0)
 
 
-def to_tables(adapted: Adapted, *, vocabulary: Any = None, tz: str = DEFAULT_TZ,
-              observed_until: Any = None, drop_orphans: bool = False,
-              drop_before_join: bool = False) -> Tables:
-    """Validate adapter output into canonical :class:`~analysis.data.load.Tables`.
+def to_tables(
+    adapted: Adapted,
+    *,
+    vocabulary: Any = None,
+    tz: str = DEFAULT_TZ,
+    observed_until: Any = None,
+    drop_orphans: bool = False,
+    drop_before_join: bool = False,
+) -> Tables:
+    """Validate adapter output into canonical :class:`~analysis.data.validate.Tables`.
 
     The ledger holds the adapters' steps first (their ``rows_in`` count export records:
     follow relations, group members, callbacks, spreadsheet rows), then the loader's steps.
@@ -75,9 +86,17 @@ def to_tables(adapted: Adapted, *, vocabulary: Any = None, tz: str = DEFAULT_TZ,
     frames = {t: adapted.table(t) for t in TABLES}
     ledger = Ledger(list(adapted.ledger.entries))
     files = {t: srcs[t].file for t in TABLES}
-    return _validate(frames, srcs, files=files, vocabulary=vocabulary, tz=tz,
-                     observed_until=observed_until, drop_orphans=drop_orphans,
-                     drop_before_join=drop_before_join, ledger=ledger)
+    return validate_frames(
+        frames,
+        srcs,
+        files=files,
+        vocabulary=vocabulary,
+        tz=tz,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
+        ledger=ledger,
+    )
 
 
 def from_unix(seconds: pd.Series | np.ndarray, tz: str) -> pd.Series:
@@ -95,13 +114,12 @@ def load_mapping(config: str | Path | Mapping | None, what: str) -> dict:
     import yaml
 
     path = Path(config)
-    from analysis.data.load import DataError
+    from analysis.data.errors import DataError
 
     if not path.is_file():
         raise DataError(str(path), None, f"{what} file not found")
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     if not isinstance(data, Mapping):
-        raise DataError(str(path), None, f"a {what} must be a mapping, got "
-                        f"{type(data).__name__}")
+        raise DataError(str(path), None, f"a {what} must be a mapping, got {type(data).__name__}")
     return dict(data)

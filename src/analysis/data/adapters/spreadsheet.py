@@ -27,37 +27,70 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Mapping
 
-from analysis.data.load import (DataError, Ledger, _times, decode_bytes, parse_csv_text, read_bytes,
-                  records_frame)
-from analysis.data.schema import DEFAULT_TZ, SCHEMAS
 from analysis.data.adapters.common import Adapted, load_mapping
+from analysis.data.clean import parse_times
+from analysis.data.errors import DataError, Ledger
+from analysis.data.read import decode_bytes, parse_csv_text, read_bytes, records_frame
+from analysis.data.schema import DEFAULT_TZ, SCHEMAS
 
 #: Default header map: table → {header as exported: canonical column}.
 HEADER_MAP: dict[str, dict[str, str]] = {
     "contacts": {
-        "用户ID": "user_id", "客户ID": "user_id", "外部联系人ID": "user_id",
-        "external_userid": "user_id", "会员ID": "user_id",
-        "添加时间": "joined_at", "添加好友时间": "joined_at", "入域时间": "joined_at",
-        "加入时间": "joined_at", "首次添加时间": "joined_at",
-        "渠道": "channel", "来源渠道": "channel", "获客渠道": "channel",
-        "钩子": "hook", "引流品": "hook", "诱饵": "hook",
-        "推荐人ID": "referrer_id", "推荐人": "referrer_id", "邀请人ID": "referrer_id",
+        "用户ID": "user_id",
+        "客户ID": "user_id",
+        "外部联系人ID": "user_id",
+        "external_userid": "user_id",
+        "会员ID": "user_id",
+        "添加时间": "joined_at",
+        "添加好友时间": "joined_at",
+        "入域时间": "joined_at",
+        "加入时间": "joined_at",
+        "首次添加时间": "joined_at",
+        "渠道": "channel",
+        "来源渠道": "channel",
+        "获客渠道": "channel",
+        "钩子": "hook",
+        "引流品": "hook",
+        "诱饵": "hook",
+        "推荐人ID": "referrer_id",
+        "推荐人": "referrer_id",
+        "邀请人ID": "referrer_id",
     },
     "events": {
-        "用户ID": "user_id", "客户ID": "user_id", "外部联系人ID": "user_id",
+        "用户ID": "user_id",
+        "客户ID": "user_id",
+        "外部联系人ID": "user_id",
         "会员ID": "user_id",
-        "发生时间": "occurred_at", "时间": "occurred_at", "行为时间": "occurred_at",
+        "发生时间": "occurred_at",
+        "时间": "occurred_at",
+        "行为时间": "occurred_at",
         "事件时间": "occurred_at",
-        "事件类型": "event_type", "行为类型": "event_type", "行为": "event_type",
-        "数值": "value", "值": "value",
-        "场景": "context", "触点": "context", "渠道场景": "context",
+        "事件类型": "event_type",
+        "行为类型": "event_type",
+        "行为": "event_type",
+        "数值": "value",
+        "值": "value",
+        "场景": "context",
+        "触点": "context",
+        "渠道场景": "context",
     },
     "orders": {
-        "订单号": "order_id", "订单编号": "order_id", "订单ID": "order_id",
-        "用户ID": "user_id", "客户ID": "user_id", "买家ID": "user_id", "会员ID": "user_id",
-        "下单时间": "ordered_at", "支付时间": "ordered_at", "创建时间": "ordered_at",
-        "订单金额": "amount", "实付金额": "amount", "支付金额": "amount", "金额": "amount",
-        "是否退款": "is_refund", "退款状态": "is_refund",
+        "订单号": "order_id",
+        "订单编号": "order_id",
+        "订单ID": "order_id",
+        "用户ID": "user_id",
+        "客户ID": "user_id",
+        "买家ID": "user_id",
+        "会员ID": "user_id",
+        "下单时间": "ordered_at",
+        "支付时间": "ordered_at",
+        "创建时间": "ordered_at",
+        "订单金额": "amount",
+        "实付金额": "amount",
+        "支付金额": "amount",
+        "金额": "amount",
+        "是否退款": "is_refund",
+        "退款状态": "is_refund",
         "退款金额": "refund_amount",
     },
 }
@@ -78,9 +111,12 @@ def header_map(override: str | Path | Mapping | None = None) -> dict[str, dict[s
     extra = load_mapping(override, "header map")
     for table, mapping in extra.items():
         if table not in SCHEMAS:
-            raise DataError(str(override) if not isinstance(override, Mapping) else "<header_map>",
-                            None, f"unknown table {table!r} in the header map",
-                            hint=f"use {list(SCHEMAS)}")
+            raise DataError(
+                str(override) if not isinstance(override, Mapping) else "<header_map>",
+                None,
+                f"unknown table {table!r} in the header map",
+                hint=f"use {list(SCHEMAS)}",
+            )
         for h, c in (mapping or {}).items():
             if c in (None, ""):
                 out[table].pop(str(h), None)
@@ -142,9 +178,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[int
     return records, numeric
 
 
-def read_spreadsheet(path: str | Path, *, table: str,
-                     header_map: str | Path | Mapping | None = None,
-                     sheet: str | None = None, tz: str = DEFAULT_TZ) -> Adapted:
+def read_spreadsheet(
+    path: str | Path,
+    *,
+    table: str,
+    header_map: str | Path | Mapping | None = None,
+    sheet: str | None = None,
+    tz: str = DEFAULT_TZ,
+) -> Adapted:
     """One spreadsheet export (``.xlsx``, ``.csv``, ``.csv.gz``, ``.txt``) → one table.
 
     Returns an :class:`~analysis.data.adapters.Adapted` holding the table with canonical column
@@ -169,8 +210,9 @@ def read_spreadsheet(path: str | Path, *, table: str,
         raw_header = next(r for r in records if any(c.strip() for c in r))
         header_row = records.index(raw_header)
     elif name.endswith(".xls"):
-        raise DataError(str(path), None, "old binary .xls workbook",
-                        hint="save it as .xlsx or 'CSV UTF-8'")
+        raise DataError(
+            str(path), None, "old binary .xls workbook", hint="save it as .xlsx or 'CSV UTF-8'"
+        )
     else:
         text, encoding = decode_bytes(read_bytes(path), str(path))
         df, src = parse_csv_text(text, str(path))
@@ -178,16 +220,26 @@ def read_spreadsheet(path: str | Path, *, table: str,
     ledger = Ledger()
     n_records = src.records if src.records is not None else len(df)
     detail = f"{path} (encoding {encoding}" + (
-        f", delimiter {src.delimiter!r})" if src.delimiter not in (None, ",") else ")")
+        f", delimiter {src.delimiter!r})" if src.delimiter not in (None, ",") else ")"
+    )
     ledger.add(table, "spreadsheet: read", n_records, detail=detail)
     if encoding == "gb18030":
-        ledger.add(table, "spreadsheet: decoded as gb18030 (not UTF-8)", n_records,
-                   repaired=n_records,
-                   detail="Excel's default for Chinese Windows; every row transcoded")
+        ledger.add(
+            table,
+            "spreadsheet: decoded as gb18030 (not UTF-8)",
+            n_records,
+            repaired=n_records,
+            detail="Excel's default for Chinese Windows; every row transcoded",
+        )
     for note in src.notes:
-        ledger.add(table, f"spreadsheet: {note['step']}", note["rows_in"],
-                   dropped=note.get("dropped", 0), repaired=note.get("repaired", 0),
-                   detail=note.get("detail", ""))
+        ledger.add(
+            table,
+            f"spreadsheet: {note['step']}",
+            note["rows_in"],
+            dropped=note.get("dropped", 0),
+            repaired=note.get("repaired", 0),
+            detail=note.get("detail", ""),
+        )
     # the loader must not count the read-level steps again
     src.records, src.notes, src.encoding, src.delimiter = None, [], None, None
 
@@ -204,33 +256,47 @@ def read_spreadsheet(path: str | Path, *, table: str,
     clash = {t: cols for t, cols in targets.items() if len(cols) > 1}
     if clash:
         t, cols = next(iter(sorted(clash.items())))
-        raise DataError(str(path), t, f"several columns map to '{t}'", examples=cols,
-                        hint="keep one: override the header map so the others map to null or "
-                             "another name (header_map={'" + table + "': {'" + cols[-1]
-                             + "': null}})")
+        raise DataError(
+            str(path),
+            t,
+            f"several columns map to '{t}'",
+            examples=cols,
+            hint="keep one: override the header map so the others map to null or "
+            "another name (header_map={'" + table + "': {'" + cols[-1] + "': null}})",
+        )
     df = df.rename(columns=renamed)
-    ledger.add(table, "spreadsheet: headers mapped", len(df),
-               detail=", ".join(f"{k}->{v}" for k, v in renamed.items() if k != v) or "none")
+    ledger.add(
+        table,
+        "spreadsheet: headers mapped",
+        len(df),
+        detail=", ".join(f"{k}->{v}" for k, v in renamed.items() if k != v) or "none",
+    )
     if numeric:
         header_cells = records[header_row] if numeric else []
         id_cols = [c.name for c in SCHEMAS[table].columns if c.kind == "id"]
         rows_hit: set[int] = set()
-        pos = {int(r): i for i, r in enumerate(src.row_numbers)} \
-            if src.row_numbers is not None else {}
+        pos = (
+            {int(r): i for i, r in enumerate(src.row_numbers)}
+            if src.row_numbers is not None
+            else {}
+        )
         for j, rows in numeric.items():
             head = header_cells[j].replace("\ufeff", "").strip() if j < len(header_cells) else ""
             if renamed.get(head, head) in id_cols:
                 rows_hit |= {r for r in rows if (r + 1) in pos}
         if rows_hit:
-            ledger.add(table, "spreadsheet: id cells stored as numbers read as text", len(df),
-                       repaired=len(rows_hit),
-                       detail="leading zeros Excel dropped cannot be recovered; format id "
-                              "columns as Text")
+            ledger.add(
+                table,
+                "spreadsheet: id cells stored as numbers read as text",
+                len(df),
+                repaired=len(rows_hit),
+                detail="leading zeros Excel dropped cannot be recovered; format id columns as Text",
+            )
     # times are read here, per file: naive local times of one export must not meet the
     # explicit offsets of another in the combined table
     time_col = SCHEMAS[table].time_col
     if time_col in df.columns:
-        df[time_col] = _times(df, time_col, src, tz, table, ledger)
+        df[time_col] = parse_times(df, time_col, src, tz, table, ledger)
     out = Adapted(ledger=ledger, sources={table: [src]})
     setattr(out, table, df)
     return out

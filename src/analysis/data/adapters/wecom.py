@@ -49,9 +49,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.data.load import DataError, Ledger, _Source, read_bytes, decode_bytes
-from analysis.data.schema import DEFAULT_TZ
 from analysis.data.adapters.common import Adapted, combine, empty_table, from_unix, load_mapping
+from analysis.data.errors import DataError, Ledger, Source
+from analysis.data.read import decode_bytes, read_bytes
+from analysis.data.schema import DEFAULT_TZ
 
 #: ``follow_user.add_way`` codes (WeCom's official table): code → (key, 中文).
 #: The key is used as the channel when the relation has no ``state``.
@@ -91,9 +92,23 @@ JOIN_SCENE = {0: "unknown", 1: "invited", 2: "link", 3: "qr_code"}
 #: callback ``QuitScene``.
 QUIT_SCENE = {0: "left", 1: "removed"}
 
-_CALLBACK_KEYS = {k.lower(): k for k in (
-    "Event", "ChangeType", "CreateTime", "UserID", "ExternalUserID", "ChatId", "UpdateDetail",
-    "JoinScene", "QuitScene", "MemChangeCnt", "MemChangeList", "State")}
+_CALLBACK_KEYS = {
+    k.lower(): k
+    for k in (
+        "Event",
+        "ChangeType",
+        "CreateTime",
+        "UserID",
+        "ExternalUserID",
+        "ChatId",
+        "UpdateDetail",
+        "JoinScene",
+        "QuitScene",
+        "MemChangeCnt",
+        "MemChangeList",
+        "State",
+    )
+}
 
 
 # --------------------------------------------------------------------------- reading
@@ -118,10 +133,14 @@ def read_json_records(path: str | Path) -> list[tuple[int, Any]]:
             try:
                 out.append((i, json.loads(line)))
             except json.JSONDecodeError as exc:
-                raise DataError(str(path), None, f"not valid JSON ({exc.msg})", rows=[i],
-                                examples=[line[:60]],
-                                hint="one JSON value per file, a JSON array, or one JSON "
-                                     "object per line") from first_exc
+                raise DataError(
+                    str(path),
+                    None,
+                    f"not valid JSON ({exc.msg})",
+                    rows=[i],
+                    examples=[line[:60]],
+                    hint="one JSON value per file, a JSON array, or one JSON object per line",
+                ) from first_exc
         return out
     if isinstance(value, list):
         return list(enumerate(value, start=1))
@@ -134,8 +153,12 @@ def _read_xml_messages(path: Path) -> list[tuple[int, dict]]:
     try:
         root = ET.fromstring(f"<root>{text}</root>")
     except ET.ParseError as exc:
-        raise DataError(str(path), None, f"not valid XML ({exc})",
-                        rows=[exc.position[0]] if exc.position else None) from exc
+        raise DataError(
+            str(path),
+            None,
+            f"not valid XML ({exc})",
+            rows=[exc.position[0]] if exc.position else None,
+        ) from exc
     out = []
     for i, msg in enumerate(root.findall("xml"), start=1):
         d: dict[str, Any] = {}
@@ -160,8 +183,11 @@ def _inputs(inputs: Any) -> list[tuple[str, int, Any]]:
     for i, item in enumerate(inputs, start=1):
         if isinstance(item, (str, Path)):
             path = Path(item)
-            recs = (_read_xml_messages(path) if path.suffix.lower() == ".xml"
-                    else read_json_records(path))
+            recs = (
+                _read_xml_messages(path)
+                if path.suffix.lower() == ".xml"
+                else read_json_records(path)
+            )
             out.extend((str(path), n, v) for n, v in recs)
         else:
             out.append(("<records>", i, item))
@@ -170,13 +196,19 @@ def _inputs(inputs: Any) -> list[tuple[str, int, Any]]:
 
 def _check_api(file: str, rec: int, resp: Any) -> dict:
     if not isinstance(resp, Mapping):
-        raise DataError(file, None, f"expected a JSON object, got {type(resp).__name__}",
-                        rows=[rec])
+        raise DataError(
+            file, None, f"expected a JSON object, got {type(resp).__name__}", rows=[rec]
+        )
     code = resp.get("errcode", 0)
     if code not in (0, "0", None):
-        raise DataError(file, "errcode", f"the API returned an error ({code}: "
-                        f"{resp.get('errmsg', '')})", rows=[rec], examples=[code],
-                        hint="save only successful responses (errcode 0)")
+        raise DataError(
+            file,
+            "errcode",
+            f"the API returned an error ({code}: {resp.get('errmsg', '')})",
+            rows=[rec],
+            examples=[code],
+            hint="save only successful responses (errcode 0)",
+        )
     return dict(resp)
 
 
@@ -195,11 +227,17 @@ def _int(value: Any, file: str, column: str, rec: int, *, what: str) -> int:
 def _unix(value: Any, file: str, column: str, rec: int) -> int:
     v = _int(value, file, column, rec, what="Unix time")
     if v > 10**11:
-        raise DataError(file, column, "Unix time in milliseconds, expected seconds",
-                        rows=[rec], examples=[value])
+        raise DataError(
+            file,
+            column,
+            "Unix time in milliseconds, expected seconds",
+            rows=[rec],
+            examples=[value],
+        )
     if v <= 0:
-        raise DataError(file, column, "missing Unix time (0 or negative)", rows=[rec],
-                        examples=[value])
+        raise DataError(
+            file, column, "missing Unix time (0 or negative)", rows=[rec], examples=[value]
+        )
     return v
 
 
@@ -222,8 +260,9 @@ def _state_lookup(state: str, state_map: Mapping[str, Any]) -> tuple[str, str, s
     return None
 
 
-def wecom_contacts(inputs: Any, *, state_map: str | Path | Mapping | None = None,
-                   tz: str = DEFAULT_TZ) -> Adapted:
+def wecom_contacts(
+    inputs: Any, *, state_map: str | Path | Mapping | None = None, tz: str = DEFAULT_TZ
+) -> Adapted:
     """External-contact API responses → contacts (+ one ``contact_add`` event per user).
 
     ``state_map`` maps each channel QR code's ``state`` to ``{channel, hook}`` (a dict, or a
@@ -241,72 +280,115 @@ def wecom_contacts(inputs: Any, *, state_map: str | Path | Mapping | None = None
         files.add(file)
         resp = _check_api(file, rec, raw)
         if "external_contact_list" in resp:
-            items = [(it.get("external_contact") or {}, [it.get("follow_info")]
-                      if it.get("follow_info") else (it.get("follow_user") or []))
-                     for it in resp["external_contact_list"]]
+            items = [
+                (
+                    it.get("external_contact") or {},
+                    [it.get("follow_info")]
+                    if it.get("follow_info")
+                    else (it.get("follow_user") or []),
+                )
+                for it in resp["external_contact_list"]
+            ]
         elif "external_contact" in resp:
             items = [(resp["external_contact"] or {}, resp.get("follow_user") or [])]
         else:
-            raise DataError(file, None, "not an externalcontact/get or batch/get_by_user "
-                            "response (no 'external_contact' or 'external_contact_list')",
-                            rows=[rec], examples=sorted(resp)[:5])
+            raise DataError(
+                file,
+                None,
+                "not an externalcontact/get or batch/get_by_user "
+                "response (no 'external_contact' or 'external_contact_list')",
+                rows=[rec],
+                examples=sorted(resp)[:5],
+            )
         for ec, follows in items:
             n_customers_in += 1
             ext = str(ec.get("external_userid") or "").strip()
             if not ext:
-                raise DataError(file, "external_contact.external_userid", "missing id",
-                                rows=[rec], examples=sorted(ec)[:5],
-                                hint="keys present are shown, not values (personal data)")
+                raise DataError(
+                    file,
+                    "external_contact.external_userid",
+                    "missing id",
+                    rows=[rec],
+                    examples=sorted(ec)[:5],
+                    hint="keys present are shown, not values (personal data)",
+                )
             if not follows:
                 no_follow += 1
                 continue
             for fu in follows:
                 tags = fu.get("tags")
                 if tags:
-                    tag_names = sorted({str(t.get("tag_name") or t.get("tag_id") or "")
-                                        for t in tags} - {""})
+                    tag_names = sorted(
+                        {str(t.get("tag_name") or t.get("tag_id") or "") for t in tags} - {""}
+                    )
                 else:
                     tag_names = sorted(str(t) for t in (fu.get("tag_id") or []))
-                rels.append({
-                    "user_id": ext,
-                    "wecom_type": CONTACT_TYPE.get(ec.get("type"), "unknown"),
-                    "gender": GENDER.get(ec.get("gender"), "unknown"),
-                    "follow_user": str(fu.get("userid") or ""),
-                    "createtime": _unix(fu.get("createtime"), file, "follow_user.createtime",
-                                        rec),
-                    "add_way": _int(fu.get("add_way", 0), file, "follow_user.add_way", rec,
-                                    what="add_way"),
-                    "state": str(fu.get("state") or "").strip(),
-                    "tags": "|".join(tag_names),
-                    "_file": file, "_rec": rec,
-                })
+                rels.append(
+                    {
+                        "user_id": ext,
+                        "wecom_type": CONTACT_TYPE.get(ec.get("type"), "unknown"),
+                        "gender": GENDER.get(ec.get("gender"), "unknown"),
+                        "follow_user": str(fu.get("userid") or ""),
+                        "createtime": _unix(
+                            fu.get("createtime"), file, "follow_user.createtime", rec
+                        ),
+                        "add_way": _int(
+                            fu.get("add_way", 0), file, "follow_user.add_way", rec, what="add_way"
+                        ),
+                        "state": str(fu.get("state") or "").strip(),
+                        "tags": "|".join(tag_names),
+                        "_file": file,
+                        "_rec": rec,
+                    }
+                )
     ledger = Ledger()
     n_rel = len(rels)
-    ledger.add("contacts", "wecom: customers read", n_customers_in, dropped=no_follow,
-               detail="customers with no follow_user (no add time) dropped" if no_follow else
-               ", ".join(sorted(files)))
+    ledger.add(
+        "contacts",
+        "wecom: customers read",
+        n_customers_in,
+        dropped=no_follow,
+        detail="customers with no follow_user (no add time) dropped"
+        if no_follow
+        else ", ".join(sorted(files)),
+    )
     if not rels:
         return Adapted(ledger=ledger)
     df = pd.DataFrame(rels)
     # the same relation saved twice (overlapping pages) is one relation
     dup = df.duplicated(["user_id", "follow_user", "createtime"])
-    ledger.add("contacts", "wecom: follow relations", n_rel, dropped=int(dup.sum()),
-               detail="duplicate relations (same customer, employee and time) dropped")
+    ledger.add(
+        "contacts",
+        "wecom: follow relations",
+        n_rel,
+        dropped=int(dup.sum()),
+        detail="duplicate relations (same customer, employee and time) dropped",
+    )
     df = df.loc[~dup]
     # one user per customer: the earliest relation decides joined_at and channel
     df = df.sort_values(["user_id", "createtime", "follow_user"], kind="mergesort")
     n_follow = df.groupby("user_id", sort=False)["follow_user"].nunique()
     all_tags = df.groupby("user_id", sort=False)["tags"].agg(
-        lambda s: "|".join(sorted({t for v in s for t in v.split("|") if t})))
+        lambda s: "|".join(sorted({t for v in s for t in v.split("|") if t}))
+    )
     first = df.drop_duplicates("user_id", keep="first").set_index("user_id")
-    ledger.add("contacts", "wecom: customers followed by several employees merged", len(df),
-               dropped=len(df) - len(first),
-               detail="one user per external_userid; earliest createtime kept")
+    ledger.add(
+        "contacts",
+        "wecom: customers followed by several employees merged",
+        len(df),
+        dropped=len(df) - len(first),
+        detail="one user per external_userid; earliest createtime kept",
+    )
     known = first["add_way"].isin(list(ADD_WAY))
     if not bool(known.all()):
         codes = sorted(first.loc[~known, "add_way"].unique().tolist())
-        ledger.add("contacts", "wecom: unknown add_way codes read as 0 (unknown)", len(first),
-                   repaired=int((~known).sum()), detail=f"codes {codes}")
+        ledger.add(
+            "contacts",
+            "wecom: unknown add_way codes read as 0 (unknown)",
+            len(first),
+            repaired=int((~known).sum()),
+            detail=f"codes {codes}",
+        )
     add_way = first["add_way"].where(known, 0)
     channel, hook, referrer = [], [], []
     unmapped, from_add_way = 0, 0
@@ -328,40 +410,58 @@ def wecom_contacts(inputs: Any, *, state_map: str | Path | Mapping | None = None
             hook.append(hit[1])
             referrer.append(hit[2])
     if unmapped:
-        ledger.add("contacts", "wecom: states not in the state map kept as channel",
-                   len(first), repaired=unmapped, detail="hook 'unknown'")
+        ledger.add(
+            "contacts",
+            "wecom: states not in the state map kept as channel",
+            len(first),
+            repaired=unmapped,
+            detail="hook 'unknown'",
+        )
     if from_add_way:
-        ledger.add("contacts", "wecom: empty state: channel from add_way", len(first),
-                   repaired=from_add_way, detail="hook 'unknown'")
+        ledger.add(
+            "contacts",
+            "wecom: empty state: channel from add_way",
+            len(first),
+            repaired=from_add_way,
+            detail="hook 'unknown'",
+        )
     joined = from_unix(first["createtime"].to_numpy(), tz)
-    contacts = pd.DataFrame({
-        "user_id": pd.array(first.index.to_numpy(dtype=object), dtype="str"),
-        "joined_at": joined.to_numpy(),
-        "channel": channel,
-        "hook": hook,
-        "referrer_id": pd.array(referrer, dtype="str"),
-        "wecom_type": first["wecom_type"].to_numpy(),
-        "gender": first["gender"].to_numpy(),
-        "add_way": add_way.astype(int).astype(str).to_numpy(),
-        "add_way_name": [ADD_WAY[int(a)][1] for a in add_way],
-        "follow_user": first["follow_user"].to_numpy(),
-        "n_follow_users": n_follow.reindex(first.index).astype(int).to_numpy(),
-        "tags": all_tags.reindex(first.index).to_numpy(),
-    })
+    contacts = pd.DataFrame(
+        {
+            "user_id": pd.array(first.index.to_numpy(dtype=object), dtype="str"),
+            "joined_at": joined.to_numpy(),
+            "channel": channel,
+            "hook": hook,
+            "referrer_id": pd.array(referrer, dtype="str"),
+            "wecom_type": first["wecom_type"].to_numpy(),
+            "gender": first["gender"].to_numpy(),
+            "add_way": add_way.astype(int).astype(str).to_numpy(),
+            "add_way_name": [ADD_WAY[int(a)][1] for a in add_way],
+            "follow_user": first["follow_user"].to_numpy(),
+            "n_follow_users": n_follow.reindex(first.index).astype(int).to_numpy(),
+            "tags": all_tags.reindex(first.index).to_numpy(),
+        }
+    )
     contacts["joined_at"] = joined.to_numpy()
-    events = pd.DataFrame({
-        "user_id": contacts["user_id"],
-        "occurred_at": joined.to_numpy(),
-        "event_type": "contact_add",
-        "value": np.nan,
-        "context": "1v1",
-    })
-    ledger.add("events", "wecom: contact_add events from the earliest follow relation",
-               len(first), detail="one per user")
+    events = pd.DataFrame(
+        {
+            "user_id": contacts["user_id"],
+            "occurred_at": joined.to_numpy(),
+            "event_type": "contact_add",
+            "value": np.nan,
+            "context": "1v1",
+        }
+    )
+    ledger.add(
+        "events",
+        "wecom: contact_add events from the earliest follow relation",
+        len(first),
+        detail="one per user",
+    )
     names = " + ".join(sorted(files))
-    srcs = {"contacts": [_Source(names, 0)], "events": [_Source(names, 0)]}
+    srcs = {"contacts": [Source(names, 0)], "events": [Source(names, 0)]}
     if len(files) == 1:  # errors name the JSON record each contact came from
-        srcs["contacts"] = [_Source(names, 0, row_numbers=first["_rec"].to_numpy())]
+        srcs["contacts"] = [Source(names, 0, row_numbers=first["_rec"].to_numpy())]
     return Adapted(contacts=contacts, events=events, ledger=ledger, sources=srcs)
 
 
@@ -372,8 +472,10 @@ def followers_of(inputs: Any) -> dict[str, set[str]]:
         if not isinstance(raw, Mapping):
             continue
         if "external_contact_list" in raw:
-            items = [(it.get("external_contact") or {}, [it.get("follow_info") or {}])
-                     for it in raw["external_contact_list"]]
+            items = [
+                (it.get("external_contact") or {}, [it.get("follow_info") or {}])
+                for it in raw["external_contact_list"]
+            ]
         else:
             items = [(raw.get("external_contact") or {}, raw.get("follow_user") or [])]
         for ec, follows in items:
@@ -397,9 +499,13 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
         chat = resp.get("group_chat", resp)
         chat_id = str(chat.get("chat_id") or "").strip()
         if not chat_id or "member_list" not in chat:
-            raise DataError(file, "group_chat.chat_id", "not a groupchat/get response "
-                            "(no chat_id or member_list)", rows=[rec],
-                            examples=sorted(chat)[:5])
+            raise DataError(
+                file,
+                "group_chat.chat_id",
+                "not a groupchat/get response (no chat_id or member_list)",
+                rows=[rec],
+                examples=sorted(chat)[:5],
+            )
         for m in chat.get("member_list") or []:
             n_members += 1
             mtype = _int(m.get("type", 2), file, "member_list.type", rec, what="member type")
@@ -409,26 +515,42 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
             uid = str(m.get("userid") or "").strip()
             if not uid:
                 raise DataError(file, "member_list.userid", "missing id", rows=[rec])
-            scene = _int(m.get("join_scene", 0), file, "member_list.join_scene", rec,
-                         what="join_scene")
-            rows.append({"user_id": uid,
-                         "t": _unix(m.get("join_time"), file, "member_list.join_time", rec),
-                         "chat_id": chat_id, "join_scene": JOIN_SCENE.get(scene, str(scene)),
-                         "_file": file})
+            scene = _int(
+                m.get("join_scene", 0), file, "member_list.join_scene", rec, what="join_scene"
+            )
+            rows.append(
+                {
+                    "user_id": uid,
+                    "t": _unix(m.get("join_time"), file, "member_list.join_time", rec),
+                    "chat_id": chat_id,
+                    "join_scene": JOIN_SCENE.get(scene, str(scene)),
+                    "_file": file,
+                }
+            )
     ledger = Ledger()
-    ledger.add("events", "wecom: group members read", n_members, dropped=employees,
-               detail="employees (type 1) are not customers")
+    ledger.add(
+        "events",
+        "wecom: group members read",
+        n_members,
+        dropped=employees,
+        detail="employees (type 1) are not customers",
+    )
     if not rows:
         return Adapted(ledger=ledger)
     df = pd.DataFrame(rows)
-    events = pd.DataFrame({
-        "user_id": pd.array(df["user_id"], dtype="str"),
-        "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
-        "event_type": "group_join", "value": np.nan, "context": "group",
-        "chat_id": df["chat_id"], "join_scene": df["join_scene"],
-    })
+    events = pd.DataFrame(
+        {
+            "user_id": pd.array(df["user_id"], dtype="str"),
+            "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
+            "event_type": "group_join",
+            "value": np.nan,
+            "context": "group",
+            "chat_id": df["chat_id"],
+            "join_scene": df["join_scene"],
+        }
+    )
     files = " + ".join(sorted(set(df["_file"])))
-    return Adapted(events=events, ledger=ledger, sources={"events": [_Source(files, 0)]})
+    return Adapted(events=events, ledger=ledger, sources={"events": [Source(files, 0)]})
 
 
 # --------------------------------------------------------------------------- callbacks
@@ -448,8 +570,13 @@ def _norm_callback(d: Mapping) -> dict:
     return out
 
 
-def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | None = None,
-                    customers: Iterable[str] | None = None, tz: str = DEFAULT_TZ) -> Adapted:
+def wecom_callbacks(
+    inputs: Any,
+    *,
+    followers: Mapping[str, Iterable[str]] | None = None,
+    customers: Iterable[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> Adapted:
     """Decrypted change callbacks → ``del_follow_user``, ``group_join``, ``group_quit`` events.
 
     ``followers`` (customer → employees, e.g. :func:`followers_of` the contact responses) lets
@@ -466,12 +593,16 @@ def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | Non
             raise DataError(file, None, "a callback must be an object", rows=[rec])
         d = _norm_callback(raw)
         if not d.get("Event"):
-            raise DataError(file, "Event", "callback without Event", rows=[rec],
-                            examples=[sorted(d)[:5]])
+            raise DataError(
+                file, "Event", "callback without Event", rows=[rec], examples=[sorted(d)[:5]]
+            )
         t = _unix(d.get("CreateTime"), file, "CreateTime", rec)
         ev, ct = str(d["Event"]), str(d.get("ChangeType") or "")
-        if ev == "change_external_chat" and ct == "update" and d.get("UpdateDetail") in (
-                "add_member", "del_member"):
+        if (
+            ev == "change_external_chat"
+            and ct == "update"
+            and d.get("UpdateDetail") in ("add_member", "del_member")
+        ):
             members = d["MemChangeList"] or [None]
             for m in members:
                 items.append((t, ev, ct, d.get("UpdateDetail"), m, d, file, rec))
@@ -479,14 +610,27 @@ def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | Non
             items.append((t, ev, ct, None, None, d, file, rec))
     ledger = Ledger()
     n = len(items)
-    ledger.add("events", "wecom: callback items read", n,
-               detail="one per message; group callbacks one per changed member")
+    ledger.add(
+        "events",
+        "wecom: callback items read",
+        n,
+        detail="one per message; group callbacks one per changed member",
+    )
     if not items:
         return Adapted(ledger=ledger)
     order = {"add_external_contact": 0, "add_half_external_contact": 0}
-    items.sort(key=lambda x: (x[0], order.get(x[2], 1), str(x[1]), str(x[2]), str(x[3]),
-                              str(x[4]), str(x[5].get("ExternalUserID")),
-                              str(x[5].get("UserID"))))
+    items.sort(
+        key=lambda x: (
+            x[0],
+            order.get(x[2], 1),
+            str(x[1]),
+            str(x[2]),
+            str(x[3]),
+            str(x[4]),
+            str(x[5].get("ExternalUserID")),
+            str(x[5].get("UserID")),
+        )
+    )
     out = []
     drops: dict[str, int] = {}
     other_types: set[str] = set()
@@ -497,8 +641,10 @@ def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | Non
     for t, ev, ct, detail, member, d, file, rec in items:
         ext = str(d.get("ExternalUserID") or "").strip()
         emp = str(d.get("UserID") or "").strip()
-        if ev == "change_external_contact" and ct in ("add_external_contact",
-                                                      "add_half_external_contact"):
+        if ev == "change_external_contact" and ct in (
+            "add_external_contact",
+            "add_half_external_contact",
+        ):
             if not ext:
                 raise DataError(file, "ExternalUserID", "missing id", rows=[rec])
             follow.setdefault(ext, set()).add(emp)
@@ -524,12 +670,16 @@ def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | Non
                 continue
             chat = str(d.get("ChatId") or "")
             if detail == "add_member":
-                scene = JOIN_SCENE.get(_int(d.get("JoinScene", 0) or 0, file, "JoinScene", rec,
-                                            what="JoinScene"), "unknown")
+                scene = JOIN_SCENE.get(
+                    _int(d.get("JoinScene", 0) or 0, file, "JoinScene", rec, what="JoinScene"),
+                    "unknown",
+                )
                 out.append((member, t, "group_join", "group", chat, scene))
             else:
-                scene = QUIT_SCENE.get(_int(d.get("QuitScene", 0) or 0, file, "QuitScene", rec,
-                                            what="QuitScene"), "unknown")
+                scene = QUIT_SCENE.get(
+                    _int(d.get("QuitScene", 0) or 0, file, "QuitScene", rec, what="QuitScene"),
+                    "unknown",
+                )
                 out.append((member, t, "group_quit", "group", chat, scene))
         else:
             other_types.add(f"{ev}/{ct}" + (f"/{detail}" if detail else ""))
@@ -540,43 +690,55 @@ def wecom_callbacks(inputs: Any, *, followers: Mapping[str, Iterable[str]] | Non
         n -= k
     if not out:
         return Adapted(ledger=ledger)
-    df = pd.DataFrame(out, columns=["user_id", "t", "event_type", "context", "chat_id",
-                                    "scene"])
-    events = pd.DataFrame({
-        "user_id": pd.array(df["user_id"], dtype="str"),
-        "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
-        "event_type": df["event_type"], "value": np.nan, "context": df["context"],
-        "chat_id": df["chat_id"],
-        "join_scene": df["scene"].where(df["event_type"] == "group_join"),
-        "quit_scene": df["scene"].where(df["event_type"] == "group_quit"),
-    })
+    df = pd.DataFrame(out, columns=["user_id", "t", "event_type", "context", "chat_id", "scene"])
+    events = pd.DataFrame(
+        {
+            "user_id": pd.array(df["user_id"], dtype="str"),
+            "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
+            "event_type": df["event_type"],
+            "value": np.nan,
+            "context": df["context"],
+            "chat_id": df["chat_id"],
+            "join_scene": df["scene"].where(df["event_type"] == "group_join"),
+            "quit_scene": df["scene"].where(df["event_type"] == "group_quit"),
+        }
+    )
     files = " + ".join(sorted({it[6] for it in items}))
-    return Adapted(events=events, ledger=ledger, sources={"events": [_Source(files, 0)]})
+    return Adapted(events=events, ledger=ledger, sources={"events": [Source(files, 0)]})
 
 
-def read_wecom(*, contacts: Any = None, groupchats: Any = None, callbacks: Any = None,
-               state_map: str | Path | Mapping | None = None, tz: str = DEFAULT_TZ) -> Adapted:
+def read_wecom(
+    *,
+    contacts: Any = None,
+    groupchats: Any = None,
+    callbacks: Any = None,
+    state_map: str | Path | Mapping | None = None,
+    tz: str = DEFAULT_TZ,
+) -> Adapted:
     """All WeCom inputs together: contacts, group snapshot joins, callbacks.
 
     A group join seen both in the ``groupchat/get`` snapshot and in an ``add_member``
     callback (same customer, chat and second) is kept once; the duplicates are counted.
     """
-    c = wecom_contacts(contacts, state_map=state_map, tz=tz) if contacts is not None \
-        else Adapted()
+    c = wecom_contacts(contacts, state_map=state_map, tz=tz) if contacts is not None else Adapted()
     g = wecom_groupchats(groupchats, tz=tz) if groupchats is not None else Adapted()
     cb = Adapted()
     if callbacks is not None:
         known = set(c.contacts["user_id"]) if len(c.contacts) else None
-        cb = wecom_callbacks(callbacks, followers=followers_of(contacts), customers=known,
-                             tz=tz)
+        cb = wecom_callbacks(callbacks, followers=followers_of(contacts), customers=known, tz=tz)
     out = combine(c, g, cb)
     e = out.events
     if len(e) and "chat_id" in e.columns:
         joins = e["event_type"] == "group_join"
         dup = joins & e.duplicated(["user_id", "chat_id", "occurred_at", "event_type"])
         if bool(dup.any()):
-            out.ledger.add("events", "wecom: group joins seen in both snapshot and callbacks",
-                           len(e), dropped=int(dup.sum()), detail="kept once")
+            out.ledger.add(
+                "events",
+                "wecom: group joins seen in both snapshot and callbacks",
+                len(e),
+                dropped=int(dup.sum()),
+                detail="kept once",
+            )
             out.events = e.loc[~dup].reset_index(drop=True)
     if not len(out.events):
         out.events = empty_table("events")

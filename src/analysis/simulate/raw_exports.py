@@ -26,7 +26,7 @@ file                            content
 :func:`analysis.data.adapters.load_raw` on the folder gives back the canonical tables (the
 ``contact_add`` events are rebuilt from ``createtime``: one per user at ``joined_at``).
 
-Command line: ``python -m analysis.data.adapters.export_raw --data data/sample --out DIR``.
+Command line: ``python -m analysis.simulate.raw_exports --data data/sample --out DIR``.
 """
 
 from __future__ import annotations
@@ -43,16 +43,32 @@ import pandas as pd
 from analysis.data.schema import DEFAULT_TZ
 
 WECOM_TYPES = ("contact_add", "group_join", "group_quit", "del_follow_user")
-EVENT_HEADERS = {"user_id": "用户ID", "occurred_at": "发生时间", "event_type": "事件类型",
-                 "value": "数值", "context": "场景"}
-ORDER_HEADERS = {"order_id": "订单编号", "user_id": "用户ID", "ordered_at": "下单时间",
-                 "amount": "实付金额", "is_refund": "是否退款", "refund_amount": "退款金额"}
+EVENT_HEADERS = {
+    "user_id": "用户ID",
+    "occurred_at": "发生时间",
+    "event_type": "事件类型",
+    "value": "数值",
+    "context": "场景",
+}
+ORDER_HEADERS = {
+    "order_id": "订单编号",
+    "user_id": "用户ID",
+    "ordered_at": "下单时间",
+    "amount": "实付金额",
+    "is_refund": "是否退款",
+    "refund_amount": "退款金额",
+}
 GROUP_SIZE = 400
 
 
 def _unix(s: pd.Series) -> np.ndarray:
-    return (s.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[s]")
-            .astype("int64").to_numpy())
+    return (
+        s.dt.tz_convert("UTC")
+        .dt.tz_localize(None)
+        .astype("datetime64[s]")
+        .astype("int64")
+        .to_numpy()
+    )
 
 
 def _local_naive(s: pd.Series, tz: str) -> pd.Series:
@@ -63,8 +79,9 @@ def _synthetic(text: str, n: int) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
-def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int = 5,
-              tz: str = DEFAULT_TZ) -> dict[str, Path]:
+def write_raw(
+    tables: Any, out: str | Path, *, seed: int = 0, n_employees: int = 5, tz: str = DEFAULT_TZ
+) -> dict[str, Path]:
     """Write ``tables`` (anything with ``.contacts``, ``.events``, ``.orders`` canonical
     frames) as raw exports into ``out``; returns the paths written."""
     import yaml
@@ -90,9 +107,13 @@ def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int =
     n = len(c)
     uid = c["user_id"].astype(str).to_numpy()
     ref = c["referrer_id"].astype(object).where(c["referrer_id"].notna(), None).to_numpy()
-    states = np.array([code[(ch, hk)] + (f":{r}" if r is not None else "")
-                       for ch, hk, r in zip(c["channel"].astype(str), c["hook"].astype(str),
-                                            ref)], dtype=object)
+    states = np.array(
+        [
+            code[(ch, hk)] + (f":{r}" if r is not None else "")
+            for ch, hk, r in zip(c["channel"].astype(str), c["hook"].astype(str), ref)
+        ],
+        dtype=object,
+    )
     joined = _unix(c["joined_at"])
     emp = np.array([f"emp{i + 1:02d}" for i in range(n_employees)], dtype=object)
     first_emp = emp[rng.integers(0, n_employees, size=n)]
@@ -109,25 +130,41 @@ def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int =
     def item(i: int, employee: str, t: int) -> dict:
         return {
             "external_contact": {
-                "external_userid": uid[i], "name": f"客户{i + 1:05d}", "type": 1,
-                "avatar": "", "gender": int(gender[i]),
+                "external_userid": uid[i],
+                "name": f"客户{i + 1:05d}",
+                "type": 1,
+                "avatar": "",
+                "gender": int(gender[i]),
                 "unionid": "o" + _synthetic("union" + uid[i], 27),
             },
             "follow_info": {
-                "userid": employee, "remark": "", "description": "", "createtime": int(t),
-                "tag_id": [], "remark_mobiles": [], "oper_userid": employee,
-                "add_way": 1, "state": states[i],
+                "userid": employee,
+                "remark": "",
+                "description": "",
+                "createtime": int(t),
+                "tag_id": [],
+                "remark_mobiles": [],
+                "oper_userid": employee,
+                "add_way": 1,
+                "state": states[i],
             },
         }
 
     rels = [item(i, first_emp[i], joined[i]) for i in range(n)]
     rels += [item(i, second_emp[i], second_t[i]) for i in np.flatnonzero(second)]
-    pages = [{"errcode": 0, "errmsg": "ok", "external_contact_list": rels[k:k + 100],
-              "next_cursor": f"cursor{k // 100 + 1}" if k + 100 < len(rels) else ""}
-             for k in range(0, len(rels), 100)]
+    pages = [
+        {
+            "errcode": 0,
+            "errmsg": "ok",
+            "external_contact_list": rels[k : k + 100],
+            "next_cursor": f"cursor{k // 100 + 1}" if k + 100 < len(rels) else "",
+        }
+        for k in range(0, len(rels), 100)
+    ]
     paths["wecom_contacts"] = out / "wecom_contacts.json"
-    paths["wecom_contacts"].write_text(json.dumps(pages, ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
+    paths["wecom_contacts"].write_text(
+        json.dumps(pages, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
     # ---- groups: snapshot of current members + callbacks for every join and quit
     ge = e.loc[e["event_type"].isin(["group_join", "group_quit"])].copy()
@@ -141,26 +178,68 @@ def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int =
     chats = []
     for chat in sorted(ge["chat"].unique()):
         mem = current.loc[current["chat"] == chat]
-        members = [{"userid": emp[0], "type": 1, "join_time": int(ge["t"].min()),
-                    "join_scene": 1, "invitor": {"userid": emp[0]}},
-                   {"userid": emp[-1], "type": 1, "join_time": int(ge["t"].min()),
-                    "join_scene": 1, "invitor": {"userid": emp[0]}}]
-        members += [{"userid": str(u), "type": 2, "unionid": "o" + _synthetic("union" + u, 27),
-                     "join_time": int(t), "join_scene": 3, "group_nickname": "",
-                     "name": f"客户{rank.get(u, 0) + 1:05d}"}
-                    for u, t in zip(mem["user_id"].astype(str), mem["t"])]
-        chats.append({"errcode": 0, "errmsg": "ok", "group_chat": {
-            "chat_id": chat, "name": f"品牌福利群{chat[-3:]}", "owner": emp[0],
-            "create_time": int(ge["t"].min()), "notice": "", "member_list": members,
-            "admin_list": [{"userid": emp[0]}], "member_version": _synthetic(chat, 32)}})
+        members = [
+            {
+                "userid": emp[0],
+                "type": 1,
+                "join_time": int(ge["t"].min()),
+                "join_scene": 1,
+                "invitor": {"userid": emp[0]},
+            },
+            {
+                "userid": emp[-1],
+                "type": 1,
+                "join_time": int(ge["t"].min()),
+                "join_scene": 1,
+                "invitor": {"userid": emp[0]},
+            },
+        ]
+        members += [
+            {
+                "userid": str(u),
+                "type": 2,
+                "unionid": "o" + _synthetic("union" + u, 27),
+                "join_time": int(t),
+                "join_scene": 3,
+                "group_nickname": "",
+                "name": f"客户{rank.get(u, 0) + 1:05d}",
+            }
+            for u, t in zip(mem["user_id"].astype(str), mem["t"])
+        ]
+        chats.append(
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "group_chat": {
+                    "chat_id": chat,
+                    "name": f"品牌福利群{chat[-3:]}",
+                    "owner": emp[0],
+                    "create_time": int(ge["t"].min()),
+                    "notice": "",
+                    "member_list": members,
+                    "admin_list": [{"userid": emp[0]}],
+                    "member_version": _synthetic(chat, 32),
+                },
+            }
+        )
     paths["wecom_groupchats"] = out / "wecom_groupchats.json"
-    paths["wecom_groupchats"].write_text(json.dumps(chats, ensure_ascii=False, indent=1),
-                                         encoding="utf-8")
-    for u, t, et, chat in zip(ge["user_id"].astype(str), ge["t"], ge["event_type"].astype(str),
-                              ge["chat"]):
-        msg = {"ToUserName": "wwSYNTHETIC", "FromUserName": "sys", "CreateTime": int(t),
-               "MsgType": "event", "Event": "change_external_chat", "ChatId": chat,
-               "ChangeType": "update", "MemChangeCnt": 1, "MemChangeList": [u]}
+    paths["wecom_groupchats"].write_text(
+        json.dumps(chats, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    for u, t, et, chat in zip(
+        ge["user_id"].astype(str), ge["t"], ge["event_type"].astype(str), ge["chat"]
+    ):
+        msg = {
+            "ToUserName": "wwSYNTHETIC",
+            "FromUserName": "sys",
+            "CreateTime": int(t),
+            "MsgType": "event",
+            "Event": "change_external_chat",
+            "ChatId": chat,
+            "ChangeType": "update",
+            "MemChangeCnt": 1,
+            "MemChangeList": [u],
+        }
         if et == "group_join":
             msg.update(UpdateDetail="add_member", JoinScene=3)
         else:
@@ -168,18 +247,30 @@ def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int =
         callbacks.append(msg)
     # ---- hard churn: the second employee (if any) is deleted first, then the last one
     for i in np.flatnonzero(churn_s > 0):
-        base = {"ToUserName": "wwSYNTHETIC", "FromUserName": "sys", "MsgType": "event",
-                "Event": "change_external_contact", "ChangeType": "del_follow_user",
-                "ExternalUserID": uid[i]}
+        base = {
+            "ToUserName": "wwSYNTHETIC",
+            "FromUserName": "sys",
+            "MsgType": "event",
+            "Event": "change_external_contact",
+            "ChangeType": "del_follow_user",
+            "ExternalUserID": uid[i],
+        }
         if second[i]:
-            callbacks.append({**base, "CreateTime": int(churn_s[i] - 30),
-                              "UserID": second_emp[i]})
+            callbacks.append({**base, "CreateTime": int(churn_s[i] - 30), "UserID": second_emp[i]})
         callbacks.append({**base, "CreateTime": int(churn_s[i]), "UserID": first_emp[i]})
     for i in rng.choice(n, size=min(n, max(1, n // 50)), replace=False) if n else []:
-        callbacks.append({"ToUserName": "wwSYNTHETIC", "FromUserName": "sys", "MsgType": "event",
-                          "Event": "change_external_contact",
-                          "ChangeType": "edit_external_contact", "UserID": first_emp[i],
-                          "ExternalUserID": uid[i], "CreateTime": int(joined[i] + 60)})
+        callbacks.append(
+            {
+                "ToUserName": "wwSYNTHETIC",
+                "FromUserName": "sys",
+                "MsgType": "event",
+                "Event": "change_external_contact",
+                "ChangeType": "edit_external_contact",
+                "UserID": first_emp[i],
+                "ExternalUserID": uid[i],
+                "CreateTime": int(joined[i] + 60),
+            }
+        )
     callbacks.sort(key=lambda m: (m["CreateTime"], json.dumps(m, sort_keys=True)))
     paths["wecom_callbacks"] = out / "wecom_callbacks.jsonl"
     with open(paths["wecom_callbacks"], "w", encoding="utf-8") as fh:
@@ -188,17 +279,25 @@ def write_raw(tables: Any, out: str | Path, *, seed: int = 0, n_employees: int =
 
     # ---- other events: Excel-style GB18030 CSV with Chinese headers
     rest = e.loc[~e["event_type"].astype(str).isin(WECOM_TYPES)]
-    frame = pd.DataFrame({
-        EVENT_HEADERS["user_id"]: rest["user_id"].astype(str).to_numpy(),
-        EVENT_HEADERS["occurred_at"]: _local_naive(rest["occurred_at"], tz)
-        .dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
-        EVENT_HEADERS["event_type"]: rest["event_type"].astype(str).to_numpy(),
-        EVENT_HEADERS["value"]: rest["value"].to_numpy(),
-        EVENT_HEADERS["context"]: rest["context"].astype(object).to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            EVENT_HEADERS["user_id"]: rest["user_id"].astype(str).to_numpy(),
+            EVENT_HEADERS["occurred_at"]: _local_naive(rest["occurred_at"], tz)
+            .dt.strftime("%Y-%m-%d %H:%M:%S")
+            .to_numpy(),
+            EVENT_HEADERS["event_type"]: rest["event_type"].astype(str).to_numpy(),
+            EVENT_HEADERS["value"]: rest["value"].to_numpy(),
+            EVENT_HEADERS["context"]: rest["context"].astype(object).to_numpy(),
+        }
+    )
     paths["events"] = out / "events.csv"
-    frame.to_csv(paths["events"], index=False, encoding="gb18030", lineterminator="\r\n",
-                 float_format="%.10g")
+    frame.to_csv(
+        paths["events"],
+        index=False,
+        encoding="gb18030",
+        lineterminator="\r\n",
+        float_format="%.10g",
+    )
 
     # ---- orders: a workbook with Chinese headers and date cells
     paths["orders"] = out / "orders.xlsx"
@@ -214,18 +313,29 @@ def write_orders_xlsx(orders: pd.DataFrame, path: str | Path, *, tz: str = DEFAU
     ws = wb.create_sheet("订单")
     ws.append([ORDER_HEADERS[c] for c in ORDER_HEADERS])
     times = _local_naive(orders["ordered_at"], tz).dt.to_pydatetime() if len(orders) else []
-    refund = orders["refund_amount"] if "refund_amount" in orders.columns \
+    refund = (
+        orders["refund_amount"]
+        if "refund_amount" in orders.columns
         else orders["amount"].where(orders["is_refund"], 0.0)
-    for oid, u, t, a, r, ra in zip(orders["order_id"].astype(str), orders["user_id"].astype(str),
-                                   times, orders["amount"], orders["is_refund"], refund):
+    )
+    for oid, u, t, a, r, ra in zip(
+        orders["order_id"].astype(str),
+        orders["user_id"].astype(str),
+        times,
+        orders["amount"],
+        orders["is_refund"],
+        refund,
+    ):
         ws.append([oid, u, t, float(a), "是" if bool(r) else "否", float(ra)])
     wb.save(path)
     return Path(path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.data.adapters.export_raw",
-                                     description="write canonical tables as raw exports")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.simulate.raw_exports",
+        description="write canonical tables as raw exports",
+    )
     parser.add_argument("--data", default="data/sample", help="folder with canonical tables")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0)

@@ -1,0 +1,513 @@
+"""Cleaning one table's columns: ids, timestamps, numbers and flags parsed and checked, every
+repair counted in the ledger; :func:`clean_contacts`, :func:`clean_events`,
+:func:`clean_orders`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.data.errors import DataError, Ledger, Source
+from analysis.data.schema import CONTACTS, EVENTS, ORDERS, TableSchema
+from analysis.data.vocab import Vocabulary
+
+_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+_TRUE = {"true", "1", "yes", "y", "t", "是", "已退款"}
+
+
+_FALSE = {"false", "0", "no", "n", "f", "否", "未退款", ""}
+
+
+#: Orders above this amount (CNY) are an error: usually an id or a phone number pasted
+#: into the amount column.
+MAX_AMOUNT = 1e8
+
+
+#: Timestamps outside [PLAUSIBLE_FROM, PLAUSIBLE_UNTIL) are an error (placeholder dates).
+PLAUSIBLE_FROM = "2000-01-01"
+
+
+PLAUSIBLE_UNTIL = "2100-01-01"
+
+
+_EXCEL_ERROR_RE = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|#+)$"
+
+
+_SCI_ID_RE = r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"
+
+
+_DOT0_ID_RE = r"^\d+\.0+$"
+
+
+_SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
+
+
+_EPOCH_RE = r"^\d{9,13}(?:\.\d+)?$"
+
+
+_DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"
+
+
+_TZ_ABBR_RE = r"\s[A-Za-z]{3,5}$"
+
+
+_ZH_DATE_RE = r"^(\d{4})年(\d{1,2})月(\d{1,2})日?"
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+_ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+
+
+def _check_columns(df: pd.DataFrame, schema: TableSchema, src: Source) -> None:
+    missing = [c for c in schema.required if c not in df.columns]
+    if missing:
+        raise DataError(
+            src.file,
+            missing[0],
+            f"required column{'s' if len(missing) > 1 else ''} "
+            f"{missing} missing from the {schema.name} table",
+            examples=list(df.columns)[:8],
+            hint=f"found columns {list(df.columns)}; required {schema.required}",
+        )
+    for c in schema.names:
+        if (
+            c in df.columns
+            and not pd.api.types.is_numeric_dtype(df[c])
+            and not pd.api.types.is_datetime64_any_dtype(df[c])
+        ):
+            text = df[c].astype("str").str.strip()
+            hash_ = text.str.startswith("#").fillna(False)
+            if bool(hash_.any()):
+                _fail_rows(
+                    src,
+                    c,
+                    "Excel error value",
+                    hash_ & text.str.match(_EXCEL_ERROR_RE).fillna(False),
+                    df[c],
+                    hint="fix the formula in the spreadsheet, or export values only",
+                )
+
+
+def _fail_rows(
+    src: Source,
+    column: str,
+    problem: str,
+    bad: pd.Series,
+    values: pd.Series,
+    hint: str | None = None,
+) -> None:
+    """Raise a DataError for the rows where ``bad`` is True (if any)."""
+    bad = bad.astype(bool)
+    if bool(bad.any()):
+        idx = bad.index[bad.to_numpy()]
+        raise DataError(
+            src.file,
+            column,
+            problem,
+            rows=src.rows(idx),
+            n_rows=len(idx),
+            examples=values.loc[idx[:3]].tolist(),
+            hint=hint,
+        )
+
+
+def _ids(
+    df: pd.DataFrame,
+    col: str,
+    src: Source,
+    *,
+    required: bool,
+    ledger: Ledger | None = None,
+    table: str = "",
+) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_float_dtype(s):
+        frac = s.notna() & (s != np.floor(s))
+        _fail_rows(
+            src,
+            col,
+            "ids stored as non-integer numbers",
+            frac,
+            s,
+            hint="export ids as text so they are kept exactly",
+        )
+        s = s.astype("Int64")
+    s = s.astype("str").where(s.notna(), None).astype("str")
+    stripped = s.str.strip()
+    missing = stripped.isna() | (stripped == "")
+    if required:
+        _fail_rows(src, col, "missing id", missing, df[col])
+    if bool(stripped.str.contains(r"[.eE]", regex=True).fillna(False).any()):
+        _fail_rows(
+            src,
+            col,
+            "id in scientific notation (digits were lost)",
+            stripped.str.match(_SCI_ID_RE).fillna(False),
+            df[col],
+            hint="Excel showed a long numeric id as a number; format the id column "
+            "as Text before exporting",
+        )
+        _fail_rows(
+            src,
+            col,
+            "id with a trailing '.0' (was read as a number)",
+            stripped.str.match(_DOT0_ID_RE).fillna(False),
+            df[col],
+            hint="export ids as text so they are kept exactly",
+        )
+    changed = ~missing & (stripped != s)
+    if ledger is not None and bool(changed.any()):
+        ledger.add(
+            table, f"{col}: whitespace around ids stripped", len(s), repaired=int(changed.sum())
+        )
+    return stripped.where(~missing, None)
+
+
+def _excel_serial_to_text(text: pd.Series) -> pd.Series:
+    days = pd.to_numeric(text, errors="coerce")
+    secs = (days * 86400).round()
+    ts = _EXCEL_EPOCH + pd.to_timedelta(secs, unit="s")
+    return ts.dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_times(
+    df: pd.DataFrame, col: str, src: Source, tz: str, table: str, ledger: Ledger
+) -> pd.Series:
+    s = df[col]
+    n = len(s)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        out = s.dt.tz_convert(tz)
+    elif pd.api.types.is_datetime64_dtype(s):
+        out = s.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
+        ledger.add(table, f"{col}: naive timestamps read as {tz}", n, repaired=n)
+    else:
+        text = s.astype("str").str.strip()
+        missing = text.isna() | (text == "")
+        _fail_rows(src, col, "missing timestamp", missing, s)
+        iso = text.str.fullmatch(_ISO_RE).fillna(False)
+        if not bool(iso.all()):
+            text = _unusual_times(text, s, src, col, table, ledger)
+        has_off = text.str.contains(_OFFSET_RE, regex=True)
+        if bool(has_off.any()) and not bool(has_off.all()):
+            odd = ~has_off if has_off.sum() > n / 2 else has_off
+            _fail_rows(
+                src,
+                col,
+                "timestamps mix explicit time-zone offsets with none",
+                odd,
+                s,
+                hint="give every timestamp an offset (e.g. +08:00) or none",
+            )
+        if bool(has_off.all()):
+            parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+            out = parsed.dt.tz_convert(tz)
+        else:
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            bad = parsed.isna()
+            if bool(bad.any()):  # second chance for other unambiguous layouts (2025/1/3 9:00)
+                parsed = parsed.where(~bad, _parse_mixed(text.where(bad)))
+            out = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
+            ledger.add(table, f"{col}: naive timestamps read as {tz}", n, repaired=n)
+        _fail_rows(
+            src,
+            col,
+            "unparseable timestamp",
+            out.isna(),
+            s,
+            hint="use ISO 8601, e.g. 2025-03-01 14:05:00+08:00",
+        )
+    lo = pd.Timestamp(PLAUSIBLE_FROM).tz_localize(tz)
+    hi = pd.Timestamp(PLAUSIBLE_UNTIL).tz_localize(tz)
+    _fail_rows(
+        src,
+        col,
+        f"implausible date (before {PLAUSIBLE_FROM} or from {PLAUSIBLE_UNTIL} on)",
+        (out < lo) | (out >= hi),
+        s,
+        hint="placeholders such as 1900-01-00, 1970-01-01 or 9999-12-31 stand for a "
+        "missing date; fix or remove those rows",
+    )
+    return out.astype(f"datetime64[us, {tz}]")
+
+
+def _unusual_times(
+    text: pd.Series, s: pd.Series, src: Source, col: str, table: str, ledger: Ledger
+) -> pd.Series:
+    """Checks and repairs for time cells that are not plain ISO 8601."""
+    n = len(text)
+    _fail_rows(
+        src,
+        col,
+        "number that looks like a Unix timestamp",
+        text.str.match(_EPOCH_RE),
+        s,
+        hint="seconds or milliseconds since 1970 is ambiguous: convert to ISO 8601 "
+        "(WeCom API exports go through analysis.data.adapters.wecom)",
+    )
+    serial = text.str.match(_SERIAL_RE)
+    if bool(serial.any()):
+        text = text.where(~serial, _excel_serial_to_text(text.where(serial)))
+        ledger.add(
+            table,
+            f"{col}: Excel date serials converted",
+            n,
+            repaired=int(serial.sum()),
+            detail="days since 1899-12-30, local time",
+        )
+    _fail_rows(
+        src,
+        col,
+        "time-zone abbreviation in timestamp",
+        text.str.contains(_TZ_ABBR_RE, regex=True),
+        s,
+        hint="abbreviations are ambiguous (CST is China, US Central or Cuba); "
+        "write an offset such as +08:00",
+    )
+    maybe_dmy = text.str.match(r"^\d{1,2}[/.-]")
+    if bool(maybe_dmy.any()):
+        dmy = text.where(maybe_dmy).str.extract(_DMY_RE)
+        a = pd.to_numeric(dmy[0], errors="coerce")
+        b = pd.to_numeric(dmy[1], errors="coerce")
+        amb = (a <= 12) & (b <= 12) & (a != b)
+        _fail_rows(
+            src,
+            col,
+            "ambiguous day/month order",
+            amb.fillna(False),
+            s,
+            hint="use ISO 8601 (YYYY-MM-DD) so day and month cannot be swapped",
+        )
+    zh = text.str.match(_ZH_DATE_RE)
+    if bool(zh.any()):
+        text = text.str.replace(_ZH_DATE_RE, r"\1-\2-\3", regex=True)
+        text = (
+            text.str.replace("时", ":", regex=False)
+            .str.replace("分", ":", regex=False)
+            .str.replace("秒", "", regex=False)
+            .str.rstrip(":")
+        )
+    return text
+
+
+def _parse_mixed(text: pd.Series) -> pd.Series:
+    """Lenient parse for the rows ISO 8601 could not read; failures become NaT."""
+    import warnings
+
+    with warnings.catch_warnings():  # dateutil warns on unknown zone names; we reject those
+        warnings.simplefilter("ignore")
+        try:
+            out = pd.to_datetime(text, format="mixed", errors="coerce")
+            if not isinstance(out.dtype, pd.DatetimeTZDtype):
+                return out
+        except (ValueError, TypeError, OverflowError):
+            pass
+        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        for i, v in text.dropna().items():
+            try:
+                ts = pd.Timestamp(pd.to_datetime(v, format="mixed"))
+            except (ValueError, TypeError, OverflowError):
+                continue
+            if ts.tzinfo is None:
+                out.loc[i] = ts
+    return out
+
+
+def _numbers(
+    df: pd.DataFrame,
+    col: str,
+    src: Source,
+    *,
+    required: bool,
+    ledger: Ledger | None = None,
+    table: str = "",
+) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        out = s.astype("float64")
+    else:
+        raw = s.astype("str").str.strip()
+        text = raw.str.replace(",", "", regex=False)
+        for sym in ("¥", "￥", "元", "RMB", "CNY"):
+            text = text.str.replace(sym, "", regex=False)
+        text = text.str.strip()
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = out.isna() & text.notna() & (text != "")
+        _fail_rows(src, col, "not a number", bad, s)
+        changed = out.notna() & (text != raw)
+        if ledger is not None and bool(changed.any()):
+            ledger.add(
+                table,
+                f"{col}: currency symbols / thousands separators removed",
+                len(s),
+                repaired=int(changed.sum()),
+            )
+    if required:
+        _fail_rows(src, col, "missing number", out.isna(), s)
+    _fail_rows(src, col, "not a finite number", np.isinf(out), s)
+    return out
+
+
+def _bools(df: pd.DataFrame, col: str, src: Source) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype(bool)
+    text = s.astype("str").str.strip().str.lower().fillna("")
+    known = text.isin(_TRUE | _FALSE)
+    _fail_rows(
+        src, col, "not a true/false flag", ~known, s, hint="use true/false, 1/0, yes/no or 是/否"
+    )
+    return text.isin(_TRUE)
+
+
+def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger) -> pd.DataFrame:
+    dup = df[key].duplicated(keep=False)
+    if not bool(dup.any()):
+        return df
+    exact = df.duplicated(keep="first")
+    conflicting = dup & ~df.duplicated(keep=False)
+    _fail_rows(
+        src,
+        key,
+        "duplicate id with different content",
+        conflicting,
+        df[key],
+        hint="each id must appear once",
+    )
+    ledger.add(table, f"exact duplicate rows of {key} dropped", len(df), dropped=int(exact.sum()))
+    return df.loc[~exact]
+
+
+def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> pd.DataFrame:
+    src.start_ledger("contacts", len(raw), ledger)
+    _check_columns(raw, CONTACTS, src)
+    df = pd.DataFrame(index=raw.index)
+    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="contacts")
+    df["joined_at"] = parse_times(raw, "joined_at", src, tz, "contacts", ledger)
+    for col in ("channel", "hook"):
+        df[col] = raw[col].astype("str").str.strip().fillna("unknown")
+    df["referrer_id"] = (
+        _ids(raw, "referrer_id", src, required=False, ledger=ledger, table="contacts")
+        if "referrer_id" in raw.columns
+        else pd.Series(None, index=raw.index, dtype="str")
+    )
+    extras = [c for c in raw.columns if c not in CONTACTS.names]
+    for c in extras:
+        df[c] = raw[c]
+    df = _dedupe(df, "user_id", src, "contacts", ledger)
+    known = set(df["user_id"])
+    ref = df["referrer_id"]
+    bad_ref = ref.notna() & ~ref.isin(known)
+    _fail_rows(src, "referrer_id", "referrer not found among contacts", bad_ref, ref)
+    return df
+
+
+def clean_events(
+    raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger, vocabulary: Vocabulary
+) -> pd.DataFrame:
+    src.start_ledger("events", len(raw), ledger)
+    _check_columns(raw, EVENTS, src)
+    df = pd.DataFrame(index=raw.index)
+    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="events")
+    df["occurred_at"] = parse_times(raw, "occurred_at", src, tz, "events", ledger)
+    types = raw["event_type"].astype("str").str.strip()
+    uniq = pd.unique(types.dropna())
+    resolved = {t: vocabulary.resolve(t) for t in uniq}
+    unknown = sorted(t for t, r in resolved.items() if r is None)
+    if types.isna().any() or unknown:
+        bad = types.isna() | types.isin(unknown)
+        _fail_rows(
+            src,
+            "event_type",
+            f"unknown event type{'s' if len(unknown) > 1 else ''} {unknown[:10]}",
+            bad,
+            raw["event_type"],
+            hint="map them to known types with the vocabulary's 'aliases', or declare "
+            "them under 'event_types' (see analysis.data.vocab)",
+        )
+    aliased = {t: r for t, r in resolved.items() if r != t}
+    if aliased:
+        n_alias = int(types.isin(list(aliased)).sum())
+        types = types.replace(aliased)
+        ledger.add(
+            "events",
+            "event types mapped by vocabulary aliases",
+            len(df),
+            repaired=n_alias,
+            detail=", ".join(f"{k}->{v}" for k, v in aliased.items()),
+        )
+    df["event_type"] = types
+    df["value"] = (
+        _numbers(raw, "value", src, required=False, ledger=ledger, table="events")
+        if "value" in raw.columns
+        else pd.Series(np.nan, index=raw.index)
+    )
+    df["context"] = (
+        raw["context"].astype("str").str.strip()
+        if "context" in raw.columns
+        else pd.Series(None, index=raw.index, dtype="str")
+    )
+    return df
+
+
+def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> pd.DataFrame:
+    src.start_ledger("orders", len(raw), ledger)
+    _check_columns(raw, ORDERS, src)
+    df = pd.DataFrame(index=raw.index)
+    df["order_id"] = _ids(raw, "order_id", src, required=True, ledger=ledger, table="orders")
+    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="orders")
+    df["ordered_at"] = parse_times(raw, "ordered_at", src, tz, "orders", ledger)
+    df["amount"] = _numbers(raw, "amount", src, required=True, ledger=ledger, table="orders")
+    _fail_rows(
+        src,
+        "amount",
+        f"implausibly large amount (above {MAX_AMOUNT:,.0f})",
+        df["amount"] > MAX_AMOUNT,
+        raw["amount"],
+        hint="an id or phone number pasted into the amount column? amounts are CNY",
+    )
+    df["is_refund"] = _bools(raw, "is_refund", src)
+    neg = df["amount"] < 0
+    _fail_rows(
+        src,
+        "amount",
+        "negative amount on an order not flagged as a refund",
+        neg & ~df["is_refund"],
+        raw["amount"],
+        hint="amounts are what was paid (>= 0); mark refunded orders with is_refund",
+    )
+    _fail_rows(
+        src,
+        "amount",
+        "negative amount on a refund row",
+        neg & df["is_refund"],
+        raw["amount"],
+        hint="record a refund on its order: is_refund=true and "
+        "refund_amount=<money returned>, not as a negative row",
+    )
+    if "refund_amount" in raw.columns:
+        ra = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")
+        ra = ra.fillna(df["amount"].where(df["is_refund"], 0.0))
+        _fail_rows(src, "refund_amount", "negative refund amount", ra < 0, raw["refund_amount"])
+        _fail_rows(
+            src,
+            "refund_amount",
+            "refund larger than the order amount",
+            ra > df["amount"] + 1e-9,
+            raw["refund_amount"],
+        )
+        _fail_rows(
+            src,
+            "refund_amount",
+            "refund amount on an order not flagged as a refund",
+            (ra > 0) & ~df["is_refund"],
+            raw["refund_amount"],
+        )
+        df["refund_amount"] = ra
+    else:
+        df["refund_amount"] = df["amount"].where(df["is_refund"], 0.0)
+    return _dedupe(df, "order_id", src, "orders", ledger)

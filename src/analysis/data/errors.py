@@ -1,0 +1,127 @@
+"""What bad input produces: :class:`DataError` (names file, column, rows, examples), the
+row :class:`Ledger` every cleaning step writes to, and :class:`Source` (where rows came from,
+so errors can name the source file's own row numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MAX_SHOWN = 5
+
+
+class DataError(ValueError):
+    """Bad input data. The message names file, column, rows and example values."""
+
+    def __init__(
+        self,
+        file: str,
+        column: str | None,
+        problem: str,
+        *,
+        rows: list[int] | None = None,
+        n_rows: int | None = None,
+        examples: list[Any] | None = None,
+        hint: str | None = None,
+    ):
+        self.file, self.column, self.problem = file, column, problem
+        self.rows = list(rows or [])
+        self.n_rows = n_rows if n_rows is not None else len(self.rows)
+        self.examples = list(examples or [])
+        self.hint = hint
+        parts = [f"{file}"]
+        if column is not None:
+            parts.append(f"column '{column}'")
+        msg = ": ".join(parts) + f": {problem}"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:MAX_SHOWN])
+            more = f" and {self.n_rows - MAX_SHOWN} more" if self.n_rows > MAX_SHOWN else ""
+            msg += f" in {self.n_rows} row{'s' if self.n_rows != 1 else ''} (rows {shown}{more})"
+        if self.examples:
+            msg += f"; e.g. {', '.join(repr(e) for e in self.examples[:3])}"
+        if hint:
+            msg += f". {hint}"
+        super().__init__(msg)
+
+
+@dataclass
+class Ledger:
+    """Row accounting for every cleaning step: rows_in = kept + dropped."""
+
+    entries: list[dict] = field(default_factory=list)
+
+    def add(
+        self,
+        table: str,
+        step: str,
+        rows_in: int,
+        *,
+        dropped: int = 0,
+        repaired: int = 0,
+        detail: str = "",
+    ) -> None:
+        self.entries.append(
+            {
+                "table": table,
+                "step": step,
+                "rows_in": int(rows_in),
+                "kept": int(rows_in - dropped),
+                "dropped": int(dropped),
+                "repaired": int(repaired),
+                "detail": detail,
+            }
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        cols = ["table", "step", "rows_in", "kept", "dropped", "repaired", "detail"]
+        return pd.DataFrame(self.entries, columns=cols)
+
+
+@dataclass
+class Source:
+    """Where a frame came from, to name it in errors, and what reading it already did."""
+
+    file: str
+    row_offset: int  # add to a 0-based position to get the row number shown to users
+    row_numbers: np.ndarray | None = None  # exact row number of each position (CSV files)
+    encoding: str | None = None
+    delimiter: str | None = None
+    records: int | None = None  # data records in the file before read-level drops
+    notes: list[dict] = field(default_factory=list)  # read-level ledger steps
+
+    def rows(self, index: pd.Index) -> list[int]:
+        pos = [int(i) for i in index[:MAX_SHOWN]]
+        if self.row_numbers is not None:
+            return [int(self.row_numbers[i]) for i in pos]
+        return [i + self.row_offset for i in pos]
+
+    def start_ledger(self, table: str, n: int, ledger: Ledger) -> None:
+        """The ``read`` step (and read-level repairs) for a table of ``n`` rows."""
+        detail = self.file
+        if self.encoding or self.delimiter:
+            bits = [f"encoding {self.encoding}"] if self.encoding else []
+            if self.delimiter and self.delimiter != ",":
+                bits.append(f"delimiter {self.delimiter!r}")
+            detail += f" ({', '.join(bits)})" if bits else ""
+        ledger.add(table, "read", self.records if self.records is not None else n, detail=detail)
+        if self.encoding == "gb18030":
+            ledger.add(
+                table,
+                "decoded as gb18030 (not UTF-8)",
+                self.records or n,
+                repaired=self.records or n,
+                detail="Excel's default for Chinese Windows; every row transcoded",
+            )
+        for note in self.notes:
+            ledger.add(
+                table,
+                note["step"],
+                note["rows_in"],
+                dropped=note.get("dropped", 0),
+                repaired=note.get("repaired", 0),
+                detail=note.get("detail", ""),
+            )

@@ -1,0 +1,175 @@
+"""Checks across tables: orphans (rows of users not in contacts), rows after the
+observation end, events before the join; :func:`validate_frames` runs them and returns
+the :class:`Tables` with their ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from analysis.data.clean import _fail_rows, clean_contacts, clean_events, clean_orders
+from analysis.data.errors import Ledger, Source
+from analysis.data.schema import DEFAULT_TZ
+from analysis.data.vocab import Vocabulary, load_vocabulary
+
+
+@dataclass
+class Tables:
+    """The three canonical tables, their row ledger and where they came from."""
+
+    contacts: pd.DataFrame
+    events: pd.DataFrame
+    orders: pd.DataFrame
+    ledger: pd.DataFrame
+    files: dict[str, Path]
+    vocabulary: Vocabulary
+    tz: str = DEFAULT_TZ
+
+
+def _drop_orphans(
+    df: pd.DataFrame, table: str, known: pd.Series, src: Source, ledger: Ledger, drop: bool
+) -> pd.DataFrame:
+    orphan = ~df["user_id"].isin(known)
+    if drop:
+        ledger.add(table, "users not in contacts dropped", len(df), dropped=int(orphan.sum()))
+        return df.loc[~orphan]
+    _fail_rows(
+        src,
+        "user_id",
+        "user not found in contacts",
+        orphan,
+        df["user_id"],
+        hint="add the users to contacts, or load with drop_orphans=True to drop and "
+        "count these rows",
+    )
+    return df
+
+
+def _cut(
+    df: pd.DataFrame, table: str, col: str, observed_until: pd.Timestamp | None, ledger: Ledger
+) -> pd.DataFrame:
+    if observed_until is None:
+        return df
+    after = df[col] > observed_until
+    ledger.add(
+        table,
+        f"rows after observed_until {observed_until.isoformat()} dropped",
+        len(df),
+        dropped=int(after.sum()),
+    )
+    return df.loc[~after]
+
+
+def validate_tables(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    files: Mapping[str, str] | None = None,
+    vocabulary: str | Path | Mapping | Vocabulary | None = None,
+    tz: str = DEFAULT_TZ,
+    observed_until: Any = None,
+    drop_orphans: bool = False,
+    drop_before_join: bool = False,
+    row_offsets: Mapping[str, int] | None = None,
+) -> Tables:
+    """Validate raw frames (strings or typed) into canonical tables with a row ledger.
+
+    The inputs are not modified. ``files`` names the source of each table in error messages;
+    ``row_offsets`` turns positions into the row numbers users see (2 for CSV files).
+    """
+    files = dict(files or {})
+    offsets = dict(row_offsets or {})
+    src = {
+        t: Source(str(files.get(t, f"<{t} frame>")), offsets.get(t, 0))
+        for t in ("contacts", "events", "orders")
+    }
+    return validate_frames(
+        {"contacts": contacts, "events": events, "orders": orders},
+        src,
+        files=files,
+        vocabulary=vocabulary,
+        tz=tz,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
+    )
+
+
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame],
+    src: Mapping[str, Source],
+    *,
+    files: Mapping[str, str],
+    vocabulary,
+    tz: str,
+    observed_until: Any,
+    drop_orphans: bool,
+    drop_before_join: bool,
+    ledger: Ledger | None = None,
+) -> Tables:
+    vocab = load_vocabulary(vocabulary)
+    ledger = ledger if ledger is not None else Ledger()
+    cut = None
+    if observed_until is not None:
+        cut = pd.Timestamp(observed_until)
+        cut = cut.tz_localize(tz) if cut.tzinfo is None else cut.tz_convert(tz)
+
+    c = clean_contacts(
+        frames["contacts"].reset_index(drop=True), src["contacts"], tz=tz, ledger=ledger
+    )
+    e = clean_events(
+        frames["events"].reset_index(drop=True),
+        src["events"],
+        tz=tz,
+        ledger=ledger,
+        vocabulary=vocab,
+    )
+    o = clean_orders(frames["orders"].reset_index(drop=True), src["orders"], tz=tz, ledger=ledger)
+
+    c = _cut(c, "contacts", "joined_at", cut, ledger)
+    e = _cut(e, "events", "occurred_at", cut, ledger)
+    o = _cut(o, "orders", "ordered_at", cut, ledger)
+    e = _drop_orphans(e, "events", c["user_id"], src["events"], ledger, drop_orphans)
+    o = _drop_orphans(o, "orders", c["user_id"], src["orders"], ledger, drop_orphans)
+
+    joined = e["user_id"].map(c.set_index("user_id")["joined_at"])
+    early = (e["occurred_at"] < joined) & ~e["event_type"].isin(vocab.pre_join_types)
+    if drop_before_join:
+        ledger.add(
+            "events", "events before the user joined dropped", len(e), dropped=int(early.sum())
+        )
+        e = e.loc[~early]
+    elif bool(early.any()):
+        shown = (
+            e.loc[early, "event_type"]
+            + " at "
+            + e.loc[early, "occurred_at"].astype("str")
+            + ", joined "
+            + joined[early].astype("str")
+        )
+        _fail_rows(
+            src["events"],
+            "occurred_at",
+            "event before the user joined",
+            early,
+            shown.reindex(e.index),
+            hint="only types marked pre_join in the vocabulary may precede joining; "
+            "load with drop_before_join=True to drop and count them",
+        )
+
+    for name, df in (("contacts", c), ("events", e), ("orders", o)):
+        ledger.add(name, "final", len(df))
+    return Tables(
+        contacts=c.reset_index(drop=True),
+        events=e.reset_index(drop=True),
+        orders=o.reset_index(drop=True),
+        ledger=ledger.to_frame(),
+        files={k: Path(v) for k, v in files.items()},
+        vocabulary=vocab,
+        tz=tz,
+    )

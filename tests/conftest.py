@@ -41,7 +41,7 @@ def eng(request):
 
 def from_folder(eng: str, folder):
     """The canonical tables of ``folder`` on SQL engine ``eng``."""
-    from analysis.engine import DuckTables, SparkTables
+    from analysis.engine.tables import DuckTables, SparkTables
 
     if eng == "duckdb":
         return DuckTables.from_folder(folder, memory_limit="1GB")

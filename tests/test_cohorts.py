@@ -229,7 +229,7 @@ def test_inputs_unchanged(sim):
 
 
 def test_cohort_activity_same_on_duckdb_tables_from_disk(sample_tables):
-    from analysis.engine import DuckTables
+    from analysis.engine.tables import DuckTables
     from analysis.paths import resolve
 
     t = sample_tables

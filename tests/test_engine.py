@@ -11,7 +11,8 @@ from conftest import from_folder, write_tables
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.data.load import load_tables
-from analysis.engine import Engine, duckdb_connection, resolve_engine, spark_sql, sql_instant
+from analysis.engine.core import Engine, duckdb_connection, resolve_engine
+from analysis.engine.dialect import spark_sql, sql_instant
 from analysis.paths import resolve
 
 pytest.importorskip("duckdb")
@@ -533,7 +534,7 @@ def test_spark_sql_translation_keeps_the_definition():
 def test_spark_without_java_is_a_clear_error(monkeypatch):
     import shutil
 
-    from analysis.engine import spark_session
+    from analysis.engine.core import spark_session
 
     pytest.importorskip("pyspark")
     monkeypatch.delenv("JAVA_HOME", raising=False)
@@ -543,7 +544,7 @@ def test_spark_without_java_is_a_clear_error(monkeypatch):
 
 
 def test_spark_memory_setting_and_engine_mismatch(edge, eng):
-    from analysis.engine import _spark_memory
+    from analysis.engine.core import _spark_memory
 
     assert _spark_memory("4GB") == "4g" and _spark_memory("500MB") == "500m"
     with pytest.raises(ValueError, match="memory limit must look like"):
@@ -556,7 +557,7 @@ def test_spark_memory_setting_and_engine_mismatch(edge, eng):
 
 def test_the_engine_follows_the_inputs_when_not_given(edge, eng):
     from analysis.aggregate.transactions import purchases_from_orders, summarize_transactions
-    from analysis.engine import infer_engine
+    from analysis.engine.tables import infer_engine
 
     tables, ducks = edge
     d = ducks["csv"]

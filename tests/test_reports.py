@@ -3,6 +3,7 @@
 import pytest
 
 from analysis.__main__ import main
+from analysis.data.errors import DataError
 from analysis.paths import resolve
 from analysis.reports import build_reports, discover
 
@@ -71,7 +72,7 @@ def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
     assert main(["export-raw", "--data", "data/sample", "--out", str(raw)]) == 0
     from analysis.reports import open_tables
 
-    with pytest.raises(FileNotFoundError, match=r"engine='duckdb' reads the canonical tables"):
+    with pytest.raises(DataError, match=r"engine=.duckdb. reads the canonical tables"):
         open_tables(raw, engine="duckdb")
     with pytest.raises(ValueError, match="engine must be one of"):
         open_tables(raw, engine="polars")

@@ -14,7 +14,7 @@ import pytest
 from conftest import from_folder
 
 from analysis.aggregate.stages import stage_codes
-from analysis.engine import DuckTables
+from analysis.engine.tables import DuckTables
 from analysis.paths import resolve
 from analysis.studies.flow import Ladder, assign_stages, monthly_snapshots
 

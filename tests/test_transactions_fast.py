@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.aggregate import transactions as tx
+from analysis.aggregate import sortkeys as tx
 from analysis.aggregate.transactions import summarize_transactions
 
 COLS = {"customer_col": "user_id", "time_col": "ordered_at"}
@@ -69,14 +69,14 @@ def _log(
 
 def _general(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs) -> pd.DataFrame:
     with monkeypatch.context() as m:
-        m.setattr(tx, "_summarize_sorted", lambda *a, **k: None)
+        m.setattr(tx, "summarize_sorted", lambda *a, **k: None)
         return summarize_transactions(frame, **kwargs)
 
 
 def _both(
     frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, **kwargs
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    fast = tx._summarize_sorted(
+    fast = tx.summarize_sorted(
         frame, **{"amount_col": None, "freq": "D", "freq_multiplier": 1, **kwargs}
     )
     return fast, _general(frame, monkeypatch, **kwargs)

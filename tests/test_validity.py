@@ -349,7 +349,7 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
     exactly: labels, rounded evidence sums, RFM and the follow-up to the end of the data."""
     from conftest import require_spark
 
-    from analysis.engine import DuckTables, SparkTables
+    from analysis.engine.tables import DuckTables, SparkTables
     from analysis.paths import resolve
 
     if engine == "spark":

@@ -20,15 +20,9 @@ import pandas as pd
 
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
-from analysis.engine import (
-    SqlInputs,
-    as_instants,
-    infer_engine,
-    is_sql_engine,
-    is_sql_table,
-    sql_instant,
-    sql_list,
-)
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_instant, sql_list
+from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
 
 ACTIVITY = ("any", "purchase")
 

@@ -49,14 +49,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.time import tz_of
-from analysis.engine import (
-    SqlInputs,
-    infer_engine,
-    is_sql_engine,
-    is_sql_table,
-    sql_instant,
-    sql_list,
-)
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_instant, sql_list
+from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
 NOT_IN_POPULATION = -1
 _NEG = np.iinfo(np.int64).min

@@ -10,15 +10,9 @@ import pandas as pd
 
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
-from analysis.engine import (
-    SqlInputs,
-    epoch_us,
-    infer_engine,
-    is_sql_engine,
-    is_sql_table,
-    sql_instant,
-    sql_list,
-)
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import epoch_us, sql_instant, sql_list
+from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
 
 def _decay(times: pd.Series, as_of: pd.Timestamp, half_life_days: float | None) -> np.ndarray:

@@ -103,7 +103,10 @@ def report_inputs(data_dir: str | Path, *, vocabulary=None, truth_dir: str | Pat
 
 def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
     """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`)."""
-    from analysis.engine import DuckTables, SparkTables, find_file, resolve_engine
+    from analysis.data.errors import DataError
+    from analysis.data.read import find_table_file
+    from analysis.engine.tables import DuckTables, SparkTables
+    from analysis.engine.core import resolve_engine
     from analysis.data.load import load_tables
 
     name = resolve_engine(engine).name
@@ -111,13 +114,15 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
         return load_tables(folder, vocabulary=vocabulary)
     try:
         for table in ("contacts", "events", "orders"):
-            find_file(folder, table)
-    except FileNotFoundError as exc:
-        raise FileNotFoundError(
-            f"engine={name!r} reads the canonical tables (contacts / events / orders as "
-            f".parquet, .csv or .csv.gz) straight from disk: {exc}. Raw exports go through "
-            f"engine='pandas' (load_tables and the adapters) once; save those tables as "
-            f"Parquet to use them out of core.") from None
+            find_table_file(folder, table)
+    except DataError as exc:
+        raise DataError(
+            str(folder),
+            None,
+            f"engine={name!r} reads the canonical tables straight from disk: {exc.problem}",
+            hint="raw exports go through engine='pandas' (load_tables and the adapters) once; "
+            "save those tables as Parquet to use them out of core",
+        ) from None
     cls = DuckTables if name == "duckdb" else SparkTables
     return cls.from_folder(folder)
 

@@ -38,7 +38,7 @@ import pandas as pd
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
-from analysis.engine import is_sql_table
+from analysis.engine.tables import is_sql_table
 from analysis.privacy import pseudonymise
 from analysis.studies.stats import newcombe_interval, wilson_interval
 

@@ -38,14 +38,9 @@ from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
 from analysis.data.vocab import VALUES
-from analysis.engine import (
-    SqlInputs,
-    as_instants,
-    infer_engine,
-    is_sql_engine,
-    is_sql_table,
-    sql_instant,
-)
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_instant
+from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
 from analysis.studies.scores import PRESETS, FiveValueScorer, five_value_index, validate_weights
 from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
 

@@ -1,0 +1,186 @@
+"""Which engine runs a query, and its connection: :class:`Engine`, DuckDB connections,
+Spark sessions (local, or the caller's cluster session).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.data.schema import DEFAULT_TZ
+from analysis.engine.dialect import sql_str
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
+ENGINES = ("pandas", "duckdb", "spark")
+
+
+SQL_ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine and its settings, accepted wherever ``engine="duckdb"`` / ``"spark"`` is.
+
+    ``Engine("duckdb", memory_limit="2GB")`` sets DuckDB's memory limit (spilling to
+    ``temp_directory`` past it) for pandas frames registered on a new connection
+    (:class:`DuckTables` keep the settings of their own connection).
+    ``Engine("spark", session=spark)`` runs on the given SparkSession (e.g. a cluster's);
+    without one a local session is started with ``threads`` cores and ``memory_limit`` of
+    driver memory.
+    """
+
+    name: str = "pandas"
+    memory_limit: str | None = "4GB"
+    threads: int = 2
+    temp_directory: str | None = None
+    session: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.name not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, got {self.name!r}")
+
+    def connect(self, tz: str = DEFAULT_TZ) -> "duckdb.DuckDBPyConnection":
+        return duckdb_connection(
+            memory_limit=self.memory_limit,
+            threads=self.threads,
+            temp_directory=self.temp_directory,
+            tz=tz,
+        )
+
+    def spark(self, tz: str = DEFAULT_TZ):
+        """The SparkSession of this engine (``session``, or a local one), set to zone ``tz``."""
+        return spark_session(
+            session=self.session, tz=tz, threads=self.threads, memory=self.memory_limit
+        )
+
+
+def resolve_engine(engine: str | Engine) -> Engine:
+    """``engine`` as an :class:`Engine` (a string names one with default settings)."""
+    if isinstance(engine, Engine):
+        return engine
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES} or an Engine, got {engine!r}")
+    return Engine(engine)
+
+
+def is_sql_engine(engine: str | Engine) -> bool:
+    """True when ``engine`` runs the SQL definitions (DuckDB or Spark), False for pandas."""
+    return resolve_engine(engine).name in SQL_ENGINES
+
+
+def _duckdb():
+    try:
+        import duckdb
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("engine='duckdb' needs the duckdb package: pip install duckdb") from exc
+    return duckdb
+
+
+def duckdb_connection(
+    *,
+    memory_limit: str | None = "4GB",
+    threads: int | None = 2,
+    temp_directory: str | Path | None = None,
+    tz: str = DEFAULT_TZ,
+) -> "duckdb.DuckDBPyConnection":
+    """An in-memory DuckDB connection that spills to ``temp_directory`` past ``memory_limit``.
+
+    ``memory_limit`` is DuckDB's (e.g. ``"4GB"``, ``"500MB"``; None leaves DuckDB's default of
+    80 % of RAM); ``threads`` caps the cores used; ``temp_directory`` (default: a folder in the
+    system temp dir) receives the spill files. The session ``TimeZone`` is ``tz``.
+    """
+    duckdb = _duckdb()
+    con = duckdb.connect(":memory:")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = {sql_str(str(memory_limit))}")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    tmp = (
+        Path(temp_directory)
+        if temp_directory is not None
+        else Path(tempfile.gettempdir()) / "analysis-duckdb"
+    )
+    con.execute(f"SET temp_directory = {sql_str(str(tmp))}")
+    con.execute(f"SET TimeZone = {sql_str(tz)}")
+    try:
+        con.execute("SET enable_progress_bar = false")  # nothing printed into reports
+    except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch the setting
+        pass  # (and cannot draw a bar there either)
+    # the aggregations sort their output themselves: let DuckDB stream without keeping order
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _java_or_error() -> None:
+    import os
+    import shutil
+
+    if os.environ.get("JAVA_HOME") or shutil.which("java"):
+        return
+    raise RuntimeError(
+        "engine='spark' needs a Java runtime (17 or later) for Spark: on Debian/Ubuntu "
+        "`apt-get install openjdk-17-jre-headless` (`make env` does it when run as root), "
+        "or set JAVA_HOME; or use engine='duckdb'"
+    )
+
+
+def spark_session(
+    *,
+    session=None,
+    tz: str = DEFAULT_TZ,
+    threads: int | None = 2,
+    memory: str | None = "4GB",
+    shuffle_partitions: int | None = None,
+):
+    """A SparkSession for the aggregations, with its SQL session time zone set to ``tz``.
+
+    ``session`` (yours, e.g. on a cluster) is used as it is, apart from the time zone. Without
+    one, a local session is started (or the running one reused) with ``threads`` cores,
+    ``memory`` of driver memory (``"4GB"`` style, as DuckDB's limit), no web UI, and
+    ``shuffle_partitions`` (default 4 per core: the per-user tables are small).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("engine='spark' needs pyspark: pip install pyspark") from exc
+    with warnings.catch_warnings():
+        # pyspark imports this module lazily (e.g. in toArrow) and it warns once, at import,
+        # that pandas 3 is not fully supported; the kit only moves Arrow tables through it
+        # (tests compare every result with pandas'). Imported here under a scoped filter,
+        # it never warns into a report; no process-wide filter is left behind.
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
+        import pyspark.testing.utils  # noqa: F401
+    if session is None:
+        _java_or_error()
+        cores = int(threads) if threads else "*"
+        parts = shuffle_partitions or 4 * (int(threads) if threads else 2)
+        builder = (
+            SparkSession.builder.master(f"local[{cores}]")
+            .appName("analysis-kit")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", str(parts))
+            .config("spark.sql.session.timeZone", tz)
+        )
+        if memory:
+            builder = builder.config("spark.driver.memory", _spark_memory(memory))
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+    session.conf.set("spark.sql.session.timeZone", tz)
+    return session
+
+
+def _spark_memory(limit: str) -> str:
+    """DuckDB-style ``"4GB"`` / ``"500MB"`` as Spark's ``"4g"`` / ``"500m"``."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)I?B?\s*", str(limit).upper())
+    if not m:
+        raise ValueError(f"memory limit must look like '4GB' or '500MB', got {limit!r}")
+    return f"{m.group(1)}{m.group(2).lower() or 'b'}"

@@ -48,8 +48,9 @@ def main() -> None:
 
     import numpy as np
 
-    from analysis.simulate import simulate
+    from analysis.simulate import checks, simulate
     from analysis.studies import churn as ch
+    from analysis.studies import churn_list
 
     t0 = time.perf_counter()
     sim = simulate(args.users, months=18, seed=args.seed)
@@ -84,7 +85,9 @@ def main() -> None:
     users = sim.users.copy()
     oracle = step(
         "oracle",
-        lambda: ch.oracle_for(users, sim.params, test, cutoff=TEST, horizon_days=d.horizon_days),
+        lambda: checks.oracle_for(
+            users, sim.params, test, cutoff=TEST, horizon_days=d.horizon_days
+        ),
     )
     scores = {
         "logistic": pred["logistic"].to_numpy(),
@@ -109,10 +112,10 @@ def main() -> None:
             n_threads=args.threads,
         ),
     )
-    value = ch.value_index(train, test)
+    value = churn_list.value_index(train, test)
     step(
         "at_risk_list",
-        lambda: ch.at_risk_list(
+        lambda: churn_list.at_risk_list(
             models["hgb"], test, value=value, top_n=1000, n_threads=args.threads
         ),
     )

@@ -53,7 +53,9 @@ from analysis.i18n import LIST_SEP, say, tr, tr_frame
 from analysis.plots.churn import plot_calibration, plot_gain, plot_importance, plot_lift
 from analysis.reports import headline, report_inputs, save_table
 from analysis.reports.provenance import provenance
+from analysis.simulate import checks
 from analysis.studies import churn as ch
+from analysis.studies import churn_list
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -131,7 +133,7 @@ test_population = ch.churn_frame(
     vocabulary=tables.vocabulary,
 )
 oracle = (
-    ch.oracle_for(
+    checks.oracle_for(
         truth_users, truth_params, test_population, cutoff=test_cutoff, horizon_days=horizon_days
     )
     if has_truth
@@ -343,8 +345,8 @@ Markdown(
 # No ids are shown; the exported file carries keyed pseudonyms only.
 
 # %%
-value = ch.value_index(ev.train, ev.test, weights=value_weights)
-at_risk = ch.at_risk_list(
+value = churn_list.value_index(ev.train, ev.test, weights=value_weights)
+at_risk = churn_list.at_risk_list(
     ev.models[best],
     ev.test,
     value=value,
@@ -375,8 +377,10 @@ display(
 
 # %%
 if export_csv:
-    ch.export_at_risk(at_risk, export_csv)
-    msg = say("churn.export", lang, n=len(at_risk), path=export_csv, env=ch.PSEUDONYM_KEY_ENV)
+    churn_list.export_at_risk(at_risk, export_csv)
+    msg = say(
+        "churn.export", lang, n=len(at_risk), path=export_csv, env=churn_list.PSEUDONYM_KEY_ENV
+    )
 else:
     msg = say("churn.no_export", lang)
 Markdown(msg)

@@ -56,10 +56,13 @@ from analysis.aggregate.transactions import (
 from analysis.data.load import load_tables
 from analysis.i18n import say, tr, tr_frame
 from analysis.paths import resolve
+from analysis.plots import ltv as plots_ltv
 from analysis.plots.base import use_cjk_font
 from analysis.reports import headline, save_table
 from analysis.reports.provenance import provenance
-from analysis.studies import ltv
+from analysis.simulate import cdnow as cdnow_ref
+from analysis.simulate import checks
+from analysis.studies import clv, ltv
 
 if lang == "zh":
     use_cjk_font()
@@ -197,7 +200,7 @@ Markdown(
 
 # %%
 holdout = pd.concat(
-    {name: ltv.holdout_metrics(cal_holdout, model=m).iloc[0] for name, m in models.items()}, axis=1
+    {name: clv.holdout_metrics(cal_holdout, model=m).iloc[0] for name, m in models.items()}, axis=1
 ).T
 display(tr_frame(save_table(holdout, "holdout_metrics").round(3), lang))
 bg = holdout.loc["bgnbd"]
@@ -220,11 +223,11 @@ Markdown(
 # A good model tracks the actual bars at every frequency, not only on average.
 
 # %%
-by_freq = ltv.calibration_by_frequency(
+by_freq = clv.calibration_by_frequency(
     cal_holdout, model=models["bgnbd"], max_frequency=max_frequency
 )
 fig, ax = plt.subplots(figsize=(8, 4))
-ltv.plot_calibration_by_frequency(
+plots_ltv.plot_calibration_by_frequency(
     by_freq, ax=ax, title="BG/NBD: holdout purchases by calibration frequency (sample)", lang=lang
 )
 plt.show()
@@ -236,7 +239,7 @@ display(tr_frame(save_table(by_freq, "calibration_by_frequency").round(3), lang)
 # calibration cohort.
 
 # %%
-curve = ltv.cumulative_transactions(
+curve = clv.cumulative_transactions(
     purchases,
     model=models["bgnbd"],
     customer_col="user_id",
@@ -247,7 +250,7 @@ curve = ltv.cumulative_transactions(
     freq_multiplier=freq_multiplier,
 )
 fig, ax = plt.subplots(figsize=(8, 4))
-ltv.plot_cumulative_transactions(
+plots_ltv.plot_cumulative_transactions(
     curve,
     ax=ax,
     unit_label=unit,
@@ -278,21 +281,21 @@ Markdown(
 full_model = ltv.PurchaseModel("bgnbd").fit(summary)
 full_spend = ltv.SpendModel().fit(summary)
 T_max = float(summary["T"].max())
-alive = ltv.probability_alive_matrix(
+alive = clv.probability_alive_matrix(
     full_model, max_frequency=int(summary["frequency"].quantile(0.99)), T=T_max
 )
-expected = ltv.expected_purchases_matrix(
+expected = clv.expected_purchases_matrix(
     full_model, horizon=horizon, max_frequency=int(summary["frequency"].quantile(0.99)), T=T_max
 )
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-ltv.plot_matrix(
+plots_ltv.plot_matrix(
     alive,
     ax=axes[0],
     colorbar_label="probability alive",
     lang=lang,
     title=say("ltv.plot.alive_title", lang, age=T_max, unit=tr(unit, lang)),
 )
-ltv.plot_matrix(
+plots_ltv.plot_matrix(
     expected,
     ax=axes[1],
     colorbar_label="expected purchases",
@@ -324,7 +327,7 @@ Markdown(
 # values are a lower bound. Intervals are bootstrap 95% intervals over contacts.
 
 # %%
-values = ltv.customer_value(
+values = clv.customer_value(
     summary,
     purchases=full_model,
     spend=full_spend,
@@ -341,10 +344,10 @@ per_contact = (
 per_contact["giveaway_event"] = (per_contact["channel"] == "offline_event") & per_contact[
     "hook"
 ].isin(["merch", "coupon"])
-by_channel = ltv.segment_summary(
+by_channel = clv.segment_summary(
     per_contact, by="channel", value_cols=["clv"], n_boot=n_boot, random_state=seed
 )
-by_hook = ltv.segment_summary(
+by_hook = clv.segment_summary(
     per_contact, by="hook", value_cols=["clv"], n_boot=n_boot, random_state=seed
 )
 display(tr_frame(save_table(by_channel, "clv_by_channel").round(2), lang))
@@ -396,7 +399,7 @@ Markdown(
 # Giveaway events = offline events whose hook is merch or a coupon.
 
 # %%
-giveaway = ltv.segment_summary(
+giveaway = clv.segment_summary(
     per_contact,
     by="giveaway_event",
     value_cols=["clv", "expected_purchases"],
@@ -460,7 +463,7 @@ Markdown(
 if truth_file.is_file():
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     pareto = ltv.PurchaseModel("pareto_nbd").fit(summary)
-    recovery = ltv.compare_with_truth(
+    recovery = checks.compare_with_truth(
         truth, purchases=pareto, spend=full_spend, unit_days=freq_multiplier
     )
     display(tr_frame(recovery.round(3), lang, value_columns=[]))
@@ -491,7 +494,7 @@ Markdown(recovery_text)
 # and Pareto/NBD from Fader, Hardie & Lee (2005), Gamma-Gamma from Fader & Hardie (2013).
 
 # %%
-cdnow = ltv.load_cdnow_sample()
+cdnow = cdnow_ref.load_cdnow_sample()
 cdnow_summary = summarize_transactions(
     cdnow,
     customer_col="customer_id",
@@ -501,7 +504,7 @@ cdnow_summary = summarize_transactions(
     freq="D",
     freq_multiplier=7,
 )
-reference = ltv.reproduce_cdnow(cdnow_summary)
+reference = cdnow_ref.reproduce_cdnow(cdnow_summary)
 display(tr_frame(save_table(reference, "cdnow_reproduction"), lang, value_columns=[]))
 Markdown(
     say(
@@ -530,14 +533,14 @@ cdnow_holdout = calibration_holdout_summary(
 )
 cdnow_model = ltv.PurchaseModel("bgnbd").fit(calibration_part(cdnow_holdout))
 fig, ax = plt.subplots(figsize=(8, 4))
-ltv.plot_calibration_by_frequency(
-    ltv.calibration_by_frequency(cdnow_holdout, model=cdnow_model),
+plots_ltv.plot_calibration_by_frequency(
+    clv.calibration_by_frequency(cdnow_holdout, model=cdnow_model),
     ax=ax,
     title="CDNOW: BG/NBD holdout purchases by calibration frequency",
     lang=lang,
 )
 plt.show()
-m = ltv.holdout_metrics(cdnow_holdout, model=cdnow_model).iloc[0]
+m = clv.holdout_metrics(cdnow_holdout, model=cdnow_model).iloc[0]
 Markdown(
     say(
         "ltv.cdnow_holdout",

@@ -77,6 +77,7 @@ from analysis.paths import resolve
 from analysis.plots import flow as pf
 from analysis.reports import headline, open_tables, report_inputs, save_table
 from analysis.reports.provenance import provenance
+from analysis.simulate import checks
 from analysis.studies import cohorts as co
 from analysis.studies import flow
 from analysis.studies import segments as sg
@@ -708,7 +709,9 @@ if has_truth:
     hr = co.hazard_ratios(
         contacts, events, orders, observation_end=snapshot_end, reference="partner"
     )
-    true_eff = co.truth_channel_effects(truth_users, contacts, truth_params, reference="partner")
+    true_eff = checks.truth_channel_effects(
+        truth_users, contacts, truth_params, reference="partner"
+    )
     comp = save_table(hr.merge(true_eff, on="channel"), "channel_effects_vs_truth")
     display(tr_frame(comp, lang))
     fig, ax = plt.subplots(figsize=(7, 6))

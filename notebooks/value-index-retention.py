@@ -55,6 +55,7 @@ from analysis.i18n import LIST_SEP, say, tr, tr_frame
 from analysis.plots import validity as pv
 from analysis.reports import headline, report_inputs, save_table
 from analysis.reports.provenance import provenance
+from analysis.simulate import checks
 from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.stats import expected_auc
@@ -395,7 +396,7 @@ display(
 
 # %%
 if has_truth:
-    q = va.true_outcome_probability(
+    q = checks.true_outcome_probability(
         frame, truth_users, p_hard=truth_params["churn"]["p_hard"], horizon_days=horizon_days
     )
     truth_tab = va.index_auc(

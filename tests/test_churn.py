@@ -10,8 +10,9 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from analysis.data.validate import validate_tables
 from analysis.paths import resolve
 from analysis.privacy import pseudonymise
-from analysis.simulate import read_truth, simulate
+from analysis.simulate import checks, read_truth, simulate
 from analysis.studies import churn as ch
+from analysis.studies import churn_list
 
 TRAIN, TEST = "2026-01-01", "2026-04-01"
 DEF = ch.ChurnDefinition(horizon_days=90, lost_after_days=90)
@@ -147,7 +148,7 @@ def test_oracle_formula_matches_monte_carlo():
             "left_at": [pd.NaT, pd.Timestamp("2025-01-01", tz="Asia/Shanghai")],
         }
     )
-    p = ch.oracle_churn_probability(
+    p = checks.oracle_churn_probability(
         truth,
         users=["a", "b"],
         cutoff="2025-03-01",
@@ -163,7 +164,7 @@ def test_oracle_formula_matches_monte_carlo():
     first = rng.exponential(1 / rho, n)
     retained = (first < np.minimum(life, h)) & ~(hard & (life < h))
     assert p["a"] == pytest.approx(1 - retained.mean(), abs=0.004)
-    first_order = ch.oracle_churn_probability(
+    first_order = checks.oracle_churn_probability(
         truth, users=["a"], cutoff="2025-03-01", horizon_days=h, p_hard=p_hard
     )
     assert first_order["a"] == pytest.approx(p_hard * (1 - np.exp(-mu * h)))
@@ -179,7 +180,7 @@ def sample_eval(sample_tables):
     assert params == json.loads(files[1].read_text())
     assert str(truth["left_at"].dt.tz) == "Asia/Shanghai"
     test_pop = ch.churn_frame(t.contacts, t.events, t.orders, cutoff=TEST, definition=DEF)
-    oracle = ch.oracle_for(truth, params, test_pop, cutoff=TEST, horizon_days=DEF.horizon_days)
+    oracle = checks.oracle_for(truth, params, test_pop, cutoff=TEST, horizon_days=DEF.horizon_days)
     return ch.evaluate_by_time(
         t.contacts,
         t.events,
@@ -262,10 +263,10 @@ def test_permutation_importance_lists_every_feature(sample_eval):
 def test_at_risk_list_ranks_by_risk_times_value_with_reasons(sample_eval, tmp_path):
     ev = sample_eval
     model = ev.models["hgb"]
-    value = ch.value_index(ev.train, ev.test)
+    value = churn_list.value_index(ev.train, ev.test)
     assert value.between(0, 1).all() and value.index.equals(ev.test.index)
     risk = pd.Series(model.predict_proba(ev.test[ch.MODEL_FEATURES])[:, 1], index=ev.test.index)
-    lst = ch.at_risk_list(model, ev.test, value=value, top_n=30, value_name="value_index")
+    lst = churn_list.at_risk_list(model, ev.test, value=value, top_n=30, value_name="value_index")
     assert len(lst) == 30 and lst["rank"].tolist() == list(range(1, 31))
     assert lst["priority"].is_monotonic_decreasing
     assert lst["priority"].iloc[-1] >= (risk * value).nlargest(30).iloc[-1] - 1e-12
@@ -275,7 +276,7 @@ def test_at_risk_list_ranks_by_risk_times_value_with_reasons(sample_eval, tmp_pa
     assert (lst["reason_1"].str.len() > 0).mean() > 0.5
     assert lst["contribution_1"].dropna().gt(0).all()
     key = "test-key-not-secret"
-    path = ch.export_at_risk(lst, tmp_path / "at_risk.csv", key=key)
+    path = churn_list.export_at_risk(lst, tmp_path / "at_risk.csv", key=key)
     text = path.read_text(encoding="utf-8")
     assert key not in text
     assert not any(uid in text for uid in lst.index)

@@ -8,6 +8,7 @@ import pytest
 
 from analysis.data.vocab import STAGES, VALUES
 from analysis.i18n import LANGS, SENTENCES, say, tr, tr_frame
+from analysis.plots import ltv as plots_ltv
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the Agg backend)
@@ -144,7 +145,7 @@ def test_validity_plots_in_chinese():
 
 
 def test_validity_verdict_in_chinese():
-    from analysis.studies.validity import verdict
+    from analysis.studies.validity.verdict import verdict
 
     a = pd.DataFrame([{"auc": 0.713, "lo": 0.69, "hi": 0.731, "ci": 0.95}])
     b = pd.DataFrame(
@@ -290,7 +291,6 @@ def test_flow_plots_in_chinese_with_stage_names_from_the_vocabulary():
 
 # --- ltv -----------------------------------------------------------------------------------
 def test_ltv_plots_in_chinese():
-    from analysis.studies import ltv
 
     by_freq = pd.DataFrame(
         {"frequency_cal": [0, 1, 2], "actual": [0.1, 0.5, 1.0], "predicted": [0.12, 0.45, 1.1]}
@@ -305,9 +305,9 @@ def test_ltv_plots_in_chinese():
     )
     matrix = pd.DataFrame([[0.1, 0.2], [0.8, 0.9]], index=[0, 10], columns=[0, 1])
     fig, axes = plt.subplots(1, 3)
-    ltv.plot_calibration_by_frequency(by_freq, ax=axes[0], lang="zh")
-    ltv.plot_cumulative_transactions(curve, ax=axes[1], unit_label="weeks", lang="zh")
-    ltv.plot_matrix(
+    plots_ltv.plot_calibration_by_frequency(by_freq, ax=axes[0], lang="zh")
+    plots_ltv.plot_cumulative_transactions(curve, ax=axes[1], unit_label="weeks", lang="zh")
+    plots_ltv.plot_matrix(
         matrix,
         ax=axes[2],
         colorbar_label="probability alive",

@@ -18,7 +18,9 @@ from analysis.aggregate.transactions import (
     calibration_part,
     summarize_transactions,
 )
-from analysis.studies import ltv
+from analysis.simulate import cdnow as cdnow_ref
+from analysis.simulate import checks
+from analysis.studies import clv, ltv
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
@@ -45,11 +47,11 @@ def test_no_warning_filter_leak_and_lazy_import() -> None:
         # their own filters, if any:
         import numpy, pandas, scipy.stats, scipy.optimize, scipy.special
         before = list(warnings.filters)
-        import analysis, analysis.studies.ltv
+        import analysis, analysis.studies.ltv, analysis.simulate.cdnow
         assert "lifetimes" not in sys.modules, "lifetimes imported at import time"
         from analysis.studies.ltv import PurchaseModel, SpendModel
         from analysis.aggregate.transactions import summarize_transactions
-        s = summarize_transactions(analysis.studies.ltv.load_cdnow_sample(),
+        s = summarize_transactions(analysis.simulate.cdnow.load_cdnow_sample(),
                                    customer_col="customer_id", time_col="date",
                                    amount_col="dollars", observation_end="1997-09-30",
                                    freq="D", freq_multiplier=7)
@@ -75,7 +77,7 @@ def test_no_warning_filter_leak_and_lazy_import() -> None:
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    return ltv.load_cdnow_sample()
+    return cdnow_ref.load_cdnow_sample()
 
 
 @pytest.fixture(scope="module")
@@ -117,20 +119,20 @@ def test_cdnow_sample_shape(cdnow, cdnow_weeks) -> None:
 
 
 def test_published_cdnow_parameters(cdnow_weeks) -> None:
-    table = ltv.reproduce_cdnow(cdnow_weeks)
-    assert len(table) == len(ltv.PUBLISHED_CDNOW)
+    table = cdnow_ref.reproduce_cdnow(cdnow_weeks)
+    assert len(table) == len(cdnow_ref.PUBLISHED_CDNOW)
     mismatches = table.loc[~table["match"], ["model", "parameter", "published", "ours"]]
     assert mismatches.empty, mismatches.to_string()
     # and the check itself can fail: a wrong summary (calendar weeks) does not match
     wrong = summarize_transactions(
-        ltv.load_cdnow_sample(),
+        cdnow_ref.load_cdnow_sample(),
         customer_col="customer_id",
         time_col="date",
         amount_col="dollars",
         observation_end="1997-09-30",
         freq="W",
     )
-    assert not ltv.reproduce_cdnow(wrong)["match"].all()
+    assert not cdnow_ref.reproduce_cdnow(wrong)["match"].all()
 
 
 def test_bgnbd_log_likelihood_matches_hand_formula(bgnbd, cdnow_weeks) -> None:
@@ -204,7 +206,7 @@ def test_fit_does_not_mutate(cdnow_weeks) -> None:
 
 def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     gg = ltv.SpendModel().fit(cdnow_weeks)
-    flat = ltv.customer_value(
+    flat = clv.customer_value(
         cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.0, units_per_year=52.18
     )
     assert list(flat.columns) == ["expected_purchases", "p_alive", "expected_spend", "clv"]
@@ -212,14 +214,14 @@ def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     np.testing.assert_allclose(
         flat["clv"], flat["expected_purchases"] * flat["expected_spend"], rtol=1e-9
     )
-    discounted = ltv.customer_value(
+    discounted = clv.customer_value(
         cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.1, units_per_year=52.18
     )
     ratio = discounted["clv"].sum() / flat["clv"].sum()
     assert 1 / 1.1 < ratio < 1.0
     assert (flat["p_alive"].between(0, 1)).all()
     with pytest.raises(ValueError, match="horizon > 0"):
-        ltv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, units_per_year=52.18)
+        clv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, units_per_year=52.18)
 
 
 def test_expected_purchases_per_customer_horizon(bgnbd, cdnow_weeks) -> None:
@@ -233,7 +235,7 @@ def test_expected_purchases_per_customer_horizon(bgnbd, cdnow_weeks) -> None:
 
 def test_segment_summary_golden() -> None:
     values = pd.DataFrame({"seg": ["x", "x", "x", "y", "y"], "clv": [1.0, 2.0, 3.0, 5.0, 5.0]})
-    out = ltv.segment_summary(
+    out = clv.segment_summary(
         values, by="seg", value_cols=["clv"], n_boot=400, random_state=1
     ).set_index("seg")
     assert (
@@ -244,7 +246,7 @@ def test_segment_summary_golden() -> None:
     assert 3.0 <= out.loc["x", "total_lower"] < 6.0 < out.loc["x", "total_upper"] <= 9.0
     # a constant segment has a degenerate interval
     assert out.loc["y", "total_lower"] == out.loc["y", "total_upper"] == 10.0
-    again = ltv.segment_summary(
+    again = clv.segment_summary(
         values, by="seg", value_cols=["clv"], n_boot=400, random_state=1
     ).set_index("seg")
     pd.testing.assert_frame_equal(out, again)
@@ -257,14 +259,14 @@ def test_holdout_tools(cdnow, cdnow_holdout) -> None:
     cal = calibration_part(cdnow_holdout)
     assert list(cal.columns) == ["frequency", "recency", "T", "monetary_value"]
     model = ltv.PurchaseModel().fit(cal)
-    metrics = ltv.holdout_metrics(cdnow_holdout, model=model).iloc[0]
+    metrics = clv.holdout_metrics(cdnow_holdout, model=model).iloc[0]
     assert metrics["actual_total"] == cdnow_holdout["frequency_holdout"].sum()
     assert abs(metrics["total_error_pct"]) < 25 and metrics["pearson_r"] > 0.5
-    table = ltv.calibration_by_frequency(cdnow_holdout, model=model, max_frequency=7)
+    table = clv.calibration_by_frequency(cdnow_holdout, model=model, max_frequency=7)
     assert table["frequency_cal"].astype(str).tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
     assert table["n_customers"].sum() == len(cdnow_holdout)
     assert table["actual"].is_monotonic_increasing  # CDNOW: more past purchases, more future ones
-    curve = ltv.cumulative_transactions(
+    curve = clv.cumulative_transactions(
         cdnow,
         model=model,
         customer_col="customer_id",
@@ -282,21 +284,21 @@ def test_holdout_tools(cdnow, cdnow_holdout) -> None:
 
 
 def test_matrices(bgnbd) -> None:
-    alive = ltv.probability_alive_matrix(bgnbd, max_frequency=5, T=39)
+    alive = clv.probability_alive_matrix(bgnbd, max_frequency=5, T=39)
     assert alive.shape == (40, 6)
     assert (alive[0] == 1.0).all()  # BG/NBD: no repeat purchase, never seen to drop out
     assert alive[3].is_monotonic_increasing
-    expected = ltv.expected_purchases_matrix(bgnbd, horizon=10, max_frequency=5, T=39)
+    expected = clv.expected_purchases_matrix(bgnbd, horizon=10, max_frequency=5, T=39)
     assert expected.iloc[-1].is_monotonic_increasing
 
 
 def test_compare_with_truth_converts_units(bgnbd) -> None:
     truth = {"purchases": {"r": 0.25, "alpha": 31.0, "time_unit": "day"}}
-    table = ltv.compare_with_truth(truth, purchases=bgnbd, unit_days=7).set_index("parameter")
+    table = checks.compare_with_truth(truth, purchases=bgnbd, unit_days=7).set_index("parameter")
     assert table.loc["alpha", "true"] == pytest.approx(31.0 / 7)
     assert table.loc["r", "relative_error"] == pytest.approx(bgnbd.params_["r"] / 0.25 - 1)
     assert table.loc["r", "covered"] and table.loc["alpha", "covered"]  # CDNOW: r 0.218-0.267
-    far = ltv.compare_with_truth({"purchases": {"r": 0.5}}, purchases=bgnbd, unit_days=7)
+    far = checks.compare_with_truth({"purchases": {"r": 0.5}}, purchases=bgnbd, unit_days=7)
     assert not far["covered"].iloc[0]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.reports import discover, run_report, write_index
+from analysis.reports.build import discover, run_report, write_index
 
 REPORTS = discover()
 RAW_ID = re.compile(r"\bu\d{7}\b")  # the sample's raw user ids look like u0001234

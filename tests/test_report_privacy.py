@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.paths import resolve
-from analysis.reports import discover, run_report
+from analysis.reports.build import discover, run_report
 
 PHONE = re.compile(r"1[3-9]\d{9}")
 UNIONID = re.compile(r"o[0-9A-Za-z_-]{27}")

@@ -5,7 +5,7 @@ import pytest
 from analysis.__main__ import main
 from analysis.data.errors import DataError
 from analysis.paths import resolve
-from analysis.reports import build_reports, discover
+from analysis.reports.build import build_reports, discover
 
 
 def test_every_report_declares_its_data_dir_and_parameters_parse():
@@ -81,7 +81,7 @@ def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
 
 
 def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
-    import analysis.reports as R
+    import analysis.reports.build as R
 
     seen = []
 

@@ -16,7 +16,7 @@ from analysis.aggregate.transactions import (
     repeat_transactions,
     summarize_transactions,
 )
-from analysis.studies.ltv import load_cdnow_sample
+from analysis.simulate.cdnow import load_cdnow_sample
 
 TZ = "Asia/Shanghai"
 COLS = {"customer_col": "user_id", "time_col": "ordered_at"}
@@ -347,11 +347,9 @@ def test_calibration_holdout_equal_to_lifetimes(cdnow, lifetimes_utils, multipli
 def test_matches_fader_hardie_published_summary(cdnow) -> None:
     """The CDNOW calibration summary published by Fader & Hardie (shipped with lifetimes as
     cdnow_customers_summary_with_transactions.csv, 2 decimals) from the raw transactions."""
-    from analysis.studies.ltv import _cdnow_path
+    from analysis.simulate.cdnow import cdnow_path
 
-    published = pd.read_csv(
-        _cdnow_path().with_name("cdnow_customers_summary_with_transactions.csv")
-    )
+    published = pd.read_csv(cdnow_path().with_name("cdnow_customers_summary_with_transactions.csv"))
     ours = summarize_transactions(
         cdnow,
         customer_col="sample_id",

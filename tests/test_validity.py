@@ -8,7 +8,7 @@ import pytest
 
 from analysis.data.vocab import VALUES
 from analysis.plots import validity as P
-from analysis.simulate import simulate
+from analysis.simulate import checks, simulate
 from analysis.studies import validity as V
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.stats import expected_auc
@@ -181,7 +181,7 @@ def test_true_outcome_probability_golden():
             "left_at": [pd.Timestamp("2025-06-01", tz=TZ), pd.NaT, pd.NaT],
         }
     )
-    p = V.true_outcome_probability(fr, truth, p_hard=0.5, horizon_days=90)
+    p = checks.true_outcome_probability(fr, truth, p_hard=0.5, horizon_days=90)
     np.testing.assert_allclose(p, [1 - 0.5 * (1 - np.exp(-0.9)), 1.0, 1.0])
 
 
@@ -235,7 +235,7 @@ def test_effects_world_index_predicts_with_the_true_auc_inside_the_interval(worl
     assert V.verdict(a, horizon_days=90).startswith("The preset index predicts")
     # truth: each user's true probability of no hard churn in 90 days (see
     # true_outcome_probability); the index's expected AUC under it is the true effect
-    q = V.true_outcome_probability(
+    q = checks.true_outcome_probability(
         fr, sim.users, p_hard=sim.params["churn"]["p_hard"], horizon_days=90
     )
     true_auc = expected_auc(q, fr["index"].to_numpy())
@@ -255,7 +255,7 @@ def test_null_world_index_does_not_predict(worlds, seed):
     assert a.loc[0, "lo"] <= 0.5
     assert "does not predict" in V.verdict(a, horizon_days=90)
     # the truth: everyone has the same probability, so the true AUC is exactly 0.5
-    q = V.true_outcome_probability(
+    q = checks.true_outcome_probability(
         fr, sim.users, p_hard=sim.params["churn"]["p_hard"], horizon_days=90
     )
     assert np.ptp(q) == 0

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return export_main(["--data", args.data, "--out", args.out, "--seed", str(args.seed)])
     if args.command == "report":
-        from analysis.reports import build_reports
+        from analysis.reports.build import build_reports
 
         params = {}
         if args.params:

@@ -43,7 +43,6 @@ features that push their risk up most (single-feature what-ifs against a typical
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -54,25 +53,32 @@ from analysis.aggregate.features import FEATURE_COLUMNS, churn_features
 from analysis.aggregate.labels import retention_labels
 from analysis.data.vocab import VALUES, Vocabulary
 from analysis.i18n import say
-from analysis.privacy import KEY_ENV, pseudonymise
 from analysis.progress import progress
 from analysis.studies.scores import FiveValueScorer
-from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval, wilson_interval
-
-#: Environment variable holding the key of the pseudonyms (see :mod:`analysis.privacy`).
-PSEUDONYM_KEY_ENV = KEY_ENV
+from analysis.studies.stats import (
+    AucRanker,
+    ScoreRanking,
+    bootstrap_counts,
+    percentile_interval,
+    wilson_interval,
+)
 
 CATEGORICAL = ["channel", "hook"]
+
+
 EVIDENCE = [f"ev_{v}" for v in VALUES]
+
+
 NUMERIC = [
     c for c in FEATURE_COLUMNS if c not in CATEGORICAL and c not in EVIDENCE and c != "stage"
 ]
+
+
 #: Model input columns (the feature table minus the stage name, which stage_rank encodes).
 MODEL_FEATURES = CATEGORICAL + NUMERIC + EVIDENCE
+
+
 MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting (HGB)"}
-
-
-# --------------------------------------------------------------------------- definition
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,6 @@ def churn_frame(
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
     out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
     return out
-
-
-# --------------------------------------------------------------------------- models
 
 
 def _signed_log1p(x):
@@ -321,47 +324,6 @@ def predict_risk(
         )
 
 
-# --------------------------------------------------------------------------- metrics
-
-
-class _Ranked:
-    """One score sorted once (descending), for O(n) weighted PR AUC and top-k% shares."""
-
-    def __init__(self, y: np.ndarray, score: np.ndarray):
-        order = np.argsort(-score, kind="stable")
-        self.order = order
-        s = score[order]
-        self.y = y[order].astype("float64")
-        last = np.ones(s.size, dtype=bool)  # last position of each group of equal scores
-        last[:-1] = s[1:] != s[:-1]
-        self.last = np.flatnonzero(last)
-
-    def curves(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cumulative weight and cumulative weighted positives, riskiest first."""
-        ws = w[self.order]
-        return np.cumsum(ws), np.cumsum(ws * self.y)
-
-    def pr_auc(self, w: np.ndarray, curves=None) -> float:
-        """Average precision (sklearn's step-wise definition), ties as one threshold."""
-        cw, cp = self.curves(w) if curves is None else curves
-        tp, al = cp[self.last], cw[self.last]
-        if tp[-1] <= 0:
-            return float("nan")
-        precision = np.divide(tp, al, out=np.zeros_like(tp), where=al > 0)
-        recall = tp / tp[-1]
-        return float(np.sum(np.diff(np.concatenate([[0.0], recall])) * precision))
-
-    def top_share(self, w: np.ndarray, fraction: float, curves=None) -> tuple[float, float]:
-        """(gain, lift) of the top ``fraction`` of (weighted) users by score."""
-        cw, cp = self.curves(w) if curves is None else curves
-        total, pos = cw[-1], cp[-1]
-        k = max(int(np.searchsorted(cw, fraction * total, side="right")), 1)
-        taken_w, taken_pos = cw[k - 1], cp[k - 1]
-        if pos <= 0 or taken_w <= 0:
-            return float("nan"), float("nan")
-        return taken_pos / pos, (taken_pos / taken_w) / (pos / total)
-
-
 def _metric_values(y, scores: dict, rankers, ranked, w, fractions) -> dict:
     out = {}
     wsum = w.sum()
@@ -402,7 +364,7 @@ def churn_metrics(
         raise ValueError(f"reference {reference!r} is not one of {list(named)}")
     fr = [float(f) for f in top_fractions]
     rankers = {k: AucRanker(yv.astype(bool), s) for k, s in named.items()}
-    ranked = {k: _Ranked(yv, s) for k, s in named.items()}
+    ranked = {k: ScoreRanking(yv, s) for k, s in named.items()}
     point = _metric_values(yv, named, rankers, ranked, np.ones(yv.size), fr)
     rng = np.random.default_rng(random_state)
     reps = [
@@ -487,7 +449,7 @@ def lift_table(y, scores, *, fractions: Iterable[float] | None = None) -> pd.Dat
     w = np.ones(yv.size)
     rows = []
     for name, s in dict(scores).items():
-        r = _Ranked(yv, np.asarray(s, dtype="float64"))
+        r = ScoreRanking(yv, np.asarray(s, dtype="float64"))
         for f in fr:
             g, lift = r.top_share(w, float(f))
             rows.append({"score": str(name), "fraction": float(f), "gain": g, "lift": lift})
@@ -536,102 +498,6 @@ def permutation_importance_table(
         }
     )
     return out.sort_values("importance", ascending=False, ignore_index=True)
-
-
-# --------------------------------------------------------------------------- oracle
-
-
-def oracle_for(
-    truth_users: pd.DataFrame, params: Mapping, frame: pd.DataFrame, *, cutoff, horizon_days: int
-) -> pd.Series:
-    """:func:`oracle_churn_probability` for the users of ``frame`` with the simulator's
-    ``p_hard`` and the expected activity rate of :func:`oracle_activity_rate`."""
-    return oracle_churn_probability(
-        truth_users,
-        users=frame.index,
-        cutoff=cutoff,
-        horizon_days=horizon_days,
-        p_hard=float(params["churn"]["p_hard"]),
-        activity_rate_per_day=oracle_activity_rate(truth_users, params),
-    )
-
-
-def oracle_activity_rate(truth_users: pd.DataFrame, params: Mapping) -> pd.Series:
-    """Expected rate (per day, while alive) of qualifying activity of each simulated user:
-    the interaction-event rates of ``params`` (activity multiplier at its mean of 1), each
-    value event's rate scaled by ``exp(value_sd·z - value_sd²/2)``, plus the purchase rate.
-    Indexed by ``user_id``."""
-    month = 30.4375
-    from analysis.data.vocab import default_vocabulary
-
-    vocab = default_vocabulary()
-    sd = float(params.get("value_sd", 0.8))
-    rate = np.full(len(truth_users), sum(params["active_rates_per_month"].values()) / month)
-    for etype, r in params["value_rates_per_month"].items():
-        v = vocab.event_types[etype].value
-        rate = rate + r * np.exp(sd * truth_users[f"z_{v}"].to_numpy() - sd**2 / 2) / month
-    rate = rate + truth_users["purchase_rate_per_day"].to_numpy(dtype="float64")
-    return pd.Series(
-        rate, index=pd.Index(truth_users["user_id"], name="user_id"), name="activity_rate_per_day"
-    )
-
-
-def oracle_churn_probability(
-    truth_users: pd.DataFrame,
-    *,
-    users,
-    cutoff,
-    horizon_days: int,
-    p_hard: float,
-    activity_rate_per_day=None,
-) -> pd.Series:
-    """The simulator's true probability that each user in ``users`` churns (is not retained).
-
-    A user whose truth ``left_at`` is before the cut-off has left (silently, since hard
-    leavers are outside the population): probability 1. A user alive at the cut-off leaves
-    after an exponential time ``L`` with hazard ``μ`` (memoryless), deleting the contact
-    with probability ``p_hard``, and is active at rate ``ρ`` while alive. With the shared
-    label (retained = some activity in ``[c, c+h)`` and no hard churn there)::
-
-        P(retained) = e^{-μh} (1 - e^{-ρh})
-                      + (1 - p_hard) [ (1 - e^{-μh}) - μ/(μ+ρ) (1 - e^{-(μ+ρ)h}) ]
-
-    (stay alive and be active; or leave silently after being active). ``activity_rate_per_day``
-    (per-user Series or scalar, e.g. :func:`oracle_activity_rate`) gives ``ρ``; ``None``
-    takes ``ρ → ∞`` (no user alive for a while is inactive), i.e. the first-order oracle
-    ``p_hard · (1 - e^{-μh})``. The simulator's per-user activity multiplier is not in the
-    truth, so ``ρ`` is its expectation: this oracle is exact up to that approximation.
-    """
-    tu = truth_users.set_index("user_id")
-    ids = pd.Index(pd.Series(users, dtype="str"), name="user_id")
-    missing = ids.difference(tu.index)
-    if len(missing):
-        raise ValueError(f"users without truth, e.g. {missing[:3].tolist()}")
-    tu = tu.reindex(ids)
-    left = pd.to_datetime(tu["left_at"])
-    c = pd.Timestamp(cutoff)
-    if c.tzinfo is None and getattr(left.dtype, "tz", None) is not None:
-        c = c.tz_localize(left.dt.tz)
-    gone = (left < c).to_numpy(dtype=bool)
-    mu = tu["churn_hazard_per_day"].to_numpy(dtype="float64")
-    h = float(horizon_days)
-    stay = np.exp(-mu * h)
-    if activity_rate_per_day is None:
-        p_ret = stay + (1 - p_hard) * (1 - stay)
-    else:
-        rho = (
-            activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
-            if isinstance(activity_rate_per_day, pd.Series)
-            else np.full(len(ids), float(activity_rate_per_day))
-        )
-        p_ret = stay * (1 - np.exp(-rho * h)) + (1 - p_hard) * (
-            (1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))
-        )
-    p = np.where(gone, 1.0, 1.0 - p_ret)
-    return pd.Series(p, index=ids, name="oracle")
-
-
-# --------------------------------------------------------------------------- evaluation
 
 
 @dataclass
@@ -765,152 +631,3 @@ def oracle_gap(
     ].copy()
     out.insert(3, "oracle", out["metric"].map(ora).to_numpy())
     return out.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- at-risk list
-
-
-def value_index(
-    calibration: pd.DataFrame,
-    frame: pd.DataFrame,
-    *,
-    weights="expansion",
-    normalization: str = "percentile",
-) -> pd.Series:
-    """The five-value index of each user in ``frame`` (a :func:`churn_frame`), normalised on
-    the ``calibration`` frame (e.g. the training snapshot) with the shared
-    :class:`~analysis.studies.scores.FiveValueScorer`. Indexed like ``frame``; in [0, 1] with the
-    percentile normalisation."""
-    vs = ValueScores(normalization=normalization, weights=weights).fit(calibration)
-    return pd.Series(vs.transform(frame)[:, -1], index=frame.index, name="value_index")
-
-
-def _reference_row(frame: pd.DataFrame) -> dict:
-    ref = {}
-    for c in MODEL_FEATURES:
-        s = frame[c]
-        if c in CATEGORICAL:
-            ref[c] = s.mode(dropna=True).iloc[0]
-        else:
-            ref[c] = float(np.nanmedian(s.to_numpy(dtype="float64"))) if s.notna().any() else np.nan
-    return ref
-
-
-def risk_reasons(
-    model, rows: pd.DataFrame, *, reference: Mapping, n_reasons: int = 3
-) -> pd.DataFrame:
-    """The features that push each row's churn risk up most.
-
-    For each feature, the row's risk minus its risk with that one feature set to the
-    ``reference`` value (a typical user: median / most common). Returns, per row,
-    ``reason_1..n`` (text such as ``days_since_last_interaction=41 (typical 3): +12.0 pts``)
-    and ``contribution_1..n`` (in probability points, positive only; NaN/empty when fewer
-    features raise the risk).
-    """
-    X = rows[MODEL_FEATURES]
-    base = model.predict_proba(X)[:, 1]
-    contrib = np.empty((len(X), len(MODEL_FEATURES)))
-    for j, c in enumerate(MODEL_FEATURES):
-        Xm = X.copy()
-        Xm[c] = reference[c] if c in CATEGORICAL else np.float64(reference[c])
-        contrib[:, j] = base - model.predict_proba(Xm)[:, 1]
-    top = np.argsort(-contrib, axis=1, kind="stable")[:, :n_reasons]
-    out = {}
-    for k in range(n_reasons):
-        texts, vals = [], []
-        for i in range(len(X)):
-            j = top[i, k]
-            v = contrib[i, j]
-            if not v > 0:
-                texts.append("")
-                vals.append(np.nan)
-                continue
-            f = MODEL_FEATURES[j]
-            x, r = X.iat[i, j], reference[f]
-            fmt = (lambda z: str(z)) if f in CATEGORICAL else (lambda z: f"{z:.3g}")
-            texts.append(f"{f}={fmt(x)} (typical {fmt(r)}): +{100 * v:.1f} pts")
-            vals.append(v)
-        out[f"reason_{k + 1}"] = texts
-        out[f"contribution_{k + 1}"] = vals
-    return pd.DataFrame(out, index=rows.index)
-
-
-def at_risk_list(
-    model,
-    frame: pd.DataFrame,
-    *,
-    value: pd.Series,
-    top_n: int = 100,
-    n_reasons: int = 3,
-    value_name: str = "value",
-    n_threads: int | None = None,
-) -> pd.DataFrame:
-    """Users ranked by churn risk × value, with the reasons behind each risk.
-
-    ``value`` (indexed by ``user_id``; e.g. a five-value index or expected LTV, >= 0) is
-    aligned to ``frame``; users without a value get 0. Returns the ``top_n`` users (index
-    ``user_id`` — export with :func:`export_at_risk`, which replaces it) with ``rank``,
-    ``risk``, ``value_name``, ``priority`` (= risk × value), ``stage``,
-    ``days_since_last_interaction`` and the reasons of :func:`risk_reasons`.
-    """
-    with _threads(n_threads):
-        risk = model.predict_proba(frame[MODEL_FEATURES])[:, 1]
-    val = pd.Series(value).reindex(frame.index).fillna(0.0).to_numpy(dtype="float64")
-    if (val < 0).any():
-        raise ValueError("value must be non-negative to rank by risk × value")
-    pr = risk * val
-    order = np.lexsort((frame.index.to_numpy(), -pr))[:top_n]  # ties by id: deterministic
-    rows = frame.iloc[order]
-    out = pd.DataFrame(
-        {
-            "rank": np.arange(1, len(order) + 1),
-            "risk": risk[order],
-            value_name: val[order],
-            "priority": pr[order],
-            "stage": rows["stage"].to_numpy(),
-            "days_since_last_interaction": rows["days_since_last_interaction"].to_numpy(),
-        },
-        index=rows.index,
-    )
-    with _threads(n_threads):
-        reasons = risk_reasons(model, rows, reference=_reference_row(frame), n_reasons=n_reasons)
-    return out.join(reasons)
-
-
-def export_at_risk(
-    at_risk: pd.DataFrame, path: str | Path, *, key: str | bytes | None = None
-) -> Path:
-    """Write :func:`at_risk_list` as UTF-8 CSV with ``pseudo_id`` first and no raw ids."""
-    out = at_risk.reset_index(names="user_id")
-    out.insert(0, "pseudo_id", pseudonymise(out["user_id"], key=key).to_numpy())
-    out = out.drop(columns=["user_id"])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, encoding="utf-8")
-    return path
-
-
-__all__ = [
-    "ChurnDefinition",
-    "ChurnEvaluation",
-    "MODEL_FEATURES",
-    "PSEUDONYM_KEY_ENV",
-    "churn_frame",
-    "make_pipeline",
-    "fit_models",
-    "predict_risk",
-    "churn_metrics",
-    "metrics_wide",
-    "calibration_table",
-    "lift_table",
-    "permutation_importance_table",
-    "oracle_for",
-    "oracle_activity_rate",
-    "oracle_churn_probability",
-    "evaluate_by_time",
-    "oracle_gap",
-    "risk_reasons",
-    "value_index",
-    "at_risk_list",
-    "export_at_risk",
-]

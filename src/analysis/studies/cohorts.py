@@ -30,7 +30,7 @@ other side) or ``inconclusive``.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,24 +41,6 @@ from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.tables import is_sql_table
 from analysis.privacy import pseudonymise
 from analysis.studies.stats import newcombe_interval, wilson_interval
-
-__all__ = [
-    "cohort_activity",
-    "retention_curves",
-    "cohort_table",
-    "giveaway_flag",
-    "screening_groups",
-    "spend_after_join",
-    "compare_proportions",
-    "compare_means",
-    "essay_claims",
-    "referral_by_period",
-    "k_factor",
-    "koc_candidates",
-    "hazard_ratios",
-    "truth_channel_effects",
-    "agreement",
-]
 
 
 def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -598,34 +580,6 @@ def hazard_ratios(
     out["left"] = st.loc[others, "sum"].to_numpy()
     out.attrs["reference"] = ref
     return out
-
-
-def truth_channel_effects(
-    truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping, *, reference: str
-) -> pd.DataFrame:
-    """The simulator's channel effects relative to ``reference``: the structural
-    ``gamma_channel`` (log hazard shift holding the latent values and hunter status fixed)
-    and the marginal one (mean log true hazard of the channel's users minus the reference's),
-    which is what a model with channel alone recovers."""
-    g = dict(params["churn"]["gamma_channel"])
-    df = pd.DataFrame(
-        {
-            "user_id": contacts["user_id"].astype("str").to_numpy(),
-            "channel": contacts["channel"].astype("str").to_numpy(),
-        }
-    )
-    tu = truth_users[["user_id", "churn_hazard_per_day"]].copy()
-    tu["user_id"] = tu["user_id"].astype("str")
-    df = df.merge(tu, on="user_id", how="left")
-    mean_log = np.log(df["churn_hazard_per_day"]).groupby(df["channel"]).mean()
-    chans = sorted(c for c in mean_log.index if c != reference)
-    return pd.DataFrame(
-        {
-            "channel": chans,
-            "gamma_structural": [g.get(c, 0.0) - g.get(reference, 0.0) for c in chans],
-            "log_hr_marginal_true": [mean_log[c] - mean_log[reference] for c in chans],
-        }
-    )
 
 
 def agreement(derived: pd.Series, truth: pd.Series) -> pd.DataFrame:

@@ -21,45 +21,18 @@ of each pattern as weights (same likelihood, same parameters, much faster on lar
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import math
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
 from analysis.progress import progress
-
-__all__ = [
-    "PURCHASE_MODELS",
-    "PUBLISHED_CDNOW",
-    "PurchaseModel",
-    "SpendModel",
-    "compress_customers",
-    "numerical_std_errors",
-    "independence_check",
-    "customer_value",
-    "segment_summary",
-    "holdout_predictions",
-    "holdout_metrics",
-    "calibration_by_frequency",
-    "cumulative_transactions",
-    "probability_alive_matrix",
-    "expected_purchases_matrix",
-    "compare_with_truth",
-    "load_cdnow_sample",
-    "reproduce_cdnow",
-    "plot_calibration_by_frequency",
-    "plot_cumulative_transactions",
-    "plot_matrix",
-]
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
 PURCHASE_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -67,32 +40,6 @@ PURCHASE_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pareto_nbd": ("ParetoNBDFitter", ("r", "alpha", "s", "beta")),
     "mbgnbd": ("ModifiedBetaGeoFitter", ("r", "alpha", "a", "b")),
 }
-
-#: Published CDNOW results (2,357-customer sample; weeks; calibration ends 1997-09-30):
-#: BG/NBD and Pareto/NBD from Fader, Hardie & Lee (2005), Gamma-Gamma from Fader & Hardie
-#: (2013). ``decimals`` is the reported precision.
-PUBLISHED_CDNOW = pd.DataFrame(
-    [
-        ("bgnbd", "r", 0.243, 3),
-        ("bgnbd", "alpha", 4.414, 3),
-        ("bgnbd", "a", 0.793, 3),
-        ("bgnbd", "b", 2.426, 3),
-        ("bgnbd", "log_likelihood", -9582.4, 1),
-        ("pareto_nbd", "r", 0.553, 3),
-        ("pareto_nbd", "alpha", 10.578, 3),
-        ("pareto_nbd", "s", 0.606, 3),
-        ("pareto_nbd", "beta", 11.669, 3),
-        ("gamma_gamma", "p", 6.25, 2),
-        ("gamma_gamma", "q", 3.74, 2),
-        ("gamma_gamma", "gamma", 15.44, 2),
-    ],
-    columns=["model", "parameter", "published", "decimals"],
-)
-
-
-# --------------------------------------------------------------------------------------
-# the door to lifetimes
-# --------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -114,12 +61,7 @@ def _fitter_class(name: str) -> type:
     return getattr(_lifetimes(), name)
 
 
-# --------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str = "summary") -> None:
+def require_columns_of(frame: pd.DataFrame, columns: Sequence[str], what: str = "summary") -> None:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     for col in columns:
@@ -156,7 +98,7 @@ def compress_customers(
     Returns a DataFrame with the given ``columns`` (one row per distinct combination,
     sorted) and ``weight`` (int, number of customers with that pattern).
     """
-    _require(summary, columns)
+    require_columns_of(summary, columns)
     cols = list(columns)
     return summary.groupby(cols, sort=True).size().rename("weight").reset_index()
 
@@ -247,11 +189,6 @@ def _run_fit(
     )
 
 
-# --------------------------------------------------------------------------------------
-# purchase models
-# --------------------------------------------------------------------------------------
-
-
 class PurchaseModel:
     """A buy-till-you-die purchase model: BG/NBD, Pareto/NBD or modified BG/NBD.
 
@@ -303,7 +240,7 @@ class PurchaseModel:
         if self.model not in PURCHASE_MODELS:
             raise ValueError(f"model must be one of {sorted(PURCHASE_MODELS)}, got {self.model!r}")
         cols = (frequency_col, recency_col, T_col)
-        _require(summary, cols)
+        require_columns_of(summary, cols)
         if len(summary) == 0:
             raise ValueError("cannot fit a purchase model on an empty summary")
         full = summary[list(cols)].astype("float64")
@@ -357,7 +294,7 @@ class PurchaseModel:
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
 
     def _arrays(self, summary: pd.DataFrame, cols: Sequence[str]) -> list[np.ndarray]:
-        _require(summary, cols)
+        require_columns_of(summary, cols)
         return [summary[c].to_numpy(dtype="float64") for c in cols]
 
     def log_likelihood(
@@ -466,11 +403,6 @@ class PurchaseModel:
         )
 
 
-# --------------------------------------------------------------------------------------
-# spend model
-# --------------------------------------------------------------------------------------
-
-
 def independence_check(
     summary: pd.DataFrame, *, frequency_col: str = "frequency", monetary_col: str = "monetary_value"
 ) -> pd.DataFrame:
@@ -483,7 +415,7 @@ def independence_check(
     ``pearson_lower_95``/``pearson_upper_95`` (Fisher z) and ``pearson_p``, ``spearman_rho``
     and ``spearman_p``.
     """
-    _require(summary, (frequency_col, monetary_col))
+    require_columns_of(summary, (frequency_col, monetary_col))
     rep = summary.loc[summary[frequency_col] > 0, [frequency_col, monetary_col]].astype(float)
     n = len(rep)
     row = {"n": n}
@@ -538,7 +470,7 @@ class SpendModel:
         monetary_col: str = "monetary_value",
     ) -> SpendModel:
         """Fit on customers with ``frequency > 0`` (and positive ``monetary_value``)."""
-        _require(summary, (frequency_col, monetary_col))
+        require_columns_of(summary, (frequency_col, monetary_col))
         data = summary[[frequency_col, monetary_col]].astype("float64")
         bad = data[monetary_col] < 0
         if bad.any():
@@ -581,7 +513,7 @@ class SpendModel:
         """Expected mean spend per future transaction (population mean for non-repeaters)."""
         if not hasattr(self, "params_"):
             raise RuntimeError("this SpendModel is not fitted yet; call fit() first")
-        _require(summary, (frequency_col, monetary_col))
+        require_columns_of(summary, (frequency_col, monetary_col))
         p, q, g = self.params_.to_numpy()
         x = summary[frequency_col].to_numpy(dtype=float)
         m = summary[monetary_col].to_numpy(dtype=float)
@@ -612,472 +544,3 @@ class SpendModel:
             f"{head}\n  Gamma-Gamma on {self.n_customers_:,} repeat buyers: {params}; "
             f"corr(frequency, spend) = {r:.3f}"
         )
-
-
-# --------------------------------------------------------------------------------------
-# per-customer value and segment totals
-# --------------------------------------------------------------------------------------
-
-
-def customer_value(
-    summary: pd.DataFrame,
-    *,
-    purchases: PurchaseModel,
-    spend: SpendModel | None = None,
-    horizon: float,
-    discount_rate: float = 0.0,
-    units_per_year: float,
-    frequency_col: str = "frequency",
-    recency_col: str = "recency",
-    T_col: str = "T",
-    monetary_col: str = "monetary_value",
-) -> pd.DataFrame:
-    """Per-customer expected purchases, P(alive), expected spend and discounted CLV.
-
-    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual;
-    ``units_per_year`` converts (52.18 for weeks, 365.25 for days). CLV sums, over each
-    time unit ``k`` of the horizon, the expected purchases in that unit times the expected
-    spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
-
-    Returns a DataFrame indexed like ``summary`` with columns ``expected_purchases``,
-    ``p_alive`` and, with ``spend``, ``expected_spend`` and ``clv``.
-    """
-    if horizon <= 0 or discount_rate < 0 or units_per_year <= 0:
-        raise ValueError(
-            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; "
-            f"got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
-        )
-    rfm = {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
-    out = pd.DataFrame(index=summary.index)
-    out["expected_purchases"] = purchases.expected_purchases(summary, horizon=horizon, **rfm)
-    out["p_alive"] = purchases.probability_alive(summary, **rfm)
-    if spend is None:
-        return out
-    out["expected_spend"] = spend.expected_spend(
-        summary, frequency_col=frequency_col, monetary_col=monetary_col
-    )
-    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
-    steps = np.unique(steps[steps <= horizon])
-    previous = np.zeros(len(summary))
-    discounted = np.zeros(len(summary))
-    for k in steps:
-        cumulative = purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy()
-        discounted += (cumulative - previous) / (1 + discount_rate) ** (k / units_per_year)
-        previous = cumulative
-    out["clv"] = discounted * out["expected_spend"].to_numpy()
-    return out
-
-
-def segment_summary(
-    values: pd.DataFrame,
-    *,
-    by: str,
-    value_cols: Sequence[str],
-    n_boot: int = 1000,
-    ci: float = 0.95,
-    random_state: int | None = 0,
-) -> pd.DataFrame:
-    """Totals and means of per-customer values by segment, with bootstrap intervals.
-
-    Customers are resampled with replacement within each segment (percentile intervals).
-
-    Returns a tidy DataFrame, one row per (segment, metric): ``by``, ``metric``,
-    ``n_customers``, ``total``, ``total_lower``, ``total_upper``, ``mean``, ``mean_lower``,
-    ``mean_upper``.
-    """
-    _require(values, [by, *value_cols], what="values")
-    if not 0 < ci < 1 or n_boot < 1:
-        raise ValueError(f"need 0 < ci < 1 and n_boot >= 1, got ci={ci!r}, n_boot={n_boot!r}")
-    rng = np.random.default_rng(random_state)
-    lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
-    rows = []
-    for segment, group in values.groupby(by, sort=True, observed=True):
-        data = group[list(value_cols)].to_numpy(dtype=float)
-        n = len(data)
-        totals = np.empty((n_boot, data.shape[1]))
-        batch = max(1, 2_000_000 // max(n, 1))
-        for start in range(0, n_boot, batch):
-            stop = min(n_boot, start + batch)
-            idx = rng.integers(0, n, size=(stop - start, n))
-            totals[start:stop] = data[idx].sum(axis=1)
-        for j, metric in enumerate(value_cols):
-            t_lo, t_hi = np.quantile(totals[:, j], [lo, hi])
-            rows.append(
-                {
-                    by: segment,
-                    "metric": metric,
-                    "n_customers": n,
-                    "total": data[:, j].sum(),
-                    "total_lower": t_lo,
-                    "total_upper": t_hi,
-                    "mean": data[:, j].mean(),
-                    "mean_lower": t_lo / n,
-                    "mean_upper": t_hi / n,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------------------
-# holdout evaluation
-# --------------------------------------------------------------------------------------
-
-_CAL = {"frequency_col": "frequency_cal", "recency_col": "recency_cal", "T_col": "T_cal"}
-
-
-def holdout_predictions(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> pd.DataFrame:
-    """Predicted vs actual holdout purchases per customer.
-
-    ``cal_holdout`` is the output of :func:`calibration_holdout_summary`. Returns a
-    DataFrame indexed like it with ``frequency_cal``, ``actual`` (holdout purchases) and
-    ``predicted`` (expected purchases over ``duration_holdout`` given the calibration data).
-    """
-    _require(
-        cal_holdout,
-        ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
-        "calibration/holdout table",
-    )
-    predicted = model.expected_purchases(
-        cal_holdout, horizon=cal_holdout["duration_holdout"].to_numpy(), **_CAL
-    )
-    return pd.DataFrame(
-        {
-            "frequency_cal": cal_holdout["frequency_cal"],
-            "actual": cal_holdout["frequency_holdout"],
-            "predicted": predicted,
-        }
-    )
-
-
-def holdout_metrics(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> pd.DataFrame:
-    """Aggregate and per-customer accuracy of holdout forecasts.
-
-    Returns a one-row DataFrame: ``n_customers``, ``actual_total``, ``predicted_total``,
-    ``total_error_pct`` (predicted vs actual, %), ``pearson_r``, ``spearman_rho``, ``mae``,
-    ``rmse``.
-    """
-    pred = holdout_predictions(cal_holdout, model=model)
-    a, p = pred["actual"].to_numpy(), pred["predicted"].to_numpy()
-    constant = np.ptp(a) == 0 or np.ptp(p) == 0
-    return pd.DataFrame(
-        [
-            {
-                "n_customers": len(pred),
-                "actual_total": a.sum(),
-                "predicted_total": p.sum(),
-                "total_error_pct": 100 * (p.sum() - a.sum()) / a.sum() if a.sum() > 0 else np.nan,
-                "pearson_r": np.nan if constant else float(stats.pearsonr(a, p)[0]),
-                "spearman_rho": np.nan if constant else float(stats.spearmanr(a, p)[0]),
-                "mae": float(np.abs(a - p).mean()),
-                "rmse": float(np.sqrt(((a - p) ** 2).mean())),
-            }
-        ]
-    )
-
-
-def calibration_by_frequency(
-    cal_holdout: pd.DataFrame, *, model: PurchaseModel, max_frequency: int = 7
-) -> pd.DataFrame:
-    """Mean predicted vs actual holdout purchases by calibration frequency.
-
-    Frequencies at or above ``max_frequency`` are pooled into one ``"{max}+"`` group.
-    Returns a DataFrame with ``frequency_cal`` (str label, ordered), ``n_customers``,
-    ``actual`` and ``predicted`` (mean holdout purchases per customer).
-    """
-    pred = holdout_predictions(cal_holdout, model=model)
-    f = pred["frequency_cal"].clip(upper=max_frequency).astype(int)
-    labels = [str(i) for i in range(max_frequency)] + [f"{max_frequency}+"]
-    grouped = pred.groupby(f, sort=True).agg(
-        n_customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
-    )
-    grouped.index = pd.CategoricalIndex(
-        [labels[i] for i in grouped.index], categories=labels, ordered=True, name="frequency_cal"
-    )
-    return grouped.reset_index()
-
-
-def cumulative_transactions(
-    transactions: pd.DataFrame,
-    *,
-    model: PurchaseModel,
-    customer_col: str,
-    time_col: str,
-    calibration_end: object,
-    observation_end: object,
-    freq: str = "D",
-    freq_multiplier: float = 1,
-) -> pd.DataFrame:
-    """Actual vs expected cumulative repeat transactions of the calibration cohort.
-
-    The cohort is every customer whose first purchase is on or before
-    ``calibration_end``; the expectation adds, for each of them, the model's expected
-    repeat purchases of a new customer since their first purchase (Fader, Hardie & Lee's
-    tracking plot). Time runs in the model's unit from the cohort's first purchase period.
-
-    Returns a DataFrame, one row per time unit: ``t`` (model units since the first
-    purchase period), ``period_start`` (Timestamp), ``actual``, ``predicted``
-    (cumulative repeat transactions) and ``phase`` (``"calibration"`` / ``"holdout"``).
-    """
-    per = repeat_transactions(
-        transactions,
-        customer_col=customer_col,
-        time_col=time_col,
-        observation_end=observation_end,
-        freq=freq,
-    )
-    cal = calibration_holdout_summary(
-        transactions,
-        customer_col=customer_col,
-        time_col=time_col,
-        calibration_end=calibration_end,
-        observation_end=observation_end,
-        freq=freq,
-        freq_multiplier=freq_multiplier,
-    )
-    per = per[per[customer_col].isin(cal.index)]
-    origin = per["period_start"].min()
-    unit = pd.Timedelta(1, unit={"D": "D", "W": "W", "h": "h"}[freq])
-    t_of = ((per["period_start"] - origin) / unit / freq_multiplier).to_numpy()
-    first_t = t_of[per["is_first"].to_numpy()]
-    repeat_t = np.sort(t_of[~per["is_first"].to_numpy()])
-    horizon = float(
-        cal["T_cal"].iloc[0]
-        + cal["duration_holdout"].iloc[0]
-        + t_of[per[customer_col] == cal.index[0]].min()
-    )
-    grid = np.arange(0, math.floor(horizon + 1e-9) + 1, dtype=float)
-    if grid[-1] < horizon - 1e-9:  # end exactly at the observation end
-        grid = np.append(grid, horizon)
-    starts, counts = np.unique(first_t, return_counts=True)
-    ages = grid[:, None] - starts[None, :]
-    expected = np.zeros_like(ages)
-    positive = ages > 0
-    expected[positive] = model.expected_purchases_new_customer(ages[positive])
-    cal_t = horizon - cal["duration_holdout"].iloc[0]
-    return pd.DataFrame(
-        {
-            "t": grid,
-            "period_start": origin
-            + pd.to_timedelta(grid * freq_multiplier, unit={"D": "D", "W": "W", "h": "h"}[freq]),
-            "actual": np.searchsorted(repeat_t, grid, side="right").astype(float),
-            "predicted": expected @ counts,
-            "phase": np.where(grid <= cal_t + 1e-9, "calibration", "holdout"),
-        }
-    )
-
-
-# --------------------------------------------------------------------------------------
-# matrices
-# --------------------------------------------------------------------------------------
-
-
-def _grid(max_frequency: int, max_T: float) -> tuple[np.ndarray, np.ndarray]:
-    freqs = np.arange(max_frequency + 1, dtype=float)
-    recs = np.arange(math.floor(max_T) + 1, dtype=float)
-    return freqs, recs
-
-
-def probability_alive_matrix(model: PurchaseModel, *, max_frequency: int, T: float) -> pd.DataFrame:
-    """P(alive) for a customer of age ``T`` by frequency (columns) and recency (rows)."""
-    freqs, recs = _grid(max_frequency, T)
-    f, r = np.meshgrid(freqs, recs)
-    frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
-    values = model.probability_alive(frame).to_numpy().reshape(f.shape)
-    return pd.DataFrame(
-        values,
-        index=pd.Index(recs, name="recency"),
-        columns=pd.Index(freqs.astype(int), name="frequency"),
-    )
-
-
-def expected_purchases_matrix(
-    model: PurchaseModel, *, horizon: float, max_frequency: int, T: float
-) -> pd.DataFrame:
-    """Expected purchases in the next ``horizon`` units by frequency (columns) and recency
-    (rows)."""
-    freqs, recs = _grid(max_frequency, T)
-    f, r = np.meshgrid(freqs, recs)
-    frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
-    values = model.expected_purchases(frame, horizon=horizon).to_numpy().reshape(f.shape)
-    return pd.DataFrame(
-        values,
-        index=pd.Index(recs, name="recency"),
-        columns=pd.Index(freqs.astype(int), name="frequency"),
-    )
-
-
-# --------------------------------------------------------------------------------------
-# simulator ground truth and the CDNOW reference
-# --------------------------------------------------------------------------------------
-
-
-def compare_with_truth(
-    truth: dict,
-    *,
-    purchases: PurchaseModel | None = None,
-    spend: SpendModel | None = None,
-    unit_days: float,
-) -> pd.DataFrame:
-    """Recovered parameters against a simulator's true ones.
-
-    ``truth`` holds ``{"purchases": {"r", "alpha"[, "s", "beta"], "time_unit": "day"},
-    "spend": {"p", "q", "gamma"}}``; rate parameters are converted to the model's unit
-    (``unit_days`` days per unit). Returns ``model``, ``parameter``, ``true``,
-    ``estimate``, ``lower_95``, ``upper_95``, ``relative_error`` and ``covered`` (the true
-    value lies inside the 95% interval).
-    """
-    rows = []
-    if purchases is not None and "purchases" in truth:
-        t = truth["purchases"]
-        unit = str(t.get("time_unit", "day")).lower()
-        if unit not in ("day", "days", "d"):
-            raise ValueError(f"truth purchases time_unit must be 'day', got {unit!r}")
-        table = purchases.summary
-        scale = {"alpha": unit_days, "beta": unit_days}
-        for name in table.index:
-            if name in t and isinstance(t[name], (int, float)):
-                rows.append(
-                    (
-                        purchases.model,
-                        name,
-                        t[name] / scale.get(name, 1.0),
-                        *table.loc[name, ["estimate", "lower_95", "upper_95"]],
-                    )
-                )
-    if spend is not None and "spend" in truth:
-        table = spend.summary
-        for name in table.index:
-            if name in truth["spend"]:
-                rows.append(
-                    (
-                        "gamma_gamma",
-                        name,
-                        truth["spend"][name],
-                        *table.loc[name, ["estimate", "lower_95", "upper_95"]],
-                    )
-                )
-    out = pd.DataFrame(
-        rows, columns=["model", "parameter", "true", "estimate", "lower_95", "upper_95"]
-    )
-    out["relative_error"] = (out["estimate"] - out["true"]) / out["true"]
-    out["covered"] = (out["lower_95"] <= out["true"]) & (out["true"] <= out["upper_95"])
-    return out
-
-
-def _cdnow_path() -> Path:
-    spec = importlib.util.find_spec("lifetimes")  # locates the package without importing it
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the lifetimes package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "CDNOW_sample.txt"
-
-
-def load_cdnow_sample() -> pd.DataFrame:
-    """The raw CDNOW sample transactions shipped with lifetimes (2,357 customers).
-
-    Read directly (``lifetimes.datasets`` imports ``pkg_resources``). Returns
-    ``customer_id`` (str, the CDNOW master id), ``sample_id`` (str, 1..2357), ``date``
-    (datetime), ``cds`` (int) and ``dollars`` (float), one row per transaction.
-    """
-    return pd.read_csv(
-        _cdnow_path(),
-        sep=r"\s+",
-        header=None,
-        names=["customer_id", "sample_id", "date", "cds", "dollars"],
-        dtype={
-            "customer_id": str,
-            "sample_id": str,
-            "date": str,
-            "cds": "int64",
-            "dollars": "float64",
-        },
-    ).assign(date=lambda d: pd.to_datetime(d["date"], format="%Y%m%d"))
-
-
-def reproduce_cdnow(summary: pd.DataFrame) -> pd.DataFrame:
-    """Fit BG/NBD, Pareto/NBD and Gamma-Gamma on a CDNOW calibration summary.
-
-    ``summary`` must be in weeks with ``monetary_value`` (see the notebook / tests).
-    Returns :data:`PUBLISHED_CDNOW` with ``ours`` (full precision), ``ours_rounded`` (to
-    the reported precision) and ``match`` (rounded values equal).
-    """
-    bg = PurchaseModel("bgnbd").fit(summary)
-    pareto = PurchaseModel("pareto_nbd").fit(summary)
-    gg = SpendModel().fit(summary)
-    ours = {("bgnbd", k): v for k, v in bg.params_.items()}
-    ours[("bgnbd", "log_likelihood")] = bg.log_likelihood_
-    ours |= {("pareto_nbd", k): v for k, v in pareto.params_.items()}
-    ours |= {("gamma_gamma", k): v for k, v in gg.params_.items()}
-    out = PUBLISHED_CDNOW.copy()
-    out["ours"] = [ours[(m, p)] for m, p in zip(out["model"], out["parameter"])]
-    out["ours_rounded"] = [round(v, d) for v, d in zip(out["ours"], out["decimals"])]
-    out["match"] = np.isclose(out["ours_rounded"], out["published"], rtol=0, atol=1e-9)
-    return out
-
-
-# --------------------------------------------------------------------------------------
-# plots
-# --------------------------------------------------------------------------------------
-
-
-def plot_calibration_by_frequency(
-    table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "en"
-):
-    """Bars of actual vs predicted mean holdout purchases by calibration frequency. ``lang``
-    ("en" or "zh") translates the labels and the title (:mod:`analysis.i18n`)."""
-    import matplotlib.pyplot as plt
-
-    from analysis.i18n import tr
-
-    ax = ax if ax is not None else plt.gca()
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["actual"], width=0.4, label=tr("actual", lang))
-    ax.bar(x + 0.2, table["predicted"], width=0.4, label=tr("model", lang))
-    ax.set_xticks(x, table["frequency_cal"].astype(str))
-    ax.set_xlabel(tr("repeat purchases in calibration", lang))
-    ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
-    ax.set_title(tr(title or "Holdout purchases by calibration frequency", lang))
-    ax.legend()
-    return ax
-
-
-def plot_cumulative_transactions(
-    table: pd.DataFrame,
-    *,
-    ax=None,
-    title: str | None = None,
-    unit_label: str = "time units",
-    lang: str = "en",
-):
-    """Actual vs expected cumulative repeat transactions, with the calibration end marked."""
-    import matplotlib.pyplot as plt
-
-    from analysis.i18n import say, tr
-
-    ax = ax if ax is not None else plt.gca()
-    ax.plot(table["t"], table["actual"], label=tr("actual", lang))
-    ax.plot(table["t"], table["predicted"], linestyle="--", label=tr("model", lang))
-    cal = table.loc[table["phase"] == "calibration", "t"]
-    if len(cal):
-        ax.axvline(cal.max(), color="grey", linestyle=":", label=tr("end of calibration", lang))
-    ax.set_xlabel(say("ltv.plot.since_first", lang, unit=tr(unit_label, lang)))
-    ax.set_ylabel(tr("cumulative repeat transactions", lang))
-    ax.set_title(tr(title or "Cumulative repeat transactions: actual vs model", lang))
-    ax.legend()
-    return ax
-
-
-def plot_matrix(
-    matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: str, lang: str = "en"
-):
-    """Heat map of a recency × frequency matrix (recency increasing upwards)."""
-    import matplotlib.pyplot as plt
-
-    from analysis.i18n import tr
-
-    ax = ax if ax is not None else plt.gca()
-    image = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", interpolation="nearest")
-    ax.figure.colorbar(image, ax=ax, label=tr(colorbar_label, lang))
-    ax.set_xlabel(tr("frequency (repeat purchases)", lang))
-    ax.set_ylabel(tr("recency (time of last purchase)", lang))
-    ax.set_title(tr(title, lang))
-    return ax

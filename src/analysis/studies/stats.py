@@ -399,3 +399,41 @@ def newcombe_interval(k1, n1, k2, n2, *, ci: float = 0.95):
     lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return lo, hi
+
+
+class ScoreRanking:
+    """One score sorted once (descending), for O(n) weighted PR AUC and top-k% shares."""
+
+    def __init__(self, y: np.ndarray, score: np.ndarray):
+        order = np.argsort(-score, kind="stable")
+        self.order = order
+        s = score[order]
+        self.y = y[order].astype("float64")
+        last = np.ones(s.size, dtype=bool)  # last position of each group of equal scores
+        last[:-1] = s[1:] != s[:-1]
+        self.last = np.flatnonzero(last)
+
+    def curves(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cumulative weight and cumulative weighted positives, riskiest first."""
+        ws = w[self.order]
+        return np.cumsum(ws), np.cumsum(ws * self.y)
+
+    def pr_auc(self, w: np.ndarray, curves=None) -> float:
+        """Average precision (sklearn's step-wise definition), ties as one threshold."""
+        cw, cp = self.curves(w) if curves is None else curves
+        tp, al = cp[self.last], cw[self.last]
+        if tp[-1] <= 0:
+            return float("nan")
+        precision = np.divide(tp, al, out=np.zeros_like(tp), where=al > 0)
+        recall = tp / tp[-1]
+        return float(np.sum(np.diff(np.concatenate([[0.0], recall])) * precision))
+
+    def top_share(self, w: np.ndarray, fraction: float, curves=None) -> tuple[float, float]:
+        """(gain, lift) of the top ``fraction`` of (weighted) users by score."""
+        cw, cp = self.curves(w) if curves is None else curves
+        total, pos = cw[-1], cp[-1]
+        k = max(int(np.searchsorted(cw, fraction * total, side="right")), 1)
+        taken_w, taken_pos = cw[k - 1], cp[k - 1]
+        if pos <= 0 or taken_w <= 0:
+            return float("nan"), float("nan")
+        return taken_pos / pos, (taken_pos / taken_w) / (pos / total)

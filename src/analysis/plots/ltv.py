@@ -1,0 +1,70 @@
+"""Plots of the lifetime-value study (:mod:`analysis.studies.ltv`, :mod:`analysis.studies.clv`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def plot_calibration_by_frequency(
+    table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "en"
+):
+    """Bars of actual vs predicted mean holdout purchases by calibration frequency. ``lang``
+    ("en" or "zh") translates the labels and the title (:mod:`analysis.i18n`)."""
+    import matplotlib.pyplot as plt
+
+    from analysis.i18n import tr
+
+    ax = ax if ax is not None else plt.gca()
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["actual"], width=0.4, label=tr("actual", lang))
+    ax.bar(x + 0.2, table["predicted"], width=0.4, label=tr("model", lang))
+    ax.set_xticks(x, table["frequency_cal"].astype(str))
+    ax.set_xlabel(tr("repeat purchases in calibration", lang))
+    ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
+    ax.set_title(tr(title or "Holdout purchases by calibration frequency", lang))
+    ax.legend()
+    return ax
+
+
+def plot_cumulative_transactions(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str | None = None,
+    unit_label: str = "time units",
+    lang: str = "en",
+):
+    """Actual vs expected cumulative repeat transactions, with the calibration end marked."""
+    import matplotlib.pyplot as plt
+
+    from analysis.i18n import say, tr
+
+    ax = ax if ax is not None else plt.gca()
+    ax.plot(table["t"], table["actual"], label=tr("actual", lang))
+    ax.plot(table["t"], table["predicted"], linestyle="--", label=tr("model", lang))
+    cal = table.loc[table["phase"] == "calibration", "t"]
+    if len(cal):
+        ax.axvline(cal.max(), color="grey", linestyle=":", label=tr("end of calibration", lang))
+    ax.set_xlabel(say("ltv.plot.since_first", lang, unit=tr(unit_label, lang)))
+    ax.set_ylabel(tr("cumulative repeat transactions", lang))
+    ax.set_title(tr(title or "Cumulative repeat transactions: actual vs model", lang))
+    ax.legend()
+    return ax
+
+
+def plot_matrix(
+    matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: str, lang: str = "en"
+):
+    """Heat map of a recency × frequency matrix (recency increasing upwards)."""
+    import matplotlib.pyplot as plt
+
+    from analysis.i18n import tr
+
+    ax = ax if ax is not None else plt.gca()
+    image = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, label=tr(colorbar_label, lang))
+    ax.set_xlabel(tr("frequency (repeat purchases)", lang))
+    ax.set_ylabel(tr("recency (time of last purchase)", lang))
+    ax.set_title(tr(title, lang))
+    return ax

@@ -1,0 +1,295 @@
+"""What fitted purchase and spend models give: customer lifetime value per customer and per
+segment, the holdout check (predicted against actual purchases), cumulative transactions, and
+the P(alive) / expected-purchases matrices. The models themselves are in
+:mod:`analysis.studies.ltv`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
+from analysis.studies.ltv import PurchaseModel, SpendModel, require_columns_of
+
+
+def customer_value(
+    summary: pd.DataFrame,
+    *,
+    purchases: PurchaseModel,
+    spend: SpendModel | None = None,
+    horizon: float,
+    discount_rate: float = 0.0,
+    units_per_year: float,
+    frequency_col: str = "frequency",
+    recency_col: str = "recency",
+    T_col: str = "T",
+    monetary_col: str = "monetary_value",
+) -> pd.DataFrame:
+    """Per-customer expected purchases, P(alive), expected spend and discounted CLV.
+
+    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual;
+    ``units_per_year`` converts (52.18 for weeks, 365.25 for days). CLV sums, over each
+    time unit ``k`` of the horizon, the expected purchases in that unit times the expected
+    spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
+
+    Returns a DataFrame indexed like ``summary`` with columns ``expected_purchases``,
+    ``p_alive`` and, with ``spend``, ``expected_spend`` and ``clv``.
+    """
+    if horizon <= 0 or discount_rate < 0 or units_per_year <= 0:
+        raise ValueError(
+            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; "
+            f"got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
+        )
+    rfm = {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
+    out = pd.DataFrame(index=summary.index)
+    out["expected_purchases"] = purchases.expected_purchases(summary, horizon=horizon, **rfm)
+    out["p_alive"] = purchases.probability_alive(summary, **rfm)
+    if spend is None:
+        return out
+    out["expected_spend"] = spend.expected_spend(
+        summary, frequency_col=frequency_col, monetary_col=monetary_col
+    )
+    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
+    steps = np.unique(steps[steps <= horizon])
+    previous = np.zeros(len(summary))
+    discounted = np.zeros(len(summary))
+    for k in steps:
+        cumulative = purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy()
+        discounted += (cumulative - previous) / (1 + discount_rate) ** (k / units_per_year)
+        previous = cumulative
+    out["clv"] = discounted * out["expected_spend"].to_numpy()
+    return out
+
+
+def segment_summary(
+    values: pd.DataFrame,
+    *,
+    by: str,
+    value_cols: Sequence[str],
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Totals and means of per-customer values by segment, with bootstrap intervals.
+
+    Customers are resampled with replacement within each segment (percentile intervals).
+
+    Returns a tidy DataFrame, one row per (segment, metric): ``by``, ``metric``,
+    ``n_customers``, ``total``, ``total_lower``, ``total_upper``, ``mean``, ``mean_lower``,
+    ``mean_upper``.
+    """
+    require_columns_of(values, [by, *value_cols], what="values")
+    if not 0 < ci < 1 or n_boot < 1:
+        raise ValueError(f"need 0 < ci < 1 and n_boot >= 1, got ci={ci!r}, n_boot={n_boot!r}")
+    rng = np.random.default_rng(random_state)
+    lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
+    rows = []
+    for segment, group in values.groupby(by, sort=True, observed=True):
+        data = group[list(value_cols)].to_numpy(dtype=float)
+        n = len(data)
+        totals = np.empty((n_boot, data.shape[1]))
+        batch = max(1, 2_000_000 // max(n, 1))
+        for start in range(0, n_boot, batch):
+            stop = min(n_boot, start + batch)
+            idx = rng.integers(0, n, size=(stop - start, n))
+            totals[start:stop] = data[idx].sum(axis=1)
+        for j, metric in enumerate(value_cols):
+            t_lo, t_hi = np.quantile(totals[:, j], [lo, hi])
+            rows.append(
+                {
+                    by: segment,
+                    "metric": metric,
+                    "n_customers": n,
+                    "total": data[:, j].sum(),
+                    "total_lower": t_lo,
+                    "total_upper": t_hi,
+                    "mean": data[:, j].mean(),
+                    "mean_lower": t_lo / n,
+                    "mean_upper": t_hi / n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+_CAL = {"frequency_col": "frequency_cal", "recency_col": "recency_cal", "T_col": "T_cal"}
+
+
+def holdout_predictions(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> pd.DataFrame:
+    """Predicted vs actual holdout purchases per customer.
+
+    ``cal_holdout`` is the output of :func:`calibration_holdout_summary`. Returns a
+    DataFrame indexed like it with ``frequency_cal``, ``actual`` (holdout purchases) and
+    ``predicted`` (expected purchases over ``duration_holdout`` given the calibration data).
+    """
+    require_columns_of(
+        cal_holdout,
+        ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"],
+        "calibration/holdout table",
+    )
+    predicted = model.expected_purchases(
+        cal_holdout, horizon=cal_holdout["duration_holdout"].to_numpy(), **_CAL
+    )
+    return pd.DataFrame(
+        {
+            "frequency_cal": cal_holdout["frequency_cal"],
+            "actual": cal_holdout["frequency_holdout"],
+            "predicted": predicted,
+        }
+    )
+
+
+def holdout_metrics(cal_holdout: pd.DataFrame, *, model: PurchaseModel) -> pd.DataFrame:
+    """Aggregate and per-customer accuracy of holdout forecasts.
+
+    Returns a one-row DataFrame: ``n_customers``, ``actual_total``, ``predicted_total``,
+    ``total_error_pct`` (predicted vs actual, %), ``pearson_r``, ``spearman_rho``, ``mae``,
+    ``rmse``.
+    """
+    pred = holdout_predictions(cal_holdout, model=model)
+    a, p = pred["actual"].to_numpy(), pred["predicted"].to_numpy()
+    constant = np.ptp(a) == 0 or np.ptp(p) == 0
+    return pd.DataFrame(
+        [
+            {
+                "n_customers": len(pred),
+                "actual_total": a.sum(),
+                "predicted_total": p.sum(),
+                "total_error_pct": 100 * (p.sum() - a.sum()) / a.sum() if a.sum() > 0 else np.nan,
+                "pearson_r": np.nan if constant else float(stats.pearsonr(a, p)[0]),
+                "spearman_rho": np.nan if constant else float(stats.spearmanr(a, p)[0]),
+                "mae": float(np.abs(a - p).mean()),
+                "rmse": float(np.sqrt(((a - p) ** 2).mean())),
+            }
+        ]
+    )
+
+
+def calibration_by_frequency(
+    cal_holdout: pd.DataFrame, *, model: PurchaseModel, max_frequency: int = 7
+) -> pd.DataFrame:
+    """Mean predicted vs actual holdout purchases by calibration frequency.
+
+    Frequencies at or above ``max_frequency`` are pooled into one ``"{max}+"`` group.
+    Returns a DataFrame with ``frequency_cal`` (str label, ordered), ``n_customers``,
+    ``actual`` and ``predicted`` (mean holdout purchases per customer).
+    """
+    pred = holdout_predictions(cal_holdout, model=model)
+    f = pred["frequency_cal"].clip(upper=max_frequency).astype(int)
+    labels = [str(i) for i in range(max_frequency)] + [f"{max_frequency}+"]
+    grouped = pred.groupby(f, sort=True).agg(
+        n_customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
+    )
+    grouped.index = pd.CategoricalIndex(
+        [labels[i] for i in grouped.index], categories=labels, ordered=True, name="frequency_cal"
+    )
+    return grouped.reset_index()
+
+
+def cumulative_transactions(
+    transactions: pd.DataFrame,
+    *,
+    model: PurchaseModel,
+    customer_col: str,
+    time_col: str,
+    calibration_end: object,
+    observation_end: object,
+    freq: str = "D",
+    freq_multiplier: float = 1,
+) -> pd.DataFrame:
+    """Actual vs expected cumulative repeat transactions of the calibration cohort.
+
+    The cohort is every customer whose first purchase is on or before
+    ``calibration_end``; the expectation adds, for each of them, the model's expected
+    repeat purchases of a new customer since their first purchase (Fader, Hardie & Lee's
+    tracking plot). Time runs in the model's unit from the cohort's first purchase period.
+
+    Returns a DataFrame, one row per time unit: ``t`` (model units since the first
+    purchase period), ``period_start`` (Timestamp), ``actual``, ``predicted``
+    (cumulative repeat transactions) and ``phase`` (``"calibration"`` / ``"holdout"``).
+    """
+    per = repeat_transactions(
+        transactions,
+        customer_col=customer_col,
+        time_col=time_col,
+        observation_end=observation_end,
+        freq=freq,
+    )
+    cal = calibration_holdout_summary(
+        transactions,
+        customer_col=customer_col,
+        time_col=time_col,
+        calibration_end=calibration_end,
+        observation_end=observation_end,
+        freq=freq,
+        freq_multiplier=freq_multiplier,
+    )
+    per = per[per[customer_col].isin(cal.index)]
+    origin = per["period_start"].min()
+    unit = pd.Timedelta(1, unit={"D": "D", "W": "W", "h": "h"}[freq])
+    t_of = ((per["period_start"] - origin) / unit / freq_multiplier).to_numpy()
+    first_t = t_of[per["is_first"].to_numpy()]
+    repeat_t = np.sort(t_of[~per["is_first"].to_numpy()])
+    horizon = float(
+        cal["T_cal"].iloc[0]
+        + cal["duration_holdout"].iloc[0]
+        + t_of[per[customer_col] == cal.index[0]].min()
+    )
+    grid = np.arange(0, math.floor(horizon + 1e-9) + 1, dtype=float)
+    if grid[-1] < horizon - 1e-9:  # end exactly at the observation end
+        grid = np.append(grid, horizon)
+    starts, counts = np.unique(first_t, return_counts=True)
+    ages = grid[:, None] - starts[None, :]
+    expected = np.zeros_like(ages)
+    positive = ages > 0
+    expected[positive] = model.expected_purchases_new_customer(ages[positive])
+    cal_t = horizon - cal["duration_holdout"].iloc[0]
+    return pd.DataFrame(
+        {
+            "t": grid,
+            "period_start": origin
+            + pd.to_timedelta(grid * freq_multiplier, unit={"D": "D", "W": "W", "h": "h"}[freq]),
+            "actual": np.searchsorted(repeat_t, grid, side="right").astype(float),
+            "predicted": expected @ counts,
+            "phase": np.where(grid <= cal_t + 1e-9, "calibration", "holdout"),
+        }
+    )
+
+
+def _grid(max_frequency: int, max_T: float) -> tuple[np.ndarray, np.ndarray]:
+    freqs = np.arange(max_frequency + 1, dtype=float)
+    recs = np.arange(math.floor(max_T) + 1, dtype=float)
+    return freqs, recs
+
+
+def probability_alive_matrix(model: PurchaseModel, *, max_frequency: int, T: float) -> pd.DataFrame:
+    """P(alive) for a customer of age ``T`` by frequency (columns) and recency (rows)."""
+    freqs, recs = _grid(max_frequency, T)
+    f, r = np.meshgrid(freqs, recs)
+    frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
+    values = model.probability_alive(frame).to_numpy().reshape(f.shape)
+    return pd.DataFrame(
+        values,
+        index=pd.Index(recs, name="recency"),
+        columns=pd.Index(freqs.astype(int), name="frequency"),
+    )
+
+
+def expected_purchases_matrix(
+    model: PurchaseModel, *, horizon: float, max_frequency: int, T: float
+) -> pd.DataFrame:
+    """Expected purchases in the next ``horizon`` units by frequency (columns) and recency
+    (rows)."""
+    freqs, recs = _grid(max_frequency, T)
+    f, r = np.meshgrid(freqs, recs)
+    frame = pd.DataFrame({"frequency": f.ravel(), "recency": r.ravel(), "T": float(T)})
+    values = model.expected_purchases(frame, horizon=horizon).to_numpy().reshape(f.shape)
+    return pd.DataFrame(
+        values,
+        index=pd.Index(recs, name="recency"),
+        columns=pd.Index(freqs.astype(int), name="frequency"),
+    )

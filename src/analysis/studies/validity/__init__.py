@@ -1,0 +1,82 @@
+"""Does the five-value index predict retention? The validity study.
+
+Every function takes a **study frame** (one row per user in the population at a cut-off, from
+:func:`study_frame`, scored with :func:`add_scores`) and returns a tidy table; the plots are
+in :mod:`analysis.plots.validity`. The parts:
+
+1. :func:`retention_by_decile` — retention rate by index decile with Wilson intervals, and
+   :func:`monotonicity` (Spearman ρ, reversals, Cochran–Armitage trend test).
+2. :func:`index_auc` — AUC of the index with a bootstrap interval.
+3. :func:`baseline_comparison` — the index against spend, RFM, equal weights, each single
+   value and cross-validated learned weights, with paired-bootstrap AUC differences.
+4. :func:`incremental_validity` — does the index add to RFM + tenure + channel?
+   (likelihood-ratio test, odds ratio per SD, out-of-fold AUC difference).
+5. :func:`weight_sensitivity` — AUC over random weights on the simplex; the preset's rank.
+6. :func:`rolling_origin` — parts 2–3 at several cut-offs with a fixed calibration.
+7. :func:`survival_by_group` / :func:`hazard_ratio` — Kaplan–Meier curves of time to hard
+   churn by index quartile and a Cox hazard ratio per SD (statsmodels).
+
+:func:`verdict` turns the tables into a plain-language conclusion. :func:`true_outcome_probability`
+gives, on simulated data, each user's true probability of the "no hard churn" outcome, so the
+study can be checked against the simulator's truth with :func:`analysis.studies.stats.expected_auc`.
+
+Definitions. Features read ``t < cutoff`` (evidence and RFM in the look-back window),
+labels read ``t >= cutoff`` (:func:`analysis.aggregate.labels.retention_labels`).
+RFM: ``recency_days`` = days since the last paid order (any time before the cut-off; NaN if
+never), ``frequency`` = paid orders and ``monetary`` = net amount in the look-back window.
+
+Modules: :mod:`~analysis.studies.validity.frame` (the study frame),
+:mod:`~analysis.studies.validity.compare` (AUCs, baselines, incremental validity, weights,
+rolling origin), :mod:`~analysis.studies.validity.survival` (Kaplan-Meier, Cox) and
+:mod:`~analysis.studies.validity.verdict` (the conclusion in words).
+"""
+
+from analysis.studies.validity.compare import (
+    baseline_comparison,
+    baseline_scores,
+    compare_over_cutoffs,
+    incremental_validity,
+    index_auc,
+    learned_weights,
+    monotonicity,
+    retention_by_decile,
+    roc_table,
+    rolling_origin,
+    sensitivity_summary,
+    weight_sensitivity,
+)
+from analysis.studies.validity.frame import (
+    SCORE_COLS,
+    add_scores,
+    control_matrix,
+    study_frame,
+)
+from analysis.studies.validity.survival import (
+    hazard_ratio,
+    survival_by_group,
+)
+from analysis.studies.validity.verdict import (
+    verdict,
+)
+
+__all__ = [
+    "SCORE_COLS",
+    "study_frame",
+    "add_scores",
+    "control_matrix",
+    "retention_by_decile",
+    "monotonicity",
+    "index_auc",
+    "roc_table",
+    "baseline_scores",
+    "baseline_comparison",
+    "learned_weights",
+    "incremental_validity",
+    "weight_sensitivity",
+    "sensitivity_summary",
+    "compare_over_cutoffs",
+    "rolling_origin",
+    "survival_by_group",
+    "hazard_ratio",
+    "verdict",
+]

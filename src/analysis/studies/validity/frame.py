@@ -1,0 +1,260 @@
+"""The study frame: one row per user still a customer at the cut-off, with the five-value
+evidence and scores learned on an earlier snapshot, RFM and the retention label (features
+before the cut-off, labels after); on pandas, DuckDB or Spark, and over rolling cut-offs.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
+from analysis.data.vocab import VALUES
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_instant
+from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
+from analysis.studies.scores import FiveValueScorer, five_value_index
+
+SCORE_COLS = [f"{v}_score" for v in VALUES]
+
+
+# ---------------------------------------------------------------------------------------
+# the study frame
+# ---------------------------------------------------------------------------------------
+def study_frame(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    horizon_days: int = 90,
+    lookback_days: float | None = 180,
+    half_life_days: float | None = None,
+    activity: str = "any",
+    lost_after_days: int | None = None,
+    followup_days: int | None = None,
+    vocabulary=None,
+    engine=None,
+) -> pd.DataFrame:
+    """One row per user in the population at ``cutoff`` (sorted by user_id).
+
+    Columns: ``user_id``, ``cutoff``, ``retained`` (the label of
+    :func:`~analysis.aggregate.labels.retention_labels` over ``horizon_days``),
+    ``no_hard_churn`` (no hard churn in the horizon), ``tenure_days``, ``channel``, the five
+    raw evidence columns (:func:`~analysis.aggregate.values.value_evidence`), ``recency_days``,
+    ``frequency``, ``monetary``; with ``followup_days`` (or ``0`` = as long as the data
+    allows) also ``churn_event`` (hard churn in the follow-up) and ``time_days`` (days from the
+    cut-off to the hard churn, or to the end of follow-up).
+
+    ``engine="duckdb"`` / ``"spark"``: the per-user aggregations (labels, evidence, RFM) run
+    as SQL (:mod:`analysis.engine`); ``contacts`` / ``events`` / ``orders`` may then be the
+    tables of a :class:`~analysis.engine.DuckTables` or :class:`~analysis.engine.SparkTables`
+    read from disk. Only the contacts' ``user_id`` and ``channel`` and the per-user results
+    come into memory. The frame is the same as on pandas. ``engine=None`` (default) follows
+    the inputs: the tables' engine for DuckDB / Spark tables, pandas for frames.
+    """
+    engine = infer_engine(engine, contacts, events, orders)
+    lab = retention_labels(
+        contacts,
+        events,
+        orders,
+        cutoff=cutoff,
+        horizon_days=horizon_days,
+        activity=activity,
+        lost_after_days=lost_after_days,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    contacts_in = contacts
+    if is_sql_table(contacts):
+        contacts = contacts.tables.query(f"SELECT user_id, joined_at, channel FROM {contacts.view}")
+        contacts["user_id"] = contacts["user_id"].astype("str")
+    if len(lab):
+        c = lab["cutoff"].iloc[0]
+    else:
+        tz = events.tables.tz if is_sql_table(events) else tz_of(contacts["joined_at"])
+        c = as_timestamp(cutoff, tz=tz, name="cutoff")
+    ids = lab["user_id"]
+    ev = value_evidence(
+        events,
+        orders,
+        as_of=c,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        users=ids,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    out = pd.DataFrame(
+        {
+            "user_id": ids.to_numpy(),
+            "cutoff": c,
+            "retained": lab["retained"].to_numpy(),
+            "no_hard_churn": ~lab["churned_hard"].to_numpy(),
+            "tenure_days": lab["tenure_days"].to_numpy(),
+        }
+    )
+    chan = contacts.drop_duplicates("user_id").set_index("user_id")["channel"]
+    out["channel"] = out["user_id"].map(chan).astype("str")
+    ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
+    for v in VALUES:
+        out[v] = ev_vals[v].to_numpy()
+    sql = is_sql_engine(engine)
+    rfm = (
+        _rfm_sql(orders, ids, c, lookback_days, engine)
+        if sql
+        else _rfm(orders, ids, c, lookback_days)
+    )
+    out = pd.concat([out, rfm], axis=1)
+    if followup_days is not None:
+        if followup_days == 0:
+            last = (
+                _last_time_sql(events, orders, engine, str(c.tz))
+                if sql
+                else max(s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
+            )
+            followup_days = int((last + pd.Timedelta(days=1) - c) / pd.Timedelta(days=1))
+        fu = retention_labels(
+            contacts_in,
+            events,
+            orders,
+            cutoff=c,
+            horizon_days=followup_days,
+            activity=activity,
+            lost_after_days=lost_after_days,
+            vocabulary=vocabulary,
+            engine=engine,
+        )
+        fu = fu.set_index("user_id").reindex(ids)
+        out["churn_event"] = fu["churned_hard"].to_numpy(dtype=bool)
+        t = (fu["churned_at"] - c) / pd.Timedelta(days=1)
+        out["time_days"] = t.fillna(float(followup_days)).to_numpy(dtype="float64")
+    return out
+
+
+def _rfm(
+    orders: pd.DataFrame, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None
+) -> pd.DataFrame:
+    net = orders["amount"] - orders["refund_amount"]
+    before = orders.loc[(orders["ordered_at"] < c) & (net > 0), ["user_id", "ordered_at"]]
+    last = before.groupby("user_id")["ordered_at"].max()
+    win = orders["ordered_at"] < c
+    if lookback_days is not None:
+        win &= orders["ordered_at"] >= c - pd.Timedelta(days=float(lookback_days))
+    w = pd.DataFrame({"user_id": orders.loc[win, "user_id"].to_numpy(), "net": net[win].to_numpy()})
+    freq = w.loc[w["net"] > 0].groupby("user_id").size()
+    mon = w.groupby("user_id")["net"].sum()
+    key = ids.to_numpy()
+    rec = (c - pd.Series(key).map(last)) / pd.Timedelta(days=1)
+    return pd.DataFrame(
+        {
+            "recency_days": rec.to_numpy(dtype="float64"),
+            "frequency": pd.Series(key).map(freq).fillna(0).to_numpy(dtype="float64"),
+            "monetary": _money(pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64")),
+        }
+    )
+
+
+def _money(sums: np.ndarray) -> np.ndarray:
+    """Sums of amounts rounded as the value evidence is (identical on every engine)."""
+    return np.round(sums, EVIDENCE_DECIMALS) + 0.0
+
+
+def _quintile(x: np.ndarray) -> np.ndarray:
+    """Score 1..5 by mid-rank percentile (ties share a score)."""
+    pct = (sps.rankdata(x, method="average") - 0.5) / x.size
+    return np.clip(np.floor(pct * 5).astype(int) + 1, 1, 5)
+
+
+def add_scores(frame: pd.DataFrame, *, scorer: FiveValueScorer) -> pd.DataFrame:
+    """A copy of ``frame`` with the scores the study compares.
+
+    Adds ``<value>_score`` (five normalised values from the fitted ``scorer``), ``index``
+    (the scorer's weights), ``index_equal`` (equal weights), ``spend`` (= ``monetary``) and
+    ``rfm_score`` (sum of R, F and M quintile scores 1–5 within the frame; no purchase → R=1).
+    """
+    out = frame.copy()
+    norm = scorer.normalize(frame[list(VALUES)])
+    for v in VALUES:
+        out[f"{v}_score"] = norm[v].to_numpy()
+    out["index"] = five_value_index(norm, weights=scorer.weights_).to_numpy()
+    out["index_equal"] = five_value_index(norm, weights="equal").to_numpy()
+    out["spend"] = frame["monetary"].to_numpy(dtype="float64")
+    if len(out):
+        rec = -frame["recency_days"].fillna(np.inf).to_numpy()
+        out["rfm_score"] = (
+            _quintile(rec)
+            + _quintile(frame["frequency"].to_numpy())
+            + _quintile(frame["monetary"].to_numpy())
+        ).astype("float64")
+    else:
+        out["rfm_score"] = np.array([], dtype="float64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# 6. stability over time
+# ---------------------------------------------------------------------------------------
+def _rfm_sql(
+    orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None, engine
+) -> pd.DataFrame:
+    """:func:`_rfm` as one SQL query (DuckDB or Spark): the same three columns."""
+    start = (
+        "TRUE"
+        if lookback_days is None
+        else f"ordered_at >= {sql_instant(c - pd.Timedelta(days=float(lookback_days)))}"
+    )
+    with SqlInputs(engine, orders=orders) as db:
+        got = db.df(f"""
+            SELECT user_id,
+                   max(ordered_at) FILTER (WHERE amount - refund_amount > 0) AS last_paid,
+                   count(*) FILTER (WHERE amount - refund_amount > 0 AND {start}) AS freq,
+                   sum(amount - refund_amount) FILTER (WHERE {start}) AS mon
+            FROM {db.views["orders"]} WHERE ordered_at < {sql_instant(c)} GROUP BY user_id""")
+    got = got.set_index(got["user_id"].astype("str"))
+    key = pd.Index(ids.astype("str"))
+    last = as_instants(got["last_paid"], str(c.tz)).reindex(key)
+    return pd.DataFrame(
+        {
+            "recency_days": ((c - last) / pd.Timedelta(days=1)).to_numpy(dtype="float64"),
+            "frequency": got["freq"].reindex(key).fillna(0).to_numpy(dtype="float64"),
+            "monetary": _money(got["mon"].reindex(key).fillna(0.0).to_numpy(dtype="float64")),
+        }
+    )
+
+
+def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
+    """The latest event or order time, in SQL (the follow-up's end)."""
+    with SqlInputs(engine, events=events, orders=orders) as db:
+        return max(db.latest_times(tz))
+
+
+def control_matrix(
+    frame: pd.DataFrame, channel_levels: Sequence[str] | None = None
+) -> pd.DataFrame:
+    rec = frame["recency_days"].to_numpy(dtype="float64")
+    has = np.isfinite(rec)
+    X = pd.DataFrame(
+        {
+            "log_recency": np.where(has, np.log1p(np.nan_to_num(rec, nan=0.0)), 0.0),
+            "never_bought": (~has).astype(float),
+            "log_frequency": np.log1p(frame["frequency"].to_numpy(dtype="float64")),
+            "log_monetary": np.log1p(np.maximum(frame["monetary"].to_numpy(dtype="float64"), 0)),
+            "log_tenure": np.log1p(np.maximum(frame["tenure_days"].to_numpy(dtype="float64"), 0)),
+        }
+    )
+    levels = (
+        sorted(frame["channel"].astype(str).unique())
+        if channel_levels is None
+        else list(channel_levels)
+    )
+    ch = frame["channel"].astype(str).to_numpy()
+    for lv in levels[1:]:  # first level is the reference
+        X[f"channel_{lv}"] = (ch == lv).astype(float)
+    X = X.loc[:, X.std(axis=0) > 0]  # drop constant columns (e.g. no one bought)
+    return X

@@ -80,7 +80,7 @@ def report_inputs(
     """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` and the
     simulator's truth where ``truth_dir`` holds one (empty or missing: none, as on real data).
 
-    ``engine="pandas"``: the tables are loaded and checked by :func:`analysis.io.load_tables`.
+    ``engine="pandas"``: the tables are loaded and checked by :func:`analysis.data.load.load_tables`.
     ``engine="duckdb"`` / ``"spark"``: they stay on disk as the views of a
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
     Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``

@@ -12,8 +12,18 @@ import pandas as pd
 
 from analysis.paths import project_root
 
-KEY_PACKAGES = ("analysis", "pandas", "numpy", "scipy", "scikit-learn", "statsmodels",
-                "lifetimes", "matplotlib", "seaborn", "pyarrow")
+KEY_PACKAGES = (
+    "analysis",
+    "pandas",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "statsmodels",
+    "lifetimes",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+)
 
 
 def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
@@ -28,11 +38,22 @@ def code_version() -> dict[str, str]:
     """The git commit of the kit and whether the work tree had uncommitted changes."""
     root = project_root()
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True, check=True,
-                               timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
         return {"commit": commit, "dirty": "yes" if dirty else "no"}
     except (OSError, subprocess.SubprocessError):
         return {"commit": "unknown (not a git checkout)", "dirty": "unknown"}

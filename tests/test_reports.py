@@ -121,3 +121,23 @@ def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
     assert all(s[1]["engine"] == "duckdb" for s in seen)
     with pytest.raises(SystemExit):
         main(["report", "--engine", "polars", "--out", str(tmp_path)])
+
+
+def test_report_parameters_come_from_the_parameters_cell(tmp_path):
+    from analysis.reports import declared_parameters, report_parameters
+
+    nb = tmp_path / "x.py"
+    nb.write_text(
+        '# %%\nimport os\n\n# %% tags=["parameters"]\nalpha = 1\nbeta = "b"  # a comment\n'
+        "\n# %%\ngamma = 3\n"
+    )
+    assert declared_parameters(nb) == ["alpha", "beta"]
+    assert report_parameters({"alpha": 2, "beta": "c", "gamma": 9}, notebook=nb) == {
+        "alpha": 2,
+        "beta": "c",
+    }
+    with pytest.raises(KeyError, match="beta"):
+        report_parameters({"alpha": 2}, notebook=nb)
+    # every report notebook declares its parameters
+    for report in discover():
+        assert declared_parameters(report.source), report.name

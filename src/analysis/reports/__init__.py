@@ -9,11 +9,8 @@ Building the HTML reports is :mod:`analysis.reports.build`; provenance is
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -80,12 +77,12 @@ def report_inputs(
     """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` and the
     simulator's truth where ``truth_dir`` holds one (empty or missing: none, as on real data).
 
-    ``engine="pandas"``: the tables are loaded and checked by :func:`analysis.data.load.load_tables`.
+    ``engine="pandas"``: the tables are loaded and checked by
+    :func:`analysis.data.load.load_tables`.
     ``engine="duckdb"`` / ``"spark"``: they stay on disk as the views of a
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
     Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``
     once); only what a report's SQL aggregations return comes into memory."""
-    from analysis.data.load import load_tables
     from analysis.i18n import check_lang
     from analysis.plots.base import use_cjk_font
     from analysis.simulate import read_truth
@@ -123,3 +120,27 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
         ) from None
     cls = DuckTables if name == "duckdb" else SparkTables
     return cls.from_folder(folder)
+
+
+def declared_parameters(notebook: str | Path) -> list[str]:
+    """Names assigned in a report notebook's ``parameters`` cell, in order."""
+    text = resolve(notebook).read_text(encoding="utf-8")
+    cell = text.split('# %% tags=["parameters"]', 1)
+    if len(cell) < 2:
+        return []
+    body = cell[1].split("\n# %%", 1)[0]
+    return re.findall(r"^([A-Za-z_]\w*)\s*=", body, flags=re.M)
+
+
+def report_parameters(namespace: Mapping[str, Any], *, notebook: str | Path) -> dict[str, Any]:
+    """The report's parameters as they are now: every name of ``notebook``'s ``parameters``
+    cell with its value in ``namespace`` (the notebook's ``globals()``, after papermill
+    injected the run's values), for the provenance table — never retyped by hand.
+
+    >>> report_parameters(globals(), notebook="notebooks/churn.py")  # doctest: +SKIP
+    """
+    names = declared_parameters(notebook)
+    missing = [n for n in names if n not in namespace]
+    if missing:
+        raise KeyError(f"{notebook}: parameters {missing} are not defined in the namespace given")
+    return {n: namespace[n] for n in names}

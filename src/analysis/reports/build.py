@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from analysis.paths import resolve
-from analysis.reports import TABLES_ENV
+from analysis.reports import TABLES_ENV, declared_parameters
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,7 @@ class Report:
     @property
     def parameters(self) -> list[str]:
         """Names assigned in the notebook's ``parameters`` cell."""
-        text = self.source.read_text(encoding="utf-8")
-        cell = text.split('# %% tags=["parameters"]', 1)
-        if len(cell) < 2:
-            return []
-        body = cell[1].split("\n# %%", 1)[0]
-        return re.findall(r"^([A-Za-z_]\w*)\s*=", body, flags=re.M)
+        return declared_parameters(self.source)
 
 
 def discover(folder: str | Path = "notebooks") -> list[Report]:

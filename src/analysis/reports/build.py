@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path

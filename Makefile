@@ -10,7 +10,7 @@ OUT ?= reports
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env fonts java report test lab sample bench lock clean
+.PHONY: help env fonts java report lint test lab sample bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -52,7 +52,11 @@ java:
 report: $(STAMP) fonts java ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
 	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
 
-test: $(STAMP) fonts java ## run the whole test suite, report notebooks included
+lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproject.toml)
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff format --check src tests notebooks benchmarks
+
+test: $(STAMP) fonts java lint ## lint, then the whole test suite (report notebooks included)
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks

@@ -83,7 +83,7 @@ def _check_columns(df: pd.DataFrame, schema: TableSchema, src: Source) -> None:
             text = df[c].astype("str").str.strip()
             hash_ = text.str.startswith("#").fillna(False)
             if bool(hash_.any()):
-                _fail_rows(
+                fail_rows(
                     src,
                     c,
                     "Excel error value",
@@ -93,7 +93,7 @@ def _check_columns(df: pd.DataFrame, schema: TableSchema, src: Source) -> None:
                 )
 
 
-def _fail_rows(
+def fail_rows(
     src: Source,
     column: str,
     problem: str,
@@ -128,7 +128,7 @@ def _ids(
     s = df[col]
     if pd.api.types.is_float_dtype(s):
         frac = s.notna() & (s != np.floor(s))
-        _fail_rows(
+        fail_rows(
             src,
             col,
             "ids stored as non-integer numbers",
@@ -141,9 +141,9 @@ def _ids(
     stripped = s.str.strip()
     missing = stripped.isna() | (stripped == "")
     if required:
-        _fail_rows(src, col, "missing id", missing, df[col])
+        fail_rows(src, col, "missing id", missing, df[col])
     if bool(stripped.str.contains(r"[.eE]", regex=True).fillna(False).any()):
-        _fail_rows(
+        fail_rows(
             src,
             col,
             "id in scientific notation (digits were lost)",
@@ -152,7 +152,7 @@ def _ids(
             hint="Excel showed a long numeric id as a number; format the id column "
             "as Text before exporting",
         )
-        _fail_rows(
+        fail_rows(
             src,
             col,
             "id with a trailing '.0' (was read as a number)",
@@ -188,14 +188,14 @@ def parse_times(
     else:
         text = s.astype("str").str.strip()
         missing = text.isna() | (text == "")
-        _fail_rows(src, col, "missing timestamp", missing, s)
+        fail_rows(src, col, "missing timestamp", missing, s)
         iso = text.str.fullmatch(_ISO_RE).fillna(False)
         if not bool(iso.all()):
             text = _unusual_times(text, s, src, col, table, ledger)
         has_off = text.str.contains(_OFFSET_RE, regex=True)
         if bool(has_off.any()) and not bool(has_off.all()):
             odd = ~has_off if has_off.sum() > n / 2 else has_off
-            _fail_rows(
+            fail_rows(
                 src,
                 col,
                 "timestamps mix explicit time-zone offsets with none",
@@ -213,7 +213,7 @@ def parse_times(
                 parsed = parsed.where(~bad, _parse_mixed(text.where(bad)))
             out = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
             ledger.add(table, f"{col}: naive timestamps read as {tz}", n, repaired=n)
-        _fail_rows(
+        fail_rows(
             src,
             col,
             "unparseable timestamp",
@@ -223,7 +223,7 @@ def parse_times(
         )
     lo = pd.Timestamp(PLAUSIBLE_FROM).tz_localize(tz)
     hi = pd.Timestamp(PLAUSIBLE_UNTIL).tz_localize(tz)
-    _fail_rows(
+    fail_rows(
         src,
         col,
         f"implausible date (before {PLAUSIBLE_FROM} or from {PLAUSIBLE_UNTIL} on)",
@@ -240,7 +240,7 @@ def _unusual_times(
 ) -> pd.Series:
     """Checks and repairs for time cells that are not plain ISO 8601."""
     n = len(text)
-    _fail_rows(
+    fail_rows(
         src,
         col,
         "number that looks like a Unix timestamp",
@@ -259,7 +259,7 @@ def _unusual_times(
             repaired=int(serial.sum()),
             detail="days since 1899-12-30, local time",
         )
-    _fail_rows(
+    fail_rows(
         src,
         col,
         "time-zone abbreviation in timestamp",
@@ -274,7 +274,7 @@ def _unusual_times(
         a = pd.to_numeric(dmy[0], errors="coerce")
         b = pd.to_numeric(dmy[1], errors="coerce")
         amb = (a <= 12) & (b <= 12) & (a != b)
-        _fail_rows(
+        fail_rows(
             src,
             col,
             "ambiguous day/month order",
@@ -337,7 +337,7 @@ def _numbers(
         text = text.str.strip()
         out = pd.to_numeric(text, errors="coerce").astype("float64")
         bad = out.isna() & text.notna() & (text != "")
-        _fail_rows(src, col, "not a number", bad, s)
+        fail_rows(src, col, "not a number", bad, s)
         changed = out.notna() & (text != raw)
         if ledger is not None and bool(changed.any()):
             ledger.add(
@@ -347,8 +347,8 @@ def _numbers(
                 repaired=int(changed.sum()),
             )
     if required:
-        _fail_rows(src, col, "missing number", out.isna(), s)
-    _fail_rows(src, col, "not a finite number", np.isinf(out), s)
+        fail_rows(src, col, "missing number", out.isna(), s)
+    fail_rows(src, col, "not a finite number", np.isinf(out), s)
     return out
 
 
@@ -358,7 +358,7 @@ def _bools(df: pd.DataFrame, col: str, src: Source) -> pd.Series:
         return s.astype(bool)
     text = s.astype("str").str.strip().str.lower().fillna("")
     known = text.isin(_TRUE | _FALSE)
-    _fail_rows(
+    fail_rows(
         src, col, "not a true/false flag", ~known, s, hint="use true/false, 1/0, yes/no or 是/否"
     )
     return text.isin(_TRUE)
@@ -370,7 +370,7 @@ def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger)
         return df
     exact = df.duplicated(keep="first")
     conflicting = dup & ~df.duplicated(keep=False)
-    _fail_rows(
+    fail_rows(
         src,
         key,
         "duplicate id with different content",
@@ -402,7 +402,7 @@ def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -
     known = set(df["user_id"])
     ref = df["referrer_id"]
     bad_ref = ref.notna() & ~ref.isin(known)
-    _fail_rows(src, "referrer_id", "referrer not found among contacts", bad_ref, ref)
+    fail_rows(src, "referrer_id", "referrer not found among contacts", bad_ref, ref)
     return df
 
 
@@ -420,7 +420,7 @@ def clean_events(
     unknown = sorted(t for t, r in resolved.items() if r is None)
     if types.isna().any() or unknown:
         bad = types.isna() | types.isin(unknown)
-        _fail_rows(
+        fail_rows(
             src,
             "event_type",
             f"unknown event type{'s' if len(unknown) > 1 else ''} {unknown[:10]}",
@@ -462,7 +462,7 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
     df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="orders")
     df["ordered_at"] = parse_times(raw, "ordered_at", src, tz, "orders", ledger)
     df["amount"] = _numbers(raw, "amount", src, required=True, ledger=ledger, table="orders")
-    _fail_rows(
+    fail_rows(
         src,
         "amount",
         f"implausibly large amount (above {MAX_AMOUNT:,.0f})",
@@ -472,7 +472,7 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
     )
     df["is_refund"] = _bools(raw, "is_refund", src)
     neg = df["amount"] < 0
-    _fail_rows(
+    fail_rows(
         src,
         "amount",
         "negative amount on an order not flagged as a refund",
@@ -480,7 +480,7 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         raw["amount"],
         hint="amounts are what was paid (>= 0); mark refunded orders with is_refund",
     )
-    _fail_rows(
+    fail_rows(
         src,
         "amount",
         "negative amount on a refund row",
@@ -492,15 +492,15 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
     if "refund_amount" in raw.columns:
         ra = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")
         ra = ra.fillna(df["amount"].where(df["is_refund"], 0.0))
-        _fail_rows(src, "refund_amount", "negative refund amount", ra < 0, raw["refund_amount"])
-        _fail_rows(
+        fail_rows(src, "refund_amount", "negative refund amount", ra < 0, raw["refund_amount"])
+        fail_rows(
             src,
             "refund_amount",
             "refund larger than the order amount",
             ra > df["amount"] + 1e-9,
             raw["refund_amount"],
         )
-        _fail_rows(
+        fail_rows(
             src,
             "refund_amount",
             "refund amount on an order not flagged as a refund",

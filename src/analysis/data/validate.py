@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from analysis.data.clean import _fail_rows, clean_contacts, clean_events, clean_orders
+from analysis.data.clean import clean_contacts, clean_events, clean_orders, fail_rows
 from analysis.data.errors import Ledger, Source
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import Vocabulary, load_vocabulary
@@ -37,7 +37,7 @@ def _drop_orphans(
     if drop:
         ledger.add(table, "users not in contacts dropped", len(df), dropped=int(orphan.sum()))
         return df.loc[~orphan]
-    _fail_rows(
+    fail_rows(
         src,
         "user_id",
         "user not found in contacts",
@@ -152,7 +152,7 @@ def validate_frames(
             + ", joined "
             + joined[early].astype("str")
         )
-        _fail_rows(
+        fail_rows(
             src["events"],
             "occurred_at",
             "event before the user joined",

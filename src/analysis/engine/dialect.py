@@ -97,7 +97,7 @@ _BOOL_TEXT = (
 )
 
 
-def _select_list(name: str, cols: list[str], source_hint: str = "", *, text: bool = False) -> str:
+def select_list(name: str, cols: list[str], source_hint: str = "", *, text: bool = False) -> str:
     """SELECT expressions casting the canonical columns of table ``name`` (extras kept).
 
     ``text``: the columns are text (a CSV file), so booleans are read from their spellings

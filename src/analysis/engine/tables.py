@@ -24,7 +24,7 @@ from analysis.engine.core import (
     resolve_engine,
     spark_session,
 )
-from analysis.engine.dialect import _select_list, spark_sql, sql_str
+from analysis.engine.dialect import select_list, spark_sql, sql_str
 
 TABLES = ("contacts", "events", "orders")
 
@@ -149,7 +149,7 @@ class SqlTables:
         raw = self._register_file(name, path)
         cols = self.columns(raw)
         view = f"{name}_file_{next(_VIEW_IDS)}"  # several folders may share one connection
-        select = _select_list(name, cols, str(path), text=path.suffix != ".parquet")
+        select = select_list(name, cols, str(path), text=path.suffix != ".parquet")
         self.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {select} FROM {raw}")
         self.files[name] = path
         self.views[name] = view
@@ -165,7 +165,7 @@ class SqlTables:
         view = f"{name}_v_{next(_VIEW_IDS)}"
         self.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS "
-            f"SELECT {_select_list(name, list(frame.columns), raw)} FROM {raw}"
+            f"SELECT {select_list(name, list(frame.columns), raw)} FROM {raw}"
         )
         self.views[name] = view
 

@@ -15,10 +15,6 @@ from analysis.i18n import say, tr
 from analysis.plots.base import axes_or_new
 
 
-def _ax(ax, size=(6, 4)):
-    return axes_or_new(ax, size)
-
-
 def _label(row, lang: str = "en") -> str:
     return say(
         "behaviours.plot.label",
@@ -41,7 +37,7 @@ def plot_phi_heatmap(
     """Phi of "``unit`` at least k times in d days" over the grid (rows k, columns d), from
     :func:`analysis.studies.behaviours.behaviour_metrics` (one group). Cells significant after FDR
     control carry a ``*``; untested cells are blank."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (6, 4))
     t = metrics.loc[metrics["unit"] == unit]
     if t.empty:
         raise ValueError(f"no rows for unit {unit!r}")
@@ -93,7 +89,7 @@ def plot_confirmed_intervals(
     :func:`analysis.studies.behaviours.confirm_out_of_time`); the discovery estimate is a hollow
     marker."""
     t = confirmed.loc[confirmed["holds"]].sort_values("phi_conf", ascending=False).head(n)
-    ax = _ax(ax, (7, max(2.5, 0.35 * len(t) + 1)))
+    ax = axes_or_new(ax, (7, max(2.5, 0.35 * len(t) + 1)))
     y = np.arange(len(t))[::-1]
     ax.errorbar(
         t["diff_conf"] * 100,
@@ -130,7 +126,7 @@ def plot_discovery_vs_confirmation(
     """Each discovered behaviour's retention difference on the earlier period (x) against
     the later period (y), with the later 95% interval; points below the diagonal shrank.
     Colour: holds or not."""
-    ax = _ax(ax, (6, 5))
+    ax = axes_or_new(ax, (6, 5))
     for holds, colour, name in ((True, "tab:blue", "holds"), (False, "tab:red", "does not hold")):
         t = confirmed.loc[confirmed["holds"] == holds]
         if t.empty:

@@ -14,15 +14,11 @@ from analysis.i18n import tr
 from analysis.plots.base import axes_or_new
 
 
-def _ax(ax, size=(6, 5)):
-    return axes_or_new(ax, size)
-
-
 def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration", lang: str = "en"):
     """Observed churn rate (with its interval) against the mean predicted probability, one
     line per score, from :func:`analysis.studies.churn.calibration_table`. The diagonal is perfect
     calibration."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (6, 5))
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("perfect calibration", lang))
     for name, g in table.groupby("score", sort=False):
         yerr = np.vstack([g["observed"] - g["lo"], g["hi"] - g["observed"]])
@@ -48,7 +44,7 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
 def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain", lang: str = "en"):
     """Share of all churners found (y) when contacting the riskiest share of users (x), one
     line per score, from :func:`analysis.studies.churn.lift_table`; the diagonal is random order."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (6, 5))
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
         ax.plot(np.r_[0, g["fraction"]], np.r_[0, g["gain"]], lw=1.5, label=tr(str(name), lang))
@@ -71,7 +67,7 @@ def plot_lift(
 ):
     """Lift (churn rate among the riskiest share over the base rate) against the share
     contacted, up to ``max_fraction``, from :func:`analysis.studies.churn.lift_table`."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (6, 5))
     ax.axhline(1.0, ls="--", color="grey", lw=1, label=tr("random order", lang))
     for name, g in table.groupby("score", sort=False):
         g = g.loc[g["fraction"] <= max_fraction]
@@ -94,7 +90,7 @@ def plot_importance(
     """Horizontal bars of the ``top`` features by permutation importance with their
     intervals, from :func:`analysis.studies.churn.permutation_importance_table`."""
     t = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
-    ax = _ax(ax, size=(6, 0.35 * len(t) + 1.5))
+    ax = axes_or_new(ax, (6, 0.35 * len(t) + 1.5))
     xerr = np.vstack([t["importance"] - t["lo"], t["hi"] - t["importance"]])
     ax.barh(
         t["feature"],

@@ -15,6 +15,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from analysis.i18n import tr
+from analysis.plots.base import axes_or_new
 
 __all__ = [
     "plot_transition_heatmap",
@@ -30,14 +31,6 @@ __all__ = [
     "plot_effects_vs_truth",
     "STATE_COLORS",
 ]
-
-
-def _ax(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        ax = plt.gca()
-    return ax
 
 
 def STATE_COLORS(states: Sequence[str]) -> dict[str, tuple]:
@@ -63,7 +56,7 @@ def plot_transition_heatmap(
     lang: str = "en",
 ):
     """Annotated heatmap of a row-normalised transition table (from rows to columns)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     r = rates.fillna(0.0)
     im = ax.imshow(r.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     lab = dict(labels or {})
@@ -144,7 +137,7 @@ def plot_alluvial(
     snapshots, coloured by the origin state. Flows below ``min_share`` of the users are not
     drawn (bars still count them).
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     cols = (
         list(columns)
         if columns is not None
@@ -235,7 +228,7 @@ def plot_stage_sizes(
     lang: str = "en",
 ):
     """Stacked area chart of state sizes per snapshot (``share=True``: as shares)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     data = sizes.div(sizes.sum(axis=1), axis=0) if share else sizes
     colors = STATE_COLORS(list(sizes.columns))
     lab = dict(labels or {})
@@ -267,7 +260,7 @@ def plot_forward_conversion(
 ):
     """Bars of the share moving up the ladder from each stage, with intervals; the
     bottleneck stage is highlighted."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     c = conversion.dropna(subset=["forward_rate"]).reset_index(drop=True)
     colors = ["tab:red" if s == bottleneck else "tab:blue" for s in c["stage"]]
     x = np.arange(len(c))
@@ -301,7 +294,7 @@ def plot_retention_curves(
     lang: str = "en",
 ):
     """Lines of retention by age with shaded intervals, one per ``by`` group."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     if by is None:
         sets = [("all", curves)]
     else:
@@ -326,7 +319,7 @@ def plot_cohort_heatmap(
     lang: str = "en",
 ):
     """Cohort triangle heatmap (rows: join month; columns: months since joining)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     im = ax.imshow(table.to_numpy(dtype=float), cmap="YlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns)
     ax.set_yticks(range(table.shape[0]), table.index)
@@ -348,7 +341,7 @@ def plot_effects(
     lang: str = "en",
 ):
     """Forest plot of ``effect`` with ``lo``/``hi`` (times ``scale``), one row per table row."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     t = table.reset_index(drop=True)
     y = np.arange(len(t))[::-1]
     eff = t["effect"] * scale
@@ -378,7 +371,7 @@ def plot_k_factor(
     lang: str = "en",
 ):
     """Monthly K-factor with Wilson band; optional horizontal line for a true value."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     d = per.dropna(subset=["k_factor"])
     x = pd.DatetimeIndex(d["period"]).tz_localize(None)
     ax.plot(x, d["k_factor"], marker="o", label=tr("K per month (referred joins / base)", lang))
@@ -400,7 +393,7 @@ def plot_persona_centroids(
     lang: str = "en",
 ):
     """Heatmap of persona centroids (standardised units) — ``FiveValuePersonas.summary``."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     vals = summary.drop(columns=["name"])
     lim = float(np.nanmax(np.abs(vals.to_numpy()))) or 1.0
     im = ax.imshow(vals.to_numpy(dtype=float), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
@@ -430,7 +423,7 @@ def plot_persona_bars(
     intervals for ``retention``); ``xlabel`` names the kind of group. Empty groups are left
     out."""
     profile = profile[profile["users"] > 0].reset_index(drop=True)
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     names = profile["name"] if "name" in profile else profile.index.astype(str)
     x = np.arange(len(profile))
     ax.bar(x, profile[column])
@@ -465,7 +458,7 @@ def plot_effects_vs_truth(
 ):
     """Estimated effects (with ``lo``/``hi``) against one or more true columns; the diagonal
     marks perfect recovery."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (8, 4.5))
     markers = ["o", "s", "^"]
     for i, tcol in enumerate(truths):
         ax.errorbar(

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import say, tr
+from analysis.plots.base import axes_or_new
+
 
 def plot_calibration_by_frequency(
     table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "en"
 ):
     """Bars of actual vs predicted mean holdout purchases by calibration frequency. ``lang``
     ("en" or "zh") translates the labels and the title (:mod:`analysis.i18n`)."""
-    import matplotlib.pyplot as plt
 
-    from analysis.i18n import tr
-
-    ax = ax if ax is not None else plt.gca()
+    ax = axes_or_new(ax, (8, 4))
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["actual"], width=0.4, label=tr("actual", lang))
     ax.bar(x + 0.2, table["predicted"], width=0.4, label=tr("model", lang))
@@ -36,11 +36,8 @@ def plot_cumulative_transactions(
     lang: str = "en",
 ):
     """Actual vs expected cumulative repeat transactions, with the calibration end marked."""
-    import matplotlib.pyplot as plt
 
-    from analysis.i18n import say, tr
-
-    ax = ax if ax is not None else plt.gca()
+    ax = axes_or_new(ax, (8, 4))
     ax.plot(table["t"], table["actual"], label=tr("actual", lang))
     ax.plot(table["t"], table["predicted"], linestyle="--", label=tr("model", lang))
     cal = table.loc[table["phase"] == "calibration", "t"]
@@ -57,11 +54,8 @@ def plot_matrix(
     matrix: pd.DataFrame, *, ax=None, title: str, colorbar_label: str, lang: str = "en"
 ):
     """Heat map of a recency × frequency matrix (recency increasing upwards)."""
-    import matplotlib.pyplot as plt
 
-    from analysis.i18n import tr
-
-    ax = ax if ax is not None else plt.gca()
+    ax = axes_or_new(ax, (8, 4))
     image = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", interpolation="nearest")
     ax.figure.colorbar(image, ax=ax, label=tr(colorbar_label, lang))
     ax.set_xlabel(tr("frequency (repeat purchases)", lang))

@@ -9,15 +9,11 @@ from analysis.i18n import tr, tr_frame
 from analysis.plots.base import axes_or_new
 
 
-def _ax(ax):
-    return axes_or_new(ax, (9, 4.5))
-
-
 def plot_mix(
     mix: pd.DataFrame, *, rows: str = "channel", cols: str = "hook", ax=None, lang: str = "en"
 ):
     """Heatmap of contacts by channel × hook (share of all contacts, in %)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     grid = (
         tr_frame(mix, lang, value_columns=[rows, cols]).pivot_table(
             index=tr(rows, lang),
@@ -45,7 +41,7 @@ def plot_mix(
 
 def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None, lang: str = "en"):
     """Stacked area of new contacts per period by ``by``."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     wide = joins.pivot_table(index="period", columns=by, values="rows", fill_value=0)
     wide.columns = [tr(c, lang) for c in wide.columns]
     wide.plot.area(ax=ax, linewidth=0)
@@ -58,7 +54,7 @@ def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None, lang: str =
 
 def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str = "en"):
     """Lines of events per period for the ``top`` most frequent event types (log scale)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     totals = events_tidy.groupby("event_type")["rows"].sum().sort_values(ascending=False)
     keep = list(totals.index[:top])
     data = events_tidy[events_tidy["event_type"].isin(keep)]
@@ -73,7 +69,7 @@ def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str =
 
 def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Net revenue per period (bars) with the number of orders (line, right axis)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (9, 4.5))
     x = orders_tidy["period"].dt.strftime("%Y-%m")
     ax.bar(x, orders_tidy["net"], color="tab:blue", alpha=0.7, label=tr("net revenue", lang))
     ax.bar(

@@ -23,13 +23,9 @@ __all__ = [
 ]
 
 
-def _ax(ax):
-    return axes_or_new(ax, (7, 4))
-
-
 def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Outcome rate by score bin with its interval (from ``retention_by_decile``)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     t = table.sort_values("bin")
     err = np.vstack([t["rate"] - t["lo"], t["hi"] - t["rate"]])
     ax.errorbar(t["bin"], t["rate"], yerr=err, fmt="o-", capsize=3)
@@ -44,7 +40,7 @@ def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):
 
 def plot_roc(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """ROC curves (from ``roc_table``) with the chance diagonal."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     for name, g in table.groupby("score", sort=False):
         ax.plot(g["fpr"], g["tpr"], label=tr(name, lang))
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("chance", lang))
@@ -60,7 +56,7 @@ def plot_auc_comparison(
 ):
     """AUC of each score with its interval (from ``baseline_comparison`` /
     ``paired_bootstrap_auc``), highest first, the reference highlighted; 0.5 = chance."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     t = table.sort_values("auc")
     y = np.arange(len(t))
     colors = ["C3" if s == reference else "C0" for s in t["score"]]
@@ -77,7 +73,7 @@ def plot_auc_comparison(
 def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Out-of-fold AUC of the control model without and with the index (from
     ``incremental_validity``)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     r = table.iloc[0]
     vals = [r["auc_without"], r["auc_with"]]
     ax.bar([tr("RFM + tenure + channel", lang), tr("… + index", lang)], vals, color=["C0", "C3"])
@@ -107,7 +103,7 @@ def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
 def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Histogram of the AUC over random weight vectors with the presets marked (from
     ``weight_sensitivity``)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     rand = table.loc[table["draw"] == "random", "auc"]
     ax.hist(
         rand,
@@ -138,7 +134,7 @@ def plot_weight_sensitivity(table: pd.DataFrame, *, ax=None, lang: str = "en"):
 def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05, lang: str = "en"):
     """Mean weight of each value among the best ``top_share`` of random draws versus all
     draws and the expansion preset."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     rand = table.loc[table["draw"] == "random"]
     k = max(1, int(round(top_share * len(rand))))
     top = rand.nlargest(k, "auc")[list(VALUES)].mean()
@@ -158,7 +154,7 @@ def plot_weight_region(table: pd.DataFrame, *, ax=None, top_share: float = 0.05,
 
 def plot_rolling(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """AUC with intervals by cut-off, one line per score (from ``rolling_origin``)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     for i, (name, g) in enumerate(table.groupby("score", sort=False)):
         g = g.sort_values("cutoff")
         x = pd.to_datetime(g["cutoff"])
@@ -176,7 +172,7 @@ def plot_rolling(table: pd.DataFrame, *, ax=None, lang: str = "en"):
 def plot_survival(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Kaplan–Meier curves with pointwise intervals by score group (from
     ``survival_by_group``)."""
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (7, 4))
     for i, (k, g) in enumerate(table.groupby("group")):
         ax.step(
             g["days"],

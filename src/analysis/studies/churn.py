@@ -38,6 +38,11 @@ At-risk list
 :func:`at_risk_list` ranks users by churn risk × value and gives each listed user the
 features that push their risk up most (single-feature what-ifs against a typical user).
 :func:`export_at_risk` writes it as CSV with pseudonymous ids only (:func:`pseudonymise`).
+
+Why this module is long: the churn definition, the feature lists, the two model pipelines
+and their evaluation by time are one model; they share the definition and the feature lists.
+The at-risk list is :mod:`analysis.studies.churn_list`; checks against the simulator's truth
+are :mod:`analysis.simulate.checks`.
 """
 
 from __future__ import annotations
@@ -277,7 +282,7 @@ def make_pipeline(
     raise ValueError(f"kind must be one of {list(MODEL_NAMES)}, got {kind!r}")
 
 
-def _threads(n_threads: int | None):
+def limited_threads(n_threads: int | None):
     """A context limiting native thread pools (OpenMP/BLAS) to ``n_threads`` (None: no limit).
     Gradient boosting slows down sharply when its OpenMP threads compete with other
     processes for the cores; one thread is then faster."""
@@ -305,7 +310,7 @@ def fit_models(
         raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
     kinds = list(kinds)
     models = {}
-    with _threads(n_threads):
+    with limited_threads(n_threads):
         bar = progress(kinds, desc="fitting churn models", enabled=len(X) >= 100_000)
         for k in bar:
             bar.set_postfix_str(k)
@@ -318,7 +323,7 @@ def predict_risk(
 ) -> pd.DataFrame:
     """Churn probability of every user in ``frame`` under each model (columns = names)."""
     X = frame[MODEL_FEATURES]
-    with _threads(n_threads):
+    with limited_threads(n_threads):
         return pd.DataFrame(
             {k: m.predict_proba(X)[:, 1] for k, m in models.items()}, index=frame.index
         )
@@ -476,7 +481,7 @@ def permutation_importance_table(
     from sklearn.inspection import permutation_importance
 
     X, y = frame[MODEL_FEATURES], frame[target].to_numpy()
-    with _threads(n_threads):
+    with limited_threads(n_threads):
         res = permutation_importance(
             model,
             X,

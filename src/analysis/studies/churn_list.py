@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.privacy import KEY_ENV, pseudonymise
-from analysis.studies.churn import CATEGORICAL, MODEL_FEATURES, ValueScores, _threads
+from analysis.studies.churn import CATEGORICAL, MODEL_FEATURES, ValueScores, limited_threads
 
 #: Environment variable holding the key of the pseudonyms (see :mod:`analysis.privacy`).
 PSEUDONYM_KEY_ENV = KEY_ENV
@@ -100,7 +100,7 @@ def at_risk_list(
     ``risk``, ``value_name``, ``priority`` (= risk × value), ``stage``,
     ``days_since_last_interaction`` and the reasons of :func:`risk_reasons`.
     """
-    with _threads(n_threads):
+    with limited_threads(n_threads):
         risk = model.predict_proba(frame[MODEL_FEATURES])[:, 1]
     val = pd.Series(value).reindex(frame.index).fillna(0.0).to_numpy(dtype="float64")
     if (val < 0).any():
@@ -119,7 +119,7 @@ def at_risk_list(
         },
         index=rows.index,
     )
-    with _threads(n_threads):
+    with limited_threads(n_threads):
         reasons = risk_reasons(model, rows, reference=_reference_row(frame), n_reasons=n_reasons)
     return out.join(reasons)
 

@@ -36,6 +36,11 @@ callback ``add_member``                     ``group_join`` event (duplicates of 
 callback ``del_follow_user``                ``del_follow_user`` event (hard churn) — only when
                                             it removes the customer's last employee
 ==========================================  ==================================================
+
+Why this module is long: it is one API's adapter. Contacts, group chats and change callbacks
+share the record readers, the id and Unix-time checks, the ``state`` → channel/hook lookup
+and the ledger bookkeeping; split by endpoint, three files would import the same private
+helpers.
 """
 
 from __future__ import annotations

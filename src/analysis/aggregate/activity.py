@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.aggregate.rules import net_amount
+
 FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter"}
 
 
@@ -41,7 +43,7 @@ def orders_by_period(orders: pd.DataFrame, *, freq: str = "M") -> pd.DataFrame:
     ``refunded_orders``."""
     o = orders.assign(
         period=period_start(orders["ordered_at"], freq),
-        net=orders["amount"] - orders["refund_amount"],
+        net=net_amount(orders),
     )
     out = o.groupby("period", sort=True).agg(
         orders=("order_id", "size"),

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.labels import activity_times  # the shared definition of qualifying activity
+from analysis.aggregate.rules import is_paid
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
 
@@ -280,9 +281,7 @@ def _unit_rows(events: pd.DataFrame, orders: pd.DataFrame, units: pd.DataFrame, 
             codes.append(code[ok])
     if (units["kind"] == "orders").any():
         code = int(np.flatnonzero(units["kind"].to_numpy() == "orders")[0])
-        paid = orders.loc[
-            (orders["amount"] - orders["refund_amount"]) > 0, ["user_id", "ordered_at"]
-        ]
+        paid = orders.loc[is_paid(orders), ["user_id", "ordered_at"]]
         ou = _positions(paid["user_id"], index)
         ok = ou >= 0
         users.append(ou[ok])

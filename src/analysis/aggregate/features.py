@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.aggregate.rules import net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import value_evidence
 from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
@@ -190,7 +191,7 @@ def churn_features(
     ob = o_s < c_s
     ocode = _codes(orders["user_id"], ids)[ob]
     oage = (c_s - o_s[ob]) / DAY_S
-    net = (orders["amount"] - orders["refund_amount"]).to_numpy()[ob]
+    net = net_amount(orders).to_numpy()[ob]
     refunded = orders["is_refund"].to_numpy(dtype=bool)[ob]
     ok = ocode >= 0
     ocode, oage, net, refunded = ocode[ok], oage[ok], net[ok], refunded[ok]

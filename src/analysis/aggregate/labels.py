@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.aggregate.rules import PAID_SQL, is_silent, paid_orders, tenure_days
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.core import is_sql_engine
@@ -39,7 +40,7 @@ def activity_times(
     """Every qualifying activity as rows ``user_id``, ``t`` (see the module docstring)."""
     if activity not in ACTIVITY:
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
-    paid = orders.loc[(orders["amount"] - orders["refund_amount"]) > 0, ["user_id", "ordered_at"]]
+    paid = paid_orders(orders)
     paid = paid.rename(columns={"ordered_at": "t"})
     if activity == "purchase":
         return paid
@@ -123,9 +124,8 @@ def retention_labels(
     ch_in = ch_in.groupby("user_id")["occurred_at"].min()
 
     if lost_after_days is not None:
-        silent_start = c - pd.Timedelta(days=lost_after_days)
         last = pop["user_id"].map(before)
-        lost = (pop["joined_at"] < silent_start) & ~(last >= silent_start)
+        lost = is_silent(last, pop["joined_at"], as_of=c, days=lost_after_days)
         pop = pop.loc[~lost.to_numpy()]
 
     ids = pd.Series(pop["user_id"].to_numpy())
@@ -182,7 +182,7 @@ def _label_frame(
     out["churned_hard"] = out["churned_at"].notna()
     out["retained"] = out["first_activity_at"].notna() & ~out["churned_hard"]
     out["last_activity_before"] = before.to_numpy()
-    out["tenure_days"] = ((c - joined_at) / pd.Timedelta(days=1)).to_numpy("float64")
+    out["tenure_days"] = tenure_days(joined_at, as_of=c).to_numpy("float64")
     return out.sort_values("user_id", ignore_index=True)
 
 
@@ -232,7 +232,7 @@ def _retention_labels_sql(
         o AS (
             SELECT user_id, max(ordered_at) FILTER (WHERE ordered_at < {C}) AS o_before,
                    min(ordered_at) FILTER (WHERE ordered_at >= {C}) AS o_inside
-            FROM {od} WHERE ordered_at < {E} AND amount - refund_amount > 0
+            FROM {od} WHERE ordered_at < {E} AND {PAID_SQL}
             GROUP BY user_id),
         p AS (
             SELECT c.user_id, c.joined_at, e.churned_at,

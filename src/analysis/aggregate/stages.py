@@ -48,6 +48,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.aggregate.rules import PAID_SQL, net_amount
 from analysis.aggregate.time import tz_of
 from analysis.engine.core import is_sql_engine
 from analysis.engine.dialect import sql_instant, sql_list
@@ -202,7 +203,7 @@ def stage_codes(
     parts_t.append(joined)
     parts_r.append(np.full(n, rank[join_stage], dtype=np.int64))
 
-    net = (orders["amount"] - orders["refund_amount"]).to_numpy(dtype="float64")
+    net = net_amount(orders).to_numpy(dtype="float64")
     paid = net > 0
     po_user = _codes(orders["user_id"].loc[paid], users)
     po_time = _ns(orders["ordered_at"].loc[paid])
@@ -491,7 +492,7 @@ def _stage_sql(
     flags = ", ".join(f"event_type IN {sql_list(ts)} AS {name}" for name, ts in roles.items())
     no_flags = "FALSE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq"
     null_rank = "CAST(NULL AS INTEGER)"
-    paid = f"SELECT user_id, ordered_at FROM {od} WHERE amount - refund_amount > 0"
+    paid = f"SELECT user_id, ordered_at FROM {od} WHERE {PAID_SQL}"
     referral = ""
     if referral_stage is not None:
         # the referrer gets referral_stage at the referred contact's first paid order

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.aggregate.rules import NET_AMOUNT_SQL, net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
 from analysis.engine.core import is_sql_engine
@@ -95,7 +96,7 @@ def value_evidence(
     if start is not None:
         o_win &= o_time >= start
     od = orders.loc[o_win]
-    net = (od["amount"] - od["refund_amount"]).to_numpy()
+    net = net_amount(od).to_numpy()
     o_tab = pd.DataFrame(
         {
             "user_id": od["user_id"].to_numpy(),
@@ -173,7 +174,7 @@ def _value_evidence_sql(
                 WHERE {win_e} AND event_type IN {sql_list(all_types)}),
             es AS (SELECT user_id, {ev_cols} FROM e GROUP BY user_id),
             o AS (
-                SELECT user_id, sum((amount - refund_amount) * {weight("ordered_at")})
+                SELECT user_id, sum(({NET_AMOUNT_SQL}) * {weight("ordered_at")})
                        AS consumption
                 FROM {od} WHERE {win_o} GROUP BY user_id)
             SELECT * FROM es FULL OUTER JOIN o USING (user_id)"""

@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-import pandas as pd
-
 from analysis.data.errors import DataError
 from analysis.data.read import SUFFIXES, find_table_file, read_raw
 from analysis.data.schema import DEFAULT_TZ
@@ -78,8 +76,3 @@ def load_tables(
         drop_orphans=drop_orphans,
         drop_before_join=drop_before_join,
     )
-
-
-def net_amount(orders: pd.DataFrame) -> pd.Series:
-    """Net revenue per order: amount minus refund_amount."""
-    return orders["amount"] - orders["refund_amount"]

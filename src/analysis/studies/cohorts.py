@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.rules import is_paid, is_silent, net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.tables import is_sql_table
@@ -222,7 +223,7 @@ def spend_after_join(
     ou = o["user_id"].astype("str")
     j = ou.map(joined)
     win = (o["ordered_at"] >= j) & (o["ordered_at"] < j + pd.Timedelta(days=days))
-    net = (o["amount"] - o["refund_amount"])[win.fillna(False).to_numpy()]
+    net = net_amount(o)[win.fillna(False).to_numpy()]
     total = net.groupby(ou[win.fillna(False).to_numpy()]).sum()
     out = total.reindex(joined.index, fill_value=0.0).astype("float64")
     full = joined + pd.Timedelta(days=days) <= end
@@ -443,7 +444,7 @@ def referral_by_period(
     if len(p) < 2:
         raise ValueError("need at least two period boundaries")
     ref = _referred(contacts)
-    paid = orders.loc[(orders["amount"] - orders["refund_amount"]) > 0, "user_id"].astype("str")
+    paid = orders.loc[is_paid(orders), "user_id"].astype("str")
     buyers = set(paid)
     uid = contacts["user_id"].astype("str")
     inv_t = events.loc[events["event_type"].astype("str") == "invite", "occurred_at"]
@@ -492,9 +493,7 @@ def koc_candidates(
     ev = evidence[["social", "content"]].copy()
     ev.index = ev.index.astype("str")
     ref = _referred(contacts)
-    paid = set(
-        orders.loc[(orders["amount"] - orders["refund_amount"]) > 0, "user_id"].astype("str")
-    )
+    paid = set(orders.loc[is_paid(orders), "user_id"].astype("str"))
     uid = contacts["user_id"].astype("str")
     n_ref = ref.dropna().value_counts()
     n_buy = ref[uid.isin(paid).to_numpy() & ref.notna().to_numpy()].value_counts()
@@ -549,14 +548,14 @@ def hazard_ratios(
     eu = events["user_id"].astype("str")
     inter = et.isin(vocab.interaction_types).to_numpy()
     last_e = events.loc[inter, "occurred_at"].groupby(eu[inter]).max()
-    paid = (orders["amount"] - orders["refund_amount"]) > 0
+    paid = is_paid(orders)
     last_o = orders.loc[paid, "ordered_at"].groupby(orders.loc[paid, "user_id"].astype("str")).max()
-    last = pd.concat(
-        [joined, last_e.reindex(joined.index), last_o.reindex(joined.index)], axis=1
-    ).max(axis=1)
+    last_act = pd.concat([last_e.reindex(joined.index), last_o.reindex(joined.index)], axis=1)
+    last_act = last_act.max(axis=1)
+    last = pd.concat([joined, last_act], axis=1).max(axis=1)
     ch = et.isin(vocab.churn_types).to_numpy()
     hard = events.loc[ch, "occurred_at"].groupby(eu[ch]).min().reindex(joined.index)
-    quiet = last < end - pd.Timedelta(days=inactive_days)
+    quiet = is_silent(last_act, joined, as_of=end, days=inactive_days)
     t_leave = hard.where(hard.notna(), last.where(quiet))
     status = t_leave.notna() & (t_leave <= end)
     t_end = t_leave.where(status, end)

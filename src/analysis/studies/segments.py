@@ -23,7 +23,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
-from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.aggregate.rfm import rfm_table
 from analysis.data.vocab import VALUES
 from analysis.i18n import tr
 from analysis.studies.stats import wilson_interval
@@ -45,49 +45,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # RFM
 # ----------------------------------------------------------------------------------------
-def rfm_table(
-    orders: pd.DataFrame,
-    *,
-    as_of,
-    users: pd.Series | None = None,
-    lookback_days: float | None = None,
-) -> pd.DataFrame:
-    """Per-user recency, frequency and monetary value from orders strictly before ``as_of``.
-
-    ``recency_days`` — days from the last paid order (net amount > 0) to ``as_of`` (NaN for
-    non-buyers); ``frequency`` — number of paid orders; ``monetary`` — total net amount
-    (amount − refund_amount) of all orders. ``users`` fixes the rows (missing users get
-    0 / NaN). ``lookback_days`` limits the history read. Indexed by ``user_id``.
-    """
-    tz = tz_of(orders["ordered_at"])
-    cut = as_timestamp(as_of, tz=tz, name="as_of")
-    win = orders["ordered_at"] < cut
-    if lookback_days is not None:
-        win &= orders["ordered_at"] >= cut - pd.Timedelta(days=float(lookback_days))
-    od = orders.loc[win, ["user_id", "ordered_at", "amount", "refund_amount"]]
-    net = od["amount"] - od["refund_amount"]
-    g = pd.DataFrame(
-        {
-            "user_id": od["user_id"].astype("str").to_numpy(),
-            "net": net.to_numpy(),
-            "paid": (net > 0).to_numpy(),
-            "t": od["ordered_at"].where(net > 0).to_numpy(),
-        }
-    )
-    agg = g.groupby("user_id").agg(
-        frequency=("paid", "sum"), monetary=("net", "sum"), last=("t", "max")
-    )
-    out = pd.DataFrame(index=agg.index)
-    out["recency_days"] = (cut - agg["last"]) / pd.Timedelta(days=1)
-    out["frequency"] = agg["frequency"].astype("int64")
-    out["monetary"] = agg["monetary"].astype("float64")
-    if users is not None:
-        ids = pd.Index(pd.unique(pd.Series(users, dtype="str")), name="user_id")
-        out = out.reindex(ids)
-        out["frequency"] = out["frequency"].fillna(0).astype("int64")
-        out["monetary"] = out["monetary"].fillna(0.0)
-    out.index.name = "user_id"
-    return out.sort_index()
 
 
 def _quantile_score(x: pd.Series, bins: int) -> pd.Series:

@@ -12,12 +12,12 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.rfm import rfm_table
 from analysis.aggregate.time import as_timestamp, tz_of
-from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
+from analysis.aggregate.values import value_evidence
 from analysis.data.vocab import VALUES
 from analysis.engine.core import is_sql_engine
-from analysis.engine.dialect import sql_instant
-from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
+from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 from analysis.studies.scores import FiveValueScorer, five_value_index
 
 SCORE_COLS = [f"{v}_score" for v in VALUES]
@@ -104,18 +104,16 @@ def study_frame(
     ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
     for v in VALUES:
         out[v] = ev_vals[v].to_numpy()
-    sql = is_sql_engine(engine)
-    rfm = (
-        _rfm_sql(orders, ids, c, lookback_days, engine)
-        if sql
-        else _rfm(orders, ids, c, lookback_days)
-    )
-    out = pd.concat([out, rfm], axis=1)
+    rfm = rfm_table(orders, as_of=c, users=ids, lookback_days=lookback_days, engine=engine)
+    rfm = rfm.reindex(pd.Index(ids.astype("str"), name="user_id"))
+    out["recency_days"] = rfm["recency_days"].to_numpy(dtype="float64")
+    out["frequency"] = rfm["frequency"].to_numpy(dtype="float64")
+    out["monetary"] = rfm["monetary"].to_numpy(dtype="float64")
     if followup_days is not None:
         if followup_days == 0:
             last = (
                 _last_time_sql(events, orders, engine, str(c.tz))
-                if sql
+                if is_sql_engine(engine)
                 else max(s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s))
             )
             followup_days = int((last + pd.Timedelta(days=1) - c) / pd.Timedelta(days=1))
@@ -135,34 +133,6 @@ def study_frame(
         t = (fu["churned_at"] - c) / pd.Timedelta(days=1)
         out["time_days"] = t.fillna(float(followup_days)).to_numpy(dtype="float64")
     return out
-
-
-def _rfm(
-    orders: pd.DataFrame, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None
-) -> pd.DataFrame:
-    net = orders["amount"] - orders["refund_amount"]
-    before = orders.loc[(orders["ordered_at"] < c) & (net > 0), ["user_id", "ordered_at"]]
-    last = before.groupby("user_id")["ordered_at"].max()
-    win = orders["ordered_at"] < c
-    if lookback_days is not None:
-        win &= orders["ordered_at"] >= c - pd.Timedelta(days=float(lookback_days))
-    w = pd.DataFrame({"user_id": orders.loc[win, "user_id"].to_numpy(), "net": net[win].to_numpy()})
-    freq = w.loc[w["net"] > 0].groupby("user_id").size()
-    mon = w.groupby("user_id")["net"].sum()
-    key = ids.to_numpy()
-    rec = (c - pd.Series(key).map(last)) / pd.Timedelta(days=1)
-    return pd.DataFrame(
-        {
-            "recency_days": rec.to_numpy(dtype="float64"),
-            "frequency": pd.Series(key).map(freq).fillna(0).to_numpy(dtype="float64"),
-            "monetary": _money(pd.Series(key).map(mon).fillna(0.0).to_numpy(dtype="float64")),
-        }
-    )
-
-
-def _money(sums: np.ndarray) -> np.ndarray:
-    """Sums of amounts rounded as the value evidence is (identical on every engine)."""
-    return np.round(sums, EVIDENCE_DECIMALS) + 0.0
 
 
 def _quintile(x: np.ndarray) -> np.ndarray:
@@ -200,32 +170,6 @@ def add_scores(frame: pd.DataFrame, *, scorer: FiveValueScorer) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 # 6. stability over time
 # ---------------------------------------------------------------------------------------
-def _rfm_sql(
-    orders, ids: pd.Series, c: pd.Timestamp, lookback_days: float | None, engine
-) -> pd.DataFrame:
-    """:func:`_rfm` as one SQL query (DuckDB or Spark): the same three columns."""
-    start = (
-        "TRUE"
-        if lookback_days is None
-        else f"ordered_at >= {sql_instant(c - pd.Timedelta(days=float(lookback_days)))}"
-    )
-    with SqlInputs(engine, orders=orders) as db:
-        got = db.df(f"""
-            SELECT user_id,
-                   max(ordered_at) FILTER (WHERE amount - refund_amount > 0) AS last_paid,
-                   count(*) FILTER (WHERE amount - refund_amount > 0 AND {start}) AS freq,
-                   sum(amount - refund_amount) FILTER (WHERE {start}) AS mon
-            FROM {db.views["orders"]} WHERE ordered_at < {sql_instant(c)} GROUP BY user_id""")
-    got = got.set_index(got["user_id"].astype("str"))
-    key = pd.Index(ids.astype("str"))
-    last = as_instants(got["last_paid"], str(c.tz)).reindex(key)
-    return pd.DataFrame(
-        {
-            "recency_days": ((c - last) / pd.Timedelta(days=1)).to_numpy(dtype="float64"),
-            "frequency": got["freq"].reindex(key).fillna(0).to_numpy(dtype="float64"),
-            "monetary": _money(got["mon"].reindex(key).fillna(0.0).to_numpy(dtype="float64")),
-        }
-    )
 
 
 def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:

@@ -50,12 +50,24 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from analysis.data.schema import DEFAULT_TZ
-from analysis.data.vocab import VALUES, default_vocabulary
+from analysis.data.vocab import default_vocabulary
 from analysis.progress import progress as progress_bar
 from analysis.simulate.io import read_truth, write_simulation
+from analysis.simulate.steps import (
+    CHANNEL_NAMES,
+    VALUE_NAMES,
+    Period,
+    choice_index,
+    churn_kinds,
+    group_invites,
+    organic_joins,
+    population,
+    purchase_rates,
+    spend_scales,
+    uniform_between,
+)
 from analysis.simulate.tables import Simulation
 from analysis.simulate.world import (
     ACTIVE_RATES,
@@ -98,15 +110,6 @@ __all__ = [
 ]
 
 
-def _choice(rng: np.random.Generator, options: list[str], probs, size: int) -> np.ndarray:
-    p = np.asarray(probs, dtype=float)
-    return rng.choice(len(options), size=size, p=p / p.sum())
-
-
-def _uniform_in(rng, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return lo + (rng.random(lo.shape[0]) * (hi - lo)).astype(np.int64)
-
-
 def simulate(
     n_users: int = 8_000,
     months: int = 18,
@@ -130,135 +133,26 @@ def simulate(
         raise ValueError(f"months must be at least 1, got {months}")
     truth = truth_for(world)
     rng = np.random.default_rng(seed)
-    t_start = pd.Timestamp(start)
-    t_end = t_start + pd.DateOffset(months=months)
-    s0, s1 = int(t_start.timestamp()), int(t_end.timestamp())  # naive local seconds
-    span = s1 - s0
-    n_values = len(VALUES)
-    vnames = list(VALUES)
-    chan_names = list(CHANNELS)
-    organic_chans = [c for c in chan_names if CHANNELS[c][0] > 0]
+    period = Period.of(start, months)
+    t_start, t_end = period.start, period.end
+    s0, s1 = period.s0, period.s1
+    vnames = VALUE_NAMES
+    chan_names = CHANNEL_NAMES
     bar = progress_bar(total=6, desc="simulate", enabled=progress)
 
-    # ---- organic users: joins with linear growth (density ∝ 1 + u)
-    expected_k = 0.11  # realised K-factor of the default rates (about 0.1)
-    n0 = max(10, int(round(n_users * (1 - expected_k))))
-    u = rng.random(n0)
-    join = s0 + ((np.sqrt(1 + 3 * u) - 1) * span).astype(np.int64)  # inverse CDF of 1+u
-    chan = np.array([chan_names.index(c) for c in organic_chans])[
-        _choice(rng, organic_chans, [CHANNELS[c][0] for c in organic_chans], n0)
-    ]
-    referrer = np.full(n0, -1, dtype=np.int64)
-
-    # ---- latent traits are drawn per generation; referral loop adds users
-    cov = np.full((n_values, n_values), 0.3) + 0.7 * np.eye(n_values)
-    chol = np.linalg.cholesky(cov)
-    joins, chans, refs = [join], [chan], [referrer]
-    traits = []
-    offset = 0
-    gen_join, gen_chan, gen_ref = join, chan, referrer
-    generation = 0
-    while gen_join.size:
-        n = gen_join.size
-        hooks_names = np.empty(n, dtype=object)
-        hunter = np.zeros(n, dtype=bool)
-        for ci, c in enumerate(chan_names):
-            m = gen_chan == ci
-            if not m.any():
-                continue
-            hk = list(HOOKS[c])
-            hooks_names[m] = np.array(hk, dtype=object)[
-                _choice(rng, hk, list(HOOKS[c].values()), int(m.sum()))
-            ]
-        hp = np.array(
-            [
-                HUNTER_PROB.get(
-                    (chan_names[ci], h), HUNTER_PROB_COUPON if h == "coupon" else HUNTER_PROB_BASE
-                )
-                for ci, h in zip(gen_chan, hooks_names)
-            ]
-        )
-        hunter = rng.random(n) < hp
-        z = rng.standard_normal((n, n_values)) @ chol.T
-        z += np.array([Z_SHIFT[chan_names[ci]] for ci in gen_chan])
-        z += np.where(hunter[:, None], np.array(HUNTER_Z_SHIFT), 0.0)
-        screened = rng.random(n) < np.array([CHANNELS[chan_names[ci]][1] for ci in gen_chan])
-        screened &= ~hunter | (rng.random(n) < 0.3)
-        eta = (
-            z @ np.array([truth.beta[v] for v in vnames])
-            + truth.gamma_hunter * hunter
-            + truth.gamma_screened * screened
-            + np.array([truth.gamma_channel[chan_names[ci]] for ci in gen_chan])
-        )
-        hazard = truth.base_hazard_per_day * np.exp(eta)
-        life = rng.exponential(1 / hazard) * DAY
-        leave = gen_join + life.astype(np.int64)
-        alive_end = np.minimum(leave, s1)
-        # referrals: Poisson in the alive window, at rate k0 * exp(0.8 z_social - 0.32) / year
-        social = z[:, vnames.index("social")]
-        k_rate = (
-            truth.referral_k0_per_year
-            * np.exp(truth.value_sd * social - truth.value_sd**2 / 2)
-            / 365
-        )
-        n_ref = rng.poisson(k_rate * (alive_end - gen_join) / DAY)
-        traits.append(
-            dict(
-                hook=hooks_names,
-                hunter=hunter,
-                z=z,
-                screened=screened,
-                hazard=hazard,
-                leave=leave,
-                n_ref=n_ref,
-                generation=np.full(n, generation),
-            )
-        )
-        parent = np.repeat(np.arange(n) + offset, n_ref)
-        child_join = _uniform_in(rng, np.repeat(gen_join, n_ref), np.repeat(alive_end, n_ref))
-        offset += n
-        keep = child_join < s1
-        gen_join, gen_ref = child_join[keep], parent[keep]
-        gen_chan = np.full(gen_join.size, chan_names.index("referral"))
-        if gen_join.size:
-            joins.append(gen_join)
-            chans.append(gen_chan)
-            refs.append(gen_ref)
-        generation += 1
+    join, chan = organic_joins(rng, n_users, period)
+    pop = population(rng, join, chan, truth, period)
     bar.update(1)
 
-    join = np.concatenate(joins)
-    chan = np.concatenate(chans)
-    referrer = np.concatenate(refs)
-    hook = np.concatenate([t["hook"] for t in traits])
-    hunter = np.concatenate([t["hunter"] for t in traits])
-    z = np.concatenate([t["z"] for t in traits])
-    screened = np.concatenate([t["screened"] for t in traits])
-    hazard = np.concatenate([t["hazard"] for t in traits])
-    leave = np.concatenate([t["leave"] for t in traits])
-    n_ref = np.concatenate([t["n_ref"] for t in traits])
-    gen = np.concatenate([t["generation"] for t in traits])
-    n = join.size
-    alive_end = np.minimum(leave, s1)
-    left = leave < s1
-    hard = left & (rng.random(n) < truth.p_hard)
-
-    # ---- purchase rate (Gamma(r, alpha) marginal, copula on z_consumption) and spend scale
-    zc = z[:, vnames.index("consumption")]
-    u_lam = special.ndtr(0.7 * zc + np.sqrt(1 - 0.49) * rng.standard_normal(n))
-    u_lam = np.clip(u_lam, 1e-12, 1 - 1e-12)
-    lam = stats.gamma.ppf(u_lam, a=truth.purchase_r, scale=1 / truth.purchase_alpha)
-    lam = np.where(hunter, lam * 0.2, lam)
-    nu = rng.gamma(truth.spend_q, 1 / truth.spend_gamma, size=n)
-
-    # ---- group membership: screened users join groups after 7–21 days of 1:1 contact
-    group_at = np.where(
-        screened,
-        join + rng.integers(7 * DAY, 21 * DAY, size=n),
-        np.where(
-            rng.random(n) < 0.8, join + rng.integers(60, 3600, size=n), np.iinfo(np.int64).max
-        ),
-    )
+    join, chan, referrer = pop.join, pop.chan, pop.referrer
+    hook, hunter, z, screened = pop.hook, pop.hunter, pop.z, pop.screened
+    hazard, leave, n_ref, gen = pop.hazard, pop.leave, pop.n_ref, pop.generation
+    n = pop.n
+    alive_end, left = pop.alive_end, pop.left
+    hard = churn_kinds(rng, left, truth)
+    lam = purchase_rates(rng, z, hunter, truth)
+    nu = spend_scales(rng, n, truth)
+    group_at = group_invites(rng, join, screened)
     bar.update(1)
 
     # ---- events
@@ -297,7 +191,7 @@ def simulate(
         days = np.maximum(hi - lo, 0) / DAY
         cnt = rng.poisson(rate_per_month * days / month_days)
         uu = np.repeat(idx, cnt)
-        add(uu, _uniform_in(rng, lo[uu], hi[uu]), etype)
+        add(uu, uniform_between(rng, lo[uu], hi[uu]), etype)
 
     activity = rng.gamma(4.0, 1 / 4.0, size=n)  # multiplier, mean 1, independent of z
     for etype, rate in ACTIVE_RATES.items():
@@ -308,13 +202,13 @@ def simulate(
     talk = screened & (screen_end > join)
     k = np.where(talk, 1 + rng.poisson(1.0, size=n), 0)
     uu = np.repeat(idx, k)
-    add(uu, _uniform_in(rng, join[uu], screen_end[uu]), "message")
+    add(uu, uniform_between(rng, join[uu], screen_end[uu]), "message")
     bar.update(1)
 
     # ---- orders (needed before post-purchase events)
     n_orders = rng.poisson(lam * alive_days)
     ou = np.repeat(idx, n_orders)
-    ot = _uniform_in(rng, join[ou], alive_end[ou])
+    ot = uniform_between(rng, join[ou], alive_end[ou])
     # hunters: one coupon purchase within days of joining
     hb = hunter & (rng.random(n) < 0.8)
     ht = join + (rng.exponential(3.0, size=n) * DAY).astype(np.int64)
@@ -393,7 +287,7 @@ def simulate(
             opts, probs = ("group",), (1.0,)
         elif tname in ("content_view", "qr_scan"):
             opts, probs = ("public",), (1.0,)
-        ctx[m] = np.array(opts, dtype=object)[_choice(rng, list(opts), probs, int(m.sum()))]
+        ctx[m] = np.array(opts, dtype=object)[choice_index(rng, list(opts), probs, int(m.sum()))]
     # before joining a group, messages are 1:1
     msg = (types == tcode["message"]) & (times < group_at[users])
     ctx[msg] = "1v1"

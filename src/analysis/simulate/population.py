@@ -1,4 +1,10 @@
-"""The simulator's steps, one function per mechanism, in the order :func:`simulate` runs them.
+"""Who the users are: the simulator's first steps, one function per mechanism.
+
+:func:`organic_joins` and :func:`population` (for each generation :func:`hooks`,
+:func:`coupon_hunters`, :func:`propensities`, :func:`screening`, :func:`lifetimes`,
+:func:`referrals`), then :func:`churn_kinds`, :func:`purchase_rates`, :func:`spend_scales`
+and :func:`group_invites`, in the order :func:`analysis.simulate.simulate` runs them; what
+the users then do is in :mod:`analysis.simulate.activity`.
 
 Every step that draws random numbers takes the generator ``rng`` first and draws from it in a
 fixed order, so the whole simulation is byte-identical for the same seed. **Do not reorder the
@@ -47,9 +53,6 @@ def uniform_between(rng, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return lo + (rng.random(lo.shape[0]) * (hi - lo)).astype(np.int64)
 
 
-# ---------------------------------------------------------------------------- the period
-
-
 @dataclass(frozen=True)
 class Period:
     """The observation period: ``months`` months from ``start`` (local wall-clock time)."""
@@ -68,9 +71,6 @@ class Period:
     @property
     def span(self) -> int:
         return self.s1 - self.s0
-
-
-# ---------------------------------------------------------------------------- who joins
 
 
 def organic_joins(
@@ -227,7 +227,7 @@ def population(
     For each generation (organic first) it draws :func:`hooks`, :func:`coupon_hunters`,
     :func:`propensities`, :func:`screening`, :func:`lifetimes` and :func:`referrals`; the
     referred contacts who join before the period ends are the next generation (channel
-    ``referral``), until a generation refers nobody.
+    ``referral``), until no contact a generation refers joins within the period.
     """
     s1 = period.s1
     joins, chans, refs = [join], [chan], [np.full(join.size, -1, dtype=np.int64)]

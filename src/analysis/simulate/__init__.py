@@ -43,170 +43,125 @@ flags, purchase rate, spend scale, hazard, true probability of leaving within 30
 while alive, when and how the user left, and the multiplier of their everyday activity rates
 ``activity_multiplier``).
 
-Output is byte-identical for the same arguments and seed.
+The steps
+---------
+:func:`simulate` runs these, in this order, with one random generator (``rng``); each is a
+function with a docstring saying which mechanism it simulates and which truth it uses.
+
+In :mod:`analysis.simulate.population` (who the users are):
+
+1. :func:`~analysis.simulate.population.organic_joins` — organic join times and channels;
+2. :func:`~analysis.simulate.population.population` — generation by generation (organic,
+   then the contacts each generation refers): ``hooks``, ``coupon_hunters``,
+   ``propensities`` (five-value ``z``), ``screening``, ``lifetimes`` (hazard, leaving time),
+   ``referrals`` (how many and when they join);
+3. :func:`~analysis.simulate.population.churn_kinds` — hard or silent churn;
+4. :func:`~analysis.simulate.population.purchase_rates` — λ per user (Gamma marginal);
+5. :func:`~analysis.simulate.population.spend_scales` — ν per user (Gamma-Gamma);
+6. :func:`~analysis.simulate.population.group_invites` — when each contact enters a group.
+
+In :mod:`analysis.simulate.activity` (what they do):
+
+7. :func:`~analysis.simulate.activity.joining_events` — content views, QR scan, add, hook
+   claim, group join, trial request;
+8. :func:`~analysis.simulate.activity.everyday_events` — messages, reads, clicks, check-ins;
+9. :func:`~analysis.simulate.activity.screening_messages` — 1:1 answers while screened;
+10. :func:`~analysis.simulate.activity.purchases` — ``repeat_purchases``,
+    ``hunter_purchases``, ``order_amounts``, ``refunds`` (then ``first_purchases``);
+11. :func:`~analysis.simulate.activity.value_events` — the five values' events;
+12. :func:`~analysis.simulate.activity.referral_events` — invites and referral joins;
+13. :func:`~analysis.simulate.activity.departure_events` — deletions and group quits;
+14. :func:`~analysis.simulate.activity.event_log`, ``user_ids``, ``sort_events`` and
+    :func:`~analysis.simulate.activity.contexts` — the event log, ids in order of joining,
+    and where each event happened.
+
+Finally :mod:`analysis.simulate.tables` turns the arrays into the tables, the per-user truth
+and the parameters (no random draws), and :mod:`analysis.simulate.io` writes and reads them.
+The constants and :class:`Truth` of each world are in :mod:`analysis.simulate.world`.
+
+Output is byte-identical for the same arguments and seed: the steps draw from the generator
+in a fixed order, which ``tests/test_simulate.py`` pins (hashes of a small simulation in both
+worlds, and the committed ``data/sample``). Reordering, resizing or adding a draw changes
+everything after it.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
 import numpy as np
-import pandas as pd
-from scipy import special, stats
 
 from analysis.data.schema import DEFAULT_TZ
-from analysis.data.vocab import VALUES, default_vocabulary
 from analysis.progress import progress as progress_bar
+from analysis.simulate.activity import (
+    contexts,
+    departure_events,
+    event_log,
+    everyday_events,
+    first_purchases,
+    joining_events,
+    purchases,
+    referral_events,
+    screening_messages,
+    sort_events,
+    user_ids,
+    value_events,
+)
+from analysis.simulate.io import read_truth, write_simulation
+from analysis.simulate.population import (
+    Period,
+    churn_kinds,
+    group_invites,
+    organic_joins,
+    population,
+    purchase_rates,
+    spend_scales,
+)
+from analysis.simulate.tables import (
+    Simulation,
+    contacts_table,
+    events_table,
+    orders_table,
+    truth_params,
+    truth_table,
+)
+from analysis.simulate.world import (
+    ACTIVE_RATES,
+    AFTER_FIRST_PURCHASE,
+    CHANNELS,
+    CONTEXTS,
+    DAY,
+    DEFAULT_CONTEXT,
+    HOOKS,
+    HUNTER_PROB,
+    HUNTER_PROB_BASE,
+    HUNTER_PROB_COUPON,
+    HUNTER_Z_SHIFT,
+    VALUE_RATES,
+    Z_SHIFT,
+    Truth,
+    truth_for,
+)
 
-DAY = 86_400  # seconds
-
-CHANNELS = {  # share of organic joins, screening probability, hazard shift (effects world)
-    "douyin": (0.30, 0.30, 0.30),
-    "xiaohongshu": (0.20, 0.40, 0.10),
-    "offline_store": (0.20, 0.50, -0.20),
-    "offline_event": (0.15, 0.10, 0.40),
-    "partner": (0.15, 0.40, 0.00),
-    "referral": (0.00, 0.30, -0.30),
-}
-HOOKS = {
-    "douyin": {
-        "coupon": 0.35,
-        "trial": 0.25,
-        "free_consultation": 0.20,
-        "industry_report": 0.10,
-        "merch": 0.10,
-    },
-    "xiaohongshu": {
-        "industry_report": 0.30,
-        "trial": 0.30,
-        "free_consultation": 0.20,
-        "coupon": 0.20,
-    },
-    "offline_store": {"coupon": 0.40, "offline_group": 0.30, "trial": 0.30},
-    "offline_event": {"merch": 0.50, "coupon": 0.30, "offline_group": 0.20},
-    "partner": {"industry_report": 0.40, "free_consultation": 0.30, "coupon": 0.30},
-    "referral": {"coupon": 0.50, "trial": 0.50},
-}
-HUNTER_PROB = {
-    ("offline_event", "merch"): 0.45,
-    ("offline_event", "coupon"): 0.35,
-    ("offline_event", "offline_group"): 0.20,
-}
-HUNTER_PROB_COUPON = 0.12
-HUNTER_PROB_BASE = 0.04
-Z_SHIFT = {  # channel -> shift of the five latent propensities (VALUES order)
-    "douyin": (-0.1, -0.1, -0.1, -0.1, -0.1),
-    "xiaohongshu": (0.1, 0.0, 0.1, 0.4, 0.1),
-    "offline_store": (0.3, 0.3, 0.0, 0.0, 0.1),
-    "offline_event": (-0.2, -0.2, -0.2, -0.2, -0.2),
-    "partner": (0.1, 0.1, 0.0, 0.0, 0.2),
-    "referral": (0.1, 0.1, 0.3, 0.1, 0.1),
-}
-HUNTER_Z_SHIFT = (-0.6, -0.8, -0.6, -0.6, -0.6)
-
-# Mean monthly rates of each event type for an average user while alive.
-ACTIVE_RATES = {"message": 2.0, "read": 2.5, "click": 0.8, "checkin": 0.4}
-VALUE_RATES = {
-    "inquiry": 0.25,
-    "trial_request": 0.08,
-    "store_visit": 0.12,
-    "event_attend": 0.06,
-    "feedback": 0.10,
-    "share": 0.25,
-    "invite": 0.06,
-    "helpful_reply": 0.15,
-    "post": 0.12,
-    "review": 0.12,
-    "buyer_show": 0.05,
-    "xhs_note": 0.04,
-    "suggestion": 0.04,
-    "suggestion_adopted": 0.008,
-    "cocreation": 0.01,
-    "beta_test": 0.006,
-}
-AFTER_FIRST_PURCHASE = ("review", "buyer_show")
-CONTEXTS = {
-    "read": (("moments", "group", "miniprogram"), (0.5, 0.3, 0.2)),
-    "click": (("miniprogram", "group", "1v1"), (0.6, 0.3, 0.1)),
-    "checkin": (("group",), (1.0,)),
-    "store_visit": (("offline",), (1.0,)),
-    "event_attend": (("offline",), (1.0,)),
-    "share": (("moments", "group"), (0.6, 0.4)),
-    "post": (("group", "moments"), (0.6, 0.4)),
-    "xhs_note": (("xiaohongshu",), (1.0,)),
-    "helpful_reply": (("group",), (1.0,)),
-    "cocreation": (("offline", "group"), (0.5, 0.5)),
-}
-DEFAULT_CONTEXT = (("1v1", "group", "miniprogram"), (0.5, 0.3, 0.2))
-
-
-@dataclass(frozen=True)
-class Truth:
-    """The simulator's true parameters (written to ``truth/params.json``)."""
-
-    beta: dict[str, float]
-    gamma_hunter: float
-    gamma_screened: float
-    gamma_channel: dict[str, float]
-    base_hazard_per_day: float = 1 / 420
-    p_hard: float = 0.5
-    purchase_r: float = 0.6
-    purchase_alpha: float = 45.0  # rate, per day: mean λ = r / α purchases a day
-    spend_p: float = 6.0
-    spend_q: float = 4.0
-    spend_gamma: float = 60.0
-    referral_k0_per_year: float = 0.25
-    value_sd: float = 0.8
-    refund_prob: float = 0.05
-    refund_prob_hunter: float = 0.12
-
-
-def truth_for(world: str) -> Truth:
-    """True coefficients of the ``effects`` world or of the ``null`` world."""
-    if world == "effects":
-        return Truth(
-            beta={
-                "experience": -0.15,
-                "consumption": -0.25,
-                "social": -0.35,
-                "content": -0.30,
-                "innovation": -0.20,
-            },
-            gamma_hunter=1.5,
-            gamma_screened=-0.5,
-            gamma_channel={c: v[2] for c, v in CHANNELS.items()},
-        )
-    if world == "null":
-        return Truth(
-            beta={v: 0.0 for v in VALUES},
-            gamma_hunter=0.0,
-            gamma_screened=0.0,
-            gamma_channel={c: 0.0 for c in CHANNELS},
-            p_hard=1.0,
-        )
-    raise ValueError(f"world must be 'effects' or 'null', got {world!r}")
-
-
-@dataclass
-class Simulation:
-    contacts: pd.DataFrame
-    events: pd.DataFrame
-    orders: pd.DataFrame
-    users: pd.DataFrame  # per-user truth
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-def _choice(rng: np.random.Generator, options: list[str], probs, size: int) -> np.ndarray:
-    p = np.asarray(probs, dtype=float)
-    return rng.choice(len(options), size=size, p=p / p.sum())
-
-
-def _uniform_in(rng, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return lo + (rng.random(lo.shape[0]) * (hi - lo)).astype(np.int64)
+__all__ = [
+    "ACTIVE_RATES",
+    "AFTER_FIRST_PURCHASE",
+    "CHANNELS",
+    "CONTEXTS",
+    "DAY",
+    "DEFAULT_CONTEXT",
+    "HOOKS",
+    "HUNTER_PROB",
+    "HUNTER_PROB_BASE",
+    "HUNTER_PROB_COUPON",
+    "HUNTER_Z_SHIFT",
+    "VALUE_RATES",
+    "Z_SHIFT",
+    "Simulation",
+    "Truth",
+    "read_truth",
+    "simulate",
+    "truth_for",
+    "write_simulation",
+]
 
 
 def simulate(
@@ -231,479 +186,58 @@ def simulate(
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months}")
     truth = truth_for(world)
-    rng = np.random.default_rng(seed)
-    t_start = pd.Timestamp(start)
-    t_end = t_start + pd.DateOffset(months=months)
-    s0, s1 = int(t_start.timestamp()), int(t_end.timestamp())  # naive local seconds
-    span = s1 - s0
-    n_values = len(VALUES)
-    vnames = list(VALUES)
-    chan_names = list(CHANNELS)
-    organic_chans = [c for c in chan_names if CHANNELS[c][0] > 0]
+    rng = np.random.default_rng(seed)  # every step draws from it, in this order
+    period = Period.of(start, months)
     bar = progress_bar(total=6, desc="simulate", enabled=progress)
 
-    # ---- organic users: joins with linear growth (density ∝ 1 + u)
-    expected_k = 0.11  # realised K-factor of the default rates (about 0.1)
-    n0 = max(10, int(round(n_users * (1 - expected_k))))
-    u = rng.random(n0)
-    join = s0 + ((np.sqrt(1 + 3 * u) - 1) * span).astype(np.int64)  # inverse CDF of 1+u
-    chan = np.array([chan_names.index(c) for c in organic_chans])[
-        _choice(rng, organic_chans, [CHANNELS[c][0] for c in organic_chans], n0)
-    ]
-    referrer = np.full(n0, -1, dtype=np.int64)
-
-    # ---- latent traits are drawn per generation; referral loop adds users
-    cov = np.full((n_values, n_values), 0.3) + 0.7 * np.eye(n_values)
-    chol = np.linalg.cholesky(cov)
-    joins, chans, refs = [join], [chan], [referrer]
-    traits = []
-    offset = 0
-    gen_join, gen_chan, gen_ref = join, chan, referrer
-    generation = 0
-    while gen_join.size:
-        n = gen_join.size
-        hooks_names = np.empty(n, dtype=object)
-        hunter = np.zeros(n, dtype=bool)
-        for ci, c in enumerate(chan_names):
-            m = gen_chan == ci
-            if not m.any():
-                continue
-            hk = list(HOOKS[c])
-            hooks_names[m] = np.array(hk, dtype=object)[
-                _choice(rng, hk, list(HOOKS[c].values()), int(m.sum()))
-            ]
-        hp = np.array(
-            [
-                HUNTER_PROB.get(
-                    (chan_names[ci], h), HUNTER_PROB_COUPON if h == "coupon" else HUNTER_PROB_BASE
-                )
-                for ci, h in zip(gen_chan, hooks_names)
-            ]
-        )
-        hunter = rng.random(n) < hp
-        z = rng.standard_normal((n, n_values)) @ chol.T
-        z += np.array([Z_SHIFT[chan_names[ci]] for ci in gen_chan])
-        z += np.where(hunter[:, None], np.array(HUNTER_Z_SHIFT), 0.0)
-        screened = rng.random(n) < np.array([CHANNELS[chan_names[ci]][1] for ci in gen_chan])
-        screened &= ~hunter | (rng.random(n) < 0.3)
-        eta = (
-            z @ np.array([truth.beta[v] for v in vnames])
-            + truth.gamma_hunter * hunter
-            + truth.gamma_screened * screened
-            + np.array([truth.gamma_channel[chan_names[ci]] for ci in gen_chan])
-        )
-        hazard = truth.base_hazard_per_day * np.exp(eta)
-        life = rng.exponential(1 / hazard) * DAY
-        leave = gen_join + life.astype(np.int64)
-        alive_end = np.minimum(leave, s1)
-        # referrals: Poisson in the alive window, at rate k0 * exp(0.8 z_social - 0.32) / year
-        social = z[:, vnames.index("social")]
-        k_rate = (
-            truth.referral_k0_per_year
-            * np.exp(truth.value_sd * social - truth.value_sd**2 / 2)
-            / 365
-        )
-        n_ref = rng.poisson(k_rate * (alive_end - gen_join) / DAY)
-        traits.append(
-            dict(
-                hook=hooks_names,
-                hunter=hunter,
-                z=z,
-                screened=screened,
-                hazard=hazard,
-                leave=leave,
-                n_ref=n_ref,
-                generation=np.full(n, generation),
-            )
-        )
-        parent = np.repeat(np.arange(n) + offset, n_ref)
-        child_join = _uniform_in(rng, np.repeat(gen_join, n_ref), np.repeat(alive_end, n_ref))
-        offset += n
-        keep = child_join < s1
-        gen_join, gen_ref = child_join[keep], parent[keep]
-        gen_chan = np.full(gen_join.size, chan_names.index("referral"))
-        if gen_join.size:
-            joins.append(gen_join)
-            chans.append(gen_chan)
-            refs.append(gen_ref)
-        generation += 1
+    # who the users are
+    join, chan = organic_joins(rng, n_users, period)
+    pop = population(rng, join, chan, truth, period)
+    bar.update(1)
+    hard = churn_kinds(rng, pop.left, truth)
+    lam = purchase_rates(rng, pop.z, pop.hunter, truth)
+    nu = spend_scales(rng, pop.n, truth)
+    group_at = group_invites(rng, pop.join, pop.screened)
     bar.update(1)
 
-    join = np.concatenate(joins)
-    chan = np.concatenate(chans)
-    referrer = np.concatenate(refs)
-    hook = np.concatenate([t["hook"] for t in traits])
-    hunter = np.concatenate([t["hunter"] for t in traits])
-    z = np.concatenate([t["z"] for t in traits])
-    screened = np.concatenate([t["screened"] for t in traits])
-    hazard = np.concatenate([t["hazard"] for t in traits])
-    leave = np.concatenate([t["leave"] for t in traits])
-    n_ref = np.concatenate([t["n_ref"] for t in traits])
-    gen = np.concatenate([t["generation"] for t in traits])
-    n = join.size
-    alive_end = np.minimum(leave, s1)
-    left = leave < s1
-    hard = left & (rng.random(n) < truth.p_hard)
+    # what they do
+    chunks = joining_events(rng, pop.join, pop.chan, pop.hook, group_at, pop.alive_end)
+    activity, everyday = everyday_events(rng, pop.join, pop.alive_end)
+    chunks += everyday
+    chunks += screening_messages(rng, pop.join, pop.screened, group_at, pop.alive_end)
+    bar.update(1)
+    orders = purchases(rng, lam, nu, pop.hunter, pop.join, pop.alive_end, truth)
+    first_buy = first_purchases(orders, pop.n)
+    bar.update(1)
+    chunks += value_events(rng, pop.z, pop.join, pop.alive_end, first_buy, truth)
+    chunks += referral_events(rng, pop.referrer, pop.join)
+    chunks += departure_events(rng, pop.leave, pop.left, hard, group_at, pop.alive_end)
+    bar.update(1)
+    users, times, types = event_log(chunks, pop.join, period)
+    order, rank, uid = user_ids(pop.join)
+    users, times, types = sort_events(users, times, types, rank)
+    ctx = contexts(rng, users, times, types, group_at)
+    bar.update(1)
 
-    # ---- purchase rate (Gamma(r, alpha) marginal, copula on z_consumption) and spend scale
-    zc = z[:, vnames.index("consumption")]
-    u_lam = special.ndtr(0.7 * zc + np.sqrt(1 - 0.49) * rng.standard_normal(n))
-    u_lam = np.clip(u_lam, 1e-12, 1 - 1e-12)
-    lam = stats.gamma.ppf(u_lam, a=truth.purchase_r, scale=1 / truth.purchase_alpha)
-    lam = np.where(hunter, lam * 0.2, lam)
-    nu = rng.gamma(truth.spend_q, 1 / truth.spend_gamma, size=n)
-
-    # ---- group membership: screened users join groups after 7–21 days of 1:1 contact
-    group_at = np.where(
-        screened,
-        join + rng.integers(7 * DAY, 21 * DAY, size=n),
-        np.where(
-            rng.random(n) < 0.8, join + rng.integers(60, 3600, size=n), np.iinfo(np.int64).max
+    # the tables and the truth
+    sim = Simulation(
+        contacts=contacts_table(pop, order, rank, uid, tz),
+        events=events_table(users, times, types, ctx, rank, uid, tz),
+        orders=orders_table(orders, rank, uid, tz),
+        users=truth_table(pop, hard, lam, nu, activity, order, uid, tz),
+        params=truth_params(
+            truth=truth,
+            world=world,
+            seed=seed,
+            n_users=n_users,
+            months=months,
+            period=period,
+            tz=tz,
+            n_contacts=pop.n,
+            n_referred=int((pop.referrer >= 0).sum()),
+            n_events=users.size,
+            n_orders=orders.user.size,
         ),
     )
-    bar.update(1)
-
-    # ---- events
-    ev_user, ev_time, ev_type = [], [], []
-    type_names = list(default_vocabulary().event_types)
-    tcode = {t: i for i, t in enumerate(type_names)}
-
-    def add(users: np.ndarray, times: np.ndarray, etype: str) -> None:
-        ev_user.append(users.astype(np.int64))
-        ev_time.append(times.astype(np.int64))
-        ev_type.append(np.full(users.size, tcode[etype], dtype=np.int16))
-
-    idx = np.arange(n)
-    # pre-join: content views for douyin/xiaohongshu users, QR scan and hook claim at join
-    pre = np.isin(chan, [chan_names.index("douyin"), chan_names.index("xiaohongshu")])
-    pre &= rng.random(n) < 0.6
-    k = rng.poisson(1.0, size=n) + 1
-    k = np.where(pre, k, 0)
-    uu = np.repeat(idx, k)
-    add(uu, join[uu] - rng.integers(DAY, 30 * DAY, size=uu.size), "content_view")
-    qr = chan != chan_names.index("referral")
-    add(idx[qr], join[qr] - rng.integers(1, 300, size=int(qr.sum())), "qr_scan")
-    add(idx, join, "contact_add")
-    add(idx, join + rng.integers(1, 600, size=n), "lure_claim")
-    in_group = group_at < alive_end
-    add(idx[in_group], group_at[in_group], "group_join")
-    trial_hook = (hook == "trial") & (rng.random(n) < 0.6)
-    trial_t = join + rng.integers(3600, 5 * DAY, size=n)
-    ok = trial_hook & (trial_t < alive_end)
-    add(idx[ok], trial_t[ok], "trial_request")
-
-    alive_days = (alive_end - join) / DAY
-    month_days = 30.4375
-
-    def poisson_events(rate_per_month: np.ndarray, lo: np.ndarray, hi: np.ndarray, etype: str):
-        days = np.maximum(hi - lo, 0) / DAY
-        cnt = rng.poisson(rate_per_month * days / month_days)
-        uu = np.repeat(idx, cnt)
-        add(uu, _uniform_in(rng, lo[uu], hi[uu]), etype)
-
-    activity = rng.gamma(4.0, 1 / 4.0, size=n)  # multiplier, mean 1, independent of z
-    for etype, rate in ACTIVE_RATES.items():
-        poisson_events(rate * activity, join, alive_end, etype)
-    # screening: the brand writes 1:1 with screened contacts before inviting them to a group;
-    # they answer 1-4 times in that window (these messages are 1:1 by the rule below)
-    screen_end = np.minimum(group_at, alive_end)
-    talk = screened & (screen_end > join)
-    k = np.where(talk, 1 + rng.poisson(1.0, size=n), 0)
-    uu = np.repeat(idx, k)
-    add(uu, _uniform_in(rng, join[uu], screen_end[uu]), "message")
-    bar.update(1)
-
-    # ---- orders (needed before post-purchase events)
-    n_orders = rng.poisson(lam * alive_days)
-    ou = np.repeat(idx, n_orders)
-    ot = _uniform_in(rng, join[ou], alive_end[ou])
-    # hunters: one coupon purchase within days of joining
-    hb = hunter & (rng.random(n) < 0.8)
-    ht = join + (rng.exponential(3.0, size=n) * DAY).astype(np.int64)
-    hb &= ht < alive_end
-    ou = np.concatenate([ou, idx[hb]])
-    ot = np.concatenate([ot, ht[hb]])
-    amount = rng.gamma(truth.spend_p, 1 / nu[ou])
-    amount = np.where(hunter[ou], amount * 0.4, amount)
-    amount = np.round(np.maximum(amount, 1.0), 2)
-    refund = rng.random(ou.size) < np.where(hunter[ou], truth.refund_prob_hunter, truth.refund_prob)
-    partial = refund & (rng.random(ou.size) < 0.3)
-    refund_amount = np.where(refund, np.where(partial, np.round(amount * 0.3, 2), amount), 0.0)
-    order_sort = np.lexsort((ou, ot))
-    ou, ot = ou[order_sort], ot[order_sort]
-    amount, refund, refund_amount = (
-        amount[order_sort],
-        refund[order_sort],
-        refund_amount[order_sort],
-    )
-    first_buy = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_buy, ou, ot)
-    bar.update(1)
-
-    for etype, rate in VALUE_RATES.items():
-        value = default_vocabulary().event_types[etype].value
-        zv = z[:, vnames.index(value)]
-        r = rate * np.exp(truth.value_sd * zv - truth.value_sd**2 / 2)
-        lo = join
-        if etype in AFTER_FIRST_PURCHASE:
-            lo = np.where(first_buy < alive_end, first_buy, alive_end)
-        poisson_events(r, lo, alive_end, etype)
-    # referral loop events on the referrer's side
-    has_ref = referrer >= 0
-    child = idx[has_ref]
-    add(referrer[has_ref], join[child] - rng.integers(600, 3 * DAY, size=child.size), "invite")
-    add(referrer[has_ref], join[child], "referral_join")
-    # departures
-    add(idx[hard], leave[hard], "del_follow_user")
-    quit_ = left & in_group & (group_at < leave) & (rng.random(n) < 0.5)
-    add(idx[quit_], leave[quit_] - rng.integers(0, DAY, size=int(quit_.sum())), "group_quit")
-    bar.update(1)
-
-    users = np.concatenate(ev_user)
-    times = np.concatenate(ev_time)
-    types = np.concatenate(ev_type)
-    # invites sent before the referrer joined cannot happen: clip to the referrer's join time
-    times = np.maximum(
-        times,
-        np.where(
-            np.isin(types, [tcode[t] for t in default_vocabulary().pre_join_types]),
-            np.iinfo(np.int64).min,
-            join[users],
-        ),
-    )
-    inside = (times < s1) & (times >= s0 - 31 * DAY)
-    users, times, types = users[inside], times[inside], types[inside]
-
-    # ---- ids in order of joining; sort everything deterministically
-    order_join = np.lexsort((idx, join))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order_join] = np.arange(n)
-    width = max(7, len(str(n)))
-    uid = np.array([f"u{i + 1:0{width}d}" for i in range(n)], dtype=object)
-
-    ev_sort = np.lexsort((types, rank[users], times))
-    users, times, types = users[ev_sort], times[ev_sort], types[ev_sort]
-    ctx = np.empty(users.size, dtype=object)
-    for ti, tname in enumerate(type_names):
-        m = types == ti
-        if not m.any():
-            continue
-        opts, probs = CONTEXTS.get(tname, DEFAULT_CONTEXT)
-        if tname in ("contact_add", "lure_claim", "trial_request", "del_follow_user"):
-            opts, probs = ("1v1",), (1.0,)
-        elif tname in ("group_join", "group_quit"):
-            opts, probs = ("group",), (1.0,)
-        elif tname in ("content_view", "qr_scan"):
-            opts, probs = ("public",), (1.0,)
-        ctx[m] = np.array(opts, dtype=object)[_choice(rng, list(opts), probs, int(m.sum()))]
-    # before joining a group, messages are 1:1
-    msg = (types == tcode["message"]) & (times < group_at[users])
-    ctx[msg] = "1v1"
-    bar.update(1)
-
-    contacts_order = order_join
-    contacts = pd.DataFrame(
-        {
-            "user_id": pd.array(uid, dtype="str"),
-            "joined_at": _to_ts(join[contacts_order], tz),
-            "channel": pd.array(
-                np.array(chan_names, dtype=object)[chan[contacts_order]], dtype="str"
-            ),
-            "hook": pd.array(hook[contacts_order], dtype="str"),
-            "referrer_id": pd.array(
-                np.where(
-                    referrer[contacts_order] >= 0,
-                    uid[rank[np.maximum(referrer[contacts_order], 0)]],
-                    None,
-                ),
-                dtype="str",
-            ),
-        }
-    )
-    events = pd.DataFrame(
-        {
-            "user_id": pd.array(uid[rank[users]], dtype="str"),
-            "occurred_at": _to_ts(times, tz),
-            "event_type": pd.Categorical.from_codes(types, categories=type_names),
-            "value": np.full(users.size, np.nan),
-            "context": pd.array(ctx, dtype="str"),
-        }
-    )
-    oid_width = max(8, len(str(ou.size)))
-    orders = pd.DataFrame(
-        {
-            "order_id": pd.array([f"o{i + 1:0{oid_width}d}" for i in range(ou.size)], dtype="str"),
-            "user_id": pd.array(uid[rank[ou]], dtype="str"),
-            "ordered_at": _to_ts(ot, tz),
-            "amount": amount,
-            "is_refund": refund,
-            "refund_amount": refund_amount,
-        }
-    )
-    p30 = 1 - np.exp(-30 * hazard)
-    p90 = 1 - np.exp(-90 * hazard)
-    co = contacts_order
-    users_truth = pd.DataFrame(
-        {
-            "user_id": pd.array(uid, dtype="str"),
-            "generation": gen[co],
-            "coupon_hunter": hunter[co],
-            "screened": screened[co],
-            **{f"z_{v}": np.round(z[co, i], 6) for i, v in enumerate(vnames)},
-            "purchase_rate_per_day": np.round(lam[co], 8),
-            "spend_nu": np.round(nu[co], 8),
-            "churn_hazard_per_day": np.round(hazard[co], 8),
-            "churn_prob_30d": np.round(p30[co], 6),
-            "churn_prob_90d": np.round(p90[co], 6),
-            "left_at": _to_ts(leave[co], tz).where(left[co]),
-            "left_kind": pd.array(
-                np.where(hard[co], "hard", np.where(left[co], "silent", None)), dtype="str"
-            ),
-            "n_referred": n_ref[co],
-            "activity_multiplier": np.round(activity[co], 6),
-        }
-    )
-    realised_k = float(has_ref.sum() / n)
-    params = {
-        "generator": "analysis.simulate",
-        "seed": seed,
-        "n_users_requested": n_users,
-        "n_users": int(n),
-        "months": months,
-        "start": t_start.tz_localize(tz).isoformat(),
-        "observation_end": t_end.tz_localize(tz).isoformat(),
-        "tz": tz,
-        "world": world,
-        "churn": {
-            "model": "exponential lifetime, hazard per day = base * exp(beta.z + gamma terms)",
-            "base_hazard_per_day": truth.base_hazard_per_day,
-            "beta_per_sd_of_latent_value": truth.beta,
-            "gamma_coupon_hunter": truth.gamma_hunter,
-            "gamma_screened": truth.gamma_screened,
-            "gamma_channel": truth.gamma_channel,
-            "p_hard": truth.p_hard,
-        },
-        "purchases": {
-            "model": "Poisson while alive, rate ~ Gamma(r, alpha) (copula on "
-            "z_consumption); hunters x0.2 plus one coupon purchase",
-            "r": truth.purchase_r,
-            "alpha": truth.purchase_alpha,
-            "time_unit": "day",
-        },
-        "spend": {
-            "model": "Gamma-Gamma (hunter baskets x0.4)",
-            "p": truth.spend_p,
-            "q": truth.spend_q,
-            "gamma": truth.spend_gamma,
-        },
-        "refunds": {
-            "prob": truth.refund_prob,
-            "prob_hunter": truth.refund_prob_hunter,
-            "partial_share": 0.3,
-        },
-        "referrals": {
-            "k0_per_year": truth.referral_k0_per_year,
-            "k_factor_realised": round(realised_k, 6),
-            "referred_contacts": int(has_ref.sum()),
-        },
-        "value_rates_per_month": VALUE_RATES,
-        "active_rates_per_month": ACTIVE_RATES,
-        "value_sd": truth.value_sd,
-        "hunter_prob": {f"{c}/{h}": p for (c, h), p in HUNTER_PROB.items()}
-        | {"coupon (other channels)": HUNTER_PROB_COUPON, "other": HUNTER_PROB_BASE},
-        "counts": {"contacts": int(n), "events": int(users.size), "orders": int(ou.size)},
-    }
     bar.close()
-    return Simulation(contacts, events, orders, users_truth, params)
-
-
-def _to_ts(local_seconds: np.ndarray, tz: str) -> pd.Series:
-    """Naive local seconds → tz-aware timestamps (microsecond resolution)."""
-    naive = pd.Series(local_seconds.astype("datetime64[s]").astype("datetime64[us]"))
-    return naive.dt.tz_localize(tz)
-
-
-def _fmt_ts(s: pd.Series) -> np.ndarray:
-    """ISO 8601 strings with the zone's offset, e.g. 2025-03-01T14:05:09+08:00 (vectorised);
-    missing times become empty strings."""
-    ok = s.notna().to_numpy()
-    local = s.dt.tz_localize(None).to_numpy()[ok].astype("datetime64[s]")
-    utc = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()[ok].astype("datetime64[s]")
-    off_min = ((local - utc).astype(np.int64) // 60).astype(np.int64)
-    sign = np.where(off_min < 0, "-", "+").astype(object)
-    a = np.abs(off_min)
-    uniq, inv = np.unique(a, return_inverse=True)
-    hhmm = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in uniq], dtype=object)[inv]
-    out = np.full(len(s), "", dtype=object)
-    out[ok] = np.datetime_as_string(local, unit="s").astype(object) + sign + hhmm
-    return out
-
-
-def _frame_for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for c in df.columns:
-        s = df[c]
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            out[c] = _fmt_ts(s)
-        elif pd.api.types.is_bool_dtype(s):
-            out[c] = np.where(s, "true", "false")
-        else:
-            out[c] = s
-    return pd.DataFrame(out)
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    frame = _frame_for_csv(df)
-    if path.name.endswith(".gz"):
-        with (
-            open(path, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh,
-        ):
-            frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
-    else:
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
-
-
-def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> dict[str, Path]:
-    """Write the tables (``fmt`` = ``csv``: contacts.csv, orders.csv, events.csv.gz; or
-    ``parquet``) and the truth (``truth/params.json``, ``truth/users.csv.gz``)."""
-    out = Path(out)
-    (out / "truth").mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
-    if fmt == "csv":
-        names = {"contacts": "contacts.csv", "orders": "orders.csv", "events": "events.csv.gz"}
-        for t, fname in names.items():
-            paths[t] = out / fname
-            _write_csv(getattr(sim, t), paths[t])
-    elif fmt == "parquet":
-        for t in ("contacts", "events", "orders"):
-            paths[t] = out / f"{t}.parquet"
-            getattr(sim, t).to_parquet(paths[t], index=False, compression="zstd")
-    else:
-        raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
-    paths["truth_users"] = out / "truth" / "users.csv.gz"
-    _write_csv(sim.users, paths["truth_users"])
-    paths["truth_params"] = out / "truth" / "params.json"
-    paths["truth_params"].write_text(
-        json.dumps(sim.params, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-        encoding="utf-8",
-    )
-    return paths
-
-
-def read_truth(folder: str | Path) -> tuple[pd.DataFrame, dict, list[Path]]:
-    """The simulator's truth written beside simulated data (``truth/users.csv.gz`` and
-    ``truth/params.json``; see :func:`analysis.simulate.write_simulation`).
-
-    Returns ``(users, params, files)``: per-user truth with string ids and tz-aware
-    ``left_at``, the parameters, and the two file paths (for provenance).
-    """
-    folder = Path(folder)
-    users_path, params_path = folder / "users.csv.gz", folder / "params.json"
-    users = pd.read_csv(users_path, dtype={"user_id": "str", "left_kind": "str"})
-    users["left_at"] = pd.to_datetime(users["left_at"], format="ISO8601")
-    params = json.loads(params_path.read_text(encoding="utf-8"))
-    tz = params.get("tz")
-    if tz and getattr(users["left_at"].dtype, "tz", None) is not None:
-        users["left_at"] = users["left_at"].dt.tz_convert(tz)
-    return users, params, [users_path, params_path]
+    return sim

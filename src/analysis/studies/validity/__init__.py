@@ -28,7 +28,9 @@ never), ``frequency`` = paid orders and ``monetary`` = net amount in the look-ba
 Modules: :mod:`~analysis.studies.validity.frame` (the study frame),
 :mod:`~analysis.studies.validity.compare` (AUCs, baselines, incremental validity, weights,
 rolling origin), :mod:`~analysis.studies.validity.survival` (Kaplan-Meier, Cox) and
-:mod:`~analysis.studies.validity.verdict` (the conclusion in words).
+:mod:`~analysis.studies.validity.verdict` (the conclusion in words) and
+:mod:`~analysis.studies.validity.results` (each part as a result with its table, reading and
+figure: :func:`decile_result`, :func:`auc_result`, ... — what the report notebook calls).
 """
 
 from analysis.studies.validity.compare import (
@@ -50,6 +52,26 @@ from analysis.studies.validity.frame import (
     add_scores,
     control_matrix,
     study_frame,
+)
+from analysis.studies.validity.results import (
+    AucResult,
+    BaselineResult,
+    DecileResult,
+    IncrementalResult,
+    PopulationResult,
+    RollingResult,
+    SensitivityResult,
+    SurvivalResult,
+    TruthResult,
+    auc_result,
+    baseline_result,
+    decile_result,
+    incremental_result,
+    population_result,
+    rolling_result,
+    sensitivity_result,
+    survival_result,
+    truth_result,
 )
 from analysis.studies.validity.survival import (
     hazard_ratio,
@@ -79,4 +101,22 @@ __all__ = [
     "survival_by_group",
     "hazard_ratio",
     "verdict",
+    "PopulationResult",
+    "DecileResult",
+    "AucResult",
+    "BaselineResult",
+    "IncrementalResult",
+    "SensitivityResult",
+    "RollingResult",
+    "SurvivalResult",
+    "TruthResult",
+    "population_result",
+    "decile_result",
+    "auc_result",
+    "baseline_result",
+    "incremental_result",
+    "sensitivity_result",
+    "rolling_result",
+    "survival_result",
+    "truth_result",
 ]

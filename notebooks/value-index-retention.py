@@ -50,7 +50,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis.data.vocab import VALUES
-from analysis.i18n import say, tr, tr_frame
+from analysis.i18n import say, tr_frame
 from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
@@ -287,11 +287,7 @@ display(
             incremental.table,
             horizon_days=horizon_days,
             lang=lang,
-            label=say(
-                "validity.label",
-                lang,
-                weights=tr(weights if isinstance(weights, str) else "custom", lang),
-            ),
+            label=va.index_label(weights, lang=lang),
         )
     )
 )

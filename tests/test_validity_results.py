@@ -293,3 +293,11 @@ def test_truth_reading_inside_and_outside_the_interval():
         V.truth_result(fr, q[:3], n_boot=20)
     with pytest.raises(NotImplementedError):
         res.plot()
+
+
+def test_index_label_names_the_preset_or_custom_weights():
+    assert V.index_label("expansion") == "the expansion-weighted index"
+    assert V.index_label("expansion", lang="zh") == "扩张期预设加权指数"
+    custom = {"experience": 0.2, "consumption": 0.2, "social": 0.2, "content": 0.2}
+    assert V.index_label(custom) == "the custom-weighted index"
+    assert V.index_label(custom, lang="zh") == "自定义加权指数"

@@ -16,7 +16,8 @@ in :mod:`analysis.plots.validity`. The parts:
 7. :func:`survival_by_group` / :func:`hazard_ratio` — Kaplan–Meier curves of time to hard
    churn by index quartile and a Cox hazard ratio per SD (statsmodels).
 
-:func:`verdict` turns the tables into a plain-language conclusion. :func:`true_outcome_probability`
+:func:`verdict` turns the tables into a plain-language conclusion (:func:`index_label` names
+the index in it). :func:`true_outcome_probability`
 gives, on simulated data, each user's true probability of the "no hard churn" outcome, so the
 study can be checked against the simulator's truth with :func:`analysis.studies.stats.expected_auc`.
 
@@ -78,6 +79,7 @@ from analysis.studies.validity.survival import (
     survival_by_group,
 )
 from analysis.studies.validity.verdict import (
+    index_label,
     verdict,
 )
 
@@ -101,6 +103,7 @@ __all__ = [
     "survival_by_group",
     "hazard_ratio",
     "verdict",
+    "index_label",
     "PopulationResult",
     "DecileResult",
     "AucResult",

@@ -45,7 +45,6 @@ n_readings = 3  # plain-language readings of the best confirmed behaviours
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -56,30 +55,12 @@ from analysis.aggregate.behaviours import (
     onboarding_labels,
 )
 from analysis.aggregate.labels import retention_labels
-from analysis.data.load import load_tables
-from analysis.i18n import AND_SEP, say, tr, tr_frame
-from analysis.paths import resolve
-from analysis.plots.base import use_cjk_font
-from analysis.plots.behaviours import (
-    plot_confirmed_intervals,
-    plot_discovery_vs_confirmation,
-    plot_phi_heatmap,
-)
-from analysis.reports import headline, save_table
+from analysis.i18n import tr, tr_frame
+from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
-from analysis.studies.behaviours import (
-    behaviour_metrics,
-    behaviour_phrase,
-    best_behaviours,
-    confirm_out_of_time,
-    fdr_statement,
-    threshold_reading,
-    value_alignment,
-)
+from analysis.studies import behaviours_results as br
 
-if lang == "zh":
-    use_cjk_font()
-tables = load_tables(resolve(data_dir), vocabulary=vocabulary)
+tables = report_inputs(data_dir, vocabulary=vocabulary, lang=lang).tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %% [markdown]
@@ -88,25 +69,7 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %%
 provenance(
-    {
-        "data_dir": data_dir,
-        "vocabulary": vocabulary,
-        "view": view,
-        "days": days,
-        "ks": ks,
-        "horizon_days": horizon_days,
-        "window_days": window_days,
-        "split_at": split_at,
-        "discovery_cutoff": discovery_cutoff,
-        "confirmation_cutoff": confirmation_cutoff,
-        "lost_after_days": lost_after_days,
-        "alpha": alpha,
-        "fdr_method": fdr_method,
-        "weights": weights,
-        "n_heatmaps": n_heatmaps,
-        "n_readings": n_readings,
-        "lang": lang,
-    },
+    report_parameters(globals(), notebook="notebooks/behaviours-retention.py"),
     tables.files.values(),
 )
 
@@ -148,20 +111,10 @@ else:
         ],
         ignore_index=True,
     )
-periods = (
-    population.groupby("period", sort=False)
-    .agg(
-        users=("retained", "size"),
-        retained=("retained", "mean"),
-        hard_churn=("churned_hard", "mean"),
-        label_from=("cutoff", "min"),
-        label_until=("cutoff", "max"),
-    )
-    .reindex(["discovery", "confirmation"])
-)
-save_table(periods, "periods")
+periods = br.period_summary(population, horizon_days=horizon_days)
+save_table(periods.table, "periods")
 display(
-    tr_frame(periods.rename(index=lambda k: tr(k, lang)), lang).style.format(
+    tr_frame(periods.table.rename(index=lambda k: tr(k, lang)), lang).style.format(
         {
             tr("retained", lang): "{:.1%}",
             tr("hard_churn", lang): "{:.1%}",
@@ -169,17 +122,7 @@ display(
         }
     )
 )
-Markdown(
-    say(
-        "behaviours.periods",
-        lang,
-        disc_users=periods.loc["discovery", "users"],
-        conf_users=periods.loc["confirmation", "users"],
-        disc_rate=periods.loc["discovery", "retained"],
-        conf_rate=periods.loc["confirmation", "retained"],
-        horizon=horizon_days,
-    )
-)
+Markdown(periods.reading(lang))
 
 # %% [markdown]
 # ## The scan and its error control
@@ -202,12 +145,9 @@ counts = behaviour_counts(
     group="period",
     vocabulary=tables.vocabulary,
 )
-metrics = behaviour_metrics(counts, alpha=alpha, method=fdr_method)
-save_table(metrics, "behaviour_metrics")
-disc = metrics.loc[metrics["group"] == "discovery"].reset_index(drop=True)
-conf = metrics.loc[metrics["group"] == "confirmation"].reset_index(drop=True)
-disc.attrs.update(metrics.attrs)
-Markdown(fdr_statement(metrics, lang=lang))
+scan = br.scan_result(counts, alpha=alpha, method=fdr_method)
+save_table(scan.table, "behaviour_metrics")
+Markdown(scan.reading(lang))
 
 # %% [markdown]
 # ## Phi over k × d for the leading event types
@@ -217,41 +157,10 @@ Markdown(fdr_statement(metrics, lang=lang))
 # were not testable. Read where along k and d the association peaks.
 
 # %%
-leading = (
-    disc.loc[(disc["kind"] == "event_type") & disc["tested"]]
-    .assign(abs_phi=lambda t: t["phi"].abs())
-    .groupby("unit")["abs_phi"]
-    .max()
-    .sort_values(ascending=False)
-    .head(n_heatmaps)
-    .index.tolist()
-)
-lim = float(disc.loc[disc["unit"].isin(leading) & disc["tested"], "phi"].abs().max())
-fig, axes = plt.subplots(1, len(leading), figsize=(4.2 * len(leading), 3.6), squeeze=False)
-for unit, ax in zip(leading, axes[0]):
-    plot_phi_heatmap(
-        disc,
-        unit=unit,
-        ax=ax,
-        vmax=lim,
-        lang=lang,
-        title=say("behaviours.plot.phi_discovery", lang, unit=tr(unit, lang)),
-    )
-fig.tight_layout()
-peak = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[-1]
-low = disc.loc[disc["unit"].isin(leading) & disc["tested"]].sort_values("phi").iloc[0]
-Markdown(
-    say(
-        "behaviours.peak",
-        lang,
-        peak=behaviour_phrase(peak["unit"], peak["k"], peak["d"], view=view, lang=lang),
-        peak_phi=peak["phi"],
-        peak_reach=peak["reach"],
-        low=behaviour_phrase(low["unit"], low["k"], low["d"], view=view, lang=lang),
-        low_phi=low["phi"],
-        low_reach=low["reach"],
-    )
-)
+leading = br.leading_event_types(scan.discovery, n=n_heatmaps, view=view)
+if leading.units:
+    leading.plot(lang=lang)
+Markdown(leading.reading(lang))
 
 # %% [markdown]
 # ## Discovery versus confirmation
@@ -261,33 +170,12 @@ Markdown(
 # single period hide.
 
 # %%
-confirmed = save_table(
-    confirm_out_of_time(disc, conf, alpha=alpha, method=fdr_method), "confirmation"
+confirmed = br.confirmation_result(
+    scan.discovery, scan.confirmation, alpha=alpha, method=fdr_method
 )
-ax = plot_discovery_vs_confirmation(
-    confirmed, lang=lang, title="Retention difference: discovery vs confirmation"
-)
-held = confirmed.loc[confirmed["holds"]]
-Markdown(
-    say(
-        "behaviours.confirmed",
-        lang,
-        n=len(confirmed),
-        held=len(held),
-        held_share=len(held) / max(len(confirmed), 1),
-        kept=(1 - held["shrinkage"]).median(),
-        phi_ratio=held["phi_ratio"].median(),
-        kept_all=(1 - confirmed["shrinkage"]).median(),
-        judgement=say(
-            "behaviours.shrinks"
-            if (1 - confirmed["shrinkage"]).median() < 1
-            else "behaviours.no_shrink",
-            lang,
-        ),
-    )
-    if len(confirmed)
-    else say("behaviours.none_discovered", lang)
-)
+save_table(confirmed.table, "confirmation")
+confirmed.plot(lang=lang)
+Markdown(confirmed.reading(lang))
 
 # %% [markdown]
 # ## The confirmed behaviours, with intervals
@@ -296,37 +184,10 @@ Markdown(
 # difference beside it.
 
 # %%
-if len(held):
-    plot_confirmed_intervals(
-        confirmed, n=15, lang=lang, title="Strongest confirmed behaviours (confirmation period)"
-    )
-table = held.assign(
-    behaviour=[
-        say("behaviours.plot.label", lang, unit=tr(u, lang), k=k, d=f"{d:g}")
-        for u, k, d in zip(held["unit"], held["k"], held["d"])
-    ]
-)
+if len(confirmed.held):
+    confirmed.plot_intervals(n=15, lang=lang)
 display(
-    tr_frame(
-        table[
-            [
-                "behaviour",
-                "value",
-                "reach_conf",
-                "retention_did_conf",
-                "retention_not_conf",
-                "phi_conf",
-                "diff_conf",
-                "diff_lo_conf",
-                "diff_hi_conf",
-                "diff_disc",
-                "shrinkage",
-                "q_conf",
-            ]
-        ].head(25),
-        lang,
-        value_columns=["value"],
-    ).style.format(
+    tr_frame(confirmed.held_table(lang).head(25), lang, value_columns=["value"]).style.format(
         {
             tr(c, lang): f
             for c, f in {
@@ -351,15 +212,8 @@ display(
 # The best confirmed behaviours (the strongest (k, d) of each unit), read as sentences.
 
 # %%
-best = best_behaviours(confirmed, n=n_readings)
-Markdown(
-    "\n".join(
-        say("behaviours.reading", lang, i=i + 1, text=threshold_reading(r, view=view, lang=lang))
-        for i, (_, r) in enumerate(best.iterrows())
-    )
-    if len(best)
-    else say("behaviours.no_threshold", lang)
-)
+best = br.threshold_result(confirmed.table, n=n_readings, view=view)
+Markdown(best.reading(lang))
 
 # %% [markdown]
 # ## Held against the five-value weights
@@ -370,9 +224,10 @@ Markdown(
 # outside this comparison.
 
 # %%
-alignment = save_table(value_alignment(confirmed, weights=weights), "value_alignment")
+alignment = br.alignment_result(confirmed.table, weights=weights)
+save_table(alignment.table, "value_alignment")
 display(
-    tr_frame(alignment, lang, value_columns=["value"]).style.format(
+    tr_frame(alignment.table, lang, value_columns=["value"]).style.format(
         {
             tr("weight", lang): "{:.2f}",
             tr("best_phi", lang): "{:.3f}",
@@ -381,39 +236,7 @@ display(
         na_rep="–",
     )
 )
-top_weighted = alignment.loc[alignment["weight_rank"] == 1, "value"].tolist()
-top_evidence = alignment.sort_values("evidence_rank").iloc[0]
-rho = alignment[["weight", "best_phi"]].fillna({"best_phi": 0.0}).corr(method="spearman").iloc[0, 1]
-no_value = held.loc[held["value"].isna() & (held["phi_conf"] > 0)]
-overall = held.loc[held["phi_conf"] > 0].head(1)
-Markdown(
-    say(
-        "behaviours.alignment",
-        lang,
-        weights=weights,
-        top_weighted=AND_SEP[lang].join(tr(v, lang) for v in top_weighted),
-        value=tr(top_evidence["value"], lang),
-        behaviour=top_evidence["best_behaviour"],
-        phi=top_evidence["best_phi"],
-        among=say(
-            "behaviours.among_top"
-            if top_evidence["value"] in top_weighted
-            else "behaviours.not_top",
-            lang,
-        )
-        + (" " if lang == "en" else ""),
-        rho=rho,
-        no_value=say(
-            "behaviours.no_value",
-            lang,
-            n=len(no_value),
-            unit=tr(overall.iloc[0]["unit"], lang),
-            phi=overall.iloc[0]["phi_conf"],
-        )
-        if len(overall)
-        else "",
-    )
-)
+Markdown(alignment.reading(lang))
 
 # %% [markdown]
 # ## Reading these results honestly
@@ -427,20 +250,4 @@ Markdown(
 #   findings.
 
 # %%
-headline(
-    say(
-        "behaviours.headline",
-        lang,
-        tested=int(disc["tested"].sum()),
-        declared=int(disc["significant"].sum()),
-        alpha=alpha,
-        held=len(held),
-        best=say(
-            "behaviours.headline_best",
-            lang,
-            text=threshold_reading(best.iloc[0], view=view, lang=lang),
-        )
-        if len(best)
-        else say("behaviours.headline_end", lang),
-    )
-)
+headline(br.verdict(scan, confirmed, view=view, lang=lang))

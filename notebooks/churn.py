@@ -49,13 +49,12 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.aggregate.features import feature_dictionary
-from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.plots.churn import plot_calibration, plot_gain, plot_importance, plot_lift
-from analysis.reports import headline, report_inputs, save_table
+from analysis.i18n import say, tr, tr_frame
+from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import churn as ch
-from analysis.studies import churn_list
+from analysis.studies import churn_results as cr
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -69,28 +68,7 @@ truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params
 # when it is used) and package versions.
 
 # %%
-params = {
-    "data_dir": data_dir,
-    "truth_dir": truth_dir,
-    "vocabulary": vocabulary,
-    "train_cutoff": train_cutoff,
-    "test_cutoff": test_cutoff,
-    "horizon_days": horizon_days,
-    "activity": activity,
-    "lost_after_days": lost_after_days,
-    "lookback_days": lookback_days,
-    "short_days": short_days,
-    "long_days": long_days,
-    "value_weights": value_weights,
-    "n_boot": n_boot,
-    "random_state": random_state,
-    "n_threads": n_threads,
-    "importance_max_samples": importance_max_samples,
-    "top_n": top_n,
-    "export_rows": export_rows,
-    "export_csv": export_csv,
-    "lang": lang,
-}
+params = report_parameters(globals(), notebook="notebooks/churn.py")
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -152,27 +130,12 @@ ev = ch.evaluate_by_time(
     vocabulary=tables.vocabulary,
     n_threads=n_threads,
 )
-balance = save_table(ev.class_balance(), "class_balance")
-tr_frame(balance, lang)
+balance = cr.balance_result(ev)
+save_table(balance.table, "class_balance")
+tr_frame(balance.table, lang)
 
 # %%
-trn, te = balance.set_index("set").loc["train"], balance.set_index("set").loc["test"]
-Markdown(
-    say(
-        "churn.balance",
-        lang,
-        train_cutoff=trn["cutoff"],
-        train_users=trn["users"],
-        train_rate=trn["churn_rate"],
-        horizon=horizon_days,
-        hard=trn["hard_churn"],
-        test_cutoff=te["cutoff"],
-        test_rate=te["churn_rate"],
-        lo=te["lo"],
-        hi=te["hi"],
-        test_users=te["users"],
-    )
-)
+Markdown(balance.reading(lang))
 
 # %% [markdown]
 # ## Scores side by side
@@ -187,52 +150,12 @@ save_table(ev.metrics, "metrics")
 tr_frame(ch.metrics_wide(ev.metrics).rename(index=lambda k: tr(k, lang)), lang)
 
 # %%
-met = ev.metrics.set_index(["score", "metric"])["estimate"]
-models = [k for k in ev.models]
-best = str(met.xs("roc_auc", level="metric").loc[models].idxmax())
-base = te["churn_rate"]
-best_name = tr(ch.MODEL_NAMES[best], lang)
-text = say(
-    "churn.best",
-    lang,
-    model=best_name,
-    auc=met[(best, "roc_auc")],
-    gain=met[(best, "gain@10%")],
-    lift=met[(best, "lift@10%")],
-    base=base,
-)
-if has_truth:
-    gap = save_table(ch.oracle_gap(ev.metrics), "oracle_gap")
-    display(tr_frame(gap, lang))
-    g = gap.set_index(["score", "metric"])
-    text += (" " if lang == "en" else "") + say(
-        "churn.oracle",
-        lang,
-        oracle_auc=met[("oracle", "roc_auc")],
-        oracle_brier=met[("oracle", "brier")],
-        gap=-g.loc[(best, "roc_auc"), "gap"],
-        gap_lo=-g.loc[(best, "roc_auc"), "gap_hi"],
-        gap_hi=-g.loc[(best, "roc_auc"), "gap_lo"],
-        brier_gap=g.loc[(best, "brier"), "gap"],
-    )
-display(Markdown(text))
-b = ev.metrics.set_index(["score", "metric"])
-headline(
-    say(
-        "churn.headline",
-        lang,
-        horizon=horizon_days,
-        rate=te["churn_rate"],
-        auc=b.loc[(best, "roc_auc"), "estimate"],
-        lo=b.loc[(best, "roc_auc"), "lo"],
-        hi=b.loc[(best, "roc_auc"), "hi"],
-        model=best_name,
-        gain=b.loc[(best, "gain@10%"), "estimate"],
-        oracle=say("churn.headline_oracle", lang, auc=b.loc[("oracle", "roc_auc"), "estimate"])
-        if has_truth
-        else "",
-    )
-)
+scores = cr.scores_result(ev)
+best = scores.best  # the model that ranks the test population best
+if scores.has_oracle:
+    display(tr_frame(save_table(scores.oracle_gap, "oracle_gap"), lang))
+display(Markdown(scores.reading(lang)))
+headline(scores.headline(lang))
 
 # %% [markdown]
 # ## Calibration: can the probabilities be taken at face value?
@@ -241,32 +164,14 @@ headline(
 # the diagonal mean "30% risk" really is 30%.
 
 # %%
-scores = {k: ev.predictions[k] for k in ev.predictions.columns if k != "churned"}
-y_test = ev.predictions["churned"]
-cal = save_table(ch.calibration_table(y_test, scores, n_bins=10), "calibration")
+calibration = cr.calibration_result(ev, n_bins=10)
+save_table(calibration.table, "calibration")
 fig, ax = plt.subplots(figsize=(6.5, 5.5))
-plot_calibration(
-    cal, ax=ax, title=say("churn.plot.calibration_title", lang, cutoff=te["cutoff"]), lang=lang
-)
+calibration.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-cal["abs_error"] = (cal["observed"] - cal["mean_predicted"]).abs()
-worst = cal.loc[cal["score"].isin(models)].sort_values("abs_error").iloc[-1]
-Markdown(
-    say(
-        "churn.calibration",
-        lang,
-        err=100 * worst["abs_error"],
-        score=tr(worst["score"], lang),
-        bin=int(worst["bin"]),
-        pred=worst["mean_predicted"],
-        obs=worst["observed"],
-        lo=worst["lo"],
-        hi=worst["hi"],
-        briers=LIST_SEP[lang].join(f"{tr(k, lang)} {met[(k, 'brier')]:.3f}" for k in scores),
-    )
-)
+Markdown(calibration.reading(lang))
 
 # %% [markdown]
 # ## Gain and lift: how many churners a limited outreach reaches
@@ -275,27 +180,15 @@ Markdown(
 # group's churn rate is.
 
 # %%
-lift = save_table(ch.lift_table(y_test, scores), "lift")
+lift = cr.lift_result(ev, model=best, share=0.2)
+save_table(lift.table, "lift")
 fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-plot_gain(lift, ax=axes[0], title=say("churn.plot.gain_title", lang), lang=lang)
-plot_lift(lift, ax=axes[1], title=say("churn.plot.lift_title", lang), lang=lang)
+lift.plot(ax=axes[0], lang=lang)
+lift.plot_lift(ax=axes[1], lang=lang)
 plt.show()
 
 # %%
-lt = lift.set_index(["score", "fraction"])["gain"]
-share = lift["fraction"].iloc[19]  # the 20% point of the grid
-Markdown(
-    say(
-        "churn.gain",
-        lang,
-        share=share,
-        model=best_name,
-        gain=lt[(best, share)],
-        oracle=say("churn.gain_oracle", lang, gain=lt[("oracle", share)])
-        if has_truth
-        else say("churn.gain_end", lang),
-    )
-)
+Markdown(lift.reading(lang))
 
 # %% [markdown]
 # ## What drives the warning
@@ -304,37 +197,21 @@ Markdown(
 # scores and index). Bars are means over repeats with a 95% interval of that mean.
 
 # %%
-imp = save_table(
-    ch.permutation_importance_table(
-        ev.models[best],
-        ev.test,
-        n_repeats=5,
-        max_samples=min(importance_max_samples, len(ev.test)),
-        random_state=random_state,
-        n_threads=n_threads,
-    ),
-    "importance",
+importance = cr.importance_result(
+    ev,
+    model=best,
+    n_repeats=5,
+    max_samples=importance_max_samples,
+    random_state=random_state,
+    n_threads=n_threads,
 )
+save_table(importance.table, "importance")
 fig, ax = plt.subplots(figsize=(7, 6))
-plot_importance(
-    imp, ax=ax, title=say("churn.plot.importance_title", lang, model=best_name), lang=lang
-)
+importance.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-top3 = imp.head(3)
-Markdown(
-    say(
-        "churn.importance",
-        lang,
-        items=LIST_SEP[lang].join(
-            say("churn.importance_item", lang, feature=r.feature, drop=r.importance)
-            for r in top3.itertuples()
-        ),
-        n_zero=int((imp["hi"] < 0.001).sum()),
-        n=len(imp),
-    )
-)
+Markdown(importance.reading(lang))
 
 # %% [markdown]
 # ## The at-risk list
@@ -345,16 +222,10 @@ Markdown(
 # No ids are shown; the exported file carries keyed pseudonyms only.
 
 # %%
-value = churn_list.value_index(ev.train, ev.test, weights=value_weights)
-at_risk = churn_list.at_risk_list(
-    ev.models[best],
-    ev.test,
-    value=value,
-    top_n=export_rows,
-    value_name="value_index",
-    n_threads=n_threads,
+at_risk = cr.at_risk_result(
+    ev, model=best, weights=value_weights, top_n=export_rows, n_threads=n_threads
 )
-shown = save_table(at_risk.reset_index(drop=True).head(top_n), "at_risk_head")
+shown = save_table(at_risk.head(top_n), "at_risk_head")
 display(
     tr_frame(
         shown[
@@ -377,56 +248,21 @@ display(
 
 # %%
 if export_csv:
-    churn_list.export_at_risk(at_risk, export_csv)
-    msg = say(
-        "churn.export", lang, n=len(at_risk), path=export_csv, env=churn_list.PSEUDONYM_KEY_ENV
-    )
-else:
-    msg = say("churn.no_export", lang)
-Markdown(msg)
+    at_risk.export(export_csv)
+Markdown(at_risk.export_note(export_csv, lang=lang))
 
 # %% [markdown]
 # ## Conclusions
 
 # %%
-rest_rate = float(ev.test.loc[~ev.test.index.isin(at_risk.index), "churned"].mean())
-list_rate = float(ev.test.loc[at_risk.index, "churned"].mean())
-reasons = at_risk["reason_1"].str.extract(r"^([a-z_]+)=")[0].value_counts()
-lines = [
-    say("churn.c.definition", lang, text=definition.describe(lang)),
-    say("churn.c.common", lang, rate=te["churn_rate"], users=te["users"]),
-    say(
-        "churn.c.predicted",
-        lang,
-        model=best_name,
-        auc=met[(best, "roc_auc")],
-        pr=met[(best, "pr_auc")],
-        base=base,
-        brier=met[(best, "brier")],
-        others=LIST_SEP[lang].join(
-            f"{tr(k, lang)} {met[(k, 'roc_auc')]:.3f}" for k in models if k != best
-        ),
-    ),
-]
-if has_truth:
-    lines.append(
-        say(
-            "churn.c.oracle",
-            lang,
-            gap=-g.loc[(best, "roc_auc"), "gap"],
-            oracle=met[("oracle", "roc_auc")],
-        )
+Markdown(
+    "\n".join(
+        [
+            say("churn.c.definition", lang, text=definition.describe(lang)),
+            balance.conclusion(lang),
+            scores.conclusion(lang),
+            at_risk.reading(lang),
+            say("churn.c.caveat", lang),
+        ]
     )
-lines += [
-    say(
-        "churn.c.list",
-        lang,
-        n=len(at_risk),
-        list_rate=list_rate,
-        rest_rate=rest_rate,
-        reason=reasons.index[0],
-        k=reasons.iloc[0],
-    ),
-    say("churn.c.caveat", lang),
-]
-Markdown("\n".join(lines))
+)

@@ -47,43 +47,21 @@ engine = (
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.data.vocab import VALUES
-from analysis.i18n import LIST_SEP, say, tr, tr_frame
-from analysis.plots import validity as pv
-from analysis.reports import headline, report_inputs, save_table
+from analysis.i18n import say, tr_frame
+from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
-from analysis.studies.stats import expected_auc
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
-params = dict(
-    data_dir=data_dir,
-    truth_dir=truth_dir,
-    calibration_cutoff=calibration_cutoff,
-    cutoff=cutoff,
-    horizon_days=horizon_days,
-    activity=activity,
-    lost_after_days=lost_after_days,
-    lookback_days=lookback_days,
-    half_life_days=half_life_days,
-    normalization=normalization,
-    weights=weights,
-    rolling_cutoffs=rolling_cutoffs,
-    n_boot=n_boot,
-    n_weights=n_weights,
-    cv_folds=cv_folds,
-    random_state=random_state,
-    lang=lang,
-    engine=engine,
-)
+params = report_parameters(globals(), notebook="notebooks/value-index-retention.py")
 provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
@@ -115,19 +93,8 @@ frame = va.study_frame(
     tables.contacts, tables.events, tables.orders, cutoff=cutoff, followup_days=0, **frame_kw
 )
 frame = va.add_scores(frame, scorer=scorer)
-display(
-    Markdown(
-        say(
-            "validity.population",
-            lang,
-            scorer=repr(scorer),
-            cutoff=cutoff,
-            n=len(frame),
-            rate=frame["retained"].mean(),
-            horizon=horizon_days,
-        )
-    )
-)
+population = va.population_result(frame, scorer=scorer, horizon_days=horizon_days)
+display(Markdown(population.reading(lang)))
 tr_frame(scorer.summary, lang, value_columns=["value"])
 
 # %% [markdown]
@@ -138,33 +105,14 @@ tr_frame(scorer.summary, lang, value_columns=["value"])
 # at all), so the lowest bins can be merged.
 
 # %%
-deciles = save_table(
-    va.retention_by_decile(frame, score="index", outcome="retained"), "retention_by_decile"
-)
-mono = va.monotonicity(deciles)
-ax = pv.plot_deciles(deciles, lang=lang)
+deciles = va.decile_result(frame, score="index", outcome="retained")
+save_table(deciles.table, "retention_by_decile")
+deciles.plot(lang=lang)
 plt.show()
-tr_frame(deciles.round(3), lang)
+tr_frame(deciles.table.round(3), lang)
 
 # %%
-display(
-    Markdown(
-        say(
-            "validity.deciles",
-            lang,
-            lowest=mono["rate_lowest"],
-            highest=mono["rate_highest"],
-            decreases=mono["n_decreases"],
-            rho=mono["spearman_rho"],
-            z=mono["trend_z"],
-            p=mono["trend_p"],
-            shape=say(
-                "validity.monotonic" if mono["monotonic_increasing"] else "validity.not_monotonic",
-                lang,
-            ),
-        )
-    )
-)
+Markdown(deciles.reading(lang))
 
 # %% [markdown]
 # ## 2. Discrimination: the AUC of the index
@@ -174,26 +122,16 @@ display(
 # (`n_boot` bootstrap resamples).
 
 # %%
-auc_tab = save_table(va.index_auc(frame, n_boot=n_boot, random_state=random_state), "index_auc")
-ax = pv.plot_roc(va.roc_table(frame, scores=["index", "spend", "rfm_score"]), lang=lang)
+auc = va.auc_result(
+    frame, n_boot=n_boot, random_state=random_state, roc_scores=["index", "spend", "rfm_score"]
+)
+save_table(auc.table, "index_auc")
+auc.plot(lang=lang)
 plt.show()
-tr_frame(auc_tab.round(3), lang)
+tr_frame(auc.table.round(3), lang)
 
 # %%
-a = auc_tab.iloc[0]
-display(
-    Markdown(
-        say(
-            "validity.auc",
-            lang,
-            auc=a["auc"],
-            lo=a["lo"],
-            hi=a["hi"],
-            n=int(a["n"]),
-            base=a["base_rate"],
-        )
-    )
-)
+Markdown(auc.reading(lang))
 
 # %% [markdown]
 # ## 3. Against the baselines, on the same users
@@ -205,31 +143,14 @@ display(
 # bootstrap interval: every resample uses the same users for all scores.
 
 # %%
-baselines = save_table(
-    va.baseline_comparison(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state),
-    "baselines",
-)
-ax = pv.plot_auc_comparison(baselines, lang=lang)
+baselines = va.baseline_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
+save_table(baselines.table, "baselines")
+baselines.plot(lang=lang)
 plt.show()
-tr_frame(baselines.drop(columns=["n", "n_boot", "ci"]).round(3), lang)
+tr_frame(baselines.table.drop(columns=["n", "n_boot", "ci"]).round(3), lang)
 
 # %%
-b = baselines.set_index("score")
-better = [s for s in b.index if s != "index" and b.loc[s, "diff_lo"] > 0]
-worse = [s for s in b.index if s != "index" and b.loc[s, "diff_hi"] < 0]
-display(
-    Markdown(
-        say(
-            "validity.baselines",
-            lang,
-            n_better=len(better),
-            n_base=len(b) - 1,
-            better=LIST_SEP[lang].join(tr(s, lang) for s in better) or tr("none", lang),
-            n_worse=len(worse),
-            worse=LIST_SEP[lang].join(tr(s, lang) for s in worse) or tr("none", lang),
-        )
-    )
-)
+Markdown(baselines.reading(lang))
 
 # %% [markdown]
 # For description only, the weights a logistic regression would choose on all users (per
@@ -247,31 +168,13 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 # of the index, and the out-of-fold AUC of both models with a paired interval.
 
 # %%
-incremental = va.incremental_validity(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
-ax = pv.plot_incremental(incremental, lang=lang)
+incremental = va.incremental_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
+incremental.plot(lang=lang)
 plt.show()
-tr_frame(incremental, lang).T
+tr_frame(incremental.table, lang).T
 
 # %%
-r = incremental.iloc[0]
-display(
-    Markdown(
-        say(
-            "validity.incremental",
-            lang,
-            without=r["auc_without"],
-            with_=r["auc_with"],
-            diff=r["auc_diff"],
-            lo=r["diff_lo"],
-            hi=r["diff_hi"],
-            lr=r["lr_stat"],
-            p=r["lr_p"],
-            odds=r["odds_ratio_per_sd"],
-            or_lo=r["or_lo"],
-            or_hi=r["or_hi"],
-        )
-    )
-)
+Markdown(incremental.reading(lang))
 
 # %% [markdown]
 # ## 5. Weight sensitivity
@@ -280,33 +183,16 @@ display(
 # all possible weightings, with the presets marked, and the weights of the best 5 % of draws.
 
 # %%
-sens = va.weight_sensitivity(frame, n_weights=n_weights, random_state=random_state)
-sens_summary = save_table(va.sensitivity_summary(sens), "weight_sensitivity")
+sensitivity = va.sensitivity_result(frame, n_weights=n_weights, random_state=random_state)
+save_table(sensitivity.table, "weight_sensitivity")
 fig, axes = plt.subplots(1, 2, figsize=(13, 4))
-pv.plot_weight_sensitivity(sens, ax=axes[0], lang=lang)
-pv.plot_weight_region(sens, ax=axes[1], lang=lang)
+sensitivity.plot(ax=axes[0], lang=lang)
+sensitivity.plot_region(ax=axes[1], lang=lang)
 plt.show()
-tr_frame(sens_summary.round(3), lang, value_columns=["draw"])
+tr_frame(sensitivity.table.round(3), lang, value_columns=["draw"])
 
 # %%
-pre = sens_summary.set_index("draw").loc["expansion"]
-region = sens_summary.iloc[-2]
-display(
-    Markdown(
-        say(
-            "validity.sensitivity",
-            lang,
-            lo=sens_summary["auc_random_min"].iloc[0],
-            hi=sens_summary["auc_random_max"].iloc[0],
-            median=sens_summary["auc_random_median"].iloc[0],
-            auc=pre["auc"],
-            percentile=pre["percentile"],
-            region=LIST_SEP[lang].join(
-                f"{tr(v, lang)} {region[v]:.2f}" for v in sorted(VALUES, key=lambda v: -region[v])
-            ),
-        )
-    )
-)
+Markdown(sensitivity.reading(lang))
 
 # %% [markdown]
 # ## 6. Stability over time
@@ -315,7 +201,7 @@ display(
 # cut-off, and carried forward.
 
 # %%
-rolling = va.rolling_origin(
+rolling = va.rolling_result(
     tables.contacts,
     tables.events,
     tables.orders,
@@ -326,10 +212,10 @@ rolling = va.rolling_origin(
     weights=weights,
     **frame_kw,
 )
-ax = pv.plot_rolling(rolling, lang=lang)
+rolling.plot(lang=lang)
 plt.show()
 tr_frame(
-    rolling.assign(cutoff=rolling["cutoff"].dt.strftime("%Y-%m-%d"))[
+    rolling.table.assign(cutoff=rolling.table["cutoff"].dt.strftime("%Y-%m-%d"))[
         ["cutoff", "score", "auc", "lo", "hi", "diff", "diff_lo", "diff_hi", "n", "base_rate"]
     ].round(3),
     lang,
@@ -337,19 +223,7 @@ tr_frame(
 )
 
 # %%
-ri = rolling.loc[rolling["score"] == "index"]
-display(
-    Markdown(
-        say(
-            "validity.rolling",
-            lang,
-            k=len(ri),
-            lo=ri["auc"].min(),
-            hi=ri["auc"].max(),
-            above=int((ri["lo"] > 0.5).sum()),
-        )
-    )
-)
+Markdown(rolling.reading(lang))
 
 # %% [markdown]
 # ## 7. Survival: time to hard churn by index quartile
@@ -360,30 +234,13 @@ display(
 # for RFM, tenure and channel). Users who simply go quiet are not events here.
 
 # %%
-km = va.survival_by_group(frame, score="index")
-hr = pd.concat([va.hazard_ratio(frame), va.hazard_ratio(frame, controls=True)], ignore_index=True)
-ax = pv.plot_survival(km, lang=lang)
+survival = va.survival_result(frame, score="index")
+survival.plot(lang=lang)
 plt.show()
-tr_frame(hr.round(3), lang)
+tr_frame(survival.table.round(3), lang)
 
 # %%
-h0, h1 = hr.iloc[0], hr.iloc[1]
-display(
-    Markdown(
-        say(
-            "validity.survival",
-            lang,
-            hr=h0["hazard_ratio_per_sd"],
-            lo=h0["lo"],
-            hi=h0["hi"],
-            events=int(h0["events"]),
-            n=int(h0["n"]),
-            hr_adj=h1["hazard_ratio_per_sd"],
-            lo_adj=h1["lo"],
-            hi_adj=h1["hi"],
-        )
-    )
-)
+Markdown(survival.reading(lang))
 
 # %% [markdown]
 # ## Check against the simulator's truth (simulated data only)
@@ -399,38 +256,19 @@ if has_truth:
     q = checks.true_outcome_probability(
         frame, truth_users, p_hard=truth_params["churn"]["p_hard"], horizon_days=horizon_days
     )
-    truth_tab = va.index_auc(
-        frame, outcome="no_hard_churn", n_boot=n_boot, random_state=random_state
+    truth = va.truth_result(
+        frame, q, outcome="no_hard_churn", n_boot=n_boot, random_state=random_state
     )
-    truth_tab["true_auc"] = expected_auc(q, frame["index"].to_numpy())
-    truth_tab["oracle_auc"] = expected_auc(q, q) if q.min() < q.max() else 0.5
-    truth_tab["inside"] = truth_tab["lo"].le(truth_tab["true_auc"]) & truth_tab["hi"].ge(
-        truth_tab["true_auc"]
-    )
-    t0 = truth_tab.iloc[0]
     display(
         tr_frame(
-            truth_tab[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(3),
+            truth.table[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(
+                3
+            ),
             lang,
             value_columns=["outcome"],
         )
     )
-    display(
-        Markdown(
-            say(
-                "validity.truth",
-                lang,
-                auc=t0["auc"],
-                lo=t0["lo"],
-                hi=t0["hi"],
-                true_auc=t0["true_auc"],
-                oracle=t0["oracle_auc"],
-                where=say(
-                    "validity.truth_inside" if t0["inside"] else "validity.truth_outside", lang
-                ),
-            )
-        )
-    )
+    display(Markdown(truth.reading(lang)))
 else:
     display(Markdown(say("validity.no_truth", lang)))
 
@@ -438,22 +276,18 @@ else:
 # ## Verdict
 
 # %%
-save_table(incremental, "incremental_validity")
-save_table(rolling, "rolling_origin")
-save_table(hr, "hazard_ratio")
+save_table(incremental.table, "incremental_validity")
+save_table(rolling.table, "rolling_origin")
+save_table(survival.table, "hazard_ratio")
 display(
     headline(
         va.verdict(
-            auc_tab,
-            baselines,
-            incremental,
+            auc.table,
+            baselines.table,
+            incremental.table,
             horizon_days=horizon_days,
             lang=lang,
-            label=say(
-                "validity.label",
-                lang,
-                weights=tr(weights if isinstance(weights, str) else "custom", lang),
-            ),
+            label=va.index_label(weights, lang=lang),
         )
     )
 )

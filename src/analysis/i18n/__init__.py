@@ -1302,6 +1302,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "the later period)",
         "zh": "；在较早时期发现时相差 {diff:+.1f} 个百分点（在较晚时期更大）",
     },
+    # --- added by results-a: behaviours-retention ---
+    "behaviours.no_leading": {
+        "en": "No event type could be tested on the discovery period: there is no phi grid "
+        "to read.",
+        "zh": "发现期没有一个事件类型满足检验条件，暂无 phi 热力图可供解读。",
+    },
 }
 
 #: Separator between the parts of a computed list, by language.

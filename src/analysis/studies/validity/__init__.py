@@ -16,7 +16,8 @@ in :mod:`analysis.plots.validity`. The parts:
 7. :func:`survival_by_group` / :func:`hazard_ratio` — Kaplan–Meier curves of time to hard
    churn by index quartile and a Cox hazard ratio per SD (statsmodels).
 
-:func:`verdict` turns the tables into a plain-language conclusion. :func:`true_outcome_probability`
+:func:`verdict` turns the tables into a plain-language conclusion (:func:`index_label` names
+the index in it). :func:`true_outcome_probability`
 gives, on simulated data, each user's true probability of the "no hard churn" outcome, so the
 study can be checked against the simulator's truth with :func:`analysis.studies.stats.expected_auc`.
 
@@ -28,7 +29,9 @@ never), ``frequency`` = paid orders and ``monetary`` = net amount in the look-ba
 Modules: :mod:`~analysis.studies.validity.frame` (the study frame),
 :mod:`~analysis.studies.validity.compare` (AUCs, baselines, incremental validity, weights,
 rolling origin), :mod:`~analysis.studies.validity.survival` (Kaplan-Meier, Cox) and
-:mod:`~analysis.studies.validity.verdict` (the conclusion in words).
+:mod:`~analysis.studies.validity.verdict` (the conclusion in words) and
+:mod:`~analysis.studies.validity.results` (each part as a result with its table, reading and
+figure: :func:`decile_result`, :func:`auc_result`, ... — what the report notebook calls).
 """
 
 from analysis.studies.validity.compare import (
@@ -51,11 +54,32 @@ from analysis.studies.validity.frame import (
     control_matrix,
     study_frame,
 )
+from analysis.studies.validity.results import (
+    AucResult,
+    BaselineResult,
+    DecileResult,
+    IncrementalResult,
+    PopulationResult,
+    RollingResult,
+    SensitivityResult,
+    SurvivalResult,
+    TruthResult,
+    auc_result,
+    baseline_result,
+    decile_result,
+    incremental_result,
+    population_result,
+    rolling_result,
+    sensitivity_result,
+    survival_result,
+    truth_result,
+)
 from analysis.studies.validity.survival import (
     hazard_ratio,
     survival_by_group,
 )
 from analysis.studies.validity.verdict import (
+    index_label,
     verdict,
 )
 
@@ -79,4 +103,23 @@ __all__ = [
     "survival_by_group",
     "hazard_ratio",
     "verdict",
+    "index_label",
+    "PopulationResult",
+    "DecileResult",
+    "AucResult",
+    "BaselineResult",
+    "IncrementalResult",
+    "SensitivityResult",
+    "RollingResult",
+    "SurvivalResult",
+    "TruthResult",
+    "population_result",
+    "decile_result",
+    "auc_result",
+    "baseline_result",
+    "incremental_result",
+    "sensitivity_result",
+    "rolling_result",
+    "survival_result",
+    "truth_result",
 ]

@@ -13,6 +13,15 @@ def _ival(lo: float, hi: float) -> str:
     return f"[{_fmt(lo)}, {_fmt(hi)}]"
 
 
+def index_label(weights, *, lang: str = "en") -> str:
+    """How the readings name the index of ``weights``: "the expansion-weighted index" for a
+    preset (its name), "the custom-weighted index" for a mapping of weights."""
+    from analysis.i18n import say, tr
+
+    name = weights if isinstance(weights, str) else "custom"
+    return say("validity.label", lang, weights=tr(name, lang))
+
+
 def verdict(
     auc_table: pd.DataFrame,
     baselines: pd.DataFrame | None = None,

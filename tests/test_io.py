@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import CONTACTS, EVENTS, ORDERS, write_tables
 
-from analysis.data.errors import DataError
+from analysis.data.errors import DataError, Ledger, LedgerError
 from analysis.data.load import load_tables
 from analysis.data.validate import validate_tables
 
@@ -198,3 +198,18 @@ def test_sample_loads_cleanly(sample_tables):
     led = sample_tables.ledger
     assert (led["dropped"] == 0).all()
     assert len(sample_tables.contacts) == sample_tables.contacts["user_id"].nunique()
+
+
+def test_ledger_refuses_a_step_whose_counts_do_not_add_up():
+    led = Ledger()
+    led.add("orders", "read", rows_in=5, rows_out=5)
+    with pytest.raises(LedgerError, match="table 'orders', step 'x dropped'"):
+        led.add("orders", "x dropped", rows_in=5, rows_out=3, dropped=1)  # one row uncounted
+    with pytest.raises(LedgerError, match="repaired"):
+        led.add("orders", "x repaired", rows_in=5, rows_out=5, repaired=6)
+    assert len(led.entries) == 1
+    led.add("orders", "x dropped", rows_in=5, rows_out=4, dropped=1)
+    led.check_chain("orders")
+    led.add("orders", "y", rows_in=3, rows_out=3)  # a row vanished between the steps
+    with pytest.raises(LedgerError, match="step 'y': it starts from 3 rows.*returned 4"):
+        led.check_chain("orders")

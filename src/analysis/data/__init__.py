@@ -77,7 +77,13 @@ events before the user joined (types not marked        error, or with ``drop_bef
 rows after ``observed_until`` (future dates)           dropped and counted (outside the analysis)
 =====================================================  ===========================================
 
-Ledger semantics: every step has ``rows_in``, ``kept = rows_in - dropped`` and ``repaired``
-(rows changed in place, still kept). For each table the ``read`` step's ``rows_in`` is the
-number of data records in the file, and ``read.rows_in - sum(dropped) = final rows``.
+Ledger semantics: every step records the rows it was given (``rows_in``), the rows it
+actually returned (``kept``, counted from the frame it returns, not derived), the rows it
+``dropped`` (by reason: one step per reason) and ``repaired`` (rows changed in place, still
+kept). :meth:`Ledger.add <analysis.data.errors.Ledger.add>` refuses a step whose numbers
+disagree (``rows_in - dropped != kept``) with a
+:class:`~analysis.data.errors.LedgerError` naming the step (a bug in the kit, not bad data),
+and after validation every table's steps must chain (each starts from the rows the step
+before it returned). For each table the ``read`` step's ``rows_in`` is the number of data
+records in the file, and ``read.rows_in - sum(dropped) = final rows``.
 """

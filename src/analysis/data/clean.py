@@ -161,11 +161,16 @@ def _ids(
             hint="export ids as text so they are kept exactly",
         )
     changed = ~missing & (stripped != s)
+    out = stripped.where(~missing, None)
     if ledger is not None and bool(changed.any()):
         ledger.add(
-            table, f"{col}: whitespace around ids stripped", len(s), repaired=int(changed.sum())
+            table,
+            f"{col}: whitespace around ids stripped",
+            rows_in=len(s),
+            rows_out=len(out),
+            repaired=int(changed.sum()),
         )
-    return stripped.where(~missing, None)
+    return out
 
 
 def _excel_serial_to_text(text: pd.Series) -> pd.Series:
@@ -184,7 +189,13 @@ def parse_times(
         out = s.dt.tz_convert(tz)
     elif pd.api.types.is_datetime64_dtype(s):
         out = s.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
-        ledger.add(table, f"{col}: naive timestamps read as {tz}", n, repaired=n)
+        ledger.add(
+            table,
+            f"{col}: naive timestamps read as {tz}",
+            rows_in=n,
+            rows_out=len(out),
+            repaired=len(out),
+        )
     else:
         text = s.astype("str").str.strip()
         missing = text.isna() | (text == "")
@@ -212,7 +223,13 @@ def parse_times(
             if bool(bad.any()):  # second chance for other unambiguous layouts (2025/1/3 9:00)
                 parsed = parsed.where(~bad, _parse_mixed(text.where(bad)))
             out = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
-            ledger.add(table, f"{col}: naive timestamps read as {tz}", n, repaired=n)
+            ledger.add(
+                table,
+                f"{col}: naive timestamps read as {tz}",
+                rows_in=n,
+                rows_out=len(out),
+                repaired=len(out),
+            )
         fail_rows(
             src,
             col,
@@ -255,7 +272,8 @@ def _unusual_times(
         ledger.add(
             table,
             f"{col}: Excel date serials converted",
-            n,
+            rows_in=n,
+            rows_out=len(text),
             repaired=int(serial.sum()),
             detail="days since 1899-12-30, local time",
         )
@@ -343,7 +361,8 @@ def _numbers(
             ledger.add(
                 table,
                 f"{col}: currency symbols / thousands separators removed",
-                len(s),
+                rows_in=len(s),
+                rows_out=len(out),
                 repaired=int(changed.sum()),
             )
     if required:
@@ -378,8 +397,15 @@ def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger)
         df[key],
         hint="each id must appear once",
     )
-    ledger.add(table, f"exact duplicate rows of {key} dropped", len(df), dropped=int(exact.sum()))
-    return df.loc[~exact]
+    out = df.loc[~exact]
+    ledger.add(
+        table,
+        f"exact duplicate rows of {key} dropped",
+        rows_in=len(df),
+        rows_out=len(out),
+        dropped=int(exact.sum()),
+    )
+    return out
 
 
 def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> pd.DataFrame:
@@ -436,7 +462,8 @@ def clean_events(
         ledger.add(
             "events",
             "event types mapped by vocabulary aliases",
-            len(df),
+            rows_in=len(df),
+            rows_out=len(types),
             repaired=n_alias,
             detail=", ".join(f"{k}->{v}" for k, v in aliased.items()),
         )

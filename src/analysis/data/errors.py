@@ -48,9 +48,24 @@ class DataError(ValueError):
         super().__init__(msg)
 
 
+class LedgerError(RuntimeError):
+    """A cleaning step's own row accounting does not add up: a bug in the kit, not bad data.
+
+    Raised by :meth:`Ledger.add` (``rows_in - dropped != rows_out``, negative counts, more rows
+    repaired than returned) and :meth:`Ledger.check_chain` (a step did not start from the rows
+    the previous step returned: rows were lost between steps without being counted)."""
+
+
 @dataclass
 class Ledger:
-    """Row accounting for every cleaning step: rows_in = kept + dropped."""
+    """Row accounting for every cleaning step.
+
+    Each step records what it was given (``rows_in``), what it actually returned
+    (``rows_out``, counted from the frame it returns) and why the difference is what it is
+    (``dropped``, by reason; ``repaired``: rows changed in place, still returned). The ledger
+    refuses an entry whose numbers disagree (``rows_in - dropped != rows_out``) with a
+    :class:`LedgerError` naming the step; in the frame, ``kept`` is ``rows_out``.
+    """
 
     entries: list[dict] = field(default_factory=list)
 
@@ -58,23 +73,62 @@ class Ledger:
         self,
         table: str,
         step: str,
-        rows_in: int,
         *,
+        rows_in: int,
+        rows_out: int,
         dropped: int = 0,
         repaired: int = 0,
         detail: str = "",
     ) -> None:
+        rows_in, rows_out, dropped, repaired = (
+            int(rows_in),
+            int(rows_out),
+            int(dropped),
+            int(repaired),
+        )
+        problem = None
+        if min(rows_in, rows_out, dropped, repaired) < 0:
+            problem = "negative count"
+        elif rows_in - dropped != rows_out:
+            problem = (
+                f"rows_in {rows_in} - dropped {dropped} = {rows_in - dropped}, but the step "
+                f"returned {rows_out} rows"
+            )
+        elif repaired > rows_out:
+            problem = f"{repaired} rows repaired but only {rows_out} returned"
+        if problem is not None:
+            raise LedgerError(
+                f"ledger does not balance at table {table!r}, step {step!r}: {problem} "
+                f"(rows_in={rows_in}, rows_out={rows_out}, dropped={dropped}, "
+                f"repaired={repaired})"
+            )
         self.entries.append(
             {
                 "table": table,
                 "step": step,
-                "rows_in": int(rows_in),
-                "kept": int(rows_in - dropped),
-                "dropped": int(dropped),
-                "repaired": int(repaired),
+                "rows_in": rows_in,
+                "kept": rows_out,
+                "dropped": dropped,
+                "repaired": repaired,
                 "detail": detail,
             }
         )
+
+    def check_chain(self, table: str, *, start: str = "read") -> None:
+        """From ``table``'s last ``start`` step on, each step must begin with the rows the
+        previous step returned (rows lost between steps were not counted by anyone)."""
+        mine = [e for e in self.entries if e["table"] == table]
+        starts = [i for i, e in enumerate(mine) if e["step"] == start]
+        if not starts:
+            return
+        chain = mine[starts[-1] :]
+        for prev, cur in zip(chain, chain[1:]):
+            if cur["rows_in"] != prev["kept"]:
+                raise LedgerError(
+                    f"ledger does not chain at table {table!r}, step {cur['step']!r}: it "
+                    f"starts from {cur['rows_in']} rows, but the step before it "
+                    f"({prev['step']!r}) returned {prev['kept']}"
+                )
 
     def to_frame(self) -> pd.DataFrame:
         cols = ["table", "step", "rows_in", "kept", "dropped", "repaired", "detail"]
@@ -107,20 +161,23 @@ class Source:
             if self.delimiter and self.delimiter != ",":
                 bits.append(f"delimiter {self.delimiter!r}")
             detail += f" ({', '.join(bits)})" if bits else ""
-        ledger.add(table, "read", self.records if self.records is not None else n, detail=detail)
+        records = self.records if self.records is not None else n
+        ledger.add(table, "read", rows_in=records, rows_out=records, detail=detail)
         if self.encoding == "gb18030":
             ledger.add(
                 table,
                 "decoded as gb18030 (not UTF-8)",
-                self.records or n,
-                repaired=self.records or n,
+                rows_in=records,
+                rows_out=records,
+                repaired=records,
                 detail="Excel's default for Chinese Windows; every row transcoded",
             )
         for note in self.notes:
             ledger.add(
                 table,
                 note["step"],
-                note["rows_in"],
+                rows_in=note["rows_in"],
+                rows_out=note["rows_out"],
                 dropped=note.get("dropped", 0),
                 repaired=note.get("repaired", 0),
                 detail=note.get("detail", ""),

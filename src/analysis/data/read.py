@@ -209,7 +209,14 @@ def records_frame(
     ncol = len(header)
     notes: list[dict] = []
     if bool(blank.any()):
-        notes.append({"step": "blank rows dropped", "rows_in": n_in, "dropped": int(blank.sum())})
+        notes.append(
+            {
+                "step": "blank rows dropped",
+                "rows_in": n_in,
+                "rows_out": int((~blank).sum()),
+                "dropped": int(blank.sum()),
+            }
+        )
     long_ = (lens > ncol) & ~blank
     trimmed = 0
     if bool(long_.any()):
@@ -256,7 +263,8 @@ def records_frame(
         notes.append(
             {
                 "step": "empty trailing fields trimmed",
-                "rows_in": n_in - int(blank.sum()),
+                "rows_in": int((~blank).sum()),
+                "rows_out": int((~blank).sum()),
                 "repaired": trimmed,
                 "detail": "rows with extra empty fields",
             }
@@ -272,15 +280,17 @@ def records_frame(
         count=n_in,
     )
     if bool(is_header.any()):
+        rows_in = int(keep.sum())
+        keep &= ~is_header
         notes.append(
             {
                 "step": "repeated header rows dropped",
-                "rows_in": int(keep.sum()),
+                "rows_in": rows_in,
+                "rows_out": int(keep.sum()),
                 "dropped": int(is_header.sum()),
                 "detail": "the header row appears again inside the data",
             }
         )
-        keep &= ~is_header
     # empty or duplicate column names
     kept_rows = [body[i] for i in np.flatnonzero(keep)]
     cols = list(zip(*kept_rows)) if kept_rows else [() for _ in header]

@@ -35,8 +35,15 @@ def _drop_orphans(
 ) -> pd.DataFrame:
     orphan = ~df["user_id"].isin(known)
     if drop:
-        ledger.add(table, "users not in contacts dropped", len(df), dropped=int(orphan.sum()))
-        return df.loc[~orphan]
+        out = df.loc[~orphan]
+        ledger.add(
+            table,
+            "users not in contacts dropped",
+            rows_in=len(df),
+            rows_out=len(out),
+            dropped=int(orphan.sum()),
+        )
+        return out
     fail_rows(
         src,
         "user_id",
@@ -55,13 +62,15 @@ def _cut(
     if observed_until is None:
         return df
     after = df[col] > observed_until
+    out = df.loc[~after]
     ledger.add(
         table,
         f"rows after observed_until {observed_until.isoformat()} dropped",
-        len(df),
+        rows_in=len(df),
+        rows_out=len(out),
         dropped=int(after.sum()),
     )
-    return df.loc[~after]
+    return out
 
 
 def validate_tables(
@@ -140,10 +149,15 @@ def validate_frames(
     joined = e["user_id"].map(c.set_index("user_id")["joined_at"])
     early = (e["occurred_at"] < joined) & ~e["event_type"].isin(vocab.pre_join_types)
     if drop_before_join:
+        kept = e.loc[~early]
         ledger.add(
-            "events", "events before the user joined dropped", len(e), dropped=int(early.sum())
+            "events",
+            "events before the user joined dropped",
+            rows_in=len(e),
+            rows_out=len(kept),
+            dropped=int(early.sum()),
         )
-        e = e.loc[~early]
+        e = kept
     elif bool(early.any()):
         shown = (
             e.loc[early, "event_type"]
@@ -162,12 +176,17 @@ def validate_frames(
             "load with drop_before_join=True to drop and count them",
         )
 
+    out = {
+        name: df.reset_index(drop=True)
+        for name, df in (("contacts", c), ("events", e), ("orders", o))
+    }
     for name, df in (("contacts", c), ("events", e), ("orders", o)):
-        ledger.add(name, "final", len(df))
+        ledger.add(name, "final", rows_in=len(df), rows_out=len(out[name]))
+        ledger.check_chain(name)
     return Tables(
-        contacts=c.reset_index(drop=True),
-        events=e.reset_index(drop=True),
-        orders=o.reset_index(drop=True),
+        contacts=out["contacts"],
+        events=out["events"],
+        orders=out["orders"],
         ledger=ledger.to_frame(),
         files={k: Path(v) for k, v in files.items()},
         vocabulary=vocab,

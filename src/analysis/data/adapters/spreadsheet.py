@@ -222,12 +222,13 @@ def read_spreadsheet(
     detail = f"{path} (encoding {encoding}" + (
         f", delimiter {src.delimiter!r})" if src.delimiter not in (None, ",") else ")"
     )
-    ledger.add(table, "spreadsheet: read", n_records, detail=detail)
+    ledger.add(table, "spreadsheet: read", rows_in=n_records, rows_out=n_records, detail=detail)
     if encoding == "gb18030":
         ledger.add(
             table,
             "spreadsheet: decoded as gb18030 (not UTF-8)",
-            n_records,
+            rows_in=n_records,
+            rows_out=n_records,
             repaired=n_records,
             detail="Excel's default for Chinese Windows; every row transcoded",
         )
@@ -235,7 +236,8 @@ def read_spreadsheet(
         ledger.add(
             table,
             f"spreadsheet: {note['step']}",
-            note["rows_in"],
+            rows_in=note["rows_in"],
+            rows_out=note["rows_out"],
             dropped=note.get("dropped", 0),
             repaired=note.get("repaired", 0),
             detail=note.get("detail", ""),
@@ -264,11 +266,13 @@ def read_spreadsheet(
             hint="keep one: override the header map so the others map to null or "
             "another name (header_map={'" + table + "': {'" + cols[-1] + "': null}})",
         )
+    n_read = len(df)
     df = df.rename(columns=renamed)
     ledger.add(
         table,
         "spreadsheet: headers mapped",
-        len(df),
+        rows_in=n_read,
+        rows_out=len(df),
         detail=", ".join(f"{k}->{v}" for k, v in renamed.items() if k != v) or "none",
     )
     if numeric:
@@ -288,7 +292,8 @@ def read_spreadsheet(
             ledger.add(
                 table,
                 "spreadsheet: id cells stored as numbers read as text",
-                len(df),
+                rows_in=len(df),
+                rows_out=len(df),
                 repaired=len(rows_hit),
                 detail="leading zeros Excel dropped cannot be recovered; format id columns as Text",
             )

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.adapters.common import Adapted, combine, empty_table, from_unix, load_mapping
-from analysis.data.errors import DataError, Ledger, Source
+from analysis.data.errors import DataError, Ledger, LedgerError, Source
 from analysis.data.read import decode_bytes, read_bytes
 from analysis.data.schema import DEFAULT_TZ
 
@@ -279,6 +279,7 @@ def wecom_contacts(
     smap = load_mapping(state_map, "state map")
     rels: list[dict] = []
     no_follow = 0
+    followed = 0
     n_customers_in = 0
     files = set()
     for file, rec, raw in _inputs(inputs):
@@ -320,6 +321,7 @@ def wecom_contacts(
             if not follows:
                 no_follow += 1
                 continue
+            followed += 1
             for fu in follows:
                 tags = fu.get("tags")
                 if tags:
@@ -351,7 +353,8 @@ def wecom_contacts(
     ledger.add(
         "contacts",
         "wecom: customers read",
-        n_customers_in,
+        rows_in=n_customers_in,
+        rows_out=followed,
         dropped=no_follow,
         detail="customers with no follow_user (no add time) dropped"
         if no_follow
@@ -362,14 +365,15 @@ def wecom_contacts(
     df = pd.DataFrame(rels)
     # the same relation saved twice (overlapping pages) is one relation
     dup = df.duplicated(["user_id", "follow_user", "createtime"])
+    df = df.loc[~dup]
     ledger.add(
         "contacts",
         "wecom: follow relations",
-        n_rel,
+        rows_in=n_rel,
+        rows_out=len(df),
         dropped=int(dup.sum()),
         detail="duplicate relations (same customer, employee and time) dropped",
     )
-    df = df.loc[~dup]
     # one user per customer: the earliest relation decides joined_at and channel
     df = df.sort_values(["user_id", "createtime", "follow_user"], kind="mergesort")
     n_follow = df.groupby("user_id", sort=False)["follow_user"].nunique()
@@ -380,21 +384,23 @@ def wecom_contacts(
     ledger.add(
         "contacts",
         "wecom: customers followed by several employees merged",
-        len(df),
-        dropped=len(df) - len(first),
+        rows_in=len(df),
+        rows_out=len(first),
+        dropped=int(df["user_id"].duplicated().sum()),
         detail="one user per external_userid; earliest createtime kept",
     )
     known = first["add_way"].isin(list(ADD_WAY))
+    add_way = first["add_way"].where(known, 0)
     if not bool(known.all()):
         codes = sorted(first.loc[~known, "add_way"].unique().tolist())
         ledger.add(
             "contacts",
             "wecom: unknown add_way codes read as 0 (unknown)",
-            len(first),
+            rows_in=len(first),
+            rows_out=len(add_way),
             repaired=int((~known).sum()),
             detail=f"codes {codes}",
         )
-    add_way = first["add_way"].where(known, 0)
     channel, hook, referrer = [], [], []
     unmapped, from_add_way = 0, 0
     for state, aw in zip(first["state"], add_way):
@@ -418,7 +424,8 @@ def wecom_contacts(
         ledger.add(
             "contacts",
             "wecom: states not in the state map kept as channel",
-            len(first),
+            rows_in=len(first),
+            rows_out=len(channel),
             repaired=unmapped,
             detail="hook 'unknown'",
         )
@@ -426,7 +433,8 @@ def wecom_contacts(
         ledger.add(
             "contacts",
             "wecom: empty state: channel from add_way",
-            len(first),
+            rows_in=len(first),
+            rows_out=len(channel),
             repaired=from_add_way,
             detail="hook 'unknown'",
         )
@@ -460,7 +468,8 @@ def wecom_contacts(
     ledger.add(
         "events",
         "wecom: contact_add events from the earliest follow relation",
-        len(first),
+        rows_in=len(first),
+        rows_out=len(events),
         detail="one per user",
     )
     names = " + ".join(sorted(files))
@@ -536,7 +545,8 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
     ledger.add(
         "events",
         "wecom: group members read",
-        n_members,
+        rows_in=n_members,
+        rows_out=len(rows),
         dropped=employees,
         detail="employees (type 1) are not customers",
     )
@@ -618,7 +628,8 @@ def wecom_callbacks(
     ledger.add(
         "events",
         "wecom: callback items read",
-        n,
+        rows_in=n,
+        rows_out=len(items),
         detail="one per message; group callbacks one per changed member",
     )
     if not items:
@@ -636,14 +647,18 @@ def wecom_callbacks(
             str(x[5].get("UserID")),
         )
     )
-    out = []
-    drops: dict[str, int] = {}
+    # each item's fate: the event it became (a tuple) or the reason it was dropped (a str)
+    fates: list[tuple | str | None] = []
     other_types: set[str] = set()
 
     def drop(reason: str) -> None:
-        drops[reason] = drops.get(reason, 0) + 1
+        fates[-1] = reason
+
+    def keep(event: tuple) -> None:
+        fates[-1] = event
 
     for t, ev, ct, detail, member, d, file, rec in items:
+        fates.append(None)
         ext = str(d.get("ExternalUserID") or "").strip()
         emp = str(d.get("UserID") or "").strip()
         if ev == "change_external_contact" and ct in (
@@ -662,7 +677,7 @@ def wecom_callbacks(
             if rest:
                 drop("del_follow_user while another employee still follows (not churn)")
             else:
-                out.append((ext, t, "del_follow_user", "1v1", None, None))
+                keep((ext, t, "del_follow_user", "1v1", None, None))
         elif ev == "change_external_contact" and ct == "del_external_contact":
             follow.setdefault(ext, set()).discard(emp)
             drop("del_external_contact (the employee deleted the customer: not customer churn)")
@@ -679,20 +694,36 @@ def wecom_callbacks(
                     _int(d.get("JoinScene", 0) or 0, file, "JoinScene", rec, what="JoinScene"),
                     "unknown",
                 )
-                out.append((member, t, "group_join", "group", chat, scene))
+                keep((member, t, "group_join", "group", chat, scene))
             else:
                 scene = QUIT_SCENE.get(
                     _int(d.get("QuitScene", 0) or 0, file, "QuitScene", rec, what="QuitScene"),
                     "unknown",
                 )
-                out.append((member, t, "group_quit", "group", chat, scene))
+                keep((member, t, "group_quit", "group", chat, scene))
         else:
             other_types.add(f"{ev}/{ct}" + (f"/{detail}" if detail else ""))
             drop("callback types with no event in the vocabulary")
-    for reason, k in sorted(drops.items()):
+    lost = [i for i, f in enumerate(fates) if f is None]
+    if lost:
+        raise LedgerError(
+            f"wecom_callbacks: {len(lost)} callback items neither became an event nor were "
+            f"dropped for a reason (items {lost[:5]})"
+        )
+    out = [f for f in fates if isinstance(f, tuple)]
+    done: set[str] = set()
+    for reason in sorted({f for f in fates if isinstance(f, str)}):
+        done.add(reason)
         extra = f" ({', '.join(sorted(other_types))})" if "vocabulary" in reason else ""
-        ledger.add("events", f"wecom: {reason} dropped", n, dropped=k, detail=extra.strip())
-        n -= k
+        ledger.add(
+            "events",
+            f"wecom: {reason} dropped",
+            rows_in=n,
+            rows_out=sum(1 for f in fates if f not in done),
+            dropped=sum(1 for f in fates if f == reason),
+            detail=extra.strip(),
+        )
+        n = ledger.entries[-1]["kept"]
     if not out:
         return Adapted(ledger=ledger)
     df = pd.DataFrame(out, columns=["user_id", "t", "event_type", "context", "chat_id", "scene"])
@@ -737,14 +768,15 @@ def read_wecom(
         joins = e["event_type"] == "group_join"
         dup = joins & e.duplicated(["user_id", "chat_id", "occurred_at", "event_type"])
         if bool(dup.any()):
+            out.events = e.loc[~dup].reset_index(drop=True)
             out.ledger.add(
                 "events",
                 "wecom: group joins seen in both snapshot and callbacks",
-                len(e),
+                rows_in=len(e),
+                rows_out=len(out.events),
                 dropped=int(dup.sum()),
                 detail="kept once",
             )
-            out.events = e.loc[~dup].reset_index(drop=True)
     if not len(out.events):
         out.events = empty_table("events")
     return out

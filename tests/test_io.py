@@ -83,17 +83,89 @@ def test_duplicate_ids_conflicting_is_error_identical_is_counted(tmp_path):
     assert len(t.contacts) == 3
 
 
-def test_negative_amount_not_flagged_is_error(tmp_path):
+def test_lone_negative_amount_is_a_refund_without_its_order(tmp_path):
     bad = ORDERS.replace("30.5,0", "-30.5,0")
-    with pytest.raises(DataError, match="negative amount on an order not flagged") as err:
+    with pytest.raises(DataError, match="refund with no purchase row of its order") as err:
         load(tmp_path, orders=bad)
-    assert err.value.rows == [4] and err.value.examples == ["-30.5"]
+    assert err.value.column == "order_id"
+    assert err.value.rows == [4] and err.value.examples == ["A3"]
 
 
 def test_negative_refund_row_is_error_with_hint(tmp_path):
     bad = ORDERS.replace("50,true", "-50,true")
     with pytest.raises(DataError, match="refund_amount="):
         load(tmp_path, orders=bad)
+
+
+REFUND_ROWS = ORDERS + (
+    "A1,007,2025-01-05 09:00:00,-30,true\n"  # partial refund of A1 as a negative row
+    "A3,007,2025-01-10 12:00:00,10.5,退款\n"  # two flagged refunds of A3
+    "A3,007,2025-01-11 12:00:00,20,是\n"
+)
+
+
+def test_refund_rows_fold_into_their_orders(tmp_path):
+    t = load(tmp_path, orders=REFUND_ROWS)
+    o = t.orders.set_index("order_id")
+    assert list(o.index) == ["A1", "A2", "A3"]
+    assert o["amount"].tolist() == [100.0, 50.0, 30.5]  # the purchases
+    assert o["refund_amount"].tolist() == [30.0, 50.0, 30.5]  # sums of refunds; A2 on its row
+    assert o["is_refund"].tolist() == [True, True, True]
+    assert o.loc["A1", "refunded_at"] == pd.Timestamp("2025-01-05 09:00", tz="Asia/Shanghai")
+    assert o.loc["A3", "refunded_at"] == pd.Timestamp("2025-01-10 12:00", tz="Asia/Shanghai")
+    assert pd.isna(o.loc["A2", "refunded_at"])  # refunded on its own row: no time given
+    step = t.ledger[t.ledger["step"] == "refund rows folded into their orders"].iloc[0]
+    assert (step["rows_in"], step["kept"], step["dropped"], step["repaired"]) == (6, 3, 3, 2)
+    shuffled = "\n".join([REFUND_ROWS.splitlines()[0]] + REFUND_ROWS.splitlines()[1:][::-1])
+    t2 = load(tmp_path / "b", orders=shuffled + "\n")
+    pd.testing.assert_frame_equal(
+        t2.orders.sort_values("order_id").reset_index(drop=True), t.orders
+    )
+
+
+def test_refunded_at_column_gives_the_refund_time(tmp_path):
+    orders = (
+        "order_id,user_id,ordered_at,amount,is_refund,refunded_at\n"
+        "A1,007,2025-01-02 12:00:00,100,false,\n"
+        "A1,007,2025-01-02 12:00:00,-100,true,2025-01-20 08:00:00\n"
+        "A2,008,2025-01-04 12:00:00,50,true,2025-01-06 08:00:00\n"
+    )
+    o = load(tmp_path, orders=orders).orders.set_index("order_id")
+    assert o["refund_amount"].tolist() == [100.0, 50.0]
+    assert o["refunded_at"].tolist() == [
+        pd.Timestamp("2025-01-20 08:00", tz="Asia/Shanghai"),
+        pd.Timestamp("2025-01-06 08:00", tz="Asia/Shanghai"),
+    ]
+
+
+def test_refund_row_errors_name_rows_and_order(tmp_path):
+    over = ORDERS + "A3,007,2025-01-10 12:00:00,-20,true\nA3,007,2025-01-11 12:00:00,-20,true\n"
+    with pytest.raises(DataError, match="refunds add up to more than") as err:
+        load(tmp_path / "a", orders=over)
+    assert err.value.column == "amount" and err.value.rows == [4, 5, 6]
+    assert err.value.examples == ["A3: paid 30.5, refunds 20 + 20 = 40"]
+    other = ORDERS + "A3,008,2025-01-10 12:00:00,-20,true\n"
+    with pytest.raises(DataError, match="another user") as err:
+        load(tmp_path / "b", orders=other)
+    assert err.value.column == "user_id" and err.value.rows == [4, 5]
+    early = ORDERS + "A3,007,2025-01-08 12:00:00,-20,true\n"
+    with pytest.raises(DataError, match="refund before its order") as err:
+        load(tmp_path / "c", orders=early)
+    assert err.value.column == "ordered_at" and err.value.rows == [4, 5]
+    twice = (
+        "order_id,user_id,ordered_at,amount,is_refund,refund_amount\n"
+        "A1,007,2025-01-02 12:00:00,100,true,40\n"
+        "A1,007,2025-01-03 12:00:00,-40,true,\n"
+    )
+    with pytest.raises(DataError, match="both on the order's row and as refund rows") as err:
+        load(tmp_path / "d", orders=twice)
+    assert err.value.rows == [2, 3] and err.value.examples == [
+        "A1: refund_amount 40 on the order, 1 refund row(s)"
+    ]
+    two_purchases = ORDERS + "A3,007,2025-01-09 12:00:00,31,false\n"
+    with pytest.raises(DataError, match="duplicate id with different content") as err:
+        load(tmp_path / "e", orders=two_purchases)
+    assert err.value.rows == [4, 5] and "negative amount or a refund flag" in str(err.value)
 
 
 def test_refund_larger_than_amount_is_error(tmp_path):

@@ -64,17 +64,43 @@ dates before 2000-01-01 or from 2100-01-01 on          error (placeholders such 
                                                        1970-01-01, 9999-12-31)
 currency symbols / thousands separators in numbers     removed: counted repair
 amount above ``MAX_AMOUNT`` (1e8 CNY) or not finite    error
-duplicate id with identical rows                       repair: duplicate rows dropped
-duplicate id with different content                    error
-negative amount (refund flagged or not)                error (refunds are flagged on the order)
+duplicate id with identical rows                       repair: duplicate rows dropped (two refund
+                                                       rows identical in every column are one row
+                                                       exported twice)
+duplicate id with different content                    error (orders: a second purchase row, neither
+                                                       row a refund; the hint says how refund rows
+                                                       must look)
+refunds as rows of their own: the order id again with  folded into their order: counted repair
+a negative amount, or (an id on several rows) rows     (``refund rows folded into their orders``:
+flagged ``is_refund`` (是, 1, true, 退款, 退款成功...)  dropped = refund rows, repaired = orders
+beside one unflagged purchase row                      changed); ``amount`` = the purchase,
+                                                       ``refund_amount`` = the sum of the refunds
+                                                       (a refund row's ``refund_amount``, else
+                                                       its absolute amount), ``is_refund`` = that
+                                                       sum > 0, ``refunded_at`` = the first
+                                                       refund's time (its ``refunded_at``, else
+                                                       its ``ordered_at``)
+refund row with no purchase row (a lone negative       error (names the order id)
+amount included)
+refund row of another user than its order              error
+refund row dated before its order                      error
+refund both on the order's row (``refund_amount``) and error
+as refund rows
+refunds adding up to more than the order's amount      error (rows of the order and its refunds)
 refund_amount above amount, or refund_amount < 0       error
+flag cells (``is_refund``): true/false, 1/0, yes/no,   read as the flag; any other value (待付款,
+是/否, and order statuses 退款, 退款成功, 已退款,       已取消, 交易关闭: not purchases) is an
+部分退款 / 已完成, 交易成功, 支付, 已支付 ...           error
+(``analysis.data.schema.FLAG_TRUE`` / ``FLAG_FALSE``)
 unknown event type                                     error (or mapped via vocabulary ``aliases``:
                                                        counted repair)
 events / orders of users not in contacts               error, or with ``drop_orphans=True`` dropped
                                                        and counted
 events before the user joined (types not marked        error, or with ``drop_before_join=True``
 ``pre_join`` in the vocabulary)                        dropped and counted
-rows after ``observed_until`` (future dates)           dropped and counted (outside the analysis)
+rows after ``observed_until`` (future dates)           dropped and counted (outside the analysis;
+                                                       orders by ``ordered_at``, after refund rows
+                                                       are folded)
 =====================================================  ===========================================
 
 Ledger semantics: every step records the rows it was given (``rows_in``), the rows it

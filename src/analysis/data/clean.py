@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.errors import DataError, Ledger, Source
-from analysis.data.schema import CONTACTS, EVENTS, ORDERS, TableSchema
+from analysis.data.schema import CONTACTS, EVENTS, FLAG_FALSE, FLAG_TRUE, ORDERS, TableSchema
 from analysis.data.vocab import Vocabulary
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
-_TRUE = {"true", "1", "yes", "y", "t", "是", "已退款"}
+_TRUE = set(FLAG_TRUE)
 
 
-_FALSE = {"false", "0", "no", "n", "f", "否", "未退款", ""}
+_FALSE = set(FLAG_FALSE)
 
 
 #: Orders above this amount (CNY) are an error: usually an id or a phone number pasted
@@ -252,6 +252,33 @@ def parse_times(
     return out.astype(f"datetime64[us, {tz}]")
 
 
+def parse_optional_times(
+    df: pd.DataFrame, col: str, src: Source, tz: str, table: str, ledger: Ledger
+) -> pd.Series:
+    """:func:`parse_times` for a column whose empty cells mean "no time" (NaT)."""
+    s = df[col]
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(s):
+        given = s.notna()
+    else:
+        text = s.astype("str").str.strip()
+        given = (text.notna() & (text != "")).astype(bool)
+    out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[us, {tz}]")
+    if not bool(given.any()):
+        return out
+    steps = Ledger()
+    out.loc[given] = parse_times(df.loc[given], col, src, tz, table, steps)
+    for e in steps.entries:  # the repairs, over all rows of the table
+        ledger.add(
+            table,
+            e["step"],
+            rows_in=len(s),
+            rows_out=len(out),
+            repaired=e["repaired"],
+            detail=e["detail"],
+        )
+    return out
+
+
 def _unusual_times(
     text: pd.Series, s: pd.Series, src: Source, col: str, table: str, ledger: Ledger
 ) -> pd.Series:
@@ -378,7 +405,13 @@ def _bools(df: pd.DataFrame, col: str, src: Source) -> pd.Series:
     text = s.astype("str").str.strip().str.lower().fillna("")
     known = text.isin(_TRUE | _FALSE)
     fail_rows(
-        src, col, "not a true/false flag", ~known, s, hint="use true/false, 1/0, yes/no or 是/否"
+        src,
+        col,
+        "not a true/false flag",
+        ~known,
+        s,
+        hint="use true/false, 1/0, yes/no, 是/否, or a refund status such as 退款 / 已完成; "
+        "rows of unpaid or cancelled orders are not purchases: remove them",
     )
     return text.isin(_TRUE)
 
@@ -387,7 +420,6 @@ def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger)
     dup = df[key].duplicated(keep=False)
     if not bool(dup.any()):
         return df
-    exact = df.duplicated(keep="first")
     conflicting = dup & ~df.duplicated(keep=False)
     fail_rows(
         src,
@@ -397,6 +429,16 @@ def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger)
         df[key],
         hint="each id must appear once",
     )
+    return _drop_exact_duplicates(df, key, table, ledger)
+
+
+def _drop_exact_duplicates(df: pd.DataFrame, key: str, table: str, ledger: Ledger) -> pd.DataFrame:
+    """Rows identical in every column are one row exported twice: keep the first, count."""
+    if not bool(df[key].duplicated().any()):
+        return df
+    exact = df.duplicated(keep="first")
+    if not bool(exact.any()):
+        return df
     out = df.loc[~exact]
     ledger.add(
         table,
@@ -482,6 +524,12 @@ def clean_events(
 
 
 def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> pd.DataFrame:
+    """One row per order: ids, time, amount, refund flag and amount (and ``refunded_at``).
+
+    Refunds exported as rows of their own (the order id again, with a negative amount or a
+    refund flag) are folded into their order: ``amount`` is the purchase, ``refund_amount`` the
+    sum of the refunds, ``is_refund`` whether it is above 0, ``refunded_at`` the first refund's
+    time (see :func:`fold_refund_rows`)."""
     src.start_ledger("orders", len(raw), ledger)
     _check_columns(raw, ORDERS, src)
     df = pd.DataFrame(index=raw.index)
@@ -493,48 +541,215 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         src,
         "amount",
         f"implausibly large amount (above {MAX_AMOUNT:,.0f})",
-        df["amount"] > MAX_AMOUNT,
+        df["amount"].abs() > MAX_AMOUNT,
         raw["amount"],
         hint="an id or phone number pasted into the amount column? amounts are CNY",
     )
     df["is_refund"] = _bools(raw, "is_refund", src)
-    neg = df["amount"] < 0
-    fail_rows(
-        src,
-        "amount",
-        "negative amount on an order not flagged as a refund",
-        neg & ~df["is_refund"],
-        raw["amount"],
-        hint="amounts are what was paid (>= 0); mark refunded orders with is_refund",
-    )
-    fail_rows(
-        src,
-        "amount",
-        "negative amount on a refund row",
-        neg & df["is_refund"],
-        raw["amount"],
-        hint="record a refund on its order: is_refund=true and "
-        "refund_amount=<money returned>, not as a negative row",
-    )
+    cell = pd.Series(np.nan, index=raw.index)  # refund_amount as written (NaN: not given)
     if "refund_amount" in raw.columns:
-        ra = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")
-        ra = ra.fillna(df["amount"].where(df["is_refund"], 0.0))
-        fail_rows(src, "refund_amount", "negative refund amount", ra < 0, raw["refund_amount"])
-        fail_rows(
-            src,
-            "refund_amount",
-            "refund larger than the order amount",
-            ra > df["amount"] + 1e-9,
-            raw["refund_amount"],
-        )
-        fail_rows(
-            src,
-            "refund_amount",
-            "refund amount on an order not flagged as a refund",
-            (ra > 0) & ~df["is_refund"],
-            raw["refund_amount"],
-        )
+        cell = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")
+        fail_rows(src, "refund_amount", "negative refund amount", cell < 0, raw["refund_amount"])
+    df["refund_amount"] = cell
+    if "refunded_at" in raw.columns:
+        df["refunded_at"] = parse_optional_times(raw, "refunded_at", src, tz, "orders", ledger)
+    df = _drop_exact_duplicates(df, "order_id", "orders", ledger)
+    refund = refund_rows(df)
+    purchase = df.loc[~refund]
+    fail_rows(
+        src,
+        "order_id",
+        "duplicate id with different content",
+        purchase["order_id"].duplicated(keep=False).reindex(df.index, fill_value=False),
+        df["order_id"],
+        hint=REFUND_ROWS_HINT,
+    )
+    # the one-row shape: the refund is on the order's own row
+    ra = df["refund_amount"].fillna(df["amount"].where(df["is_refund"], 0.0))
+    fail_rows(
+        src,
+        "refund_amount",
+        "refund larger than the order amount",
+        ~refund & (ra > df["amount"] + 1e-9),
+        raw["refund_amount"] if "refund_amount" in raw.columns else ra,
+    )
+    fail_rows(
+        src,
+        "refund_amount",
+        "refund amount on an order not flagged as a refund",
+        ~refund & (ra > 0) & ~df["is_refund"],
+        raw["refund_amount"] if "refund_amount" in raw.columns else ra,
+    )
+    if not bool(refund.any()):
         df["refund_amount"] = ra
-    else:
-        df["refund_amount"] = df["amount"].where(df["is_refund"], 0.0)
-    return _dedupe(df, "order_id", src, "orders", ledger)
+        return df
+    return fold_refund_rows(df, refund, src=src, ledger=ledger)
+
+
+#: How refund rows must look; the hint of every refund-row error.
+REFUND_ROWS_HINT = (
+    "each order id has one purchase row (amount >= 0); a refund may repeat the order id as a "
+    "row of its own, with a negative amount or a refund flag (is_refund / 退款 / 订单状态: 是, "
+    "1, true, 退款), and is folded into its order; or record the refund on the order's row: "
+    "is_refund=true, refund_amount=<money returned>"
+)
+
+
+#: Refunds of one order may exceed its amount by this much (float sums of cents).
+_SUM_TOLERANCE = 1e-6
+
+
+def refund_rows(orders: pd.DataFrame) -> pd.Series:
+    """Which rows of a cleaned orders frame (before folding) are refunds of their own.
+
+    A row with a negative amount is a refund. Where an order id has no negative row but
+    appears more than once, its rows flagged ``is_refund`` are the refunds and the unflagged
+    row is the purchase. An order id on one row with a non-negative amount is an order in
+    the canonical shape (its flag and ``refund_amount`` say whether it was refunded).
+    """
+    ids = orders["order_id"]
+    neg = orders["amount"] < 0
+    has_neg = ids.isin(ids[neg])
+    multi = ids.duplicated(keep=False)
+    return neg | (multi & orders["is_refund"] & ~has_neg)
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _fail_orders(
+    src: Source,
+    column: str,
+    problem: str,
+    rows: pd.Index,
+    examples: list[str],
+) -> None:
+    rows = rows.sort_values()
+    raise DataError(
+        src.file,
+        column,
+        problem,
+        rows=src.rows(rows),
+        n_rows=len(rows),
+        examples=examples,
+        hint=REFUND_ROWS_HINT,
+    )
+
+
+def fold_refund_rows(
+    orders: pd.DataFrame, refund: pd.Series, *, src: Source, ledger: Ledger
+) -> pd.DataFrame:
+    """Fold refund rows (``refund`` True) into their orders' purchase rows.
+
+    ``orders`` is a cleaned frame with one purchase row per order id (``refund`` False) and
+    ``refund_amount`` as written (NaN: not given). A refund row returns its ``refund_amount``
+    when given, else the absolute value of its amount; its time is its ``refunded_at`` when
+    given, else its ``ordered_at``. Each order with refund rows gets ``refund_amount`` = the
+    sum of its refunds, ``is_refund`` = that sum > 0 and ``refunded_at`` = the first refund's
+    time. Errors (naming the rows and the order id): a refund with no purchase row, of another
+    user, before the purchase, refunds also recorded on the purchase row, refunds adding up
+    to more than the purchase. Counted in the ledger: refund rows dropped, orders repaired.
+    """
+    tz = orders["ordered_at"].dt.tz
+    purchase = orders.loc[~refund]
+    refunds = orders.loc[refund]
+    oid = refunds["order_id"]
+    orphan = ~oid.isin(purchase["order_id"])
+    if bool(orphan.any()):
+        _fail_orders(
+            src,
+            "order_id",
+            "refund with no purchase row of its order",
+            refunds.index[orphan.to_numpy()],
+            list(dict.fromkeys(oid[orphan]))[:3],
+        )
+    p = purchase.set_index("order_id")
+    p_user = oid.map(p["user_id"])
+    other = refunds["user_id"] != p_user
+    if bool(other.any()):
+        bad = other[other].index
+        _fail_orders(
+            src,
+            "user_id",
+            "refund row of another user than its order",
+            bad.union(purchase.index[purchase["order_id"].isin(oid[bad])]),
+            [
+                f"{o}: order of {p_user[i]}, refund row of {refunds.at[i, 'user_id']}"
+                for i, o in oid[bad].head(3).items()
+            ],
+        )
+    given = refunds["refund_amount"].notna()
+    money = refunds["refund_amount"].where(given, refunds["amount"].abs())
+    when = refunds["ordered_at"]
+    if "refunded_at" in refunds.columns:
+        when = refunds["refunded_at"].where(refunds["refunded_at"].notna(), when)
+    p_time = oid.map(p["ordered_at"])
+    early = when < p_time
+    if bool(early.any()):
+        bad = early[early].index
+        _fail_orders(
+            src,
+            "refunded_at" if "refunded_at" in refunds.columns else "ordered_at",
+            "refund before its order was placed",
+            bad.union(purchase.index[purchase["order_id"].isin(oid[bad])]),
+            [f"{o}: ordered {p_time[i]}, refunded {when[i]}" for i, o in oid[bad].head(3).items()],
+        )
+    twice = purchase["order_id"].isin(oid) & (purchase["refund_amount"].fillna(0) > 0)
+    if bool(twice.any()):
+        bad_ids = purchase.loc[twice, "order_id"]
+        _fail_orders(
+            src,
+            "refund_amount",
+            "refund recorded both on the order's row and as refund rows",
+            purchase.index[twice.to_numpy()].union(refunds.index[oid.isin(bad_ids).to_numpy()]),
+            [
+                f"{o}: refund_amount {_num(purchase.at[i, 'refund_amount'])} on the order, "
+                f"{int((oid == o).sum())} refund row(s)"
+                for i, o in bad_ids.head(3).items()
+            ],
+        )
+    total = money.groupby(oid, sort=False).sum()
+    paid = p["amount"].reindex(total.index)
+    over = total > paid + _SUM_TOLERANCE
+    if bool(over.any()):
+        bad_ids = over[over].index
+        rows = refunds.index[oid.isin(bad_ids).to_numpy()].union(
+            purchase.index[purchase["order_id"].isin(bad_ids).to_numpy()]
+        )
+        first = bad_ids[0]
+        _fail_orders(
+            src,
+            "refund_amount" if bool(given[oid == first].any()) else "amount",
+            "refunds add up to more than the order's amount",
+            rows,
+            [
+                f"{o}: paid {_num(paid[o])}, refunds "
+                + " + ".join(_num(m) for m in money[oid == o])
+                + f" = {_num(total[o])}"
+                for o in bad_ids[:3]
+            ],
+        )
+    total = total.where((total - paid).abs() > _SUM_TOLERANCE, paid)  # a full refund is exact
+    out = purchase.copy()
+    folded = out["order_id"].isin(total.index)
+    sums = out.loc[folded, "order_id"].map(total)
+    out["refund_amount"] = out["refund_amount"].fillna(out["amount"].where(out["is_refund"], 0.0))
+    out.loc[folded, "refund_amount"] = sums
+    out.loc[folded, "is_refund"] = sums > 0
+    if "refunded_at" not in out.columns:
+        out["refunded_at"] = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[us, {tz}]")
+    out.loc[folded, "refunded_at"] = out.loc[folded, "order_id"].map(
+        when.groupby(oid, sort=False).min()
+    )
+    ledger.add(
+        "orders",
+        "refund rows folded into their orders",
+        rows_in=len(orders),
+        rows_out=len(out),
+        dropped=int(refund.sum()),
+        repaired=int(folded.sum()),
+        detail="amount = the purchase, refund_amount = the sum of its refunds, "
+        "refunded_at = the first refund's time",
+    )
+    return out

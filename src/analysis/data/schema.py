@@ -27,8 +27,13 @@ orders — one row per order
     is_refund      bool     the order was refunded (in full, unless refund_amount says less)
     refund_amount  float    optional; money returned (0 <= refund_amount <= amount). When the
                             column is absent it is ``amount`` for refunded orders, else 0.
+    refunded_at    datetime optional; when the (first) refund happened. Present when the export
+                            has such a column or lists refunds as their own rows; NaT for
+                            orders without a refund time.
     Net revenue of an order is ``amount - refund_amount``; an order whose net is 0 is not a
-    purchase for frequency counts.
+    purchase for frequency counts. Exports that list refunds as rows of their own (the order
+    id again, with a negative amount or a refund flag) are folded into this one-row-per-order
+    form by the loader (:func:`analysis.data.clean.clean_orders`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,50 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_TZ = "Asia/Shanghai"
+
+#: Cell spellings read as a true flag (compared stripped, in lower case). Order exports' refund
+#: and status columns (是否退款, 退款, 订单状态, 交易类型) write refunds in these words.
+FLAG_TRUE = (
+    "true",
+    "1",
+    "yes",
+    "y",
+    "t",
+    "是",
+    "已退款",
+    "退款",
+    "退款成功",
+    "退款完成",
+    "部分退款",
+    "全额退款",
+    "refund",
+    "refunded",
+)
+
+#: Cell spellings read as a false flag; an empty cell is false. Statuses of unpaid or
+#: cancelled orders (待付款, 已取消, 交易关闭) are deliberately absent: such rows are not
+#: purchases, and reading them as one would be a silent error.
+FLAG_FALSE = (
+    "false",
+    "0",
+    "no",
+    "n",
+    "f",
+    "否",
+    "未退款",
+    "无退款",
+    "无",
+    "",
+    "支付",
+    "付款",
+    "已支付",
+    "已付款",
+    "支付成功",
+    "交易成功",
+    "已完成",
+    "paid",
+    "completed",
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +155,7 @@ ORDERS = TableSchema(
         Column("amount", "float", True, "amount paid, CNY"),
         Column("is_refund", "bool", True, "the order was refunded"),
         Column("refund_amount", "float", False, "money returned; default amount if refunded"),
+        Column("refunded_at", "datetime", False, "when the (first) refund happened"),
     ),
 )
 

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from analysis.data.schema import SCHEMAS
+from analysis.data.schema import FLAG_TRUE, SCHEMAS
 
 _SQL_TYPES = {
     "id": "VARCHAR",
@@ -23,7 +23,7 @@ _SQL_TYPES = {
 }
 
 
-_BOOL_TRUE = ("true", "1", "yes", "y", "t", "是", "已退款")
+_BOOL_TRUE = FLAG_TRUE  # the loader's spellings (analysis.data.clean reads flags with them)
 
 
 def spark_sql(sql: str, tz: str) -> str:

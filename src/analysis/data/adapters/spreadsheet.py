@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from analysis.data.adapters.common import Adapted, load_mapping
-from analysis.data.clean import parse_times
+from analysis.data.clean import parse_optional_times, parse_times
 from analysis.data.errors import DataError, Ledger
 from analysis.data.read import decode_bytes, parse_csv_text, read_bytes, records_frame
 from analysis.data.schema import DEFAULT_TZ, SCHEMAS
@@ -91,7 +91,12 @@ HEADER_MAP: dict[str, dict[str, str]] = {
         "金额": "amount",
         "是否退款": "is_refund",
         "退款状态": "is_refund",
+        "退款": "is_refund",
+        "订单状态": "is_refund",
+        "交易类型": "is_refund",
         "退款金额": "refund_amount",
+        "退款时间": "refunded_at",
+        "退款完成时间": "refunded_at",
     },
 }
 
@@ -302,6 +307,9 @@ def read_spreadsheet(
     time_col = SCHEMAS[table].time_col
     if time_col in df.columns:
         df[time_col] = parse_times(df, time_col, src, tz, table, ledger)
+    for col in SCHEMAS[table].columns:  # optional times (refunded_at): empty cells are NaT
+        if col.kind == "datetime" and col.name != time_col and col.name in df.columns:
+            df[col.name] = parse_optional_times(df, col.name, src, tz, table, ledger)
     out = Adapted(ledger=ledger, sources={table: [src]})
     setattr(out, table, df)
     return out

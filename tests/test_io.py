@@ -285,3 +285,14 @@ def test_ledger_refuses_a_step_whose_counts_do_not_add_up():
     led.add("orders", "y", rows_in=3, rows_out=3)  # a row vanished between the steps
     with pytest.raises(LedgerError, match="step 'y': it starts from 3 rows.*returned 4"):
         led.check_chain("orders")
+
+
+def test_an_empty_refund_amount_is_its_default_when_rows_are_compared(tmp_path):
+    orders = (
+        "order_id,user_id,ordered_at,amount,is_refund,refund_amount\n"
+        "A1,007,2025-01-02 12:00:00,100,false,0\n"
+        "A1,007,2025-01-02 12:00:00,100,false,\n"
+    )
+    t = load(tmp_path, orders=orders)
+    step = t.ledger[t.ledger["step"] == "exact duplicate rows of order_id dropped"].iloc[0]
+    assert (step["dropped"], len(t.orders)) == (1, 1)

@@ -318,7 +318,7 @@ def _money(cents: int) -> str:
 def corrupted_folders(draw):
     """(files: table -> rows as written, each tagged with the reason it must go or None;
     expected: table -> rows the loader must return; planted: table -> reason -> count)."""
-    minutes = st.integers(1, 60 * 24 * 200)
+    minutes = st.integers(1, 60 * 24 * 150)  # joins and clean rows stay before CUT
     n_users = draw(st.integers(1, 5))
     users = [f"{i:03d}" if i % 2 else f"u{i}" for i in range(n_users)]  # leading zeros too
     joined = {u: START + pd.Timedelta(minutes=draw(minutes)) for u in users}

@@ -432,11 +432,14 @@ def _dedupe(df: pd.DataFrame, key: str, src: Source, table: str, ledger: Ledger)
     return _drop_exact_duplicates(df, key, table, ledger)
 
 
-def _drop_exact_duplicates(df: pd.DataFrame, key: str, table: str, ledger: Ledger) -> pd.DataFrame:
-    """Rows identical in every column are one row exported twice: keep the first, count."""
+def _drop_exact_duplicates(
+    df: pd.DataFrame, key: str, table: str, ledger: Ledger, *, compared: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Rows identical in every column (of ``compared``, default ``df``) are one row exported
+    twice: keep the first, count."""
     if not bool(df[key].duplicated().any()):
         return df
-    exact = df.duplicated(keep="first")
+    exact = (df if compared is None else compared).duplicated(keep="first")
     if not bool(exact.any()):
         return df
     out = df.loc[~exact]
@@ -553,7 +556,11 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
     df["refund_amount"] = cell
     if "refunded_at" in raw.columns:
         df["refunded_at"] = parse_optional_times(raw, "refunded_at", src, tz, "orders", ledger)
-    df = _drop_exact_duplicates(df, "order_id", "orders", ledger)
+    # an empty refund_amount means its default: "o1,...,false," and "o1,...,false,0" are one row
+    filled = df["refund_amount"].fillna(df["amount"].where(df["is_refund"], 0.0))
+    df = _drop_exact_duplicates(
+        df, "order_id", "orders", ledger, compared=df.assign(refund_amount=filled)
+    )
     refund = refund_rows(df)
     purchase = df.loc[~refund]
     fail_rows(

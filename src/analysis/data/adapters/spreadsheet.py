@@ -130,6 +130,8 @@ def header_map(override: str | Path | Mapping | None = None) -> dict[str, dict[s
 
 def _cell_text(v: Any) -> tuple[str, bool]:
     """A workbook cell as text, and whether it was a number."""
+    if type(v) is str:  # most cells: first, and cheap
+        return v, False
     if v is None:
         return "", False
     if isinstance(v, bool):
@@ -140,8 +142,8 @@ def _cell_text(v: Any) -> tuple[str, bool]:
         if v.is_integer() and abs(v) < 1e15:
             return str(int(v)), True
         return repr(v), True
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if v.microsecond else "")), False
+    if isinstance(v, dt.datetime):  # naive; the same text as "%Y-%m-%d %H:%M:%S[.%f]"
+        return v.isoformat(" "), False
     if isinstance(v, dt.date):  # a date cell at midnight
         return v.strftime("%Y-%m-%d 00:00:00"), False
     return str(v), False
@@ -185,6 +187,9 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[str]], dict
     for i, row in enumerate(rows):
         cells = []
         for j, v in enumerate(row):
+            if type(v) is str:
+                cells.append(v)
+                continue
             text, num = _cell_text(v)
             if num:
                 numeric.setdefault(j, set()).add(i)

@@ -92,6 +92,9 @@ year-first dates ``2026/3/1``, ``2026.3.1``,           read as ISO: counted repa
                                                        2026年3月1日) read as ISO``)
 other unambiguous layouts (``25/12/2025``, month       read: counted repair (``<col>: timestamps
 names)                                                 in other layouts read``)
+a two-digit year (``26/3/1``)                          error
+partial dates (``2025``, ``2025-01``, ``Jan 2025``,    error (nothing is filled in from January 1
+a time alone ``10:00``, ``20250106``)                  or from today)
 dates before 2000-01-01 or from 2100-01-01 on          error (placeholders such as 1900-01-00,
                                                        1970-01-01, 9999-12-31)
 currency marks (``¥ ￥ 元 RMB CNY``) and thousands       removed: counted repair (``<col>: currency

@@ -55,6 +55,17 @@ _THOUSANDS_RE = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 YMD_RE = r"^(\d{4})\s*(?:[/.-]|年)\s*(\d{1,2})\s*(?:[/.-]|月)\s*(\d{1,2})(?:\s*日)?(?=$|[\sT\d])"
 
 
+#: The other layouts the lenient parser may read (full dates only, so nothing is filled in from
+#: today): day-first ``25/12/2025`` (ambiguous ones are an error before) and month names
+#: (``6 Jan 2025``, ``Jan 6, 2025``); any time of day may follow.
+OTHER_LAYOUT_RE = (
+    r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+    r"|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})(?:$|[\sT,])"
+)
+
+#: A date whose year has two digits (``26/3/1``): 2026-03-01 or 2001-03-26? An error.
+TWO_DIGIT_YEAR_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{1,2}(?!\d)"
+
 _HMS_RE = r"^(\d{4}-\d{2}-\d{2})([ T])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?=$|[.+\-Z\s])"
 
 
@@ -122,3 +133,28 @@ def ymd_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = text.copy()
     out[hit] = sub
     return out, hit & (out != text)
+
+
+def other_layouts(text: pd.Series) -> pd.Series:
+    """Cells in :data:`OTHER_LAYOUT_RE` parsed leniently (naive times); the rest, and failures,
+    NaT."""
+    import warnings
+
+    text = text.where(text.str.match(OTHER_LAYOUT_RE).fillna(False).astype(bool))
+    with warnings.catch_warnings():  # dateutil warns on unknown zone names; we reject those
+        warnings.simplefilter("ignore")
+        try:
+            out = pd.to_datetime(text, format="mixed", errors="coerce")
+            if not isinstance(out.dtype, pd.DatetimeTZDtype):
+                return out
+        except (ValueError, TypeError, OverflowError):
+            pass
+        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+        for i, v in text.dropna().items():
+            try:
+                ts = pd.Timestamp(pd.to_datetime(v, format="mixed"))
+            except (ValueError, TypeError, OverflowError):
+                continue
+            if ts.tzinfo is None:
+                out.loc[i] = ts
+    return out

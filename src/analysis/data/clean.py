@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.cells import fullwidth, money, null_spelling, ymd_dates
+from analysis.data.cells import (
+    TWO_DIGIT_YEAR_RE,
+    fullwidth,
+    money,
+    null_spelling,
+    other_layouts,
+    ymd_dates,
+)
 from analysis.data.errors import DataError, Ledger, Source
 from analysis.data.schema import CONTACTS, EVENTS, ORDERS, TableSchema
 from analysis.data.vocab import Vocabulary
@@ -223,11 +230,12 @@ def parse_times(
             parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
             out = parsed.dt.tz_convert(tz)
         else:
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            # full dates only: ISO 8601 also reads '2025' or '2025-01' (filled in as January 1)
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce").where(iso)
             bad = parsed.isna()
             if bool(bad.any()):  # second chance for other unambiguous layouts (25/12/2025)
-                parsed = parsed.where(~bad, _parse_mixed(text.where(bad)))
-                other = bad & parsed.notna() & ~iso
+                parsed = parsed.where(~bad, other_layouts(text.where(bad)))
+                other = bad & parsed.notna()
                 if bool(other.any()):
                     ledger.add(
                         table,
@@ -245,7 +253,8 @@ def parse_times(
             "unparseable timestamp",
             out.isna(),
             s,
-            hint="use ISO 8601, e.g. 2025-03-01 14:05:00+08:00",
+            hint="use ISO 8601, e.g. 2025-03-01 14:05:00+08:00 (a date needs day, month and "
+            "a four-digit year)",
         )
     lo = pd.Timestamp(PLAUSIBLE_FROM).tz_localize(tz)
     hi = pd.Timestamp(PLAUSIBLE_UNTIL).tz_localize(tz)
@@ -318,6 +327,14 @@ def _unusual_times(
             s,
             hint="use ISO 8601 (YYYY-MM-DD) so day and month cannot be swapped",
         )
+    fail_rows(
+        src,
+        col,
+        "date with a two-digit year",
+        text.str.match(TWO_DIGIT_YEAR_RE),
+        s,
+        hint="is 26/3/1 2026-03-01 or 2001-03-26? write the year in four digits",
+    )
     text, ymd = ymd_dates(text)
     if bool(ymd.any()):
         ledger.add(
@@ -328,29 +345,6 @@ def _unusual_times(
             detail="e.g. " + ", ".join(repr(v) for v in s[ymd].head(3)),
         )
     return text
-
-
-def _parse_mixed(text: pd.Series) -> pd.Series:
-    """Lenient parse for the rows ISO 8601 could not read; failures become NaT."""
-    import warnings
-
-    with warnings.catch_warnings():  # dateutil warns on unknown zone names; we reject those
-        warnings.simplefilter("ignore")
-        try:
-            out = pd.to_datetime(text, format="mixed", errors="coerce")
-            if not isinstance(out.dtype, pd.DatetimeTZDtype):
-                return out
-        except (ValueError, TypeError, OverflowError):
-            pass
-        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-        for i, v in text.dropna().items():
-            try:
-                ts = pd.Timestamp(pd.to_datetime(v, format="mixed"))
-            except (ValueError, TypeError, OverflowError):
-                continue
-            if ts.tzinfo is None:
-                out.loc[i] = ts
-    return out
 
 
 def _numbers(

@@ -3,6 +3,7 @@ raw export → canonical tables → reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from analysis.simulate import simulate
 from analysis.simulate.raw_exports import write_raw
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
 TZ = "Asia/Shanghai"
 CONTACT_FILES = [RAW / "externalcontact_get.jsonl", RAW / "batch_get_by_user.json"]
 
@@ -242,6 +244,146 @@ def test_header_map_is_overridable(tmp_path):
     assert header_map()["orders"] == HEADER_MAP["orders"]  # defaults untouched
     with pytest.raises(DataError, match="unknown table"):
         header_map({"order": {"x": "amount"}})
+
+
+def _openpyxl_records(path, sheet):
+    """How workbooks were read before python-calamine (openpyxl, values only): the reference
+    the calamine reader must agree with."""
+    import openpyxl
+
+    from analysis.data.adapters.spreadsheet import _cell_text
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    records, numeric = [], {}
+    for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True)):
+        cells = []
+        for j, v in enumerate(row):
+            text, num = _cell_text(v)
+            if num:
+                numeric.setdefault(j, set()).add(i)
+            cells.append(text)
+        records.append(cells)
+    wb.close()
+    width = max((len(r) for r in records), default=0)
+    return [r + [""] * (width - len(r)) for r in records], numeric
+
+
+def _varied_workbook(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单明细"])
+    ws.append([])
+    ws.append(
+        ["订单编号", "用户ID", "下单时间", "实付金额", "是否退款", "日期", "时刻", "标记", "编号"]
+    )
+    rows = [
+        [1001, "007", dt.datetime(2025, 1, 6, 10, 30), 199, "否", dt.datetime(2025, 1, 6)],
+        ["0002", "u2", dt.datetime(2025, 1, 7, 0, 0), 58.5, "是", None, dt.time(10, 5)],
+        ["0003", "u3", 45663.5, "1,080.00", "否", None, None, True, 123456789012.0],
+        [None, None, None, None, None],
+        ["0004", "u4", "2025/1/9 9:05", 0.1, "否", None, None, False, "00123"],
+        [None, "合计", None, 1337.6],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("A1:C1")
+    wb.save(path)
+    return path
+
+
+def _offset_workbook(path: Path) -> Path:
+    """Data starting at B3: empty rows and a column before it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"], ws["D3"], ws["E3"], ws["F3"] = (
+        "订单编号",
+        "用户ID",
+        "下单时间",
+        "金额",
+        "是否退款",
+    )
+    ws["B4"], ws["C4"], ws["D4"], ws["E4"], ws["F4"] = "o1", "007", "2025-01-06 10:00", 5, "否"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _varied_workbook,
+        _offset_workbook,
+        lambda p: shutil.copy(RAW / "orders.xlsx", p) and p,
+        lambda p: shutil.copy(BROKEN / "orders_numbers.xlsx", p) and p,
+        lambda p: shutil.copy(BROKEN / "orders_report.xlsx", p) and p,
+        lambda p: shutil.copy(BROKEN / "orders_text_values.xlsx", p) and p,
+        lambda p: shutil.copy(BROKEN / "orders_error_cell.xlsx", p) and p,
+    ],
+)
+def test_workbooks_read_as_openpyxl_read_them(make, tmp_path, monkeypatch):
+    import analysis.data.adapters.spreadsheet as sheet_mod
+
+    path = make(tmp_path / "orders.xlsx")
+    new = read_spreadsheet(path, table="orders")
+    monkeypatch.setattr(sheet_mod, "_read_workbook", _openpyxl_records)
+    old = read_spreadsheet(path, table="orders")
+    pd.testing.assert_frame_equal(new.orders, old.orders)
+    pd.testing.assert_frame_equal(new.ledger.to_frame(), old.ledger.to_frame())
+    assert list(new.sources["orders"][0].row_numbers) == list(old.sources["orders"][0].row_numbers)
+
+
+def test_varied_workbook_cells_as_text(tmp_path):
+    a = read_spreadsheet(_varied_workbook(tmp_path / "o.xlsx"), table="orders")
+    o = a.orders
+    assert o["order_id"].tolist() == ["1001", "0002", "0003", "0004"]
+    assert o["日期"].tolist()[0] == "2025-01-06 00:00:00"  # a date cell at midnight
+    assert o["时刻"].tolist()[1] == "10:05:00"
+    assert o["标记"].tolist()[2:] == ["true", "false"] and o["编号"].tolist()[2] == "123456789012"
+    assert o["ordered_at"].tolist()[1:] == [
+        ts("2025-01-07 00:00"),
+        ts("2025-01-06 12:00"),  # a date serial typed as a number
+        ts("2025-01-09 09:05"),
+    ]
+    led = steps(a.ledger)
+    assert led.loc["spreadsheet: title rows above the header dropped", "dropped"] == 1
+    assert led.loc["spreadsheet: blank rows dropped", "dropped"] == 2
+    assert led.loc["spreadsheet: total rows dropped (合计)", "dropped"] == 1
+    assert a.sources["orders"][0].row_numbers.tolist() == [4, 5, 6, 8]
+
+
+def test_old_xls_and_xlsx_give_the_same_table(tmp_path):
+    import openpyxl
+
+    xls = read_spreadsheet(BROKEN / "orders_old.xls", table="orders")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "用户ID", "下单时间", "实付金额", "是否退款", "退款金额"])
+    ws.append(["o1", "007", dt.datetime(2025, 1, 6, 10), 100, "否", 0])
+    ws.append(["o2", "008", dt.datetime(2025, 1, 7, 10), 50.5, "是", 50.5])
+    wb.save(tmp_path / "orders.xlsx")
+    xlsx = read_spreadsheet(tmp_path / "orders.xlsx", table="orders")
+    pd.testing.assert_frame_equal(xls.orders, xlsx.orders)
+    # the format is read from the bytes: a workbook under the other name reads the same
+    shutil.copy(tmp_path / "orders.xlsx", tmp_path / "misnamed.xls")
+    pd.testing.assert_frame_equal(
+        read_spreadsheet(tmp_path / "misnamed.xls", table="orders").orders, xlsx.orders
+    )
+
+
+def test_workbook_sheet_choice_and_errors(tmp_path):
+    with pytest.raises(DataError, match="no sheet 'x'"):
+        read_spreadsheet(RAW / "orders.xlsx", table="orders", sheet="x")
+    o = read_spreadsheet(RAW / "orders.xlsx", table="orders", sheet="订单").orders
+    assert len(o) == 3
+    bad = tmp_path / "orders.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError, match="cannot be read as an Excel workbook") as info:
+        read_spreadsheet(bad, table="orders")
+    assert info.value.file == str(bad)
 
 
 # --------------------------------------------------------------------------- full path

@@ -296,3 +296,40 @@ def test_an_empty_refund_amount_is_its_default_when_rows_are_compared(tmp_path):
     t = load(tmp_path, orders=orders)
     step = t.ledger[t.ledger["step"] == "exact duplicate rows of order_id dropped"].iloc[0]
     assert (step["dropped"], len(t.orders)) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "top, bottom, step, dropped",
+    [
+        ("", "合计,,,1234.5,,\n", "total rows dropped (合计)", 1),
+        (
+            "",
+            "o9,u1,2025-01-06 10:00:00,1,false,0\nTotal: 3 rows\n",
+            "total rows dropped (Total)",
+            1,
+        ),
+        ("导出时间：2026-03-01 10:00\n", "", "title rows above the header dropped", 1),
+        ("订单明细,,,,,\n导出人：张三\n", "", "title rows above the header dropped", 2),
+        (  # as many cells as the header: pyarrow would take it for the header
+            "导出时间：2026-03-01,导出人：张三,部门：运营,页码：1,共：1页,备注：无\n",
+            "",
+            "title rows above the header dropped",
+            1,
+        ),
+    ],
+)
+def test_large_files_count_title_and_total_rows_too(top, bottom, step, dropped):
+    """Files above the fast parser's threshold (pyarrow) must not skip these rows."""
+    from analysis.data.read import _FAST_PARSE_FROM, parse_csv_text
+
+    header = "order_id,user_id,ordered_at,amount,is_refund,refund_amount\n"
+    row = "o{},u1,2025-01-06 10:00:00,{}.5,false,0\n"
+    n = _FAST_PARSE_FROM // len(row.format(0, 0)) + 10
+    text = top + header + "".join(row.format(i, i % 100) for i in range(n)) + bottom
+    assert len(text) > _FAST_PARSE_FROM
+    df, src = parse_csv_text(text, "big.csv")
+    notes = {note["step"]: note for note in src.notes}
+    assert notes[step]["dropped"] == dropped, notes
+    assert len(df) == n + bottom.count("o9,")
+    assert src.records == n + bottom.count("\n") + top.count("\n")
+    assert src.row_numbers[0] == top.count("\n") + 2

@@ -253,8 +253,9 @@ def test_arbitrary_bytes_decode_or_raise_data_error(data):
         text, enc = decode_bytes(data, "<bytes>")
     except DataError:
         return
-    assert enc in {"utf-8", "utf-8-sig", "gb18030"}
+    assert enc in {"utf-8", "utf-8-sig", "gb18030", "utf-16"}
     assert text.encode(enc if enc != "utf-8-sig" else "utf-8") is not None
+    assert (enc == "utf-16") == (data[:2] in (b"\xff\xfe", b"\xfe\xff"))
 
 
 @settings(max_examples=60, deadline=None)

@@ -8,6 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.data.cells import (
+    TWO_DIGIT_YEAR_RE,
+    fullwidth,
+    money,
+    null_spelling,
+    other_layouts,
+    ymd_dates,
+)
 from analysis.data.errors import DataError, Ledger, Source
 from analysis.data.schema import CONTACTS, EVENTS, FLAG_FALSE, FLAG_TRUE, ORDERS, TableSchema
 from analysis.data.vocab import Vocabulary
@@ -29,36 +37,24 @@ MAX_AMOUNT = 1e8
 #: Timestamps outside [PLAUSIBLE_FROM, PLAUSIBLE_UNTIL) are an error (placeholder dates).
 PLAUSIBLE_FROM = "2000-01-01"
 
-
 PLAUSIBLE_UNTIL = "2100-01-01"
 
-
 _EXCEL_ERROR_RE = r"^#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|#+)$"
-
 
 _SCI_ID_RE = r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"
 
 
 _DOT0_ID_RE = r"^\d+\.0+$"
 
-
 _SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
-
 
 _EPOCH_RE = r"^\d{9,13}(?:\.\d+)?$"
 
-
 _DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"
-
 
 _TZ_ABBR_RE = r"\s[A-Za-z]{3,5}$"
 
-
-_ZH_DATE_RE = r"^(\d{4})年(\d{1,2})月(\d{1,2})日?"
-
-
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
 
 _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 
@@ -116,6 +112,42 @@ def fail_rows(
         )
 
 
+def count_nulls(
+    ledger: Ledger,
+    table: str,
+    col: str,
+    nulls: pd.Series,
+    text: pd.Series,
+    *,
+    n: int | None = None,
+) -> None:
+    """The ledger step for null spellings (``空``, ``NULL``, ``-`` ...) read as missing;
+    ``n``: the table's rows when ``nulls`` covers only some of them."""
+    n = len(nulls) if n is None else n
+    if bool(nulls.any()):
+        counts = text[nulls].value_counts()
+        ledger.add(
+            table,
+            f"{col}: null spellings read as missing",
+            rows_in=n,
+            rows_out=n,
+            repaired=int(nulls.sum()),
+            detail=", ".join(f"{k!r} x{v}" for k, v in counts.items()),
+        )
+
+
+def text_column(
+    df: pd.DataFrame, col: str, *, ledger: Ledger, table: str, fill: str | None = None
+) -> pd.Series:
+    """A free-text column, stripped; null spellings are missing (counted), missing is
+    ``fill`` when given."""
+    text = df[col].astype("str").str.strip()
+    nulls = null_spelling(text)
+    count_nulls(ledger, table, col, nulls, text)
+    text = text.where(~nulls, None)
+    return text.fillna(fill) if fill is not None else text
+
+
 def _ids(
     df: pd.DataFrame,
     col: str,
@@ -139,9 +171,12 @@ def _ids(
         s = s.astype("Int64")
     s = s.astype("str").where(s.notna(), None).astype("str")
     stripped = s.str.strip()
-    missing = stripped.isna() | (stripped == "")
+    nulls = null_spelling(stripped)
+    missing = stripped.isna() | (stripped == "") | nulls
     if required:
         fail_rows(src, col, "missing id", missing, df[col])
+    elif ledger is not None:
+        count_nulls(ledger, table, col, nulls, stripped)
     if bool(stripped.str.contains(r"[.eE]", regex=True).fillna(False).any()):
         fail_rows(
             src,
@@ -203,6 +238,7 @@ def parse_times(
         iso = text.str.fullmatch(_ISO_RE).fillna(False)
         if not bool(iso.all()):
             text = _unusual_times(text, s, src, col, table, ledger)
+            iso = text.str.fullmatch(_ISO_RE).fillna(False)
         has_off = text.str.contains(_OFFSET_RE, regex=True)
         if bool(has_off.any()) and not bool(has_off.all()):
             odd = ~has_off if has_off.sum() > n / 2 else has_off
@@ -218,10 +254,22 @@ def parse_times(
             parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
             out = parsed.dt.tz_convert(tz)
         else:
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            # full dates only: ISO 8601 also reads '2025' or '2025-01' (filled in as January 1)
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce").where(iso)
             bad = parsed.isna()
-            if bool(bad.any()):  # second chance for other unambiguous layouts (2025/1/3 9:00)
-                parsed = parsed.where(~bad, _parse_mixed(text.where(bad)))
+            if bool(bad.any()):  # second chance for other unambiguous layouts (25/12/2025)
+                parsed = parsed.where(~bad, other_layouts(text.where(bad)))
+                other = bad & parsed.notna()
+                if bool(other.any()):
+                    ledger.add(
+                        table,
+                        f"{col}: timestamps in other layouts read",
+                        rows_in=n,
+                        rows_out=n,
+                        repaired=int(other.sum()),
+                        detail="unambiguous day-first dates or month names; e.g. "
+                        + ", ".join(repr(v) for v in s[other].head(3)),
+                    )
             out = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
             ledger.add(
                 table,
@@ -236,7 +284,8 @@ def parse_times(
             "unparseable timestamp",
             out.isna(),
             s,
-            hint="use ISO 8601, e.g. 2025-03-01 14:05:00+08:00",
+            hint="use ISO 8601, e.g. 2025-03-01 14:05:00+08:00 (a date needs day, month and "
+            "a four-digit year)",
         )
     lo = pd.Timestamp(PLAUSIBLE_FROM).tz_localize(tz)
     hi = pd.Timestamp(PLAUSIBLE_UNTIL).tz_localize(tz)
@@ -284,6 +333,17 @@ def _unusual_times(
 ) -> pd.Series:
     """Checks and repairs for time cells that are not plain ISO 8601."""
     n = len(text)
+    fail_rows(src, col, "missing timestamp", null_spelling(text), s)
+    text, wide = fullwidth(text)
+    if bool(wide.any()):
+        ledger.add(
+            table,
+            f"{col}: full-width digits normalised",
+            rows_in=n,
+            rows_out=n,
+            repaired=int(wide.sum()),
+            detail="０-９．－：／ → ASCII",
+        )
     fail_rows(
         src,
         col,
@@ -327,39 +387,25 @@ def _unusual_times(
             s,
             hint="use ISO 8601 (YYYY-MM-DD) so day and month cannot be swapped",
         )
-    zh = text.str.match(_ZH_DATE_RE)
-    if bool(zh.any()):
-        text = text.str.replace(_ZH_DATE_RE, r"\1-\2-\3", regex=True)
-        text = (
-            text.str.replace("时", ":", regex=False)
-            .str.replace("分", ":", regex=False)
-            .str.replace("秒", "", regex=False)
-            .str.rstrip(":")
+    fail_rows(
+        src,
+        col,
+        "date with a two-digit year",
+        text.str.match(TWO_DIGIT_YEAR_RE),
+        s,
+        hint="is 26/3/1 2026-03-01 or 2001-03-26? write the year in four digits",
+    )
+    text, ymd = ymd_dates(text)
+    if bool(ymd.any()):
+        ledger.add(
+            table,
+            f"{col}: year-first dates (2026/3/1, 2026.3.1, 2026年3月1日) read as ISO",
+            rows_in=n,
+            rows_out=n,
+            repaired=int(ymd.sum()),
+            detail="e.g. " + ", ".join(repr(v) for v in s[ymd].head(3)),
         )
     return text
-
-
-def _parse_mixed(text: pd.Series) -> pd.Series:
-    """Lenient parse for the rows ISO 8601 could not read; failures become NaT."""
-    import warnings
-
-    with warnings.catch_warnings():  # dateutil warns on unknown zone names; we reject those
-        warnings.simplefilter("ignore")
-        try:
-            out = pd.to_datetime(text, format="mixed", errors="coerce")
-            if not isinstance(out.dtype, pd.DatetimeTZDtype):
-                return out
-        except (ValueError, TypeError, OverflowError):
-            pass
-        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-        for i, v in text.dropna().items():
-            try:
-                ts = pd.Timestamp(pd.to_datetime(v, format="mixed"))
-            except (ValueError, TypeError, OverflowError):
-                continue
-            if ts.tzinfo is None:
-                out.loc[i] = ts
-    return out
 
 
 def _numbers(
@@ -376,25 +422,65 @@ def _numbers(
         out = s.astype("float64")
     else:
         raw = s.astype("str").str.strip()
-        text = raw.str.replace(",", "", regex=False)
-        for sym in ("¥", "￥", "元", "RMB", "CNY"):
-            text = text.str.replace(sym, "", regex=False)
-        text = text.str.strip()
-        out = pd.to_numeric(text, errors="coerce").astype("float64")
-        bad = out.isna() & text.notna() & (text != "")
-        fail_rows(src, col, "not a number", bad, s)
-        changed = out.notna() & (text != raw)
-        if ledger is not None and bool(changed.any()):
-            ledger.add(
-                table,
-                f"{col}: currency symbols / thousands separators removed",
-                rows_in=len(s),
-                rows_out=len(out),
-                repaired=int(changed.sum()),
-            )
+        out = pd.to_numeric(raw, errors="coerce").astype("float64")
+        odd = out.isna() & raw.notna() & (raw != "")
+        if bool(odd.any()):  # NaN, 空, ¥1,234.50, １２３ ... (plain numbers never come here)
+            out = out.copy()
+            out[odd] = _odd_numbers(raw[odd], s, col, src, ledger=ledger, table=table, n=len(s))
     if required:
         fail_rows(src, col, "missing number", out.isna(), s)
     fail_rows(src, col, "not a finite number", np.isinf(out), s)
+    return out
+
+
+def _odd_numbers(
+    text: pd.Series, s: pd.Series, col: str, src: Source, *, ledger, table: str, n: int
+) -> pd.Series:
+    """Number cells that are not plain numbers: null spellings, full-width digits, currency
+    marks and thousands separators repaired (counted); anything else is an error."""
+    nulls, spelled = null_spelling(text), text
+    text, wide = fullwidth(text)
+    text, marks, thousands, bad_comma = money(text)
+    fail_rows(
+        src,
+        col,
+        "comma that is not a thousands separator",
+        bad_comma & ~nulls,
+        s,
+        hint="a decimal comma (12,50) or a list of numbers? write 12.50; thousands "
+        "separators must group three digits (1,234.50)",
+    )
+    out = pd.to_numeric(text.where(~nulls), errors="coerce").astype("float64")
+    fail_rows(
+        src,
+        col,
+        "not a number",
+        out.isna() & ~nulls,
+        s,
+        hint="numbers such as 1234.50; ¥ / ￥ / 元 / RMB / CNY and thousands separators are "
+        "removed, other units (万, $) are not converted",
+    )
+    if ledger is not None:
+        count_nulls(ledger, table, col, nulls, spelled, n=n)
+        if bool(wide.any()):
+            ledger.add(
+                table,
+                f"{col}: full-width digits normalised",
+                rows_in=n,
+                rows_out=n,
+                repaired=int(wide.sum()),
+                detail="０-９．－，＋ → ASCII",
+            )
+        if bool((marks | thousands).any()):
+            ledger.add(
+                table,
+                f"{col}: currency symbols / thousands separators removed",
+                rows_in=n,
+                rows_out=n,
+                repaired=int((marks | thousands).sum()),
+                detail=f"currency marks (¥ ￥ 元 RMB CNY) in {int(marks.sum())} rows, "
+                f"thousands separators in {int(thousands.sum())} rows",
+            )
     return out
 
 
@@ -460,7 +546,7 @@ def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -
     df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="contacts")
     df["joined_at"] = parse_times(raw, "joined_at", src, tz, "contacts", ledger)
     for col in ("channel", "hook"):
-        df[col] = raw[col].astype("str").str.strip().fillna("unknown")
+        df[col] = text_column(raw, col, ledger=ledger, table="contacts", fill="unknown")
     df["referrer_id"] = (
         _ids(raw, "referrer_id", src, required=False, ledger=ledger, table="contacts")
         if "referrer_id" in raw.columns
@@ -519,7 +605,7 @@ def clean_events(
         else pd.Series(np.nan, index=raw.index)
     )
     df["context"] = (
-        raw["context"].astype("str").str.strip()
+        text_column(raw, "context", ledger=ledger, table="events")
         if "context" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )

@@ -13,6 +13,19 @@ import pandas as pd
 
 MAX_SHOWN = 5
 
+#: Encodings read although they are not UTF-8: decoding is a counted repair of every row,
+#: recorded as this ledger step (and in the ``read`` step's detail).
+TRANSCODED = {
+    "gb18030": (
+        "decoded as gb18030 (not UTF-8)",
+        "Excel's default for Chinese Windows; every row transcoded",
+    ),
+    "utf-16": (
+        "decoded as utf-16 (Excel 'Unicode text')",
+        "UTF-16 with a byte-order mark, what Excel saves as 'Unicode text'; every row transcoded",
+    ),
+}
+
 
 class DataError(ValueError):
     """Bad input data. The message names file, column, rows and example values."""
@@ -145,6 +158,7 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     records: int | None = None  # data records in the file before read-level drops
+    header_row: int | None = None  # 0-based index of the header among the file's records
     notes: list[dict] = field(default_factory=list)  # read-level ledger steps
 
     def rows(self, index: pd.Index) -> list[int]:
@@ -163,15 +177,9 @@ class Source:
             detail += f" ({', '.join(bits)})" if bits else ""
         records = self.records if self.records is not None else n
         ledger.add(table, "read", rows_in=records, rows_out=records, detail=detail)
-        if self.encoding == "gb18030":
-            ledger.add(
-                table,
-                "decoded as gb18030 (not UTF-8)",
-                rows_in=records,
-                rows_out=records,
-                repaired=records,
-                detail="Excel's default for Chinese Windows; every row transcoded",
-            )
+        if self.encoding in TRANSCODED:
+            step, why = TRANSCODED[self.encoding]
+            ledger.add(table, step, rows_in=records, rows_out=records, repaired=records, detail=why)
         for note in self.notes:
             ledger.add(
                 table,

@@ -1,5 +1,6 @@
-"""Reading files into text tables: find a table's file, decode bytes (UTF-8, GB18030),
-sniff the delimiter, parse CSV text into string columns with source row numbers.
+"""Reading files into text tables: find a table's file, decode bytes (UTF-16 with BOM, UTF-8,
+GB18030), sniff the delimiter, parse CSV text into string columns with source row numbers;
+title rows above the header, blank, total and repeated header rows dropped and noted.
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 import zlib
 from pathlib import Path
@@ -45,9 +47,11 @@ def find_table_file(folder: str | Path, name: str) -> Path:
 
 
 def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
-    """Decode a text export: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK).
+    """Decode a text export: UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8
+    (a BOM is dropped), else GB18030 (a superset of GBK).
 
-    Returns ``(text, encoding)`` with encoding ``utf-8``, ``utf-8-sig`` or ``gb18030``.
+    Returns ``(text, encoding)`` with encoding ``utf-16``, ``utf-8``, ``utf-8-sig`` or
+    ``gb18030``.
     """
     if data[:4] == b"PK\x03\x04":
         raise DataError(
@@ -56,13 +60,24 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
             "is an Excel workbook (zip), not CSV text",
             hint="read it with analysis.data.adapters.read_spreadsheet, or save it as 'CSV UTF-8'",
         )
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataError(
             file,
             None,
-            "is UTF-16 text (Excel 'Unicode Text')",
-            hint="save it as 'CSV UTF-8 (comma delimited)'",
+            "is an old Excel .xls workbook, not CSV text",
+            hint="read it with analysis.data.adapters.read_spreadsheet (name it .xls), "
+            "or save it as 'CSV UTF-8'",
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                file,
+                None,
+                f"starts like UTF-16 text but cannot be decoded as UTF-16 (byte {exc.start})",
+                hint="save the file as 'CSV UTF-8 (comma delimited)'",
+            ) from exc
     if b"\x00" in data[:65536]:
         raise DataError(file, None, "contains NUL bytes: a binary file, not CSV text")
     try:
@@ -100,13 +115,67 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = next((ln for ln in text[:65536].splitlines() if ln.strip()), "")
-    if "," in first:
-        return ","
-    for d in ("\t", ";"):
-        if d in first:
-            return d
+    """The delimiter of the first line that has one (title lines above the header may not)."""
+    lines = (ln for ln in text[:65536].splitlines() if ln.strip())
+    for line in itertools.islice(lines, MAX_TITLE_ROWS + 1):
+        if "," in line:
+            return ","
+        for d in ("\t", ";"):
+            if d in line:
+                return d
     return ","
+
+
+#: At most this many title rows (a report title, ``导出时间：...``) above the header.
+MAX_TITLE_ROWS = 10
+
+#: Words that open the first non-empty cell of a total row (dropped and counted, wherever
+#: the row appears); compared in lower case, followed by nothing, a space, a colon or a bracket.
+TOTAL_WORDS = ("合计", "总计", "小计", "总合计", "total", "subtotal", "grand total")
+
+_TOTAL = "(" + "|".join(sorted(TOTAL_WORDS, key=len, reverse=True)) + r")(?:$|[\s:：(（])"
+
+TOTAL_RE = re.compile("^" + _TOTAL, re.I)
+
+_TOTAL_RE2 = r"(?i)^\s*" + _TOTAL  # the same rule in pyarrow's (RE2) dialect
+
+_LABEL_RE = re.compile(r"^[^\s:：]{1,20}[:：]")
+
+
+def is_title_row(cells: list[str]) -> bool:
+    """A row above the header: at most one non-empty cell (a title, ``导出时间：...``), or
+    only ``label：value`` cells (``导出人：张三``)."""
+    full = [c.strip() for c in cells if c.strip()]
+    return len(full) <= 1 or all(_LABEL_RE.match(c) for c in full)
+
+
+def total_word(cells: list[str]) -> str | None:
+    """合计 / 总计 / 小计 (or Total) when it opens the row's first non-empty cell."""
+    first = next((c.strip() for c in cells if c.strip()), "")
+    m = TOTAL_RE.match(first)
+    return m.group(1) if m else None
+
+
+def _find_header(records: list[list[str]], first: int) -> int:
+    """The header: the first row after ``first`` that is not a title row (within
+    :data:`MAX_TITLE_ROWS` non-blank rows); ``first`` when there is none."""
+    seen = 0
+    for i in range(first, len(records)):
+        cells = records[i]
+        if not any(c.strip() for c in cells):
+            continue
+        if not is_title_row(cells):
+            return i
+        seen += 1
+        if seen > MAX_TITLE_ROWS:
+            break
+    return first
+
+
+def _rows_phrase(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_SHOWN])
+    more = f" and {len(rows) - MAX_SHOWN} more" if len(rows) > MAX_SHOWN else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
 def _fast_parse(text: str, file: str, delim: str) -> tuple[pd.DataFrame, Source] | None:
@@ -126,7 +195,7 @@ def _fast_parse(text: str, file: str, delim: str) -> tuple[pd.DataFrame, Source]
     except (csv.Error, StopIteration):
         return None
     names = [h.replace("\ufeff", "").strip() for h in header]
-    if '"' in first_line or "" in names or len(set(names)) != len(names):
+    if '"' in first_line or "" in names or len(set(names)) != len(names) or is_title_row(names):
         return None
     tmp = [f"c{i}" for i in range(len(names))]
     try:
@@ -153,11 +222,15 @@ def _fast_parse(text: str, file: str, delim: str) -> tuple[pd.DataFrame, Source]
         head0 = pc.match_substring_regex(c0, r"^\s*\x{feff}?\s*" + re.escape(names[0]) + r"\s*$")
         if pc.any(head0).as_py():
             return None  # possibly repeated header rows
+        if pc.any(pc.match_substring_regex(c0, _TOTAL_RE2)).as_py():
+            return None  # possibly total rows
     df = pd.DataFrame(
         {n: pd.array(tbl.column(i), dtype="str") for i, n in enumerate(names)}, columns=names
     )
     n = tbl.num_rows
-    return df, Source(file, 2, row_numbers=np.arange(2, n + 2), delimiter=delim, records=n)
+    return df, Source(
+        file, 2, row_numbers=np.arange(2, n + 2), delimiter=delim, records=n, header_row=0
+    )
 
 
 def parse_csv_text(text: str, file: str) -> tuple[pd.DataFrame, Source]:
@@ -191,33 +264,72 @@ def parse_csv_text(text: str, file: str) -> tuple[pd.DataFrame, Source]:
 def records_frame(
     records: list[list[str]], file: str, *, delimiter: str = ","
 ) -> tuple[pd.DataFrame, Source]:
-    """Rows of cell strings (first non-blank row = header) → frame of strings and source.
+    """Rows of cell strings → frame of strings and source.
 
-    The careful path shared by CSV text and spreadsheets: blank rows and repeated header rows
-    are dropped and noted, rows with too many or too few fields are an error.
+    The careful path shared by CSV text and spreadsheets. The header is the first non-blank
+    row that is not a title row (:func:`is_title_row`); title rows above it, blank rows, total
+    rows (:func:`total_word`) and repeated header rows are dropped and noted; rows with too
+    many or too few fields are an error.
     """
     delim = delimiter
     first = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if first is None:
         raise DataError(file, None, "file has no header row")
-    header = [c.replace("\ufeff", "").strip() for c in records[first]]
-    body = records[first + 1 :]
+    head_at = _find_header(records, first)
+    header = [c.replace("\ufeff", "").strip() for c in records[head_at]]
+    n_above = head_at - first  # title rows (and blank rows between them) above the header
+    body = records[first:head_at] + records[head_at + 1 :]
     n_in = len(body)
-    rownum = np.arange(first + 2, first + 2 + n_in)
+    rownum = np.concatenate(
+        [np.arange(first + 1, head_at + 1), np.arange(head_at + 2, len(records) + 1)]
+    ).astype(np.int64)
     lens = np.fromiter((len(r) for r in body), dtype=np.int64, count=n_in)
     blank = np.fromiter((not any(c.strip() for c in r) for r in body), dtype=bool, count=n_in)
+    above = np.zeros(n_in, dtype=bool)
+    above[:n_above] = True
+    title = above & ~blank
     ncol = len(header)
     notes: list[dict] = []
+    if bool(title.any()):
+        first_title = next(c.strip() for c in body[0] if c.strip())
+        notes.append(
+            {
+                "step": "title rows above the header dropped",
+                "rows_in": n_in,
+                "rows_out": n_in - int(title.sum()),
+                "dropped": int(title.sum()),
+                "detail": f"{_rows_phrase([int(r) for r in rownum[title]])}: "
+                f"{first_title[:60]!r}; the header is row {head_at + 1}",
+            }
+        )
     if bool(blank.any()):
         notes.append(
             {
                 "step": "blank rows dropped",
-                "rows_in": n_in,
-                "rows_out": int((~blank).sum()),
+                "rows_in": n_in - int(title.sum()),
+                "rows_out": n_in - int(title.sum()) - int(blank.sum()),
                 "dropped": int(blank.sum()),
             }
         )
-    long_ = (lens > ncol) & ~blank
+    totals = [None if (blank[i] or above[i]) else total_word(body[i]) for i in range(n_in)]
+    total = np.array([w is not None for w in totals], dtype=bool)
+    if bool(total.any()):
+        words = sorted({w for w in totals if w is not None}, key=[w for w in totals if w].index)
+        notes.append(
+            {
+                "step": "total rows dropped (" + " / ".join(words) + ")",
+                "rows_in": n_in - int(title.sum()) - int(blank.sum()),
+                "rows_out": n_in - int(title.sum()) - int(blank.sum()) - int(total.sum()),
+                "dropped": int(total.sum()),
+                "detail": "; ".join(
+                    f"total row ({w}) at "
+                    + _rows_phrase([int(rownum[i]) for i in range(n_in) if totals[i] == w])
+                    for w in words
+                ),
+            }
+        )
+    skip = blank | title | total
+    long_ = (lens > ncol) & ~skip
     trimmed = 0
     if bool(long_.any()):
         extra_nonempty = np.array(
@@ -242,7 +354,7 @@ def records_frame(
         trimmed = int(long_.sum())
         for i in np.flatnonzero(long_):
             body[i] = body[i][:ncol]
-    short = (lens < ncol) & ~blank
+    short = (lens < ncol) & ~skip
     if bool(short.any()):
         idx = np.flatnonzero(short)
         swallowed = any("\n" in c for i in idx[:50] for c in body[i])
@@ -259,21 +371,20 @@ def records_frame(
                 else "every row needs one value (possibly empty) per column"
             ),
         )
+    keep = ~skip
     if trimmed:
         notes.append(
             {
                 "step": "empty trailing fields trimmed",
-                "rows_in": int((~blank).sum()),
-                "rows_out": int((~blank).sum()),
+                "rows_in": int(keep.sum()),
+                "rows_out": int(keep.sum()),
                 "repaired": trimmed,
                 "detail": "rows with extra empty fields",
             }
         )
-    keep = ~blank
-    head_norm = [h for h in header]
     is_header = np.fromiter(
         (
-            (not blank[i]) and [c.replace("\ufeff", "").strip() for c in body[i]] == head_norm
+            bool(keep[i]) and [c.replace("\ufeff", "").strip() for c in body[i]] == header
             for i in range(n_in)
         ),
         dtype=bool,
@@ -322,16 +433,25 @@ def records_frame(
         arr[arr == ""] = None
         data[header[j]] = pd.array(arr, dtype="str")
     df = pd.DataFrame(data, index=pd.RangeIndex(len(kept_rows)), columns=names)
-    src = Source(file, 2, row_numbers=rownum[keep], delimiter=delim, records=n_in, notes=notes)
+    src = Source(
+        file,
+        2,
+        row_numbers=rownum[keep],
+        delimiter=delim,
+        records=n_in,
+        notes=notes,
+        header_row=head_at,
+    )
     return df, src
 
 
 def read_raw(path: str | Path) -> tuple[pd.DataFrame, Source]:
-    """Read a CSV (UTF-8 with or without BOM, else GB18030; gzip allowed) or Parquet file.
+    """Read a CSV (UTF-16 with BOM, UTF-8 with or without BOM, else GB18030; gzip allowed) or
+    Parquet file.
 
     CSV cells are read as strings (ids keep leading zeros); only empty cells are missing.
-    The encoding and any read-level repairs (blank and repeated header rows) travel with
-    the returned source into the ledger.
+    The encoding and any read-level repairs (title, blank, total and repeated header rows)
+    travel with the returned source into the ledger.
     """
     path = Path(path)
     if path.name.endswith(".parquet"):

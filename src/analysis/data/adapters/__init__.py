@@ -2,8 +2,9 @@
 
 * :mod:`analysis.data.adapters.wecom` — WeCom API JSON (external contacts, group chats) and the
   change callbacks;
-* :mod:`analysis.data.adapters.spreadsheet` — ``.xlsx`` and Excel CSV (GBK/GB18030, UTF-8 with
-  or without BOM) with Chinese headers through a documented, overridable header map;
+* :mod:`analysis.data.adapters.spreadsheet` — ``.xlsx`` / ``.xls`` workbooks and Excel CSV
+  (GBK/GB18030, UTF-8 with or without BOM, UTF-16 "Unicode text") with Chinese headers through
+  a documented, overridable header map;
 * :mod:`analysis.simulate.raw_exports` — writes canonical tables back in these raw shapes
   (synthetic exports for tests and demos).
 
@@ -45,7 +46,7 @@ __all__ = [
     "wecom_groupchats",
 ]
 
-_SHEET_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".txt")
+_SHEET_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".xlsm", ".xls", ".txt")
 
 
 def _glob(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> list[Path]:
@@ -66,7 +67,8 @@ def read_raw_folder(
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
 
     ``wecom_contacts*.json``, ``wecom_groupchats*.json``, ``wecom_callbacks*.{jsonl,json,xml}``;
-    spreadsheets ``contacts*``, ``events*``, ``orders*`` (``.xlsx``, ``.csv``, ``.csv.gz``);
+    spreadsheets ``contacts*``, ``events*``, ``orders*`` (``.xlsx``, ``.xlsm``, ``.xls``,
+    ``.csv``, ``.csv.gz``, ``.txt``);
     optional ``state_map.yaml`` and ``header_map.yaml`` (used when the arguments are None).
     """
     folder = Path(folder)

@@ -1,5 +1,6 @@
-"""Spreadsheet exports (``.xlsx``; CSV saved by Excel in GBK/GB18030 or UTF-8 with or
-without BOM) with Chinese column headers → canonical tables.
+"""Spreadsheet exports (``.xlsx`` / ``.xlsm`` / old ``.xls`` workbooks read with
+python-calamine; CSV saved by Excel in GBK/GB18030 or UTF-8 with or without BOM; Excel's
+"Unicode text", UTF-16 tab-separated ``.txt``) with Chinese column headers → canonical tables.
 
 Headers are matched through :data:`HEADER_MAP` after normalisation (Unicode NFKC, so
 full-width brackets and letters match; surrounding spaces and a unit suffix such as
@@ -13,10 +14,12 @@ Override or extend the map with ``header_map=`` — a dict or a YAML file of the
       商品实付: amount
       订单金额: null      # the list price: keep it as an extra column, not as amount
 
-Decoding and structural checks are :mod:`analysis.data.load`'s (see its docstring); workbook cells
-are turned into text first, so the same rules apply: date cells become local times, number
-cells in id columns are counted (Excel may have dropped leading zeros), long numeric ids
-stored as floats surface as scientific notation and are an error.
+Decoding and structural checks are :mod:`analysis.data.read`'s and cell repairs
+:mod:`analysis.data.cells`' (the table in :mod:`analysis.data`); workbook cells are turned into
+text first, so the same rules apply: title rows above the header, blank, total and repeated
+header rows are dropped and counted; date cells become local times, number cells in id columns
+are counted (Excel may have dropped leading zeros), long numeric ids stored as floats surface
+as scientific notation and are an error, error cells (``#N/A``) are an error.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any, Mapping
 
 from analysis.data.adapters.common import Adapted, load_mapping
 from analysis.data.clean import parse_optional_times, parse_times
-from analysis.data.errors import DataError, Ledger
+from analysis.data.errors import TRANSCODED, DataError, Ledger
 from analysis.data.read import decode_bytes, parse_csv_text, read_bytes, records_frame
 from analysis.data.schema import DEFAULT_TZ, SCHEMAS
 
@@ -132,6 +135,8 @@ def header_map(override: str | Path | Mapping | None = None) -> dict[str, dict[s
 
 def _cell_text(v: Any) -> tuple[str, bool]:
     """A workbook cell as text, and whether it was a number."""
+    if type(v) is str:  # most cells: first, and cheap
+        return v, False
     if v is None:
         return "", False
     if isinstance(v, bool):
@@ -142,45 +147,119 @@ def _cell_text(v: Any) -> tuple[str, bool]:
         if v.is_integer() and abs(v) < 1e15:
             return str(int(v)), True
         return repr(v), True
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if v.microsecond else "")), False
-    if isinstance(v, dt.date):
-        return v.isoformat(), False
+    if isinstance(v, dt.datetime):  # naive; the same text as "%Y-%m-%d %H:%M:%S[.%f]"
+        return v.isoformat(" "), False
+    if isinstance(v, dt.date):  # a date cell at midnight
+        return v.strftime("%Y-%m-%d 00:00:00"), False
     return str(v), False
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[int, set[int]]]:
-    try:
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise DataError(str(path), None, "reading .xlsx needs openpyxl") from exc
-    import zipfile
+#: Workbook formats read (with python-calamine): Office Open XML and the old binary .xls.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
+
+def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[int, set[int]]]:
+    """A workbook sheet's cells as text (rows and columns from A1, so record ``i`` is sheet
+    row ``i + 1``), and for each column the records whose cell was a number."""
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise DataError(str(path), None, f"cannot be read as an .xlsx workbook ({exc})") from exc
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+    except ImportError as exc:  # pragma: no cover - python-calamine is a dependency
+        raise DataError(str(path), None, "reading workbooks needs python-calamine") from exc
+    if not path.is_file():
+        raise DataError(str(path), None, "file not found")
     try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise DataError(str(path), None, f"no sheet {sheet!r}", examples=wb.sheetnames)
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        records: list[list[str]] = []
-        numeric: dict[int, set[int]] = {}
-        for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True)):
-            cells = []
-            for j, v in enumerate(row):
-                text, num = _cell_text(v)
-                if num:
-                    numeric.setdefault(j, set()).add(i)
-                cells.append(text)
-            records.append(cells)
-    finally:
-        wb.close()
+        with open(path, "rb") as fh:  # the format is read from the bytes, not the name
+            wb = CalamineWorkbook.from_filelike(fh)
+        names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        if sheet is not None and sheet not in names:
+            raise DataError(str(path), None, f"no sheet {sheet!r}", examples=names)
+        if not names:
+            raise DataError(str(path), None, "the workbook has no worksheet")
+        name = sheet if sheet is not None else names[0]
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except DataError:
+        raise
+    except (CalamineError, OSError, ValueError) as exc:
+        raise DataError(
+            str(path),
+            None,
+            f"cannot be read as an Excel workbook ({exc})",
+            hint="some systems save an HTML table or CSV text under an .xls name: open it in "
+            "Excel and save it as .xlsx or 'CSV UTF-8'",
+        ) from exc
+    records: list[list[str]] = []
+    numeric: dict[int, set[int]] = {}
+    for i, row in enumerate(rows):
+        cells = []
+        for j, v in enumerate(row):
+            if type(v) is str:
+                cells.append(v)
+                continue
+            text, num = _cell_text(v)
+            if num:
+                numeric.setdefault(j, set()).add(i)
+            cells.append(text)
+        records.append(cells)
+    # python-calamine reads error cells (#N/A, #REF!) as empty: put their codes back so the
+    # loader's "Excel error value" rule sees them
+    for r, c, code in _xlsx_error_cells(path, name):
+        while len(records) <= r:
+            records.append([])
+        records[r] += [""] * (c + 1 - len(records[r]))
+        records[r][c] = code
     width = max((len(r) for r in records), default=0)
     # a workbook has no "truncated rows": short rows are empty trailing cells
     records = [r + [""] * (width - len(r)) for r in records]
     return records, numeric
+
+
+_XML_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_XML_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_XML_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _xlsx_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
+    """(0-based row, 0-based column, code) of the error cells of ``sheet`` in an Office Open
+    XML workbook; empty for other formats (.xls error cells cannot be told from empty)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        return []
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    with zipfile.ZipFile(path) as z:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        rid = next(
+            (
+                el.get(f"{{{ns['r']}}}id")
+                for el in book.iterfind("m:sheets/m:sheet", ns)
+                if el.get("name") == sheet
+            ),
+            None,
+        )
+        target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
+        if target is None:
+            return []
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        xml = z.read(posixpath.normpath(part))
+    if b't="e"' not in xml:
+        return []
+    out = []
+    for m in _XML_ERROR_CELL.finditer(xml):
+        ref, value = _XML_REF.search(m.group(1)), _XML_VALUE.search(m.group(2))
+        if ref is None or value is None:
+            continue
+        col = 0
+        for ch in ref.group(1).decode():
+            col = col * 26 + ord(ch) - 64
+        out.append((int(ref.group(2)) - 1, col - 1, value.group(1).decode()))
+    return out
 
 
 def read_spreadsheet(
@@ -191,12 +270,14 @@ def read_spreadsheet(
     sheet: str | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
-    """One spreadsheet export (``.xlsx``, ``.csv``, ``.csv.gz``, ``.txt``) → one table.
+    """One spreadsheet export (``.xlsx``, ``.xlsm``, ``.xls``, ``.csv``, ``.csv.gz``,
+    ``.txt``) → one table.
 
     Returns an :class:`~analysis.data.adapters.Adapted` holding the table with canonical column
     names (cells as text; the time column parsed, naive times read in ``tz``), the ledger of
-    the read (encoding, blank and repeated header rows, header mapping, number-typed id
-    cells), and the file's row numbers for later errors.
+    the read (encoding, title, blank, total and repeated header rows, header mapping,
+    number-typed id cells), and the file's row numbers for later errors. ``sheet`` names the
+    workbook sheet to read (default: the first worksheet).
     """
     if table not in SCHEMAS:
         raise ValueError(f"table must be one of {list(SCHEMAS)}, got {table!r}")
@@ -204,38 +285,30 @@ def read_spreadsheet(
     hmap = _header_map_arg(header_map)
     name = path.name.lower()
     numeric: dict[int, set[int]] = {}
-    if name.endswith((".xlsx", ".xlsm")):
-        if not path.is_file():
-            raise DataError(str(path), None, "file not found")
-        records, numeric = _read_xlsx(path, sheet)
+    if name.endswith(WORKBOOK_SUFFIXES):
+        records, numeric = _read_workbook(path, sheet)
         if not any(any(c.strip() for c in r) for r in records):
             raise DataError(str(path), None, "the sheet is empty (no header row)")
         df, src = records_frame(records, str(path))
-        encoding = "xlsx"
-        raw_header = next(r for r in records if any(c.strip() for c in r))
-        header_row = records.index(raw_header)
-    elif name.endswith(".xls"):
-        raise DataError(
-            str(path), None, "old binary .xls workbook", hint="save it as .xlsx or 'CSV UTF-8'"
-        )
+        encoding = name.rsplit(".", 1)[1]
     else:
         text, encoding = decode_bytes(read_bytes(path), str(path))
         df, src = parse_csv_text(text, str(path))
-        header_row = 0
     ledger = Ledger()
     n_records = src.records if src.records is not None else len(df)
     detail = f"{path} (encoding {encoding}" + (
         f", delimiter {src.delimiter!r})" if src.delimiter not in (None, ",") else ")"
     )
     ledger.add(table, "spreadsheet: read", rows_in=n_records, rows_out=n_records, detail=detail)
-    if encoding == "gb18030":
+    if encoding in TRANSCODED:
+        step, why = TRANSCODED[encoding]
         ledger.add(
             table,
-            "spreadsheet: decoded as gb18030 (not UTF-8)",
+            f"spreadsheet: {step}",
             rows_in=n_records,
             rows_out=n_records,
             repaired=n_records,
-            detail="Excel's default for Chinese Windows; every row transcoded",
+            detail=why,
         )
     for note in src.notes:
         ledger.add(
@@ -281,7 +354,7 @@ def read_spreadsheet(
         detail=", ".join(f"{k}->{v}" for k, v in renamed.items() if k != v) or "none",
     )
     if numeric:
-        header_cells = records[header_row] if numeric else []
+        header_cells = records[src.header_row or 0]
         id_cols = [c.name for c in SCHEMAS[table].columns if c.kind == "id"]
         rows_hit: set[int] = set()
         pos = (

@@ -26,10 +26,16 @@ The essay's claims (DOMAIN.md, key link 1):
 Each comparison gives the two groups, the effect (difference) with a confidence interval,
 and a verdict: ``supported`` (interval on the claimed side of 0), ``contradicted`` (on the
 other side) or ``inconclusive``.
+
+Results (:class:`~analysis.studies.result.StudyResult`: a table, its reading and its figure):
+:func:`acquisition_retention` → :class:`AcquisitionRetention` (retention by channel and hook
+at an age), :func:`claims_check` → :class:`EssayClaims` (the two claims, their verdicts and the
+report's headline) and :func:`referral_summary` → :class:`Referral` (the K-factor).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -40,7 +46,10 @@ from analysis.aggregate.rules import is_paid, is_silent, net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.tables import is_sql_table
+from analysis.i18n import CLAUSE_SEP, say, tr
+from analysis.plots import flow as plots
 from analysis.privacy import pseudonymise
+from analysis.studies.result import StudyResult
 from analysis.studies.stats import newcombe_interval, wilson_interval
 
 
@@ -585,3 +594,208 @@ def agreement(derived: pd.Series, truth: pd.Series) -> pd.DataFrame:
     """Cross-table of a derived flag against the truth (aligned on the index)."""
     df = pd.DataFrame({"derived": derived, "truth": truth}).dropna()
     return pd.crosstab(df["derived"], df["truth"])
+
+
+# ----------------------------------------------------------------------------------------
+# results: a table, its reading and its figure (analysis.studies.result)
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AcquisitionRetention(StudyResult):
+    """Retention curves by channel (``table``) and by hook (``hooks``), both
+    :func:`retention_curves` tables; the reading compares the channels and the hooks at
+    ``age_months`` months after joining."""
+
+    hooks: pd.DataFrame | None = None
+    age_months: int = 3
+
+    def _at(self, curves: pd.DataFrame, by: str) -> pd.DataFrame:
+        return curves.loc[curves["age_months"] == self.age_months].set_index(by)
+
+    def reading(self, lang: str = "en") -> str:
+        at, at_h = self._at(self.table, "channel"), self._at(self.hooks, "hook")
+        top, bottom = at["rate"].idxmax(), at["rate"].idxmin()
+        return say(
+            "flow.channels",
+            lang,
+            age=self.age_months,
+            top=tr(top, lang),
+            top_rate=at.loc[top, "rate"],
+            top_lo=at.loc[top, "lo"],
+            top_hi=at.loc[top, "hi"],
+            bottom=tr(bottom, lang),
+            bottom_rate=at.loc[bottom, "rate"],
+            bottom_lo=at.loc[bottom, "lo"],
+            bottom_hi=at.loc[bottom, "hi"],
+            top_hook=tr(at_h["rate"].idxmax(), lang),
+            top_hook_rate=at_h["rate"].max(),
+            bottom_hook=tr(at_h["rate"].idxmin(), lang),
+            bottom_hook_rate=at_h["rate"].min(),
+        )
+
+    def plot(self, *, ax=None, lang: str = "en", by: str = "channel"):
+        """The curves by ``by`` ("channel" or "hook") with Wilson bands
+        (:func:`~analysis.plots.flow.plot_retention_curves`)."""
+        if by not in ("channel", "hook"):
+            raise ValueError(f"by must be 'channel' or 'hook', got {by!r}")
+        curves = self.table if by == "channel" else self.hooks
+        title = f"Retention by {by}"
+        return plots.plot_retention_curves(curves, by=by, ax=ax, title=title, lang=lang)
+
+
+def acquisition_retention(
+    activity: pd.DataFrame, *, age_months: int = 3, min_n: int = 50, ci: float = 0.95
+) -> AcquisitionRetention:
+    """:func:`retention_curves` by channel and by hook (points of at least ``min_n`` users)
+    as :class:`AcquisitionRetention`, read at ``age_months``."""
+    return AcquisitionRetention(
+        retention_curves(activity, by="channel", ci=ci, min_n=min_n),
+        hooks=retention_curves(activity, by="hook", ci=ci, min_n=min_n),
+        age_months=age_months,
+    )
+
+
+GIVEAWAY_CLAIM, SPEND_CLAIM, SCREENING_CLAIM = (
+    "giveaway users retain less",
+    "giveaway users spend less",
+    "screened in 1:1 retain better",
+)
+
+
+@dataclass(frozen=True)
+class EssayClaims(StudyResult):
+    """The essay's claims tested (the :func:`essay_claims` table: one row per comparison with
+    its effect, interval and verdict), retention read at ``age_months`` and spend over the
+    first ``spend_days``. The reading is one line per comparison."""
+
+    age_months: int = 3
+    spend_days: float = 180
+
+    def reading(self, lang: str = "en") -> str:
+        """One markdown bullet per comparison: the groups, the effect and the verdict."""
+        return "\n".join(
+            say(
+                "flow.claim",
+                lang,
+                claim=tr(r.claim, lang),
+                group_a=tr(r.group_a, lang),
+                value_a=r.value_a,
+                n_a=r.n_a,
+                group_b=tr(r.group_b, lang),
+                value_b=r.value_b,
+                n_b=r.n_b,
+                metric=tr(r.metric, lang),
+                effect=r.effect,
+                lo=r.lo,
+                hi=r.hi,
+                verdict=tr(r.verdict, lang),
+            )
+            for r in self.table.itertuples()
+        )
+
+    def verdicts(self, lang: str = "en") -> str:
+        """Each claim with its verdict, in one clause list."""
+        return CLAUSE_SEP[lang].join(
+            say("flow.claim_verdict", lang, claim=tr(r.claim, lang), verdict=tr(r.verdict, lang))
+            for r in self.table.itertuples()
+        )
+
+    def headline(self, lang: str = "en", *, bottleneck: pd.Series) -> str:
+        """The segments-and-flow report's finding: the flow's ``bottleneck`` (a row of
+        :func:`~analysis.studies.flow.forward_conversion`) and the retention claims."""
+        c = self.table.set_index("claim")
+        return say(
+            "flow.headline",
+            lang,
+            stage=tr(bottleneck["stage"], lang),
+            rate=bottleneck["forward_rate"],
+            give_less=-100 * c.loc[GIVEAWAY_CLAIM, "effect"],
+            age=self.age_months,
+            give_verdict=tr(c.loc[GIVEAWAY_CLAIM, "verdict"], lang),
+            screened=100 * c.loc[SCREENING_CLAIM, "effect"],
+            screen_verdict=tr(c.loc[SCREENING_CLAIM, "verdict"], lang),
+        )
+
+    def plot(self, *, ax=None, lang: str = "en", kind: str = "retention"):
+        """The effects with their intervals (:func:`~analysis.plots.flow.plot_effects`):
+        ``kind="retention"`` (percentage points) or ``"spend"`` (CNY)."""
+        retention = self.table["metric"].str.startswith("retained")
+        if kind == "retention":
+            return plots.plot_effects(
+                self.table.loc[retention],
+                scale=100,
+                unit="difference in retention (percentage points, a − b)",
+                ax=ax,
+                title="Retention: group a minus group b",
+                lang=lang,
+            )
+        if kind == "spend":
+            return plots.plot_effects(
+                self.table.loc[~retention],
+                unit=f"difference in mean net spend, first {self.spend_days} days (CNY)",
+                ax=ax,
+                title="Spend: giveaway minus others",
+                lang=lang,
+            )
+        raise ValueError(f"kind must be 'retention' or 'spend', got {kind!r}")
+
+
+def claims_check(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    age_months: int = 3,
+    spend_days: float = 180,
+    **kwargs,
+) -> EssayClaims:
+    """:func:`essay_claims` (same arguments) as :class:`EssayClaims`."""
+    table = essay_claims(
+        contacts, events, orders, age_months=age_months, spend_days=spend_days, **kwargs
+    )
+    return EssayClaims(table, age_months=age_months, spend_days=spend_days)
+
+
+@dataclass(frozen=True)
+class Referral(StudyResult):
+    """Referral per period (the :func:`referral_by_period` table) and over the whole data
+    (``overall``, the :func:`k_factor` dict with events). The reading gives the realised
+    K-factor, the invitations' conversion and the range of the monthly K."""
+
+    overall: dict = field(default_factory=dict)
+
+    @property
+    def k_factor(self) -> float:
+        return self.overall["k_factor"]
+
+    def reading(self, lang: str = "en") -> str:
+        kf = self.overall
+        return say(
+            "flow.referral",
+            lang,
+            referred=kf["referred"],
+            contacts=kf["contacts"],
+            k=kf["k_factor"],
+            invitations=kf["invitations"],
+            conversion=kf["invite_conversion"],
+            k_min=self.table["k_factor"].min(),
+            k_max=self.table["k_factor"].max(),
+        )
+
+    def plot(self, *, ax=None, lang: str = "en", title: str = "Referral K-factor per month"):
+        """The monthly K-factor with its band (:func:`~analysis.plots.flow.plot_k_factor`)."""
+        return plots.plot_k_factor(self.table, ax=ax, title=title, lang=lang)
+
+
+def referral_summary(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    periods: Sequence,
+    ci: float = 0.95,
+) -> Referral:
+    """:func:`referral_by_period` and :func:`k_factor` (with the events) as :class:`Referral`."""
+    return Referral(
+        referral_by_period(contacts, events, orders, periods=periods, ci=ci),
+        overall=k_factor(contacts, events),
+    )

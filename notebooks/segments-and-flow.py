@@ -326,7 +326,7 @@ plt.show()
 # 95% Wilson intervals).
 
 # %%
-acquisition = co.acquisition_retention(activity, age_months=claim_age_months, min_n=50)
+acquisition = co.acquisition_retention(activity, age_months=claim_age_months)
 save_table(acquisition.table, "retention_by_channel")
 save_table(acquisition.hooks, "retention_by_hook")
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)

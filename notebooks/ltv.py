@@ -58,7 +58,7 @@ from analysis.reports import headline, report_inputs, report_parameters, save_ta
 from analysis.reports.provenance import provenance
 from analysis.simulate import cdnow as cdnow_ref
 from analysis.simulate import checks
-from analysis.studies import clv, ltv
+from analysis.studies import clv, ltv, ltv_results
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -80,7 +80,7 @@ provenance(
 # measured in units of `freq_multiplier` days.
 
 # %%
-customers = clv.customer_summary(
+customers = ltv_results.customer_summary(
     orders,
     contacts=contacts,
     calibration_end=calibration_end,
@@ -100,7 +100,7 @@ Markdown(customers.reading(lang))
 
 # %%
 models = {name: ltv.PurchaseModel(name).fit(calibration) for name in ltv.PURCHASE_MODELS}
-fits = ltv.model_fits(models)
+fits = ltv_results.model_fits(models)
 display(tr_frame(save_table(fits.table, "model_fits").round(4), lang))
 display(tr_frame(models["bgnbd"].summary.round(4), lang))
 Markdown(fits.reading(lang))
@@ -113,7 +113,7 @@ Markdown(fits.reading(lang))
 # %%
 spend = ltv.SpendModel().fit(calibration)
 display(tr_frame(save_table(spend.summary, "spend_model").round(3), lang))
-independence = ltv.spend_independence(spend)
+independence = ltv_results.spend_independence(spend)
 display(tr_frame(independence.table.round(4), lang))
 Markdown(independence.reading(lang))
 
@@ -121,7 +121,7 @@ Markdown(independence.reading(lang))
 # ## 3. Holdout check: do calibration-period fits predict the next period?
 
 # %%
-holdout = clv.holdout_check(customers.cal_holdout, models=models)
+holdout = ltv_results.holdout_check(customers.cal_holdout, models=models)
 display(tr_frame(save_table(holdout.table, "holdout_metrics").round(3), lang))
 Markdown(holdout.reading(lang))
 
@@ -147,7 +147,7 @@ display(tr_frame(save_table(by_freq, "calibration_by_frequency").round(3), lang)
 # calibration cohort.
 
 # %%
-curve = clv.CumulativeCheck(
+curve = ltv_results.CumulativeCheck(
     clv.cumulative_transactions(
         customers.purchases,
         model=models["bgnbd"],
@@ -176,7 +176,7 @@ Markdown(curve.reading(lang))
 # %%
 full_model = ltv.PurchaseModel("bgnbd").fit(summary)
 full_spend = ltv.SpendModel().fit(summary)
-maps = clv.recency_frequency_maps(full_model, summary=summary, horizon=horizon, unit=unit)
+maps = ltv_results.recency_frequency_maps(full_model, summary=summary, horizon=horizon, unit=unit)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
 maps.plot(ax=axes[0], which="alive", lang=lang)
 maps.plot(ax=axes[1], which="expected", lang=lang)
@@ -203,8 +203,8 @@ per_contact = clv.per_contact_values(
     contacts, values, giveaway_channels=giveaway_channels, giveaway_hooks=giveaway_hooks
 )
 segment = dict(horizon=horizon, unit=unit, n_boot=n_boot, random_state=seed)
-by_channel = clv.segment_value(per_contact, by="channel", **segment)
-by_hook = clv.segment_value(per_contact, by="hook", **segment)
+by_channel = ltv_results.segment_value(per_contact, by="channel", **segment)
+by_hook = ltv_results.segment_value(per_contact, by="hook", **segment)
 display(tr_frame(save_table(by_channel.table, "clv_by_channel").round(2), lang))
 display(tr_frame(save_table(by_hook.table, "clv_by_hook").round(2), lang))
 
@@ -226,7 +226,7 @@ Markdown(by_channel.reading(lang))
 # `giveaway_hooks` (merch or a coupon).
 
 # %%
-giveaway = clv.giveaway_value(per_contact, **segment)
+giveaway = ltv_results.giveaway_value(per_contact, **segment)
 display(tr_frame(save_table(giveaway.table, "clv_giveaway").round(2), lang))
 display(headline(giveaway.headline(lang, holdout=holdout)))
 Markdown(giveaway.reading(lang))
@@ -244,7 +244,7 @@ Markdown(giveaway.reading(lang))
 
 # %%
 if inputs.has_truth:
-    recovery = ltv.ParameterRecovery(
+    recovery = ltv_results.ParameterRecovery(
         checks.compare_with_truth(
             inputs.truth_params,
             purchases=ltv.PurchaseModel("pareto_nbd").fit(summary),
@@ -277,7 +277,7 @@ cdnow_summary = summarize_transactions(
     freq="D",
     freq_multiplier=7,
 )
-reference = ltv.PublishedReproduction(
+reference = ltv_results.PublishedReproduction(
     cdnow_ref.reproduce_cdnow(cdnow_summary), summary=cdnow_summary
 )
 display(tr_frame(save_table(reference.table, "cdnow_reproduction"), lang, value_columns=[]))
@@ -306,4 +306,4 @@ plots_ltv.plot_calibration_by_frequency(
     lang=lang,
 )
 plt.show()
-Markdown(clv.cdnow_holdout_check(cdnow_holdout, model=cdnow_model).reading(lang))
+Markdown(ltv_results.cdnow_holdout_check(cdnow_holdout, model=cdnow_model).reading(lang))

@@ -79,7 +79,7 @@ from analysis.reports import headline, open_tables, report_inputs, report_parame
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
-from analysis.studies import flow
+from analysis.studies import flow, flow_results
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
@@ -129,7 +129,7 @@ pop = pd.Index(labels["user_id"], name="user_id")
 retained = labels.set_index("user_id")["retained"]
 rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series())
 rfm_seg = sg.rfm_segments(sg.rfm_scores(rfm, bins=rfm_bins), bins=rfm_bins)
-segments = sg.rfm_segment_summary(
+segments = flow_results.rfm_segment_summary(
     rfm_seg["segment"],
     retained=retained,
     spend=rfm["monetary"],
@@ -172,7 +172,7 @@ scores = scorer.transform(evidence)
 off_ladder = flow.off_ladder_at(
     contacts, scan.events, scan.orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
 )
-tiers = sg.tier_summary(
+tiers = flow_results.tier_summary(
     sg.value_tiers(scores["index"], silent=off_ladder, cuts=tier_cuts)["tier"],
     retained=retained,
     spend=rfm["monetary"],
@@ -208,7 +208,7 @@ personas = sg.FiveValuePersonas(
     k=persona_k, criterion=persona_criterion, random_state=random_state
 ).fit(evidence)
 display(tr_frame(personas.selection_, lang))
-profile = sg.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
+profile = flow_results.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
 tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 
 # %% [markdown]
@@ -233,9 +233,9 @@ snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq,
 codes = flow.assign_stages(
     contacts, scan.events, scan.orders, snapshots=snaps, ladder=ladder, engine=engine
 )
-sizes = flow.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
-moves = flow.Transitions(flow.transitions(codes, ladder=ladder))
-conversion = flow.ForwardConversion(
+sizes = flow_results.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
+moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
+conversion = flow_results.ForwardConversion(
     flow.forward_conversion(codes, ladder=ladder),
     time_in_stage=flow.time_in_stage(codes, ladder=ladder),
 )
@@ -326,7 +326,7 @@ plt.show()
 # 95% Wilson intervals).
 
 # %%
-acquisition = co.acquisition_retention(activity, age_months=claim_age_months)
+acquisition = flow_results.acquisition_retention(activity, age_months=claim_age_months)
 save_table(acquisition.table, "retention_by_channel")
 save_table(acquisition.hooks, "retention_by_hook")
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
@@ -349,7 +349,7 @@ Markdown(say("flow.reading", lang, text=acquisition.reading(lang)))
 # may differ in other ways (channel mix, season).
 
 # %%
-claims = co.claims_check(
+claims = flow_results.claims_check(
     contacts,
     events,
     orders,
@@ -388,7 +388,7 @@ display(headline(claims.headline(lang, bottleneck=conversion.bottleneck)))
 # before it; a K of 1 would mean every user brings one new user a month.
 
 # %%
-referral = co.referral_summary(
+referral = flow_results.referral_summary(
     contacts,
     events,
     orders,

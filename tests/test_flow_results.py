@@ -1,6 +1,6 @@
-"""The segments-and-flow report's results (analysis.studies.segments, .flow, .cohorts and the
-truth check in analysis.simulate.checks): each reading says what its hand-made table holds,
-in every branch, in English and Chinese; each figure is drawn on a new or a given axes."""
+"""The segments-and-flow report's results (analysis.studies.flow_results and the truth check
+in analysis.simulate.checks): each reading says what its hand-made table holds, in every
+branch, in English and Chinese; each figure is drawn on a new or a given axes."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from analysis.simulate import checks, simulate
 from analysis.studies import cohorts as co
 from analysis.studies import flow
+from analysis.studies import flow_results as fr
 from analysis.studies import segments as sg
 
 TZ = "Asia/Shanghai"
@@ -54,7 +55,7 @@ def rfm_table(retention=(0.2, 0.8, 0.5, 0.3), users=(50, 20, 25, 5)):
 
 
 def test_rfm_segments_reading_best_worst_and_largest_buyers():
-    r = sg.RfmSegments(rfm_table(), as_of="2026-04-01", horizon_days=90)
+    r = fr.RfmSegments(rfm_table(), as_of="2026-04-01", horizon_days=90)
     assert r.reading("en") == (
         "100 users are in the population at 2026-04-01; 5% have not bought yet. Among buyers the "
         "largest RFM segment is *champions* (50% of all users). Retention is highest for *loyal* "
@@ -64,7 +65,7 @@ def test_rfm_segments_reading_best_worst_and_largest_buyers():
         "2026-04-01 时总体共 100 位用户；5% 尚未购买。购买者中最大的 RFM 分群是*重要价值客户*"
     )
     # users without a purchase are never the largest, the best or the worst buyers' segment
-    no_buyers_first = sg.RfmSegments(
+    no_buyers_first = fr.RfmSegments(
         rfm_table(retention=(0.2, 0.8, 0.5, 0.95), users=(10, 20, 25, 45)), as_of="x"
     )
     text = no_buyers_first.reading("en")
@@ -82,7 +83,7 @@ def test_rfm_segment_summary_groups_the_users():
         pd.Categorical(["loyal", "loyal", "no_purchase"], categories=["loyal", "no_purchase"]),
         index=["a", "b", "c"],
     )
-    r = sg.rfm_segment_summary(
+    r = fr.rfm_segment_summary(
         seg,
         retained=pd.Series([True, False, True], index=["a", "b", "c"]),
         as_of="2026-04-01",
@@ -103,7 +104,7 @@ def tier_table(vip=0.9, ordinary=0.4):
 
 
 def test_value_tiers_reading():
-    r = sg.ValueTiers(tier_table(), as_of="2026-04-01", horizon_days=90)
+    r = fr.ValueTiers(tier_table(), as_of="2026-04-01", horizon_days=90)
     assert r.reading("en") == (
         "Core VIPs (2 users) retain at 90% (85%–95%) against 40% (35%–45%) for ordinary users, "
         "and spent 900 vs 20 CNY on average before the cut-off. The silent tier holds 20% of "
@@ -113,14 +114,14 @@ def test_value_tiers_reading():
     assert r.reading("zh").startswith(
         "核心 VIP（2 位）留存率 90%（85%–95%），普通用户为 40%（35%–45%）"
     )
-    low = sg.ValueTiers(tier_table(vip=0.3, ordinary=0.5)).reading("en")
+    low = fr.ValueTiers(tier_table(vip=0.3, ordinary=0.5)).reading("en")
     assert low.startswith("Core VIPs (2 users) retain at 30% (25%–35%) against 50%")
     _new_figure_and_given_axes(r)
 
 
 def test_tier_summary_keeps_every_tier():
     tiers = sg.value_tiers(pd.Series([1.0, 2.0, 3.0, 4.0], index=list("abcd")))["tier"]
-    r = sg.tier_summary(
+    r = fr.tier_summary(
         tiers, retained=pd.Series(True, index=list("abcd")), as_of="2026-04-01", horizon_days=9
     )
     assert list(r.table.index) == list(sg.TIERS) and r.table["users"].sum() == 4
@@ -140,7 +141,7 @@ def centroids():
 
 
 def test_personas_reading():
-    r = sg.Personas(persona_table(), k=3, criterion="silhouette", centroids=centroids())
+    r = fr.Personas(persona_table(), k=3, criterion="silhouette", centroids=centroids())
     assert r.reading("en") == (
         "3 personas (silhouette criterion). The largest is *P1 average* (50%). Retention ranges "
         "from 20% (*P3 quiet (low on all)*) to 70% (*P2 high social*); mean spend from 10 to "
@@ -151,7 +152,7 @@ def test_personas_reading():
         "20%（*P3 沉寂（各项都低）*）到 70%（*P2 高社交价值*）；平均消费从 10 元到 400 元。"
     )
     swapped = persona_table().assign(users=[20, 30, 50], share=[0.2, 0.3, 0.5])
-    assert "The largest is *P3 quiet (low on all)* (50%)" in sg.Personas(swapped, k=3).reading()
+    assert "The largest is *P3 quiet (low on all)* (50%)" in fr.Personas(swapped, k=3).reading()
     _new_figure_and_given_axes(r)
     plt.close("all")
     ax = r.plot_centroids()
@@ -167,7 +168,7 @@ def test_persona_summary_from_fitted_personas():
         index=pd.Index([f"u{i}" for i in range(60)], name="user_id"),
     )
     p = sg.FiveValuePersonas(k=2, random_state=0).fit(values)
-    r = sg.persona_summary(p, values, retained=pd.Series(True, index=values.index))
+    r = fr.persona_summary(p, values, retained=pd.Series(True, index=values.index))
     assert r.k == 2 and r.table["users"].sum() == 60 and list(r.table["name"]) == p.names_
     assert r.centroids.equals(p.summary)
 
@@ -186,7 +187,7 @@ def sizes_table(last_active=30):
 
 
 def test_stage_sizes_reading_describes_the_last_snapshot():
-    r = flow.StageSizes(sizes_table())
+    r = fr.StageSizes(sizes_table())
     assert r.reading("en") == (
         "At the last snapshot (2026-06-01) 100 users are in the population: 15% lost, 25% "
         "silent, and the largest ladder stage is *active* (30%)."
@@ -196,7 +197,7 @@ def test_stage_sizes_reading_describes_the_last_snapshot():
         "*互动*（30%）。"
     )
     # silent users outnumber every stage, but only ladder stages compete
-    few = flow.StageSizes(sizes_table(last_active=5)).reading("en")
+    few = fr.StageSizes(sizes_table(last_active=5)).reading("en")
     assert "the largest ladder stage is *access* (27%)" in few
     _new_figure_and_given_axes(r)
 
@@ -213,7 +214,7 @@ def transitions_table():
 
 
 def test_transitions_reading_follows_silent_lost_and_new_users():
-    r = flow.Transitions(transitions_table())
+    r = fr.Transitions(transitions_table())
     assert r.rates.loc["silent", "lost"] == pytest.approx(0.3)
     assert r.reading("en") == (
         "30% of silent users are lost one snapshot later and 20% come back onto the ladder; 90% "
@@ -249,7 +250,7 @@ def conversion_tables(rate_active=0.1):
 
 def test_forward_conversion_reading_names_the_bottleneck_from_access_up():
     conv, tis = conversion_tables()
-    r = flow.ForwardConversion(conv, time_in_stage=tis)
+    r = fr.ForwardConversion(conv, time_in_stage=tis)
     assert r.bottleneck["stage"] == "active"  # appeal is lower but below access
     assert r.reading("en") == (
         "The bottleneck is *active* (活跃互动): only 10.0% (95% CI 8.0%–12.0%) of its 300 "
@@ -260,7 +261,7 @@ def test_forward_conversion_reading_names_the_bottleneck_from_access_up():
         "瓶颈是*active*（活跃互动）：其 300 个用户月中只有 10.0%（95% 置信区间 8.0%–12.0%）向上"
         "移动，60% 停留。该阶段的完整停留平均持续 61 天（快照精度：一个月）。"
     )
-    other = flow.ForwardConversion(conversion_tables(0.5)[0], time_in_stage=tis)
+    other = fr.ForwardConversion(conversion_tables(0.5)[0], time_in_stage=tis)
     assert other.reading("en").startswith("The bottleneck is *access*")
     assert "last 45 days" in other.reading("en")
     _new_figure_and_given_axes(r)
@@ -319,7 +320,7 @@ def curves(by, rates):
 
 
 def test_acquisition_retention_reading_at_the_age():
-    r = co.AcquisitionRetention(
+    r = fr.AcquisitionRetention(
         curves("channel", {"douyin": 0.3, "referral": 0.6, "partner": 0.4}),
         hooks=curves("hook", {"coupon": 0.2, "trial": 0.5}),
         age_months=3,
@@ -333,7 +334,7 @@ def test_acquisition_retention_reading_at_the_age():
         "加入 3 个月后，*老带新*用户最活跃（60%，50%–70%），*抖音*用户最不活跃（30%，20%–40%）。"
         "按钩子看，*试用*领先（50%），*优惠券*垫底（20%）。"
     )
-    flipped = co.AcquisitionRetention(
+    flipped = fr.AcquisitionRetention(
         curves("channel", {"douyin": 0.7, "referral": 0.6, "partner": 0.4}),
         hooks=curves("hook", {"coupon": 0.6, "trial": 0.5}),
         age_months=3,
@@ -358,23 +359,19 @@ def test_acquisition_retention_from_activity():
             "retained": [True, False, True, True],
         }
     )
-    r = co.acquisition_retention(activity, age_months=3, min_n=1)
+    r = fr.acquisition_retention(activity, age_months=3, min_n=1)
     assert list(r.table["rate"]) == [0.5, 1.0] and list(r.hooks["rate"]) == [1.0, 0.5]
     assert r.reading("en").startswith("3 months after joining, *partner* users")
 
 
-def claims_table(give=-0.08, give_lo=-0.12, give_hi=-0.04, screened=0.05):
+def claims_table(give=-0.08, give_lo=-0.12, give_hi=-0.04, screened=0.05, give_verdict="supported"):
     rows = [
         ("giveaway users retain less", "retained at month 3", "giveaway", "others"),
         ("giveaway users spend less", "net spend in first 180 days (CNY)", "giveaway", "others"),
         ("screened in 1:1 retain better", "retained at month 3", "screened", "straight_in"),
     ]
     effects = [(give, give_lo, give_hi), (-20.0, -30.0, -10.0), (screened, -0.01, 0.11)]
-    verdicts = [
-        co._verdict(give_lo, give_hi, -1),
-        "supported",
-        co._verdict(-0.01, 0.11, 1),
-    ]
+    verdicts = [give_verdict, "supported", "inconclusive"]
     return pd.DataFrame(
         [
             {
@@ -397,7 +394,7 @@ def claims_table(give=-0.08, give_lo=-0.12, give_hi=-0.04, screened=0.05):
 
 
 def test_essay_claims_reading_verdicts_and_headline():
-    r = co.EssayClaims(claims_table(), age_months=3, spend_days=180)
+    r = fr.EssayClaims(claims_table(), age_months=3, spend_days=180)
     lines = r.reading("en").split("\n")
     assert len(lines) == 3
     assert lines[0] == (
@@ -418,7 +415,9 @@ def test_essay_claims_reading_verdicts_and_headline():
         "1:1-screened users +5 percentage points (inconclusive)."
     )
     assert r.headline("zh", bottleneck=neck).startswith("流程中最弱的前进环节是互动（每月 12.3%")
-    against = co.EssayClaims(claims_table(give=0.06, give_lo=0.02, give_hi=0.1, screened=-0.03))
+    against = fr.EssayClaims(
+        claims_table(0.06, 0.02, 0.1, screened=-0.03, give_verdict="contradicted")
+    )
     assert against.headline("en", bottleneck=neck).endswith(
         "retain -6 percentage points less at month 3 (contradicted), 1:1-screened users -3 "
         "percentage points (inconclusive)."
@@ -456,7 +455,7 @@ def test_referral_reading():
         "invitations": 120,
         "invite_conversion": 0.25,
     }
-    r = co.Referral(per, overall=overall)
+    r = fr.Referral(per, overall=overall)
     assert r.k_factor == 0.03
     assert r.reading("en") == (
         "Over the whole period 30 of 1,000 contacts came through a referral: a realised K-factor "
@@ -496,7 +495,7 @@ def truth_check(table):
         hunters_other=0.1,
         gamma_hunter=0.5,
         gamma_screened=-0.3,
-        claims=co.EssayClaims(claims_table()),
+        claims=fr.EssayClaims(claims_table()),
     )
 
 
@@ -527,7 +526,7 @@ def test_flow_truth_check_on_a_simulation():
     act = co.cohort_activity(
         c, e, o, cutoffs=pd.date_range("2025-02-01", "2025-09-01", freq="MS", tz=TZ)
     )
-    claims = co.claims_check(c, e, o, activity=act, observation_end=end, spend_days=90, n_boot=50)
+    claims = fr.claims_check(c, e, o, activity=act, observation_end=end, spend_days=90, n_boot=50)
     r = checks.flow_truth_check(
         sim.users, sim.params, c, e, o, observation_end=end, claims=claims, k_factor=0.05
     )

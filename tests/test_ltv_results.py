@@ -1,6 +1,6 @@
-"""The lifetime-value report's results (analysis.studies.ltv and analysis.studies.clv): each
-reading says what its hand-made table holds, in every branch, in English and Chinese; each
-figure is drawn on a new or on a given axes."""
+"""The lifetime-value report's results (analysis.studies.ltv_results, with the per-contact
+values of analysis.studies.clv): each reading says what its hand-made table holds, in every
+branch, in English and Chinese; each figure is drawn on a new or on a given axes."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,7 +9,8 @@ import pytest
 from matplotlib.axes import Axes
 
 from analysis.data.validate import validate_tables
-from analysis.studies import clv, ltv
+from analysis.studies import clv
+from analysis.studies import ltv_results as lr
 
 
 def _new_figure_and_given_axes(result, **kw):
@@ -33,7 +34,7 @@ def fits_table(ll=(-100.0, -90.0, -95.0)):
 
 
 def test_model_fits_reading_names_the_best_model():
-    r = ltv.ModelFits(fits_table())
+    r = lr.ModelFits(fits_table())
     assert r.best() == "pareto_nbd"
     assert r.reading("en") == (
         "On the calibration data the highest log-likelihood is pareto_nbd (-90.0); BG/NBD, "
@@ -42,7 +43,7 @@ def test_model_fits_reading_names_the_best_model():
     assert r.reading("zh") == (
         "在校准数据上对数似然最高的是 pareto_nbd（-90.0）；默认的 BG/NBD 为 -100.0。"
     )
-    r2 = ltv.ModelFits(fits_table((-80.0, -90.0, -95.0)))
+    r2 = lr.ModelFits(fits_table((-80.0, -90.0, -95.0)))
     assert r2.reading("en").startswith(
         "On the calibration data the highest log-likelihood is bgnbd"
     )
@@ -55,7 +56,7 @@ class _Fitted:
 
 
 def test_model_fits_table_from_fitted_models():
-    r = ltv.model_fits({"bgnbd": _Fitted(-5.0), "mbgnbd": _Fitted(-4.0)})
+    r = lr.model_fits({"bgnbd": _Fitted(-5.0), "mbgnbd": _Fitted(-4.0)})
     assert list(r.table.index) == ["bgnbd", "mbgnbd"]
     assert list(r.table.columns) == ["r", "alpha", "log_likelihood", "customers", "patterns"]
     assert r.best() == "mbgnbd" and r.default == "bgnbd"
@@ -76,7 +77,7 @@ def independence_table(lo, hi):
 
 
 def test_independence_reading_in_both_branches():
-    inside = ltv.IndependenceCheck(independence_table(-0.1, 0.2), mean_spend=35.0)
+    inside = lr.IndependenceCheck(independence_table(-0.1, 0.2), mean_spend=35.0)
     assert inside.independent
     assert inside.reading("en") == (
         "Among 120 repeat buyers the correlation of frequency and mean spend is r = 0.050 (95% "
@@ -84,8 +85,8 @@ def test_independence_reading_in_both_branches():
         "independence assumption. The model's mean spend per purchase is 35.0."
     )
     assert "区间包含 0：没有证据否定独立性假设。" in inside.reading("zh")
-    above = ltv.IndependenceCheck(independence_table(0.1, 0.3), mean_spend=35.0)
-    below = ltv.IndependenceCheck(independence_table(-0.3, -0.01), mean_spend=35.0)
+    above = lr.IndependenceCheck(independence_table(0.1, 0.3), mean_spend=35.0)
+    below = lr.IndependenceCheck(independence_table(-0.3, -0.01), mean_spend=35.0)
     for r in (above, below):
         assert not r.independent
         assert "The interval excludes 0: spend and frequency are related" in r.reading("en")
@@ -97,7 +98,7 @@ def test_spend_independence_carries_the_models_check():
         independence_ = independence_table(-0.1, 0.1)
         population_mean_spend = 12.5
 
-    r = ltv.spend_independence(Spend())
+    r = lr.spend_independence(Spend())
     assert r.table is Spend.independence_ and r.mean_spend == 12.5
 
 
@@ -117,7 +118,7 @@ def recovery_table():
 
 
 def test_parameter_recovery_reading():
-    r = ltv.ParameterRecovery(recovery_table(), unit_one="week")
+    r = lr.ParameterRecovery(recovery_table(), unit_one="week")
     assert r.mean_rate() == pytest.approx((0.2, 0.25))
     assert r.reading("en") == (
         "2 of 3 true values lie inside the estimate's 95% interval. The largest relative error "
@@ -130,15 +131,15 @@ def test_parameter_recovery_reading():
     )
     # the largest error in absolute value, whatever its sign
     neg = recovery_table().assign(relative_error=[0.2, 0.5, -0.9])
-    assert "The largest relative error is p (gamma_gamma)" in ltv.ParameterRecovery(neg).reading()
-    spend_only = ltv.ParameterRecovery(recovery_table().iloc[[2]])
+    assert "The largest relative error is p (gamma_gamma)" in lr.ParameterRecovery(neg).reading()
+    spend_only = lr.ParameterRecovery(recovery_table().iloc[[2]])
     assert np.isnan(spend_only.mean_rate()[0])
 
 
 def test_published_reproduction_reading():
     table = pd.DataFrame({"published": [1.0, 2.0, 3.0], "match": [True, True, False]})
     summary = pd.DataFrame({"frequency": [0, 0, 1, 3]})
-    r = ltv.PublishedReproduction(table, summary=summary)
+    r = lr.PublishedReproduction(table, summary=summary)
     assert r.reading("en") == (
         "2 of 3 published numbers are reproduced to the reported precision, on 4 customers of "
         "whom 2 are repeat buyers."
@@ -178,14 +179,14 @@ def tiny_orders():
 
 
 def test_time_unit_names():
-    assert clv.time_unit("D", 7) == "weeks" == clv.time_unit("W", 1)
-    assert clv.time_unit("D", 1) == "days" and clv.time_unit("h", 1) == "hours"
-    assert clv.time_unit("D", 14) == "units of 14 x D"
+    assert lr.time_unit("D", 7) == "weeks" == lr.time_unit("W", 1)
+    assert lr.time_unit("D", 1) == "days" and lr.time_unit("h", 1) == "hours"
+    assert lr.time_unit("D", 14) == "units of 14 x D"
 
 
 def test_customer_summary_reading():
     contacts, orders = tiny_orders()
-    r = clv.customer_summary(
+    r = lr.customer_summary(
         orders,
         contacts=contacts,
         calibration_end="2025-01-31",
@@ -221,7 +222,7 @@ def holdout_table():
 
 
 def test_holdout_check_reading_names_the_smallest_absolute_error():
-    r = clv.HoldoutCheck(holdout_table())
+    r = lr.HoldoutCheck(holdout_table())
     assert r.error_pct == 10.0
     assert r.reading("en") == (
         "BG/NBD predicted 110 repeat purchases in the holdout against 100 actual (+10.0%); per "
@@ -233,11 +234,11 @@ def test_holdout_check_reading_names_the_smallest_absolute_error():
         "r = 0.61。合计误差最小的是 pareto_nbd（4.0%）。"
     )
     worse = holdout_table().assign(total_error_pct=[10.0, -40.0, 20.0])
-    assert clv.HoldoutCheck(worse).reading("en").endswith("error is bgnbd's (10.0%).")
+    assert lr.HoldoutCheck(worse).reading("en").endswith("error is bgnbd's (10.0%).")
 
 
 def test_cdnow_holdout_reading():
-    r = clv.CdnowHoldoutCheck(holdout_table().iloc[[0]])
+    r = lr.CdnowHoldoutCheck(holdout_table().iloc[[0]])
     assert r.reading("en") == (
         "On CDNOW, BG/NBD predicts 110 holdout repeat purchases against 100 actual (+10.0%)."
     )
@@ -246,7 +247,7 @@ def test_cdnow_holdout_reading():
 
 def test_holdout_check_and_cdnow_check_from_models():
     contacts, orders = tiny_orders()
-    s = clv.customer_summary(
+    s = lr.customer_summary(
         orders, contacts=contacts, calibration_end="2025-01-31", observation_end="2025-03-31"
     )
 
@@ -254,11 +255,11 @@ def test_holdout_check_and_cdnow_check_from_models():
         def expected_purchases(self, frame, *, horizon, **cols):
             return pd.Series(np.asarray(horizon, dtype=float) / 100, index=frame.index)
 
-    r = clv.holdout_check(s.cal_holdout, models={"bgnbd": Model(), "other": Model()})
+    r = lr.holdout_check(s.cal_holdout, models={"bgnbd": Model(), "other": Model()})
     assert list(r.table.index) == ["bgnbd", "other"]
     assert r.table.loc["bgnbd", "actual_total"] == 1.0  # a's purchase on 2025-03-01
-    c = clv.cdnow_holdout_check(s.cal_holdout, model=Model())
-    assert isinstance(c, clv.CdnowHoldoutCheck) and list(c.table.index) == ["bgnbd"]
+    c = lr.cdnow_holdout_check(s.cal_holdout, model=Model())
+    assert isinstance(c, lr.CdnowHoldoutCheck) and list(c.table.index) == ["bgnbd"]
 
 
 def test_cumulative_check_reading_at_the_end_and_plot():
@@ -270,13 +271,13 @@ def test_cumulative_check_reading_at_the_end_and_plot():
             "phase": ["calibration", "calibration", "holdout", "holdout"],
         }
     )
-    r = clv.CumulativeCheck(curve, unit="weeks")
+    r = lr.CumulativeCheck(curve, unit="weeks")
     assert r.reading("en") == (
         "By the end of observation the cohort made 8 repeat purchases; the model expected 10 "
         "(+25.0%)."
     )
     assert r.reading("zh") == "到观察期结束，该批次共复购 8 次；模型预期 10 次（+25.0%）。"
-    under = clv.CumulativeCheck(curve.assign(predicted=[0.0, 2.5, 5.0, 6.0]))
+    under = lr.CumulativeCheck(curve.assign(predicted=[0.0, 2.5, 5.0, 6.0]))
     assert under.reading("en").endswith("the model expected 6 (-25.0%).")
     _new_figure_and_given_axes(r)
 
@@ -304,7 +305,7 @@ def alive_matrix():
 
 def test_recency_frequency_reading_and_plots():
     a = alive_matrix()
-    r = clv.RecencyFrequencyMaps(a, expected=a * 2, T=4.0, horizon=26, unit="weeks")
+    r = lr.RecencyFrequencyMaps(a, expected=a * 2, T=4.0, horizon=26, unit="weeks")
     assert r.reading("en") == (
         "A customer with 3 repeat purchases whose last purchase was at recency 2 (half-way) has "
         "P(alive) = 0.50; the same customer whose last purchase was at the end (4) has 0.99. "
@@ -335,7 +336,7 @@ def test_recency_frequency_maps_for_the_oldest_customer():
             return frame["frequency"] * 0 + horizon
 
     summary = pd.DataFrame({"frequency": [0, 1, 2, 2, 3], "T": [1.0, 2.0, 3.5, 3.0, 2.0]})
-    r = clv.recency_frequency_maps(Model(), summary=summary, horizon=5, unit="weeks", quantile=0.5)
+    r = lr.recency_frequency_maps(Model(), summary=summary, horizon=5, unit="weeks", quantile=0.5)
     assert r.T == 3.5 and list(r.table.columns) == [0, 1, 2] and list(r.table.index) == [0, 1, 2, 3]
     assert r.table.iloc[-1, 0] == pytest.approx(3 / 3.5) and (r.expected == 5).all().all()
 
@@ -373,7 +374,7 @@ def segment_table(means=(12.0, 30.0, 20.0)):
 
 
 def test_segment_value_reading_names_top_and_bottom_channel():
-    r = clv.SegmentValue(segment_table(), by="channel", horizon=26, unit="weeks")
+    r = lr.SegmentValue(segment_table(), by="channel", horizon=26, unit="weeks")
     assert r.reading("en") == (
         "The most valuable channel per contact is partner (30.0, 95% CI 28.0–32.0), the least "
         "valuable douyin (12.0, 10.0–14.0); in total the contacts are expected to be worth "
@@ -383,10 +384,10 @@ def test_segment_value_reading_names_top_and_bottom_channel():
         "每位联系人价值最高的渠道是合作伙伴（30.0，95% 置信区间 28.0–32.0），最低的是抖音（12.0，"
         "10.0–14.0）；全部联系人在未来 26 周内的预期总价值为 1,320。"
     )
-    flipped = clv.SegmentValue(segment_table((30.0, 12.0, 20.0)), horizon=26)
+    flipped = lr.SegmentValue(segment_table((30.0, 12.0, 20.0)), horizon=26)
     assert flipped.reading("en").startswith("The most valuable channel per contact is douyin")
     assert "the least valuable partner" in flipped.reading("en")
-    hooks = clv.SegmentValue(segment_table().rename(columns={"channel": "hook"}), by="hook")
+    hooks = lr.SegmentValue(segment_table().rename(columns={"channel": "hook"}), by="hook")
     with pytest.raises(NotImplementedError, match="channels"):
         hooks.reading()
     _new_figure_and_given_axes(r)
@@ -406,9 +407,9 @@ def test_segment_value_and_giveaway_value_from_per_contact_values():
             "giveaway_event": [True, True, False, False],
         }
     )
-    s = clv.segment_value(per, by="channel", horizon=4, unit="weeks", n_boot=20)
+    s = lr.segment_value(per, by="channel", horizon=4, unit="weeks", n_boot=20)
     assert list(s.table["mean"]) == [2.0, 10.0] and set(s.table["metric"]) == {"clv"}
-    g = clv.giveaway_value(per, horizon=4, unit="weeks", n_boot=20)
+    g = lr.giveaway_value(per, horizon=4, unit="weeks", n_boot=20)
     assert list(g.table["metric"]) == ["clv", "expected_purchases"] * 2
     assert g.judgement() == "lower"
 
@@ -432,7 +433,7 @@ def giveaway_table(yes=(5.0, 4.0, 6.0), no=(10.0, 9.0, 11.0)):
 
 
 def test_giveaway_reading_in_each_branch_and_the_headline():
-    lower = clv.GiveawayValue(giveaway_table(), horizon=26, unit="weeks")
+    lower = lr.GiveawayValue(giveaway_table(), horizon=26, unit="weeks")
     assert lower.judgement() == "lower"
     assert lower.reading("en") == (
         "Contacts from offline giveaway events have a mean 26-week CLV of 5.0 (95% CI 4.0–6.0, "
@@ -443,7 +444,7 @@ def test_giveaway_reading_in_each_branch_and_the_headline():
     assert lower.reading("zh").endswith(
         "区间不重叠：数据支持文章关于赠品活动带来低价值联系人的论断。"
     )
-    higher = clv.GiveawayValue(giveaway_table(yes=(15.0, 12.0, 18.0)), horizon=26)
+    higher = lr.GiveawayValue(giveaway_table(yes=(15.0, 12.0, 18.0)), horizon=26)
     assert higher.judgement() == "higher"
     assert higher.reading("en").endswith(
         "giveaway contacts are worth *more*, against the essay's claim."
@@ -451,20 +452,20 @@ def test_giveaway_reading_in_each_branch_and_the_headline():
     assert higher.reading("zh").endswith(
         "区间不重叠：赠品活动联系人的价值*更高*，与文章的论断相反。"
     )
-    overlap = clv.GiveawayValue(giveaway_table(yes=(8.0, 5.0, 9.5)), horizon=26)
+    overlap = lr.GiveawayValue(giveaway_table(yes=(8.0, 5.0, 9.5)), horizon=26)
     assert overlap.judgement() == "overlap"
     assert overlap.reading("en").endswith(
         "The intervals overlap: these data cannot tell the two apart."
     )
     assert overlap.reading("zh").endswith("区间重叠：这些数据无法区分两者。")
     # touching intervals overlap
-    touching = clv.GiveawayValue(giveaway_table(yes=(8.0, 5.0, 9.0)), horizon=26)
+    touching = lr.GiveawayValue(giveaway_table(yes=(8.0, 5.0, 9.0)), horizon=26)
     assert touching.judgement() == "overlap"
-    assert lower.headline("en", holdout=clv.HoldoutCheck(holdout_table())) == (
+    assert lower.headline("en", holdout=lr.HoldoutCheck(holdout_table())) == (
         "BG/NBD misses holdout repeat purchases by +10.0%; contacts from offline giveaway events "
         "are worth 5.0 (95% CI 4.0–6.0) over 26 weeks against 10.0 for the rest."
     )
-    assert lower.headline("zh", holdout=clv.HoldoutCheck(holdout_table())) == (
+    assert lower.headline("zh", holdout=lr.HoldoutCheck(holdout_table())) == (
         "BG/NBD 对留出期复购的误差为 +10.0%；线下赠品活动带来的联系人在 26 周内价值 5.0（95% 置信"
         "区间 4.0–6.0），其余联系人为 10.0。"
     )

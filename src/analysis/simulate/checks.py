@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.i18n import say
 from analysis.plots.flow import plot_effects_vs_truth
 from analysis.studies import cohorts as co
+from analysis.studies.flow_results import EssayClaims
 from analysis.studies.ltv import PurchaseModel, SpendModel
 from analysis.studies.result import StudyResult
 
@@ -232,7 +233,7 @@ class FlowTruthCheck(StudyResult):
     hunters_other: float
     gamma_hunter: float
     gamma_screened: float
-    claims: co.EssayClaims
+    claims: EssayClaims
 
     @property
     def inside(self) -> pd.Series:
@@ -289,7 +290,7 @@ def flow_truth_check(
     reference: str = "partner",
 ) -> FlowTruthCheck:
     """The :class:`FlowTruthCheck` of a segments-and-flow run on simulated data: ``claims``
-    is its :class:`~analysis.studies.cohorts.EssayClaims`, ``k_factor`` the K-factor it found;
+    is its :class:`~analysis.studies.flow_results.EssayClaims`, ``k_factor`` the K-factor it found;
     giveaway and screening are defined as in the report."""
     tu = truth_users.set_index("user_id")
     screening = co.screening_groups(

@@ -30,11 +30,6 @@ A user sits at the highest evidenced stage, so stages go down as well as up. ``s
 activity (interaction event, paid order, or joining) for ``silent_days``; ``lost``: deleted the
 brand's contact (hard churn) or left all groups since the last activity, or no activity for
 ``lost_days``. Snapshot ``t`` reads only what happened strictly before ``t``.
-
-Results (:class:`~analysis.studies.result.StudyResult`: a table, its reading and its figure):
-:class:`StageSizes` (:func:`stage_sizes`), :class:`Transitions` (:func:`transitions`) and
-:class:`ForwardConversion` (:func:`forward_conversion` with :func:`time_in_stage`: the
-bottleneck).
 """
 
 from __future__ import annotations
@@ -48,9 +43,6 @@ import pandas as pd
 from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
-from analysis.i18n import say, tr
-from analysis.plots import flow as plots
-from analysis.studies.result import StudyResult
 from analysis.studies.stats import wilson_interval
 
 NEW, OUT = "(new)", "(out)"
@@ -468,104 +460,6 @@ def flow_summary(
     }
 
 
-# ----------------------------------------------------------------------------------------
-# results: a table, its reading and its figure (analysis.studies.result)
-# ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StageSizes(StudyResult):
-    """Users in each state (columns) at each snapshot (rows), the :func:`stage_sizes` table;
-    ``stages`` are the ladder's stages (the other columns are off the ladder). The reading
-    describes the last snapshot."""
-
-    stages: tuple[str, ...] = tuple(STAGES)
-
-    def reading(self, lang: str = "en") -> str:
-        last = self.table.iloc[-1]
-        users = last.sum()
-        on = last[list(self.stages)]
-        return say(
-            "flow.sizes",
-            lang,
-            date=f"{self.table.index[-1]:%Y-%m-%d}",
-            users=int(users),
-            lost=last["lost"] / users,
-            silent=last["silent"] / users,
-            stage=tr(on.idxmax(), lang),
-            stage_share=on.max() / users,
-        )
-
-    def plot(self, *, ax=None, lang: str = "en", title: str = "Users in each state over time"):
-        """Stacked sizes per snapshot (:func:`~analysis.plots.flow.plot_stage_sizes`)."""
-        return plots.plot_stage_sizes(self.table, ax=ax, title=title, lang=lang)
-
-
-@dataclass(frozen=True)
-class Transitions(StudyResult):
-    """Transition counts between consecutive snapshots (the pooled :func:`transitions`
-    table: state at ``t_k`` plus ``(new)`` → state at ``t_{k+1}`` plus ``(out)``). The
-    reading follows silent, lost and new users one snapshot on."""
-
-    @property
-    def rates(self) -> pd.DataFrame:
-        """Row shares (:func:`transition_rates`)."""
-        return transition_rates(self.table)
-
-    def reading(self, lang: str = "en") -> str:
-        r = self.rates
-        return say(
-            "flow.transitions",
-            lang,
-            silent_lost=r.loc["silent", "lost"],
-            silent_back=1 - r.loc["silent", ["silent", "lost"]].sum(),
-            stay_lost=r.loc["lost", "lost"],
-            new_lost=r.loc[NEW, "lost"],
-        )
-
-    def plot(self, *, ax=None, lang: str = "en", title: str = "Where users go between snapshots"):
-        """Heatmap of the shares with the counts (:func:`~analysis.plots.flow.
-        plot_transition_heatmap`)."""
-        return plots.plot_transition_heatmap(
-            self.rates, counts=self.table, ax=ax, title=title, lang=lang
-        )
-
-
-@dataclass(frozen=True)
-class ForwardConversion(StudyResult):
-    """Forward conversion per ladder stage (the :func:`forward_conversion` table) with the
-    spells per state (``time_in_stage``, the :func:`time_in_stage` table). The reading names
-    the bottleneck (:func:`bottleneck`) and how long users stay there."""
-
-    time_in_stage: pd.DataFrame | None = None
-
-    @property
-    def bottleneck(self) -> pd.Series:
-        """The weakest forward step from ``access`` upwards (:func:`bottleneck`)."""
-        return bottleneck(self.table)
-
-    def reading(self, lang: str = "en") -> str:
-        neck = self.bottleneck
-        spells = self.time_in_stage.set_index("state")
-        return say(
-            "flow.bottleneck",
-            lang,
-            stage=neck["stage"],
-            zh=neck["zh"],
-            rate=neck["forward_rate"],
-            lo=neck["lo"],
-            hi=neck["hi"],
-            n=int(neck["n"]),
-            stay=neck["stay_rate"],
-            days=spells.loc[neck["stage"], "mean_days_completed"],
-        )
-
-    def plot(self, *, ax=None, lang: str = "en"):
-        """Forward conversion per stage, the bottleneck in red
-        (:func:`~analysis.plots.flow.plot_forward_conversion`)."""
-        return plots.plot_forward_conversion(
-            self.table, bottleneck=self.bottleneck["stage"], ax=ax, lang=lang
-        )
-
-
 __all__ = [
     "Ladder",
     "NOT_IN_POPULATION",
@@ -583,7 +477,4 @@ __all__ = [
     "stage_reach",
     "flow_summary",
     "off_ladder_at",
-    "StageSizes",
-    "Transitions",
-    "ForwardConversion",
 ]

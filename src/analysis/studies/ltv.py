@@ -14,13 +14,6 @@ Models
 * :class:`SpendModel` — Gamma-Gamma on the mean repeat spend of repeat buyers, with its
   independence assumption checked (:func:`independence_check`).
 
-Results (:class:`~analysis.studies.result.StudyResult`: a table and its reading)
---------------------------------------------------------------------------------
-* :func:`model_fits` → :class:`ModelFits` — the purchase models side by side; which fits best.
-* :func:`spend_independence` → :class:`IndependenceCheck` — Gamma-Gamma's assumption, judged.
-* :class:`ParameterRecovery` — estimates against known true parameters (simulated data).
-* :class:`PublishedReproduction` — estimates against published ones (CDNOW).
-
 Both fit on customers compressed to their distinct patterns, with the number of customers
 of each pattern as weights (same likelihood, same parameters, much faster on large data).
 """
@@ -32,17 +25,14 @@ import io
 import math
 import time
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.i18n import say, tr
 from analysis.progress import progress
-from analysis.studies.result import StudyResult
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
 PURCHASE_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -553,135 +543,4 @@ class SpendModel:
         return (
             f"{head}\n  Gamma-Gamma on {self.n_customers_:,} repeat buyers: {params}; "
             f"corr(frequency, spend) = {r:.3f}"
-        )
-
-
-# ----------------------------------------------------------------------------------------
-# results: a table and its reading (analysis.studies.result)
-# ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ModelFits(StudyResult):
-    """The purchase models fitted on the same data, one row each (indexed by model name):
-    their parameters, ``log_likelihood``, ``customers`` and ``patterns``. The reading names
-    the model with the highest log-likelihood and gives the ``default`` model's."""
-
-    default: str = "bgnbd"
-
-    def best(self) -> str:
-        """The model with the highest log-likelihood."""
-        return self.table["log_likelihood"].astype(float).idxmax()
-
-    def reading(self, lang: str = "en") -> str:
-        ll = self.table["log_likelihood"].astype(float)
-        best = self.best()
-        return say("ltv.fits", lang, best=best, best_ll=ll[best], bg_ll=ll[self.default])
-
-
-def model_fits(models: Mapping[str, PurchaseModel], *, default: str = "bgnbd") -> ModelFits:
-    """Fitted :class:`PurchaseModel` s (name → model) side by side as a :class:`ModelFits`."""
-    fits = pd.DataFrame(
-        {
-            name: {
-                **m.params_.to_dict(),
-                "log_likelihood": m.log_likelihood_,
-                "customers": m.n_customers_,
-                "patterns": m.n_patterns_,
-            }
-            for name, m in models.items()
-        }
-    ).T
-    return ModelFits(fits, default=default)
-
-
-@dataclass(frozen=True)
-class IndependenceCheck(StudyResult):
-    """Gamma-Gamma's assumption checked: the one-row :func:`independence_check` table and the
-    fitted model's mean spend per purchase. Independent (no evidence against the assumption)
-    when the 95% interval of the correlation includes 0."""
-
-    mean_spend: float = float("nan")
-
-    @property
-    def independent(self) -> bool:
-        r = self.table.iloc[0]
-        return bool(r["pearson_lower_95"] <= 0 <= r["pearson_upper_95"])
-
-    def reading(self, lang: str = "en") -> str:
-        r = self.table.iloc[0]
-        return say(
-            "ltv.independence",
-            lang,
-            n=int(r["n"]),
-            r=r["pearson_r"],
-            lo=r["pearson_lower_95"],
-            hi=r["pearson_upper_95"],
-            rho=r["spearman_rho"],
-            judgement=say("ltv.independent" if self.independent else "ltv.dependent", lang),
-            mean_spend=self.mean_spend,
-        )
-
-
-def spend_independence(spend: SpendModel) -> IndependenceCheck:
-    """The independence check of a fitted :class:`SpendModel` as an :class:`IndependenceCheck`."""
-    return IndependenceCheck(spend.independence_, mean_spend=spend.population_mean_spend)
-
-
-@dataclass(frozen=True)
-class ParameterRecovery(StudyResult):
-    """Estimated against true parameters (the table of
-    :func:`analysis.simulate.checks.compare_with_truth`: ``model``, ``parameter``, ``true``,
-    ``estimate``, ``lower_95``, ``upper_95``, ``relative_error``, ``covered``, rates in the
-    model's time unit). The reading counts the true values inside the intervals, names the
-    largest relative error and compares the mean purchase rate ``r / alpha`` per
-    ``unit_one`` (e.g. "week")."""
-
-    unit_one: str = "week"
-
-    def mean_rate(self) -> tuple[float, float]:
-        """Estimated and true ``r / alpha`` of the purchase model (NaN without both)."""
-        t = self.table.loc[self.table["model"] != "gamma_gamma"].set_index("parameter")
-        if not {"r", "alpha"} <= set(t.index):
-            return float("nan"), float("nan")
-        return (
-            float(t.loc["r", "estimate"] / t.loc["alpha", "estimate"]),
-            float(t.loc["r", "true"] / t.loc["alpha", "true"]),
-        )
-
-    def reading(self, lang: str = "en") -> str:
-        t = self.table
-        worst = t.loc[t["relative_error"].abs().idxmax()]
-        rate, true_rate = self.mean_rate()
-        return say(
-            "ltv.recovery",
-            lang,
-            covered=int(t["covered"].sum()),
-            n=len(t),
-            parameter=worst["parameter"],
-            model=worst["model"],
-            estimate=worst["estimate"],
-            true=worst["true"],
-            error=worst["relative_error"],
-            rate=rate,
-            unit_one=tr(self.unit_one, lang),
-            true_rate=true_rate,
-        )
-
-
-@dataclass(frozen=True)
-class PublishedReproduction(StudyResult):
-    """Estimates against published ones (a table with a boolean ``match`` column per
-    published number, e.g. :func:`analysis.simulate.cdnow.reproduce_cdnow`) and the customer
-    ``summary`` (``frequency``, ...) they were estimated on."""
-
-    summary: pd.DataFrame | None = None
-
-    def reading(self, lang: str = "en") -> str:
-        s = self.summary if self.summary is not None else pd.DataFrame({"frequency": []})
-        return say(
-            "ltv.cdnow",
-            lang,
-            matched=int(self.table["match"].sum()),
-            n=len(self.table),
-            customers=len(s),
-            repeat=int((s["frequency"] > 0).sum()),
         )

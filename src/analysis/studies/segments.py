@@ -8,15 +8,10 @@
 * :class:`FiveValuePersonas` — k-means clustering of the standardised five values, ``k``
   chosen by silhouette (or BIC of a Gaussian mixture), labels ordered by size so they are
   stable for a fixed ``random_state``; :func:`persona_profile` describes each persona.
-
-Results (:class:`~analysis.studies.result.StudyResult`: a table, its reading and its figure):
-:func:`rfm_segment_summary` → :class:`RfmSegments`, :func:`tier_summary` → :class:`ValueTiers`
-and :func:`persona_summary` → :class:`Personas` — size, retention and spend per group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -30,9 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from analysis.aggregate.rfm import rfm_table
 from analysis.data.vocab import VALUES
-from analysis.i18n import say, tr
-from analysis.plots import flow as plots
-from analysis.studies.result import StudyResult
+from analysis.i18n import tr
 from analysis.studies.stats import wilson_interval
 
 __all__ = [
@@ -46,12 +39,6 @@ __all__ = [
     "FiveValuePersonas",
     "group_summary",
     "persona_profile",
-    "RfmSegments",
-    "rfm_segment_summary",
-    "ValueTiers",
-    "tier_summary",
-    "Personas",
-    "persona_summary",
 ]
 
 
@@ -430,184 +417,3 @@ def persona_profile(
     if names is not None:
         out.insert(0, "name", [names[i] for i in out.index])
     return out
-
-
-# ----------------------------------------------------------------------------------------
-# results: a table, its reading and its figure (analysis.studies.result)
-# ----------------------------------------------------------------------------------------
-def _bars(table: pd.DataFrame, **kw):
-    """Retention bars of a :func:`group_summary` table (groups named by its index)."""
-    return plots.plot_persona_bars(
-        table.assign(name=table.index.astype(str)).reset_index(drop=True),
-        ylabel="share retained (95% CI)",
-        **kw,
-    )
-
-
-@dataclass(frozen=True)
-class RfmSegments(StudyResult):
-    """Size, retention (in the ``horizon_days`` after ``as_of``) and mean spend per RFM
-    segment (a :func:`group_summary` table indexed by segment, ``no_purchase`` included). The
-    reading gives the share without a purchase, the largest buyers' segment and the buyers'
-    segments that retain best and worst."""
-
-    as_of: str = ""
-    horizon_days: int = 0
-
-    def reading(self, lang: str = "en") -> str:
-        t = self.table
-        buyers = t.drop(index=NO_PURCHASE["segment"])
-        largest = buyers["users"].idxmax()
-        best, worst = buyers["retention"].idxmax(), buyers["retention"].idxmin()
-        return say(
-            "flow.rfm",
-            lang,
-            users=int(t["users"].sum()),
-            as_of=self.as_of,
-            no_purchase=t.loc[NO_PURCHASE["segment"], "share"],
-            largest=tr(largest, lang),
-            largest_share=buyers.loc[largest, "share"],
-            best=tr(best, lang),
-            best_rate=buyers.loc[best, "retention"],
-            best_lo=buyers.loc[best, "retention_lo"],
-            best_hi=buyers.loc[best, "retention_hi"],
-            worst=tr(worst, lang),
-            worst_rate=buyers.loc[worst, "retention"],
-            worst_lo=buyers.loc[worst, "retention_lo"],
-            worst_hi=buyers.loc[worst, "retention_hi"],
-        )
-
-    def plot(self, *, ax=None, lang: str = "en"):
-        """Retention per segment with its interval (:func:`~analysis.plots.flow.
-        plot_persona_bars`)."""
-        title = say("flow.plot.segment_title", lang, horizon=self.horizon_days, as_of=self.as_of)
-        return _bars(self.table, ax=ax, title=title, xlabel="segment", lang=lang)
-
-
-def rfm_segment_summary(
-    segments: pd.Series,
-    *,
-    retained: pd.Series,
-    spend: pd.Series | None = None,
-    as_of,
-    horizon_days: int,
-) -> RfmSegments:
-    """:func:`group_summary` of the RFM ``segments`` (:func:`rfm_segments`) as
-    :class:`RfmSegments`; ``retained`` is the label over the ``horizon_days`` after
-    ``as_of``."""
-    table = group_summary(segments, retained=retained, spend=spend)
-    return RfmSegments(table, as_of=str(as_of), horizon_days=horizon_days)
-
-
-@dataclass(frozen=True)
-class ValueTiers(StudyResult):
-    """Size, retention and mean spend per five-value tier (a :func:`group_summary` table
-    indexed by :data:`TIERS`). The reading sets core VIPs against ordinary users and gives the
-    silent tier's share and retention."""
-
-    as_of: str = ""
-    horizon_days: int = 0
-
-    def reading(self, lang: str = "en") -> str:
-        t = self.table
-        vip, ordinary, silent = t.loc["core_vip"], t.loc["ordinary"], t.loc["silent"]
-        return say(
-            "flow.tiers",
-            lang,
-            vip_users=int(vip["users"]),
-            vip_rate=vip["retention"],
-            vip_lo=vip["retention_lo"],
-            vip_hi=vip["retention_hi"],
-            ord_rate=ordinary["retention"],
-            ord_lo=ordinary["retention_lo"],
-            ord_hi=ordinary["retention_hi"],
-            vip_spend=vip["mean_spend"],
-            ord_spend=ordinary["mean_spend"],
-            silent_share=silent["share"],
-            silent_rate=silent["retention"],
-        )
-
-    def plot(self, *, ax=None, lang: str = "en"):
-        """Retention per tier with its interval (:func:`~analysis.plots.flow.
-        plot_persona_bars`)."""
-        title = say("flow.plot.tier_title", lang, horizon=self.horizon_days, as_of=self.as_of)
-        return _bars(self.table, ax=ax, title=title, xlabel="tier", lang=lang)
-
-
-def tier_summary(
-    tiers: pd.Series,
-    *,
-    retained: pd.Series,
-    spend: pd.Series | None = None,
-    as_of,
-    horizon_days: int,
-) -> ValueTiers:
-    """:func:`group_summary` of the ``tiers`` (:func:`value_tiers`) as :class:`ValueTiers`."""
-    table = group_summary(tiers, retained=retained, spend=spend)
-    return ValueTiers(table, as_of=str(as_of), horizon_days=horizon_days)
-
-
-@dataclass(frozen=True)
-class Personas(StudyResult):
-    """One row per persona (:func:`persona_profile`: name, size, share, mean values, retention,
-    mean spend; persona 0 is the largest), ``k`` chosen by ``criterion`` and the ``centroids``
-    (:attr:`FiveValuePersonas.summary`). The reading names the largest persona and the range
-    of retention and spend."""
-
-    k: int = 0
-    criterion: str = "silhouette"
-    centroids: pd.DataFrame | None = None
-
-    def reading(self, lang: str = "en") -> str:
-        t = self.table
-        largest = t.loc[t["users"].idxmax()]
-        best, worst = t.loc[t["retention"].idxmax()], t.loc[t["retention"].idxmin()]
-        return say(
-            "flow.personas",
-            lang,
-            k=self.k,
-            criterion=self.criterion,
-            largest=tr(largest["name"], lang),
-            share=largest["share"],
-            worst_rate=worst["retention"],
-            worst=tr(worst["name"], lang),
-            best_rate=best["retention"],
-            best=tr(best["name"], lang),
-            spend_min=t["mean_spend"].min(),
-            spend_max=t["mean_spend"].max(),
-        )
-
-    def plot(self, *, ax=None, lang: str = "en"):
-        """Retention per persona with its interval (:func:`~analysis.plots.flow.
-        plot_persona_bars`)."""
-        return plots.plot_persona_bars(
-            self.table,
-            ax=ax,
-            title="Retention by persona",
-            ylabel="share retained (95% CI)",
-            lang=lang,
-        )
-
-    def plot_centroids(self, *, ax=None, lang: str = "en"):
-        """What makes each persona distinct (:func:`~analysis.plots.flow.
-        plot_persona_centroids`)."""
-        return plots.plot_persona_centroids(self.centroids, ax=ax, lang=lang)
-
-
-def persona_summary(
-    personas: FiveValuePersonas,
-    values: pd.DataFrame,
-    *,
-    retained: pd.Series | None = None,
-    spend: pd.Series | None = None,
-) -> Personas:
-    """The users of ``values`` assigned to the fitted ``personas`` and described by
-    :func:`persona_profile`, as :class:`Personas`."""
-    table = persona_profile(
-        values,
-        personas.predict(values),
-        names=personas.names_,
-        retained=retained,
-        spend=spend,
-    )
-    return Personas(table, k=personas.k_, criterion=personas.criterion, centroids=personas.summary)

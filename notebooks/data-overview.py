@@ -29,18 +29,15 @@ lang = "en"  # "en" or "zh": the language of labels, tables and readings
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from analysis.aggregate.activity import counts_by_period, mix, orders_by_period, table_summary
-from analysis.data.load import load_tables
-from analysis.i18n import say, tr, tr_frame
-from analysis.paths import resolve
-from analysis.plots.base import use_cjk_font
-from analysis.plots.overview import plot_events, plot_joins, plot_mix, plot_orders
-from analysis.reports import headline, save_table
+from analysis.aggregate.activity import counts_by_period
+from analysis.i18n import tr_frame
+from analysis.plots.overview import plot_events
+from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
+from analysis.studies import overview
 
-if lang == "zh":
-    use_cjk_font()
-tables = load_tables(resolve(data_dir), vocabulary=vocabulary, observed_until=observed_until)
+inputs = report_inputs(data_dir, vocabulary=vocabulary, lang=lang, observed_until=observed_until)
+tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %% [markdown]
@@ -50,14 +47,7 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %%
 provenance(
-    {
-        "data_dir": data_dir,
-        "vocabulary": vocabulary,
-        "observed_until": observed_until,
-        "freq": freq,
-        "lang": lang,
-    },
-    tables.files.values(),
+    report_parameters(globals(), notebook="notebooks/data-overview.py"), tables.files.values()
 )
 
 # %% [markdown]
@@ -66,90 +56,39 @@ provenance(
 # Nothing is dropped without a line here; `final` is what every analysis reads.
 
 # %%
-ledger = save_table(tables.ledger, "ledger")
-display(tr_frame(ledger, lang, value_columns=["table"]))
-dropped = int(ledger.loc[ledger["step"] != "final", "dropped"].sum())
-repaired = int(ledger["repaired"].sum())
-read = int(ledger.loc[ledger["step"] == "read", "rows_in"].sum())
-Markdown(say("overview.ledger", lang, read=read, dropped=dropped, repaired=repaired))
+ledger = overview.Ledger(save_table(tables.ledger, "ledger"))
+display(tr_frame(ledger.table, lang, value_columns=["table"]))
+Markdown(ledger.reading(lang))
 
 # %% [markdown]
 # ## How much data, over which dates
 
 # %%
-summary = save_table(table_summary(contacts, events, orders), "table_summary")
-display(tr_frame(summary, lang))
-first, last = f"{summary['first'].min():%Y-%m-%d}", f"{summary['last'].max():%Y-%m-%d}"
-display(
-    headline(
-        say(
-            "overview.headline",
-            lang,
-            contacts=len(contacts),
-            events=len(events),
-            orders=len(orders),
-            first=first,
-            last=last,
-            dropped=dropped,
-        )
-    )
-)
-Markdown(
-    say(
-        "overview.span",
-        lang,
-        contacts=len(contacts),
-        events=len(events),
-        orders=len(orders),
-        days=(summary["last"].max() - summary["first"].min()).days,
-        first=first,
-        last=last,
-        with_events=int(summary.loc[1, "users"]),
-        with_orders=int(summary.loc[2, "users"]),
-    )
-)
+summary = overview.table_summary(contacts, events, orders, dropped=ledger.dropped)
+display(tr_frame(save_table(summary.table, "table_summary"), lang))
+display(headline(summary.headline(lang)))
+Markdown(summary.reading(lang))
 
 # %% [markdown]
 # ## Where contacts come from: channels and hooks
 # Read the heatmap row by row: which hooks (钩子) each acquisition channel relies on.
 
 # %%
-channel_hook = save_table(mix(contacts, rows="channel", cols="hook"), "channel_hook_mix")
-plot_mix(channel_hook, lang=lang)
+channel_hook = overview.contact_mix(contacts, rows="channel", cols="hook")
+save_table(channel_hook.table, "channel_hook_mix")
+channel_hook.plot(lang=lang)
 plt.show()
-by_channel = channel_hook.groupby("channel")["contacts"].sum().sort_values(ascending=False)
-Markdown(
-    say(
-        "overview.channels",
-        lang,
-        top=tr(by_channel.index[0], lang),
-        top_n=int(by_channel.iloc[0]),
-        top_share=by_channel.iloc[0] / by_channel.sum(),
-        bottom=tr(by_channel.index[-1], lang),
-        bottom_share=by_channel.iloc[-1] / by_channel.sum(),
-    )
-)
+Markdown(channel_hook.reading(lang))
 
 # %% [markdown]
 # New contacts over time, stacked by channel: is acquisition growing, and from where?
 
 # %%
-joins = save_table(
-    counts_by_period(contacts, time_col="joined_at", by="channel", freq=freq), "joins_by_channel"
-)
-plot_joins(joins, lang=lang)
+joins = overview.joins_by_period(contacts, by="channel", freq=freq)
+save_table(joins.table, "joins_by_channel")
+joins.plot(lang=lang)
 plt.show()
-per_period = joins.groupby("period")["rows"].sum()
-Markdown(
-    say(
-        "overview.joins",
-        lang,
-        first_n=int(per_period.iloc[0]),
-        last_n=int(per_period.iloc[-1]),
-        peak_n=int(per_period.max()),
-        peak=f"{per_period.idxmax():%Y-%m}",
-    )
-)
+Markdown(joins.reading(lang))
 
 # %% [markdown]
 # ## What contacts do: events per type over time
@@ -157,17 +96,12 @@ Markdown(
 # ladder:
 
 # %%
-vocab_table = tables.vocabulary.table()
-counts = events["event_type"].value_counts().rename("events")
-vocab_table = vocab_table.merge(counts, left_on="event_type", right_index=True, how="left")
-vocab_table["events"] = vocab_table["events"].fillna(0).astype(int)
-save_table(vocab_table, "vocabulary_counts")
-shown = (
-    vocab_table[["event_type", "value", "stage", "events", "meaning"]]
-    if lang == "zh"
-    else vocab_table[["event_type", "value", "value_zh", "stage", "stage_zh", "events", "meaning"]]
-)
-display(tr_frame(shown, lang, value_columns=["value", "stage", "meaning"]))
+vocab = overview.vocabulary_counts(events, vocabulary=tables.vocabulary)
+save_table(vocab.table, "vocabulary_counts")
+shown = ["event_type", "value", "stage", "events", "meaning"]
+if lang == "en":
+    shown = ["event_type", "value", "value_zh", "stage", "stage_zh", "events", "meaning"]
+display(tr_frame(vocab.table[shown], lang, value_columns=["value", "stage", "meaning"]))
 
 # %%
 events_tidy = save_table(
@@ -175,16 +109,7 @@ events_tidy = save_table(
 )
 plot_events(events_tidy, top=8, lang=lang)
 plt.show()
-value_events = vocab_table.dropna(subset=["value"]).groupby("value")["events"].sum()
-Markdown(
-    say(
-        "overview.values",
-        lang,
-        items=", ".join(
-            f"{tr(v, lang)} {n:,}" for v, n in value_events.sort_values(ascending=False).items()
-        ),
-    )
-)
+Markdown(vocab.reading(lang))
 
 # %% [markdown]
 # ## What contacts buy: orders and revenue over time
@@ -192,22 +117,8 @@ Markdown(
 # orders.
 
 # %%
-orders_tidy = save_table(orders_by_period(orders, freq=freq), "orders_by_period")
-plot_orders(orders_tidy, lang=lang)
+orders_over_time = overview.orders_by_period(orders, contacts=contacts, freq=freq)
+save_table(orders_over_time.table, "orders_by_period")
+orders_over_time.plot(lang=lang)
 plt.show()
-totals = orders_tidy[["orders", "gross", "refunded", "net", "refunded_orders"]].sum()
-buyers = orders["user_id"].nunique()
-Markdown(
-    say(
-        "overview.orders",
-        lang,
-        orders=int(totals["orders"]),
-        buyers=buyers,
-        buyer_share=buyers / len(contacts),
-        gross=totals["gross"],
-        refunded=totals["refunded"],
-        refund_share=totals["refunded"] / totals["gross"],
-        refunded_orders=int(totals["refunded_orders"]),
-        net=totals["net"],
-    )
-)
+Markdown(orders_over_time.reading(lang))

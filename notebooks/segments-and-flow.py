@@ -72,14 +72,14 @@ from IPython.display import Markdown, display
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
-from analysis.i18n import CLAUSE_SEP, say, tr, tr_frame
+from analysis.i18n import say, tr, tr_frame
 from analysis.paths import resolve
 from analysis.plots import flow as pf
-from analysis.reports import headline, open_tables, report_inputs, save_table
+from analysis.reports import headline, open_tables, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
-from analysis.studies import flow
+from analysis.studies import flow, flow_results
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
@@ -89,48 +89,15 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 # the scans of every event (labels, evidence, stages, cohorts) on `engine`: on duckdb / spark
 # they read the files again, out of core, and return the same tables
 scan = tables if engine == "pandas" else open_tables(resolve(data_dir), engine=engine)
-has_truth = inputs.has_truth
-truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 
 # %% [markdown]
 # ## Provenance
 
 # %%
-params = dict(
-    data_dir=data_dir,
-    truth_dir=truth_dir,
-    vocabulary=vocabulary,
-    snapshot_start=snapshot_start,
-    snapshot_end=snapshot_end,
-    snapshot_freq=snapshot_freq,
-    lookback_days=lookback_days,
-    silent_days=silent_days,
-    lost_days=lost_days,
-    repeat_min_orders=repeat_min_orders,
-    as_of=as_of,
-    horizon_days=horizon_days,
-    value_lookback_days=value_lookback_days,
-    value_weights=value_weights,
-    rfm_bins=rfm_bins,
-    tier_cuts=tier_cuts,
-    persona_k=persona_k,
-    persona_criterion=persona_criterion,
-    random_state=random_state,
-    cohort_start=cohort_start,
-    cohort_end=cohort_end,
-    cohort_horizon_days=cohort_horizon_days,
-    claim_age_months=claim_age_months,
-    spend_days=spend_days,
-    giveaway_channels=giveaway_channels,
-    giveaway_hooks=giveaway_hooks,
-    screen_min_days=screen_min_days,
-    landmark_days=landmark_days,
-    n_boot=n_boot,
-    koc_top_n=koc_top_n,
-    lang=lang,
-    engine=engine,
+provenance(
+    report_parameters(globals(), notebook="notebooks/segments-and-flow.py"),
+    [*tables.files.values(), *inputs.truth_files],
 )
-provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
 # ## The stage ladder
@@ -162,11 +129,16 @@ pop = pd.Index(labels["user_id"], name="user_id")
 retained = labels.set_index("user_id")["retained"]
 rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series())
 rfm_seg = sg.rfm_segments(sg.rfm_scores(rfm, bins=rfm_bins), bins=rfm_bins)
-seg_sum = save_table(
-    sg.group_summary(rfm_seg["segment"], retained=retained, spend=rfm["monetary"]), "rfm_segments"
+segments = flow_results.rfm_segment_summary(
+    rfm_seg["segment"],
+    retained=retained,
+    spend=rfm["monetary"],
+    as_of=as_of,
+    horizon_days=horizon_days,
 )
+save_table(segments.table, "rfm_segments")
 display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment"]))
-tr_frame(seg_sum.rename(index=lambda k: tr(k, lang)), lang)
+tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang)
 
 # %% [markdown]
 # The chart shows how large each RFM segment is and how many of its users are still active
@@ -175,45 +147,11 @@ tr_frame(seg_sum.rename(index=lambda k: tr(k, lang)), lang)
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
-pf.plot_persona_bars(
-    seg_sum.assign(name=seg_sum.index.astype(str)).reset_index(drop=True),
-    ax=ax,
-    title=say("flow.plot.segment_title", lang, horizon=horizon_days, as_of=as_of),
-    ylabel="share retained (95% CI)",
-    xlabel="segment",
-    lang=lang,
-)
+segments.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-buyers = seg_sum.drop(index="no_purchase")
-largest = buyers["users"].idxmax()
-best, worst = buyers["retention"].idxmax(), buyers["retention"].idxmin()
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.rfm",
-                lang,
-                users=int(seg_sum["users"].sum()),
-                as_of=as_of,
-                no_purchase=seg_sum.loc["no_purchase", "share"],
-                largest=tr(largest, lang),
-                largest_share=buyers.loc[largest, "share"],
-                best=tr(best, lang),
-                best_rate=buyers.loc[best, "retention"],
-                best_lo=buyers.loc[best, "retention_lo"],
-                best_hi=buyers.loc[best, "retention_hi"],
-                worst=tr(worst, lang),
-                worst_rate=buyers.loc[worst, "retention"],
-                worst_lo=buyers.loc[worst, "retention_lo"],
-                worst_hi=buyers.loc[worst, "retention_hi"],
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=segments.reading(lang)))
 
 # %% [markdown]
 # ### Value tiers by the five-value index
@@ -231,15 +169,17 @@ evidence = value_evidence(
 )
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)
 scores = scorer.transform(evidence)
-state_at = flow.assign_stages(
-    contacts, scan.events, scan.orders, snapshots=[as_of], ladder=ladder, engine=engine
+off_ladder = flow.off_ladder_at(
+    contacts, scan.events, scan.orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
 )
-state_at = state_at.iloc[:, 0].reindex(pop)
-off = [ladder.states.index("silent"), ladder.states.index("lost")]
-tiers = sg.value_tiers(scores["index"], silent=state_at.isin(off), cuts=tier_cuts)
-tier_sum = save_table(
-    sg.group_summary(tiers["tier"], retained=retained, spend=rfm["monetary"]), "value_tiers"
+tiers = flow_results.tier_summary(
+    sg.value_tiers(scores["index"], silent=off_ladder, cuts=tier_cuts)["tier"],
+    retained=retained,
+    spend=rfm["monetary"],
+    as_of=as_of,
+    horizon_days=horizon_days,
 )
+tier_sum = save_table(tiers.table, "value_tiers")
 tr_frame(
     tier_sum.assign(zh=[tr(t, "zh") for t in tier_sum.index]).rename(index=lambda k: tr(k, lang)),
     lang,
@@ -252,41 +192,11 @@ tr_frame(
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 4))
-pf.plot_persona_bars(
-    tier_sum.assign(name=tier_sum.index.astype(str)).reset_index(drop=True),
-    ax=ax,
-    title=say("flow.plot.tier_title", lang, horizon=horizon_days, as_of=as_of),
-    ylabel="share retained (95% CI)",
-    xlabel="tier",
-    lang=lang,
-)
+tiers.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-top_t, ord_t = tier_sum.loc["core_vip"], tier_sum.loc["ordinary"]
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.tiers",
-                lang,
-                vip_users=int(top_t["users"]),
-                vip_rate=top_t["retention"],
-                vip_lo=top_t["retention_lo"],
-                vip_hi=top_t["retention_hi"],
-                ord_rate=ord_t["retention"],
-                ord_lo=ord_t["retention_lo"],
-                ord_hi=ord_t["retention_hi"],
-                vip_spend=top_t["mean_spend"],
-                ord_spend=ord_t["mean_spend"],
-                silent_share=tier_sum.loc["silent", "share"],
-                silent_rate=tier_sum.loc["silent", "retention"],
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=tiers.reading(lang)))
 
 # %% [markdown]
 # ### Five-value personas
@@ -298,14 +208,8 @@ personas = sg.FiveValuePersonas(
     k=persona_k, criterion=persona_criterion, random_state=random_state
 ).fit(evidence)
 display(tr_frame(personas.selection_, lang))
-lab = personas.predict(evidence)
-profile = save_table(
-    sg.persona_profile(
-        evidence, lab, names=personas.names_, retained=retained, spend=rfm["monetary"]
-    ),
-    "personas",
-)
-tr_frame(profile, lang, value_columns=["name"])
+profile = flow_results.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
+tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 
 # %% [markdown]
 # The heatmap says what makes each persona distinct (red = above the average user on that
@@ -313,37 +217,13 @@ tr_frame(profile, lang, value_columns=["name"])
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
-pf.plot_persona_centroids(personas.summary, ax=axes[0], lang=lang)
-pf.plot_persona_bars(
-    profile, ax=axes[1], title="Retention by persona", ylabel="share retained (95% CI)", lang=lang
-)
+profile.plot_centroids(ax=axes[0], lang=lang)
+profile.plot(ax=axes[1], lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
-p_best, p_worst = profile["retention"].idxmax(), profile["retention"].idxmin()
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.personas",
-                lang,
-                k=personas.k_,
-                criterion=persona_criterion,
-                largest=tr(profile.loc[0, "name"], lang),
-                share=profile.loc[0, "share"],
-                worst_rate=profile.loc[p_worst, "retention"],
-                worst=tr(profile.loc[p_worst, "name"], lang),
-                best_rate=profile.loc[p_best, "retention"],
-                best=tr(profile.loc[p_best, "name"], lang),
-                spend_min=profile["mean_spend"].min(),
-                spend_max=profile["mean_spend"].max(),
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=profile.reading(lang)))
 
 # %% [markdown]
 # ## 2. The flow: how users move through the stages
@@ -353,13 +233,17 @@ snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq,
 codes = flow.assign_stages(
     contacts, scan.events, scan.orders, snapshots=snaps, ladder=ladder, engine=engine
 )
-sizes = save_table(flow.stage_sizes(codes, ladder=ladder), "stage_sizes")
-counts = save_table(flow.transitions(codes, ladder=ladder), "transitions")
-rates = flow.transition_rates(counts)
-conv = save_table(flow.forward_conversion(codes, ladder=ladder), "forward_conversion")
-neck = flow.bottleneck(conv)
-tis = save_table(flow.time_in_stage(codes, ladder=ladder), "time_in_stage")
-sizes.tail(3).rename(columns=lambda c: tr(c, lang))
+sizes = flow_results.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
+moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
+conversion = flow_results.ForwardConversion(
+    flow.forward_conversion(codes, ladder=ladder),
+    time_in_stage=flow.time_in_stage(codes, ladder=ladder),
+)
+save_table(sizes.table, "stage_sizes")
+save_table(moves.table, "transitions")
+save_table(conversion.table, "forward_conversion")
+save_table(conversion.time_in_stage, "time_in_stage")
+sizes.table.tail(3).rename(columns=lambda c: tr(c, lang))
 
 # %% [markdown]
 # How the population splits across the states at each snapshot: the ladder stages grow with
@@ -367,30 +251,12 @@ sizes.tail(3).rename(columns=lambda c: tr(c, lang))
 
 # %%
 fig, ax = plt.subplots(figsize=(11, 4.5))
-pf.plot_stage_sizes(sizes, ax=ax, title="Users in each state at each monthly snapshot", lang=lang)
+sizes.plot(ax=ax, title="Users in each state at each monthly snapshot", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
-last = sizes.iloc[-1]
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.sizes",
-                lang,
-                date=f"{sizes.index[-1]:%Y-%m-%d}",
-                users=int(last.sum()),
-                lost=last["lost"] / last.sum(),
-                silent=last["silent"] / last.sum(),
-                stage=tr(last[list(ladder.stages)].idxmax(), lang),
-                stage_share=last[list(ladder.stages)].max() / last.sum(),
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=sizes.reading(lang)))
 
 # %% [markdown]
 # The alluvial chart follows the same users across four snapshots: each band is a group of
@@ -414,34 +280,12 @@ plt.show()
 
 # %%
 fig, ax = plt.subplots(figsize=(11, 8))
-pf.plot_transition_heatmap(
-    rates,
-    counts=counts,
-    ax=ax,
-    title="Transition shares between consecutive monthly snapshots",
-    lang=lang,
-)
+moves.plot(ax=ax, title="Transition shares between consecutive monthly snapshots", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
-stay_lost = rates.loc["lost", "lost"]
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.transitions",
-                lang,
-                silent_lost=rates.loc["silent", "lost"],
-                silent_back=1 - rates.loc["silent", ["silent", "lost"]].sum(),
-                stay_lost=stay_lost,
-                new_lost=rates.loc[flow.NEW, "lost"],
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=moves.reading(lang)))
 
 # %% [markdown]
 # Forward conversion: of the users at a stage, the share at a higher stage one snapshot
@@ -449,31 +293,12 @@ display(
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
-pf.plot_forward_conversion(conv, bottleneck=neck["stage"], ax=ax, lang=lang)
+conversion.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-display(tr_frame(tis, lang, value_columns=["state"]))
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.bottleneck",
-                lang,
-                stage=neck["stage"],
-                zh=neck["zh"],
-                rate=neck["forward_rate"],
-                lo=neck["lo"],
-                hi=neck["hi"],
-                n=int(neck["n"]),
-                stay=neck["stay_rate"],
-                days=tis.set_index("state").loc[neck["stage"], "mean_days_completed"],
-            ),
-        )
-    )
-)
+display(tr_frame(conversion.time_in_stage, lang, value_columns=["state"]))
+Markdown(say("flow.reading", lang, text=conversion.reading(lang)))
 
 # %% [markdown]
 # ## 3. Which channels and hooks bring users who stay
@@ -501,47 +326,17 @@ plt.show()
 # 95% Wilson intervals).
 
 # %%
-by_channel = save_table(
-    co.retention_curves(activity, by="channel", min_n=50), "retention_by_channel"
-)
-by_hook = save_table(co.retention_curves(activity, by="hook", min_n=50), "retention_by_hook")
+acquisition = flow_results.acquisition_retention(activity, age_months=claim_age_months)
+save_table(acquisition.table, "retention_by_channel")
+save_table(acquisition.hooks, "retention_by_hook")
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
-pf.plot_retention_curves(
-    by_channel, by="channel", ax=axes[0], title="Retention by channel", lang=lang
-)
-pf.plot_retention_curves(by_hook, by="hook", ax=axes[1], title="Retention by hook", lang=lang)
+acquisition.plot(ax=axes[0], by="channel", lang=lang)
+acquisition.plot(ax=axes[1], by="hook", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
-at = by_channel.loc[by_channel["age_months"] == claim_age_months].set_index("channel")
-at_h = by_hook.loc[by_hook["age_months"] == claim_age_months].set_index("hook")
-top_c, bottom_c = at["rate"].idxmax(), at["rate"].idxmin()
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.channels",
-                lang,
-                age=claim_age_months,
-                top=tr(top_c, lang),
-                top_rate=at["rate"].max(),
-                top_lo=at.loc[top_c, "lo"],
-                top_hi=at.loc[top_c, "hi"],
-                bottom=tr(bottom_c, lang),
-                bottom_rate=at["rate"].min(),
-                bottom_lo=at.loc[bottom_c, "lo"],
-                bottom_hi=at.loc[bottom_c, "hi"],
-                top_hook=tr(at_h["rate"].idxmax(), lang),
-                top_hook_rate=at_h["rate"].max(),
-                bottom_hook=tr(at_h["rate"].idxmin(), lang),
-                bottom_hook_rate=at_h["rate"].min(),
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=acquisition.reading(lang)))
 
 # %% [markdown]
 # ### The essay's two claims
@@ -554,7 +349,7 @@ display(
 # may differ in other ways (channel mix, season).
 
 # %%
-claims = co.essay_claims(
+claims = flow_results.claims_check(
     contacts,
     events,
     orders,
@@ -569,72 +364,23 @@ claims = co.essay_claims(
     n_boot=n_boot,
     random_state=random_state,
 )
-save_table(claims, "essay_claims")
-tr_frame(claims, lang, value_columns=["claim", "metric", "group_a", "group_b", "verdict"])
+save_table(claims.table, "essay_claims")
+tr_frame(claims.table, lang, value_columns=["claim", "metric", "group_a", "group_b", "verdict"])
 
 # %% [markdown]
 # The effects with their 95% intervals; an interval that does not cross the dashed zero line
 # is a clear difference in that direction.
 
 # %%
-ret_rows = claims.loc[claims["metric"].str.startswith("retained")]
-spend_rows = claims.loc[~claims["metric"].str.startswith("retained")]
 fig, axes = plt.subplots(1, 2, figsize=(14, 3.5))
-pf.plot_effects(
-    ret_rows,
-    scale=100,
-    unit="difference in retention (percentage points, a − b)",
-    ax=axes[0],
-    title="Retention: group a minus group b",
-    lang=lang,
-)
-pf.plot_effects(
-    spend_rows,
-    unit=f"difference in mean net spend, first {spend_days} days (CNY)",
-    ax=axes[1],
-    title="Spend: giveaway minus others",
-    lang=lang,
-)
+claims.plot(ax=axes[0], kind="retention", lang=lang)
+claims.plot(ax=axes[1], kind="spend", lang=lang)
 plt.tight_layout()
 plt.show()
 
 # %%
-readings = [
-    say(
-        "flow.claim",
-        lang,
-        claim=tr(r.claim, lang),
-        group_a=tr(r.group_a, lang),
-        value_a=r.value_a,
-        n_a=r.n_a,
-        group_b=tr(r.group_b, lang),
-        value_b=r.value_b,
-        n_b=r.n_b,
-        metric=tr(r.metric, lang),
-        effect=r.effect,
-        lo=r.lo,
-        hi=r.hi,
-        verdict=tr(r.verdict, lang),
-    )
-    for r in claims.itertuples()
-]
-display(Markdown(say("flow.reading", lang, text="\n\n" + "\n".join(readings))))
-cl = claims.set_index("claim")
-display(
-    headline(
-        say(
-            "flow.headline",
-            lang,
-            stage=tr(neck["stage"], lang),
-            rate=neck["forward_rate"],
-            give_less=-100 * cl.loc["giveaway users retain less", "effect"],
-            age=claim_age_months,
-            give_verdict=tr(cl.loc["giveaway users retain less", "verdict"], lang),
-            screened=100 * cl.loc["screened in 1:1 retain better", "effect"],
-            screen_verdict=tr(cl.loc["screened in 1:1 retain better", "verdict"], lang),
-        )
-    )
-)
+display(Markdown(say("flow.reading", lang, text="\n\n" + claims.reading(lang))))
+display(headline(claims.headline(lang, bottleneck=conversion.bottleneck)))
 
 # %% [markdown]
 # ## 4. Referral (老带新) and KOC candidates
@@ -642,16 +388,15 @@ display(
 # before it; a K of 1 would mean every user brings one new user a month.
 
 # %%
-per = co.referral_by_period(
+referral = flow_results.referral_summary(
     contacts,
     events,
     orders,
     periods=flow.monthly_snapshots(snapshot_start, snapshot_end, tz=tables.tz),
 )
-save_table(per, "referral_by_month")
-kf = co.k_factor(contacts, events)
+per = save_table(referral.table, "referral_by_month")
 fig, ax = plt.subplots(figsize=(10, 4))
-pf.plot_k_factor(per, ax=ax, title="Referral K-factor per month (95% CI)", lang=lang)
+referral.plot(ax=ax, title="Referral K-factor per month (95% CI)", lang=lang)
 plt.show()
 
 # %%
@@ -660,25 +405,7 @@ display(
         per.drop(columns=["period"]).assign(month=per["period"].dt.strftime("%Y-%m")).tail(6), lang
     )
 )
-display(
-    Markdown(
-        say(
-            "flow.reading",
-            lang,
-            text=say(
-                "flow.referral",
-                lang,
-                referred=kf["referred"],
-                contacts=kf["contacts"],
-                k=kf["k_factor"],
-                invitations=kf["invitations"],
-                conversion=kf["invite_conversion"],
-                k_min=per["k_factor"].min(),
-                k_max=per["k_factor"].max(),
-            ),
-        )
-    )
-)
+Markdown(say("flow.reading", lang, text=referral.reading(lang)))
 
 # %% [markdown]
 # KOC (key opinion consumer) candidates: users high on social and content value who also
@@ -698,25 +425,26 @@ tr_frame(koc, lang)
 # brings), so it is compared with both the marginal and the structural truth.
 
 # %%
-if has_truth:
-    tu = truth_users.set_index("user_id")
-    screening = co.screening_groups(
-        contacts, events, min_days=screen_min_days, landmark_days=landmark_days
+if inputs.has_truth:
+    truth = checks.flow_truth_check(
+        inputs.truth_users,
+        inputs.truth_params,
+        contacts,
+        events,
+        orders,
+        observation_end=snapshot_end,
+        claims=claims,
+        k_factor=referral.k_factor,
+        giveaway_channels=giveaway_channels,
+        giveaway_hooks=giveaway_hooks,
+        screen_min_days=screen_min_days,
+        landmark_days=landmark_days,
+        reference="partner",
     )
-    display(
-        tr_frame(co.agreement(screening.astype(str), tu["screened"].rename("truly screened")), lang)
-    )
-    hr = co.hazard_ratios(
-        contacts, events, orders, observation_end=snapshot_end, reference="partner"
-    )
-    true_eff = checks.truth_channel_effects(
-        truth_users, contacts, truth_params, reference="partner"
-    )
-    comp = save_table(hr.merge(true_eff, on="channel"), "channel_effects_vs_truth")
-    display(tr_frame(comp, lang))
+    display(tr_frame(truth.screening, lang))
+    display(tr_frame(save_table(truth.table, "channel_effects_vs_truth"), lang))
     fig, ax = plt.subplots(figsize=(7, 6))
-    pf.plot_effects_vs_truth(
-        comp,
+    truth.plot(
         ax=ax,
         title="Recovered vs true channel effects on leaving (reference: partner)",
         lang=lang,
@@ -728,42 +456,7 @@ if has_truth:
 # the structural truth differs by what each channel brings along (coupon hunters, values).
 
 # %%
-if has_truth:
-    inside = (comp["lo"] <= comp["log_hr_marginal_true"]) & (
-        comp["log_hr_marginal_true"] <= comp["hi"]
-    )
-    rank_ok = comp["log_hr"].rank().equals(comp["log_hr_marginal_true"].rank())
-    give = co.giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
-    hunters = tu["coupon_hunter"].reindex(give.index)
-    display(
-        Markdown(
-            say(
-                "flow.reading",
-                lang,
-                text=say(
-                    "flow.truth",
-                    lang,
-                    k=kf["k_factor"],
-                    k_true=truth_params["referrals"]["k_factor_realised"],
-                    inside=int(inside.sum()),
-                    n=len(comp),
-                    order=say("flow.same_as" if rank_ok else "flow.different_from", lang),
-                    hunters_give=hunters[give].mean(),
-                    hunters_other=hunters[~give].mean(),
-                    gamma_hunter=truth_params["churn"]["gamma_coupon_hunter"],
-                    gamma_screened=truth_params["churn"]["gamma_screened"],
-                    verdicts=CLAUSE_SEP[lang].join(
-                        say(
-                            "flow.claim_verdict",
-                            lang,
-                            claim=tr(r.claim, lang),
-                            verdict=tr(r.verdict, lang),
-                        )
-                        for r in claims.itertuples()
-                    ),
-                ),
-            )
-        )
-    )
+if inputs.has_truth:
+    display(Markdown(say("flow.reading", lang, text=truth.reading(lang))))
 else:
     display(Markdown(say("flow.no_truth", lang)))

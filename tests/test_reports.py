@@ -65,6 +65,18 @@ def test_report_inputs_reads_truth_only_where_there_is_one(tmp_path):
         report_inputs("data/sample", lang="fr")
 
 
+def test_report_inputs_passes_observed_until_to_the_loader():
+    from analysis.reports import open_tables, report_inputs
+
+    full = report_inputs("data/sample").tables
+    # the sample's last contact joins at 23:58:05 on its last day, its last event is later
+    cut = report_inputs("data/sample", observed_until="2026-06-30 23:59:00").tables
+    assert 0 < len(cut.events) < len(full.events) and len(cut.contacts) == len(full.contacts)
+    assert cut.ledger["dropped"].sum() > 0 == full.ledger["dropped"].sum()
+    with pytest.raises(ValueError, match="observed_until is for engine='pandas' only"):
+        open_tables(resolve("data/sample"), engine="duckdb", observed_until="2026-06-30")
+
+
 def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
     from analysis.__main__ import main
 

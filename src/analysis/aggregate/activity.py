@@ -85,3 +85,12 @@ def table_summary(
             }
         )
     return pd.DataFrame(rows)
+
+
+def vocabulary_counts(events: pd.DataFrame, *, vocabulary) -> pd.DataFrame:
+    """The event vocabulary's table (``vocabulary.table()``: one row per event type) with
+    ``events``, the number of rows of ``events`` of each type (0 for types never seen)."""
+    counts = events["event_type"].value_counts().rename("events")
+    out = vocabulary.table().merge(counts, left_on="event_type", right_index=True, how="left")
+    out["events"] = out["events"].fillna(0).astype(int)
+    return out

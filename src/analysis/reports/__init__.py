@@ -73,6 +73,7 @@ def report_inputs(
     truth_dir: str | Path = "",
     lang: str = "en",
     engine: str = "pandas",
+    observed_until=None,
 ) -> ReportInputs:
     """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` and the
     simulator's truth where ``truth_dir`` holds one (empty or missing: none, as on real data).
@@ -82,21 +83,24 @@ def report_inputs(
     ``engine="duckdb"`` / ``"spark"``: they stay on disk as the views of a
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
     Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``
-    once); only what a report's SQL aggregations return comes into memory."""
+    once); only what a report's SQL aggregations return comes into memory.
+    ``observed_until`` (pandas only): rows after it are dropped, and counted in the ledger."""
     from analysis.i18n import check_lang
     from analysis.plots.base import use_cjk_font
     from analysis.simulate import read_truth
 
     if check_lang(lang) == "zh":
         use_cjk_font()
-    tables = open_tables(resolve(data_dir), engine=engine, vocabulary=vocabulary)
+    tables = open_tables(
+        resolve(data_dir), engine=engine, vocabulary=vocabulary, observed_until=observed_until
+    )
     if truth_dir and (resolve(truth_dir) / "users.csv.gz").is_file():
         users, params, files = read_truth(resolve(truth_dir))
         return ReportInputs(tables, users, params, tuple(files))
     return ReportInputs(tables)
 
 
-def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
+def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observed_until=None):
     """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`)."""
     from analysis.data.errors import DataError
     from analysis.data.load import load_tables
@@ -106,7 +110,9 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None):
 
     name = resolve_engine(engine).name
     if name == "pandas":
-        return load_tables(folder, vocabulary=vocabulary)
+        return load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)
+    if observed_until is not None:
+        raise ValueError(f"observed_until is for engine='pandas' only, not {name!r}")
     try:
         for table in ("contacts", "events", "orders"):
             find_table_file(folder, table)

@@ -5,12 +5,18 @@ true purchase and spend parameters).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import say
+from analysis.plots.flow import plot_effects_vs_truth
+from analysis.studies import cohorts as co
+from analysis.studies.flow_results import EssayClaims
 from analysis.studies.ltv import PurchaseModel, SpendModel
+from analysis.studies.result import StudyResult
 
 
 def oracle_for(
@@ -205,4 +211,106 @@ def truth_channel_effects(
             "gamma_structural": [g.get(c, 0.0) - g.get(reference, 0.0) for c in chans],
             "log_hr_marginal_true": [mean_log[c] - mean_log[reference] for c in chans],
         }
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# segments-and-flow against the truth (a result: table, reading, figure)
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FlowTruthCheck(StudyResult):
+    """The segments-and-flow report against the simulator's truth: recovered channel effects
+    on leaving next to the true ones (``table``: :func:`~analysis.studies.cohorts.
+    hazard_ratios` merged with :func:`truth_channel_effects`), the derived screening against
+    the true flag (``screening``), the data's and the true K-factor, the share of coupon
+    hunters among giveaway users and the others, the true effects of hunters and screening
+    on the log hazard, and the data's verdicts on the essay's ``claims``."""
+
+    screening: pd.DataFrame
+    k: float
+    k_true: float
+    hunters_give: float
+    hunters_other: float
+    gamma_hunter: float
+    gamma_screened: float
+    claims: EssayClaims
+
+    @property
+    def inside(self) -> pd.Series:
+        """True where the estimate's interval contains the true marginal effect."""
+        t = self.table
+        return (t["lo"] <= t["log_hr_marginal_true"]) & (t["log_hr_marginal_true"] <= t["hi"])
+
+    @property
+    def same_order(self) -> bool:
+        """Whether the estimates rank the channels as the true marginal effects do."""
+        return self.table["log_hr"].rank().equals(self.table["log_hr_marginal_true"].rank())
+
+    def reading(self, lang: str = "en") -> str:
+        return say(
+            "flow.truth",
+            lang,
+            k=self.k,
+            k_true=self.k_true,
+            inside=int(self.inside.sum()),
+            n=len(self.table),
+            order=say("flow.same_as" if self.same_order else "flow.different_from", lang),
+            hunters_give=self.hunters_give,
+            hunters_other=self.hunters_other,
+            gamma_hunter=self.gamma_hunter,
+            gamma_screened=self.gamma_screened,
+            verdicts=self.claims.verdicts(lang),
+        )
+
+    def plot(
+        self,
+        *,
+        ax=None,
+        lang: str = "en",
+        title: str = "Recovered vs true channel effects on leaving",
+    ):
+        """Estimates against both truths (:func:`~analysis.plots.flow.plot_effects_vs_truth`)."""
+        return plot_effects_vs_truth(self.table, ax=ax, title=title, lang=lang)
+
+
+def flow_truth_check(
+    truth_users: pd.DataFrame,
+    params: Mapping,
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    observation_end,
+    claims,
+    k_factor: float,
+    giveaway_channels=("offline_event",),
+    giveaway_hooks=None,
+    screen_min_days: float = 3,
+    landmark_days: float = 28,
+    reference: str = "partner",
+) -> FlowTruthCheck:
+    """The :class:`FlowTruthCheck` of a segments-and-flow run on simulated data: ``claims``
+    is its :class:`~analysis.studies.flow_results.EssayClaims`, ``k_factor`` the K-factor it found;
+    giveaway and screening are defined as in the report."""
+    tu = truth_users.set_index("user_id")
+    screening = co.screening_groups(
+        contacts, events, min_days=screen_min_days, landmark_days=landmark_days
+    )
+    agreement = co.agreement(screening.astype(str), tu["screened"].rename("truly screened"))
+    hr = co.hazard_ratios(
+        contacts, events, orders, observation_end=observation_end, reference=reference
+    )
+    true_eff = truth_channel_effects(truth_users, contacts, params, reference=reference)
+    give = co.giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
+    hunters = tu["coupon_hunter"].reindex(give.index)
+    return FlowTruthCheck(
+        hr.merge(true_eff, on="channel"),
+        screening=agreement,
+        k=k_factor,
+        k_true=params["referrals"]["k_factor_realised"],
+        hunters_give=hunters[give].mean(),
+        hunters_other=hunters[~give].mean(),
+        gamma_hunter=params["churn"]["gamma_coupon_hunter"],
+        gamma_screened=params["churn"]["gamma_screened"],
+        claims=claims,
     )

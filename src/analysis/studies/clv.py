@@ -293,3 +293,27 @@ def expected_purchases_matrix(
         index=pd.Index(recs, name="recency"),
         columns=pd.Index(freqs.astype(int), name="frequency"),
     )
+
+
+def per_contact_values(
+    contacts: pd.DataFrame,
+    values: pd.DataFrame,
+    *,
+    giveaway_channels: Sequence[str] = ("offline_event",),
+    giveaway_hooks: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per contact: ``channel``, ``hook``, ``expected_purchases`` and ``clv`` (from
+    :func:`customer_value`; 0 for contacts who have not bought, so means are lower bounds) and
+    ``giveaway_event`` (channel in ``giveaway_channels`` and, when given, hook in
+    ``giveaway_hooks``)."""
+    out = (
+        contacts.set_index("user_id")[["channel", "hook"]]
+        .join(values[["expected_purchases", "clv"]])
+        .fillna({"expected_purchases": 0.0, "clv": 0.0})
+        .reset_index(drop=True)
+    )
+    flag = out["channel"].isin(list(giveaway_channels))
+    if giveaway_hooks is not None:
+        flag &= out["hook"].isin(list(giveaway_hooks))
+    out["giveaway_event"] = flag
+    return out

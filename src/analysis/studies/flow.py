@@ -197,6 +197,24 @@ def assign_stages(
     )
 
 
+def off_ladder_at(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    users: pd.Index,
+    ladder: Ladder | None = None,
+    engine=None,
+) -> pd.Series:
+    """True for the ``users`` who are silent or lost at ``as_of`` (False for users not in
+    the population then), indexed by ``users``."""
+    ladder = ladder or Ladder()
+    codes = assign_stages(contacts, events, orders, snapshots=[as_of], ladder=ladder, engine=engine)
+    off = [ladder.states.index("silent"), ladder.states.index("lost")]
+    return codes.iloc[:, 0].reindex(users).isin(off)
+
+
 def stage_long(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataFrame:
     """Tidy frame (``user_id``, ``snapshot``, ``state``) of users in the population."""
     ladder = ladder or Ladder()
@@ -458,4 +476,5 @@ __all__ = [
     "time_in_stage",
     "stage_reach",
     "flow_summary",
+    "off_ladder_at",
 ]

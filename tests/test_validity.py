@@ -368,3 +368,145 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
         pd.testing.assert_frame_equal(
             expected, V.study_frame(t.contacts, t.events, t.orders, engine=engine, **kw)
         )
+
+
+# --- the verdict, branch by branch on hand-made tables ------------------------------------
+def _auc(lo, hi, auc=0.6):
+    return pd.DataFrame([{"auc": auc, "lo": lo, "hi": hi, "ci": 0.9}])
+
+
+def _baselines(**diff_ivals):
+    """The index row and one row per baseline with the given (diff_lo, diff_hi)."""
+    rows = [dict(score="index", auc=0.7, lo=0.68, hi=0.72, diff=0.0, diff_lo=0.0, diff_hi=0.0)]
+    for name, (dlo, dhi) in diff_ivals.items():
+        rows.append(dict(score=name, auc=0.6, lo=0.58, hi=0.62, diff=0.1, diff_lo=dlo, diff_hi=dhi))
+    return pd.DataFrame(rows)
+
+
+def _incremental(lr_p, diff_lo):
+    return pd.DataFrame(
+        [
+            {
+                "lr_p": lr_p,
+                "odds_ratio_per_sd": 1.234,
+                "or_lo": 1.1,
+                "or_hi": 1.4,
+                "auc_without": 0.61,
+                "auc_with": 0.66,
+                "auc_diff": 0.05,
+                "diff_lo": diff_lo,
+                "diff_hi": 0.08,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "head"),
+    [
+        (0.51, 0.7, "The preset index predicts retention: AUC 0.60 [0.51, 0.70] (90% bootstrap"),
+        (0.5, 0.7, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.4, 0.6, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.3, 0.5, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.3, 0.49, "The preset index ranks users in the opposite direction to retention: AUC"),
+    ],
+)
+def test_verdict_head_follows_the_auc_interval_against_one_half(lo, hi, head):
+    # an interval touching 0.5 includes it: neither "predicts" nor "opposite"
+    assert V.verdict(_auc(lo, hi)).startswith(head)
+
+
+@pytest.mark.parametrize(
+    ("dlo", "dhi", "rel"),
+    [
+        (0.01, 0.2, "the index is better"),
+        (0.0, 0.2, "no clear difference"),
+        (-0.01, 0.2, "no clear difference"),
+        (-0.2, 0.01, "no clear difference"),
+        (-0.2, 0.0, "no clear difference"),
+        (-0.2, -0.01, "the index is worse"),
+    ],
+)
+def test_verdict_names_a_baseline_better_worse_or_same_by_the_paired_interval(dlo, dhi, rel):
+    text = V.verdict(_auc(0.55, 0.65), _baselines(spend=(dlo, dhi)))
+    ival = f"[{dlo:.2f}, {dhi:.2f}]".replace("-", "−")
+    clause = f"spend alone 0.60 [0.58, 0.62] (index − it = 0.10 {ival}: {rel})"
+    assert f"On the same users: {clause}." in text
+
+
+def test_verdict_golden_sentence_with_every_part():
+    b = _baselines(spend=(0.05, 0.15), equal=(-0.02, 0.03), learned=(-0.08, -0.01))
+    b.loc[b["score"] == "learned", ["diff", "auc"]] = [-0.045, 0.75]
+    singles = pd.DataFrame(
+        {
+            "score": ["only_social", "only_content"],
+            "auc": [0.58, 0.64],
+            "lo": [0.5, 0.6],
+            "hi": [0.6, 0.7],
+            "diff": [0.1, 0.1],
+            "diff_lo": [0.0, 0.0],
+            "diff_hi": [0.2, 0.2],
+        }
+    )
+    text = V.verdict(
+        _auc(0.55, 0.65, auc=0.604),
+        pd.concat([b, singles], ignore_index=True),
+        _incremental(0.0123, 0.01),
+        horizon_days=30,
+        label="my index",
+    )
+    assert text == (
+        "My index predicts 30-day retention: AUC 0.60 [0.55, 0.65] (90% bootstrap interval). "
+        "On the same users: spend alone 0.60 [0.58, 0.62] (index − it = 0.10 [0.05, 0.15]: "
+        "the index is better); equal weights 0.60 [0.58, 0.62] (index − it = 0.10 "
+        "[−0.02, 0.03]: no clear difference); cross-validated learned weights 0.75 "
+        "[0.58, 0.62] (index − it = −0.04 [−0.08, −0.01]: the index is worse); the best "
+        "single value is content with AUC 0.64. "
+        "Learned weights add 0.04 [0.01, 0.08] AUC over the preset. "
+        "Beyond RFM, tenure and channel the index adds information: likelihood-ratio "
+        "p = 0.012, odds ratio per SD 1.23 [1.10, 1.40], out-of-fold AUC 0.61 → 0.66 "
+        "(difference +0.050 [+0.010, +0.080])."
+    )
+
+
+def test_verdict_in_chinese_keeps_the_label_and_the_parts():
+    text = V.verdict(
+        _auc(0.4, 0.6),
+        _baselines(rfm=(-0.3, -0.1)),
+        _incremental(0.5, -0.01),
+        horizon_days=90,
+        lang="zh",
+    )
+    assert text == (
+        "预设指数对90 天留存的预测不优于随机：AUC 0.60 [0.40, 0.60]，区间包含 0.5。"
+        "在同一批用户上：RFM 评分 0.60 [0.58, 0.62]（指数 − 它 = 0.10 [−0.30, −0.10]：指数更差）。"
+        "在 RFM、在册时长与渠道之外，指数未明显提供额外信息：似然比 p = 0.5，每标准差优势比 "
+        "1.23 [1.10, 1.40]，折外 AUC 0.61 → 0.66（差值 +0.050 [-0.010, +0.080]）。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lr_p", "diff_lo", "adds"),
+    [
+        (0.01, 0.01, True),
+        (0.01, -0.01, False),  # significant, but the out-of-fold AUC gain may be 0
+        (0.2, 0.01, False),  # an AUC gain, but no evidence in the likelihood ratio
+        (0.05, 0.01, False),  # p must be below 0.05
+        (0.01, 0.0, False),  # the AUC interval must exclude 0
+    ],
+)
+def test_verdict_incremental_reading_needs_both_the_test_and_the_auc_gain(lr_p, diff_lo, adds):
+    text = V.verdict(_auc(0.55, 0.65), incremental=_incremental(lr_p, diff_lo))
+    reading = "the index adds information" if adds else "the index does not clearly add"
+    assert reading in text
+
+
+def test_verdict_skips_missing_baselines_and_empty_tables():
+    head = V.verdict(_auc(0.55, 0.65))
+    # rfm is missing: spend and learned are still read (in their fixed order)
+    text = V.verdict(_auc(0.55, 0.65), _baselines(learned=(0.01, 0.02), spend=(0.01, 0.02)))
+    assert text.index("spend alone") < text.index("cross-validated learned weights")
+    assert "the RFM score" not in text
+    # no baseline but the index itself, and empty tables: only the head
+    assert V.verdict(_auc(0.55, 0.65), _baselines()) == head
+    assert V.verdict(_auc(0.55, 0.65), _baselines().iloc[:0], _incremental(0.1, 0.0)[:0]) == head

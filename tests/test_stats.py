@@ -7,6 +7,7 @@ from sklearn.metrics import roc_auc_score
 
 from analysis.studies.stats import (
     AucRanker,
+    ScoreRanking,
     auc,
     bootstrap_auc,
     bootstrap_auc_samples,
@@ -369,3 +370,31 @@ def test_expected_auc_groups_ties_anywhere_and_checks_probabilities():
             expected_auc(bad, [1, 2])
     with pytest.raises(ValueError, match="expected AUC is undefined"):
         expected_auc([0.0, 0.0], [1, 2])
+
+
+def test_score_ranking_average_precision_and_top_share_golden():
+    from sklearn.metrics import average_precision_score
+
+    y = np.array([1, 0, 1, 0, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.3, 0.1])
+    r = ScoreRanking(y, s)
+    ones = np.ones(5)
+    # positives at ranks 1 and 3: precision 1 and 2/3, each half of the recall
+    assert r.pr_auc(ones) == pytest.approx((1 + 2 / 3) / 2)
+    assert r.pr_auc(ones, curves=r.curves(ones)) == pytest.approx((1 + 2 / 3) / 2)
+    w = np.array([2.0, 1.0, 1.0, 3.0, 1.0])
+    assert r.pr_auc(w) == pytest.approx(average_precision_score(y, s, sample_weight=w))
+    # ties form one threshold: the top two (one positive), then the next two (one more)
+    tied = ScoreRanking(y, np.array([0.9, 0.9, 0.5, 0.5, 0.1]))
+    assert tied.pr_auc(ones) == pytest.approx(0.5 * 0.5 + 0.5 * 0.5)
+    assert np.isnan(ScoreRanking(np.zeros(5), s).pr_auc(ones))
+    # the top 40% (2 of 5 users) hold 1 of the 2 positives: gain 1/2, lift (1/2) / (2/5)
+    assert r.top_share(ones, 0.4) == pytest.approx((0.5, 1.25))
+    # at least one user is taken; all of them: gain 1, lift 1
+    assert r.top_share(ones, 0.1) == pytest.approx((0.5, 2.5))
+    assert r.top_share(ones, 1.0) == pytest.approx((1.0, 1.0))
+    # weights count users: the first user weighs 2 of the 8, i.e. the top 25%
+    assert r.top_share(w, 0.25, curves=r.curves(w)) == pytest.approx((2 / 3, (2 / 2) / (3 / 8)))
+    assert all(np.isnan(ScoreRanking(np.zeros(5), s).top_share(ones, 0.4)))
+    cw, cp = r.curves(w)
+    assert cw.tolist() == [2.0, 3.0, 4.0, 7.0, 8.0] and cp.tolist() == [2.0, 2.0, 3.0, 3.0, 3.0]

@@ -510,3 +510,103 @@ def test_verdict_skips_missing_baselines_and_empty_tables():
     # no baseline but the index itself, and empty tables: only the head
     assert V.verdict(_auc(0.55, 0.65), _baselines()) == head
     assert V.verdict(_auc(0.55, 0.65), _baselines().iloc[:0], _incremental(0.1, 0.0)[:0]) == head
+
+
+# --- deciles, trend and the weight-sensitivity summary on hand-made tables ------------------
+def test_monotonicity_golden_with_one_decrease():
+    # bins given out of order; rates .2, .5, .4 (one decrease)
+    d = pd.DataFrame({"bin": [3, 1, 2], "n": [10, 10, 10], "n_outcome": [4, 2, 5]})
+    d["rate"] = d["n_outcome"] / d["n"]
+    m = V.monotonicity(d)
+    # Spearman: ranks (1, 2, 3) against (1, 3, 2): 1 - 6 * 2 / (3 * 8) = 0.5
+    assert m["spearman_rho"] == pytest.approx(0.5)
+    assert m["n_decreases"] == 1 and not m["monotonic_increasing"]
+    # Cochran–Armitage: pbar = 11/30, T = 1(2 - 11/3) + 2(5 - 11/3) + 3(4 - 11/3) = 2,
+    # Var = pbar (1 - pbar) (10 (1 + 4 + 9) - 60^2 / 30) = 209/900 * 20
+    z = 2 / np.sqrt(209 / 900 * 20)
+    assert m["trend_z"] == pytest.approx(z)
+    from scipy.stats import norm
+
+    assert m["trend_p"] == pytest.approx(2 * norm.sf(z))
+    assert (m["rate_lowest"], m["rate_highest"]) == (0.2, 0.4)
+    assert m.index.tolist() == [
+        *("spearman_rho", "n_decreases", "monotonic_increasing", "trend_z", "trend_p"),
+        *("rate_lowest", "rate_highest"),
+    ]
+
+
+def test_monotonicity_decreasing_two_bins_and_no_variation():
+    d = pd.DataFrame({"bin": [1, 2], "n": [10, 10], "n_outcome": [6, 2], "rate": [0.6, 0.2]})
+    m = V.monotonicity(d)
+    assert np.isnan(m["spearman_rho"])  # two bins: no rank correlation
+    assert m["n_decreases"] == 1 and m["trend_z"] == pytest.approx(-2 / np.sqrt(1.2))
+    flat = pd.DataFrame({"bin": [1, 2], "n": [5, 5], "n_outcome": [0, 0], "rate": [0.0, 0.0]})
+    m = V.monotonicity(flat)
+    assert np.isnan(m["trend_z"]) and np.isnan(m["trend_p"])  # no outcome: no trend test
+    assert m["n_decreases"] == 0 and m["monotonic_increasing"]
+    equal = pd.DataFrame({"bin": [1, 2], "n": [4, 4], "n_outcome": [2, 2], "rate": [0.5, 0.5]})
+    m = V.monotonicity(equal)
+    assert m["trend_z"] == 0.0 and m["trend_p"] == 1.0
+
+
+def test_retention_by_decile_columns_interval_and_errors():
+    fr = pd.DataFrame({"s": [5.0, 1.0, 3.0, 2.0, 4.0, 6.0], "y": [1, 0, 1, 0, 0, 1]})
+    d = V.retention_by_decile(fr, score="s", outcome="y", n_bins=3, ci=0.9)
+    assert d.columns.tolist() == [
+        *("score", "outcome", "bin", "n", "n_outcome", "rate", "lo", "hi"),
+        *("score_min", "score_max", "score_mean"),
+    ]
+    assert (d["score"] == "s").all() and (d["outcome"] == "y").all()
+    # scores 1-2 | 3-4 | 5-6; outcomes 0,0 | 1,0 | 1,1
+    assert d["n_outcome"].tolist() == [0, 1, 2] and d["rate"].tolist() == [0.0, 0.5, 1.0]
+    assert d["score_min"].tolist() == [1.0, 3.0, 5.0]
+    assert d["score_max"].tolist() == [2.0, 4.0, 6.0]
+    assert d["score_mean"].tolist() == [1.5, 3.5, 5.5]
+    from analysis.studies.stats import wilson_interval
+
+    lo, hi = wilson_interval([0, 1, 2], [2, 2, 2], ci=0.9)
+    np.testing.assert_allclose(d["lo"], lo)
+    np.testing.assert_allclose(d["hi"], hi)
+    with pytest.raises(ValueError, match="n_bins must be at least 2"):
+        V.retention_by_decile(fr, score="s", outcome="y", n_bins=1)
+    assert V.retention_by_decile(fr, score="s", outcome="y", n_bins=2)["n"].tolist() == [3, 3]
+    with pytest.raises(ValueError, match="the frame is empty"):
+        V.retention_by_decile(fr.iloc[:0], score="s", outcome="y")
+    with pytest.raises(ValueError, match="outcome column 'z' not in the frame"):
+        V.retention_by_decile(fr, score="s", outcome="z")
+
+
+def _draws(aucs, presets):
+    """A weight_sensitivity-like table: random draws with the given AUCs (weights one-hot on
+    the draw's position mod 5), then presets as (name, auc, percentile)."""
+    rows = []
+    for i, a in enumerate(aucs):
+        w = [1.0 if j == i % 5 else 0.0 for j in range(5)]
+        rows.append(["random", *w, a, np.nan])
+    for name, a, pct in presets:
+        rows.append([name, 0.2, 0.2, 0.2, 0.2, 0.2, a, pct])
+    return pd.DataFrame(rows, columns=["draw", *VALUES, "auc", "percentile"]).assign(n=100)
+
+
+def test_sensitivity_summary_golden():
+    aucs = [0.60, 0.70, 0.65, 0.55, 0.50, 0.62, 0.58, 0.52, 0.66, 0.54]
+    table = _draws(aucs, [("expansion", 0.64, 0.7), ("equal", 0.61, 0.5)])
+    s = V.sensitivity_summary(table, top_share=0.2)
+    assert s["draw"].tolist() == [
+        *("expansion", "equal", "best region (top 20% mean)", "best draw")
+    ]
+    assert s["auc"].tolist() == pytest.approx([0.64, 0.61, (0.70 + 0.66) / 2, 0.70])
+    assert s["percentile"].iloc[:2].tolist() == [0.7, 0.5] and np.isnan(s["percentile"].iloc[2])
+    # the top 2 of 10 draws are draws 1 and 8: weight on values 1 and 3, half each
+    region = s.iloc[2][list(VALUES)].tolist()
+    assert region == [0.0, 0.5, 0.0, 0.5, 0.0]
+    assert s.iloc[3][list(VALUES)].tolist() == [0.0, 1.0, 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(s["auc_random_median"], np.median(aucs))
+    assert (s["auc_random_min"] == 0.50).all() and (s["auc_random_max"] == 0.70).all()
+    # the top share rounds to at least one draw
+    one = V.sensitivity_summary(table, top_share=0.01)
+    assert one["draw"].iloc[2] == "best region (top 1% mean)"
+    assert one["auc"].iloc[2] == 0.70
+    assert V.sensitivity_summary(table)["auc"].iloc[2] == 0.70  # default 5% of 10: one draw
+    three = V.sensitivity_summary(table, top_share=0.25)  # 2.5 draws round to 2
+    assert three["auc"].iloc[2] == pytest.approx((0.70 + 0.66) / 2)

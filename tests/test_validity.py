@@ -610,3 +610,55 @@ def test_sensitivity_summary_golden():
     assert V.sensitivity_summary(table)["auc"].iloc[2] == 0.70  # default 5% of 10: one draw
     three = V.sensitivity_summary(table, top_share=0.25)  # 2.5 draws round to 2
     assert three["auc"].iloc[2] == pytest.approx((0.70 + 0.66) / 2)
+
+
+def test_incremental_validity_reports_the_two_logits_and_the_paired_auc():
+    """On a small synthetic frame: the table's numbers are those of the two statsmodels
+    logits (controls; controls + standardised score) and of the paired bootstrap."""
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    from analysis.studies.validity.frame import control_matrix
+
+    rng = np.random.default_rng(3)
+    n = 240
+    fr = pd.DataFrame(
+        {
+            "recency_days": np.where(rng.random(n) < 0.3, np.nan, rng.uniform(1, 90, n)),
+            "frequency": rng.integers(0, 5, n).astype(float),
+            "monetary": rng.gamma(2.0, 50.0, n),
+            "tenure_days": rng.uniform(10, 400, n),
+            "channel": rng.choice(["douyin", "partner", "referral"], n),
+            "index": rng.normal(size=n),
+        }
+    )
+    fr["retained"] = rng.random(n) < 1 / (1 + np.exp(-(0.8 * fr["index"] - 0.2)))
+    got = V.incremental_validity(fr, n_boot=30, ci=0.9, random_state=1).iloc[0]
+    X = control_matrix(fr).to_numpy()
+    z = (fr["index"] - fr["index"].mean()) / fr["index"].std(ddof=0)
+    y = fr["retained"].astype(float)
+    base = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton")
+    full = sm.Logit(y, np.column_stack([np.ones(n), X, z])).fit(disp=0, method="newton")
+    lr = 2 * (full.llf - base.llf)
+    assert got["lr_stat"] == pytest.approx(lr) and got["lr_df"] == 1
+    assert got["lr_p"] == pytest.approx(chi2.sf(lr, 1))
+    beta = np.asarray(full.params)[-1]
+    lo, hi = np.asarray(full.conf_int(alpha=0.1))[-1]
+    assert got["odds_ratio_per_sd"] == pytest.approx(np.exp(beta))
+    assert (got["or_lo"], got["or_hi"]) == pytest.approx((np.exp(lo), np.exp(hi)))
+    assert got["or_lo"] < got["odds_ratio_per_sd"] < got["or_hi"]
+    assert got["controls"] == ", ".join(control_matrix(fr).columns)
+    assert got["controls"].endswith("channel_partner, channel_referral")
+    assert (got["score"], got["outcome"], got["n"], got["n_boot"], got["ci"]) == (
+        *("index", "retained", n, 30, 0.9),
+    )
+    # the AUC difference is with − without, as the paired bootstrap reads it
+    assert got["auc_diff"] == pytest.approx(got["auc_with"] - got["auc_without"])
+    assert got["diff_lo"] <= got["auc_diff"] <= got["diff_hi"]
+    assert got["auc_with"] > got["auc_without"]
+    assert got["lr_p"] < 0.01 and got["or_lo"] > 1
+    # a narrower interval at a lower level
+    half = V.incremental_validity(fr, n_boot=30, ci=0.5, random_state=1).iloc[0]
+    assert got["or_lo"] < half["or_lo"] < half["or_hi"] < got["or_hi"]
+    assert half["diff_hi"] - half["diff_lo"] < got["diff_hi"] - got["diff_lo"]
+    assert half["lr_stat"] == got["lr_stat"]

@@ -403,3 +403,45 @@ def test_ledger_frame_golden():
     led.add("events", "read", rows_in=2, rows_out=2)
     led.add("events", "next", rows_in=2, rows_out=2)
     led.check_chain("events")
+
+
+def test_identical_duplicates_keep_the_first_row_in_place(tmp_path):
+    # 007 repeated at the end: dropped there, kept in its first place; orders likewise
+    contacts = CONTACTS + "007,2025-01-01 10:00:00,douyin,coupon,\n"
+    orders = ORDERS + "A1,007,2025-01-02 12:00:00,100.0,false\n"
+    t = load(tmp_path, contacts=contacts, orders=orders)
+    assert t.contacts["user_id"].tolist() == ["007", "008", "009"]
+    assert t.orders["order_id"].tolist() == ["A1", "A2", "A3"]
+    steps = t.ledger[t.ledger["step"].str.startswith("exact duplicate")]
+    assert steps["step"].tolist() == [
+        "exact duplicate rows of user_id dropped",
+        "exact duplicate rows of order_id dropped",
+    ]
+    assert steps["table"].tolist() == ["contacts", "orders"]
+    assert steps[["rows_in", "kept", "dropped"]].to_numpy().tolist() == [[4, 3, 1], [4, 3, 1]]
+    conflicting = ORDERS + "A1,007,2025-01-02 12:00:00,99.0,false\n"
+    with pytest.raises(DataError, match="duplicate id with different content") as err:
+        load(tmp_path / "b", orders=conflicting)
+    assert err.value.column == "order_id" and err.value.rows == [2, 5]
+    assert err.value.examples == ["A1", "A1"]
+    conflicting = CONTACTS + "007,2025-01-01 10:00:00,douyin,trial,\n"
+    with pytest.raises(DataError, match="duplicate id with different content") as err:
+        load(tmp_path / "c", contacts=conflicting)
+    assert err.value.rows == [2, 5] and err.value.hint == "each id must appear once"
+
+
+def test_validated_tables_keep_their_columns_files_and_zone(tiny_folder):
+    t = load_tables(tiny_folder)
+    assert t.contacts.columns.tolist() == ["user_id", "joined_at", "channel", "hook", "referrer_id"]
+    assert t.events.columns.tolist() == ["user_id", "occurred_at", "event_type", "value", "context"]
+    assert t.orders.columns.tolist() == [
+        *("order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount")
+    ]
+    assert t.tz == "Asia/Shanghai" and t.vocabulary.pre_join_types
+    assert {k: v.name for k, v in t.files.items()} == {
+        "contacts": "contacts.csv",
+        "events": "events.csv",
+        "orders": "orders.csv",
+    }
+    for df in (t.contacts, t.events, t.orders):
+        assert df.index.tolist() == list(range(len(df)))

@@ -398,3 +398,79 @@ def test_score_ranking_average_precision_and_top_share_golden():
     assert all(np.isnan(ScoreRanking(np.zeros(5), s).top_share(ones, 0.4)))
     cw, cp = r.curves(w)
     assert cw.tolist() == [2.0, 3.0, 4.0, 7.0, 8.0] and cp.tolist() == [2.0, 2.0, 3.0, 3.0, 3.0]
+
+
+def test_auc_input_checks_name_the_problem():
+    with pytest.raises(ValueError, match="y must be one-dimensional"):
+        auc([[0, 1]], [1, 2])
+    with pytest.raises(ValueError, match="y must be boolean or 0/1 numbers"):
+        auc(["a", "b"], [1, 2])
+    with pytest.raises(ValueError, match="y contains missing values"):
+        auc([0.0, np.nan, 1.0], [1, 2, 3])
+    assert auc([0.0, 1.0, 1.0], [1, 2, 3]) == 1.0  # 0/1 floats are fine
+    with pytest.raises(ValueError, match="score contains missing values"):
+        auc([0, 1], [1, None])
+    with pytest.raises(ValueError, match=r"^sample_weight must have shape \(2,\) like y"):
+        auc([0, 1], [1, 2], sample_weight=[1])
+    with pytest.raises(ValueError, match="^AUC is undefined: y has only one class$"):
+        auc([0, 0], [1, 2])
+
+
+def test_auc_with_a_single_positive_or_negative_and_zero_weights():
+    assert auc([1, 0, 0], [3, 1, 2]) == 1.0
+    assert auc([0, 1, 1], [3, 1, 2]) == 0.0
+    r = AucRanker([1, 1, 0, 0], [4, 3, 2, 1])
+    assert r.auc(np.array([1.0, 0.0, 1.0, 1.0])) == 1.0
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(r.auc(np.array([0.0, 0.0, 1.0, 1.0])))  # no positive left
+        assert np.isnan(r.auc(np.array([1.0, 1.0, 0.0, 0.0])))  # no negative left
+    empty = AucRanker(np.array([], dtype=bool), np.array([]))
+    assert empty.n_groups == 0 and not empty.coarsened and np.isnan(empty.auc())
+
+
+def test_auc_ranker_coarsens_only_above_max_groups():
+    y = np.array([1, 0] * 5)
+    nine = np.arange(10.0)
+    nine[1] = 0.0  # nine distinct values
+    assert AucRanker(y, nine, max_groups=9).n_groups == 9
+    assert not AucRanker(y, nine, max_groups=9).coarsened
+    assert AucRanker(y, nine, max_groups=8).coarsened
+    assert AucRanker(y, nine, max_groups=8).n_groups <= 8
+    assert not AucRanker(y, nine, max_groups=10).coarsened
+
+
+def test_bootstrap_counts_and_sample_checks():
+    assert bootstrap_counts(1, random_state=0).tolist() == [1]
+    c = bootstrap_counts(3, random_state=np.random.default_rng(1))
+    assert c.sum() == 3 and c.size == 3
+    y, s = [0, 1, 0, 1], [1, 2, 3, 4]
+    assert len(bootstrap_auc_samples(y, s, n_boot=1, random_state=0)) == 1
+    with pytest.raises(ValueError, match="n_boot must be at least 1, got 0"):
+        bootstrap_auc_samples(y, s, n_boot=0)
+    with pytest.raises(ValueError, match="scores is empty"):
+        paired_bootstrap_auc(y, {}, reference="a")
+
+
+def test_bootstrap_replicates_each_draw_their_own_resample():
+    rng = np.random.default_rng(14)
+    y = rng.random(400) < 0.5
+    s = rng.normal(size=400) + y
+    reps = bootstrap_auc_samples(y, s, n_boot=300, random_state=0)["score"]
+    assert reps.nunique() > 290  # no two replicates share a seed (but by chance)
+
+
+def test_coarsened_replicates_are_shifted_to_the_exact_auc():
+    rng = np.random.default_rng(15)
+    x = rng.normal(size=2000)
+    y = rng.random(2000) < 1 / (1 + np.exp(-2 * x))
+    exact = bootstrap_auc_samples(y, x, n_boot=40, random_state=5, max_groups=None)["score"]
+    coarse = bootstrap_auc_samples(y, x, n_boot=40, random_state=5, max_groups=2)["score"]
+    # two bins lose 0.08 of AUC here; the shift by (exact − coarse) AUC of the full data
+    # puts the replicates back around the exact ones
+    bias = auc(y, x) - AucRanker(y, x, max_groups=2).auc()
+    assert bias > 0.05
+    assert not np.allclose(coarse, exact, atol=1e-6)
+    assert abs(coarse.mean() - exact.mean()) < 0.01

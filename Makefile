@@ -8,16 +8,18 @@ DATA ?=
 ENGINE ?=
 OUT ?= reports
 ARGS ?=
+MUTATE ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env fonts java report lint test lab sample bench lock clean
+.PHONY: help env fonts java report lint test lab sample bench mutate lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
 	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
-	@echo "             OUT=reports, ARGS='--only NAME -p name value ...'"
+	@echo "             OUT=reports, ARGS='--only NAME -p name value ...',"
+	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +72,14 @@ sample: $(STAMP) ## regenerate the committed sample data in data/sample
 
 bench: $(STAMP) ## run the benchmarks (minutes; figures go to benchmarks/results/)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# benchmarks/mutate.py: one `mutmut run` per file of the core (or only MUTATE=file ...), then
+# the table. Tests that start a fresh interpreter must import the mutated copy: PYTHONPATH
+# points there, and mutants/src must exist before Python starts (a folder missing from
+# sys.path at start-up is skipped for good). ANALYSIS_ROOT keeps data/sample found.
+mutate: $(STAMP) ## mutation testing of the statistical core (hours; not in CI): share of mutants killed
+	rm -rf mutants && mkdir -p mutants/src
+	ANALYSIS_ROOT=$(CURDIR) PYTHONPATH=$(CURDIR)/mutants/src $(BIN)/python benchmarks/mutate.py $(MUTATE)
 
 lock: ## re-pin every package after changing pyproject.toml dependencies
 	rm -rf /tmp/analysis-lock && $(PYTHON) -m venv /tmp/analysis-lock

@@ -202,3 +202,129 @@ def test_a_user_re_added_after_deleting_is_back_in_the_population():
     lab = retention_labels(c, e2, o, cutoff=AS_OF, horizon_days=30, observation_end="2025-04-01")
     assert lab["user_id"].tolist() == ["a", "b", "c"]
     assert not lab.set_index("user_id").loc["b", "retained"]  # nothing after the re-add
+
+
+def _tables(contacts, events, orders):
+    c = pd.DataFrame(contacts, columns=["user_id", "joined_at"])
+    e = pd.DataFrame(events, columns=["user_id", "occurred_at", "event_type"])
+    o = pd.DataFrame(orders, columns=["user_id", "ordered_at", "amount", "refund_amount"])
+    for df, col in ((c, "joined_at"), (e, "occurred_at"), (o, "ordered_at")):
+        df[col] = (
+            pd.to_datetime(df[col], format="ISO8601")
+            .dt.tz_localize("Asia/Shanghai")
+            .astype("datetime64[us, Asia/Shanghai]")
+        )
+    return c, e, o
+
+
+def test_retention_labels_golden_at_the_window_edges():
+    """Cut-off c = 03-01, horizon 10 days: the window is [03-01, 03-11). Instants at c are
+    inside the window (never features), instants at c + 10 days are outside."""
+    c, e, o = _tables(
+        [
+            ("a", "2025-01-01"),
+            ("b", "2025-01-01"),
+            ("c", "2025-03-01"),  # joins exactly at the cut-off: not in the population
+            ("d", "2025-01-01"),
+            ("e", "2025-02-01 12:00"),
+            ("f", "2025-01-01"),
+        ],
+        [
+            ("a", "2025-02-20", "message"),
+            ("a", "2025-03-11", "message"),  # at c + horizon: outside
+            ("b", "2025-02-25", "share"),
+            ("b", "2025-03-01", "del_follow_user"),  # hard churn at c: inside
+            ("b", "2025-03-02", "message"),
+            ("d", "2025-02-10", "del_follow_user"),
+            ("d", "2025-02-12", "contact_add"),  # re-added before c: back in
+            ("d", "2025-03-05", "content_view"),  # not an interaction: no activity
+            ("f", "2025-03-03", "inquiry"),
+            ("f", "2025-03-11", "del_follow_user"),  # at c + horizon: outside
+            ("f", "2025-03-20", "message"),
+        ],
+        [
+            ("e", "2025-02-28 23:00", 50.0, 0.0),
+            ("e", "2025-03-02", 30.0, 30.0),  # refunded in full: not a purchase
+            ("e", "2025-03-10 23:59", 20.0, 5.0),
+        ],
+    )
+    lab = retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10)
+    tz = "Asia/Shanghai"
+
+    def t(s):
+        return pd.Timestamp(s, tz=tz) if s else pd.NaT
+
+    cut = t("2025-03-01")
+    assert lab.columns.tolist() == [
+        *("user_id", "cutoff", "horizon_days", "first_activity_at", "churned_at"),
+        *("churned_hard", "retained", "last_activity_before", "tenure_days"),
+    ]
+    assert lab["user_id"].tolist() == ["a", "b", "d", "e", "f"]
+    assert (lab["cutoff"] == cut).all() and (lab["horizon_days"] == 10).all()
+    assert lab["first_activity_at"].tolist() == [
+        t(""),
+        t("2025-03-02"),
+        t(""),
+        t("2025-03-10 23:59"),
+        t("2025-03-03"),
+    ]
+    assert lab["churned_at"].tolist() == [t(""), cut, t(""), t(""), t("")]
+    assert lab["churned_hard"].tolist() == [False, True, False, False, False]
+    assert lab["retained"].tolist() == [False, False, False, True, True]
+    assert lab["last_activity_before"].tolist() == [
+        t("2025-02-20"),
+        t("2025-02-25"),
+        t("2025-02-12"),
+        t("2025-02-28 23:00"),
+        t(""),
+    ]
+    assert lab["tenure_days"].tolist() == [59.0, 59.0, 59.0, 27.5, 59.0]
+    # purchases only: e's paid order inside the window; the refunded one is no activity
+    bought = retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="purchase")
+    assert bought["retained"].tolist() == [False, False, False, True, False]
+    assert bought["last_activity_before"].tolist() == [
+        t(""),
+        t(""),
+        t(""),
+        t("2025-02-28 23:00"),
+        t(""),
+    ]
+    with pytest.raises(ValueError, match="activity must be one of"):
+        retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="orders")
+
+
+def test_retention_labels_lost_after_days_edges():
+    # c = 03-01, lost_after_days = 10: silent since 02-19 00:00 = lost, unless joined after it
+    c, e, o = _tables(
+        [("a", "2025-01-01"), ("b", "2025-01-01"), ("c", "2025-02-19"), ("d", "2025-02-18")],
+        [("a", "2025-02-19", "message"), ("b", "2025-02-18 23:00", "message")],
+        [],
+    )
+    lab = retention_labels(
+        c,
+        e,
+        o,
+        cutoff="2025-03-01",
+        horizon_days=5,
+        lost_after_days=10,
+        observation_end="2025-04-01",
+    )
+    # a: active exactly at the start of the 10 days; c: joined exactly then; b, d: silent
+    assert lab["user_id"].tolist() == ["a", "c"]
+
+
+def test_retention_labels_window_must_lie_inside_the_data():
+    c, e, o = _tables(
+        [("a", "2025-01-01")], [("a", "2025-03-09", "message")], [("a", "2025-03-10", 5.0, 0.0)]
+    )
+    # without observation_end the data end a day after the last record: 03-11
+    assert len(retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10)) == 1
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(c, e, o, cutoff="2025-03-01 00:00:01", horizon_days=10)
+    kw = dict(cutoff="2025-03-01", horizon_days=20)
+    assert len(retention_labels(c, e, o, observation_end="2025-03-21", **kw)) == 1
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(c, e, o, observation_end="2025-03-20 23:59", **kw)
+    for h in (0, -1):
+        with pytest.raises(ValueError, match="horizon_days must be positive"):
+            retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=h)

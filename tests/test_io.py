@@ -333,3 +333,152 @@ def test_large_files_count_title_and_total_rows_too(top, bottom, step, dropped):
     assert len(df) == n + bottom.count("o9,")
     assert src.records == n + bottom.count("\n") + top.count("\n")
     assert src.row_numbers[0] == top.count("\n") + 2
+
+
+def test_ledger_golden_every_step_counted(tmp_path):
+    """Each drop step of the loader on a tiny folder, with its counts: the observation end
+    (a row exactly at it is kept), orphans (here: events of a contact the cut removed), and
+    events before joining, where a pre-join type (qr_scan) is exempt."""
+    contacts = CONTACTS + "010,2025-01-06 10:00:00,douyin,coupon,\n"
+    events = EVENTS + (
+        "009,2025-01-02 10:00:00,message,,group\n"  # before 009 joined: dropped
+        "009,2025-01-02 11:00:00,qr_scan,,public\n"  # before joining, but pre-join: kept
+        "010,2025-01-05 09:00:00,message,,1v1\n"  # 010 joins after the end: orphan
+        "008,2025-01-05 10:00:01,share,,moments\n"  # a second after the end: cut
+    )
+    orders = ORDERS + "A4,999,2025-01-03 12:00:00,10,false\n"  # unknown user: orphan
+    t = load(
+        tmp_path,
+        contacts=contacts,
+        events=events,
+        orders=orders,
+        observed_until="2025-01-05 10:00:00",
+        drop_orphans=True,
+        drop_before_join=True,
+    )
+    cut = "rows after observed_until 2025-01-05T10:00:00+08:00 dropped"
+    expected = pd.DataFrame(
+        [
+            ("contacts", "read", 4, 4, 0, 0),
+            ("contacts", "joined_at: naive timestamps read as Asia/Shanghai", 4, 4, 0, 4),
+            ("events", "read", 9, 9, 0, 0),
+            ("events", "occurred_at: naive timestamps read as Asia/Shanghai", 9, 9, 0, 9),
+            ("orders", "read", 4, 4, 0, 0),
+            ("orders", "ordered_at: naive timestamps read as Asia/Shanghai", 4, 4, 0, 4),
+            ("contacts", cut, 4, 3, 1, 0),
+            ("events", cut, 9, 8, 1, 0),
+            ("orders", cut, 4, 3, 1, 0),
+            ("events", "users not in contacts dropped", 8, 7, 1, 0),
+            ("orders", "users not in contacts dropped", 3, 2, 1, 0),
+            ("events", "events before the user joined dropped", 7, 6, 1, 0),
+            ("contacts", "final", 3, 3, 0, 0),
+            ("events", "final", 6, 6, 0, 0),
+            ("orders", "final", 2, 2, 0, 0),
+        ],
+        columns=["table", "step", "rows_in", "kept", "dropped", "repaired"],
+    )
+    pd.testing.assert_frame_equal(t.ledger.drop(columns="detail"), expected)
+    assert t.ledger["detail"].iloc[0].endswith("contacts.csv (encoding utf-8)")
+    assert (t.ledger["detail"].iloc[6:] == "").all()
+    assert t.events["event_type"].tolist() == [
+        *("qr_scan", "contact_add", "share", "message", "review", "qr_scan")
+    ]
+    assert t.events["user_id"].tolist() == ["007", "007", "007", "008", "009", "009"]
+    assert t.orders["order_id"].tolist() == ["A1", "A2"]
+    assert t.contacts["user_id"].tolist() == ["007", "008", "009"]
+    assert str(t.events["occurred_at"].max()) == "2025-01-05 10:00:00+08:00"
+
+
+def test_observed_until_with_an_offset_is_read_in_the_analysis_zone(tmp_path):
+    # 02:00 UTC is 10:00 in Shanghai: the share at 2025-01-05 10:00 is exactly at the end
+    t = load(tmp_path, observed_until="2025-01-05T02:00:00+00:00")
+    step = t.ledger[t.ledger["step"].str.startswith("rows after")]
+    assert step["step"].iloc[0] == "rows after observed_until 2025-01-05T10:00:00+08:00 dropped"
+    assert step["dropped"].tolist() == [0, 0, 1]  # contacts, events, orders: only A3
+    assert len(t.events) == 5
+
+
+def test_events_before_joining_error_names_the_rows_and_what_they_are(tmp_path):
+    bad = EVENTS + "009,2025-01-02 10:00:00,message,,group\n009,2025-01-02 11:00:00,qr_scan,,\n"
+    with pytest.raises(DataError) as err:
+        load(tmp_path, events=bad)
+    e = err.value
+    assert e.column == "occurred_at" and e.rows == [7] and e.n_rows == 1
+    assert e.examples == ["message at 2025-01-02 10:00:00+08:00, joined 2025-01-03 10:00:00+08:00"]
+    assert "only types marked pre_join in the vocabulary may precede joining" in str(e)
+
+
+def test_ledger_frame_golden():
+    led = Ledger()
+    assert led.to_frame().columns.tolist() == [
+        *("table", "step", "rows_in", "kept", "dropped", "repaired", "detail")
+    ]
+    assert len(led.to_frame()) == 0
+    led.add("orders", "a step", rows_in=10, rows_out=7, dropped=3, repaired=2, detail="why")
+    led.add("events", "read", rows_in=4, rows_out=4)
+    led.add("events", "all gone", rows_in=4, rows_out=0, dropped=4)
+    got = led.to_frame()
+    assert got.iloc[0].tolist() == ["orders", "a step", 10, 7, 3, 2, "why"]
+    assert got.iloc[1].tolist() == ["events", "read", 4, 4, 0, 0, ""]
+    assert got.iloc[2].tolist() == ["events", "all gone", 4, 0, 4, 0, ""]
+    led.check_chain("events")
+    led.check_chain("contacts")  # no read step: nothing to chain
+    for bad in (
+        dict(rows_in=-1, rows_out=-1),
+        dict(rows_in=3, rows_out=4, dropped=-1),
+        dict(rows_in=3, rows_out=3, repaired=-1),
+    ):
+        with pytest.raises(LedgerError, match="negative count"):
+            led.add("events", "bad", **bad)
+    with pytest.raises(LedgerError, match=r"rows_in 4 - dropped 1 = 3, but the step returned 4"):
+        led.add("events", "bad", rows_in=4, rows_out=4, dropped=1)
+    with pytest.raises(LedgerError, match=r"5 rows repaired but only 4 returned"):
+        led.add("events", "bad", rows_in=4, rows_out=4, repaired=5)
+    led.add("events", "repairs every row", rows_in=4, rows_out=4, repaired=4)
+    assert len(led.entries) == 4
+    # the chain restarts at the last read step
+    led.add("events", "read", rows_in=2, rows_out=2)
+    led.add("events", "next", rows_in=2, rows_out=2)
+    led.check_chain("events")
+
+
+def test_identical_duplicates_keep_the_first_row_in_place(tmp_path):
+    # 007 repeated at the end: dropped there, kept in its first place; orders likewise
+    contacts = CONTACTS + "007,2025-01-01 10:00:00,douyin,coupon,\n"
+    orders = ORDERS + "A1,007,2025-01-02 12:00:00,100.0,false\n"
+    t = load(tmp_path, contacts=contacts, orders=orders)
+    assert t.contacts["user_id"].tolist() == ["007", "008", "009"]
+    assert t.orders["order_id"].tolist() == ["A1", "A2", "A3"]
+    steps = t.ledger[t.ledger["step"].str.startswith("exact duplicate")]
+    assert steps["step"].tolist() == [
+        "exact duplicate rows of user_id dropped",
+        "exact duplicate rows of order_id dropped",
+    ]
+    assert steps["table"].tolist() == ["contacts", "orders"]
+    assert steps[["rows_in", "kept", "dropped"]].to_numpy().tolist() == [[4, 3, 1], [4, 3, 1]]
+    conflicting = ORDERS + "A1,007,2025-01-02 12:00:00,99.0,false\n"
+    with pytest.raises(DataError, match="duplicate id with different content") as err:
+        load(tmp_path / "b", orders=conflicting)
+    assert err.value.column == "order_id" and err.value.rows == [2, 5]
+    assert err.value.examples == ["A1", "A1"]
+    conflicting = CONTACTS + "007,2025-01-01 10:00:00,douyin,trial,\n"
+    with pytest.raises(DataError, match="duplicate id with different content") as err:
+        load(tmp_path / "c", contacts=conflicting)
+    assert err.value.rows == [2, 5] and err.value.hint == "each id must appear once"
+
+
+def test_validated_tables_keep_their_columns_files_and_zone(tiny_folder):
+    t = load_tables(tiny_folder)
+    assert t.contacts.columns.tolist() == ["user_id", "joined_at", "channel", "hook", "referrer_id"]
+    assert t.events.columns.tolist() == ["user_id", "occurred_at", "event_type", "value", "context"]
+    assert t.orders.columns.tolist() == [
+        *("order_id", "user_id", "ordered_at", "amount", "is_refund", "refund_amount")
+    ]
+    assert t.tz == "Asia/Shanghai" and t.vocabulary.pre_join_types
+    assert {k: v.name for k, v in t.files.items()} == {
+        "contacts": "contacts.csv",
+        "events": "events.csv",
+        "orders": "orders.csv",
+    }
+    for df in (t.contacts, t.events, t.orders):
+        assert df.index.tolist() == list(range(len(df)))

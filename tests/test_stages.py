@@ -174,3 +174,108 @@ def test_nothing_after_snapshot_is_read(sim):
     e2.loc[late, "occurred_at"] = e2.loc[late, "occurred_at"] + pd.Timedelta(days=40)
     o2 = o.loc[o["ordered_at"] < last]
     pd.testing.assert_frame_equal(base, assign_stages(c, e2, o2, snapshots=snaps))
+
+
+# --- stage_codes at the edges of each rule (numpy path), on a six-stage ladder ---------------
+def test_stage_codes_golden_at_every_edge():
+    from analysis.aggregate.stages import stage_codes
+
+    t = ts("2025-03-01")
+    day, us = pd.Timedelta(days=1), pd.Timedelta(microseconds=1)
+    stages = ["seen", "join", "talk", "buy", "rebuy", "refer"]  # 6 = silent, 7 = lost
+    users = [
+        # user, joined, referrer, events (type, time), paid orders (time, amount, refund)
+        ("u01", t - 30 * day, None, [("msg", t - day), ("vip", t - 10 * day)], []),
+        ("u02", t - 30 * day, None, [("msg", t - day), ("vip", t - 10 * day - us)], []),
+        ("u03", t - 30 * day, None, [("msg", t - day), ("vip", t)], []),
+        ("u04", t, None, [], []),
+        ("u05", t + 5 * day, None, [("look", t - 3 * day)], []),
+        ("u06", t - 30 * day, None, [("msg", t - 2 * day), ("gone", t - 2 * day)], []),
+        ("u07", t - 30 * day, None, [("msg", t - 5 * day)], []),
+        ("u08", t - 30 * day, None, [("msg", t - 5 * day - us)], []),
+        ("u09", t - 60 * day, None, [("msg", t - 20 * day)], []),
+        ("u10", t - 60 * day, None, [("msg", t - 20 * day - us)], []),
+        (
+            "u11",
+            t - 30 * day,
+            None,
+            [("msg", t - 4 * day), ("gj", t - 3 * day), ("gq", t - 2 * day)],
+            [],
+        ),
+        (
+            "u12",
+            t - 30 * day,
+            None,
+            [("msg", t - 4 * day), ("gj", t - 4 * day), ("gj", t - 3 * day), ("gq", t - 2 * day)],
+            [],
+        ),
+        (
+            "u13",
+            t - 30 * day,
+            None,
+            [("gj", t - 4 * day), ("gq", t - 3 * day), ("msg", t - day)],
+            [],
+        ),
+        ("u14", t - 30 * day, None, [], [(t - 2 * day, 10.0, 0.0)]),
+        ("u15", t - 60 * day, None, [], [(t - 40 * day, 10.0, 0.0), (t - 2 * day, 10.0, 0.0)]),
+        ("u16", t - 30 * day, None, [], [(t - day, 10.0, 10.0)]),
+        ("u17", t - 30 * day, "u15", [], [(t - 3 * day, 5.0, 0.0), (t + day, 5.0, 0.0)]),
+        ("u18", t - 30 * day, "u14", [], [(t, 5.0, 0.0)]),
+        ("u19", t - 60 * day, None, [], [(t - 40 * day, 10.0, 0.0), (t - 2 * day, 10.0, 0.0)]),
+    ]
+    contacts = pd.DataFrame(
+        {
+            "user_id": [u[0] for u in users],
+            "joined_at": pd.DatetimeIndex([u[1] for u in users]),
+            "referrer_id": [u[2] for u in users],
+        }
+    )
+    ev = [(u[0], typ, when) for u in users for typ, when in u[3]]
+    events = pd.DataFrame(ev, columns=["user_id", "event_type", "occurred_at"])
+    od = [(u[0], when, a, r) for u in users for when, a, r in u[4]]
+    orders = pd.DataFrame(od, columns=["user_id", "ordered_at", "amount", "refund_amount"])
+    got = stage_codes(
+        contacts,
+        events,
+        orders,
+        snapshots=[t],
+        stages=stages,
+        type_stage={"look": "seen", "msg": "talk", "vip": "refer"},
+        interaction_types=["msg"],
+        churn_types=["gone"],
+        lookback_days=10,
+        silent_days=5,
+        lost_days=20,
+        join_stage="join",
+        first_purchase_stage="buy",
+        repeat_stage="rebuy",
+        repeat_min_orders=2,
+        referral_stage="refer",
+        group_join_types=["gj"],
+        group_quit_types=["gq"],
+    )
+    expected = {
+        "u01": 5,  # evidence exactly at t - lookback is in the window
+        "u02": 2,  # a microsecond earlier it is not
+        "u03": 2,  # evidence at t is not read
+        "u04": -1,  # joins at t: not yet in the population
+        "u05": 0,  # not joined, pre-join evidence: its stage, never silent
+        "u06": 7,  # a churn at the time of the last activity: lost
+        "u07": 2,  # last activity exactly silent_days ago: not silent
+        "u08": 6,  # a microsecond earlier: silent
+        "u09": 6,  # exactly lost_days ago: silent, not lost
+        "u10": 7,  # a microsecond earlier: lost
+        "u11": 7,  # left every group it joined, after its last activity
+        "u12": 2,  # joined two groups and left one: not lost
+        "u13": 2,  # left its group, then active again
+        "u14": 3,  # one paid order: first purchase (its referral buys only at t)
+        "u15": 5,  # a referred contact's first paid order (u17's) evidences referral
+        "u16": 7,  # a refunded order is no purchase and no activity: silent 30 days = lost
+        "u17": 3,  # first purchase in the window (the later order is after t)
+        "u18": 7,  # its only order is at t: not read; nothing since joining 30 days ago
+        "u19": 4,  # a paid order in the window and two paid orders before t: repeat
+    }
+    assert got.index.tolist() == list(expected)
+    assert got.columns.tolist() == [t]
+    assert got.dtypes.tolist() == [np.int8]
+    assert got[t].to_dict() == expected

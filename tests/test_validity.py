@@ -368,3 +368,297 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
         pd.testing.assert_frame_equal(
             expected, V.study_frame(t.contacts, t.events, t.orders, engine=engine, **kw)
         )
+
+
+# --- the verdict, branch by branch on hand-made tables ------------------------------------
+def _auc(lo, hi, auc=0.6):
+    return pd.DataFrame([{"auc": auc, "lo": lo, "hi": hi, "ci": 0.9}])
+
+
+def _baselines(**diff_ivals):
+    """The index row and one row per baseline with the given (diff_lo, diff_hi)."""
+    rows = [dict(score="index", auc=0.7, lo=0.68, hi=0.72, diff=0.0, diff_lo=0.0, diff_hi=0.0)]
+    for name, (dlo, dhi) in diff_ivals.items():
+        rows.append(dict(score=name, auc=0.6, lo=0.58, hi=0.62, diff=0.1, diff_lo=dlo, diff_hi=dhi))
+    return pd.DataFrame(rows)
+
+
+def _incremental(lr_p, diff_lo):
+    return pd.DataFrame(
+        [
+            {
+                "lr_p": lr_p,
+                "odds_ratio_per_sd": 1.234,
+                "or_lo": 1.1,
+                "or_hi": 1.4,
+                "auc_without": 0.61,
+                "auc_with": 0.66,
+                "auc_diff": 0.05,
+                "diff_lo": diff_lo,
+                "diff_hi": 0.08,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "head"),
+    [
+        (0.51, 0.7, "The preset index predicts retention: AUC 0.60 [0.51, 0.70] (90% bootstrap"),
+        (0.5, 0.7, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.4, 0.6, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.3, 0.5, "The preset index does not predict retention better than chance: AUC 0.60"),
+        (0.3, 0.49, "The preset index ranks users in the opposite direction to retention: AUC"),
+    ],
+)
+def test_verdict_head_follows_the_auc_interval_against_one_half(lo, hi, head):
+    # an interval touching 0.5 includes it: neither "predicts" nor "opposite"
+    assert V.verdict(_auc(lo, hi)).startswith(head)
+
+
+@pytest.mark.parametrize(
+    ("dlo", "dhi", "rel"),
+    [
+        (0.01, 0.2, "the index is better"),
+        (0.0, 0.2, "no clear difference"),
+        (-0.01, 0.2, "no clear difference"),
+        (-0.2, 0.01, "no clear difference"),
+        (-0.2, 0.0, "no clear difference"),
+        (-0.2, -0.01, "the index is worse"),
+    ],
+)
+def test_verdict_names_a_baseline_better_worse_or_same_by_the_paired_interval(dlo, dhi, rel):
+    text = V.verdict(_auc(0.55, 0.65), _baselines(spend=(dlo, dhi)))
+    ival = f"[{dlo:.2f}, {dhi:.2f}]".replace("-", "−")
+    clause = f"spend alone 0.60 [0.58, 0.62] (index − it = 0.10 {ival}: {rel})"
+    assert f"On the same users: {clause}." in text
+
+
+def test_verdict_golden_sentence_with_every_part():
+    b = _baselines(spend=(0.05, 0.15), equal=(-0.02, 0.03), learned=(-0.08, -0.01))
+    b.loc[b["score"] == "learned", ["diff", "auc"]] = [-0.045, 0.75]
+    singles = pd.DataFrame(
+        {
+            "score": ["only_social", "only_content"],
+            "auc": [0.58, 0.64],
+            "lo": [0.5, 0.6],
+            "hi": [0.6, 0.7],
+            "diff": [0.1, 0.1],
+            "diff_lo": [0.0, 0.0],
+            "diff_hi": [0.2, 0.2],
+        }
+    )
+    text = V.verdict(
+        _auc(0.55, 0.65, auc=0.604),
+        pd.concat([b, singles], ignore_index=True),
+        _incremental(0.0123, 0.01),
+        horizon_days=30,
+        label="my index",
+    )
+    assert text == (
+        "My index predicts 30-day retention: AUC 0.60 [0.55, 0.65] (90% bootstrap interval). "
+        "On the same users: spend alone 0.60 [0.58, 0.62] (index − it = 0.10 [0.05, 0.15]: "
+        "the index is better); equal weights 0.60 [0.58, 0.62] (index − it = 0.10 "
+        "[−0.02, 0.03]: no clear difference); cross-validated learned weights 0.75 "
+        "[0.58, 0.62] (index − it = −0.04 [−0.08, −0.01]: the index is worse); the best "
+        "single value is content with AUC 0.64. "
+        "Learned weights add 0.04 [0.01, 0.08] AUC over the preset. "
+        "Beyond RFM, tenure and channel the index adds information: likelihood-ratio "
+        "p = 0.012, odds ratio per SD 1.23 [1.10, 1.40], out-of-fold AUC 0.61 → 0.66 "
+        "(difference +0.050 [+0.010, +0.080])."
+    )
+
+
+def test_verdict_in_chinese_keeps_the_label_and_the_parts():
+    text = V.verdict(
+        _auc(0.4, 0.6),
+        _baselines(rfm=(-0.3, -0.1)),
+        _incremental(0.5, -0.01),
+        horizon_days=90,
+        lang="zh",
+    )
+    assert text == (
+        "预设指数对90 天留存的预测不优于随机：AUC 0.60 [0.40, 0.60]，区间包含 0.5。"
+        "在同一批用户上：RFM 评分 0.60 [0.58, 0.62]（指数 − 它 = 0.10 [−0.30, −0.10]：指数更差）。"
+        "在 RFM、在册时长与渠道之外，指数未明显提供额外信息：似然比 p = 0.5，每标准差优势比 "
+        "1.23 [1.10, 1.40]，折外 AUC 0.61 → 0.66（差值 +0.050 [-0.010, +0.080]）。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lr_p", "diff_lo", "adds"),
+    [
+        (0.01, 0.01, True),
+        (0.01, -0.01, False),  # significant, but the out-of-fold AUC gain may be 0
+        (0.2, 0.01, False),  # an AUC gain, but no evidence in the likelihood ratio
+        (0.05, 0.01, False),  # p must be below 0.05
+        (0.01, 0.0, False),  # the AUC interval must exclude 0
+    ],
+)
+def test_verdict_incremental_reading_needs_both_the_test_and_the_auc_gain(lr_p, diff_lo, adds):
+    text = V.verdict(_auc(0.55, 0.65), incremental=_incremental(lr_p, diff_lo))
+    reading = "the index adds information" if adds else "the index does not clearly add"
+    assert reading in text
+
+
+def test_verdict_skips_missing_baselines_and_empty_tables():
+    head = V.verdict(_auc(0.55, 0.65))
+    # rfm is missing: spend and learned are still read (in their fixed order)
+    text = V.verdict(_auc(0.55, 0.65), _baselines(learned=(0.01, 0.02), spend=(0.01, 0.02)))
+    assert text.index("spend alone") < text.index("cross-validated learned weights")
+    assert "the RFM score" not in text
+    # no baseline but the index itself, and empty tables: only the head
+    assert V.verdict(_auc(0.55, 0.65), _baselines()) == head
+    assert V.verdict(_auc(0.55, 0.65), _baselines().iloc[:0], _incremental(0.1, 0.0)[:0]) == head
+
+
+# --- deciles, trend and the weight-sensitivity summary on hand-made tables ------------------
+def test_monotonicity_golden_with_one_decrease():
+    # bins given out of order; rates .2, .5, .4 (one decrease)
+    d = pd.DataFrame({"bin": [3, 1, 2], "n": [10, 10, 10], "n_outcome": [4, 2, 5]})
+    d["rate"] = d["n_outcome"] / d["n"]
+    m = V.monotonicity(d)
+    # Spearman: ranks (1, 2, 3) against (1, 3, 2): 1 - 6 * 2 / (3 * 8) = 0.5
+    assert m["spearman_rho"] == pytest.approx(0.5)
+    assert m["n_decreases"] == 1 and not m["monotonic_increasing"]
+    # Cochran–Armitage: pbar = 11/30, T = 1(2 - 11/3) + 2(5 - 11/3) + 3(4 - 11/3) = 2,
+    # Var = pbar (1 - pbar) (10 (1 + 4 + 9) - 60^2 / 30) = 209/900 * 20
+    z = 2 / np.sqrt(209 / 900 * 20)
+    assert m["trend_z"] == pytest.approx(z)
+    from scipy.stats import norm
+
+    assert m["trend_p"] == pytest.approx(2 * norm.sf(z))
+    assert (m["rate_lowest"], m["rate_highest"]) == (0.2, 0.4)
+    assert m.index.tolist() == [
+        *("spearman_rho", "n_decreases", "monotonic_increasing", "trend_z", "trend_p"),
+        *("rate_lowest", "rate_highest"),
+    ]
+
+
+def test_monotonicity_decreasing_two_bins_and_no_variation():
+    d = pd.DataFrame({"bin": [1, 2], "n": [10, 10], "n_outcome": [6, 2], "rate": [0.6, 0.2]})
+    m = V.monotonicity(d)
+    assert np.isnan(m["spearman_rho"])  # two bins: no rank correlation
+    assert m["n_decreases"] == 1 and m["trend_z"] == pytest.approx(-2 / np.sqrt(1.2))
+    flat = pd.DataFrame({"bin": [1, 2], "n": [5, 5], "n_outcome": [0, 0], "rate": [0.0, 0.0]})
+    m = V.monotonicity(flat)
+    assert np.isnan(m["trend_z"]) and np.isnan(m["trend_p"])  # no outcome: no trend test
+    assert m["n_decreases"] == 0 and m["monotonic_increasing"]
+    equal = pd.DataFrame({"bin": [1, 2], "n": [4, 4], "n_outcome": [2, 2], "rate": [0.5, 0.5]})
+    m = V.monotonicity(equal)
+    assert m["trend_z"] == 0.0 and m["trend_p"] == 1.0
+
+
+def test_retention_by_decile_columns_interval_and_errors():
+    fr = pd.DataFrame({"s": [5.0, 1.0, 3.0, 2.0, 4.0, 6.0], "y": [1, 0, 1, 0, 0, 1]})
+    d = V.retention_by_decile(fr, score="s", outcome="y", n_bins=3, ci=0.9)
+    assert d.columns.tolist() == [
+        *("score", "outcome", "bin", "n", "n_outcome", "rate", "lo", "hi"),
+        *("score_min", "score_max", "score_mean"),
+    ]
+    assert (d["score"] == "s").all() and (d["outcome"] == "y").all()
+    # scores 1-2 | 3-4 | 5-6; outcomes 0,0 | 1,0 | 1,1
+    assert d["n_outcome"].tolist() == [0, 1, 2] and d["rate"].tolist() == [0.0, 0.5, 1.0]
+    assert d["score_min"].tolist() == [1.0, 3.0, 5.0]
+    assert d["score_max"].tolist() == [2.0, 4.0, 6.0]
+    assert d["score_mean"].tolist() == [1.5, 3.5, 5.5]
+    from analysis.studies.stats import wilson_interval
+
+    lo, hi = wilson_interval([0, 1, 2], [2, 2, 2], ci=0.9)
+    np.testing.assert_allclose(d["lo"], lo)
+    np.testing.assert_allclose(d["hi"], hi)
+    with pytest.raises(ValueError, match="n_bins must be at least 2"):
+        V.retention_by_decile(fr, score="s", outcome="y", n_bins=1)
+    assert V.retention_by_decile(fr, score="s", outcome="y", n_bins=2)["n"].tolist() == [3, 3]
+    with pytest.raises(ValueError, match="the frame is empty"):
+        V.retention_by_decile(fr.iloc[:0], score="s", outcome="y")
+    with pytest.raises(ValueError, match="outcome column 'z' not in the frame"):
+        V.retention_by_decile(fr, score="s", outcome="z")
+
+
+def _draws(aucs, presets):
+    """A weight_sensitivity-like table: random draws with the given AUCs (weights one-hot on
+    the draw's position mod 5), then presets as (name, auc, percentile)."""
+    rows = []
+    for i, a in enumerate(aucs):
+        w = [1.0 if j == i % 5 else 0.0 for j in range(5)]
+        rows.append(["random", *w, a, np.nan])
+    for name, a, pct in presets:
+        rows.append([name, 0.2, 0.2, 0.2, 0.2, 0.2, a, pct])
+    return pd.DataFrame(rows, columns=["draw", *VALUES, "auc", "percentile"]).assign(n=100)
+
+
+def test_sensitivity_summary_golden():
+    aucs = [0.60, 0.70, 0.65, 0.55, 0.50, 0.62, 0.58, 0.52, 0.66, 0.54]
+    table = _draws(aucs, [("expansion", 0.64, 0.7), ("equal", 0.61, 0.5)])
+    s = V.sensitivity_summary(table, top_share=0.2)
+    assert s["draw"].tolist() == [
+        *("expansion", "equal", "best region (top 20% mean)", "best draw")
+    ]
+    assert s["auc"].tolist() == pytest.approx([0.64, 0.61, (0.70 + 0.66) / 2, 0.70])
+    assert s["percentile"].iloc[:2].tolist() == [0.7, 0.5] and np.isnan(s["percentile"].iloc[2])
+    # the top 2 of 10 draws are draws 1 and 8: weight on values 1 and 3, half each
+    region = s.iloc[2][list(VALUES)].tolist()
+    assert region == [0.0, 0.5, 0.0, 0.5, 0.0]
+    assert s.iloc[3][list(VALUES)].tolist() == [0.0, 1.0, 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(s["auc_random_median"], np.median(aucs))
+    assert (s["auc_random_min"] == 0.50).all() and (s["auc_random_max"] == 0.70).all()
+    # the top share rounds to at least one draw
+    one = V.sensitivity_summary(table, top_share=0.01)
+    assert one["draw"].iloc[2] == "best region (top 1% mean)"
+    assert one["auc"].iloc[2] == 0.70
+    assert V.sensitivity_summary(table)["auc"].iloc[2] == 0.70  # default 5% of 10: one draw
+    three = V.sensitivity_summary(table, top_share=0.25)  # 2.5 draws round to 2
+    assert three["auc"].iloc[2] == pytest.approx((0.70 + 0.66) / 2)
+
+
+def test_incremental_validity_reports_the_two_logits_and_the_paired_auc():
+    """On a small synthetic frame: the table's numbers are those of the two statsmodels
+    logits (controls; controls + standardised score) and of the paired bootstrap."""
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    from analysis.studies.validity.frame import control_matrix
+
+    rng = np.random.default_rng(3)
+    n = 240
+    fr = pd.DataFrame(
+        {
+            "recency_days": np.where(rng.random(n) < 0.3, np.nan, rng.uniform(1, 90, n)),
+            "frequency": rng.integers(0, 5, n).astype(float),
+            "monetary": rng.gamma(2.0, 50.0, n),
+            "tenure_days": rng.uniform(10, 400, n),
+            "channel": rng.choice(["douyin", "partner", "referral"], n),
+            "index": rng.normal(size=n),
+        }
+    )
+    fr["retained"] = rng.random(n) < 1 / (1 + np.exp(-(0.8 * fr["index"] - 0.2)))
+    got = V.incremental_validity(fr, n_boot=30, ci=0.9, random_state=1).iloc[0]
+    X = control_matrix(fr).to_numpy()
+    z = (fr["index"] - fr["index"].mean()) / fr["index"].std(ddof=0)
+    y = fr["retained"].astype(float)
+    base = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton")
+    full = sm.Logit(y, np.column_stack([np.ones(n), X, z])).fit(disp=0, method="newton")
+    lr = 2 * (full.llf - base.llf)
+    assert got["lr_stat"] == pytest.approx(lr) and got["lr_df"] == 1
+    assert got["lr_p"] == pytest.approx(chi2.sf(lr, 1))
+    beta = np.asarray(full.params)[-1]
+    lo, hi = np.asarray(full.conf_int(alpha=0.1))[-1]
+    assert got["odds_ratio_per_sd"] == pytest.approx(np.exp(beta))
+    assert (got["or_lo"], got["or_hi"]) == pytest.approx((np.exp(lo), np.exp(hi)))
+    assert got["or_lo"] < got["odds_ratio_per_sd"] < got["or_hi"]
+    assert got["controls"] == ", ".join(control_matrix(fr).columns)
+    assert got["controls"].endswith("channel_partner, channel_referral")
+    assert (got["score"], got["outcome"], got["n"], got["n_boot"], got["ci"]) == (
+        *("index", "retained", n, 30, 0.9),
+    )
+    # the AUC difference is with − without, as the paired bootstrap reads it
+    assert got["auc_diff"] == pytest.approx(got["auc_with"] - got["auc_without"])
+    assert got["diff_lo"] <= got["auc_diff"] <= got["diff_hi"]
+    assert got["auc_with"] > got["auc_without"]
+    assert got["lr_p"] < 0.01 and got["or_lo"] > 1
+    # a narrower interval at a lower level
+    half = V.incremental_validity(fr, n_boot=30, ci=0.5, random_state=1).iloc[0]
+    assert got["or_lo"] < half["or_lo"] < half["or_hi"] < got["or_hi"]
+    assert half["diff_hi"] - half["diff_lo"] < got["diff_hi"] - got["diff_lo"]
+    assert half["lr_stat"] == got["lr_stat"]

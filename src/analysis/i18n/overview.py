@@ -7,8 +7,6 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     "new contacts": "新增联系人",
     "% of contacts": "联系人占比 (%)",
-    "Contacts by channel and hook (% of all contacts)": "各渠道与钩子的联系人占比 (%)",
-    "New contacts per month by channel": "各渠道每月新增联系人",
     "events (log scale)": "事件数（对数刻度）",
     "Events per month, most frequent types": "每月事件数（最常见类型）",
     "Revenue per month (net and refunded) and orders": "每月收入（净收入与退款）及订单数",
@@ -19,6 +17,14 @@ LABELS: dict[str, str] = {
 
 #: The report's computed readings, keyed "overview.…", filled by :func:`analysis.i18n.say`.
 SENTENCES: dict[str, dict[str, str]] = {
+    "overview.plot.mix_title": {
+        "en": "Contacts by {rows} and {cols} (% of all contacts)",
+        "zh": "各{rows}与{cols}的联系人占比 (%)",
+    },
+    "overview.plot.joins_title": {
+        "en": "New contacts per month by {by}",
+        "zh": "各{by}每月新增联系人",
+    },
     "overview.ledger": {
         "en": "The loader read {read:,} rows in three tables; it dropped {dropped:,} and "
         "repaired {repaired:,} (see the steps above).",

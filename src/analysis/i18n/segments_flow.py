@@ -5,6 +5,8 @@ from __future__ import annotations
 #: Chinese chart titles, axis and legend labels of this report (and the names of its own
 #: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
 LABELS: dict[str, str] = {
+    "(new)": "（新进入）",
+    "(out)": "（移出总体）",
     "giveaway users retain less": "赠品活动用户留存更低",
     "giveaway users spend less": "赠品活动用户消费更少",
     "screened in 1:1 retain better": "1:1 筛选后入群的用户留存更好",

@@ -118,11 +118,6 @@ TERMS: dict[str, str] = {
     "roc_auc": "ROC AUC",
     "pr_auc": "PR AUC",
     "brier": "Brier 分数",
-    **{
-        f"{k}@{f}%": f"{zh}@{f}%"
-        for k, zh in (("gain", "覆盖率"), ("lift", "提升度"))
-        for f in (1, 2, 5, 10, 20, 30, 50)
-    },
     "set": "数据集",
     "train": "训练",
     "test": "测试",
@@ -300,6 +295,14 @@ _FREQ_ZH = {"D": "天", "W": "周", "h": "小时"}
 PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]]] = [
     (re.compile(r"^type:(.+)$"), lambda m, term: EVENT_TYPES.get(m[1], m[1])),
     (re.compile(r"^value:(.+)$"), lambda m, term: term(m[1]) + "（合计）"),
+    # metrics at a share of users contacted (analysis.studies.churn: gain@10%, lift@10%)
+    (re.compile(r"^gain@(\d+)%$"), lambda m, term: f"覆盖率@{m[1]}%"),
+    (re.compile(r"^lift@(\d+)%$"), lambda m, term: f"提升度@{m[1]}%"),
+    # the weight-sensitivity summary (analysis.studies.validity.sensitivity_summary)
+    (
+        re.compile(r"^best region \(top (\d+)% mean\)$"),
+        lambda m, term: f"最优区域（前 {m[1]}% 均值）",
+    ),
     # persona names (analysis.studies.segments.FiveValuePersonas)
     (
         re.compile(r"^P(\d+) high (.+)$"),

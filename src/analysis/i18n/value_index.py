@@ -5,7 +5,6 @@ from __future__ import annotations
 #: Chinese chart titles, axis and legend labels of this report (and the names of its own
 #: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
 LABELS: dict[str, str] = {
-    "best region (top 5% mean)": "最优区域（前 5% 均值）",
     "best draw": "最优抽样",
     "ROC curves": "ROC 曲线",
     "false positive rate": "假阳性率",
@@ -161,6 +160,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "{name} {auc} {ival} (index − it = {diff} {diff_ival}: {rel})",
         "zh": "{name} {auc} {ival}（指数 − 它 = {diff} {diff_ival}：{rel}）",
     },
+    "validity.verdict.preset_label": {"en": "the preset index", "zh": "预设指数"},
     "validity.verdict.better": {"en": "the index is better", "zh": "指数更好"},
     "validity.verdict.worse": {"en": "the index is worse", "zh": "指数更差"},
     "validity.verdict.same": {"en": "no clear difference", "zh": "无明显差异"},

@@ -442,7 +442,13 @@ if inputs.has_truth:
         reference="partner",
     )
     display(tr_frame(truth.screening, lang))
-    display(tr_frame(save_table(truth.table, "channel_effects_vs_truth"), lang))
+    display(
+        tr_frame(
+            save_table(truth.table, "channel_effects_vs_truth"),
+            lang,
+            headers={"n": "users", "hr": "hazard_ratio", "left": "users_left"},
+        )
+    )
     fig, ax = plt.subplots(figsize=(7, 6))
     truth.plot(
         ax=ax,

@@ -38,6 +38,17 @@ def test_frames_translate_headers_and_cells_without_mutation():
     pd.testing.assert_frame_equal(tr_frame(df, "en"), df)
 
 
+def test_a_generic_header_is_named_by_its_table_not_by_the_term_table():
+    # "n" counts users in one table, user-months or repeat buyers in others; "p" is a p-value
+    # or the Gamma-Gamma shape parameter: a one-letter name never gets a Chinese header alone
+    assert not [k for k in TRANSLATIONS["zh"] if len(k) == 1 and k.islower()]
+    df = pd.DataFrame({"score": ["index"], "n": [10], "p": [0.01], "r": [2.0]})
+    zh = tr_frame(df, "zh", headers={"n": "users", "p": "p_value"})
+    assert list(zh.columns) == ["评分", "用户数", "p 值", "r"]
+    assert list(tr_frame(df, "zh").columns) == ["评分", "n", "p", "r"]
+    assert list(tr_frame(df, "en", headers={"n": "users"}).columns) == list(df.columns)
+
+
 def test_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="lang must be one of"):
         tr("social", "fr")
@@ -566,6 +577,10 @@ def _scan(path):
                 labels += [
                     (s, node.lineno) for s in _literals(arg) if not s.startswith(DATA_PREFIXES)
                 ]
+        if isinstance(node, ast.Call) and _call_name(node) == "tr_frame":
+            for kw in node.keywords:
+                if kw.arg == "headers" and isinstance(kw.value, ast.Dict):
+                    labels += [(s, node.lineno) for v in kw.value.values for s in _literals(v)]
         if isinstance(node, ast.Call) and (_call_name(node) or "").startswith("plot_"):
             for kw in node.keywords:
                 if kw.arg in LABEL_ARGS:

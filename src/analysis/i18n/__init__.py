@@ -16,7 +16,7 @@ and the terms by topic (:mod:`~analysis.i18n.vocabulary`, :mod:`~analysis.i18n.t
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -111,9 +111,14 @@ def tr_frame(
     lang: str = "en",
     *,
     value_columns: Iterable[str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """A copy of ``df`` with headers translated, and the cells of ``value_columns`` (default:
-    every text column) translated where a translation exists."""
+    every text column) translated where a translation exists.
+
+    ``headers`` names what a column holds where its name alone is too generic to translate
+    (``n``, ``p``, ...): ``{"n": "n_users", "p": "p_value"}`` translates the header ``n`` as the
+    term ``n_users``. English headers are never renamed."""
     check_lang(lang)
     out = df.copy()
     if lang == "en":
@@ -129,4 +134,5 @@ def tr_frame(
     )
     for c in cols:
         out[c] = out[c].map(lambda v: tr(v, lang) if isinstance(v, str) else v)
-    return out.rename(columns=lambda c: tr(c, lang) if isinstance(c, str) else c)
+    named = dict(headers or {})
+    return out.rename(columns=lambda c: tr(named.get(c, c), lang) if isinstance(c, str) else c)

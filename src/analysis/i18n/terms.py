@@ -8,7 +8,9 @@ from typing import Callable
 from analysis.data.vocab import VALUES
 from analysis.i18n.vocabulary import EVENT_TYPES
 
-#: Chinese table headers and category names, keyed by the English identifier.
+#: Chinese table headers and category names, keyed by the English identifier. A header whose
+#: name alone does not say what it counts (``n``, ``p``, ``r``, ``k``) has no entry: the
+#: table's ``tr_frame(..., headers={"n": "users"})`` names it.
 TERMS: dict[str, str] = {
     # tables and columns
     "contacts": "联系人",
@@ -59,7 +61,6 @@ TERMS: dict[str, str] = {
     "score": "评分",
     "outcome": "结果",
     "bin": "分箱",
-    "n": "人数",
     "n_outcome": "结果人数",
     "rate": "比率",
     "lo": "下限",
@@ -104,7 +105,6 @@ TERMS: dict[str, str] = {
     "auc_random_max": "随机权重 AUC 最大值",
     "cutoff": "截止日",
     "hazard_ratio_per_sd": "每标准差风险比",
-    "p": "p 值",
     "true_auc": "真实 AUC",
     "oracle_auc": "理想 AUC",
     "inside": "落在区间内",
@@ -122,7 +122,8 @@ TERMS: dict[str, str] = {
     "train": "训练",
     "test": "测试",
     "churned": "流失人数",
-    "hard_churn": "硬流失人数",
+    "hard_churn": "硬流失",
+    "n_hard_churn": "硬流失人数",
     "churn_rate": "流失率",
     "setting": "设置",
     "feature": "特征",
@@ -187,6 +188,8 @@ TERMS: dict[str, str] = {
     "forward_rate": "前进率",
     "stay_rate": "停留率",
     "log_hr": "对数风险比",
+    "hazard_ratio": "风险比",
+    "users_left": "离开人数",
     "log_hr_marginal_true": "真实边际对数风险比",
     "gamma_structural": "真实结构效应",
     "snapshot": "快照",
@@ -228,7 +231,12 @@ TERMS: dict[str, str] = {
     "mae": "平均绝对误差",
     "rmse": "均方根误差",
     "pearson_r": "Pearson r",
+    "pearson_lower_95": "Pearson r 95% 下限",
+    "pearson_upper_95": "Pearson r 95% 上限",
+    "pearson_p": "Pearson p 值",
     "spearman_rho": "Spearman ρ",
+    "spearman_p": "Spearman p 值",
+    "repeat_buyers": "复购客户数",
     "parameter": "参数",
     "true": "真实值",
     "lower_95": "95% 下限",

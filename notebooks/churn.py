@@ -242,7 +242,7 @@ display(
             ]
         ],
         lang,
-        value_columns=["stage"],
+        value_columns=["stage", "reason_1", "reason_2", "reason_3"],
     )
 )
 

@@ -49,6 +49,14 @@ def test_a_generic_header_is_named_by_its_table_not_by_the_term_table():
     assert list(tr_frame(df, "en", headers={"n": "users"}).columns) == list(df.columns)
 
 
+def test_frames_translate_the_names_of_their_index_and_columns():
+    df = pd.DataFrame({"auc": [0.6]}, index=pd.Index(["index"], name="score"))
+    df.columns.name = "metric"
+    zh = tr_frame(df, "zh")
+    assert zh.index.name == "评分" and zh.columns.name == "指标" and df.index.name == "score"
+    assert tr_frame(df, "en").index.name == "score"
+
+
 def test_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="lang must be one of"):
         tr("social", "fr")
@@ -678,7 +686,7 @@ def _run_time_terms():
     from analysis.data.vocab import OFF_LADDER, default_vocabulary
     from analysis.simulate import CHANNELS, HOOKS
     from analysis.studies import churn as ch
-    from analysis.studies import flow, segments
+    from analysis.studies import cohorts, flow, segments
     from analysis.studies.scores import PRESETS
 
     types = list(default_vocabulary().event_types)
@@ -695,6 +703,14 @@ def _run_time_terms():
         + [f"value:{v}" for v in VALUES]
         + ["paid_order"],
         "behaviour periods": ["discovery", "confirmation"],
+        # the value-alignment table's best behaviour (cells and the alignment reading)
+        "behaviour labels": [f"type:{t} ≥2 in 14d" for t in types]
+        + ["value:social ≥1 in 7d", "paid_order ≥3 in 30d"],
+        # the churn at-risk list's reasons
+        "churn reasons": [
+            "days_since_last_interaction=34 (typical 20): +5.1 pts",
+            "channel=offline_event (typical douyin): +0.4 pts",
+        ],
         # churn: model and score names (plots.churn legends, readings), metric rows
         "churn models": [*ch.MODEL_NAMES, *ch.MODEL_NAMES.values(), "oracle"],
         "churn metrics": ["roc_auc", "pr_auc", "brier"]
@@ -704,10 +720,11 @@ def _run_time_terms():
         "weight draws": [*PRESETS, "custom", "best region (top 5% mean)", "best draw"],
         "outcomes": ["retained", "no_hard_churn"],
         # segments-and-flow: segments, tiers, personas, the essay's claims
-        "rfm segments": [*segments.rfm_segment_rules()["segment"], "no_purchase"],
+        "rfm segments": [*segments.rfm_segment_rules()["segment"], "other", "no_purchase"],
         "value tiers": list(segments.TIERS),
         "personas": ["P1 high social+content", "P2 high experience", "P3 quiet (low on all)"]
         + ["P4 average"],
+        "screening groups": list(cohorts.SCREENING_GROUPS),
         "claims": [
             "giveaway users retain less",
             "giveaway users spend less",

@@ -82,7 +82,7 @@ def check_lang(lang: str) -> str:
 
 
 def _term(key: str) -> str:
-    return TRANSLATIONS["zh"].get(key, key)
+    return tr(key, "zh")
 
 
 def tr(key: str, lang: str = "en") -> str:
@@ -113,8 +113,9 @@ def tr_frame(
     value_columns: Iterable[str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """A copy of ``df`` with headers translated, and the cells of ``value_columns`` (default:
-    every text column) translated where a translation exists.
+    """A copy of ``df`` with headers (and the names of its index and columns) translated, and
+    the cells of ``value_columns`` (default: every text column) translated where a
+    translation exists.
 
     ``headers`` names what a column holds where its name alone is too generic to translate
     (``n``, ``p``, ...): ``{"n": "n_users", "p": "p_value"}`` translates the header ``n`` as the
@@ -135,4 +136,15 @@ def tr_frame(
     for c in cols:
         out[c] = out[c].map(lambda v: tr(v, lang) if isinstance(v, str) else v)
     named = dict(headers or {})
-    return out.rename(columns=lambda c: tr(named.get(c, c), lang) if isinstance(c, str) else c)
+    out = out.rename(columns=lambda c: tr(named.get(c, c), lang) if isinstance(c, str) else c)
+    for axis in ("index", "columns"):
+        names = getattr(out, axis).names
+        if any(isinstance(n, str) for n in names):
+            setattr(
+                out,
+                axis,
+                getattr(out, axis).set_names(
+                    [tr(n, lang) if isinstance(n, str) else n for n in names]
+                ),
+            )
+    return out

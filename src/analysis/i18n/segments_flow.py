@@ -55,6 +55,7 @@ LABELS: dict[str, str] = {
 
 #: The report's computed readings, keyed "flow.…", filled by :func:`analysis.i18n.say`.
 SENTENCES: dict[str, dict[str, str]] = {
+    "flow.plot.k_reference": {"en": "reference {k:.3f}", "zh": "参照值 {k:.3f}"},
     "flow.plot.segment_title": {
         "en": "Retention in the {horizon} days after {as_of} by RFM segment",
         "zh": "{as_of} 之后 {horizon} 天内各 RFM 分群的留存",

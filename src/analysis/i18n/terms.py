@@ -188,6 +188,22 @@ TERMS: dict[str, str] = {
     "forward_rate": "前进率",
     "stay_rate": "停留率",
     "log_hr": "对数风险比",
+    "spells": "停留段数",
+    "completed_spells": "完整停留段数",
+    "mean_snapshots_completed": "完整停留平均快照数",
+    "median_snapshots_completed": "完整停留快照数中位数",
+    "mean_snapshots_all": "全部停留平均快照数",
+    "n_personas": "画像数",
+    "silhouette": "轮廓系数",
+    "referred_joins": "被推荐加入人数",
+    "referred_buyers": "被推荐且已购买人数",
+    "active_referrers": "活跃推荐人数",
+    "invite_conversion": "邀请转化率",
+    "pseudo_id": "假名 ID",
+    "koc_score": "KOC 评分",
+    "ratio": "比值",
+    "held_without_1v1": "延迟入群（无 1:1 私聊）",
+    "no_group_by_landmark": "观察期内未入群",
     "hazard_ratio": "风险比",
     "users_left": "离开人数",
     "log_hr_marginal_true": "真实边际对数风险比",
@@ -238,6 +254,8 @@ TERMS: dict[str, str] = {
     "spearman_p": "Spearman p 值",
     "repeat_buyers": "复购客户数",
     "parameter": "参数",
+    "std_error": "标准误",
+    "ours_rounded": "本工具结果（取整）",
     "true": "真实值",
     "lower_95": "95% 下限",
     "upper_95": "95% 上限",
@@ -279,6 +297,7 @@ TERMS: dict[str, str] = {
 #: RFM segment and value-tier names (:mod:`analysis.studies.segments`); the silent tier is
 #: the off-ladder state of the vocabulary.
 SEGMENTS: dict[str, str] = {
+    "other": "其他",
     "champions": "重要价值客户",
     "loyal": "忠诚客户",
     "potential_loyalist": "潜力客户",
@@ -301,6 +320,12 @@ _FREQ_ZH = {"D": "天", "W": "周", "h": "小时"}
 #: Labels composed at run time from a fixed frame and a number or name: (pattern, filler).
 #: The filler gets the match and ``term`` (the term table's lookup, key itself if absent).
 PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]]] = [
+    # a behaviour as the value-alignment table names it (analysis.studies.behaviours); first,
+    # since it contains a type: unit
+    (
+        re.compile(r"^(.+) ≥(\d+) in ([\d.]+)d$"),
+        lambda m, term: f"{term(m[1])} ≥{m[2]} 次（{m[3]} 天内）",
+    ),
     (re.compile(r"^type:(.+)$"), lambda m, term: EVENT_TYPES.get(m[1], m[1])),
     (re.compile(r"^value:(.+)$"), lambda m, term: term(m[1]) + "（合计）"),
     # metrics at a share of users contacted (analysis.studies.churn: gain@10%, lift@10%)
@@ -310,6 +335,11 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     (
         re.compile(r"^best region \(top (\d+)% mean\)$"),
         lambda m, term: f"最优区域（前 {m[1]}% 均值）",
+    ),
+    # a reason of the churn at-risk list (analysis.studies.churn_list)
+    (
+        re.compile(r"^(\w+)=(.*) \(typical (.*)\): \+(-?[\d.]+) pts$"),
+        lambda m, term: f"{m[1]}={m[2]}（常见值 {m[3]}）：风险 +{m[4]} 个百分点",
     ),
     # persona names (analysis.studies.segments.FiveValuePersonas)
     (

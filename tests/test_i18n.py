@@ -722,6 +722,7 @@ def _run_time_terms():
         # segments-and-flow: segments, tiers, personas, the essay's claims
         "rfm segments": [*segments.rfm_segment_rules()["segment"], "other", "no_purchase"],
         "value tiers": list(segments.TIERS),
+        "persona profile": [f"mean_{v}" for v in VALUES],
         "personas": ["P1 high social+content", "P2 high experience", "P3 quiet (low on all)"]
         + ["P4 average"],
         "screening groups": list(cohorts.SCREENING_GROUPS),

@@ -152,6 +152,7 @@ TERMS: dict[str, str] = {
     "retention_lo": "留存率下限",
     "retention_hi": "留存率上限",
     "mean_spend": "平均消费",
+    **{f"mean_{v}": f"平均{zh}" for v, zh in VALUES.items()},  # persona profile
     "tier": "层级",
     "persona": "画像",
     "name": "名称",

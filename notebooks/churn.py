@@ -132,7 +132,7 @@ ev = ch.evaluate_by_time(
 )
 balance = cr.balance_result(ev)
 save_table(balance.table, "class_balance")
-tr_frame(balance.table, lang)
+tr_frame(balance.table, lang, headers={"hard_churn": "n_hard_churn"})
 
 # %%
 Markdown(balance.reading(lang))
@@ -242,7 +242,7 @@ display(
             ]
         ],
         lang,
-        value_columns=["stage"],
+        value_columns=["stage", "reason_1", "reason_2", "reason_3"],
     )
 )
 

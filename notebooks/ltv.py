@@ -114,7 +114,7 @@ Markdown(fits.reading(lang))
 spend = ltv.SpendModel().fit(calibration)
 display(tr_frame(save_table(spend.summary, "spend_model").round(3), lang))
 independence = ltv_results.spend_independence(spend)
-display(tr_frame(independence.table.round(4), lang))
+display(tr_frame(independence.table.round(4), lang, headers={"n": "repeat_buyers"}))
 Markdown(independence.reading(lang))
 
 # %% [markdown]

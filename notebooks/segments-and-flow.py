@@ -207,7 +207,7 @@ Markdown(say("flow.reading", lang, text=tiers.reading(lang)))
 personas = sg.FiveValuePersonas(
     k=persona_k, criterion=persona_criterion, random_state=random_state
 ).fit(evidence)
-display(tr_frame(personas.selection_, lang))
+display(tr_frame(personas.selection_, lang, headers={"k": "n_personas"}))
 profile = flow_results.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
 tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 
@@ -297,7 +297,14 @@ conversion.plot(ax=ax, lang=lang)
 plt.show()
 
 # %%
-display(tr_frame(conversion.time_in_stage, lang, value_columns=["state"]))
+display(
+    tr_frame(
+        conversion.time_in_stage,
+        lang,
+        value_columns=["state"],
+        headers={"completed": "completed_spells"},
+    )
+)
 Markdown(say("flow.reading", lang, text=conversion.reading(lang)))
 
 # %% [markdown]
@@ -442,7 +449,13 @@ if inputs.has_truth:
         reference="partner",
     )
     display(tr_frame(truth.screening, lang))
-    display(tr_frame(save_table(truth.table, "channel_effects_vs_truth"), lang))
+    display(
+        tr_frame(
+            save_table(truth.table, "channel_effects_vs_truth"),
+            lang,
+            headers={"n": "users", "hr": "hazard_ratio", "left": "users_left"},
+        )
+    )
     fig, ax = plt.subplots(figsize=(7, 6))
     truth.plot(
         ax=ax,

@@ -109,7 +109,7 @@ deciles = va.decile_result(frame, score="index", outcome="retained")
 save_table(deciles.table, "retention_by_decile")
 deciles.plot(lang=lang)
 plt.show()
-tr_frame(deciles.table.round(3), lang)
+tr_frame(deciles.table.round(3), lang, headers={"n": "users"})
 
 # %%
 Markdown(deciles.reading(lang))
@@ -128,7 +128,7 @@ auc = va.auc_result(
 save_table(auc.table, "index_auc")
 auc.plot(lang=lang)
 plt.show()
-tr_frame(auc.table.round(3), lang)
+tr_frame(auc.table.round(3), lang, headers={"n": "users"})
 
 # %%
 Markdown(auc.reading(lang))
@@ -171,7 +171,7 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 incremental = va.incremental_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
 incremental.plot(lang=lang)
 plt.show()
-tr_frame(incremental.table, lang).T
+tr_frame(incremental.table, lang, headers={"n": "users"}).T
 
 # %%
 Markdown(incremental.reading(lang))
@@ -220,6 +220,7 @@ tr_frame(
     ].round(3),
     lang,
     value_columns=["score"],
+    headers={"n": "users"},
 )
 
 # %%
@@ -237,7 +238,9 @@ Markdown(rolling.reading(lang))
 survival = va.survival_result(frame, score="index")
 survival.plot(lang=lang)
 plt.show()
-tr_frame(survival.table.round(3), lang)
+tr_frame(
+    survival.table.round(3), lang, headers={"n": "users", "p": "p_value", "events": "n_hard_churn"}
+)
 
 # %%
 Markdown(survival.reading(lang))

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from analysis.i18n import tr
+from analysis.i18n import say, tr
 from analysis.plots.base import axes_or_new
 
 __all__ = [
@@ -377,7 +377,12 @@ def plot_k_factor(
     ax.plot(x, d["k_factor"], marker="o", label=tr("K per month (referred joins / base)", lang))
     ax.fill_between(x, d["k_lo"], d["k_hi"], alpha=0.2)
     if truth is not None:
-        ax.axhline(truth, color="tab:red", linestyle="--", label=f"reference {truth:.3f}")
+        ax.axhline(
+            truth,
+            color="tab:red",
+            linestyle="--",
+            label=say("flow.plot.k_reference", lang, k=truth),
+        )
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr("K-factor", lang))
     ax.set_title(tr(title, lang))

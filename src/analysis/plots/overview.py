@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import seaborn as sns
 
-from analysis.i18n import tr, tr_frame
+from analysis.i18n import say, tr, tr_frame
 from analysis.plots.base import axes_or_new
 
 
@@ -33,7 +33,7 @@ def plot_mix(
         ax=ax,
     )
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title(tr(f"Contacts by {rows} and {cols} (% of all contacts)", lang))
+    ax.set_title(say("overview.plot.mix_title", lang, rows=tr(rows, lang), cols=tr(cols, lang)))
     ax.set_xlabel(tr(cols, lang))
     ax.set_ylabel(tr(rows, lang))
     return ax
@@ -45,7 +45,7 @@ def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None, lang: str =
     wide = joins.pivot_table(index="period", columns=by, values="rows", fill_value=0)
     wide.columns = [tr(c, lang) for c in wide.columns]
     wide.plot.area(ax=ax, linewidth=0)
-    ax.set_title(tr(f"New contacts per month by {by}", lang))
+    ax.set_title(say("overview.plot.joins_title", lang, by=tr(by, lang)))
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr("new contacts", lang))
     ax.legend(title=tr(by, lang), fontsize="small", loc="upper left")
@@ -58,6 +58,9 @@ def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str =
     totals = events_tidy.groupby("event_type")["rows"].sum().sort_values(ascending=False)
     keep = list(totals.index[:top])
     data = events_tidy[events_tidy["event_type"].isin(keep)]
+    if lang != "en":  # the legend names the event types (English: the vocabulary's own names)
+        names = {t: tr(f"type:{t}", lang) for t in keep}
+        data, keep = data.assign(event_type=data["event_type"].map(names)), list(names.values())
     sns.lineplot(data=data, x="period", y="rows", hue="event_type", hue_order=keep, ax=ax)
     ax.set_yscale("log")
     ax.set_title(tr("Events per month, most frequent types", lang) + f" ({top})")

@@ -245,8 +245,18 @@ def behaviour_phrase(unit: str, k: int, d: float, *, view: str, lang: str = "en"
         if int(k) == 1
         else say("behaviours.times.many", lang, k=int(k))
     )
-    key = f"behaviours.span.{'onboarding' if view == 'onboarding' else 'snapshot'}"
-    span = say(key + ".one", lang) if d == 1 else say(key, lang, d=d)
+    if view == "onboarding":
+        span = (
+            say("behaviours.span.onboarding.one", lang)
+            if d == 1
+            else say("behaviours.span.onboarding", lang, d=d)
+        )
+    else:
+        span = (
+            say("behaviours.span.snapshot.one", lang)
+            if d == 1
+            else say("behaviours.span.snapshot", lang, d=d)
+        )
     return say("behaviours.phrase", lang, noun=noun, times=times, span=span)
 
 

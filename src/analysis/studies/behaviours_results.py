@@ -374,7 +374,7 @@ class AlignmentResult(StudyResult):
             weights=self.weights,
             top_weighted=AND_SEP[lang].join(tr(v, lang) for v in top_weighted),
             value=tr(top_evidence["value"], lang),
-            behaviour=top_evidence["best_behaviour"],
+            behaviour=tr(top_evidence["best_behaviour"], lang),
             phi=top_evidence["best_phi"],
             among=say(
                 "behaviours.among_top"

@@ -98,7 +98,12 @@ class ChurnDefinition:
     long_days: float = 90
 
     def describe(self, lang: str = "en") -> str:
-        act = say("churn.definition.act_" + ("any" if self.activity == "any" else "purchase"), lang)
+        act = say(
+            "churn.definition.act_any"
+            if self.activity == "any"
+            else "churn.definition.act_purchase",
+            lang,
+        )
         lost = (
             ""
             if self.lost_after_days is None

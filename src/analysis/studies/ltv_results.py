@@ -440,6 +440,14 @@ def segment_value(
     return SegmentValue(table, by=by, horizon=horizon, unit=unit)
 
 
+#: The sentence of each :meth:`GiveawayValue.judgement` (keys named in full: tests/test_i18n.py).
+_GIVEAWAY_JUDGEMENT = {
+    "lower": "ltv.giveaway_lower",
+    "higher": "ltv.giveaway_higher",
+    "overlap": "ltv.giveaway_overlap",
+}
+
+
 @dataclass(frozen=True)
 class GiveawayValue(StudyResult):
     """CLV and expected purchases of contacts from giveaway events against all others (the
@@ -477,7 +485,7 @@ class GiveawayValue(StudyResult):
             no_lo=no["mean_lower"],
             no_hi=no["mean_upper"],
             ratio=yes["mean"] / no["mean"],
-            judgement=say(f"ltv.giveaway_{self.judgement()}", lang),
+            judgement=say(_GIVEAWAY_JUDGEMENT[self.judgement()], lang),
         )
 
     def headline(self, lang: str = "en", *, holdout: HoldoutCheck) -> str:

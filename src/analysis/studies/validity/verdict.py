@@ -42,7 +42,7 @@ def verdict(
     from analysis.i18n import CLAUSE_SEP, SENTENCE_SEP, say, tr
 
     if label is None:
-        label = "the preset index" if lang == "en" else "预设指数"
+        label = say("validity.verdict.preset_label", lang)
     a = auc_table.iloc[0]
     what = (
         say("validity.what", lang, horizon=horizon_days)
@@ -65,21 +65,32 @@ def verdict(
     if baselines is not None and len(baselines):
         b = baselines.set_index("score")
         bits = []
-        for k in ("spend", "rfm", "equal", "learned"):
+        for k, name in (
+            ("spend", "validity.verdict.name_spend"),
+            ("rfm", "validity.verdict.name_rfm"),
+            ("equal", "validity.verdict.name_equal"),
+            ("learned", "validity.verdict.name_learned"),
+        ):
             if k not in b.index:
                 continue
             r = b.loc[k]
-            rel = "better" if r["diff_lo"] > 0 else "worse" if r["diff_hi"] < 0 else "same"
+            rel = (
+                "validity.verdict.better"
+                if r["diff_lo"] > 0
+                else "validity.verdict.worse"
+                if r["diff_hi"] < 0
+                else "validity.verdict.same"
+            )
             bits.append(
                 say(
                     "validity.verdict.baseline",
                     lang,
-                    name=say(f"validity.verdict.name_{k}", lang),
+                    name=say(name, lang),
                     auc=_fmt(r["auc"]),
                     ival=_ival(r["lo"], r["hi"]),
                     diff=_fmt(r["diff"]),
                     diff_ival=_ival(r["diff_lo"], r["diff_hi"]),
-                    rel=say(f"validity.verdict.{rel}", lang),
+                    rel=say(rel, lang),
                 )
             )
         singles = b.loc[[i for i in b.index if i.startswith("only_")]]

@@ -1,0 +1,167 @@
+"""Text of the customer-lifetime-value report (notebooks/ltv.py): chart labels, sentences."""
+
+from __future__ import annotations
+
+#: Chinese chart titles, axis and legend labels of this report (and the names of its own
+#: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
+LABELS: dict[str, str] = {
+    "end of calibration": "校准期结束",
+    "time units": "时间单位",
+    "repeat purchases in calibration": "校准期复购次数",
+    "mean purchases per customer in holdout": "留出期每位客户平均购买次数",
+    "Holdout purchases by calibration frequency": "按校准期频次的留出期购买",
+    "cumulative repeat transactions": "累计复购次数",
+    "Cumulative repeat transactions: actual vs model": "累计复购：实际与模型",
+    "frequency (repeat purchases)": "频次（复购次数）",
+    "recency (time of last purchase)": "最近度（最后一次购买的时间）",
+    "probability alive": "存活概率",
+    "expected purchases": "预期购买次数",
+    "BG/NBD: holdout purchases by calibration frequency (sample)": "BG/NBD：按校准期频次的留出期购买（样本）",
+    "Cumulative repeat purchases: actual vs BG/NBD (sample)": "累计复购：实际与 BG/NBD（样本）",
+    "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
+}
+
+
+#: The report's computed readings, keyed "ltv.…", filled by :func:`analysis.i18n.say`.
+SENTENCES: dict[str, dict[str, str]] = {
+    "ltv.plot.since_first": {
+        "en": "{unit} since the cohort's first purchase",
+        "zh": "自批次首次购买以来的{unit}",
+    },
+    "ltv.plot.alive_title": {
+        "en": "P(alive) for a customer of age {age:.0f} {unit}",
+        "zh": "客户年龄为 {age:.0f} {unit}时的存活概率",
+    },
+    "ltv.plot.expected_title": {
+        "en": "Expected purchases in the next {horizon} {unit}",
+        "zh": "未来 {horizon} {unit}内的预期购买次数",
+    },
+    "ltv.plot.clv_x": {
+        "en": "mean {horizon}-{unit_one} CLV per contact",
+        "zh": "每位联系人 {horizon} {unit_one}的平均 CLV",
+    },
+    "ltv.plot.clv_title": {
+        "en": "CLV per contact by {by} (95% bootstrap CI)",
+        "zh": "按{by}的每位联系人 CLV（95% 自助法置信区间）",
+    },
+    "ltv.summary": {
+        "en": "{orders:,} orders, of which {purchases:,} are purchases (net amount above 0), "
+        "from {buyers:,} of {contacts:,} contacts ({buyer_share:.0%}). {repeat:,} of them "
+        "bought again on a later day. The calibration period (to {calibration_end}) has "
+        "{cal_buyers:,} buyers, followed by a holdout of {holdout:.1f} {unit}.",
+        "zh": "{orders:,} 笔订单中 {purchases:,} 笔为购买（净金额大于 0），来自 {contacts:,} 位联系人中的 "
+        "{buyers:,} 位（{buyer_share:.0%}）。其中 {repeat:,} 位在之后的某天再次购买。校准期（至 "
+        "{calibration_end}）有 {cal_buyers:,} 位购买者，之后是 {holdout:.1f} {unit}的留出期。",
+    },
+    "ltv.fits": {
+        "en": "On the calibration data the highest log-likelihood is {best} ({best_ll:,.1f}); "
+        "BG/NBD, the default, reaches {bg_ll:,.1f}.",
+        "zh": "在校准数据上对数似然最高的是 {best}（{best_ll:,.1f}）；默认的 BG/NBD 为 {bg_ll:,.1f}。",
+    },
+    "ltv.independence": {
+        "en": "Among {n:,} repeat buyers the correlation of frequency and mean spend is "
+        "r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; Spearman {rho:.3f}). {judgement} The "
+        "model's mean spend per purchase is {mean_spend:,.1f}.",
+        "zh": "在 {n:,} 位复购者中，频次与平均消费的相关系数 r = {r:.3f}（95% 置信区间 {lo:.3f} 至 "
+        "{hi:.3f}；Spearman {rho:.3f}）。{judgement}模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
+    },
+    "ltv.independent": {
+        "en": "The interval includes 0: no evidence against the independence assumption.",
+        "zh": "区间包含 0：没有证据否定独立性假设。",
+    },
+    "ltv.dependent": {
+        "en": "The interval excludes 0: spend and frequency are related, so Gamma-Gamma spend "
+        "predictions are biased for very frequent or very rare buyers — read CLV with "
+        "that in mind.",
+        "zh": "区间不包含 0：消费与频次相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——"
+        "解读 CLV 时需注意。",
+    },
+    "ltv.holdout": {
+        "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "
+        "{actual:,.0f} actual ({error:+.1f}%); per customer, predictions and outcomes "
+        "correlate at r = {r:.2f}. The smallest aggregate error is {best}'s "
+        "({best_error:.1f}%).",
+        "zh": "BG/NBD 预测留出期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次（{error:+.1f}%）；"
+        "按客户看，预测与结果的相关系数 r = {r:.2f}。合计误差最小的是 {best}（{best_error:.1f}%）。",
+    },
+    "ltv.cumulative": {
+        "en": "By the end of observation the cohort made {actual:,.0f} repeat purchases; the "
+        "model expected {predicted:,.0f} ({error:+.1%}).",
+        "zh": "到观察期结束，该批次共复购 {actual:,.0f} 次；模型预期 {predicted:,.0f} 次（{error:+.1%}）。",
+    },
+    "ltv.alive": {
+        "en": "A customer with {f_high} repeat purchases whose last purchase was at recency "
+        "{mid:.0f} (half-way) has P(alive) = {p_mid_high:.2f}; the same customer whose "
+        "last purchase was at the end ({end:.0f}) has {p_end_high:.2f}. With {f_low} "
+        "repeat purchase the same two customers have {p_mid_low:.2f} and "
+        "{p_end_low:.2f}: silence means more after many purchases.",
+        "zh": "复购 {f_high} 次、最后一次购买在最近度 {mid:.0f}（中间）的客户存活概率为 "
+        "{p_mid_high:.2f}；同一客户若最后一次购买在末尾（{end:.0f}），则为 {p_end_high:.2f}。"
+        "复购 {f_low} 次时，这两位客户分别为 {p_mid_low:.2f} 和 {p_end_low:.2f}：购买越多，"
+        "沉默越说明问题。",
+    },
+    "ltv.channels": {
+        "en": "The most valuable channel per contact is {top} ({top_mean:,.1f}, 95% CI "
+        "{top_lo:,.1f}–{top_hi:,.1f}), the least valuable {bottom} ({bottom_mean:,.1f}, "
+        "{bottom_lo:,.1f}–{bottom_hi:,.1f}); in total the contacts are expected to be "
+        "worth {total:,.0f} over the next {horizon} {unit}.",
+        "zh": "每位联系人价值最高的渠道是{top}（{top_mean:,.1f}，95% 置信区间 {top_lo:,.1f}–"
+        "{top_hi:,.1f}），最低的是{bottom}（{bottom_mean:,.1f}，{bottom_lo:,.1f}–"
+        "{bottom_hi:,.1f}）；全部联系人在未来 {horizon} {unit}内的预期总价值为 {total:,.0f}。",
+    },
+    "ltv.headline": {
+        "en": "BG/NBD misses holdout repeat purchases by {error:+.1f}%; contacts from offline "
+        "giveaway events are worth {yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}) over "
+        "{horizon} {unit} against {no:,.1f} for the rest.",
+        "zh": "BG/NBD 对留出期复购的误差为 {error:+.1f}%；线下赠品活动带来的联系人在 {horizon} {unit}"
+        "内价值 {yes:,.1f}（95% 置信区间 {yes_lo:,.1f}–{yes_hi:,.1f}），其余联系人为 {no:,.1f}。",
+    },
+    "ltv.giveaway": {
+        "en": "Contacts from offline giveaway events have a mean {horizon}-{unit_one} CLV of "
+        "{yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}, {n:,} contacts) against {no:,.1f} "
+        "({no_lo:,.1f}–{no_hi:,.1f}) for all other contacts, {ratio:.2f} times as much. "
+        "{judgement}",
+        "zh": "线下赠品活动带来的联系人 {horizon} {unit_one}平均 CLV 为 {yes:,.1f}（95% 置信区间 "
+        "{yes_lo:,.1f}–{yes_hi:,.1f}，{n:,} 位联系人），其他联系人为 {no:,.1f}（{no_lo:,.1f}–"
+        "{no_hi:,.1f}），是后者的 {ratio:.2f} 倍。{judgement}",
+    },
+    "ltv.giveaway_lower": {
+        "en": "The intervals do not overlap: the data support the essay's claim that giveaway "
+        "events bring lower-value contacts.",
+        "zh": "区间不重叠：数据支持文章关于赠品活动带来低价值联系人的论断。",
+    },
+    "ltv.giveaway_higher": {
+        "en": "The intervals do not overlap: giveaway contacts are worth *more*, against the "
+        "essay's claim.",
+        "zh": "区间不重叠：赠品活动联系人的价值*更高*，与文章的论断相反。",
+    },
+    "ltv.giveaway_overlap": {
+        "en": "The intervals overlap: these data cannot tell the two apart.",
+        "zh": "区间重叠：这些数据无法区分两者。",
+    },
+    "ltv.recovery": {
+        "en": "{covered} of {n} true values lie inside the estimate's 95% interval. The largest "
+        "relative error is {parameter} ({model}): {estimate:.3f} against a true "
+        "{true:.3f} ({error:+.0%}). The mean purchase rate r/alpha is {rate:.3f} per "
+        "{unit_one} against a true {true_rate:.3f}.",
+        "zh": "{n} 个真实值中有 {covered} 个落在估计的 95% 区间内。相对误差最大的是 {parameter}"
+        "（{model}）：估计 {estimate:.3f}，真实 {true:.3f}（{error:+.0%}）。平均购买率 r/alpha "
+        "为每{unit_one} {rate:.3f}，真实值为 {true_rate:.3f}。",
+    },
+    "ltv.no_truth": {
+        "en": "No simulator truth at {path}: this section is skipped for real data.",
+        "zh": "{path} 处没有模拟器真实参数：真实数据跳过本节。",
+    },
+    "ltv.cdnow": {
+        "en": "{matched} of {n} published numbers are reproduced to the reported precision, on "
+        "{customers:,} customers of whom {repeat:,} are repeat buyers.",
+        "zh": "{n} 个已发表数值中有 {matched} 个在报告精度内得到复现；共 {customers:,} 位客户，其中 "
+        "{repeat:,} 位为复购者。",
+    },
+    "ltv.cdnow_holdout": {
+        "en": "On CDNOW, BG/NBD predicts {predicted:,.0f} holdout repeat purchases against "
+        "{actual:,.0f} actual ({error:+.1f}%).",
+        "zh": "在 CDNOW 上，BG/NBD 预测留出期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
+        "（{error:+.1f}%）。",
+    },
+}

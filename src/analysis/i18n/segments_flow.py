@@ -1,0 +1,178 @@
+"""Text of the segments-and-flow report (notebooks/segments-and-flow.py)."""
+
+from __future__ import annotations
+
+#: Chinese chart titles, axis and legend labels of this report (and the names of its own
+#: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
+LABELS: dict[str, str] = {
+    "(new)": "（新进入）",
+    "(out)": "（移出总体）",
+    "giveaway users retain less": "赠品活动用户留存更低",
+    "giveaway users spend less": "赠品活动用户消费更少",
+    "screened in 1:1 retain better": "1:1 筛选后入群的用户留存更好",
+    "share of users": "用户占比",
+    "share of the row": "行内占比",
+    "state at the next snapshot": "下一快照的状态",
+    "state at a snapshot": "快照时的状态",
+    "users (stacked by state; top = highest stage)": "用户数（按状态堆叠；顶部为最高阶段）",
+    "stage at a snapshot": "快照时的阶段",
+    "share at a higher stage one snapshot later": "下一快照处于更高阶段的占比",
+    "months since the join month": "加入后的月数",
+    "share active in the month (95% CI)": "当月活跃占比（95% 置信区间）",
+    "join cohort": "加入批次",
+    "share active": "活跃占比",
+    "K per month (referred joins / base)": "每月 K 值（被推荐加入数 / 基数）",
+    "K-factor": "K 因子",
+    "value (log1p, standardised)": "价值（log1p，标准化）",
+    "SD from the mean": "偏离均值的标准差",
+    "perfect recovery": "完美还原",
+    "true log hazard ratio vs reference": "相对参照的真实对数风险比",
+    "estimated log hazard ratio (95% CI)": "估计的对数风险比（95% 置信区间）",
+    "share retained (95% CI)": "留存占比（95% 置信区间）",
+    "Where users go between snapshots": "用户在快照之间的去向",
+    "How users flow between stages": "用户在阶段之间的流动",
+    "How users flow between stages (selected snapshots)": "用户在阶段之间的流动（选定快照）",
+    "Users in each state over time": "各状态用户数随时间变化",
+    "Users in each state at each monthly snapshot": "每月快照中各状态的用户数",
+    "Forward conversion per stage (next snapshot)": "各阶段的前进转化（下一快照）",
+    "Retention by months since joining": "按加入月数的留存",
+    "Retention by join cohort and month since joining": "按加入批次与加入月数的留存",
+    "Transition shares between consecutive monthly snapshots": "相邻月度快照之间的转移占比",
+    "Effects with 95% intervals": "效应及 95% 区间",
+    "Referral K-factor per month": "每月推荐 K 因子",
+    "Referral K-factor per month (95% CI)": "每月推荐 K 因子（95% 置信区间）",
+    "What makes each persona distinct": "各画像的区别所在",
+    "Retention by persona": "各画像的留存",
+    "Recovered vs true channel effects on leaving": "还原的与真实的渠道离开效应",
+    "Recovered vs true channel effects on leaving (reference: partner)": "还原的与真实的渠道离开效应（参照：合作伙伴）",
+    "Retention by channel": "各渠道的留存",
+    "Retention by hook": "各钩子的留存",
+    "difference in retention (percentage points, a − b)": "留存差异（百分点，a − b）",
+    "Retention: group a minus group b": "留存：组 a 减组 b",
+    "Spend: giveaway minus others": "消费：赠品活动用户减其他用户",
+}
+
+
+#: The report's computed readings, keyed "flow.…", filled by :func:`analysis.i18n.say`.
+SENTENCES: dict[str, dict[str, str]] = {
+    "flow.plot.k_reference": {"en": "reference {k:.3f}", "zh": "参照值 {k:.3f}"},
+    "flow.plot.segment_title": {
+        "en": "Retention in the {horizon} days after {as_of} by RFM segment",
+        "zh": "{as_of} 之后 {horizon} 天内各 RFM 分群的留存",
+    },
+    "flow.plot.tier_title": {
+        "en": "Retention in the {horizon} days after {as_of} by value tier",
+        "zh": "{as_of} 之后 {horizon} 天内各价值层级的留存",
+    },
+    "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读。** {text}"},
+    "flow.rfm": {
+        "en": "{users:,} users are in the population at {as_of}; {no_purchase:.0%} have not "
+        "bought yet. Among buyers the largest RFM segment is *{largest}* "
+        "({largest_share:.0%} of all users). Retention is highest for *{best}* "
+        "({best_rate:.0%}, 95% CI {best_lo:.0%}–{best_hi:.0%}) and lowest for *{worst}* "
+        "({worst_rate:.0%}, {worst_lo:.0%}–{worst_hi:.0%}).",
+        "zh": "{as_of} 时总体共 {users:,} 位用户；{no_purchase:.0%} 尚未购买。购买者中最大的 RFM "
+        "分群是*{largest}*（占全部用户 {largest_share:.0%}）。留存率最高的是*{best}*"
+        "（{best_rate:.0%}，95% 置信区间 {best_lo:.0%}–{best_hi:.0%}），最低的是*{worst}*"
+        "（{worst_rate:.0%}，{worst_lo:.0%}–{worst_hi:.0%}）。",
+    },
+    "flow.tiers": {
+        "en": "Core VIPs ({vip_users:,} users) retain at {vip_rate:.0%} ({vip_lo:.0%}–"
+        "{vip_hi:.0%}) against {ord_rate:.0%} ({ord_lo:.0%}–{ord_hi:.0%}) for ordinary "
+        "users, and spent {vip_spend:,.0f} vs {ord_spend:,.0f} CNY on average before the "
+        "cut-off. The silent tier holds {silent_share:.0%} of the population and retains "
+        "at {silent_rate:.0%}. Whether the index predicts better than spend alone is the "
+        "question of the value-index report.",
+        "zh": "核心 VIP（{vip_users:,} 位）留存率 {vip_rate:.0%}（{vip_lo:.0%}–{vip_hi:.0%}），"
+        "普通用户为 {ord_rate:.0%}（{ord_lo:.0%}–{ord_hi:.0%}）；截止日前平均消费分别为 "
+        "{vip_spend:,.0f} 元与 {ord_spend:,.0f} 元。沉默层级占总体 {silent_share:.0%}，留存率 "
+        "{silent_rate:.0%}。指数是否比仅看消费额预测得更好，见价值指数报告。",
+    },
+    "flow.personas": {
+        "en": "{k} personas ({criterion} criterion). The largest is *{largest}* ({share:.0%}). "
+        "Retention ranges from {worst_rate:.0%} (*{worst}*) to {best_rate:.0%} (*{best}*); "
+        "mean spend from {spend_min:,.0f} to {spend_max:,.0f} CNY.",
+        "zh": "共 {k} 个画像（{criterion} 准则）。最大的是*{largest}*（{share:.0%}）。留存率从 "
+        "{worst_rate:.0%}（*{worst}*）到 {best_rate:.0%}（*{best}*）；平均消费从 "
+        "{spend_min:,.0f} 元到 {spend_max:,.0f} 元。",
+    },
+    "flow.sizes": {
+        "en": "At the last snapshot ({date}) {users:,} users are in the population: "
+        "{lost:.0%} lost, {silent:.0%} silent, and the largest ladder stage is *{stage}* "
+        "({stage_share:.0%}).",
+        "zh": "最后一个快照（{date}）总体共 {users:,} 位用户：{lost:.0%} 已流失，{silent:.0%} 沉默，"
+        "最大的阶梯阶段是*{stage}*（{stage_share:.0%}）。",
+    },
+    "flow.transitions": {
+        "en": "{silent_lost:.0%} of silent users are lost one snapshot later and "
+        "{silent_back:.0%} come back onto the ladder; {stay_lost:.0%} of lost users stay "
+        "lost. Of new users, {new_lost:.0%} are already lost at their first snapshot.",
+        "zh": "沉默用户中 {silent_lost:.0%} 在下一快照流失，{silent_back:.0%} 回到阶梯上；流失用户中 "
+        "{stay_lost:.0%} 保持流失。新用户中 {new_lost:.0%} 在第一个快照时就已流失。",
+    },
+    "flow.bottleneck": {
+        "en": "The bottleneck is *{stage}* ({zh}): only {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) "
+        "of its {n:,} user-months move up, while {stay:.0%} stay. Completed spells at "
+        "that stage last {days:.0f} days on average (snapshot resolution: one month).",
+        "zh": "瓶颈是*{stage}*（{zh}）：其 {n:,} 个用户月中只有 {rate:.1%}（95% 置信区间 "
+        "{lo:.1%}–{hi:.1%}）向上移动，{stay:.0%} 停留。该阶段的完整停留平均持续 {days:.0f} 天"
+        "（快照精度：一个月）。",
+    },
+    "flow.channels": {
+        "en": "{age} months after joining, *{top}* users are the most active ({top_rate:.0%}, "
+        "{top_lo:.0%}–{top_hi:.0%}) and *{bottom}* users the least ({bottom_rate:.0%}, "
+        "{bottom_lo:.0%}–{bottom_hi:.0%}). By hook, *{top_hook}* leads "
+        "({top_hook_rate:.0%}) and *{bottom_hook}* trails ({bottom_hook_rate:.0%}).",
+        "zh": "加入 {age} 个月后，*{top}*用户最活跃（{top_rate:.0%}，{top_lo:.0%}–{top_hi:.0%}），"
+        "*{bottom}*用户最不活跃（{bottom_rate:.0%}，{bottom_lo:.0%}–{bottom_hi:.0%}）。按钩子看，"
+        "*{top_hook}*领先（{top_hook_rate:.0%}），*{bottom_hook}*垫底（{bottom_hook_rate:.0%}）。",
+    },
+    "flow.claim": {
+        "en": "- *{claim}* — {group_a} {value_a:,.3g} (n={n_a:,}) vs {group_b} {value_b:,.3g} "
+        "(n={n_b:,}) on {metric}: difference {effect:+,.3g} (95% CI {lo:+,.3g} to "
+        "{hi:+,.3g}); the claim is **{verdict}** on these data.",
+        "zh": "- *{claim}*——{metric}：{group_a} {value_a:,.3g}（n={n_a:,}）对比 {group_b} "
+        "{value_b:,.3g}（n={n_b:,}），差异 {effect:+,.3g}（95% 置信区间 {lo:+,.3g} 至 "
+        "{hi:+,.3g}）；在这些数据上该论断**{verdict}**。",
+    },
+    "flow.headline": {
+        "en": "The weakest forward step of the flow is {stage} ({rate:.1%} move up per month); "
+        "giveaway-event users retain {give_less:.0f} percentage points less at month {age} "
+        "({give_verdict}), 1:1-screened users {screened:+.0f} percentage points "
+        "({screen_verdict}).",
+        "zh": "流程中最弱的前进环节是{stage}（每月 {rate:.1%} 向上移动）；赠品活动用户在第 {age} "
+        "个月的留存低 {give_less:.0f} 个百分点（{give_verdict}），1:1 筛选用户 {screened:+.0f} "
+        "个百分点（{screen_verdict}）。",
+    },
+    "flow.referral": {
+        "en": "Over the whole period {referred:,} of {contacts:,} contacts came through a "
+        "referral: a realised K-factor of {k:.3f}. {invitations:,} invitations were sent, "
+        "so {conversion:.0%} of invitations became a contact. The monthly K ranged from "
+        "{k_min:.3f} to {k_max:.3f} — far below 1, so referrals add to, but do not "
+        "replace, paid acquisition.",
+        "zh": "整个时期 {contacts:,} 位联系人中有 {referred:,} 位来自推荐：实际 K 因子为 {k:.3f}。"
+        "共发出 {invitations:,} 次邀请，{conversion:.0%} 的邀请带来了联系人。每月 K 值介于 "
+        "{k_min:.3f} 与 {k_max:.3f} 之间——远低于 1，因此推荐是付费获客的补充，而不能替代它。",
+    },
+    "flow.truth": {
+        "en": "The K-factor from the data is {k:.4f}; the simulator's realised K is "
+        "{k_true:.4f}. The channel effects' 95% intervals contain the true marginal "
+        "effect for {inside} of {n} channels, and the order of the channels is {order} "
+        "the truth's. Coupon hunters are {hunters_give:.0%} of giveaway users vs "
+        "{hunters_other:.0%} of the others (true hunter effect on the log hazard: "
+        "{gamma_hunter:+.2f}); the true effect of screening is {gamma_screened:+.2f} on "
+        "the log hazard; the data's verdicts on the claims are: {verdicts}.",
+        "zh": "数据得出的 K 因子为 {k:.4f}；模拟器的实际 K 为 {k_true:.4f}。{n} 个渠道中有 {inside} "
+        "个渠道效应的 95% 区间包含真实边际效应，渠道的排序与真实排序{order}。赠品活动用户中"
+        "薅羊毛者占 {hunters_give:.0%}，其他用户中占 {hunters_other:.0%}（薅羊毛者对对数风险的"
+        "真实效应：{gamma_hunter:+.2f}）；筛选对对数风险的真实效应为 {gamma_screened:+.2f}；"
+        "数据对各论断的结论是：{verdicts}。",
+    },
+    "flow.same_as": {"en": "the same as", "zh": "相同"},
+    "flow.different_from": {"en": "different from", "zh": "不同"},
+    "flow.claim_verdict": {"en": "{claim} — {verdict}", "zh": "{claim}，结论：{verdict}"},
+    "flow.no_truth": {
+        "en": "No simulator truth: this section applies to simulated data only.",
+        "zh": "没有模拟器真实参数：本节只适用于模拟数据。",
+    },
+}

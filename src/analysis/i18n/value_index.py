@@ -1,0 +1,196 @@
+"""Text of the value-index-retention report (notebooks/value-index-retention.py)."""
+
+from __future__ import annotations
+
+#: Chinese chart titles, axis and legend labels of this report (and the names of its own
+#: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
+LABELS: dict[str, str] = {
+    "best draw": "最优抽样",
+    "ROC curves": "ROC 曲线",
+    "false positive rate": "假阳性率",
+    "true positive rate": "真阳性率",
+    "AUC of the index and the baselines (same users)": "指数与各基准的 AUC（同一批用户）",
+    "AUC (95% bootstrap interval; 0.5 = chance)": "AUC（95% 自助法区间；0.5 = 随机）",
+    "RFM + tenure + channel": "RFM + 在册时长 + 渠道",
+    "… + index": "… + 指数",
+    "model (logistic regression, out-of-fold)": "模型（逻辑回归，折外）",
+    "AUC (bar: interval of the difference)": "AUC（误差线：差值的区间）",
+    "random weights": "随机权重",
+    "AUC over weights drawn uniformly on the simplex": "在单纯形上均匀抽取权重时的 AUC",
+    "AUC of the weighted index": "加权指数的 AUC",
+    "number of weight vectors": "权重向量个数",
+    "Where the best weights lie": "最优权重落在哪里",
+    "equal (0.2)": "等权重 (0.2)",
+    "AUC at successive cut-offs (rolling origin)": "各截止日的 AUC（滚动起点）",
+    "AUC (95% bootstrap interval)": "AUC（95% 自助法区间）",
+    "days after the cut-off": "截止日后天数",
+    "share without hard churn": "未硬流失占比",
+}
+
+
+#: The report's computed readings, keyed "validity.…", filled by :func:`analysis.i18n.say`.
+SENTENCES: dict[str, dict[str, str]] = {
+    "validity.plot.deciles_title": {
+        "en": "{outcome} rate by {score} decile",
+        "zh": "按{score}十分位的{outcome}率",
+    },
+    "validity.plot.deciles_x": {
+        "en": "{score} decile (1 = lowest)",
+        "zh": "{score}十分位（1 = 最低）",
+    },
+    "validity.plot.deciles_y": {
+        "en": "share {outcome} (95% Wilson interval)",
+        "zh": "{outcome}占比（95% Wilson 区间）",
+    },
+    "validity.plot.incremental_title": {
+        "en": "Incremental validity of the {score} (OR per SD {odds_ratio:.2f})",
+        "zh": "{score}的增量效度（每标准差优势比 {odds_ratio:.2f}）",
+    },
+    "validity.plot.preset_line": {
+        "en": "{draw} ({percentile:.0%} of draws below)",
+        "zh": "{draw}（{percentile:.0%} 的抽样低于它）",
+    },
+    "validity.plot.top_draws": {"en": "top {share:.0%} of draws", "zh": "前 {share:.0%} 的抽样"},
+    "validity.plot.quartile": {"en": "quartile {k} (n={n:,})", "zh": "第 {k} 四分位（n={n:,}）"},
+    "validity.plot.survival_title": {
+        "en": "Time to hard churn by {score} group (Kaplan–Meier)",
+        "zh": "按{score}分组的硬流失时间（Kaplan–Meier）",
+    },
+    "validity.population": {
+        "en": "{scorer}. At the cut-off {cutoff} the population holds {n:,} users, of whom "
+        "{rate:.1%} were retained over {horizon} days.",
+        "zh": "{scorer}。截止日 {cutoff} 时总体共 {n:,} 位用户，其中 {rate:.1%} 在随后 {horizon} 天"
+        "内留存。",
+    },
+    "validity.deciles": {
+        "en": "Retention goes from {lowest:.1%} in the lowest bin to {highest:.1%} in the "
+        "highest; the rate falls from one bin to the next {decreases} time(s) (Spearman "
+        "ρ = {rho:.2f}; Cochran–Armitage trend z = {z:.1f}, p = {p:.2g}). {shape}",
+        "zh": "留存率从最低分箱的 {lowest:.1%} 变为最高分箱的 {highest:.1%}；相邻分箱之间下降 "
+        "{decreases} 次（Spearman ρ = {rho:.2f}；Cochran–Armitage 趋势 z = {z:.1f}，"
+        "p = {p:.2g}）。{shape}",
+    },
+    "validity.monotonic": {"en": "The relation is monotonic.", "zh": "关系是单调的。"},
+    "validity.not_monotonic": {
+        "en": "The relation is not strictly monotonic.",
+        "zh": "关系并非严格单调。",
+    },
+    "validity.auc": {
+        "en": "The index has AUC {auc:.3f} [{lo:.3f}, {hi:.3f}] on {n:,} users (base retention "
+        "rate {base:.1%}). The further a curve bows above the diagonal, the better the "
+        "score ranks users.",
+        "zh": "指数在 {n:,} 位用户上的 AUC 为 {auc:.3f} [{lo:.3f}, {hi:.3f}]（基础留存率 "
+        "{base:.1%}）。曲线越向对角线上方弯曲，该评分对用户的排序越好。",
+    },
+    "validity.baselines": {
+        "en": "The index is clearly better than {n_better} of {n_base} baselines ({better}) and "
+        "clearly worse than {n_worse} ({worse}); the rest are within the noise. Points to "
+        "the right rank users better; the red point is the index.",
+        "zh": "在 {n_base} 个基准中，指数明显优于 {n_better} 个（{better}），明显劣于 {n_worse} 个"
+        "（{worse}）；其余差异在噪声范围内。越靠右的点排序越好；红点是指数。",
+    },
+    "validity.incremental": {
+        "en": "Adding the index changes the out-of-fold AUC from {without:.3f} to {with_:.3f} "
+        "({diff:+.3f} [{lo:+.3f}, {hi:+.3f}]); likelihood-ratio χ² = {lr:.1f} "
+        "(p = {p:.2g}); each standard deviation of the index multiplies the odds of "
+        "retention by {odds:.2f} [{or_lo:.2f}, {or_hi:.2f}].",
+        "zh": "加入指数后，折外 AUC 从 {without:.3f} 变为 {with_:.3f}（{diff:+.3f} "
+        "[{lo:+.3f}, {hi:+.3f}]）；似然比 χ² = {lr:.1f}（p = {p:.2g}）；指数每增加一个标准差，"
+        "留存的优势乘以 {odds:.2f} [{or_lo:.2f}, {or_hi:.2f}]。",
+    },
+    "validity.sensitivity": {
+        "en": "Over random weights the AUC ranges from {lo:.3f} to {hi:.3f} (median "
+        "{median:.3f}). The expansion preset reaches {auc:.3f}, better than "
+        "{percentile:.0%} of random weightings. The best region puts its weight on "
+        "{region}. (These weights are chosen on the same users, so the best draw is "
+        "optimistic.)",
+        "zh": "随机权重下 AUC 介于 {lo:.3f} 与 {hi:.3f} 之间（中位数 {median:.3f}）。扩张期预设达到 "
+        "{auc:.3f}，优于 {percentile:.0%} 的随机权重。最优区域的权重落在：{region}。"
+        "（这些权重是在同一批用户上选出的，因此最优抽样偏乐观。）",
+    },
+    "validity.rolling": {
+        "en": "Across {k} cut-offs the index's AUC ranges from {lo:.3f} to {hi:.3f}; its "
+        "interval lies above 0.5 at {above} of {k} cut-offs. Lines that stay apart mean "
+        "the ranking of the scores is stable.",
+        "zh": "在 {k} 个截止日上，指数的 AUC 介于 {lo:.3f} 与 {hi:.3f} 之间；其中 {above} 个截止日的"
+        "区间高于 0.5。各线保持分开，说明评分的排序是稳定的。",
+    },
+    "validity.survival": {
+        "en": "Each standard deviation of the index multiplies the hazard of hard churn by "
+        "{hr:.2f} [{lo:.2f}, {hi:.2f}] ({events:,} hard churns among {n:,} users); "
+        "adjusted for RFM, tenure and channel: {hr_adj:.2f} [{lo_adj:.2f}, {hi_adj:.2f}]. "
+        "Curves that separate, lowest quartile at the bottom, mean the index orders users "
+        "by how soon they delete the brand.",
+        "zh": "指数每增加一个标准差，硬流失风险乘以 {hr:.2f} [{lo:.2f}, {hi:.2f}]（{n:,} 位用户中"
+        "{events:,} 次硬流失）；控制 RFM、在册时长与渠道后为 {hr_adj:.2f} "
+        "[{lo_adj:.2f}, {hi_adj:.2f}]。曲线分开且最低四分位在最下方，说明指数能按用户删除品牌"
+        "的早晚排序。",
+    },
+    "validity.truth": {
+        "en": "Observed AUC for no hard churn: {auc:.3f} [{lo:.3f}, {hi:.3f}]; the simulator's "
+        "truth implies {true_auc:.3f} for this index — {where} The oracle would reach "
+        "{oracle:.3f}.",
+        "zh": "未硬流失的观测 AUC：{auc:.3f} [{lo:.3f}, {hi:.3f}]；模拟器的真实参数意味着该指数应为 "
+        "{true_auc:.3f}——{where}理想评分可达 {oracle:.3f}。",
+    },
+    "validity.truth_inside": {"en": "inside the interval.", "zh": "落在区间内。"},
+    "validity.truth_outside": {"en": "**outside the interval**.", "zh": "**落在区间外**。"},
+    "validity.no_truth": {
+        "en": "No simulator truth given: this check is skipped.",
+        "zh": "未提供模拟器真实参数：跳过此项检验。",
+    },
+    "validity.label": {"en": "the {weights}-weighted index", "zh": "{weights}加权指数"},
+    "validity.what": {"en": "{horizon}-day retention", "zh": "{horizon} 天留存"},
+    "validity.what_any": {"en": "retention", "zh": "留存"},
+    "validity.verdict.predicts": {
+        "en": "{label} predicts {what}: AUC {auc} {ival} ({ci} bootstrap interval).",
+        "zh": "{label}能预测{what}：AUC {auc} {ival}（{ci} 自助法区间）。",
+    },
+    "validity.verdict.opposite": {
+        "en": "{label} ranks users in the opposite direction to {what}: AUC {auc} {ival}; it "
+        "does not predict better than chance.",
+        "zh": "{label}对用户的排序与{what}方向相反：AUC {auc} {ival}；其预测不优于随机。",
+    },
+    "validity.verdict.chance": {
+        "en": "{label} does not predict {what} better than chance: AUC {auc} {ival}, an "
+        "interval that includes 0.5.",
+        "zh": "{label}对{what}的预测不优于随机：AUC {auc} {ival}，区间包含 0.5。",
+    },
+    "validity.verdict.baseline": {
+        "en": "{name} {auc} {ival} (index − it = {diff} {diff_ival}: {rel})",
+        "zh": "{name} {auc} {ival}（指数 − 它 = {diff} {diff_ival}：{rel}）",
+    },
+    "validity.verdict.preset_label": {"en": "the preset index", "zh": "预设指数"},
+    "validity.verdict.better": {"en": "the index is better", "zh": "指数更好"},
+    "validity.verdict.worse": {"en": "the index is worse", "zh": "指数更差"},
+    "validity.verdict.same": {"en": "no clear difference", "zh": "无明显差异"},
+    "validity.verdict.name_spend": {"en": "spend alone", "zh": "仅消费额"},
+    "validity.verdict.name_rfm": {"en": "the RFM score", "zh": "RFM 评分"},
+    "validity.verdict.name_equal": {"en": "equal weights", "zh": "等权重"},
+    "validity.verdict.name_learned": {
+        "en": "cross-validated learned weights",
+        "zh": "交叉验证学习的权重",
+    },
+    "validity.verdict.best_single": {
+        "en": "the best single value is {value} with AUC {auc}",
+        "zh": "单一价值中最好的是{value}，AUC {auc}",
+    },
+    "validity.verdict.same_users": {
+        "en": "On the same users: {bits}.",
+        "zh": "在同一批用户上：{bits}。",
+    },
+    "validity.verdict.learned": {
+        "en": "Learned weights add {gain} {ival} AUC over the preset.",
+        "zh": "学习得到的权重比预设多 {gain} {ival} 的 AUC。",
+    },
+    "validity.verdict.incremental": {
+        "en": "Beyond RFM, tenure and channel the index {adds} information: likelihood-ratio "
+        "p = {p:.2g}, odds ratio per SD {odds} {or_ival}, out-of-fold AUC {without} → "
+        "{with_} (difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]).",
+        "zh": "在 RFM、在册时长与渠道之外，指数{adds}信息：似然比 p = {p:.2g}，每标准差优势比 "
+        "{odds} {or_ival}，折外 AUC {without} → {with_}（差值 {diff:+.3f} "
+        "[{lo:+.3f}, {hi:+.3f}]）。",
+    },
+    "validity.verdict.adds": {"en": "adds", "zh": "提供了额外"},
+    "validity.verdict.not_adds": {"en": "does not clearly add", "zh": "未明显提供额外"},
+}

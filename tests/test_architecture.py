@@ -135,3 +135,14 @@ def test_every_plot_function_takes_ax_none_and_never_draws_on_the_current_axes()
         assert "plt.gca()" not in source and "plt.sca(" not in source, name
         assert "axes_or_new(ax" in source, f"{name}: create a figure only when ax is None"
     assert seen >= 20
+
+
+def test_long_modules_say_why():
+    long = []
+    for path in modules():
+        text = path.read_text(encoding="utf-8")
+        n = text.count("\n")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if n > MAX_LINES and "Why this module is long" not in doc:
+            long.append(f"{path.relative_to(SRC)}: {n} lines")
+    assert not long, "\n".join(long)

@@ -233,6 +233,9 @@ def test_retention_labels_golden_at_the_window_edges():
             ("e", "2025-02-01 12:00"),
             ("f", "2025-01-01"),
             ("g", "2025-01-01"),
+            ("h", "2025-01-01"),
+            ("i", "2025-01-01"),
+            ("j", "2025-01-01"),
         ],
         [
             ("a", "2025-02-20", "message"),
@@ -248,6 +251,12 @@ def test_retention_labels_golden_at_the_window_edges():
             ("f", "2025-03-20", "message"),
             ("g", "2025-02-10", "del_follow_user"),
             ("g", "2025-02-15", "message"),  # active again, but never re-added: still lost
+            ("h", "2025-02-10", "del_follow_user"),
+            ("h", "2025-03-01", "contact_add"),  # re-added only at c: lost by c
+            ("i", "2025-02-10", "del_follow_user"),
+            ("i", "2025-02-10", "contact_add"),  # at the same instant: not after it, lost
+            ("j", "2025-02-20", "message"),
+            ("j", "2025-03-01", "message"),  # at c: in the window, not before it
         ],
         [
             ("e", "2025-02-28 23:00", 50.0, 0.0),
@@ -271,35 +280,24 @@ def test_retention_labels_golden_at_the_window_edges():
         *("user_id", "cutoff", "horizon_days", "first_activity_at", "churned_at"),
         *("churned_hard", "retained", "last_activity_before", "tenure_days"),
     ]
-    assert lab["user_id"].tolist() == ["a", "b", "d", "e", "f"]
+    assert lab["user_id"].tolist() == ["a", "b", "d", "e", "f", "j"]
     assert (lab["cutoff"] == cut).all() and (lab["horizon_days"] == 10).all()
     assert lab["first_activity_at"].tolist() == [
-        t(""),
-        t("2025-03-02"),
-        t(""),
-        t("2025-03-10 23:59"),
-        t("2025-03-03"),
+        *(t(""), t("2025-03-02"), t(""), t("2025-03-10 23:59"), t("2025-03-03"), cut)
     ]
-    assert lab["churned_at"].tolist() == [t(""), cut, t(""), t(""), t("")]
-    assert lab["churned_hard"].tolist() == [False, True, False, False, False]
-    assert lab["retained"].tolist() == [False, False, False, True, True]
+    assert lab["churned_at"].tolist() == [t(""), cut, t(""), t(""), t(""), t("")]
+    assert lab["churned_hard"].tolist() == [False, True, False, False, False, False]
+    assert lab["retained"].tolist() == [False, False, False, True, True, True]
     assert lab["last_activity_before"].tolist() == [
-        t("2025-02-20"),
-        t("2025-02-25"),
-        t("2025-02-12"),
-        t("2025-02-28 23:00"),
-        t(""),
+        *(t("2025-02-20"), t("2025-02-25"), t("2025-02-12"), t("2025-02-28 23:00")),
+        *(t(""), t("2025-02-20")),
     ]
-    assert lab["tenure_days"].tolist() == [59.0, 59.0, 59.0, 27.5, 59.0]
+    assert lab["tenure_days"].tolist() == [59.0, 59.0, 59.0, 27.5, 59.0, 59.0]
     # purchases only: e's paid order inside the window; the refunded one is no activity
     bought = retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="purchase")
-    assert bought["retained"].tolist() == [False, False, False, True, False]
+    assert bought["retained"].tolist() == [False, False, False, True, False, False]
     assert bought["last_activity_before"].tolist() == [
-        t(""),
-        t(""),
-        t(""),
-        t("2025-02-28 23:00"),
-        t(""),
+        *(t(""), t(""), t(""), t("2025-02-28 23:00"), t(""), t(""))
     ]
     with pytest.raises(ValueError, match="activity must be one of"):
         retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="orders")
@@ -340,6 +338,18 @@ def test_retention_labels_window_must_lie_inside_the_data():
     for h in (0, -1):
         with pytest.raises(ValueError, match="horizon_days must be positive"):
             retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=h)
+    assert len(retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=1)) == 1
+    with pytest.raises(ValueError, match="^cutoff: cannot read 'soon' as a timestamp"):
+        retention_labels(c, e, o, cutoff="soon", horizon_days=1)
+    with pytest.raises(ValueError, match="^observation_end: cannot read 'later'"):
+        retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=1, observation_end="later")
+    with pytest.raises(ValueError, match="choose an earlier cutoff or a shorter horizon$"):
+        retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=11)
+    # no records at all: the data end a day after the cut-off
+    none = retention_labels(c, e.iloc[:0], o.iloc[:0], cutoff="2025-03-01", horizon_days=1)
+    assert none["retained"].tolist() == [False]
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(c, e.iloc[:0], o.iloc[:0], cutoff="2025-03-01", horizon_days=2)
 
 
 def test_retention_labels_same_on_duckdb_and_with_a_brand_vocabulary():

@@ -387,7 +387,8 @@ def test_ledger_frame_golden():
     led.check_chain("events")
     led.check_chain("contacts")  # no read step: nothing to chain
     for bad in (
-        dict(rows_in=-1, rows_out=-1),
+        dict(rows_in=-1, rows_out=0),
+        dict(rows_in=0, rows_out=-1),
         dict(rows_in=3, rows_out=4, dropped=-1),
         dict(rows_in=3, rows_out=3, repaired=-1),
     ):

@@ -446,3 +446,16 @@ def test_validated_tables_keep_their_columns_files_and_zone(tiny_folder):
     }
     for df in (t.contacts, t.events, t.orders):
         assert df.index.tolist() == list(range(len(df)))
+
+
+def test_orphan_error_names_the_problem_and_the_way_out(tmp_path):
+    bad = EVENTS + "999,2025-01-09 12:00:00,message,,group\n"
+    with pytest.raises(DataError) as err:
+        load(tmp_path, events=bad)
+    e = err.value
+    assert (e.column, e.problem, e.rows, e.examples) == (
+        *("user_id", "user not found in contacts", [7], ["999"]),
+    )
+    assert e.hint == (
+        "add the users to contacts, or load with drop_orphans=True to drop and count these rows"
+    )

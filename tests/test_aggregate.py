@@ -208,6 +208,10 @@ def _tables(contacts, events, orders):
     c = pd.DataFrame(contacts, columns=["user_id", "joined_at"])
     e = pd.DataFrame(events, columns=["user_id", "occurred_at", "event_type"])
     o = pd.DataFrame(orders, columns=["user_id", "ordered_at", "amount", "refund_amount"])
+    c = c.assign(channel="douyin", hook="coupon", referrer_id=None)
+    e = e.assign(value=np.nan, context="1v1")
+    o.insert(0, "order_id", [f"o{i}" for i in range(len(o))])
+    o.insert(4, "is_refund", o["refund_amount"] > 0)
     for df, col in ((c, "joined_at"), (e, "occurred_at"), (o, "ordered_at")):
         df[col] = (
             pd.to_datetime(df[col], format="ISO8601")
@@ -228,6 +232,10 @@ def test_retention_labels_golden_at_the_window_edges():
             ("d", "2025-01-01"),
             ("e", "2025-02-01 12:00"),
             ("f", "2025-01-01"),
+            ("g", "2025-01-01"),
+            ("h", "2025-01-01"),
+            ("i", "2025-01-01"),
+            ("j", "2025-01-01"),
         ],
         [
             ("a", "2025-02-20", "message"),
@@ -241,6 +249,14 @@ def test_retention_labels_golden_at_the_window_edges():
             ("f", "2025-03-03", "inquiry"),
             ("f", "2025-03-11", "del_follow_user"),  # at c + horizon: outside
             ("f", "2025-03-20", "message"),
+            ("g", "2025-02-10", "del_follow_user"),
+            ("g", "2025-02-15", "message"),  # active again, but never re-added: still lost
+            ("h", "2025-02-10", "del_follow_user"),
+            ("h", "2025-03-01", "contact_add"),  # re-added only at c: lost by c
+            ("i", "2025-02-10", "del_follow_user"),
+            ("i", "2025-02-10", "contact_add"),  # at the same instant: not after it, lost
+            ("j", "2025-02-20", "message"),
+            ("j", "2025-03-01", "message"),  # at c: in the window, not before it
         ],
         [
             ("e", "2025-02-28 23:00", 50.0, 0.0),
@@ -250,6 +266,11 @@ def test_retention_labels_golden_at_the_window_edges():
     )
     lab = retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10)
     tz = "Asia/Shanghai"
+    # row order is irrelevant: the result is sorted by user_id with a fresh index
+    backwards = retention_labels(
+        c.iloc[::-1], e.iloc[::-1], o, cutoff="2025-03-01", horizon_days=10
+    )
+    pd.testing.assert_frame_equal(backwards, lab)
 
     def t(s):
         return pd.Timestamp(s, tz=tz) if s else pd.NaT
@@ -259,35 +280,24 @@ def test_retention_labels_golden_at_the_window_edges():
         *("user_id", "cutoff", "horizon_days", "first_activity_at", "churned_at"),
         *("churned_hard", "retained", "last_activity_before", "tenure_days"),
     ]
-    assert lab["user_id"].tolist() == ["a", "b", "d", "e", "f"]
+    assert lab["user_id"].tolist() == ["a", "b", "d", "e", "f", "j"]
     assert (lab["cutoff"] == cut).all() and (lab["horizon_days"] == 10).all()
     assert lab["first_activity_at"].tolist() == [
-        t(""),
-        t("2025-03-02"),
-        t(""),
-        t("2025-03-10 23:59"),
-        t("2025-03-03"),
+        *(t(""), t("2025-03-02"), t(""), t("2025-03-10 23:59"), t("2025-03-03"), cut)
     ]
-    assert lab["churned_at"].tolist() == [t(""), cut, t(""), t(""), t("")]
-    assert lab["churned_hard"].tolist() == [False, True, False, False, False]
-    assert lab["retained"].tolist() == [False, False, False, True, True]
+    assert lab["churned_at"].tolist() == [t(""), cut, t(""), t(""), t(""), t("")]
+    assert lab["churned_hard"].tolist() == [False, True, False, False, False, False]
+    assert lab["retained"].tolist() == [False, False, False, True, True, True]
     assert lab["last_activity_before"].tolist() == [
-        t("2025-02-20"),
-        t("2025-02-25"),
-        t("2025-02-12"),
-        t("2025-02-28 23:00"),
-        t(""),
+        *(t("2025-02-20"), t("2025-02-25"), t("2025-02-12"), t("2025-02-28 23:00")),
+        *(t(""), t("2025-02-20")),
     ]
-    assert lab["tenure_days"].tolist() == [59.0, 59.0, 59.0, 27.5, 59.0]
+    assert lab["tenure_days"].tolist() == [59.0, 59.0, 59.0, 27.5, 59.0, 59.0]
     # purchases only: e's paid order inside the window; the refunded one is no activity
     bought = retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="purchase")
-    assert bought["retained"].tolist() == [False, False, False, True, False]
+    assert bought["retained"].tolist() == [False, False, False, True, False, False]
     assert bought["last_activity_before"].tolist() == [
-        t(""),
-        t(""),
-        t(""),
-        t("2025-02-28 23:00"),
-        t(""),
+        *(t(""), t(""), t(""), t("2025-02-28 23:00"), t(""), t(""))
     ]
     with pytest.raises(ValueError, match="activity must be one of"):
         retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10, activity="orders")
@@ -319,7 +329,7 @@ def test_retention_labels_window_must_lie_inside_the_data():
     )
     # without observation_end the data end a day after the last record: 03-11
     assert len(retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=10)) == 1
-    with pytest.raises(ValueError, match="runs past the data"):
+    with pytest.raises(ValueError, match=r"^label window \[2025-03-01 00:00:01\+08:00, 2025-03-11"):
         retention_labels(c, e, o, cutoff="2025-03-01 00:00:01", horizon_days=10)
     kw = dict(cutoff="2025-03-01", horizon_days=20)
     assert len(retention_labels(c, e, o, observation_end="2025-03-21", **kw)) == 1
@@ -328,3 +338,57 @@ def test_retention_labels_window_must_lie_inside_the_data():
     for h in (0, -1):
         with pytest.raises(ValueError, match="horizon_days must be positive"):
             retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=h)
+    assert len(retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=1)) == 1
+    with pytest.raises(ValueError, match="^cutoff: cannot read 'soon' as a timestamp"):
+        retention_labels(c, e, o, cutoff="soon", horizon_days=1)
+    with pytest.raises(ValueError, match="^observation_end: cannot read 'later'"):
+        retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=1, observation_end="later")
+    with pytest.raises(ValueError, match="choose an earlier cutoff or a shorter horizon$"):
+        retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=11)
+    # no records at all: the data end a day after the cut-off
+    none = retention_labels(c, e.iloc[:0], o.iloc[:0], cutoff="2025-03-01", horizon_days=1)
+    assert none["retained"].tolist() == [False]
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(c, e.iloc[:0], o.iloc[:0], cutoff="2025-03-01", horizon_days=2)
+
+
+def test_retention_labels_same_on_duckdb_and_with_a_brand_vocabulary():
+    """The tiny edge cases give the same table on DuckDB; a brand's own churn type counts."""
+    c, e, o = _tables(
+        [("a", "2025-01-01"), ("b", "2025-01-01"), ("c", "2025-02-25")],
+        [
+            ("a", "2025-02-20", "message"),
+            ("a", "2025-03-01", "message"),
+            ("b", "2025-02-26", "message"),
+            ("b", "2025-03-05", "unsubscribe"),
+        ],
+        [
+            ("c", "2025-03-02", 10.0, 0.0),
+            ("c", "2025-02-26", 10.0, 10.0),
+            ("b", "2025-02-27", 5.0, 0.0),
+        ],
+    )
+    vocab = {"event_types": {"unsubscribe": {"stage": "lost", "meaning": "left the account"}}}
+    kw = dict(cutoff="2025-03-01", horizon_days=10, vocabulary=vocab, observation_end="2025-04-01")
+    lab = retention_labels(c, e, o, **kw)
+    assert lab["churned_hard"].tolist() == [False, True, False]
+    assert lab["retained"].tolist() == [True, False, True]
+    for activity, lost_after_days in (("any", None), ("purchase", 3)):
+        args = dict(kw, activity=activity, lost_after_days=lost_after_days)
+        pd.testing.assert_frame_equal(
+            retention_labels(c, e, o, engine="duckdb", **args), retention_labels(c, e, o, **args)
+        )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="bug: with lost_after_days and no qualifying activity before the cut-off, "
+    "Series.map over the empty per-user times casts datetimes to float (pandas 3)",
+)
+def test_retention_labels_lost_after_days_without_any_activity_before_the_cutoff():
+    c, e, o = _tables([("a", "2025-01-01")], [], [("a", "2025-03-05", 10.0, 0.0)])
+    kw = dict(cutoff="2025-03-01", horizon_days=10, observation_end="2025-04-01")
+    # a joined two months before the cut-off and did nothing since: lost (as on DuckDB)
+    lab = retention_labels(c, e, o, lost_after_days=30, **kw)
+    assert lab.empty

@@ -424,7 +424,8 @@ def test_ledger_frame_golden():
     led.check_chain("events")
     led.check_chain("contacts")  # no read step: nothing to chain
     for bad in (
-        dict(rows_in=-1, rows_out=-1),
+        dict(rows_in=-1, rows_out=0),
+        dict(rows_in=0, rows_out=-1),
         dict(rows_in=3, rows_out=4, dropped=-1),
         dict(rows_in=3, rows_out=3, repaired=-1),
     ):
@@ -482,3 +483,16 @@ def test_validated_tables_keep_their_columns_files_and_zone(tiny_folder):
     }
     for df in (t.contacts, t.events, t.orders):
         assert df.index.tolist() == list(range(len(df)))
+
+
+def test_orphan_error_names_the_problem_and_the_way_out(tmp_path):
+    bad = EVENTS + "999,2025-01-09 12:00:00,message,,group\n"
+    with pytest.raises(DataError) as err:
+        load(tmp_path, events=bad)
+    e = err.value
+    assert (e.column, e.problem, e.rows, e.examples) == (
+        *("user_id", "user not found in contacts", [7], ["999"]),
+    )
+    assert e.hint == (
+        "add the users to contacts, or load with drop_orphans=True to drop and count these rows"
+    )

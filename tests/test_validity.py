@@ -547,6 +547,9 @@ def test_monotonicity_decreasing_two_bins_and_no_variation():
     equal = pd.DataFrame({"bin": [1, 2], "n": [4, 4], "n_outcome": [2, 2], "rate": [0.5, 0.5]})
     m = V.monotonicity(equal)
     assert m["trend_z"] == 0.0 and m["trend_p"] == 1.0
+    # a small variance (below 1) is still a variance: pbar = 1/4, Var = 3/16 (10 - 36/4)
+    small = pd.DataFrame({"bin": [1, 2], "n": [2, 2], "n_outcome": [0, 1], "rate": [0.0, 0.5]})
+    assert V.monotonicity(small)["trend_z"] == pytest.approx(0.5 / np.sqrt(3 / 16))
 
 
 def test_retention_by_decile_columns_interval_and_errors():
@@ -570,6 +573,9 @@ def test_retention_by_decile_columns_interval_and_errors():
     with pytest.raises(ValueError, match="n_bins must be at least 2"):
         V.retention_by_decile(fr, score="s", outcome="y", n_bins=1)
     assert V.retention_by_decile(fr, score="s", outcome="y", n_bins=2)["n"].tolist() == [3, 3]
+    assert [d[c].dtype.kind for c in ("bin", "n", "n_outcome")] == ["i", "i", "i"]
+    one = V.retention_by_decile(fr.iloc[:1], score="s", outcome="y", n_bins=4)
+    assert one[["bin", "n", "n_outcome"]].to_numpy().tolist() == [[3, 1, 1]]  # mid-rank 1/2
     with pytest.raises(ValueError, match="the frame is empty"):
         V.retention_by_decile(fr.iloc[:0], score="s", outcome="y")
     with pytest.raises(ValueError, match="outcome column 'z' not in the frame"):

@@ -466,6 +466,7 @@ def test_identical_duplicates_keep_the_first_row_in_place(tmp_path):
     with pytest.raises(DataError, match="duplicate id with different content") as err:
         load(tmp_path / "c", contacts=conflicting)
     assert err.value.rows == [2, 5] and err.value.hint == "each id must appear once"
+    assert err.value.problem == "duplicate id with different content"
 
 
 def test_validated_tables_keep_their_columns_files_and_zone(tiny_folder):

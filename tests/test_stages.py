@@ -177,14 +177,58 @@ def test_nothing_after_snapshot_is_read(sim):
 
 
 # --- stage_codes at the edges of each rule (numpy path), on a six-stage ladder ---------------
-def test_stage_codes_golden_at_every_edge():
+T = ts("2025-03-01")
+DAY, US = pd.Timedelta(days=1), pd.Timedelta(microseconds=1)
+LADDER = dict(
+    stages=["seen", "join", "talk", "buy", "rebuy", "refer"],  # 6 = silent, 7 = lost
+    type_stage={"look": "seen", "hi": "seen", "msg": "talk", "vip": "refer"},
+    interaction_types=["msg", "hi"],
+    churn_types=["gone"],
+    lookback_days=10,
+    silent_days=5,
+    lost_days=20,
+    join_stage="join",
+    first_purchase_stage="buy",
+    repeat_stage="rebuy",
+    repeat_min_orders=2,
+    referral_stage="refer",
+    group_join_types=["gj"],
+    group_quit_types=["gq"],
+)
+
+
+def _frames(users, extra_orders=()):
+    """users: (id, joined, referrer, [(event type, time)], [(order time, amount, refund)])."""
+    contacts = pd.DataFrame(
+        {
+            "user_id": [u[0] for u in users],
+            "joined_at": pd.DatetimeIndex([u[1] for u in users]),
+            "channel": "douyin",
+            "hook": "coupon",
+            "referrer_id": [u[2] for u in users],
+        }
+    )
+    ev = [(u[0], typ, when) for u in users for typ, when in u[3]]
+    events = pd.DataFrame(ev, columns=["user_id", "event_type", "occurred_at"])
+    events = events.assign(value=np.nan, context="1v1")
+    od = [(u[0], when, a, r) for u in users for when, a, r in u[4]] + list(extra_orders)
+    orders = pd.DataFrame(od, columns=["user_id", "ordered_at", "amount", "refund_amount"])
+    orders.insert(0, "order_id", [f"o{i}" for i in range(len(orders))])
+    orders["is_refund"] = orders["refund_amount"] > 0
+    return contacts, events, orders
+
+
+def _codes(frames, snapshots, **kw):
     from analysis.aggregate.stages import stage_codes
 
-    t = ts("2025-03-01")
-    day, us = pd.Timedelta(days=1), pd.Timedelta(microseconds=1)
-    stages = ["seen", "join", "talk", "buy", "rebuy", "refer"]  # 6 = silent, 7 = lost
+    return stage_codes(*frames, snapshots=snapshots, **{**LADDER, **kw})
+
+
+def test_stage_codes_golden_at_every_edge():
+    t, day, us = T, DAY, US
     users = [
         # user, joined, referrer, events (type, time), paid orders (time, amount, refund)
+        ("u00", t - 30 * day, "u19", [], [(t - 3 * day, 5.0, 0.0)]),
         ("u01", t - 30 * day, None, [("msg", t - day), ("vip", t - 10 * day)], []),
         ("u02", t - 30 * day, None, [("msg", t - day), ("vip", t - 10 * day - us)], []),
         ("u03", t - 30 * day, None, [("msg", t - day), ("vip", t)], []),
@@ -216,45 +260,21 @@ def test_stage_codes_golden_at_every_edge():
             [("gj", t - 4 * day), ("gq", t - 3 * day), ("msg", t - day)],
             [],
         ),
-        ("u14", t - 30 * day, None, [], [(t - 2 * day, 10.0, 0.0)]),
+        ("u14", t - 30 * day, None, [], [(t - 2 * day, 0.5, 0.0)]),
         ("u15", t - 60 * day, None, [], [(t - 40 * day, 10.0, 0.0), (t - 2 * day, 10.0, 0.0)]),
         ("u16", t - 30 * day, None, [], [(t - day, 10.0, 10.0)]),
         ("u17", t - 30 * day, "u15", [], [(t - 3 * day, 5.0, 0.0), (t + day, 5.0, 0.0)]),
         ("u18", t - 30 * day, "u14", [], [(t, 5.0, 0.0)]),
         ("u19", t - 60 * day, None, [], [(t - 40 * day, 10.0, 0.0), (t - 2 * day, 10.0, 0.0)]),
+        ("u20", t - 30 * day, None, [("msg", t - day)], [(t - 10 * day, 10.0, 0.0)]),
+        ("u22", t - 30 * day, "u00", [], [(t - 2 * day, 5.0, 0.0)]),
+        ("u27", t - 30 * day, None, [("hi", t - day), ("gj", t - 2 * day)], []),
+        ("u21", t - 30 * day, "u13", [], []),  # last contact: referred, never bought
     ]
-    contacts = pd.DataFrame(
-        {
-            "user_id": [u[0] for u in users],
-            "joined_at": pd.DatetimeIndex([u[1] for u in users]),
-            "referrer_id": [u[2] for u in users],
-        }
-    )
-    ev = [(u[0], typ, when) for u in users for typ, when in u[3]]
-    events = pd.DataFrame(ev, columns=["user_id", "event_type", "occurred_at"])
-    od = [(u[0], when, a, r) for u in users for when, a, r in u[4]]
-    orders = pd.DataFrame(od, columns=["user_id", "ordered_at", "amount", "refund_amount"])
-    got = stage_codes(
-        contacts,
-        events,
-        orders,
-        snapshots=[t],
-        stages=stages,
-        type_stage={"look": "seen", "msg": "talk", "vip": "refer"},
-        interaction_types=["msg"],
-        churn_types=["gone"],
-        lookback_days=10,
-        silent_days=5,
-        lost_days=20,
-        join_stage="join",
-        first_purchase_stage="buy",
-        repeat_stage="rebuy",
-        repeat_min_orders=2,
-        referral_stage="refer",
-        group_join_types=["gj"],
-        group_quit_types=["gq"],
-    )
+    # a paid order by someone who is not a contact counts for nobody
+    got = _codes(_frames(users, [("zz", t - day, 5.0, 0.0)]), [t])
     expected = {
+        "u00": 5,  # its referred contact u22 bought: referral
         "u01": 5,  # evidence exactly at t - lookback is in the window
         "u02": 2,  # a microsecond earlier it is not
         "u03": 2,  # evidence at t is not read
@@ -268,14 +288,102 @@ def test_stage_codes_golden_at_every_edge():
         "u11": 7,  # left every group it joined, after its last activity
         "u12": 2,  # joined two groups and left one: not lost
         "u13": 2,  # left its group, then active again
-        "u14": 3,  # one paid order: first purchase (its referral buys only at t)
+        "u14": 3,  # one paid order (0.5 net): first purchase; its referral buys only at t
         "u15": 5,  # a referred contact's first paid order (u17's) evidences referral
         "u16": 7,  # a refunded order is no purchase and no activity: silent 30 days = lost
         "u17": 3,  # first purchase in the window (the later order is after t)
         "u18": 7,  # its only order is at t: not read; nothing since joining 30 days ago
-        "u19": 4,  # a paid order in the window and two paid orders before t: repeat
+        "u19": 5,  # referral by u00, the first contact (two paid orders otherwise: repeat)
+        "u20": 3,  # a paid order exactly at t - lookback is a purchase in the window
+        "u22": 3,
+        "u27": 0,  # an event type off the ladder (gj) evidences nothing
+        "u21": 7,
     }
-    assert got.index.tolist() == list(expected)
+    assert got.index.tolist() == list(expected) and got.index.name == "user_id"
     assert got.columns.tolist() == [t]
     assert got.dtypes.tolist() == [np.int8]
     assert got[t].to_dict() == expected
+    # the same codes from DuckDB, and from the defaults of the named stages
+    pd.testing.assert_frame_equal(
+        _codes(_frames(users, [("zz", t - day, 5.0, 0.0)]), [t], engine="duckdb"), got
+    )
+
+
+def test_stage_codes_counts_accumulate_over_snapshots():
+    t, day = T, DAY
+    users = [
+        # one paid order before each snapshot: a first purchase, then a repeat
+        (
+            "a",
+            t - 30 * day,
+            None,
+            [("msg", t + 2 * day)],
+            [(t - 5 * day, 5.0, 0.0), (t + day, 5.0, 0.0)],
+        ),
+        # one paid order only: a first purchase at both snapshots (counted once)
+        ("b", t - 30 * day, None, [("msg", t + 2 * day)], [(t - 5 * day, 5.0, 0.0)]),
+        # joins a group before t, leaves it after t: lost only at the second snapshot
+        ("c", t - 30 * day, None, [("msg", t - 4 * day), ("gj", t - 4 * day), ("gq", t + day)], []),
+        # a churn after t is not read at t
+        ("d", t - 30 * day, None, [("msg", t - day), ("gone", t + day)], []),
+    ]
+    got = _codes(_frames(users), [t, t + 3 * DAY])
+    assert got.to_numpy().tolist() == [[3, 4], [3, 3], [2, 7], [2, 7]]
+
+
+def test_stage_codes_read_naive_snapshots_in_the_data_zone():
+    berlin = "Europe/Berlin"
+    users = [
+        (
+            "x",
+            pd.Timestamp("2025-02-28 20:00", tz=berlin),
+            None,
+            [("msg", pd.Timestamp("2025-02-28 20:00", tz=berlin))],
+            [],
+        ),
+        ("y", pd.Timestamp("2025-03-01 00:30", tz=berlin), None, [], []),
+    ]
+    got = _codes(_frames(users), ["2025-03-01"])
+    assert str(got.columns[0]) == "2025-03-01 00:00:00+01:00"
+    assert got.iloc[:, 0].tolist() == [2, -1]
+
+
+def test_stage_codes_defaults_are_the_default_ladder_and_duckdb_agrees():
+    from analysis.aggregate.stages import stage_codes
+
+    lad = Ladder()
+    c, e, o = tiny()
+    expected = assign_stages(c, e, o, snapshots=SNAPS, ladder=lad)
+    kw = dict(
+        snapshots=SNAPS,
+        stages=lad.stages,
+        type_stage=lad.type_stage(),
+        interaction_types=lad.vocab.interaction_types,
+        churn_types=lad.vocab.churn_types,
+        lookback_days=lad.lookback_days,
+        silent_days=lad.silent_days,
+        lost_days=lad.lost_days,
+    )
+    pd.testing.assert_frame_equal(stage_codes(c, e, o, **kw), expected)
+    pd.testing.assert_frame_equal(stage_codes(c, e, o, engine="duckdb", **kw), expected)
+
+
+def test_stage_codes_refuse_bad_ladders_snapshots_and_ids():
+    frames = _frames([("a", T - DAY, None, [], [])])
+    for bad, match in (
+        (dict(join_stage="nope"), "stage 'nope' is not on the ladder"),
+        (dict(referral_stage="nope"), "referral_stage 'nope' is not on the ladder"),
+        (dict(silent_days=0), "need 0 < silent_days <= lookback_days"),
+        (dict(silent_days=11), "need 0 < silent_days <= lookback_days"),
+        (dict(lost_days=5), "and lost_days > silent_days; got silent_days=5"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            _codes(frames, [T], **bad)
+    # the edges that are allowed
+    for ok in (dict(silent_days=1), dict(silent_days=10), dict(lost_days=5.5)):
+        assert _codes(frames, [T], **ok).shape == (1, 1)
+    with pytest.raises(ValueError, match="snapshots must be strictly increasing"):
+        _codes(frames, [T, T])
+    twice = _frames([("a", T - DAY, None, [], []), ("a", T - DAY, None, [], [])])
+    with pytest.raises(ValueError, match="contacts.user_id must be unique"):
+        _codes(twice, [T])

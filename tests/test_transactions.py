@@ -364,3 +364,100 @@ def test_matches_fader_hardie_published_summary(cdnow) -> None:
     np.testing.assert_allclose(ours["recency"], published["t_x"], atol=0.005 + 1e-9)
     np.testing.assert_allclose(ours["T"], published["T"], atol=0.005 + 1e-9)
     np.testing.assert_allclose(ours["monetary_value"], published["zbar"], atol=0.005 + 1e-9)
+
+
+# ---- the edges of the summary: holdout spend, periods, ends, units, messages ------------------
+
+
+def _purchases(rows, ids=None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["user_id", "ordered_at", "amount"])
+    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
+    if ids == "object":  # ids the fast path cannot key: the general path
+        frame["user_id"] = frame["user_id"].astype(object)
+    return frame
+
+
+HOLD = [
+    ("a", "2025-01-01 10:00", 10.0),
+    ("a", "2025-01-08 09:00", 20.0),
+    ("a", "2025-01-08 18:00", 5.0),  # same day: one period of 25
+    ("a", "2025-01-12 12:00", 30.0),
+    ("b", "2025-01-02 10:00", 7.0),
+]
+
+
+def test_calibration_holdout_spend_golden_in_days_and_weeks() -> None:
+    kw = dict(**COLS, amount_col="amount", calibration_end="2025-01-05")
+    out = calibration_holdout_summary(_purchases(HOLD), observation_end="2025-01-20", **kw)
+    assert out.index.name == "user_id" and (out.dtypes == np.float64).all()
+    assert out.columns.tolist() == [
+        *("frequency_cal", "recency_cal", "T_cal", "monetary_value_cal"),
+        *("frequency_holdout", "monetary_value_holdout", "duration_holdout"),
+    ]
+    # a: holdout days Jan 8 (25) and Jan 12 (30); b: nothing after its calibration purchase
+    assert out.loc["a"].tolist() == [0.0, 0.0, 4.0, 0.0, 2.0, 27.5, 15.0]
+    assert out.loc["b"].tolist() == [0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 15.0]
+    # Monday weeks: Jan 1-5 is week 0, Jan 6-12 week 1 (one period of 55), Jan 20 week 3
+    weeks = calibration_holdout_summary(
+        _purchases(HOLD), observation_end="2025-01-20", freq="W", **kw
+    )
+    assert weeks.loc["a"].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0, 55.0, 3.0]
+    # an aware end is read in the data's zone (Jan 5 01:00 in Shanghai)
+    aware = _purchases(HOLD).assign(ordered_at=lambda d: d["ordered_at"].dt.tz_localize(TZ))
+    got = calibration_holdout_summary(
+        aware,
+        **COLS,
+        amount_col="amount",
+        calibration_end=pd.Timestamp("2025-01-04 17:00", tz="UTC"),
+        observation_end=pd.Timestamp("2025-01-19 17:00", tz="UTC"),
+    )
+    pd.testing.assert_frame_equal(got, out)
+    for missing in ("calibration_end", "observation_end"):
+        ends = {"calibration_end": "2025-01-05", "observation_end": "2025-01-20", missing: None}
+        with pytest.raises(ValueError, match=f"^{missing} is required"):
+            calibration_holdout_summary(_purchases(HOLD), **COLS, **ends)
+
+
+@pytest.mark.parametrize("ids", ["str", "object"])
+def test_summary_edges_on_both_paths(ids: str) -> None:
+    frame = _purchases(HOLD, ids=ids)
+    kw = dict(**COLS, amount_col="amount")
+    # nothing on or before the end: an empty table with every column
+    empty = summarize_transactions(frame, observation_end="2024-12-01", **kw)
+    assert empty.columns.tolist() == ["frequency", "recency", "T", "monetary_value"]
+    assert len(empty) == 0 and empty.index.name == "user_id"
+    with pytest.raises(ValueError, match="^observation_end is required"):
+        summarize_transactions(frame, observation_end=None, **kw)
+    with pytest.raises(ValueError, match="^observation_end is not a valid date"):
+        summarize_transactions(frame, observation_end="NaT", **kw)
+    with pytest.raises(ValueError, match="has a time zone but the time column has none"):
+        summarize_transactions(frame, observation_end=pd.Timestamp("2025-01-20", tz=TZ), **kw)
+    with pytest.raises(ValueError, match="^column 'amount' is missing from the transactions"):
+        summarize_transactions(frame.drop(columns="amount"), observation_end="2025-01-20", **kw)
+    no_id = frame.assign(user_id=frame["user_id"].where(frame.index != 3, None))
+    with pytest.raises(ValueError, match=r"'user_id' has missing customer ids \(row 3\)"):
+        summarize_transactions(no_id, observation_end="2025-01-20", **kw)
+    no_time = frame.assign(ordered_at=frame["ordered_at"].where(frame.index != 2))
+    with pytest.raises(ValueError, match=r"'ordered_at' has missing times \(row 2\)"):
+        summarize_transactions(no_time, observation_end="2025-01-20", **kw)
+    text = frame.assign(ordered_at=frame["ordered_at"].astype(str))
+    with pytest.raises(ValueError, match=r"e\.g\. '2025-01-01 10:00:00'\); parse it with pd"):
+        summarize_transactions(text, observation_end="2025-01-20", **kw)
+    for m in (0, -1, np.inf, np.nan):
+        with pytest.raises(ValueError, match="freq_multiplier must be a positive number"):
+            summarize_transactions(frame, observation_end="2025-01-20", freq_multiplier=m, **kw)
+    with pytest.raises(TypeError, match="expected a pandas DataFrame, got list"):
+        calibration_holdout_summary(
+            [1], **COLS, calibration_end="2025-01-05", observation_end="2025-01-20"
+        )
+
+
+@pytest.mark.parametrize("ids", ["str", "object"])
+def test_summary_same_for_every_time_unit(ids: str) -> None:
+    frame = _purchases(HOLD, ids=ids)
+    kw = dict(**COLS, amount_col="amount", observation_end="2025-01-20", freq="h")
+    expected = summarize_transactions(frame.astype({"ordered_at": "datetime64[us]"}), **kw)
+    assert expected.loc["a"].tolist() == [3.0, 266.0, 446.0, 55.0 / 3]
+    for unit in ("s", "ms", "ns"):
+        other = frame.astype({"ordered_at": f"datetime64[{unit}]"})
+        pd.testing.assert_frame_equal(summarize_transactions(other, **kw), expected)

@@ -194,3 +194,23 @@ def test_missing_string_ids_still_an_error() -> None:
     frame.loc[5, "user_id"] = None
     with pytest.raises(ValueError, match="missing customer ids"):
         summarize_transactions(frame, **COLS, observation_end=END)
+
+
+def test_general_path_keys_wider_than_32_bits(monkeypatch) -> None:
+    # 70,000 customers x 62,000 hourly periods: more (customer, period) keys than 2**32, so
+    # the general path must sort 64-bit keys; it then agrees with the fast path
+    n = 70_000
+    customer = np.arange(n, dtype=np.int64)
+    hours = (customer * 7919) % 62_000
+    hours[:2] = [0, 61_999]  # the full span
+    frame = pd.DataFrame(
+        {
+            "user_id": np.concatenate([customer, customer[:1000]]),
+            "ordered_at": pd.to_datetime("2018-01-01")
+            + pd.to_timedelta(np.concatenate([hours, hours[:1000] + 5]), unit="h"),
+        }
+    )
+    kwargs = dict(**COLS, observation_end="2025-12-31", freq="h")
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert fast is not None and len(general) == n
+    pd.testing.assert_frame_equal(fast, general)

@@ -214,3 +214,32 @@ def test_general_path_keys_wider_than_32_bits(monkeypatch) -> None:
     fast, general = _both(frame, monkeypatch, **kwargs)
     assert fast is not None and len(general) == n
     pd.testing.assert_frame_equal(fast, general)
+
+
+@pytest.mark.parametrize(
+    ("ids", "amounts", "time_ordered"),
+    [
+        ("int64", "cents", False),
+        ("int64", "floats", False),
+        ("str", "floats", True),
+        ("str", None, False),
+        ("huge_int", "floats", True),  # the rank of a row within its period
+        ("int32", None, True),
+    ],
+)
+def test_fast_path_in_small_blocks_equals_general_path(monkeypatch, ids, amounts, time_ordered):
+    # blocks of 64 rows: every per-block step (ranges, order, whole cents, customer
+    # boundaries) meets a block end, for each choice of the key's low field
+    n = 30_000 if ids == "huge_int" else 3000  # wide ids leave no room for a row number
+    frame = _log(n, ids=ids, cents=amounts == "cents", time_ordered=time_ordered)
+    kwargs = dict(
+        **COLS,
+        amount_col=None if amounts is None else "amount",
+        observation_end=END,
+        freq="W",
+    )
+    expected = _general(frame, monkeypatch, **kwargs)
+    monkeypatch.setattr(tx, "_BLOCK", 64)
+    fast = tx.summarize_sorted(frame, **{"freq_multiplier": 1, **kwargs})
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, expected, check_exact=False, rtol=1e-12)

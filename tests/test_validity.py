@@ -668,3 +668,29 @@ def test_incremental_validity_reports_the_two_logits_and_the_paired_auc():
     assert got["or_lo"] < half["or_lo"] < half["or_hi"] < got["or_hi"]
     assert half["diff_hi"] - half["diff_lo"] < got["diff_hi"] - got["diff_lo"]
     assert half["lr_stat"] == got["lr_stat"]
+
+
+def test_verdict_in_chinese_every_sentence():
+    b = _baselines(equal=(0.01, 0.03), learned=(-0.08, -0.01))
+    b.loc[b["score"] == "learned", "diff"] = -0.045
+    singles = pd.DataFrame(
+        {
+            "score": ["only_social", "only_content"],
+            "auc": [0.58, 0.64],
+            "lo": [0.5, 0.6],
+            "hi": [0.6, 0.7],
+            "diff": [0.1, 0.1],
+            "diff_lo": [0.0, 0.0],
+            "diff_hi": [0.2, 0.2],
+        }
+    )
+    text = V.verdict(_auc(0.55, 0.65), pd.concat([b, singles], ignore_index=True), lang="zh")
+    assert text == (
+        "预设指数能预测留存：AUC 0.60 [0.55, 0.65]（90% 自助法区间）。"
+        "在同一批用户上：等权重 0.60 [0.58, 0.62]（指数 − 它 = 0.10 [0.01, 0.03]：指数更好）；"
+        "交叉验证学习的权重 0.60 [0.58, 0.62]（指数 − 它 = −0.04 [−0.08, −0.01]：指数更差）；"
+        "单一价值中最好的是内容价值，AUC 0.64。学习得到的权重比预设多 0.04 [0.01, 0.08] 的 AUC。"
+    )
+    assert V.verdict(_auc(0.3, 0.45), horizon_days=30, lang="zh") == (
+        "预设指数对用户的排序与30 天留存方向相反：AUC 0.60 [0.30, 0.45]；其预测不优于随机。"
+    )

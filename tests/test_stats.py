@@ -335,7 +335,7 @@ def test_wilson_other_ci_edges_and_errors():
         with pytest.raises(ValueError, match="ci must be in"):
             wilson_interval(3, 10, ci=ci)
     for k, n in ((-1, 5), (6, 5)):
-        with pytest.raises(ValueError, match="successes must lie between 0 and trials"):
+        with pytest.raises(ValueError, match="^successes must lie between 0 and trials$"):
             wilson_interval(k, n)
 
 
@@ -365,10 +365,17 @@ def test_expected_auc_groups_ties_anywhere_and_checks_probabilities():
     # (1,0): .5*1 ordered; (2,0): .5*1 ordered; (1,2): .5*.5 tie; (2,1): .5*.5 tie
     # num = .5 + .5 + .5 * (.25 + .25) = 1.25; den = .5 + .5 + .25 + .25 = 1.5
     assert expected_auc([0.0, 0.5, 0.5], [1, 2, 2]) == pytest.approx(1.25 / 1.5)
+    # the same ties with unequal probabilities: (1,0) .2, (2,0) .8 ordered; (1,2) .2*.2 and
+    # (2,1) .8*.8 tied, each counting one half: (.2 + .8 + .02 + .32) / (.2 + .8 + .04 + .64)
+    assert expected_auc([0.0, 0.2, 0.8], [1, 2, 2]) == pytest.approx(1.34 / 1.68)
     for bad in ([0.5, 1.5], [-0.1, 0.5], [np.nan, 0.5], [[0.5, 0.5]]):
-        with pytest.raises(ValueError, match="prob must be a 1-D array of probabilities"):
+        with pytest.raises(
+            ValueError, match=r"^prob must be a 1-D array of probabilities in \[0, 1\]$"
+        ):
             expected_auc(bad, [1, 2])
-    with pytest.raises(ValueError, match="expected AUC is undefined"):
+    with pytest.raises(
+        ValueError, match="^expected AUC is undefined: all probabilities are 0 or all are 1$"
+    ):
         expected_auc([0.0, 0.0], [1, 2])
 
 
@@ -405,7 +412,7 @@ def test_auc_input_checks_name_the_problem():
         auc([[0, 1]], [1, 2])
     with pytest.raises(ValueError, match="y must be boolean or 0/1 numbers"):
         auc(["a", "b"], [1, 2])
-    with pytest.raises(ValueError, match="y contains missing values"):
+    with pytest.raises(ValueError, match="^y contains missing values$"):
         auc([0.0, np.nan, 1.0], [1, 2, 3])
     assert auc([0.0, 1.0, 1.0], [1, 2, 3]) == 1.0  # 0/1 floats are fine
     with pytest.raises(ValueError, match="score contains missing values"):
@@ -450,7 +457,7 @@ def test_bootstrap_counts_and_sample_checks():
     assert len(bootstrap_auc_samples(y, s, n_boot=1, random_state=0)) == 1
     with pytest.raises(ValueError, match="n_boot must be at least 1, got 0"):
         bootstrap_auc_samples(y, s, n_boot=0)
-    with pytest.raises(ValueError, match="scores is empty"):
+    with pytest.raises(ValueError, match="^scores is empty$"):
         paired_bootstrap_auc(y, {}, reference="a")
 
 
@@ -474,3 +481,20 @@ def test_coarsened_replicates_are_shifted_to_the_exact_auc():
     assert bias > 0.05
     assert not np.allclose(coarse, exact, atol=1e-6)
     assert abs(coarse.mean() - exact.mean()) < 0.01
+
+
+def test_score_ranking_with_the_positive_last_and_zero_weights():
+    import warnings
+
+    # scores not in order; the only positive ranks last: precision 1/3 at full recall
+    r = ScoreRanking(np.array([0, 1, 0]), np.array([2.0, 1.0, 3.0]))
+    ones = np.ones(3)
+    assert r.pr_auc(ones) == pytest.approx(1 / 3)
+    assert r.top_share(ones, 1.0) == pytest.approx((1.0, 1.0))
+    assert r.top_share(ones, 0.5) == pytest.approx((0.0, 0.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # a user of weight 0 on top: precision 0 there, no 0/0
+        w = np.array([1.0, 1.0, 0.0])
+        assert r.pr_auc(w) == pytest.approx(0.5)
+        assert all(np.isnan(r.top_share(w, 0.1)))  # the top "share" holds no weight

@@ -339,6 +339,10 @@ def test_retention_labels_window_must_lie_inside_the_data():
         with pytest.raises(ValueError, match="horizon_days must be positive"):
             retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=h)
     assert len(retention_labels(c, e, o, cutoff="2025-03-01", horizon_days=1)) == 1
+    ninety = retention_labels(c, e, o, cutoff="2025-03-01", observation_end="2025-05-30")
+    assert ninety["horizon_days"].tolist() == [90]  # the default horizon
+    with pytest.raises(ValueError, match="runs past the data"):
+        retention_labels(c, e, o, cutoff="2025-03-01", observation_end="2025-05-29")
     with pytest.raises(ValueError, match="^cutoff: cannot read 'soon' as a timestamp"):
         retention_labels(c, e, o, cutoff="soon", horizon_days=1)
     with pytest.raises(ValueError, match="^observation_end: cannot read 'later'"):

@@ -405,7 +405,11 @@ def test_events_before_joining_error_names_the_rows_and_what_they_are(tmp_path):
     e = err.value
     assert e.column == "occurred_at" and e.rows == [7] and e.n_rows == 1
     assert e.examples == ["message at 2025-01-02 10:00:00+08:00, joined 2025-01-03 10:00:00+08:00"]
-    assert "only types marked pre_join in the vocabulary may precede joining" in str(e)
+    assert e.problem == "event before the user joined"
+    assert e.hint == (
+        "only types marked pre_join in the vocabulary may precede joining; "
+        "load with drop_before_join=True to drop and count them"
+    )
 
 
 def test_ledger_frame_golden():
@@ -429,7 +433,7 @@ def test_ledger_frame_golden():
         dict(rows_in=3, rows_out=4, dropped=-1),
         dict(rows_in=3, rows_out=3, repaired=-1),
     ):
-        with pytest.raises(LedgerError, match="negative count"):
+        with pytest.raises(LedgerError, match=r"step 'bad': negative count \(rows_in="):
             led.add("events", "bad", **bad)
     with pytest.raises(LedgerError, match=r"rows_in 4 - dropped 1 = 3, but the step returned 4"):
         led.add("events", "bad", rows_in=4, rows_out=4, dropped=1)
@@ -497,3 +501,13 @@ def test_orphan_error_names_the_problem_and_the_way_out(tmp_path):
     assert e.hint == (
         "add the users to contacts, or load with drop_orphans=True to drop and count these rows"
     )
+
+
+def test_validate_tables_in_another_zone(tiny_folder):
+    raw = {
+        n: pd.read_csv(tiny_folder / f"{n}.csv", dtype=str, keep_default_na=False, na_values=[""])
+        for n in ("contacts", "events", "orders")
+    }
+    t = validate_tables(raw["contacts"], raw["events"], raw["orders"], tz="UTC")
+    assert t.tz == "UTC" and str(t.events["occurred_at"].dt.tz) == "UTC"
+    assert str(t.contacts["joined_at"].iloc[0]) == "2025-01-01 10:00:00+00:00"

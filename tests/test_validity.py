@@ -574,9 +574,11 @@ def test_retention_by_decile_columns_interval_and_errors():
         V.retention_by_decile(fr, score="s", outcome="y", n_bins=1)
     assert V.retention_by_decile(fr, score="s", outcome="y", n_bins=2)["n"].tolist() == [3, 3]
     assert [d[c].dtype.kind for c in ("bin", "n", "n_outcome")] == ["i", "i", "i"]
+    twenty = pd.DataFrame({"index": np.arange(20.0), "retained": [True, False] * 10})
+    assert V.retention_by_decile(twenty)["n"].tolist() == [2] * 10  # deciles by default
     one = V.retention_by_decile(fr.iloc[:1], score="s", outcome="y", n_bins=4)
     assert one[["bin", "n", "n_outcome"]].to_numpy().tolist() == [[3, 1, 1]]  # mid-rank 1/2
-    with pytest.raises(ValueError, match="the frame is empty"):
+    with pytest.raises(ValueError, match="^the frame is empty$"):
         V.retention_by_decile(fr.iloc[:0], score="s", outcome="y")
     with pytest.raises(ValueError, match="outcome column 'z' not in the frame"):
         V.retention_by_decile(fr, score="s", outcome="z")
@@ -598,6 +600,11 @@ def test_sensitivity_summary_golden():
     aucs = [0.60, 0.70, 0.65, 0.55, 0.50, 0.62, 0.58, 0.52, 0.66, 0.54]
     table = _draws(aucs, [("expansion", 0.64, 0.7), ("equal", 0.61, 0.5)])
     s = V.sensitivity_summary(table, top_share=0.2)
+    assert s.columns.tolist() == [
+        *("draw", *VALUES, "auc", "percentile"),
+        *("auc_random_median", "auc_random_min", "auc_random_max"),
+    ]
+    assert s.index.tolist() == [0, 1, 2, 3]
     assert s["draw"].tolist() == [
         *("expansion", "equal", "best region (top 20% mean)", "best draw")
     ]
@@ -668,6 +675,12 @@ def test_incremental_validity_reports_the_two_logits_and_the_paired_auc():
     assert got["or_lo"] < half["or_lo"] < half["or_hi"] < got["or_hi"]
     assert half["diff_hi"] - half["diff_lo"] < got["diff_hi"] - got["diff_lo"]
     assert half["lr_stat"] == got["lr_stat"]
+    # the folds and the bootstrap follow random_state; n_boot replicates are drawn
+    again = V.incremental_validity(fr, n_boot=30, ci=0.9, random_state=1).iloc[0]
+    pd.testing.assert_series_equal(again, got)
+    one = V.incremental_validity(fr, n_boot=1, random_state=1).iloc[0]
+    assert one["diff_lo"] == one["diff_hi"] and one["ci"] == 0.95
+    assert (one["auc_with"], one["auc_without"]) == (got["auc_with"], got["auc_without"])
 
 
 def test_verdict_in_chinese_every_sentence():

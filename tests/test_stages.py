@@ -269,6 +269,14 @@ def test_stage_codes_golden_at_every_edge():
         ("u20", t - 30 * day, None, [("msg", t - day)], [(t - 10 * day, 10.0, 0.0)]),
         ("u22", t - 30 * day, "u00", [], [(t - 2 * day, 5.0, 0.0)]),
         ("u27", t - 30 * day, None, [("hi", t - day), ("gj", t - 2 * day)], []),
+        ("u28", t - 30 * day, None, [("msg", t - 4 * day), ("gq", t - 2 * day)], []),
+        (
+            "u29",
+            t - 30 * day,
+            None,
+            [("gj", t - 4 * day), ("msg", t - 3 * day), ("gq", t - 3 * day)],
+            [],
+        ),
         ("u21", t - 30 * day, "u13", [], []),  # last contact: referred, never bought
     ]
     # a paid order by someone who is not a contact counts for nobody
@@ -297,6 +305,8 @@ def test_stage_codes_golden_at_every_edge():
         "u20": 3,  # a paid order exactly at t - lookback is a purchase in the window
         "u22": 3,
         "u27": 0,  # an event type off the ladder (gj) evidences nothing
+        "u28": 2,  # quits a group it never joined: not lost
+        "u29": 7,  # leaves its only group at the time of its last activity: lost
         "u21": 7,
     }
     assert got.index.tolist() == list(expected) and got.index.name == "user_id"

@@ -412,6 +412,16 @@ def test_calibration_holdout_spend_golden_in_days_and_weeks() -> None:
         observation_end=pd.Timestamp("2025-01-19 17:00", tz="UTC"),
     )
     pd.testing.assert_frame_equal(got, out)
+    # nothing in the holdout: counts and spend 0
+    quiet = calibration_holdout_summary(
+        _purchases(HOLD), observation_end="2025-01-25", **{**kw, "calibration_end": "2025-01-20"}
+    )
+    assert quiet["frequency_holdout"].tolist() == [0.0, 0.0]
+    assert quiet["monetary_value_holdout"].tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="^column 'amount' is missing from the transactions"):
+        calibration_holdout_summary(
+            _purchases(HOLD).drop(columns="amount"), observation_end="2025-01-20", **kw
+        )
     for missing in ("calibration_end", "observation_end"):
         ends = {"calibration_end": "2025-01-05", "observation_end": "2025-01-20", missing: None}
         with pytest.raises(ValueError, match=f"^{missing} is required"):
@@ -443,6 +453,11 @@ def test_summary_edges_on_both_paths(ids: str) -> None:
     text = frame.assign(ordered_at=frame["ordered_at"].astype(str))
     with pytest.raises(ValueError, match=r"e\.g\. '2025-01-01 10:00:00'\); parse it with pd"):
         summarize_transactions(text, observation_end="2025-01-20", **kw)
+    aware = frame.assign(ordered_at=frame["ordered_at"].dt.tz_localize(TZ))
+    got = summarize_transactions(
+        aware, observation_end=pd.Timestamp("2025-01-11 16:00", tz="UTC"), **kw
+    )  # Jan 12 00:00 in Shanghai: a's purchase on Jan 12 is in the end's day
+    assert got.loc["a", "frequency"] == 2.0 and got.loc["a", "T"] == 11.0
     for m in (0, -1, np.inf, np.nan):
         with pytest.raises(ValueError, match="freq_multiplier must be a positive number"):
             summarize_transactions(frame, observation_end="2025-01-20", freq_multiplier=m, **kw)
@@ -461,3 +476,19 @@ def test_summary_same_for_every_time_unit(ids: str) -> None:
     for unit in ("s", "ms", "ns"):
         other = frame.astype({"ordered_at": f"datetime64[{unit}]"})
         pd.testing.assert_frame_equal(summarize_transactions(other, **kw), expected)
+
+
+def test_summary_same_on_duckdb() -> None:
+    frame = _purchases(HOLD).assign(ordered_at=lambda d: d["ordered_at"].dt.tz_localize(TZ))
+    for amount_col, freq, multiplier in (("amount", "D", 7), (None, "W", 1), ("amount", "h", 1)):
+        kw = dict(
+            **COLS,
+            amount_col=amount_col,
+            observation_end="2025-01-20",
+            freq=freq,
+            freq_multiplier=multiplier,
+        )
+        pd.testing.assert_frame_equal(
+            summarize_transactions(frame, engine="duckdb", **kw),
+            summarize_transactions(frame, **kw),
+        )

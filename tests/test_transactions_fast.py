@@ -243,3 +243,80 @@ def test_fast_path_in_small_blocks_equals_general_path(monkeypatch, ids, amounts
     fast = tx.summarize_sorted(frame, **{"freq_multiplier": 1, **kwargs})
     assert fast is not None
     pd.testing.assert_frame_equal(fast, expected, check_exact=False, rtol=1e-12)
+
+
+def _tiny_log(ids, days, amounts=None) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"user_id": ids, "ordered_at": pd.to_datetime("2025-01-01") + pd.to_timedelta(days, "D")}
+    )
+    if amounts is not None:
+        frame["amount"] = amounts
+    return frame
+
+
+def _check_both(frame, monkeypatch, *, fast_expected=True, **kw) -> None:
+    kwargs = dict(**COLS, observation_end=END, **kw)
+    fast, general = _both(frame, monkeypatch, **kwargs)
+    assert (fast is not None) == fast_expected
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, general, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        summarize_transactions(frame, **kwargs), general, check_exact=False, rtol=1e-12
+    )
+
+
+def test_row_numbers_need_all_their_bits(monkeypatch) -> None:
+    # 65 rows: row 64 needs 7 bits; amounts are not whole cents, so rows are keyed
+    rng = np.random.default_rng(1)
+    frame = _tiny_log(
+        pd.array([f"u{i % 7}" for i in range(65)], dtype="str"),
+        rng.integers(0, 20, 65),
+        rng.random(65) * 10,
+    )
+    _check_both(frame, monkeypatch, amount_col="amount")
+
+
+def test_ranks_within_a_period_need_all_their_bits(monkeypatch) -> None:
+    # ids 0 and 2**59 take 60 bits, two days 1 bit: 2 bits are left for the low field, too
+    # few for 6 row numbers but enough for ranks 0-2 within each day (rows in time order)
+    frame = _tiny_log(
+        np.array([0, 2**59, 0, 2**59, 0, 0], dtype=np.int64),
+        [0, 0, 0, 1, 1, 1],
+        [1.25, 2.5, 3.125, 4.5, 5.75, 6.0625],
+    )
+    _check_both(frame, monkeypatch, amount_col="amount")
+
+
+def test_string_ids_in_arrow_chunks_of_any_size(monkeypatch) -> None:
+    import pyarrow as pa
+
+    ids = [f"u{i % 9:02d}" for i in range(128)]  # 128 rows: a whole number of 64-row tiles
+    days = np.arange(128) % 17
+    _check_both(_tiny_log(pd.array(ids, dtype="str"), days), monkeypatch)
+    # an empty chunk and a one-row chunk among others
+    chunks = [pa.array(c, pa.large_string()) for c in ([], ids[:1], ids[1:])]
+    arrow = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, pa.large_string()))
+    _check_both(_tiny_log(arrow, days), monkeypatch)
+
+
+def test_string_ids_of_unequal_length_take_the_general_path(monkeypatch) -> None:
+    # lengths 4, 3, 5: their total is 4 per id, but the ids are not of one width
+    ids = pd.array(["abcd", "abc", "abcde"] * 20, dtype="str")
+    _check_both(_tiny_log(ids, np.arange(60) % 11), monkeypatch, fast_expected=False)
+    empty = pd.array([""] * 5, dtype="str")  # no bytes at all
+    _check_both(_tiny_log(empty, np.arange(5)), monkeypatch, fast_expected=False)
+
+
+def test_ids_beyond_int64_take_the_general_path(monkeypatch) -> None:
+    ids = np.array([2**63, 2**63 + 5, 3, 2**63], dtype=np.uint64)
+    _check_both(_tiny_log(ids, [0, 1, 2, 3]), monkeypatch, fast_expected=False)
+
+
+def test_amounts_must_be_non_negative_numbers() -> None:
+    frame = _tiny_log(np.array([1, 2]), [0, 1], ["5", "6"])
+    kw = dict(**COLS, amount_col="amount", observation_end=END)
+    with pytest.raises(ValueError, match="^column 'amount' must be numeric, got dtype"):
+        summarize_transactions(frame, **kw)
+    frame["amount"] = pd.array([5.0, None], dtype="Float64")
+    with pytest.raises(ValueError, match="must be a non-negative number; found <NA> at row 1"):
+        summarize_transactions(frame, **kw)

@@ -19,6 +19,7 @@
 # risk × five-value index, with the reasons behind each risk.
 
 # %% tags=["parameters"]
+# requires: events, orders  (tables this report cannot run without; skipped when one is empty)
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth for the oracle; "" for real data
 vocabulary = None  # vocabulary YAML, or None for the default

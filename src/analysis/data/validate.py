@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from analysis.data.clean import clean_contacts, clean_events, clean_orders, fail_rows
-from analysis.data.errors import Ledger, Source
+from analysis.data.errors import DataError, Ledger, Source
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import Vocabulary, load_vocabulary
 
@@ -50,8 +50,9 @@ def _drop_orphans(
         "user not found in contacts",
         orphan,
         df["user_id"],
-        hint="add the users to contacts, or load with drop_orphans=True to drop and "
-        "count these rows",
+        hint="add the users to contacts, or set `drop_orphans: true` in the data folder's "
+        "kit.yaml (--drop-orphans; load_tables(..., drop_orphans=True)) to drop and count "
+        "these rows",
     )
     return df
 
@@ -140,6 +141,13 @@ def validate_frames(
     )
     o = clean_orders(frames["orders"].reset_index(drop=True), src["orders"], tz=tz, ledger=ledger)
 
+    if not len(c):
+        raise DataError(
+            files["contacts"],
+            None,
+            "no contacts: the table has no rows (a header only?)",
+            hint="every report starts from contacts; check the export's filters and date range",
+        )
     c = _cut(c, "contacts", "joined_at", cut, ledger)
     e = _cut(e, "events", "occurred_at", cut, ledger)
     o = _cut(o, "orders", "ordered_at", cut, ledger)
@@ -173,7 +181,8 @@ def validate_frames(
             early,
             shown.reindex(e.index),
             hint="only types marked pre_join in the vocabulary may precede joining; "
-            "load with drop_before_join=True to drop and count them",
+            "set `drop_before_join: true` in the data folder's kit.yaml (--drop-before-join; "
+            "load_tables(..., drop_before_join=True)) to drop and count them",
         )
 
     out = {

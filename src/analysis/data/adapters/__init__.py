@@ -102,7 +102,17 @@ def read_raw_folder(
             "no raw exports found",
             hint="expected wecom_contacts*.json, events*.csv, orders*.xlsx, ...",
         )
-    return combine(*parts)
+    out = combine(*parts)
+    for table in ("events", "orders"):
+        if not out.sources.get(table) and not len(out.table(table)):
+            out.ledger.add(
+                table,
+                "no export found: empty table",
+                rows_in=0,
+                rows_out=0,
+                detail=f"no {table}* file in the folder; reports that need {table} are skipped",
+            )
+    return out
 
 
 def load_raw(

@@ -298,3 +298,24 @@ def test_rfm_on_a_brand_without_orders():
     out = rfm_table(empty, as_of="2026-01-01", users=pd.Series(["a", "b"]), lookback_days=180)
     assert out["recency_days"].isna().all() and out["frequency"].tolist() == [0, 0]
     assert out["monetary"].tolist() == [0.0, 0.0]
+
+
+def test_error_bars_never_negative():
+    from analysis.plots.base import error_bars
+
+    got = error_bars([0.5, 1.0], [0.4, 1.0000001], [0.7, 0.9999999], scale=100)
+    assert got.shape == (2, 2)
+    assert got[:, 0].round(6).tolist() == [10.0, 20.0]
+    assert got[:, 1].tolist() == [0.0, 0.0]
+    assert error_bars(0.3, 0.1, 0.4).round(6).tolist() == [[0.2], [0.1]]
+
+
+def test_file_options_from_a_relative_folder(tmp_path, monkeypatch):
+    d = folder(tmp_path)
+    (d / "header_map.yaml").write_text("contacts: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    opts = read_options("raw")
+    assert opts.header_map.is_file()
+    assert read_options("raw", {"header_map": "raw/header_map.yaml"}).header_map.is_file()
+    load_tables("raw")  # the options resolved once are taken as given the second time
+    assert check("raw") is not None

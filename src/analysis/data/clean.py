@@ -649,7 +649,17 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         raw["amount"],
         hint="an id or phone number pasted into the amount column? amounts are CNY",
     )
-    df["is_refund"] = _bools(raw, "is_refund", src)
+    if "is_refund" in raw.columns:
+        df["is_refund"] = _bools(raw, "is_refund", src)
+    else:  # many order exports have no refund column: refunds are then negative rows
+        df["is_refund"] = False
+        ledger.add(
+            "orders",
+            "no is_refund column: refunds are the rows with a negative amount",
+            rows_in=len(df),
+            rows_out=len(df),
+            detail=f"{int((df['amount'] < 0).sum())} rows with a negative amount",
+        )
     cell = pd.Series(np.nan, index=raw.index)  # refund_amount as written (NaN: not given)
     if "refund_amount" in raw.columns:
         cell = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")

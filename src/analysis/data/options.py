@@ -93,8 +93,10 @@ def _keys_hint() -> str:
 
 def read_options(folder: str | Path, overrides: Mapping[str, Any] | None = None) -> KitOptions:
     """The options for the data in ``folder``: its ``kit.yaml`` (when present), then
-    ``overrides`` (keys whose value is None are not overrides). Unknown keys and wrong types
-    are a :class:`DataError` naming ``kit.yaml`` and the key."""
+    ``overrides`` (keys whose value is None are not overrides). File names in ``kit.yaml``
+    are relative to ``folder``; in ``overrides`` (the command line, keyword arguments) to the
+    working folder. Unknown keys and wrong types are a :class:`DataError` naming
+    ``kit.yaml`` and the key."""
     folder = Path(folder)
     path = folder / KIT_FILE
     values: dict[str, Any] = {}
@@ -115,11 +117,13 @@ def read_options(folder: str | Path, overrides: Mapping[str, Any] | None = None)
                 str(path), None, f"unknown key(s) {unknown}", examples=unknown, hint=_keys_hint()
             )
         values.update(loaded)
+    given = set()  # keys overridden by the caller: file names relative to the working folder
     for k, v in dict(overrides or {}).items():
         if k not in KEYS:
             raise DataError("<options>", None, f"unknown option '{k}'", hint=_keys_hint())
         if v is not None:
             values[k] = v
+            given.add(k)
     file = str(path) if path.is_file() else "<options>"
     out: dict[str, Any] = {}
     for key, (default, _) in KEYS.items():
@@ -135,12 +139,13 @@ def read_options(folder: str | Path, overrides: Mapping[str, Any] | None = None)
                 v = folder / DEFAULT_FILES[key]
             elif isinstance(v, (str, Path)):
                 p = Path(v)
-                v = p if p.is_absolute() else folder / p
+                v = p if p.is_absolute() or key in given else folder / p
                 if not v.is_file():
                     raise DataError(
                         file,
                         None,
-                        f"key '{key}': file '{p}' not found in the data folder",
+                        f"key '{key}': file '{p}' not found"
+                        + ("" if key in given else " in the data folder"),
                         examples=[str(p)],
                     )
             elif v is not None and not isinstance(v, Mapping):

@@ -24,7 +24,8 @@ orders — one row per order
     user_id        str      who paid
     ordered_at     datetime when
     amount         float    amount paid (CNY, >= 0)
-    is_refund      bool     the order was refunded (in full, unless refund_amount says less)
+    is_refund      bool     optional; the order was refunded (in full, unless refund_amount
+                            says less). Absent: refunds are the rows with a negative amount.
     refund_amount  float    optional; money returned (0 <= refund_amount <= amount). When the
                             column is absent it is ``amount`` for refunded orders, else 0.
     refunded_at    datetime optional; when the (first) refund happened. Present when the export
@@ -153,7 +154,12 @@ ORDERS = TableSchema(
         Column("user_id", "id", True, "who paid"),
         Column("ordered_at", "datetime", True, "when"),
         Column("amount", "float", True, "amount paid, CNY"),
-        Column("is_refund", "bool", True, "the order was refunded"),
+        Column(
+            "is_refund",
+            "bool",
+            False,
+            "the order was refunded; without it, refunds are rows with a negative amount",
+        ),
         Column("refund_amount", "float", False, "money returned; default amount if refunded"),
         Column("refunded_at", "datetime", False, "when the (first) refund happened"),
     ),

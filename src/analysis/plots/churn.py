@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, error_bars
 
 
 def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration", lang: str = "en"):
@@ -21,7 +21,7 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
     ax = axes_or_new(ax, (6, 5))
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label=tr("perfect calibration", lang))
     for name, g in table.groupby("score", sort=False):
-        yerr = np.vstack([g["observed"] - g["lo"], g["hi"] - g["observed"]])
+        yerr = error_bars(g["observed"], g["lo"], g["hi"])
         ax.errorbar(
             g["mean_predicted"],
             g["observed"],

@@ -50,10 +50,23 @@ def _overrides(args: argparse.Namespace) -> dict:
 
 
 def _print_ledger(ledger) -> None:
-    import pandas as pd
-
-    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
-        print(ledger.to_string(index=False))
+    """The row ledger as a left-aligned text table (details cut at 60 characters)."""
+    rows = [("table", "step", "in", "kept", "dropped", "repaired", "detail")]
+    for e in ledger.to_dict(orient="records"):
+        detail = str(e["detail"])
+        rows.append(
+            (
+                e["table"],
+                e["step"],
+                *(f"{int(e[k]):,}" for k in ("rows_in", "kept", "dropped", "repaired")),
+                detail if len(detail) <= 60 else detail[:59] + "…",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(r[2:6], widths[2:6])]
+        print("  ".join(cells + [r[6]]).rstrip())
 
 
 def _check_or_prepare(args: argparse.Namespace) -> int:

@@ -114,3 +114,46 @@ def test_every_report_builds_from_a_brands_folder(name, tmp_path):
     for r in results:
         if r.get("skipped"):
             assert f"skipped: {r['skipped']}" in index
+
+
+@pytest.mark.notebook
+def test_a_declared_event_type_counts_in_every_report(tmp_path):
+    """A brand's own event type declared in vocabulary.yaml with the mapping of a built-in
+    type is counted exactly like it: renaming every `review` to `live_note` and declaring
+    `live_note: {value: content, stage: advocate}` leaves every report's numbers unchanged.
+    A report that drops undeclared-by-default types (e.g. one not given the vocabulary)
+    loses those events and its tables change."""
+    import shutil
+
+    src = RAW / "mixed-brand" / "expected"
+    plain, declared = tmp_path / "plain", tmp_path / "declared"
+    shutil.copytree(src, plain)
+    shutil.copytree(src, declared)
+    events = (declared / "events.csv").read_text(encoding="utf-8")
+    assert ",review," in events
+    (declared / "events.csv").write_text(events.replace(",review,", ",live_note,"), "utf-8")
+    (declared / "vocabulary.yaml").write_text(
+        "event_types:\n  live_note: {value: content, stage: advocate, meaning: a live note}\n",
+        encoding="utf-8",
+    )
+    tables = {}
+    for d in (plain, declared):
+        out = tmp_path / f"out-{d.name}"
+        results = build_reports(
+            out, parameters={"data_dir": str(d), "truth_dir": ""}, show_progress=False
+        )
+        assert not [r["name"] for r in results if r.get("failed")]
+        tables[d.name] = {
+            f"{p.parent.name}/{p.name}": p.read_text(encoding="utf-8").replace(
+                "live_note", "review"
+            )
+            for p in sorted((out / "tables").glob("*/*.csv"))
+        }
+    assert tables["plain"].keys() == tables["declared"].keys()
+    differ = [
+        k
+        for k in tables["plain"]
+        if k != "data-overview/vocabulary_counts.csv"
+        and tables["plain"][k] != tables["declared"][k]
+    ]
+    assert differ == []

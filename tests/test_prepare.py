@@ -319,3 +319,19 @@ def test_file_options_from_a_relative_folder(tmp_path, monkeypatch):
     assert read_options("raw", {"header_map": "raw/header_map.yaml"}).header_map.is_file()
     load_tables("raw")  # the options resolved once are taken as given the second time
     assert check("raw") is not None
+
+
+def test_value_evidence_refuses_types_its_vocabulary_does_not_know(tiny_folder):
+    from analysis.aggregate.values import value_evidence
+    from analysis.data.vocab import load_vocabulary
+
+    t = load_tables(tiny_folder)
+    ev = t.events.assign(event_type=t.events["event_type"].replace("review", "live_note"))
+    with pytest.raises(ValueError, match=r"\['live_note'\].*vocabulary=tables.vocabulary"):
+        value_evidence(ev, t.orders, as_of="2025-02-01")
+    vocab = load_vocabulary(
+        {"event_types": {"live_note": {"value": "content", "stage": "advocate"}}}
+    )
+    got = value_evidence(ev, t.orders, as_of="2025-02-01", vocabulary=vocab)
+    want = value_evidence(t.events, t.orders, as_of="2025-02-01")
+    pd.testing.assert_frame_equal(got, want)

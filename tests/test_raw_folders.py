@@ -144,16 +144,29 @@ def test_a_declared_event_type_counts_in_every_report(tmp_path):
         )
         assert not [r["name"] for r in results if r.get("failed")]
         tables[d.name] = {
-            f"{p.parent.name}/{p.name}": p.read_text(encoding="utf-8").replace(
-                "live_note", "review"
-            )
+            f"{p.parent.name}/{p.name}": _as_rows(p)
             for p in sorted((out / "tables").glob("*/*.csv"))
         }
     assert tables["plain"].keys() == tables["declared"].keys()
+    # the ledger names the folder; the vocabulary's counts list both types by design
+    skip = {"data-overview/ledger.csv", "data-overview/vocabulary_counts.csv"}
     differ = [
         k
         for k in tables["plain"]
-        if k != "data-overview/vocabulary_counts.csv"
-        and tables["plain"][k] != tables["declared"][k]
+        if k not in skip and not tables["plain"][k].equals(tables["declared"][k])
     ]
     assert differ == []
+
+
+def _as_rows(path: Path) -> pd.DataFrame:
+    """A saved table as text cells with `live_note` read as `review`, columns and rows sorted
+    (a declared type comes last in the vocabulary's order); behaviours no one did are left
+    out (the declared vocabulary still lists the built-in `review`, done by no one)."""
+    import io
+
+    text = path.read_text(encoding="utf-8").replace("live_note", "review")
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if "n_did" in df.columns:
+        df = df[df["n_did"] != "0"]
+    df = df[sorted(df.columns)]
+    return df.sort_values(list(df.columns)).reset_index(drop=True)

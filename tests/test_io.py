@@ -341,13 +341,13 @@ def test_large_files_count_title_and_total_rows_too(top, bottom, step, dropped):
 
 def test_ledger_golden_every_step_counted(tmp_path):
     """Each drop step of the loader on a tiny folder, with its counts: the observation end
-    (a row exactly at it is kept), orphans (here: events of a contact the cut removed), and
+    (a row exactly at it is kept), earlier rows of a contact the cut removed, orphans, and
     events before joining, where a pre-join type (qr_scan) is exempt."""
     contacts = CONTACTS + "010,2025-01-06 10:00:00,douyin,coupon,\n"
     events = EVENTS + (
         "009,2025-01-02 10:00:00,message,,group\n"  # before 009 joined: dropped
         "009,2025-01-02 11:00:00,qr_scan,,public\n"  # before joining, but pre-join: kept
-        "010,2025-01-05 09:00:00,message,,1v1\n"  # 010 joins after the end: orphan
+        "010,2025-01-05 09:00:00,message,,1v1\n"  # 010 joins after the end: goes with it
         "008,2025-01-05 10:00:01,share,,moments\n"  # a second after the end: cut
     )
     orders = ORDERS + "A4,999,2025-01-03 12:00:00,10,false\n"  # unknown user: orphan
@@ -361,6 +361,7 @@ def test_ledger_golden_every_step_counted(tmp_path):
         drop_before_join=True,
     )
     cut = "rows after observed_until 2025-01-05T10:00:00+08:00 dropped"
+    late = "rows of users who joined after observed_until 2025-01-05T10:00:00+08:00 dropped"
     expected = pd.DataFrame(
         [
             ("contacts", "read", 4, 4, 0, 0),
@@ -372,7 +373,9 @@ def test_ledger_golden_every_step_counted(tmp_path):
             ("contacts", cut, 4, 3, 1, 0),
             ("events", cut, 9, 8, 1, 0),
             ("orders", cut, 4, 3, 1, 0),
-            ("events", "users not in contacts dropped", 8, 7, 1, 0),
+            ("events", late, 8, 7, 1, 0),
+            ("orders", late, 3, 3, 0, 0),
+            ("events", "users not in contacts dropped", 7, 7, 0, 0),
             ("orders", "users not in contacts dropped", 3, 2, 1, 0),
             ("events", "events before the user joined dropped", 7, 6, 1, 0),
             ("contacts", "final", 3, 3, 0, 0),

@@ -74,6 +74,23 @@ def _cut(
     return out
 
 
+def _drop_late_joiners(
+    df: pd.DataFrame, table: str, late: pd.Series, cut: pd.Timestamp, ledger: Ledger
+) -> pd.DataFrame:
+    """Rows (before the cut-off) of users whose contact row is after it: they had not joined
+    by ``observed_until``, so their earlier rows (e.g. pre-join content views) go with them."""
+    mask = df["user_id"].isin(late)
+    out = df.loc[~mask]
+    ledger.add(
+        table,
+        f"rows of users who joined after observed_until {cut.isoformat()} dropped",
+        rows_in=len(df),
+        rows_out=len(out),
+        dropped=int(mask.sum()),
+    )
+    return out
+
+
 def validate_tables(
     contacts: pd.DataFrame,
     events: pd.DataFrame,
@@ -148,9 +165,14 @@ def validate_frames(
             "no contacts: the table has no rows (a header only?)",
             hint="every report starts from contacts; check the export's filters and date range",
         )
+    joined = c["user_id"]
     c = _cut(c, "contacts", "joined_at", cut, ledger)
     e = _cut(e, "events", "occurred_at", cut, ledger)
     o = _cut(o, "orders", "ordered_at", cut, ledger)
+    if cut is not None:  # pre-join rows of users who joined after the cut-off: not orphans
+        late = joined[~joined.isin(c["user_id"])]
+        e = _drop_late_joiners(e, "events", late, cut, ledger)
+        o = _drop_late_joiners(o, "orders", late, cut, ledger)
     e = _drop_orphans(e, "events", c["user_id"], src["events"], ledger, drop_orphans)
     o = _drop_orphans(o, "orders", c["user_id"], src["orders"], ledger, drop_orphans)
 

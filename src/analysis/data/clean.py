@@ -624,6 +624,8 @@ def clean_events(
         if "context" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )
+    if "group_id" in raw.columns:  # optional: the group of group_join / group_quit (touches)
+        df["group_id"] = _ids(raw, "group_id", src, required=False, ledger=ledger, table="events")
     return df
 
 
@@ -692,3 +694,9 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         df["refund_amount"] = ra
         return df
     return fold_refund_rows(df, refund, src=src, ledger=ledger)
+
+
+#: The column and id checks under public names, for the optional tables' cleaners
+#: (:mod:`analysis.data.touches`).
+check_columns = _check_columns
+clean_ids = _ids

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from analysis.data.errors import DataError
 from analysis.data.read import SUFFIXES, find_table_file, read_raw
 from analysis.data.schema import DEFAULT_TZ
+from analysis.data.touches import attach_touches, touches_from_folder
 from analysis.data.validate import Tables, validate_frames
 from analysis.data.vocab import Vocabulary
 
@@ -24,8 +25,10 @@ def load_tables(
     observed_until: Any = None,
     drop_orphans: bool = False,
     drop_before_join: bool = False,
+    touch_rules: Any = None,
 ) -> Tables:
-    """Read and validate ``contacts``, ``events`` and ``orders`` from ``folder``.
+    """Read and validate ``contacts``, ``events`` and ``orders`` from ``folder``, and the
+    optional ``touches`` (:mod:`analysis.data.touches`) when the folder has one.
 
     Parameters
     ----------
@@ -43,6 +46,9 @@ def load_tables(
         Analysis cut-off of the export; later rows are dropped and counted.
     drop_orphans, drop_before_join
         Turn those errors into counted drops (see the module docstring).
+    touch_rules
+        Rule table classifying touches (YAML path or dict); default ``touch_rules.yaml`` in
+        ``folder``, else :data:`analysis.data.touches.RULES_FILE`.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -58,6 +64,7 @@ def load_tables(
             observed_until=observed_until,
             drop_orphans=drop_orphans,
             drop_before_join=drop_before_join,
+            touch_rules=touch_rules,
         )
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
@@ -66,12 +73,24 @@ def load_tables(
         path = find_table_file(folder, name)
         frames[name], srcs[name] = read_raw(path)
         files[name] = str(path)
-    return validate_frames(
+    tables = validate_frames(
         frames,
         srcs,
         files=files,
         vocabulary=vocabulary,
         tz=tz,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
+    )
+    raw_touches, touch_src = touches_from_folder(folder)
+    if touch_rules is None and (folder / "touch_rules.yaml").is_file():
+        touch_rules = folder / "touch_rules.yaml"
+    return attach_touches(
+        tables,
+        raw_touches,
+        touch_src,
+        touch_rules=touch_rules,
         observed_until=observed_until,
         drop_orphans=drop_orphans,
         drop_before_join=drop_before_join,

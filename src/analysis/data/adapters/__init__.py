@@ -115,6 +115,7 @@ def load_raw(
     observed_until: Any = None,
     drop_orphans: bool = False,
     drop_before_join: bool = False,
+    touch_rules: Any = None,
 ) -> Tables:
     """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 

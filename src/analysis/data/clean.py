@@ -624,8 +624,11 @@ def clean_events(
         if "context" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )
-    if "group_id" in raw.columns:  # optional: the group of group_join / group_quit (touches)
-        df["group_id"] = _ids(raw, "group_id", src, required=False, ledger=ledger, table="events")
+    # optional: the group of group_join / group_quit, which expands group touches (WeCom's
+    # adapters call it chat_id)
+    gcol = "group_id" if "group_id" in raw.columns else "chat_id"
+    if gcol in raw.columns:
+        df["group_id"] = _ids(raw, gcol, src, required=False, ledger=ledger, table="events")
     return df
 
 

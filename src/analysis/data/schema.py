@@ -178,6 +178,7 @@ ORDERS = TableSchema(
 )
 
 SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CONTACTS, EVENTS, ORDERS)}
+REQUIRED_SCHEMAS = SCHEMAS
 
 #: Where a touch was sent.
 TOUCH_CHANNELS = ("group", "1v1", "moments")

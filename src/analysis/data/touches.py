@@ -399,6 +399,19 @@ def attach_touches(
         )
         t = kept
     joined = t["user_id"].map(tables.contacts.set_index("user_id")["joined_at"])
+    # a group's member rows before the member became a contact (a quit with no join in the
+    # export reads as "a member since before it"): not the export's claim, so dropped, counted
+    early = (t["group_id"].notna() & joined.notna() & (t["sent_at"] < joined)).to_numpy()
+    if bool(early.any()):
+        kept = t.loc[~early]
+        ledger.add(
+            "touches",
+            "group message rows from before the member joined dropped",
+            rows_in=len(t),
+            rows_out=len(kept),
+            dropped=int(early.sum()),
+        )
+        t, joined = kept, joined.loc[~early]
     for bad, flag, problem, hint in (
         (
             joined.isna(),

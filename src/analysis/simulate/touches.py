@@ -24,7 +24,7 @@ Effects (world ``touches``; in ``touches-null`` the same draws are made and none
 
 * **Fatigue** — on each day before their first purchase, an alive user leaves (deletes the
   contact, and quits their group) with probability ``FATIGUE_PER_PROMO`` × the promo
-  touches they got that day and the two days before (a dose-response, ``FATIGUE_DAYS``).
+  touches they got in the ``FATIGUE_DAYS`` days before (a dose-response).
 * **Floods** — a group member quits the group with probability ``FLOOD_QUIT_PER_DAY`` on a
   flood day and the day after.
 * **Content** — every touch is read (a ``read`` event within 48 h) with probability
@@ -232,10 +232,8 @@ def add_touches(sim: Simulation, *, seed: int, effects: bool, world: str) -> Sim
                 if kinds[i] == "promo":
                     got[reached] += 1
                 tid += 1
-        promo_hist = np.roll(promo_hist, 1, axis=0)
-        promo_hist[0] = got
         pre = first_buy >= day0 + DAY  # no purchase before or on this day
-        dose = promo_hist.sum(axis=0) * pre
+        dose = promo_hist.sum(axis=0) * pre  # promo touches of the FATIGUE_DAYS days before
         flooded = in_group & (flood[group, d] | (flood[group, d - 1] if d else False))
         acc += [
             dose[at_risk].sum(),
@@ -252,6 +250,8 @@ def add_touches(sim: Simulation, *, seed: int, effects: bool, world: str) -> Sim
             quit_ = free & in_group & ~leave & (r < p_f + FLOOD_QUIT_PER_DAY * flooded)
             touch_left[leave] = t_leave[leave]
             flood_quit[quit_] = t_leave[quit_]
+        promo_hist = np.roll(promo_hist, 1, axis=0)
+        promo_hist[0] = got
     return _assemble(
         sim,
         rows=rows,
@@ -444,6 +444,7 @@ def _care_truth(events, cared, reply_mask, new, users, s1) -> float:
     trig = trig.assign(user_id=users[trig["u"].to_numpy()]).reset_index(names="trig")
     m = trig.merge(all_pairs, on="user_id", how="left")
     inside = (m["t"] > m["t0"]) & (m["t"] <= m["t0"] + SILENT_DAYS * DAY)
+    care = m["care"].astype("boolean").fillna(False).astype(bool)
     any_with = inside.groupby(m["trig"]).any()
-    any_without = (inside & ~m["care"]).groupby(m["trig"]).any()
+    any_without = (inside & ~care).groupby(m["trig"]).any()
     return float((~any_with).mean() - (~any_without).mean())

@@ -168,15 +168,15 @@ tr_frame(care.table, lang)
 if inputs.has_truth and "touches" in inputs.truth_params:
     check = touch_effects_vs_truth(fatigue, care, inputs.truth_params)
     save_table(check, "truth_check")
-    display(Markdown(say("touches.truth", lang, inside=int(check["inside"].sum()), n=len(check))))
+    display(Markdown(say("touch.truth", lang, inside=int(check["inside"].sum()), n=len(check))))
     display(tr_frame(check, lang))
 
 # %%
-display(Markdown(say("touches.observational", lang)))
+display(Markdown(say("touch.observational", lang)))
 promo = fatigue.row("dose")
 headline(
     say(
-        "touches.headline",
+        "touch.headline",
         lang,
         est=1000 * promo["estimate"],
         lo=1000 * promo["lo"],

@@ -24,6 +24,7 @@ DAY = pd.Timedelta(days=1)
 
 def _days(t: pd.Series, start: pd.Timestamp) -> np.ndarray:
     """Day index of each time from ``start`` (NaT → a very large day)."""
+    t = pd.to_datetime(pd.Series(t), utc=True).dt.tz_convert(start.tz)
     d = np.floor((t - start) / DAY)
     return d.fillna(1e12).to_numpy(dtype="float64").astype(np.int64)
 

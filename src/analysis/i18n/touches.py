@@ -54,103 +54,103 @@ LABELS: dict[str, str] = {
     "truth": "真值",
 }
 
-#: The report's computed readings, keyed "touches.…", filled by :func:`analysis.i18n.say`.
+#: The report's computed readings, keyed "touch.…", filled by :func:`analysis.i18n.say`.
 SENTENCES: dict[str, dict[str, str]] = {
-    "touches.missing": {
+    "touch.missing": {
         "en": "This data has no touches table (what the brand sent), so this report cannot run. "
         "Add touches.csv beside the other tables (see docs/touches.md).",
         "zh": "数据中没有触达表（品牌发送了什么），本报告无法运行。请在其他表旁加入 touches.csv（见 docs/touches.md）。",
     },
-    "touches.volume": {
+    "touch.volume": {
         "en": "{n:,} touches reached {users:,} contacts: {group:.0f}% in groups, {one:.0f}% 1:1 and "
         "{moments:.0f}% on Moments; {promo:.0f}% were promo and {unclassified:.0f}% could not be classified.",
         "zh": "共 {n:,} 次触达覆盖 {users:,} 位联系人：社群 {group:.0f}%，一对一 {one:.0f}%，朋友圈 {moments:.0f}%；"
         "促销占 {promo:.0f}%，无法分类的占 {unclassified:.0f}%。",
     },
-    "touches.groups": {
+    "touch.groups": {
         "en": "Across {n} groups the brand wrote {share:.0f}% of all group messages (median group); "
         "the busiest group got up to {peak} brand messages on one day.",
         "zh": "在 {n} 个群中，品牌消息占全部群消息的 {share:.0f}%（中位群）；最繁忙的群单日最多收到 {peak} 条品牌消息。",
     },
-    "touches.fatigue.setup": {
+    "touch.fatigue.setup": {
         "en": "Over {days:,} contact-days at risk, {departures:,} contacts left (quit a group or "
         "deleted the brand); the baseline is {base:.2f} departures per 1,000 contacts a day.",
         "zh": "在 {days:,} 个风险联系人日中，有 {departures:,} 人离开（退群或删除品牌）；基线为每千人每日 {base:.2f} 人离开。",
     },
-    "touches.fatigue.promo_shows": {
+    "touch.fatigue.promo_shows": {
         "en": "Each promo touch in the days before adds {est:.2f} departures per 1,000 contacts a day "
         "before the first purchase (95% CI {lo:.2f} to {hi:.2f}): promo fatigue shows.",
         "zh": "首购前，此前几天每多一次促销触达，每千人每日离开数增加 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}）：促销疲劳存在。",
     },
-    "touches.fatigue.promo_none": {
+    "touch.fatigue.promo_none": {
         "en": "Promo touches before the first purchase show no fatigue: {est:.2f} more departures per "
         "1,000 contacts a day per touch (95% CI {lo:.2f} to {hi:.2f}, which includes no excess).",
         "zh": "首购前的促销触达未显示疲劳：每次触达使每千人每日离开数变化 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}，包含零）。",
     },
-    "touches.fatigue.flood_shows": {
+    "touch.fatigue.flood_shows": {
         "en": "On a flood day in the user's group and the day after, departures rise by {est:.2f} per "
         "1,000 contacts a day (95% CI {lo:.2f} to {hi:.2f}).",
         "zh": "所在群刷屏当天及次日，每千人每日离开数增加 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}）。",
     },
-    "touches.fatigue.flood_none": {
+    "touch.fatigue.flood_none": {
         "en": "Group floods show no effect on departures: {est:.2f} per 1,000 contacts a day "
         "(95% CI {lo:.2f} to {hi:.2f}).",
         "zh": "群刷屏对离开未显示影响：每千人每日 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}）。",
     },
-    "touches.dose.from": {
+    "touch.dose.from": {
         "en": "Fatigue shows from a dose of {dose} promo touches: {rate:.2f} departures per 1,000 "
         "contacts a day against {base:.2f} without promo (excess 95% CI {lo:.2f} to {hi:.2f}).",
         "zh": "从 {dose} 次促销触达起出现疲劳：每千人每日离开 {rate:.2f}，无促销时为 {base:.2f}（超额 95% 置信区间 {lo:.2f} 至 {hi:.2f}）。",
     },
-    "touches.dose.none": {
+    "touch.dose.none": {
         "en": "No promo dose raises departures above the rate without promo (every excess interval "
         "includes zero or lies below it).",
         "zh": "任何促销剂量都未使离开率高于无促销时（所有超额区间都包含零或低于零）。",
     },
-    "touches.content.range": {
+    "touch.content.range": {
         "en": "Of {n:,} group-message deliveries, {best} was answered most often ({best_rate:.1f}% "
         "within 48 h) and {worst} least ({worst_rate:.1f}%).",
         "zh": "在 {n:,} 次群消息送达中，{best} 的回应率最高（48 小时内 {best_rate:.1f}%），{worst} 最低（{worst_rate:.1f}%）。",
     },
-    "touches.content.sig": {
+    "touch.content.sig": {
         "en": "{n} content types differ from the rest after Benjamini–Hochberg control: {groups}.",
         "zh": "经 Benjamini–Hochberg 校正后，有 {n} 种内容形式与其余不同：{groups}。",
     },
-    "touches.content.none": {
+    "touch.content.none": {
         "en": "No content type differs from the rest after Benjamini–Hochberg control.",
         "zh": "经 Benjamini–Hochberg 校正后，没有内容形式与其余不同。",
     },
-    "touches.care.lower": {
+    "touch.care.lower": {
         "en": "After a care trigger, {cared:.1f}% of cared-for users stayed silent for {days:g} days "
         "against {uncared:.1f}% of eligible users not touched ({diff:+.1f} points, 95% CI {lo:+.1f} "
         "to {hi:+.1f}; {n1:,} and {n0:,} triggers): care goes with less silence.",
         "zh": "关怀触发后，已关怀用户中有 {cared:.1f}% 在 {days:g} 天内保持沉默，符合条件但未关怀的为 {uncared:.1f}%"
         "（差 {diff:+.1f} 个百分点，95% 置信区间 {lo:+.1f} 至 {hi:+.1f}；触发数 {n1:,} 与 {n0:,}）：关怀伴随更少沉默。",
     },
-    "touches.care.higher": {
+    "touch.care.higher": {
         "en": "After a care trigger, {cared:.1f}% of cared-for users stayed silent for {days:g} days "
         "against {uncared:.1f}% of eligible users not touched ({diff:+.1f} points, 95% CI {lo:+.1f} "
         "to {hi:+.1f}; {n1:,} and {n0:,} triggers): more silence with care.",
         "zh": "关怀触发后，已关怀用户中有 {cared:.1f}% 在 {days:g} 天内保持沉默，未关怀的为 {uncared:.1f}%"
         "（差 {diff:+.1f} 个百分点，95% 置信区间 {lo:+.1f} 至 {hi:+.1f}；触发数 {n1:,} 与 {n0:,}）：关怀后沉默反而更多。",
     },
-    "touches.care.none": {
+    "touch.care.none": {
         "en": "After a care trigger, {cared:.1f}% of cared-for users stayed silent for {days:g} days "
         "against {uncared:.1f}% of eligible users not touched ({diff:+.1f} points, 95% CI {lo:+.1f} "
         "to {hi:+.1f}; {n1:,} and {n0:,} triggers): no clear difference.",
         "zh": "关怀触发后，已关怀用户中有 {cared:.1f}% 在 {days:g} 天内保持沉默，未关怀的为 {uncared:.1f}%"
         "（差 {diff:+.1f} 个百分点，95% 置信区间 {lo:+.1f} 至 {hi:+.1f}；触发数 {n1:,} 与 {n0:,}）：无明显差异。",
     },
-    "touches.truth": {
+    "touch.truth": {
         "en": "Against the simulator's truth: {inside} of {n} effects lie inside their 95% intervals.",
         "zh": "与模拟器真值对比：{n} 个效应中有 {inside} 个落在 95% 置信区间内。",
     },
-    "touches.observational": {
+    "touch.observational": {
         "en": "These are observational estimates: who got which touch was the brand's choice, so a "
         "difference may reflect whom the brand targeted as much as what the touch did.",
         "zh": "以上均为观察性估计：谁收到何种触达由品牌决定，因此差异既可能来自触达本身，也可能来自品牌选择的对象。",
     },
-    "touches.headline": {
+    "touch.headline": {
         "en": "Each promo touch before the first purchase adds {est:.2f} departures per 1,000 contacts a day (95% CI {lo:.2f} to {hi:.2f}).",
         "zh": "首购前每次促销触达使每千人每日离开数增加 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}）。",
     },

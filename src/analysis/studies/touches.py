@@ -11,7 +11,7 @@ estimates can be checked against the truth (:mod:`analysis.simulate.touches`).
   membership and purchase status; an identity-link binomial GLM (statsmodels), so each
   coefficient is an *excess daily probability of departing*, with its Wald interval.
 * :func:`dose_response` — the daily departure rate at each promo dose before the first
-  purchase, with Wilson intervals, and its excess over dose 0 (Newcombe intervals).
+  purchase, standardised over group membership and floods, and its excess over dose 0.
 * :func:`content_response` — response within 48 h by content type (or kind) in group
   messages, each against the rest, with intervals robust to clustering by user and
   Benjamini–Hochberg.
@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis.i18n import say, tr
 from analysis.studies.result import StudyResult
-from analysis.studies.stats import newcombe_interval, wilson_interval
+from analysis.studies.stats import newcombe_interval
 
 
 def _pct(x: float) -> float:
@@ -52,21 +52,21 @@ class FatigueResult(StudyResult):
         base = self.row("const")
         out = [
             say(
-                "touches.fatigue.setup",
+                "touch.fatigue.setup",
                 lang,
                 days=self.days,
                 departures=self.departures,
                 base=_pct(base["estimate"]) * 10,
             ),
             say(
-                "touches.fatigue.promo_shows" if promo["lo"] > 0 else "touches.fatigue.promo_none",
+                "touch.fatigue.promo_shows" if promo["lo"] > 0 else "touch.fatigue.promo_none",
                 lang,
                 est=_pct(promo["estimate"]) * 10,
                 lo=_pct(promo["lo"]) * 10,
                 hi=_pct(promo["hi"]) * 10,
             ),
             say(
-                "touches.fatigue.flood_shows" if flood["lo"] > 0 else "touches.fatigue.flood_none",
+                "touch.fatigue.flood_shows" if flood["lo"] > 0 else "touch.fatigue.flood_none",
                 lang,
                 est=_pct(flood["estimate"]) * 10,
                 lo=_pct(flood["lo"]) * 10,
@@ -118,10 +118,10 @@ class DoseResponse(StudyResult):
     def reading(self, lang: str = "en") -> str:
         first = self.first_dose()
         if first is None:
-            return say("touches.dose.none", lang)
+            return say("touch.dose.none", lang)
         row = self.table.set_index("dose").loc[first]
         return say(
-            "touches.dose.from",
+            "touch.dose.from",
             lang,
             dose=first,
             rate=_pct(row["rate"]) * 10,
@@ -138,25 +138,44 @@ class DoseResponse(StudyResult):
 
 def dose_response(panel: pd.DataFrame, *, max_dose: int = 4, ci: float = 0.95) -> DoseResponse:
     """Daily departure rate by promo dose (0, 1, ..., ``max_dose``+) on days before the first
-    purchase, with Wilson intervals and the excess over dose 0 (Newcombe)."""
-    pre = panel.loc[panel["pre_purchase"]]
-    level = pre["dose"].clip(upper=max_dose)
-    g = pre.groupby(level)[["days", "departures"]].sum().reindex(range(max_dose + 1), fill_value=0)
-    lo, hi = wilson_interval(g["departures"], g["days"], ci=ci)
-    k0, n0 = g["departures"].iloc[0], g["days"].iloc[0]
-    elo, ehi = newcombe_interval(g["departures"], g["days"], k0, n0, ci=ci)
-    rate = g["departures"] / g["days"].where(g["days"] > 0)
+    purchase, standardised over group membership and flood days (group members can also
+    quit, and get more promo through their group: a crude rate would mix the two), with
+    normal intervals, and the excess over dose 0."""
+    from scipy.stats import norm
+
+    pre = panel.loc[panel["pre_purchase"]].assign(level=lambda d: d["dose"].clip(upper=max_dose))
+    strata = pre.groupby(["in_group", "flood"])["days"].sum()
+    w = strata / strata.sum()
+    cell = pre.groupby(["level", "in_group", "flood"])[["days", "departures"]].sum()
+    z = float(norm.ppf(0.5 + ci / 2))
+    rows = []
+    for d in range(max_dose + 1):
+        rate = var = 0.0
+        days = deps = 0
+        for key, wk in w.items():
+            if (d, *key) not in cell.index:
+                continue  # no such days: the stratum adds nothing at this dose
+            n, k = cell.loc[(d, *key)]
+            p = k / n
+            rate += wk * p
+            var += wk**2 * p * (1 - p) / n
+            days, deps = days + int(n), deps + int(k)
+        rows.append((d, days, deps, rate, var))
+    t = pd.DataFrame(rows, columns=["d", "days", "departures", "rate", "var"])
+    exc = t["rate"] - t["rate"].iloc[0]
+    exc_se = (t["var"] + t["var"].iloc[0]) ** 0.5
+    se = t["var"] ** 0.5
     table = pd.DataFrame(
         {
             "dose": [str(d) for d in range(max_dose)] + [f"{max_dose}+"],
-            "days": g["days"].to_numpy(),
-            "departures": g["departures"].to_numpy(),
-            "rate": rate.to_numpy(),
-            "lo": lo,
-            "hi": hi,
-            "excess": (rate - rate.iloc[0]).to_numpy(),
-            "excess_lo": elo,
-            "excess_hi": ehi,
+            "days": t["days"],
+            "departures": t["departures"],
+            "rate": t["rate"],
+            "lo": t["rate"] - z * se,
+            "hi": t["rate"] + z * se,
+            "excess": exc,
+            "excess_lo": exc - z * exc_se,
+            "excess_hi": exc + z * exc_se,
         }
     )
     table.loc[0, ["excess_lo", "excess_hi"]] = np.nan
@@ -176,7 +195,7 @@ class ContentResponse(StudyResult):
         worst = t.loc[t["rate"].idxmin()]
         sig = t.loc[t["significant"], "group"].tolist()
         head = say(
-            "touches.content.range",
+            "touch.content.range",
             lang,
             best=tr(str(best["group"]), lang),
             best_rate=_pct(best["rate"]),
@@ -185,9 +204,9 @@ class ContentResponse(StudyResult):
             n=int(t["touches"].sum()),
         )
         tail = (
-            say("touches.content.sig", lang, n=len(sig), groups=", ".join(tr(s, lang) for s in sig))
+            say("touch.content.sig", lang, n=len(sig), groups=", ".join(tr(s, lang) for s in sig))
             if sig
-            else say("touches.content.none", lang)
+            else say("touch.content.none", lang)
         )
         return head + " " + tail
 
@@ -268,9 +287,9 @@ class CareResult(StudyResult):
     def reading(self, lang: str = "en") -> str:
         s = self.table.set_index("outcome").loc["silent"]
         key = (
-            "touches.care.lower"
+            "touch.care.lower"
             if s["hi"] < 0
-            else ("touches.care.higher" if s["lo"] > 0 else "touches.care.none")
+            else ("touch.care.higher" if s["lo"] > 0 else "touch.care.none")
         )
         return say(
             key,
@@ -337,7 +356,7 @@ class TouchMix(StudyResult):
         by_channel = t.groupby("channel")["touches"].sum() / n * 100
         by_kind = t.groupby("kind")["touches"].sum() / n * 100
         return say(
-            "touches.volume",
+            "touch.volume",
             lang,
             n=n,
             users=self.users,
@@ -365,7 +384,7 @@ class GroupHealth(StudyResult):
     def reading(self, lang: str = "en") -> str:
         t = self.table
         return say(
-            "touches.groups",
+            "touch.groups",
             lang,
             n=len(t),
             share=100 * float(t["brand_share"].median()),
@@ -386,5 +405,5 @@ def require_touches(tables, *, lang: str = "en") -> pd.DataFrame:
 
     if getattr(tables, "touches", None) is None:
         folder = str(next(iter(tables.files.values())).parent) if tables.files else "<data>"
-        raise DataError(folder, None, say("touches.missing", lang))
+        raise DataError(folder, None, say("touch.missing", lang))
     return tables.touches

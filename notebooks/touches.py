@@ -40,6 +40,11 @@ alpha = 0.05  # Benjamini–Hochberg false-discovery rate across content types
 care_trigger_days = 25  # care is due this many days after an order
 care_match_hours = 24  # a care touch within this many hours of the trigger counts
 silent_days = 30  # silent: wrote nothing to the brand in this many days after the trigger
+trust_window_days = 14  # selling before trust: promo counted in a contact's first days ...
+trust_k = 3  # ... "sold to early" from this many promo touches in them
+trust_horizon_days = 90  # departures and first purchases counted in the days after
+n_boot = 200  # bootstrap replicates for the selling-before-trust intervals
+random_state = 0  # seed of the bootstrap
 lang = "en"  # "en" or "zh"
 
 # %%
@@ -48,6 +53,7 @@ from IPython.display import Markdown, display
 from analysis.aggregate.touches import (
     care_triggers,
     departure_panel,
+    early_promo_frame,
     group_brand_share,
     touch_responses,
     weekly_volume,
@@ -58,6 +64,7 @@ from analysis.reports import headline, report_inputs, report_parameters, save_ta
 from analysis.reports.provenance import provenance
 from analysis.simulate.checks import touch_effects_vs_truth
 from analysis.studies import touches as st
+from analysis.studies.touches_trust import selling_before_trust
 
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -159,6 +166,31 @@ care = st.care_effect(triggers, silent_days=silent_days)
 save_table(care.table, "care")
 display(Markdown(care.reading(lang)))
 tr_frame(care.table, lang)
+
+# %% [markdown]
+# ## Selling before trust
+# Contacts still there, with no purchase, `trust_window_days` after joining: those who got
+# `trust_k` or more promo touches in those days against the others, weighted by the inverse
+# of their propensity (channel, hook, join month, group, early engagement), then departures
+# and first purchases in the next `trust_horizon_days`. Balance before and after weighting,
+# the E-value and a negative-control outcome say how far to trust it.
+
+# %%
+early = early_promo_frame(
+    contacts,
+    events,
+    orders,
+    touches,
+    end=observation_end,
+    window_days=trust_window_days,
+    horizon_days=trust_horizon_days,
+)
+trust = selling_before_trust(early, k=trust_k, n_boot=n_boot, random_state=random_state)
+save_table(trust.table, "selling_before_trust")
+save_table(trust.balance, "selling_before_trust_balance")
+display(Markdown(trust.reading(lang)))
+display(tr_frame(trust.table, lang))
+tr_frame(trust.balance, lang)
 
 # %% [markdown]
 # ## Against the simulator's truth

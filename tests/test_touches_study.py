@@ -165,3 +165,33 @@ def test_readings_in_both_languages(effects_world):
             assert text and "{" not in text
     assert "promo fatigue shows" in fatigue.reading()
     assert "less silence" in care.reading()
+
+
+# --------------------------------------------------------------------------- selling before trust
+
+
+def test_e_value_golden_numbers():
+    from analysis.studies.touches_trust import e_value
+
+    assert e_value(2.0) == pytest.approx(2 + 2**0.5)
+    assert e_value(0.5) == pytest.approx(2 + 2**0.5)  # a protective ratio is inverted
+    assert e_value(1.0) == 1.0
+
+
+@pytest.mark.parametrize("world", ["touches-null"])
+def test_selling_before_trust_balances_and_finds_nothing_where_nothing_is(world):
+    from analysis.aggregate.touches import early_promo_frame
+    from analysis.studies.touches_trust import selling_before_trust
+
+    sim = simulate(3000, 12, seed=0, world=world)
+    t = attach_touches(validate_tables(sim.contacts, sim.events, sim.orders), sim.touches)
+    frame = early_promo_frame(
+        t.contacts, t.events, t.orders, t.touches, end=sim.params["observation_end"]
+    )
+    r = selling_before_trust(frame, k=3, n_boot=60)
+    tab = r.table.set_index("outcome")
+    assert (tab["lo"] <= 0).all() and (tab["hi"] >= 0).all(), tab
+    bal = r.balance
+    assert bal["smd_raw"].abs().max() > 0.3  # group members get more promo through groups
+    assert bal["smd_weighted"].abs().max() < 0.15
+    assert "no clear difference" in r.reading() and "negative control" in r.reading()

@@ -249,3 +249,60 @@ def care_triggers(
     later = orders[["user_id", "ordered_at"]].rename(columns={"ordered_at": "next_at"})
     o["repurchased"] = any_in(later, "next_at", pd.Timedelta(0), win).to_numpy()
     return o[["user_id", "ordered_at", "t0", "cared", "silent", "repurchased"]]
+
+
+def early_promo_frame(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    touches: pd.DataFrame,
+    *,
+    end,
+    window_days: float = 14,
+    horizon_days: float = 90,
+    interaction_types=None,
+) -> pd.DataFrame:
+    """One row per contact still there, with no purchase, ``window_days`` after joining, and
+    whose ``horizon_days`` after that fall before ``end``: ``early_promo`` (promo touches in
+    the window), the covariates ``channel``, ``hook``, ``join_month``, ``in_group`` (joined a
+    group in the window) and ``engagement`` (interaction events in the window), the outcomes
+    ``departed`` (a group quit or deletion in the horizon) and ``purchased`` (a first order
+    in the horizon), and the negative-control outcome ``pre_join_views`` (``content_view``
+    events before joining, which no later touch can cause)."""
+    tz = contacts["joined_at"].dt.tz
+    end = _as_ts(end, tz)
+    w, h = pd.Timedelta(days=window_days), pd.Timedelta(days=horizon_days)
+    c = contacts[["user_id", "joined_at", "channel", "hook"]].copy()
+    c["t1"] = c["joined_at"] + w
+    c = c.loc[c["t1"] + h <= end]
+    dep = (
+        events.loc[events["event_type"].isin(DEPARTURE_TYPES)]
+        .groupby("user_id")["occurred_at"]
+        .min()
+    )
+    first = orders.groupby("user_id")["ordered_at"].min()
+    c["dep_at"] = c["user_id"].map(dep)
+    c["buy_at"] = c["user_id"].map(first)
+    c = c.loc[~(c["dep_at"] < c["t1"]) & ~(c["buy_at"] < c["t1"])].reset_index(drop=True)
+
+    def count(frame: pd.DataFrame, col: str, lo: str, hi: str) -> pd.Series:
+        m = c[["user_id", lo, hi]].merge(frame[["user_id", col]], on="user_id")
+        hit = (m[col] >= m[lo]) & (m[col] < m[hi])
+        return m.loc[hit].groupby("user_id").size().reindex(c["user_id"], fill_value=0)
+
+    promo = touches.loc[touches["kind"] == "promo"]
+    c["early_promo"] = count(promo, "sent_at", "joined_at", "t1").to_numpy()
+    inter = events["event_type"].isin(
+        list(interaction_types) if interaction_types is not None else list(RESPONSE_TYPES)
+    )
+    c["engagement"] = count(events.loc[inter], "occurred_at", "joined_at", "t1").to_numpy()
+    joins = events.loc[events["event_type"] == "group_join"]
+    c["in_group"] = count(joins, "occurred_at", "joined_at", "t1").to_numpy() > 0
+    c["join_month"] = c["joined_at"].dt.strftime("%Y-%m")
+    c["departed"] = (c["dep_at"] >= c["t1"]) & (c["dep_at"] < c["t1"] + h)
+    c["purchased"] = (c["buy_at"] >= c["t1"]) & (c["buy_at"] < c["t1"] + h)
+    views = events.loc[events["event_type"] == "content_view"]
+    c = c.assign(t_min=pd.Timestamp("2000-01-01", tz=tz))
+    c["pre_join_views"] = count(views, "occurred_at", "t_min", "joined_at").to_numpy()
+    cols = ["user_id", "channel", "hook", "join_month", "in_group", "engagement", "early_promo"]
+    return c[cols + ["departed", "purchased", "pre_join_views"]]

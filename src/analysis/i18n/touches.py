@@ -52,6 +52,16 @@ LABELS: dict[str, str] = {
     "excess_lo": "超额下限",
     "excess_hi": "超额上限",
     "truth": "真值",
+    "treated_rate": "早期促销组比例",
+    "control_rate": "对照组比例",
+    "risk_ratio": "风险比",
+    "e_value": "E 值",
+    "covariate": "协变量",
+    "smd_raw": "加权前 SMD",
+    "smd_weighted": "加权后 SMD",
+    "departed": "离开",
+    "purchased": "首购",
+    "pre_join_views": "加入前浏览（阴性对照）",
 }
 
 #: The report's computed readings, keyed "touch.…", filled by :func:`analysis.i18n.say`.
@@ -149,6 +159,22 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "These are observational estimates: who got which touch was the brand's choice, so a "
         "difference may reflect whom the brand targeted as much as what the touch did.",
         "zh": "以上均为观察性估计：谁收到何种触达由品牌决定，因此差异既可能来自触达本身，也可能来自品牌选择的对象。",
+    },
+    "touch.trust.more": {
+        "en": "Selling before trust: of contacts with no purchase after their first days, the {n1:,} who got {k} or more promo touches in those days departed in the next days at {r1:.1f}% against {r0:.1f}% of the {n0:,} others, weighted for channel, hook, join month, group and early engagement ({diff:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}); an unmeasured confounder would need a risk ratio of {e:.2f} with both to explain it away.",
+        "zh": "信任前推销：前几天未购买的联系人中，收到 {k} 次及以上促销的 {n1:,} 人此后离开率为 {r1:.1f}%，其余 {n0:,} 人为 {r0:.1f}%（已按渠道、钩子、加入月份、入群与早期互动加权；差 {diff:+.1f} 个百分点，95% 置信区间 {lo:+.1f} 至 {hi:+.1f}）；未测混杂需与两者都达到 {e:.2f} 的风险比才能解释掉。",
+    },
+    "touch.trust.none": {
+        "en": "Selling before trust: the {n1:,} contacts who got {k} or more promo touches in their first days departed at {r1:.1f}% against {r0:.1f}% of the {n0:,} others after weighting ({diff:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}): no clear difference (E-value {e:.2f}).",
+        "zh": "信任前推销：前几天收到 {k} 次及以上促销的 {n1:,} 人离开率为 {r1:.1f}%，其余 {n0:,} 人为 {r0:.1f}%（加权后差 {diff:+.1f} 个百分点，95% 置信区间 {lo:+.1f} 至 {hi:+.1f}）：无明显差异（E 值 {e:.2f}）。",
+    },
+    "touch.trust.control_ok": {
+        "en": "The negative control (content views before joining, which no touch can cause) shows no difference ({diff:+.2f}, 95% CI {lo:+.2f} to {hi:+.2f}); the largest weighted imbalance is |SMD| {smd:.2f}. This is an observational estimate.",
+        "zh": "阴性对照（加入前的内容浏览，任何触达都不可能造成）无差异（{diff:+.2f}，95% 置信区间 {lo:+.2f} 至 {hi:+.2f}）；加权后最大不平衡 |SMD| 为 {smd:.2f}。此为观察性估计。",
+    },
+    "touch.trust.control_off": {
+        "en": "Caution: the negative control (content views before joining, which no touch can cause) differs ({diff:+.2f}, 95% CI {lo:+.2f} to {hi:+.2f}), so the groups differ in ways the weights did not remove; the largest weighted imbalance is |SMD| {smd:.2f}.",
+        "zh": "注意：阴性对照（加入前的内容浏览，任何触达都不可能造成）存在差异（{diff:+.2f}，95% 置信区间 {lo:+.2f} 至 {hi:+.2f}），说明两组存在加权未消除的差异；加权后最大不平衡 |SMD| 为 {smd:.2f}。",
     },
     "touch.headline": {
         "en": "Each promo touch before the first purchase adds {est:.2f} departures per 1,000 contacts a day (95% CI {lo:.2f} to {hi:.2f}).",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from analysis.data.clean import check_columns, clean_ids, fail_rows, parse_times, text_column
@@ -128,6 +129,21 @@ def load_touch_rules(config: str | Path | Mapping | TouchRules | None = None) ->
             for c in ("channel", "kind", "content_type")
         },
     )
+
+
+def _drop(df: pd.DataFrame, bad, step: str, ledger: Ledger, detail: str = "") -> pd.DataFrame:
+    """``df`` without the rows where ``bad`` is true, the drop counted as ledger ``step``."""
+    bad = np.asarray(bad, dtype=bool)
+    kept = df.loc[~bad]
+    ledger.add(
+        "touches",
+        step,
+        rows_in=len(df),
+        rows_out=len(kept),
+        dropped=int(bad.sum()),
+        detail=detail,
+    )
+    return kept
 
 
 def _aliased(s: pd.Series, col: str, rules: TouchRules, ledger: Ledger) -> pd.Series:
@@ -274,15 +290,7 @@ def clean_touches(
     df = df[COLUMNS]
     exact = df.duplicated(keep="first")
     if bool(exact.any()):
-        kept = df.loc[~exact]
-        ledger.add(
-            "touches",
-            "exact duplicate rows dropped",
-            rows_in=len(df),
-            rows_out=len(kept),
-            dropped=int(exact.sum()),
-        )
-        df = kept
+        df = _drop(df, exact, "exact duplicate rows dropped", ledger)
     return df.reset_index(drop=True)
 
 
@@ -336,13 +344,12 @@ def expand_groups(
     m = m.loc[inside]
     empty = ~g["_row"].isin(m["_row"])
     expanded = m[COLUMNS]
-    if bool(empty.any()):
-        ledger.add(
-            "touches",
+    if bool(empty.any()):  # counted on the messages; the expansion below starts afresh
+        _drop(
+            g,
+            empty,
             "group messages that reached no member dropped",
-            rows_in=len(touches),
-            rows_out=len(touches) - int(empty.sum()),
-            dropped=int(empty.sum()),
+            ledger,
             detail="no member of the group at the time it was sent",
         )
     n_out = len(touches) - len(g) + len(expanded)
@@ -388,30 +395,15 @@ def attach_touches(
     if observed_until is not None:
         cut = pd.Timestamp(observed_until)
         cut = cut.tz_localize(tables.tz) if cut.tzinfo is None else cut.tz_convert(tables.tz)
-        after = t["sent_at"] > cut
-        kept = t.loc[~after]
-        ledger.add(
-            "touches",
-            f"rows after observed_until {cut.isoformat()} dropped",
-            rows_in=len(t),
-            rows_out=len(kept),
-            dropped=int(after.sum()),
-        )
-        t = kept
+        step = f"rows after observed_until {cut.isoformat()} dropped"
+        t = _drop(t, t["sent_at"] > cut, step, ledger)
     joined = t["user_id"].map(tables.contacts.set_index("user_id")["joined_at"])
     # a group's member rows before the member became a contact (a quit with no join in the
     # export reads as "a member since before it"): not the export's claim, so dropped, counted
     early = (t["group_id"].notna() & joined.notna() & (t["sent_at"] < joined)).to_numpy()
     if bool(early.any()):
-        kept = t.loc[~early]
-        ledger.add(
-            "touches",
-            "group message rows from before the member joined dropped",
-            rows_in=len(t),
-            rows_out=len(kept),
-            dropped=int(early.sum()),
-        )
-        t, joined = kept, joined.loc[~early]
+        t = _drop(t, early, "group message rows from before the member joined dropped", ledger)
+        joined = joined.loc[~early]
     for bad, flag, problem, hint in (
         (
             joined.isna(),
@@ -427,15 +419,8 @@ def attach_touches(
         ),
     ):
         if flag:
-            kept = t.loc[~bad.to_numpy()]
-            ledger.add(
-                "touches",
-                f"{problem}: dropped",
-                rows_in=len(t),
-                rows_out=len(kept),
-                dropped=int(bad.sum()),
-            )
-            t, joined = kept, joined.loc[~bad.to_numpy()]
+            t = _drop(t, bad, f"{problem}: dropped", ledger)
+            joined = joined.loc[~bad.to_numpy()]
         elif bool(bad.any()):
             shown = t["touch_id"] + " -> " + t["user_id"].fillna("")
             raise DataError(

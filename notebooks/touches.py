@@ -59,6 +59,7 @@ from analysis.aggregate.touches import (
     weekly_volume,
 )
 from analysis.i18n import say, tr_frame
+from analysis.plots.base import use_cjk_font
 from analysis.plots.touches import plot_weekly_volume
 from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
@@ -66,6 +67,7 @@ from analysis.simulate.checks import touch_effects_vs_truth
 from analysis.studies import touches as st
 from analysis.studies.touches_trust import selling_before_trust
 
+use_cjk_font()  # content types are Chinese words in either language
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
 touches = st.require_touches(tables, lang=lang)  # stops here, saying why, without touches
@@ -93,7 +95,7 @@ display(Markdown(mix.reading(lang)))
 tr_frame(mix.table, lang)
 
 # %%
-volume = weekly_volume(touches, contacts, events, by="kind")
+volume = weekly_volume(touches, contacts, events, by="kind").replace({"kind": st.KIND_LABELS})
 save_table(volume, "weekly_volume")
 plot_weekly_volume(volume, by="kind", lang=lang)
 # %% [markdown]

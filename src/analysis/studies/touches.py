@@ -16,7 +16,7 @@ estimates can be checked against the truth (:mod:`analysis.simulate.touches`).
   messages, each against the rest, with intervals robust to clustering by user and by
   sending day, and Benjamini–Hochberg.
 * :func:`care_effect` — silence and repurchase in the 30 days after a care trigger, touched
-  against eligible and untouched, with Newcombe intervals.
+  against eligible and untouched, with intervals clustered by user.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import pandas as pd
 
 from analysis.i18n import say, tr
 from analysis.studies.result import StudyResult
-from analysis.studies.stats import newcombe_interval
 
 
 def _pct(x: float) -> float:
@@ -312,16 +311,28 @@ class CareResult(StudyResult):
 
 
 def care_effect(triggers: pd.DataFrame, *, silent_days: float = 30, ci: float = 0.95):
-    """Silence and repurchase after care triggers: touched minus untouched, Newcombe
-    intervals (``triggers`` from :func:`analysis.aggregate.touches.care_triggers`)."""
+    """Silence and repurchase after care triggers: touched minus untouched (``triggers`` from
+    :func:`analysis.aggregate.touches.care_triggers`). The difference and its interval come
+    from a linear probability model with cluster-robust covariance by user: a user who orders
+    often has many triggers, whose outcomes go together."""
+    import statsmodels.api as sm
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + ci / 2))
     rows = []
-    c = triggers["cared"].astype(bool)
+    c = triggers["cared"].astype(bool).to_numpy()
+    users = pd.factorize(triggers["user_id"])[0]
+    X = np.column_stack([np.ones(len(c)), c.astype("float64")])
     for outcome in ("silent", "repurchased"):
-        y = triggers[outcome].astype(bool)
-        k1, n1, k0, n0 = int(y[c].sum()), int(c.sum()), int(y[~c].sum()), int((~c).sum())
-        lo, hi = newcombe_interval(k1, n1, k0, n0, ci=ci)
-        r1 = k1 / n1 if n1 else np.nan
-        r0 = k0 / n0 if n0 else np.nan
+        y = triggers[outcome].astype(bool).to_numpy()
+        n1, n0 = int(c.sum()), int((~c).sum())
+        r1 = float(y[c].mean()) if n1 else np.nan
+        r0 = float(y[~c].mean()) if n0 else np.nan
+        lo = hi = np.nan
+        if n1 and n0:
+            fit = sm.OLS(y.astype("float64"), X).fit(cov_type="cluster", cov_kwds={"groups": users})
+            se = float(np.sqrt(fit.cov_params()[1, 1]))
+            lo, hi = r1 - r0 - z * se, r1 - r0 + z * se
         rows.append(
             {
                 "outcome": outcome,

@@ -152,6 +152,7 @@ def test_prepare_writes_a_store_that_loads_to_the_same_tables(tmp_path):
         "contacts": 3,
         "events": 5,
         "orders": 3,
+        "touches": 0,
     }
     sources = done.manifest["sources"]
     assert set(sources) == {"contacts.csv", "events.csv", "orders.csv", "kit.yaml"}
@@ -209,7 +210,9 @@ def test_cli_prepare_then_up_to_date(tmp_path, capsys):
     d = folder(tmp_path)
     store = tmp_path / "store"
     assert main(["prepare", str(d), "--out", str(store)]) == 0
-    assert "wrote {'contacts': 3, 'events': 5, 'orders': 3}" in capsys.readouterr().out
+    assert "wrote {'contacts': 3, 'events': 5, 'orders': 3, 'touches': 0}" in (
+        capsys.readouterr().out
+    )
     assert main(["prepare", str(d), "--out", str(store)]) == 0
     assert "is up to date" in capsys.readouterr().out
     manifest = json.loads((store / "prepare.json").read_text())
@@ -224,11 +227,11 @@ def test_reports_requiring_a_missing_table_are_skipped(tmp_path):
     (d / "orders.csv").unlink()
     store = prepare(d, tmp_path / "store").store
     rows = table_rows(store)
-    assert rows == {"contacts": 3, "events": 5, "orders": 0}
+    assert rows == {"contacts": 3, "events": 5, "orders": 0, "touches": 0}
     rep = Report("x", d, "x", ("events", "orders"))
     assert missing_tables(rep, rows) == ["orders"]
     assert missing_tables(Report("y", d, "y", ("events",)), rows) == []
-    assert table_rows(d) == {"contacts": None, "events": None, "orders": 0}
+    assert table_rows(d) == {"contacts": None, "events": None, "orders": 0, "touches": 0}
 
 
 def test_every_report_declares_tables_it_knows():
@@ -335,3 +338,15 @@ def test_value_evidence_refuses_types_its_vocabulary_does_not_know(tiny_folder):
     got = value_evidence(ev, t.orders, as_of="2025-02-01", vocabulary=vocab)
     want = value_evidence(t.events, t.orders, as_of="2025-02-01")
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_prepare_keeps_the_touches(tmp_path):
+    from analysis.paths import resolve
+
+    src = resolve("data/sample-touches")
+    done = prepare(src, tmp_path / "store")
+    assert done.manifest["tables"]["touches"]["rows"] > 0
+    direct, stored = load_tables(src), load_tables(done.store)
+    pd.testing.assert_frame_equal(direct.touches, stored.touches)
+    assert table_rows(done.store)["touches"] == len(direct.touches)
+    assert table_rows(src)["touches"] is None  # a file, rows unknown: the report runs

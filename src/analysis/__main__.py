@@ -113,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start", default="2025-01-01")
     sim.add_argument(
         "--world",
-        choices=["effects", "null"],
+        choices=["effects", "null", "touches", "touches-null"],
         default="effects",
-        help="null: churn independent of the five values and everything else",
+        help="null: churn independent of the five values and everything else; touches: "
+        "effects plus the brand's touches with known effects; touches-null: touches without",
     )
     sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
     sim.add_argument("--out", required=True, help="output folder")

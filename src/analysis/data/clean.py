@@ -624,6 +624,11 @@ def clean_events(
         if "context" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )
+    # optional: the group of group_join / group_quit, which expands group touches (WeCom's
+    # adapters call it chat_id)
+    gcol = "group_id" if "group_id" in raw.columns else "chat_id"
+    if gcol in raw.columns:
+        df["group_id"] = _ids(raw, gcol, src, required=False, ledger=ledger, table="events")
     return df
 
 
@@ -702,3 +707,9 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         df["refund_amount"] = ra
         return df
     return fold_refund_rows(df, refund, src=src, ledger=ledger)
+
+
+#: The column and id checks under public names, for the optional tables' cleaners
+#: (:mod:`analysis.data.touches`).
+check_columns = _check_columns
+clean_ids = _ids

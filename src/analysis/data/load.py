@@ -13,6 +13,7 @@ from analysis.data.errors import DataError
 from analysis.data.options import read_options
 from analysis.data.read import SUFFIXES, find_table_file, read_raw
 from analysis.data.store import stored_ledger
+from analysis.data.touches import attach_touches, touches_from_folder
 from analysis.data.validate import Tables, validate_frames
 from analysis.data.vocab import Vocabulary
 
@@ -39,8 +40,10 @@ def load_tables(
     drop_before_join: bool | None = None,
     header_map: str | Path | Mapping | None = None,
     state_map: str | Path | Mapping | None = None,
+    touch_rules: Any = None,
 ) -> Tables:
-    """Read and validate ``contacts``, ``events`` and ``orders`` from ``folder``.
+    """Read and validate ``contacts``, ``events`` and ``orders`` from ``folder``, and the
+    optional ``touches`` (:mod:`analysis.data.touches`) when the folder has one.
 
     Parameters
     ----------
@@ -64,6 +67,9 @@ def load_tables(
         Turn those errors into counted drops (see the module docstring).
     header_map, state_map
         Spreadsheet header map and WeCom state map (see ``docs/adapters.md``).
+    touch_rules
+        Rule table classifying touches (YAML path or dict); default ``touch_rules.yaml`` in
+        ``folder``, else :data:`analysis.data.touches.RULES_FILE`.
 
     Every option left as None comes from the folder's ``kit.yaml`` when it has one
     (:mod:`analysis.data.options`), else its default.
@@ -81,6 +87,7 @@ def load_tables(
             "drop_before_join": drop_before_join,
             "header_map": header_map,
             "state_map": state_map,
+            "touch_rules": touch_rules,
         },
     )
     if not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir()):
@@ -102,7 +109,18 @@ def load_tables(
             path = find_table_file(folder, name)
             frames[name], srcs[name] = read_raw(path)
             files[name] = str(path)
+        rules = kw.pop("touch_rules")
         kw.pop("header_map")
         kw.pop("state_map")
         tables = validate_frames(frames, srcs, files=files, ledger=stored_ledger(folder), **kw)
+        raw_touches, touch_src = touches_from_folder(folder)
+        tables = attach_touches(
+            tables,
+            raw_touches,
+            touch_src,
+            touch_rules=rules,
+            observed_until=kw["observed_until"],
+            drop_orphans=kw["drop_orphans"],
+            drop_before_join=kw["drop_before_join"],
+        )
     return tables

@@ -20,6 +20,8 @@ line or as keyword arguments win over it. Every key, its default and what it cha
                              # YAML file name (default: state_map.yaml when present)
     vocabulary: null         # event vocabulary: a mapping or a YAML file name (default:
                              # vocabulary.yaml when present)
+    touch_rules: null        # how touches are classified (kind, content type): a mapping or
+                             # a YAML file name (default: touch_rules.yaml when present)
 
 Error hints name the key that would change the outcome (e.g. ``drop_orphans: true``).
 """
@@ -44,8 +46,9 @@ KEYS: dict[str, tuple[Any, str]] = {
     "header_map": (None, "spreadsheet headers → canonical columns (mapping or YAML file)"),
     "state_map": (None, "WeCom state → {channel, hook} (mapping or YAML file)"),
     "vocabulary": (None, "event vocabulary (mapping or YAML file)"),
+    "touch_rules": (None, "touch classification rules (mapping or YAML file)"),
 }
-_FILE_KEYS = ("header_map", "state_map", "vocabulary")
+_FILE_KEYS = ("header_map", "state_map", "vocabulary", "touch_rules")
 #: files a folder may hold instead of the key (used when the key is not set)
 DEFAULT_FILES = {k: f"{k}.yaml" for k in _FILE_KEYS}
 
@@ -62,6 +65,7 @@ class KitOptions:
     header_map: Any = None
     state_map: Any = None
     vocabulary: Any = None
+    touch_rules: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: paths as strings, timestamps as ISO text."""

@@ -116,8 +116,12 @@ def prepare(
     store.mkdir(parents=True, exist_ok=True)
     (store / PREPARE_FILE).unlink(missing_ok=True)  # a half-written store is not a store
     counts = {}
-    for name in TABLES:
-        df = getattr(tables, name)
+    (store / "touches.parquet").unlink(missing_ok=True)
+    for name in (*TABLES, "touches"):
+        df = getattr(tables, name, None)
+        if df is None:  # the optional touches table: absent from the data, absent here
+            counts[name] = {"rows": 0, "sha256": None}
+            continue
         path = store / f"{name}.parquet"
         df.to_parquet(path, index=False)
         counts[name] = {"rows": len(df), "sha256": _sha256(path)}

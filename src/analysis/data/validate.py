@@ -19,7 +19,8 @@ from analysis.data.vocab import Vocabulary, load_vocabulary
 
 @dataclass
 class Tables:
-    """The three canonical tables, their row ledger and where they came from."""
+    """The three canonical tables, their row ledger and where they came from; ``touches`` is
+    the optional table of what the brand sent (``None`` when the data has none)."""
 
     contacts: pd.DataFrame
     events: pd.DataFrame
@@ -28,6 +29,7 @@ class Tables:
     files: dict[str, Path]
     vocabulary: Vocabulary
     tz: str = DEFAULT_TZ
+    touches: pd.DataFrame | None = None
 
 
 def _drop_orphans(

@@ -68,7 +68,7 @@ def table_rows(data_dir: str | Path) -> dict[str, int | None]:
     names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
     return {
         t: None if any(n.startswith(t) for n in names) else 0
-        for t in ("contacts", "events", "orders")
+        for t in ("contacts", "events", "orders", "touches")
     }
 
 

@@ -314,3 +314,30 @@ def flow_truth_check(
         gamma_screened=params["churn"]["gamma_screened"],
         claims=claims,
     )
+
+
+def touch_effects_vs_truth(fatigue, care, params: dict) -> pd.DataFrame:
+    """The touches report's estimates against the simulator's truth (``params["touches"]``):
+    one row per effect (``fatigue`` per promo touch, ``flood`` per flood day — excess daily
+    departure probabilities — and ``care`` on silence) with ``truth``, ``estimate``, ``lo``,
+    ``hi`` and ``inside``. ``fatigue`` is a :class:`~analysis.studies.touches.FatigueResult`,
+    ``care`` a :class:`~analysis.studies.touches.CareResult`."""
+    t = params["touches"]
+    rows = []
+    for effect, truth, row in (
+        ("fatigue", t["fatigue_excess_per_promo"], fatigue.row("dose")),
+        ("flood", t["flood_excess_per_day"], fatigue.row("flood")),
+        ("care", t["care_silence_effect"], care.table.set_index("outcome").loc["silent"]),
+    ):
+        est = row["estimate"] if "estimate" in row else row["difference"]
+        rows.append(
+            {
+                "effect": effect,
+                "truth": float(truth),
+                "estimate": float(est),
+                "lo": float(row["lo"]),
+                "hi": float(row["hi"]),
+                "inside": bool(row["lo"] <= truth <= row["hi"]),
+            }
+        )
+    return pd.DataFrame(rows)

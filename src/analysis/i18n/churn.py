@@ -19,6 +19,60 @@ LABELS: dict[str, str] = {
     "Cumulative gain": "累积覆盖率",
     "Lift": "提升度",
     "Permutation importance": "置换重要性",
+    # the at-risk list as of the data's end (analysis.studies.churn_list, churn_asof)
+    "low risk": "低风险",
+    "medium risk": "中风险",
+    "high risk": "高风险",
+    "early warning": "早期预警",
+    "with departure features": "含离开特征",
+    "validation": "验证",
+    "as_of": "名单日期",
+    "window": "窗口",
+    "label_end": "标签窗口结束",
+    "risk_pct": "风险（%）",
+    "risk_tier": "风险层级",
+    "value_tier": "价值层级",
+    "owner": "负责人",
+    "last_order_date": "最近订单日期",
+    "last_order_amount": "最近订单净额",
+    "already_leaving": "已在离开",
+    "next_step_1": "建议动作 1",
+    "next_step_2": "建议动作 2",
+    "expected_churners": "预计流失人数",
+    "expected_lost_spend": "预计流失消费额",
+    "on_list": "在名单上",
+    "direction": "方向",
+    "higher value, higher risk": "数值越高，风险越高",
+    "higher value, lower risk": "数值越高，风险越低",
+    "no direction (category, or equal quartiles)": "无方向（类别或四分位相同）",
+    "risk change, lower to upper quartile (pts)": "从下四分位到上四分位的风险变化（百分点）",
+    "Permutation importance over resampled users": "置换重要性（用户重抽样区间）",
+    # reasons of the list: the features in words
+    "acquisition channel": "获客渠道",
+    "referred by a friend": "由朋友推荐",
+    "days since joining": "加入天数",
+    "days since last interaction": "距上次互动天数",
+    "days since last order": "距上次下单天数",
+    "paid orders (all time)": "付费订单数（全部）",
+    "net spend (all time)": "净消费额（全部）",
+    "refunded orders": "退款订单数",
+    "interactions, last 30 days": "近 30 天互动数",
+    "interactions, last 90 days": "近 90 天互动数",
+    "interactions per day, short window": "短窗口日均互动",
+    "interactions per day, long window": "长窗口日均互动",
+    "interaction trend": "互动趋势",
+    "orders, short window": "短窗口订单数",
+    "orders, long window": "长窗口订单数",
+    "order trend": "订单趋势",
+    "group activity": "社群活跃",
+    "group quits": "退群次数",
+    "still in a group": "仍在群内",
+    "ladder stage": "阶梯阶段",
+    "experience evidence": "体验价值证据",
+    "net spend, look-back window": "回看窗口净消费额",
+    "social evidence": "社交价值证据",
+    "content evidence": "内容价值证据",
+    "innovation evidence": "创新价值证据",
 }
 
 
@@ -134,6 +188,101 @@ SENTENCES: dict[str, dict[str, str]] = {
         "common first reason is `{reason}` ({k} of {n} users).",
         "zh": "- **名单。** 风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
         "{rest_rate:.0%}。最常见的首要原因是 `{reason}`（{n} 位中 {k} 位）。",
+    },
+    # the as-of design (analysis.studies.churn_asof_results)
+    "churn.reason": {
+        "en": "{feature} {value} (typical {typical}): +{pts:.1f} pts",
+        "zh": "{feature} {value}（常见值 {typical}）：风险 +{pts:.1f} 个百分点",
+    },
+    "churn.windows": {
+        "en": "The list is as of **{as_of}**, the end of the data. The candidate models learn "
+        "on the population at {train}, are compared and calibrated on the validation window "
+        "({validation}) and the chosen one is scored once on the test window ({test}), whose "
+        "{horizon}-day label window is the latest the data covers. For the list the chosen "
+        "kind is refitted on that latest window and recalibrated on the one before it.",
+        "zh": "名单日期为 **{as_of}**，即数据的结束日。候选模型在 {train} 的人群上学习，在验证窗口"
+        "（{validation}）上比较并校准，选出的模型只在测试窗口（{test}）上评分一次，其 {horizon} "
+        "天的标签窗口是数据覆盖的最新窗口。名单所用模型在这一最新窗口上重新拟合，并在前一窗口上重新校准。",
+    },
+    "churn.choice": {
+        "en": "On the validation window the **{model}** ranks best (ROC AUC {auc:.3f}, 95% "
+        "interval {lo:.3f}–{hi:.3f}; {others}). It is chosen and calibrated there, before "
+        "the test window is read.",
+        "zh": "在验证窗口上排序最好的是**{model}**（ROC AUC {auc:.3f}，95% 区间 {lo:.3f}–{hi:.3f}；"
+        "{others}）。模型在此选出并校准，之后才读取测试窗口。",
+    },
+    "churn.tested": {
+        "en": "Scored once on the test window ({cutoff}: {users:,} users, {rate:.1%} churned "
+        "within {horizon} days), the chosen model has ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}) "
+        "and Brier score {brier:.3f}; its riskiest 10% of users hold {gain:.0%} of the "
+        "churners, {lift:.1f} times the base rate.",
+        "zh": "在测试窗口上只评分一次（{cutoff}：{users:,} 位用户，{horizon} 天内 {rate:.1%} 流失），"
+        "所选模型 ROC AUC {auc:.3f}（{lo:.3f}–{hi:.3f}），Brier 分数 {brier:.3f}；其风险最高的 "
+        "10% 用户包含 {gain:.0%} 的流失者，是基础比率的 {lift:.1f} 倍。",
+    },
+    "churn.departures": {
+        "en": "Without the departure features (group quits, no longer in a group) the model "
+        "ranks the test window with ROC AUC {early:.3f} ({early_lo:.3f}–{early_hi:.3f}); "
+        "with them, {full:.3f} ({full_lo:.3f}–{full_hi:.3f}). Reading the departure itself "
+        "adds {gap:.3f} AUC (paired 95% interval {gap_lo:.3f} to {gap_hi:.3f}): "
+        "{share:.0%} of the skill above chance is early warning.",
+        "zh": "不含离开特征（退群、已不在群内）时，模型在测试窗口上的 ROC AUC 为 {early:.3f}"
+        "（{early_lo:.3f}–{early_hi:.3f}）；包含时为 {full:.3f}（{full_lo:.3f}–{full_hi:.3f}）。"
+        "读取离开本身使 AUC 增加 {gap:.3f}（配对 95% 区间 {gap_lo:.3f} 至 {gap_hi:.3f}）："
+        "高于随机的能力中 {share:.0%} 来自早期预警。",
+    },
+    "churn.importance_users": {
+        "en": "The warning leans most on {items}. Intervals resample the users; {n_zero} of "
+        "{n} features have an interval reaching zero.",
+        "zh": "预警最依赖 {items}。区间对用户重抽样；{n} 个特征中有 {n_zero} 个的区间触及 0。",
+    },
+    "churn.importance_users_item": {
+        "en": "`{feature}` (AUC drop {drop:.3f}, {lo:.3f}–{hi:.3f}; {dir:+.1f} pts of risk "
+        "from its lower to its upper quartile)",
+        "zh": "`{feature}`（AUC 下降 {drop:.3f}，{lo:.3f}–{hi:.3f}；从下四分位到上四分位风险变化 "
+        "{dir:+.1f} 个百分点）",
+    },
+    "churn.tiers": {
+        "en": "As of {as_of}, {users:,} users are still customers. The model expects "
+        "{expected:,.0f} of them ({rate:.1%}) to churn within {horizon} days; {high_users:,} "
+        "are high risk and hold {high_expected:,.0f} of the expected churners. "
+        "{leaving:,} users are already leaving (quit their groups and are in none): "
+        "flagged on the list, not early warnings.",
+        "zh": "截至 {as_of}，仍有 {users:,} 位客户。模型预计其中 {expected:,.0f} 位（{rate:.1%}）将在 "
+        "{horizon} 天内流失；{high_users:,} 位为高风险，占预计流失者中的 {high_expected:,.0f} 位。"
+        "{leaving:,} 位用户已在离开（已退群且不在任何群内）：名单上单独标出，不算早期预警。",
+    },
+    "churn.tiers_truth": {
+        "en": "On the simulator, the oracle (the true hazards) expects {oracle_high:.1%} of the "
+        "high-risk tier and {oracle_low:.1%} of the low-risk tier to churn, against "
+        "{pred_high:.1%} and {pred_low:.1%} predicted.",
+        "zh": "在模拟数据上，理想模型（真实风险）预计高风险层 {oracle_high:.1%}、低风险层 "
+        "{oracle_low:.1%} 的用户流失，模型预测分别为 {pred_high:.1%} 和 {pred_low:.1%}。",
+    },
+    "churn.export_asof": {
+        "en": "The top {n:,} users were written to `{path}` (beside this report) with keyed "
+        "pseudonyms only; set `{env}` to share the key with the colleagues who will act "
+        "on the list.",
+        "zh": "名单前 {n:,} 位用户已写入 `{path}`（与本报告同目录），仅含带密钥的假名；设置 "
+        "`{env}` 以便与负责跟进名单的同事共享密钥。",
+    },
+    "churn.c.asof": {
+        "en": "- **The list.** As of {as_of}, {users:,} customers are scored; {high:,} are high "
+        "risk; the model expects {expected:,.0f} churners within {horizon} days.",
+        "zh": "- **名单。** 截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
+        "{horizon} 天内有 {expected:,.0f} 位流失。",
+    },
+    "churn.c.tested": {
+        "en": "- **How well it is predicted.** Chosen on the validation window, tested once: "
+        "ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}), Brier {brier:.3f}, base rate {base:.1%}.",
+        "zh": "- **预测得多好。** 在验证窗口上选出，只测试一次：ROC AUC {auc:.3f}"
+        "（{lo:.3f}–{hi:.3f}），Brier {brier:.3f}，基础比率 {base:.1%}。",
+    },
+    "churn.c.departures": {
+        "en": "- **Early warning, not departure.** {share:.0%} of the skill above chance "
+        "remains without the departure features (AUC {early:.3f} against {full:.3f}).",
+        "zh": "- **早期预警，而非离开本身。** 去掉离开特征后仍保留高于随机能力的 {share:.0%}"
+        "（AUC {early:.3f} 对 {full:.3f}）。",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "

@@ -88,18 +88,49 @@ def plot_importance(
     lang: str = "en",
 ):
     """Horizontal bars of the ``top`` features by permutation importance with their
-    intervals, from :func:`analysis.studies.churn.permutation_importance_table`."""
+    intervals, from :func:`analysis.studies.churn.permutation_importance_table`. With a
+    ``direction`` column (:func:`analysis.studies.churn_asof.importance_over_users`: change in
+    predicted risk from the feature's lower to its upper quartile) the bars are coloured by it
+    (red: more of the feature, more risk; blue: less risk; grey: no direction) and labelled
+    with it in percentage points."""
     t = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
     ax = axes_or_new(ax, (6, 0.35 * len(t) + 1.5))
     xerr = np.vstack([t["importance"] - t["lo"], t["hi"] - t["importance"]])
+    has_dir = "direction" in t.columns
+    if has_dir:
+        d = t["direction"].to_numpy(dtype="float64")
+        color = np.where(np.isnan(d), "tab:gray", np.where(d > 0, "tab:red", "tab:blue"))
+    else:
+        color = "tab:blue"
     ax.barh(
         t["feature"],
         t["importance"],
         xerr=xerr,
-        color="tab:blue",
+        color=color,
         alpha=0.8,
         error_kw={"lw": 1, "capsize": 2},
     )
+    if has_dir:
+        span = float(np.nanmax(t["hi"].to_numpy(dtype="float64"), initial=0.0))
+        for y, (hi, di) in enumerate(zip(t["hi"], d)):
+            if not np.isnan(di):
+                ax.text(hi + 0.01 * span, y, f"{100 * di:+.1f}", va="center", fontsize="x-small")
+        ax.set_xlim(right=1.15 * span if span > 0 else None)
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[
+                Patch(color="tab:red", label=tr("higher value, higher risk", lang)),
+                Patch(color="tab:blue", label=tr("higher value, lower risk", lang)),
+                Patch(
+                    color="tab:gray", label=tr("no direction (category, or equal quartiles)", lang)
+                ),
+            ],
+            loc="lower right",
+            fontsize="x-small",
+            title=tr("risk change, lower to upper quartile (pts)", lang),
+            title_fontsize="x-small",
+        )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(tr("drop in ROC AUC when the feature is shuffled", lang))
     ax.set_ylabel(tr("feature", lang))

@@ -83,6 +83,22 @@ NUMERIC = [
 MODEL_FEATURES = CATEGORICAL + NUMERIC + EVIDENCE
 
 
+#: Features that record the departure itself (leaving the brand's groups), not an early sign
+#: of it: the early-warning model leaves them out (:data:`EARLY_FEATURES`); a user they
+#: describe is shown as "already leaving" (:mod:`analysis.studies.churn_asof`). Deleting the
+#: contact is not a feature: such users are outside the population.
+DEPARTURE_FEATURES = ("group_quits", "in_group")
+
+#: The early-warning model's inputs: :data:`MODEL_FEATURES` without the departure features.
+EARLY_FEATURES = [c for c in MODEL_FEATURES if c not in DEPARTURE_FEATURES]
+
+
+def model_features(model) -> list[str]:
+    """The feature columns a fitted model reads (its ``feature_names_in_``)."""
+    names = getattr(model, "feature_names_in_", None)
+    return list(MODEL_FEATURES if names is None else names)
+
+
 MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting (HGB)"}
 
 
@@ -307,10 +323,19 @@ def fit_models(
     random_state=0,
     target: str = "churned",
     n_threads: int | None = None,
+    features: Iterable[str] = MODEL_FEATURES,
 ) -> dict:
     """Fit one pipeline per kind on ``train`` (a :func:`churn_frame`). Returns name → model.
-    ``n_threads`` caps native threads during the fit (None: library default)."""
-    X, y = train[MODEL_FEATURES], train[target].to_numpy()
+    ``n_threads`` caps native threads during the fit (None: library default). ``features``:
+    the columns the models read (default :data:`MODEL_FEATURES`; :data:`EARLY_FEATURES`
+    leaves out the departure features); the evidence columns are always read."""
+    features = list(features)
+    missing = [c for c in EVIDENCE if c not in features]
+    if missing:
+        raise ValueError(f"features must include the evidence columns, missing {missing}")
+    num = [c for c in NUMERIC if c in features]
+    cat = [c for c in CATEGORICAL if c in features]
+    X, y = train[cat + num + EVIDENCE], train[target].to_numpy()
     if np.unique(y).size < 2:
         raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
     kinds = list(kinds)
@@ -319,7 +344,8 @@ def fit_models(
         bar = progress(kinds, desc="fitting churn models", enabled=len(X) >= 100_000)
         for k in bar:
             bar.set_postfix_str(k)
-            models[k] = make_pipeline(k, random_state=random_state).fit(X, y)
+            pipe = make_pipeline(k, random_state=random_state, numeric=num, categorical=cat)
+            models[k] = pipe.fit(X, y)
     return models
 
 
@@ -327,10 +353,10 @@ def predict_risk(
     models: Mapping, frame: pd.DataFrame, *, n_threads: int | None = None
 ) -> pd.DataFrame:
     """Churn probability of every user in ``frame`` under each model (columns = names)."""
-    X = frame[MODEL_FEATURES]
     with limited_threads(n_threads):
         return pd.DataFrame(
-            {k: m.predict_proba(X)[:, 1] for k, m in models.items()}, index=frame.index
+            {k: m.predict_proba(frame[model_features(m)])[:, 1] for k, m in models.items()},
+            index=frame.index,
         )
 
 
@@ -485,7 +511,8 @@ def permutation_importance_table(
     """
     from sklearn.inspection import permutation_importance
 
-    X, y = frame[MODEL_FEATURES], frame[target].to_numpy()
+    feats = model_features(model)
+    X, y = frame[feats], frame[target].to_numpy()
     with limited_threads(n_threads):
         res = permutation_importance(
             model,
@@ -500,7 +527,7 @@ def permutation_importance_table(
     se = res.importances_std / np.sqrt(n_repeats)
     out = pd.DataFrame(
         {
-            "feature": MODEL_FEATURES,
+            "feature": feats,
             "importance": res.importances_mean,
             "sd": res.importances_std,
             "lo": res.importances_mean - 1.96 * se,

@@ -1,0 +1,306 @@
+"""The churn early warning as of the data's end: windows, who is on the list, honest model
+choice, early-warning features, importance over users, reasons in words and next steps."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.data.validate import validate_tables
+from analysis.i18n import tr
+from analysis.paths import resolve
+from analysis.studies import churn as ch
+from analysis.studies import churn_asof as ca
+from analysis.studies import churn_asof_results as car
+from analysis.studies import churn_list as cl
+
+DEF = ch.ChurnDefinition(horizon_days=90, lost_after_days=90)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from analysis.data.load import load_tables
+
+    return load_tables(resolve("data/sample"))
+
+
+@pytest.fixture(scope="module")
+def sample_res(sample):
+    return ca.churn_as_of(
+        sample.contacts,
+        sample.events,
+        sample.orders,
+        definition=DEF,
+        n_boot=20,
+        n_threads=1,
+        vocabulary=sample.vocabulary,
+    )
+
+
+# --------------------------------------------------------------------------- who is listed
+def _population_tables():
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["active", "deleted", "readded", "silent", "recent"],
+            "joined_at": ["2025-01-01"] * 4 + ["2025-06-25"],
+            "channel": ["douyin"] * 5,
+            "hook": ["coupon"] * 5,
+            "referrer_id": [None] * 5,
+        }
+    )
+    rows = [
+        ("active", "2025-06-20", "message"),
+        ("deleted", "2025-06-10", "message"),
+        ("deleted", "2025-06-15", "del_follow_user"),
+        ("readded", "2025-05-01", "del_follow_user"),
+        ("readded", "2025-05-10", "contact_add"),
+        ("readded", "2025-06-01", "read"),
+        ("silent", "2025-02-01", "message"),  # 150 days before the as-of date
+    ]
+    events = pd.DataFrame(rows, columns=["user_id", "occurred_at", "event_type"])
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1"],
+            "user_id": ["active"],
+            "ordered_at": ["2025-06-28"],
+            "amount": [20.0],
+            "is_refund": [False],
+            "refund_amount": [0.0],
+        }
+    )
+    t = validate_tables(contacts, events, orders)
+    return t.contacts, t.events, t.orders
+
+
+def test_current_population_leaves_out_who_had_left_by_the_as_of_date():
+    contacts, events, orders = _population_tables()
+    cur = ca.current_population(contacts, events, orders, as_of="2025-07-01", definition=DEF)
+    # deleted: hard churn not undone; silent: no activity in the 90 days before the as-of date
+    assert list(cur.index) == ["active", "readded", "recent"]
+    assert cur.loc["active", "last_activity_at"] == pd.Timestamp("2025-06-28", tz="Asia/Shanghai")
+    # without the silence rule the silent user is still a customer
+    keep = ch.ChurnDefinition(horizon_days=90, lost_after_days=None)
+    cur2 = ca.current_population(contacts, events, orders, as_of="2025-07-01", definition=keep)
+    assert "silent" in cur2.index and "deleted" not in cur2.index
+
+
+def test_windows_are_one_horizon_apart_and_end_at_the_data_end(sample, sample_res):
+    w = sample_res.windows
+    end = ca.data_end(sample.events, sample.orders)
+    assert w.as_of == end == pd.Timestamp("2026-07-01", tz="Asia/Shanghai")
+    h = pd.Timedelta(days=90)
+    assert (w.test, w.validation, w.train) == (end - h, end - 2 * h, end - 3 * h)
+    # the test label window is the latest the data covers; the list is scored as of the end
+    assert sample_res.frames["current"].index.isin(sample_res.current_risk.index).all()
+
+
+def test_the_list_never_holds_a_user_who_had_left_by_its_date(sample, sample_res):
+    table, summary = cl.at_risk_as_of(sample_res, sample.contacts, sample.orders, top_n=10_000)
+    listed = set(table.index)
+    assert len(listed) == len(sample_res.current) == int(summary["users"].sum())
+    e = sample_res.windows.as_of
+    ev = sample.events.loc[sample.events["occurred_at"] < e]
+    voc = sample.vocabulary
+    last_del = ev.loc[ev["event_type"].isin(voc.churn_types)].groupby("user_id")["occurred_at"]
+    last_add = ev.loc[ev["event_type"].isin(voc.of_stage("access"))].groupby("user_id")[
+        "occurred_at"
+    ]
+    d, a = last_del.max(), last_add.max().reindex(last_del.max().index)
+    gone_hard = set(d.index[~(a > d).to_numpy()])
+    assert gone_hard and not (listed & gone_hard)
+    # silent past lost_after_days: no interaction or paid order in the 90 days before e
+    act = ev.loc[ev["event_type"].isin(voc.interaction_types), ["user_id", "occurred_at"]]
+    paid = sample.orders.loc[
+        (sample.orders["amount"] - sample.orders["refund_amount"] > 0)
+        & (sample.orders["ordered_at"] < e),
+        ["user_id", "ordered_at"],
+    ].rename(columns={"ordered_at": "occurred_at"})
+    last = pd.concat([act, paid]).groupby("user_id")["occurred_at"].max()
+    old = sample.contacts.set_index("user_id")["joined_at"] < e - pd.Timedelta(days=90)
+    quiet = {u for u in old.index[old] if not (last.get(u, pd.NaT) >= e - pd.Timedelta(days=90))}
+    assert quiet and not (listed & quiet)
+
+
+def test_list_columns_tiers_and_summary(sample, sample_res):
+    table, summary = cl.at_risk_as_of(sample_res, sample.contacts, sample.orders, top_n=50)
+    assert list(table.columns[:12]) == [
+        "pseudo_id",
+        "rank",
+        "risk_pct",
+        "risk_tier",
+        "channel",
+        "hook",
+        "value_tier",
+        "owner",
+        "days_since_last_interaction",
+        "last_order_date",
+        "last_order_amount",
+        "already_leaving",
+    ]
+    assert {"reason_1", "next_step_1", "reason_2", "next_step_2"} <= set(table.columns)
+    assert table["pseudo_id"].str.match(r"^p[0-9a-f]{12}$").all()
+    assert not table["pseudo_id"].isin(sample.contacts["user_id"]).any()
+    assert table["risk_pct"].between(0, 100).all()
+    assert list(summary["risk_tier"]) == list(cl.RISK_TIERS)
+    # expected churners per tier are the sums of the risks
+    risk = sample_res.current_risk
+    assert summary["expected_churners"].sum() == pytest.approx(risk.sum(), abs=0.2)
+    assert int(summary["on_list"].sum()) == 50
+    # the last order is the last paid order before the as-of date
+    u = table.index[table["last_order_date"] != ""][0]
+    o = sample.orders.loc[
+        (sample.orders["user_id"] == u)
+        & (sample.orders["ordered_at"] < sample_res.windows.as_of)
+        & (sample.orders["amount"] > sample.orders["refund_amount"])
+    ]
+    assert table.loc[u, "last_order_date"] == o["ordered_at"].max().date().isoformat()
+
+
+def test_risk_tiers_golden():
+    t = cl.risk_tier([0.0, 0.19, 0.2, 0.49, 0.5, 1.0], cuts=(0.2, 0.5))
+    assert list(t) == ["low risk", "low risk", "medium risk", "medium risk", "high risk"] + [
+        "high risk"
+    ]
+    with pytest.raises(ValueError, match="risk cuts"):
+        cl.risk_tier([0.1], cuts=(0.5, 0.2))
+
+
+# --------------------------------------------------------------------------- honest choice
+def test_model_choice_never_reads_the_test_window(sample, sample_res):
+    """Flip the test labels (drop every interaction and order in the test label window for
+    half the users, keep the data's end): the chosen model, its validation scores and its
+    calibration do not move; the test scores do."""
+    w = sample_res.windows
+    ev, od = sample.events, sample.orders
+    rng = np.random.default_rng(1)
+    users = sample.contacts["user_id"]
+    half = set(users[rng.random(len(users)) < 0.5])
+    in_test = (ev["occurred_at"] >= w.test) & ev["user_id"].isin(half)
+    keep_end = ev["occurred_at"] == ev["occurred_at"].max()  # the data's end stays put
+    ev2 = ev.loc[~in_test | keep_end]
+    od2 = od.loc[~((od["ordered_at"] >= w.test) & od["user_id"].isin(half))]
+    res2 = ca.churn_as_of(
+        sample.contacts,
+        ev2,
+        od2,
+        as_of=w.as_of,
+        definition=DEF,
+        n_boot=20,
+        n_threads=1,
+        vocabulary=sample.vocabulary,
+    )
+    assert not res2.frames["test"]["churned"].equals(sample_res.frames["test"]["churned"])
+    assert res2.choice.chosen == sample_res.choice.chosen
+    pd.testing.assert_frame_equal(
+        res2.choice.validation_metrics, sample_res.choice.validation_metrics
+    )
+    val = sample_res.frames["validation"][ch.EARLY_FEATURES]
+    np.testing.assert_array_equal(
+        res2.choice.calibrated.predict_proba(val), sample_res.choice.calibrated.predict_proba(val)
+    )
+    a = res2.test_metrics.set_index(["score", "metric"])["estimate"]
+    b = sample_res.test_metrics.set_index(["score", "metric"])["estimate"]
+    assert not np.isclose(a[(res2.choice.chosen, "roc_auc")], b[(res2.choice.chosen, "roc_auc")])
+
+
+def test_early_warning_models_do_not_read_departure_features(sample_res):
+    for m in [*sample_res.choice.models.values(), sample_res.deployed]:
+        feats = ch.model_features(m)
+        assert not set(ch.DEPARTURE_FEATURES) & set(feats)
+        assert set(feats) == set(ch.EARLY_FEATURES)
+    dep = car.departures_result(sample_res)
+    t = dep.table.set_index(["score", "metric"])
+    assert t.loc[(ca.WITH_DEPARTURES, "roc_auc"), "gap"] == pytest.approx(
+        t.loc[(ca.WITH_DEPARTURES, "roc_auc"), "estimate"]
+        - t.loc[(ca.EARLY, "roc_auc"), "estimate"]
+    )
+    assert 0 < dep.share_early <= 1.2
+    assert "early warning" in dep.reading("en")
+
+
+def test_test_window_scores_come_from_the_calibrated_choice(sample_res):
+    test = sample_res.frames["test"]
+    p = sample_res.choice.calibrated.predict_proba(test[ch.EARLY_FEATURES])[:, 1]
+    np.testing.assert_array_equal(sample_res.test_predictions[sample_res.choice.chosen], p)
+    tested = car.tested_result(sample_res)
+    assert tested.base_rate == pytest.approx(test["churned"].mean())
+    assert f"{tested.users:,} users" in tested.reading("en")
+
+
+# --------------------------------------------------------------------------- importance
+def test_importance_over_users_intervals_and_direction(sample_res):
+    imp = ca.importance_over_users(
+        sample_res.choice.calibrated,
+        sample_res.frames["test"],
+        n_repeats=2,
+        n_boot=30,
+        max_samples=2000,
+        n_threads=1,
+    )
+    assert sorted(imp["feature"]) == sorted(ch.EARLY_FEATURES)
+    assert (imp["lo"] <= imp["importance"] + 1e-12).all()
+    assert (imp["importance"] <= imp["hi"] + 1e-12).all()
+    d = imp.set_index("feature")["direction"]
+    assert np.isnan(d["channel"]) and np.isnan(d["hook"])
+    # more social evidence, less risk; a longer silence, more risk (the simulator's truth)
+    assert d["ev_social"] < 0 < d["days_since_last_interaction"]
+    assert imp["feature"].iloc[0] == "days_since_last_interaction"
+
+
+def test_quartile_direction_on_a_known_logistic_model():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"up": rng.normal(size=400), "down": rng.normal(size=400)})
+    y = (X["up"] - X["down"] + rng.normal(size=400) > 0).astype(int)
+    m = LogisticRegression().fit(X, y)
+    d = ca.quartile_direction(m, X)
+    assert d["up"] > 0.1 and d["down"] < -0.1
+
+
+# --------------------------------------------------------------------------- reasons and steps
+def test_next_steps_table_is_complete_and_checked(tmp_path):
+    steps = cl.load_next_steps()
+    assert "default" in steps and all(set(v) >= {"en", "zh"} for v in steps.values())
+    bad = tmp_path / "steps.yaml"
+    bad.write_text("default: {en: a, zh: b}\ndays_since_lst_interaction: {en: a, zh: b}\n")
+    with pytest.raises(ValueError, match="days_since_lst_interaction.*not model features"):
+        cl.load_next_steps(bad)
+    bad.write_text("default: {en: a}\n")
+    with pytest.raises(ValueError, match="'en' and a 'zh'"):
+        cl.load_next_steps(bad)
+
+
+def test_every_feature_has_words_in_both_languages():
+    assert set(cl.REASON_LABELS) == set(ch.MODEL_FEATURES)
+    missing = [k for k in cl.REASON_LABELS.values() if tr(k, "zh") == k]
+    assert not missing
+    assert all(tr(t, "zh") != t for t in cl.RISK_TIERS)
+
+
+def test_reasons_in_words_pick_the_largest_positive_push():
+    rows = pd.DataFrame(
+        {"days_since_last_interaction": [40.0, 2.0], "channel": ["douyin", "partner"]},
+        index=pd.Index(["a", "b"], name="user_id"),
+    )
+    contrib = pd.DataFrame(
+        {"days_since_last_interaction": [0.30, -0.1], "channel": [0.05, -0.2]}, index=rows.index
+    )
+    ref = {"days_since_last_interaction": 3.0, "channel": "partner"}
+    steps = cl.load_next_steps()
+    en = cl.reasons_in_words(contrib, rows, reference=ref, next_steps=steps, n_reasons=2)
+    assert en.loc["a", "reason_1"] == "days since last interaction 40 (typical 3): +30.0 pts"
+    assert en.loc["a", "reason_2"] == "acquisition channel douyin (typical partner): +5.0 pts"
+    assert en.loc["a", "next_step_1"] == steps["days_since_last_interaction"]["en"]
+    assert en.loc["b", "reason_1"] == "" and en.loc["b", "next_step_1"] == ""
+    zh = cl.reasons_in_words(contrib, rows, reference=ref, next_steps=steps, lang="zh")
+    assert zh.loc["a", "reason_1"].startswith("距上次互动天数 40（常见值 3）")
+    assert zh.loc["a", "reason_2"].startswith("获客渠道 抖音")
+
+
+def test_export_writes_pseudonyms_only(sample, sample_res, tmp_path):
+    res = car.at_risk_as_of_result(sample_res, sample.contacts, sample.orders, top_n=20)
+    path = res.export(tmp_path / "list.csv")
+    text = path.read_text(encoding="utf-8")
+    assert not any(u in text for u in res.table.index)
+    assert len(pd.read_csv(path)) == 20
+    assert "As of 2026-07-01" in res.reading("en")

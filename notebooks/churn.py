@@ -63,6 +63,7 @@ from analysis.studies import churn_asof as ca
 from analysis.studies import churn_asof_results as car
 from analysis.studies import churn_list as cl
 from analysis.studies import churn_results as cr
+from analysis.studies import churn_time as ct
 
 pd.set_option("display.max_colwidth", None)  # the feature meanings and reasons in full
 inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
@@ -230,6 +231,48 @@ plt.show()
 
 # %%
 Markdown(importance.reading(lang))
+
+# %% [markdown]
+# ## Time to churn, two ways to leave
+# From a landmark (the training cut-off), each customer then is followed until the end of
+# the data. They leave the **hard** way (delete the contact) or **silently** (no interaction
+# or paid order for the silence threshold; counted when the threshold is reached), whichever
+# comes first. Curves: the Aalen–Johansen cumulative incidence of each route (95% band),
+# by acquisition channel, hook and five-value tier at the landmark. Table: cause-specific
+# Cox hazard ratios of each grouping against its largest level, the other route censored.
+
+# %%
+risks = ct.competing_risks_at(
+    contacts,
+    events,
+    orders,
+    since=res.windows.train,
+    end=res.windows.as_of,
+    definition=definition,
+    weights=value_weights,
+    at_days=2 * horizon_days,
+    vocabulary=tables.vocabulary,
+)
+save_table(ct.cif_at(risks.table, 2 * horizon_days), "cumulative_incidence")
+save_table(risks.hazards, "cause_specific_hazards")
+fig, axes = plt.subplots(2, 3, figsize=(16, 9), sharey="row")
+for row, cause in enumerate(["hard", "silent"]):
+    for col, by in enumerate(["channel", "hook", "value_tier"]):
+        risks.plot(ax=axes[row, col], lang=lang, by=by, cause=cause)
+plt.tight_layout()
+plt.show()
+
+# %%
+display(tr_frame(risks.hazards, lang, value_columns=["by", "cause", "level"]))
+Markdown(risks.reading(lang))
+
+# %%
+if has_truth:
+    cr_truth = checks.competing_risks_truth_result(
+        risks.departures, truth_users, contacts, truth_params
+    )
+    display(tr_frame(save_table(cr_truth.table, "cause_specific_truth"), lang))
+    display(Markdown(cr_truth.reading(lang)))
 
 # %% [markdown]
 # ## The at-risk list, as of the end of the data

@@ -304,3 +304,120 @@ def test_export_writes_pseudonyms_only(sample, sample_res, tmp_path):
     assert not any(u in text for u in res.table.index)
     assert len(pd.read_csv(path)) == 20
     assert "As of 2026-07-01" in res.reading("en")
+
+
+# --------------------------------------------------------------------------- time to churn
+def test_cumulative_incidence_matches_a_hand_computed_aalen_johansen():
+    from analysis.studies import churn_time as ct
+
+    # at t=1 one of 5 leaves hard: F1 = 1/5; S = 4/5. t=2 one of 4 silent: F2 = 4/5 * 1/4.
+    # t=3 censored. t=4 one of 2 hard: F1 += (3/5) * 1/2. t=5 the last one silent: F2 += 3/10
+    dep = pd.DataFrame({"days": [1.0, 2, 3, 4, 5], "status": [1, 2, 0, 1, 2]})
+    t = ct.cumulative_incidence(dep, min_users=1)
+    hard = t.loc[t["cause"] == "hard"]
+    silent = t.loc[t["cause"] == "silent"]
+    np.testing.assert_allclose(hard["days"], [0, 1, 2, 3, 4, 5])
+    np.testing.assert_allclose(hard["cif"], [0, 0.2, 0.2, 0.2, 0.5, 0.5])
+    np.testing.assert_allclose(silent["cif"], [0, 0, 0.2, 0.2, 0.2, 0.5])
+    # one minus Kaplan-Meier with the other cause censored would give 0.2 + 0.8 * 1/2 = 0.6
+    assert ct.cif_at(t, 4.5).set_index("cause").loc["hard", "cif"] == pytest.approx(0.5)
+    assert (t["lo"] <= t["cif"]).all() and (t["cif"] <= t["hi"]).all()
+
+
+def _departure_tables(extra=()):
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["a", "h", "s", "g", "back"],
+            "joined_at": ["2025-01-01"] * 5,
+            "channel": ["douyin"] * 5,
+            "hook": ["coupon"] * 5,
+            "referrer_id": [None] * 5,
+        }
+    )
+    rows = [
+        ("a", "2025-03-20", "message"),
+        ("a", "2025-05-01", "message"),
+        ("a", "2025-07-20", "read"),
+        ("h", "2025-03-25", "message"),
+        ("h", "2025-04-10", "del_follow_user"),
+        ("s", "2025-03-15", "message"),
+        ("s", "2025-04-01", "read"),
+        ("g", "2024-12-01", "content_view"),
+        ("back", "2025-03-30", "message"),
+        ("back", "2025-07-15", "message"),
+        ("back", "2025-07-20", "del_follow_user"),
+        *extra,
+    ]
+    events = pd.DataFrame(rows, columns=["user_id", "occurred_at", "event_type"])
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1"],
+            "user_id": ["a"],
+            "ordered_at": ["2025-06-01"],
+            "amount": [10.0],
+            "is_refund": [False],
+            "refund_amount": [0.0],
+        }
+    )
+    t = validate_tables(contacts, events, orders)
+    return t.contacts, t.events, t.orders
+
+
+def test_departures_hard_or_silent_whichever_comes_first():
+    from analysis.aggregate.departures import departures
+
+    kw = dict(since="2025-04-01", end="2025-08-01", silent_days=60)
+    d = departures(*_departure_tables(), **kw).set_index("user_id")
+    # g: never active, silent before the landmark -> not a customer then
+    assert list(d.index) == ["a", "back", "h", "s"]
+    # a: gaps 42, 31, 49 days, then the data ends before 60 quiet days -> censored (122 days)
+    # back: 107 quiet days from 03-30 -> silent at 03-30 + 60 = 05-29, before its deletion
+    # h: deleted on 04-10 before 60 quiet days -> hard; s: last activity 04-01 -> 05-31
+    assert d["cause"].to_dict() == {"a": "censored", "back": "silent", "h": "hard", "s": "silent"}
+    assert d["days"].to_dict() == {"a": 122.0, "back": 58.0, "h": 9.0, "s": 60.0}
+    assert list(d["status"]) == [0, 2, 1, 2]
+    # nothing at or after the end is read
+    later = [("a", "2025-08-01", "del_follow_user"), ("s", "2025-08-03", "message")]
+    pd.testing.assert_frame_equal(
+        departures(*_departure_tables(later), **kw).set_index("user_id"), d
+    )
+
+
+def test_cause_specific_hazards_recover_known_effects():
+    from analysis.studies import churn_time as ct
+
+    rng = np.random.default_rng(3)
+    n = 4000
+    x = rng.integers(0, 2, n).astype(float)
+    t1 = rng.exponential(1 / (0.01 * np.exp(0.7 * x)))  # x speeds cause 1 ...
+    t2 = rng.exponential(1 / (0.01 * np.ones(n)))  # ... and not cause 2
+    c = rng.uniform(50, 200, n)
+    days = np.minimum.reduce([t1, t2, c])
+    status = np.where(days == t1, 1, np.where(days == t2, 2, 0))
+    dep = pd.DataFrame({"days": days, "status": status})
+    h = ct.cause_specific_hazards(dep, pd.DataFrame({"x": x})).set_index("cause")
+    assert h.loc["hard", "lo"] < 0.7 < h.loc["hard", "hi"]
+    assert h.loc["silent", "lo"] < 0 < h.loc["silent", "hi"]
+    assert h.loc["hard", "events"] == (status == 1).sum()
+
+
+def test_competing_risks_on_the_sample_recover_the_simulators_effects(sample):
+    from analysis.simulate import checks, read_truth
+    from analysis.studies import churn_time as ct
+
+    users, params, _ = read_truth(resolve("data/sample/truth"))
+    end = ca.data_end(sample.events, sample.orders)
+    r = ct.competing_risks_at(
+        sample.contacts,
+        sample.events,
+        sample.orders,
+        since=end - pd.Timedelta(days=270),
+        end=end,
+        definition=DEF,
+    )
+    assert set(r.table["by"]) == {"all", "channel", "hook", "value_tier"}
+    assert r.counts()["hard"] > 100 and r.counts()["silent"] > 100
+    chk = checks.competing_risks_truth(r.departures, users, sample.contacts, params)
+    assert len(chk) == 24 and chk["inside"].sum() >= 18
+    z = chk.loc[chk["term"].str.startswith("z_")]
+    assert (z["log_hr"] < 0).all()  # more latent value, slower to leave by either route

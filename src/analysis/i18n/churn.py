@@ -47,6 +47,19 @@ LABELS: dict[str, str] = {
     "no direction (category, or equal quartiles)": "无方向（类别或四分位相同）",
     "risk change, lower to upper quartile (pts)": "从下四分位到上四分位的风险变化（百分点）",
     "Permutation importance over resampled users": "置换重要性（用户重抽样区间）",
+    # time to churn with two ways to leave (analysis.studies.churn_time)
+    "hard": "硬流失",
+    "censored": "删失",
+    "value tier": "价值层级",
+    "Cumulative incidence": "累积发生率",
+    "days since the landmark": "自基准日起的天数",
+    "cumulative incidence (95% interval)": "累积发生率（95% 区间）",
+    "cause": "原因",
+    "level": "水平",
+    "term": "项",
+    "by": "分组",
+    "hr": "风险比",
+    "truth": "真实值",
     # reasons of the list: the features in words
     "acquisition channel": "获客渠道",
     "referred by a friend": "由朋友推荐",
@@ -283,6 +296,36 @@ SENTENCES: dict[str, dict[str, str]] = {
         "remains without the departure features (AUC {early:.3f} against {full:.3f}).",
         "zh": "- **早期预警，而非离开本身。** 去掉离开特征后仍保留高于随机能力的 {share:.0%}"
         "（AUC {early:.3f} 对 {full:.3f}）。",
+    },
+    "churn.cr": {
+        "en": "Of the {n:,} customers at the landmark ({since}), {hard:,} deleted the contact "
+        "(hard churn) and {silent:,} went silent for {silent_days:g} days before {end}. "
+        "{days:g} days after the landmark, {cif_hard:.1%} had left the hard way and "
+        "{cif_silent:.1%} silently (Aalen–Johansen, each route accounting for the other). "
+        "Cause-specific hazard ratios whose interval excludes 1: {items}.",
+        "zh": "基准日（{since}）的 {n:,} 位客户中，{hard:,} 位删除了联系人（硬流失），{silent:,} 位在 "
+        "{end} 前沉默满 {silent_days:g} 天。基准日后 {days:g} 天，{cif_hard:.1%} 以硬流失方式离开，"
+        "{cif_silent:.1%} 沉默离开（Aalen–Johansen 估计，两种方式相互竞争）。区间不含 1 的分原因"
+        "风险比：{items}。",
+    },
+    "churn.cr_item": {
+        "en": "{by} {term} on {cause} churn: HR {hr:.2f} ({lo:.2f}–{hi:.2f})",
+        "zh": "{by} {term} 对{cause}：风险比 {hr:.2f}（{lo:.2f}–{hi:.2f}）",
+    },
+    "churn.cr_none": {"en": "none", "zh": "无"},
+    "churn.cr_truth": {
+        "en": "On the simulator, {inside} of {n} recovered cause-specific effects (latent "
+        "values, coupon hunters, screening, channels; both causes) have the true effect "
+        "inside their 95% interval. The simulator splits leavers into hard and silent at "
+        "random, so each true effect is the same for both causes; the largest miss is "
+        "`{term}` on {cause} churn ({est:.2f} against {truth:.2f}).",
+        "zh": "在模拟数据上，{n} 个恢复出的分原因效应（潜在价值、羊毛党、筛选、渠道；两种原因）中有 "
+        "{inside} 个的 95% 区间包含真实效应。模拟器随机把离开者分为硬流失和沉默，因此两种原因的真实效应"
+        "相同；偏差最大的是 `{term}` 对{cause}的效应（{est:.2f}，真实值 {truth:.2f}）。",
+    },
+    "churn.plot.cif_title": {
+        "en": "{cause} churn by {by}",
+        "zh": "按{by}的{cause}",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "

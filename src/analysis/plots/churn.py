@@ -136,3 +136,29 @@ def plot_importance(
     ax.set_ylabel(tr("feature", lang))
     ax.set_title(tr(title, lang))
     return ax
+
+
+def plot_cumulative_incidence(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    cause: str = "hard",
+    title: str = "Cumulative incidence",
+    lang: str = "en",
+):
+    """Aalen–Johansen cumulative incidence of one ``cause`` against days, one step line per
+    group with its 95% band, from :func:`analysis.studies.churn_time.cumulative_incidence`."""
+    ax = axes_or_new(ax, (6, 4.5))
+    t = table.loc[table["cause"] == cause]
+    for name, g in t.groupby("group", sort=True):
+        line = ax.step(g["days"], g["cif"], where="post", lw=1.4, label=tr(str(name), lang))
+        ax.fill_between(
+            g["days"], g["lo"], g["hi"], step="post", alpha=0.12, color=line[0].get_color()
+        )
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(tr("days since the landmark", lang))
+    ax.set_ylabel(tr("cumulative incidence (95% interval)", lang))
+    ax.set_title(tr(title, lang))
+    ax.legend(loc="upper left", fontsize="x-small")
+    return ax

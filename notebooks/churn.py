@@ -41,6 +41,9 @@ random_state = 0
 n_threads = 1  # native threads for the models (1 is fastest on a busy shared machine)
 importance_max_samples = 20_000  # test users drawn for the importance (all if fewer)
 importance_boot = 100  # user resamples of the importance intervals
+contact_cost = 5.0  # cost of one contact (staff time of a 1:1 message)
+saved_value = 300.0  # worth of a customer kept (about a year's net spend; use the ltv report's CLV)
+save_rate = 0.1  # share of contacted would-be churners kept (an assumption until tested)
 top_n = 15  # rows of the at-risk list shown here
 export_rows = 200  # rows of the exported at-risk list
 export_csv = "churn_at_risk.csv"  # at-risk list with keyed pseudonyms, beside the report; "" skips
@@ -61,6 +64,7 @@ from analysis.simulate import checks
 from analysis.studies import churn as ch
 from analysis.studies import churn_asof as ca
 from analysis.studies import churn_asof_results as car
+from analysis.studies import churn_decision as cd
 from analysis.studies import churn_list as cl
 from analysis.studies import churn_results as cr
 from analysis.studies import churn_time as ct
@@ -233,6 +237,33 @@ plt.show()
 Markdown(importance.reading(lang))
 
 # %% [markdown]
+# ## Whom to contact: the decision view
+# Each contact costs `contact_cost`; a would-be churner who is contacted is kept with
+# probability `save_rate`, which is worth `saved_value`. The expected net value of
+# contacting the riskiest share of users (from the predicted risks), next to the value
+# realised on the test window (from who did churn), and the same for each risk tier of the
+# list. The gain and lift curves above say how many churners each share reaches.
+
+# %%
+decision = cd.decision_result(
+    res.test_predictions[res.choice.chosen],
+    res.test_predictions["churned"],
+    res.current_risk,
+    cl.risk_tier(res.current_risk, cuts=tuple(risk_cuts)),
+    contact_cost=contact_cost,
+    saved_value=saved_value,
+    save_rate=save_rate,
+)
+save_table(decision.table, "decision_curve")
+display(tr_frame(save_table(decision.tiers, "decision_tiers"), lang, value_columns=["tier"]))
+fig, ax = plt.subplots(figsize=(7, 5))
+decision.plot(ax=ax, lang=lang)
+plt.show()
+
+# %%
+Markdown(decision.reading(lang))
+
+# %% [markdown]
 # ## Time to churn, two ways to leave
 # From a landmark (the training cut-off), each customer then is followed until the end of
 # the data. They leave the **hard** way (delete the contact) or **silently** (no interaction
@@ -326,6 +357,7 @@ Markdown(
             say("churn.c.definition", lang, text=definition.describe(lang)),
             tested.conclusion(lang),
             departures.conclusion(lang),
+            decision.conclusion(lang),
             at_risk.conclusion(lang),
             say("churn.c.caveat", lang),
         ]

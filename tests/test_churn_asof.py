@@ -421,3 +421,28 @@ def test_competing_risks_on_the_sample_recover_the_simulators_effects(sample):
     assert len(chk) == 24 and chk["inside"].sum() >= 18
     z = chk.loc[chk["term"].str.startswith("z_")]
     assert (z["log_hr"] < 0).all()  # more latent value, slower to leave by either route
+
+
+# --------------------------------------------------------------------------- decision view
+def test_decision_curve_golden_numbers():
+    from analysis.studies import churn_decision as cd
+
+    # gain per saved churner = 0.5 * 100 = 50; cost 10; break-even risk 0.2
+    kw = dict(contact_cost=10.0, saved_value=100.0, save_rate=0.5)
+    assert cd.break_even(**kw) == pytest.approx(0.2)
+    risk, y = [0.9, 0.1, 0.5, 0.3], [1, 0, 0, 1]
+    t = cd.decision_curve(risk, y, thresholds=[1.0, 0.9, 0.5, 0.3, 0.0], **kw)
+    assert list(t["contacted"]) == [0, 1, 2, 3, 4]
+    # expected: 0.9*50-10 = 35; +0.5*50-10 = 50; +0.3*50-10 = 55; +0.1*50-10 = 50
+    np.testing.assert_allclose(t["expected_net"], [0, 35, 50, 55, 50])
+    # realised: 50-10 = 40; +0-10 = 30; +50-10 = 70; +0-10 = 60
+    np.testing.assert_allclose(t["realised_net"], [0, 40, 30, 70, 60])
+    assert list(t["churners_reached"]) == [0, 1, 1, 2, 2]
+    tiers = cd.tier_decision(risk, ["a", "b", "a", "b"], **kw).set_index("tier")
+    assert tiers.loc["a", "net_per_contact"] == pytest.approx(0.7 * 50 - 10)
+    assert tiers.loc["b", "expected_net"] == pytest.approx(2 * (0.2 * 50 - 10))
+    res = cd.decision_result(risk, y, risk, ["a", "b", "a", "b"], **kw)
+    assert res.best["contacted"] == 3 and res.best["threshold"] == pytest.approx(0.3)
+    assert "worth it in: a" in res.reading("en")
+    with pytest.raises(ValueError, match="save_rate"):
+        cd.break_even(contact_cost=1.0, saved_value=100.0, save_rate=0.0)

@@ -52,6 +52,19 @@ LABELS: dict[str, str] = {
     "censored": "删失",
     "value tier": "价值层级",
     "Cumulative incidence": "累积发生率",
+    # the decision view (analysis.studies.churn_decision)
+    "Net value of the outreach": "触达的净价值",
+    "expected net value": "预期净价值",
+    "realised net value (test window)": "实际净价值（测试窗口）",
+    "best threshold": "最佳阈值",
+    "net value of the outreach": "触达的净价值",
+    "threshold": "阈值",
+    "contacted": "触达人数",
+    "churners_reached": "覆盖的流失者",
+    "expected_net": "预期净价值",
+    "realised_net": "实际净价值",
+    "mean_risk": "平均风险",
+    "net_per_contact": "每次触达净价值",
     "days since the landmark": "自基准日起的天数",
     "cumulative incidence (95% interval)": "累积发生率（95% 区间）",
     "cause": "原因",
@@ -142,10 +155,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "churn.headline_oracle": {"en": " (oracle AUC {auc:.2f})", "zh": "（理想模型 AUC {auc:.2f}）"},
     "churn.calibration": {
-        "en": "The largest miss of the two models is {err:.1f} percentage points ({score}, bin {bin}: "
+        "en": "The largest calibration miss of the models is {err:.1f} percentage points ({score}, bin {bin}: "
         "predicted {pred:.1%}, observed {obs:.1%}, interval {lo:.1%}–{hi:.1%}). Brier "
         "scores: {briers}.",
-        "zh": "两个模型中最大的偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
+        "zh": "模型中最大的校准偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
         "观测 {obs:.1%}，区间 {lo:.1%}–{hi:.1%}）。Brier 分数：{briers}。",
     },
     "churn.gain": {
@@ -326,6 +339,31 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.plot.cif_title": {
         "en": "{cause} churn by {by}",
         "zh": "按{by}的{cause}",
+    },
+    "churn.decision": {
+        "en": "With a contact costing {cost:g}, a saved customer worth {value:g} and {rate:.0%} "
+        "of contacted would-be churners kept, a contact pays above a risk of {be:.1%}. On "
+        "the test window the realised net value peaks at a threshold of {best:.0%}: "
+        "contacting {contacted:,} users ({share:.0%}) reaches {reached:,} churners and nets "
+        "{net:,.0f} (expected from the risks: {expected:,.0f}). As of the list's date, "
+        "contacting is worth it in: {tiers}. The save rate is an assumption until an "
+        "experiment measures it.",
+        "zh": "若一次触达成本为 {cost:g}、留住一位客户价值 {value:g}、被触达的潜在流失者中有 {rate:.0%} "
+        "被留住，则风险高于 {be:.1%} 时触达才划算。在测试窗口上，实际净价值在阈值 {best:.0%} 处最高："
+        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net:,.0f}"
+        "（按风险预期：{expected:,.0f}）。按名单日期，值得触达的层级：{tiers}。留存率是假设，"
+        "需要实验来测量。",
+    },
+    "churn.plot.net_title": {
+        "en": "Net value of the outreach (cost {cost:g}, saved customer {value:g})",
+        "zh": "触达的净价值（成本 {cost:g}，留住客户价值 {value:g}）",
+    },
+    "churn.c.decision": {
+        "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "
+        "{be:.1%}; on the test window the best threshold was {best:.0%} ({share:.0%} of "
+        "users).",
+        "zh": "- **触达谁。** 在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
+        "{best:.0%}（{share:.0%} 的用户）。",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "

@@ -162,3 +162,35 @@ def plot_cumulative_incidence(
     ax.set_title(tr(title, lang))
     ax.legend(loc="upper left", fontsize="x-small")
     return ax
+
+
+def plot_net_value(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    best: float | None = None,
+    title: str = "Net value of the outreach",
+    lang: str = "en",
+):
+    """Net value of contacting the riskiest share of users (x), expected from the predicted
+    risks and, where the table has it, realised from the outcomes, from
+    :func:`analysis.studies.churn_decision.decision_curve`; ``best`` marks a share."""
+    ax = axes_or_new(ax, (6, 4.5))
+    t = table.sort_values("share")
+    ax.plot(t["share"], t["expected_net"], lw=1.5, label=tr("expected net value", lang))
+    if "realised_net" in t.columns:
+        ax.plot(
+            t["share"],
+            t["realised_net"],
+            lw=1.5,
+            label=tr("realised net value (test window)", lang),
+        )
+    if best is not None:
+        ax.axvline(best, ls=":", color="black", lw=1, label=tr("best threshold", lang))
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
+    ax.set_ylabel(tr("net value of the outreach", lang))
+    ax.set_title(tr(title, lang))
+    ax.legend(loc="lower left", fontsize="small")
+    return ax

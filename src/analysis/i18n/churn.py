@@ -285,13 +285,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "在模拟数据上，理想模型（真实风险）预计高风险层 {oracle_high:.1%}、低风险层 "
         "{oracle_low:.1%} 的用户流失，模型预测分别为 {pred_high:.1%} 和 {pred_low:.1%}。",
     },
-    "churn.export_asof": {
-        "en": "The top {n:,} users were written to `{path}` (beside this report) with keyed "
-        "pseudonyms only; set `{env}` to share the key with the colleagues who will act "
-        "on the list.",
-        "zh": "名单前 {n:,} 位用户已写入 `{path}`（与本报告同目录），仅含带密钥的假名；设置 "
-        "`{env}` 以便与负责跟进名单的同事共享密钥。",
-    },
     "churn.c.asof": {
         "en": "- **The list.** As of {as_of}, {users:,} customers are scored; {high:,} are high "
         "risk; the model expects {expected:,.0f} churners within {horizon} days.",

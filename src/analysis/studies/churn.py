@@ -149,11 +149,14 @@ def churn_frame(
     definition: ChurnDefinition = ChurnDefinition(),
     observation_end=None,
     vocabulary: Vocabulary | None = None,
+    last_activity: bool = False,
 ) -> pd.DataFrame:
     """Features and label for the population at ``cutoff`` (index ``user_id``, sorted).
 
     Columns: the feature table (:data:`~analysis.aggregate.features.FEATURE_COLUMNS`), then
-    ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window).
+    ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window)
+    and, with ``last_activity=True``, ``last_activity_at`` (the last qualifying activity
+    before the cut-off).
     """
     d = definition
     lab = retention_labels(
@@ -182,6 +185,8 @@ def churn_frame(
     out = feats.copy()
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
     out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
+    if last_activity:
+        out["last_activity_at"] = lab["last_activity_before"].to_numpy()
     return out
 
 
@@ -537,6 +542,28 @@ def permutation_importance_table(
     return out.sort_values("importance", ascending=False, ignore_index=True)
 
 
+def class_balance_table(frames: Mapping) -> pd.DataFrame:
+    """One row per labelled frame (name → ``(churn_frame, cutoff)``): ``set``, ``cutoff``,
+    ``users``, ``churned``, ``hard_churn``, ``churn_rate`` and its Wilson interval."""
+    rows = []
+    for name, (fr, cut) in frames.items():
+        k, n = int(fr["churned"].sum()), len(fr)
+        lo, hi = wilson_interval(k, n)
+        rows.append(
+            {
+                "set": name,
+                "cutoff": cut.date().isoformat(),
+                "users": n,
+                "churned": k,
+                "hard_churn": int(fr["churned_hard"].sum()),
+                "churn_rate": k / n if n else np.nan,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 @dataclass
 class ChurnEvaluation:
     """What :func:`evaluate_by_time` computed (frames keep ``user_id`` as index; never show
@@ -561,26 +588,9 @@ class ChurnEvaluation:
 
     def class_balance(self) -> pd.DataFrame:
         """Users, churners and churn rate (with Wilson interval) in train and test."""
-        rows = []
-        for name, fr, cut in (
-            ("train", self.train, self.train_cutoff),
-            ("test", self.test, self.test_cutoff),
-        ):
-            k, n = int(fr["churned"].sum()), len(fr)
-            lo, hi = wilson_interval(k, n)
-            rows.append(
-                {
-                    "set": name,
-                    "cutoff": cut.date().isoformat(),
-                    "users": n,
-                    "churned": k,
-                    "hard_churn": int(fr["churned_hard"].sum()),
-                    "churn_rate": k / n if n else np.nan,
-                    "lo": lo,
-                    "hi": hi,
-                }
-            )
-        return pd.DataFrame(rows)
+        return class_balance_table(
+            {"train": (self.train, self.train_cutoff), "test": (self.test, self.test_cutoff)}
+        )
 
 
 def evaluate_by_time(

@@ -39,8 +39,6 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.features import churn_features
-from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
 from analysis.studies.churn import (
@@ -50,6 +48,7 @@ from analysis.studies.churn import (
     ChurnDefinition,
     churn_frame,
     churn_metrics,
+    class_balance_table,
     fit_models,
     limited_threads,
     model_features,
@@ -120,33 +119,18 @@ def current_population(
     with ``definition.lost_after_days`` — silent that long); its labels, which would read
     after ``as_of``, are not used. Adds ``last_activity_at`` (last qualifying activity
     before ``as_of``)."""
-    tz = tz_of(contacts["joined_at"])
-    c = as_timestamp(as_of, tz=tz, name="as_of")
-    d = definition
-    lab = retention_labels(
+    c = as_timestamp(as_of, tz=tz_of(contacts["joined_at"]), name="as_of")
+    frame = churn_frame(
         contacts,
         events,
         orders,
         cutoff=c,
-        horizon_days=d.horizon_days,
-        activity=d.activity,
-        lost_after_days=d.lost_after_days,
-        observation_end=c + pd.Timedelta(days=d.horizon_days),
+        definition=definition,
+        observation_end=c + pd.Timedelta(days=definition.horizon_days),
         vocabulary=vocabulary,
+        last_activity=True,
     )
-    feats = churn_features(
-        contacts,
-        events,
-        orders,
-        as_of=c,
-        lookback_days=d.lookback_days,
-        short_days=d.short_days,
-        long_days=d.long_days,
-        users=lab["user_id"],
-        vocabulary=vocabulary,
-    )
-    last = lab.set_index("user_id")["last_activity_before"].reindex(feats.index)
-    return feats.assign(last_activity_at=last.to_numpy())
+    return frame.drop(columns=["churned", "churned_hard"])
 
 
 def calibrate(model, frame: pd.DataFrame, *, target: str = "churned"):
@@ -233,27 +217,10 @@ class ChurnAsOf:
         return self.frames["current"]
 
     def class_balance(self) -> pd.DataFrame:
-        """Users, churners and churn rate in each labelled window (and users as of)."""
-        from analysis.studies.stats import wilson_interval
-
-        rows = []
-        for name in ("train", "validation", "test"):
-            fr = self.frames[name]
-            k, n = int(fr["churned"].sum()), len(fr)
-            lo, hi = wilson_interval(k, n)
-            rows.append(
-                {
-                    "set": name,
-                    "cutoff": getattr(self.windows, name).date().isoformat(),
-                    "users": n,
-                    "churned": k,
-                    "hard_churn": int(fr["churned_hard"].sum()),
-                    "churn_rate": k / n if n else np.nan,
-                    "lo": lo,
-                    "hi": hi,
-                }
-            )
-        return pd.DataFrame(rows)
+        """Users, churners and churn rate in each labelled window."""
+        return class_balance_table(
+            {n: (self.frames[n], getattr(self.windows, n)) for n in ("train", "validation", "test")}
+        )
 
 
 def churn_as_of(

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import LIST_SEP, SENTENCE_SEP, say
-from analysis.plots.churn import plot_importance
 from analysis.privacy import KEY_ENV
 from analysis.studies.churn import ChurnEvaluation, oracle_gap
 from analysis.studies.churn_asof import (
@@ -37,7 +36,7 @@ from analysis.studies.churn_asof import (
     importance_over_users,
 )
 from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of
-from analysis.studies.churn_results import model_name
+from analysis.studies.churn_results import ImportanceResult, ScoresResult, model_name
 from analysis.studies.result import StudyResult
 
 
@@ -167,22 +166,13 @@ class TestedResult(StudyResult):
         return text
 
     def headline(self, lang: str = "en") -> str:
-        est, lo, hi = (_cells(self.table, c) for c in ("estimate", "lo", "hi"))
-        m = self.chosen
-        return say(
-            "churn.headline",
-            lang,
-            horizon=self.horizon_days,
-            rate=self.base_rate,
-            auc=est[(m, "roc_auc")],
-            lo=lo[(m, "roc_auc")],
-            hi=hi[(m, "roc_auc")],
-            model=model_name(m, lang),
-            gain=est[(m, "gain@10%")],
-            oracle=say("churn.headline_oracle", lang, auc=est[("oracle", "roc_auc")])
-            if self.has_oracle
-            else "",
-        )
+        """The report's one-line finding (the sentence of :class:`ScoresResult`)."""
+        return ScoresResult(
+            self.table,
+            models=(self.chosen,),
+            base_rate=self.base_rate,
+            horizon_days=self.horizon_days,
+        ).headline(lang)
 
     def conclusion(self, lang: str = "en") -> str:
         est, lo, hi = (_cells(self.table, c) for c in ("estimate", "lo", "hi"))
@@ -254,10 +244,9 @@ def departures_result(res: ChurnAsOf) -> DeparturesResult:
 
 # --- importance with intervals over users -----------------------------------------------------
 @dataclass(frozen=True)
-class ImportanceUsersResult(StudyResult):
-    """:func:`importance_over_users` of the chosen model on the test window."""
-
-    model: str = ""
+class ImportanceUsersResult(ImportanceResult):
+    """:func:`importance_over_users` of the chosen model on the test window (drawn as
+    :class:`~analysis.studies.churn_results.ImportanceResult`, with the direction)."""
 
     def reading(self, lang: str = "en") -> str:
         t = self.table
@@ -279,14 +268,6 @@ class ImportanceUsersResult(StudyResult):
             items=items,
             n_zero=int((t["lo"] <= 0).sum()),
             n=len(t),
-        )
-
-    def plot(self, *, ax=None, lang: str = "en"):
-        return plot_importance(
-            self.table,
-            ax=ax,
-            title=say("churn.plot.importance_title", lang, model=model_name(self.model, lang)),
-            lang=lang,
         )
 
 
@@ -379,7 +360,7 @@ class AtRiskAsOfResult(StudyResult):
     def export_note(self, path, *, lang: str = "en") -> str:
         if not path:
             return say("churn.no_export", lang)
-        return say("churn.export_asof", lang, n=len(self.table), path=path, env=KEY_ENV)
+        return say("churn.export", lang, n=len(self.table), path=path, env=KEY_ENV)
 
 
 def at_risk_as_of_result(

@@ -24,7 +24,7 @@
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth for the oracle; "" for real data
 vocabulary = None  # vocabulary YAML, or None for the default
-as_of = ""  # date of the at-risk list; "" = the end of the data
+list_as_of = ""  # date of the at-risk list; "" = the end of the data
 horizon_days = 90  # churn window after each cut-off (the windows are this far apart)
 activity = "any"  # "any" (interaction or paid order) or "purchase" counts as staying
 lost_after_days = (
@@ -123,7 +123,7 @@ res = ca.churn_as_of(
     contacts,
     events,
     orders,
-    as_of=as_of or None,
+    as_of=list_as_of or None,
     definition=definition,
     n_boot=n_boot,
     random_state=random_state,

@@ -389,3 +389,61 @@ def competing_risks_truth_result(
     dep: pd.DataFrame, truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping
 ) -> CompetingRisksTruth:
     return CompetingRisksTruth(competing_risks_truth(dep, truth_users, contacts, params))
+
+
+# ---------------------------------------------------------------------------------------
+# churn: the as-of list against the churn realised after its date
+# ---------------------------------------------------------------------------------------
+def realised_by_tier(
+    res,
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    risk_cuts=(0.2, 0.5),
+    oracle: pd.Series | None = None,
+    vocabulary=None,
+) -> pd.DataFrame:
+    """The at-risk list's predicted churn per risk tier against the churn realised in the
+    ``horizon_days`` after its date, read from tables that run past that date (e.g. a longer
+    simulation that ``res`` only saw up to its as-of date). ``res`` is a
+    :class:`~analysis.studies.churn_asof.ChurnAsOf`. Columns: ``risk_tier``, ``users``,
+    ``predicted_rate`` (mean risk), ``realised_rate`` with its Wilson interval ``lo``,
+    ``hi`` and, with ``oracle`` (true probabilities by user), ``oracle_rate``."""
+    from analysis.studies.churn import churn_frame
+    from analysis.studies.churn_list import risk_tier
+    from analysis.studies.stats import wilson_interval
+
+    cur = res.current
+    later = churn_frame(
+        contacts,
+        events,
+        orders,
+        cutoff=res.windows.as_of,
+        definition=res.definition,
+        vocabulary=vocabulary,
+    )
+    if not later.index.equals(cur.index):
+        raise ValueError(
+            "the later tables give another population at the list's date: they must hold the "
+            "same data before it"
+        )
+    risk = res.current_risk.reindex(cur.index).to_numpy(dtype="float64")
+    df = pd.DataFrame(
+        {
+            "risk_tier": risk_tier(risk, cuts=risk_cuts),
+            "predicted_rate": risk,
+            "churned": later["churned"].to_numpy(),
+        }
+    )
+    if oracle is not None:
+        df["oracle_rate"] = oracle.reindex(cur.index).to_numpy(dtype="float64")
+    agg = {"users": ("churned", "size"), "predicted_rate": ("predicted_rate", "mean")}
+    agg |= {"k": ("churned", "sum")}
+    if oracle is not None:
+        agg["oracle_rate"] = ("oracle_rate", "mean")
+    out = df.groupby("risk_tier", observed=False).agg(**agg).reset_index()
+    out["risk_tier"] = out["risk_tier"].astype("str")
+    out["realised_rate"] = out["k"] / out["users"]
+    out["lo"], out["hi"] = wilson_interval(out["k"].to_numpy(), out["users"].to_numpy())
+    return out.drop(columns="k")

@@ -243,7 +243,9 @@ def test_importance_over_users_intervals_and_direction(sample_res):
     assert np.isnan(d["channel"]) and np.isnan(d["hook"])
     # more social evidence, less risk; a longer silence, more risk (the simulator's truth)
     assert d["ev_social"] < 0 < d["days_since_last_interaction"]
-    assert imp["feature"].iloc[0] == "days_since_last_interaction"
+    top = imp.head(5).set_index("feature")
+    assert "days_since_last_interaction" in top.index
+    assert top.loc["days_since_last_interaction", "lo"] > 0
 
 
 def test_quartile_direction_on_a_known_logistic_model():
@@ -470,9 +472,42 @@ def test_list_tiers_against_churn_realised_after_the_list_date():
     assert t["realised_rate"].is_monotonic_increasing
     gap = (t["predicted_rate"] - t["realised_rate"]).abs()
     assert gap["low risk"] < 0.05 and gap["medium risk"] < 0.1
-    # measured: the high tier is under-predicted by 7-17 points over seeds (the model's risk
-    # saturates below the oracle's for long silences; benchmarks/bench_churn_asof.py)
-    assert gap["high risk"] < 0.2
+    # measured over seeds 0-2 (benchmarks/bench_churn_asof.py): gaps of 1-3 points per tier
+    assert gap["high risk"] < 0.1
     # the later tables must agree with what the list saw before its date
     with pytest.raises(ValueError, match="another population"):
         checks.realised_by_tier(res, sim.contacts.iloc[10:], sim.events, sim.orders)
+
+
+def test_stage_feature_is_the_shared_stage_assignment():
+    contacts, events, orders = _population_tables()
+    cur = ca.current_population(contacts, events, orders, as_of="2025-07-01", definition=DEF)
+    st = cur[["stage", "stage_rank"]].to_dict("index")
+    # active: a paid order in June -> act (6); recent: joined only -> access (3; the old
+    # stand-in said none: joining was no evidence); readded: a read on 06-01 00:00, the first
+    # instant of the ladder's 30-day silence window -> still active (4)
+    assert st["active"] == {"stage": "act", "stage_rank": 6}
+    assert st["recent"] == {"stage": "access", "stage_rank": 3}
+    assert st["readded"] == {"stage": "active", "stage_rank": 4}
+    one_second_later = ca.current_population(
+        contacts, events, orders, as_of="2025-07-01 00:00:01", definition=DEF
+    )
+    assert one_second_later.loc["readded", "stage"] == "silent"
+
+
+def test_the_stage_reason_names_stages():
+    rows = pd.DataFrame(
+        {"stage_rank": [0, 6], "stage": ["silent", "act"]},
+        index=pd.Index(["a", "b"], name="user_id"),
+    )
+    contrib = pd.DataFrame({"stage_rank": [0.4, 0.1]}, index=rows.index)
+    steps = cl.load_next_steps()
+    en = cl.reasons_in_words(contrib, rows, reference={"stage_rank": 8.0}, next_steps=steps)
+    assert en["reason_1"].tolist() == [
+        "ladder stage silent (typical advocate): +40.0 pts",
+        "ladder stage act (typical advocate): +10.0 pts",
+    ]
+    zh = cl.reasons_in_words(
+        contrib, rows, reference={"stage_rank": 8.0}, next_steps=steps, lang="zh"
+    )
+    assert zh.loc["a", "reason_1"].startswith("阶梯阶段 沉默（常见值 拥护）")

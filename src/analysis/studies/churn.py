@@ -183,11 +183,43 @@ def churn_frame(
     )
     lab = lab.set_index("user_id").reindex(feats.index)
     out = feats.copy()
+    out["stage_rank"], out["stage"] = ladder_stage(
+        contacts, events, orders, cutoff=cutoff, users=feats.index, vocabulary=vocabulary
+    )
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
     out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
     if last_activity:
         out["last_activity_at"] = lab["last_activity_before"].to_numpy()
     return out
+
+
+def ladder_stage(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    users: pd.Index,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's stage at ``cutoff`` by the kit's shared stage assignment
+    (:func:`analysis.studies.flow.assign_stages`, default :class:`~analysis.studies.flow.Ladder`)
+    as ``(stage_rank, stage)``: rank 1 (lowest ladder stage) .. 9, 0 off the ladder (``silent``
+    or ``lost`` by the ladder's rules, or not evidenced: ``none``). Leaving all groups does not
+    make a user lost here (``left_all_groups_is_lost=False``): that is a departure feature,
+    kept out of the early-warning model."""
+    from analysis.aggregate.time import as_timestamp, tz_of
+    from analysis.studies.flow import Ladder, assign_stages
+
+    lad = Ladder(vocabulary=vocabulary, left_all_groups_is_lost=False)
+    c = as_timestamp(cutoff, tz=tz_of(contacts["joined_at"]), name="cutoff")
+    codes = assign_stages(contacts, events, orders, snapshots=[c], ladder=lad).iloc[:, 0]
+    codes = codes.reindex(users, fill_value=-1).to_numpy(dtype="int64")
+    n = len(lad.stages)
+    rank = np.where((codes >= 0) & (codes < n), codes + 1, 0).astype("int64")
+    names = np.array(lad.states + ["none"], dtype=object)
+    stage = names[np.where(codes < 0, len(names) - 1, codes)].astype("str")
+    return rank, stage
 
 
 def _signed_log1p(x):

@@ -226,6 +226,15 @@ def load_next_steps(path: str | Path | None = None) -> dict[str, dict[str, str]]
     return table
 
 
+def _stage_name(rank) -> str:
+    """The ladder stage of a ``stage_rank`` (1 = lowest; 0 or missing: ``none``)."""
+    from analysis.data.vocab import STAGES
+
+    ladder = list(STAGES)
+    k = int(round(float(rank))) if rank == rank else 0
+    return ladder[k - 1] if 1 <= k <= len(ladder) else "none"
+
+
 def _fmt(v) -> str:
     if isinstance(v, str):
         return v
@@ -256,8 +265,8 @@ def reasons_in_words(
     for k in range(n_reasons):
         reasons, steps = [], []
         for i in range(len(c)):
-            j = top[i, k]
-            if not c[i, j] > 0:
+            j = top[i, k] if k < top.shape[1] else None
+            if j is None or not c[i, j] > 0:
                 reasons.append("")
                 steps.append("")
                 continue
@@ -265,6 +274,9 @@ def reasons_in_words(
             x, r = rows[f].iat[i], reference[f]
             value = tr(x, lang) if f in CATEGORICAL else _fmt(x)
             typical = tr(r, lang) if f in CATEGORICAL else _fmt(r)
+            if f == "stage_rank":  # the stage by name: off the ladder (0) it is in `stage`
+                value = tr(str(rows["stage"].iat[i]) if "stage" in rows else _stage_name(x), lang)
+                typical = tr(_stage_name(r), lang)
             reasons.append(
                 say(
                     "churn.reason",

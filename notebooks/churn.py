@@ -21,7 +21,7 @@
 # suggested next step from an editable rule table.
 
 # %% tags=["parameters"]
-# requires: events, orders  (tables this report cannot run without; skipped when one is empty)
+# requires: events  (tables this report cannot run without; skipped when one is empty)
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth for the oracle; "" for real data
 vocabulary = None  # vocabulary YAML, or None for the default

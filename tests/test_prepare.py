@@ -350,3 +350,19 @@ def test_prepare_keeps_the_touches(tmp_path):
     pd.testing.assert_frame_equal(direct.touches, stored.touches)
     assert table_rows(done.store)["touches"] == len(direct.touches)
     assert table_rows(src)["touches"] is None  # a file, rows unknown: the report runs
+
+
+def test_the_churn_model_fits_when_a_feature_is_missing_everywhere():
+    """A brand without orders: every order feature is missing for everyone. Gradient
+    boosting cannot bin such a column; read as 0 it never splits, so the model is the one
+    fitted without the information."""
+    import numpy as np
+
+    from analysis.studies.churn import EmptyAsZero
+
+    X = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [np.nan] * 3})
+    t = EmptyAsZero().fit(X)
+    assert t.empty_.tolist() == [False, True]
+    out = t.transform(pd.DataFrame({"a": [np.nan, 2.0], "b": [np.nan, 5.0]}))
+    assert np.isnan(out[0, 0]) and out[1, 0] == 2.0  # other missing values stay missing
+    assert out[:, 1].tolist() == [0.0, 5.0]

@@ -258,6 +258,34 @@ class ValueScores(TransformerMixin, BaseEstimator):
         return f"ValueScores(normalization={self.normalization!r}, weights={self.weights!r})"
 
 
+class EmptyAsZero:
+    """Pass numbers through, except columns with no value at all in the training data (e.g.
+    every order feature of a brand without orders), read as 0: gradient boosting cannot bin
+    a column that is missing everywhere, and a constant column never splits, so the model is
+    the same as without it. Other missing values stay missing (they mean "never")."""
+
+    def fit(self, X, y=None):
+        self.empty_ = np.asarray(pd.DataFrame(X).isna().all(axis=0))
+        return self
+
+    def transform(self, X):
+        out = np.array(pd.DataFrame(X), dtype="float64")
+        out[:, self.empty_] = np.nan_to_num(out[:, self.empty_], nan=0.0)
+        return out
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y).transform(X)
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+    def set_output(self, *, transform=None):
+        return self
+
+
 def make_pipeline(
     kind: str = "hgb",
     *,
@@ -320,7 +348,7 @@ def make_pipeline(
                     ),
                     cat,
                 ),
-                ("num", "passthrough", num),
+                ("num", EmptyAsZero(), num),
                 ("values", ValueScores(weights=value_weights), EVIDENCE),
             ]
         )

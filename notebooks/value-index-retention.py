@@ -22,16 +22,18 @@
 # whenever the data say so.
 
 # %% tags=["parameters"]
+from analysis.aggregate.labels import LABEL_DEFAULTS  # the package's one set of defaults
+
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth (for the truth check); "" for real data
 calibration_cutoff = "2025-10-01"  # the normalisation of the five values is learned here ...
 cutoff = "2026-01-01"  # ... and applied to the population at this later cut-off
-horizon_days = 90  # retained = active (interaction or paid order) in this window, no hard churn
-activity = "any"  # "any" or "purchase": what counts as staying
-lost_after_days = (
-    90  # silent this long before the cut-off = already lost (left out); None keeps them
-)
-lookback_days = 180  # the five values read this many days before the cut-off
+# retained = active (interaction or paid order) in this window, no hard churn
+horizon_days = LABEL_DEFAULTS["horizon_days"]
+activity = LABEL_DEFAULTS["activity"]  # "any" or "purchase": what counts as staying
+# the population rule: silent this long before the cut-off = already lost (left out)
+lost_after_days = LABEL_DEFAULTS["lost_after_days"]
+lookback_days = LABEL_DEFAULTS["lookback_days"]  # the five values read this many days back
 half_life_days = None  # recency decay of the evidence (None = no decay)
 normalization = "percentile"  # "percentile", "log_minmax" or "zscore"
 weights = "expansion"  # "expansion", "equal", or a dict of the five values

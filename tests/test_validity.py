@@ -15,7 +15,17 @@ from analysis.studies.stats import expected_auc
 
 TZ = "Asia/Shanghai"
 CUT = pd.Timestamp("2025-07-01", tz=TZ)
-FEATURES = ["user_id", "tenure_days", "channel", *VALUES, "recency_days", "frequency", "monetary"]
+FEATURES = [
+    "user_id",
+    "tenure_days",
+    "days_since_activity",
+    "activity_count",
+    "channel",
+    *VALUES,
+    "recency_days",
+    "frequency",
+    "monetary",
+]
 
 
 def _frame(rows, cols):
@@ -66,7 +76,13 @@ def test_study_frame_golden():
     contacts, events, orders = tiny()
     c0, e0, o0 = contacts.copy(), events.copy(), orders.copy()
     fr = V.study_frame(
-        contacts, events, orders, cutoff="2025-07-01", horizon_days=30, followup_days=0
+        contacts,
+        events,
+        orders,
+        cutoff="2025-07-01",
+        horizon_days=30,
+        followup_days=0,
+        lost_after_days=None,
     )
     pd.testing.assert_frame_equal(contacts, c0)
     pd.testing.assert_frame_equal(events, e0)
@@ -80,6 +96,10 @@ def test_study_frame_golden():
     np.testing.assert_array_equal(fr["recency_days"], [10.0, np.nan, np.nan])
     assert list(fr["frequency"]) == [2.0, 0.0, 0.0]
     assert list(fr["monetary"]) == [150.0, 0.0, 0.0]
+    # a: last activity the order of 06-21 (the share of 06-01 is earlier); b, c: never
+    # active before the cut-off, so days since joining
+    assert list(fr["days_since_activity"]) == [10.0, 181.0, 122.0]
+    assert list(fr["activity_count"]) == [3.0, 0.0, 0.0]  # share + two paid orders
     # follow-up to the last record + 1 day: 2025-08-16 − 2025-07-01 = 46 days
     assert list(fr["churn_event"]) == [False, True, False]
     assert list(fr["time_days"]) == [46.0, 9.0, 46.0]
@@ -92,7 +112,8 @@ def test_study_frame_golden():
 
 def test_features_do_not_read_after_the_cutoff():
     contacts, events, orders = tiny()
-    base = V.study_frame(contacts, events, orders, cutoff=CUT, horizon_days=30)
+    kw = dict(cutoff=CUT, horizon_days=30, lost_after_days=None)
+    base = V.study_frame(contacts, events, orders, **kw)
     ev2 = events.copy()
     late = ev2["occurred_at"] >= CUT
     ev2.loc[late, "occurred_at"] += pd.Timedelta(days=3)
@@ -109,7 +130,7 @@ def test_features_do_not_read_after_the_cutoff():
         [orders, _frame([("o9", "c", "2025-07-01", 999.0, False, 0.0)], list(orders.columns))],
         ignore_index=True,
     )
-    moved = V.study_frame(contacts, ev2, or2, cutoff=CUT, horizon_days=30)
+    moved = V.study_frame(contacts, ev2, or2, **kw)
     pd.testing.assert_frame_equal(moved[FEATURES], base[FEATURES])
     assert moved["retained"].tolist() != base["retained"].tolist()  # labels did read them
 

@@ -12,6 +12,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from analysis.aggregate.labels import (
+    DEFAULT_ACTIVITY,
+    HORIZON_DAYS,
+    LOOKBACK_DAYS,
+    LOST_AFTER_DAYS,
+)
 from analysis.data.vocab import VALUES
 from analysis.studies.scores import PRESETS, FiveValueScorer, validate_weights
 from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
@@ -485,11 +491,11 @@ def rolling_origin(
     *,
     cutoffs: Sequence,
     calibration_cutoff=None,
-    horizon_days: int = 90,
-    lookback_days: float | None = 180,
+    horizon_days: int = HORIZON_DAYS,
+    lookback_days: float | None = LOOKBACK_DAYS,
     half_life_days: float | None = None,
-    activity: str = "any",
-    lost_after_days: int | None = None,
+    activity: str = DEFAULT_ACTIVITY,
+    lost_after_days: int | None = LOST_AFTER_DAYS,
     normalization: str = "percentile",
     weights="expansion",
     outcome: str = "retained",

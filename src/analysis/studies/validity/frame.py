@@ -202,9 +202,27 @@ def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
         return max(db.latest_times(tz))
 
 
+BEHAVIOUR_COLS = ("days_since_activity", "activity_count", "tenure_days")
+
+
+def has_behaviour(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` has the behaviour columns of :func:`study_frame`."""
+    return all(c in frame.columns for c in BEHAVIOUR_COLS)
+
+
+def behaviour_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """log(1 + x) of days since the last activity, activity count and tenure (n × 3)."""
+    X = frame[list(BEHAVIOUR_COLS)].to_numpy(dtype="float64")
+    return np.log1p(np.maximum(X, 0.0))
+
+
 def control_matrix(
     frame: pd.DataFrame, channel_levels: Sequence[str] | None = None
 ) -> pd.DataFrame:
+    """The controls of incremental validity and of the adjusted hazard ratio: RFM (log
+    recency of purchase, never bought, log frequency, log monetary), log tenure, and — when
+    the frame has them — log days since the last activity and log activity count, then one
+    dummy per channel but the first. Constant columns are dropped."""
     rec = frame["recency_days"].to_numpy(dtype="float64")
     has = np.isfinite(rec)
     X = pd.DataFrame(
@@ -216,6 +234,10 @@ def control_matrix(
             "log_tenure": np.log1p(np.maximum(frame["tenure_days"].to_numpy(dtype="float64"), 0)),
         }
     )
+    if has_behaviour(frame):
+        b = behaviour_matrix(frame)
+        X["log_days_since_activity"] = b[:, 0]
+        X["log_activity_count"] = b[:, 1]
     levels = (
         sorted(frame["channel"].astype(str).unique())
         if channel_levels is None

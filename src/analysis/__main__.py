@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from analysis.simulate.world import WORLDS
+
 
 def _parse_value(text: str):
     try:
@@ -29,9 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start", default="2025-01-01")
     sim.add_argument(
         "--world",
-        choices=["effects", "null"],
+        choices=list(WORLDS),
         default="effects",
-        help="null: churn independent of the five values and everything else",
+        help="null: churn independent of the five values and everything else; null_silent, "
+        "null_tenure, wrong_weights, small_effect: worlds that can catch the study out",
     )
     sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
     sim.add_argument("--out", required=True, help="output folder")

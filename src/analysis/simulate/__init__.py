@@ -120,6 +120,7 @@ from analysis.simulate.tables import (
     contacts_table,
     events_table,
     orders_table,
+    truth_aucs,
     truth_params,
     truth_table,
 )
@@ -135,7 +136,9 @@ from analysis.simulate.world import (
     HUNTER_PROB_BASE,
     HUNTER_PROB_COUPON,
     HUNTER_Z_SHIFT,
+    NULL_WORLDS,
     VALUE_RATES,
+    WORLDS,
     Z_SHIFT,
     Truth,
     truth_for,
@@ -155,6 +158,8 @@ __all__ = [
     "HUNTER_Z_SHIFT",
     "VALUE_RATES",
     "Z_SHIFT",
+    "WORLDS",
+    "NULL_WORLDS",
     "Simulation",
     "Truth",
     "read_truth",
@@ -177,7 +182,8 @@ def simulate(
     """Simulate a private domain of about ``n_users`` contacts over ``months`` months.
 
     ``world="effects"`` makes the hazard of leaving depend on the five values, channel,
-    hunter status and screening; ``world="null"`` makes it the same for everyone.
+    hunter status and screening; ``world="null"`` makes it the same for everyone; the other
+    :data:`WORLDS` are built to catch the study out (see :mod:`analysis.simulate.world`).
     Times are local wall-clock times in ``tz`` (which must have a fixed UTC offset over the
     period, as Asia/Shanghai does).
     """
@@ -227,6 +233,7 @@ def simulate(
         users=truth_table(pop, hard, lam, nu, activity, order, uid, tz),
         params=truth_params(
             truth=truth,
+            aucs=truth_aucs(pop.z, pop.hazard, truth),
             world=world,
             seed=seed,
             n_users=n_users,

@@ -411,7 +411,9 @@ def test_one_set_of_label_defaults_is_used_by_the_api_and_the_report():
         assert getattr(d, name) == value, name
     # the report reads the same defaults (its parameters cell names them, never a number)
     nb = "notebooks/value-index-retention.py"
-    text = open(nb, encoding="utf-8").read()
+    from analysis.paths import resolve
+
+    text = resolve(nb).read_text(encoding="utf-8")
     for name in L.LABEL_DEFAULTS:
         assert name in declared_parameters(nb)
         assert f'{name} = LABEL_DEFAULTS["{name}"]' in text, name

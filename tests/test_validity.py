@@ -264,6 +264,11 @@ def test_effects_world_index_predicts_with_the_true_auc_inside_the_interval(worl
     h = V.index_auc(fr, outcome="no_hard_churn", n_boot=400).iloc[0]
     assert true_auc > 0.55
     assert h["lo"] <= true_auc <= h["hi"]
+    # and for the headline's outcome, retained: the interval of the headline AUC holds it
+    q_ret = checks.true_retention_probability(fr, sim.users, sim.params, horizon_days=90)
+    truth = V.truth_result(fr, q_ret, n_boot=400).table.iloc[0]
+    assert truth["outcome"] == "retained" and truth["auc"] == a.loc[0, "auc"]
+    assert truth["inside"] and truth["true_auc"] > 0.55
     hr = V.hazard_ratio(fr).iloc[0]
     assert hr["hi"] < 1  # a higher index means a lower hazard of hard churn
     inc = V.incremental_validity(fr, n_boot=200).iloc[0]

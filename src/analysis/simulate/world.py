@@ -130,7 +130,7 @@ class Truth:
 #: falls with tenure); ``wrong_weights`` (experience and innovation, which the preset weighs
 #: 0.1, drive staying; social and content, which it weighs 0.3 each, drive leaving);
 #: ``small_effect``
-#: (the effects world's coefficients at a twelfth: the index predicts, but by less than
+#: (the effects world's coefficients at a 24th: the index predicts, but by less than
 #: the smallest AUC difference that matters).
 WORLDS = ("effects", "null", "null_silent", "null_tenure", "wrong_weights", "small_effect")
 #: The worlds in which the five values have no effect on leaving.
@@ -143,7 +143,7 @@ _EFFECTS_BETA = {
     "content": -0.30,
     "innovation": -0.20,
 }
-_SMALL_EFFECT_SCALE = 1 / 12
+_SMALL_EFFECT_SCALE = 1 / 24
 
 
 def truth_for(world: str) -> Truth:
@@ -178,8 +178,8 @@ def truth_for(world: str) -> Truth:
             beta={
                 "experience": -0.9,
                 "consumption": 0.0,
-                "social": 0.6,
-                "content": 0.3,
+                "social": 0.9,
+                "content": 0.6,
                 "innovation": -0.9,
             },
             gamma_hunter=0.0,

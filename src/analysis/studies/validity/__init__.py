@@ -80,6 +80,15 @@ from analysis.studies.validity.results import (
     survival_result,
     truth_result,
 )
+from analysis.studies.validity.study import (
+    STUDY_OF_STUDY_COLUMNS,
+    StudyOfStudyResult,
+    StudyRun,
+    as_rates,
+    label_sensitivity,
+    run_study,
+    study_of_study_result,
+)
 from analysis.studies.validity.survival import (
     hazard_ratio,
     survival_by_group,
@@ -138,4 +147,11 @@ __all__ = [
     "rolling_result",
     "survival_result",
     "truth_result",
+    "run_study",
+    "StudyRun",
+    "label_sensitivity",
+    "as_rates",
+    "StudyOfStudyResult",
+    "study_of_study_result",
+    "STUDY_OF_STUDY_COLUMNS",
 ]

@@ -222,7 +222,7 @@ def control_matrix(
     """The controls of incremental validity and of the adjusted hazard ratio: RFM (log
     recency of purchase, never bought, log frequency, log monetary), log tenure, and — when
     the frame has them — log days since the last activity and log activity count, then one
-    dummy per channel but the first. Constant columns are dropped."""
+    dummy per channel but the first. Constant and repeated columns are dropped."""
     rec = frame["recency_days"].to_numpy(dtype="float64")
     has = np.isfinite(rec)
     X = pd.DataFrame(
@@ -247,4 +247,5 @@ def control_matrix(
     for lv in levels[1:]:  # first level is the reference
         X[f"channel_{lv}"] = (ch == lv).astype(float)
     X = X.loc[:, X.std(axis=0) > 0]  # drop constant columns (e.g. no one bought)
-    return X
+    # and repeated ones (with activity="purchase" the activity count is the order count)
+    return X.loc[:, ~X.T.duplicated().to_numpy()]

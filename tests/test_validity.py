@@ -400,36 +400,6 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
 
 
 # --- the verdict, branch by branch on hand-made tables ------------------------------------
-def _auc(lo, hi, auc=0.6):
-    return pd.DataFrame([{"auc": auc, "lo": lo, "hi": hi, "ci": 0.9}])
-
-
-def _baselines(**diff_ivals):
-    """The index row and one row per baseline with the given (diff_lo, diff_hi)."""
-    rows = [dict(score="index", auc=0.7, lo=0.68, hi=0.72, diff=0.0, diff_lo=0.0, diff_hi=0.0)]
-    for name, (dlo, dhi) in diff_ivals.items():
-        rows.append(dict(score=name, auc=0.6, lo=0.58, hi=0.62, diff=0.1, diff_lo=dlo, diff_hi=dhi))
-    return pd.DataFrame(rows)
-
-
-def _incremental(lr_p, diff_lo):
-    return pd.DataFrame(
-        [
-            {
-                "lr_p": lr_p,
-                "odds_ratio_per_sd": 1.234,
-                "or_lo": 1.1,
-                "or_hi": 1.4,
-                "auc_without": 0.61,
-                "auc_with": 0.66,
-                "auc_diff": 0.05,
-                "diff_lo": diff_lo,
-                "diff_hi": 0.08,
-            }
-        ]
-    )
-
-
 @pytest.mark.parametrize(
     ("lo", "hi", "null", "expected"),
     [

@@ -34,8 +34,6 @@ LABELS: dict[str, str] = {
     "wrong_weights": "错误权重世界",
     "small_effect": "效应小于最小差距",
     "runs": "运行次数",
-    "users": "用户数",
-    "true_auc": "真实 AUC",
     "predicts": "判为能预测",
     "does_not_predict": "判为不能预测",
     "predicts_inconclusive": "判为无定论",

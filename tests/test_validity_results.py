@@ -380,8 +380,11 @@ def test_committed_study_of_study_meets_its_targets():
     from analysis.paths import resolve
 
     t = V.study_of_study_result(resolve("benchmarks/results/verdict_worlds.csv")).table
-    runs = pd.read_csv(resolve("benchmarks/results/verdict_runs.csv"))
-    assert set(t["world"]) == set(runs["world"]) and (t["runs"] >= 20).all()
+    from analysis.simulate import WORLDS
+    from analysis.studies.validity.study import read_results_csv
+
+    runs = read_results_csv(resolve("benchmarks/results/verdict_runs.csv"))
+    assert set(t["world"]) == set(runs["world"]) == set(WORLDS) and (t["runs"] >= 20).all()
     null = runs.loc[runs["world"].isin(["null", "null_silent", "null_tenure"])]
     k = int((null["incremental"] == "above").sum())
     assert binomtest(k, len(null), 0.05, alternative="greater").pvalue > 0.05, k

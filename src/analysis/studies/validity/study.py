@@ -250,6 +250,12 @@ class StudyOfStudyResult(StudyResult):
         )
 
 
+def read_results_csv(path) -> pd.DataFrame:
+    """A results table of ``bench_verdict.py``: the world named ``null`` stays a name (not a
+    missing value, as pandas would read it by default)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
 def study_of_study_result(path) -> StudyOfStudyResult:
     """The committed ``verdict_worlds.csv`` of ``benchmarks/bench_verdict.py`` as a
     :class:`StudyOfStudyResult` (a clear error when it is missing or lacks columns)."""
@@ -260,7 +266,7 @@ def study_of_study_result(path) -> StudyOfStudyResult:
         raise FileNotFoundError(
             f"{path}: no results of the study of the study; run benchmarks/bench_verdict.py"
         )
-    table = pd.read_csv(path)
+    table = read_results_csv(path)
     need = [*STUDY_OF_STUDY_COLUMNS, "values_matter", "seeds", "commit"]
     missing = [c for c in need if c not in table.columns]
     if missing:

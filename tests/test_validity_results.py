@@ -395,3 +395,29 @@ def test_committed_study_of_study_meets_its_targets():
     assert binomtest(cov, len(runs), 0.90, alternative="less").pvalue > 0.05, cov
     eff = runs.loc[runs["world"] == "effects"]
     assert (eff["predicts"] == "above").mean() >= 0.8
+
+
+def test_as_rates_divides_by_the_days_in_the_domain_within_the_look_back():
+    fr = pd.DataFrame({"tenure_days": [10.0, 400.0, 0.2], **{v: [3.0, 6.0, 1.0] for v in VALUES}})
+    got = V.as_rates(fr, lookback_days=180)
+    np.testing.assert_allclose(got["social"], [3.0 / 10 * 30, 6.0 / 180 * 30, 1.0 * 30])
+    np.testing.assert_allclose(V.as_rates(fr, lookback_days=None)["social"][1], 6.0 / 400 * 30)
+    assert fr["social"].tolist() == [3.0, 6.0, 1.0]  # a copy
+
+
+def test_label_sensitivity_runs_every_rule_and_outcome():
+    from analysis.simulate import simulate
+
+    sim = simulate(2500, 18, seed=4)
+    kw = dict(calibration_cutoff="2025-10-01", cutoff="2026-01-01", n_boot=20)
+    t = V.label_sensitivity(sim.contacts, sim.events, sim.orders, lost_after=(30, None), **kw)
+    lost = [None if pd.isna(x) else int(x) for x in t["lost_after_days"]]
+    assert lost == [30, None, 30, None, 90, 90]
+    assert t["activity"].tolist() == ["any", "any", "purchase", "purchase", "any", "any"]
+    assert t["values"].tolist() == ["counts"] * 4 + ["rates", "counts"]
+    assert t["refunds"].tolist() == ["counted"] * 5 + ["ignored"]
+    assert t.loc[0, "n"] < t.loc[1, "n"]  # keeping the long-silent grows the population
+    default = V.run_study(sim.contacts, sim.events, sim.orders, **kw)
+    assert t.loc[4, "n"] == default.auc.loc[0, "n"]  # rates: same users, other scores
+    assert t.loc[4, "auc"] != default.auc.loc[0, "auc"]
+    assert set(t["predicts"]) <= {"above", "below", "equivalent", "inconclusive"}

@@ -362,7 +362,7 @@ def test_study_of_study_reading_from_a_hand_made_table(tmp_path):
     assert 'In the effects world it said "predicts" in 90% of runs' in text
     assert "the preset is wrong in 85%" in text
     assert "held the true AUC in 90%–95% of runs" in text
-    assert text.endswith("wrong most often in the wrong_weights world: 15% of runs.")
+    assert text.endswith("wrong most often in the wrong weights world: 15% of runs.")
     assert "错误权重世界：15% 的运行" in res.reading("zh")
     with pytest.raises(FileNotFoundError, match="bench_verdict"):
         V.study_of_study_result(tmp_path / "nope.csv")

@@ -245,7 +245,7 @@ class StudyOfStudyResult(StudyResult):
             else float("nan"),
             coverage_lo=float(t["coverage"].min()),
             coverage_hi=float(t["coverage"].max()),
-            worst=tr(worst, lang),
+            worst=tr(worst, lang) if lang != "en" else worst.replace("_", " "),
             worst_share=float(t.loc[worst, "wrong"]),
         )
 

@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from analysis.simulate.touches import TOUCH_WORLDS
+from analysis.simulate.world import WORLDS
+
 
 def _parse_value(text: str):
     try:
@@ -113,10 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start", default="2025-01-01")
     sim.add_argument(
         "--world",
-        choices=["effects", "null", "touches", "touches-null"],
+        choices=[*WORLDS, *TOUCH_WORLDS],
         default="effects",
-        help="null: churn independent of the five values and everything else; touches: "
-        "effects plus the brand's touches with known effects; touches-null: touches without",
+        help="null: churn independent of the five values and everything else; null_silent, "
+        "null_tenure, wrong_weights, small_effect: worlds that can catch the study out; "
+        "touches: effects plus the brand's touches with known effects; touches-null: touches "
+        "without",
     )
     sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
     sim.add_argument("--out", required=True, help="output folder")

@@ -123,6 +123,7 @@ from analysis.simulate.tables import (
     contacts_table,
     events_table,
     orders_table,
+    truth_aucs,
     truth_params,
     truth_table,
 )
@@ -139,7 +140,9 @@ from analysis.simulate.world import (
     HUNTER_PROB_BASE,
     HUNTER_PROB_COUPON,
     HUNTER_Z_SHIFT,
+    NULL_WORLDS,
     VALUE_RATES,
+    WORLDS,
     Z_SHIFT,
     Truth,
     truth_for,
@@ -159,6 +162,8 @@ __all__ = [
     "HUNTER_Z_SHIFT",
     "VALUE_RATES",
     "Z_SHIFT",
+    "WORLDS",
+    "NULL_WORLDS",
     "Simulation",
     "Truth",
     "read_truth",
@@ -181,7 +186,8 @@ def simulate(
     """Simulate a private domain of about ``n_users`` contacts over ``months`` months.
 
     ``world="effects"`` makes the hazard of leaving depend on the five values, channel,
-    hunter status and screening; ``world="null"`` makes it the same for everyone.
+    hunter status and screening; ``world="null"`` makes it the same for everyone; the other
+    :data:`WORLDS` are built to catch the study out (see :mod:`analysis.simulate.world`).
     ``world="touches"`` / ``"touches-null"``: the ``effects`` world plus the brand's touches
     with / without effects (:mod:`analysis.simulate.touches`, drawn from a stream of their
     own, so the other worlds are unchanged).
@@ -236,6 +242,7 @@ def simulate(
         users=truth_table(pop, hard, lam, nu, activity, order, uid, tz),
         params=truth_params(
             truth=truth,
+            aucs=truth_aucs(pop.z, pop.hazard, truth),
             world=world,
             seed=seed,
             n_users=n_users,

@@ -62,6 +62,8 @@ def oracle_churn_probability(
     horizon_days: int,
     p_hard: float,
     activity_rate_per_day=None,
+    lifetime_shape: float = 1.0,
+    tenure_days=None,
 ) -> pd.Series:
     """The simulator's true probability that each user in ``users`` churns (is not retained).
 
@@ -79,6 +81,13 @@ def oracle_churn_probability(
     takes ``ρ → ∞`` (no user alive for a while is inactive), i.e. the first-order oracle
     ``p_hard · (1 - e^{-μh})``. The simulator's per-user activity multiplier is not in the
     truth, so ``ρ`` is its expectation: this oracle is exact up to that approximation.
+
+    With a Weibull lifetime (``lifetime_shape`` k ≠ 1, survival ``exp(-(μt)^k)``) the hazard
+    depends on the user's age, so ``tenure_days`` (aligned with ``users``) is needed: the
+    chance of leaving by ``c + t`` given alive at tenure ``a`` is
+    ``L(t) = 1 - exp((μa)^k - (μ(a+t))^k)`` and
+    ``P(retained) = (1 - L(h))(1 - e^{-ρh}) + (1 - p_hard) ∫_0^h (1 - e^{-ρt}) dL(t)``
+    (integrated on a grid of 400 steps; for k = 1 it is the formula above).
     """
     tu = truth_users.set_index("user_id")
     ids = pd.Index(pd.Series(users, dtype="str"), name="user_id")
@@ -95,13 +104,31 @@ def oracle_churn_probability(
     h = float(horizon_days)
     stay = np.exp(-mu * h)
     if activity_rate_per_day is None:
-        p_ret = stay + (1 - p_hard) * (1 - stay)
+        rho = None
     else:
         rho = (
             activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
             if isinstance(activity_rate_per_day, pd.Series)
             else np.full(len(ids), float(activity_rate_per_day))
         )
+    if lifetime_shape != 1.0:
+        if tenure_days is None:
+            raise ValueError("a Weibull lifetime (lifetime_shape != 1) needs tenure_days")
+        a = np.asarray(tenure_days, dtype="float64")
+        t = np.linspace(0.0, h, 401)
+        cum = (mu[:, None] * (a[:, None] + t[None, :])) ** lifetime_shape
+        L = 1 - np.exp(cum[:, :1] - cum)  # leaving by c + t, alive at c
+        mid = (t[1:] + t[:-1]) / 2
+        act = (
+            np.ones((len(ids), mid.size))
+            if rho is None
+            else 1 - np.exp(-rho[:, None] * mid[None, :])
+        )
+        active_h = 1.0 if rho is None else 1 - np.exp(-rho * h)
+        p_ret = (1 - L[:, -1]) * active_h + (1 - p_hard) * np.sum(act * np.diff(L, axis=1), axis=1)
+    elif rho is None:
+        p_ret = stay + (1 - p_hard) * (1 - stay)
+    else:
         p_ret = stay * (1 - np.exp(-rho * h)) + (1 - p_hard) * (
             (1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))
         )
@@ -165,8 +192,34 @@ def compare_with_truth(
 # ---------------------------------------------------------------------------------------
 # truth (simulated data) and the verdict
 # ---------------------------------------------------------------------------------------
+def true_retention_probability(
+    frame: pd.DataFrame, truth_users: pd.DataFrame, params: Mapping, *, horizon_days: int
+) -> np.ndarray:
+    """Each user's true probability of the headline outcome ``retained`` under the simulator
+    (one per row of a study frame): 1 − :func:`oracle_churn_probability` with the
+    simulator's ``p_hard``, lifetime shape and expected activity rates
+    (:func:`oracle_activity_rate`), at the frame's cut-off and tenures."""
+    churn = params["churn"]
+    p = oracle_churn_probability(
+        truth_users,
+        users=frame["user_id"].astype(str),
+        cutoff=frame["cutoff"].iloc[0],
+        horizon_days=horizon_days,
+        p_hard=float(churn["p_hard"]),
+        activity_rate_per_day=oracle_activity_rate(truth_users, params),
+        lifetime_shape=float(churn.get("lifetime_shape", 1.0)),
+        tenure_days=frame["tenure_days"].to_numpy(dtype="float64"),
+    )
+    return 1.0 - p.to_numpy(dtype="float64")
+
+
 def true_outcome_probability(
-    frame: pd.DataFrame, truth_users: pd.DataFrame, *, p_hard: float, horizon_days: int
+    frame: pd.DataFrame,
+    truth_users: pd.DataFrame,
+    *,
+    p_hard: float,
+    horizon_days: int,
+    lifetime_shape: float = 1.0,
 ) -> np.ndarray:
     """Each user's true probability of ``no_hard_churn`` under the simulator (one per row).
 
@@ -182,7 +235,12 @@ def true_outcome_probability(
     c = frame["cutoff"].iloc[0]
     h = u["churn_hazard_per_day"].to_numpy(dtype="float64")
     gone = (u["left_at"].notna() & (u["left_at"] < c)).to_numpy()
-    p = 1 - p_hard * (1 - np.exp(-h * horizon_days))
+    if lifetime_shape == 1.0:
+        leave = 1 - np.exp(-h * horizon_days)
+    else:  # Weibull: leaving within the horizon given alive at tenure a
+        a = frame["tenure_days"].to_numpy(dtype="float64")
+        leave = 1 - np.exp((h * a) ** lifetime_shape - (h * (a + horizon_days)) ** lifetime_shape)
+    p = 1 - p_hard * leave
     return np.where(gone, 1.0, p)
 
 

@@ -55,7 +55,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.aggregate.features import FEATURE_COLUMNS, churn_features
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import (
+    DEFAULT_ACTIVITY,
+    HORIZON_DAYS,
+    LOOKBACK_DAYS,
+    LOST_AFTER_DAYS,
+    retention_labels,
+)
 from analysis.data.vocab import VALUES, Vocabulary
 from analysis.i18n import say
 from analysis.progress import progress
@@ -106,10 +112,10 @@ MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting
 class ChurnDefinition:
     """What churn means here, in parameters (see the module docstring)."""
 
-    horizon_days: int = 90
-    activity: str = "any"
-    lost_after_days: int | None = None
-    lookback_days: float = 180
+    horizon_days: int = HORIZON_DAYS
+    activity: str = DEFAULT_ACTIVITY
+    lost_after_days: int | None = LOST_AFTER_DAYS
+    lookback_days: float = LOOKBACK_DAYS
     short_days: float = 30
     long_days: float = 90
 

@@ -492,3 +492,34 @@ def test_read_wecom_without_contacts_keeps_every_deletion():
     a = read_wecom(callbacks=RAW / "callbacks.jsonl")
     assert (a.events["event_type"] == "del_follow_user").sum() == 2
     assert len(a.contacts) == 0
+
+
+# --------------------------------------------------------------------------- WeCom traps
+
+
+def _callback_lines() -> list[dict]:
+    import json
+
+    text = (RAW / "callbacks.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_retried_callbacks_are_one_change_and_counted():
+    lines = _callback_lines()
+    # WeCom re-delivers unacknowledged callbacks: the last-employee deletion three times,
+    # a two-member add_member twice
+    retried = lines + [lines[4], lines[4], lines[1]]
+    customers = ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004", "wmSYN0005"]
+    once = wecom_callbacks(lines, followers=followers_of(CONTACT_FILES), customers=customers)
+    again = wecom_callbacks(retried, followers=followers_of(CONTACT_FILES), customers=customers)
+    pd.testing.assert_frame_equal(once.events, again.events)
+    row = steps(again.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]
+    assert (row["rows_in"], row["dropped"], row["kept"]) == (8 + 4, 4, 8)
+    assert (
+        steps(once.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]["dropped"]
+        == 0
+    )
+    # the same change at another second is another change, not a retry
+    later = dict(lines[2], CreateTime=lines[2]["CreateTime"] + 1)
+    other = wecom_callbacks(lines + [later], customers=customers)
+    assert (other.events["event_type"] == "group_quit").sum() == 2

@@ -585,6 +585,35 @@ def _norm_callback(d: Mapping) -> dict:
     return out
 
 
+def _callback_key(item: tuple) -> tuple:
+    """What makes two callback items the same delivery: event, time and every id in it."""
+    t, ev, ct, detail, member, d, _file, _rec = item
+    ids = tuple(str(d.get(k) or "").strip() for k in ("ExternalUserID", "UserID", "ChatId"))
+    return (t, ev, ct, detail, member) + ids
+
+
+def _drop_retried(items: list[tuple], ledger: Ledger) -> list[tuple]:
+    """WeCom re-sends a callback the server did not acknowledge within 5 seconds (up to three
+    times), and a callback log keeps every delivery: items with the same event, time and ids
+    are one change. The first delivery is kept; the others are dropped and counted."""
+    seen: set[tuple] = set()
+    kept = []
+    for it in items:
+        key = _callback_key(it)
+        if key not in seen:
+            seen.add(key)
+            kept.append(it)
+    ledger.add(
+        "events",
+        "wecom: duplicate callbacks (retried deliveries) dropped",
+        rows_in=len(items),
+        rows_out=len(kept),
+        dropped=len(items) - len(kept),
+        detail="same Event, ChangeType, CreateTime and ids: one change delivered again",
+    )
+    return kept
+
+
 def wecom_callbacks(
     inputs: Any,
     *,
@@ -624,14 +653,15 @@ def wecom_callbacks(
         else:
             items.append((t, ev, ct, None, None, d, file, rec))
     ledger = Ledger()
-    n = len(items)
     ledger.add(
         "events",
         "wecom: callback items read",
-        rows_in=n,
+        rows_in=len(items),
         rows_out=len(items),
         detail="one per message; group callbacks one per changed member",
     )
+    items = _drop_retried(items, ledger)
+    n = len(items)
     if not items:
         return Adapted(ledger=ledger)
     order = {"add_external_contact": 0, "add_half_external_contact": 0}

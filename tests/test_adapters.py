@@ -523,3 +523,79 @@ def test_retried_callbacks_are_one_change_and_counted():
     later = dict(lines[2], CreateTime=lines[2]["CreateTime"] + 1)
     other = wecom_callbacks(lines + [later], customers=customers)
     assert (other.events["event_type"] == "group_quit").sum() == 2
+
+
+def _one_contact(state: str, uid: str = "wmR1") -> dict:
+    return {
+        "external_contact": {"external_userid": uid, "type": 1},
+        "follow_user": [
+            {"userid": "emp01", "createtime": 1735696800, "add_way": 1, "state": state}
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "state, pattern, smap, expected",
+    [
+        ("referral_wmA9", None, {}, ("referral", "unknown", "wmA9")),
+        ("ref:m0042", None, {}, ("referral", "unknown", "m0042")),
+        # the state map's 'referral' entry names channel and hook of every referral shape
+        (
+            "ref:m0042",
+            None,
+            {"referral": {"channel": "old_brings_new", "hook": "gift"}},
+            ("old_brings_new", "gift", "m0042"),
+        ),
+        (
+            "inv-7-m0042",
+            r"inv-(?P<key>\d+)-(?P<referrer>\w+)",
+            {"7": {"channel": "kol", "hook": "trial"}},
+            ("kol", "trial", "m0042"),
+        ),
+        ("INV_m0042", r"INV_(\w+)", {}, ("referral", "unknown", "m0042")),
+        # a state the map names exactly is not a referral, whatever its shape
+        (
+            "referral_day",
+            None,
+            {"referral_day": {"channel": "event", "hook": "merch"}},
+            ("event", "merch", None),
+        ),
+        # shapes that are not referrals: empty id, other prefixes
+        ("referral_", None, {}, ("referral_", "unknown", None)),
+        ("reference", None, {}, ("reference", "unknown", None)),
+    ],
+)
+def test_referral_states_in_the_shapes_brands_use(state, pattern, smap, expected):
+    a = wecom_contacts([_one_contact(state)], state_map=smap, referral_pattern=pattern)
+    row = a.contacts.iloc[0]
+    ref = None if pd.isna(row["referrer_id"]) else row["referrer_id"]
+    assert (row["channel"], row["hook"], ref) == expected
+    led = steps(a.ledger)
+    if expected[2] is not None:
+        assert "wecom: referrer read from referral states" in led.index
+    else:
+        assert "wecom: referrer read from referral states" not in led.index
+
+
+def test_referral_pattern_reaches_the_raw_loader_and_is_checked(tmp_path):
+    import json
+
+    d = tmp_path / "raw"
+    d.mkdir()
+    recs = [
+        _one_contact("", "wmR0"),
+        _one_contact("邀请wmR0", "wmR1"),
+        _one_contact("ref:wmR0", "wmR2"),
+    ]
+    (d / "wecom_contacts.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8"
+    )
+    t = load_raw(d, referral_pattern=r"邀请(?P<referrer>wm\w+)")
+    assert t.contacts.set_index("user_id")["referrer_id"].tolist()[1:] == ["wmR0", "wmR0"]
+    led = t.ledger.set_index("step").loc["wecom: referrer read from referral states"]
+    assert led["detail"] == "ref:<id> 1, referral_pattern 1"
+    assert pd.isna(load_raw(d).contacts.set_index("user_id").loc["wmR1", "referrer_id"])
+    with pytest.raises(ValueError, match="group named 'referrer'"):
+        load_raw(d, referral_pattern=r"(a)(b)")
+    with pytest.raises(ValueError, match="not a regular expression"):
+        load_raw(d, referral_pattern=r"(")

@@ -62,6 +62,7 @@ def read_raw_folder(
     *,
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
+    referral_pattern: str | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
@@ -70,6 +71,8 @@ def read_raw_folder(
     spreadsheets ``contacts*``, ``events*``, ``orders*`` (``.xlsx``, ``.xlsm``, ``.xls``,
     ``.csv``, ``.csv.gz``, ``.txt``);
     optional ``state_map.yaml`` and ``header_map.yaml`` (used when the arguments are None).
+    ``referral_pattern``: the brand's referral ``state`` regex (see
+    :func:`analysis.data.adapters.wecom.referral_regex`).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -89,6 +92,7 @@ def read_raw_folder(
                 groupchats=groups or None,
                 callbacks=callbacks or None,
                 state_map=state_map,
+                referral_pattern=referral_pattern,
                 tz=tz,
             )
         )
@@ -110,6 +114,7 @@ def load_raw(
     *,
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
+    referral_pattern: str | None = None,
     vocabulary: Any = None,
     tz: str = DEFAULT_TZ,
     observed_until: Any = None,
@@ -118,13 +123,21 @@ def load_raw(
 ) -> Tables:
     """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 
+    ``referral_pattern`` is a regular expression for the brand's referral ``state`` codes
+    (group ``referrer``: the referrer's id), besides ``referral_<id>`` and ``ref:<id>``.
     The ledger lists the adapters' steps first, then the loader's (see
     :func:`analysis.data.adapters.to_tables`).
     """
     folder = Path(folder)
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
-    adapted = read_raw_folder(folder, state_map=state_map, header_map=header_map, tz=tz)
+    adapted = read_raw_folder(
+        folder,
+        state_map=state_map,
+        header_map=header_map,
+        referral_pattern=referral_pattern,
+        tz=tz,
+    )
     return to_tables(
         adapted,
         vocabulary=vocabulary,

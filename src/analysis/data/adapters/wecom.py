@@ -249,34 +249,90 @@ def _unix(value: Any, file: str, column: str, rec: int) -> int:
 # --------------------------------------------------------------------------- contacts
 
 
-def _state_lookup(state: str, state_map: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
+#: Referral ``state`` shapes every brand gets without configuration: ``referral_<id>`` and
+#: ``ref:<id>`` (the id is the referrer's). ``"<key>:<id>"`` with a mapped ``<key>`` and the
+#: ``referral_pattern`` option come before these.
+REFERRAL_STATES = (re.compile(r"referral_(?P<referrer>\S+)"), re.compile(r"ref:(?P<referrer>\S+)"))
+
+
+def referral_regex(pattern: str | re.Pattern | None) -> re.Pattern | None:
+    """The brand's own referral ``state`` pattern, checked: a regular expression matched
+    against the whole state, whose group ``referrer`` (or only group) is the referrer's id;
+    an optional group ``key`` is looked up in the state map for channel and hook."""
+    if pattern is None or pattern == "":
+        return None
+    try:
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+    except re.error as exc:
+        raise ValueError(
+            f"referral_pattern {pattern!r} is not a regular expression: {exc}"
+        ) from exc
+    if "referrer" not in rx.groupindex and rx.groups != 1:
+        raise ValueError(
+            f"referral_pattern {rx.pattern!r} must have a group named 'referrer' (or exactly "
+            "one group) holding the referrer's id, e.g. 'inv-(?P<referrer>\\w+)'"
+        )
+    return rx
+
+
+def _state_lookup(
+    state: str, state_map: Mapping[str, Any], pattern: re.Pattern | None = None
+) -> tuple[str, str, str | None, str] | None:
+    """(channel, hook, referrer, rule) for a state, or None when nothing knows it."""
+
     def entry(v: Any) -> tuple[str, str]:
         if isinstance(v, Mapping):
             return str(v.get("channel", "unknown")), str(v.get("hook", "unknown"))
         return str(v), "unknown"
 
+    def referral(key: str | None) -> tuple[str, str]:
+        if key is not None and key in state_map:
+            return entry(state_map[key])
+        if "referral" in state_map:
+            return entry(state_map["referral"])
+        return "referral", "unknown"
+
     if state in state_map:
         ch, hk = entry(state_map[state])
-        return ch, hk, None
+        return ch, hk, None, "mapped"
     key, sep, ref = state.partition(":")
     if sep and key in state_map and ref:
         ch, hk = entry(state_map[key])
-        return ch, hk, ref
+        return ch, hk, ref, "<key>:<id>"
+    if pattern is not None:
+        m = pattern.fullmatch(state)
+        if m:
+            ref = m.group("referrer") if "referrer" in pattern.groupindex else m.group(1)
+            if ref:
+                key = m.group("key") if "key" in pattern.groupindex else None
+                return *referral(key), ref, "referral_pattern"
+    for rx, rule in zip(REFERRAL_STATES, ("referral_<id>", "ref:<id>")):
+        m = rx.fullmatch(state)
+        if m:
+            return *referral(None), m.group("referrer"), rule
     return None
 
 
 def wecom_contacts(
-    inputs: Any, *, state_map: str | Path | Mapping | None = None, tz: str = DEFAULT_TZ
+    inputs: Any,
+    *,
+    state_map: str | Path | Mapping | None = None,
+    referral_pattern: str | re.Pattern | None = None,
+    tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """External-contact API responses → contacts (+ one ``contact_add`` event per user).
 
     ``state_map`` maps each channel QR code's ``state`` to ``{channel, hook}`` (a dict, or a
     YAML/JSON file). A state ``"<key>:<user_id>"`` whose key is mapped is a referral code:
-    the part after the colon becomes ``referrer_id``. A state not in the map is kept as
+    the part after the colon becomes ``referrer_id``; so do ``referral_<id>``, ``ref:<id>``
+    and states matching ``referral_pattern`` (see :func:`referral_regex`), with the channel
+    and hook of the state map's ``referral`` entry (default ``referral`` / ``unknown``).
+    A state not in the map is kept as
     the channel (hook ``unknown``) and counted; an empty state takes the channel from
     ``add_way`` (:data:`ADD_WAY`) and is counted.
     """
     smap = load_mapping(state_map, "state map")
+    rx = referral_regex(referral_pattern)
     rels: list[dict] = []
     no_follow = 0
     followed = 0
@@ -403,6 +459,7 @@ def wecom_contacts(
         )
     channel, hook, referrer = [], [], []
     unmapped, from_add_way = 0, 0
+    rules: dict[str, int] = {}
     for state, aw in zip(first["state"], add_way):
         if not state:
             from_add_way += 1
@@ -410,7 +467,7 @@ def wecom_contacts(
             hook.append("unknown")
             referrer.append(None)
             continue
-        hit = _state_lookup(state, smap)
+        hit = _state_lookup(state, smap, rx)
         if hit is None:
             unmapped += 1
             channel.append(state)
@@ -420,6 +477,16 @@ def wecom_contacts(
             channel.append(hit[0])
             hook.append(hit[1])
             referrer.append(hit[2])
+            if hit[2] is not None:
+                rules[hit[3]] = rules.get(hit[3], 0) + 1
+    if rules:
+        ledger.add(
+            "contacts",
+            "wecom: referrer read from referral states",
+            rows_in=len(first),
+            rows_out=len(channel),
+            detail=", ".join(f"{rule} {k}" for rule, k in sorted(rules.items())),
+        )
     if unmapped:
         ledger.add(
             "contacts",
@@ -779,6 +846,7 @@ def read_wecom(
     groupchats: Any = None,
     callbacks: Any = None,
     state_map: str | Path | Mapping | None = None,
+    referral_pattern: str | re.Pattern | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """All WeCom inputs together: contacts, group snapshot joins, callbacks.
@@ -786,7 +854,11 @@ def read_wecom(
     A group join seen both in the ``groupchat/get`` snapshot and in an ``add_member``
     callback (same customer, chat and second) is kept once; the duplicates are counted.
     """
-    c = wecom_contacts(contacts, state_map=state_map, tz=tz) if contacts is not None else Adapted()
+    c = (
+        wecom_contacts(contacts, state_map=state_map, referral_pattern=referral_pattern, tz=tz)
+        if contacts is not None
+        else Adapted()
+    )
     g = wecom_groupchats(groupchats, tz=tz) if groupchats is not None else Adapted()
     cb = Adapted()
     if callbacks is not None:

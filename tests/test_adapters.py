@@ -599,3 +599,29 @@ def test_referral_pattern_reaches_the_raw_loader_and_is_checked(tmp_path):
         load_raw(d, referral_pattern=r"(a)(b)")
     with pytest.raises(ValueError, match="not a regular expression"):
         load_raw(d, referral_pattern=r"(")
+
+
+def test_personal_data_used_as_ids_is_loaded_and_named_in_the_ledger(tmp_path):
+    from analysis.data.load import load_tables
+
+    phones = {"007": "13800000007", "008": "+86 13900000008"}
+    d = tmp_path / "data"
+    shutil.copytree(BROKEN / "base", d)
+    for name in ("contacts", "events", "orders"):
+        df = pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+        for col in ("user_id", "referrer_id"):
+            if col in df.columns:
+                df[col] = df[col].replace(phones)
+        df.to_csv(d / f"{name}.csv", index=False)
+    t = load_tables(d)
+    assert "13800000007" in set(t.contacts["user_id"])  # loaded as is
+    led = t.ledger.set_index(["table", "step"])
+    step = "personal data: user_id looks like mobile phone numbers"
+    assert led.loc[("contacts", step), "detail"].startswith("2 of 4 rows")
+    assert led.loc[("events", step), "detail"].startswith("4 of 6 rows")
+    assert led.loc[("orders", step), "detail"].startswith("2 of 4 rows")
+    ref = led.loc[("contacts", "personal data: referrer_id looks like mobile phone numbers")]
+    assert ref["detail"].startswith("1 of 4 rows") and ref["dropped"] == ref["repaired"] == 0
+    assert not any("1380000000" in v or "1390000000" in v for v in t.ledger.astype(str).stack())
+    clean = load_tables(BROKEN / "base").ledger
+    assert not clean["step"].str.startswith("personal data").any()

@@ -177,7 +177,9 @@ def test_callbacks_hard_churn_only_when_last_employee_deleted(fname):
     assert int(led["dropped"].sum()) == 8 - 4
     assert (led["rows_in"] == led["kept"] + led["dropped"]).all()
     reasons = " ".join(led["step"])
-    assert "another employee still follows" in reasons and "not known customers" in reasons
+    assert (
+        "another employee still follows" in reasons and "group members who are employees" in reasons
+    )
     assert "del_external_contact" in reasons
 
 
@@ -491,7 +493,10 @@ def test_reports_agree_on_raw_and_canonical_inputs(round_trip):
 def test_read_wecom_without_contacts_keeps_every_deletion():
     a = read_wecom(callbacks=RAW / "callbacks.jsonl")
     assert (a.events["event_type"] == "del_follow_user").sum() == 2
-    assert len(a.contacts) == 0
+    # without contact responses the group members are group-only members; emp02 (the UserID
+    # of a contact callback) is staff
+    assert a.contacts["user_id"].tolist() == ["wmSYN0002", "wmSYN0004"]
+    assert set(a.contacts["wecom_relation"]) == {"group_only"}
 
 
 # --------------------------------------------------------------------------- WeCom traps
@@ -625,3 +630,112 @@ def test_personal_data_used_as_ids_is_loaded_and_named_in_the_ledger(tmp_path):
     assert not any("1380000000" in v or "1390000000" in v for v in t.ledger.astype(str).stack())
     clean = load_tables(BROKEN / "base").ledger
     assert not clean["step"].str.startswith("personal data").any()
+
+
+# --------------------------------------------------------------------------- raw folders
+
+TRAPS = RAW / "wecom-traps"
+TRAPS_PATTERN = r"inv-(?P<referrer>wm\w+)"
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as the expected CSV files write it: ISO times, empty for missing, whole
+    numbers without '.0', flags true/false."""
+
+    def cell(v) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, pd.Timestamp):
+            return v.isoformat()
+        if isinstance(v, (bool, np.bool_)):
+            return "true" if v else "false"
+        if isinstance(v, (float, np.floating)):
+            return str(int(v)) if float(v).is_integer() else repr(float(v))
+        return str(v)
+
+    return pd.DataFrame({c: [cell(v) for v in df[c]] for c in df.columns})
+
+
+def _expected(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / "expected" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _assert_tables(t, folder: Path) -> None:
+    keys = {
+        "contacts": ["user_id"],
+        "events": ["user_id", "occurred_at", "event_type"],
+        "orders": ["order_id"],
+    }
+    for name, key in keys.items():
+        if not (folder / "expected" / f"{name}.csv").is_file():
+            continue
+        want = _expected(folder, name)
+        got = _as_text(getattr(t, name)).sort_values(key, kind="mergesort")
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, obj=name)
+
+
+def test_wecom_traps_folder_gives_the_expected_tables():
+    t = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN)
+    _assert_tables(t, TRAPS)
+    led = t.ledger
+    mine = led[led["step"].str.startswith(("wecom:", "personal data:"))]
+    want = _expected(TRAPS, "ledger").astype({k: int for k in ("rows_in", "kept", "dropped")})
+    want = want.astype({"repaired": int})
+    got = mine.drop(columns="detail").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # the personal-data lines count rows and never show a value
+    pd_lines = mine[mine["step"].str.startswith("personal data:")]
+    assert pd_lines["detail"].str.match(r"1 of \d+ rows").all()
+    assert not led["detail"].str.contains("13800138000").any()
+
+
+def test_wecom_traps_do_not_depend_on_file_or_record_order(tmp_path):
+    import json
+
+    d = tmp_path / "traps"
+    shutil.copytree(TRAPS, d)
+    lines = (d / "wecom_callbacks.jsonl").read_text(encoding="utf-8").splitlines()
+    (d / "wecom_callbacks.jsonl").write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    page = json.loads((d / "wecom_contacts_2025-03-31.json").read_text(encoding="utf-8"))
+    page["external_contact_list"].reverse()
+    (d / "wecom_contacts_2025-03-31.json").write_text(json.dumps(page), encoding="utf-8")
+    _assert_tables(load_raw(d, referral_pattern=TRAPS_PATTERN), TRAPS)
+
+
+def test_group_only_rule_drop_removes_their_events_and_counts_them():
+    keep = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN)
+    drop = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN, group_only="drop")
+    gone = {"wmTRAP0004", "wmTRAP0005"}
+    assert set(keep.contacts["user_id"]) - set(drop.contacts["user_id"]) == gone
+    assert not drop.events["user_id"].isin(gone).any()
+    assert len(keep.events) - len(drop.events) == 3
+    led = drop.ledger.set_index("step")
+    row = led.loc["wecom: events of group-only members dropped (group_only=drop)"]
+    assert (row["dropped"], row["kept"]) == (3, len(drop.events))
+    rule = led.loc["wecom: group-only members (in a customer group, never a contact) added"]
+    assert rule["kept"] == 0 and "2 members not added" in rule["detail"]
+    with pytest.raises(ValueError, match="group_only must be one of"):
+        load_raw(TRAPS, group_only="employees")
+
+
+def test_readd_seen_only_in_two_pulls_keeps_the_first_add_way():
+    def pull(t, add_way, state, extra=()):
+        follows = [{"userid": "emp01", "createtime": t, "add_way": add_way, "state": state}]
+        return {
+            "external_contact": {"external_userid": "wmR1", "type": 1},
+            "follow_user": follows + list(extra),
+        }
+
+    t0 = 1735696800
+    first, again = pull(t0, 1, "s01"), pull(t0 + 9 * 86400, 2, "")
+    a = read_wecom(contacts=[again, first], state_map={"s01": {"channel": "douyin", "hook": "x"}})
+    c = a.contacts.iloc[0]
+    assert (c["joined_at"], c["add_way"], c["channel"]) == (ts("2025-01-01 10:00"), "1", "douyin")
+    adds = a.events.loc[a.events["event_type"] == "contact_add", "occurred_at"].tolist()
+    assert adds == [ts("2025-01-01 10:00"), ts("2025-01-10 10:00")]
+    step = steps(a.ledger).loc["wecom: contact_add events from follow relations"]
+    assert "later createtime: 1" in step["detail"]
+    # a second employee's add while the first still follows is not an entry
+    other = {"userid": "emp02", "createtime": t0 + 3600, "add_way": 1, "state": ""}
+    b = read_wecom(contacts=[pull(t0, 1, "s01", [other])])
+    assert (b.events["event_type"] == "contact_add").sum() == 1

@@ -63,6 +63,7 @@ def read_raw_folder(
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
     referral_pattern: str | None = None,
+    group_only: str = "keep",
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
@@ -72,7 +73,9 @@ def read_raw_folder(
     ``.csv``, ``.csv.gz``, ``.txt``);
     optional ``state_map.yaml`` and ``header_map.yaml`` (used when the arguments are None).
     ``referral_pattern``: the brand's referral ``state`` regex (see
-    :func:`analysis.data.adapters.wecom.referral_regex`).
+    :func:`analysis.data.adapters.wecom.referral_regex`); ``group_only``: ``"keep"`` group
+    members who are never contacts as contacts of their own, or ``"drop"`` their events (see
+    :func:`analysis.data.adapters.wecom.read_wecom`).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -93,6 +96,7 @@ def read_raw_folder(
                 callbacks=callbacks or None,
                 state_map=state_map,
                 referral_pattern=referral_pattern,
+                group_only=group_only,
                 tz=tz,
             )
         )
@@ -115,6 +119,7 @@ def load_raw(
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
     referral_pattern: str | None = None,
+    group_only: str = "keep",
     vocabulary: Any = None,
     tz: str = DEFAULT_TZ,
     observed_until: Any = None,
@@ -124,7 +129,8 @@ def load_raw(
     """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 
     ``referral_pattern`` is a regular expression for the brand's referral ``state`` codes
-    (group ``referrer``: the referrer's id), besides ``referral_<id>`` and ``ref:<id>``.
+    (group ``referrer``: the referrer's id), besides ``referral_<id>`` and ``ref:<id>``;
+    ``group_only`` (``"keep"`` or ``"drop"``) the rule for group members who are never contacts.
     The ledger lists the adapters' steps first, then the loader's (see
     :func:`analysis.data.adapters.to_tables`).
     """
@@ -136,6 +142,7 @@ def load_raw(
         state_map=state_map,
         header_map=header_map,
         referral_pattern=referral_pattern,
+        group_only=group_only,
         tz=tz,
     )
     return to_tables(

@@ -35,6 +35,9 @@ class Adapted:
     orders: pd.DataFrame = field(default_factory=lambda: empty_table("orders"))
     ledger: Ledger = field(default_factory=Ledger)
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    #: WeCom follow relations (``user_id``, ``follow_user``, ``createtime``, ``state``) read
+    #: by :func:`~analysis.data.adapters.wecom.wecom_contacts`, for the callbacks' timeline.
+    relations: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

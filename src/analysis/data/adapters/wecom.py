@@ -20,8 +20,9 @@ WeCom                                       canonical
 ==========================================  ==================================================
 ``external_contact.external_userid``        ``contacts.user_id`` (one user however many
                                             employees follow them)
-earliest ``follow_user.createtime``         ``contacts.joined_at`` and a ``contact_add`` event
-                                            (context ``1v1``)
+earliest ``follow_user.createtime`` (or     ``contacts.joined_at`` (the first add; an earlier
+first group join)                           group join moves it: ``joined_via``); a
+                                            ``contact_add`` event per entry (first add, re-add)
 ``follow_user.state`` via ``state_map``     ``contacts.channel``, ``hook``; ``"<state>:<id>"``
                                             also sets ``referrer_id``
 ``follow_user.add_way`` (:data:`ADD_WAY`)   ``channel`` when ``state`` is empty; kept as
@@ -29,16 +30,20 @@ earliest ``follow_user.createtime``         ``contacts.joined_at`` and a ``conta
 ``type``, ``gender``, tags, employees       ``wecom_type``, ``gender``, ``tags``,
                                             ``follow_user``, ``n_follow_users`` columns
 ``unionid``, ``name``, remarks, mobiles     not carried (personal data, PIPL)
-group member ``type`` 2, ``join_time``      ``group_join`` event (context ``group``)
+group member ``type`` 2, ``join_time``      ``group_join`` event (context ``group``); members
+                                            never added are group-only contacts
 callback ``del_member``                     ``group_quit`` event
 callback ``add_member``                     ``group_join`` event (duplicates of the snapshot
                                             dropped and counted)
+callback ``add_external_contact``           ``contact_add`` when no employee followed
 callback ``del_follow_user``                ``del_follow_user`` event (hard churn) — only when
                                             it removes the customer's last employee
+retried callbacks (same event, time, ids)   dropped and counted
 ==========================================  ==================================================
 
 Why this module is long: it is one API's adapter. Contacts, group chats and change callbacks
-share the record readers, the id and Unix-time checks, the ``state`` → channel/hook lookup
+share the record readers, the id and Unix-time checks, the ``state`` → channel/hook lookup,
+the relation history (:class:`_Follows`, replayed over contact pulls and callbacks together)
 and the ledger bookkeeping; split by endpoint, three files would import the same private
 helpers.
 """
@@ -313,14 +318,35 @@ def _state_lookup(
     return None
 
 
+def _state_channel(
+    state: str, add_way: int, smap: Mapping[str, Any], rx: re.Pattern | None
+) -> tuple[str, str, str | None, str]:
+    """(channel, hook, referrer, rule) of a relation: its ``state`` looked up
+    (:func:`_state_lookup`), else the state itself (rule ``unmapped``), else ``add_way``'s key
+    (rule ``empty``)."""
+    if not state:
+        return ADD_WAY.get(add_way, ADD_WAY[0])[0], "unknown", None, "empty"
+    hit = _state_lookup(state, smap, rx)
+    if hit is None:
+        return state, "unknown", None, "unmapped"
+    return hit
+
+
 def wecom_contacts(
     inputs: Any,
     *,
     state_map: str | Path | Mapping | None = None,
     referral_pattern: str | re.Pattern | None = None,
     tz: str = DEFAULT_TZ,
+    history: bool = True,
 ) -> Adapted:
-    """External-contact API responses → contacts (+ one ``contact_add`` event per user).
+    """External-contact API responses → contacts (+ ``contact_add`` events).
+
+    One ``contact_add`` per entry (see :class:`_Follows`): the first add of each customer and
+    every re-add the responses show (several saved pulls: the same employee's relation with a
+    later ``createtime``); the contact keeps the **first** relation's time, ``add_way`` and
+    ``state``. ``history=False`` leaves the events to :func:`wecom_callbacks` (given
+    ``relations=``), which also sees the deletions.
 
     ``state_map`` maps each channel QR code's ``state`` to ``{channel, hook}`` (a dict, or a
     YAML/JSON file). A state ``"<key>:<user_id>"`` whose key is mapped is a referral code:
@@ -443,7 +469,8 @@ def wecom_contacts(
         rows_in=len(df),
         rows_out=len(first),
         dropped=int(df["user_id"].duplicated().sum()),
-        detail="one user per external_userid; earliest createtime kept",
+        detail="one user per external_userid (several employees, or one employee's "
+        "relation in several pulls); earliest createtime kept",
     )
     known = first["add_way"].isin(list(ADD_WAY))
     add_way = first["add_way"].where(known, 0)
@@ -461,24 +488,14 @@ def wecom_contacts(
     unmapped, from_add_way = 0, 0
     rules: dict[str, int] = {}
     for state, aw in zip(first["state"], add_way):
-        if not state:
-            from_add_way += 1
-            channel.append(ADD_WAY[int(aw)][0])
-            hook.append("unknown")
-            referrer.append(None)
-            continue
-        hit = _state_lookup(state, smap, rx)
-        if hit is None:
-            unmapped += 1
-            channel.append(state)
-            hook.append("unknown")
-            referrer.append(None)
-        else:
-            channel.append(hit[0])
-            hook.append(hit[1])
-            referrer.append(hit[2])
-            if hit[2] is not None:
-                rules[hit[3]] = rules.get(hit[3], 0) + 1
+        ch, hk, ref, rule = _state_channel(state, int(aw), smap, rx)
+        channel.append(ch)
+        hook.append(hk)
+        referrer.append(ref)
+        from_add_way += rule == "empty"
+        unmapped += rule == "unmapped"
+        if ref is not None:
+            rules[rule] = rules.get(rule, 0) + 1
     if rules:
         ledger.add(
             "contacts",
@@ -523,27 +540,109 @@ def wecom_contacts(
         }
     )
     contacts["joined_at"] = joined.to_numpy()
-    events = pd.DataFrame(
-        {
-            "user_id": contacts["user_id"],
-            "occurred_at": joined.to_numpy(),
-            "event_type": "contact_add",
-            "value": np.nan,
-            "context": "1v1",
-        }
-    )
-    ledger.add(
-        "events",
-        "wecom: contact_add events from the earliest follow relation",
-        rows_in=len(first),
-        rows_out=len(events),
-        detail="one per user",
-    )
+    relations = df[["user_id", "follow_user", "createtime", "state"]].reset_index(drop=True)
     names = " + ".join(sorted(files))
     srcs = {"contacts": [Source(names, 0)], "events": [Source(names, 0)]}
     if len(files) == 1:  # errors name the JSON record each contact came from
         srcs["contacts"] = [Source(names, 0, row_numbers=first["_rec"].to_numpy())]
-    return Adapted(contacts=contacts, events=events, ledger=ledger, sources=srcs)
+    out = Adapted(contacts=contacts, ledger=ledger, sources=srcs, relations=relations)
+    if history:
+        follows = _Follows()
+        rows = []
+        for u, emp, t, state in relations.sort_values(
+            ["createtime", "user_id", "follow_user"], kind="mergesort"
+        ).itertuples(index=False):
+            entry = follows.start(u, emp, int(t))
+            if entry in ("first", "re-add"):
+                rows.append((u, int(t), "contact_add", "1v1", None, None, emp, state, entry))
+        out.events = _event_frame(rows, tz)
+        ledger.add(
+            "events",
+            "wecom: contact_add events from follow relations",
+            rows_in=len(relations),
+            rows_out=len(out.events),
+            dropped=len(relations) - len(out.events),
+            detail="the first add of each customer and re-adds (an employee's relation "
+            f"re-created with a later createtime: {follows.recreated}); adds by a further "
+            "employee are not entries",
+        )
+    return out
+
+
+class _Follows:
+    """Which employees follow each customer, as relation evidence is replayed in time order.
+
+    A customer *enters* (a ``contact_add`` event) when an employee adds them while no employee
+    follows them: the first time (``first``) or after they deleted every employee
+    (``re-add``). A relation seen again at its own ``createtime`` (a snapshot and the
+    ``add_external_contact`` callback of the same add) is ``known``. A relation seen with a
+    later ``createtime`` than the open one was re-created, so the customer deleted that
+    employee in between (the deletion itself is not in the data): counted in ``recreated``.
+    """
+
+    def __init__(self, initial: Mapping[str, Iterable[str]] | None = None):
+        self.open: dict[str, dict[str, int | None]] = {
+            k: dict.fromkeys(v) for k, v in (initial or {}).items()
+        }
+        self.entered = set(self.open)
+        self.recreated = 0
+
+    def start(self, ext: str, emp: str, t: int) -> str | None:
+        rel = self.open.setdefault(ext, {})
+        if emp in rel and rel[emp] in (None, t):
+            rel[emp] = t
+            return "known"
+        if emp in rel:
+            self.recreated += 1
+            entry = len(rel) == 1
+        else:
+            entry = not rel
+        rel[emp] = t
+        if not entry:
+            return None
+        kind = "re-add" if ext in self.entered else "first"
+        self.entered.add(ext)
+        return kind
+
+    def end(self, ext: str, emp: str) -> bool:
+        """The relation ends; True when no employee follows the customer any more."""
+        rel = self.open.setdefault(ext, {})
+        rel.pop(emp, None)
+        return not rel
+
+
+_EVENT_COLUMNS = [
+    "user_id",
+    "t",
+    "event_type",
+    "context",
+    "chat_id",
+    "scene",
+    "follow_user",
+    "state",
+    "entry",
+]
+
+
+def _event_frame(rows: list[tuple], tz: str) -> pd.DataFrame:
+    """Event tuples (:data:`_EVENT_COLUMNS`) → an events frame; the columns after
+    ``context`` are extras the loader drops (read_wecom uses them for the contacts)."""
+    df = pd.DataFrame(rows, columns=_EVENT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "user_id": pd.array(df["user_id"], dtype="str"),
+            "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
+            "event_type": df["event_type"].to_numpy(),
+            "value": np.nan,
+            "context": df["context"].to_numpy(),
+            "chat_id": df["chat_id"].to_numpy(),
+            "join_scene": df["scene"].where(df["event_type"] == "group_join").to_numpy(),
+            "quit_scene": df["scene"].where(df["event_type"] == "group_quit").to_numpy(),
+            "follow_user": df["follow_user"].to_numpy(),
+            "state": df["state"].to_numpy(),
+            "entry": df["entry"].to_numpy(),
+        }
+    )
 
 
 def followers_of(inputs: Any) -> dict[str, set[str]]:
@@ -686,18 +785,32 @@ def wecom_callbacks(
     *,
     followers: Mapping[str, Iterable[str]] | None = None,
     customers: Iterable[str] | None = None,
+    employees: Iterable[str] | None = None,
+    relations: pd.DataFrame | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
-    """Decrypted change callbacks → ``del_follow_user``, ``group_join``, ``group_quit`` events.
+    """Decrypted change callbacks → ``contact_add``, ``del_follow_user``, ``group_join``,
+    ``group_quit`` events.
 
-    ``followers`` (customer → employees, e.g. :func:`followers_of` the contact responses) lets
-    a ``del_follow_user`` count as hard churn only when it removes the customer's last
-    employee; ``customers`` (known external_userids) drops group members that are employees.
+    The relation history is replayed in time order (:class:`_Follows`): ``relations`` (the
+    follow relations of the contact responses, ``Adapted.relations``) and
+    ``add_external_contact`` callbacks start relations, ``del_follow_user`` and
+    ``del_external_contact`` end them. An add while no employee follows the customer is a
+    ``contact_add`` (the first add or a re-add after deleting every employee); a
+    ``del_follow_user`` is hard churn only when it removes the customer's last employee.
+    ``followers`` (customer → employees, e.g. :func:`followers_of`) are relations open from
+    the start, for callbacks read without ``relations``.
+
+    Group members (:func:`_member_kind`): ``employees`` (staff ids) are dropped; ``customers``
+    and ids shaped like an ``external_userid`` are customers, or group-only members when no
+    employee follows them; any other id is dropped and counted.
+
     Every callback item (one per message; one per ``MemChangeList`` member for group
     callbacks) is either an event or dropped and counted by reason.
     """
-    follow = {k: set(v) for k, v in (followers or {}).items()}
-    known = set(customers) if customers is not None else None
+    follows = _Follows(followers)
+    known = set(customers or ())
+    staff = set(employees or ())
     items = []
     for file, rec, raw in _inputs(inputs):
         if not isinstance(raw, Mapping):
@@ -729,13 +842,23 @@ def wecom_callbacks(
     )
     items = _drop_retried(items, ledger)
     n = len(items)
-    if not items:
-        return Adapted(ledger=ledger)
-    order = {"add_external_contact": 0, "add_half_external_contact": 0}
+    staff |= {str(x[5].get("UserID") or "").strip() for x in items} - {""}
+    # relation starts from the contact responses join the callbacks in time order; at one
+    # second, starts come before ends, and a snapshot's start before the callback of it
+    snap = []
+    if relations is not None and len(relations):
+        snap = [
+            (int(t), "snapshot", u, emp, st)
+            for u, emp, t, st in relations[["user_id", "follow_user", "createtime", "state"]]
+            .astype({"createtime": "int64"})
+            .itertuples(index=False)
+        ]
+        staff |= set(relations["follow_user"].astype(str))
+    adds = ("add_external_contact", "add_half_external_contact")
     items.sort(
         key=lambda x: (
             x[0],
-            order.get(x[2], 1),
+            0 if x[2] in adds else 1,
             str(x[1]),
             str(x[2]),
             str(x[3]),
@@ -744,46 +867,58 @@ def wecom_callbacks(
             str(x[5].get("UserID")),
         )
     )
+    timeline: list[tuple] = [((x[0], 0, 0, f"{x[2]}\x00{x[3]}", 0), "snapshot", x) for x in snap]
+    timeline += [
+        ((x[0], 0 if x[2] in adds else 1, 1, "", i), "callback", x) for i, x in enumerate(items)
+    ]
+    timeline.sort(key=lambda k: k[0])
     # each item's fate: the event it became (a tuple) or the reason it was dropped (a str)
-    fates: list[tuple | str | None] = []
+    fates: list[tuple | str | None] = [None] * len(items)
     other_types: set[str] = set()
+    snap_events: list[tuple] = []
 
-    def drop(reason: str) -> None:
-        fates[-1] = reason
-
-    def keep(event: tuple) -> None:
-        fates[-1] = event
-
-    for t, ev, ct, detail, member, d, file, rec in items:
-        fates.append(None)
+    for key, source, x in timeline:
+        if source == "snapshot":
+            t, _, ext, emp, state = x
+            entry = follows.start(ext, emp, t)
+            if entry in ("first", "re-add"):
+                snap_events.append((ext, t, "contact_add", "1v1", None, None, emp, state, entry))
+            continue
+        i = key[4]
+        t, ev, ct, detail, member, d, file, rec = x
         ext = str(d.get("ExternalUserID") or "").strip()
         emp = str(d.get("UserID") or "").strip()
-        if ev == "change_external_contact" and ct in (
-            "add_external_contact",
-            "add_half_external_contact",
-        ):
+        if ev == "change_external_contact" and ct in adds:
             if not ext:
                 raise DataError(file, "ExternalUserID", "missing id", rows=[rec])
-            follow.setdefault(ext, set()).add(emp)
-            drop("contact adds (contacts come from externalcontact/get)")
+            entry = follows.start(ext, emp, t)
+            if entry in ("first", "re-add"):
+                state = str(d.get("State") or "").strip()
+                fates[i] = (ext, t, "contact_add", "1v1", None, None, emp, state, entry)
+            elif entry == "known":
+                fates[i] = "contact adds already in the contact responses"
+            else:
+                fates[i] = "contact adds by a further employee (not an entry)"
         elif ev == "change_external_contact" and ct == "del_follow_user":
             if not ext:
                 raise DataError(file, "ExternalUserID", "missing id", rows=[rec])
-            rest = follow.setdefault(ext, set())
-            rest.discard(emp)
-            if rest:
-                drop("del_follow_user while another employee still follows (not churn)")
+            if follows.end(ext, emp):
+                fates[i] = (ext, t, "del_follow_user", "1v1", None, None, emp, None, None)
             else:
-                keep((ext, t, "del_follow_user", "1v1", None, None))
+                fates[i] = "del_follow_user while another employee still follows (not churn)"
         elif ev == "change_external_contact" and ct == "del_external_contact":
-            follow.setdefault(ext, set()).discard(emp)
-            drop("del_external_contact (the employee deleted the customer: not customer churn)")
+            follows.end(ext, emp)
+            fates[i] = (
+                "del_external_contact (the employee deleted the customer: not customer churn)"
+            )
         elif detail in ("add_member", "del_member"):
-            if member is None:
-                drop("group callbacks without MemChangeList (member unknown)")
-                continue
-            if known is not None and member not in known:
-                drop("group members that are not known customers (employees)")
+            kind = _member_kind(member, known, staff)
+            if kind != "customer":
+                fates[i] = {
+                    None: "group callbacks without MemChangeList (member unknown)",
+                    "employee": "group members who are employees",
+                    "unknown": "group members neither known nor shaped like an external_userid",
+                }[kind]
                 continue
             chat = str(d.get("ChatId") or "")
             if detail == "add_member":
@@ -791,16 +926,16 @@ def wecom_callbacks(
                     _int(d.get("JoinScene", 0) or 0, file, "JoinScene", rec, what="JoinScene"),
                     "unknown",
                 )
-                keep((member, t, "group_join", "group", chat, scene))
+                fates[i] = (member, t, "group_join", "group", chat, scene, None, None, None)
             else:
                 scene = QUIT_SCENE.get(
                     _int(d.get("QuitScene", 0) or 0, file, "QuitScene", rec, what="QuitScene"),
                     "unknown",
                 )
-                keep((member, t, "group_quit", "group", chat, scene))
+                fates[i] = (member, t, "group_quit", "group", chat, scene, None, None, None)
         else:
             other_types.add(f"{ev}/{ct}" + (f"/{detail}" if detail else ""))
-            drop("callback types with no event in the vocabulary")
+            fates[i] = "callback types with no event in the vocabulary"
     lost = [i for i, f in enumerate(fates) if f is None]
     if lost:
         raise LedgerError(
@@ -821,23 +956,229 @@ def wecom_callbacks(
             detail=extra.strip(),
         )
         n = ledger.entries[-1]["kept"]
-    if not out:
+    if snap:
+        ledger.add(
+            "events",
+            "wecom: contact_add events from follow relations",
+            rows_in=len(snap),
+            rows_out=len(snap_events),
+            dropped=len(snap) - len(snap_events),
+            detail="entries (first adds, re-adds) of the contact responses' relations; "
+            "relations re-created with a later createtime (deletion not in the data): "
+            f"{follows.recreated}; the rest were adds by a further employee or the same add "
+            "as a callback",
+        )
+    rows = snap_events + out
+    if not rows:
         return Adapted(ledger=ledger)
-    df = pd.DataFrame(out, columns=["user_id", "t", "event_type", "context", "chat_id", "scene"])
-    events = pd.DataFrame(
+    files = " + ".join(sorted({it[6] for it in items}))
+    return Adapted(
+        events=_event_frame(rows, tz), ledger=ledger, sources={"events": [Source(files, 0)]}
+    )
+
+
+#: WeCom's ``external_userid`` starts with ``wm`` (a WeChat user) or ``wo`` (a WeCom user);
+#: staff ``userid``s are whatever the admin typed.
+EXTERNAL_USERID = re.compile(r"w[mo][0-9A-Za-z_-]{6,}")
+
+
+def _member_kind(member: str | None, customers: set[str], employees: set[str]) -> str | None:
+    """A group callback's changed member: ``customer`` (a contact or a group-only member),
+    ``employee``, ``unknown``, or None (no member given).
+
+    Staff ids (employees following customers, type-1 snapshot members, group owners and
+    admins, ``UserID`` of contact callbacks) are employees; known customers (contacts,
+    type-2 snapshot members) and ids shaped like an ``external_userid``
+    (:data:`EXTERNAL_USERID`) are customers; anything else cannot be told apart."""
+    if member is None:
+        return None
+    if member in employees and member not in customers:
+        return "employee"
+    if member in customers or EXTERNAL_USERID.fullmatch(member):
+        return "customer"
+    return "unknown"
+
+
+def _chat_staff(inputs: Any) -> set[str]:
+    """Staff ids in ``groupchat/get`` responses: type-1 members, owners and admins."""
+    out: set[str] = set()
+    for _file, _rec, raw in _inputs(inputs):
+        if not isinstance(raw, Mapping):
+            continue
+        chat = raw.get("group_chat", raw)
+        if not isinstance(chat, Mapping):
+            continue
+        out.add(str(chat.get("owner") or ""))
+        out |= {str(a.get("userid") or "") for a in chat.get("admin_list") or []}
+        out |= {
+            str(m.get("userid") or "")
+            for m in chat.get("member_list") or []
+            if str(m.get("type", 2)) == "1"
+        }
+    return out - {""}
+
+
+GROUP_ONLY_RULES = ("keep", "drop")
+
+
+def _contact_rows(users: pd.Index, joined: pd.Series, **columns: Any) -> pd.DataFrame:
+    """Contacts rows for ``users`` (``joined`` indexed by user), other columns as given."""
+    df = pd.DataFrame(
         {
-            "user_id": pd.array(df["user_id"], dtype="str"),
-            "occurred_at": from_unix(df["t"].to_numpy(), tz).to_numpy(),
-            "event_type": df["event_type"],
-            "value": np.nan,
-            "context": df["context"],
-            "chat_id": df["chat_id"],
-            "join_scene": df["scene"].where(df["event_type"] == "group_join"),
-            "quit_scene": df["scene"].where(df["event_type"] == "group_quit"),
+            "user_id": pd.array(users.to_numpy(dtype=object), dtype="str"),
+            "joined_at": joined.reindex(users).to_numpy(),
         }
     )
-    files = " + ".join(sorted({it[6] for it in items}))
-    return Adapted(events=events, ledger=ledger, sources={"events": [Source(files, 0)]})
+    for k, v in columns.items():
+        df[k] = v if not isinstance(v, pd.Series) else v.reindex(users).to_numpy()
+    return df
+
+
+def _complete_contacts(
+    out: Adapted, smap: Mapping[str, Any], rx: re.Pattern | None, group_only: str
+) -> None:
+    """Contacts from all the evidence (in place): the first add seen only in callbacks,
+    customers seen only in callbacks, group-only members, and the earliest entry (a group
+    join before the contact add). Each change is a ledger step."""
+    e, c, ledger = out.events, out.contacts, out.ledger
+    if not len(e) or "follow_user" not in e.columns:
+        return
+    c = c.copy() if len(c) else c.iloc[0:0].copy()
+    c["joined_via"] = "contact_add"
+    c["wecom_relation"] = "contact"
+    adds = e.loc[e["event_type"] == "contact_add"].sort_values(
+        ["occurred_at", "follow_user"], kind="mergesort"
+    )
+    first_add = adds.drop_duplicates("user_id").set_index("user_id")
+    first_join = e.loc[e["event_type"] == "group_join"].groupby("user_id")["occurred_at"].min()
+
+    def channel_of(states: pd.Series) -> pd.DataFrame:
+        rows = [_state_channel(str(st or ""), 0, smap, rx) for st in states]
+        return pd.DataFrame(rows, index=states.index, columns=["channel", "hook", "ref", "rule"])
+
+    # the contact responses show only the current relation: a customer who deleted and was
+    # re-added before the pull has an earlier add in the callbacks, which is the first one
+    fa = first_add.reindex(c["user_id"])
+    earlier = np.zeros(len(c), dtype=bool)
+    if len(c):
+        first_t = fa["occurred_at"].reset_index(drop=True)
+        earlier = (first_t < c["joined_at"].reset_index(drop=True)).to_numpy(bool)
+    if earlier.any():
+        ch = channel_of(fa.loc[earlier, "state"])
+        c.loc[earlier, "joined_at"] = fa.loc[earlier, "occurred_at"].to_numpy()
+        c.loc[earlier, "channel"] = ch["channel"].to_numpy()
+        c.loc[earlier, "hook"] = ch["hook"].to_numpy()
+        c.loc[earlier, "referrer_id"] = ch["ref"].to_numpy()
+        c.loc[earlier, "add_way"] = "0"
+        c.loc[earlier, "add_way_name"] = ADD_WAY[0][1]
+        c.loc[earlier, "follow_user"] = fa.loc[earlier, "follow_user"].to_numpy()
+    ledger.add(
+        "contacts",
+        "wecom: first add seen only in callbacks (deleted and re-added before the pull)",
+        rows_in=len(c),
+        rows_out=len(c),
+        repaired=int(earlier.sum()),
+        detail="joined_at, channel, hook, referrer and follow_user from the first "
+        "add_external_contact; its add_way is not in the callback: 0 (unknown)",
+    )
+    parts = [c] if len(c) else []
+    only_cb = first_add.index.difference(pd.Index(c["user_id"]))
+    if len(only_cb):
+        fa = first_add.loc[only_cb]
+        ch = channel_of(fa["state"])
+        n_follow = adds.groupby("user_id")["follow_user"].nunique()
+        parts.append(
+            _contact_rows(
+                only_cb,
+                fa["occurred_at"],
+                channel=ch["channel"],
+                hook=ch["hook"],
+                referrer_id=ch["ref"],
+                wecom_type="unknown",
+                gender="unknown",
+                add_way="0",
+                add_way_name=ADD_WAY[0][1],
+                follow_user=fa["follow_user"],
+                n_follow_users=n_follow,
+                tags="",
+                joined_via="contact_add",
+                wecom_relation="contact",
+            )
+        )
+    ledger.add(
+        "contacts",
+        "wecom: customers seen only in callbacks added",
+        rows_in=len(only_cb),
+        rows_out=len(only_cb),
+        detail="add_external_contact of a customer not in the contact responses (e.g. "
+        "deleted before the pull): channel from its State, add_way 0 (unknown)",
+    )
+    go = first_join.index.difference(pd.Index(c["user_id"])).difference(only_cb)
+    if group_only == "keep" and len(go):
+        parts.append(
+            _contact_rows(
+                go,
+                first_join,
+                channel="group_only",
+                hook="unknown",
+                referrer_id=None,
+                wecom_type="unknown",
+                gender="unknown",
+                add_way=None,
+                add_way_name=None,
+                follow_user=None,
+                n_follow_users=0,
+                tags="",
+                joined_via="group_join",
+                wecom_relation="group_only",
+            )
+        )
+    ledger.add(
+        "contacts",
+        "wecom: group-only members (in a customer group, never a contact) added",
+        rows_in=len(go) if group_only == "keep" else 0,
+        rows_out=len(go) if group_only == "keep" else 0,
+        detail=f"rule group_only={group_only}: "
+        + (
+            "one contact each, joined at the first group join, channel 'group_only', "
+            "wecom_relation 'group_only'"
+            if group_only == "keep"
+            else f"{len(go)} members not added; their events are dropped"
+        ),
+    )
+    if group_only == "drop":
+        mine = e["user_id"].isin(go)
+        out.events = e.loc[~mine].reset_index(drop=True)
+        ledger.add(
+            "events",
+            "wecom: events of group-only members dropped (group_only=drop)",
+            rows_in=len(e),
+            rows_out=len(out.events),
+            dropped=int(mine.sum()),
+        )
+    added = len(parts) > (1 if len(c) else 0)
+    if added:
+        c = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    # the earliest evidence of entering the private domain: a group join may come first
+    c = c.reset_index(drop=True)
+    fj = first_join.reindex(c["user_id"]).reset_index(drop=True)
+    before = (fj < c["joined_at"]).to_numpy(bool)
+    if before.any():
+        c.loc[before, "joined_at"] = fj[before]
+        c.loc[before, "joined_via"] = "group_join"
+    ledger.add(
+        "contacts",
+        "wecom: joined a customer group before the contact add: joined_at is the group join",
+        rows_in=len(c),
+        rows_out=len(c),
+        repaired=int(before.sum()),
+        detail="the earliest evidence of entering the private domain; channel and add_way "
+        "stay the first contact relation's",
+    )
+    if added:
+        names = {x.file for t in ("contacts", "events") for x in out.sources.get(t, [])}
+        out.sources["contacts"] = [Source(" + ".join(sorted(names)), 0)]
+    out.contacts = c
 
 
 def read_wecom(
@@ -847,23 +1188,42 @@ def read_wecom(
     callbacks: Any = None,
     state_map: str | Path | Mapping | None = None,
     referral_pattern: str | re.Pattern | None = None,
+    group_only: str = "keep",
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """All WeCom inputs together: contacts, group snapshot joins, callbacks.
 
+    The relation history of contacts and callbacks is replayed together
+    (:func:`wecom_callbacks` with ``relations=``): a customer who deletes and is re-added keeps
+    the first add's time, ``add_way`` and ``state``, and every add and deletion stays an event.
+    A contact's ``joined_at`` is the earliest evidence of entering the private domain: a group
+    join before the contact add moves it (``joined_via`` says which). Customers seen only in
+    callbacks become contacts. Group members who are never contacts are group-only members:
+    with ``group_only="keep"`` (default) one contact each (``channel`` and ``wecom_relation``
+    ``group_only``), with ``"drop"`` their events are dropped. All counted in the ledger.
+
     A group join seen both in the ``groupchat/get`` snapshot and in an ``add_member``
     callback (same customer, chat and second) is kept once; the duplicates are counted.
     """
+    if group_only not in GROUP_ONLY_RULES:
+        raise ValueError(f"group_only must be one of {GROUP_ONLY_RULES}, got {group_only!r}")
+    smap = load_mapping(state_map, "state map")
+    rx = referral_regex(referral_pattern)
     c = (
-        wecom_contacts(contacts, state_map=state_map, referral_pattern=referral_pattern, tz=tz)
+        wecom_contacts(
+            contacts, state_map=smap, referral_pattern=rx, tz=tz, history=callbacks is None
+        )
         if contacts is not None
         else Adapted()
     )
     g = wecom_groupchats(groupchats, tz=tz) if groupchats is not None else Adapted()
     cb = Adapted()
     if callbacks is not None:
-        known = set(c.contacts["user_id"]) if len(c.contacts) else None
-        cb = wecom_callbacks(callbacks, followers=followers_of(contacts), customers=known, tz=tz)
+        known = set(c.contacts["user_id"]) | set(g.events["user_id"])
+        staff = _chat_staff(groupchats) if groupchats is not None else set()
+        cb = wecom_callbacks(
+            callbacks, customers=known, employees=staff, relations=c.relations, tz=tz
+        )
     out = combine(c, g, cb)
     e = out.events
     if len(e) and "chat_id" in e.columns:
@@ -879,6 +1239,7 @@ def read_wecom(
                 dropped=int(dup.sum()),
                 detail="kept once",
             )
+    _complete_contacts(out, smap, rx, group_only)
     if not len(out.events):
         out.events = empty_table("events")
     return out

@@ -739,3 +739,26 @@ def test_readd_seen_only_in_two_pulls_keeps_the_first_add_way():
     other = {"userid": "emp02", "createtime": t0 + 3600, "add_way": 1, "state": ""}
     b = read_wecom(contacts=[pull(t0, 1, "s01", [other])])
     assert (b.events["event_type"] == "contact_add").sum() == 1
+
+
+def test_raw_round_trip_with_add_callbacks_and_retries(round_trip, tmp_path):
+    sim, _paths, plain, _c = round_trip
+    paths = write_raw(sim, tmp_path, seed=3, add_callbacks=True, retry_rate=0.3)
+    lines = paths["wecom_callbacks"].read_text(encoding="utf-8").splitlines()
+    n_retried = len(lines) - len(set(lines))
+    assert n_retried > 50 and sum('"add_external_contact"' in x for x in lines) > 300
+    t = load_raw(tmp_path)
+    for name in ("contacts", "events", "orders"):
+        a, b = getattr(t, name), getattr(plain, name)
+        key = list(b.columns[:3])
+        pd.testing.assert_frame_equal(
+            a[list(b.columns)].sort_values(key).reset_index(drop=True),
+            b.sort_values(key).reset_index(drop=True),
+            obj=name,
+        )
+    led = t.ledger.set_index("step")
+    assert (
+        led.loc["wecom: duplicate callbacks (retried deliveries) dropped", "dropped"] == n_retried
+    )
+    known = led.loc["wecom: contact adds already in the contact responses dropped", "dropped"]
+    assert known == sum('"add_external_contact"' in x for x in set(lines))

@@ -653,7 +653,7 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
             return str(int(v)) if float(v).is_integer() else repr(float(v))
         return str(v)
 
-    return pd.DataFrame({c: [cell(v) for v in df[c]] for c in df.columns})
+    return pd.DataFrame({c: pd.Series([cell(v) for v in df[c]], dtype="str") for c in df.columns})
 
 
 def _expected(folder: Path, name: str) -> pd.DataFrame:
@@ -762,3 +762,18 @@ def test_raw_round_trip_with_add_callbacks_and_retries(round_trip, tmp_path):
     )
     known = led.loc["wecom: contact adds already in the contact responses dropped", "dropped"]
     assert known == sum('"add_external_contact"' in x for x in set(lines))
+
+
+def test_wecom_only_folder_gives_the_expected_tables_and_an_empty_orders_table():
+    folder = RAW / "wecom-only"
+    t = load_raw(folder)
+    _assert_tables(t, folder)
+    assert len(t.orders) == 0
+    led = t.ledger
+    mine = led[led["step"].str.startswith("wecom:") | (led["table"] == "orders")]
+    want = _expected(folder, "ledger")
+    pd.testing.assert_frame_equal(
+        mine.drop(columns="detail").reset_index(drop=True),
+        want.astype({k: "int64" for k in ("rows_in", "kept", "dropped", "repaired")}),
+        check_dtype=False,
+    )

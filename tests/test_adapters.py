@@ -777,3 +777,18 @@ def test_wecom_only_folder_gives_the_expected_tables_and_an_empty_orders_table()
         want.astype({k: "int64" for k in ("rows_in", "kept", "dropped", "repaired")}),
         check_dtype=False,
     )
+
+
+@pytest.mark.notebook
+def test_overview_of_the_traps_folder_shows_the_ledger_and_no_phone_number(tmp_path):
+    from analysis.reports.build import discover, run_report
+
+    report = next(r for r in discover() if r.name == "data-overview")
+    run_report(report, tmp_path, parameters={"data_dir": str(TRAPS)})
+    ledger = (tmp_path / "tables" / "data-overview" / "ledger.csv").read_text(encoding="utf-8")
+    assert "personal data: user_id looks like mobile phone numbers" in ledger
+    assert "wecom: duplicate callbacks (retried deliveries) dropped" in ledger
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".html" for p in files)
+    leaks = [p.name for p in files if "13800138000" in p.read_text(errors="replace")]
+    assert not leaks, leaks

@@ -705,15 +705,15 @@ def test_wecom_traps_do_not_depend_on_file_or_record_order(tmp_path):
 def test_group_only_rule_drop_removes_their_events_and_counts_them():
     keep = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN)
     drop = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN, group_only="drop")
-    gone = {"wmTRAP0004", "wmTRAP0005"}
+    gone = {"wmTRAP0004", "wmTRAP0005", "wmTRAP0009"}
     assert set(keep.contacts["user_id"]) - set(drop.contacts["user_id"]) == gone
     assert not drop.events["user_id"].isin(gone).any()
-    assert len(keep.events) - len(drop.events) == 3
+    assert len(keep.events) - len(drop.events) == 5
     led = drop.ledger.set_index("step")
     row = led.loc["wecom: events of group-only members dropped (group_only=drop)"]
-    assert (row["dropped"], row["kept"]) == (3, len(drop.events))
+    assert (row["dropped"], row["kept"]) == (5, len(drop.events))
     rule = led.loc["wecom: group-only members (in a customer group, never a contact) added"]
-    assert rule["kept"] == 0 and "2 members not added" in rule["detail"]
+    assert rule["kept"] == 0 and "3 members not added" in rule["detail"]
     with pytest.raises(ValueError, match="group_only must be one of"):
         load_raw(TRAPS, group_only="employees")
 

@@ -1050,7 +1050,11 @@ def _complete_contacts(
         ["occurred_at", "follow_user"], kind="mergesort"
     )
     first_add = adds.drop_duplicates("user_id").set_index("user_id")
-    first_join = e.loc[e["event_type"] == "group_join"].groupby("user_id")["occurred_at"].min()
+    # the first group evidence per user: a join, or a quit (a member who left and rejoined
+    # before the snapshot, with the join callback not logged, was in the group before it)
+    group_ev = e.loc[e["event_type"].isin(["group_join", "group_quit"])]
+    first_group = group_ev.sort_values(["occurred_at", "event_type"], kind="mergesort")
+    first_group = first_group.drop_duplicates("user_id").set_index("user_id")
 
     def channel_of(states: pd.Series) -> pd.DataFrame:
         rows = [_state_channel(str(st or ""), 0, smap, rx) for st in states]
@@ -1113,12 +1117,12 @@ def _complete_contacts(
         detail="add_external_contact of a customer not in the contact responses (e.g. "
         "deleted before the pull): channel from its State, add_way 0 (unknown)",
     )
-    go = first_join.index.difference(pd.Index(c["user_id"])).difference(only_cb)
+    go = first_group.index.difference(pd.Index(c["user_id"])).difference(only_cb)
     if group_only == "keep" and len(go):
         parts.append(
             _contact_rows(
                 go,
-                first_join,
+                first_group["occurred_at"],
                 channel="group_only",
                 hook="unknown",
                 referrer_id=None,
@@ -1129,7 +1133,7 @@ def _complete_contacts(
                 follow_user=None,
                 n_follow_users=0,
                 tags="",
-                joined_via="group_join",
+                joined_via=first_group["event_type"],
                 wecom_relation="group_only",
             )
         )
@@ -1140,7 +1144,7 @@ def _complete_contacts(
         rows_out=len(go) if group_only == "keep" else 0,
         detail=f"rule group_only={group_only}: "
         + (
-            "one contact each, joined at the first group join, channel 'group_only', "
+            "one contact each, joined at the first group evidence, channel 'group_only', "
             "wecom_relation 'group_only'"
             if group_only == "keep"
             else f"{len(go)} members not added; their events are dropped"
@@ -1159,22 +1163,44 @@ def _complete_contacts(
     added = len(parts) > (1 if len(c) else 0)
     if added:
         c = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    # the earliest evidence of entering the private domain: a group join may come first
+    # the earliest evidence of entering the private domain: a group join (or quit) may come
+    # before the first add, and so may a deletion whose add predates the exports
     c = c.reset_index(drop=True)
-    fj = first_join.reindex(c["user_id"]).reset_index(drop=True)
-    before = (fj < c["joined_at"]).to_numpy(bool)
-    if before.any():
-        c.loc[before, "joined_at"] = fj[before]
-        c.loc[before, "joined_via"] = "group_join"
-    ledger.add(
-        "contacts",
-        "wecom: joined a customer group before the contact add: joined_at is the group join",
-        rows_in=len(c),
-        rows_out=len(c),
-        repaired=int(before.sum()),
-        detail="the earliest evidence of entering the private domain; channel and add_way "
-        "stay the first contact relation's",
-    )
+    dels = e.loc[e["event_type"] == "del_follow_user"].groupby("user_id")["occurred_at"].min()
+    for what, first in (
+        ("group", first_group),
+        ("deletion", dels.to_frame().assign(event_type="del_follow_user")),
+    ):
+        ft = first["occurred_at"].reindex(c["user_id"]).reset_index(drop=True)
+        before = (ft < c["joined_at"]).to_numpy(bool)
+        if before.any():
+            c.loc[before, "joined_at"] = ft[before]
+            via = first["event_type"].reindex(c["user_id"]).reset_index(drop=True)
+            c.loc[before, "joined_via"] = via[before]
+        if what == "group":
+            step = (
+                "wecom: joined a customer group before the contact add: joined_at is the group join"
+            )
+            detail = (
+                "the earliest evidence of entering the private domain (a group_join, or a "
+                "group_quit before any join); channel and add_way stay the first contact "
+                "relation's"
+            )
+        else:
+            step = "wecom: deleted before any add in the exports: joined_at is the deletion"
+            detail = (
+                "a del_follow_user before the first add known: the customer was a contact "
+                "before it (the add predates the exports); channel and add_way are those of "
+                "the later relation, the only one known"
+            )
+        ledger.add(
+            "contacts",
+            step,
+            rows_in=len(c),
+            rows_out=len(c),
+            repaired=int(before.sum()),
+            detail=detail,
+        )
     if added:
         names = {x.file for t in ("contacts", "events") for x in out.sources.get(t, [])}
         out.sources["contacts"] = [Source(" + ".join(sorted(names)), 0)]

@@ -59,7 +59,14 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.data.adapters.common import Adapted, combine, empty_table, from_unix, load_mapping
+from analysis.data.adapters.common import (
+    SOURCE_ROW,
+    Adapted,
+    combine,
+    empty_table,
+    from_unix,
+    load_mapping,
+)
 from analysis.data.errors import DataError, Ledger, LedgerError, Source
 from analysis.data.read import decode_bytes, read_bytes
 from analysis.data.schema import DEFAULT_TZ
@@ -428,6 +435,7 @@ def wecom_contacts(
                         "tags": "|".join(tag_names),
                         "_file": file,
                         "_rec": rec,
+                        "_label": f"{Path(file).name}:{rec}",
                     }
                 )
     ledger = Ledger()
@@ -537,10 +545,12 @@ def wecom_contacts(
             "follow_user": first["follow_user"].to_numpy(),
             "n_follow_users": n_follow.reindex(first.index).astype(int).to_numpy(),
             "tags": all_tags.reindex(first.index).to_numpy(),
+            SOURCE_ROW: first["_label"].to_numpy(),
         }
     )
     contacts["joined_at"] = joined.to_numpy()
-    relations = df[["user_id", "follow_user", "createtime", "state"]].reset_index(drop=True)
+    relations = df[["user_id", "follow_user", "createtime", "state", "_label"]]
+    relations = relations.reset_index(drop=True)
     names = " + ".join(sorted(files))
     srcs = {"contacts": [Source(names, 0)], "events": [Source(names, 0)]}
     if len(files) == 1:  # errors name the JSON record each contact came from
@@ -549,12 +559,12 @@ def wecom_contacts(
     if history:
         follows = _Follows()
         rows = []
-        for u, emp, t, state in relations.sort_values(
+        for u, emp, t, state, label in relations.sort_values(
             ["createtime", "user_id", "follow_user"], kind="mergesort"
         ).itertuples(index=False):
             entry = follows.start(u, emp, int(t))
             if entry in ("first", "re-add"):
-                rows.append((u, int(t), "contact_add", "1v1", None, None, emp, state, entry))
+                rows.append((u, int(t), "contact_add", "1v1", None, None, emp, state, entry, label))
         out.events = _event_frame(rows, tz)
         ledger.add(
             "events",
@@ -621,6 +631,7 @@ _EVENT_COLUMNS = [
     "follow_user",
     "state",
     "entry",
+    SOURCE_ROW,
 ]
 
 
@@ -641,6 +652,7 @@ def _event_frame(rows: list[tuple], tz: str) -> pd.DataFrame:
             "follow_user": df["follow_user"].to_numpy(),
             "state": df["state"].to_numpy(),
             "entry": df["entry"].to_numpy(),
+            SOURCE_ROW: df[SOURCE_ROW].to_numpy(),
         }
     )
 
@@ -705,6 +717,7 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
                     "chat_id": chat_id,
                     "join_scene": JOIN_SCENE.get(scene, str(scene)),
                     "_file": file,
+                    SOURCE_ROW: f"{Path(file).name}:{rec}",
                 }
             )
     ledger = Ledger()
@@ -728,6 +741,7 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
             "context": "group",
             "chat_id": df["chat_id"],
             "join_scene": df["join_scene"],
+            SOURCE_ROW: df[SOURCE_ROW].to_numpy(),
         }
     )
     files = " + ".join(sorted(set(df["_file"])))
@@ -847,11 +861,13 @@ def wecom_callbacks(
     # second, starts come before ends, and a snapshot's start before the callback of it
     snap = []
     if relations is not None and len(relations):
+        cols = ["user_id", "follow_user", "createtime", "state"]
+        labels = relations["_label"] if "_label" in relations.columns else [None] * len(relations)
         snap = [
-            (int(t), "snapshot", u, emp, st)
-            for u, emp, t, st in relations[["user_id", "follow_user", "createtime", "state"]]
-            .astype({"createtime": "int64"})
-            .itertuples(index=False)
+            (int(t), "snapshot", u, emp, st, label)
+            for (u, emp, t, st), label in zip(
+                relations[cols].astype({"createtime": "int64"}).itertuples(index=False), labels
+            )
         ]
         staff |= set(relations["follow_user"].astype(str))
     adds = ("add_external_contact", "add_half_external_contact")
@@ -879,13 +895,16 @@ def wecom_callbacks(
 
     for key, source, x in timeline:
         if source == "snapshot":
-            t, _, ext, emp, state = x
+            t, _, ext, emp, state, label = x
             entry = follows.start(ext, emp, t)
             if entry in ("first", "re-add"):
-                snap_events.append((ext, t, "contact_add", "1v1", None, None, emp, state, entry))
+                snap_events.append(
+                    (ext, t, "contact_add", "1v1", None, None, emp, state, entry, label)
+                )
             continue
         i = key[4]
         t, ev, ct, detail, member, d, file, rec = x
+        at = f"{Path(file).name}:{rec}"
         ext = str(d.get("ExternalUserID") or "").strip()
         emp = str(d.get("UserID") or "").strip()
         if ev == "change_external_contact" and ct in adds:
@@ -894,7 +913,7 @@ def wecom_callbacks(
             entry = follows.start(ext, emp, t)
             if entry in ("first", "re-add"):
                 state = str(d.get("State") or "").strip()
-                fates[i] = (ext, t, "contact_add", "1v1", None, None, emp, state, entry)
+                fates[i] = (ext, t, "contact_add", "1v1", None, None, emp, state, entry, at)
             elif entry == "known":
                 fates[i] = "contact adds already in the contact responses"
             else:
@@ -903,7 +922,7 @@ def wecom_callbacks(
             if not ext:
                 raise DataError(file, "ExternalUserID", "missing id", rows=[rec])
             if follows.end(ext, emp):
-                fates[i] = (ext, t, "del_follow_user", "1v1", None, None, emp, None, None)
+                fates[i] = (ext, t, "del_follow_user", "1v1", None, None, emp, None, None, at)
             else:
                 fates[i] = "del_follow_user while another employee still follows (not churn)"
         elif ev == "change_external_contact" and ct == "del_external_contact":
@@ -926,13 +945,13 @@ def wecom_callbacks(
                     _int(d.get("JoinScene", 0) or 0, file, "JoinScene", rec, what="JoinScene"),
                     "unknown",
                 )
-                fates[i] = (member, t, "group_join", "group", chat, scene, None, None, None)
+                fates[i] = (member, t, "group_join", "group", chat, scene, None, None, None, at)
             else:
                 scene = QUIT_SCENE.get(
                     _int(d.get("QuitScene", 0) or 0, file, "QuitScene", rec, what="QuitScene"),
                     "unknown",
                 )
-                fates[i] = (member, t, "group_quit", "group", chat, scene, None, None, None)
+                fates[i] = (member, t, "group_quit", "group", chat, scene, None, None, None, at)
         else:
             other_types.add(f"{ev}/{ct}" + (f"/{detail}" if detail else ""))
             fates[i] = "callback types with no event in the vocabulary"
@@ -1107,6 +1126,7 @@ def _complete_contacts(
                 tags="",
                 joined_via="contact_add",
                 wecom_relation="contact",
+                **{SOURCE_ROW: fa[SOURCE_ROW]},
             )
         )
     ledger.add(
@@ -1135,6 +1155,7 @@ def _complete_contacts(
                 tags="",
                 joined_via=first_group["event_type"],
                 wecom_relation="group_only",
+                **{SOURCE_ROW: first_group[SOURCE_ROW]},
             )
         )
     ledger.add(

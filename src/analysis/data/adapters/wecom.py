@@ -50,6 +50,7 @@ helpers.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -209,6 +210,16 @@ def _inputs(inputs: Any) -> list[tuple[str, int, Any]]:
         else:
             out.append(("<records>", i, item))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _base(file: str) -> str:
+    return Path(file).name
+
+
+def _at(file: str, rec: int) -> str:
+    """A row's source as ``file:record`` (the file's base name)."""
+    return f"{_base(file)}:{rec}"
 
 
 def _check_api(file: str, rec: int, resp: Any) -> dict:
@@ -435,7 +446,7 @@ def wecom_contacts(
                         "tags": "|".join(tag_names),
                         "_file": file,
                         "_rec": rec,
-                        "_label": f"{Path(file).name}:{rec}",
+                        "_label": _at(file, rec),
                     }
                 )
     ledger = Ledger()
@@ -717,7 +728,7 @@ def wecom_groupchats(inputs: Any, *, tz: str = DEFAULT_TZ) -> Adapted:
                     "chat_id": chat_id,
                     "join_scene": JOIN_SCENE.get(scene, str(scene)),
                     "_file": file,
-                    SOURCE_ROW: f"{Path(file).name}:{rec}",
+                    SOURCE_ROW: _at(file, rec),
                 }
             )
     ledger = Ledger()
@@ -904,7 +915,7 @@ def wecom_callbacks(
             continue
         i = key[4]
         t, ev, ct, detail, member, d, file, rec = x
-        at = f"{Path(file).name}:{rec}"
+        at = _at(file, rec)
         ext = str(d.get("ExternalUserID") or "").strip()
         emp = str(d.get("UserID") or "").strip()
         if ev == "change_external_contact" and ct in adds:

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
@@ -823,3 +825,94 @@ def test_errors_in_merged_tables_name_each_files_own_record(tmp_path):
     with pytest.raises(DataError) as info:  # a spreadsheet merged with the WeCom events
         load_raw(d, referral_pattern=TRAPS_PATTERN)
     assert info.value.column == "event_type" and info.value.rows == ["events.csv:3"]
+
+
+# --------------------------------------------------------------------------- history property
+
+
+def _history(draw_actions, n_pulls_at):
+    """Replay random add / delete actions: the truth (entries, churns, first add) and the
+    exports a brand would hold (every callback, some delivered twice; pulls at given steps)."""
+    follows: dict[str, dict[str, tuple]] = {}
+    entries, churns, first = [], [], {}
+    callbacks, pulls = [], []
+    t = 1740794400
+    for step, (cust, emp, kind, gap, add_way, retry) in enumerate(draw_actions):
+        t += gap
+        u, e = f"wmP{cust:04d}", f"emp{emp}"
+        rel = follows.setdefault(u, {})
+        if kind == "add" and e not in rel:
+            if not rel:
+                entries.append((u, t))
+            first.setdefault(u, (t, add_way, e))
+            rel[e] = (t, add_way)
+            change, extra = "add_external_contact", {"State": ""}
+        elif kind in ("del_follow_user", "del_external_contact") and e in rel:
+            del rel[e]
+            if not rel and kind == "del_follow_user":
+                churns.append((u, t))
+            change, extra = kind, {}
+        else:
+            continue
+        msg = {"Event": "change_external_contact", "ChangeType": change, "UserID": e,
+               "ExternalUserID": u, "CreateTime": t, **extra}  # fmt: skip
+        callbacks += [msg] * (2 if retry else 1)
+        if step in n_pulls_at:
+            pulls.append(
+                [
+                    {
+                        "external_contact": {"external_userid": uu, "type": 1},
+                        "follow_user": [
+                            {"userid": ee, "createtime": ct, "add_way": aw, "state": ""}
+                            for ee, (ct, aw) in sorted(r.items())
+                        ],
+                    }
+                    for uu, r in sorted(follows.items())
+                    if r
+                ]
+            )
+    return entries, churns, first, callbacks, [p for pull in pulls for p in pull]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    actions=st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            st.integers(1, 3),
+            st.sampled_from(["add", "add", "del_follow_user", "del_external_contact"]),
+            st.integers(1, 5000),
+            st.sampled_from([1, 2, 201]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    pulls_at=st.sets(st.integers(0, 29), max_size=3),
+)
+def test_history_replay_matches_the_truth(actions, pulls_at):
+    entries, churns, first, callbacks, pulls = _history(actions, pulls_at)
+    if not entries:
+        return
+    a = read_wecom(contacts=pulls or None, callbacks=callbacks)
+    e = a.events
+    unix = e["occurred_at"].map(lambda x: int(x.timestamp()))
+    got = sorted(zip(e["user_id"], e["event_type"], unix))
+    want = sorted(
+        [(u, "contact_add", t) for u, t in entries] + [(u, "del_follow_user", t) for u, t in churns]
+    )
+    assert got == want
+    c = a.contacts.set_index("user_id")
+    assert sorted(c.index) == sorted(first)
+    for u, (t, add_way, emp) in first.items():
+        assert int(c.loc[u, "joined_at"].timestamp()) == t
+        assert c.loc[u, "follow_user"] == emp
+        in_pull = any(
+            p["external_contact"]["external_userid"] == u
+            and any(f["createtime"] == t and f["userid"] == emp for f in p["follow_user"])
+            for p in pulls
+        )
+        assert c.loc[u, "add_way"] == (str(add_way) if in_pull else "0")
+    retried = len(callbacks) - len({tuple(sorted(m.items())) for m in callbacks})
+    step = steps(a.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]
+    assert step["dropped"] == retried

@@ -767,8 +767,8 @@ def test_raw_round_trip_with_add_callbacks_and_retries(round_trip, tmp_path):
     assert known == sum('"add_external_contact"' in x for x in set(lines))
 
 
-def test_wecom_only_folder_gives_the_expected_tables_and_an_empty_orders_table():
-    folder = RAW / "wecom-only"
+def test_wecom_small_folder_gives_the_expected_tables_and_an_empty_orders_table():
+    folder = RAW / "wecom-small"
     t = load_raw(folder)
     _assert_tables(t, folder)
     assert len(t.orders) == 0

@@ -67,8 +67,9 @@ lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab notebooks/
 
-sample: $(STAMP) ## regenerate the committed sample data in data/sample
+sample: $(STAMP) ## regenerate the committed sample data in data/sample and data/sample-touches
 	$(BIN)/python -m analysis simulate --users 8000 --months 18 --seed 0 --out data/sample --quiet
+	$(BIN)/python -m analysis simulate --users 3000 --months 12 --seed 0 --world touches --out data/sample-touches --quiet
 
 bench: $(STAMP) ## run the benchmarks (minutes; figures go to benchmarks/results/)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

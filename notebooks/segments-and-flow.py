@@ -165,6 +165,7 @@ evidence = value_evidence(
     as_of=as_of,
     lookback_days=value_lookback_days,
     users=pop.to_series(),
+    vocabulary=tables.vocabulary,
     engine=engine,
 )
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)

@@ -22,6 +22,7 @@
 # whenever the data say so.
 
 # %% tags=["parameters"]
+# requires: events, orders  (tables this report cannot run without; skipped when one is empty)
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth (for the truth check); "" for real data
 calibration_cutoff = "2025-10-01"  # the normalisation of the five values is learned here ...

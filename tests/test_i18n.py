@@ -434,6 +434,7 @@ REPORT_TEXT = {
     "segments-and-flow": ("segments_flow", "flow"),
     "ltv": ("ltv", "ltv"),
     "behaviours-retention": ("behaviours", "behaviours"),
+    "touches": ("touches", "touch"),
 }
 NAMESPACES = {ns for _, ns in REPORT_TEXT.values()} | {"common"}
 TEXT_MODULES = [m for m, _ in REPORT_TEXT.values()] + ["common"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ class Report:
     name: str
     source: Path
     title: str
+    #: tables the report cannot run without (a ``# requires: orders, events`` line in the
+    #: notebook); on data where one is empty the report is skipped, with the reason
+    requires: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> list[str]:
@@ -41,13 +45,36 @@ def discover(folder: str | Path = "notebooks") -> list[Report]:
     """Report notebooks (``notebooks/*.py``), in name order; ``00-``-style prefixes sort."""
     out = []
     for src in sorted(resolve(folder).glob("*.py")):
-        title = src.stem
+        title, requires = None, ()
         for line in src.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# # "):
+            if line.startswith("# # ") and title is None:
                 title = line[4:].strip()
-                break
-        out.append(Report(src.stem, src, title))
+            elif line.startswith("# requires:"):  # "# requires: events, orders  (why)"
+                names = re.split(r"[(#]", line.split(":", 1)[1])[0]
+                requires = tuple(t.strip() for t in names.split(",") if t.strip())
+        out.append(Report(src.stem, src, title or src.stem, requires))
     return out
+
+
+def table_rows(data_dir: str | Path) -> dict[str, int | None]:
+    """Rows per table of a data folder: exact for a prepared store (its ``prepare.json``);
+    elsewhere None (unknown) for a table that has a file and 0 for one that has none."""
+    from analysis.data.store import read_manifest
+
+    folder = resolve(data_dir)
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        return {t: int(v["rows"]) for t, v in manifest.get("tables", {}).items()}
+    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    return {
+        t: None if any(n.startswith(t) for n in names) else 0
+        for t in ("contacts", "events", "orders", "touches")
+    }
+
+
+def missing_tables(report: Report, rows: Mapping[str, int | None]) -> list[str]:
+    """The tables ``report`` requires that the data does not have (no rows or no file)."""
+    return [t for t in report.requires if rows.get(t, 0) == 0]
 
 
 def _to_ipynb(src: Path, dest: Path) -> None:
@@ -138,17 +165,50 @@ def run_report(
     }
 
 
+def skipped(report: Report, reason: str) -> dict:
+    """The index entry of a report that was not run."""
+    return {
+        "name": report.name,
+        "title": report.title,
+        "seconds": 0,
+        "html": None,
+        "summary": None,
+        "headline": "",
+        "skipped": reason,
+    }
+
+
+def failed(report: Report, out_dir: Path, exc: Exception) -> dict:
+    """The index entry of a report whose notebook stopped with an error; its executed
+    notebook (up to the error) is exported as HTML so the reader sees where."""
+    executed = Path(out_dir) / f"{report.name}.ipynb"
+    html_name = None
+    if executed.is_file():
+        _export_html(executed, Path(out_dir) / f"{report.name}.html", hide_code=False)
+        html_name = f"{report.name}.html"
+    reason = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
+    return {**skipped(report, ""), "skipped": None, "failed": reason, "html": html_name}
+
+
+def _index_row(r: dict) -> str:
+    head = f"<td><b>{html.escape(r['title'])}</b><br>{html.escape(r.get('headline', ''))}</td>"
+    if r.get("skipped"):
+        return f"<tr>{head}<td colspan=3>skipped: {html.escape(r['skipped'])}</td></tr>"
+    if r.get("failed"):
+        link = f' (<a href="{html.escape(r["html"])}">where</a>)' if r.get("html") else ""
+        return f"<tr>{head}<td colspan=3>failed: {html.escape(r['failed'])}{link}</td></tr>"
+    return (
+        f'<tr>{head}<td><a href="{html.escape(r["summary"])}">summary</a></td>'
+        f'<td><a href="{html.escape(r["html"])}">full, with code</a></td>'
+        f"<td>{r['seconds']} s</td></tr>"
+    )
+
+
 def write_index(
     results: list[dict], out_dir: str | Path, *, parameters: Mapping[str, Any] | None = None
 ) -> Path:
     out_dir = Path(out_dir)
-    rows = "\n".join(
-        f"<tr><td><b>{html.escape(r['title'])}</b><br>{html.escape(r.get('headline', ''))}</td>"
-        f'<td><a href="{html.escape(r["summary"])}">summary</a></td>'
-        f'<td><a href="{html.escape(r["html"])}">full, with code</a></td>'
-        f"<td>{r['seconds']} s</td></tr>"
-        for r in results
-    )
+    rows = "\n".join(_index_row(r) for r in results)
     params = html.escape(json.dumps(dict(parameters or {}), ensure_ascii=False))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Private-domain research reports</title>
@@ -162,8 +222,18 @@ td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
 </table></body></html>
 """
     path = out_dir / "index.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def check_parameters(parameters: Mapping[str, Any], reports: list[Report] | None = None) -> None:
+    """A parameter is an error only when no report declares it, so one params file serves
+    every report, also together with ``--only``."""
+    known = {p for r in (reports if reports is not None else discover()) for p in r.parameters}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
 
 
 def build_reports(
@@ -191,15 +261,24 @@ def build_reports(
         if unknown:
             raise ValueError(f"unknown report(s) {unknown}; known: {[r.name for r in reports]}")
         reports = [r for r in reports if r.name in only]
-    known = {p for r in reports for p in r.parameters}
-    unknown = sorted(set(parameters or {}) - known)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
+    check_parameters(parameters or {})
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
+    rows = table_rows(parameters.get("data_dir", "data/sample"))
     results = []
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)
-        results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
+        missing = missing_tables(rep, rows)
+        if missing:
+            results.append(skipped(rep, f"the data has no {' and no '.join(missing)}"))
+            continue
+        try:
+            results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
+        except Exception as exc:  # papermill's execution error: record it, build the rest
+            from papermill.exceptions import PapermillExecutionError
+
+            if not isinstance(exc, PapermillExecutionError):
+                raise
+            results.append(failed(rep, out_dir, exc))
     write_index(results, out_dir, parameters=parameters)
     return results

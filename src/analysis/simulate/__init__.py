@@ -75,6 +75,9 @@ In :mod:`analysis.simulate.activity` (what they do):
     :func:`~analysis.simulate.activity.contexts` — the event log, ids in order of joining,
     and where each event happened.
 
+In the touch worlds (``touches``, ``touches-null``) :func:`~analysis.simulate.touches.add_touches`
+then adds the brand's touches and their effects from a generator of its own.
+
 Finally :mod:`analysis.simulate.tables` turns the arrays into the tables, the per-user truth
 and the parameters (no random draws), and :mod:`analysis.simulate.io` writes and reads them.
 The constants and :class:`Truth` of each world are in :mod:`analysis.simulate.world`.
@@ -123,6 +126,7 @@ from analysis.simulate.tables import (
     truth_params,
     truth_table,
 )
+from analysis.simulate.touches import TOUCH_WORLDS, add_touches
 from analysis.simulate.world import (
     ACTIVE_RATES,
     AFTER_FIRST_PURCHASE,
@@ -178,14 +182,19 @@ def simulate(
 
     ``world="effects"`` makes the hazard of leaving depend on the five values, channel,
     hunter status and screening; ``world="null"`` makes it the same for everyone.
+    ``world="touches"`` / ``"touches-null"``: the ``effects`` world plus the brand's touches
+    with / without effects (:mod:`analysis.simulate.touches`, drawn from a stream of their
+    own, so the other worlds are unchanged).
     Times are local wall-clock times in ``tz`` (which must have a fixed UTC offset over the
     period, as Asia/Shanghai does).
     """
+    touch_world = world in TOUCH_WORLDS
+    base_world = "effects" if touch_world else world
     if n_users < 10:
         raise ValueError(f"n_users must be at least 10, got {n_users}")
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months}")
-    truth = truth_for(world)
+    truth = truth_for(base_world)
     rng = np.random.default_rng(seed)  # every step draws from it, in this order
     period = Period.of(start, months)
     bar = progress_bar(total=6, desc="simulate", enabled=progress)
@@ -240,4 +249,6 @@ def simulate(
         ),
     )
     bar.close()
+    if touch_world:
+        sim = add_touches(sim, seed=seed, effects=TOUCH_WORLDS[world], world=world)
     return sim

@@ -11,7 +11,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import say
+from analysis.i18n import say, tr
 from analysis.plots.flow import plot_effects_vs_truth
 from analysis.studies import cohorts as co
 from analysis.studies.flow_results import EssayClaims
@@ -314,3 +314,163 @@ def flow_truth_check(
         gamma_screened=params["churn"]["gamma_screened"],
         claims=claims,
     )
+
+
+def touch_effects_vs_truth(fatigue, care, params: dict) -> pd.DataFrame:
+    """The touches report's estimates against the simulator's truth (``params["touches"]``):
+    one row per effect (``fatigue`` per promo touch, ``flood`` per flood day — excess daily
+    departure probabilities — and ``care`` on silence) with ``truth``, ``estimate``, ``lo``,
+    ``hi`` and ``inside``. ``fatigue`` is a :class:`~analysis.studies.touches.FatigueResult`,
+    ``care`` a :class:`~analysis.studies.touches.CareResult`."""
+    t = params["touches"]
+    rows = []
+    for effect, truth, row in (
+        ("fatigue", t["fatigue_excess_per_promo"], fatigue.row("dose")),
+        ("flood", t["flood_excess_per_day"], fatigue.row("flood")),
+        ("care", t["care_silence_effect"], care.table.set_index("outcome").loc["silent"]),
+    ):
+        est = row["estimate"] if "estimate" in row else row["difference"]
+        rows.append(
+            {
+                "effect": effect,
+                "truth": float(truth),
+                "estimate": float(est),
+                "lo": float(row["lo"]),
+                "hi": float(row["hi"]),
+                "inside": bool(row["lo"] <= truth <= row["hi"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# churn: cause-specific hazards of hard and silent churn against the truth
+# ---------------------------------------------------------------------------------------
+def competing_risks_truth(
+    dep: pd.DataFrame,
+    truth_users: pd.DataFrame,
+    contacts: pd.DataFrame,
+    params: Mapping,
+    *,
+    reference_channel: str = "partner",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Cause-specific Cox models of hard and silent churn (:func:`analysis.studies.
+    churn_time.cause_specific_hazards` on the departures ``dep``) with the simulator's own
+    covariates — the five latent values ``z``, coupon hunter, screened, channel against
+    ``reference_channel`` — next to the true log hazard ratios. The simulator has one
+    leaving hazard and splits leavers into hard and silent at random (``p_hard``), so the
+    true effect on each cause's hazard is the same structural coefficient. Columns:
+    ``cause``, ``term``, ``log_hr``, ``lo``, ``hi``, ``truth``, ``inside``."""
+    from analysis.studies.churn_time import cause_specific_hazards
+
+    ch = params["churn"]
+    tu = truth_users.assign(user_id=truth_users["user_id"].astype("str")).set_index("user_id")
+    tu = tu.reindex(dep["user_id"].astype("str"))
+    chan = (
+        contacts.assign(user_id=contacts["user_id"].astype("str"))
+        .set_index("user_id")["channel"]
+        .reindex(dep["user_id"].astype("str"))
+        .astype("str")
+    )
+    X = pd.DataFrame(index=range(len(dep)))
+    truth = {}
+    for v, b in ch["beta_per_sd_of_latent_value"].items():
+        X[f"z_{v}"] = tu[f"z_{v}"].to_numpy(dtype="float64")
+        truth[f"z_{v}"] = float(b)
+    X["coupon_hunter"] = tu["coupon_hunter"].astype(bool).to_numpy().astype("float64")
+    truth["coupon_hunter"] = float(ch["gamma_coupon_hunter"])
+    X["screened"] = tu["screened"].astype(bool).to_numpy().astype("float64")
+    truth["screened"] = float(ch["gamma_screened"])
+    g = dict(ch["gamma_channel"])
+    for c in sorted(set(chan) - {reference_channel}):
+        X[f"channel={c}"] = (chan == c).to_numpy().astype("float64")
+        truth[f"channel={c}"] = g.get(c, 0.0) - g.get(reference_channel, 0.0)
+    out = cause_specific_hazards(dep.reset_index(drop=True), X, ci=ci)
+    out["truth"] = out["term"].map(truth)
+    out["inside"] = (out["lo"] <= out["truth"]) & (out["truth"] <= out["hi"])
+    return out[["cause", "term", "log_hr", "lo", "hi", "truth", "inside", "events", "n"]]
+
+
+@dataclass(frozen=True)
+class CompetingRisksTruth(StudyResult):
+    """:func:`competing_risks_truth` as a result: the table and a reading that counts the
+    true effects inside their intervals and names the largest miss."""
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table
+        worst = t.loc[(t["log_hr"] - t["truth"]).abs().idxmax()]
+        return say(
+            "churn.cr_truth",
+            lang,
+            inside=int(t["inside"].sum()),
+            n=len(t),
+            term=worst["term"],
+            cause=tr(worst["cause"], lang),
+            est=worst["log_hr"],
+            truth=worst["truth"],
+        )
+
+
+def competing_risks_truth_result(
+    dep: pd.DataFrame, truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping
+) -> CompetingRisksTruth:
+    return CompetingRisksTruth(competing_risks_truth(dep, truth_users, contacts, params))
+
+
+# ---------------------------------------------------------------------------------------
+# churn: the as-of list against the churn realised after its date
+# ---------------------------------------------------------------------------------------
+def realised_by_tier(
+    res,
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    risk_cuts=(0.2, 0.5),
+    oracle: pd.Series | None = None,
+    vocabulary=None,
+) -> pd.DataFrame:
+    """The at-risk list's predicted churn per risk tier against the churn realised in the
+    ``horizon_days`` after its date, read from tables that run past that date (e.g. a longer
+    simulation that ``res`` only saw up to its as-of date). ``res`` is a
+    :class:`~analysis.studies.churn_asof.ChurnAsOf`. Columns: ``risk_tier``, ``users``,
+    ``predicted_rate`` (mean risk), ``realised_rate`` with its Wilson interval ``lo``,
+    ``hi`` and, with ``oracle`` (true probabilities by user), ``oracle_rate``."""
+    from analysis.studies.churn import churn_frame
+    from analysis.studies.churn_list import risk_tier
+    from analysis.studies.stats import wilson_interval
+
+    cur = res.current
+    later = churn_frame(
+        contacts,
+        events,
+        orders,
+        cutoff=res.windows.as_of,
+        definition=res.definition,
+        vocabulary=vocabulary,
+    )
+    if not later.index.equals(cur.index):
+        raise ValueError(
+            "the later tables give another population at the list's date: they must hold the "
+            "same data before it"
+        )
+    risk = res.current_risk.reindex(cur.index).to_numpy(dtype="float64")
+    df = pd.DataFrame(
+        {
+            "risk_tier": risk_tier(risk, cuts=risk_cuts),
+            "predicted_rate": risk,
+            "churned": later["churned"].to_numpy(),
+        }
+    )
+    if oracle is not None:
+        df["oracle_rate"] = oracle.reindex(cur.index).to_numpy(dtype="float64")
+    agg = {"users": ("churned", "size"), "predicted_rate": ("predicted_rate", "mean")}
+    agg |= {"k": ("churned", "sum")}
+    if oracle is not None:
+        agg["oracle_rate"] = ("oracle_rate", "mean")
+    out = df.groupby("risk_tier", observed=False).agg(**agg).reset_index()
+    out["risk_tier"] = out["risk_tier"].astype("str")
+    out["realised_rate"] = out["k"] / out["users"]
+    out["lo"], out["hi"] = wilson_interval(out["k"].to_numpy(), out["users"].to_numpy())
+    return out.drop(columns="k")

@@ -36,6 +36,7 @@ class Simulation:
     orders: pd.DataFrame
     users: pd.DataFrame  # per-user truth
     params: dict[str, Any] = field(default_factory=dict)
+    touches: pd.DataFrame | None = None  # the touch worlds only (analysis.simulate.touches)
 
 
 def _to_ts(local_seconds: np.ndarray, tz: str) -> pd.Series:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.data.errors import Ledger, Source
 from analysis.data.schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS
+from analysis.data.touches import attach_touches
 from analysis.data.validate import Tables, validate_frames
 
 TABLES = ("contacts", "events", "orders")
@@ -38,6 +39,7 @@ class Adapted:
     #: WeCom follow relations (``user_id``, ``follow_user``, ``createtime``, ``state``) read
     #: by :func:`~analysis.data.adapters.wecom.wecom_contacts`, for the callbacks' timeline.
     relations: pd.DataFrame | None = None
+    touches: pd.DataFrame | None = None  # optional (group sends, touches spreadsheets)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -84,6 +86,12 @@ def combine(*parts: Adapted) -> Adapted:
         ]
         if srcs:
             out.sources[t] = srcs
+    touches = [p.touches for p in parts if p.touches is not None and len(p.touches)]
+    if touches:
+        out.touches = pd.concat(touches, ignore_index=True, sort=False)
+        out.sources["touches"] = [
+            s for p in parts if p.touches is not None for s in p.sources.get("touches", [])
+        ]
     for p in parts:
         out.ledger.entries.extend(p.ledger.entries)
     return out
@@ -92,7 +100,7 @@ def combine(*parts: Adapted) -> Adapted:
 def _source_for(adapted: Adapted, table: str) -> Source:
     srcs = adapted.sources.get(table, [])
     frame = adapted.table(table)
-    if SOURCE_ROW in frame.columns:  # each row's own file and record
+    if frame is not None and SOURCE_ROW in frame.columns:  # each row's own file and record
         name = " + ".join(s.file for s in srcs) if srcs else f"<{table} from adapters>"
         labels = frame[SOURCE_ROW].astype(object).where(frame[SOURCE_ROW].notna(), "?")
         return Source(name, 0, row_labels=labels.to_numpy())
@@ -110,6 +118,7 @@ def to_tables(
     observed_until: Any = None,
     drop_orphans: bool = False,
     drop_before_join: bool = False,
+    touch_rules: Any = None,
 ) -> Tables:
     """Validate adapter output into canonical :class:`~analysis.data.validate.Tables`.
 
@@ -120,7 +129,7 @@ def to_tables(
     frames = {t: adapted.table(t).drop(columns=SOURCE_ROW, errors="ignore") for t in TABLES}
     ledger = Ledger(list(adapted.ledger.entries))
     files = {t: srcs[t].file for t in TABLES}
-    return validate_frames(
+    tables = validate_frames(
         frames,
         srcs,
         files=files,
@@ -130,6 +139,17 @@ def to_tables(
         drop_orphans=drop_orphans,
         drop_before_join=drop_before_join,
         ledger=ledger,
+    )
+    if adapted.touches is None:
+        return tables
+    return attach_touches(
+        tables,
+        adapted.touches,
+        _source_for(adapted, "touches"),
+        touch_rules=touch_rules,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
     )
 
 

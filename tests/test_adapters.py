@@ -916,3 +916,19 @@ def test_history_replay_matches_the_truth(actions, pulls_at):
     retried = len(callbacks) - len({tuple(sorted(m.items())) for m in callbacks})
     step = steps(a.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]
     assert step["dropped"] == retried
+
+
+def test_a_group_member_in_a_contacts_spreadsheet_is_that_contact_not_group_only(tmp_path):
+    d = tmp_path / "traps"
+    shutil.copytree(TRAPS, d)
+    with open(d / "contacts_store.csv", "a", encoding="utf-8") as fh:
+        fh.write("wmTRAP0004,2025-03-01 09:00:00,offline_store,merch\n")
+    t = load_raw(d, referral_pattern=TRAPS_PATTERN)
+    row = t.contacts.set_index("user_id").loc["wmTRAP0004"]
+    assert (row["channel"], row["joined_at"]) == ("offline_store", ts("2025-03-01 09:00"))
+    assert (t.contacts["wecom_relation"] == "group_only").sum() == 2
+    assert (t.events["user_id"] == "wmTRAP0004").sum() == 1  # its group join, kept
+    rule = t.ledger.set_index("step").loc[
+        "wecom: group-only members (in a customer group, never a contact) added"
+    ]
+    assert rule["kept"] == 2 and "1 group members are contacts of another export" in rule["detail"]

@@ -93,8 +93,15 @@ def read_raw_folder(
     contacts = _glob(folder, "wecom_contacts", (".json", ".jsonl"))
     groups = _glob(folder, "wecom_groupchats", (".json", ".jsonl"))
     callbacks = _glob(folder, "wecom_callbacks", (".json", ".jsonl", ".xml"))
+    sheets = [
+        read_spreadsheet(path, table=table, header_map=header_map, tz=tz)
+        for table in ("contacts", "events", "orders", "touches")
+        for path in _glob(folder, table, _SHEET_SUFFIXES)
+    ]
     parts = []
     if contacts or groups or callbacks:
+        # contacts of a spreadsheet (a CRM or store list) are not group-only members
+        others = {u for p in sheets if len(p.contacts) for u in p.contacts["user_id"].dropna()}
         parts.append(
             read_wecom(
                 contacts=contacts or None,
@@ -103,15 +110,14 @@ def read_raw_folder(
                 state_map=state_map,
                 referral_pattern=referral_pattern,
                 group_only=group_only,
+                other_contacts=others,
                 tz=tz,
             )
         )
     sends = _glob(folder, "wecom_groupmsg", (".json", ".jsonl"))
     if sends:
         parts.append(wecom_group_sends(sends, tz=tz))
-    for table in ("contacts", "events", "orders", "touches"):
-        for path in _glob(folder, table, _SHEET_SUFFIXES):
-            parts.append(read_spreadsheet(path, table=table, header_map=header_map, tz=tz))
+    parts += sheets
     if not parts:
         raise DataError(
             str(folder),

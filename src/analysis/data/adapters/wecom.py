@@ -1065,7 +1065,11 @@ def _contact_rows(users: pd.Index, joined: pd.Series, **columns: Any) -> pd.Data
 
 
 def _complete_contacts(
-    out: Adapted, smap: Mapping[str, Any], rx: re.Pattern | None, group_only: str
+    out: Adapted,
+    smap: Mapping[str, Any],
+    rx: re.Pattern | None,
+    group_only: str,
+    others: set[str],
 ) -> None:
     """Contacts from all the evidence (in place): the first add seen only in callbacks,
     customers seen only in callbacks, group-only members, and the earliest entry (a group
@@ -1116,7 +1120,7 @@ def _complete_contacts(
         "add_external_contact; its add_way is not in the callback: 0 (unknown)",
     )
     parts = [c] if len(c) else []
-    only_cb = first_add.index.difference(pd.Index(c["user_id"]))
+    only_cb = first_add.index.difference(pd.Index(c["user_id"])).difference(others)
     if len(only_cb):
         fa = first_add.loc[only_cb]
         ch = channel_of(fa["state"])
@@ -1149,6 +1153,8 @@ def _complete_contacts(
         "deleted before the pull): channel from its State, add_way 0 (unknown)",
     )
     go = first_group.index.difference(pd.Index(c["user_id"])).difference(only_cb)
+    elsewhere = go.intersection(others)
+    go = go.difference(others)
     if group_only == "keep" and len(go):
         parts.append(
             _contact_rows(
@@ -1180,6 +1186,11 @@ def _complete_contacts(
             "wecom_relation 'group_only'"
             if group_only == "keep"
             else f"{len(go)} members not added; their events are dropped"
+        )
+        + (
+            f"; {len(elsewhere)} group members are contacts of another export (not added)"
+            if len(elsewhere)
+            else ""
         ),
     )
     if group_only == "drop":
@@ -1247,6 +1258,7 @@ def read_wecom(
     state_map: str | Path | Mapping | None = None,
     referral_pattern: str | re.Pattern | None = None,
     group_only: str = "keep",
+    other_contacts: Iterable[str] = (),
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """All WeCom inputs together: contacts, group snapshot joins, callbacks.
@@ -1258,7 +1270,9 @@ def read_wecom(
     join before the contact add moves it (``joined_via`` says which). Customers seen only in
     callbacks become contacts. Group members who are never contacts are group-only members:
     with ``group_only="keep"`` (default) one contact each (``channel`` and ``wecom_relation``
-    ``group_only``), with ``"drop"`` their events are dropped. All counted in the ledger.
+    ``group_only``), with ``"drop"`` their events are dropped. ``other_contacts`` are ids
+    that other exports (a contacts spreadsheet) hold: customers, never group-only members or
+    contacts made from callbacks. All counted in the ledger.
 
     A group join seen both in the ``groupchat/get`` snapshot and in an ``add_member``
     callback (same customer, chat and second) is kept once; the duplicates are counted.
@@ -1277,7 +1291,7 @@ def read_wecom(
     g = wecom_groupchats(groupchats, tz=tz) if groupchats is not None else Adapted()
     cb = Adapted()
     if callbacks is not None:
-        known = set(c.contacts["user_id"]) | set(g.events["user_id"])
+        known = set(c.contacts["user_id"]) | set(g.events["user_id"]) | set(other_contacts)
         staff = _chat_staff(groupchats) if groupchats is not None else set()
         cb = wecom_callbacks(
             callbacks, customers=known, employees=staff, relations=c.relations, tz=tz
@@ -1297,7 +1311,7 @@ def read_wecom(
                 dropped=int(dup.sum()),
                 detail="kept once",
             )
-    _complete_contacts(out, smap, rx, group_only)
+    _complete_contacts(out, smap, rx, group_only, set(other_contacts))
     if not len(out.events):
         out.events = empty_table("events")
     return out

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.values import value_evidence
@@ -141,6 +143,7 @@ def test_contacts_do_not_depend_on_input_order():
     a = wecom_contacts(recs, state_map=smap).contacts
     rev = [dict(r, follow_user=list(reversed(r["follow_user"]))) for r in reversed(recs)]
     b = wecom_contacts(rev, state_map=smap).contacts
+    a, b = a.drop(columns="_source_row"), b.drop(columns="_source_row")  # records differ
     key = ["user_id"]
     pd.testing.assert_frame_equal(
         a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
@@ -177,7 +180,9 @@ def test_callbacks_hard_churn_only_when_last_employee_deleted(fname):
     assert int(led["dropped"].sum()) == 8 - 4
     assert (led["rows_in"] == led["kept"] + led["dropped"]).all()
     reasons = " ".join(led["step"])
-    assert "another employee still follows" in reasons and "not known customers" in reasons
+    assert (
+        "another employee still follows" in reasons and "group members who are employees" in reasons
+    )
     assert "del_external_contact" in reasons
 
 
@@ -491,4 +496,439 @@ def test_reports_agree_on_raw_and_canonical_inputs(round_trip):
 def test_read_wecom_without_contacts_keeps_every_deletion():
     a = read_wecom(callbacks=RAW / "callbacks.jsonl")
     assert (a.events["event_type"] == "del_follow_user").sum() == 2
-    assert len(a.contacts) == 0
+    # without contact responses the group members are group-only members; emp02 (the UserID
+    # of a contact callback) is staff
+    assert a.contacts["user_id"].tolist() == ["wmSYN0002", "wmSYN0004"]
+    assert set(a.contacts["wecom_relation"]) == {"group_only"}
+
+
+# --------------------------------------------------------------------------- WeCom traps
+
+
+def _callback_lines() -> list[dict]:
+    import json
+
+    text = (RAW / "callbacks.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_retried_callbacks_are_one_change_and_counted():
+    lines = _callback_lines()
+    # WeCom re-delivers unacknowledged callbacks: the last-employee deletion three times,
+    # a two-member add_member twice
+    retried = lines + [lines[4], lines[4], lines[1]]
+    customers = ["wmSYN0001", "wmSYN0002", "wmSYN0003", "wmSYN0004", "wmSYN0005"]
+    once = wecom_callbacks(lines, followers=followers_of(CONTACT_FILES), customers=customers)
+    again = wecom_callbacks(retried, followers=followers_of(CONTACT_FILES), customers=customers)
+    pd.testing.assert_frame_equal(once.events, again.events)
+    row = steps(again.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]
+    assert (row["rows_in"], row["dropped"], row["kept"]) == (8 + 4, 4, 8)
+    assert (
+        steps(once.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]["dropped"]
+        == 0
+    )
+    # the same change at another second is another change, not a retry
+    later = dict(lines[2], CreateTime=lines[2]["CreateTime"] + 1)
+    other = wecom_callbacks(lines + [later], customers=customers)
+    assert (other.events["event_type"] == "group_quit").sum() == 2
+
+
+def _one_contact(state: str, uid: str = "wmR1") -> dict:
+    return {
+        "external_contact": {"external_userid": uid, "type": 1},
+        "follow_user": [
+            {"userid": "emp01", "createtime": 1735696800, "add_way": 1, "state": state}
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "state, pattern, smap, expected",
+    [
+        ("referral_wmA9", None, {}, ("referral", "unknown", "wmA9")),
+        ("ref:m0042", None, {}, ("referral", "unknown", "m0042")),
+        # the state map's 'referral' entry names channel and hook of every referral shape
+        (
+            "ref:m0042",
+            None,
+            {"referral": {"channel": "old_brings_new", "hook": "gift"}},
+            ("old_brings_new", "gift", "m0042"),
+        ),
+        (
+            "inv-7-m0042",
+            r"inv-(?P<key>\d+)-(?P<referrer>\w+)",
+            {"7": {"channel": "kol", "hook": "trial"}},
+            ("kol", "trial", "m0042"),
+        ),
+        ("INV_m0042", r"INV_(\w+)", {}, ("referral", "unknown", "m0042")),
+        # a state the map names exactly is not a referral, whatever its shape
+        (
+            "referral_day",
+            None,
+            {"referral_day": {"channel": "event", "hook": "merch"}},
+            ("event", "merch", None),
+        ),
+        # shapes that are not referrals: empty id, other prefixes
+        ("referral_", None, {}, ("referral_", "unknown", None)),
+        ("reference", None, {}, ("reference", "unknown", None)),
+    ],
+)
+def test_referral_states_in_the_shapes_brands_use(state, pattern, smap, expected):
+    a = wecom_contacts([_one_contact(state)], state_map=smap, referral_pattern=pattern)
+    row = a.contacts.iloc[0]
+    ref = None if pd.isna(row["referrer_id"]) else row["referrer_id"]
+    assert (row["channel"], row["hook"], ref) == expected
+    led = steps(a.ledger)
+    if expected[2] is not None:
+        assert "wecom: referrer read from referral states" in led.index
+    else:
+        assert "wecom: referrer read from referral states" not in led.index
+
+
+def test_referral_pattern_reaches_the_raw_loader_and_is_checked(tmp_path):
+    import json
+
+    d = tmp_path / "raw"
+    d.mkdir()
+    recs = [
+        _one_contact("", "wmR0"),
+        _one_contact("邀请wmR0", "wmR1"),
+        _one_contact("ref:wmR0", "wmR2"),
+    ]
+    (d / "wecom_contacts.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8"
+    )
+    t = load_raw(d, referral_pattern=r"邀请(?P<referrer>wm\w+)")
+    assert t.contacts.set_index("user_id")["referrer_id"].tolist()[1:] == ["wmR0", "wmR0"]
+    led = t.ledger.set_index("step").loc["wecom: referrer read from referral states"]
+    assert led["detail"] == "ref:<id> 1, referral_pattern 1"
+    assert pd.isna(load_raw(d).contacts.set_index("user_id").loc["wmR1", "referrer_id"])
+    with pytest.raises(ValueError, match="group named 'referrer'"):
+        load_raw(d, referral_pattern=r"(a)(b)")
+    with pytest.raises(ValueError, match="not a regular expression"):
+        load_raw(d, referral_pattern=r"(")
+
+
+def test_personal_data_used_as_ids_is_loaded_and_named_in_the_ledger(tmp_path):
+    from analysis.data.load import load_tables
+
+    phones = {"007": "13800000007", "008": "+86 13900000008"}
+    d = tmp_path / "data"
+    shutil.copytree(BROKEN / "base", d)
+    for name in ("contacts", "events", "orders"):
+        df = pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+        for col in ("user_id", "referrer_id"):
+            if col in df.columns:
+                df[col] = df[col].replace(phones)
+        df.to_csv(d / f"{name}.csv", index=False)
+    t = load_tables(d)
+    assert "13800000007" in set(t.contacts["user_id"])  # loaded as is
+    led = t.ledger.set_index(["table", "step"])
+    step = "personal data: user_id looks like mobile phone numbers"
+    assert led.loc[("contacts", step), "detail"].startswith("2 of 4 rows")
+    assert led.loc[("events", step), "detail"].startswith("4 of 6 rows")
+    assert led.loc[("orders", step), "detail"].startswith("2 of 4 rows")
+    ref = led.loc[("contacts", "personal data: referrer_id looks like mobile phone numbers")]
+    assert ref["detail"].startswith("1 of 4 rows") and ref["dropped"] == ref["repaired"] == 0
+    assert not any("1380000000" in v or "1390000000" in v for v in t.ledger.astype(str).stack())
+    clean = load_tables(BROKEN / "base").ledger
+    assert not clean["step"].str.startswith("personal data").any()
+
+
+# --------------------------------------------------------------------------- raw folders
+
+TRAPS = RAW / "wecom-traps"
+TRAPS_PATTERN = r"inv-(?P<referrer>wm\w+)"
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as the expected CSV files write it: ISO times, empty for missing, whole
+    numbers without '.0', flags true/false."""
+
+    def cell(v) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, pd.Timestamp):
+            return v.isoformat()
+        if isinstance(v, (bool, np.bool_)):
+            return "true" if v else "false"
+        if isinstance(v, (float, np.floating)):
+            return str(int(v)) if float(v).is_integer() else repr(float(v))
+        return str(v)
+
+    return pd.DataFrame({c: pd.Series([cell(v) for v in df[c]], dtype="str") for c in df.columns})
+
+
+def _expected(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / "expected" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _assert_tables(t, folder: Path) -> None:
+    keys = {
+        "contacts": ["user_id"],
+        "events": ["user_id", "occurred_at", "event_type"],
+        "orders": ["order_id"],
+    }
+    for name, key in keys.items():
+        if not (folder / "expected" / f"{name}.csv").is_file():
+            continue
+        want = _expected(folder, name)
+        got = _as_text(getattr(t, name)).sort_values(key, kind="mergesort")
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, obj=name)
+
+
+def test_wecom_traps_folder_gives_the_expected_tables():
+    t = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN)
+    _assert_tables(t, TRAPS)
+    led = t.ledger
+    mine = led[led["step"].str.startswith(("wecom:", "personal data:"))]
+    want = _expected(TRAPS, "ledger").astype({k: int for k in ("rows_in", "kept", "dropped")})
+    want = want.astype({"repaired": int})
+    got = mine.drop(columns="detail").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # the personal-data lines count rows and never show a value
+    pd_lines = mine[mine["step"].str.startswith("personal data:")]
+    assert pd_lines["detail"].str.match(r"1 of \d+ rows").all()
+    assert not led["detail"].str.contains("13800138000").any()
+
+
+def test_wecom_traps_do_not_depend_on_file_or_record_order(tmp_path):
+    import json
+
+    d = tmp_path / "traps"
+    shutil.copytree(TRAPS, d)
+    lines = (d / "wecom_callbacks.jsonl").read_text(encoding="utf-8").splitlines()
+    (d / "wecom_callbacks.jsonl").write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    page = json.loads((d / "wecom_contacts_2025-03-31.json").read_text(encoding="utf-8"))
+    page["external_contact_list"].reverse()
+    (d / "wecom_contacts_2025-03-31.json").write_text(json.dumps(page), encoding="utf-8")
+    _assert_tables(load_raw(d, referral_pattern=TRAPS_PATTERN), TRAPS)
+
+
+def test_group_only_rule_drop_removes_their_events_and_counts_them():
+    keep = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN)
+    drop = load_raw(TRAPS, referral_pattern=TRAPS_PATTERN, group_only="drop")
+    gone = {"wmTRAP0004", "wmTRAP0005", "wmTRAP0009"}
+    assert set(keep.contacts["user_id"]) - set(drop.contacts["user_id"]) == gone
+    assert not drop.events["user_id"].isin(gone).any()
+    assert len(keep.events) - len(drop.events) == 5
+    led = drop.ledger.set_index("step")
+    row = led.loc["wecom: events of group-only members dropped (group_only=drop)"]
+    assert (row["dropped"], row["kept"]) == (5, len(drop.events))
+    rule = led.loc["wecom: group-only members (in a customer group, never a contact) added"]
+    assert rule["kept"] == 0 and "3 members not added" in rule["detail"]
+    with pytest.raises(ValueError, match="group_only must be one of"):
+        load_raw(TRAPS, group_only="employees")
+
+
+def test_readd_seen_only_in_two_pulls_keeps_the_first_add_way():
+    def pull(t, add_way, state, extra=()):
+        follows = [{"userid": "emp01", "createtime": t, "add_way": add_way, "state": state}]
+        return {
+            "external_contact": {"external_userid": "wmR1", "type": 1},
+            "follow_user": follows + list(extra),
+        }
+
+    t0 = 1735696800
+    first, again = pull(t0, 1, "s01"), pull(t0 + 9 * 86400, 2, "")
+    a = read_wecom(contacts=[again, first], state_map={"s01": {"channel": "douyin", "hook": "x"}})
+    c = a.contacts.iloc[0]
+    assert (c["joined_at"], c["add_way"], c["channel"]) == (ts("2025-01-01 10:00"), "1", "douyin")
+    adds = a.events.loc[a.events["event_type"] == "contact_add", "occurred_at"].tolist()
+    assert adds == [ts("2025-01-01 10:00"), ts("2025-01-10 10:00")]
+    step = steps(a.ledger).loc["wecom: contact_add events from follow relations"]
+    assert "later createtime: 1" in step["detail"]
+    # a second employee's add while the first still follows is not an entry
+    other = {"userid": "emp02", "createtime": t0 + 3600, "add_way": 1, "state": ""}
+    b = read_wecom(contacts=[pull(t0, 1, "s01", [other])])
+    assert (b.events["event_type"] == "contact_add").sum() == 1
+
+
+def test_raw_round_trip_with_add_callbacks_and_retries(round_trip, tmp_path):
+    sim, _paths, plain, _c = round_trip
+    paths = write_raw(sim, tmp_path, seed=3, add_callbacks=True, retry_rate=0.3)
+    lines = paths["wecom_callbacks"].read_text(encoding="utf-8").splitlines()
+    n_retried = len(lines) - len(set(lines))
+    assert n_retried > 50 and sum('"add_external_contact"' in x for x in lines) > 300
+    t = load_raw(tmp_path)
+    for name in ("contacts", "events", "orders"):
+        a, b = getattr(t, name), getattr(plain, name)
+        key = list(b.columns[:3])
+        pd.testing.assert_frame_equal(
+            a[list(b.columns)].sort_values(key).reset_index(drop=True),
+            b.sort_values(key).reset_index(drop=True),
+            obj=name,
+        )
+    led = t.ledger.set_index("step")
+    assert (
+        led.loc["wecom: duplicate callbacks (retried deliveries) dropped", "dropped"] == n_retried
+    )
+    known = led.loc["wecom: contact adds already in the contact responses dropped", "dropped"]
+    assert known == sum('"add_external_contact"' in x for x in set(lines))
+
+
+def test_wecom_small_folder_gives_the_expected_tables_and_an_empty_orders_table():
+    folder = RAW / "wecom-small"
+    t = load_raw(folder)
+    _assert_tables(t, folder)
+    assert len(t.orders) == 0
+    led = t.ledger
+    mine = led[led["step"].str.startswith("wecom:") | (led["table"] == "orders")]
+    want = _expected(folder, "ledger")
+    pd.testing.assert_frame_equal(
+        mine.drop(columns="detail").reset_index(drop=True),
+        want.astype({k: "int64" for k in ("rows_in", "kept", "dropped", "repaired")}),
+        check_dtype=False,
+    )
+
+
+@pytest.mark.notebook
+def test_overview_of_the_traps_folder_shows_the_ledger_and_no_phone_number(tmp_path):
+    from analysis.reports.build import discover, run_report
+
+    report = next(r for r in discover() if r.name == "data-overview")
+    run_report(report, tmp_path, parameters={"data_dir": str(TRAPS)})
+    ledger = (tmp_path / "tables" / "data-overview" / "ledger.csv").read_text(encoding="utf-8")
+    assert "personal data: user_id looks like mobile phone numbers" in ledger
+    assert "wecom: duplicate callbacks (retried deliveries) dropped" in ledger
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".html" for p in files)
+    leaks = [p.name for p in files if "13800138000" in p.read_text(errors="replace")]
+    assert not leaks, leaks
+
+
+def test_errors_in_merged_tables_name_each_files_own_record(tmp_path):
+    import json
+
+    d = tmp_path / "traps"
+    shutil.copytree(TRAPS, d)
+    cb = d / "wecom_callbacks.jsonl"
+    n = len(cb.read_text(encoding="utf-8").splitlines())
+    ghost = {
+        "Event": "change_external_contact",
+        "ChangeType": "del_follow_user",
+        "UserID": "emp01",
+        "ExternalUserID": "wmGHOST01",
+        "CreateTime": 1741500000,
+    }
+    with open(cb, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(ghost) + "\n")
+    with pytest.raises(DataError) as info:  # a deletion of a customer no export knows
+        load_raw(d, referral_pattern=TRAPS_PATTERN)
+    assert info.value.rows == [f"wecom_callbacks.jsonl:{n + 1}"], str(info.value)
+    cb.write_text("\n".join(cb.read_text(encoding="utf-8").splitlines()[:n]) + "\n", "utf-8")
+    (d / "events.csv").write_text(
+        "用户ID,发生时间,事件类型\nwmTRAP0001,2025-03-02 09:00:00,message\n"
+        "wmTRAP0001,2025-03-02 10:00:00,点赞\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:  # a spreadsheet merged with the WeCom events
+        load_raw(d, referral_pattern=TRAPS_PATTERN)
+    assert info.value.column == "event_type" and info.value.rows == ["events.csv:3"]
+
+
+# --------------------------------------------------------------------------- history property
+
+
+def _history(draw_actions, n_pulls_at):
+    """Replay random add / delete actions: the truth (entries, churns, first add) and the
+    exports a brand would hold (every callback, some delivered twice; pulls at given steps)."""
+    follows: dict[str, dict[str, tuple]] = {}
+    entries, churns, first = [], [], {}
+    callbacks, pulls = [], []
+    t = 1740794400
+    for step, (cust, emp, kind, gap, add_way, retry) in enumerate(draw_actions):
+        t += gap
+        u, e = f"wmP{cust:04d}", f"emp{emp}"
+        rel = follows.setdefault(u, {})
+        if kind == "add" and e not in rel:
+            if not rel:
+                entries.append((u, t))
+            first.setdefault(u, (t, add_way, e))
+            rel[e] = (t, add_way)
+            change, extra = "add_external_contact", {"State": ""}
+        elif kind in ("del_follow_user", "del_external_contact") and e in rel:
+            del rel[e]
+            if not rel and kind == "del_follow_user":
+                churns.append((u, t))
+            change, extra = kind, {}
+        else:
+            continue
+        msg = {"Event": "change_external_contact", "ChangeType": change, "UserID": e,
+               "ExternalUserID": u, "CreateTime": t, **extra}  # fmt: skip
+        callbacks += [msg] * (2 if retry else 1)
+        if step in n_pulls_at:
+            pulls.append(
+                [
+                    {
+                        "external_contact": {"external_userid": uu, "type": 1},
+                        "follow_user": [
+                            {"userid": ee, "createtime": ct, "add_way": aw, "state": ""}
+                            for ee, (ct, aw) in sorted(r.items())
+                        ],
+                    }
+                    for uu, r in sorted(follows.items())
+                    if r
+                ]
+            )
+    return entries, churns, first, callbacks, [p for pull in pulls for p in pull]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    actions=st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            st.integers(1, 3),
+            st.sampled_from(["add", "add", "del_follow_user", "del_external_contact"]),
+            st.integers(1, 5000),
+            st.sampled_from([1, 2, 201]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    pulls_at=st.sets(st.integers(0, 29), max_size=3),
+)
+def test_history_replay_matches_the_truth(actions, pulls_at):
+    entries, churns, first, callbacks, pulls = _history(actions, pulls_at)
+    if not entries:
+        return
+    a = read_wecom(contacts=pulls or None, callbacks=callbacks)
+    e = a.events
+    unix = e["occurred_at"].map(lambda x: int(x.timestamp()))
+    got = sorted(zip(e["user_id"], e["event_type"], unix))
+    want = sorted(
+        [(u, "contact_add", t) for u, t in entries] + [(u, "del_follow_user", t) for u, t in churns]
+    )
+    assert got == want
+    c = a.contacts.set_index("user_id")
+    assert sorted(c.index) == sorted(first)
+    for u, (t, add_way, emp) in first.items():
+        assert int(c.loc[u, "joined_at"].timestamp()) == t
+        assert c.loc[u, "follow_user"] == emp
+        in_pull = any(
+            p["external_contact"]["external_userid"] == u
+            and any(f["createtime"] == t and f["userid"] == emp for f in p["follow_user"])
+            for p in pulls
+        )
+        assert c.loc[u, "add_way"] == (str(add_way) if in_pull else "0")
+    retried = len(callbacks) - len({tuple(sorted(m.items())) for m in callbacks})
+    step = steps(a.ledger).loc["wecom: duplicate callbacks (retried deliveries) dropped"]
+    assert step["dropped"] == retried
+
+
+def test_a_group_member_in_a_contacts_spreadsheet_is_that_contact_not_group_only(tmp_path):
+    d = tmp_path / "traps"
+    shutil.copytree(TRAPS, d)
+    with open(d / "contacts_store.csv", "a", encoding="utf-8") as fh:
+        fh.write("wmTRAP0004,2025-03-01 09:00:00,offline_store,merch\n")
+    t = load_raw(d, referral_pattern=TRAPS_PATTERN)
+    row = t.contacts.set_index("user_id").loc["wmTRAP0004"]
+    assert (row["channel"], row["joined_at"]) == ("offline_store", ts("2025-03-01 09:00"))
+    assert (t.contacts["wecom_relation"] == "group_only").sum() == 2
+    assert (t.events["user_id"] == "wmTRAP0004").sum() == 1  # its group join, kept
+    rule = t.ledger.set_index("step").loc[
+        "wecom: group-only members (in a customer group, never a contact) added"
+    ]
+    assert rule["kept"] == 2 and "1 group members are contacts of another export" in rule["detail"]

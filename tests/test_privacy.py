@@ -38,3 +38,30 @@ def test_frame_columns_and_index_replaced_without_mutating():
     assert out["user_id"].tolist() == pseudonymise(df["user_id"], key=KEY).tolist()
     idx = pseudonymise_frame(df.set_index("user_id"), key=KEY)
     assert idx.index.tolist() == out["user_id"].tolist()
+
+
+def test_personal_data_counts_rows_per_kind():
+    from analysis.privacy import personal_data_columns, personal_data_counts
+
+    s = pd.Series(
+        [
+            "13800138000",
+            "+86 13900001111",
+            "13800138000",  # a repeated value counts once per row
+            "o" + "A1b2_" * 5 + "xy",  # 28 characters: a unionid
+            "o" + "a" * 26,  # 27 characters: not one
+            "12345678901",  # no mobile number starts with 12
+            "1380013800",  # ten digits
+            "id 13800138000",  # a number inside a longer id is not the whole cell
+            "li@example.cn",
+            None,
+        ]
+    )
+    assert personal_data_counts(s) == {
+        "mobile phone numbers": 3,
+        "WeChat unionids / openids": 1,
+        "e-mail addresses": 1,
+    }
+    assert personal_data_counts(pd.Series(["u1", "007", None])) == {}
+    df = pd.DataFrame({"user_id": ["13800138000", "u2"], "amount": [13800138000, 1]})
+    assert personal_data_columns(df) == [("user_id", "mobile phone numbers", 1)]

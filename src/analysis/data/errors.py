@@ -160,9 +160,13 @@ class Source:
     records: int | None = None  # data records in the file before read-level drops
     header_row: int | None = None  # 0-based index of the header among the file's records
     notes: list[dict] = field(default_factory=list)  # read-level ledger steps
+    #: where each position came from, as ``file:record`` (tables merged from several files)
+    row_labels: np.ndarray | None = None
 
-    def rows(self, index: pd.Index) -> list[int]:
+    def rows(self, index: pd.Index) -> list[int] | list[str]:
         pos = [int(i) for i in index[:MAX_SHOWN]]
+        if self.row_labels is not None:
+            return [str(self.row_labels[i]) for i in pos]
         if self.row_numbers is not None:
             return [int(self.row_numbers[i]) for i in pos]
         return [i + self.row_offset for i in pos]

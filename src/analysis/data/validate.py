@@ -1,6 +1,6 @@
 """Checks across tables: orphans (rows of users not in contacts), rows after the
-observation end, events before the join; :func:`validate_frames` runs them and returns
-the :class:`Tables` with their ledger.
+observation end, events before the join; personal data used as ids is named in the ledger;
+:func:`validate_frames` runs them and returns the :class:`Tables` with their ledger.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from analysis.data.clean import clean_contacts, clean_events, clean_orders, fail
 from analysis.data.errors import DataError, Ledger, Source
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import Vocabulary, load_vocabulary
+from analysis.privacy import personal_data_columns
 
 
 @dataclass
@@ -74,6 +75,20 @@ def _cut(
         dropped=int(after.sum()),
     )
     return out
+
+
+def _flag_personal_data(table: str, df: pd.DataFrame, ledger: Ledger) -> None:
+    """A ledger line per column that holds personal data (phone numbers, unionids, e-mail
+    addresses): loaded as is, named with its row count (never a value). Reports show ids
+    only as pseudonyms (:mod:`analysis.privacy`)."""
+    for col, kind, n in personal_data_columns(df):
+        ledger.add(
+            table,
+            f"personal data: {col} looks like {kind}",
+            rows_in=len(df),
+            rows_out=len(df),
+            detail=f"{n} of {len(df)} rows; kept for loading, pseudonymised in every report",
+        )
 
 
 def _drop_late_joiners(
@@ -209,6 +224,8 @@ def validate_frames(
             "load_tables(..., drop_before_join=True)) to drop and count them",
         )
 
+    for name, df in (("contacts", c), ("events", e), ("orders", o)):
+        _flag_personal_data(name, df, ledger)
     out = {
         name: df.reset_index(drop=True)
         for name, df in (("contacts", c), ("events", e), ("orders", o))

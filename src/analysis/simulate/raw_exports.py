@@ -16,7 +16,9 @@ file                            content
 ``wecom_callbacks.jsonl``       decrypted change callbacks: ``add_member`` for every group
                                 join, ``del_member`` for every quit, ``del_follow_user`` for
                                 every hard churn (first the second employee, if any, then the
-                                last one), and ``edit_external_contact`` noise
+                                last one), and ``edit_external_contact`` noise; optionally
+                                ``add_external_contact`` for every relation and retried
+                                deliveries (``add_callbacks``, ``retry_rate``)
 ``events.csv``                  every other event: Excel-style CSV in GB18030 with CRLF and
                                 Chinese headers (用户ID, 发生时间, 事件类型, 数值, 场景)
 ``orders.xlsx``                 orders with Chinese headers (订单编号, 用户ID, 下单时间,
@@ -80,10 +82,23 @@ def _synthetic(text: str, n: int) -> str:
 
 
 def write_raw(
-    tables: Any, out: str | Path, *, seed: int = 0, n_employees: int = 5, tz: str = DEFAULT_TZ
+    tables: Any,
+    out: str | Path,
+    *,
+    seed: int = 0,
+    n_employees: int = 5,
+    tz: str = DEFAULT_TZ,
+    add_callbacks: bool = False,
+    retry_rate: float = 0.0,
 ) -> dict[str, Path]:
     """Write ``tables`` (anything with ``.contacts``, ``.events``, ``.orders`` canonical
-    frames) as raw exports into ``out``; returns the paths written."""
+    frames) as raw exports into ``out``; returns the paths written.
+
+    ``add_callbacks`` also logs an ``add_external_contact`` callback for every follow
+    relation (with its ``State``), as a brand's callback server does; ``retry_rate`` is the
+    share of callbacks delivered a second time (WeCom's retries, kept by the log). Neither
+    changes what the exports mean: :func:`analysis.data.adapters.load_raw` gives back the
+    same tables."""
     import yaml
 
     out = Path(out)
@@ -271,6 +286,26 @@ def write_raw(
                 "CreateTime": int(joined[i] + 60),
             }
         )
+    if add_callbacks:
+        for item in rels:
+            fi = item["follow_info"]
+            callbacks.append(
+                {
+                    "ToUserName": "wwSYNTHETIC",
+                    "FromUserName": "sys",
+                    "MsgType": "event",
+                    "Event": "change_external_contact",
+                    "ChangeType": "add_external_contact",
+                    "UserID": fi["userid"],
+                    "ExternalUserID": item["external_contact"]["external_userid"],
+                    "State": fi["state"],
+                    "WelcomeCode": _synthetic("welcome" + str(fi["createtime"]), 16),
+                    "CreateTime": fi["createtime"],
+                }
+            )
+    if retry_rate > 0 and callbacks:
+        again = rng.random(len(callbacks)) < retry_rate
+        callbacks += [dict(m) for m, a in zip(callbacks, again) if a]
     callbacks.sort(key=lambda m: (m["CreateTime"], json.dumps(m, sort_keys=True)))
     paths["wecom_callbacks"] = out / "wecom_callbacks.jsonl"
     with open(paths["wecom_callbacks"], "w", encoding="utf-8") as fh:

@@ -67,6 +67,8 @@ def read_raw_folder(
     *,
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
+    referral_pattern: str | None = None,
+    group_only: str = "keep",
     tz: str = DEFAULT_TZ,
 ) -> Adapted:
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
@@ -76,6 +78,10 @@ def read_raw_folder(
     spreadsheets ``contacts*``, ``events*``, ``orders*``, ``touches*`` (``.xlsx``, ``.xlsm``,
     ``.xls``, ``.csv``, ``.csv.gz``, ``.txt``);
     optional ``state_map.yaml`` and ``header_map.yaml`` (used when the arguments are None).
+    ``referral_pattern``: the brand's referral ``state`` regex (see
+    :func:`analysis.data.adapters.wecom.referral_regex`); ``group_only``: ``"keep"`` group
+    members who are never contacts as contacts of their own, or ``"drop"`` their events (see
+    :func:`analysis.data.adapters.wecom.read_wecom`).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -87,23 +93,31 @@ def read_raw_folder(
     contacts = _glob(folder, "wecom_contacts", (".json", ".jsonl"))
     groups = _glob(folder, "wecom_groupchats", (".json", ".jsonl"))
     callbacks = _glob(folder, "wecom_callbacks", (".json", ".jsonl", ".xml"))
+    sheets = [
+        read_spreadsheet(path, table=table, header_map=header_map, tz=tz)
+        for table in ("contacts", "events", "orders", "touches")
+        for path in _glob(folder, table, _SHEET_SUFFIXES)
+    ]
     parts = []
     if contacts or groups or callbacks:
+        # contacts of a spreadsheet (a CRM or store list) are not group-only members
+        others = {u for p in sheets if len(p.contacts) for u in p.contacts["user_id"].dropna()}
         parts.append(
             read_wecom(
                 contacts=contacts or None,
                 groupchats=groups or None,
                 callbacks=callbacks or None,
                 state_map=state_map,
+                referral_pattern=referral_pattern,
+                group_only=group_only,
+                other_contacts=others,
                 tz=tz,
             )
         )
     sends = _glob(folder, "wecom_groupmsg", (".json", ".jsonl"))
     if sends:
         parts.append(wecom_group_sends(sends, tz=tz))
-    for table in ("contacts", "events", "orders", "touches"):
-        for path in _glob(folder, table, _SHEET_SUFFIXES):
-            parts.append(read_spreadsheet(path, table=table, header_map=header_map, tz=tz))
+    parts += sheets
     if not parts:
         raise DataError(
             str(folder),
@@ -129,6 +143,8 @@ def load_raw(
     *,
     state_map: str | Path | Mapping | None = None,
     header_map: str | Path | Mapping | None = None,
+    referral_pattern: str | None = None,
+    group_only: str = "keep",
     vocabulary: Any = None,
     tz: str = DEFAULT_TZ,
     observed_until: Any = None,
@@ -138,6 +154,9 @@ def load_raw(
 ) -> Tables:
     """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 
+    ``referral_pattern`` is a regular expression for the brand's referral ``state`` codes
+    (group ``referrer``: the referrer's id), besides ``referral_<id>`` and ``ref:<id>``;
+    ``group_only`` (``"keep"`` or ``"drop"``) the rule for group members who are never contacts.
     The ledger lists the adapters' steps first, then the loader's (see
     :func:`analysis.data.adapters.to_tables`).
     """
@@ -146,7 +165,14 @@ def load_raw(
         vocabulary = folder / "vocabulary.yaml"
     if touch_rules is None and (folder / "touch_rules.yaml").is_file():
         touch_rules = folder / "touch_rules.yaml"
-    adapted = read_raw_folder(folder, state_map=state_map, header_map=header_map, tz=tz)
+    adapted = read_raw_folder(
+        folder,
+        state_map=state_map,
+        header_map=header_map,
+        referral_pattern=referral_pattern,
+        group_only=group_only,
+        tz=tz,
+    )
     return to_tables(
         adapted,
         vocabulary=vocabulary,

@@ -36,17 +36,46 @@ class Adapted:
     orders: pd.DataFrame = field(default_factory=lambda: empty_table("orders"))
     ledger: Ledger = field(default_factory=Ledger)
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    #: WeCom follow relations (``user_id``, ``follow_user``, ``createtime``, ``state``) read
+    #: by :func:`~analysis.data.adapters.wecom.wecom_contacts`, for the callbacks' timeline.
+    relations: pd.DataFrame | None = None
     touches: pd.DataFrame | None = None  # optional (group sends, touches spreadsheets)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
 
 
+#: Extra column naming each row's source as ``file:record``; :func:`to_tables` turns it into
+#: the :class:`Source` of a table merged from several files, so errors name the export's own
+#: rows, and drops it.
+SOURCE_ROW = "_source_row"
+
+
+def _labelled(frame: pd.DataFrame, srcs: list[Source]) -> pd.DataFrame:
+    """``frame`` with :data:`SOURCE_ROW` (``file:row`` from its one source) if it has none."""
+    if SOURCE_ROW in frame.columns or len(srcs) != 1:
+        return frame
+    src = srcs[0]
+    name = Path(src.file).name
+    if src.row_numbers is not None and len(src.row_numbers) == len(frame):
+        rows = src.row_numbers.tolist()
+    else:
+        rows = list(range(src.row_offset, src.row_offset + len(frame)))
+    out = frame.copy()
+    out[SOURCE_ROW] = [f"{name}:{r}" for r in rows]
+    return out
+
+
 def combine(*parts: Adapted) -> Adapted:
-    """Concatenate several adapters' output table by table (ledgers are appended)."""
+    """Concatenate several adapters' output table by table (ledgers are appended). A table
+    merged from several parts keeps each row's ``file:row`` (:data:`SOURCE_ROW`)."""
     out = Adapted()
     for t in TABLES:
         frames = [p.table(t) for p in parts if len(p.table(t))]
+        if len(frames) > 1:
+            frames = [
+                _labelled(p.table(t), p.sources.get(t) or []) for p in parts if len(p.table(t))
+            ]
         if frames:
             setattr(out, t, pd.concat(frames, ignore_index=True, sort=False))
         srcs = [
@@ -70,6 +99,11 @@ def combine(*parts: Adapted) -> Adapted:
 
 def _source_for(adapted: Adapted, table: str) -> Source:
     srcs = adapted.sources.get(table, [])
+    frame = adapted.table(table)
+    if frame is not None and SOURCE_ROW in frame.columns:  # each row's own file and record
+        name = " + ".join(s.file for s in srcs) if srcs else f"<{table} from adapters>"
+        labels = frame[SOURCE_ROW].astype(object).where(frame[SOURCE_ROW].notna(), "?")
+        return Source(name, 0, row_labels=labels.to_numpy())
     if len(srcs) == 1:
         return srcs[0]  # row numbers of the one file
     name = " + ".join(s.file for s in srcs) if srcs else f"<{table} from adapters>"
@@ -92,7 +126,7 @@ def to_tables(
     follow relations, group members, callbacks, spreadsheet rows), then the loader's steps.
     """
     srcs = {t: _source_for(adapted, t) for t in TABLES}
-    frames = {t: adapted.table(t) for t in TABLES}
+    frames = {t: adapted.table(t).drop(columns=SOURCE_ROW, errors="ignore") for t in TABLES}
     ledger = Ledger(list(adapted.ledger.entries))
     files = {t: srcs[t].file for t in TABLES}
     tables = validate_frames(

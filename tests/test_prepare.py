@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -366,3 +367,30 @@ def test_the_churn_model_fits_when_a_feature_is_missing_everywhere():
     out = t.transform(pd.DataFrame({"a": [np.nan, 2.0], "b": [np.nan, 5.0]}))
     assert np.isnan(out[0, 0]) and out[1, 0] == 2.0  # other missing values stay missing
     assert out[:, 1].tolist() == [0.0, 5.0]
+
+
+def test_kit_yaml_carries_the_raw_loader_options():
+    from analysis.data.adapters import load_raw
+    from analysis.paths import resolve
+
+    traps = resolve("tests/fixtures/raw/wecom-traps")
+    via_kit = load_tables(traps)
+    direct = load_raw(traps, referral_pattern=r"inv-(?P<referrer>wm\w+)")
+    pd.testing.assert_frame_equal(via_kit.contacts, direct.contacts)
+    refs = via_kit.contacts.set_index("user_id")["referrer_id"]
+    assert refs["wmTRAP0007"] == "wmTRAP0003"  # only the pattern in kit.yaml reads inv-<id>
+    dropped = load_tables(traps, group_only="drop")
+    assert len(dropped.contacts) < len(via_kit.contacts)
+
+
+@pytest.mark.parametrize(
+    "kit, words",
+    [
+        ("referral_pattern: '(a'\n", "is not a regular expression"),
+        ("referral_pattern: 'inv-(\\w+)'\n", "needs a (?P<referrer>...) group"),
+        ("group_only: maybe\n", "'group_only' must be keep or drop"),
+    ],
+)
+def test_bad_raw_loader_options_in_kit_yaml(tmp_path, kit, words):
+    with pytest.raises(DataError, match=re.escape(words)):
+        load_tables(folder(tmp_path, kit=kit))

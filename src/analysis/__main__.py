@@ -44,6 +44,9 @@ def _data_options(cmd: argparse.ArgumentParser) -> None:
     g.add_argument("--header-map", default=None, metavar="YAML", help="header_map")
     g.add_argument("--state-map", default=None, metavar="YAML", help="state_map")
     g.add_argument("--vocabulary", default=None, metavar="YAML", help="vocabulary")
+    g.add_argument("--touch-rules", default=None, metavar="YAML", help="touch_rules")
+    g.add_argument("--referral-pattern", default=None, metavar="REGEX", help="referral_pattern")
+    g.add_argument("--group-only", default=None, choices=["keep", "drop"], help="group_only")
 
 
 def _overrides(args: argparse.Namespace) -> dict:

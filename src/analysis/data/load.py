@@ -41,6 +41,8 @@ def load_tables(
     header_map: str | Path | Mapping | None = None,
     state_map: str | Path | Mapping | None = None,
     touch_rules: Any = None,
+    referral_pattern: str | None = None,
+    group_only: str | None = None,
 ) -> Tables:
     """Read and validate ``contacts``, ``events`` and ``orders`` from ``folder``, and the
     optional ``touches`` (:mod:`analysis.data.touches`) when the folder has one.
@@ -65,8 +67,9 @@ def load_tables(
         Analysis cut-off of the export; later rows are dropped and counted.
     drop_orphans, drop_before_join
         Turn those errors into counted drops (see the module docstring).
-    header_map, state_map
-        Spreadsheet header map and WeCom state map (see ``docs/adapters.md``).
+    header_map, state_map, referral_pattern, group_only
+        Spreadsheet header map, WeCom state map, the brand's referral state pattern and the
+        rule for group members who are never contacts (see ``docs/adapters.md``).
     touch_rules
         Rule table classifying touches (YAML path or dict); default ``touch_rules.yaml`` in
         ``folder``, else :data:`analysis.data.touches.RULES_FILE`.
@@ -88,6 +91,8 @@ def load_tables(
             "header_map": header_map,
             "state_map": state_map,
             "touch_rules": touch_rules,
+            "referral_pattern": referral_pattern,
+            "group_only": group_only,
         },
     )
     if not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir()):
@@ -110,8 +115,8 @@ def load_tables(
             frames[name], srcs[name] = read_raw(path)
             files[name] = str(path)
         rules = kw.pop("touch_rules")
-        kw.pop("header_map")
-        kw.pop("state_map")
+        for raw_only in ("header_map", "state_map", "referral_pattern", "group_only"):
+            kw.pop(raw_only)
         tables = validate_frames(frames, srcs, files=files, ledger=stored_ledger(folder), **kw)
         raw_touches, touch_src = touches_from_folder(folder)
         tables = attach_touches(

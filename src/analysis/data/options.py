@@ -22,6 +22,11 @@ line or as keyword arguments win over it. Every key, its default and what it cha
                              # vocabulary.yaml when present)
     touch_rules: null        # how touches are classified (kind, content type): a mapping or
                              # a YAML file name (default: touch_rules.yaml when present)
+    referral_pattern: null   # the brand's own referral state codes, a regular expression
+                             # with a (?P<referrer>...) group, e.g. "^inv-(?P<referrer>\\w+)$"
+                             # (referral_<id> and ref:<id> are read without it)
+    group_only: keep         # group members who are never contacts: keep them as contacts
+                             # with channel group_only, or drop their rows (counted)
 
 Error hints name the key that would change the outcome (e.g. ``drop_orphans: true``).
 """
@@ -47,6 +52,8 @@ KEYS: dict[str, tuple[Any, str]] = {
     "state_map": (None, "WeCom state → {channel, hook} (mapping or YAML file)"),
     "vocabulary": (None, "event vocabulary (mapping or YAML file)"),
     "touch_rules": (None, "touch classification rules (mapping or YAML file)"),
+    "referral_pattern": (None, "regular expression for the brand's referral state codes"),
+    "group_only": ("keep", "group members who are never contacts: keep or drop"),
 }
 _FILE_KEYS = ("header_map", "state_map", "vocabulary", "touch_rules")
 #: files a folder may hold instead of the key (used when the key is not set)
@@ -66,6 +73,8 @@ class KitOptions:
     state_map: Any = None
     vocabulary: Any = None
     touch_rules: Any = None
+    referral_pattern: str | None = None
+    group_only: str = "keep"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: paths as strings, timestamps as ISO text."""
@@ -138,6 +147,12 @@ def read_options(folder: str | Path, overrides: Mapping[str, Any] | None = None)
             v = _check_tz(v, file)
         elif key == "observed_until" and v is not None:
             v = _check_time(v, file)
+        elif key == "referral_pattern" and v is not None:
+            v = _check_pattern(v, file)
+        elif key == "group_only" and v not in ("keep", "drop"):
+            raise DataError(
+                file, None, "key 'group_only' must be keep or drop", examples=[v], hint=_keys_hint()
+            )
         elif key in _FILE_KEYS:
             if v is None and (folder / DEFAULT_FILES[key]).is_file():
                 v = folder / DEFAULT_FILES[key]
@@ -188,3 +203,25 @@ def _check_time(value: Any, file: str):
             examples=[value],
             hint='e.g. "2026-07-01"',
         ) from None
+
+
+def _check_pattern(value: Any, file: str) -> str:
+    import re
+
+    try:
+        compiled = re.compile(str(value))
+    except re.error as exc:
+        raise DataError(
+            file,
+            None,
+            f"key 'referral_pattern' is not a regular expression: {exc}",
+            examples=[value],
+        ) from None
+    if "referrer" not in compiled.groupindex:
+        raise DataError(
+            file,
+            None,
+            "key 'referral_pattern' needs a (?P<referrer>...) group naming the referrer's id",
+            examples=[value],
+        )
+    return str(value)

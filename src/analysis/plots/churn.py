@@ -151,10 +151,12 @@ def plot_cumulative_incidence(
     ax = axes_or_new(ax, (6, 4.5))
     t = table.loc[table["cause"] == cause]
     for name, g in t.groupby("group", sort=True):
-        line = ax.step(g["days"], g["cif"], where="post", lw=1.4, label=tr(str(name), lang))
-        ax.fill_between(
-            g["days"], g["lo"], g["hi"], step="post", alpha=0.12, color=line[0].get_color()
+        days, cif, lo, hi = (
+            pd.to_numeric(g[c], errors="coerce").to_numpy(dtype="float64")
+            for c in ("days", "cif", "lo", "hi")
         )
+        line = ax.step(days, cif, where="post", lw=1.4, label=tr(str(name), lang))
+        ax.fill_between(days, lo, hi, step="post", alpha=0.12, color=line[0].get_color())
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(tr("days since the landmark", lang))

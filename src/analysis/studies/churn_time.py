@@ -250,7 +250,7 @@ def competing_risks(
         refs[name] = X.attrs["reference"]
         h = cause_specific_hazards(dep, X)
         h.insert(0, "by", name)
-        h.insert(2, "level", h["term"].str.split("=", n=1).str[1])
+        h.insert(2, "level", h["term"].astype("str").str.split("=", n=1).str[1])
         hz.append(h.drop(columns="term"))
     return CompetingRisksResult(
         pd.concat(tabs, ignore_index=True),

@@ -66,6 +66,7 @@ def run_study(
     margin: float = AUC_MARGIN,
     exposure: bool = False,
     random_state=0,
+    vocabulary=None,
 ) -> StudyRun:
     """The study as the value-index report runs it (same defaults), without the figures.
 
@@ -76,6 +77,7 @@ def run_study(
         lookback_days=lookback_days,
         activity=activity,
         lost_after_days=lost_after_days,
+        vocabulary=vocabulary,
     )
     calib = study_frame(contacts, events, orders, cutoff=calibration_cutoff, **kw)
     frame = study_frame(contacts, events, orders, cutoff=cutoff, **kw)

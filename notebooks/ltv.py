@@ -31,7 +31,6 @@ calibration_end = "2025-12-31"  # last day of the calibration period
 observation_end = "2026-06-30"  # last day of observation (end of the holdout)
 freq = "D"  # purchases on the same day are merged into one
 freq_multiplier = 7  # model time unit = 7 days (weeks measured in days)
-units_per_year = 52.18  # model time units per year (for discounting)
 horizon = 26  # CLV / forecast horizon in model time units (26 weeks)
 discount_rate = 0.10  # annual discount rate for CLV
 max_frequency = 7  # frequencies at or above this are pooled in the holdout check
@@ -197,7 +196,8 @@ values = clv.customer_value(
     spend=full_spend,
     horizon=horizon,
     discount_rate=discount_rate,
-    units_per_year=units_per_year,
+    freq=freq,
+    freq_multiplier=freq_multiplier,  # time units a year follow from these (52.18 weeks)
 )
 per_contact = clv.per_contact_values(
     contacts, values, giveaway_channels=giveaway_channels, giveaway_hooks=giveaway_hooks

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.aggregate.periods import units_per_year as derive_units_per_year
 from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
 from analysis.studies.ltv import PurchaseModel, SpendModel, require_columns_of
 
@@ -24,7 +25,9 @@ def customer_value(
     spend: SpendModel | None = None,
     horizon: float,
     discount_rate: float = 0.0,
-    units_per_year: float,
+    freq: str,
+    freq_multiplier: float = 1,
+    units_per_year: float | None = None,
     frequency_col: str = "frequency",
     recency_col: str = "recency",
     T_col: str = "T",
@@ -32,19 +35,22 @@ def customer_value(
 ) -> pd.DataFrame:
     """Per-customer expected purchases, P(alive), expected spend and discounted CLV.
 
-    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual;
-    ``units_per_year`` converts (52.18 for weeks, 365.25 for days). CLV sums, over each
-    time unit ``k`` of the horizon, the expected purchases in that unit times the expected
-    spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
+    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual. The time
+    unit is named by the ``freq`` and ``freq_multiplier`` the summary was built with, and the
+    time units per year are derived from them
+    (:func:`~analysis.aggregate.periods.units_per_year`: 52.18 for ``"D"`` × 7, 365.25 for
+    days); a ``units_per_year`` given as well must agree, or a ``ValueError`` names both.
+    CLV sums, over each time unit ``k`` of the horizon, the expected purchases in that unit
+    times the expected spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
 
     Returns a DataFrame indexed like ``summary`` with columns ``expected_purchases``,
     ``p_alive`` and, with ``spend``, ``expected_spend`` and ``clv``.
     """
-    if horizon <= 0 or discount_rate < 0 or units_per_year <= 0:
+    if horizon <= 0 or discount_rate < 0:
         raise ValueError(
-            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; "
-            f"got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
+            f"need horizon > 0 and discount_rate >= 0; got {horizon!r}, {discount_rate!r}"
         )
+    units_per_year = derive_units_per_year(freq, freq_multiplier, given=units_per_year)
     rfm = {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
     out = pd.DataFrame(index=summary.index)
     out["expected_purchases"] = purchases.expected_purchases(summary, horizon=horizon, **rfm)

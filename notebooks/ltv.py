@@ -36,8 +36,6 @@ discount_rate = 0.10  # annual discount rate for CLV
 max_frequency = 7  # frequencies at or above this are pooled in the holdout check
 n_boot = 500  # bootstrap resamples for segment intervals
 seed = 0
-giveaway_channels = ["offline_event"]  # channels counted as giveaway events
-giveaway_hooks = ["merch", "coupon"]  # hooks of those channels that are giveaways (None: all)
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
@@ -199,9 +197,7 @@ values = clv.customer_value(
     freq=freq,
     freq_multiplier=freq_multiplier,  # time units a year follow from these (52.18 weeks)
 )
-per_contact = clv.per_contact_values(
-    contacts, values, giveaway_channels=giveaway_channels, giveaway_hooks=giveaway_hooks
-)
+per_contact = clv.per_contact_values(contacts, values)  # the kit's giveaway definition
 segment = dict(horizon=horizon, unit=unit, n_boot=n_boot, random_state=seed)
 by_channel = ltv_results.segment_value(per_contact, by="channel", **segment)
 by_hook = ltv_results.segment_value(per_contact, by="hook", **segment)
@@ -222,8 +218,9 @@ Markdown(by_channel.reading(lang))
 
 # %% [markdown]
 # ### Does the essay's claim about giveaway events show?
-# Giveaway events = contacts from the `giveaway_channels` (offline events) with one of the
-# `giveaway_hooks` (merch or a coupon).
+# Giveaway users are the kit's one definition (`analysis.aggregate.rules.giveaway_flag`, the
+# same in the segments-and-flow report): contacts from offline events whose hook was merch or
+# a coupon.
 
 # %%
 giveaway = ltv_results.giveaway_value(per_contact, **segment)

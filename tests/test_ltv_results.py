@@ -350,10 +350,10 @@ def test_per_contact_values_flags_giveaways_and_counts_non_buyers_as_zero():
         {"expected_purchases": [2.0, 1.0], "clv": [40.0, 10.0]},
         index=pd.Index(["a", "b"], name="user_id"),
     )
-    per = clv.per_contact_values(contacts, values, giveaway_hooks=["merch", "coupon"])
+    per = clv.per_contact_values(contacts, values)  # the kit's definition: merch or coupon
     assert list(per["clv"]) == [40.0, 10.0, 0.0, 0.0]
     assert list(per["giveaway_event"]) == [False, False, True, False]
-    every_hook = clv.per_contact_values(contacts, values)
+    every_hook = clv.per_contact_values(contacts, values, giveaway_hooks=None)
     assert list(every_hook["giveaway_event"]) == [False, False, True, True]
     assert "user_id" not in per.columns
 

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.aggregate.periods import units_per_year as derive_units_per_year
+from analysis.aggregate.rules import GIVEAWAY_CHANNELS, GIVEAWAY_HOOKS, giveaway_flag
 from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
 from analysis.studies.ltv import PurchaseModel, SpendModel, require_columns_of
 
@@ -305,21 +306,20 @@ def per_contact_values(
     contacts: pd.DataFrame,
     values: pd.DataFrame,
     *,
-    giveaway_channels: Sequence[str] = ("offline_event",),
-    giveaway_hooks: Sequence[str] | None = None,
+    giveaway_channels: Sequence[str] = GIVEAWAY_CHANNELS,
+    giveaway_hooks: Sequence[str] | None = GIVEAWAY_HOOKS,
 ) -> pd.DataFrame:
     """One row per contact: ``channel``, ``hook``, ``expected_purchases`` and ``clv`` (from
     :func:`customer_value`; 0 for contacts who have not bought, so means are lower bounds) and
-    ``giveaway_event`` (channel in ``giveaway_channels`` and, when given, hook in
-    ``giveaway_hooks``)."""
+    ``giveaway_event`` (:func:`analysis.aggregate.rules.giveaway_flag`: channel in
+    ``giveaway_channels`` and, unless ``giveaway_hooks`` is None, hook in ``giveaway_hooks``;
+    the defaults are the kit's one definition)."""
     out = (
         contacts.set_index("user_id")[["channel", "hook"]]
         .join(values[["expected_purchases", "clv"]])
         .fillna({"expected_purchases": 0.0, "clv": 0.0})
         .reset_index(drop=True)
     )
-    flag = out["channel"].isin(list(giveaway_channels))
-    if giveaway_hooks is not None:
-        flag &= out["hook"].isin(list(giveaway_hooks))
-    out["giveaway_event"] = flag
+    flag = giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
+    out["giveaway_event"] = flag.to_numpy()
     return out

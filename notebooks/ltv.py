@@ -55,7 +55,7 @@ from analysis.reports import headline, report_inputs, report_parameters, save_ta
 from analysis.reports.provenance import provenance
 from analysis.simulate import cdnow as cdnow_ref
 from analysis.simulate import checks
-from analysis.studies import clv, ltv, ltv_results
+from analysis.studies import clv, ltv, ltv_checks, ltv_results
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -105,7 +105,8 @@ Markdown(fits.reading(lang))
 # %% [markdown]
 # ### Spend: Gamma-Gamma, and its independence assumption
 # Gamma-Gamma assumes that how much a customer spends per purchase does not depend on how
-# often they buy. The correlation below is the check; it is reported whatever it says.
+# often they buy. Two correlations check it: Pearson's (linear) and Spearman's (ranks, not
+# swayed by a few very large spenders); a warning opens the reading when either rejects.
 
 # %%
 spend = ltv.SpendModel().fit(calibration)
@@ -215,6 +216,16 @@ by_hook.plot(ax=axes[1], lang=lang)
 plt.tight_layout()
 plt.show()
 Markdown(by_channel.reading(lang))
+
+# %% [markdown]
+# Many channels and hooks compared at once will show some "differences" by chance alone. Each
+# channel and each hook is tested against all other contacts (Welch's t-test on mean CLV), and
+# the p-values are adjusted with Holm's method across all of these comparisons together.
+
+# %%
+comparisons = ltv_checks.segment_tests(per_contact)
+display(tr_frame(save_table(comparisons.table, "clv_segment_tests").round(4), lang))
+Markdown(comparisons.reading(lang))
 
 # %% [markdown]
 # ### Does the essay's claim about giveaway events show?

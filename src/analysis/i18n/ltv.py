@@ -59,23 +59,62 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "在校准数据上对数似然最高的是 {best}（{best_ll:,.1f}）；默认的 BG/NBD 为 {bg_ll:,.1f}。",
     },
     "ltv.independence": {
-        "en": "Among {n:,} repeat buyers the correlation of frequency and mean spend is "
-        "r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; Spearman {rho:.3f}). {judgement} The "
-        "model's mean spend per purchase is {mean_spend:,.1f}.",
-        "zh": "在 {n:,} 位复购者中，频次与平均消费的相关系数 r = {r:.3f}（95% 置信区间 {lo:.3f} 至 "
-        "{hi:.3f}；Spearman {rho:.3f}）。{judgement}模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
+        "en": "{judgement}Among {n:,} repeat buyers the correlation of frequency and mean spend "
+        "is Pearson r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; p = {p:.2g}) and Spearman "
+        "rho = {rho:.3f} (p = {rho_p:.2g}). The model's mean spend per purchase is "
+        "{mean_spend:,.1f}.",
+        "zh": "{judgement}在 {n:,} 位复购者中，频次与平均消费的 Pearson 相关系数 r = {r:.3f}（95% "
+        "置信区间 {lo:.3f} 至 {hi:.3f}；p = {p:.2g}），Spearman 秩相关 rho = {rho:.3f}（p = "
+        "{rho_p:.2g}）。模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
     },
     "ltv.independent": {
-        "en": "The interval includes 0: no evidence against the independence assumption.",
-        "zh": "区间包含 0：没有证据否定独立性假设。",
+        "en": "Neither Pearson's nor Spearman's test rejects independence at the {level:.0%} "
+        "level: no evidence against Gamma-Gamma's assumption. ",
+        "zh": "Pearson 与 Spearman 检验在 {level:.0%} 水平上都不拒绝独立性：没有证据否定 Gamma-Gamma 的"
+        "假设。",
     },
-    "ltv.dependent": {
-        "en": "The interval excludes 0: spend and frequency are related, so Gamma-Gamma spend "
-        "predictions are biased for very frequent or very rare buyers — read CLV with "
-        "that in mind.",
-        "zh": "区间不包含 0：消费与频次相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——"
-        "解读 CLV 时需注意。",
+    "ltv.dependent_pearson": {
+        "en": "**Warning:** Pearson's test rejects independence at the {level:.0%} level: spend "
+        "per purchase rises or falls with how often customers buy, so Gamma-Gamma's spend "
+        "predictions are biased for very frequent or very rare buyers — read CLV with that in "
+        "mind. ",
+        "zh": "**注意：**Pearson 检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
+        " Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
     },
+    "ltv.dependent_spearman": {
+        "en": "**Warning:** Spearman's test rejects independence at the {level:.0%} level (the "
+        "ranks of spend and frequency move together even where Pearson's r, driven by a few "
+        "large spenders, does not show it), so Gamma-Gamma's spend predictions are biased for "
+        "very frequent or very rare buyers — read CLV with that in mind. ",
+        "zh": "**注意：**Spearman 检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额消费者主导的 "
+        "Pearson r 看不出，消费与频次的秩次也同向变化），因此 Gamma-Gamma 对极高频或极低频购买者的"
+        "消费预测有偏——解读 CLV 时需注意。",
+    },
+    "ltv.dependent_both": {
+        "en": "**Warning:** both Pearson's and Spearman's tests reject independence at the "
+        "{level:.0%} level: spend per purchase is related to how often customers buy, so "
+        "Gamma-Gamma's spend predictions are biased for very frequent or very rare buyers — "
+        "read CLV with that in mind. ",
+        "zh": "**注意：**Pearson 与 Spearman 检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
+        "相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
+    },
+    "ltv.segment_tests": {
+        "en": "{n} comparisons of mean CLV (each channel and each hook against all other "
+        "contacts): {raw} have p < {level:.0%} on their own, {held} stay significant after "
+        "Holm's adjustment for making {n} comparisons at once: {hits}.",
+        "zh": "共 {n} 项平均 CLV 比较（每个渠道、每个钩子分别对比其余联系人）：单独看 {raw} 项 "
+        "p < {level:.0%}，经 Holm 多重比较校正（同时做 {n} 项比较）后仍显著的有 {held} 项：{hits}。",
+    },
+    "ltv.segment_test_hit_higher": {
+        "en": "{segment} higher ({mean:,.1f} against {rest:,.1f}, adjusted p = {p:.2g})",
+        "zh": "{segment}更高（{mean:,.1f} 对 {rest:,.1f}，校正后 p = {p:.2g}）",
+    },
+    "ltv.segment_test_hit_lower": {
+        "en": "{segment} lower ({mean:,.1f} against {rest:,.1f}, adjusted p = {p:.2g})",
+        "zh": "{segment}更低（{mean:,.1f} 对 {rest:,.1f}，校正后 p = {p:.2g}）",
+    },
+    "ltv.list_sep": {"en": "; ", "zh": "；"},
+    "ltv.none": {"en": "none", "zh": "无"},
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "
         "{actual:,.0f} actual ({error:+.1f}%); per customer, predictions and outcomes "

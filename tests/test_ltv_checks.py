@@ -79,3 +79,88 @@ def test_segment_tests_reading():
     assert "经 Holm 多重比较校正" in r.reading("zh")
     with pytest.raises(ValueError, match="column 'clv' is missing from the per-contact values"):
         clv.segment_comparisons(per_contact().drop(columns="clv"))
+
+
+# ---- revenue in the holdout ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cdnow_revenue():
+    from analysis.aggregate.transactions import calibration_holdout_summary, calibration_part
+    from analysis.simulate.cdnow import load_cdnow_sample
+    from analysis.studies import ltv
+
+    raw = load_cdnow_sample()
+    both = calibration_holdout_summary(
+        raw,
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        calibration_end="1997-09-30",
+        observation_end="1998-06-30",
+        freq="D",
+        freq_multiplier=7,
+    )
+    cal = calibration_part(both)
+    bg, gg = ltv.PurchaseModel("bgnbd").fit(cal), ltv.SpendModel().fit(cal)
+    return raw, both, bg, gg
+
+
+def test_holdout_revenue_against_the_raw_transactions(cdnow_revenue):
+    raw, both, bg, gg = cdnow_revenue
+    t = clv.holdout_revenue(both, purchases=bg, spend=gg)
+    assert t["group"].tolist() == [str(i) for i in range(1, 11)] + ["total"]
+    total = t.set_index("group").loc["total"]
+    body = t[t["group"] != "total"]
+    assert body["n_customers"].sum() == total["n_customers"] == len(both)
+    assert body["n_customers"].max() - body["n_customers"].min() <= 1
+    # actual holdout spend: every dollar the calibration customers spent after the end
+    later = raw["date"].between("1997-10-01", "1998-06-30") & raw["customer_id"].isin(both.index)
+    assert total["actual_spend"] == pytest.approx(raw.loc[later, "dollars"].sum())
+    assert total["actual_purchases"] == both["frequency_holdout"].sum()
+    # predicted purchases as in the purchase check; spend = purchases x Gamma-Gamma spend
+    assert total["predicted_purchases"] == pytest.approx(
+        clv.holdout_metrics(both, model=bg)["predicted_total"].iloc[0]
+    )
+    per = bg.expected_purchases(
+        both,
+        horizon=both["duration_holdout"].to_numpy(),
+        frequency_col="frequency_cal",
+        recency_col="recency_cal",
+        T_col="T_cal",
+    ) * gg.expected_spend(both, frequency_col="frequency_cal", monetary_col="monetary_value_cal")
+    assert total["predicted_spend"] == pytest.approx(per.sum())
+    assert body["predicted_spend"].sum() == pytest.approx(per.sum())
+    # deciles are ordered by predicted value: per-customer predictions rise
+    mean_pred = body["predicted_spend"] / body["n_customers"]
+    assert mean_pred.is_monotonic_increasing
+    assert body["actual_spend"].iloc[-1] > body["actual_spend"].iloc[0]
+    for what in ("purchases", "spend"):
+        err = t[f"predicted_{what}"] - t[f"actual_{what}"]
+        np.testing.assert_allclose(t[f"{what}_error"], err)
+        ok = t[f"actual_{what}"] > 0
+        np.testing.assert_allclose(
+            t.loc[ok, f"{what}_error_pct"], 100 * err[ok] / t.loc[ok, f"actual_{what}"]
+        )
+        assert t.loc[~ok, f"{what}_error_pct"].isna().all()
+    with pytest.raises(ValueError, match="monetary_value_cal"):
+        clv.holdout_revenue(both.drop(columns="monetary_value_cal"), purchases=bg, spend=gg)
+
+
+def test_revenue_holdout_reading_and_plots(cdnow_revenue):
+    import matplotlib.pyplot as plt
+
+    _, both, bg, gg = cdnow_revenue
+    r = lc.revenue_holdout(both, purchases=bg, spend=gg, unit="weeks", currency="USD")
+    total = r.table.set_index("group").loc["total"]
+    text = r.reading("en")
+    assert text.startswith("Over the holdout (39.0 weeks) the models fitted on the calibration")
+    assert f"predicted USD {total['predicted_spend']:,.0f} of spend against USD " in text
+    assert f"({total['spend_error']:+,.0f}, {total['spend_error_pct']:+.1f}%)" in text
+    assert "留出期" in r.reading("zh")
+    fig, axes = plt.subplots(1, 2)
+    for ax, metric in zip(axes, ("spend", "purchases")):
+        assert r.plot(ax=ax, metric=metric) is ax
+        assert len(ax.patches) == 20
+    assert "USD" in axes[0].get_ylabel()
+    plt.close(fig)

@@ -19,6 +19,9 @@ LABELS: dict[str, str] = {
     "BG/NBD: holdout purchases by calibration frequency (sample)": "BG/NBD：按校准期频次的留出期购买（样本）",
     "Cumulative repeat purchases: actual vs BG/NBD (sample)": "累计复购：实际与 BG/NBD（样本）",
     "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
+    "decile of predicted value (10 = highest)": "预测价值十分位（10 = 最高）",
+    "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
+    "Holdout purchases by decile of predicted value": "按预测价值十分位的留出期购买",
 }
 
 
@@ -115,6 +118,24 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "ltv.list_sep": {"en": "; ", "zh": "；"},
     "ltv.none": {"en": "none", "zh": "无"},
+    "ltv.plot.holdout_spend_y": {
+        "en": "mean spend per customer in holdout ({currency})",
+        "zh": "留出期每位客户平均消费（{currency}）",
+    },
+    "ltv.revenue": {
+        "en": "Over the holdout ({duration:.1f} {unit}) the models fitted on the calibration "
+        "period predicted {currency} {predicted_spend:,.0f} of spend against {currency} "
+        "{actual_spend:,.0f} actual ({spend_error:+,.0f}, {spend_pct:+.1f}%), and "
+        "{predicted_purchases:,.0f} purchases against {actual_purchases:,.0f} "
+        "({purchases_pct:+.1f}%). The tenth of customers with the highest predicted value "
+        "spent {currency} {top_actual:,.0f} against {currency} {top_predicted:,.0f} predicted "
+        "({top_pct:+.1f}%) — {top_share:.0%} of all holdout spend.",
+        "zh": "在留出期（{duration:.1f} {unit}）内，用校准期拟合的模型预测消费 "
+        "{predicted_spend:,.0f} {currency}，实际 {actual_spend:,.0f} {currency}（{spend_error:+,.0f}，"
+        "{spend_pct:+.1f}%）；预测购买 {predicted_purchases:,.0f} 次，实际 {actual_purchases:,.0f} 次"
+        "（{purchases_pct:+.1f}%）。预测价值最高的十分之一客户实际消费 {top_actual:,.0f} {currency}，"
+        "预测 {top_predicted:,.0f} {currency}（{top_pct:+.1f}%），占留出期全部消费的 {top_share:.0%}。",
+    },
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "
         "{actual:,.0f} actual ({error:+.1f}%); per customer, predictions and outcomes "

@@ -88,3 +88,29 @@ def plot_segment_values(
     ax.set_ylabel(tr(by, lang))
     ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
     return ax
+
+
+def plot_holdout_by_group(
+    table: pd.DataFrame, *, metric: str = "spend", currency: str = "CNY", ax=None, lang: str = "en"
+):
+    """Conditional expectations: mean actual against mean predicted holdout ``metric``
+    (``"spend"`` or ``"purchases"``) per customer, by group of predicted value (a
+    :func:`~analysis.studies.clv.holdout_revenue` table; its ``"total"`` row is left out)."""
+    if metric not in ("spend", "purchases"):
+        raise ValueError(f"metric must be 'spend' or 'purchases', got {metric!r}")
+    ax = axes_or_new(ax, (8, 4))
+    t = table[table["group"] != "total"]
+    x = np.arange(len(t))
+    n = t["n_customers"].to_numpy(dtype=float)
+    ax.bar(x - 0.2, t[f"actual_{metric}"] / n, width=0.4, label=tr("actual", lang))
+    ax.bar(x + 0.2, t[f"predicted_{metric}"] / n, width=0.4, label=tr("model", lang))
+    ax.set_xticks(x, t["group"].astype(str))
+    ax.set_xlabel(tr("decile of predicted value (10 = highest)", lang))
+    if metric == "spend":
+        ax.set_ylabel(say("ltv.plot.holdout_spend_y", lang, currency=tr(currency, lang)))
+        ax.set_title(tr("Holdout spend by decile of predicted value", lang))
+    else:
+        ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
+        ax.set_title(tr("Holdout purchases by decile of predicted value", lang))
+    ax.legend()
+    return ax

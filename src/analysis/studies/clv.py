@@ -380,3 +380,74 @@ def segment_comparisons(
         )[1]
     out["significant"] = out["p_holm"] < alpha
     return out
+
+
+def holdout_revenue(
+    cal_holdout: pd.DataFrame, *, purchases: PurchaseModel, spend: SpendModel, n_groups: int = 10
+) -> pd.DataFrame:
+    """Predicted against actual purchases **and spend** in the holdout, by group of predicted
+    value and in total.
+
+    ``cal_holdout`` is :func:`calibration_holdout_summary` with an amount column (it has
+    ``monetary_value_cal`` and ``monetary_value_holdout``); ``purchases`` and ``spend`` are
+    fitted on its calibration part only. Each customer's predicted holdout purchases are the
+    purchase model's expectation over ``duration_holdout``, and the predicted spend those
+    purchases times the Gamma-Gamma expected spend per purchase (undiscounted: the predicted
+    CLV of the holdout window). Actual spend is ``frequency_holdout × monetary_value_holdout``
+    (every holdout purchase period, net amounts).
+
+    Customers are ranked by predicted spend and cut into ``n_groups`` groups of (nearly)
+    equal size (deciles by default; 1 = lowest predicted value, ties broken by position).
+
+    Returns one row per group and a last row ``"total"``: ``group`` (str), ``n_customers``,
+    ``predicted_purchases``, ``actual_purchases``, ``purchases_error`` (predicted − actual),
+    ``purchases_error_pct``, ``predicted_spend``, ``actual_spend``, ``spend_error`` (money),
+    ``spend_error_pct`` (% of actual; NaN when the actual is 0).
+    """
+    require_columns_of(
+        cal_holdout,
+        ["frequency_cal", "monetary_value_cal", "frequency_holdout", "monetary_value_holdout"],
+        "calibration/holdout table (build it with an amount column)",
+    )
+    if n_groups < 1:
+        raise ValueError(f"n_groups must be at least 1, got {n_groups!r}")
+    pred = holdout_predictions(cal_holdout, model=purchases)
+    per_purchase = spend.expected_spend(
+        cal_holdout, frequency_col="frequency_cal", monetary_col="monetary_value_cal"
+    ).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "predicted_purchases": pred["predicted"].to_numpy(),
+            "actual_purchases": pred["actual"].to_numpy(dtype=float),
+            "predicted_spend": pred["predicted"].to_numpy() * per_purchase,
+            "actual_spend": (
+                cal_holdout["frequency_holdout"] * cal_holdout["monetary_value_holdout"]
+            ).to_numpy(dtype=float),
+        }
+    )
+    n = len(frame)
+    order = np.argsort(frame["predicted_spend"].to_numpy(), kind="stable")
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.arange(n) * n_groups // max(n, 1) + 1
+    sums = frame.groupby(group, sort=True).sum()
+    sums.insert(0, "n_customers", pd.Series(group).value_counts().sort_index().to_numpy())
+    sums.index = sums.index.astype(str)
+    total = frame.sum().to_frame("total").T
+    total.insert(0, "n_customers", n)
+    out = pd.concat([sums, total])
+    for what in ("purchases", "spend"):
+        actual = out[f"actual_{what}"]
+        out[f"{what}_error"] = out[f"predicted_{what}"] - actual
+        out[f"{what}_error_pct"] = (100 * out[f"{what}_error"] / actual).where(actual > 0)
+    columns = [
+        "n_customers",
+        "predicted_purchases",
+        "actual_purchases",
+        "purchases_error",
+        "purchases_error_pct",
+        "predicted_spend",
+        "actual_spend",
+        "spend_error",
+        "spend_error_pct",
+    ]
+    return out[columns].rename_axis("group").reset_index()

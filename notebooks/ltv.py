@@ -250,6 +250,24 @@ display(tr_frame(save_table(comparisons.table, "clv_segment_tests").round(4), la
 Markdown(comparisons.reading(lang))
 
 # %% [markdown]
+# ### Does the channel change how often customers buy, and how soon they leave?
+# CLV by channel mixes two things: how often a channel's customers buy and how long they stay.
+# A Pareto/NBD model with the channel as a covariate separates them (Fader & Hardie's
+# time-invariant covariates, as in CLVTools): each channel multiplies the purchase rate and
+# the dropout rate of the reference channel. Read each dot as "this many times the reference";
+# a bar that crosses 1 is a difference the data cannot tell from none. The likelihood-ratio
+# test says whether the channel matters at all.
+
+# %%
+effects = ltv_checks.covariate_effects(summary, contacts=contacts, covariate="channel")
+display(tr_frame(save_table(effects.table, "covariate_effects").round(4), lang))
+display(tr_frame(save_table(effects.test, "covariate_lr_test").round(4), lang))
+fig, ax = plt.subplots(figsize=(8, 4))
+effects.plot(ax=ax, lang=lang)
+plt.show()
+Markdown(effects.reading(lang))
+
+# %% [markdown]
 # ### Does the essay's claim about giveaway events show?
 # Giveaway users are the kit's one definition (`analysis.aggregate.rules.giveaway_flag`, the
 # same in the segments-and-flow report): contacts from offline events whose hook was merch or

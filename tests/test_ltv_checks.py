@@ -164,3 +164,42 @@ def test_revenue_holdout_reading_and_plots(cdnow_revenue):
         assert len(ax.patches) == 20
     assert "USD" in axes[0].get_ylabel()
     plt.close(fig)
+
+
+# ---- covariate effects ---------------------------------------------------------------------
+
+
+def test_covariate_effects_reading_and_plot():
+    import matplotlib.pyplot as plt
+
+    from analysis.simulate.btyd import btyd_world
+
+    world = btyd_world(4000, model="pareto_nbd", seed=4)
+    summary = world.summary.drop(columns="channel").rename_axis("user_id")
+    contacts = world.summary["channel"].rename_axis("user_id").reset_index()
+    r = lc.covariate_effects(summary, contacts=contacts, reference="douyin")
+    assert r.table["level"].tolist() == ["offline_event", "referral", "xiaohongshu"] * 2
+    truth = world.truth.set_index(["process", "covariate"])["multiplier"]
+    got = r.table.set_index(["process", "covariate"])
+    inside = (got["lower_95"] <= truth) & (truth <= got["upper_95"])
+    assert inside.all()
+    text = r.reading("en")
+    assert text.startswith("The channel changes how often customers buy and how soon they leave")
+    # the strongest dropout effect of the world: offline events leave at 1.8x
+    worst = r.table[r.table["process"] == "dropout"].set_index("level").loc["offline_event"]
+    assert f"in dropout rate offline_event ({worst['multiplier']:.2f}×, 95% CI " in text
+    assert "似然比卡方" in r.reading("zh")
+    null = lc.CovariateEffects(
+        r.table, test=r.test.assign(p_value=0.4), covariate="channel", reference="douyin"
+    )
+    assert null.reading("en").startswith("The data do not show that the channel changes")
+    fig, ax = plt.subplots()
+    assert r.plot(ax=ax) is ax and ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "offline_event",
+        "referral",
+        "xiaohongshu",
+    ]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="1 customers of the summary have no 'channel'"):
+        lc.covariate_effects(summary, contacts=contacts.iloc[1:])

@@ -20,6 +20,9 @@ LABELS: dict[str, str] = {
     "Cumulative repeat purchases: actual vs BG/NBD (sample)": "累计复购：实际与 BG/NBD（样本）",
     "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
     "decile of predicted value (10 = highest)": "预测价值十分位（10 = 最高）",
+    "purchase rate": "购买率",
+    "dropout rate": "流失率",
+    "Purchase and dropout rates by channel (95% CI)": "按渠道的购买率与流失率（95% 置信区间）",
     "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
     "Holdout purchases by decile of predicted value": "按预测价值十分位的留出期购买",
 }
@@ -135,6 +138,32 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{spend_pct:+.1f}%）；预测购买 {predicted_purchases:,.0f} 次，实际 {actual_purchases:,.0f} 次"
         "（{purchases_pct:+.1f}%）。预测价值最高的十分之一客户实际消费 {top_actual:,.0f} {currency}，"
         "预测 {top_predicted:,.0f} {currency}（{top_pct:+.1f}%），占留出期全部消费的 {top_share:.0%}。",
+    },
+    "ltv.plot.multiplier_x": {
+        "en": "multiplier against {reference} (log scale; 1 = same)",
+        "zh": "相对{reference}的倍数（对数刻度；1 = 相同）",
+    },
+    "ltv.covariate_effect": {
+        "en": "{level} ({m:.2f}×, 95% CI {lo:.2f}–{hi:.2f})",
+        "zh": "{level}（{m:.2f} 倍，95% 置信区间 {lo:.2f}–{hi:.2f}）",
+    },
+    "ltv.covariates_matter": {
+        "en": "The {covariate} changes how often customers buy and how soon they leave: "
+        "the model with it fits clearly better (likelihood-ratio chi-squared {stat:,.1f} on "
+        "{df} degrees of freedom, p = {p:.2g}). Against {reference}, the largest difference in "
+        "purchase rate is {purchase} and in dropout rate {dropout}; a multiplier above 1 means "
+        "faster buying, or faster leaving.",
+        "zh": "{covariate}会改变客户购买的频率和流失的快慢：加入它的模型拟合明显更好（似然比卡方 "
+        "{stat:,.1f}，自由度 {df}，p = {p:.2g}）。相对{reference}，购买率差异最大的是{purchase}，"
+        "流失率差异最大的是{dropout}；倍数大于 1 表示购买更快或流失更快。",
+    },
+    "ltv.covariates_do_not_matter": {
+        "en": "The data do not show that the {covariate} changes purchase or dropout rates "
+        "(likelihood-ratio chi-squared {stat:,.1f} on {df} degrees of freedom, p = {p:.2g}); "
+        "the largest estimated differences against {reference}, purchase {purchase} and "
+        "dropout {dropout}, are within what chance gives.",
+        "zh": "数据未显示{covariate}会改变购买率或流失率（似然比卡方 {stat:,.1f}，自由度 {df}，"
+        "p = {p:.2g}）；相对{reference}估计差异最大的购买率{purchase}与流失率{dropout}均在随机波动范围内。",
     },
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "

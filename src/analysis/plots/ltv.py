@@ -114,3 +114,29 @@ def plot_holdout_by_group(
         ax.set_title(tr("Holdout purchases by decile of predicted value", lang))
     ax.legend()
     return ax
+
+
+def plot_multipliers(table: pd.DataFrame, *, reference: str, ax=None, lang: str = "en"):
+    """Covariate multipliers of the purchase and the dropout rate with their 95% intervals
+    (a :meth:`~analysis.studies.ltv_covariates.CovariatePurchaseModel.multipliers` table with
+    ``level``), on a log scale, one row per level; 1 (the ``reference`` level) is marked."""
+    ax = axes_or_new(ax, (8, 4))
+    levels = sorted(table["level"].unique())
+    y = {lv: i for i, lv in enumerate(levels)}
+    for offset, process in ((-0.15, "purchase"), (0.15, "dropout")):
+        t = table[table["process"] == process]
+        pos = np.array([y[lv] for lv in t["level"]]) + offset
+        ax.errorbar(
+            t["multiplier"],
+            pos,
+            xerr=[t["multiplier"] - t["lower_95"], t["upper_95"] - t["multiplier"]],
+            fmt="o",
+            label=tr("purchase rate" if process == "purchase" else "dropout rate", lang),
+        )
+    ax.axvline(1.0, color="grey", linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(levels)), [tr(lv, lang) for lv in levels])
+    ax.set_xlabel(say("ltv.plot.multiplier_x", lang, reference=tr(reference, lang)))
+    ax.set_title(tr("Purchase and dropout rates by channel (95% CI)", lang))
+    ax.legend()
+    return ax

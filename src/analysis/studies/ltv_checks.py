@@ -7,21 +7,37 @@ call returning a :class:`~analysis.studies.result.StudyResult` (table, reading, 
 * :func:`revenue_holdout` → :class:`RevenueHoldout` — predicted against actual purchases and
   spend in the holdout, in total and by decile of predicted value
   (:func:`analysis.studies.clv.holdout_revenue`).
+* :func:`covariate_effects` → :class:`CovariateEffects` — how a per-customer covariate
+  (channel) multiplies the purchase and the dropout rate, with the likelihood-ratio test
+  against the model without it (:mod:`analysis.studies.ltv_covariates`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
 from analysis.plots import ltv as plots
 from analysis.studies.clv import holdout_revenue, segment_comparisons
 from analysis.studies.ltv import PurchaseModel, SpendModel
+from analysis.studies.ltv_covariates import (
+    CovariatePurchaseModel,
+    covariate_dummies,
+    likelihood_ratio_test,
+)
 from analysis.studies.result import StudyResult
 
-__all__ = ["SegmentTests", "segment_tests", "RevenueHoldout", "revenue_holdout"]
+__all__ = [
+    "SegmentTests",
+    "segment_tests",
+    "RevenueHoldout",
+    "revenue_holdout",
+    "CovariateEffects",
+    "covariate_effects",
+]
 
 
 @dataclass(frozen=True)
@@ -125,4 +141,86 @@ def revenue_holdout(
         duration=float(cal_holdout["duration_holdout"].iloc[0]),
         unit=unit,
         currency=currency,
+    )
+
+
+@dataclass(frozen=True)
+class CovariateEffects(StudyResult):
+    """The multipliers of a covariate model (``table``:
+    :meth:`CovariatePurchaseModel.multipliers` with ``level``, the covariate's level) against
+    ``reference``, and the likelihood-ratio test (``test``: one row of
+    :func:`likelihood_ratio_test`). The reading says whether the covariate matters at all and
+    names the strongest effect on each process; the figure shows every multiplier with its
+    interval on a log scale."""
+
+    test: pd.DataFrame
+    covariate: str = "channel"
+    reference: str = ""
+    model: str = "pareto_nbd"
+
+    def _extreme(self, process: str, lang: str) -> str:
+        t = self.table[self.table["process"] == process]
+        row = t.loc[np.log(t["multiplier"]).abs().idxmax()]
+        return say(
+            "ltv.covariate_effect",
+            lang,
+            level=tr(row["level"], lang),
+            m=row["multiplier"],
+            lo=row["lower_95"],
+            hi=row["upper_95"],
+        )
+
+    def reading(self, lang: str = "en") -> str:
+        lr = self.test.iloc[0]
+        key = "ltv.covariates_matter" if lr["p_value"] < 0.05 else "ltv.covariates_do_not_matter"
+        return say(
+            key,
+            lang,
+            covariate=tr(self.covariate, lang),
+            stat=lr["statistic"],
+            df=int(lr["df"]),
+            p=lr["p_value"],
+            reference=tr(self.reference, lang),
+            purchase=self._extreme("purchase", lang),
+            dropout=self._extreme("dropout", lang),
+        )
+
+    def plot(self, *, ax=None, lang: str = "en"):
+        """Multipliers with 95% intervals (:func:`analysis.plots.ltv.plot_multipliers`)."""
+        return plots.plot_multipliers(self.table, reference=self.reference, ax=ax, lang=lang)
+
+
+def covariate_effects(
+    summary: pd.DataFrame,
+    *,
+    contacts: pd.DataFrame,
+    covariate: str = "channel",
+    reference: str | None = None,
+    model: str = "pareto_nbd",
+) -> CovariateEffects:
+    """Fit ``model`` with and without the contacts' ``covariate`` (dummy-coded against
+    ``reference``, by default its most frequent level among the buyers) on ``summary``
+    (indexed by ``user_id``) and return the multipliers and the likelihood-ratio test as a
+    :class:`CovariateEffects`."""
+    require = contacts.set_index("user_id")[covariate]
+    values = require.reindex(summary.index)
+    if values.isna().any():
+        raise ValueError(
+            f"{int(values.isna().sum()):,} customers of the summary have no {covariate!r} in "
+            f"the contacts (e.g. {values[values.isna()].index[0]!r})"
+        )
+    values = values.rename(covariate)
+    if reference is None:
+        reference = values.astype(str).value_counts().sort_index().idxmax()
+    x = covariate_dummies(values, reference=reference)
+    full = CovariatePurchaseModel(model).fit(summary, covariates=x)
+    plain = CovariatePurchaseModel(model).fit(summary)
+    table = full.multipliers()
+    table.insert(2, "level", table["covariate"].str.split("=", n=1).str[1])
+    return CovariateEffects(
+        table,
+        test=likelihood_ratio_test(full, plain),
+        covariate=covariate,
+        reference=reference,
+        model=model,
     )

@@ -36,6 +36,7 @@ discount_rate = 0.10  # annual discount rate for CLV
 currency = "CNY"  # the currency of the orders' amounts
 max_frequency = 7  # frequencies at or above this are pooled in the holdout check
 n_boot = 500  # bootstrap resamples for segment intervals
+n_draws = 200  # parameter draws for per-customer intervals
 seed = 0
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
@@ -248,6 +249,32 @@ Markdown(by_channel.reading(lang))
 comparisons = ltv_checks.segment_tests(per_contact)
 display(tr_frame(save_table(comparisons.table, "clv_segment_tests").round(4), lang))
 Markdown(comparisons.reading(lang))
+
+# %% [markdown]
+# ### How sure is each customer's value?
+# The intervals above come from resampling contacts. The model's own parameters are
+# estimates too: drawing them from their sampling distribution (the inverse of the observed
+# information) and recomputing every buyer's P(alive), expected purchases and CLV under each
+# draw gives an interval per customer and per channel. The per-customer table, with
+# pseudonymous ids only, is saved for use in a CRM.
+
+# %%
+intervals = ltv_checks.customer_intervals(
+    summary,
+    contacts=contacts,
+    spend=full_spend,
+    horizon=horizon,
+    discount_rate=discount_rate,
+    freq=freq,
+    freq_multiplier=freq_multiplier,
+    unit=unit,
+    currency=currency,
+    n_draws=n_draws,
+    random_state=seed,
+)
+save_table(intervals.table, "customer_values")
+display(tr_frame(save_table(intervals.segments, "clv_by_channel_parameter_ci").round(2), lang))
+Markdown(intervals.reading(lang))
 
 # %% [markdown]
 # ### Does the channel change how often customers buy, and how soon they leave?

@@ -203,3 +203,42 @@ def test_covariate_effects_reading_and_plot():
     plt.close(fig)
     with pytest.raises(ValueError, match="1 customers of the summary have no 'channel'"):
         lc.covariate_effects(summary, contacts=contacts.iloc[1:])
+
+
+# ---- per-customer intervals -------------------------------------------------------------------
+
+
+def test_customer_intervals_pseudonymous_table_and_reading(cdnow_revenue):
+    from analysis.aggregate.transactions import calibration_part
+    from analysis.studies import ltv
+
+    raw, both, _, _ = cdnow_revenue
+    summary = calibration_part(both).rename_axis("user_id")
+    contacts = pd.DataFrame(
+        {"user_id": summary.index, "channel": np.where(summary["frequency"] > 2, "a", "b")}
+    )
+    spend = ltv.SpendModel().fit(summary)
+    r = lc.customer_intervals(
+        summary,
+        contacts=contacts,
+        spend=spend,
+        horizon=26,
+        discount_rate=0.1,
+        freq="D",
+        freq_multiplier=7,
+        currency="USD",
+        n_draws=50,
+    )
+    t = r.table
+    assert len(t) == len(summary) and t["pseudo_id"].is_unique
+    assert not set(t["pseudo_id"]) & set(summary.index.astype(str))  # no raw id
+    assert t["pseudo_id"].str.fullmatch(r"p[0-9a-f]{12}").all()
+    assert t.columns[:2].tolist() == ["pseudo_id", "channel"]
+    assert (t["clv_lower"] <= t["clv_upper"]).all()
+    seg = r.segments[r.segments["metric"] == "clv"].set_index("channel")
+    assert seg["total"].sum() == pytest.approx(t["clv"].sum())
+    assert r.total[1] < r.total[0] < r.total[2]
+    text = r.reading("en")
+    assert text.startswith(f"Carrying the models' parameter uncertainty into the {len(t):,} buyers")
+    assert f"26-week CLV totals USD {t['clv'].sum():,.0f} (95% interval USD " in text
+    assert "参数估计的不确定性" in r.reading("zh")

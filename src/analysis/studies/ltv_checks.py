@@ -10,6 +10,9 @@ call returning a :class:`~analysis.studies.result.StudyResult` (table, reading, 
 * :func:`covariate_effects` → :class:`CovariateEffects` — how a per-customer covariate
   (channel) multiplies the purchase and the dropout rate, with the likelihood-ratio test
   against the model without it (:mod:`analysis.studies.ltv_covariates`).
+* :func:`customer_intervals` → :class:`CustomerIntervals` — parameter uncertainty carried into
+  each customer's P(alive), expected purchases and CLV, and into segment totals
+  (:mod:`analysis.studies.ltv_uncertainty`); the per-customer table has pseudonymous ids.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pandas as pd
 
 from analysis.i18n import say, tr
 from analysis.plots import ltv as plots
+from analysis.privacy import pseudonymise
 from analysis.studies.clv import holdout_revenue, segment_comparisons
 from analysis.studies.ltv import PurchaseModel, SpendModel
 from analysis.studies.ltv_covariates import (
@@ -28,6 +32,7 @@ from analysis.studies.ltv_covariates import (
     covariate_dummies,
     likelihood_ratio_test,
 )
+from analysis.studies.ltv_uncertainty import value_draws
 from analysis.studies.result import StudyResult
 
 __all__ = [
@@ -37,6 +42,8 @@ __all__ = [
     "revenue_holdout",
     "CovariateEffects",
     "covariate_effects",
+    "CustomerIntervals",
+    "customer_intervals",
 ]
 
 
@@ -223,4 +230,92 @@ def covariate_effects(
         covariate=covariate,
         reference=reference,
         model=model,
+    )
+
+
+@dataclass(frozen=True)
+class CustomerIntervals(StudyResult):
+    """Each customer's P(alive), expected purchases and CLV with 95% intervals from parameter
+    uncertainty (``table``, one row per customer, ``pseudo_id`` instead of the id: the CRM
+    export), and the same for segment totals (``segments``: the
+    :meth:`~analysis.studies.ltv_uncertainty.ValueDraws.segment_table` by ``by``). The reading
+    gives the total CLV with its interval (``total``: estimate, lower, upper), the typical
+    width of a customer's interval and the largest segment's total."""
+
+    segments: pd.DataFrame
+    total: tuple[float, float, float] = (float("nan"),) * 3
+    by: str = "channel"
+    horizon: float = 0.0
+    unit: str = "weeks"
+    currency: str = "CNY"
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table
+        seg = self.segments[self.segments["metric"] == "clv"]
+        total, total_lo, total_hi = self.total
+        width = ((t["clv_upper"] - t["clv_lower"]) / t["clv"]).where(t["clv"] > 0)
+        top = seg.loc[seg["total"].idxmax()]
+        return say(
+            "ltv.intervals",
+            lang,
+            n=len(t),
+            horizon=self.horizon,
+            unit=tr(self.unit.removesuffix("s"), lang),
+            currency=tr(self.currency, lang),
+            total=total,
+            lo=total_lo,
+            hi=total_hi,
+            width=width.median(),
+            segment=tr(top[self.by], lang),
+            seg_total=top["total"],
+            seg_lo=top["total_lower"],
+            seg_hi=top["total_upper"],
+        )
+
+
+def customer_intervals(
+    summary: pd.DataFrame,
+    *,
+    contacts: pd.DataFrame,
+    spend: SpendModel,
+    horizon: float,
+    discount_rate: float,
+    freq: str,
+    freq_multiplier: float = 1,
+    by: str = "channel",
+    unit: str = "weeks",
+    currency: str = "CNY",
+    n_draws: int = 200,
+    random_state: int | None = 0,
+) -> CustomerIntervals:
+    """BG/NBD fitted on ``summary`` (with its observed information), ``spend`` (Gamma-Gamma,
+    fitted on the same summary) and :func:`value_draws` as a :class:`CustomerIntervals`:
+    the per-customer table with pseudonymous ids, and segment totals by the contacts' ``by``."""
+    purchases = CovariatePurchaseModel("bgnbd").fit(summary)
+    draws = value_draws(
+        summary,
+        purchases=purchases,
+        spend=spend,
+        horizon=horizon,
+        discount_rate=discount_rate,
+        freq=freq,
+        freq_multiplier=freq_multiplier,
+        n_draws=n_draws,
+        random_state=random_state,
+    )
+    labels = contacts.set_index("user_id")[by]
+    table = draws.customer_table()
+    table.insert(0, by, labels.reindex(table.index).to_numpy())
+    table.insert(0, "pseudo_id", pseudonymise(pd.Series(table.index.astype(str))).to_numpy())
+    table = table.sort_values("pseudo_id").reset_index(drop=True)
+    segments = draws.segment_table(labels).rename(columns={"segment": by})
+    lo, hi = np.quantile(draws.draws["clv"].sum(axis=0), [0.025, 0.975])
+    return CustomerIntervals(
+        table,
+        segments=segments,
+        total=(float(draws.point["clv"].sum()), float(lo), float(hi)),
+        by=by,
+        horizon=horizon,
+        unit=unit,
+        currency=currency,
     )

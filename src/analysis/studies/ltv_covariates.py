@@ -143,6 +143,41 @@ def _pareto_nbd_ll(eta: np.ndarray, d: dict) -> np.ndarray:
 _LOG_LIKELIHOOD = {"bgnbd": _bgnbd_ll, "pareto_nbd": _pareto_nbd_ll}
 
 
+def bgnbd_probability_alive(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """BG/NBD P(alive) of each customer with its own ``params`` rows ``(r, alpha, a, b)``
+    (Fader, Hardie & Lee 2005, eq. 11)."""
+    r, alpha, a, b = np.asarray(params, dtype=float).T
+    repeat = x > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        odds = np.where(
+            repeat,
+            np.exp(
+                np.log(a)
+                - np.log(np.where(repeat, b + x - 1, 1.0))
+                + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+            ),
+            0.0,
+        )
+    return 1.0 / (1.0 + odds)
+
+
+def bgnbd_conditional_expected(
+    params: np.ndarray, t: float | np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """BG/NBD expected purchases of each customer in the next ``t`` time units given
+    ``(x, t_x, T)``, with its own ``params`` rows ``(r, alpha, a, b)`` (Fader, Hardie & Lee
+    2005, eq. 10)."""
+    r, alpha, a, b = np.asarray(params, dtype=float).T
+    t = np.broadcast_to(np.asarray(t, dtype=float), np.shape(x))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        inner = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * hyp
+        value = (a + b + x - 1) / (a - 1) * inner
+    return value * bgnbd_probability_alive(params, x, t_x, T)
+
+
 #: Log-likelihoods with exact gradients in ``eta`` (the others are differenced).
 _EXACT_GRADIENT = {"bgnbd"}
 
@@ -387,6 +422,75 @@ class CovariatePurchaseModel:
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+
+    # -- predictions -------------------------------------------------------------------------
+    def customer_params(
+        self, covariates: pd.DataFrame | None = None, *, theta: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Each customer's ``(r, alpha, a, b)`` (BG/NBD) rows under ``theta`` (default: the
+        estimate), from its ``covariates`` (the fitted columns; None without covariates)."""
+        self._check_fitted()
+        theta = self.theta_ if theta is None else np.asarray(theta, dtype=float)
+        spec = self._spec
+        n = 1 if covariates is None else len(covariates)
+        if spec["used"] and covariates is None:
+            raise ValueError(f"this model needs covariates {spec['used']}")
+        data = {
+            "Xp": np.zeros((n, 0))
+            if covariates is None
+            else covariates[spec["purchase"]].to_numpy(float),
+            "Xd": np.zeros((n, 0))
+            if covariates is None
+            else covariates[spec["dropout"]].to_numpy(float),
+        }
+        return np.exp(self._eta(theta, data))
+
+    def _rows(self, summary: pd.DataFrame, covariates, theta, cols) -> tuple:
+        require_columns_of(summary, cols)
+        if self.model != "bgnbd":
+            raise NotImplementedError("predictions are implemented for BG/NBD only")
+        params = self.customer_params(covariates, theta=theta)
+        params = np.broadcast_to(params, (len(summary), 4))
+        return params, *(summary[c].to_numpy(dtype=float) for c in cols)
+
+    def probability_alive(
+        self,
+        summary: pd.DataFrame,
+        *,
+        covariates: pd.DataFrame | None = None,
+        theta: np.ndarray | None = None,
+        frequency_col: str = "frequency",
+        recency_col: str = "recency",
+        T_col: str = "T",
+    ) -> pd.Series:
+        """P(alive) of each customer (BG/NBD), indexed like ``summary``."""
+        params, x, t_x, T = self._rows(
+            summary, covariates, theta, [frequency_col, recency_col, T_col]
+        )
+        return pd.Series(
+            bgnbd_probability_alive(params, x, t_x, T), index=summary.index, name="p_alive"
+        )
+
+    def expected_purchases(
+        self,
+        summary: pd.DataFrame,
+        *,
+        horizon: float,
+        covariates: pd.DataFrame | None = None,
+        theta: np.ndarray | None = None,
+        frequency_col: str = "frequency",
+        recency_col: str = "recency",
+        T_col: str = "T",
+    ) -> pd.Series:
+        """Expected purchases of each customer in the next ``horizon`` units (BG/NBD)."""
+        params, x, t_x, T = self._rows(
+            summary, covariates, theta, [frequency_col, recency_col, T_col]
+        )
+        return pd.Series(
+            bgnbd_conditional_expected(params, horizon, x, t_x, T),
+            index=summary.index,
+            name="expected_purchases",
+        )
 
     # -- results -----------------------------------------------------------------------------
     @property

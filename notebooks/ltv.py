@@ -359,6 +359,14 @@ display(tr_frame(save_table(reference.table, "cdnow_reproduction"), lang, value_
 Markdown(reference.reading(lang))
 
 # %% [markdown]
+# The same data give the Pareto/NBD parameters' standard errors (from the observed
+# information of the kit's own likelihood), against those CLVTools publishes.
+
+# %%
+pareto_se = cdnow_ref.reproduce_pareto_std_errors(cdnow_summary)
+display(tr_frame(save_table(pareto_se, "cdnow_pareto_std_errors"), lang, value_columns=[]))
+
+# %% [markdown]
 # The same holdout check on CDNOW (weeks 40–78) that Fader, Hardie & Lee show: read the bars
 # as in section 3.
 

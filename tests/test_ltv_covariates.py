@@ -141,3 +141,20 @@ def test_covariate_dummies() -> None:
         lc.covariate_dummies(values, reference="q")
     with pytest.raises(ValueError, match="covariate 'channel' has missing values"):
         lc.covariate_dummies(values.where(values != "c"))
+
+
+def test_cdnow_pareto_std_errors_table(cdnow_weeks) -> None:
+    from analysis.simulate import cdnow
+
+    table = cdnow.reproduce_pareto_std_errors(cdnow_weeks)
+    assert table["parameter"].tolist() == ["r", "alpha", "s", "beta"]
+    assert table["match"].all(), table.to_string()
+    # and the check can fail: a summary in calendar weeks does not match
+    wrong = summarize_transactions(
+        load_cdnow_sample(),
+        customer_col="customer_id",
+        time_col="date",
+        observation_end="1997-09-30",
+        freq="W",
+    )
+    assert not cdnow.reproduce_pareto_std_errors(wrong)["match"].all()

@@ -205,6 +205,9 @@ plt.tight_layout()
 plt.show()
 Markdown(maps.reading(lang))
 
+# %%
+Markdown(ltv_checks.alive_explained(maps).reading(lang))
+
 # %% [markdown]
 # ## 5. CLV by acquisition channel and hook
 # CLV over the next `horizon` units, discounted at `discount_rate` a year. Contacts who have
@@ -227,6 +230,19 @@ by_channel = ltv_results.segment_value(per_contact, by="channel", **segment)
 by_hook = ltv_results.segment_value(per_contact, by="hook", **segment)
 display(tr_frame(save_table(by_channel.table, "clv_by_channel").round(2), lang))
 display(tr_frame(save_table(by_hook.table, "clv_by_hook").round(2), lang))
+
+# %% [markdown]
+# How much of the value sits with a few customers? Rank the buyers by CLV; the curve shows the
+# share of the total held by the top share of them (the diagonal would mean everyone is worth
+# the same).
+
+# %%
+concentration = ltv_checks.concentration(values, horizon=horizon, unit=unit, currency=currency)
+save_table(concentration.table, "clv_concentration")
+fig, ax = plt.subplots(figsize=(6, 4))
+concentration.plot(ax=ax, lang=lang)
+plt.show()
+Markdown(concentration.reading(lang))
 
 # %% [markdown]
 # Read the dots with their bars: mean CLV per contact by channel and by hook; bars that do not

@@ -242,3 +242,46 @@ def test_customer_intervals_pseudonymous_table_and_reading(cdnow_revenue):
     assert text.startswith(f"Carrying the models' parameter uncertainty into the {len(t):,} buyers")
     assert f"26-week CLV totals USD {t['clv'].sum():,.0f} (95% interval USD " in text
     assert "参数估计的不确定性" in r.reading("zh")
+
+
+# ---- concentration and P(alive) in words ------------------------------------------------------
+
+
+def test_value_concentration_golden():
+    values = pd.Series([50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0])  # total 100
+    t = clv.value_concentration(values)
+    marked = t[t["marked"]].set_index("top_share")["value_share"]
+    assert marked.to_dict() == {0.1: 0.5, 0.2: 0.7}  # the top 1 and top 2 of 10 customers
+    assert t["top_share"].is_monotonic_increasing and t["value_share"].is_monotonic_increasing
+    assert t["value_share"].iloc[-1] == pytest.approx(1.0)
+    r = lc.Concentration(t, total=100.0, horizon=26, unit="weeks", currency="CNY")
+    assert r.reading("en") == (
+        "Value is concentrated: the 10% of buyers with the highest 26-week CLV hold 50% of the "
+        "total (CNY 50 of CNY 100), the top 20% hold 70%."
+    )
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    assert r.plot(ax=ax) is ax
+    plt.close(fig)
+    with pytest.raises(ValueError, match="positive total"):
+        clv.value_concentration(pd.Series([0.0, 0.0]))
+
+
+def test_alive_explained_from_the_maps(cdnow_revenue):
+    from analysis.aggregate.transactions import calibration_part
+    from analysis.studies import ltv_results as lr
+
+    _, both, bg, _ = cdnow_revenue
+    maps = lr.recency_frequency_maps(bg, summary=calibration_part(both), horizon=26, unit="weeks")
+    r = lc.alive_explained(maps)
+    t = r.table.set_index("case")
+    assert t.loc["one_time", "p_alive"] == 1.0  # BG/NBD: no repeat purchase, never seen to leave
+    assert t.loc["heavy_quiet", "p_alive"] == pytest.approx(
+        maps.table.iloc[len(maps.table) // 2, -1]
+    )
+    text = r.reading("en")
+    f = int(t.loc["heavy_quiet", "frequency"])
+    assert text.startswith(f"Why P(alive) can look harsh: a customer with {f} repeat purchases")
+    assert "one-time buyers count as alive (P(alive) = 1.00)" in text
+    assert "一次性购买者被视为存活" in r.reading("zh")

@@ -21,6 +21,10 @@ LABELS: dict[str, str] = {
     "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
     "decile of predicted value (10 = highest)": "预测价值十分位（10 = 最高）",
     "purchase rate": "购买率",
+    "equal value": "价值均等",
+    "share of customers (highest value first)": "客户占比（按价值从高到低）",
+    "share of total CLV": "占总 CLV 的比例",
+    "How concentrated is customer value?": "客户价值有多集中？",
     "dropout rate": "流失率",
     "Purchase and dropout rates by channel (95% CI)": "按渠道的购买率与流失率（95% 置信区间）",
     "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
@@ -176,6 +180,29 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{total:,.0f} {currency}（95% 区间 {lo:,.0f}–{hi:,.0f} {currency}）。典型购买者"
         "区间宽度为其 CLV 的 {width:.0%}。最大的渠道{segment}合计 {seg_total:,.0f} {currency}"
         "（{seg_lo:,.0f}–{seg_hi:,.0f}）。这些区间只反映参数估计的不确定性，不反映某位客户是否真的购买。",
+    },
+    "ltv.concentration": {
+        "en": "Value is concentrated: the 10% of buyers with the highest {horizon}-{unit} CLV "
+        "hold {top10:.0%} of the total ({currency} {value10:,.0f} of {currency} {total:,.0f}), "
+        "the top 20% hold {top20:.0%}.",
+        "zh": "价值高度集中：{horizon} {unit} CLV 最高的 10% 购买者占总额的 {top10:.0%}（{total:,.0f} "
+        "{currency} 中的 {value10:,.0f} {currency}），最高的 20% 占 {top20:.0%}。",
+    },
+    "ltv.alive_why": {
+        "en": "Why P(alive) can look harsh: a customer with {f} repeat purchases over {span:.0f} "
+        "{unit} bought about every {gap:.1f} {unit}; after {silence:.0f} {unit} of silence — many "
+        "times their usual gap — the model concludes they have most likely left (P(alive) = "
+        "{p:.2f}), however much they bought before. A customer who never bought again has no "
+        "rhythm to break, and in BG/NBD a customer can only drop out right after a purchase, so "
+        "one-time buyers count as alive (P(alive) = {p_once:.2f}); their value is low because "
+        "they buy rarely (expected purchases {e_once:.2f}), not because they are known to have "
+        "left. Read P(alive) together with expected purchases.",
+        "zh": "为什么存活概率有时显得很“狠”：复购 {f} 次、跨度 {span:.0f} {unit}的客户大约每 {gap:.1f} "
+        "{unit}买一次；沉默 {silence:.0f} {unit}——相当于其平常间隔的许多倍——之后，无论之前买得多"
+        "频繁，模型都判断其很可能已流失（存活概率 = {p:.2f}）。从未复购的客户没有可打破的节奏，且在 "
+        "BG/NBD 中客户只会在一次购买之后流失，因此一次性购买者被视为存活（存活概率 = {p_once:.2f}）；"
+        "他们价值低是因为购买稀少（预期购买 {e_once:.2f} 次），而不是已知流失。请把存活概率与预期购买"
+        "次数一起解读。",
     },
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "

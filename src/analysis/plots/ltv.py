@@ -140,3 +140,25 @@ def plot_multipliers(table: pd.DataFrame, *, reference: str, ax=None, lang: str 
     ax.set_title(tr("Purchase and dropout rates by channel (95% CI)", lang))
     ax.legend()
     return ax
+
+
+def plot_concentration(table: pd.DataFrame, *, ax=None, lang: str = "en"):
+    """The concentration curve of a :func:`~analysis.studies.clv.value_concentration` table:
+    share of value against share of customers (highest value first), the marked shares
+    labelled, and the diagonal of equal value."""
+    ax = axes_or_new(ax, (6, 4))
+    ax.plot(np.r_[0, table["top_share"]], np.r_[0, table["value_share"]], label=tr("clv", lang))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=tr("equal value", lang))
+    for _, row in table[table["marked"]].iterrows():
+        ax.plot(row["top_share"], row["value_share"], "o", color="C1")
+        ax.annotate(
+            f"{row['top_share']:.0%} → {row['value_share']:.0%}",
+            (row["top_share"], row["value_share"]),
+            textcoords="offset points",
+            xytext=(8, -12),
+        )
+    ax.set_xlabel(tr("share of customers (highest value first)", lang))
+    ax.set_ylabel(tr("share of total CLV", lang))
+    ax.set_title(tr("How concentrated is customer value?", lang))
+    ax.legend()
+    return ax

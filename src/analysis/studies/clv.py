@@ -451,3 +451,28 @@ def holdout_revenue(
         "spend_error_pct",
     ]
     return out[columns].rename_axis("group").reset_index()
+
+
+def value_concentration(values: pd.Series, *, shares: Sequence[float] = (0.1, 0.2)) -> pd.DataFrame:
+    """How concentrated value is: customers ranked by ``values`` (highest first) and the
+    share of the total held by the top ``share`` of them, for each of ``shares`` and on a grid
+    of 100 points (the concentration curve).
+
+    Returns ``top_share`` (share of customers, 0-1), ``value_share`` (their share of the
+    total) and ``marked`` (True for the rows of ``shares``), sorted by ``top_share``. Top
+    shares take whole customers: the top 10% of 4,269 is the 427 highest."""
+    v = np.sort(np.asarray(values, dtype=float))[::-1]
+    if len(v) == 0 or not np.isfinite(v).all() or v.sum() <= 0:
+        raise ValueError("need at least one finite value and a positive total")
+    cumulative = np.cumsum(v) / v.sum()
+    grid = np.linspace(0.01, 1.0, 100)
+    marked = np.asarray(shares, dtype=float)
+    points = np.unique(np.r_[grid, marked])
+    counts = np.maximum(1, np.ceil(points * len(v) - 1e-9).astype(int))
+    return pd.DataFrame(
+        {
+            "top_share": points,
+            "value_share": cumulative[counts - 1],
+            "marked": np.isin(points, marked),
+        }
+    )

@@ -13,6 +13,10 @@ call returning a :class:`~analysis.studies.result.StudyResult` (table, reading, 
 * :func:`customer_intervals` → :class:`CustomerIntervals` — parameter uncertainty carried into
   each customer's P(alive), expected purchases and CLV, and into segment totals
   (:mod:`analysis.studies.ltv_uncertainty`); the per-customer table has pseudonymous ids.
+* :func:`concentration` → :class:`Concentration` — the share of value held by the top 10% and
+  20% of customers, and the concentration curve.
+* :func:`alive_explained` → :class:`AliveExplained` — why a heavy buyer who went quiet has a
+  P(alive) near 0 and a one-time buyer one of 1.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pandas as pd
 from analysis.i18n import say, tr
 from analysis.plots import ltv as plots
 from analysis.privacy import pseudonymise
-from analysis.studies.clv import holdout_revenue, segment_comparisons
+from analysis.studies.clv import holdout_revenue, segment_comparisons, value_concentration
 from analysis.studies.ltv import PurchaseModel, SpendModel
 from analysis.studies.ltv_covariates import (
     CovariatePurchaseModel,
@@ -44,6 +48,10 @@ __all__ = [
     "covariate_effects",
     "CustomerIntervals",
     "customer_intervals",
+    "Concentration",
+    "concentration",
+    "AliveExplained",
+    "alive_explained",
 ]
 
 
@@ -319,3 +327,104 @@ def customer_intervals(
         unit=unit,
         currency=currency,
     )
+
+
+@dataclass(frozen=True)
+class Concentration(StudyResult):
+    """The :func:`value_concentration` table of the customers' CLV (``total`` in
+    ``currency`` over ``horizon`` ``unit``). The reading gives the shares of the top 10% and
+    20%; the figure is the concentration curve."""
+
+    total: float = float("nan")
+    horizon: float = 0.0
+    unit: str = "weeks"
+    currency: str = "CNY"
+
+    def share(self, top: float) -> float:
+        """The share of the total held by the ``top`` share of customers (a marked row)."""
+        t = self.table[self.table["marked"]].set_index("top_share")["value_share"]
+        return float(t.loc[top])
+
+    def reading(self, lang: str = "en") -> str:
+        return say(
+            "ltv.concentration",
+            lang,
+            top10=self.share(0.1),
+            top20=self.share(0.2),
+            total=self.total,
+            currency=tr(self.currency, lang),
+            horizon=self.horizon,
+            unit=tr(self.unit.removesuffix("s"), lang),
+            value10=self.share(0.1) * self.total,
+        )
+
+    def plot(self, *, ax=None, lang: str = "en"):
+        """The concentration curve (:func:`analysis.plots.ltv.plot_concentration`)."""
+        return plots.plot_concentration(self.table, ax=ax, lang=lang)
+
+
+def concentration(
+    values: pd.DataFrame, *, horizon: float, unit: str, currency: str = "CNY"
+) -> Concentration:
+    """:func:`value_concentration` of ``values["clv"]`` (one row per customer, e.g.
+    :func:`analysis.studies.clv.customer_value`) as a :class:`Concentration`."""
+    return Concentration(
+        value_concentration(values["clv"]),
+        total=float(values["clv"].sum()),
+        horizon=horizon,
+        unit=unit,
+        currency=currency,
+    )
+
+
+@dataclass(frozen=True)
+class AliveExplained(StudyResult):
+    """Two customers read off the P(alive) map, to explain it in words (``table``: ``case``
+    (``heavy_quiet``, ``one_time``), ``frequency``, ``recency``, ``T``, ``p_alive``,
+    ``expected_purchases``); ``unit`` names the time unit."""
+
+    unit: str = "weeks"
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table.set_index("case")
+        heavy, once = t.loc["heavy_quiet"], t.loc["one_time"]
+        return say(
+            "ltv.alive_why",
+            lang,
+            f=int(heavy["frequency"]),
+            span=heavy["recency"],
+            gap=heavy["recency"] / heavy["frequency"],
+            silence=heavy["T"] - heavy["recency"],
+            p=heavy["p_alive"],
+            p_once=once["p_alive"],
+            e_once=once["expected_purchases"],
+            unit=tr(self.unit, lang),
+        )
+
+
+def alive_explained(maps) -> AliveExplained:
+    """The heavy buyer (most repeat purchases on the map) whose last purchase was half-way
+    through, and the one-time buyer, of a
+    :class:`~analysis.studies.ltv_results.RecencyFrequencyMaps`, as an :class:`AliveExplained`."""
+    alive, expected = maps.table, maps.expected
+    mid = alive.index[len(alive.index) // 2]
+    f_high = alive.columns[-1]
+    rows = [
+        {
+            "case": "heavy_quiet",
+            "frequency": float(f_high),
+            "recency": float(mid),
+            "T": maps.T,
+            "p_alive": float(alive.loc[mid, f_high]),
+            "expected_purchases": float(expected.loc[mid, f_high]),
+        },
+        {
+            "case": "one_time",
+            "frequency": 0.0,
+            "recency": 0.0,
+            "T": maps.T,
+            "p_alive": float(alive.loc[alive.index[0], 0]),
+            "expected_purchases": float(expected.loc[expected.index[0], 0]),
+        },
+    ]
+    return AliveExplained(pd.DataFrame(rows), unit=maps.unit)

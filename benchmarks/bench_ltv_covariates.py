@@ -17,6 +17,10 @@ Prints the figures and writes them to ``benchmarks/results/ltv_covariates.json``
   likelihood-ratio statistic against the fit without covariates.
 * Pareto/NBD (``--pareto`` customers; 0 to skip) the same, smaller: its likelihood needs the
   Gauss hypergeometric function per pattern and has no exact gradient here.
+* Per-customer intervals (``--intervals`` customers, ``--draws`` parameter draws; 0 to skip):
+  :func:`~analysis.studies.ltv_uncertainty.value_draws` of P(alive), expected purchases over
+  26 weeks and the discounted purchases behind CLV (a Gamma-Gamma spend model adds one
+  multiplication per customer and draw), wall time and peak traced memory.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from _common import machine, write_results  # noqa: E402
 from analysis.simulate.btyd import btyd_world  # noqa: E402
 from analysis.studies import ltv  # noqa: E402
 from analysis.studies import ltv_covariates as lc  # noqa: E402
+from analysis.studies import ltv_uncertainty as lu  # noqa: E402
 
 
 def channels(n: int = 20, seed: int = 0) -> dict:
@@ -89,10 +94,42 @@ def run(model: str, n: int, *, with_lifetimes: bool) -> dict:
     return out
 
 
+def intervals(n: int, draws: int) -> dict:
+    import tracemalloc
+
+    world = btyd_world(n, model="bgnbd", channels=channels(), reference="ch00", seed=3)
+    fit = lc.CovariatePurchaseModel("bgnbd").fit(world.summary)
+    tracemalloc.start()
+    vd, seconds = timed(
+        lambda: lu.value_draws(
+            world.summary,
+            purchases=fit,
+            horizon=26,
+            discount_rate=0.1,
+            freq="D",
+            freq_multiplier=7,
+            n_draws=draws,
+        )
+    )
+    table, table_s = timed(vd.customer_table)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "customers": n,
+        "draws": draws,
+        "value_draws_s": round(seconds, 2),
+        "customer_table_s": round(table_s, 2),
+        "peak_traced_gb": round(peak / 1e9, 3),
+        "rows": len(table),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--pareto", type=int, default=100_000)
+    parser.add_argument("--intervals", type=int, default=1_000_000)
+    parser.add_argument("--draws", type=int, default=200)
     args = parser.parse_args()
     results = [run("bgnbd", args.customers, with_lifetimes=True)]
     if args.pareto:
@@ -109,7 +146,16 @@ def main() -> None:
             )
             + f"; true multipliers inside 95% intervals: {r['true_multipliers_inside_95']}"
         )
-    write_results("ltv_covariates", {"machine": machine(), "results": results})
+    out = {"machine": machine(), "results": results}
+    if args.intervals:
+        out["intervals"] = intervals(args.intervals, args.draws)
+        i = out["intervals"]
+        print(
+            f"per-customer intervals: {i['customers']:,} customers x {i['draws']} draws: "
+            f"{i['value_draws_s']} s (+{i['customer_table_s']} s for the table), "
+            f"peak traced {i['peak_traced_gb']} GB"
+        )
+    write_results("ltv_covariates", out)
 
 
 if __name__ == "__main__":

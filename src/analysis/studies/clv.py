@@ -61,16 +61,31 @@ def customer_value(
     out["expected_spend"] = spend.expected_spend(
         summary, frequency_col=frequency_col, monetary_col=monetary_col
     )
-    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
-    steps = np.unique(steps[steps <= horizon])
-    previous = np.zeros(len(summary))
-    discounted = np.zeros(len(summary))
-    for k in steps:
-        cumulative = purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy()
-        discounted += (cumulative - previous) / (1 + discount_rate) ** (k / units_per_year)
-        previous = cumulative
+    discounted = discounted_purchases(
+        lambda k: purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy(),
+        horizon=horizon,
+        discount_rate=discount_rate,
+        units_per_year=units_per_year,
+    )
     out["clv"] = discounted * out["expected_spend"].to_numpy()
     return out
+
+
+def discounted_purchases(
+    cumulative, *, horizon: float, discount_rate: float, units_per_year: float
+) -> np.ndarray:
+    """Expected purchases in each time unit ``k`` of the horizon (``cumulative(k)`` minus
+    ``cumulative(k - 1)``; the last step ends at ``horizon``), discounted by
+    ``(1 + discount_rate) ** (k / units_per_year)`` and summed, per customer.
+    ``cumulative`` maps a horizon to the customers' expected purchases up to it."""
+    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
+    steps = np.unique(steps[steps <= horizon])
+    previous = discounted = 0.0
+    for k in steps:
+        current = np.asarray(cumulative(k), dtype=float)
+        discounted = discounted + (current - previous) / (1 + discount_rate) ** (k / units_per_year)
+        previous = current
+    return np.asarray(discounted, dtype=float)
 
 
 def segment_summary(

@@ -24,7 +24,6 @@ of the horizon. At the estimates the values are exactly those of
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +31,8 @@ import pandas as pd
 from scipy import special
 
 from analysis.aggregate.periods import units_per_year as derive_units_per_year
-from analysis.studies.ltv import SpendModel, require_columns_of
+from analysis.studies.clv import discounted_purchases
+from analysis.studies.ltv import SpendModel, numerical_hessian, require_columns_of
 from analysis.studies.ltv_covariates import (
     CovariatePurchaseModel,
     bgnbd_conditional_expected,
@@ -78,23 +78,7 @@ def spend_covariance(
     def f(t: np.ndarray) -> float:
         return float(gamma_gamma_log_likelihood(np.exp(t), x, m).sum())
 
-    k = len(theta)
-    hess = np.empty((k, k))
-    eye = np.eye(k) * step
-    f0 = f(theta)
-    for a in range(k):
-        for b in range(a, k):
-            if a == b:
-                value = (f(theta + eye[a]) - 2 * f0 + f(theta - eye[a])) / step**2
-            else:
-                value = (
-                    f(theta + eye[a] + eye[b])
-                    - f(theta + eye[a] - eye[b])
-                    - f(theta - eye[a] + eye[b])
-                    + f(theta - eye[a] - eye[b])
-                ) / (4 * step**2)
-            hess[a, b] = hess[b, a] = value
-    return np.linalg.inv(-hess)
+    return np.linalg.inv(-numerical_hessian(f, theta, step=step))
 
 
 @dataclass(frozen=True)
@@ -146,22 +130,6 @@ class ValueDraws:
                     }
                 )
         return pd.DataFrame(rows)
-
-
-def _discounted_purchases(
-    params: np.ndarray, x, t_x, T, *, horizon: float, rate: float, units_per_year: float
-) -> np.ndarray:
-    """Expected purchases in each time unit of the horizon, discounted and summed (as
-    :func:`analysis.studies.clv.customer_value` does)."""
-    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
-    steps = np.unique(steps[steps <= horizon])
-    previous = np.zeros(len(x))
-    total = np.zeros(len(x))
-    for k in steps:
-        cumulative = bgnbd_conditional_expected(params, k, x, t_x, T)
-        total += (cumulative - previous) / (1 + rate) ** (k / units_per_year)
-        previous = cumulative
-    return total
 
 
 def value_draws(
@@ -228,8 +196,11 @@ def value_draws(
     # float32 draws: half the memory, far more precision than the intervals have
     draws = {m: np.empty((n, n_draws), dtype=np.float32) for m in ("p_alive", "expected_purchases")}
     if spend is not None:
-        discounted = _discounted_purchases(
-            params, x, t_x, T, horizon=horizon, rate=discount_rate, units_per_year=per_year
+        discounted = discounted_purchases(
+            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T),
+            horizon=horizon,
+            discount_rate=discount_rate,
+            units_per_year=per_year,
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             factor = np.where(expected > 0, discounted / expected, 1.0)

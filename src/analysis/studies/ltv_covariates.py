@@ -224,6 +224,12 @@ def _cell_derivatives(
     return float(w @ f0), grad, (hess + hess.transpose(0, 2, 1)) / 2
 
 
+def _pad(objective, head: np.ndarray, k: int) -> tuple[float, np.ndarray]:
+    """``objective`` of the first parameters only, the others held at 0."""
+    f, g = objective(np.r_[head, np.zeros(k - len(head))])
+    return f, g[: len(head)]
+
+
 # ---- the estimator -------------------------------------------------------------------------
 
 
@@ -310,14 +316,40 @@ class CovariatePurchaseModel:
             f, g = self._value_and_gradient(theta, data)
             return -f / total, -g / total
 
-        result = optimize.minimize(
-            objective,
-            theta0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(-15, 15)] * 4 + [(-10, 10)] * (k - 4),
-            options={"maxiter": self.maxiter, "ftol": self.tol, "gtol": 1e-9},
-        )
+        def minimise(fun, x0: np.ndarray, lower: float = -15.0):
+            return optimize.minimize(
+                fun,
+                x0,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=[(lower, 15.0)] * len(x0),
+                options={"maxiter": self.maxiter, "ftol": self.tol, "gtol": 1e-9},
+            )
+
+        if k > 4 and start is None:
+            # 1) the base parameters with every coefficient at 0 (4 parameters: quick);
+            # 2) the observed information there; 3) all parameters in coordinates whitened by
+            # it, where the problem is near-spherical and L-BFGS needs few steps
+            base = minimise(lambda t: _pad(objective, t, k), theta0[:4])
+            theta0[:4] = base.x
+            info = -self._hessian(theta0, data) / total
+            try:
+                chol = np.linalg.cholesky(info)
+            except np.linalg.LinAlgError:
+                chol = None
+            if chol is not None:
+                inv = np.linalg.inv(chol.T)
+
+                def whitened(z: np.ndarray) -> tuple[float, np.ndarray]:
+                    f, g = objective(theta0 + inv @ z)
+                    return f, inv.T @ g
+
+                result = minimise(whitened, np.zeros(k), lower=-np.inf)
+                result.x = theta0 + inv @ result.x
+            else:
+                result = minimise(objective, theta0)
+        else:
+            result = minimise(objective, theta0)
         theta = result.x
         self.converged_ = bool(result.success)
         self.theta_ = theta

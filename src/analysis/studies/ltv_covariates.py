@@ -26,6 +26,11 @@ over all patterns at once: 9 evaluations for a gradient, 33 for the Hessian, how
 covariates there are) mapped through the design matrix — no autograd, no per-parameter
 finite differences. The likelihoods are written here with :mod:`scipy.special` (this module
 does not import lifetimes); without covariates they equal lifetimes' (tested on CDNOW).
+
+Why this module is long: the two likelihoods, the exact BG/NBD gradient, the mapping of
+per-cell derivatives to the parameters, the fitting strategy (base parameters, then whitened
+coordinates), the BG/NBD predictions under any parameter draw and the likelihood-ratio test
+all read the same ``eta`` layout; split, each part would have to restate it.
 """
 
 from __future__ import annotations

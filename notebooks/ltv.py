@@ -297,7 +297,8 @@ Markdown(intervals.reading(lang))
 # CLV by channel mixes two things: how often a channel's customers buy and how long they stay.
 # A Pareto/NBD model with the channel as a covariate separates them (Fader & Hardie's
 # time-invariant covariates, as in CLVTools): each channel multiplies the purchase rate and
-# the dropout rate of the reference channel. Read each dot as "this many times the reference";
+# the dropout rate of the reference channel; Gamma-Gamma with the same covariate adds the
+# multiplier of the spend per purchase. Read each dot as "this many times the reference";
 # a bar that crosses 1 is a difference the data cannot tell from none. The likelihood-ratio
 # test says whether the channel matters at all.
 

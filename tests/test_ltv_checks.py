@@ -285,3 +285,44 @@ def test_alive_explained_from_the_maps(cdnow_revenue):
     assert text.startswith(f"Why P(alive) can look harsh: a customer with {f} repeat purchases")
     assert "one-time buyers count as alive (P(alive) = 1.00)" in text
     assert "一次性购买者被视为存活" in r.reading("zh")
+
+
+def test_covariate_effects_add_spend_when_the_summary_has_it():
+    from analysis.simulate.btyd import btyd_world
+
+    world = btyd_world(3000, model="pareto_nbd", seed=4)
+    rng = np.random.default_rng(0)
+    spend = np.where(world.summary["channel"] == "offline_event", 50.0, 100.0)
+    summary = world.summary.drop(columns="channel").rename_axis("user_id")
+    summary["monetary_value"] = np.where(
+        summary["frequency"] > 0, rng.gamma(20.0, spend / 20.0), 0.0
+    )
+    contacts = world.summary["channel"].rename_axis("user_id").reset_index()
+    r = lc.covariate_effects(summary, contacts=contacts, reference="douyin")
+    assert r.table["process"].unique().tolist() == ["purchase", "dropout", "spend"]
+    s = r.table[r.table["process"] == "spend"].set_index("level")
+    assert s.loc["offline_event", "lower_95"] < 0.5 < s.loc["offline_event", "upper_95"]
+    assert (
+        "Spend per purchase (Gamma-Gamma with the same covariate) differs most for offline_event"
+        in (r.reading("en"))
+    )
+
+
+def test_spend_sentence_when_no_interval_excludes_one():
+    table = pd.DataFrame(
+        {
+            "process": ["purchase", "dropout", "spend"],
+            "covariate": ["channel=a"] * 3,
+            "level": ["a"] * 3,
+            "multiplier": [1.5, 0.5, 1.03],
+            "lower_95": [1.2, 0.3, 0.97],
+            "upper_95": [1.8, 0.8, 1.1],
+        }
+    )
+    test = pd.DataFrame([{"statistic": 20.0, "df": 2, "p_value": 1e-5}])
+    text = lc.CovariateEffects(table, test=test, reference="b").reading("en")
+    assert text.endswith(
+        "Spend per purchase (Gamma-Gamma with the same covariate) does not differ clearly by "
+        "this covariate: every interval includes 1 (the largest estimate: a (1.03×, 95% CI "
+        "0.97–1.10))."
+    )

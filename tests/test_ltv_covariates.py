@@ -158,3 +158,46 @@ def test_cdnow_pareto_std_errors_table(cdnow_weeks) -> None:
         freq="W",
     )
     assert not cdnow.reproduce_pareto_std_errors(wrong)["match"].all()
+
+
+# ---- Gamma-Gamma with covariates -------------------------------------------------------------
+
+
+def test_spend_without_covariates_is_the_published_gamma_gamma() -> None:
+    from analysis.studies.ltv_spend_covariates import CovariateSpendModel
+
+    s = summarize_transactions(
+        load_cdnow_sample(),
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end="1997-09-30",
+        freq="D",
+        freq_multiplier=7,
+    )
+    ours = CovariateSpendModel().fit(s)
+    assert ours.converged_ and ours.n_customers_ == 946
+    assert ours.params_.round(2).tolist() == [6.25, 3.74, 15.44]  # Fader & Hardie (2013)
+    theirs = ltv.SpendModel().fit(s)
+    se = np.sqrt(np.diag(ours.covariance_)) * ours.params_.to_numpy()
+    np.testing.assert_allclose(se, theirs.summary["std_error"], rtol=1e-4)
+
+
+def test_true_spend_multipliers_inside_the_intervals() -> None:
+    from analysis.simulate.btyd import spend_world
+    from analysis.studies.ltv_spend_covariates import CovariateSpendModel
+
+    world = spend_world(5000, seed=1)
+    x = lc.covariate_dummies(world.summary["channel"], reference="douyin")
+    fit = CovariateSpendModel().fit(world.summary, covariates=x)
+    got = fit.multipliers().merge(world.truth, on=["process", "covariate"], suffixes=("", "_t"))
+    assert len(got) == 3
+    assert (
+        (got["lower_95"] <= got["multiplier_t"]) & (got["multiplier_t"] <= got["upper_95"])
+    ).all()
+    # offline events spend 0.7x: told apart from 1; referral (1.0x) is not
+    g = got.set_index("covariate")
+    assert g.loc["channel=offline_event", "upper_95"] < 1
+    assert g.loc["channel=referral", "lower_95"] < 1 < g.loc["channel=referral", "upper_95"]
+    with pytest.raises(ValueError, match="covariates have no row for 1 repeat buyers"):
+        CovariateSpendModel().fit(world.summary, covariates=x.iloc[1:])

@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
     "share of total CLV": "占总 CLV 的比例",
     "How concentrated is customer value?": "客户价值有多集中？",
     "dropout rate": "流失率",
+    "spend per purchase": "每次消费",
     "Purchase and dropout rates by channel (95% CI)": "按渠道的购买率与流失率（95% 置信区间）",
     "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
     "Holdout purchases by decile of predicted value": "按预测价值十分位的留出期购买",
@@ -203,6 +204,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "BG/NBD 中客户只会在一次购买之后流失，因此一次性购买者被视为存活（存活概率 = {p_once:.2f}）；"
         "他们价值低是因为购买稀少（预期购买 {e_once:.2f} 次），而不是已知流失。请把存活概率与预期购买"
         "次数一起解读。",
+    },
+    "ltv.covariates_spend": {
+        "en": "Spend per purchase (Gamma-Gamma with the same covariate) differs most for {spend}.",
+        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）差异最大的是{spend}。",
+    },
+    "ltv.covariates_spend_none": {
+        "en": "Spend per purchase (Gamma-Gamma with the same covariate) does not differ clearly "
+        "by this covariate: every interval includes 1 (the largest estimate: {spend}).",
+        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）没有明显差异：所有区间都包含 1（估计差异最大的是"
+        "{spend}）。",
     },
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "

@@ -123,15 +123,24 @@ def plot_multipliers(table: pd.DataFrame, *, reference: str, ax=None, lang: str 
     ax = axes_or_new(ax, (8, 4))
     levels = sorted(table["level"].unique())
     y = {lv: i for i, lv in enumerate(levels)}
-    for offset, process in ((-0.15, "purchase"), (0.15, "dropout")):
+    for offset, process in ((-0.2, "purchase"), (0.0, "dropout"), (0.2, "spend")):
         t = table[table["process"] == process]
+        if t.empty:
+            continue
         pos = np.array([y[lv] for lv in t["level"]]) + offset
         ax.errorbar(
             t["multiplier"],
             pos,
             xerr=[t["multiplier"] - t["lower_95"], t["upper_95"] - t["multiplier"]],
             fmt="o",
-            label=tr("purchase rate" if process == "purchase" else "dropout rate", lang),
+            label=tr(
+                {
+                    "purchase": "purchase rate",
+                    "dropout": "dropout rate",
+                    "spend": "spend per purchase",
+                }[process],
+                lang,
+            ),
         )
     ax.axvline(1.0, color="grey", linestyle=":")
     ax.set_xscale("log")

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 #: Default world: weeks as the time unit; channel shares, and each channel's multipliers of the
-#: purchase rate and of the dropout (1 for the reference channel ``douyin``).
+#: purchase rate, of the dropout and of the spend per purchase (1 for the reference ``douyin``).
 BTYD_CHANNELS: dict[str, dict[str, float]] = {
-    "douyin": {"share": 0.35, "purchase": 1.0, "dropout": 1.0},
-    "xiaohongshu": {"share": 0.2, "purchase": 1.3, "dropout": 0.8},
-    "offline_event": {"share": 0.2, "purchase": 0.6, "dropout": 1.8},
-    "referral": {"share": 0.25, "purchase": 1.6, "dropout": 0.6},
+    "douyin": {"share": 0.35, "purchase": 1.0, "dropout": 1.0, "spend": 1.0},
+    "xiaohongshu": {"share": 0.2, "purchase": 1.3, "dropout": 0.8, "spend": 1.2},
+    "offline_event": {"share": 0.2, "purchase": 0.6, "dropout": 1.8, "spend": 0.7},
+    "referral": {"share": 0.25, "purchase": 1.6, "dropout": 0.6, "spend": 1.0},
 }
 BTYD_BASE = {
     "bgnbd": {"r": 0.6, "alpha": 5.0, "a": 0.8, "b": 3.0},
@@ -116,3 +116,51 @@ def btyd_world(
         ]
     )
     return BtydWorld(summary=summary, truth=truth, base=base, model=model)
+
+
+def spend_world(
+    n_customers: int,
+    *,
+    p: float = 6.0,
+    q: float = 4.0,
+    gamma: float = 15.0,
+    channels: Mapping[str, Mapping[str, float]] | None = None,
+    reference: str = "douyin",
+    seed: int = 0,
+) -> BtydWorld:
+    """Repeat buyers drawn from Gamma-Gamma with a channel covariate: ``frequency`` (the sum
+    of two geometric(0.5) draws less 1: at least 1, mean 3), ``monetary_value`` (the mean of
+    that many Gamma(p, nu_i) purchases, ``nu_i`` ~ Gamma(q, gamma * spend multiplier)) and
+    ``channel``; ``truth`` holds each non-reference channel's ``spend`` multiplier (the
+    ``"spend"`` entry of ``channels``, 1 where absent)."""
+    channels = dict(BTYD_CHANNELS if channels is None else channels)
+    rng = np.random.default_rng(seed)
+    names = list(channels)
+    shares = np.array([channels[c]["share"] for c in names], dtype=float)
+    which = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
+    mult = np.array([channels[c].get("spend", 1.0) for c in names])[which]
+    x = rng.geometric(0.5, n_customers) + rng.geometric(0.5, n_customers) - 1
+    nu = rng.gamma(q, 1.0 / (gamma * mult))
+    mean = rng.gamma(p * x, 1.0 / (x * nu))
+    summary = pd.DataFrame(
+        {
+            "frequency": x.astype(float),
+            "monetary_value": mean,
+            "channel": np.array(names, dtype=object)[which],
+        },
+        index=pd.Index([f"s{i:07d}" for i in range(n_customers)], name="customer_id"),
+    )
+    truth = pd.DataFrame(
+        [
+            {
+                "process": "spend",
+                "covariate": f"channel={c}",
+                "multiplier": channels[c].get("spend", 1.0),
+            }
+            for c in sorted(names)
+            if c != reference
+        ]
+    )
+    return BtydWorld(
+        summary=summary, truth=truth, base={"p": p, "q": q, "gamma": gamma}, model="gamma_gamma"
+    )

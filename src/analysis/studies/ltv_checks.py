@@ -36,6 +36,7 @@ from analysis.studies.ltv_covariates import (
     covariate_dummies,
     likelihood_ratio_test,
 )
+from analysis.studies.ltv_spend_covariates import CovariateSpendModel
 from analysis.studies.ltv_uncertainty import value_draws
 from analysis.studies.result import StudyResult
 
@@ -188,16 +189,28 @@ class CovariateEffects(StudyResult):
     def reading(self, lang: str = "en") -> str:
         lr = self.test.iloc[0]
         key = "ltv.covariates_matter" if lr["p_value"] < 0.05 else "ltv.covariates_do_not_matter"
-        return say(
-            key,
-            lang,
-            covariate=tr(self.covariate, lang),
-            stat=lr["statistic"],
-            df=int(lr["df"]),
-            p=lr["p_value"],
-            reference=tr(self.reference, lang),
-            purchase=self._extreme("purchase", lang),
-            dropout=self._extreme("dropout", lang),
+        spend = ""
+        if (self.table["process"] == "spend").any():
+            t = self.table[self.table["process"] == "spend"]
+            clear = bool(((t["upper_95"] < 1) | (t["lower_95"] > 1)).any())
+            spend = " " + say(
+                "ltv.covariates_spend" if clear else "ltv.covariates_spend_none",
+                lang,
+                spend=self._extreme("spend", lang),
+            )
+        return (
+            say(
+                key,
+                lang,
+                covariate=tr(self.covariate, lang),
+                stat=lr["statistic"],
+                df=int(lr["df"]),
+                p=lr["p_value"],
+                reference=tr(self.reference, lang),
+                purchase=self._extreme("purchase", lang),
+                dropout=self._extreme("dropout", lang),
+            )
+            + spend
         )
 
     def plot(self, *, ax=None, lang: str = "en"):
@@ -215,8 +228,10 @@ def covariate_effects(
 ) -> CovariateEffects:
     """Fit ``model`` with and without the contacts' ``covariate`` (dummy-coded against
     ``reference``, by default its most frequent level among the buyers) on ``summary``
-    (indexed by ``user_id``) and return the multipliers and the likelihood-ratio test as a
-    :class:`CovariateEffects`."""
+    (indexed by ``user_id``) and, when the summary has ``monetary_value``, Gamma-Gamma with the
+    same covariate (:class:`~analysis.studies.ltv_spend_covariates.CovariateSpendModel`);
+    return the multipliers (``process`` ``purchase``, ``dropout``, ``spend``) and the
+    likelihood-ratio test of the purchase model as a :class:`CovariateEffects`."""
     require = contacts.set_index("user_id")[covariate]
     values = require.reindex(summary.index)
     if values.isna().any():
@@ -231,6 +246,9 @@ def covariate_effects(
     full = CovariatePurchaseModel(model).fit(summary, covariates=x)
     plain = CovariatePurchaseModel(model).fit(summary)
     table = full.multipliers()
+    if "monetary_value" in summary.columns:  # Gamma-Gamma with the same covariate
+        spend = CovariateSpendModel().fit(summary, covariates=x)
+        table = pd.concat([table, spend.multipliers()], ignore_index=True)
     table.insert(2, "level", table["covariate"].str.split("=", n=1).str[1])
     return CovariateEffects(
         table,

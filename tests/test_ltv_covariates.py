@@ -20,6 +20,7 @@ def cdnow_weeks() -> pd.DataFrame:
         load_cdnow_sample(),
         customer_col="customer_id",
         time_col="date",
+        amount_col="dollars",
         observation_end="1997-09-30",
         freq="D",
         freq_multiplier=7,
@@ -163,18 +164,10 @@ def test_cdnow_pareto_std_errors_table(cdnow_weeks) -> None:
 # ---- Gamma-Gamma with covariates -------------------------------------------------------------
 
 
-def test_spend_without_covariates_is_the_published_gamma_gamma() -> None:
+def test_spend_without_covariates_is_the_published_gamma_gamma(cdnow_weeks) -> None:
     from analysis.studies.ltv_spend_covariates import CovariateSpendModel
 
-    s = summarize_transactions(
-        load_cdnow_sample(),
-        customer_col="customer_id",
-        time_col="date",
-        amount_col="dollars",
-        observation_end="1997-09-30",
-        freq="D",
-        freq_multiplier=7,
-    )
+    s = cdnow_weeks
     ours = CovariateSpendModel().fit(s)
     assert ours.converged_ and ours.n_customers_ == 946
     assert ours.params_.round(2).tolist() == [6.25, 3.74, 15.44]  # Fader & Hardie (2013)

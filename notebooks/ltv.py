@@ -32,14 +32,13 @@ calibration_end = "2025-12-31"  # last day of the calibration period
 observation_end = "2026-06-30"  # last day of observation (end of the holdout)
 freq = "D"  # purchases on the same day are merged into one
 freq_multiplier = 7  # model time unit = 7 days (weeks measured in days)
-units_per_year = 52.18  # model time units per year (for discounting)
 horizon = 26  # CLV / forecast horizon in model time units (26 weeks)
 discount_rate = 0.10  # annual discount rate for CLV
+currency = "CNY"  # the currency of the orders' amounts
 max_frequency = 7  # frequencies at or above this are pooled in the holdout check
 n_boot = 500  # bootstrap resamples for segment intervals
+n_draws = 200  # parameter draws for per-customer intervals
 seed = 0
-giveaway_channels = ["offline_event"]  # channels counted as giveaway events
-giveaway_hooks = ["merch", "coupon"]  # hooks of those channels that are giveaways (None: all)
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
@@ -59,7 +58,7 @@ from analysis.reports import headline, report_inputs, report_parameters, save_ta
 from analysis.reports.provenance import provenance
 from analysis.simulate import cdnow as cdnow_ref
 from analysis.simulate import checks
-from analysis.studies import clv, ltv, ltv_results
+from analysis.studies import clv, ltv, ltv_checks, ltv_results
 
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
@@ -109,7 +108,8 @@ Markdown(fits.reading(lang))
 # %% [markdown]
 # ### Spend: Gamma-Gamma, and its independence assumption
 # Gamma-Gamma assumes that how much a customer spends per purchase does not depend on how
-# often they buy. The correlation below is the check; it is reported whatever it says.
+# often they buy. Two correlations check it: Pearson's (linear) and Spearman's (ranks, not
+# swayed by a few very large spenders); a warning opens the reading when either rejects.
 
 # %%
 spend = ltv.SpendModel().fit(calibration)
@@ -125,6 +125,27 @@ Markdown(independence.reading(lang))
 holdout = ltv_results.holdout_check(customers.cal_holdout, models=models)
 display(tr_frame(save_table(holdout.table, "holdout_metrics").round(3), lang))
 Markdown(holdout.reading(lang))
+
+# %% [markdown]
+# ### Revenue in the holdout
+# Purchases are half of value; the other half is what each purchase is worth. Both models
+# fitted on the calibration period (BG/NBD and Gamma-Gamma) predict each customer's holdout
+# spend, and the customers are cut into ten equal groups by that prediction. Read each pair
+# of bars (mean per customer, actual against predicted): a model that ranks customers well
+# shows rising bars, and one that is calibrated shows equal bars in every group, not only in
+# total.
+
+# %%
+revenue = ltv_checks.revenue_holdout(
+    customers.cal_holdout, purchases=models["bgnbd"], spend=spend, unit=unit, currency=currency
+)
+display(tr_frame(save_table(revenue.table, "holdout_revenue").round(2), lang))
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+revenue.plot(ax=axes[0], metric="spend", lang=lang)
+revenue.plot(ax=axes[1], metric="purchases", lang=lang)
+plt.tight_layout()
+plt.show()
+Markdown(revenue.reading(lang))
 
 # %% [markdown]
 # Read the bars pairwise: for customers with each number of repeat purchases in calibration,
@@ -185,6 +206,9 @@ plt.tight_layout()
 plt.show()
 Markdown(maps.reading(lang))
 
+# %%
+Markdown(ltv_checks.alive_explained(maps).reading(lang))
+
 # %% [markdown]
 # ## 5. CLV by acquisition channel and hook
 # CLV over the next `horizon` units, discounted at `discount_rate` a year. Contacts who have
@@ -198,16 +222,28 @@ values = clv.customer_value(
     spend=full_spend,
     horizon=horizon,
     discount_rate=discount_rate,
-    units_per_year=units_per_year,
+    freq=freq,
+    freq_multiplier=freq_multiplier,  # time units a year follow from these (52.18 weeks)
 )
-per_contact = clv.per_contact_values(
-    contacts, values, giveaway_channels=giveaway_channels, giveaway_hooks=giveaway_hooks
-)
+per_contact = clv.per_contact_values(contacts, values)  # the kit's giveaway definition
 segment = dict(horizon=horizon, unit=unit, n_boot=n_boot, random_state=seed)
 by_channel = ltv_results.segment_value(per_contact, by="channel", **segment)
 by_hook = ltv_results.segment_value(per_contact, by="hook", **segment)
 display(tr_frame(save_table(by_channel.table, "clv_by_channel").round(2), lang))
 display(tr_frame(save_table(by_hook.table, "clv_by_hook").round(2), lang))
+
+# %% [markdown]
+# How much of the value sits with a few customers? Rank the buyers by CLV; the curve shows the
+# share of the total held by the top share of them (the diagonal would mean everyone is worth
+# the same).
+
+# %%
+concentration = ltv_checks.concentration(values, horizon=horizon, unit=unit, currency=currency)
+save_table(concentration.table, "clv_concentration")
+fig, ax = plt.subplots(figsize=(6, 4))
+concentration.plot(ax=ax, lang=lang)
+plt.show()
+Markdown(concentration.reading(lang))
 
 # %% [markdown]
 # Read the dots with their bars: mean CLV per contact by channel and by hook; bars that do not
@@ -222,9 +258,65 @@ plt.show()
 Markdown(by_channel.reading(lang))
 
 # %% [markdown]
+# Many channels and hooks compared at once will show some "differences" by chance alone. Each
+# channel and each hook is tested against all other contacts (Welch's t-test on mean CLV), and
+# the p-values are adjusted with Holm's method across all of these comparisons together.
+
+# %%
+comparisons = ltv_checks.segment_tests(per_contact)
+display(tr_frame(save_table(comparisons.table, "clv_segment_tests").round(4), lang))
+Markdown(comparisons.reading(lang))
+
+# %% [markdown]
+# ### How sure is each customer's value?
+# The intervals above come from resampling contacts. The model's own parameters are
+# estimates too: drawing them from their sampling distribution (the inverse of the observed
+# information) and recomputing every buyer's P(alive), expected purchases and CLV under each
+# draw gives an interval per customer and per channel. The per-customer table, with
+# pseudonymous ids only, is saved for use in a CRM.
+
+# %%
+intervals = ltv_checks.customer_intervals(
+    summary,
+    contacts=contacts,
+    spend=full_spend,
+    horizon=horizon,
+    discount_rate=discount_rate,
+    freq=freq,
+    freq_multiplier=freq_multiplier,
+    unit=unit,
+    currency=currency,
+    n_draws=n_draws,
+    random_state=seed,
+)
+save_table(intervals.table, "customer_values")
+display(tr_frame(save_table(intervals.segments, "clv_by_channel_parameter_ci").round(2), lang))
+Markdown(intervals.reading(lang))
+
+# %% [markdown]
+# ### Does the channel change how often customers buy, and how soon they leave?
+# CLV by channel mixes two things: how often a channel's customers buy and how long they stay.
+# A Pareto/NBD model with the channel as a covariate separates them (Fader & Hardie's
+# time-invariant covariates, as in CLVTools): each channel multiplies the purchase rate and
+# the dropout rate of the reference channel; Gamma-Gamma with the same covariate adds the
+# multiplier of the spend per purchase. Read each dot as "this many times the reference";
+# a bar that crosses 1 is a difference the data cannot tell from none. The likelihood-ratio
+# test says whether the channel matters at all.
+
+# %%
+effects = ltv_checks.covariate_effects(summary, contacts=contacts, covariate="channel")
+display(tr_frame(save_table(effects.table, "covariate_effects").round(4), lang))
+display(tr_frame(save_table(effects.test, "covariate_lr_test").round(4), lang))
+fig, ax = plt.subplots(figsize=(8, 4))
+effects.plot(ax=ax, lang=lang)
+plt.show()
+Markdown(effects.reading(lang))
+
+# %% [markdown]
 # ### Does the essay's claim about giveaway events show?
-# Giveaway events = contacts from the `giveaway_channels` (offline events) with one of the
-# `giveaway_hooks` (merch or a coupon).
+# Giveaway users are the kit's one definition (`analysis.aggregate.rules.giveaway_flag`, the
+# same in the segments-and-flow report): contacts from offline events whose hook was merch or
+# a coupon.
 
 # %%
 giveaway = ltv_results.giveaway_value(per_contact, **segment)
@@ -283,6 +375,14 @@ reference = ltv_results.PublishedReproduction(
 )
 display(tr_frame(save_table(reference.table, "cdnow_reproduction"), lang, value_columns=[]))
 Markdown(reference.reading(lang))
+
+# %% [markdown]
+# The same data give the Pareto/NBD parameters' standard errors (from the observed
+# information of the kit's own likelihood), against those CLVTools publishes.
+
+# %%
+pareto_se = cdnow_ref.reproduce_pareto_std_errors(cdnow_summary)
+display(tr_frame(save_table(pareto_se, "cdnow_pareto_std_errors"), lang, value_columns=[]))
 
 # %% [markdown]
 # The same holdout check on CDNOW (weeks 40–78) that Fader, Hardie & Lee show: read the bars

@@ -56,8 +56,6 @@ cohort_end = "2026-06-01"  # last monthly cut-off (its 30-day window must be in 
 cohort_horizon_days = 30  # a user is active in a month if active in the 30 days from its start
 claim_age_months = 3  # retention compared at this many months after the join month
 spend_days = 180  # spend compared over the first days after joining
-giveaway_channels = ["offline_event"]  # channels counted as giveaway events
-giveaway_hooks = None  # e.g. ["merch", "coupon"]; None = every hook of those channels
 screen_min_days = 3  # group join this many days or more after joining (with 1:1 first) = screened
 landmark_days = 28  # screening is read from the first days only
 n_boot = 1000  # bootstrap resamples for the spend interval
@@ -354,8 +352,10 @@ Markdown(say("flow.reading", lang, text=acquisition.reading(lang)))
 
 # %% [markdown]
 # ### The essay's two claims
-# *Giveaway events bring coupon hunters*: users from crude offline giveaway events retain and
-# spend less than the others. *Screen in 1:1 first*: users held in 1:1 for at least
+# *Giveaway events bring coupon hunters*: users from crude offline giveaway events (the kit's
+# one definition, `analysis.aggregate.rules.giveaway_flag`, shared with the lifetime-value
+# report: offline events with a merch or coupon hook) retain and spend less than the others.
+# *Screen in 1:1 first*: users held in 1:1 for at least
 # `screen_min_days` days (with a 1:1 message) before their first group join retain better than
 # users pulled straight into a group. Screening is read from each user's first
 # `landmark_days` only, and retention is compared later, so neither group is credited with
@@ -371,8 +371,6 @@ claims = flow_results.claims_check(
     observation_end=snapshot_end,
     age_months=claim_age_months,
     spend_days=spend_days,
-    giveaway_channels=giveaway_channels,
-    giveaway_hooks=giveaway_hooks,
     screen_min_days=screen_min_days,
     landmark_days=landmark_days,
     n_boot=n_boot,
@@ -449,8 +447,6 @@ if inputs.has_truth:
         observation_end=snapshot_end,
         claims=claims,
         k_factor=referral.k_factor,
-        giveaway_channels=giveaway_channels,
-        giveaway_hooks=giveaway_hooks,
         screen_min_days=screen_min_days,
         landmark_days=landmark_days,
         reference="partner",

@@ -239,3 +239,31 @@ def test_cohort_activity_same_on_duckdb_tables_from_disk(sample_tables):
     with DuckTables.from_folder(resolve("data/sample")) as disk:
         got = co.cohort_activity(disk.contacts, disk.events, disk.orders, engine="duckdb", **kw)
     pd.testing.assert_frame_equal(expected, got)
+
+
+def test_one_giveaway_definition_for_every_report():
+    """Giveaway users are defined once (aggregate.rules); the lifetime-value and the
+    segments-and-flow studies and the truth check all default to it."""
+    import inspect
+
+    from analysis.aggregate import rules
+    from analysis.simulate import checks
+    from analysis.studies import clv
+
+    c, _, _ = tiny()
+    assert co.giveaway_flag is rules.giveaway_flag
+    # offline events with merch (a) or a coupon (c); a douyin coupon (b) is no giveaway
+    assert rules.giveaway_flag(c).to_dict() == {"a": True, "b": False, "c": True, "d": False}
+    events_only = c.assign(hook=["offline_group", "coupon", "coupon", "trial"])
+    assert rules.giveaway_flag(events_only).to_dict()["a"] is False
+    assert rules.giveaway_flag(events_only, hooks=None).to_dict()["a"] is True
+    for fn, names in (
+        (co.essay_claims, ("giveaway_channels", "giveaway_hooks")),
+        (clv.per_contact_values, ("giveaway_channels", "giveaway_hooks")),
+        (checks.flow_truth_check, ("giveaway_channels", "giveaway_hooks")),
+    ):
+        sig = inspect.signature(fn).parameters
+        assert sig[names[0]].default == rules.GIVEAWAY_CHANNELS, fn.__name__
+        assert sig[names[1]].default == rules.GIVEAWAY_HOOKS, fn.__name__
+    with pytest.raises(ValueError, match="column 'hook' is missing from the contacts"):
+        rules.giveaway_flag(c.drop(columns="hook"))

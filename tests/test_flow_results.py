@@ -533,7 +533,7 @@ def test_flow_truth_check_on_a_simulation():
     assert set(r.table["channel"]) == set(c["channel"]) - {"partner"}
     assert {"log_hr", "lo", "hi", "log_hr_marginal_true", "gamma_structural"} <= set(r.table)
     assert r.k_true == sim.params["referrals"]["k_factor_realised"] and r.k == 0.05
-    give = c["channel"].eq("offline_event").to_numpy()
+    give = co.giveaway_flag(c).to_numpy()  # the kit's one definition (aggregate.rules)
     hunters = sim.users.set_index("user_id")["coupon_hunter"].reindex(c["user_id"]).to_numpy()
     assert r.hunters_give == pytest.approx(hunters[give].mean())
     assert r.hunters_other == pytest.approx(hunters[~give].mean())

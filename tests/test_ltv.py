@@ -207,7 +207,13 @@ def test_fit_does_not_mutate(cdnow_weeks) -> None:
 def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     gg = ltv.SpendModel().fit(cdnow_weeks)
     flat = clv.customer_value(
-        cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.0, units_per_year=52.18
+        cdnow_weeks,
+        purchases=bgnbd,
+        spend=gg,
+        horizon=52,
+        discount_rate=0.0,
+        freq="D",
+        freq_multiplier=7,
     )
     assert list(flat.columns) == ["expected_purchases", "p_alive", "expected_spend", "clv"]
     # without discounting, CLV is expected purchases times expected spend
@@ -215,13 +221,38 @@ def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
         flat["clv"], flat["expected_purchases"] * flat["expected_spend"], rtol=1e-9
     )
     discounted = clv.customer_value(
-        cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, discount_rate=0.1, units_per_year=52.18
+        cdnow_weeks,
+        purchases=bgnbd,
+        spend=gg,
+        horizon=52,
+        discount_rate=0.1,
+        freq="D",
+        freq_multiplier=7,
     )
     ratio = discounted["clv"].sum() / flat["clv"].sum()
     assert 1 / 1.1 < ratio < 1.0
     assert (flat["p_alive"].between(0, 1)).all()
     with pytest.raises(ValueError, match="horizon > 0"):
-        clv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, units_per_year=52.18)
+        clv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, freq="D")
+    # the time unit is named once: units a year follow from freq and freq_multiplier ...
+    stated = clv.customer_value(
+        cdnow_weeks,
+        purchases=bgnbd,
+        spend=gg,
+        horizon=52,
+        discount_rate=0.1,
+        freq="D",
+        freq_multiplier=7,
+        units_per_year=365.25 / 7,
+    )
+    pd.testing.assert_frame_equal(stated, discounted)
+    # ... and a hand-set value that disagrees (weeks' 52.18 for a model in days) is an error
+    with pytest.raises(
+        ValueError, match="units_per_year=52.18 disagrees with freq='D' and freq_multiplier=1"
+    ):
+        clv.customer_value(
+            cdnow_weeks, purchases=bgnbd, spend=gg, horizon=52, freq="D", units_per_year=52.18
+        )
 
 
 def test_expected_purchases_per_customer_horizon(bgnbd, cdnow_weeks) -> None:

@@ -62,7 +62,7 @@ def test_model_fits_table_from_fitted_models():
     assert r.best() == "mbgnbd" and r.default == "bgnbd"
 
 
-def independence_table(lo, hi):
+def independence_table(lo, hi, pearson_p=0.4, spearman_p=0.3):
     return pd.DataFrame(
         [
             {
@@ -70,27 +70,43 @@ def independence_table(lo, hi):
                 "pearson_r": (lo + hi) / 2,
                 "pearson_lower_95": lo,
                 "pearson_upper_95": hi,
+                "pearson_p": pearson_p,
                 "spearman_rho": 0.05,
+                "spearman_p": spearman_p,
             }
         ]
     )
 
 
-def test_independence_reading_in_both_branches():
+def test_independence_reading_in_each_branch():
     inside = lr.IndependenceCheck(independence_table(-0.1, 0.2), mean_spend=35.0)
-    assert inside.independent
+    assert inside.independent and inside.rejected_by() == ()
     assert inside.reading("en") == (
-        "Among 120 repeat buyers the correlation of frequency and mean spend is r = 0.050 (95% "
-        "CI -0.100 to 0.200; Spearman 0.050). The interval includes 0: no evidence against the "
-        "independence assumption. The model's mean spend per purchase is 35.0."
+        "Neither Pearson's nor Spearman's test rejects independence at the 5% level: no "
+        "evidence against Gamma-Gamma's assumption. Among 120 repeat buyers the correlation of "
+        "frequency and mean spend is Pearson r = 0.050 (95% CI -0.100 to 0.200; p = 0.4) and "
+        "Spearman rho = 0.050 (p = 0.3). The model's mean spend per purchase is 35.0."
     )
-    assert "区间包含 0：没有证据否定独立性假设。" in inside.reading("zh")
-    above = lr.IndependenceCheck(independence_table(0.1, 0.3), mean_spend=35.0)
-    below = lr.IndependenceCheck(independence_table(-0.3, -0.01), mean_spend=35.0)
-    for r in (above, below):
-        assert not r.independent
-        assert "The interval excludes 0: spend and frequency are related" in r.reading("en")
-        assert "区间不包含 0" in r.reading("zh")
+    assert "都不拒绝独立性" in inside.reading("zh")
+    # the sample's case: Pearson's r near 0, Spearman's rho clearly not
+    spearman = lr.IndependenceCheck(
+        independence_table(-0.05, 0.07, pearson_p=0.7, spearman_p=1e-6), mean_spend=35.0
+    )
+    assert not spearman.independent and spearman.rejected_by() == ("spearman",)
+    assert spearman.reading("en").startswith(
+        "**Warning:** Spearman's test rejects independence at the 5% level"
+    )
+    assert "p = 1e-06" in spearman.reading("en")
+    assert "Spearman 检验在 5% 水平上拒绝独立性" in spearman.reading("zh")
+    pearson = lr.IndependenceCheck(independence_table(0.1, 0.3, pearson_p=0.001))
+    assert pearson.rejected_by() == ("pearson",)
+    assert pearson.reading("en").startswith("**Warning:** Pearson's test rejects")
+    both = lr.IndependenceCheck(independence_table(-0.3, -0.01, 0.01, 0.02))
+    assert both.rejected_by() == ("pearson", "spearman")
+    assert both.reading("en").startswith("**Warning:** both Pearson's and Spearman's tests")
+    assert lr.IndependenceCheck(
+        independence_table(-0.3, -0.01, 0.01, 0.02), alpha=0.005
+    ).independent
 
 
 def test_spend_independence_carries_the_models_check():
@@ -350,10 +366,10 @@ def test_per_contact_values_flags_giveaways_and_counts_non_buyers_as_zero():
         {"expected_purchases": [2.0, 1.0], "clv": [40.0, 10.0]},
         index=pd.Index(["a", "b"], name="user_id"),
     )
-    per = clv.per_contact_values(contacts, values, giveaway_hooks=["merch", "coupon"])
+    per = clv.per_contact_values(contacts, values)  # the kit's definition: merch or coupon
     assert list(per["clv"]) == [40.0, 10.0, 0.0, 0.0]
     assert list(per["giveaway_event"]) == [False, False, True, False]
-    every_hook = clv.per_contact_values(contacts, values)
+    every_hook = clv.per_contact_values(contacts, values, giveaway_hooks=None)
     assert list(every_hook["giveaway_event"]) == [False, False, True, True]
     assert "user_id" not in per.columns
 

@@ -492,3 +492,50 @@ def test_summary_same_on_duckdb() -> None:
             summarize_transactions(frame, engine="duckdb", **kw),
             summarize_transactions(frame, **kw),
         )
+
+
+def test_calibration_never_ends_inside_a_week(cdnow) -> None:
+    """CDNOW's calibration ends on Tuesday 1997-09-30: its Monday-Sunday week runs to Sunday
+    1997-10-05 (36 transactions dated after the end), so with ``freq="W"`` that partial week
+    belongs to the holdout, and the calibration is the summary of the purchases up to Sunday
+    1997-09-28 (the 22 transactions of Sep 29-30 go to the holdout with their week)."""
+    assert cdnow["date"].between("1997-10-01", "1997-10-05").sum() == 36
+    assert cdnow["date"].between("1997-09-29", "1997-09-30").sum() == 22
+    kw = dict(customer_col="customer_id", time_col="date", amount_col="dollars", freq="W")
+    both = calibration_holdout_summary(
+        cdnow, calibration_end="1997-09-30", observation_end="1998-06-30", **kw
+    )
+    cal = calibration_part(both)
+    expected = summarize_transactions(
+        cdnow[cdnow["date"] <= "1997-09-28"], observation_end="1997-09-28", **kw
+    )
+    pd.testing.assert_frame_equal(cal, expected)
+    # the two left-out days are in the holdout: 40 holdout weeks counted from Sep 29
+    assert both["duration_holdout"].iloc[0] == 40.0
+    holdout = repeat_transactions(
+        cdnow[cdnow["date"] > "1997-09-28"],
+        customer_col="customer_id",
+        time_col="date",
+        observation_end="1998-06-30",
+        freq="W",
+    )
+    held = holdout[holdout["customer_id"].isin(both.index)]
+    assert both["frequency_holdout"].sum() == len(held)
+    # a calibration ending on a Sunday keeps its own week
+    sunday = calibration_holdout_summary(
+        cdnow, calibration_end="1997-09-28", observation_end="1998-06-30", **kw
+    )
+    pd.testing.assert_frame_equal(sunday, both)
+
+
+def test_units_per_year_derived_and_checked() -> None:
+    from analysis.aggregate.periods import units_per_year
+
+    assert units_per_year("D", 7) == pytest.approx(52.1786, abs=1e-4)
+    assert units_per_year("W") == units_per_year("D", 7)
+    assert units_per_year("D") == 365.25 and units_per_year("h", 24) == 365.25
+    assert units_per_year("D", 7, given=52.18) == units_per_year("D", 7)
+    with pytest.raises(ValueError, match=r"units_per_year=52\.18 disagrees with freq='D' and "):
+        units_per_year("D", 1, given=52.18)
+    with pytest.raises(ValueError, match="freq_multiplier must be a positive number"):
+        units_per_year("D", 0)

@@ -25,6 +25,32 @@ def require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
         )
 
 
+#: Periods of each ``freq`` in a year (Julian year of 365.25 days).
+PERIODS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7, "h": 365.25 * 24}
+
+
+def units_per_year(
+    freq: str, freq_multiplier: float = 1, *, given: float | None = None, rtol: float = 1e-3
+) -> float:
+    """Model time units in a year for periods of ``freq`` counted in units of
+    ``freq_multiplier`` periods (``"D"`` × 7: 52.18 weeks; ``"D"`` × 1: 365.25 days).
+
+    ``given`` is a value set by hand (e.g. a notebook parameter); it must agree with the one
+    derived from ``freq`` and ``freq_multiplier`` within ``rtol``, else a ``ValueError`` names
+    all three: a model in days discounted with 52.18 "units" a year would discount about 7×
+    too fast.
+    """
+    check_freq(freq, freq_multiplier)
+    derived = PERIODS_PER_YEAR[freq] / freq_multiplier
+    if given is not None and not abs(given / derived - 1) <= rtol:
+        raise ValueError(
+            f"units_per_year={given!r} disagrees with freq={freq!r} and "
+            f"freq_multiplier={freq_multiplier!r}, which give {derived:.4g} time units a year; "
+            "drop units_per_year (it is derived) or fix freq / freq_multiplier"
+        )
+    return derived
+
+
 def check_freq(freq: str, freq_multiplier: float) -> None:
     if freq not in SUPPORTED_FREQS:
         raise ValueError(f"freq must be one of {SUPPORTED_FREQS}, got {freq!r}")
@@ -89,6 +115,28 @@ def end_period(end: object, *, tz: object, freq: str, name: str) -> int:
         stamp = stamp.tz_convert(tz).tz_localize(None)
     wall = np.array([stamp.to_datetime64()])
     return int(to_periods(wall, freq)[0])
+
+
+def calibration_end_period(end: object, *, tz: object, freq: str) -> int:
+    """The last period of a calibration ending at ``end``: never a period that runs past it.
+
+    ``end`` names the last day of calibration (a date) or an instant. A day and an hour are
+    whole periods, so for ``"D"`` (the day of ``end``) and ``"h"`` (the hour of ``end``) this
+    is the period containing ``end``. A Monday–Sunday week containing ``end`` runs past it
+    unless ``end`` falls on its Sunday; that partial week is left out of the calibration (it
+    goes to the holdout), so no purchase dated after ``end`` is read as calibration data. On
+    CDNOW with ``freq="W"`` and ``end="1997-09-30"`` (a Tuesday) the calibration ends on
+    Sunday 1997-09-28.
+    """
+    period = end_period(end, tz=tz, freq=freq, name="calibration_end")
+    if freq != "W":
+        return period
+    stamp = pd.Timestamp(end)
+    if stamp.tz is not None:
+        stamp = stamp.tz_convert(tz).tz_localize(None)
+    day = int(to_periods(np.array([stamp.to_datetime64()]), "D")[0])
+    last_day_of_week = period * 7 + 3  # Sunday of week ``period`` (see to_periods)
+    return period if day == last_day_of_week else period - 1
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ Conventions (the ones of Fader & Hardie and of lifetimes):
 * ``monetary_value`` is the mean amount of the repeat periods (0 without repeats).
 * Times are read as local wall-clock time: tz-aware columns keep their own zone, and a
   naive ``observation_end`` / ``calibration_end`` is read in that zone. Everything in a
-  period after the end's period is dropped; the end's whole period is kept.
+  period after the end's period is dropped; the observation end's whole period is kept (as
+  lifetimes does), but the calibration ends with the last whole period on or before
+  ``calibration_end`` (a week running past it belongs to the holdout).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pandas as pd
 
 from analysis.aggregate.periods import (
     CustomerStats,
+    calibration_end_period,
     check_freq,
     end_period,
     require_columns,
@@ -395,8 +398,12 @@ def calibration_holdout_summary(
 ) -> pd.DataFrame:
     """Calibration summary up to ``calibration_end`` and holdout counts after it.
 
-    Purchases in periods up to the calibration end's period are the calibration data;
-    purchases in later periods up to the observation end's period are the holdout.
+    Purchases in whole periods up to ``calibration_end`` are the calibration data;
+    purchases in later periods up to the observation end's period are the holdout. A period
+    is never split by the calibration end: with ``freq="W"`` a week that ends after
+    ``calibration_end`` goes to the holdout
+    (:func:`~analysis.aggregate.periods.calibration_end_period`), so the calibration never
+    reads a purchase dated after its end.
     Customers are those with a calibration purchase (a customer first seen in the
     holdout is not in the table).
 
@@ -413,7 +420,7 @@ def calibration_holdout_summary(
     prep = _prepare(
         transactions, customer_col=customer_col, time_col=time_col, amount_col=amount_col, freq=freq
     )
-    cal_end = end_period(calibration_end, tz=prep.tz, freq=freq, name="calibration_end")
+    cal_end = calibration_end_period(calibration_end, tz=prep.tz, freq=freq)
     obs_end = end_period(observation_end, tz=prep.tz, freq=freq, name="observation_end")
     if obs_end <= cal_end:
         raise ValueError(

@@ -19,6 +19,17 @@ LABELS: dict[str, str] = {
     "BG/NBD: holdout purchases by calibration frequency (sample)": "BG/NBD：按校准期频次的留出期购买（样本）",
     "Cumulative repeat purchases: actual vs BG/NBD (sample)": "累计复购：实际与 BG/NBD（样本）",
     "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
+    "decile of predicted value (10 = highest)": "预测价值十分位（10 = 最高）",
+    "purchase rate": "购买率",
+    "equal value": "价值均等",
+    "share of customers (highest value first)": "客户占比（按价值从高到低）",
+    "share of total CLV": "占总 CLV 的比例",
+    "How concentrated is customer value?": "客户价值有多集中？",
+    "dropout rate": "流失率",
+    "spend per purchase": "每次消费",
+    "Purchase and dropout rates by channel (95% CI)": "按渠道的购买率与流失率（95% 置信区间）",
+    "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
+    "Holdout purchases by decile of predicted value": "按预测价值十分位的留出期购买",
 }
 
 
@@ -59,22 +70,150 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "在校准数据上对数似然最高的是 {best}（{best_ll:,.1f}）；默认的 BG/NBD 为 {bg_ll:,.1f}。",
     },
     "ltv.independence": {
-        "en": "Among {n:,} repeat buyers the correlation of frequency and mean spend is "
-        "r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; Spearman {rho:.3f}). {judgement} The "
-        "model's mean spend per purchase is {mean_spend:,.1f}.",
-        "zh": "在 {n:,} 位复购者中，频次与平均消费的相关系数 r = {r:.3f}（95% 置信区间 {lo:.3f} 至 "
-        "{hi:.3f}；Spearman {rho:.3f}）。{judgement}模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
+        "en": "{judgement}Among {n:,} repeat buyers the correlation of frequency and mean spend "
+        "is Pearson r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; p = {p:.2g}) and Spearman "
+        "rho = {rho:.3f} (p = {rho_p:.2g}). The model's mean spend per purchase is "
+        "{mean_spend:,.1f}.",
+        "zh": "{judgement}在 {n:,} 位复购者中，频次与平均消费的 Pearson 相关系数 r = {r:.3f}（95% "
+        "置信区间 {lo:.3f} 至 {hi:.3f}；p = {p:.2g}），Spearman 秩相关 rho = {rho:.3f}（p = "
+        "{rho_p:.2g}）。模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
     },
     "ltv.independent": {
-        "en": "The interval includes 0: no evidence against the independence assumption.",
-        "zh": "区间包含 0：没有证据否定独立性假设。",
+        "en": "Neither Pearson's nor Spearman's test rejects independence at the {level:.0%} "
+        "level: no evidence against Gamma-Gamma's assumption. ",
+        "zh": "Pearson 与 Spearman 检验在 {level:.0%} 水平上都不拒绝独立性：没有证据否定 Gamma-Gamma 的"
+        "假设。",
     },
-    "ltv.dependent": {
-        "en": "The interval excludes 0: spend and frequency are related, so Gamma-Gamma spend "
-        "predictions are biased for very frequent or very rare buyers — read CLV with "
-        "that in mind.",
-        "zh": "区间不包含 0：消费与频次相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——"
-        "解读 CLV 时需注意。",
+    "ltv.dependent_pearson": {
+        "en": "**Warning:** Pearson's test rejects independence at the {level:.0%} level: spend "
+        "per purchase rises or falls with how often customers buy, so Gamma-Gamma's spend "
+        "predictions are biased for very frequent or very rare buyers — read CLV with that in "
+        "mind. ",
+        "zh": "**注意：**Pearson 检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
+        " Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
+    },
+    "ltv.dependent_spearman": {
+        "en": "**Warning:** Spearman's test rejects independence at the {level:.0%} level (the "
+        "ranks of spend and frequency move together even where Pearson's r, driven by a few "
+        "large spenders, does not show it), so Gamma-Gamma's spend predictions are biased for "
+        "very frequent or very rare buyers — read CLV with that in mind. ",
+        "zh": "**注意：**Spearman 检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额消费者主导的 "
+        "Pearson r 看不出，消费与频次的秩次也同向变化），因此 Gamma-Gamma 对极高频或极低频购买者的"
+        "消费预测有偏——解读 CLV 时需注意。",
+    },
+    "ltv.dependent_both": {
+        "en": "**Warning:** both Pearson's and Spearman's tests reject independence at the "
+        "{level:.0%} level: spend per purchase is related to how often customers buy, so "
+        "Gamma-Gamma's spend predictions are biased for very frequent or very rare buyers — "
+        "read CLV with that in mind. ",
+        "zh": "**注意：**Pearson 与 Spearman 检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
+        "相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
+    },
+    "ltv.segment_tests": {
+        "en": "{n} comparisons of mean CLV (each channel and each hook against all other "
+        "contacts): {raw} have p < {level:.0%} on their own, {held} stay significant after "
+        "Holm's adjustment for making {n} comparisons at once: {hits}.",
+        "zh": "共 {n} 项平均 CLV 比较（每个渠道、每个钩子分别对比其余联系人）：单独看 {raw} 项 "
+        "p < {level:.0%}，经 Holm 多重比较校正（同时做 {n} 项比较）后仍显著的有 {held} 项：{hits}。",
+    },
+    "ltv.segment_test_hit_higher": {
+        "en": "{segment} higher ({mean:,.1f} against {rest:,.1f}, adjusted p = {p:.2g})",
+        "zh": "{segment}更高（{mean:,.1f} 对 {rest:,.1f}，校正后 p = {p:.2g}）",
+    },
+    "ltv.segment_test_hit_lower": {
+        "en": "{segment} lower ({mean:,.1f} against {rest:,.1f}, adjusted p = {p:.2g})",
+        "zh": "{segment}更低（{mean:,.1f} 对 {rest:,.1f}，校正后 p = {p:.2g}）",
+    },
+    "ltv.list_sep": {"en": "; ", "zh": "；"},
+    "ltv.none": {"en": "none", "zh": "无"},
+    "ltv.plot.holdout_spend_y": {
+        "en": "mean spend per customer in holdout ({currency})",
+        "zh": "留出期每位客户平均消费（{currency}）",
+    },
+    "ltv.revenue": {
+        "en": "Over the holdout ({duration:.1f} {unit}) the models fitted on the calibration "
+        "period predicted {currency} {predicted_spend:,.0f} of spend against {currency} "
+        "{actual_spend:,.0f} actual ({spend_error:+,.0f}, {spend_pct:+.1f}%), and "
+        "{predicted_purchases:,.0f} purchases against {actual_purchases:,.0f} "
+        "({purchases_pct:+.1f}%). The tenth of customers with the highest predicted value "
+        "spent {currency} {top_actual:,.0f} against {currency} {top_predicted:,.0f} predicted "
+        "({top_pct:+.1f}%) — {top_share:.0%} of all holdout spend.",
+        "zh": "在留出期（{duration:.1f} {unit}）内，用校准期拟合的模型预测消费 "
+        "{predicted_spend:,.0f} {currency}，实际 {actual_spend:,.0f} {currency}（{spend_error:+,.0f}，"
+        "{spend_pct:+.1f}%）；预测购买 {predicted_purchases:,.0f} 次，实际 {actual_purchases:,.0f} 次"
+        "（{purchases_pct:+.1f}%）。预测价值最高的十分之一客户实际消费 {top_actual:,.0f} {currency}，"
+        "预测 {top_predicted:,.0f} {currency}（{top_pct:+.1f}%），占留出期全部消费的 {top_share:.0%}。",
+    },
+    "ltv.plot.multiplier_x": {
+        "en": "multiplier against {reference} (log scale; 1 = same)",
+        "zh": "相对{reference}的倍数（对数刻度；1 = 相同）",
+    },
+    "ltv.covariate_effect": {
+        "en": "{level} ({m:.2f}×, 95% CI {lo:.2f}–{hi:.2f})",
+        "zh": "{level}（{m:.2f} 倍，95% 置信区间 {lo:.2f}–{hi:.2f}）",
+    },
+    "ltv.covariates_matter": {
+        "en": "The {covariate} changes how often customers buy and how soon they leave: "
+        "the model with it fits clearly better (likelihood-ratio chi-squared {stat:,.1f} on "
+        "{df} degrees of freedom, p = {p:.2g}). Against {reference}, the largest difference in "
+        "purchase rate is {purchase} and in dropout rate {dropout}; a multiplier above 1 means "
+        "faster buying, or faster leaving.",
+        "zh": "{covariate}会改变客户购买的频率和流失的快慢：加入它的模型拟合明显更好（似然比卡方 "
+        "{stat:,.1f}，自由度 {df}，p = {p:.2g}）。相对{reference}，购买率差异最大的是{purchase}，"
+        "流失率差异最大的是{dropout}；倍数大于 1 表示购买更快或流失更快。",
+    },
+    "ltv.covariates_do_not_matter": {
+        "en": "The data do not show that the {covariate} changes purchase or dropout rates "
+        "(likelihood-ratio chi-squared {stat:,.1f} on {df} degrees of freedom, p = {p:.2g}); "
+        "the largest estimated differences against {reference}, purchase {purchase} and "
+        "dropout {dropout}, are within what chance gives.",
+        "zh": "数据未显示{covariate}会改变购买率或流失率（似然比卡方 {stat:,.1f}，自由度 {df}，"
+        "p = {p:.2g}）；相对{reference}估计差异最大的购买率{purchase}与流失率{dropout}均在随机波动范围内。",
+    },
+    "ltv.intervals": {
+        "en": "Carrying the models' parameter uncertainty into the {n:,} buyers' values: their "
+        "{horizon}-{unit} CLV totals {currency} {total:,.0f} (95% interval {currency} "
+        "{lo:,.0f}–{hi:,.0f}). A typical buyer's interval is {width:.0%} of their "
+        "CLV wide. The largest channel, {segment}, holds {currency} {seg_total:,.0f} "
+        "({seg_lo:,.0f}–{seg_hi:,.0f}). These intervals cover the uncertainty of the fitted "
+        "parameters only, not whether a given customer actually buys.",
+        "zh": "把模型参数的不确定性带入 {n:,} 位购买者的价值：他们 {horizon} {unit}的 CLV 合计 "
+        "{total:,.0f} {currency}（95% 区间 {lo:,.0f}–{hi:,.0f} {currency}）。典型购买者"
+        "区间宽度为其 CLV 的 {width:.0%}。最大的渠道{segment}合计 {seg_total:,.0f} {currency}"
+        "（{seg_lo:,.0f}–{seg_hi:,.0f}）。这些区间只反映参数估计的不确定性，不反映某位客户是否真的购买。",
+    },
+    "ltv.concentration": {
+        "en": "Value is concentrated: the 10% of buyers with the highest {horizon}-{unit} CLV "
+        "hold {top10:.0%} of the total ({currency} {value10:,.0f} of {currency} {total:,.0f}), "
+        "the top 20% hold {top20:.0%}.",
+        "zh": "价值高度集中：{horizon} {unit} CLV 最高的 10% 购买者占总额的 {top10:.0%}（{total:,.0f} "
+        "{currency} 中的 {value10:,.0f} {currency}），最高的 20% 占 {top20:.0%}。",
+    },
+    "ltv.alive_why": {
+        "en": "Why P(alive) can look harsh: a customer with {f} repeat purchases over {span:.0f} "
+        "{unit} bought about every {gap:.1f} {unit}; after {silence:.0f} {unit} of silence — many "
+        "times their usual gap — the model concludes they have most likely left (P(alive) = "
+        "{p:.2f}), however much they bought before. A customer who never bought again has no "
+        "rhythm to break, and in BG/NBD a customer can only drop out right after a purchase, so "
+        "one-time buyers count as alive (P(alive) = {p_once:.2f}); their value is low because "
+        "they buy rarely (expected purchases {e_once:.2f}), not because they are known to have "
+        "left. Read P(alive) together with expected purchases.",
+        "zh": "为什么存活概率有时显得很“狠”：复购 {f} 次、跨度 {span:.0f} {unit}的客户大约每 {gap:.1f} "
+        "{unit}买一次；沉默 {silence:.0f} {unit}——相当于其平常间隔的许多倍——之后，无论之前买得多"
+        "频繁，模型都判断其很可能已流失（存活概率 = {p:.2f}）。从未复购的客户没有可打破的节奏，且在 "
+        "BG/NBD 中客户只会在一次购买之后流失，因此一次性购买者被视为存活（存活概率 = {p_once:.2f}）；"
+        "他们价值低是因为购买稀少（预期购买 {e_once:.2f} 次），而不是已知流失。请把存活概率与预期购买"
+        "次数一起解读。",
+    },
+    "ltv.covariates_spend": {
+        "en": "Spend per purchase (Gamma-Gamma with the same covariate) differs most for {spend}.",
+        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）差异最大的是{spend}。",
+    },
+    "ltv.covariates_spend_none": {
+        "en": "Spend per purchase (Gamma-Gamma with the same covariate) does not differ clearly "
+        "by this covariate: every interval includes 1 (the largest estimate: {spend}).",
+        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）没有明显差异：所有区间都包含 1（估计差异最大的是"
+        "{spend}）。",
     },
     "ltv.holdout": {
         "en": "BG/NBD predicted {predicted:,.0f} repeat purchases in the holdout against "

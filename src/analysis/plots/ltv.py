@@ -88,3 +88,86 @@ def plot_segment_values(
     ax.set_ylabel(tr(by, lang))
     ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
     return ax
+
+
+def plot_holdout_by_group(
+    table: pd.DataFrame, *, metric: str = "spend", currency: str = "CNY", ax=None, lang: str = "en"
+):
+    """Conditional expectations: mean actual against mean predicted holdout ``metric``
+    (``"spend"`` or ``"purchases"``) per customer, by group of predicted value (a
+    :func:`~analysis.studies.clv.holdout_revenue` table; its ``"total"`` row is left out)."""
+    if metric not in ("spend", "purchases"):
+        raise ValueError(f"metric must be 'spend' or 'purchases', got {metric!r}")
+    ax = axes_or_new(ax, (8, 4))
+    t = table[table["group"] != "total"]
+    x = np.arange(len(t))
+    n = t["n_customers"].to_numpy(dtype=float)
+    ax.bar(x - 0.2, t[f"actual_{metric}"] / n, width=0.4, label=tr("actual", lang))
+    ax.bar(x + 0.2, t[f"predicted_{metric}"] / n, width=0.4, label=tr("model", lang))
+    ax.set_xticks(x, t["group"].astype(str))
+    ax.set_xlabel(tr("decile of predicted value (10 = highest)", lang))
+    if metric == "spend":
+        ax.set_ylabel(say("ltv.plot.holdout_spend_y", lang, currency=tr(currency, lang)))
+        ax.set_title(tr("Holdout spend by decile of predicted value", lang))
+    else:
+        ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
+        ax.set_title(tr("Holdout purchases by decile of predicted value", lang))
+    ax.legend()
+    return ax
+
+
+def plot_multipliers(table: pd.DataFrame, *, reference: str, ax=None, lang: str = "en"):
+    """Covariate multipliers of the purchase and the dropout rate with their 95% intervals
+    (a :meth:`~analysis.studies.ltv_covariates.CovariatePurchaseModel.multipliers` table with
+    ``level``), on a log scale, one row per level; 1 (the ``reference`` level) is marked."""
+    ax = axes_or_new(ax, (8, 4))
+    levels = sorted(table["level"].unique())
+    y = {lv: i for i, lv in enumerate(levels)}
+    for offset, process in ((-0.2, "purchase"), (0.0, "dropout"), (0.2, "spend")):
+        t = table[table["process"] == process]
+        if t.empty:
+            continue
+        pos = np.array([y[lv] for lv in t["level"]]) + offset
+        ax.errorbar(
+            t["multiplier"],
+            pos,
+            xerr=[t["multiplier"] - t["lower_95"], t["upper_95"] - t["multiplier"]],
+            fmt="o",
+            label=tr(
+                {
+                    "purchase": "purchase rate",
+                    "dropout": "dropout rate",
+                    "spend": "spend per purchase",
+                }[process],
+                lang,
+            ),
+        )
+    ax.axvline(1.0, color="grey", linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(levels)), [tr(lv, lang) for lv in levels])
+    ax.set_xlabel(say("ltv.plot.multiplier_x", lang, reference=tr(reference, lang)))
+    ax.set_title(tr("Purchase and dropout rates by channel (95% CI)", lang))
+    ax.legend()
+    return ax
+
+
+def plot_concentration(table: pd.DataFrame, *, ax=None, lang: str = "en"):
+    """The concentration curve of a :func:`~analysis.studies.clv.value_concentration` table:
+    share of value against share of customers (highest value first), the marked shares
+    labelled, and the diagonal of equal value."""
+    ax = axes_or_new(ax, (6, 4))
+    ax.plot(np.r_[0, table["top_share"]], np.r_[0, table["value_share"]], label=tr("clv", lang))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=tr("equal value", lang))
+    for _, row in table[table["marked"]].iterrows():
+        ax.plot(row["top_share"], row["value_share"], "o", color="C1")
+        ax.annotate(
+            f"{row['top_share']:.0%} → {row['value_share']:.0%}",
+            (row["top_share"], row["value_share"]),
+            textcoords="offset points",
+            xytext=(8, -12),
+        )
+    ax.set_xlabel(tr("share of customers (highest value first)", lang))
+    ax.set_ylabel(tr("share of total CLV", lang))
+    ax.set_title(tr("How concentrated is customer value?", lang))
+    ax.legend()
+    return ax

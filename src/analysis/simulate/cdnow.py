@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.studies.ltv import PurchaseModel, SpendModel
+from analysis.studies.ltv_covariates import CovariatePurchaseModel
 
 #: Published CDNOW results (2,357-customer sample; weeks; calibration ends 1997-09-30):
 #: BG/NBD and Pareto/NBD from Fader, Hardie & Lee (2005), Gamma-Gamma from Fader & Hardie
@@ -33,6 +34,28 @@ PUBLISHED_CDNOW = pd.DataFrame(
     ],
     columns=["model", "parameter", "published", "decimals"],
 )
+
+
+#: CLVTools' published Pareto/NBD standard errors on the same CDNOW calibration summary (its
+#: test values; 3 significant digits).
+PUBLISHED_CLVTOOLS_PNBD_SE = pd.DataFrame(
+    [("r", 0.0476, 4), ("alpha", 0.843, 3), ("s", 0.187, 3), ("beta", 6.21, 2)],
+    columns=["parameter", "published_std_error", "decimals"],
+)
+
+
+def reproduce_pareto_std_errors(summary: pd.DataFrame) -> pd.DataFrame:
+    """Pareto/NBD standard errors on a CDNOW calibration summary (weeks) from the observed
+    information of the kit's own likelihood
+    (:class:`~analysis.studies.ltv_covariates.CovariatePurchaseModel`) against CLVTools'
+    published ones: :data:`PUBLISHED_CLVTOOLS_PNBD_SE` with ``ours``, ``ours_rounded`` and
+    ``match``."""
+    se = CovariatePurchaseModel("pareto_nbd").fit(summary).summary["std_error"]
+    out = PUBLISHED_CLVTOOLS_PNBD_SE.copy()
+    out["ours"] = se.loc[out["parameter"]].to_numpy()
+    out["ours_rounded"] = [round(v, d) for v, d in zip(out["ours"], out["decimals"])]
+    out["match"] = np.isclose(out["ours_rounded"], out["published_std_error"], rtol=0, atol=1e-9)
+    return out
 
 
 def cdnow_path() -> Path:

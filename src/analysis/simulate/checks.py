@@ -11,6 +11,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.aggregate.rules import GIVEAWAY_CHANNELS, GIVEAWAY_HOOKS
 from analysis.i18n import say, tr
 from analysis.plots.flow import plot_effects_vs_truth
 from analysis.studies import cohorts as co
@@ -341,8 +342,8 @@ def flow_truth_check(
     observation_end,
     claims,
     k_factor: float,
-    giveaway_channels=("offline_event",),
-    giveaway_hooks=None,
+    giveaway_channels=GIVEAWAY_CHANNELS,
+    giveaway_hooks=GIVEAWAY_HOOKS,
     screen_min_days: float = 3,
     landmark_days: float = 28,
     reference: str = "partner",

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.aggregate.periods import units_per_year as derive_units_per_year
+from analysis.aggregate.rules import GIVEAWAY_CHANNELS, GIVEAWAY_HOOKS, giveaway_flag
 from analysis.aggregate.transactions import calibration_holdout_summary, repeat_transactions
 from analysis.studies.ltv import PurchaseModel, SpendModel, require_columns_of
 
@@ -24,7 +26,9 @@ def customer_value(
     spend: SpendModel | None = None,
     horizon: float,
     discount_rate: float = 0.0,
-    units_per_year: float,
+    freq: str,
+    freq_multiplier: float = 1,
+    units_per_year: float | None = None,
     frequency_col: str = "frequency",
     recency_col: str = "recency",
     T_col: str = "T",
@@ -32,19 +36,22 @@ def customer_value(
 ) -> pd.DataFrame:
     """Per-customer expected purchases, P(alive), expected spend and discounted CLV.
 
-    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual;
-    ``units_per_year`` converts (52.18 for weeks, 365.25 for days). CLV sums, over each
-    time unit ``k`` of the horizon, the expected purchases in that unit times the expected
-    spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
+    ``horizon`` is in the summary's time unit and ``discount_rate`` is annual. The time
+    unit is named by the ``freq`` and ``freq_multiplier`` the summary was built with, and the
+    time units per year are derived from them
+    (:func:`~analysis.aggregate.periods.units_per_year`: 52.18 for ``"D"`` × 7, 365.25 for
+    days); a ``units_per_year`` given as well must agree, or a ``ValueError`` names both.
+    CLV sums, over each time unit ``k`` of the horizon, the expected purchases in that unit
+    times the expected spend, discounted by ``(1 + discount_rate) ** (k / units_per_year)``.
 
     Returns a DataFrame indexed like ``summary`` with columns ``expected_purchases``,
     ``p_alive`` and, with ``spend``, ``expected_spend`` and ``clv``.
     """
-    if horizon <= 0 or discount_rate < 0 or units_per_year <= 0:
+    if horizon <= 0 or discount_rate < 0:
         raise ValueError(
-            f"need horizon > 0, discount_rate >= 0 and units_per_year > 0; "
-            f"got {horizon!r}, {discount_rate!r}, {units_per_year!r}"
+            f"need horizon > 0 and discount_rate >= 0; got {horizon!r}, {discount_rate!r}"
         )
+    units_per_year = derive_units_per_year(freq, freq_multiplier, given=units_per_year)
     rfm = {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
     out = pd.DataFrame(index=summary.index)
     out["expected_purchases"] = purchases.expected_purchases(summary, horizon=horizon, **rfm)
@@ -54,16 +61,31 @@ def customer_value(
     out["expected_spend"] = spend.expected_spend(
         summary, frequency_col=frequency_col, monetary_col=monetary_col
     )
-    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
-    steps = np.unique(steps[steps <= horizon])
-    previous = np.zeros(len(summary))
-    discounted = np.zeros(len(summary))
-    for k in steps:
-        cumulative = purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy()
-        discounted += (cumulative - previous) / (1 + discount_rate) ** (k / units_per_year)
-        previous = cumulative
+    discounted = discounted_purchases(
+        lambda k: purchases.expected_purchases(summary, horizon=k, **rfm).to_numpy(),
+        horizon=horizon,
+        discount_rate=discount_rate,
+        units_per_year=units_per_year,
+    )
     out["clv"] = discounted * out["expected_spend"].to_numpy()
     return out
+
+
+def discounted_purchases(
+    cumulative, *, horizon: float, discount_rate: float, units_per_year: float
+) -> np.ndarray:
+    """Expected purchases in each time unit ``k`` of the horizon (``cumulative(k)`` minus
+    ``cumulative(k - 1)``; the last step ends at ``horizon``), discounted by
+    ``(1 + discount_rate) ** (k / units_per_year)`` and summed, per customer.
+    ``cumulative`` maps a horizon to the customers' expected purchases up to it."""
+    steps = np.append(np.arange(1, math.ceil(horizon)), horizon).astype(float)
+    steps = np.unique(steps[steps <= horizon])
+    previous = discounted = 0.0
+    for k in steps:
+        current = np.asarray(cumulative(k), dtype=float)
+        discounted = discounted + (current - previous) / (1 + discount_rate) ** (k / units_per_year)
+        previous = current
+    return np.asarray(discounted, dtype=float)
 
 
 def segment_summary(
@@ -299,21 +321,173 @@ def per_contact_values(
     contacts: pd.DataFrame,
     values: pd.DataFrame,
     *,
-    giveaway_channels: Sequence[str] = ("offline_event",),
-    giveaway_hooks: Sequence[str] | None = None,
+    giveaway_channels: Sequence[str] = GIVEAWAY_CHANNELS,
+    giveaway_hooks: Sequence[str] | None = GIVEAWAY_HOOKS,
 ) -> pd.DataFrame:
     """One row per contact: ``channel``, ``hook``, ``expected_purchases`` and ``clv`` (from
     :func:`customer_value`; 0 for contacts who have not bought, so means are lower bounds) and
-    ``giveaway_event`` (channel in ``giveaway_channels`` and, when given, hook in
-    ``giveaway_hooks``)."""
+    ``giveaway_event`` (:func:`analysis.aggregate.rules.giveaway_flag`: channel in
+    ``giveaway_channels`` and, unless ``giveaway_hooks`` is None, hook in ``giveaway_hooks``;
+    the defaults are the kit's one definition)."""
     out = (
         contacts.set_index("user_id")[["channel", "hook"]]
         .join(values[["expected_purchases", "clv"]])
         .fillna({"expected_purchases": 0.0, "clv": 0.0})
         .reset_index(drop=True)
     )
-    flag = out["channel"].isin(list(giveaway_channels))
-    if giveaway_hooks is not None:
-        flag &= out["hook"].isin(list(giveaway_hooks))
-    out["giveaway_event"] = flag
+    flag = giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)
+    out["giveaway_event"] = flag.to_numpy()
     return out
+
+
+def segment_comparisons(
+    per_contact: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("channel", "hook"),
+    value_col: str = "clv",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Each segment of each column in ``by`` against all other contacts, with Holm's
+    adjustment across every comparison made (all channels and all hooks form one family).
+
+    The test is Welch's t-test on the mean of ``value_col`` (per-contact CLV: many zeros and a
+    long tail, so the large-sample test of means, which is what the report's means show).
+    Holm's step-down adjustment (:func:`statsmodels.stats.multitest.multipletests`) keeps the
+    chance of any false "this channel differs" at ``alpha`` however many segments are compared.
+
+    Returns one row per (``by``, ``segment``): ``n``, ``mean``, ``n_rest``, ``mean_rest``,
+    ``difference`` (mean − mean of the rest), ``p_value``, ``p_holm`` and ``significant``
+    (``p_holm < alpha``), ordered as ``by`` and then by segment.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    require_columns_of(per_contact, [*by, value_col], what="per-contact values")
+    values = per_contact[value_col].to_numpy(dtype=float)
+    rows = []
+    for column in by:
+        for segment, idx in per_contact.groupby(column, sort=True, observed=True).indices.items():
+            inside = np.zeros(len(values), dtype=bool)
+            inside[idx] = True
+            a, b = values[inside], values[~inside]
+            p = (
+                float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+                if len(a) > 1 and len(b) > 1 and (a.std() > 0 or b.std() > 0)
+                else np.nan
+            )
+            rows.append(
+                {
+                    "by": column,
+                    "segment": segment,
+                    "n": len(a),
+                    "mean": a.mean(),
+                    "n_rest": len(b),
+                    "mean_rest": b.mean() if len(b) else np.nan,
+                    "difference": a.mean() - (b.mean() if len(b) else np.nan),
+                    "p_value": p,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out["p_holm"] = np.nan
+    tested = out["p_value"].notna().to_numpy()
+    if tested.any():
+        out.loc[tested, "p_holm"] = multipletests(
+            out.loc[tested, "p_value"].to_numpy(), alpha=alpha, method="holm"
+        )[1]
+    out["significant"] = out["p_holm"] < alpha
+    return out
+
+
+def holdout_revenue(
+    cal_holdout: pd.DataFrame, *, purchases: PurchaseModel, spend: SpendModel, n_groups: int = 10
+) -> pd.DataFrame:
+    """Predicted against actual purchases **and spend** in the holdout, by group of predicted
+    value and in total.
+
+    ``cal_holdout`` is :func:`calibration_holdout_summary` with an amount column (it has
+    ``monetary_value_cal`` and ``monetary_value_holdout``); ``purchases`` and ``spend`` are
+    fitted on its calibration part only. Each customer's predicted holdout purchases are the
+    purchase model's expectation over ``duration_holdout``, and the predicted spend those
+    purchases times the Gamma-Gamma expected spend per purchase (undiscounted: the predicted
+    CLV of the holdout window). Actual spend is ``frequency_holdout × monetary_value_holdout``
+    (every holdout purchase period, net amounts).
+
+    Customers are ranked by predicted spend and cut into ``n_groups`` groups of (nearly)
+    equal size (deciles by default; 1 = lowest predicted value, ties broken by position).
+
+    Returns one row per group and a last row ``"total"``: ``group`` (str), ``n_customers``,
+    ``predicted_purchases``, ``actual_purchases``, ``purchases_error`` (predicted − actual),
+    ``purchases_error_pct``, ``predicted_spend``, ``actual_spend``, ``spend_error`` (money),
+    ``spend_error_pct`` (% of actual; NaN when the actual is 0).
+    """
+    require_columns_of(
+        cal_holdout,
+        ["frequency_cal", "monetary_value_cal", "frequency_holdout", "monetary_value_holdout"],
+        "calibration/holdout table (build it with an amount column)",
+    )
+    if n_groups < 1:
+        raise ValueError(f"n_groups must be at least 1, got {n_groups!r}")
+    pred = holdout_predictions(cal_holdout, model=purchases)
+    per_purchase = spend.expected_spend(
+        cal_holdout, frequency_col="frequency_cal", monetary_col="monetary_value_cal"
+    ).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "predicted_purchases": pred["predicted"].to_numpy(),
+            "actual_purchases": pred["actual"].to_numpy(dtype=float),
+            "predicted_spend": pred["predicted"].to_numpy() * per_purchase,
+            "actual_spend": (
+                cal_holdout["frequency_holdout"] * cal_holdout["monetary_value_holdout"]
+            ).to_numpy(dtype=float),
+        }
+    )
+    n = len(frame)
+    order = np.argsort(frame["predicted_spend"].to_numpy(), kind="stable")
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.arange(n) * n_groups // max(n, 1) + 1
+    sums = frame.groupby(group, sort=True).sum()
+    sums.insert(0, "n_customers", pd.Series(group).value_counts().sort_index().to_numpy())
+    sums.index = sums.index.astype(str)
+    total = frame.sum().to_frame("total").T
+    total.insert(0, "n_customers", n)
+    out = pd.concat([sums, total])
+    for what in ("purchases", "spend"):
+        actual = out[f"actual_{what}"]
+        out[f"{what}_error"] = out[f"predicted_{what}"] - actual
+        out[f"{what}_error_pct"] = (100 * out[f"{what}_error"] / actual).where(actual > 0)
+    columns = [
+        "n_customers",
+        "predicted_purchases",
+        "actual_purchases",
+        "purchases_error",
+        "purchases_error_pct",
+        "predicted_spend",
+        "actual_spend",
+        "spend_error",
+        "spend_error_pct",
+    ]
+    return out[columns].rename_axis("group").reset_index()
+
+
+def value_concentration(values: pd.Series, *, shares: Sequence[float] = (0.1, 0.2)) -> pd.DataFrame:
+    """How concentrated value is: customers ranked by ``values`` (highest first) and the
+    share of the total held by the top ``share`` of them, for each of ``shares`` and on a grid
+    of 100 points (the concentration curve).
+
+    Returns ``top_share`` (share of customers, 0-1), ``value_share`` (their share of the
+    total) and ``marked`` (True for the rows of ``shares``), sorted by ``top_share``. Top
+    shares take whole customers: the top 10% of 4,269 is the 427 highest."""
+    v = np.sort(np.asarray(values, dtype=float))[::-1]
+    if len(v) == 0 or not np.isfinite(v).all() or v.sum() <= 0:
+        raise ValueError("need at least one finite value and a positive total")
+    cumulative = np.cumsum(v) / v.sum()
+    grid = np.linspace(0.01, 1.0, 100)
+    marked = np.asarray(shares, dtype=float)
+    points = np.unique(np.r_[grid, marked])
+    counts = np.maximum(1, np.ceil(points * len(v) - 1e-9).astype(int))
+    return pd.DataFrame(
+        {
+            "top_share": points,
+            "value_share": cumulative[counts - 1],
+            "marked": np.isin(points, marked),
+        }
+    )

@@ -13,8 +13,9 @@ each other, but each point's interval is valid on its own).
 The essay's claims (DOMAIN.md, key link 1):
 
 * **Giveaway events bring coupon hunters.** Users acquired at crude offline giveaway events
-  (channel ``offline_event``; optionally only some hooks, e.g. ``merch``/``coupon``) retain
-  and spend less than everyone else. Compared: retention at a fixed age and net spend in the
+  (the kit's one definition, :func:`analysis.aggregate.rules.giveaway_flag`: channel
+  ``offline_event`` with a ``merch`` or ``coupon`` hook) retain and spend less than everyone
+  else. Compared: retention at a fixed age and net spend in the
   first ``spend_days`` after joining.
 * **Screen in 1:1 before inviting into groups.** Among users whose first ``group_join`` came
   within ``landmark_days`` of joining, *screened* users joined the group at least
@@ -36,7 +37,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.labels import retention_labels
-from analysis.aggregate.rules import is_paid, is_silent, net_amount
+from analysis.aggregate.rules import (
+    GIVEAWAY_CHANNELS,
+    GIVEAWAY_HOOKS,
+    giveaway_flag,
+    is_paid,
+    is_silent,
+    net_amount,
+)
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.tables import is_sql_table
@@ -141,24 +149,6 @@ def cohort_table(activity: pd.DataFrame, *, value: str = "rate") -> pd.DataFrame
 # ----------------------------------------------------------------------------------------
 # the essay's two claims
 # ----------------------------------------------------------------------------------------
-def giveaway_flag(
-    contacts: pd.DataFrame,
-    *,
-    channels: Sequence[str] = ("offline_event",),
-    hooks: Sequence[str] | None = None,
-) -> pd.Series:
-    """True for users acquired at giveaway-style events: ``channel`` in ``channels`` and (when
-    ``hooks`` is given) ``hook`` in ``hooks``. Indexed by ``user_id``."""
-    m = contacts["channel"].isin(list(channels))
-    if hooks is not None:
-        m &= contacts["hook"].isin(list(hooks))
-    return pd.Series(
-        m.to_numpy(),
-        index=pd.Index(contacts["user_id"].astype("str"), name="user_id"),
-        name="giveaway",
-    )
-
-
 SCREENING_GROUPS = ("screened", "straight_in", "held_without_1v1", "no_group_by_landmark")
 
 
@@ -322,8 +312,8 @@ def essay_claims(
     observation_end,
     age_months: int = 3,
     spend_days: float = 180,
-    giveaway_channels: Sequence[str] = ("offline_event",),
-    giveaway_hooks: Sequence[str] | None = None,
+    giveaway_channels: Sequence[str] = GIVEAWAY_CHANNELS,
+    giveaway_hooks: Sequence[str] | None = GIVEAWAY_HOOKS,
     screen_min_days: float = 3,
     landmark_days: float = 28,
     ci: float = 0.95,

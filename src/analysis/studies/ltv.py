@@ -126,18 +126,10 @@ def _fitter_std_errors(fitter: object, n_params: int) -> np.ndarray:
             return np.full(n_params, np.nan)
 
 
-def numerical_std_errors(
-    neg_log_likelihood, params: np.ndarray, *, step: float = 1e-4
-) -> np.ndarray:
-    """Standard errors from a central-difference Hessian of the total negative
-    log-likelihood in log-parameters (delta method back to the parameters).
-
-    ``neg_log_likelihood`` maps a parameter vector to the total negative log-likelihood.
-    Returns NaN where the Hessian is not positive definite.
-    """
-    theta = np.log(np.asarray(params, dtype=float))
+def numerical_hessian(f, theta: np.ndarray, *, step: float = 1e-4) -> np.ndarray:
+    """Central-difference Hessian of the scalar function ``f`` at ``theta``."""
+    theta = np.asarray(theta, dtype=float)
     k = theta.size
-    f = lambda t: float(neg_log_likelihood(np.exp(t)))  # noqa: E731
     f0 = f(theta)
     hess = np.empty((k, k))
     eye = np.eye(k) * step
@@ -153,6 +145,21 @@ def numerical_std_errors(
                     + f(theta - eye[a] - eye[b])
                 ) / (4 * step**2)
             hess[a, b] = hess[b, a] = value
+    return hess
+
+
+def numerical_std_errors(
+    neg_log_likelihood, params: np.ndarray, *, step: float = 1e-4
+) -> np.ndarray:
+    """Standard errors from a central-difference Hessian of the total negative
+    log-likelihood in log-parameters (delta method back to the parameters).
+
+    ``neg_log_likelihood`` maps a parameter vector to the total negative log-likelihood.
+    Returns NaN where the Hessian is not positive definite.
+    """
+    theta = np.log(np.asarray(params, dtype=float))
+    k = theta.size
+    hess = numerical_hessian(lambda t: float(neg_log_likelihood(np.exp(t))), theta, step=step)
     try:
         cov_log = np.linalg.inv(hess)
     except np.linalg.LinAlgError:

@@ -1,0 +1,222 @@
+"""How sure are the lifetime values? Parameter uncertainty carried into every customer's
+P(alive), expected purchases and CLV, and into segment totals.
+
+The fitted parameters are uncertain: their sampling distribution is approximately normal with
+the inverse observed information as covariance (on the log scale for the base parameters).
+:func:`value_draws` draws parameter sets from it — BG/NBD from
+:class:`~analysis.studies.ltv_covariates.CovariatePurchaseModel` (with or without
+covariates), Gamma-Gamma from the numerical Hessian of its likelihood
+(:func:`spend_covariance`) — and recomputes each customer's values under every draw. The
+percentiles of those values are the customer's interval; the percentiles of a segment's summed
+values are the segment's. (The bootstrap over customers in
+:func:`analysis.studies.clv.segment_summary` answers another question — which customers happen
+to be in the data — and is reported beside it.)
+
+Customers sharing a (frequency, recency, T, covariate cell) pattern share their purchase
+predictions, so those are computed once per pattern and draw. Under each draw a customer's CLV
+is their expected purchases over the horizon under that draw, times their discount factor
+(discounted over undiscounted expected purchases) at the estimate, times their expected spend
+under the spend draw: the discount factor depends on when in the horizon the purchases fall,
+which the parameters barely move, and computing it per draw would cost one pass per time unit
+of the horizon. At the estimates the values are exactly those of
+:func:`analysis.studies.clv.customer_value`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from analysis.aggregate.periods import units_per_year as derive_units_per_year
+from analysis.studies.clv import discounted_purchases
+from analysis.studies.ltv import SpendModel, numerical_hessian, require_columns_of
+from analysis.studies.ltv_covariates import (
+    CovariatePurchaseModel,
+    bgnbd_conditional_expected,
+    bgnbd_probability_alive,
+)
+
+METRICS = ("p_alive", "expected_purchases", "clv")
+
+
+def gamma_gamma_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Gamma-Gamma log-likelihood of each repeat buyer's mean spend ``m`` over ``x`` repeat
+    purchases (Fader & Hardie 2013), ``params = (p, q, gamma)``."""
+    p, q, g = params
+    px = p * x
+    return (
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(g)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * np.log(g + m * x)
+    )
+
+
+def spend_covariance(
+    spend: SpendModel,
+    summary: pd.DataFrame,
+    *,
+    frequency_col: str = "frequency",
+    monetary_col: str = "monetary_value",
+    step: float = 1e-4,
+) -> np.ndarray:
+    """Covariance of the Gamma-Gamma log-parameters ``log (p, q, gamma)``: the inverse of the
+    observed information (central-difference Hessian of the total log-likelihood of the repeat
+    buyers with positive spend in ``summary``, the data the model was fitted on)."""
+    require_columns_of(summary, (frequency_col, monetary_col))
+    keep = (summary[frequency_col] > 0) & (summary[monetary_col] > 0)
+    x = summary.loc[keep, frequency_col].to_numpy(dtype=float)
+    m = summary.loc[keep, monetary_col].to_numpy(dtype=float)
+    theta = np.log(spend.params_.to_numpy())
+
+    def f(t: np.ndarray) -> float:
+        return float(gamma_gamma_log_likelihood(np.exp(t), x, m).sum())
+
+    return np.linalg.inv(-numerical_hessian(f, theta, step=step))
+
+
+@dataclass(frozen=True)
+class ValueDraws:
+    """Each customer's values at the estimates (``point``: ``p_alive``,
+    ``expected_purchases`` and, with a spend model, ``clv``; indexed like the summary) and
+    under ``n_draws`` parameter draws (``draws``: metric -> ``(customers, draws)`` array)."""
+
+    point: pd.DataFrame
+    draws: dict[str, np.ndarray]
+
+    def customer_table(self, *, ci: float = 0.95) -> pd.DataFrame:
+        """One row per customer: each metric with ``<metric>_lower`` / ``<metric>_upper``
+        (percentile interval of the draws)."""
+        lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
+        out = {}
+        for metric in self.point.columns:
+            q = np.quantile(self.draws[metric], [lo, hi], axis=1)
+            out[metric] = self.point[metric].to_numpy()
+            out[f"{metric}_lower"], out[f"{metric}_upper"] = q[0], q[1]
+        return pd.DataFrame(out, index=self.point.index)
+
+    def segment_table(self, labels: pd.Series, *, ci: float = 0.95) -> pd.DataFrame:
+        """Per segment (``labels``, indexed like the customers; customers without a label are
+        left out) and metric: ``n_customers``, ``total`` with ``total_lower`` /
+        ``total_upper`` and ``mean`` with ``mean_lower`` / ``mean_upper`` (parameter
+        uncertainty only)."""
+        lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
+        labels = labels.reindex(self.point.index)
+        rows = []
+        for segment in sorted(labels.dropna().unique()):
+            inside = (labels == segment).to_numpy()
+            n = int(inside.sum())
+            for metric in self.point.columns:
+                totals = self.draws[metric][inside].sum(axis=0)
+                t_lo, t_hi = np.quantile(totals, [lo, hi])
+                total = float(self.point[metric].to_numpy()[inside].sum())
+                rows.append(
+                    {
+                        "segment": segment,
+                        "metric": metric,
+                        "n_customers": n,
+                        "total": total,
+                        "total_lower": t_lo,
+                        "total_upper": t_hi,
+                        "mean": total / n,
+                        "mean_lower": t_lo / n,
+                        "mean_upper": t_hi / n,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+def value_draws(
+    summary: pd.DataFrame,
+    *,
+    purchases: CovariatePurchaseModel,
+    spend: SpendModel | None = None,
+    horizon: float,
+    discount_rate: float = 0.0,
+    freq: str,
+    freq_multiplier: float = 1,
+    covariates: pd.DataFrame | None = None,
+    n_draws: int = 200,
+    random_state: int | None = 0,
+    frequency_col: str = "frequency",
+    recency_col: str = "recency",
+    T_col: str = "T",
+    monetary_col: str = "monetary_value",
+) -> ValueDraws:
+    """P(alive), expected purchases over ``horizon`` and (with ``spend``) discounted CLV of
+    each customer at the estimates and under ``n_draws`` parameter draws (see the module
+    docstring). ``purchases`` is a fitted BG/NBD
+    :class:`~analysis.studies.ltv_covariates.CovariatePurchaseModel` (``covariates`` as it
+    was fitted with); time units a year follow from ``freq`` and ``freq_multiplier``."""
+    if purchases.model != "bgnbd":
+        raise NotImplementedError("value draws are implemented for BG/NBD only")
+    if horizon <= 0 or n_draws < 2:
+        raise ValueError(f"need horizon > 0 and n_draws >= 2, got {horizon!r}, {n_draws!r}")
+    per_year = derive_units_per_year(freq, freq_multiplier)
+    cols = [frequency_col, recency_col, T_col]
+    require_columns_of(summary, cols + ([monetary_col] if spend is not None else []))
+    rng = np.random.default_rng(random_state)
+    cov = purchases.covariance_.to_numpy()
+    if not np.isfinite(cov).all():
+        raise ValueError("the purchase model has no covariance (its information is singular)")
+    thetas = rng.multivariate_normal(purchases.theta_, cov, size=n_draws, method="eigh")
+    # distinct patterns (with the covariate cell) share their purchase predictions
+    keys = summary[cols].astype(float)
+    if covariates is not None:
+        keys = pd.concat([keys, covariates.reindex(summary.index).astype(float)], axis=1)
+    pattern = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(pattern, return_index=True)[1]
+    x, t_x, T = (summary[c].to_numpy(dtype=float)[first] for c in cols)
+    cov_rows = None if covariates is None else covariates.reindex(summary.index).iloc[first]
+
+    def purchase_values(theta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        params = np.broadcast_to(purchases.customer_params(cov_rows, theta=theta), (len(x), 4))
+        alive = bgnbd_probability_alive(params, x, t_x, T)
+        expected = bgnbd_conditional_expected(params, horizon, x, t_x, T)
+        return params, alive, expected
+
+    def spend_values(log_params) -> np.ndarray:
+        p, q, g = np.exp(log_params)
+        f = summary[frequency_col].to_numpy(dtype=float)
+        m = summary[monetary_col].to_numpy(dtype=float)
+        w = p * f / (p * f + q - 1)
+        return (1 - w) * (g * p / (q - 1)) + w * m
+
+    params, alive, expected = purchase_values(purchases.theta_)
+    point = pd.DataFrame(
+        {"p_alive": alive[pattern], "expected_purchases": expected[pattern]}, index=summary.index
+    )
+    n = len(summary)
+    # float32 draws: half the memory, far more precision than the intervals have
+    draws = {m: np.empty((n, n_draws), dtype=np.float32) for m in ("p_alive", "expected_purchases")}
+    if spend is not None:
+        discounted = discounted_purchases(
+            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T),
+            horizon=horizon,
+            discount_rate=discount_rate,
+            units_per_year=per_year,
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            factor = np.where(expected > 0, discounted / expected, 1.0)
+        point["clv"] = discounted[pattern] * spend_values(np.log(spend.params_.to_numpy()))
+        spend_draws = rng.multivariate_normal(
+            np.log(spend.params_.to_numpy()),
+            spend_covariance(
+                spend, summary, frequency_col=frequency_col, monetary_col=monetary_col
+            ),
+            size=n_draws,
+            method="eigh",
+        )
+        draws["clv"] = np.empty((n, n_draws), dtype=np.float32)
+    for d in range(n_draws):
+        _, a, e = purchase_values(thetas[d])
+        draws["p_alive"][:, d], draws["expected_purchases"][:, d] = a[pattern], e[pattern]
+        if spend is not None:
+            draws["clv"][:, d] = (e * factor)[pattern] * spend_values(spend_draws[d])
+    return ValueDraws(point=point, draws=draws)

@@ -409,13 +409,15 @@ def attach_touches(
             joined.isna(),
             drop_orphans,
             "user not found in contacts",
-            "load with drop_orphans=True to drop and count these rows",
+            "set `drop_orphans: true` in the data folder's kit.yaml (--drop-orphans; "
+            "load_tables(..., drop_orphans=True)) to drop and count these rows",
         ),
         (
             joined.notna() & (t["sent_at"] < joined),
             drop_before_join,
             "touch before the user joined",
-            "load with drop_before_join=True to drop and count these rows",
+            "set `drop_before_join: true` in the data folder's kit.yaml (--drop-before-join; "
+            "load_tables(..., drop_before_join=True)) to drop and count these rows",
         ),
     ):
         if flag:

@@ -543,15 +543,7 @@ def _drop_exact_duplicates(
     exact = (df if compared is None else compared).duplicated(keep="first")
     if not bool(exact.any()):
         return df
-    out = df.loc[~exact]
-    ledger.add(
-        table,
-        f"exact duplicate rows of {key} dropped",
-        rows_in=len(df),
-        rows_out=len(out),
-        dropped=int(exact.sum()),
-    )
-    return out
+    return ledger.drop(df, table, f"exact duplicate rows of {key} dropped", exact)
 
 
 def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> pd.DataFrame:

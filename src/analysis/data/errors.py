@@ -127,6 +127,21 @@ class Ledger:
             }
         )
 
+    def drop(self, df: pd.DataFrame, table: str, step: str, bad, *, detail: str = ""):
+        """``df`` without the rows where ``bad`` is true, the drop recorded as ``step`` (the
+        rows returned are counted from the frame returned)."""
+        bad = np.asarray(bad, dtype=bool)
+        kept = df.loc[~bad]
+        self.add(
+            table,
+            step,
+            rows_in=len(df),
+            rows_out=len(kept),
+            dropped=int(bad.sum()),
+            detail=detail,
+        )
+        return kept
+
     def check_chain(self, table: str, *, start: str = "read") -> None:
         """From ``table``'s last ``start`` step on, each step must begin with the rows the
         previous step returned (rows lost between steps were not counted by anyone)."""

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import numpy as np
 import pandas as pd
 
 from analysis.data.clean import check_columns, clean_ids, fail_rows, parse_times, text_column
@@ -133,17 +132,7 @@ def load_touch_rules(config: str | Path | Mapping | TouchRules | None = None) ->
 
 def _drop(df: pd.DataFrame, bad, step: str, ledger: Ledger, detail: str = "") -> pd.DataFrame:
     """``df`` without the rows where ``bad`` is true, the drop counted as ledger ``step``."""
-    bad = np.asarray(bad, dtype=bool)
-    kept = df.loc[~bad]
-    ledger.add(
-        "touches",
-        step,
-        rows_in=len(df),
-        rows_out=len(kept),
-        dropped=int(bad.sum()),
-        detail=detail,
-    )
-    return kept
+    return ledger.drop(df, "touches", step, bad, detail=detail)
 
 
 def _aliased(s: pd.Series, col: str, rules: TouchRules, ledger: Ledger) -> pd.Series:

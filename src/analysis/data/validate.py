@@ -38,15 +38,7 @@ def _drop_orphans(
 ) -> pd.DataFrame:
     orphan = ~df["user_id"].isin(known)
     if drop:
-        out = df.loc[~orphan]
-        ledger.add(
-            table,
-            "users not in contacts dropped",
-            rows_in=len(df),
-            rows_out=len(out),
-            dropped=int(orphan.sum()),
-        )
-        return out
+        return ledger.drop(df, table, "users not in contacts dropped", orphan)
     fail_rows(
         src,
         "user_id",
@@ -65,16 +57,8 @@ def _cut(
 ) -> pd.DataFrame:
     if observed_until is None:
         return df
-    after = df[col] > observed_until
-    out = df.loc[~after]
-    ledger.add(
-        table,
-        f"rows after observed_until {observed_until.isoformat()} dropped",
-        rows_in=len(df),
-        rows_out=len(out),
-        dropped=int(after.sum()),
-    )
-    return out
+    step = f"rows after observed_until {observed_until.isoformat()} dropped"
+    return ledger.drop(df, table, step, df[col] > observed_until)
 
 
 def _flag_personal_data(table: str, df: pd.DataFrame, ledger: Ledger) -> None:
@@ -96,16 +80,8 @@ def _drop_late_joiners(
 ) -> pd.DataFrame:
     """Rows (before the cut-off) of users whose contact row is after it: they had not joined
     by ``observed_until``, so their earlier rows (e.g. pre-join content views) go with them."""
-    mask = df["user_id"].isin(late)
-    out = df.loc[~mask]
-    ledger.add(
-        table,
-        f"rows of users who joined after observed_until {cut.isoformat()} dropped",
-        rows_in=len(df),
-        rows_out=len(out),
-        dropped=int(mask.sum()),
-    )
-    return out
+    step = f"rows of users who joined after observed_until {cut.isoformat()} dropped"
+    return ledger.drop(df, table, step, df["user_id"].isin(late))
 
 
 def validate_tables(
@@ -196,15 +172,7 @@ def validate_frames(
     joined = e["user_id"].map(c.set_index("user_id")["joined_at"])
     early = (e["occurred_at"] < joined) & ~e["event_type"].isin(vocab.pre_join_types)
     if drop_before_join:
-        kept = e.loc[~early]
-        ledger.add(
-            "events",
-            "events before the user joined dropped",
-            rows_in=len(e),
-            rows_out=len(kept),
-            dropped=int(early.sum()),
-        )
-        e = kept
+        e = ledger.drop(e, "events", "events before the user joined dropped", early)
     elif bool(early.any()):
         shown = (
             e.loc[early, "event_type"]

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from analysis.reports.build import discover, run_report, write_index
+from analysis.reports.pages import page_problems
 
 REPORTS = discover()
 RAW_ID = re.compile(r"\bu\d{7}\b")  # the sample's raw user ids look like u0001234
@@ -44,6 +45,8 @@ def test_report_notebook_executes_and_exports(report, tmp_path_factory):
     assert "<img" in full  # figures are embedded
     assert len(summary) < len(full)  # the managers' version hides the code
     assert not RAW_ID.search(summary), f"{report.name}: a raw user id appears in the report"
+    for page in (full, summary):  # no noise, local path, repr, NaN or outside request
+        assert page_problems(page, title=report.title, lang="en") == [], report.name
     index = write_index([result], tmp_path).read_text(encoding="utf-8")
     assert result["summary"] in index
 

@@ -110,7 +110,9 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
 
     name = resolve_engine(engine).name
     if name == "pandas":
-        return load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)
+        tables = load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)
+        tables.ledger = relative_ledger(tables.ledger, folder)
+        return tables
     if observed_until is not None:
         raise ValueError(f"observed_until is for engine='pandas' only, not {name!r}")
     try:
@@ -126,6 +128,16 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
         ) from None
     cls = DuckTables if name == "duckdb" else SparkTables
     return cls.from_folder(folder)
+
+
+def relative_ledger(ledger, folder: str | Path):
+    """A copy of a row ledger whose ``detail`` names files relative to the data ``folder``
+    (``contacts.csv (encoding utf-8)``), not by their absolute local path."""
+    prefixes = {f"{Path(folder)}{os.sep}", f"{Path(folder).resolve()}{os.sep}"}
+    detail = ledger["detail"].astype(str)
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        detail = detail.str.replace(prefix, "", regex=False)
+    return ledger.assign(detail=detail)
 
 
 def declared_parameters(notebook: str | Path) -> list[str]:

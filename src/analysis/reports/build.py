@@ -13,9 +13,11 @@ and ``reports/index.html`` linking them with each report's headline finding.
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,12 +64,57 @@ def _to_ipynb(src: Path, dest: Path) -> None:
     jupytext.write(nb, dest, fmt="ipynb")
 
 
-def _export_html(executed: Path, dest: Path, *, hide_code: bool) -> None:
+_MISSING_CELL = re.compile(
+    r"(<t[dh](?:\s[^>]*)?>)\s*(?:NaN|nan|&lt;NA&gt;|<NA>|NaT|None)\s*(</t[dh]>)"
+)
+
+
+def _dash_missing_cells(nb) -> None:
+    """Show a missing value in a rendered table as a dash, not as pandas' ``NaN`` / ``<NA>``
+    (in the HTML renderings only: the executed notebook and the saved tables keep them)."""
+    from analysis.reports.pages import MISSING_SHOWN
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                text = "".join(data["text/html"])
+                data["text/html"] = _MISSING_CELL.sub(rf"\g<1>{MISSING_SHOWN}\g<2>", text)
+
+
+def notebook_parameter(nb, name: str, default: Any = None) -> Any:
+    """The value ``name`` had when ``nb`` ran: papermill's injected value, else the literal
+    assigned in the notebook's ``parameters`` cell, else ``default``."""
+    injected = nb.metadata.get("papermill", {}).get("parameters", {})
+    if name in injected:
+        return injected[name]
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in node.targets
+                ):
+                    try:
+                        return ast.literal_eval(node.value)
+                    except ValueError:
+                        return default
+    return default
+
+
+def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> None:
+    """One HTML rendering of an executed notebook: the report's title in ``<title>``, its
+    language in ``<html lang>``, missing table cells as a dash, and nothing fetched from
+    another host (``templates/page``: JupyterLab's page without its CDN scripts)."""
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
+    nb.metadata["title"] = title
+    _dash_missing_cells(nb)
+    exporter = HTMLExporter(
+        template_name="page", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
+    )
+    exporter.language_code = notebook_parameter(nb, "lang", "en")
     if hide_code:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
@@ -124,8 +171,10 @@ def run_report(
             else:
                 os.environ[k] = v
     seconds = time.perf_counter() - t0
-    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False)
-    _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True)
+    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False, title=report.title)
+    _export_html(
+        executed, out_dir / f"{report.name}.summary.html", hide_code=True, title=report.title
+    )
     head = tables / "headline.txt"
     return {
         "name": report.name,

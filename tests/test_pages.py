@@ -166,3 +166,43 @@ def test_ledger_and_provenance_name_files_relative_to_the_data_folder(tmp_path):
     assert not table.astype(str).apply(lambda c: c.str.contains(str(tmp_path))).any().any()
     inside = provenance({"data_dir": str(project_root() / "data" / "sample")}, [])
     assert inside["value"].tolist()[2] == "'data/sample'"
+
+
+def head_css(page):
+    import re
+
+    head = page[: page.index("</head>")]
+    return "".join(re.findall(r"<style[^>]*>(.*?)</style>", head, re.S))
+
+
+def test_css_is_trimmed_to_the_rules_the_page_uses():
+    from analysis.reports.pages import trim_css
+
+    css = """
+    :root { --used: 1px; --via: var(--deep); --deep: red; --unused: 2px; }
+    .jp-Cell { margin: var(--used); color: var(--via) }
+    .jp-Absent, .jp-Cell > p:hover { padding: 0 }
+    .jp-Absent { padding: 1px }
+    body[data-theme='dark'] .jp-Cell { color: white }
+    body[data-theme='light'] p::before { content: "" }
+    @media print { .jp-Cell { display: block } .jp-Absent { display: none } }
+    @media screen { .jp-Absent { display: none } }
+    @keyframes spin { from { opacity: 0 } }
+    @keyframes used-spin { from { opacity: 0 } }
+    p { animation: used-spin 1s }
+    """
+    page = '<html><body data-theme="light"><div class="jp-Cell"><p>x</p></div></body></html>'
+    out = trim_css(css, page)
+    assert "--used:1px" in out and "--via:var(--deep)" in out and "--deep:red" in out
+    assert "--unused" not in out
+    assert ".jp-Cell{margin:var(--used)" in out.replace(" {", "{")
+    assert ".jp-Absent, .jp-Cell > p:hover" in out  # one selector of the list can match
+    assert "padding:1px" not in out  # only an absent class
+    assert "white" not in out and "p::before" in out  # attribute values are compared
+    assert "@media print" in out and "display:none" not in out and "@media screen" not in out
+    assert "@keyframes used-spin" in out and "@keyframes spin" not in out
+
+
+def test_an_exported_page_carries_only_a_few_kilobytes_of_css(clean):
+    assert 0 < len(head_css(clean)) < 30_000  # JupyterLab's whole CSS is about 260,000
+    assert ".jp-RenderedHTMLCommon" in head_css(clean)

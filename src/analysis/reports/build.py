@@ -103,10 +103,13 @@ def notebook_parameter(nb, name: str, default: Any = None) -> Any:
 
 def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> None:
     """One HTML rendering of an executed notebook: the report's title in ``<title>``, its
-    language in ``<html lang>``, missing table cells as a dash, and nothing fetched from
-    another host (``templates/page``: JupyterLab's page without its CDN scripts)."""
+    language in ``<html lang>``, missing table cells as a dash, nothing fetched from another
+    host (``templates/page``: JupyterLab's page without its CDN scripts) and only the CSS
+    rules the page uses."""
     import nbformat
     from nbconvert import HTMLExporter
+
+    from analysis.reports.pages import trim_page_css
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
@@ -120,7 +123,7 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> 
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
-    dest.write_text(body, encoding="utf-8")
+    dest.write_text(trim_page_css(body), encoding="utf-8")
 
 
 def run_report(

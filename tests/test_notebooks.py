@@ -66,6 +66,18 @@ def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
 
 
 @pytest.mark.notebook
+@pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
+def test_report_pages_open_offline_in_a_browser_without_a_problem(report, tmp_path_factory):
+    from analysis.reports.browser import check_pages, unavailable
+
+    if unavailable():
+        pytest.skip(f"no browser to open the pages: {unavailable()}")
+    out, result = first_run(report, tmp_path_factory)
+    checks = check_pages([out / result["summary"], out / result["html"]])
+    assert [c.problems for c in checks] == [[], []], report.name
+
+
+@pytest.mark.notebook
 def test_overview_report_reads_raw_wecom_and_excel_exports(tmp_path, tmp_path_factory):
     """Raw exports (WeCom JSON, GBK CSV, xlsx) → canonical tables → the same report numbers."""
     from analysis.__main__ import main

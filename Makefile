@@ -9,6 +9,8 @@ ENGINE ?=
 OUT ?= reports
 ARGS ?=
 MUTATE ?=
+PORT ?= 8888
+IP ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
 .PHONY: help env fonts java chromium report lint test lab sample bench mutate lock clean
@@ -19,7 +21,8 @@ help: ## list the targets
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
 	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
 	@echo "             OUT=reports, ARGS='--only NAME -p name value ...',"
-	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files)"
+	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files),"
+	@echo "             PORT=8888 IP=127.0.0.1 (make lab: where JupyterLab listens)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,11 +80,15 @@ lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproje
 test: $(STAMP) fonts java chromium lint ## lint, then the whole test suite (report notebooks included)
 	$(BIN)/python -m pytest -q
 
-lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks
+# JupyterLab opens at notebooks/ (the project root above it stays reachable); as root (our
+# machines and containers) it needs --allow-root; without a display it opens no browser.
+lab: $(STAMP) ## start JupyterLab at the report notebooks (PORT=8888 IP=127.0.0.1; as root too)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --FileContentsManager.preferred_dir=notebooks \
+	  --ip=$(IP) --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
 sample: $(STAMP) ## regenerate the committed sample data in data/sample
 	$(BIN)/python -m analysis simulate --users 8000 --months 18 --seed 0 --out data/sample --quiet

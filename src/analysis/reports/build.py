@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import html
-import json
 import os
 import re
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from analysis.paths import resolve
-from analysis.reports import TABLES_ENV, declared_parameters
+from analysis.reports import TABLES_ENV, declared_parameters, parameter_defaults
 
 
 @dataclass(frozen=True)
@@ -182,6 +181,8 @@ def run_report(
     return {
         "name": report.name,
         "title": report.title,
+        "changed": changed_parameters(report, parameters),
+        "lang": parameters.get("lang", parameter_defaults(report.source).get("lang", "en")),
         "seconds": round(seconds, 1),
         "html": f"{report.name}.html",
         "summary": f"{report.name}.summary.html",
@@ -190,28 +191,129 @@ def run_report(
     }
 
 
+#: The order a reader takes the reports in: who is there and where the data comes from; how
+#: they move through the stages; which behaviours go with staying; whether the five-value
+#: index predicts it; who is about to leave; what customers are worth. Reports not named
+#: here follow in name order.
+READING_ORDER = (
+    "data-overview",
+    "segments-and-flow",
+    "behaviours-retention",
+    "value-index-retention",
+    "churn",
+    "ltv",
+)
+
+
+def in_reading_order(items, *, key=lambda r: r.name):
+    """``items`` (reports, or result dicts with ``key=lambda r: r["name"]``) sorted by
+    :data:`READING_ORDER`, unknown names last in name order."""
+    rank = {name: i for i, name in enumerate(READING_ORDER)}
+    return sorted(items, key=lambda r: (rank.get(key(r), len(rank)), key(r)))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal parameter values; two path strings are equal when they name the same place."""
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str) and a and b and ("/" in a or "/" in b):
+        return resolve(a).resolve() == resolve(b).resolve()
+    return False
+
+
+def changed_parameters(report: Report, parameters: Mapping[str, Any]) -> dict[str, tuple]:
+    """``{name: (value, default)}`` for each parameter passed to ``report`` that differs from
+    the literal in its ``parameters`` cell."""
+    defaults = parameter_defaults(report.source)
+    return {
+        k: (v, defaults.get(k))
+        for k, v in parameters.items()
+        if k in defaults and not _same_value(v, defaults[k])
+    }
+
+
+def _data_rows(results: list[dict]) -> list[list[str]]:
+    """Table, rows, users and first / last day of each input table, from the data overview's
+    saved ``table_summary.csv`` when it ran in this build ([] otherwise)."""
+    import pandas as pd
+
+    overview = next((r for r in results if r["name"] == "data-overview"), None)
+    path = Path(overview["tables"]) / "table_summary.csv" if overview else None
+    if path is None or not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str)
+    return [
+        [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", r["first"][:10], r["last"][:10]]
+        for _, r in table.iterrows()
+    ]
+
+
 def write_index(
     results: list[dict], out_dir: str | Path, *, parameters: Mapping[str, Any] | None = None
 ) -> Path:
+    """``out_dir/index.html``: the reports in reading order with their headlines, the data
+    (its folder, relative, and date range) and the parameters that differ from the defaults.
+    """
+    from analysis.reports.provenance import shown_path, shown_value
+
     out_dir = Path(out_dir)
+    esc = html.escape
+    parameters = dict(parameters or {})
+    results = in_reading_order(results, key=lambda r: r["name"])
+    data_dir = parameters.get("data_dir") or "data/sample"
     rows = "\n".join(
-        f"<tr><td><b>{html.escape(r['title'])}</b><br>{html.escape(r.get('headline', ''))}</td>"
-        f'<td><a href="{html.escape(r["summary"])}">summary</a></td>'
-        f'<td><a href="{html.escape(r["html"])}">full, with code</a></td>'
+        f"<tr><td><b>{esc(r['title'])}</b><br>"
+        f'<span lang="{esc(r.get("lang", "en"))}">{esc(r.get("headline", ""))}</span></td>'
+        f'<td><a href="{esc(r["summary"])}">summary</a></td>'
+        f'<td><a href="{esc(r["html"])}">full, with code</a></td>'
         f"<td>{r['seconds']} s</td></tr>"
         for r in results
     )
-    params = html.escape(json.dumps(dict(parameters or {}), ensure_ascii=False))
+    data = _data_rows(results)
+    data_table = (
+        "<table><tr><th>table</th><th>rows</th><th>users</th><th>first day</th>"
+        "<th>last day</th></tr>\n"
+        + "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in data)
+        + "</table>"
+        if data
+        else "<p>Date range: in the data overview (not built in this run).</p>"
+    )
+    span = f", {min(r[3] for r in data)} to {max(r[4] for r in data)}" if data else ""
+    changed: dict[tuple, list[str]] = {}
+    for r in results:
+        for name, (value, default) in r.get("changed", {}).items():
+            key = (name, shown_value(value, data_dir), shown_value(default, data_dir))
+            changed.setdefault(key, []).append(r["name"])
+    params = (
+        "<table><tr><th>parameter</th><th>this run</th><th>default</th><th>reports</th></tr>\n"
+        + "\n".join(
+            f"<tr><td><code>{esc(n)}</code></td><td>{esc(v)}</td><td>{esc(d)}</td>"
+            f"<td>{esc(', '.join(names))}</td></tr>"
+            for (n, v, d), names in changed.items()
+        )
+        + "</table>"
+        if changed
+        else "<p>Every report ran with its default parameters.</p>"
+    )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Private-domain research reports</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
-td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+td,th{{padding:.3em 1em;text-align:left;vertical-align:top}}
+table{{border-collapse:collapse}} tr+tr td{{border-top:1px solid #ddd}}</style></head><body>
 <h1>Private-domain research reports</h1>
-<p>Parameters for this run: <code>{params}</code></p>
+<p>Read them in this order; each has a summary for managers and a full version with the
+code for reviewers.</p>
 <table><tr><th>report and headline finding</th><th>for managers</th><th>for reviewers</th>
 <th>run time</th></tr>
 {rows}
-</table></body></html>
+</table>
+<h2>The data</h2>
+<p>Source: <code>{esc(shown_path(data_dir))}</code>{esc(span)}.</p>
+{data_table}
+<h2>Parameters that differ from the defaults</h2>
+{params}
+</body></html>
 """
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
@@ -249,6 +351,7 @@ def build_reports(
         raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
     results = []
+    reports = in_reading_order(reports)
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)

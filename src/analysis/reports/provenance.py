@@ -79,7 +79,7 @@ def shown_path(path: str | Path, data_dir: str | Path | None = None) -> str:
     return full.name
 
 
-def _shown_value(value: object, data_dir) -> str:
+def shown_value(value: object, data_dir) -> str:
     """A parameter's value; an absolute path as the data folder's shown name (plus the part
     below it) or as :func:`shown_path` shows it."""
     if not (isinstance(value, (str, Path)) and os.path.isabs(value)):
@@ -95,7 +95,7 @@ def provenance(parameters: Mapping[str, object], files: Iterable[str | Path]) ->
     """A two-column table (item, value) for the top of every report."""
     data_dir = parameters.get("data_dir") or None
     rows = [(f"code {k}", v) for k, v in code_version().items()]
-    rows += [(f"parameter {k}", _shown_value(v, data_dir)) for k, v in parameters.items()]
+    rows += [(f"parameter {k}", shown_value(v, data_dir)) for k, v in parameters.items()]
     paths: list[Path] = []
     for f in files:  # an adapter's source may name several files as "a + b"
         for part in str(f).split(" + "):

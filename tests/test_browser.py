@@ -4,6 +4,7 @@ external script, broken image, console error, script error or overflow is caught
 import base64
 import io
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -109,3 +110,41 @@ def test_the_command_checks_a_folder_and_fails_on_a_problem(clean_page, tmp_path
     assert main([str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "b.html: broken image: gone.png" in err and "a.summary.html" not in err
+
+
+def test_trimmed_css_renders_the_page_exactly_as_the_full_css(tmp_path):
+    """The page with JupyterLab's whole CSS and with the trimmed CSS give the same pixels."""
+    import pandas as pd
+    from nbconvert import HTMLExporter
+
+    from analysis.reports import build
+    from analysis.reports.pages import trim_page_css
+
+    v4 = nbformat.v4
+    code = v4.new_code_cell("import pandas as pd\ntable  # a comment")
+    frame = pd.DataFrame({"channel": ["企微私聊", "社群"], "rate": [0.43, None]})
+    code.outputs = [
+        v4.new_output(
+            "execute_result",
+            data={"text/html": frame.to_html(), "text/plain": str(frame)},
+            execution_count=1,
+        ),
+        v4.new_output("display_data", data={"image/png": png(), "text/plain": ""}),
+        v4.new_output("stream", name="stdout", text="a line of text output\n"),
+    ]
+    text = "# Title\n\nA paragraph with `code`, **bold** and a list:\n\n- one\n- two\n\n> a quote"
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell(text), code])
+    templates = str(Path(build.__file__).parent / "templates")
+    full, _ = HTMLExporter(
+        template_name="page", extra_template_basedirs=[templates]
+    ).from_notebook_node(nb)
+    trimmed = trim_page_css(full)
+    assert len(trimmed) < len(full) - 200_000
+    (tmp_path / "full.html").write_text(full, encoding="utf-8")
+    (tmp_path / "trimmed.html").write_text(trimmed, encoding="utf-8")
+    checks = check_pages(
+        [tmp_path / "full.html", tmp_path / "trimmed.html"], screenshots=tmp_path / "shots"
+    )
+    assert [c.problems for c in checks] == [[], []]
+    a, b = (Path(c.screenshot).read_bytes() for c in checks)
+    assert a == b

@@ -188,6 +188,7 @@ def test_css_is_trimmed_to_the_rules_the_page_uses():
     @media print { .jp-Cell { display: block } .jp-Absent { display: none } }
     @media screen { .jp-Absent { display: none } }
     @keyframes spin { from { opacity: 0 } }
+    @page { margin: 0.5in }
     @keyframes used-spin { from { opacity: 0 } }
     p { animation: used-spin 1s }
     """
@@ -201,6 +202,7 @@ def test_css_is_trimmed_to_the_rules_the_page_uses():
     assert "white" not in out and "p::before" in out  # attribute values are compared
     assert "@media print" in out and "display:none" not in out and "@media screen" not in out
     assert "@keyframes used-spin" in out and "@keyframes spin" not in out
+    assert "@page" in out  # printing keeps its margins
 
 
 def test_an_exported_page_carries_only_a_few_kilobytes_of_css(clean):

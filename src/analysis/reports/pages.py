@@ -203,6 +203,8 @@ def _kept_rules(rules, index: _PageIndex) -> list:
                 kept.append((rule, inner))
         elif rule.type == "at-rule" and rule.lower_at_keyword in {"keyframes", "font-face"}:
             kept.append(rule)  # dropped below unless its name is used
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "page":
+            kept.append(rule)  # the margins of a printed (or PDF) page
     return kept
 
 

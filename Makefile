@@ -90,8 +90,9 @@ lab: $(STAMP) ## start JupyterLab at the report notebooks (PORT=8888 IP=127.0.0.
 	  --ip=$(IP) --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
 	  $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-sample: $(STAMP) ## regenerate the committed sample data in data/sample
+sample: $(STAMP) ## regenerate the committed sample data in data/sample and data/sample-touches
 	$(BIN)/python -m analysis simulate --users 8000 --months 18 --seed 0 --out data/sample --quiet
+	$(BIN)/python -m analysis simulate --users 3000 --months 12 --seed 0 --world touches --out data/sample-touches --quiet
 
 bench: $(STAMP) ## run the benchmarks (minutes; figures go to benchmarks/results/)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

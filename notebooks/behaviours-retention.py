@@ -24,6 +24,7 @@
 # only mark users who were going to stay anyway.
 
 # %% tags=["parameters"]
+# requires: events  (tables this report cannot run without; skipped when one is empty)
 data_dir = "data/sample"  # folder with contacts / events / orders (CSV or Parquet)
 vocabulary = None  # path to a vocabulary YAML, or None for the default
 view = "onboarding"  # "onboarding": first d days after joining; "snapshot": d days before a cut-off

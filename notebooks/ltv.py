@@ -25,6 +25,7 @@
 # (6) reproduces the published CDNOW results, so the machinery itself is shown to be right.
 
 # %% tags=["parameters"]
+# requires: orders  (tables this report cannot run without; skipped when one is empty)
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth for the recovery check; "" for real data
 calibration_end = "2025-12-31"  # last day of the calibration period

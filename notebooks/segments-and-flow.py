@@ -123,7 +123,13 @@ tr_frame(ladder.table(), lang, value_columns=["state"])
 
 # %%
 labels = retention_labels(
-    scan.contacts, scan.events, scan.orders, cutoff=as_of, horizon_days=horizon_days, engine=engine
+    scan.contacts,
+    scan.events,
+    scan.orders,
+    cutoff=as_of,
+    horizon_days=horizon_days,
+    lost_after_days=None,  # every contact who has not deleted the brand
+    engine=engine,
 )
 pop = pd.Index(labels["user_id"], name="user_id")
 retained = labels.set_index("user_id")["retained"]
@@ -165,6 +171,7 @@ evidence = value_evidence(
     as_of=as_of,
     lookback_days=value_lookback_days,
     users=pop.to_series(),
+    vocabulary=tables.vocabulary,
     engine=engine,
 )
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)

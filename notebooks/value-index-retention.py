@@ -15,23 +15,30 @@
 # (社交), content (内容) and innovation (创新) — and weights them; for a brand in its expansion
 # period it suggests experience 0.1, consumption 0.2, social 0.3, content 0.3, innovation 0.1.
 # This report tests the kit's central question: **does that weighted index predict who is
-# still with the brand 90 days later, and does it do better than spend alone, an RFM score
-# or equal weights?** Every number below is computed by tested package code
-# (`analysis.studies.scores`, `analysis.studies.validity`, `analysis.studies.stats`); the
+# still with the brand 90 days later, and does it do better than the simplest things a
+# sceptic would try — days since the last activity, how active a user was, how long they
+# have been a contact, spend, an RFM score or equal weights?** Every number below is
+# computed by tested package code (`analysis.studies.scores`, `analysis.studies.validity`,
+# `analysis.studies.stats`); the
 # conclusion at the end is filled in from the tables, so it reads "does not predict"
-# whenever the data say so.
+# whenever the data say so, and "inconclusive — more data needed" when they cannot tell.
 
 # %% tags=["parameters"]
+# requires: events, orders  (tables this report cannot run without; skipped when one is empty)
+from analysis.aggregate.labels import LABEL_DEFAULTS  # the package's one set of defaults
+from analysis.studies.validity.verdict import AUC_MARGIN
+
 data_dir = "data/sample"  # folder with contacts / events / orders
 truth_dir = "data/sample/truth"  # simulator truth (for the truth check); "" for real data
+vocabulary = None  # vocabulary YAML, or None for the data folder's vocabulary.yaml / the default
 calibration_cutoff = "2025-10-01"  # the normalisation of the five values is learned here ...
 cutoff = "2026-01-01"  # ... and applied to the population at this later cut-off
-horizon_days = 90  # retained = active (interaction or paid order) in this window, no hard churn
-activity = "any"  # "any" or "purchase": what counts as staying
-lost_after_days = (
-    90  # silent this long before the cut-off = already lost (left out); None keeps them
-)
-lookback_days = 180  # the five values read this many days before the cut-off
+# retained = active (interaction or paid order) in this window, no hard churn
+horizon_days = LABEL_DEFAULTS["horizon_days"]
+activity = LABEL_DEFAULTS["activity"]  # "any" or "purchase": what counts as staying
+# the population rule: silent this long before the cut-off = already lost (left out)
+lost_after_days = LABEL_DEFAULTS["lost_after_days"]
+lookback_days = LABEL_DEFAULTS["lookback_days"]  # the five values read this many days back
 half_life_days = None  # recency decay of the evidence (None = no decay)
 normalization = "percentile"  # "percentile", "log_minmax" or "zscore"
 weights = "expansion"  # "expansion", "equal", or a dict of the five values
@@ -40,6 +47,10 @@ n_boot = 1000  # bootstrap resamples for every interval
 n_weights = 1000  # random weight vectors in the sensitivity analysis
 cv_folds = 5  # folds for the out-of-sample learned weights
 random_state = 0
+auc_margin = AUC_MARGIN  # the smallest AUC difference that matters (see the verdict)
+sensitivity_lost_after = [30, 60, 90, None]  # population rules compared in section 8
+sensitivity_boot = 200  # bootstrap resamples per setting of section 8
+study_of_study = "benchmarks/results/verdict_worlds.csv"  # committed bench_verdict.py results
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 engine = (
     "pandas"  # where the per-user aggregations run: "pandas", "duckdb" (out of core) or "spark"
@@ -51,13 +62,16 @@ from IPython.display import Markdown, display
 
 from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr_frame
+from analysis.paths import resolve
 from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
 
-inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
+inputs = report_inputs(
+    data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang, engine=engine
+)
 tables = inputs.tables
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
@@ -83,6 +97,7 @@ frame_kw = dict(
     half_life_days=half_life_days,
     activity=activity,
     lost_after_days=lost_after_days,
+    vocabulary=tables.vocabulary,
     engine=engine,
 )
 calib = va.study_frame(
@@ -136,11 +151,15 @@ Markdown(auc.reading(lang))
 # %% [markdown]
 # ## 3. Against the baselines, on the same users
 #
-# Baselines: spend alone (net amount in the look-back window), an RFM score (sum of recency,
-# frequency and monetary quintiles), equal weights, each value alone, and weights *learned*
-# by a logistic regression on the five values — scored out of sample (cross-validation), so
-# they cannot win by fitting noise. `diff` is AUC(index) − AUC(baseline), with a paired
-# bootstrap interval: every resample uses the same users for all scores.
+# Baselines a sceptic would pick first: days since the last activity (`recency`), the number
+# of activities in the look-back (`activity`), days in the domain (`tenure`) and a
+# logistic regression on those three (`behaviour`, scored out of fold); then spend alone
+# (net amount in the look-back window), an RFM score (sum of recency, frequency and monetary
+# quintiles), equal weights, each value alone, and weights *learned* by a logistic regression
+# on the five values — scored out of sample (cross-validation), so they cannot win by
+# fitting noise. `diff` is AUC(index) − AUC(baseline), with a paired bootstrap interval: every
+# resample uses the same users for all scores. The verdict compares the index with the
+# strongest of the simple baselines.
 
 # %%
 baselines = va.baseline_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
@@ -160,10 +179,11 @@ Markdown(baselines.reading(lang))
 tr_frame(va.learned_weights(frame).round(3), lang)
 
 # %% [markdown]
-# ## 4. Incremental validity: beyond RFM, tenure and channel
+# ## 4. Incremental validity: beyond what the brand already knows
 #
-# A brand already knows recency, frequency, spend, how long a user has been a contact and
-# where they came from. Does the index add to that? Two logistic regressions, without and
+# A brand already knows when a user last did anything, how often they do things, when they
+# last bought, how often and for how much, how long they have been a contact and where they
+# came from. Does the index add to that? Two logistic regressions, without and
 # with the standardised index: a likelihood-ratio test, the odds ratio per standard deviation
 # of the index, and the out-of-fold AUC of both models with a paired interval.
 
@@ -246,22 +266,54 @@ tr_frame(
 Markdown(survival.reading(lang))
 
 # %% [markdown]
+# ## 8. Does the answer depend on who counts and on what counts as staying?
+#
+# The same study (AUC, the strongest simple baseline, incremental validity) for each
+# population rule — users silent for 30, 60 or 90 days before the cut-off count as already
+# lost, or no one does (`lost_after_days` empty) — and for each outcome: any activity, or a
+# purchase. Two more rows use the package's defaults: one reads the five values as *rates*
+# per 30 days in the domain within the look-back instead of raw counts (raw counts partly
+# measure how long a user has been a contact), and one ignores refunds. **Refund timing:**
+# the orders carry no refund time, so a refund recorded now counts as known at the cut-off
+# although it may have come later; the last row shows how much the answer leans on that.
+
+# %%
+label_sens = va.label_sensitivity(
+    tables.contacts,
+    tables.events,
+    tables.orders,
+    calibration_cutoff=calibration_cutoff,
+    cutoff=cutoff,
+    lost_after=tuple(sensitivity_lost_after),
+    activities=("any", "purchase"),
+    n_boot=sensitivity_boot,
+    random_state=random_state,
+    horizon_days=horizon_days,
+    lookback_days=lookback_days,
+    weights=weights,
+    normalization=normalization,
+    margin=auc_margin,
+    vocabulary=tables.vocabulary,
+)
+save_table(label_sens, "label_sensitivity")
+tr_frame(label_sens.round(3), lang, headers={"n": "users"})
+
+# %% [markdown]
 # ## Check against the simulator's truth (simulated data only)
 #
-# On simulated data every user's true hazard of leaving is known, and a departure ends in a
-# hard churn with a known probability, so each user's true probability of *no hard churn in
-# the horizon* is known. The AUC the index should reach if the study is right is its
-# expected AUC under those probabilities; the observed AUC's interval should contain it.
-# The oracle (the true probability itself) shows the ceiling any score could reach.
+# On simulated data every user's true hazard of leaving, how a departure ends (hard or
+# silent) and how active a user is while still a contact are known, so each user's true
+# probability of the headline outcome — *retained* — is known. The AUC the index should reach
+# if the study is right is its expected AUC under those probabilities; the observed AUC's
+# interval (the one in the headline) should contain it. The oracle (the true probability
+# itself) shows the ceiling any score could reach.
 
 # %%
 if has_truth:
-    q = checks.true_outcome_probability(
-        frame, truth_users, p_hard=truth_params["churn"]["p_hard"], horizon_days=horizon_days
+    q = checks.true_retention_probability(
+        frame, truth_users, truth_params, horizon_days=horizon_days
     )
-    truth = va.truth_result(
-        frame, q, outcome="no_hard_churn", n_boot=n_boot, random_state=random_state
-    )
+    truth = va.truth_result(frame, q, outcome="retained", n_boot=n_boot, random_state=random_state)
     display(
         tr_frame(
             truth.table[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(
@@ -276,9 +328,41 @@ else:
     display(Markdown(say("validity.no_truth", lang)))
 
 # %% [markdown]
-# ## Verdict
+# ## How often this study is wrong
+#
+# A study that always says "predicts" would be right whenever the index works and useless
+# otherwise. `benchmarks/bench_verdict.py` runs this whole study, unchanged, on simulated
+# brands whose truth is known: an *effects* world (the five values drive staying, with the
+# preset's signs), a world where their effect is *smaller than the margin*, a
+# *wrong-weights* world (the values the preset weighs least drive staying, and social and
+# content, which it weighs most, drive leaving), and three worlds where the values do
+# nothing: a plain *null* world, one where half the departures are *silent*, and one where
+# *tenure and channel* drive leaving. The table gives, per world, the share of runs with each
+# verdict, how often the 95% interval held the true AUC (`coverage`) and how often the
+# verdict was wrong there (`wrong`). It is read from the committed results, with their commit
+# and seeds; rerun the benchmark after changing the study.
 
 # %%
+study_check = va.study_of_study_result(resolve(study_of_study))
+tr_frame(study_check.table[va.STUDY_OF_STUDY_COLUMNS].round(3), lang, value_columns=["world"])
+
+# %%
+Markdown(study_check.reading(lang))
+
+# %% [markdown]
+# ## Verdict
+#
+# Each claim is decided three ways against a smallest AUC difference that matters
+# (`auc_margin`): "predicts" / "better" / "adds" only when the whole interval clears the
+# margin; "does not predict" / "no different" / "adds nothing" when it lies inside it; and
+# "inconclusive — more data needed", with the number of users that would decide it,
+# otherwise.
+
+# %%
+verdict_decisions = va.verdict_table(
+    auc.table, baselines.table, incremental.table, margin=auc_margin
+)
+save_table(verdict_decisions, "verdict")
 save_table(incremental.table, "incremental_validity")
 save_table(rolling.table, "rolling_origin")
 save_table(survival.table, "hazard_ratio")
@@ -289,6 +373,7 @@ display(
             baselines.table,
             incremental.table,
             horizon_days=horizon_days,
+            margin=auc_margin,
             lang=lang,
             label=va.index_label(weights, lang=lang),
         )

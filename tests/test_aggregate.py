@@ -384,15 +384,36 @@ def test_retention_labels_same_on_duckdb_and_with_a_brand_vocabulary():
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: with lost_after_days and no qualifying activity before the cut-off, "
-    "Series.map over the empty per-user times casts datetimes to float (pandas 3)",
-)
 def test_retention_labels_lost_after_days_without_any_activity_before_the_cutoff():
     c, e, o = _tables([("a", "2025-01-01")], [], [("a", "2025-03-05", 10.0, 0.0)])
     kw = dict(cutoff="2025-03-01", horizon_days=10, observation_end="2025-04-01")
     # a joined two months before the cut-off and did nothing since: lost (as on DuckDB)
     lab = retention_labels(c, e, o, lost_after_days=30, **kw)
     assert lab.empty
+
+
+def test_one_set_of_label_defaults_is_used_by_the_api_and_the_report():
+    import inspect
+
+    from analysis.aggregate import labels as L
+    from analysis.reports import declared_parameters
+    from analysis.studies.churn import ChurnDefinition
+    from analysis.studies.validity import rolling_origin, study_frame
+
+    assert L.LOST_AFTER_DAYS is not None  # the population rule drops the long-silent
+    for fn in (L.retention_labels, study_frame, rolling_origin):
+        sig = inspect.signature(fn).parameters
+        for name, value in L.LABEL_DEFAULTS.items():
+            if name in sig:
+                assert sig[name].default == value, (fn.__name__, name)
+    d = ChurnDefinition()
+    for name, value in L.LABEL_DEFAULTS.items():
+        assert getattr(d, name) == value, name
+    # the report reads the same defaults (its parameters cell names them, never a number)
+    nb = "notebooks/value-index-retention.py"
+    from analysis.paths import resolve
+
+    text = resolve(nb).read_text(encoding="utf-8")
+    for name in L.LABEL_DEFAULTS:
+        assert name in declared_parameters(nb)
+        assert f'{name} = LABEL_DEFAULTS["{name}"]' in text, name

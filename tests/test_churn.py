@@ -60,13 +60,19 @@ def _label_tables():
 
 def test_label_definitions_on_a_hand_made_frame():
     c, e, o = _label_tables()
-    f = ch.churn_frame(c, e, o, cutoff="2025-06-01", definition=ch.ChurnDefinition(30))
+    f = ch.churn_frame(
+        c, e, o, cutoff="2025-06-01", definition=ch.ChurnDefinition(30, lost_after_days=None)
+    )
     # 'gone' deleted the contact before the cut-off, 'late' joined after it
     assert list(f.index) == ["act", "buyer", "hard", "quiet"]
     assert f["churned"].to_dict() == {"act": 0, "buyer": 0, "hard": 1, "quiet": 1}
     assert f["churned_hard"].to_dict() == {"act": 0, "buyer": 0, "hard": 1, "quiet": 0}
     purchase = ch.churn_frame(
-        c, e, o, cutoff="2025-06-01", definition=ch.ChurnDefinition(30, activity="purchase")
+        c,
+        e,
+        o,
+        cutoff="2025-06-01",
+        definition=ch.ChurnDefinition(30, activity="purchase", lost_after_days=None),
     )
     assert purchase["churned"].to_dict() == {"act": 1, "buyer": 0, "hard": 1, "quiet": 1}
     lost = ch.churn_frame(

@@ -141,11 +141,11 @@ def test_calibration_reading_names_the_models_largest_miss():
         cal, metrics=_metrics(), models=("logistic", "hgb"), cutoff="2026-04-01"
     )
     assert res.reading("en") == (
-        "The largest miss of the two models is 8.0 percentage points (logistic, bin 2: "
+        "The largest calibration miss of the models is 8.0 percentage points (logistic, bin 2: "
         "predicted 50.0%, observed 42.0%, interval 30.0%–55.0%). Brier scores: logistic "
         "0.100, hgb 0.090, oracle 0.070."
     )
-    assert res.reading("zh").startswith("两个模型中最大的偏差为 8.0 个百分点（逻辑回归，第 2 箱")
+    assert res.reading("zh").startswith("模型中最大的校准偏差为 8.0 个百分点（逻辑回归，第 2 箱")
     assert "Brier 分数：逻辑回归 0.100、梯度提升 0.090、理想模型 0.070。" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
     ax = res.plot(lang="zh")

@@ -214,12 +214,13 @@ def test_validity_verdict_in_chinese():
         }
     )
     zh = verdict(a, b, horizon_days=90, lang="zh")
-    assert zh.startswith("预设指数能预测90 天留存：AUC 0.71 [0.69, 0.73]")
-    assert "仅消费额 0.63 [0.61, 0.65]" in zh and "指数更好" in zh and "社交" in zh
+    assert zh.startswith("预设指数能预测90 天留存。（AUC 0.71 [0.69, 0.73]")
+    assert "与最强的简单基准（仅消费额）相比，指数更好。" in zh and "社交" in zh
     en = verdict(a, b, horizon_days=90)
     assert en.startswith("The preset index predicts 90-day retention") and not CJK.search(en)
-    assert "does not predict" in verdict(a.assign(lo=0.45), lang="en")
-    assert "不优于随机" in verdict(a.assign(lo=0.45), lang="zh")
+    null = a.assign(lo=0.48, hi=0.52)
+    assert "does not predict" in verdict(null, lang="en")
+    assert "不能预测" in verdict(null, lang="zh")
 
 
 # --- churn ---------------------------------------------------------------------------------
@@ -434,6 +435,7 @@ REPORT_TEXT = {
     "segments-and-flow": ("segments_flow", "flow"),
     "ltv": ("ltv", "ltv"),
     "behaviours-retention": ("behaviours", "behaviours"),
+    "touches": ("touches", "touch"),
 }
 NAMESPACES = {ns for _, ns in REPORT_TEXT.values()} | {"common"}
 TEXT_MODULES = [m for m, _ in REPORT_TEXT.values()] + ["common"]

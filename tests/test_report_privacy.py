@@ -25,12 +25,10 @@ def _unionid(uid: str) -> str:
     return "o" + h[:27]
 
 
-@pytest.fixture(scope="module")
-def personal_data(tmp_path_factory):
-    """The sample with phone-number ids, unionids and names, in canonical CSV files."""
-    src = resolve("data/sample")
-    out = tmp_path_factory.mktemp("personal")
-    (out / "truth").mkdir()
+def _personal_copy(src, out) -> set:
+    """``src`` (canonical CSV folder) with phone-number ids, unionids and names, in ``out``;
+    returns the personal values planted."""
+    (out / "truth").mkdir(parents=True)
     contacts = pd.read_csv(src / "contacts.csv", dtype=str, keep_default_na=False)
     ids = {u: _phone(u) for u in contacts["user_id"]}
     assert len(set(ids.values())) == len(ids)
@@ -39,13 +37,31 @@ def personal_data(tmp_path_factory):
     contacts["unionid"] = [_unionid(u) for u in contacts["user_id"]]
     contacts["name"] = ["王" + u[-4:] for u in contacts["user_id"]]
     contacts.to_csv(out / "contacts.csv", index=False)
-    for name in ("events.csv.gz", "orders.csv", "truth/users.csv.gz"):
+    for name in ("events.csv.gz", "orders.csv", "touches.csv.gz", "truth/users.csv.gz"):
+        if not (src / name).is_file():
+            continue
         df = pd.read_csv(src / name, dtype=str, keep_default_na=False)
-        df["user_id"] = df["user_id"].map(ids)
+        df["user_id"] = df["user_id"].map(lambda u: ids.get(u, u))  # group rows: no user
         df.to_csv(out / name, index=False)
     (out / "truth" / "params.json").write_text((src / "truth/params.json").read_text())
-    secrets = set(ids.values()) | set(contacts["unionid"]) | set(contacts["name"])
-    return out, secrets
+    return set(ids.values()) | set(contacts["unionid"]) | set(contacts["name"])
+
+
+def _default_data_dir(report) -> str:
+    found = re.search(r'^data_dir = "([^"]+)"', report.source.read_text(encoding="utf-8"), re.M)
+    return found.group(1) if found else "data/sample"
+
+
+@pytest.fixture(scope="module")
+def personal_data(tmp_path_factory):
+    """Each report's default data folder (the sample; the touches sample) with phone-number
+    ids, unionids and names, in canonical CSV files: {default data_dir: copy}, secrets."""
+    folders, secrets = {}, set()
+    for src in sorted({_default_data_dir(r) for r in discover()}):
+        out = tmp_path_factory.mktemp("personal")
+        secrets |= _personal_copy(resolve(src), out)
+        folders[src] = out
+    return folders, secrets
 
 
 def _text(path):
@@ -78,9 +94,10 @@ def test_the_scan_finds_a_planted_id(tmp_path):
 
 @pytest.mark.notebook
 def test_no_raw_id_in_any_generated_file(personal_data, tmp_path):
-    data, secrets = personal_data
-    params = {"data_dir": str(data), "truth_dir": str(data / "truth")}
+    folders, secrets = personal_data
     for report in discover():
+        data = folders[_default_data_dir(report)]
+        params = {"data_dir": str(data), "truth_dir": str(data / "truth")}
         text = report.source.read_text(encoding="utf-8")
         wanted = {k: v for k, v in params.items() if re.search(rf"^{k} = ", text, re.M)}
         run_report(report, tmp_path, parameters=wanted)

@@ -179,3 +179,70 @@ def test_bad_arguments_are_clear():
         simulate(100, 3, world="nul")
     with pytest.raises(ValueError, match="n_users"):
         simulate(3, 3)
+
+
+# --- the worlds that can catch the study out ------------------------------------------------
+def test_every_world_has_its_truth_and_the_new_ones_write_their_implied_aucs():
+    from analysis.simulate import NULL_WORLDS, WORLDS, truth_for
+
+    assert set(NULL_WORLDS) < set(WORLDS)
+    for w in WORLDS:
+        t = truth_for(w)
+        values_matter = any(b != 0 for b in t.beta.values())
+        assert values_matter == (w not in NULL_WORLDS), w
+    assert truth_for("null_silent").p_hard == 0.5 and truth_for("null").p_hard == 1.0
+    assert truth_for("null_tenure").lifetime_shape < 1
+    assert any(g != 0 for g in truth_for("null_tenure").gamma_channel.values())
+    ww = truth_for("wrong_weights").beta
+    assert ww["social"] > 0 and ww["experience"] < 0  # against the preset's heaviest value
+    small, eff = truth_for("small_effect").beta, truth_for("effects").beta
+    assert all(abs(small[v]) < abs(eff[v]) for v in eff)
+    sim = simulate(1500, 12, seed=5, world="wrong_weights")
+    auc = sim.params["churn"]["truth_auc"]
+    assert auc["best"] > auc["preset"] + 0.05  # the preset is truly wrong here
+    assert sim.params["churn"]["lifetime_shape"] == 1.0
+    null = simulate(1500, 12, seed=5, world="null_silent").params["churn"]["truth_auc"]
+    assert null["preset"] == null["best"] == 0.5 and null["best_weights"] is None
+
+
+def test_weibull_lifetimes_leave_early_and_the_oracle_matches_the_exponential_at_shape_one():
+    from analysis.simulate import checks
+
+    tenure = simulate(3000, 18, seed=2, world="null_tenure")
+    u = tenure.users
+    life = (
+        pd.to_datetime(u["left_at"])
+        - pd.to_datetime(
+            tenure.contacts.set_index("user_id").reindex(u["user_id"])["joined_at"].to_numpy()
+        )
+    ).dt.days
+    left = u["left_at"].notna().to_numpy()
+    # a falling hazard: among those who left, half did so within a few months of joining
+    assert np.median(life[left]) < 120
+    truth = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c"],
+            "churn_hazard_per_day": [0.01, 0.002, 0.03],
+            "left_at": [pd.NaT, pd.NaT, pd.NaT],
+        }
+    )
+    kw = dict(users=["a", "b", "c"], cutoff="2026-01-01", horizon_days=90, p_hard=0.5)
+    exact = checks.oracle_churn_probability(truth, activity_rate_per_day=0.05, **kw)
+    grid = checks.oracle_churn_probability(
+        truth,
+        activity_rate_per_day=0.05,
+        lifetime_shape=1.0 + 1e-9,
+        tenure_days=[10.0, 200.0, 30.0],
+        **kw,
+    )
+    np.testing.assert_allclose(grid.to_numpy(), exact.to_numpy(), atol=2e-4)
+    # shape < 1: an older user is less likely to leave in the horizon
+    young, old = (
+        checks.oracle_churn_probability(
+            truth, activity_rate_per_day=0.05, lifetime_shape=0.5, tenure_days=[a] * 3, **kw
+        )
+        for a in (10.0, 400.0)
+    )
+    assert (young.to_numpy() > old.to_numpy()).all()
+    with pytest.raises(ValueError, match="tenure_days"):
+        checks.oracle_churn_probability(truth, lifetime_shape=0.5, **kw)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis simulate ...`` and ``python -m analysis report ...``."""
+"""Command line: ``python -m analysis simulate | export-raw | check | prepare | report``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,99 @@ import sys
 import time
 from pathlib import Path
 
+from analysis.simulate.touches import TOUCH_WORLDS
+from analysis.simulate.world import WORLDS
+
 
 def _parse_value(text: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError:
         return text
+
+
+def _data_options(cmd: argparse.ArgumentParser) -> None:
+    """The options of ``kit.yaml`` (see :mod:`analysis.data.options`); given here, they win."""
+    g = cmd.add_argument_group("data options (override the data folder's kit.yaml)")
+    g.add_argument(
+        "--drop-orphans",
+        action="store_true",
+        default=None,
+        help="drop and count rows of users missing from contacts (kit.yaml: drop_orphans)",
+    )
+    g.add_argument(
+        "--drop-before-join",
+        action="store_true",
+        default=None,
+        help="drop and count events before the user joined (kit.yaml: drop_before_join)",
+    )
+    g.add_argument(
+        "--observed-until",
+        default=None,
+        metavar="DATE",
+        help="the export's cut-off; later rows are dropped and counted (observed_until)",
+    )
+    g.add_argument("--tz", default=None, help="time zone of times written without one (tz)")
+    g.add_argument("--header-map", default=None, metavar="YAML", help="header_map")
+    g.add_argument("--state-map", default=None, metavar="YAML", help="state_map")
+    g.add_argument("--vocabulary", default=None, metavar="YAML", help="vocabulary")
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    from analysis.data.options import KEYS
+
+    return {k: getattr(args, k) for k in KEYS if getattr(args, k, None) is not None}
+
+
+def _print_ledger(ledger) -> None:
+    """The row ledger as a left-aligned text table (details cut at 60 characters)."""
+    rows = [("table", "step", "in", "kept", "dropped", "repaired", "detail")]
+    for e in ledger.to_dict(orient="records"):
+        detail = str(e["detail"])
+        rows.append(
+            (
+                e["table"],
+                e["step"],
+                *(f"{int(e[k]):,}" for k in ("rows_in", "kept", "dropped", "repaired")),
+                detail if len(detail) <= 60 else detail[:59] + "…",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(r[2:6], widths[2:6])]
+        print("  ".join(cells + [r[6]]).rstrip())
+
+
+def _check_or_prepare(args: argparse.Namespace) -> int:
+    from analysis.data.errors import DataError
+
+    try:
+        if args.command == "check":
+            from analysis.data.prepare import check
+
+            tables = check(args.data, _overrides(args))
+            _print_ledger(tables.ledger)
+            print(_counts(tables.contacts, tables.events, tables.orders))
+            print("the data can be used")
+            return 0
+        from analysis.data.prepare import prepare
+
+        done = prepare(args.data, args.out, _overrides(args), force=args.force)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if done.up_to_date:
+        print(f"{args.out} is up to date with {args.data} (prepare.json); nothing to do")
+    else:
+        _print_ledger(done.ledger)
+        rows = {k: v["rows"] for k, v in done.manifest["tables"].items()}
+        print(f"wrote {rows} to {args.out}")
+    return 0
+
+
+def _counts(contacts, events, orders) -> str:
+    return f"{len(contacts):,} contacts, {len(events):,} events, {len(orders):,} orders"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,9 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start", default="2025-01-01")
     sim.add_argument(
         "--world",
-        choices=["effects", "null"],
+        choices=[*WORLDS, *TOUCH_WORLDS],
         default="effects",
-        help="null: churn independent of the five values and everything else",
+        help="null: churn independent of the five values and everything else; null_silent, "
+        "null_tenure, wrong_weights, small_effect: worlds that can catch the study out; "
+        "touches: effects plus the brand's touches with known effects; touches-null: touches "
+        "without",
     )
     sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
     sim.add_argument("--out", required=True, help="output folder")
@@ -46,8 +136,31 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", required=True, help="output folder for the raw exports")
     ex.add_argument("--seed", type=int, default=0)
 
+    chk = sub.add_parser(
+        "check",
+        help="read and validate a data folder (raw exports or tables); print the row ledger",
+    )
+    chk.add_argument("data", help="folder of raw exports or canonical tables")
+    _data_options(chk)
+
+    pre = sub.add_parser(
+        "prepare",
+        help="check a data folder, then write its validated tables as a Parquet store "
+        "(with ledger.json and prepare.json); nothing is redone when the inputs are unchanged",
+    )
+    pre.add_argument("data", help="folder of raw exports or canonical tables")
+    pre.add_argument("--out", required=True, help="store folder to write")
+    pre.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    _data_options(pre)
+
     rep = sub.add_parser("report", help="run the report notebooks and write HTML")
-    rep.add_argument("--data", default=None, help="folder with contacts/events/orders")
+    rep.add_argument(
+        "--data",
+        default=None,
+        help="folder with your data (raw exports or tables): prepared into OUT/store first "
+        "(cached by the files' hashes), and every report reads the store",
+    )
+    _data_options(rep)
     rep.add_argument("--out", default="reports")
     rep.add_argument("--only", nargs="*", default=None, help="report names to run")
     rep.add_argument(
@@ -108,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.simulate.raw_exports import main as export_main
 
         return export_main(["--data", args.data, "--out", args.out, "--seed", str(args.seed)])
+    if args.command in ("check", "prepare"):
+        return _check_or_prepare(args)
     if args.command == "report":
         from analysis.reports.build import build_reports
 
@@ -125,9 +240,26 @@ def main(argv: list[str] | None = None) -> int:
             params["engine"] = args.engine
         defaults = {}
         if args.data:
-            params["data_dir"] = args.data
+            from analysis.data.errors import DataError
+            from analysis.data.prepare import prepare
+            from analysis.data.store import is_store
+
+            store = Path(args.data)
+            if not is_store(store):
+                store = Path(args.out) / "store"
+                try:
+                    done = prepare(args.data, store, _overrides(args))
+                except DataError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 1
+                if not args.quiet:
+                    state = "up to date" if done.up_to_date else "prepared"
+                    print(f"{args.data}: {state} in {store}")
+            elif _overrides(args):
+                parser.error("data options apply when preparing raw data, not to a store")
+            params["data_dir"] = str(store.resolve())
             # simulator truth only where the data folder carries its own (never the sample's)
-            defaults["truth_dir"] = str(Path(args.data) / "truth")
+            defaults["truth_dir"] = str(Path(args.data).resolve() / "truth")
         results = build_reports(
             args.out,
             only=args.only,
@@ -137,9 +269,14 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
         )
         for r in results:
-            print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")
+            if r.get("skipped"):
+                print(f"{r['name']}: skipped ({r['skipped']})")
+            elif r.get("failed"):
+                print(f"{r['name']}: FAILED ({r['failed']})", file=sys.stderr)
+            else:
+                print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")
         print(f"index: {args.out}/index.html")
-        return 0
+        return 1 if any(r.get("failed") for r in results) else 0
     return 2
 
 

@@ -16,9 +16,11 @@ Windows (all end at ``as_of``, exclusive):
 Rates divide by the exposure ``min(window, tenure)`` (at least one day), so a user who joined
 ten days ago is not read as slowing down.
 
-"Current stage" here is a simple stand-in: the highest ladder stage (vocabulary mapping;
+"Current stage" here is a simple version: the highest ladder stage (vocabulary mapping;
 purchases evidence ``act``, or ``again`` when the user has bought at least twice) evidenced in
-the look-back window. It should switch to the shared stage assignment when that exists.
+the look-back window. The churn study replaces it with the kit's shared stage assignment
+(:func:`analysis.studies.churn.ladder_stage`, on :func:`analysis.studies.flow.assign_stages`),
+which this layer cannot import.
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "group_quits": "group_quit events in the look-back window",
     "in_group": "1 if the user's last group join before the cut-off is later than their last "
     "group quit, else 0",
-    "stage_rank": "highest ladder stage evidenced in the look-back window (1 = aware ... "
-    "9 = ambassador; 0 = none)",
+    "stage_rank": "ladder stage at the cut-off (1 = aware ... 9 = ambassador; 0 = silent, "
+    "lost or none; the churn study uses the shared stage assignment)",
     "stage": "name of that stage ('none' when stage_rank is 0)",
     **{
         f"ev_{v}": f"{v} evidence in the look-back window (value_evidence: "

@@ -27,6 +27,29 @@ from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_
 
 ACTIVITY = ("any", "purchase")
 
+# The package's one set of label defaults: every study (``retention_labels``,
+# :class:`~analysis.studies.churn.ChurnDefinition`, the validity study's ``study_frame``) and
+# the report notebooks read these, so the API and the reports study the same population.
+#: Days after the cut-off in which a user must be active to count as retained.
+HORIZON_DAYS = 90
+#: What counts as activity by default (one of :data:`ACTIVITY`).
+DEFAULT_ACTIVITY = "any"
+#: **The population rule**: a contact silent this many days before the cut-off has already
+#: left and is not in the population (``None`` keeps every contact who has not deleted the
+#: brand). 90 days = the horizon: a user who was silent for a whole horizon would be labelled
+#: "not retained" had the cut-off been 90 days earlier, so keeping them would count one
+#: departure twice and let any activity score "predict" users who have already gone.
+LOST_AFTER_DAYS = 90
+#: Days before the cut-off from which features (the five values, RFM, activity) are read.
+LOOKBACK_DAYS = 180
+#: All of them, by parameter name.
+LABEL_DEFAULTS = {
+    "horizon_days": HORIZON_DAYS,
+    "activity": DEFAULT_ACTIVITY,
+    "lost_after_days": LOST_AFTER_DAYS,
+    "lookback_days": LOOKBACK_DAYS,
+}
+
 
 def _at(users: pd.Series, times: pd.Series, tz: str) -> pd.Series:
     """``times`` (indexed by user) aligned to ``users``; NaT where a user has none."""
@@ -54,9 +77,9 @@ def retention_labels(
     orders: pd.DataFrame,
     *,
     cutoff,
-    horizon_days: int = 90,
-    activity: str = "any",
-    lost_after_days: int | None = None,
+    horizon_days: int = HORIZON_DAYS,
+    activity: str = DEFAULT_ACTIVITY,
+    lost_after_days: int | None = LOST_AFTER_DAYS,
     observation_end=None,
     vocabulary: Vocabulary | None = None,
     engine=None,
@@ -68,6 +91,9 @@ def retention_labels(
     ``first_activity_at`` (first qualifying activity in the window),
     ``last_activity_before`` (last qualifying activity before the cut-off; NaT if none),
     ``tenure_days`` (days from joining to the cut-off).
+
+    ``lost_after_days`` (default :data:`LOST_AFTER_DAYS`) is the population rule; pass
+    ``None`` to keep long-silent contacts.
 
     ``observation_end`` (default: the latest event or order time) must not fall before
     ``cutoff + horizon``: a label window the data does not cover is an error.
@@ -124,7 +150,9 @@ def retention_labels(
     ch_in = ch_in.groupby("user_id")["occurred_at"].min()
 
     if lost_after_days is not None:
-        last = pop["user_id"].map(before)
+        # aligned as datetimes even when no one was active before c (an empty ``before``)
+        last = before.astype(f"datetime64[us, {tz}]").reindex(pop["user_id"].to_numpy())
+        last.index = pop.index
         lost = is_silent(last, pop["joined_at"], as_of=c, days=lost_after_days)
         pop = pop.loc[~lost.to_numpy()]
 
@@ -260,3 +288,48 @@ def _retention_labels_sql(
         c=c,
         horizon_days=horizon_days,
     )
+
+
+def activity_counts(
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    users: pd.Series,
+    lookback_days: float | None = LOOKBACK_DAYS,
+    activity: str = DEFAULT_ACTIVITY,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> pd.Series:
+    """Qualifying activities (see the module docstring) of each of ``users`` in
+    ``[as_of - lookback_days, as_of)`` (all before ``as_of`` when ``lookback_days`` is None):
+    the sceptic's "how active was this user" baseline. Indexed by ``user_id`` as ``users``;
+    0 for a user with none. Same count on pandas, DuckDB and Spark."""
+    vocab = load_vocabulary(vocabulary)
+    if activity not in ACTIVITY:
+        raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
+    ids = pd.Index(pd.Series(users).astype("str").to_numpy(), name="user_id")
+    start = None if lookback_days is None else as_of - pd.Timedelta(days=float(lookback_days))
+    engine = infer_engine(engine, events, orders)
+    if is_sql_engine(engine):
+        with SqlInputs(engine, events=events, orders=orders) as db:
+            ev, od = db.views["events"], db.views["orders"]
+            lo_e = "" if start is None else f"AND occurred_at >= {sql_instant(start)}"
+            lo_o = "" if start is None else f"AND ordered_at >= {sql_instant(start)}"
+            inter = sql_list(vocab.interaction_types if activity == "any" else [])
+            got = db.df(
+                f"""SELECT user_id, count(*) AS n FROM (
+                    SELECT user_id FROM {ev} WHERE event_type IN {inter}
+                        AND occurred_at < {sql_instant(as_of)} {lo_e}
+                    UNION ALL
+                    SELECT user_id FROM {od} WHERE {PAID_SQL}
+                        AND ordered_at < {sql_instant(as_of)} {lo_o}) a GROUP BY user_id"""
+            )
+        n = pd.Series(got["n"].to_numpy(dtype="int64"), index=got["user_id"].astype("str"))
+    else:
+        act = activity_times(events, orders, activity, vocab)
+        keep = act["t"] < as_of
+        if start is not None:
+            keep &= act["t"] >= start
+        n = act.loc[keep, "user_id"].astype("str").value_counts()
+    return n.reindex(ids, fill_value=0).astype("int64").rename("activity_count")

@@ -75,11 +75,12 @@ def _rfm_pandas(orders: pd.DataFrame, *, as_of, lookback_days) -> pd.DataFrame:
     freq = (paid & win).groupby(uid).sum()
     mon = net_amount(od).where(win, 0.0).groupby(uid).sum()
     out = pd.DataFrame(index=pd.Index(uid.unique(), name="user_id"))
-    out["recency_days"] = (cut - out.index.map(last).astype(orders["ordered_at"].dtype)) / (
+    # reindex keeps the datetime dtype when no user has a paid order (map gives float NaN)
+    out["recency_days"] = (cut - last.astype(orders["ordered_at"].dtype).reindex(out.index)) / (
         pd.Timedelta(days=1)
     )
-    out["frequency"] = out.index.map(freq)
-    out["monetary"] = out.index.map(mon).astype("float64")
+    out["frequency"] = freq.reindex(out.index, fill_value=0).astype("int64")
+    out["monetary"] = mon.reindex(out.index, fill_value=0.0).astype("float64")
     return out
 
 

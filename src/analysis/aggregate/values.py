@@ -70,6 +70,13 @@ def value_evidence(
             vocab=vocab,
             engine=engine,
         )
+    unknown = sorted(set(pd.unique(events["event_type"])) - set(vocab.event_types))
+    if unknown:  # a brand's declared types would be dropped without a word
+        raise ValueError(
+            f"event types {unknown[:5]} are not in the vocabulary given to value_evidence "
+            f"({'the default' if vocabulary is None else 'the one passed'}); pass the "
+            "vocabulary the tables were loaded with: vocabulary=tables.vocabulary"
+        )
     tz = tz_of(events["occurred_at"])
     cut = as_timestamp(as_of, tz=tz, name="as_of")
     start = None if lookback_days is None else cut - pd.Timedelta(days=float(lookback_days))

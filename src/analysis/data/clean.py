@@ -624,6 +624,11 @@ def clean_events(
         if "context" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )
+    # optional: the group of group_join / group_quit, which expands group touches (WeCom's
+    # adapters call it chat_id)
+    gcol = "group_id" if "group_id" in raw.columns else "chat_id"
+    if gcol in raw.columns:
+        df["group_id"] = _ids(raw, gcol, src, required=False, ledger=ledger, table="events")
     return df
 
 
@@ -649,7 +654,17 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         raw["amount"],
         hint="an id or phone number pasted into the amount column? amounts are CNY",
     )
-    df["is_refund"] = _bools(raw, "is_refund", src)
+    if "is_refund" in raw.columns:
+        df["is_refund"] = _bools(raw, "is_refund", src)
+    else:  # many order exports have no refund column: refunds are then negative rows
+        df["is_refund"] = False
+        ledger.add(
+            "orders",
+            "no is_refund column: refunds are the rows with a negative amount",
+            rows_in=len(df),
+            rows_out=len(df),
+            detail=f"{int((df['amount'] < 0).sum())} rows with a negative amount",
+        )
     cell = pd.Series(np.nan, index=raw.index)  # refund_amount as written (NaN: not given)
     if "refund_amount" in raw.columns:
         cell = _numbers(raw, "refund_amount", src, required=False, ledger=ledger, table="orders")
@@ -692,3 +707,9 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
         df["refund_amount"] = ra
         return df
     return fold_refund_rows(df, refund, src=src, ledger=ledger)
+
+
+#: The column and id checks under public names, for the optional tables' cleaners
+#: (:mod:`analysis.data.touches`).
+check_columns = _check_columns
+clean_ids = _ids

@@ -24,7 +24,8 @@ orders — one row per order
     user_id        str      who paid
     ordered_at     datetime when
     amount         float    amount paid (CNY, >= 0)
-    is_refund      bool     the order was refunded (in full, unless refund_amount says less)
+    is_refund      bool     optional; the order was refunded (in full, unless refund_amount
+                            says less). Absent: refunds are the rows with a negative amount.
     refund_amount  float    optional; money returned (0 <= refund_amount <= amount). When the
                             column is absent it is ``amount`` for refunded orders, else 0.
     refunded_at    datetime optional; when the (first) refund happened. Present when the export
@@ -34,6 +35,24 @@ orders — one row per order
     purchase for frequency counts. Exports that list refunds as rows of their own (the order
     id again, with a negative amount or a refund flag) are folded into this one-row-per-order
     form by the loader (:func:`analysis.data.clean.clean_orders`).
+
+touches — optional; one row per message the brand sent, per user it reached
+    touch_id      str       message id (a group message keeps its id on every member's row)
+    sent_at       datetime  when it was sent
+    user_id       str       who it reached (a group message is expanded to the group's members
+                            at ``sent_at``, from ``group_join`` / ``group_quit`` events that
+                            carry a ``group_id``)
+    group_id      str|NA    the group it was posted in; NA for 1:1 messages and Moments
+    channel       str       group, 1v1 or moments (:data:`TOUCH_CHANNELS`)
+    kind          str       promo, content, care, greeting, survey, event_invite, other
+                            (:data:`TOUCH_KINDS`), or ``unclassified`` when neither the file
+                            nor the rule table (``touch_rules.yaml``) says (counted)
+    content_type  str       图文, 短视频, 直播, 问答, 测试, 优惠券, 小程序, 文件, 文字, ... or
+                            ``unclassified``
+    sender        str|NA    staff id of the sender (pseudonymised in reports)
+    campaign      str|NA    optional campaign name
+    The file may give ``kind`` and ``content_type`` or leave them to the rules, which read the
+    optional ``text`` and ``attachment_type`` columns; see :mod:`analysis.data.touches`.
 """
 
 from __future__ import annotations
@@ -153,13 +172,45 @@ ORDERS = TableSchema(
         Column("user_id", "id", True, "who paid"),
         Column("ordered_at", "datetime", True, "when"),
         Column("amount", "float", True, "amount paid, CNY"),
-        Column("is_refund", "bool", True, "the order was refunded"),
+        Column(
+            "is_refund",
+            "bool",
+            False,
+            "the order was refunded; without it, refunds are rows with a negative amount",
+        ),
         Column("refund_amount", "float", False, "money returned; default amount if refunded"),
         Column("refunded_at", "datetime", False, "when the (first) refund happened"),
     ),
 )
 
 SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CONTACTS, EVENTS, ORDERS)}
+REQUIRED_SCHEMAS = SCHEMAS
+
+#: Where a touch was sent.
+TOUCH_CHANNELS = ("group", "1v1", "moments")
+
+#: What a touch was for (``unclassified``: no rule matched; counted, never guessed).
+TOUCH_KINDS = ("promo", "content", "care", "greeting", "survey", "event_invite", "other")
+
+TOUCHES = TableSchema(
+    name="touches",
+    key=None,  # (touch_id, user_id) is unique once group messages are expanded
+    time_col="sent_at",
+    columns=(
+        Column("touch_id", "id", True, "message id (shared by the members of a group message)"),
+        Column("sent_at", "datetime", True, "when the brand sent it"),
+        Column("user_id", "id", False, "who it reached; empty for a group message"),
+        Column("group_id", "id", False, "group of a group message (expanded to its members)"),
+        Column("channel", "str", True, "group, 1v1 or moments"),
+        Column("kind", "str", False, "promo/content/care/greeting/survey/event_invite/other"),
+        Column("content_type", "str", False, "图文/短视频/直播/问答/测试/优惠券/..."),
+        Column("sender", "id", False, "staff id of the sender (pseudonymised in reports)"),
+        Column("campaign", "str", False, "optional campaign name"),
+    ),
+)
+
+#: Tables a folder may hold besides the three required ones; every report runs without them.
+OPTIONAL_SCHEMAS: dict[str, TableSchema] = {"touches": TOUCHES}
 
 
 def schema_table() -> "pd.DataFrame":  # noqa: F821
@@ -174,7 +225,7 @@ def schema_table() -> "pd.DataFrame":  # noqa: F821
             "required": c.required,
             "meaning": c.meaning,
         }
-        for s in SCHEMAS.values()
+        for s in (*SCHEMAS.values(), *OPTIONAL_SCHEMAS.values())
         for c in s.columns
     ]
     return pd.DataFrame(rows)

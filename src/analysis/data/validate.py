@@ -12,14 +12,15 @@ from typing import Any, Mapping
 import pandas as pd
 
 from analysis.data.clean import clean_contacts, clean_events, clean_orders, fail_rows
-from analysis.data.errors import Ledger, Source
+from analysis.data.errors import DataError, Ledger, Source
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import Vocabulary, load_vocabulary
 
 
 @dataclass
 class Tables:
-    """The three canonical tables, their row ledger and where they came from."""
+    """The three canonical tables, their row ledger and where they came from; ``touches`` is
+    the optional table of what the brand sent (``None`` when the data has none)."""
 
     contacts: pd.DataFrame
     events: pd.DataFrame
@@ -28,6 +29,7 @@ class Tables:
     files: dict[str, Path]
     vocabulary: Vocabulary
     tz: str = DEFAULT_TZ
+    touches: pd.DataFrame | None = None
 
 
 def _drop_orphans(
@@ -50,8 +52,9 @@ def _drop_orphans(
         "user not found in contacts",
         orphan,
         df["user_id"],
-        hint="add the users to contacts, or load with drop_orphans=True to drop and "
-        "count these rows",
+        hint="add the users to contacts, or set `drop_orphans: true` in the data folder's "
+        "kit.yaml (--drop-orphans; load_tables(..., drop_orphans=True)) to drop and count "
+        "these rows",
     )
     return df
 
@@ -69,6 +72,23 @@ def _cut(
         rows_in=len(df),
         rows_out=len(out),
         dropped=int(after.sum()),
+    )
+    return out
+
+
+def _drop_late_joiners(
+    df: pd.DataFrame, table: str, late: pd.Series, cut: pd.Timestamp, ledger: Ledger
+) -> pd.DataFrame:
+    """Rows (before the cut-off) of users whose contact row is after it: they had not joined
+    by ``observed_until``, so their earlier rows (e.g. pre-join content views) go with them."""
+    mask = df["user_id"].isin(late)
+    out = df.loc[~mask]
+    ledger.add(
+        table,
+        f"rows of users who joined after observed_until {cut.isoformat()} dropped",
+        rows_in=len(df),
+        rows_out=len(out),
+        dropped=int(mask.sum()),
     )
     return out
 
@@ -140,9 +160,21 @@ def validate_frames(
     )
     o = clean_orders(frames["orders"].reset_index(drop=True), src["orders"], tz=tz, ledger=ledger)
 
+    if not len(c):
+        raise DataError(
+            files["contacts"],
+            None,
+            "no contacts: the table has no rows (a header only?)",
+            hint="every report starts from contacts; check the export's filters and date range",
+        )
+    joined = c["user_id"]
     c = _cut(c, "contacts", "joined_at", cut, ledger)
     e = _cut(e, "events", "occurred_at", cut, ledger)
     o = _cut(o, "orders", "ordered_at", cut, ledger)
+    if cut is not None:  # pre-join rows of users who joined after the cut-off: not orphans
+        late = joined[~joined.isin(c["user_id"])]
+        e = _drop_late_joiners(e, "events", late, cut, ledger)
+        o = _drop_late_joiners(o, "orders", late, cut, ledger)
     e = _drop_orphans(e, "events", c["user_id"], src["events"], ledger, drop_orphans)
     o = _drop_orphans(o, "orders", c["user_id"], src["orders"], ledger, drop_orphans)
 
@@ -173,7 +205,8 @@ def validate_frames(
             early,
             shown.reindex(e.index),
             hint="only types marked pre_join in the vocabulary may precede joining; "
-            "load with drop_before_join=True to drop and count them",
+            "set `drop_before_join: true` in the data folder's kit.yaml (--drop-before-join; "
+            "load_tables(..., drop_before_join=True)) to drop and count them",
         )
 
     out = {

@@ -82,6 +82,8 @@ class SqlTables:
     tz: str = DEFAULT_TZ
     files: dict[str, Path] = field(default_factory=dict)
     _owned: bool = False
+    #: the event vocabulary the tables are read with (set by ``reports.open_tables``)
+    vocabulary: Any = None
     engine_name = "sql"
 
     @property

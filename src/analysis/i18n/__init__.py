@@ -9,6 +9,7 @@ Reports take a ``lang`` parameter (``"en"`` or ``"zh"``) and pass it to all thre
 The text lives beside the reports it serves, one module per report notebook
 (:mod:`~analysis.i18n.overview`, :mod:`~analysis.i18n.value_index`, :mod:`~analysis.i18n.churn`,
 :mod:`~analysis.i18n.segments_flow`, :mod:`~analysis.i18n.ltv`, :mod:`~analysis.i18n.behaviours`,
+:mod:`~analysis.i18n.touches`,
 each with its ``LABELS`` and ``SENTENCES``; :mod:`~analysis.i18n.common` for what they share),
 and the terms by topic (:mod:`~analysis.i18n.vocabulary`, :mod:`~analysis.i18n.terms`,
 :mod:`~analysis.i18n.features`). This module only assembles them and looks them up.
@@ -29,6 +30,7 @@ from analysis.i18n import (
     overview,
     segments_flow,
     terms,
+    touches,
     value_index,
     vocabulary,
 )
@@ -51,7 +53,7 @@ __all__ = [
 LANGS = ("en", "zh")
 
 #: The text modules of the reports, in the order of the report index.
-REPORT_TEXTS = (overview, value_index, churn, segments_flow, ltv, behaviours, common)
+REPORT_TEXTS = (overview, value_index, churn, segments_flow, ltv, behaviours, touches, common)
 #: The term modules (topic, not report): their ``TERMS`` (and ``SEGMENTS``) tables.
 TERM_TABLES = (
     vocabulary.TERMS,

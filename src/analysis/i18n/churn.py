@@ -19,6 +19,86 @@ LABELS: dict[str, str] = {
     "Cumulative gain": "累积覆盖率",
     "Lift": "提升度",
     "Permutation importance": "置换重要性",
+    # the at-risk list as of the data's end (analysis.studies.churn_list, churn_asof)
+    "low risk": "低风险",
+    "medium risk": "中风险",
+    "high risk": "高风险",
+    "early warning": "早期预警",
+    "with departure features": "含离开特征",
+    "validation": "验证",
+    "as_of": "名单日期",
+    "window": "窗口",
+    "label_end": "标签窗口结束",
+    "risk_pct": "风险（%）",
+    "risk_tier": "风险层级",
+    "value_tier": "价值层级",
+    "owner": "负责人",
+    "last_order_date": "最近订单日期",
+    "last_order_amount": "最近订单净额",
+    "already_leaving": "已在离开",
+    "next_step_1": "建议动作 1",
+    "next_step_2": "建议动作 2",
+    "expected_churners": "预计流失人数",
+    "expected_lost_spend": "预计流失消费额",
+    "on_list": "在名单上",
+    "direction": "方向",
+    "higher value, higher risk": "数值越高，风险越高",
+    "higher value, lower risk": "数值越高，风险越低",
+    "no direction (category, or equal quartiles)": "无方向（类别或四分位相同）",
+    "risk change, lower to upper quartile (pts)": "从下四分位到上四分位的风险变化（百分点）",
+    "Permutation importance over resampled users": "置换重要性（用户重抽样区间）",
+    # time to churn with two ways to leave (analysis.studies.churn_time)
+    "hard": "硬流失",
+    "censored": "删失",
+    "value tier": "价值层级",
+    "Cumulative incidence": "累积发生率",
+    # the decision view (analysis.studies.churn_decision)
+    "Net value of the outreach": "触达的净价值",
+    "expected net value": "预期净价值",
+    "realised net value (test window)": "实际净价值（测试窗口）",
+    "best threshold": "最佳阈值",
+    "net value of the outreach": "触达的净价值",
+    "threshold": "阈值",
+    "contacted": "触达人数",
+    "churners_reached": "覆盖的流失者",
+    "expected_net": "预期净价值",
+    "realised_net": "实际净价值",
+    "mean_risk": "平均风险",
+    "net_per_contact": "每次触达净价值",
+    "days since the landmark": "自基准日起的天数",
+    "cumulative incidence (95% interval)": "累积发生率（95% 区间）",
+    "cause": "原因",
+    "level": "水平",
+    "term": "项",
+    "by": "分组",
+    "hr": "风险比",
+    "truth": "真实值",
+    # reasons of the list: the features in words
+    "acquisition channel": "获客渠道",
+    "referred by a friend": "由朋友推荐",
+    "days since joining": "加入天数",
+    "days since last interaction": "距上次互动天数",
+    "days since last order": "距上次下单天数",
+    "paid orders (all time)": "付费订单数（全部）",
+    "net spend (all time)": "净消费额（全部）",
+    "refunded orders": "退款订单数",
+    "interactions, last 30 days": "近 30 天互动数",
+    "interactions, last 90 days": "近 90 天互动数",
+    "interactions per day, short window": "短窗口日均互动",
+    "interactions per day, long window": "长窗口日均互动",
+    "interaction trend": "互动趋势",
+    "orders, short window": "短窗口订单数",
+    "orders, long window": "长窗口订单数",
+    "order trend": "订单趋势",
+    "group activity": "社群活跃",
+    "group quits": "退群次数",
+    "still in a group": "仍在群内",
+    "ladder stage": "阶梯阶段",
+    "experience evidence": "体验价值证据",
+    "net spend, look-back window": "回看窗口净消费额",
+    "social evidence": "社交价值证据",
+    "content evidence": "内容价值证据",
+    "innovation evidence": "创新价值证据",
 }
 
 
@@ -75,10 +155,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "churn.headline_oracle": {"en": " (oracle AUC {auc:.2f})", "zh": "（理想模型 AUC {auc:.2f}）"},
     "churn.calibration": {
-        "en": "The largest miss of the two models is {err:.1f} percentage points ({score}, bin {bin}: "
+        "en": "The largest calibration miss of the models is {err:.1f} percentage points ({score}, bin {bin}: "
         "predicted {pred:.1%}, observed {obs:.1%}, interval {lo:.1%}–{hi:.1%}). Brier "
         "scores: {briers}.",
-        "zh": "两个模型中最大的偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
+        "zh": "模型中最大的校准偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
         "观测 {obs:.1%}，区间 {lo:.1%}–{hi:.1%}）。Brier 分数：{briers}。",
     },
     "churn.gain": {
@@ -134,6 +214,149 @@ SENTENCES: dict[str, dict[str, str]] = {
         "common first reason is `{reason}` ({k} of {n} users).",
         "zh": "- **名单。** 风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
         "{rest_rate:.0%}。最常见的首要原因是 `{reason}`（{n} 位中 {k} 位）。",
+    },
+    # the as-of design (analysis.studies.churn_asof_results)
+    "churn.reason": {
+        "en": "{feature} {value} (typical {typical}): +{pts:.1f} pts",
+        "zh": "{feature} {value}（常见值 {typical}）：风险 +{pts:.1f} 个百分点",
+    },
+    "churn.windows": {
+        "en": "The list is as of **{as_of}**, the end of the data. The candidate models learn "
+        "on the population at {train}, are compared and calibrated on the validation window "
+        "({validation}) and the chosen one is scored once on the test window ({test}), whose "
+        "{horizon}-day label window is the latest the data covers. For the list the chosen "
+        "kind is refitted on that latest window and recalibrated on the one before it.",
+        "zh": "名单日期为 **{as_of}**，即数据的结束日。候选模型在 {train} 的人群上学习，在验证窗口"
+        "（{validation}）上比较并校准，选出的模型只在测试窗口（{test}）上评分一次，其 {horizon} "
+        "天的标签窗口是数据覆盖的最新窗口。名单所用模型在这一最新窗口上重新拟合，并在前一窗口上重新校准。",
+    },
+    "churn.choice": {
+        "en": "On the validation window the **{model}** ranks best (ROC AUC {auc:.3f}, 95% "
+        "interval {lo:.3f}–{hi:.3f}; {others}). It is chosen and calibrated there, before "
+        "the test window is read.",
+        "zh": "在验证窗口上排序最好的是**{model}**（ROC AUC {auc:.3f}，95% 区间 {lo:.3f}–{hi:.3f}；"
+        "{others}）。模型在此选出并校准，之后才读取测试窗口。",
+    },
+    "churn.tested": {
+        "en": "Scored once on the test window ({cutoff}: {users:,} users, {rate:.1%} churned "
+        "within {horizon} days), the chosen model has ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}) "
+        "and Brier score {brier:.3f}; its riskiest 10% of users hold {gain:.0%} of the "
+        "churners, {lift:.1f} times the base rate.",
+        "zh": "在测试窗口上只评分一次（{cutoff}：{users:,} 位用户，{horizon} 天内 {rate:.1%} 流失），"
+        "所选模型 ROC AUC {auc:.3f}（{lo:.3f}–{hi:.3f}），Brier 分数 {brier:.3f}；其风险最高的 "
+        "10% 用户包含 {gain:.0%} 的流失者，是基础比率的 {lift:.1f} 倍。",
+    },
+    "churn.departures": {
+        "en": "Without the departure features (group quits, no longer in a group) the model "
+        "ranks the test window with ROC AUC {early:.3f} ({early_lo:.3f}–{early_hi:.3f}); "
+        "with them, {full:.3f} ({full_lo:.3f}–{full_hi:.3f}). Reading the departure itself "
+        "adds {gap:.3f} AUC (paired 95% interval {gap_lo:.3f} to {gap_hi:.3f}): "
+        "{share:.0%} of the skill above chance is early warning.",
+        "zh": "不含离开特征（退群、已不在群内）时，模型在测试窗口上的 ROC AUC 为 {early:.3f}"
+        "（{early_lo:.3f}–{early_hi:.3f}）；包含时为 {full:.3f}（{full_lo:.3f}–{full_hi:.3f}）。"
+        "读取离开本身使 AUC 增加 {gap:.3f}（配对 95% 区间 {gap_lo:.3f} 至 {gap_hi:.3f}）："
+        "高于随机的能力中 {share:.0%} 来自早期预警。",
+    },
+    "churn.importance_users": {
+        "en": "The warning leans most on {items}. Intervals resample the users; {n_zero} of "
+        "{n} features have an interval reaching zero.",
+        "zh": "预警最依赖 {items}。区间对用户重抽样；{n} 个特征中有 {n_zero} 个的区间触及 0。",
+    },
+    "churn.importance_users_item": {
+        "en": "`{feature}` (AUC drop {drop:.3f}, {lo:.3f}–{hi:.3f}; {dir:+.1f} pts of risk "
+        "from its lower to its upper quartile)",
+        "zh": "`{feature}`（AUC 下降 {drop:.3f}，{lo:.3f}–{hi:.3f}；从下四分位到上四分位风险变化 "
+        "{dir:+.1f} 个百分点）",
+    },
+    "churn.tiers": {
+        "en": "As of {as_of}, {users:,} users are still customers. The model expects "
+        "{expected:,.0f} of them ({rate:.1%}) to churn within {horizon} days; {high_users:,} "
+        "are high risk and hold {high_expected:,.0f} of the expected churners. "
+        "{leaving:,} users are already leaving (quit their groups and are in none): "
+        "flagged on the list, not early warnings.",
+        "zh": "截至 {as_of}，仍有 {users:,} 位客户。模型预计其中 {expected:,.0f} 位（{rate:.1%}）将在 "
+        "{horizon} 天内流失；{high_users:,} 位为高风险，占预计流失者中的 {high_expected:,.0f} 位。"
+        "{leaving:,} 位用户已在离开（已退群且不在任何群内）：名单上单独标出，不算早期预警。",
+    },
+    "churn.tiers_truth": {
+        "en": "On the simulator, the oracle (the true hazards) expects {oracle_high:.1%} of the "
+        "high-risk tier and {oracle_low:.1%} of the low-risk tier to churn, against "
+        "{pred_high:.1%} and {pred_low:.1%} predicted.",
+        "zh": "在模拟数据上，理想模型（真实风险）预计高风险层 {oracle_high:.1%}、低风险层 "
+        "{oracle_low:.1%} 的用户流失，模型预测分别为 {pred_high:.1%} 和 {pred_low:.1%}。",
+    },
+    "churn.c.asof": {
+        "en": "- **The list.** As of {as_of}, {users:,} customers are scored; {high:,} are high "
+        "risk; the model expects {expected:,.0f} churners within {horizon} days.",
+        "zh": "- **名单。** 截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
+        "{horizon} 天内有 {expected:,.0f} 位流失。",
+    },
+    "churn.c.tested": {
+        "en": "- **How well it is predicted.** Chosen on the validation window, tested once: "
+        "ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}), Brier {brier:.3f}, base rate {base:.1%}.",
+        "zh": "- **预测得多好。** 在验证窗口上选出，只测试一次：ROC AUC {auc:.3f}"
+        "（{lo:.3f}–{hi:.3f}），Brier {brier:.3f}，基础比率 {base:.1%}。",
+    },
+    "churn.c.departures": {
+        "en": "- **Early warning, not departure.** {share:.0%} of the skill above chance "
+        "remains without the departure features (AUC {early:.3f} against {full:.3f}).",
+        "zh": "- **早期预警，而非离开本身。** 去掉离开特征后仍保留高于随机能力的 {share:.0%}"
+        "（AUC {early:.3f} 对 {full:.3f}）。",
+    },
+    "churn.cr": {
+        "en": "Of the {n:,} customers at the landmark ({since}), {hard:,} deleted the contact "
+        "(hard churn) and {silent:,} went silent for {silent_days:g} days before {end}. "
+        "{days:g} days after the landmark, {cif_hard:.1%} had left the hard way and "
+        "{cif_silent:.1%} silently (Aalen–Johansen, each route accounting for the other). "
+        "Cause-specific hazard ratios whose interval excludes 1: {items}.",
+        "zh": "基准日（{since}）的 {n:,} 位客户中，{hard:,} 位删除了联系人（硬流失），{silent:,} 位在 "
+        "{end} 前沉默满 {silent_days:g} 天。基准日后 {days:g} 天，{cif_hard:.1%} 以硬流失方式离开，"
+        "{cif_silent:.1%} 沉默离开（Aalen–Johansen 估计，两种方式相互竞争）。区间不含 1 的分原因"
+        "风险比：{items}。",
+    },
+    "churn.cr_item": {
+        "en": "{by} {term} on {cause} churn: HR {hr:.2f} ({lo:.2f}–{hi:.2f})",
+        "zh": "{by} {term} 对{cause}：风险比 {hr:.2f}（{lo:.2f}–{hi:.2f}）",
+    },
+    "churn.cr_none": {"en": "none", "zh": "无"},
+    "churn.cr_truth": {
+        "en": "On the simulator, {inside} of {n} recovered cause-specific effects (latent "
+        "values, coupon hunters, screening, channels; both causes) have the true effect "
+        "inside their 95% interval. The simulator splits leavers into hard and silent at "
+        "random, so each true effect is the same for both causes; the largest miss is "
+        "`{term}` on {cause} churn ({est:.2f} against {truth:.2f}).",
+        "zh": "在模拟数据上，{n} 个恢复出的分原因效应（潜在价值、羊毛党、筛选、渠道；两种原因）中有 "
+        "{inside} 个的 95% 区间包含真实效应。模拟器随机把离开者分为硬流失和沉默，因此两种原因的真实效应"
+        "相同；偏差最大的是 `{term}` 对{cause}的效应（{est:.2f}，真实值 {truth:.2f}）。",
+    },
+    "churn.plot.cif_title": {
+        "en": "{cause} churn by {by}",
+        "zh": "按{by}的{cause}",
+    },
+    "churn.decision": {
+        "en": "With a contact costing {cost:g}, a saved customer worth {value:g} and {rate:.0%} "
+        "of contacted would-be churners kept, a contact pays above a risk of {be:.1%}. On "
+        "the test window the realised net value peaks at a threshold of {best:.0%}: "
+        "contacting {contacted:,} users ({share:.0%}) reaches {reached:,} churners and nets "
+        "{net:,.0f} (expected from the risks: {expected:,.0f}). As of the list's date, "
+        "contacting is worth it in: {tiers}. The save rate is an assumption until an "
+        "experiment measures it.",
+        "zh": "若一次触达成本为 {cost:g}、留住一位客户价值 {value:g}、被触达的潜在流失者中有 {rate:.0%} "
+        "被留住，则风险高于 {be:.1%} 时触达才划算。在测试窗口上，实际净价值在阈值 {best:.0%} 处最高："
+        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net:,.0f}"
+        "（按风险预期：{expected:,.0f}）。按名单日期，值得触达的层级：{tiers}。留存率是假设，"
+        "需要实验来测量。",
+    },
+    "churn.plot.net_title": {
+        "en": "Net value of the outreach (cost {cost:g}, saved customer {value:g})",
+        "zh": "触达的净价值（成本 {cost:g}，留住客户价值 {value:g}）",
+    },
+    "churn.c.decision": {
+        "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "
+        "{be:.1%}; on the test window the best threshold was {best:.0%} ({share:.0%} of "
+        "users).",
+        "zh": "- **触达谁。** 在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
+        "{best:.0%}（{share:.0%} 的用户）。",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "

@@ -24,7 +24,7 @@ TERMS: dict[str, str] = {
     "events in a group context in the look-back window": "回看窗口内发生在群场景的事件数",
     "group_quit events in the look-back window": "回看窗口内的退群事件数",
     "1 if the user's last group join before the cut-off is later than their last group quit, else 0": "截止日前最近一次入群晚于最近一次退群为 1，否则为 0",
-    "highest ladder stage evidenced in the look-back window (1 = aware ... 9 = ambassador; 0 = none)": "回看窗口内有证据的最高阶段（1 = 认知 … 9 = 大使；0 = 无）",
+    "ladder stage at the cut-off (1 = aware ... 9 = ambassador; 0 = silent, lost or none; the churn study uses the shared stage assignment)": "截止日的阶梯阶段（1 = 认知 … 9 = 大使；0 = 沉默、流失或无；流失研究使用共享的阶段分配）",
     "name of that stage ('none' when stage_rank is 0)": "该阶段的名称（stage_rank 为 0 时为 'none'）",
     "experience evidence in the look-back window (value_evidence: event count)": "回看窗口内的体验价值证据（value_evidence：事件数）",
     "consumption evidence in the look-back window (value_evidence: net spend)": "回看窗口内的消费价值证据（value_evidence：净消费额）",

@@ -76,6 +76,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "（{best_rate:.0%}，95% 置信区间 {best_lo:.0%}–{best_hi:.0%}），最低的是*{worst}*"
         "（{worst_rate:.0%}，{worst_lo:.0%}–{worst_hi:.0%}）。",
     },
+    "flow.rfm_none": {
+        "en": "{users:,} users are in the population at {as_of}, and none has a paid order "
+        "before it: there are no RFM segments to compare (the data has no orders, or none "
+        "before the cut-off).",
+        "zh": "{as_of} 时总体共 {users:,} 位用户，此前没有任何已支付订单：没有可比较的 RFM 分群"
+        "（数据中没有订单，或截止日前没有订单）。",
+    },
     "flow.tiers": {
         "en": "Core VIPs ({vip_users:,} users) retain at {vip_rate:.0%} ({vip_lo:.0%}–"
         "{vip_hi:.0%}) against {ord_rate:.0%} ({ord_lo:.0%}–{ord_hi:.0%}) for ordinary "

@@ -25,6 +25,23 @@ LABELS: dict[str, str] = {
     "AUC (95% bootstrap interval)": "AUC（95% 自助法区间）",
     "days after the cut-off": "截止日后天数",
     "share without hard churn": "未硬流失占比",
+    "activity": "活跃次数",
+    "tenure": "在册时长",
+    "effects": "有效应世界",
+    "null": "零效应世界",
+    "null_silent": "零效应 + 静默流失",
+    "null_tenure": "零效应 + 在册时长与渠道驱动流失",
+    "wrong_weights": "错误权重世界",
+    "small_effect": "效应小于最小差距",
+    "runs": "运行次数",
+    "predicts": "判为能预测",
+    "does_not_predict": "判为不能预测",
+    "predicts_inconclusive": "判为无定论",
+    "below_strongest": "不如最强基准",
+    "adds": "判为有增量",
+    "preset_wrong": "判为预设错误",
+    "coverage": "区间覆盖率",
+    "wrong": "判错比例",
 }
 
 
@@ -143,10 +160,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "的早晚排序。",
     },
     "validity.truth": {
-        "en": "Observed AUC for no hard churn: {auc:.3f} [{lo:.3f}, {hi:.3f}]; the simulator's "
+        "en": "Observed AUC for {outcome}: {auc:.3f} [{lo:.3f}, {hi:.3f}]; the simulator's "
         "truth implies {true_auc:.3f} for this index — {where} The oracle would reach "
         "{oracle:.3f}.",
-        "zh": "未硬流失的观测 AUC：{auc:.3f} [{lo:.3f}, {hi:.3f}]；模拟器的真实参数意味着该指数应为 "
+        "zh": "{outcome}的观测 AUC：{auc:.3f} [{lo:.3f}, {hi:.3f}]；模拟器的真实参数意味着该指数应为 "
         "{true_auc:.3f}——{where}理想评分可达 {oracle:.3f}。",
     },
     "validity.truth_inside": {"en": "inside the interval.", "zh": "落在区间内。"},
@@ -159,33 +176,77 @@ SENTENCES: dict[str, dict[str, str]] = {
     "validity.what": {"en": "{horizon}-day retention", "zh": "{horizon} 天留存"},
     "validity.what_any": {"en": "retention", "zh": "留存"},
     "validity.verdict.predicts": {
-        "en": "{label} predicts {what}: AUC {auc} {ival} ({ci} bootstrap interval).",
-        "zh": "{label}能预测{what}：AUC {auc} {ival}（{ci} 自助法区间）。",
+        "en": "{label} predicts {what}. (AUC {auc} {ival}, {ci} bootstrap interval, clear of "
+        "chance by more than the margin: above {hi}.)",
+        "zh": "{label}能预测{what}。（AUC {auc} {ival}，{ci} 自助法区间，高于随机且超出最小有意义"
+        "差距：高于 {hi}。）",
     },
     "validity.verdict.opposite": {
-        "en": "{label} ranks users in the opposite direction to {what}: AUC {auc} {ival}; it "
-        "does not predict better than chance.",
-        "zh": "{label}对用户的排序与{what}方向相反：AUC {auc} {ival}；其预测不优于随机。",
+        "en": "{label} ranks users in the opposite direction to {what}. (AUC {auc} {ival}, "
+        "below {lo}.)",
+        "zh": "{label}对用户的排序与{what}方向相反。（AUC {auc} {ival}，低于 {lo}。）",
     },
     "validity.verdict.chance": {
-        "en": "{label} does not predict {what} better than chance: AUC {auc} {ival}, an "
-        "interval that includes 0.5.",
-        "zh": "{label}对{what}的预测不优于随机：AUC {auc} {ival}，区间包含 0.5。",
+        "en": "{label} does not predict {what}. (AUC {auc} {ival}: the whole interval lies "
+        "within {lo}–{hi}, closer to chance than any difference that matters.)",
+        "zh": "{label}不能预测{what}。（AUC {auc} {ival}：整个区间落在 {lo}–{hi} 之内，与随机的"
+        "差距小于任何有意义的差距。）",
+    },
+    "validity.verdict.undecided": {
+        "en": "Whether {label} predicts {what} is inconclusive — more data needed. (AUC {auc} "
+        "{ival}: the interval neither clears {hi} nor lies within {lo}–{hi}.)",
+        "zh": "{label}能否预测{what}尚无定论——需要更多数据。（AUC {auc} {ival}：区间既未高于 "
+        "{hi}，也未完全落在 {lo}–{hi} 之内。）",
+    },
+    "validity.verdict.more_data": {
+        "en": " About {need:,} users (now {n:,}) would decide it.",
+        "zh": "约需 {need:,} 位用户（现有 {n:,} 位）才能定论。",
+    },
+    "validity.verdict.more_data_many": {
+        "en": " Even a hundred times the {n:,} users might not decide it: the estimate sits on "
+        "the margin.",
+        "zh": "即使用户数是现有 {n:,} 位的一百倍也未必能定论：估计值恰在最小有意义差距上。",
+    },
+    "validity.verdict.strongest": {
+        "en": "Against the strongest simple baseline, {name}, {rel}. (Its AUC {auc} {ival}; "
+        "index − it = {diff} {diff_ival}, margin ±{margin}.)",
+        "zh": "与最强的简单基准（{name}）相比，{rel}。（其 AUC {auc} {ival}；指数 − 它 = "
+        "{diff} {diff_ival}，最小有意义差距 ±{margin}。）",
     },
     "validity.verdict.baseline": {
-        "en": "{name} {auc} {ival} (index − it = {diff} {diff_ival}: {rel})",
-        "zh": "{name} {auc} {ival}（指数 − 它 = {diff} {diff_ival}：{rel}）",
+        "en": "{name}: {rel} (AUC {auc}; index − it = {diff} {diff_ival})",
+        "zh": "{name}：{rel}（AUC {auc}；指数 − 它 = {diff} {diff_ival}）",
     },
     "validity.verdict.preset_label": {"en": "the preset index", "zh": "预设指数"},
     "validity.verdict.better": {"en": "the index is better", "zh": "指数更好"},
     "validity.verdict.worse": {"en": "the index is worse", "zh": "指数更差"},
-    "validity.verdict.same": {"en": "no clear difference", "zh": "无明显差异"},
+    "validity.verdict.same": {
+        "en": "the index is no different within the margin",
+        "zh": "指数与之无差别（在最小有意义差距之内）",
+    },
+    "validity.verdict.unclear": {
+        "en": "inconclusive — more data needed",
+        "zh": "尚无定论——需要更多数据",
+    },
     "validity.verdict.name_spend": {"en": "spend alone", "zh": "仅消费额"},
     "validity.verdict.name_rfm": {"en": "the RFM score", "zh": "RFM 评分"},
     "validity.verdict.name_equal": {"en": "equal weights", "zh": "等权重"},
     "validity.verdict.name_learned": {
         "en": "cross-validated learned weights",
         "zh": "交叉验证学习的权重",
+    },
+    "validity.verdict.name_recency": {
+        "en": "days since the last activity",
+        "zh": "距上次活跃天数",
+    },
+    "validity.verdict.name_activity": {
+        "en": "the activity count",
+        "zh": "活跃次数",
+    },
+    "validity.verdict.name_tenure": {"en": "tenure", "zh": "在册时长"},
+    "validity.verdict.name_behaviour": {
+        "en": "a behaviour model (recency, activity count and tenure, out of fold)",
+        "zh": "行为模型（最近活跃、活跃次数与在册时长，折外）",
     },
     "validity.verdict.best_single": {
         "en": "the best single value is {value} with AUC {auc}",
@@ -195,18 +256,72 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "On the same users: {bits}.",
         "zh": "在同一批用户上：{bits}。",
     },
-    "validity.verdict.learned": {
-        "en": "Learned weights add {gain} {ival} AUC over the preset.",
-        "zh": "学习得到的权重比预设多 {gain} {ival} 的 AUC。",
+    "validity.verdict.learned_better": {
+        "en": "Learned weights beat the preset: **the preset's weights are wrong** for these "
+        "users. (Learned − preset = {gain} {ival} AUC, out of fold.)",
+        "zh": "学习得到的权重胜过预设：**预设权重对这些用户是错的**。（学习 − 预设 = {gain} "
+        "{ival} AUC，折外。）",
+    },
+    "validity.verdict.learned_same": {
+        "en": "Learned weights do no better than the preset. (Learned − preset = {gain} {ival} "
+        "AUC, out of fold.)",
+        "zh": "学习得到的权重并不比预设更好。（学习 − 预设 = {gain} {ival} AUC，折外。）",
+    },
+    "validity.verdict.learned_worse": {
+        "en": "The preset beats weights learned from the data. (Learned − preset = {gain} "
+        "{ival} AUC, out of fold.)",
+        "zh": "预设胜过从数据学习的权重。（学习 − 预设 = {gain} {ival} AUC，折外。）",
+    },
+    "validity.verdict.learned_unclear": {
+        "en": "Whether learned weights beat the preset is inconclusive — more data needed. "
+        "(Learned − preset = {gain} {ival} AUC, out of fold.)",
+        "zh": "学习得到的权重是否胜过预设尚无定论——需要更多数据。（学习 − 预设 = {gain} {ival} "
+        "AUC，折外。）",
     },
     "validity.verdict.incremental": {
-        "en": "Beyond RFM, tenure and channel the index {adds} information: likelihood-ratio "
-        "p = {p:.2g}, odds ratio per SD {odds} {or_ival}, out-of-fold AUC {without} → "
-        "{with_} (difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]).",
-        "zh": "在 RFM、在册时长与渠道之外，指数{adds}信息：似然比 p = {p:.2g}，每标准差优势比 "
-        "{odds} {or_ival}，折外 AUC {without} → {with_}（差值 {diff:+.3f} "
-        "[{lo:+.3f}, {hi:+.3f}]）。",
+        "en": "Beyond what the brand already knows (RFM, days since the last activity, activity "
+        "count, tenure and channel) the index {adds}. (Out-of-fold AUC {without} → {with_}, "
+        "difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]; likelihood-ratio p = {p:.2g}; odds "
+        "ratio per SD {odds} {or_ival}.)",
+        "zh": "在品牌已知的信息（RFM、距上次活跃天数、活跃次数、在册时长与渠道）之外，指数{adds}。"
+        "（折外 AUC {without} → {with_}，差值 {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]；似然比 "
+        "p = {p:.2g}；每标准差优势比 {odds} {or_ival}。）",
     },
-    "validity.verdict.adds": {"en": "adds", "zh": "提供了额外"},
-    "validity.verdict.not_adds": {"en": "does not clearly add", "zh": "未明显提供额外"},
+    "validity.verdict.adds": {"en": "adds information", "zh": "提供了额外信息"},
+    "validity.verdict.not_adds": {
+        "en": "adds nothing that matters",
+        "zh": "没有提供有意义的额外信息",
+    },
+    "validity.verdict.hurts": {
+        "en": "adds nothing (the model does worse with it)",
+        "zh": "没有提供额外信息（加入后模型反而更差）",
+    },
+    "validity.verdict.adds_unclear": {
+        "en": "may or may not add — inconclusive, more data needed",
+        "zh": "是否提供额外信息尚无定论——需要更多数据",
+    },
+    "validity.study_of_study": {
+        "en": "Each of {k} simulated worlds was generated {runs} times (seeds {seeds}, commit "
+        "{commit}) at about {users:,} users in the population and studied exactly as above. "
+        "Where the five values do nothing, the verdict said the index adds to what the brand "
+        'already knows in at most {null_adds:.0%} of runs, and "predicts" in at most '
+        "{null_predicts:.0%} (leaving aside the world where tenure drives leaving, in which the "
+        "index truly predicts because its raw counts grow with tenure). In the effects world "
+        'it said "predicts" in {effects:.0%} of runs; in the wrong-weights world it said '
+        "the preset is wrong in {wrong_weights:.0%}. The 95% interval held the true AUC in "
+        "{coverage_lo:.0%}–{coverage_hi:.0%} of runs, world by world. The study was wrong most "
+        "often in the {worst} world: {worst_share:.0%} of runs.",
+        "zh": "{k} 个模拟世界各生成 {runs} 次（种子 {seeds}，提交 {commit}），总体约 {users:,} 位用户，"
+        "并按上文完全相同的方式研究。在五个价值毫无作用的世界里，结论称指数在品牌已知信息之外"
+        "有增量的比例至多 {null_adds:.0%}，称“能预测”的比例至多 {null_predicts:.0%}（不计在册时长"
+        "驱动流失的世界——那里指数确实能预测，因为其原始计数随在册时长增长）。在有效应世界中，"
+        "{effects:.0%} 的运行判为“能预测”；在错误权重世界中，{wrong_weights:.0%} 的运行判定预设"
+        "权重错误。各世界中 95% 区间覆盖真实 AUC 的比例为 {coverage_lo:.0%}–{coverage_hi:.0%}。"
+        "判错最多的是{worst}：{worst_share:.0%} 的运行。",
+    },
+    "validity.verdict.margin": {
+        "en": "The smallest AUC difference that matters is taken as {margin}: smaller "
+        "differences count as none.",
+        "zh": "最小有意义的 AUC 差距取 {margin}：更小的差距视为没有差别。",
+    },
 }

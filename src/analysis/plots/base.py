@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 CJK_FONTS = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -69,3 +71,13 @@ def axes_or_new(ax=None, size: tuple[float, float] = (7, 4)):
 
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+def error_bars(estimate, lo, hi, *, scale: float = 1.0) -> np.ndarray:
+    """``yerr`` for ``ax.errorbar``: the distances from the estimate down to ``lo`` and up to
+    ``hi``, never negative (an interval computed apart from its estimate, e.g. a bootstrap or
+    a rounded bound, may miss it by a hair, and matplotlib refuses negative errors)."""
+    est = np.asarray(estimate, dtype="float64")
+    down = np.clip(est - np.asarray(lo, dtype="float64"), 0, None)
+    up = np.clip(np.asarray(hi, dtype="float64") - est, 0, None)
+    return np.vstack([np.atleast_1d(down), np.atleast_1d(up)]) * scale

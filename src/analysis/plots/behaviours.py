@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, error_bars
 
 
 def _label(row, lang: str = "en") -> str:
@@ -134,12 +134,7 @@ def plot_discovery_vs_confirmation(
         ax.errorbar(
             t["diff_disc"] * 100,
             t["diff_conf"] * 100,
-            yerr=np.vstack(
-                [
-                    (t["diff_conf"] - t["diff_lo_conf"]) * 100,
-                    (t["diff_hi_conf"] - t["diff_conf"]) * 100,
-                ]
-            ),
+            yerr=error_bars(t["diff_conf"], t["diff_lo_conf"], t["diff_hi_conf"], scale=100),
             fmt="o",
             ms=4,
             alpha=0.7,

@@ -15,7 +15,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, error_bars
 
 __all__ = [
     "plot_transition_heatmap",
@@ -268,10 +268,7 @@ def plot_forward_conversion(
     ax.errorbar(
         x,
         c["forward_rate"],
-        yerr=[
-            (c["forward_rate"] - c["lo"]).clip(lower=0),
-            (c["hi"] - c["forward_rate"]).clip(lower=0),
-        ],
+        yerr=error_bars(c["forward_rate"], c["lo"], c["hi"]),
         fmt="none",
         ecolor="black",
         capsize=3,
@@ -433,10 +430,7 @@ def plot_persona_bars(
     x = np.arange(len(profile))
     ax.bar(x, profile[column])
     if column == "retention":
-        err = [
-            (profile[column] - profile["retention_lo"]).clip(lower=0),
-            (profile["retention_hi"] - profile[column]).clip(lower=0),
-        ]
+        err = error_bars(profile[column], profile["retention_lo"], profile["retention_hi"])
         ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
     ax.set_xticks(
         x,
@@ -469,10 +463,7 @@ def plot_effects_vs_truth(
         ax.errorbar(
             table[tcol],
             table[est],
-            yerr=[
-                (table[est] - table["lo"]).clip(lower=0),
-                (table["hi"] - table[est]).clip(lower=0),
-            ],
+            yerr=error_bars(table[est], table["lo"], table["hi"]),
             fmt=markers[i % 3],
             capsize=3,
             label=f"{tr('vs', lang)} {tr(tcol, lang)}",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, error_bars
 
 __all__ = [
     "plot_deciles",
@@ -27,7 +27,7 @@ def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     """Outcome rate by score bin with its interval (from ``retention_by_decile``)."""
     ax = axes_or_new(ax, (7, 4))
     t = table.sort_values("bin")
-    err = np.vstack([t["rate"] - t["lo"], t["hi"] - t["rate"]])
+    err = error_bars(t["rate"], t["lo"], t["hi"])
     ax.errorbar(t["bin"], t["rate"], yerr=err, fmt="o-", capsize=3)
     ax.set_xticks(t["bin"])
     ax.set_ylim(0, 1)
@@ -80,7 +80,7 @@ def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     ax.errorbar(
         [1],
         [r["auc_with"]],
-        yerr=[[r["auc_diff"] - r["diff_lo"]], [r["diff_hi"] - r["auc_diff"]]],
+        yerr=error_bars(r["auc_diff"], r["diff_lo"], r["diff_hi"]),
         fmt="none",
         color="black",
         capsize=4,

@@ -126,8 +126,14 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
             hint="raw exports go through engine='pandas' (load_tables and the adapters) once; "
             "save those tables as Parquet to use them out of core",
         ) from None
+    from analysis.data.vocab import load_vocabulary
+
     cls = DuckTables if name == "duckdb" else SparkTables
-    return cls.from_folder(folder)
+    tables = cls.from_folder(folder)
+    if vocabulary is None and (folder / "vocabulary.yaml").is_file():
+        vocabulary = folder / "vocabulary.yaml"
+    tables.vocabulary = load_vocabulary(vocabulary)
+    return tables
 
 
 def relative_ledger(ledger, folder: str | Path):

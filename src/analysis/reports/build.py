@@ -31,6 +31,9 @@ class Report:
     name: str
     source: Path
     title: str
+    #: tables the report cannot run without (a ``# requires: orders, events`` line in the
+    #: notebook); on data where one is empty the report is skipped, with the reason
+    requires: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> list[str]:
@@ -42,13 +45,36 @@ def discover(folder: str | Path = "notebooks") -> list[Report]:
     """Report notebooks (``notebooks/*.py``), in name order; ``00-``-style prefixes sort."""
     out = []
     for src in sorted(resolve(folder).glob("*.py")):
-        title = src.stem
+        title, requires = None, ()
         for line in src.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# # "):
+            if line.startswith("# # ") and title is None:
                 title = line[4:].strip()
-                break
-        out.append(Report(src.stem, src, title))
+            elif line.startswith("# requires:"):  # "# requires: events, orders  (why)"
+                names = re.split(r"[(#]", line.split(":", 1)[1])[0]
+                requires = tuple(t.strip() for t in names.split(",") if t.strip())
+        out.append(Report(src.stem, src, title or src.stem, requires))
     return out
+
+
+def table_rows(data_dir: str | Path) -> dict[str, int | None]:
+    """Rows per table of a data folder: exact for a prepared store (its ``prepare.json``);
+    elsewhere None (unknown) for a table that has a file and 0 for one that has none."""
+    from analysis.data.store import read_manifest
+
+    folder = resolve(data_dir)
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        return {t: int(v["rows"]) for t, v in manifest.get("tables", {}).items()}
+    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    return {
+        t: None if any(n.startswith(t) for n in names) else 0
+        for t in ("contacts", "events", "orders", "touches")
+    }
+
+
+def missing_tables(report: Report, rows: Mapping[str, int | None]) -> list[str]:
+    """The tables ``report`` requires that the data does not have (no rows or no file)."""
+    return [t for t in report.requires if rows.get(t, 0) == 0]
 
 
 def _to_ipynb(src: Path, dest: Path) -> None:
@@ -191,12 +217,13 @@ def run_report(
     }
 
 
-#: The order a reader takes the reports in: who is there and where the data comes from; how
-#: they move through the stages; which behaviours go with staying; whether the five-value
-#: index predicts it; who is about to leave; what customers are worth. Reports not named
-#: here follow in name order.
+#: The order a reader takes the reports in: who is there and where the data comes from;
+#: what the brand does to its users (touches); how they move through the stages; which
+#: behaviours go with staying; whether the five-value index predicts it; who is about to
+#: leave; what customers are worth. Reports not named here follow in name order.
 READING_ORDER = (
     "data-overview",
+    "touches",
     "segments-and-flow",
     "behaviours-retention",
     "value-index-retention",
@@ -238,7 +265,11 @@ def _data_rows(results: list[dict]) -> list[list[str]]:
     import pandas as pd
 
     overview = next((r for r in results if r["name"] == "data-overview"), None)
-    path = Path(overview["tables"]) / "table_summary.csv" if overview else None
+    path = (
+        Path(overview["tables"]) / "table_summary.csv"
+        if overview and overview.get("tables")
+        else None
+    )
     if path is None or not path.is_file():
         return []
     table = pd.read_csv(path, dtype=str)
@@ -246,6 +277,51 @@ def _data_rows(results: list[dict]) -> list[list[str]]:
         [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", r["first"][:10], r["last"][:10]]
         for _, r in table.iterrows()
     ]
+
+
+def skipped(report: Report, reason: str) -> dict:
+    """The index entry of a report that was not run."""
+    return {
+        "name": report.name,
+        "title": report.title,
+        "seconds": 0,
+        "html": None,
+        "summary": None,
+        "headline": "",
+        "skipped": reason,
+    }
+
+
+def failed(report: Report, out_dir: Path, exc: Exception) -> dict:
+    """The index entry of a report whose notebook stopped with an error; its executed
+    notebook (up to the error) is exported as HTML so the reader sees where."""
+    executed = Path(out_dir) / f"{report.name}.ipynb"
+    html_name = None
+    if executed.is_file():
+        _export_html(
+            executed, Path(out_dir) / f"{report.name}.html", hide_code=False, title=report.title
+        )
+        html_name = f"{report.name}.html"
+    reason = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
+    return {**skipped(report, ""), "skipped": None, "failed": reason, "html": html_name}
+
+
+def _index_row(r: dict) -> str:
+    head = (
+        f"<td><b>{html.escape(r['title'])}</b><br>"
+        f'<span lang="{html.escape(r.get("lang", "en"))}">{html.escape(r.get("headline", ""))}'
+        "</span></td>"
+    )
+    if r.get("skipped"):
+        return f"<tr>{head}<td colspan=3>skipped: {html.escape(r['skipped'])}</td></tr>"
+    if r.get("failed"):
+        link = f' (<a href="{html.escape(r["html"])}">where</a>)' if r.get("html") else ""
+        return f"<tr>{head}<td colspan=3>failed: {html.escape(r['failed'])}{link}</td></tr>"
+    return (
+        f'<tr>{head}<td><a href="{html.escape(r["summary"])}">summary</a></td>'
+        f'<td><a href="{html.escape(r["html"])}">full, with code</a></td>'
+        f"<td>{r['seconds']} s</td></tr>"
+    )
 
 
 def write_index(
@@ -261,14 +337,7 @@ def write_index(
     parameters = dict(parameters or {})
     results = in_reading_order(results, key=lambda r: r["name"])
     data_dir = parameters.get("data_dir") or "data/sample"
-    rows = "\n".join(
-        f"<tr><td><b>{esc(r['title'])}</b><br>"
-        f'<span lang="{esc(r.get("lang", "en"))}">{esc(r.get("headline", ""))}</span></td>'
-        f'<td><a href="{esc(r["summary"])}">summary</a></td>'
-        f'<td><a href="{esc(r["html"])}">full, with code</a></td>'
-        f"<td>{r['seconds']} s</td></tr>"
-        for r in results
-    )
+    rows = "\n".join(_index_row(r) for r in results)
     data = _data_rows(results)
     data_table = (
         "<table><tr><th>table</th><th>rows</th><th>users</th><th>first day</th>"
@@ -316,8 +385,18 @@ code for reviewers.</p>
 </body></html>
 """
     path = out_dir / "index.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def check_parameters(parameters: Mapping[str, Any], reports: list[Report] | None = None) -> None:
+    """A parameter is an error only when no report declares it, so one params file serves
+    every report, also together with ``--only``."""
+    known = {p for r in (reports if reports is not None else discover()) for p in r.parameters}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
 
 
 def build_reports(
@@ -345,16 +424,25 @@ def build_reports(
         if unknown:
             raise ValueError(f"unknown report(s) {unknown}; known: {[r.name for r in reports]}")
         reports = [r for r in reports if r.name in only]
-    known = {p for r in reports for p in r.parameters}
-    unknown = sorted(set(parameters or {}) - known)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
+    check_parameters(parameters or {})
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
+    rows = table_rows(parameters.get("data_dir", "data/sample"))
     results = []
     reports = in_reading_order(reports)
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)
-        results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
+        missing = missing_tables(rep, rows)
+        if missing:
+            results.append(skipped(rep, f"the data has no {' and no '.join(missing)}"))
+            continue
+        try:
+            results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
+        except Exception as exc:  # papermill's execution error: record it, build the rest
+            from papermill.exceptions import PapermillExecutionError
+
+            if not isinstance(exc, PapermillExecutionError):
+                raise
+            results.append(failed(rep, out_dir, exc))
     write_index(results, out_dir, parameters=parameters)
     return results

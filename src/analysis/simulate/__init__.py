@@ -75,6 +75,9 @@ In :mod:`analysis.simulate.activity` (what they do):
     :func:`~analysis.simulate.activity.contexts` — the event log, ids in order of joining,
     and where each event happened.
 
+In the touch worlds (``touches``, ``touches-null``) :func:`~analysis.simulate.touches.add_touches`
+then adds the brand's touches and their effects from a generator of its own.
+
 Finally :mod:`analysis.simulate.tables` turns the arrays into the tables, the per-user truth
 and the parameters (no random draws), and :mod:`analysis.simulate.io` writes and reads them.
 The constants and :class:`Truth` of each world are in :mod:`analysis.simulate.world`.
@@ -120,9 +123,11 @@ from analysis.simulate.tables import (
     contacts_table,
     events_table,
     orders_table,
+    truth_aucs,
     truth_params,
     truth_table,
 )
+from analysis.simulate.touches import TOUCH_WORLDS, add_touches
 from analysis.simulate.world import (
     ACTIVE_RATES,
     AFTER_FIRST_PURCHASE,
@@ -135,7 +140,9 @@ from analysis.simulate.world import (
     HUNTER_PROB_BASE,
     HUNTER_PROB_COUPON,
     HUNTER_Z_SHIFT,
+    NULL_WORLDS,
     VALUE_RATES,
+    WORLDS,
     Z_SHIFT,
     Truth,
     truth_for,
@@ -155,6 +162,8 @@ __all__ = [
     "HUNTER_Z_SHIFT",
     "VALUE_RATES",
     "Z_SHIFT",
+    "WORLDS",
+    "NULL_WORLDS",
     "Simulation",
     "Truth",
     "read_truth",
@@ -177,15 +186,21 @@ def simulate(
     """Simulate a private domain of about ``n_users`` contacts over ``months`` months.
 
     ``world="effects"`` makes the hazard of leaving depend on the five values, channel,
-    hunter status and screening; ``world="null"`` makes it the same for everyone.
+    hunter status and screening; ``world="null"`` makes it the same for everyone; the other
+    :data:`WORLDS` are built to catch the study out (see :mod:`analysis.simulate.world`).
+    ``world="touches"`` / ``"touches-null"``: the ``effects`` world plus the brand's touches
+    with / without effects (:mod:`analysis.simulate.touches`, drawn from a stream of their
+    own, so the other worlds are unchanged).
     Times are local wall-clock times in ``tz`` (which must have a fixed UTC offset over the
     period, as Asia/Shanghai does).
     """
+    touch_world = world in TOUCH_WORLDS
+    base_world = "effects" if touch_world else world
     if n_users < 10:
         raise ValueError(f"n_users must be at least 10, got {n_users}")
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months}")
-    truth = truth_for(world)
+    truth = truth_for(base_world)
     rng = np.random.default_rng(seed)  # every step draws from it, in this order
     period = Period.of(start, months)
     bar = progress_bar(total=6, desc="simulate", enabled=progress)
@@ -227,6 +242,7 @@ def simulate(
         users=truth_table(pop, hard, lam, nu, activity, order, uid, tz),
         params=truth_params(
             truth=truth,
+            aucs=truth_aucs(pop.z, pop.hazard, truth),
             world=world,
             seed=seed,
             n_users=n_users,
@@ -240,4 +256,6 @@ def simulate(
         ),
     )
     bar.close()
+    if touch_world:
+        sim = add_touches(sim, seed=seed, effects=TOUCH_WORLDS[world], world=world)
     return sim

@@ -11,7 +11,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import say
+from analysis.i18n import say, tr
 from analysis.plots.flow import plot_effects_vs_truth
 from analysis.studies import cohorts as co
 from analysis.studies.flow_results import EssayClaims
@@ -62,6 +62,8 @@ def oracle_churn_probability(
     horizon_days: int,
     p_hard: float,
     activity_rate_per_day=None,
+    lifetime_shape: float = 1.0,
+    tenure_days=None,
 ) -> pd.Series:
     """The simulator's true probability that each user in ``users`` churns (is not retained).
 
@@ -79,6 +81,13 @@ def oracle_churn_probability(
     takes ``ρ → ∞`` (no user alive for a while is inactive), i.e. the first-order oracle
     ``p_hard · (1 - e^{-μh})``. The simulator's per-user activity multiplier is not in the
     truth, so ``ρ`` is its expectation: this oracle is exact up to that approximation.
+
+    With a Weibull lifetime (``lifetime_shape`` k ≠ 1, survival ``exp(-(μt)^k)``) the hazard
+    depends on the user's age, so ``tenure_days`` (aligned with ``users``) is needed: the
+    chance of leaving by ``c + t`` given alive at tenure ``a`` is
+    ``L(t) = 1 - exp((μa)^k - (μ(a+t))^k)`` and
+    ``P(retained) = (1 - L(h))(1 - e^{-ρh}) + (1 - p_hard) ∫_0^h (1 - e^{-ρt}) dL(t)``
+    (integrated on a grid of 400 steps; for k = 1 it is the formula above).
     """
     tu = truth_users.set_index("user_id")
     ids = pd.Index(pd.Series(users, dtype="str"), name="user_id")
@@ -95,13 +104,31 @@ def oracle_churn_probability(
     h = float(horizon_days)
     stay = np.exp(-mu * h)
     if activity_rate_per_day is None:
-        p_ret = stay + (1 - p_hard) * (1 - stay)
+        rho = None
     else:
         rho = (
             activity_rate_per_day.reindex(ids).to_numpy(dtype="float64")
             if isinstance(activity_rate_per_day, pd.Series)
             else np.full(len(ids), float(activity_rate_per_day))
         )
+    if lifetime_shape != 1.0:
+        if tenure_days is None:
+            raise ValueError("a Weibull lifetime (lifetime_shape != 1) needs tenure_days")
+        a = np.asarray(tenure_days, dtype="float64")
+        t = np.linspace(0.0, h, 401)
+        cum = (mu[:, None] * (a[:, None] + t[None, :])) ** lifetime_shape
+        L = 1 - np.exp(cum[:, :1] - cum)  # leaving by c + t, alive at c
+        mid = (t[1:] + t[:-1]) / 2
+        act = (
+            np.ones((len(ids), mid.size))
+            if rho is None
+            else 1 - np.exp(-rho[:, None] * mid[None, :])
+        )
+        active_h = 1.0 if rho is None else 1 - np.exp(-rho * h)
+        p_ret = (1 - L[:, -1]) * active_h + (1 - p_hard) * np.sum(act * np.diff(L, axis=1), axis=1)
+    elif rho is None:
+        p_ret = stay + (1 - p_hard) * (1 - stay)
+    else:
         p_ret = stay * (1 - np.exp(-rho * h)) + (1 - p_hard) * (
             (1 - stay) - mu / (mu + rho) * (1 - np.exp(-(mu + rho) * h))
         )
@@ -165,8 +192,34 @@ def compare_with_truth(
 # ---------------------------------------------------------------------------------------
 # truth (simulated data) and the verdict
 # ---------------------------------------------------------------------------------------
+def true_retention_probability(
+    frame: pd.DataFrame, truth_users: pd.DataFrame, params: Mapping, *, horizon_days: int
+) -> np.ndarray:
+    """Each user's true probability of the headline outcome ``retained`` under the simulator
+    (one per row of a study frame): 1 − :func:`oracle_churn_probability` with the
+    simulator's ``p_hard``, lifetime shape and expected activity rates
+    (:func:`oracle_activity_rate`), at the frame's cut-off and tenures."""
+    churn = params["churn"]
+    p = oracle_churn_probability(
+        truth_users,
+        users=frame["user_id"].astype(str),
+        cutoff=frame["cutoff"].iloc[0],
+        horizon_days=horizon_days,
+        p_hard=float(churn["p_hard"]),
+        activity_rate_per_day=oracle_activity_rate(truth_users, params),
+        lifetime_shape=float(churn.get("lifetime_shape", 1.0)),
+        tenure_days=frame["tenure_days"].to_numpy(dtype="float64"),
+    )
+    return 1.0 - p.to_numpy(dtype="float64")
+
+
 def true_outcome_probability(
-    frame: pd.DataFrame, truth_users: pd.DataFrame, *, p_hard: float, horizon_days: int
+    frame: pd.DataFrame,
+    truth_users: pd.DataFrame,
+    *,
+    p_hard: float,
+    horizon_days: int,
+    lifetime_shape: float = 1.0,
 ) -> np.ndarray:
     """Each user's true probability of ``no_hard_churn`` under the simulator (one per row).
 
@@ -182,7 +235,12 @@ def true_outcome_probability(
     c = frame["cutoff"].iloc[0]
     h = u["churn_hazard_per_day"].to_numpy(dtype="float64")
     gone = (u["left_at"].notna() & (u["left_at"] < c)).to_numpy()
-    p = 1 - p_hard * (1 - np.exp(-h * horizon_days))
+    if lifetime_shape == 1.0:
+        leave = 1 - np.exp(-h * horizon_days)
+    else:  # Weibull: leaving within the horizon given alive at tenure a
+        a = frame["tenure_days"].to_numpy(dtype="float64")
+        leave = 1 - np.exp((h * a) ** lifetime_shape - (h * (a + horizon_days)) ** lifetime_shape)
+    p = 1 - p_hard * leave
     return np.where(gone, 1.0, p)
 
 
@@ -314,3 +372,163 @@ def flow_truth_check(
         gamma_screened=params["churn"]["gamma_screened"],
         claims=claims,
     )
+
+
+def touch_effects_vs_truth(fatigue, care, params: dict) -> pd.DataFrame:
+    """The touches report's estimates against the simulator's truth (``params["touches"]``):
+    one row per effect (``fatigue`` per promo touch, ``flood`` per flood day — excess daily
+    departure probabilities — and ``care`` on silence) with ``truth``, ``estimate``, ``lo``,
+    ``hi`` and ``inside``. ``fatigue`` is a :class:`~analysis.studies.touches.FatigueResult`,
+    ``care`` a :class:`~analysis.studies.touches.CareResult`."""
+    t = params["touches"]
+    rows = []
+    for effect, truth, row in (
+        ("fatigue", t["fatigue_excess_per_promo"], fatigue.row("dose")),
+        ("flood", t["flood_excess_per_day"], fatigue.row("flood")),
+        ("care", t["care_silence_effect"], care.table.set_index("outcome").loc["silent"]),
+    ):
+        est = row["estimate"] if "estimate" in row else row["difference"]
+        rows.append(
+            {
+                "effect": effect,
+                "truth": float(truth),
+                "estimate": float(est),
+                "lo": float(row["lo"]),
+                "hi": float(row["hi"]),
+                "inside": bool(row["lo"] <= truth <= row["hi"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# churn: cause-specific hazards of hard and silent churn against the truth
+# ---------------------------------------------------------------------------------------
+def competing_risks_truth(
+    dep: pd.DataFrame,
+    truth_users: pd.DataFrame,
+    contacts: pd.DataFrame,
+    params: Mapping,
+    *,
+    reference_channel: str = "partner",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Cause-specific Cox models of hard and silent churn (:func:`analysis.studies.
+    churn_time.cause_specific_hazards` on the departures ``dep``) with the simulator's own
+    covariates — the five latent values ``z``, coupon hunter, screened, channel against
+    ``reference_channel`` — next to the true log hazard ratios. The simulator has one
+    leaving hazard and splits leavers into hard and silent at random (``p_hard``), so the
+    true effect on each cause's hazard is the same structural coefficient. Columns:
+    ``cause``, ``term``, ``log_hr``, ``lo``, ``hi``, ``truth``, ``inside``."""
+    from analysis.studies.churn_time import cause_specific_hazards
+
+    ch = params["churn"]
+    tu = truth_users.assign(user_id=truth_users["user_id"].astype("str")).set_index("user_id")
+    tu = tu.reindex(dep["user_id"].astype("str"))
+    chan = (
+        contacts.assign(user_id=contacts["user_id"].astype("str"))
+        .set_index("user_id")["channel"]
+        .reindex(dep["user_id"].astype("str"))
+        .astype("str")
+    )
+    X = pd.DataFrame(index=range(len(dep)))
+    truth = {}
+    for v, b in ch["beta_per_sd_of_latent_value"].items():
+        X[f"z_{v}"] = tu[f"z_{v}"].to_numpy(dtype="float64")
+        truth[f"z_{v}"] = float(b)
+    X["coupon_hunter"] = tu["coupon_hunter"].astype(bool).to_numpy().astype("float64")
+    truth["coupon_hunter"] = float(ch["gamma_coupon_hunter"])
+    X["screened"] = tu["screened"].astype(bool).to_numpy().astype("float64")
+    truth["screened"] = float(ch["gamma_screened"])
+    g = dict(ch["gamma_channel"])
+    for c in sorted(set(chan) - {reference_channel}):
+        X[f"channel={c}"] = (chan == c).to_numpy().astype("float64")
+        truth[f"channel={c}"] = g.get(c, 0.0) - g.get(reference_channel, 0.0)
+    out = cause_specific_hazards(dep.reset_index(drop=True), X, ci=ci)
+    out["truth"] = out["term"].map(truth)
+    out["inside"] = (out["lo"] <= out["truth"]) & (out["truth"] <= out["hi"])
+    return out[["cause", "term", "log_hr", "lo", "hi", "truth", "inside", "events", "n"]]
+
+
+@dataclass(frozen=True)
+class CompetingRisksTruth(StudyResult):
+    """:func:`competing_risks_truth` as a result: the table and a reading that counts the
+    true effects inside their intervals and names the largest miss."""
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table
+        worst = t.loc[(t["log_hr"] - t["truth"]).abs().idxmax()]
+        return say(
+            "churn.cr_truth",
+            lang,
+            inside=int(t["inside"].sum()),
+            n=len(t),
+            term=worst["term"],
+            cause=tr(worst["cause"], lang),
+            est=worst["log_hr"],
+            truth=worst["truth"],
+        )
+
+
+def competing_risks_truth_result(
+    dep: pd.DataFrame, truth_users: pd.DataFrame, contacts: pd.DataFrame, params: Mapping
+) -> CompetingRisksTruth:
+    return CompetingRisksTruth(competing_risks_truth(dep, truth_users, contacts, params))
+
+
+# ---------------------------------------------------------------------------------------
+# churn: the as-of list against the churn realised after its date
+# ---------------------------------------------------------------------------------------
+def realised_by_tier(
+    res,
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    risk_cuts=(0.2, 0.5),
+    oracle: pd.Series | None = None,
+    vocabulary=None,
+) -> pd.DataFrame:
+    """The at-risk list's predicted churn per risk tier against the churn realised in the
+    ``horizon_days`` after its date, read from tables that run past that date (e.g. a longer
+    simulation that ``res`` only saw up to its as-of date). ``res`` is a
+    :class:`~analysis.studies.churn_asof.ChurnAsOf`. Columns: ``risk_tier``, ``users``,
+    ``predicted_rate`` (mean risk), ``realised_rate`` with its Wilson interval ``lo``,
+    ``hi`` and, with ``oracle`` (true probabilities by user), ``oracle_rate``."""
+    from analysis.studies.churn import churn_frame
+    from analysis.studies.churn_list import risk_tier
+    from analysis.studies.stats import wilson_interval
+
+    cur = res.current
+    later = churn_frame(
+        contacts,
+        events,
+        orders,
+        cutoff=res.windows.as_of,
+        definition=res.definition,
+        vocabulary=vocabulary,
+    )
+    if not later.index.equals(cur.index):
+        raise ValueError(
+            "the later tables give another population at the list's date: they must hold the "
+            "same data before it"
+        )
+    risk = res.current_risk.reindex(cur.index).to_numpy(dtype="float64")
+    df = pd.DataFrame(
+        {
+            "risk_tier": risk_tier(risk, cuts=risk_cuts),
+            "predicted_rate": risk,
+            "churned": later["churned"].to_numpy(),
+        }
+    )
+    if oracle is not None:
+        df["oracle_rate"] = oracle.reindex(cur.index).to_numpy(dtype="float64")
+    agg = {"users": ("churned", "size"), "predicted_rate": ("predicted_rate", "mean")}
+    agg |= {"k": ("churned", "sum")}
+    if oracle is not None:
+        agg["oracle_rate"] = ("oracle_rate", "mean")
+    out = df.groupby("risk_tier", observed=False).agg(**agg).reset_index()
+    out["risk_tier"] = out["risk_tier"].astype("str")
+    out["realised_rate"] = out["k"] / out["users"]
+    out["lo"], out["hi"] = wilson_interval(out["k"].to_numpy(), out["users"].to_numpy())
+    return out.drop(columns="k")

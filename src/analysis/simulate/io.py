@@ -59,18 +59,23 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> dict[str, Path]:
-    """Write the tables (``fmt`` = ``csv``: contacts.csv, orders.csv, events.csv.gz; or
-    ``parquet``) and the truth (``truth/params.json``, ``truth/users.csv.gz``)."""
+    """Write the tables (``fmt`` = ``csv``: contacts.csv, orders.csv, events.csv.gz and, in the
+    touch worlds, touches.csv.gz; or ``parquet``) and the truth (``truth/params.json``,
+    ``truth/users.csv.gz``)."""
     out = Path(out)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     if fmt == "csv":
         names = {"contacts": "contacts.csv", "orders": "orders.csv", "events": "events.csv.gz"}
+        if sim.touches is not None:
+            names["touches"] = "touches.csv.gz"
         for t, fname in names.items():
             paths[t] = out / fname
             _write_csv(getattr(sim, t), paths[t])
     elif fmt == "parquet":
-        for t in ("contacts", "events", "orders"):
+        for t in ("contacts", "events", "orders", "touches"):
+            if getattr(sim, t) is None:
+                continue
             paths[t] = out / f"{t}.parquet"
             getattr(sim, t).to_parquet(paths[t], index=False, compression="zstd")
     else:

@@ -159,7 +159,8 @@ def lifetimes(
 
     The lifetime is exponential with hazard per day
     ``μ = base_hazard_per_day · exp(β·z + gamma_hunter·hunter + gamma_screened·screened
-    + gamma_channel)`` (all from ``truth``; all zero in the null world). Returns
+    + gamma_channel)`` (all from ``truth``; all zero in the null world); with
+    ``lifetime_shape`` k ≠ 1 it is Weibull, survival ``exp(-(μ t)^k)``. Returns
     ``(hazard, leave)``; ``leave`` may fall after the period ends.
     """
     eta = (
@@ -169,7 +170,10 @@ def lifetimes(
         + np.array([truth.gamma_channel[CHANNEL_NAMES[ci]] for ci in chan])
     )
     hazard = truth.base_hazard_per_day * np.exp(eta)
-    life = rng.exponential(1 / hazard) * DAY
+    if truth.lifetime_shape == 1.0:
+        life = rng.exponential(1 / hazard) * DAY
+    else:  # Weibull: S(t) = exp(-(μ t)^k), the same one draw per user
+        life = rng.exponential(1.0, size=hazard.size) ** (1 / truth.lifetime_shape) / hazard * DAY
     return hazard, join + life.astype(np.int64)
 
 

@@ -36,6 +36,7 @@ class Simulation:
     orders: pd.DataFrame
     users: pd.DataFrame  # per-user truth
     params: dict[str, Any] = field(default_factory=dict)
+    touches: pd.DataFrame | None = None  # the touch worlds only (analysis.simulate.touches)
 
 
 def _to_ts(local_seconds: np.ndarray, tz: str) -> pd.Series:
@@ -141,9 +142,39 @@ def truth_table(
     )
 
 
+def truth_aucs(z: np.ndarray, hazard: np.ndarray, truth: Truth, *, horizon_days: int = 90):
+    """The AUC the truth implies, on the latent five values: each user's true probability of
+    staying ``horizon_days`` from joining (``exp(-(μ h)^k)``) against the preset's weighting
+    of the latent values (``preset``), equal weights (``equal``) and the best linear weighting
+    (``best``: minus the true coefficients, so 0.5 when they are all 0), with those best
+    weights scaled to absolute sum 1 (``best_weights``). The observed index counts noisy
+    events of these values, so its AUC in a study is lower; a study's own truth check
+    (:func:`analysis.simulate.checks.true_retention_probability`) uses its frame."""
+    from analysis.studies.scores import PRESETS
+    from analysis.studies.stats import expected_auc
+
+    q = np.exp(-((hazard * horizon_days) ** truth.lifetime_shape))
+    beta = np.array([truth.beta[v] for v in VALUE_NAMES])
+    preset = np.array([PRESETS["expansion"][v] for v in VALUE_NAMES])
+    out = {
+        "outcome": f"no departure within {horizon_days} days of joining (latent values)",
+        "preset": round(expected_auc(q, z @ preset), 6),
+        "equal": round(expected_auc(q, z.sum(axis=1)), 6),
+    }
+    if np.abs(beta).sum() > 0:
+        out["best"] = round(expected_auc(q, -(z @ beta)), 6)
+        w = -beta / np.abs(beta).sum()
+        out["best_weights"] = {v: round(float(x), 6) for v, x in zip(VALUE_NAMES, w)}
+    else:
+        out["best"] = 0.5
+        out["best_weights"] = None
+    return out
+
+
 def truth_params(
     *,
     truth: Truth,
+    aucs: dict | None = None,
     world: str,
     seed: int,
     n_users: int,
@@ -176,6 +207,13 @@ def truth_params(
             "gamma_screened": truth.gamma_screened,
             "gamma_channel": truth.gamma_channel,
             "p_hard": truth.p_hard,
+            # the worlds that catch the study out also write their lifetime shape and the
+            # AUCs their truth implies; the first two worlds' files stay as they were
+            **(
+                {}
+                if world in ("effects", "null")
+                else {"lifetime_shape": truth.lifetime_shape, "truth_auc": aucs}
+            ),
         },
         "purchases": {
             "model": "Poisson while alive, rate ~ Gamma(r, alpha) (copula on "

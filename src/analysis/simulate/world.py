@@ -6,7 +6,7 @@ across channels (``CHANNELS``) and hooks (``HOOKS``), who is a coupon hunter
 ``HUNTER_Z_SHIFT``), how often an average user does each thing (``ACTIVE_RATES``,
 ``VALUE_RATES``), and where it happens (``CONTEXTS``). :class:`Truth` holds the coefficients
 that differ between worlds (the hazard of leaving) and the purchase, spend, referral and
-refund parameters; :func:`truth_for` gives them for the ``effects`` or the ``null`` world.
+refund parameters; :func:`truth_for` gives them for each of :data:`WORLDS`.
 Everything here is written to ``truth/params.json`` beside the simulated data.
 """
 
@@ -117,29 +117,80 @@ class Truth:
     value_sd: float = 0.8
     refund_prob: float = 0.05
     refund_prob_hunter: float = 0.12
+    #: Weibull shape of the lifetime: 1 = exponential (memoryless); below 1 the hazard falls
+    #: with tenure, ``shape · μ · (μ t)^(shape − 1)`` at tenure t (new contacts leave first).
+    lifetime_shape: float = 1.0
+
+
+#: The worlds :func:`truth_for` knows. ``effects``: the five values (all in the preset's
+#: direction), channel, coupon hunting and screening drive leaving. ``null``: nothing does and
+#: every departure is a hard churn. The worlds that can catch the study out:
+#: ``null_silent`` (nothing drives leaving, but half the departures are silent);
+#: ``null_tenure`` (the values do nothing; channel and tenure drive leaving — the hazard
+#: falls with tenure); ``wrong_weights`` (experience and innovation, which the preset weighs
+#: 0.1, drive staying; social and content, which it weighs 0.3 each, drive leaving);
+#: ``small_effect``
+#: (the effects world's coefficients at a 24th: the index predicts, but by less than
+#: the smallest AUC difference that matters).
+WORLDS = ("effects", "null", "null_silent", "null_tenure", "wrong_weights", "small_effect")
+#: The worlds in which the five values have no effect on leaving.
+NULL_WORLDS = ("null", "null_silent", "null_tenure")
+
+_EFFECTS_BETA = {
+    "experience": -0.15,
+    "consumption": -0.25,
+    "social": -0.35,
+    "content": -0.30,
+    "innovation": -0.20,
+}
+_SMALL_EFFECT_SCALE = 1 / 24
 
 
 def truth_for(world: str) -> Truth:
-    """True coefficients of the ``effects`` world or of the ``null`` world."""
+    """True coefficients of one of :data:`WORLDS`."""
+    zero_channel = {c: 0.0 for c in CHANNELS}
     if world == "effects":
         return Truth(
-            beta={
-                "experience": -0.15,
-                "consumption": -0.25,
-                "social": -0.35,
-                "content": -0.30,
-                "innovation": -0.20,
-            },
+            beta=dict(_EFFECTS_BETA),
             gamma_hunter=1.5,
             gamma_screened=-0.5,
             gamma_channel={c: v[2] for c, v in CHANNELS.items()},
         )
-    if world == "null":
+    if world in ("null", "null_silent"):
         return Truth(
             beta={v: 0.0 for v in VALUES},
             gamma_hunter=0.0,
             gamma_screened=0.0,
-            gamma_channel={c: 0.0 for c in CHANNELS},
-            p_hard=1.0,
+            gamma_channel=zero_channel,
+            p_hard=1.0 if world == "null" else 0.5,
         )
-    raise ValueError(f"world must be 'effects' or 'null', got {world!r}")
+    if world == "null_tenure":
+        return Truth(
+            beta={v: 0.0 for v in VALUES},
+            gamma_hunter=0.0,
+            gamma_screened=0.0,
+            gamma_channel={c: 2 * v[2] for c, v in CHANNELS.items()},
+            p_hard=1.0,
+            lifetime_shape=0.5,
+        )
+    if world == "wrong_weights":
+        return Truth(
+            beta={
+                "experience": -0.9,
+                "consumption": 0.0,
+                "social": 0.9,
+                "content": 0.6,
+                "innovation": -0.9,
+            },
+            gamma_hunter=0.0,
+            gamma_screened=0.0,
+            gamma_channel=zero_channel,
+        )
+    if world == "small_effect":
+        return Truth(
+            beta={v: b * _SMALL_EFFECT_SCALE for v, b in _EFFECTS_BETA.items()},
+            gamma_hunter=0.0,
+            gamma_screened=0.0,
+            gamma_channel=zero_channel,
+        )
+    raise ValueError(f"world must be one of {WORLDS}, got {world!r}")

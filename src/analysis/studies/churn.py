@@ -55,7 +55,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.aggregate.features import FEATURE_COLUMNS, churn_features
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import (
+    DEFAULT_ACTIVITY,
+    HORIZON_DAYS,
+    LOOKBACK_DAYS,
+    LOST_AFTER_DAYS,
+    retention_labels,
+)
 from analysis.data.vocab import VALUES, Vocabulary
 from analysis.i18n import say
 from analysis.progress import progress
@@ -83,6 +89,22 @@ NUMERIC = [
 MODEL_FEATURES = CATEGORICAL + NUMERIC + EVIDENCE
 
 
+#: Features that record the departure itself (leaving the brand's groups), not an early sign
+#: of it: the early-warning model leaves them out (:data:`EARLY_FEATURES`); a user they
+#: describe is shown as "already leaving" (:mod:`analysis.studies.churn_asof`). Deleting the
+#: contact is not a feature: such users are outside the population.
+DEPARTURE_FEATURES = ("group_quits", "in_group")
+
+#: The early-warning model's inputs: :data:`MODEL_FEATURES` without the departure features.
+EARLY_FEATURES = [c for c in MODEL_FEATURES if c not in DEPARTURE_FEATURES]
+
+
+def model_features(model) -> list[str]:
+    """The feature columns a fitted model reads (its ``feature_names_in_``)."""
+    names = getattr(model, "feature_names_in_", None)
+    return list(MODEL_FEATURES if names is None else names)
+
+
 MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting (HGB)"}
 
 
@@ -90,10 +112,10 @@ MODEL_NAMES = {"logistic": "logistic regression (L2)", "hgb": "gradient boosting
 class ChurnDefinition:
     """What churn means here, in parameters (see the module docstring)."""
 
-    horizon_days: int = 90
-    activity: str = "any"
-    lost_after_days: int | None = None
-    lookback_days: float = 180
+    horizon_days: int = HORIZON_DAYS
+    activity: str = DEFAULT_ACTIVITY
+    lost_after_days: int | None = LOST_AFTER_DAYS
+    lookback_days: float = LOOKBACK_DAYS
     short_days: float = 30
     long_days: float = 90
 
@@ -133,11 +155,14 @@ def churn_frame(
     definition: ChurnDefinition = ChurnDefinition(),
     observation_end=None,
     vocabulary: Vocabulary | None = None,
+    last_activity: bool = False,
 ) -> pd.DataFrame:
     """Features and label for the population at ``cutoff`` (index ``user_id``, sorted).
 
     Columns: the feature table (:data:`~analysis.aggregate.features.FEATURE_COLUMNS`), then
-    ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window).
+    ``churned`` (1 = not retained), ``churned_hard`` (1 = deleted the contact in the window)
+    and, with ``last_activity=True``, ``last_activity_at`` (the last qualifying activity
+    before the cut-off).
     """
     d = definition
     lab = retention_labels(
@@ -164,9 +189,43 @@ def churn_frame(
     )
     lab = lab.set_index("user_id").reindex(feats.index)
     out = feats.copy()
+    out["stage_rank"], out["stage"] = ladder_stage(
+        contacts, events, orders, cutoff=cutoff, users=feats.index, vocabulary=vocabulary
+    )
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
     out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
+    if last_activity:
+        out["last_activity_at"] = lab["last_activity_before"].to_numpy()
     return out
+
+
+def ladder_stage(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    users: pd.Index,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's stage at ``cutoff`` by the kit's shared stage assignment
+    (:func:`analysis.studies.flow.assign_stages`, default :class:`~analysis.studies.flow.Ladder`)
+    as ``(stage_rank, stage)``: rank 1 (lowest ladder stage) .. 9, 0 off the ladder (``silent``
+    or ``lost`` by the ladder's rules, or not evidenced: ``none``). Leaving all groups does not
+    make a user lost here (``left_all_groups_is_lost=False``): that is a departure feature,
+    kept out of the early-warning model."""
+    from analysis.aggregate.time import as_timestamp, tz_of
+    from analysis.studies.flow import Ladder, assign_stages
+
+    lad = Ladder(vocabulary=vocabulary, left_all_groups_is_lost=False)
+    c = as_timestamp(cutoff, tz=tz_of(contacts["joined_at"]), name="cutoff")
+    codes = assign_stages(contacts, events, orders, snapshots=[c], ladder=lad).iloc[:, 0]
+    codes = codes.reindex(users, fill_value=-1).to_numpy(dtype="int64")
+    n = len(lad.stages)
+    rank = np.where((codes >= 0) & (codes < n), codes + 1, 0).astype("int64")
+    names = np.array(lad.states + ["none"], dtype=object)
+    stage = names[np.where(codes < 0, len(names) - 1, codes)].astype("str")
+    return rank, stage
 
 
 def _signed_log1p(x):
@@ -203,6 +262,34 @@ class ValueScores(TransformerMixin, BaseEstimator):
 
     def __repr__(self) -> str:
         return f"ValueScores(normalization={self.normalization!r}, weights={self.weights!r})"
+
+
+class EmptyAsZero:
+    """Pass numbers through, except columns with no value at all in the training data (e.g.
+    every order feature of a brand without orders), read as 0: gradient boosting cannot bin
+    a column that is missing everywhere, and a constant column never splits, so the model is
+    the same as without it. Other missing values stay missing (they mean "never")."""
+
+    def fit(self, X, y=None):
+        self.empty_ = np.asarray(pd.DataFrame(X).isna().all(axis=0))
+        return self
+
+    def transform(self, X):
+        out = np.array(pd.DataFrame(X), dtype="float64")
+        out[:, self.empty_] = np.nan_to_num(out[:, self.empty_], nan=0.0)
+        return out
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y).transform(X)
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+    def set_output(self, *, transform=None):
+        return self
 
 
 def make_pipeline(
@@ -267,7 +354,7 @@ def make_pipeline(
                     ),
                     cat,
                 ),
-                ("num", "passthrough", num),
+                ("num", EmptyAsZero(), num),
                 ("values", ValueScores(weights=value_weights), EVIDENCE),
             ]
         )
@@ -307,10 +394,19 @@ def fit_models(
     random_state=0,
     target: str = "churned",
     n_threads: int | None = None,
+    features: Iterable[str] = MODEL_FEATURES,
 ) -> dict:
     """Fit one pipeline per kind on ``train`` (a :func:`churn_frame`). Returns name → model.
-    ``n_threads`` caps native threads during the fit (None: library default)."""
-    X, y = train[MODEL_FEATURES], train[target].to_numpy()
+    ``n_threads`` caps native threads during the fit (None: library default). ``features``:
+    the columns the models read (default :data:`MODEL_FEATURES`; :data:`EARLY_FEATURES`
+    leaves out the departure features); the evidence columns are always read."""
+    features = list(features)
+    missing = [c for c in EVIDENCE if c not in features]
+    if missing:
+        raise ValueError(f"features must include the evidence columns, missing {missing}")
+    num = [c for c in NUMERIC if c in features]
+    cat = [c for c in CATEGORICAL if c in features]
+    X, y = train[cat + num + EVIDENCE], train[target].to_numpy()
     if np.unique(y).size < 2:
         raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
     kinds = list(kinds)
@@ -319,7 +415,8 @@ def fit_models(
         bar = progress(kinds, desc="fitting churn models", enabled=len(X) >= 100_000)
         for k in bar:
             bar.set_postfix_str(k)
-            models[k] = make_pipeline(k, random_state=random_state).fit(X, y)
+            pipe = make_pipeline(k, random_state=random_state, numeric=num, categorical=cat)
+            models[k] = pipe.fit(X, y)
     return models
 
 
@@ -327,10 +424,10 @@ def predict_risk(
     models: Mapping, frame: pd.DataFrame, *, n_threads: int | None = None
 ) -> pd.DataFrame:
     """Churn probability of every user in ``frame`` under each model (columns = names)."""
-    X = frame[MODEL_FEATURES]
     with limited_threads(n_threads):
         return pd.DataFrame(
-            {k: m.predict_proba(X)[:, 1] for k, m in models.items()}, index=frame.index
+            {k: m.predict_proba(frame[model_features(m)])[:, 1] for k, m in models.items()},
+            index=frame.index,
         )
 
 
@@ -485,7 +582,8 @@ def permutation_importance_table(
     """
     from sklearn.inspection import permutation_importance
 
-    X, y = frame[MODEL_FEATURES], frame[target].to_numpy()
+    feats = model_features(model)
+    X, y = frame[feats], frame[target].to_numpy()
     with limited_threads(n_threads):
         res = permutation_importance(
             model,
@@ -500,7 +598,7 @@ def permutation_importance_table(
     se = res.importances_std / np.sqrt(n_repeats)
     out = pd.DataFrame(
         {
-            "feature": MODEL_FEATURES,
+            "feature": feats,
             "importance": res.importances_mean,
             "sd": res.importances_std,
             "lo": res.importances_mean - 1.96 * se,
@@ -508,6 +606,28 @@ def permutation_importance_table(
         }
     )
     return out.sort_values("importance", ascending=False, ignore_index=True)
+
+
+def class_balance_table(frames: Mapping) -> pd.DataFrame:
+    """One row per labelled frame (name → ``(churn_frame, cutoff)``): ``set``, ``cutoff``,
+    ``users``, ``churned``, ``hard_churn``, ``churn_rate`` and its Wilson interval."""
+    rows = []
+    for name, (fr, cut) in frames.items():
+        k, n = int(fr["churned"].sum()), len(fr)
+        lo, hi = wilson_interval(k, n)
+        rows.append(
+            {
+                "set": name,
+                "cutoff": cut.date().isoformat(),
+                "users": n,
+                "churned": k,
+                "hard_churn": int(fr["churned_hard"].sum()),
+                "churn_rate": k / n if n else np.nan,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 @dataclass
@@ -534,26 +654,9 @@ class ChurnEvaluation:
 
     def class_balance(self) -> pd.DataFrame:
         """Users, churners and churn rate (with Wilson interval) in train and test."""
-        rows = []
-        for name, fr, cut in (
-            ("train", self.train, self.train_cutoff),
-            ("test", self.test, self.test_cutoff),
-        ):
-            k, n = int(fr["churned"].sum()), len(fr)
-            lo, hi = wilson_interval(k, n)
-            rows.append(
-                {
-                    "set": name,
-                    "cutoff": cut.date().isoformat(),
-                    "users": n,
-                    "churned": k,
-                    "hard_churn": int(fr["churned_hard"].sum()),
-                    "churn_rate": k / n if n else np.nan,
-                    "lo": lo,
-                    "hi": hi,
-                }
-            )
-        return pd.DataFrame(rows)
+        return class_balance_table(
+            {"train": (self.train, self.train_cutoff), "test": (self.test, self.test_cutoff)}
+        )
 
 
 def evaluate_by_time(

@@ -93,6 +93,7 @@ def cohort_activity(
             cutoff=c,
             horizon_days=horizon_days,
             activity=activity,
+            lost_after_days=None,  # a cohort's curve counts every member who has not left
             observation_end=observation_end,
             vocabulary=vocabulary,
             engine=engine,

@@ -83,7 +83,10 @@ class RfmSegments(StudyResult):
 
     def reading(self, lang: str = "en") -> str:
         t = self.table
-        buyers = t.drop(index=NO_PURCHASE["segment"])
+        buyers = t.drop(index=NO_PURCHASE["segment"], errors="ignore")
+        buyers = buyers[buyers["users"] > 0]
+        if buyers.empty:  # no paid order before the cut-off (e.g. a brand without orders)
+            return say("flow.rfm_none", lang, users=int(t["users"].sum()), as_of=self.as_of)
         largest = buyers["users"].idxmax()
         best, worst = buyers["retention"].idxmax(), buyers["retention"].idxmin()
         return say(

@@ -2,6 +2,8 @@
 
 * :mod:`analysis.data.adapters.wecom` — WeCom API JSON (external contacts, group chats) and the
   change callbacks;
+* :mod:`analysis.data.adapters.wecom_touches` — WeCom group-send records (message list, tasks,
+  per-recipient send results) → the optional ``touches`` table;
 * :mod:`analysis.data.adapters.spreadsheet` — ``.xlsx`` / ``.xls`` workbooks and Excel CSV
   (GBK/GB18030, UTF-8 with or without BOM, UTF-16 "Unicode text") with Chinese headers through
   a documented, overridable header map;
@@ -26,6 +28,7 @@ from analysis.data.adapters.wecom import (
     wecom_contacts,
     wecom_groupchats,
 )
+from analysis.data.adapters.wecom_touches import SEND_STATUS, wecom_group_sends
 from analysis.data.errors import DataError
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.validate import Tables
@@ -33,6 +36,7 @@ from analysis.data.validate import Tables
 __all__ = [
     "ADD_WAY",
     "HEADER_MAP",
+    "SEND_STATUS",
     "Adapted",
     "combine",
     "header_map",
@@ -43,6 +47,7 @@ __all__ = [
     "to_tables",
     "wecom_callbacks",
     "wecom_contacts",
+    "wecom_group_sends",
     "wecom_groupchats",
 ]
 
@@ -67,8 +72,9 @@ def read_raw_folder(
     """Read a folder of raw exports laid out as ``docs/adapters.md`` describes.
 
     ``wecom_contacts*.json``, ``wecom_groupchats*.json``, ``wecom_callbacks*.{jsonl,json,xml}``;
-    spreadsheets ``contacts*``, ``events*``, ``orders*`` (``.xlsx``, ``.xlsm``, ``.xls``,
-    ``.csv``, ``.csv.gz``, ``.txt``);
+    ``wecom_groupmsg*.{json,jsonl}`` (group sends → touches);
+    spreadsheets ``contacts*``, ``events*``, ``orders*``, ``touches*`` (``.xlsx``, ``.xlsm``,
+    ``.xls``, ``.csv``, ``.csv.gz``, ``.txt``);
     optional ``state_map.yaml`` and ``header_map.yaml`` (used when the arguments are None).
     """
     folder = Path(folder)
@@ -92,7 +98,10 @@ def read_raw_folder(
                 tz=tz,
             )
         )
-    for table in ("contacts", "events", "orders"):
+    sends = _glob(folder, "wecom_groupmsg", (".json", ".jsonl"))
+    if sends:
+        parts.append(wecom_group_sends(sends, tz=tz))
+    for table in ("contacts", "events", "orders", "touches"):
         for path in _glob(folder, table, _SHEET_SUFFIXES):
             parts.append(read_spreadsheet(path, table=table, header_map=header_map, tz=tz))
     if not parts:
@@ -102,7 +111,17 @@ def read_raw_folder(
             "no raw exports found",
             hint="expected wecom_contacts*.json, events*.csv, orders*.xlsx, ...",
         )
-    return combine(*parts)
+    out = combine(*parts)
+    for table in ("events", "orders"):
+        if not out.sources.get(table) and not len(out.table(table)):
+            out.ledger.add(
+                table,
+                "no export found: empty table",
+                rows_in=0,
+                rows_out=0,
+                detail=f"no {table}* file in the folder; reports that need {table} are skipped",
+            )
+    return out
 
 
 def load_raw(
@@ -115,6 +134,7 @@ def load_raw(
     observed_until: Any = None,
     drop_orphans: bool = False,
     drop_before_join: bool = False,
+    touch_rules: Any = None,
 ) -> Tables:
     """Raw exports in ``folder`` → validated canonical :class:`~analysis.data.validate.Tables`.
 
@@ -124,6 +144,8 @@ def load_raw(
     folder = Path(folder)
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
+    if touch_rules is None and (folder / "touch_rules.yaml").is_file():
+        touch_rules = folder / "touch_rules.yaml"
     adapted = read_raw_folder(folder, state_map=state_map, header_map=header_map, tz=tz)
     return to_tables(
         adapted,
@@ -132,4 +154,5 @@ def load_raw(
         observed_until=observed_until,
         drop_orphans=drop_orphans,
         drop_before_join=drop_before_join,
+        touch_rules=touch_rules,
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.data.errors import Ledger, Source
 from analysis.data.schema import CONTACTS, DEFAULT_TZ, EVENTS, ORDERS
+from analysis.data.touches import attach_touches
 from analysis.data.validate import Tables, validate_frames
 
 TABLES = ("contacts", "events", "orders")
@@ -35,6 +36,7 @@ class Adapted:
     orders: pd.DataFrame = field(default_factory=lambda: empty_table("orders"))
     ledger: Ledger = field(default_factory=Ledger)
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    touches: pd.DataFrame | None = None  # optional (group sends, touches spreadsheets)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -55,6 +57,12 @@ def combine(*parts: Adapted) -> Adapted:
         ]
         if srcs:
             out.sources[t] = srcs
+    touches = [p.touches for p in parts if p.touches is not None and len(p.touches)]
+    if touches:
+        out.touches = pd.concat(touches, ignore_index=True, sort=False)
+        out.sources["touches"] = [
+            s for p in parts if p.touches is not None for s in p.sources.get("touches", [])
+        ]
     for p in parts:
         out.ledger.entries.extend(p.ledger.entries)
     return out
@@ -76,6 +84,7 @@ def to_tables(
     observed_until: Any = None,
     drop_orphans: bool = False,
     drop_before_join: bool = False,
+    touch_rules: Any = None,
 ) -> Tables:
     """Validate adapter output into canonical :class:`~analysis.data.validate.Tables`.
 
@@ -86,7 +95,7 @@ def to_tables(
     frames = {t: adapted.table(t) for t in TABLES}
     ledger = Ledger(list(adapted.ledger.entries))
     files = {t: srcs[t].file for t in TABLES}
-    return validate_frames(
+    tables = validate_frames(
         frames,
         srcs,
         files=files,
@@ -96,6 +105,17 @@ def to_tables(
         drop_orphans=drop_orphans,
         drop_before_join=drop_before_join,
         ledger=ledger,
+    )
+    if adapted.touches is None:
+        return tables
+    return attach_touches(
+        tables,
+        adapted.touches,
+        _source_for(adapted, "touches"),
+        touch_rules=touch_rules,
+        observed_until=observed_until,
+        drop_orphans=drop_orphans,
+        drop_before_join=drop_before_join,
     )
 
 

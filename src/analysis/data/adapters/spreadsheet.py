@@ -34,7 +34,10 @@ from analysis.data.adapters.common import Adapted, load_mapping
 from analysis.data.clean import parse_optional_times, parse_times
 from analysis.data.errors import TRANSCODED, DataError, Ledger
 from analysis.data.read import decode_bytes, parse_csv_text, read_bytes, records_frame
-from analysis.data.schema import DEFAULT_TZ, SCHEMAS
+from analysis.data.schema import DEFAULT_TZ, OPTIONAL_SCHEMAS, REQUIRED_SCHEMAS
+
+#: Every table a spreadsheet can hold: the three required ones and the optional ``touches``.
+SCHEMAS = {**REQUIRED_SCHEMAS, **OPTIONAL_SCHEMAS}
 
 #: Default header map: table → {header as exported: canonical column}.
 HEADER_MAP: dict[str, dict[str, str]] = {
@@ -100,6 +103,40 @@ HEADER_MAP: dict[str, dict[str, str]] = {
         "退款金额": "refund_amount",
         "退款时间": "refunded_at",
         "退款完成时间": "refunded_at",
+    },
+    "touches": {
+        "消息ID": "touch_id",
+        "群发ID": "touch_id",
+        "消息编号": "touch_id",
+        "msgid": "touch_id",
+        "发送时间": "sent_at",
+        "触达时间": "sent_at",
+        "客户ID": "user_id",
+        "外部联系人ID": "user_id",
+        "用户ID": "user_id",
+        "external_userid": "user_id",
+        "群ID": "group_id",
+        "客户群ID": "group_id",
+        "chat_id": "group_id",
+        "发送渠道": "channel",
+        "触达渠道": "channel",
+        "群发类型": "channel",
+        "消息类型": "kind",
+        "触达类型": "kind",
+        "目的": "kind",
+        "内容形式": "content_type",
+        "内容类型": "content_type",
+        "发送人": "sender",
+        "发送员工": "sender",
+        "创建人": "sender",
+        "员工ID": "sender",
+        "活动": "campaign",
+        "活动名称": "campaign",
+        "营销活动": "campaign",
+        "消息内容": "text",
+        "文案": "text",
+        "内容": "text",
+        "附件类型": "attachment_type",
     },
 }
 

@@ -780,3 +780,11 @@ def read_wecom(
     if not len(out.events):
         out.events = empty_table("events")
     return out
+
+
+#: The record readers and checks under public names, for the group-send adapter
+#: (:mod:`analysis.data.adapters.wecom_touches`).
+api_records = _inputs
+check_api = _check_api
+as_int = _int
+unix_seconds = _unix

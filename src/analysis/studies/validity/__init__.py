@@ -8,16 +8,20 @@ in :mod:`analysis.plots.validity`. The parts:
    :func:`monotonicity` (Spearman ρ, reversals, Cochran–Armitage trend test).
 2. :func:`index_auc` — AUC of the index with a bootstrap interval.
 3. :func:`baseline_comparison` — the index against spend, RFM, equal weights, each single
-   value and cross-validated learned weights, with paired-bootstrap AUC differences.
-4. :func:`incremental_validity` — does the index add to RFM + tenure + channel?
+   value, cross-validated learned weights and the sceptic's baselines (days since the last
+   activity, activity count, tenure and an out-of-fold model of those three), with
+   paired-bootstrap AUC differences; :func:`strongest_baseline` names the strongest.
+4. :func:`incremental_validity` — does the index add to RFM, recency, activity, tenure and
+   channel?
    (likelihood-ratio test, odds ratio per SD, out-of-fold AUC difference).
 5. :func:`weight_sensitivity` — AUC over random weights on the simplex; the preset's rank.
 6. :func:`rolling_origin` — parts 2–3 at several cut-offs with a fixed calibration.
 7. :func:`survival_by_group` / :func:`hazard_ratio` — Kaplan–Meier curves of time to hard
    churn by index quartile and a Cox hazard ratio per SD (statsmodels).
 
-:func:`verdict` turns the tables into a plain-language conclusion (:func:`index_label` names
-the index in it). :func:`true_outcome_probability`
+:func:`verdict` turns the tables into a plain-language conclusion (three-way decisions
+with a smallest effect that matters, :func:`decide`; all of them in :func:`verdict_table`;
+:func:`index_label` names the index in it). :func:`true_outcome_probability`
 gives, on simulated data, each user's true probability of the "no hard churn" outcome, so the
 study can be checked against the simulator's truth with :func:`analysis.studies.stats.expected_auc`.
 
@@ -35,6 +39,7 @@ figure: :func:`decile_result`, :func:`auc_result`, ... — what the report noteb
 """
 
 from analysis.studies.validity.compare import (
+    SIMPLE_BASELINES,
     baseline_comparison,
     baseline_scores,
     compare_over_cutoffs,
@@ -46,6 +51,7 @@ from analysis.studies.validity.compare import (
     roc_table,
     rolling_origin,
     sensitivity_summary,
+    strongest_baseline,
     weight_sensitivity,
 )
 from analysis.studies.validity.frame import (
@@ -74,13 +80,26 @@ from analysis.studies.validity.results import (
     survival_result,
     truth_result,
 )
+from analysis.studies.validity.study import (
+    STUDY_OF_STUDY_COLUMNS,
+    StudyOfStudyResult,
+    StudyRun,
+    as_rates,
+    label_sensitivity,
+    run_study,
+    study_of_study_result,
+)
 from analysis.studies.validity.survival import (
     hazard_ratio,
     survival_by_group,
 )
 from analysis.studies.validity.verdict import (
+    AUC_MARGIN,
+    decide,
     index_label,
+    users_to_decide,
     verdict,
+    verdict_table,
 )
 
 __all__ = [
@@ -103,6 +122,12 @@ __all__ = [
     "survival_by_group",
     "hazard_ratio",
     "verdict",
+    "verdict_table",
+    "decide",
+    "users_to_decide",
+    "AUC_MARGIN",
+    "SIMPLE_BASELINES",
+    "strongest_baseline",
     "index_label",
     "PopulationResult",
     "DecileResult",
@@ -122,4 +147,11 @@ __all__ = [
     "rolling_result",
     "survival_result",
     "truth_result",
+    "run_study",
+    "StudyRun",
+    "label_sensitivity",
+    "as_rates",
+    "StudyOfStudyResult",
+    "study_of_study_result",
+    "STUDY_OF_STUDY_COLUMNS",
 ]

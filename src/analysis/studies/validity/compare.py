@@ -12,10 +12,23 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from analysis.aggregate.labels import (
+    DEFAULT_ACTIVITY,
+    HORIZON_DAYS,
+    LOOKBACK_DAYS,
+    LOST_AFTER_DAYS,
+)
 from analysis.data.vocab import VALUES
 from analysis.studies.scores import PRESETS, FiveValueScorer, validate_weights
 from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
-from analysis.studies.validity.frame import SCORE_COLS, add_scores, control_matrix, study_frame
+from analysis.studies.validity.frame import (
+    SCORE_COLS,
+    add_scores,
+    behaviour_matrix,
+    control_matrix,
+    has_behaviour,
+    study_frame,
+)
 
 
 def _y(frame: pd.DataFrame, outcome: str) -> np.ndarray:
@@ -191,7 +204,11 @@ def baseline_scores(
 ) -> pd.DataFrame:
     """The scores compared in part 3, one column each (same rows as ``frame``): ``index``,
     ``spend``, ``rfm``, ``equal``, ``only_<value>`` and ``learned`` (out-of-fold probabilities
-    of a logistic regression on the five normalised values)."""
+    of a logistic regression on the five normalised values); and, when the frame has the
+    behaviour columns of :func:`study_frame`, the sceptic's baselines (:data:`BEHAVIOUR`):
+    ``recency`` (minus the days since the last activity), ``activity`` (activities in the
+    look-back), ``tenure`` (days in the domain) and ``behaviour`` (out-of-fold probabilities of
+    a logistic regression on the logs of those three)."""
     y = _y(frame, outcome)
     out = pd.DataFrame(
         {
@@ -206,7 +223,27 @@ def baseline_scores(
     out["learned"] = _oof_logit(
         frame[SCORE_COLS].to_numpy(dtype="float64"), y, cv=cv, random_state=random_state
     )
+    if has_behaviour(frame):
+        out["recency"] = -frame["days_since_activity"].to_numpy(dtype="float64")
+        out["activity"] = frame["activity_count"].to_numpy(dtype="float64")
+        out["tenure"] = frame["tenure_days"].to_numpy(dtype="float64")
+        out["behaviour"] = _oof_logit(behaviour_matrix(frame), y, cv=cv, random_state=random_state)
     return out
+
+
+#: The simple baselines a sceptic would pick first: what the brand knows without the five
+#: values (the headline compares the index with the strongest of them).
+SIMPLE_BASELINES = ("spend", "rfm", "recency", "activity", "tenure", "behaviour")
+
+
+def strongest_baseline(table: pd.DataFrame, reference: str = "index") -> str | None:
+    """The simple baseline (:data:`SIMPLE_BASELINES`) with the highest AUC in a
+    :func:`baseline_comparison` table (None if it has none). Chosen on the same users, so the
+    choice favours the baseline: the index is held to the hardest comparison."""
+    t = table.loc[table["score"].isin(SIMPLE_BASELINES) & (table["score"] != reference)]
+    if t.empty:
+        return None
+    return str(t.loc[t["auc"].idxmax(), "score"])
 
 
 def baseline_comparison(
@@ -279,10 +316,11 @@ def incremental_validity(
     random_state=0,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
-    """Does ``score`` add to a model of RFM, tenure and channel? (one row)
+    """Does ``score`` add to a model of RFM, recency, activity, tenure and channel? (one row)
 
-    Two logistic regressions (statsmodels ``Logit``): controls (log recency, never bought,
-    log frequency, log monetary, log tenure, channel dummies) and controls + the standardised
+    Two logistic regressions (statsmodels ``Logit``): controls (log recency of purchase,
+    never bought, log frequency, log monetary, log tenure, log days since the last activity,
+    log activity count, channel dummies: :func:`control_matrix`) and controls + the standardised
     score. Reports the likelihood-ratio test (``lr_stat``, ``lr_df``, ``lr_p``), the odds
     ratio per SD of the score with its Wald interval, and the out-of-fold AUC of both models
     with the paired-bootstrap interval of their difference (``auc_diff`` = with − without).
@@ -485,11 +523,11 @@ def rolling_origin(
     *,
     cutoffs: Sequence,
     calibration_cutoff=None,
-    horizon_days: int = 90,
-    lookback_days: float | None = 180,
+    horizon_days: int = HORIZON_DAYS,
+    lookback_days: float | None = LOOKBACK_DAYS,
     half_life_days: float | None = None,
-    activity: str = "any",
-    lost_after_days: int | None = None,
+    activity: str = DEFAULT_ACTIVITY,
+    lost_after_days: int | None = LOST_AFTER_DAYS,
     normalization: str = "percentile",
     weights="expansion",
     outcome: str = "retained",
@@ -498,6 +536,7 @@ def rolling_origin(
     ci: float = 0.95,
     random_state=0,
     n_jobs: int = 1,
+    vocabulary=None,
     engine=None,
 ) -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
@@ -516,6 +555,7 @@ def rolling_origin(
         half_life_days=half_life_days,
         activity=activity,
         lost_after_days=lost_after_days,
+        vocabulary=vocabulary,
         engine=engine,
     )
     calib = study_frame(

@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import (
+    DEFAULT_ACTIVITY,
+    HORIZON_DAYS,
+    LOOKBACK_DAYS,
+    LOST_AFTER_DAYS,
+    activity_counts,
+    retention_labels,
+)
 from analysis.aggregate.rfm import rfm_table
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import value_evidence
@@ -32,11 +39,11 @@ def study_frame(
     orders: pd.DataFrame,
     *,
     cutoff,
-    horizon_days: int = 90,
-    lookback_days: float | None = 180,
+    horizon_days: int = HORIZON_DAYS,
+    lookback_days: float | None = LOOKBACK_DAYS,
     half_life_days: float | None = None,
-    activity: str = "any",
-    lost_after_days: int | None = None,
+    activity: str = DEFAULT_ACTIVITY,
+    lost_after_days: int | None = LOST_AFTER_DAYS,
     followup_days: int | None = None,
     vocabulary=None,
     engine=None,
@@ -45,7 +52,10 @@ def study_frame(
 
     Columns: ``user_id``, ``cutoff``, ``retained`` (the label of
     :func:`~analysis.aggregate.labels.retention_labels` over ``horizon_days``),
-    ``no_hard_churn`` (no hard churn in the horizon), ``tenure_days``, ``channel``, the five
+    ``no_hard_churn`` (no hard churn in the horizon), ``tenure_days``,
+    ``days_since_activity`` (since the last qualifying activity before the cut-off, or since
+    joining if none), ``activity_count`` (qualifying activities in the look-back),
+    ``channel``, the five
     raw evidence columns (:func:`~analysis.aggregate.values.value_evidence`), ``recency_days``,
     ``frequency``, ``monetary``; with ``followup_days`` (or ``0`` = as long as the data
     allows) also ``churn_event`` (hard churn in the follow-up) and ``time_days`` (days from the
@@ -99,6 +109,20 @@ def study_frame(
             "tenure_days": lab["tenure_days"].to_numpy(),
         }
     )
+    # the sceptic's behaviour baselines: days since the last qualifying activity (or since
+    # joining, for a user never active) and the number of activities in the look-back
+    since = ((c - lab["last_activity_before"]) / pd.Timedelta(days=1)).to_numpy("float64")
+    out["days_since_activity"] = np.fmin(since, out["tenure_days"].to_numpy("float64"))
+    out["activity_count"] = activity_counts(
+        events,
+        orders,
+        as_of=c,
+        users=ids,
+        lookback_days=lookback_days,
+        activity=activity,
+        vocabulary=vocabulary,
+        engine=engine,
+    ).to_numpy(dtype="float64")
     chan = contacts.drop_duplicates("user_id").set_index("user_id")["channel"]
     out["channel"] = out["user_id"].map(chan).astype("str")
     ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
@@ -178,9 +202,27 @@ def _last_time_sql(events, orders, engine, tz: str) -> pd.Timestamp:
         return max(db.latest_times(tz))
 
 
+BEHAVIOUR_COLS = ("days_since_activity", "activity_count", "tenure_days")
+
+
+def has_behaviour(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` has the behaviour columns of :func:`study_frame`."""
+    return all(c in frame.columns for c in BEHAVIOUR_COLS)
+
+
+def behaviour_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """log(1 + x) of days since the last activity, activity count and tenure (n × 3)."""
+    X = frame[list(BEHAVIOUR_COLS)].to_numpy(dtype="float64")
+    return np.log1p(np.maximum(X, 0.0))
+
+
 def control_matrix(
     frame: pd.DataFrame, channel_levels: Sequence[str] | None = None
 ) -> pd.DataFrame:
+    """The controls of incremental validity and of the adjusted hazard ratio: RFM (log
+    recency of purchase, never bought, log frequency, log monetary), log tenure, and — when
+    the frame has them — log days since the last activity and log activity count, then one
+    dummy per channel but the first. Constant and repeated columns are dropped."""
     rec = frame["recency_days"].to_numpy(dtype="float64")
     has = np.isfinite(rec)
     X = pd.DataFrame(
@@ -192,6 +234,10 @@ def control_matrix(
             "log_tenure": np.log1p(np.maximum(frame["tenure_days"].to_numpy(dtype="float64"), 0)),
         }
     )
+    if has_behaviour(frame):
+        b = behaviour_matrix(frame)
+        X["log_days_since_activity"] = b[:, 0]
+        X["log_activity_count"] = b[:, 1]
     levels = (
         sorted(frame["channel"].astype(str).unique())
         if channel_levels is None
@@ -201,4 +247,5 @@ def control_matrix(
     for lv in levels[1:]:  # first level is the reference
         X[f"channel_{lv}"] = (ch == lv).astype(float)
     X = X.loc[:, X.std(axis=0) > 0]  # drop constant columns (e.g. no one bought)
-    return X
+    # and repeated ones (with activity="purchase" the activity count is the order count)
+    return X.loc[:, ~X.T.duplicated().to_numpy()]

@@ -18,7 +18,7 @@ function                  ``table`` (from)                      ``plot``
 :func:`rolling_result`    :func:`rolling_origin`                :func:`plot_rolling`
 :func:`survival_result`   :func:`hazard_ratio` without and with :func:`plot_survival`
                           controls (+ ``curves``)
-:func:`truth_result`      :func:`index_auc` of "no hard churn"  —
+:func:`truth_result`      :func:`index_auc` of the outcome      —
                           with the true and the oracle AUC
 ========================  ====================================  ==========================
 
@@ -528,6 +528,7 @@ class TruthResult(StudyResult):
         return say(
             "validity.truth",
             lang,
+            outcome=tr(t["outcome"], lang),
             auc=t["auc"],
             lo=t["lo"],
             hi=t["hi"],
@@ -542,14 +543,15 @@ def truth_result(
     probability,
     *,
     score: str = "index",
-    outcome: str = "no_hard_churn",
+    outcome: str = "retained",
     n_boot: int = 1000,
     ci: float = 0.95,
     random_state=0,
 ) -> TruthResult:
     """Check the study against the truth: ``probability`` is each user's true probability
-    of ``outcome`` (aligned with ``frame``'s rows, e.g.
-    :func:`analysis.simulate.checks.true_outcome_probability`)."""
+    of ``outcome`` (aligned with ``frame``'s rows; for the headline's outcome ``retained``
+    :func:`analysis.simulate.checks.true_retention_probability`, for ``no_hard_churn``
+    :func:`~analysis.simulate.checks.true_outcome_probability`)."""
     q = np.asarray(probability, dtype="float64")
     if q.shape != (len(frame),):
         raise ValueError(f"probability has shape {q.shape}, the frame {len(frame)} rows")

@@ -1,0 +1,106 @@
+"""How and when each customer left after a landmark: hard churn or going silent.
+
+Two ways to leave compete (the first one ends the relationship):
+
+* **hard** — a hard-churn event (vocabulary stage ``lost``, e.g. ``del_follow_user``: the user
+  deleted the brand's contact), at its time;
+* **silent** — the silence rule of :func:`analysis.aggregate.rules.is_silent` becoming true:
+  ``silent_days`` without qualifying activity (an interaction or a paid order, the activity
+  of :func:`analysis.aggregate.labels.activity_times`). The user counts as lost at the first
+  instant ``t`` after the landmark with no activity in ``[t - silent_days, t)`` — the last
+  activity plus ``silent_days`` — which is the moment the population rule of
+  :func:`~analysis.aggregate.labels.retention_labels` (``lost_after_days``) would first
+  leave them out.
+
+The population is that of :func:`~analysis.aggregate.labels.retention_labels` at the landmark
+(customers then: not hard-churned, not silent ``silent_days``), so every departure is after
+it. Users with neither departure by ``end`` are censored at ``end``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregate.labels import activity_times, retention_labels
+from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.vocab import Vocabulary, load_vocabulary
+
+#: Causes of departure as the status codes of competing-risk estimators (0 = censored).
+CAUSES = {"hard": 1, "silent": 2}
+
+
+def departures(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    since,
+    end,
+    silent_days: float = 90,
+    activity: str = "any",
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
+    """One row per customer at ``since`` (sorted by ``user_id``): ``user_id``, ``left_at``
+    (NaT if censored), ``cause`` (``"hard"``, ``"silent"`` or ``"censored"``), ``status``
+    (:data:`CAUSES` code, 0 = censored) and ``days`` (from ``since`` to leaving or to
+    ``end``). Reads nothing at or after ``end``."""
+    vocab = load_vocabulary(vocabulary)
+    tz = tz_of(contacts["joined_at"])
+    t0 = as_timestamp(since, tz=tz, name="since")
+    t1 = as_timestamp(end, tz=tz, name="end")
+    if not t1 > t0:
+        raise ValueError(f"end ({t1}) must be after since ({t0})")
+    if silent_days <= 0:
+        raise ValueError(f"silent_days must be positive, got {silent_days}")
+    gap = pd.Timedelta(days=float(silent_days))
+    lab = retention_labels(
+        contacts,
+        events,
+        orders,
+        cutoff=t0,
+        horizon_days=1,
+        activity=activity,
+        lost_after_days=silent_days,
+        observation_end=t1,
+        vocabulary=vocab,
+    )
+    users = lab["user_id"]
+    joined = contacts.set_index(contacts["user_id"].astype("str"))["joined_at"]
+    idx = pd.Index(users, name="user_id")
+    j = pd.Series(joined.reindex(users).to_numpy(), index=idx)
+    last = pd.Series(lab["last_activity_before"].to_numpy(), index=idx)
+    start = last.where(last > j, j)  # the last activity before ``since``, or joining
+
+    act = activity_times(events, orders, activity, vocab)
+    act = act.loc[(act["t"] >= t0) & (act["t"] < t1) & act["user_id"].isin(users)]
+    seq = pd.concat(
+        [pd.DataFrame({"user_id": users.to_numpy(), "t": start.to_numpy()}), act],
+        ignore_index=True,
+    ).sort_values(["user_id", "t"], kind="mergesort")
+    nxt = seq.groupby("user_id", sort=False)["t"].shift(-1)
+    quiet = seq.loc[nxt.isna() | (nxt - seq["t"] >= gap)]
+    silent_at = (quiet.groupby("user_id")["t"].min() + gap).reindex(users)
+
+    churn = events.loc[
+        events["event_type"].isin(vocab.churn_types)
+        & (events["occurred_at"] >= t0)
+        & (events["occurred_at"] < t1),
+        ["user_id", "occurred_at"],
+    ]
+    hard_at = churn.groupby("user_id")["occurred_at"].min().reindex(users)
+
+    s = pd.Series(silent_at.to_numpy(), index=idx)
+    h = pd.Series(hard_at.to_numpy(), index=idx)
+    s_ok = (s < t1).to_numpy()  # NaT compares False
+    h_ok = h.notna().to_numpy()
+    is_hard = h_ok & ~(s_ok & (s < h).to_numpy())
+    is_silent = s_ok & ~is_hard
+    left = h.where(is_hard, s.where(is_silent))
+    out = pd.DataFrame({"user_id": users.to_numpy()})
+    out["left_at"] = left.to_numpy()
+    out["cause"] = np.where(is_hard, "hard", np.where(is_silent, "silent", "censored"))
+    out["status"] = np.where(is_hard, CAUSES["hard"], np.where(is_silent, CAUSES["silent"], 0))
+    stop = out["left_at"].where(out["left_at"].notna(), t1)
+    out["days"] = ((stop - t0) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
+    return out.sort_values("user_id", ignore_index=True)

@@ -1,0 +1,305 @@
+"""Time to churn with two ways to leave: hard churn (deleting the contact) and going silent
+compete (:func:`analysis.aggregate.departures.departures` says which came first).
+
+* :func:`cumulative_incidence` — the Aalen–Johansen cumulative incidence of each cause, by
+  group (statsmodels' :class:`~statsmodels.duration.survfunc.CumIncidenceRight`): the
+  probability of having left *by that route* by day ``t``, accounting for the other route
+  (one minus a Kaplan–Meier curve that censors the other cause would overstate it).
+* :func:`cause_specific_hazards` — Cox models of each cause's hazard with the other cause
+  censored (statsmodels' :class:`~statsmodels.duration.hazard_regression.PHReg`, Breslow
+  ties): log hazard ratios with Wald intervals. A covariate can speed one route and not the
+  other (coupon hunters may delete; quiet members fade).
+
+:func:`competing_risks` puts both on a landmark population with its channel, hook and
+five-value tier at the landmark (features read before it) as a :class:`CompetingRisksResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregate.departures import CAUSES, departures
+from analysis.i18n import LIST_SEP, say, tr
+from analysis.plots.churn import plot_cumulative_incidence
+from analysis.studies.result import StudyResult
+
+#: Reader's name of each grouping (Chinese in :mod:`analysis.i18n.churn`).
+BY = {"all": "all", "channel": "channel", "hook": "hook", "value_tier": "value tier"}
+
+
+def cumulative_incidence(
+    dep: pd.DataFrame,
+    *,
+    groups: pd.Series | None = None,
+    ci: float = 0.95,
+    min_users: int = 30,
+) -> pd.DataFrame:
+    """Aalen–Johansen cumulative incidence of each cause in ``dep`` (``days``, ``status``
+    coded by :data:`CAUSES`), overall or per level of ``groups`` (aligned with ``dep``;
+    levels with fewer than ``min_users`` users are left out). Tidy: ``group``, ``cause``,
+    ``days`` (each distinct event time, starting at 0), ``cif``, ``lo``, ``hi`` (normal
+    interval from the estimator's standard error, clipped to [0, 1]), ``n`` (users in the
+    group)."""
+    from scipy import stats as sst
+    from statsmodels.duration.survfunc import CumIncidenceRight
+
+    z = sst.norm.ppf(1 - (1 - ci) / 2)
+    g = (
+        pd.Series("all", index=dep.index)
+        if groups is None
+        else pd.Series(np.asarray(groups), index=dep.index).astype("str")
+    )
+    rows = []
+    for level in sorted(g.unique()):
+        d = dep.loc[(g == level).to_numpy()]
+        if len(d) < min_users or not (d["status"] > 0).any():
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fit = CumIncidenceRight(
+                d["days"].to_numpy(dtype="float64"), d["status"].to_numpy(dtype="int64")
+            )
+        for cause, code in CAUSES.items():
+            if code > len(fit.cinc):
+                continue
+            cif = np.r_[0.0, fit.cinc[code - 1]]
+            se = np.nan_to_num(np.r_[0.0, fit.cinc_se[code - 1]], nan=0.0)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "group": level,
+                        "cause": cause,
+                        "days": np.r_[0.0, fit.times],
+                        "cif": cif,
+                        "lo": np.clip(cif - z * se, 0, 1),
+                        "hi": np.clip(cif + z * se, 0, 1),
+                        "n": len(d),
+                    }
+                )
+            )
+    cols = ["group", "cause", "days", "cif", "lo", "hi", "n"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
+def cif_at(table: pd.DataFrame, days: float) -> pd.DataFrame:
+    """The cumulative incidence of each group and cause at ``days`` (the step at or before
+    it). Columns ``group``, ``cause``, ``cif``, ``lo``, ``hi``, ``n``."""
+    t = table.loc[table["days"] <= days]
+    return t.groupby(["group", "cause"], sort=False).tail(1).drop(columns="days")
+
+
+def cause_specific_hazards(
+    dep: pd.DataFrame,
+    covariates: pd.DataFrame,
+    *,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Cox log hazard ratios of each cause with the other cause censored.
+
+    ``covariates``: numeric columns aligned with ``dep`` (dummies against a reference level,
+    standardised scores, flags). Tidy: ``cause``, ``term``, ``log_hr``, ``se``, ``lo``,
+    ``hi`` (Wald), ``hr``, ``events`` (of that cause), ``n``."""
+    from scipy import stats as sst
+    from statsmodels.duration.hazard_regression import PHReg
+
+    X = covariates.to_numpy(dtype="float64")
+    if len(X) != len(dep):
+        raise ValueError(f"covariates have {len(X)} rows, departures {len(dep)}")
+    z = sst.norm.ppf(1 - (1 - ci) / 2)
+    dur = dep["days"].to_numpy(dtype="float64").clip(min=0.5)
+    out = []
+    for cause, code in CAUSES.items():
+        status = (dep["status"].to_numpy() == code).astype(int)
+        res = PHReg(dur, X, status=status, ties="breslow").fit()
+        b, se = np.asarray(res.params), np.asarray(res.bse)
+        out.append(
+            pd.DataFrame(
+                {
+                    "cause": cause,
+                    "term": list(covariates.columns),
+                    "log_hr": b,
+                    "se": se,
+                    "lo": b - z * se,
+                    "hi": b + z * se,
+                    "hr": np.exp(b),
+                    "events": int(status.sum()),
+                    "n": len(dep),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def dummies(levels: pd.Series, *, reference: str | None = None, prefix: str) -> pd.DataFrame:
+    """One 0/1 column per level of ``levels`` but the ``reference`` (default: the largest
+    level), named ``prefix=level``."""
+    s = pd.Series(np.asarray(levels), index=levels.index).astype("str")
+    ref = reference if reference is not None else str(s.value_counts().index[0])
+    if ref not in set(s):
+        raise ValueError(f"reference {ref!r} is not a level of {prefix!r}")
+    cols = {f"{prefix}={lv}": (s == lv).astype("float64") for lv in sorted(set(s)) if lv != ref}
+    out = pd.DataFrame(cols, index=s.index)
+    out.attrs["reference"] = ref
+    return out
+
+
+@dataclass(frozen=True)
+class CompetingRisksResult(StudyResult):
+    """Cumulative incidence by group (``table``: tidy, with a ``by`` column naming the
+    grouping), cause-specific hazard ratios (``hazards``, ``by`` per grouping, against each
+    grouping's ``references``) and the departures themselves (``departures``)."""
+
+    hazards: pd.DataFrame | None = None
+    departures: pd.DataFrame | None = None
+    references: dict | None = None
+    since: str = ""
+    end: str = ""
+    silent_days: float = 90
+    at_days: float = 180
+
+    def counts(self) -> pd.Series:
+        return self.departures["cause"].value_counts().reindex(["hard", "silent", "censored"])
+
+    def reading(self, lang: str = "en") -> str:
+        c = self.counts().fillna(0).astype(int)
+        overall = cif_at(self.table.loc[self.table["by"] == "all"], self.at_days).set_index("cause")
+        h = self.hazards
+        sig = h.loc[(h["lo"] > 0) | (h["hi"] < 0)]
+        items = LIST_SEP[lang].join(
+            say(
+                "churn.cr_item",
+                lang,
+                term=tr(r.level, lang),
+                by=tr(BY[r.by], lang),
+                cause=tr(r.cause, lang),
+                hr=r.hr,
+                lo=np.exp(r.lo),
+                hi=np.exp(r.hi),
+            )
+            for r in sig.sort_values("log_hr", key=np.abs, ascending=False).head(4).itertuples()
+        )
+        return say(
+            "churn.cr",
+            lang,
+            since=self.since,
+            end=self.end,
+            n=len(self.departures),
+            hard=c["hard"],
+            silent=c["silent"],
+            days=self.at_days,
+            silent_days=self.silent_days,
+            cif_hard=overall.loc["hard", "cif"],
+            cif_silent=overall.loc["silent", "cif"],
+            items=items if items else say("churn.cr_none", lang),
+        )
+
+    def plot(self, *, ax=None, lang: str = "en", by: str = "channel", cause: str = "hard"):
+        t = self.table.loc[self.table["by"] == by]
+        return plot_cumulative_incidence(
+            t,
+            ax=ax,
+            cause=cause,
+            title=say("churn.plot.cif_title", lang, cause=tr(cause, lang), by=tr(by, lang)),
+            lang=lang,
+        )
+
+
+def competing_risks(
+    frame: pd.DataFrame,
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    since,
+    end,
+    silent_days: float = 90,
+    value_tier: pd.Series,
+    activity: str = "any",
+    at_days: float = 180,
+    vocabulary=None,
+) -> CompetingRisksResult:
+    """Departures after the landmark ``since`` until ``end`` of the users of ``frame`` (a
+    feature table at ``since``: channel, hook), with their ``value_tier`` at ``since``
+    (indexed by user): cumulative incidence overall and by channel, hook and value tier, and
+    cause-specific hazard ratios of each grouping (one Cox model per grouping and cause:
+    marginal effects)."""
+    dep = departures(
+        contacts,
+        events,
+        orders,
+        since=since,
+        end=end,
+        silent_days=silent_days,
+        activity=activity,
+        vocabulary=vocabulary,
+    )
+    dep = dep.loc[dep["user_id"].isin(frame.index)].reset_index(drop=True)
+    ids = dep["user_id"]
+    by = {
+        "channel": frame["channel"].reindex(ids).astype("str").reset_index(drop=True),
+        "hook": frame["hook"].reindex(ids).astype("str").reset_index(drop=True),
+        "value_tier": pd.Series(value_tier).reindex(ids).astype("str").reset_index(drop=True),
+    }
+    tabs = [cumulative_incidence(dep).assign(by="all")]
+    hz, refs = [], {}
+    for name, g in by.items():
+        tabs.append(cumulative_incidence(dep, groups=g).assign(by=name))
+        X = dummies(g, prefix=name)
+        refs[name] = X.attrs["reference"]
+        h = cause_specific_hazards(dep, X)
+        h.insert(0, "by", name)
+        h.insert(2, "level", h["term"].str.split("=", n=1).str[1])
+        hz.append(h.drop(columns="term"))
+    return CompetingRisksResult(
+        pd.concat(tabs, ignore_index=True),
+        hazards=pd.concat(hz, ignore_index=True),
+        departures=dep,
+        references=refs,
+        since=pd.Timestamp(since).date().isoformat(),
+        end=pd.Timestamp(end).date().isoformat(),
+        silent_days=silent_days,
+        at_days=at_days,
+    )
+
+
+def competing_risks_at(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    since,
+    end,
+    definition,
+    weights="expansion",
+    at_days: float = 180,
+    vocabulary=None,
+) -> CompetingRisksResult:
+    """:func:`competing_risks` for the customers at the landmark ``since`` (the as-of
+    population of :func:`~analysis.studies.churn_asof.current_population` under
+    ``definition``), grouped by channel, hook and the five-value tier at ``since``
+    (:func:`~analysis.studies.segments.value_tiers` of the index normalised on that
+    population); silence is ``definition.lost_after_days`` (90 when None)."""
+    from analysis.studies.churn_asof import current_population
+    from analysis.studies.churn_list import value_index
+    from analysis.studies.segments import value_tiers
+
+    frame = current_population(
+        contacts, events, orders, as_of=since, definition=definition, vocabulary=vocabulary
+    )
+    tier = value_tiers(value_index(frame, frame, weights=weights))["tier"].astype("str")
+    silent = definition.lost_after_days if definition.lost_after_days is not None else 90
+    return competing_risks(
+        frame,
+        contacts,
+        events,
+        orders,
+        since=since,
+        end=end,
+        silent_days=silent,
+        value_tier=tier,
+        activity=definition.activity,
+        at_days=at_days,
+        vocabulary=vocabulary,
+    )

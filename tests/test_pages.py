@@ -127,7 +127,11 @@ def test_notebook_parameter_reads_injected_value_then_the_parameters_cell():
     assert notebook_parameter(nb, "lang") == "en"
 
 
-BUILT = {"data-overview": {"lang": "zh"}, "value-index-retention": {}}
+# data_dir as make report passes it (absolute): the injected cell must not show it
+BUILT = {
+    "data-overview": {"lang": "zh", "data_dir": str(project_root() / "data" / "sample")},
+    "value-index-retention": {},
+}
 
 
 @pytest.mark.notebook

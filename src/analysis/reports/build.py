@@ -126,6 +126,29 @@ def notebook_parameter(nb, name: str, default: Any = None) -> Any:
     return default
 
 
+_QUOTED_ABS_PATH = re.compile(r"""(["'])((?:/|[A-Za-z]:\\)[^"'\n]*)\1""")
+
+
+def _relative_injected_parameters(nb) -> None:
+    """In the rendering of the cell papermill injects, show the local paths the run was given
+    (``make report DATA=...`` passes absolute ones) as the provenance table does: relative to
+    the data folder or the project, never the absolute local path."""
+    from analysis.reports.provenance import shown_value
+
+    data_dir = notebook_parameter(nb, "data_dir")
+    for cell in nb.cells:
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source, n = _QUOTED_ABS_PATH.subn(
+            lambda m: m.group(1) + ast.literal_eval(shown_value(m.group(2), data_dir)) + m.group(1),
+            cell.source,
+        )
+        if n:
+            cell.source = (
+                "# local paths shown relative to the project or the data folder\n" + source
+            )
+
+
 def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> None:
     """One HTML rendering of an executed notebook: the report's title in ``<title>``, its
     language in ``<html lang>``, missing table cells as a dash, nothing fetched from another
@@ -139,6 +162,7 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
     _dash_missing_cells(nb)
+    _relative_injected_parameters(nb)
     exporter = HTMLExporter(
         template_name="page", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
     )

@@ -9,9 +9,11 @@ ENGINE ?=
 OUT ?= reports
 ARGS ?=
 MUTATE ?=
+PORT ?= 8888
+IP ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help env fonts java report lint test lab sample bench mutate lock clean
+.PHONY: help env fonts java chromium report lint test lab sample bench mutate lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -19,7 +21,8 @@ help: ## list the targets
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
 	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
 	@echo "             OUT=reports, ARGS='--only NAME -p name value ...',"
-	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files)"
+	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files),"
+	@echo "             PORT=8888 IP=127.0.0.1 (make lab: where JupyterLab listens)"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +30,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
-env: $(STAMP) fonts java ## create the virtual environment (.venv) with the pinned versions
+env: $(STAMP) fonts java chromium ## create the virtual environment (.venv) with the pinned versions
 
 # Chinese labels need a CJK font; as root with apt (our machines, CI) install a small one.
 fonts:
@@ -51,21 +54,41 @@ java:
 	  else echo "note: no Java runtime found; install one (17+) to use engine=spark"; fi; \
 	fi
 
-report: $(STAMP) fonts java ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
+# The browser check of the report pages needs a Chromium; as root with apt install Debian's
+# (Playwright drives it; no browser is downloaded).
+chromium:
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && \
+	    [ -z "$$ANALYSIS_CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium (chromium) for the browser check of the report pages"; \
+	    apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; } || \
+	    echo "warning: could not install chromium; the report pages will not be checked in a browser"; \
+	  else echo "note: no Chromium found; install chromium (or set ANALYSIS_CHROMIUM) to check the pages in a browser"; fi; \
+	fi
+
+# Then every page is opened offline in headless Chromium (no console error, failed request,
+# broken image or overflow) and the summaries are photographed into $(OUT)/screenshots/.
+report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
 	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
+	$(BIN)/python -m analysis.reports.browser $(OUT) --screenshots $(OUT)/screenshots
 
 lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproject.toml)
 	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/ruff format --check src tests notebooks benchmarks
 
-test: $(STAMP) fonts java lint ## lint, then the whole test suite (report notebooks included)
+test: $(STAMP) fonts java chromium lint ## lint, then the whole test suite (report notebooks included)
 	$(BIN)/python -m pytest -q
 
-lab: $(STAMP) ## start JupyterLab; the report notebooks open as notebooks
+# JupyterLab opens at notebooks/ (the project root above it stays reachable); as root (our
+# machines and containers) it needs --allow-root; without a display it opens no browser.
+lab: $(STAMP) ## start JupyterLab at the report notebooks (PORT=8888 IP=127.0.0.1; as root too)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --FileContentsManager.preferred_dir=notebooks \
+	  --ip=$(IP) --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
 sample: $(STAMP) ## regenerate the committed sample data in data/sample and data/sample-touches
 	$(BIN)/python -m analysis simulate --users 8000 --months 18 --seed 0 --out data/sample --quiet

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from analysis.reports.build import discover, run_report, write_index
+from analysis.reports.pages import page_problems
 
 REPORTS = discover()
 RAW_ID = re.compile(r"\bu\d{7}\b")  # the sample's raw user ids look like u0001234
@@ -44,6 +45,8 @@ def test_report_notebook_executes_and_exports(report, tmp_path_factory):
     assert "<img" in full  # figures are embedded
     assert len(summary) < len(full)  # the managers' version hides the code
     assert not RAW_ID.search(summary), f"{report.name}: a raw user id appears in the report"
+    for page in (full, summary):  # no noise, local path, repr, NaN or outside request
+        assert page_problems(page, title=report.title, lang="en") == [], report.name
     index = write_index([result], tmp_path).read_text(encoding="utf-8")
     assert result["summary"] in index
 
@@ -60,6 +63,18 @@ def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
     assert names == sorted(p.name for p in b.iterdir())
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
+def test_report_pages_open_offline_in_a_browser_without_a_problem(report, tmp_path_factory):
+    from analysis.reports.browser import check_pages, unavailable
+
+    if unavailable():
+        pytest.skip(f"no browser to open the pages: {unavailable()}")
+    out, result = first_run(report, tmp_path_factory)
+    checks = check_pages([out / result["summary"], out / result["html"]])
+    assert [c.problems for c in checks] == [[], []], report.name
 
 
 @pytest.mark.notebook

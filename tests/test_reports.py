@@ -153,3 +153,61 @@ def test_report_parameters_come_from_the_parameters_cell(tmp_path):
     # every report notebook declares its parameters
     for report in discover():
         assert declared_parameters(report.source), report.name
+
+
+def test_index_lists_reports_in_reading_order_with_data_and_changed_parameters(tmp_path):
+    from analysis.paths import project_root
+    from analysis.reports.build import READING_ORDER, changed_parameters, write_index
+    from analysis.reports.pages import page_problems
+
+    reports = {r.name: r for r in discover()}
+    assert READING_ORDER[0] == "data-overview" and set(READING_ORDER) == set(reports)
+    data = project_root() / "data" / "sample"  # the default, given as an absolute path
+    params = {"data_dir": str(data), "truth_dir": str(data / "truth"), "horizon_days": 60}
+    changed = changed_parameters(reports["churn"], params)
+    assert changed == {"horizon_days": (60, 90)}  # the same folders are no change
+    elsewhere = tmp_path / "brand-export"
+    moved = changed_parameters(reports["churn"], {"data_dir": str(elsewhere)})
+    assert moved == {"data_dir": (str(elsewhere), "data/sample")}
+
+    tables = tmp_path / "tables" / "data-overview"
+    tables.mkdir(parents=True)
+    (tables / "table_summary.csv").write_text(
+        "table,rows,users,first,last\n"
+        "contacts,8067,8067,2025-01-01 02:07:22+08:00,2026-06-30 23:58:05+08:00\n"
+        "events,338244,8067,2024-12-02 13:36:19+08:00,2026-06-30 23:59:21+08:00\n"
+    )
+
+    def result(name, **kw):
+        return {
+            "name": name,
+            "title": reports[name].title,
+            "summary": f"{name}.summary.html",
+            "html": f"{name}.html",
+            "seconds": 1.0,
+            "headline": f"headline of {name}",
+            "tables": str(tmp_path / "tables" / name),
+            **kw,
+        }
+
+    results = [
+        result("ltv", changed={"data_dir": (str(elsewhere), "data/sample")}),
+        result("churn", changed={**moved, "horizon_days": (60, 90)}, lang="zh"),
+        result("data-overview", changed=moved),
+    ]
+    page = write_index(results, tmp_path, parameters={"data_dir": str(elsewhere)}).read_text()
+    order = [page.index(f'href="{n}.summary.html"') for n in ("data-overview", "churn", "ltv")]
+    assert order == sorted(order)
+    assert "Source: <code>brand-export</code>, 2024-12-02 to 2026-06-30." in page
+    assert "<td>events</td><td>338,244</td><td>8,067</td><td>2024-12-02</td>" in page
+    assert "<td><code>horizon_days</code></td><td>60</td><td>90</td><td>churn</td>" in page
+    assert "<td><code>data_dir</code></td><td>&#x27;brand-export&#x27;</td>" in page
+    assert "data-overview, churn, ltv</td>" in page  # one row for the same change
+    assert '<span lang="zh">headline of churn</span>' in page
+    assert page_problems(page, title="Private-domain research reports", lang="en") == []
+    alone = write_index(results[:1], tmp_path).read_text()
+    assert "not built in this run" in alone and "default parameters" not in alone
+    assert (
+        "Every report ran with its default parameters"
+        in write_index([result("churn")], tmp_path).read_text()
+    )

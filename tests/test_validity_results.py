@@ -36,7 +36,16 @@ def test_population_reading_counts_users_and_retention():
     res = V.population_result(fr, scorer=scorer, horizon_days=60)
     assert res.table.loc[0, "n"] == 4 and res.table.loc[0, "rate"] == 0.75
     en = res.reading("en")
-    assert en.startswith(repr(scorer))
+    assert en.startswith(
+        "The index weighs the five values with the brand-expansion preset weights, each value "
+        "scored as a percentile among the 4 users of the calibration snapshot. At the cut-off"
+    )
+    assert "FiveValueScorer" not in en and "percentile'" not in en  # no repr in prose
+    equal = V.population_result(
+        fr, scorer=FiveValueScorer("zscore", weights="equal").fit(fr[list(VALUES)]), horizon_days=60
+    )
+    assert equal.reading("en").startswith("The index weighs the five values with equal weights")
+    assert "standard score" in equal.reading("en") and "标准分" in equal.reading("zh")
     assert "At the cut-off 2026-01-01 the population holds 4 users" in en
     assert "75.0% were retained over 60 days" in en
     assert "截止日 2026-01-01 时总体共 4 位用户，其中 75.0% 在随后 60 天" in res.reading("zh")

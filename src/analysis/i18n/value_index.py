@@ -73,6 +73,22 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Time to hard churn by {score} group (Kaplan–Meier)",
         "zh": "按{score}分组的硬流失时间（Kaplan–Meier）",
     },
+    "validity.scorer": {
+        "en": "The index weighs the five values with {weights}, each value scored as {scale} among the {n:,} users of the calibration snapshot",
+        "zh": "指数以{weights}加权五项价值，每项价值按其在校准快照 {n:,} 位用户中的{scale}计分",
+    },
+    "validity.weights.expansion": {
+        "en": "the brand-expansion preset weights",
+        "zh": "品牌扩张期预设权重",
+    },
+    "validity.weights.equal": {"en": "equal weights", "zh": "等权重"},
+    "validity.weights.custom": {"en": "custom weights", "zh": "自定义权重"},
+    "validity.scale.percentile": {"en": "a percentile", "zh": "百分位"},
+    "validity.scale.log_minmax": {
+        "en": "a log-scaled position between the minimum and the maximum",
+        "zh": "对数尺度下的最小–最大位置",
+    },
+    "validity.scale.zscore": {"en": "a standard score (z)", "zh": "标准分（z 分数）"},
     "validity.population": {
         "en": "{scorer}. At the cut-off {cutoff} the population holds {n:,} users, of whom "
         "{rate:.1%} were retained over {horizon} days.",

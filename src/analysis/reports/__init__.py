@@ -110,7 +110,9 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
 
     name = resolve_engine(engine).name
     if name == "pandas":
-        return load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)
+        tables = load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)
+        tables.ledger = relative_ledger(tables.ledger, folder)
+        return tables
     if observed_until is not None:
         raise ValueError(f"observed_until is for engine='pandas' only, not {name!r}")
     try:
@@ -134,14 +136,38 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
     return tables
 
 
-def declared_parameters(notebook: str | Path) -> list[str]:
-    """Names assigned in a report notebook's ``parameters`` cell, in order."""
+def relative_ledger(ledger, folder: str | Path):
+    """A copy of a row ledger whose ``detail`` names files relative to the data ``folder``
+    (``contacts.csv (encoding utf-8)``), not by their absolute local path."""
+    prefixes = {f"{Path(folder)}{os.sep}", f"{Path(folder).resolve()}{os.sep}"}
+    detail = ledger["detail"].astype(str)
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        detail = detail.str.replace(prefix, "", regex=False)
+    return ledger.assign(detail=detail)
+
+
+def _parameters_cell(notebook: str | Path) -> str:
+    """The source of a report notebook's ``parameters`` cell ("" when it has none)."""
     text = resolve(notebook).read_text(encoding="utf-8")
     cell = text.split('# %% tags=["parameters"]', 1)
-    if len(cell) < 2:
-        return []
-    body = cell[1].split("\n# %%", 1)[0]
-    return re.findall(r"^([A-Za-z_]\w*)\s*=", body, flags=re.M)
+    return cell[1].split("\n# %%", 1)[0] if len(cell) == 2 else ""
+
+
+def declared_parameters(notebook: str | Path) -> list[str]:
+    """Names assigned in a report notebook's ``parameters`` cell, in order."""
+    return re.findall(r"^([A-Za-z_]\w*)\s*=", _parameters_cell(notebook), flags=re.M)
+
+
+def parameter_defaults(notebook: str | Path) -> dict[str, Any]:
+    """The value each parameter of ``notebook`` has when nothing is passed (the literals of
+    its ``parameters`` cell)."""
+    import ast
+
+    out = {}
+    for node in ast.parse(_parameters_cell(notebook)).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
 
 
 def report_parameters(namespace: Mapping[str, Any], *, notebook: str | Path) -> dict[str, Any]:

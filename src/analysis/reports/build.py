@@ -13,8 +13,8 @@ and ``reports/index.html`` linking them with each report's headline finding.
 
 from __future__ import annotations
 
+import ast
 import html
-import json
 import os
 import re
 import time
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from analysis.paths import resolve
-from analysis.reports import TABLES_ENV, declared_parameters
+from analysis.reports import TABLES_ENV, declared_parameters, parameter_defaults
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,90 @@ def _to_ipynb(src: Path, dest: Path) -> None:
     jupytext.write(nb, dest, fmt="ipynb")
 
 
-def _export_html(executed: Path, dest: Path, *, hide_code: bool) -> None:
+_MISSING_CELL = re.compile(
+    r"(<t[dh](?:\s[^>]*)?>)\s*(?:NaN|nan|&lt;NA&gt;|<NA>|NaT|None)\s*(</t[dh]>)"
+)
+
+
+def _dash_missing_cells(nb) -> None:
+    """Show a missing value in a rendered table as a dash, not as pandas' ``NaN`` / ``<NA>``
+    (in the HTML renderings only: the executed notebook and the saved tables keep them)."""
+    from analysis.reports.pages import MISSING_SHOWN
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                text = "".join(data["text/html"])
+                data["text/html"] = _MISSING_CELL.sub(rf"\g<1>{MISSING_SHOWN}\g<2>", text)
+
+
+def notebook_parameter(nb, name: str, default: Any = None) -> Any:
+    """The value ``name`` had when ``nb`` ran: papermill's injected value, else the literal
+    assigned in the notebook's ``parameters`` cell, else ``default``."""
+    injected = nb.metadata.get("papermill", {}).get("parameters", {})
+    if name in injected:
+        return injected[name]
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in node.targets
+                ):
+                    try:
+                        return ast.literal_eval(node.value)
+                    except ValueError:
+                        return default
+    return default
+
+
+_QUOTED_ABS_PATH = re.compile(r"""(["'])((?:/|[A-Za-z]:\\)[^"'\n]*)\1""")
+
+
+def _relative_injected_parameters(nb) -> None:
+    """In the rendering of the cell papermill injects, show the local paths the run was given
+    (``make report DATA=...`` passes absolute ones) as the provenance table does: relative to
+    the data folder or the project, never the absolute local path."""
+    from analysis.reports.provenance import shown_value
+
+    data_dir = notebook_parameter(nb, "data_dir")
+    for cell in nb.cells:
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source, n = _QUOTED_ABS_PATH.subn(
+            lambda m: m.group(1) + ast.literal_eval(shown_value(m.group(2), data_dir)) + m.group(1),
+            cell.source,
+        )
+        if n:
+            cell.source = (
+                "# local paths shown relative to the project or the data folder\n" + source
+            )
+
+
+def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> None:
+    """One HTML rendering of an executed notebook: the report's title in ``<title>``, its
+    language in ``<html lang>``, missing table cells as a dash, nothing fetched from another
+    host (``templates/page``: JupyterLab's page without its CDN scripts) and only the CSS
+    rules the page uses."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    from analysis.reports.pages import trim_page_css
+
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
+    nb.metadata["title"] = title
+    _dash_missing_cells(nb)
+    _relative_injected_parameters(nb)
+    exporter = HTMLExporter(
+        template_name="page", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
+    )
+    exporter.language_code = notebook_parameter(nb, "lang", "en")
     if hide_code:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
-    dest.write_text(body, encoding="utf-8")
+    dest.write_text(trim_page_css(body), encoding="utf-8")
 
 
 def run_report(
@@ -151,18 +223,84 @@ def run_report(
             else:
                 os.environ[k] = v
     seconds = time.perf_counter() - t0
-    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False)
-    _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True)
+    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False, title=report.title)
+    _export_html(
+        executed, out_dir / f"{report.name}.summary.html", hide_code=True, title=report.title
+    )
     head = tables / "headline.txt"
     return {
         "name": report.name,
         "title": report.title,
+        "changed": changed_parameters(report, parameters),
+        "lang": parameters.get("lang", parameter_defaults(report.source).get("lang", "en")),
         "seconds": round(seconds, 1),
         "html": f"{report.name}.html",
         "summary": f"{report.name}.summary.html",
         "headline": head.read_text(encoding="utf-8").strip() if head.is_file() else "",
         "tables": str(tables),
     }
+
+
+#: The order a reader takes the reports in: who is there and where the data comes from;
+#: what the brand does to its users (touches); how they move through the stages; which
+#: behaviours go with staying; whether the five-value index predicts it; who is about to
+#: leave; what customers are worth. Reports not named here follow in name order.
+READING_ORDER = (
+    "data-overview",
+    "touches",
+    "segments-and-flow",
+    "behaviours-retention",
+    "value-index-retention",
+    "churn",
+    "ltv",
+)
+
+
+def in_reading_order(items, *, key=lambda r: r.name):
+    """``items`` (reports, or result dicts with ``key=lambda r: r["name"]``) sorted by
+    :data:`READING_ORDER`, unknown names last in name order."""
+    rank = {name: i for i, name in enumerate(READING_ORDER)}
+    return sorted(items, key=lambda r: (rank.get(key(r), len(rank)), key(r)))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal parameter values; two path strings are equal when they name the same place."""
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str) and a and b and ("/" in a or "/" in b):
+        return resolve(a).resolve() == resolve(b).resolve()
+    return False
+
+
+def changed_parameters(report: Report, parameters: Mapping[str, Any]) -> dict[str, tuple]:
+    """``{name: (value, default)}`` for each parameter passed to ``report`` that differs from
+    the literal in its ``parameters`` cell."""
+    defaults = parameter_defaults(report.source)
+    return {
+        k: (v, defaults.get(k))
+        for k, v in parameters.items()
+        if k in defaults and not _same_value(v, defaults[k])
+    }
+
+
+def _data_rows(results: list[dict]) -> list[list[str]]:
+    """Table, rows, users and first / last day of each input table, from the data overview's
+    saved ``table_summary.csv`` when it ran in this build ([] otherwise)."""
+    import pandas as pd
+
+    overview = next((r for r in results if r["name"] == "data-overview"), None)
+    path = (
+        Path(overview["tables"]) / "table_summary.csv"
+        if overview and overview.get("tables")
+        else None
+    )
+    if path is None or not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str)
+    return [
+        [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", r["first"][:10], r["last"][:10]]
+        for _, r in table.iterrows()
+    ]
 
 
 def skipped(report: Report, reason: str) -> dict:
@@ -184,14 +322,20 @@ def failed(report: Report, out_dir: Path, exc: Exception) -> dict:
     executed = Path(out_dir) / f"{report.name}.ipynb"
     html_name = None
     if executed.is_file():
-        _export_html(executed, Path(out_dir) / f"{report.name}.html", hide_code=False)
+        _export_html(
+            executed, Path(out_dir) / f"{report.name}.html", hide_code=False, title=report.title
+        )
         html_name = f"{report.name}.html"
     reason = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
     return {**skipped(report, ""), "skipped": None, "failed": reason, "html": html_name}
 
 
 def _index_row(r: dict) -> str:
-    head = f"<td><b>{html.escape(r['title'])}</b><br>{html.escape(r.get('headline', ''))}</td>"
+    head = (
+        f"<td><b>{html.escape(r['title'])}</b><br>"
+        f'<span lang="{html.escape(r.get("lang", "en"))}">{html.escape(r.get("headline", ""))}'
+        "</span></td>"
+    )
     if r.get("skipped"):
         return f"<tr>{head}<td colspan=3>skipped: {html.escape(r['skipped'])}</td></tr>"
     if r.get("failed"):
@@ -207,19 +351,62 @@ def _index_row(r: dict) -> str:
 def write_index(
     results: list[dict], out_dir: str | Path, *, parameters: Mapping[str, Any] | None = None
 ) -> Path:
+    """``out_dir/index.html``: the reports in reading order with their headlines, the data
+    (its folder, relative, and date range) and the parameters that differ from the defaults.
+    """
+    from analysis.reports.provenance import shown_path, shown_value
+
     out_dir = Path(out_dir)
+    esc = html.escape
+    parameters = dict(parameters or {})
+    results = in_reading_order(results, key=lambda r: r["name"])
+    data_dir = parameters.get("data_dir") or "data/sample"
     rows = "\n".join(_index_row(r) for r in results)
-    params = html.escape(json.dumps(dict(parameters or {}), ensure_ascii=False))
+    data = _data_rows(results)
+    data_table = (
+        "<table><tr><th>table</th><th>rows</th><th>users</th><th>first day</th>"
+        "<th>last day</th></tr>\n"
+        + "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in data)
+        + "</table>"
+        if data
+        else "<p>Date range: in the data overview (not built in this run).</p>"
+    )
+    span = f", {min(r[3] for r in data)} to {max(r[4] for r in data)}" if data else ""
+    changed: dict[tuple, list[str]] = {}
+    for r in results:
+        for name, (value, default) in r.get("changed", {}).items():
+            key = (name, shown_value(value, data_dir), shown_value(default, data_dir))
+            changed.setdefault(key, []).append(r["name"])
+    params = (
+        "<table><tr><th>parameter</th><th>this run</th><th>default</th><th>reports</th></tr>\n"
+        + "\n".join(
+            f"<tr><td><code>{esc(n)}</code></td><td>{esc(v)}</td><td>{esc(d)}</td>"
+            f"<td>{esc(', '.join(names))}</td></tr>"
+            for (n, v, d), names in changed.items()
+        )
+        + "</table>"
+        if changed
+        else "<p>Every report ran with its default parameters.</p>"
+    )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Private-domain research reports</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
-td,th{{padding:.3em 1em;text-align:left}}</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+td,th{{padding:.3em 1em;text-align:left;vertical-align:top}}
+table{{border-collapse:collapse}} tr+tr td{{border-top:1px solid #ddd}}</style></head><body>
 <h1>Private-domain research reports</h1>
-<p>Parameters for this run: <code>{params}</code></p>
+<p>Read them in this order; each has a summary for managers and a full version with the
+code for reviewers.</p>
 <table><tr><th>report and headline finding</th><th>for managers</th><th>for reviewers</th>
 <th>run time</th></tr>
 {rows}
-</table></body></html>
+</table>
+<h2>The data</h2>
+<p>Source: <code>{esc(shown_path(data_dir))}</code>{esc(span)}.</p>
+{data_table}
+<h2>Parameters that differ from the defaults</h2>
+{params}
+</body></html>
 """
     path = out_dir / "index.html"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -265,6 +452,7 @@ def build_reports(
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
     rows = table_rows(parameters.get("data_dir", "data/sample"))
     results = []
+    reports = in_reading_order(reports)
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)

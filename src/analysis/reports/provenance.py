@@ -1,8 +1,14 @@
-"""Provenance for reports: code version, parameters, input hashes, package versions."""
+"""Provenance for reports: code version, parameters, input hashes, package versions.
+
+No absolute local path is shown (a report is forwarded; the reader's machine is not ours):
+files inside the data folder (the ``data_dir`` parameter) are named relative to it, the data
+folder and other paths relative to the project root, or by their name when outside it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -59,22 +65,44 @@ def code_version() -> dict[str, str]:
         return {"commit": "unknown (not a git checkout)", "dirty": "unknown"}
 
 
+def shown_path(path: str | Path, data_dir: str | Path | None = None) -> str:
+    """``path`` as a report shows it: relative to ``data_dir`` when inside it, else relative
+    to the project root, else its name alone — never an absolute local path."""
+    root = project_root().resolve()
+    full = (root / path).resolve()  # an absolute path stays itself
+    if data_dir:
+        base = (root / data_dir).resolve()
+        if full != base and full.is_relative_to(base):
+            return full.relative_to(base).as_posix()
+    if full.is_relative_to(root):
+        return full.relative_to(root).as_posix()
+    return full.name
+
+
+def shown_value(value: object, data_dir) -> str:
+    """A parameter's value; an absolute path as the data folder's shown name (plus the part
+    below it) or as :func:`shown_path` shows it."""
+    if not (isinstance(value, (str, Path)) and os.path.isabs(value)):
+        return repr(value)
+    if data_dir:
+        base = (project_root() / data_dir).resolve()
+        if Path(value).resolve().is_relative_to(base) and Path(value).resolve() != base:
+            return repr(f"{shown_path(data_dir)}/{shown_path(value, data_dir)}")
+    return repr(shown_path(value))
+
+
 def provenance(parameters: Mapping[str, object], files: Iterable[str | Path]) -> pd.DataFrame:
     """A two-column table (item, value) for the top of every report."""
+    data_dir = parameters.get("data_dir") or None
     rows = [(f"code {k}", v) for k, v in code_version().items()]
-    rows += [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
-    root = project_root()
+    rows += [(f"parameter {k}", shown_value(v, data_dir)) for k, v in parameters.items()]
     paths: list[Path] = []
     for f in files:  # an adapter's source may name several files as "a + b"
         for part in str(f).split(" + "):
             if Path(part) not in paths:
                 paths.append(Path(part))
     for p in paths:
-        try:
-            shown = str(p.resolve().relative_to(root))
-        except ValueError:
-            shown = p.name
-        rows.append((f"sha256 {shown}", sha256(p)))
+        rows.append((f"sha256 {shown_path(p, data_dir)}", sha256(p)))
     for pkg in KEY_PACKAGES:
         try:
             rows.append((f"version {pkg}", metadata.version(pkg)))

@@ -78,6 +78,30 @@ def _names(keys, lang: str) -> str:
     return LIST_SEP[lang].join(tr(k, lang) for k in keys) or tr("none", lang)
 
 
+# The scorer in words for the reading (its repr is for code, not for a manager's page).
+_SCALE_SENTENCES = {
+    "percentile": "validity.scale.percentile",
+    "log_minmax": "validity.scale.log_minmax",
+    "zscore": "validity.scale.zscore",
+}
+_WEIGHT_SENTENCES = {
+    "expansion": "validity.weights.expansion",
+    "equal": "validity.weights.equal",
+}
+
+
+def _scorer_words(scorer, lang: str) -> str:
+    """How the fitted five-value scorer weighs and scales the values, in plain words."""
+    weights = scorer.weights if isinstance(scorer.weights, str) else None
+    return say(
+        "validity.scorer",
+        lang,
+        weights=say(_WEIGHT_SENTENCES.get(weights, "validity.weights.custom"), lang),
+        scale=say(_SCALE_SENTENCES[scorer.normalization], lang),
+        n=int(scorer.n_calibration_),
+    )
+
+
 # --- the population ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PopulationResult(StudyResult):
@@ -92,7 +116,7 @@ class PopulationResult(StudyResult):
         return say(
             "validity.population",
             lang,
-            scorer=repr(self.scorer),
+            scorer=_scorer_words(self.scorer, lang),
             cutoff=r["cutoff"],
             n=int(r["n"]),
             rate=r["rate"],

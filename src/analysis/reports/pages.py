@@ -1,0 +1,324 @@
+"""What a report page may not contain, checked on the exported HTML.
+
+:func:`page_problems` lists every problem of one page, each as a sentence naming what was
+found (an empty list: the page is clean):
+
+* **noise** — stderr output or a Python warning / traceback in a rendered cell;
+* **leaks** — an absolute local path (``/home/…``, ``/work/…``, ``C:\\…``, the project root,
+  the Python environment), anywhere outside the embedded images;
+* **code in manager text** — a Python ``repr`` (``Name(arg=…)``, ``<… object at 0x…>``)
+  outside the code cells;
+* **missing values** printed as ``NaN`` / ``<NA>`` / ``None`` / ``NaT`` instead of a dash;
+* **the wrong page** — a ``<title>`` other than the report's, a ``<html lang>`` other than
+  the report's language;
+* **outside requests** — any ``src=`` / ``href=`` / CSS ``url()`` / ``@import`` that points at
+  another host: a forwarded report must open offline and behind a corporate firewall.
+
+tests/test_pages.py runs it on every page of a built report and on pages with a planted
+problem of each kind.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from analysis.paths import project_root
+
+#: Text of a table cell that is a missing value printed by pandas / Python.
+MISSING_CELLS = frozenset({"NaN", "nan", "<NA>", "NaT", "None"})
+#: What a missing value is shown as in every rendering.
+MISSING_SHOWN = "—"
+
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_ABS_PATH = re.compile(
+    r"(?<![\w.~:/-])(?:/(?:home|root|Users|tmp|work|var|opt|usr|mnt|srv|private|Volumes)/"
+    r"|[A-Za-z]:\\\\?[\w.-])"
+)
+_WARNING = re.compile(r"\b\w*(?:Warning|Error)\b: |Traceback \(most recent call last\)")
+_REPR = re.compile(r"\b[A-Z]\w*\((?:[a-z_]\w*=)|<[\w.]+ object at 0x[0-9a-fA-F]+>")
+_OUTSIDE = re.compile(r"^\s*(?:[a-zA-Z][\w+.-]*:)?//", re.I)
+_CSS_URL = re.compile(r"""url\(\s*['"]?\s*((?:[a-zA-Z][\w+.-]*:)?//[^'")\s]+)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]?((?:[a-zA-Z][\w+.-]*:)?//[^'")\s;]+)""")
+
+
+def _soup(page: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(page, "html.parser")
+
+
+def _local_prefixes() -> list[str]:
+    """This machine's own absolute paths that must not appear in a page."""
+    out = {str(project_root()), sys.prefix, str(Path.home())}
+    return sorted(p for p in out if len(p) > 1)
+
+
+def outside_requests(page: str) -> list[str]:
+    """Every address in ``page`` that a browser would fetch from (or send to) another host."""
+    soup = _soup(page)
+    found = []
+    for tag in soup.find_all(True):
+        for attr in ("src", "href", "srcset", "data", "poster", "action", "formaction"):
+            value = tag.get(attr)
+            if isinstance(value, str) and _OUTSIDE.match(value):
+                found.append(f"<{tag.name} {attr}={value!r}>")
+    css = " ".join(s.get_text() for s in soup.find_all("style"))
+    css += " ".join(t["style"] for t in soup.find_all(style=True))
+    found += [f"CSS url({u})" for u in _CSS_URL.findall(css)]
+    found += [f"CSS @import {u}" for u in _CSS_IMPORT.findall(css)]
+    return found
+
+
+def page_problems(page: str, *, title: str | None = None, lang: str | None = None) -> list[str]:
+    """Every problem of one exported report page (see the module docstring); [] when clean.
+
+    ``title`` / ``lang``: the report's title and language, which the page's ``<title>`` and
+    ``<html lang>`` must carry (unchecked when None)."""
+    problems = []
+    soup = _soup(page)
+    if soup.find(attrs={"data-mime-type": "application/vnd.jupyter.stderr"}):
+        problems.append("a cell wrote to stderr (its output is shown in the page)")
+    # what a reader sees outside the code cells
+    for tag in soup.find_all(["script", "style"]):
+        tag.decompose()
+    visible = _soup(str(soup))
+    for code in visible.select(".jp-CodeCell .jp-Cell-inputWrapper"):
+        code.decompose()
+    text = visible.get_text(" ")
+    for m in _WARNING.finditer(text):
+        problems.append(f"a warning or traceback in the page: {_around(text, m)}")
+    for m in _REPR.finditer(text):
+        problems.append(f"a Python repr in the text: {_around(text, m)}")
+    cells = [c.get_text().strip() for c in visible.find_all(["td", "th"])]
+    missing = sorted({c for c in cells if c in MISSING_CELLS})
+    if missing:
+        n = sum(c in MISSING_CELLS for c in cells)
+        problems.append(f"{n} table cell(s) print a missing value as {missing}")
+    # absolute local paths anywhere but inside the embedded images
+    raw = _DATA_URI.sub("data:", page)
+    for m in _ABS_PATH.finditer(raw):
+        problems.append(f"an absolute local path: {_around(raw, m)}")
+    for prefix in _local_prefixes():
+        if prefix in raw:
+            problems.append(f"this machine's path {prefix!r} appears in the page")
+    head = soup.find("title")
+    shown = head.get_text().strip() if head else ""
+    if not shown or shown == "Notebook" or (title is not None and shown != title):
+        problems.append(f"the page title is {shown!r}, not the report's {title!r}")
+    html_tag = soup.find("html")
+    page_lang = html_tag.get("lang") if html_tag else None
+    if lang is not None and page_lang != lang:
+        problems.append(f'<html lang="{page_lang}"> but the report is in {lang!r}')
+    problems += [f"a request to another host: {r}" for r in outside_requests(page)]
+    return problems
+
+
+def _around(text: str, m: re.Match, width: int = 60) -> str:
+    a, b = max(0, m.start() - width // 2), min(len(text), m.end() + width)
+    return " ".join(text[a:b].split())
+
+
+# --- CSS trimmed to what the page uses -------------------------------------------------------
+# nbconvert's "lab" page inlines all of JupyterLab's CSS (about 0.26 MB) into every report.
+# trim_css keeps a rule only when every class, id, element and attribute its selector names
+# occurs in the page (pseudo-classes and pseudo-elements aside), then drops the custom
+# properties (--jp-…) that no kept rule uses. It keeps more than a browser would apply
+# (".a .b" is kept when both classes occur anywhere), never less.
+
+_HEAD_STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S | re.I)
+_PSEUDO = re.compile(r"::?[\w-]+(?:\((?:[^()]|\([^()]*\))*\))?")
+_SEL_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_SEL_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+_SEL_ATTR = re.compile(r"""\[\s*([\w-]+)\s*(?:([~|^$*]?=)\s*["']?([^"'\]]*?)["']?\s*)?\]""")
+_SEL_TYPE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][\w-]*)")
+_VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+class _PageIndex:
+    """The classes, ids, element names and attributes that occur in a page."""
+
+    def __init__(self, soup):
+        self.classes, self.ids, self.tags, self.attrs, self.pairs = (
+            set(),
+            set(),
+            set(),
+            set(),
+            set(),
+        )
+        for tag in soup.find_all(True):
+            self.tags.add(tag.name.lower())
+            for name, value in tag.attrs.items():
+                self.attrs.add(name)
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    self.pairs.add((name, v))
+                if name == "class":
+                    self.classes.update(values)
+                elif name == "id":
+                    self.ids.add(value)
+        self.tags |= {"html", "body"}
+
+    def may_match(self, selector: str) -> bool:
+        sel = _PSEUDO.sub(" ", selector)
+        attrs = _SEL_ATTR.findall(sel)
+        for name, op, value in attrs:
+            if name not in self.attrs or (op == "=" and (name, value) not in self.pairs):
+                return False
+        sel = _SEL_ATTR.sub(" ", sel)
+        if not set(_SEL_CLASS.findall(sel)) <= self.classes:
+            return False
+        if not set(_SEL_ID.findall(sel)) <= self.ids:
+            return False
+        bare = _SEL_ID.sub(" ", _SEL_CLASS.sub(" ", sel))
+        return {t.lower() for t in _SEL_TYPE.findall(bare)} <= self.tags
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in prelude:
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [s.strip() for s in out + [cur] if s.strip()]
+
+
+def _kept_rules(rules, index: _PageIndex) -> list:
+    import tinycss2
+
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            prelude = tinycss2.serialize(rule.prelude)
+            if any(index.may_match(s) for s in _split_selectors(prelude)):
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"}:
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            inner = _kept_rules(inner, index)
+            if inner:
+                kept.append((rule, inner))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in {"keyframes", "font-face"}:
+            kept.append(rule)  # dropped below unless its name is used
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "page":
+            kept.append(rule)  # the margins of a printed (or PDF) page
+    return kept
+
+
+def _declarations(rule) -> list:
+    import tinycss2
+
+    return [
+        d
+        for d in tinycss2.parse_blocks_contents(
+            rule.content, skip_comments=True, skip_whitespace=True
+        )
+        if d.type == "declaration"
+    ]
+
+
+def _walk(kept):
+    for item in kept:
+        if isinstance(item, tuple):
+            yield from _walk(item[1])
+        else:
+            yield item
+
+
+def trim_css(css: str, page: str) -> str:
+    """The rules of ``css`` that ``page`` (without ``css`` itself) can use (see above), as one
+    stylesheet."""
+    import tinycss2
+
+    index = _PageIndex(_soup(page))
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    kept = _kept_rules(rules, index)
+    decls = {id(r): _declarations(r) for r in _walk(kept) if r.type == "qualified-rule"}
+    # custom properties: keep those used by a kept declaration or by the page itself
+    defined = {
+        d.name: tinycss2.serialize(d.value)
+        for ds in decls.values()
+        for d in ds
+        if d.name.startswith("--")
+    }
+    plain = " ".join(
+        tinycss2.serialize(d.value)
+        for ds in decls.values()
+        for d in ds
+        if not d.name.startswith("--")
+    )
+    used = set(_VAR_USE.findall(plain)) | set(_VAR_USE.findall(page))
+    frontier = set(used)
+    while frontier:
+        nxt = set()
+        for name in frontier:
+            nxt |= set(_VAR_USE.findall(defined.get(name, ""))) - used
+        used |= nxt
+        frontier = nxt
+    animations = set(
+        re.findall(
+            r"[\w-]+",
+            " ".join(
+                tinycss2.serialize(d.value)
+                for ds in decls.values()
+                for d in ds
+                if "animation" in d.name
+            ),
+        )
+    )
+    fonts = " ".join(
+        tinycss2.serialize(d.value) for ds in decls.values() for d in ds if "font" in d.name
+    )
+
+    def render(items, indent="") -> list[str]:
+        out = []
+        for item in items:
+            if isinstance(item, tuple):
+                rule, inner = item
+                body = render(inner, indent + "  ")
+                if body:
+                    head = f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+                    out.append(f"{indent}{head} {{\n" + "\n".join(body) + f"\n{indent}}}")
+            elif item.type == "at-rule":
+                name = tinycss2.serialize(item.prelude).strip().strip("'\"")
+                if item.lower_at_keyword == "keyframes" and name not in animations:
+                    continue
+                if item.lower_at_keyword == "font-face" and not any(
+                    f.strip("'\" ") in fonts
+                    for f in re.findall(r"font-family:([^;]+)", item.serialize())
+                ):
+                    continue
+                out.append(indent + item.serialize().strip())
+            else:
+                body = [
+                    f"{d.name}:{tinycss2.serialize(d.value).strip()}"
+                    + (" !important" if d.important else "")
+                    for d in decls[id(item)]
+                    if not d.name.startswith("--") or d.name in used
+                ]
+                if body:
+                    prelude = " ".join(tinycss2.serialize(item.prelude).split())
+                    out.append(f"{indent}{prelude}{{{';'.join(body)}}}")
+        return out
+
+    return "\n".join(render(kept)) + "\n"
+
+
+def trim_page_css(page: str) -> str:
+    """``page`` with the stylesheets of its ``<head>`` merged into one and trimmed to the rules
+    it uses (:func:`trim_css`); the styles inside its body (e.g. a table's) stay as they are."""
+    start, end = page.find("<head"), page.find("</head>")
+    if start < 0 or end < 0:
+        return page
+    head = page[start:end]
+    css = "\n".join(m.group(1) for m in _HEAD_STYLE.finditer(head))
+    if not css.strip():
+        return page
+    first = _HEAD_STYLE.search(head)
+    rest = _HEAD_STYLE.sub("", head[first.start() :])
+    without = page[:start] + _HEAD_STYLE.sub("", head) + page[end:]
+    trimmed = f'<style type="text/css">\n{trim_css(css, without)}</style>\n'
+    return page[:start] + head[: first.start()] + trimmed + rest + page[end:]

@@ -163,10 +163,18 @@ def parameter_defaults(notebook: str | Path) -> dict[str, Any]:
     its ``parameters`` cell)."""
     import ast
 
-    out = {}
-    for node in ast.parse(_parameters_cell(notebook)).body:
+    source = _parameters_cell(notebook)
+    out, computed = {}, None
+    for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            out[node.targets[0].id] = ast.literal_eval(node.value)
+            name = node.targets[0].id
+            try:
+                out[name] = ast.literal_eval(node.value)
+            except ValueError:  # e.g. LABEL_DEFAULTS["horizon_days"]: run the cell once
+                if computed is None:
+                    computed = {}
+                    exec(compile(source, str(notebook), "exec"), computed)
+                out[name] = computed[name]
     return out
 
 

@@ -297,8 +297,12 @@ def _data_rows(results: list[dict]) -> list[list[str]]:
     if path is None or not path.is_file():
         return []
     table = pd.read_csv(path, dtype=str)
+
+    def day(value) -> str:  # a table with no rows has no first or last time
+        return value[:10] if isinstance(value, str) else "—"
+
     return [
-        [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", r["first"][:10], r["last"][:10]]
+        [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", day(r["first"]), day(r["last"])]
         for _, r in table.iterrows()
     ]
 

@@ -36,7 +36,7 @@ _ABS_PATH = re.compile(
     r"(?<![\w.~:/-])(?:/(?:home|root|Users|tmp|work|var|opt|usr|mnt|srv|private|Volumes)/"
     r"|[A-Za-z]:\\\\?[\w.-])"
 )
-_WARNING = re.compile(r"\b\w*(?:Warning|Error)\b: |Traceback \(most recent call last\)")
+_WARNING = re.compile(r"\b\w+(?:Warning|Error)\b: |Traceback \(most recent call last\)")
 _REPR = re.compile(r"\b[A-Z]\w*\((?:[a-z_]\w*=)|<[\w.]+ object at 0x[0-9a-fA-F]+>")
 _OUTSIDE = re.compile(r"^\s*(?:[a-zA-Z][\w+.-]*:)?//", re.I)
 _CSS_URL = re.compile(r"""url\(\s*['"]?\s*((?:[a-zA-Z][\w+.-]*:)?//[^'")\s]+)""", re.I)

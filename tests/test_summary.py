@@ -11,8 +11,7 @@ import pytest
 from analysis.reports import summary as S
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.py"))
-# the reports converted so far (all seven when the issue is done)
-ANSWERED = [p for p in NOTEBOOKS if p.stem in {"value-index-retention", "churn"}]
+ANSWERED = NOTEBOOKS
 
 
 def _verdict(predicts=(0.665, 0.64, 0.69), strongest=(-0.083, -0.111, -0.054), learned=None):
@@ -203,3 +202,219 @@ def test_churn_bullets_when_the_warning_does_not_rank():
     assert "cannot be told yet" in unclear[0] and len(unclear) == 2
     wrong = _churn(metrics=METRICS.assign(estimate=0.4, lo=0.38, hi=0.42))
     assert "wrong way round" in wrong[0]
+
+
+def _summary_table():
+    return pd.DataFrame(
+        {
+            "table": ["contacts", "events", "orders"],
+            "rows": [8067, 338244, 18644],
+            "users": [8067, 8067, 4361],
+            "first": ["2025-01-01 02:07+08:00", "2024-12-02 13:36+08:00", "2025-01-05"],
+            "last": ["2026-06-30 23:58+08:00", "2026-06-30 23:59+08:00", "2026-06-30"],
+        }
+    )
+
+
+MIX = pd.DataFrame(
+    {
+        "channel": ["douyin", "douyin", "offline_store"],
+        "hook": ["coupon", "merch", "coupon"],
+        "contacts": [50, 10, 40],
+    }
+)
+
+
+def _orders(net):
+    net = pd.Series(net, dtype=float)
+    return pd.DataFrame({"net": net, "gross": net * 1.1, "refunded": net * 0.1})
+
+
+def test_overview_bullets_size_mix_trend_and_action():
+    b = S.overview_bullets(_summary_table(), MIX, _orders([100] * 3 + [130] * 3))
+    assert b[0] == (
+        "8,067 contacts from 2024-12-02 to 2026-06-30; 4,361 of them (54%) bought at least "
+        "once, in 18,644 orders."
+    )
+    assert b[1] == "Most contacts come from douyin (60% of all) and through the hook coupon (90%)."
+    assert b[2].startswith("Net revenue over the last 3 months was 390 CNY, up 30% on the 3")
+    assert "refunds took 9% of gross" in b[2]
+    assert b[3].startswith("**What to do:** check these counts")
+    down = S.overview_bullets(_summary_table(), MIX, _orders([100] * 3 + [70] * 3))
+    assert "down 30%" in down[2]
+    flat = S.overview_bullets(_summary_table(), MIX, _orders([100] * 3 + [102] * 3))
+    assert "about the same as the 3 months before (+2%)" in flat[2]
+    short = S.overview_bullets(_summary_table(), MIX, _orders([100] * 5))
+    assert len(short) == 3  # too few periods to compare: no revenue bullet
+    zh = S.overview_bullets(_summary_table(), MIX, _orders([100] * 6), lang="zh")
+    assert "抖音" in zh[1] and "元" in zh[2]
+
+
+def _conf(diffs):
+    """A confirmation table with one held behaviour per diff (and one that did not hold)."""
+    rows = []
+    for i, d in enumerate([*diffs, 0.3]):
+        rows.append(
+            dict(
+                unit=f"value:{['experience', 'social', 'content', 'innovation'][i]}",
+                k=1,
+                d=30,
+                reach_conf=0.5,
+                retention_did_conf=0.7 + d / 2,
+                retention_not_conf=0.7 - d / 2,
+                phi_conf=d,
+                diff_conf=d,
+                diff_lo_conf=d - 0.02,
+                diff_hi_conf=d + 0.02,
+                holds=i < len(diffs),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def _be(table, lang="en"):
+    return S.behaviours_bullets(
+        table, tested=148, declared=len(table), alpha=0.05, view="onboarding", lang=lang
+    )
+
+
+def test_behaviours_bullets_best_worst_and_action():
+    b = _be(_conf([0.1, 0.2, -0.15]))
+    assert b[0].startswith("3 of the 4 early behaviours found on the earlier period held")
+    assert b[1].startswith("Strongest with staying: users who had a social-value event")
+    assert "difference +20.0 points" in b[1]  # the strongest, not the first
+    assert b[2].startswith("Strongest with leaving: users who had a content-value event")
+    assert b[3].startswith("**What to do:** nudge users toward the behaviour")
+    only_bad = _be(_conf([-0.15]))
+    assert not any("Strongest with staying" in x for x in only_bad)
+    assert only_bad[-1].startswith("**What to do:** do not reward")
+    none = _be(_conf([]))
+    assert none[0].startswith("None of the 148 early behaviours") and len(none) == 2
+
+
+def _seg(means):
+    return pd.DataFrame(
+        {
+            "channel": [f"ch_{i}" for i in range(len(means))],
+            "metric": "clv",
+            "mean": [m for m, _, _ in means],
+            "mean_lower": [lo for _, lo, _ in means],
+            "mean_upper": [hi for _, _, hi in means],
+        }
+    )
+
+
+def _give(yes, no):
+    t = _seg([no, yes]).drop(columns="channel")
+    return t.assign(giveaway_event=[False, True])
+
+
+CONC = pd.DataFrame({"top_share": [0.1, 0.2, 0.5], "value_share": [0.4, 0.6, 0.9]})
+
+
+def _ltv(channels, yes, no, lang="en"):
+    return S.ltv_bullets(
+        _seg(channels),
+        _give(yes, no),
+        CONC,
+        holdout_error_pct=6.63,
+        horizon=26,
+        unit="weeks",
+        lang=lang,
+    )
+
+
+def test_ltv_bullets_channels_giveaway_concentration_and_action():
+    b = _ltv([(200, 180, 220), (86, 72, 101), (120, 100, 140)], (85, 70, 104), (150, 144, 157))
+    assert b[0].endswith("was off by +6.6%.")
+    assert b[1].startswith("Contacts from ch 0 are worth the most, 200 CNY each over the next 26")
+    assert "those from ch 1 the least, 86 CNY (72 CNY to 101 CNY)" in b[1]
+    assert b[2].startswith("Contacts from giveaway events are worth less: 85 CNY")
+    assert "57% as much" in b[2]
+    assert b[3] == "The top 20% of buyers hold 60% of the expected value."
+    assert b[4].startswith("**What to do:** put acquisition money where") and "(ch 0)" in b[4]
+    same = _ltv([(120, 90, 150), (100, 80, 125)], (150, 140, 160), (150, 144, 157))
+    assert same[1].startswith("The channels cannot be told apart")
+    assert "cannot be told apart from the others" in same[2]
+    assert same[-1].startswith("**What to do:** do not move acquisition money")
+    more = _ltv([(120, 90, 150)], (200, 170, 230), (150, 144, 157))
+    assert "worth more" in more[1]
+
+
+def _claims(*effects):
+    base = [
+        ("giveaway users retain less", "retained at month 3", "giveaway", "others"),
+        ("giveaway users spend less", "net spend in first 180 days (CNY)", "giveaway", "others"),
+        ("screened in 1:1 retain better", "retained at month 3", "screened", "straight_in"),
+    ]
+    rows = []
+    for (claim, metric, a, b), (eff, lo, hi, verdict) in zip(base, effects):
+        va, vb = (0.42, 0.42 - eff) if metric.startswith("retained") else (118, 118 - eff)
+        rows.append(
+            dict(claim=claim, metric=metric, group_a=a, value_a=va, group_b=b, value_b=vb)
+            | dict(effect=eff, lo=lo, hi=hi, verdict=verdict)
+        )
+    return pd.DataFrame(rows)
+
+
+def test_segments_bullets_claims_and_actions():
+    t = _claims(
+        (-0.32, -0.36, -0.28, "supported"),
+        (-119.3, -146.8, -88.7, "supported"),
+        (0.19, 0.17, 0.21, "supported"),
+    )
+    b = S.segments_bullets(t, age_months=3, spend_days=180)
+    assert b[0].startswith("Giveaway users retain less: 42% of giveaway users are still active")
+    assert "(−32 points, 95% interval −36 to −28) — supported." in b[0]
+    assert "spend 118 CNY each in their first 180 days" in b[1]
+    assert "(−119 CNY, 95% interval −147 CNY to −89 CNY)" in b[1]
+    assert "straight in" in b[2]
+    assert len(b) == 4 and b[3].startswith("**What to do:** judge giveaway events")
+    assert "screening chat" in b[3]
+    t2 = t.assign(verdict=["inconclusive", "supported", "contradicted"])
+    b2 = S.segments_bullets(t2, age_months=3, spend_days=180)
+    assert b2[-1].startswith("**What to do:** on these data none")
+    zh = S.segments_bullets(t, age_months=3, spend_days=180, lang="zh")
+    assert zh[-1].startswith("**建议：**") and "用户用户" not in "".join(zh)
+
+
+def _fatigue(dose, flood):
+    return pd.DataFrame(
+        [dict(term="dose", estimate=dose[0], lo=dose[1], hi=dose[2])]
+        + [dict(term="flood", estimate=flood[0], lo=flood[1], hi=flood[2])]
+        + [dict(term="const", estimate=0.001, lo=0.0009, hi=0.0011)]
+    )
+
+
+def _care(diff, lo, hi):
+    return pd.DataFrame(
+        [
+            dict(outcome="silent", cared_rate=0.3 + diff, uncared_rate=0.3)
+            | dict(difference=diff, lo=lo, hi=hi),
+            dict(outcome="repurchased", cared_rate=0.5, uncared_rate=0.5)
+            | dict(difference=0.0, lo=-0.1, hi=0.1),
+        ]
+    )
+
+
+def test_touches_bullets_harm_help_and_nothing():
+    harm = S.touches_bullets(
+        _fatigue((0.0005, 0.0003, 0.0007), (0.002, 0.001, 0.003)),
+        _care(-0.1, -0.15, -0.05),
+        flood_threshold=5,
+    )
+    assert harm[0].startswith("Each promo touch before the first purchase adds +0.50 departures")
+    assert "(95% interval +0.30 to +0.70)" in harm[0]
+    assert harm[1].startswith("A group flooded with brand messages (from 5 a day) loses +2.00")
+    assert "went silent less often: 20% against 30% (−10.0 points" in harm[2]
+    assert harm[3].startswith("**What to do:** hold promotions back until a user's first")
+    assert "below 5 a day" in harm[3] and "keep the care message" in harm[3]
+    nothing = S.touches_bullets(
+        _fatigue((0.0001, -0.0001, 0.0003), (-0.001, -0.002, -0.0005)),
+        _care(0.1, 0.05, 0.15),
+        flood_threshold=5,
+    )
+    assert "no clear effect on departures" in nothing[0]
+    assert "lose fewer members" in nothing[1]
+    assert "went silent more often" in nothing[2]
+    assert nothing[3].startswith("**What to do:** no change to the touches")

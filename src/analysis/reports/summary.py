@@ -6,7 +6,13 @@ report therefore shows a placeholder right after its title (:func:`answer_placeh
 ``IPython`` display with an id) and fills it in its last cell (:func:`show_answer`) from the
 result tables; the executed notebook and both HTML renderings carry the filled bullets at
 the top. The bullets are built here, one function per report, from the tables the studies
-return — never typed; the sentences are in :mod:`analysis.i18n.summary`.
+return — never typed; the sentences are in the i18n file of each report (keys
+``<report>.answer.…``) and, for what the reports share, :mod:`analysis.i18n.common`.
+
+Why this module is long: it holds one bullet function per report (seven), each a handful of
+branches (better / worse / no different / undecided) over its study's tables. Keeping them
+together keeps the answers alike in shape and wording, and keeps the study modules, which
+other work changes, free of report prose.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ __all__ = [
     "fmt_signed",
     "value_index_bullets",
     "churn_bullets",
+    "overview_bullets",
+    "behaviours_bullets",
+    "ltv_bullets",
+    "segments_bullets",
+    "touches_bullets",
     "pct",
     "money",
 ]
@@ -197,6 +208,14 @@ def value_index_bullets(
     return bullets
 
 
+def label(key: str, lang: str = "en") -> str:
+    """A category as a reader sees it: its Chinese term, or in English the identifier with
+    spaces (``offline_store`` → ``offline store``)."""
+    from analysis.i18n import tr
+
+    return tr(key, lang) if lang != "en" else str(key).replace("_", " ")
+
+
 def pct(x: float) -> str:
     """A share as a reader reads it: ``0.431`` → ``43%``."""
     return f"{x:.0%}"
@@ -314,3 +333,376 @@ def churn_bullets(
         )
     )
     return bullets
+
+
+# -- data overview ----------------------------------------------------------------------
+
+_REVENUE = {
+    "up": "overview.answer.revenue.up",
+    "down": "overview.answer.revenue.down",
+    "flat": "overview.answer.revenue.flat",
+}
+
+
+def overview_bullets(
+    table_summary: pd.DataFrame,
+    mix: pd.DataFrame,
+    orders_by_period: pd.DataFrame,
+    *,
+    months: int = 3,
+    flat: float = 0.05,
+    currency: str = "CNY",
+    lang: str = "en",
+) -> list[str]:
+    """The data overview's answer from its table summary (``table``, ``users``, ``first``,
+    ``last``), the channel × hook ``mix`` (``channel``, ``hook``, ``contacts``) and the
+    orders per period (``net``, ``gross``, ``refunded``): how many contacts and buyers over
+    which dates, where most come from, how net revenue of the last ``months`` periods
+    compares with the ``months`` before (a change within ±``flat`` reads as the same), and
+    what to do."""
+
+    check_lang(lang)
+    t = table_summary.set_index("table")
+    contacts = int(t.loc["contacts", "users"])
+    buyers = int(t.loc["orders", "users"]) if "orders" in t.index else 0
+    first = str(t["first"].min())[:10]
+    last = str(t["last"].max())[:10]
+    bullets = [
+        say(
+            "overview.answer.size",
+            lang,
+            contacts=contacts,
+            first=first,
+            last=last,
+            buyers=buyers,
+            share=pct(buyers / contacts) if contacts else "–",
+            orders=int(t.loc["orders", "rows"]) if "orders" in t.index else 0,
+        )
+    ]
+    if len(mix) and mix["contacts"].sum() > 0:
+        total = mix["contacts"].sum()
+        ch = mix.groupby("channel")["contacts"].sum().sort_values(ascending=False)
+        hk = mix.groupby("hook")["contacts"].sum().sort_values(ascending=False)
+        bullets.append(
+            say(
+                "overview.answer.mix",
+                lang,
+                channel=label(ch.index[0], lang),
+                channel_share=pct(ch.iloc[0] / total),
+                hook=label(hk.index[0], lang),
+                hook_share=pct(hk.iloc[0] / total),
+            )
+        )
+    o = orders_by_period
+    if len(o) >= 2 * months:
+        recent, before = o["net"].iloc[-months:].sum(), o["net"].iloc[-2 * months : -months].sum()
+        if before > 0:
+            change = recent / before - 1
+            trend = "flat" if abs(change) <= flat else ("up" if change > 0 else "down")
+            bullets.append(
+                say(
+                    _REVENUE[trend],
+                    lang,
+                    k=months,
+                    net=money(recent, currency, lang),
+                    change=pct(abs(change)) if trend != "flat" else f"{change:+.0%}",
+                    refund=pct(o["refunded"].sum() / o["gross"].sum()),
+                )
+            )
+    bullets.append(say("overview.answer.do", lang, contacts=contacts))
+    return bullets
+
+
+# -- behaviours -------------------------------------------------------------------------
+
+
+def behaviours_bullets(
+    confirmation: pd.DataFrame,
+    *,
+    tested: int,
+    declared: int,
+    alpha: float,
+    view: str,
+    lang: str = "en",
+) -> list[str]:
+    """The behaviours report's answer from its out-of-time confirmation table (one row per
+    behaviour declared on the discovery period, ``holds`` on the later one): how many held,
+    the strongest that goes with staying and with leaving, and what to do."""
+    from analysis.studies.behaviours import behaviour_phrase, best_behaviours, threshold_reading
+
+    check_lang(lang)
+    held = int(confirmation["holds"].sum()) if len(confirmation) else 0
+    if not held:
+        return [
+            say("behaviours.answer.none", lang, tested=tested, alpha=pct(alpha)),
+            say("behaviours.answer.do.none", lang),
+        ]
+    bullets = [
+        say(
+            "behaviours.answer.held",
+            lang,
+            held=held,
+            declared=declared,
+            tested=tested,
+            alpha=pct(alpha),
+        )
+    ]
+    best = best_behaviours(confirmation, n=1)
+    worst = best_behaviours(confirmation, n=1, positive=False)
+    for key, rows in (("behaviours.answer.best", best), ("behaviours.answer.worst", worst)):
+        if len(rows):
+            text = threshold_reading(rows.iloc[0], view=view, lang=lang)
+            bullets.append(say(key, lang, text=text))
+    if len(best):
+        r = best.iloc[0]
+        phrase = behaviour_phrase(r["unit"], r["k"], r["d"], view=view, lang=lang)
+        bullets.append(say("behaviours.answer.do", lang, phrase=phrase))
+    else:
+        bullets.append(say("behaviours.answer.do.none", lang))
+    return bullets
+
+
+# -- ltv --------------------------------------------------------------------------------
+
+_GIVEAWAY = {
+    "below": "ltv.answer.giveaway.below",
+    "above": "ltv.answer.giveaway.above",
+    "same": "ltv.answer.giveaway.same",
+}
+
+
+def _compare(a: pd.Series, b: pd.Series) -> str:
+    """``below`` / ``above`` when the 95% intervals of two means do not overlap, else
+    ``same`` (a conservative reading: overlapping intervals may still differ)."""
+    if a["mean_upper"] < b["mean_lower"]:
+        return "below"
+    if a["mean_lower"] > b["mean_upper"]:
+        return "above"
+    return "same"
+
+
+def ltv_bullets(
+    by_channel: pd.DataFrame,
+    giveaway: pd.DataFrame,
+    concentration: pd.DataFrame,
+    *,
+    holdout_error_pct: float,
+    horizon: float,
+    unit: str,
+    top_share: float = 0.2,
+    currency: str = "CNY",
+    lang: str = "en",
+) -> list[str]:
+    """The LTV report's answer from the CLV per contact by channel and by giveaway event
+    (``metric``, ``mean``, ``mean_lower``, ``mean_upper``), the concentration curve
+    (``top_share``, ``value_share``) and the holdout error of the repeat-purchase forecast:
+    can the forecast be trusted, which channels bring valuable contacts, are giveaway
+    contacts worth less, how concentrated is the value — and what to do."""
+    from analysis.i18n import tr
+
+    check_lang(lang)
+    cash = lambda x: money(x, currency, lang)  # noqa: E731
+    ival = lambda r: say(  # noqa: E731
+        "common.answer.ival", lang, lo=cash(r["mean_lower"]), hi=cash(r["mean_upper"])
+    )
+    when = dict(horizon=f"{horizon:g}", unit=tr(unit, lang))
+    bullets = [say("ltv.answer.holdout", lang, error=holdout_error_pct)]
+    ch = by_channel.loc[by_channel["metric"] == "clv"].sort_values("mean")
+    differ = False
+    if len(ch) >= 2:
+        worst, best = ch.iloc[0], ch.iloc[-1]
+        differ = _compare(best, worst) == "above"
+        bullets.append(
+            say(
+                "ltv.answer.channel.differ" if differ else "ltv.answer.channel.same",
+                lang,
+                best=label(best["channel"], lang),
+                mean=cash(best["mean"]),
+                ival=ival(best),
+                worst=label(worst["channel"], lang),
+                wmean=cash(worst["mean"]),
+                wival=ival(worst),
+                **when,
+            )
+        )
+    g = giveaway.loc[giveaway["metric"] == "clv"].set_index("giveaway_event")
+    if True in g.index and False in g.index:
+        yes, no = g.loc[True], g.loc[False]
+        bullets.append(
+            say(
+                _GIVEAWAY[_compare(yes, no)],
+                lang,
+                yes=cash(yes["mean"]),
+                yival=ival(yes),
+                no=cash(no["mean"]),
+                nival=ival(no),
+                ratio=pct(yes["mean"] / no["mean"]),
+            )
+        )
+    if len(concentration):
+        c = concentration.iloc[(concentration["top_share"] - top_share).abs().argmin()]
+        bullets.append(
+            say(
+                "ltv.answer.concentration",
+                lang,
+                top=pct(c["top_share"]),
+                share=pct(c["value_share"]),
+            )
+        )
+    if differ:
+        bullets.append(say("ltv.answer.do.channel", lang, best=label(ch.iloc[-1]["channel"], lang)))
+    else:
+        bullets.append(say("ltv.answer.do.same", lang))
+    return bullets
+
+
+# -- segments and flow ------------------------------------------------------------------
+
+#: The action each supported claim of the essay calls for (claims as in
+#: :func:`analysis.studies.cohorts.essay_claims`).
+_CLAIM_ACTIONS = {
+    "giveaway users retain less": "flow.answer.do.giveaway",
+    "screened in 1:1 retain better": "flow.answer.do.screening",
+}
+
+
+def segments_bullets(
+    claims: pd.DataFrame,
+    *,
+    age_months: int,
+    spend_days: float,
+    currency: str = "CNY",
+    lang: str = "en",
+) -> list[str]:
+    """The segments-and-flow report's answer from its essay-claims table (``claim``,
+    ``metric``, ``group_a``/``value_a``, ``group_b``/``value_b``, ``effect``, ``lo``, ``hi``,
+    ``verdict`` of ``supported`` / ``contradicted`` / ``inconclusive``): each claim in
+    plain words with its size and interval, then the actions of the supported ones."""
+    from analysis.i18n import tr
+
+    check_lang(lang)
+    cash = lambda x: money(x, currency, lang)  # noqa: E731
+    signed = lambda x: ("+" if x >= 0 else "") + cash(x)  # noqa: E731
+    bullets = []
+    for r in claims.itertuples():
+        common = dict(
+            claim=tr(r.claim, lang)[:1].upper() + tr(r.claim, lang)[1:],
+            group_a=label(r.group_a, lang),
+            group_b=label(r.group_b, lang),
+            verdict=tr(r.verdict, lang),
+        )
+        if str(r.metric).startswith("retained"):
+            bullets.append(
+                say(
+                    "flow.answer.claim.retention",
+                    lang,
+                    value_a=pct(r.value_a),
+                    value_b=pct(r.value_b),
+                    effect=fmt_signed(100 * r.effect, 0),
+                    ival=_ival(100 * r.lo, 100 * r.hi, lang, lambda x: fmt_signed(x, 0)),
+                    age=age_months,
+                    **common,
+                )
+            )
+        else:
+            bullets.append(
+                say(
+                    "flow.answer.claim.spend",
+                    lang,
+                    value_a=cash(r.value_a),
+                    value_b=cash(r.value_b),
+                    effect=signed(r.effect),
+                    ival=_ival(r.lo, r.hi, lang, signed),
+                    days=f"{spend_days:g}",
+                    **common,
+                )
+            )
+    supported = claims.loc[claims["verdict"] == "supported", "claim"]
+    from analysis.i18n import CLAUSE_SEP
+
+    actions = [say(_CLAIM_ACTIONS[c], lang) for c in supported if c in _CLAIM_ACTIONS]
+    if not actions:
+        return bullets + [say("flow.answer.do.none", lang)]
+    return bullets + [say("flow.answer.do", lang, actions=CLAUSE_SEP[lang].join(actions))]
+
+
+# -- touches ----------------------------------------------------------------------------
+
+_DOSE = {
+    "above": "touch.answer.dose.above",
+    "below": "touch.answer.dose.below",
+    "same": "touch.answer.dose.same",
+}
+_FLOOD = {
+    "above": "touch.answer.flood.above",
+    "below": "touch.answer.flood.below",
+    "same": "touch.answer.flood.same",
+}
+_CARE = {
+    "above": "touch.answer.care.higher",
+    "below": "touch.answer.care.lower",
+    "same": "touch.answer.care.same",
+}
+
+
+def _sign(lo: float, hi: float) -> str:
+    """``above`` / ``below`` when the interval lies on one side of zero, else ``same``."""
+    return "above" if lo > 0 else ("below" if hi < 0 else "same")
+
+
+def touches_bullets(
+    fatigue: pd.DataFrame,
+    care: pd.DataFrame,
+    *,
+    flood_threshold: int,
+    lang: str = "en",
+) -> list[str]:
+    """The touches report's answer from the fatigue hazard (``term`` ``dose`` and ``flood``
+    with ``estimate``, ``lo``, ``hi``: excess departures per contact a day) and the care
+    effect (row ``silent``: ``cared_rate``, ``uncared_rate``, ``difference``, ``lo``,
+    ``hi``): does promo before the first purchase drive users away, do floods, does care keep
+    users from going silent — and what to do (observational: test each change)."""
+    from analysis.i18n import CLAUSE_SEP
+
+    check_lang(lang)
+    per_k = lambda x: fmt_signed(1000 * x, 2)  # noqa: E731
+    f = fatigue.set_index("term")
+    bullets, actions = [], []
+    for term, keys, act in (
+        ("dose", _DOSE, "touch.answer.act.promo"),
+        ("flood", _FLOOD, "touch.answer.act.flood"),
+    ):
+        if term in f.index:
+            r = f.loc[term]
+            side = _sign(r["lo"], r["hi"])
+            bullets.append(
+                say(
+                    keys[side],
+                    lang,
+                    est=per_k(r["estimate"]),
+                    ival=_ival(r["lo"], r["hi"], lang, per_k),
+                    threshold=flood_threshold,
+                )
+            )
+            if side == "above":
+                actions.append(say(act, lang, threshold=flood_threshold))
+    c = care.set_index("outcome")
+    if "silent" in c.index:
+        r = c.loc["silent"]
+        side = _sign(r["lo"], r["hi"])
+        points = lambda x: fmt_signed(100 * x, 1)  # noqa: E731
+        bullets.append(
+            say(
+                _CARE[side],
+                lang,
+                cared=pct(r["cared_rate"]),
+                uncared=pct(r["uncared_rate"]),
+                diff=points(r["difference"]),
+                ival=_ival(r["lo"], r["hi"], lang, points),
+            )
+        )
+        if side == "below":
+            actions.append(say("touch.answer.act.care", lang))
+    if actions:
+        return bullets + [say("touch.answer.do", lang, actions=CLAUSE_SEP[lang].join(actions))]
+    return bullets + [say("touch.answer.do.none", lang)]

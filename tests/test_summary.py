@@ -418,3 +418,34 @@ def test_touches_bullets_harm_help_and_nothing():
     assert "lose fewer members" in nothing[1]
     assert "went silent more often" in nothing[2]
     assert nothing[3].startswith("**What to do:** no change to the touches")
+
+
+def _text_after_title(html_text: str) -> str:
+    """The visible text of a rendered page from its first heading on."""
+    import html as H
+
+    body = html_text[html_text.index("<body") :]
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", "", body, flags=re.S)
+    body = body[body.index("<h1") :]
+    text = H.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+    return text.replace("¶", "").strip()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_built_summary_opens_with_the_filled_answer(tmp_path, lang):
+    """Run the quickest report (data overview) for real: in the manager rendering the first
+    text after the title is the answer, filled (not the placeholder), and the provenance
+    table comes after the glossary at the end."""
+    from analysis.i18n import say
+    from analysis.reports.build import discover, run_report
+
+    report = next(r for r in discover() if r.name == "data-overview")
+    run_report(report, tmp_path, parameters={"lang": lang})
+    text = _text_after_title((tmp_path / "data-overview.summary.html").read_text("utf-8"))
+    title = report.title
+    assert text.startswith(title)
+    after = text[len(title) :].strip()
+    assert after.startswith(say("common.answer.heading", lang)), after[:200]
+    assert say("common.answer.pending", lang) not in text
+    glossary = text.index(say("common.glossary.heading", lang))
+    assert glossary > text.index(say("overview.answer.do", lang, contacts=8067)[:20])

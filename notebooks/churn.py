@@ -259,7 +259,7 @@ decision = cd.decision_result(
 save_table(decision.table, "decision_curve")
 display(tr_frame(save_table(decision.tiers, "decision_tiers"), lang, value_columns=["tier"]))
 fig, ax = plt.subplots(figsize=(7, 5))
-decision.plot(ax=ax, lang=lang)
+decision.plot(ax=ax, currency=currency, lang=lang)
 plt.show()
 
 # %%

@@ -116,7 +116,7 @@ Markdown(vocab.reading(lang))
 # %%
 orders_over_time = overview.orders_by_period(orders, contacts=contacts, freq=freq)
 save_table(orders_over_time.table, "orders_by_period")
-orders_over_time.plot(lang=lang)
+orders_over_time.plot(currency=currency, lang=lang)
 plt.show()
 Markdown(orders_over_time.reading(lang))
 

@@ -248,8 +248,8 @@ Markdown(concentration.reading(lang))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharex=True)
-by_channel.plot(ax=axes[0], lang=lang)
-by_hook.plot(ax=axes[1], lang=lang)
+by_channel.plot(ax=axes[0], currency=currency, lang=lang)
+by_hook.plot(ax=axes[1], currency=currency, lang=lang)
 plt.tight_layout()
 plt.show()
 Markdown(by_channel.reading(lang))

@@ -144,9 +144,9 @@ display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment"]))
 tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang)
 
 # %% [markdown]
-# The chart shows how large each RFM segment is and how many of its users are still active
-# in the following window; read the bars against the dots to see which large segments keep
-# their users.
+# Each bar is the share of an RFM segment's users still active in the following window, with
+# its 95% interval; the label under a bar gives the segment's size, and segments of fewer than
+# 30 users (the plots' `min_n`) are greyed: their rate is too noisy to read.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))

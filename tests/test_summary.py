@@ -405,7 +405,8 @@ def test_touches_bullets_harm_help_and_nothing():
     )
     assert harm[0].startswith("Each promo touch before the first purchase adds +0.50 departures")
     assert "(95% interval +0.30 to +0.70)" in harm[0]
-    assert harm[1].startswith("A group flooded with brand messages (from 5 a day) loses +2.00")
+    assert harm[1].startswith("A group flooded with brand messages (from 5 a day) changes depart")
+    assert "by +2.00 a day" in harm[1]
     assert "went silent less often: 20% against 30% (−10.0 points" in harm[2]
     assert harm[3].startswith("**What to do:** hold promotions back until a user's first")
     assert "below 5 a day" in harm[3] and "keep the care message" in harm[3]

@@ -13,6 +13,10 @@ LABELS: dict[str, str] = {}
 
 #: Sentences used by more than one report, keyed "common.…".
 SENTENCES: dict[str, dict[str, str]] = {
+    "common.plot.small_n": {
+        "en": "fewer than {n} users (too few to read)",
+        "zh": "不足 {n} 人（样本太少，仅供参考）",
+    },
     # the answer every report opens with (analysis.reports.summary) and the glossary
     "common.answer.heading": {
         "en": "The answer in brief",

@@ -192,7 +192,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "首购前的促销触达对流失没有清楚的影响：每次触达每千名联系人每天 {est}（95% 区间 {ival}）。",
     },
     "touch.answer.flood.above": {
-        "en": "A group flooded with brand messages (from {threshold} a day) loses {est} more members a day per 1,000 (95% interval {ival}).",
+        "en": "A group flooded with brand messages (from {threshold} a day) changes departures by {est} a day per 1,000 members (95% interval {ival}): floods drive members out.",
         "zh": "被品牌消息刷屏的群（每天 {threshold} 条起）每千名成员每天多流失 {est} 人（95% 区间 {ival}）。",
     },
     "touch.answer.flood.below": {

@@ -71,11 +71,13 @@ def plot_segment_values(
     horizon: float,
     unit_one: str,
     ax=None,
+    currency: str = "CNY",
     lang: str = "en",
 ):
-    """Mean CLV per contact by ``by`` with its interval (a :func:`~analysis.studies.clv.
-    segment_summary` table: ``by``, ``mean``, ``mean_lower``, ``mean_upper``), lowest at the
-    bottom; ``horizon`` and ``unit_one`` ("week") label the axis."""
+    """Mean CLV per contact (in ``currency``) by ``by`` with its interval (a
+    :func:`~analysis.studies.clv.segment_summary` table: ``by``, ``mean``, ``mean_lower``,
+    ``mean_upper``), lowest at the bottom; ``horizon`` and ``unit_one`` ("week") label the
+    axis."""
     ax = axes_or_new(ax, (8, 4))
     t = table.sort_values("mean")
     ax.errorbar(
@@ -84,7 +86,10 @@ def plot_segment_values(
         xerr=[t["mean"] - t["mean_lower"], t["mean_upper"] - t["mean"]],
         fmt="o",
     )
-    ax.set_xlabel(say("ltv.plot.clv_x", lang, horizon=horizon, unit_one=tr(unit_one, lang)))
+    ax.set_xlabel(
+        f"{say('ltv.plot.clv_x', lang, horizon=horizon, unit_one=tr(unit_one, lang))}"
+        f" ({tr(currency, lang)})"
+    )
     ax.set_ylabel(tr(by, lang))
     ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
     return ax

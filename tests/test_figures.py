@@ -51,7 +51,7 @@ def _profile(users):
     n = len(users)
     return pd.DataFrame(
         {
-            "name": [f"g{i}" for i in range(n)],
+            "name": [f"g_{i}" for i in range(n)],
             "users": users,
             "retention": [0.5] * n,
             "retention_lo": [0.4] * n,
@@ -67,6 +67,8 @@ def test_small_groups_are_greyed_below_min_n():
     assert colors[0] != SMALL_GROUP_COLOR and colors[2] != SMALL_GROUP_COLOR
     assert "fewer than 30 users" in ax.get_legend().get_texts()[0].get_text()
     assert ax.get_ylim()[0] == 0 and ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0] == "g 0\n(n=500)"  # identifiers read with spaces
     plain = flow.plot_persona_bars(_profile([500, 12]), min_n=10)
     assert plain.get_legend() is None
 

@@ -108,3 +108,11 @@ def text_color(rgba) -> str:
     )
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return "white" if luminance < 0.179 else "black"
+
+
+def readable(key, lang: str = "en") -> str:
+    """A category as a reader sees it: its Chinese term, or in English the identifier with
+    spaces (``potential_loyalist`` → ``potential loyalist``)."""
+    from analysis.i18n import tr
+
+    return tr(key, lang) if lang != "en" else str(key).replace("_", " ")

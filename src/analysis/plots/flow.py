@@ -21,6 +21,7 @@ from analysis.plots.base import (
     axes_or_new,
     error_bars,
     percent_axis,
+    readable,
     text_color,
 )
 
@@ -452,7 +453,7 @@ def plot_persona_bars(
         percent_axis(ax)
     ax.set_xticks(
         x,
-        [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
+        [f"{readable(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
         fontsize=8,
         rotation=30,
         ha="right",

@@ -209,11 +209,10 @@ def value_index_bullets(
 
 
 def label(key: str, lang: str = "en") -> str:
-    """A category as a reader sees it: its Chinese term, or in English the identifier with
-    spaces (``offline_store`` → ``offline store``)."""
-    from analysis.i18n import tr
+    """A category as a reader sees it (:func:`analysis.plots.base.readable`)."""
+    from analysis.plots.base import readable
 
-    return tr(key, lang) if lang != "en" else str(key).replace("_", " ")
+    return readable(key, lang)
 
 
 def pct(x: float) -> str:

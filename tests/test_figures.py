@@ -109,3 +109,29 @@ def test_money_axes_carry_their_currency():
     )
     ax = ltv.plot_segment_values(seg, by="channel", horizon=26, unit_one="week")
     assert ax.get_xlabel().endswith("(CNY)")
+
+
+def test_phi_heatmap_text_is_legible_and_shares_read_as_percent():
+    from analysis.plots import behaviours, churn, ltv
+
+    m = pd.DataFrame(
+        {
+            "unit": "value:social",
+            "k": [1, 1, 2, 2],
+            "d": [7, 14, 7, 14],
+            "phi": [0.3, 0.01, -0.3, 0.02],
+            "tested": True,
+            "significant": [True, False, True, False],
+        }
+    )
+    ax = behaviours.plot_phi_heatmap(m, unit="value:social", vmax=0.3)
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["0.30*"] == "white" and colours["-0.30*"] == "white"
+    assert colours["0.01"] == "black"
+    gain = pd.DataFrame({"score": "m", "fraction": [0.1, 1.0], "gain": [0.4, 1.0]})
+    ax = churn.plot_gain(gain)
+    assert ax.xaxis.get_major_formatter()(0.1, 0) == "10%"
+    assert ax.yaxis.get_major_formatter()(0.4, 0) == "40%"
+    conc = pd.DataFrame({"top_share": [0.2, 1.0], "value_share": [0.6, 1.0], "marked": False})
+    ax = ltv.plot_concentration(conc)
+    assert ax.yaxis.get_major_formatter()(0.6, 0) == "60%"

@@ -36,6 +36,7 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
     ax.set_ylim(0, 1)
     ax.set_xlabel(tr("mean predicted churn probability (bin)", lang))
     ax.set_ylabel(tr("observed churn rate (bin, 95% interval)", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr(title, lang))
     ax.legend(loc="upper left", fontsize="small")
     return ax
@@ -52,6 +53,7 @@ def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain", l
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
     ax.set_ylabel(tr("share of all churners reached (gain)", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr(title, lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax

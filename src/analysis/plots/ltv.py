@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, percent_axis
 
 
 def plot_calibration_by_frequency(
@@ -173,6 +173,7 @@ def plot_concentration(table: pd.DataFrame, *, ax=None, lang: str = "en"):
         )
     ax.set_xlabel(tr("share of customers (highest value first)", lang))
     ax.set_ylabel(tr("share of total CLV", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr("How concentrated is customer value?", lang))
     ax.legend()
     return ax

@@ -41,6 +41,7 @@ landmark_days = 28  # screening is read from the first days only
 n_boot = 1000  # bootstrap resamples for the spend interval
 koc_top_n = 15  # rows of the KOC list
 currency = "CNY"  # the currency of the orders' amounts (shown with every amount)
+min_group_n = 30  # groups (segments, tiers, personas) of fewer users are greyed in the charts
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 engine = "pandas"  # where the scans of all events run: "pandas", "duckdb" or "spark" (from disk)
 
@@ -146,11 +147,11 @@ tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang)
 # %% [markdown]
 # Each bar is the share of an RFM segment's users still active in the following window, with
 # its 95% interval; the label under a bar gives the segment's size, and segments of fewer than
-# 30 users (the plots' `min_n`) are greyed: their rate is too noisy to read.
+# `min_group_n` users are greyed: their rate is too noisy to read.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
-segments.plot(ax=ax, lang=lang)
+segments.plot(ax=ax, lang=lang, min_n=min_group_n)
 plt.show()
 
 # %%
@@ -196,7 +197,7 @@ tr_frame(
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 4))
-tiers.plot(ax=ax, lang=lang)
+tiers.plot(ax=ax, lang=lang, min_n=min_group_n)
 plt.show()
 
 # %%
@@ -222,7 +223,7 @@ tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
 profile.plot_centroids(ax=axes[0], lang=lang)
-profile.plot(ax=axes[1], lang=lang)
+profile.plot(ax=axes[1], lang=lang, min_n=min_group_n)
 plt.tight_layout()
 plt.show()
 

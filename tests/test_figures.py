@@ -107,8 +107,10 @@ def test_money_axes_carry_their_currency():
         {"channel": ["a", "b"], "mean": [10.0, 20.0], "mean_lower": [8.0, 15.0]}
         | {"mean_upper": [12.0, 25.0]}
     )
+    seg["channel"] = ["offline_store", "b"]
     ax = ltv.plot_segment_values(seg, by="channel", horizon=26, unit_one="week")
     assert ax.get_xlabel().endswith("(CNY)")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["offline store", "b"]
 
 
 def test_phi_heatmap_text_is_legible_and_shares_read_as_percent():
@@ -132,6 +134,8 @@ def test_phi_heatmap_text_is_legible_and_shares_read_as_percent():
     ax = churn.plot_gain(gain)
     assert ax.xaxis.get_major_formatter()(0.1, 0) == "10%"
     assert ax.yaxis.get_major_formatter()(0.4, 0) == "40%"
+    lift = gain.assign(lift=[4.0, 1.0])
+    assert churn.plot_lift(lift).xaxis.get_major_formatter()(0.1, 0) == "10%"
     conc = pd.DataFrame({"top_share": [0.2, 1.0], "value_share": [0.6, 1.0], "marked": False})
     ax = ltv.plot_concentration(conc)
     assert ax.yaxis.get_major_formatter()(0.6, 0) == "60%"

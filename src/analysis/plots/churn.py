@@ -78,6 +78,7 @@ def plot_lift(
     ax.set_ylabel(tr("lift over the base churn rate", lang))
     ax.set_title(tr(title, lang))
     ax.legend(loc="upper right", fontsize="small")
+    percent_axis(ax, "x")
     return ax
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new, percent_axis
+from analysis.plots.base import axes_or_new, percent_axis, readable
 
 
 def plot_calibration_by_frequency(
@@ -82,7 +82,7 @@ def plot_segment_values(
     t = table.sort_values("mean")
     ax.errorbar(
         t["mean"],
-        [tr(v, lang) for v in t[by]],
+        [readable(v, lang) for v in t[by]],
         xerr=[t["mean"] - t["mean_lower"], t["mean_upper"] - t["mean"]],
         fmt="o",
     )

@@ -10,18 +10,6 @@
 
 # %% [markdown]
 # # Which early behaviours go with users who stay?
-#
-# Product-analytics tools (Amplitude Compass, Mixpanel Signal) score a binary behaviour —
-# "did event E at least k times in the first d days" — against retention with a phi
-# correlation, plus reach, PPV and NPV. This report does the same scan over every event
-# type, every five value (its events pooled) and paid orders, across a grid of thresholds
-# k and windows d, and adds what those tools leave out: a confidence interval for each
-# retention difference, false-discovery-rate control across the whole grid, and a check
-# that what was found on earlier cohorts holds on later ones. It ends by holding the
-# confirmed behaviours against the five-value weights.
-#
-# Everything here is **association**, not cause: a behaviour that goes with staying may
-# only mark users who were going to stay anyway.
 
 # %% tags=["parameters"]
 # requires: events  (tables this report cannot run without; skipped when one is empty)
@@ -46,6 +34,24 @@ n_readings = 3  # plain-language readings of the best confirmed behaviours
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# Product-analytics tools (Amplitude Compass, Mixpanel Signal) score a binary behaviour —
+# "did event E at least k times in the first d days" — against retention with a phi
+# correlation, plus reach, PPV and NPV. This report does the same scan over every event
+# type, every five value (its events pooled) and paid orders, across a grid of thresholds
+# k and windows d, and adds what those tools leave out: a confidence interval for each
+# retention difference, false-discovery-rate control across the whole grid, and a check
+# that what was found on earlier cohorts holds on later ones. It ends by holding the
+# confirmed behaviours against the five-value weights.
+#
+# Everything here is **association**, not cause: a behaviour that goes with staying may
+# only mark users who were going to stay anyway.
+
+# %%
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -63,16 +69,6 @@ from analysis.studies import behaviours_results as br
 
 tables = report_inputs(data_dir, vocabulary=vocabulary, lang=lang).tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
-
-# %% [markdown]
-# ## Provenance
-# The code version, the parameters and a SHA-256 of every input file.
-
-# %%
-provenance(
-    report_parameters(globals(), notebook="notebooks/behaviours-retention.py"),
-    tables.files.values(),
-)
 
 # %% [markdown]
 # ## Who is counted, and what "retained" means
@@ -252,3 +248,40 @@ Markdown(alignment.reading(lang))
 
 # %%
 headline(br.verdict(scan, confirmed, view=view, lang=lang))
+
+# %%
+from analysis.reports.summary import behaviours_bullets, show_answer
+
+show_answer(
+    answer,
+    behaviours_bullets(
+        confirmed.table,
+        tested=int(scan.discovery["tested"].sum()),
+        declared=int(scan.discovery["significant"].sum()),
+        alpha=alpha,
+        view=view,
+        lang=lang,
+    ),
+    lang,
+)
+
+# %% [markdown]
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, and exactly which data, parameters and code
+# produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### Provenance
+# The code version, the parameters and a SHA-256 of every input file.
+
+# %%
+provenance(
+    report_parameters(globals(), notebook="notebooks/behaviours-retention.py"),
+    tables.files.values(),
+)

@@ -10,15 +10,6 @@
 
 # %% [markdown]
 # # Churn early warning: who is about to go silent, as of today, and what to do
-#
-# The essay's fourth link asks for data-based care of repeat buyers and an early warning on
-# high-value users going silent before they leave. This report defines churn in words and
-# parameters; lets candidate models learn on one window, chooses and calibrates one on the
-# next, and tests it once on the latest fully observed window (so no user's future leaks
-# into the choice); checks how much of its skill is early warning rather than reading the
-# departure itself; and ends with the at-risk list **as of the end of the data**: everyone
-# still a customer then, with risk tiers, the reasons behind each risk in words and a
-# suggested next step from an editable rule table.
 
 # %% tags=["parameters"]
 # requires: events  (tables this report cannot run without; skipped when one is empty)
@@ -43,12 +34,28 @@ n_threads = 1  # native threads for the models (1 is fastest on a busy shared ma
 importance_max_samples = 20_000  # test users drawn for the importance (all if fewer)
 importance_boot = 100  # user resamples of the importance intervals
 contact_cost = 5.0  # cost of one contact (staff time of a 1:1 message)
+currency = "CNY"  # the currency of the costs and values (and of the orders' amounts)
 saved_value = 300.0  # worth of a customer kept (about a year's net spend; use the ltv report's CLV)
 save_rate = 0.1  # share of contacted would-be churners kept (an assumption until tested)
 top_n = 15  # rows of the at-risk list shown here
 export_rows = 200  # rows of the exported at-risk list
 export_csv = "churn_at_risk.csv"  # at-risk list with keyed pseudonyms, beside the report; "" skips
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+
+# %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# The essay's fourth link asks for data-based care of repeat buyers and an early warning on
+# high-value users going silent before they leave. This report defines churn in words and
+# parameters; lets candidate models learn on one window, chooses and calibrates one on the
+# next, and tests it once on the latest fully observed window (so no user's future leaks
+# into the choice); checks how much of its skill is early warning rather than reading the
+# departure itself; and ends with the at-risk list **as of the end of the data**: everyone
+# still a customer then, with risk tiers, the reasons behind each risk in words and a
+# suggested next step from an editable rule table.
 
 # %%
 from functools import partial
@@ -77,14 +84,8 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 
-# %% [markdown]
-# ## Provenance
-# Code version, parameters, a SHA-256 of every input file (the simulator's truth included
-# when it is used) and package versions.
-
 # %%
 params = report_parameters(globals(), notebook="notebooks/churn.py")
-provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
 # ## What "churn" means here
@@ -258,7 +259,7 @@ decision = cd.decision_result(
 save_table(decision.table, "decision_curve")
 display(tr_frame(save_table(decision.tiers, "decision_tiers"), lang, value_columns=["tier"]))
 fig, ax = plt.subplots(figsize=(7, 5))
-decision.plot(ax=ax, lang=lang)
+decision.plot(ax=ax, currency=currency, lang=lang)
 plt.show()
 
 # %%
@@ -364,3 +365,44 @@ Markdown(
         ]
     )
 )
+
+# %%
+from analysis.reports.summary import churn_bullets, show_answer
+
+show_answer(
+    answer,
+    churn_bullets(
+        tested.table,
+        lift.table,
+        decision.tiers,
+        model=res.choice.chosen,
+        users=tested.users,
+        base_rate=tested.base_rate,
+        horizon_days=horizon_days,
+        contact_cost=contact_cost,
+        saved_value=saved_value,
+        save_rate=save_rate,
+        currency=currency,
+        lang=lang,
+    ),
+    lang,
+)
+
+# %% [markdown]
+# ## Appendix: glossary and provenance
+#
+# For reviewers: the terms used above, and exactly which data, parameters and code produced
+# this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### Provenance
+# Code version, parameters, a SHA-256 of every input file (the simulator's truth included
+# when it is used) and package versions.
+
+# %%
+provenance(params, [*tables.files.values(), *truth_files])

@@ -10,11 +10,6 @@
 
 # %% [markdown]
 # # Data overview: who is in the private domain, what they do, what they buy
-#
-# This report describes the three canonical tables (contacts, events, orders) before any
-# modelling: how much data there is, over which dates, where the contacts came from, what
-# they did over time, what they bought — and, first of all, what the loader had to check,
-# repair or drop on the way in (the row ledger). Every later report reads the same tables.
 
 # %% tags=["parameters"]
 data_dir = "data/sample"  # folder with contacts / events / orders (CSV or Parquet)
@@ -23,7 +18,19 @@ vocabulary = (
 )
 observed_until = None  # e.g. "2026-07-01": rows after it are dropped (and counted)
 freq = "M"  # period for the time series: D, W, M or Q
+currency = "CNY"  # the currency of the orders' amounts (shown with every amount)
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+
+# %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# This report describes the three canonical tables (contacts, events, orders) before any
+# modelling: how much data there is, over which dates, where the contacts came from, what
+# they did over time, what they bought — and, first of all, what the loader had to check,
+# repair or drop on the way in (the row ledger). Every later report reads the same tables.
 
 # %%
 import matplotlib.pyplot as plt
@@ -39,16 +46,6 @@ from analysis.studies import overview
 inputs = report_inputs(data_dir, vocabulary=vocabulary, lang=lang, observed_until=observed_until)
 tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
-
-# %% [markdown]
-# ## Provenance
-# The code version, the parameters and a SHA-256 of every input file: a reviewer who gets
-# the same hashes and parameters must get the same numbers.
-
-# %%
-provenance(
-    report_parameters(globals(), notebook="notebooks/data-overview.py"), tables.files.values()
-)
 
 # %% [markdown]
 # ## The row ledger
@@ -119,6 +116,38 @@ Markdown(vocab.reading(lang))
 # %%
 orders_over_time = overview.orders_by_period(orders, contacts=contacts, freq=freq)
 save_table(orders_over_time.table, "orders_by_period")
-orders_over_time.plot(lang=lang)
+orders_over_time.plot(currency=currency, lang=lang)
 plt.show()
 Markdown(orders_over_time.reading(lang))
+
+# %%
+from analysis.reports.summary import overview_bullets, show_answer
+
+show_answer(
+    answer,
+    overview_bullets(
+        summary.table, channel_hook.table, orders_over_time.table, currency=currency, lang=lang
+    ),
+    lang,
+)
+
+# %% [markdown]
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, and exactly which data, parameters and code
+# produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### Provenance
+# The code version, the parameters and a SHA-256 of every input file: a reviewer who gets
+# the same hashes and parameters must get the same numbers.
+
+# %%
+provenance(
+    report_parameters(globals(), notebook="notebooks/data-overview.py"), tables.files.values()
+)

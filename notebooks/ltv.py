@@ -10,19 +10,6 @@
 
 # %% [markdown]
 # # Customer lifetime value: who will buy again, and what are they worth?
-#
-# Buy-till-you-die models (BG/NBD, Pareto/NBD, modified BG/NBD) describe each buyer by
-# three numbers — how many repeat purchases (frequency), when the last one was (recency) and
-# how long we have known them (T) — and estimate how much they will buy next and whether they
-# are still "alive". A Gamma-Gamma model adds how much they spend per purchase. Together they
-# give a customer lifetime value (CLV) over a horizon.
-#
-# The report: (1) builds the customer summary from the orders, (2) fits the models on a
-# calibration period and checks them on the holdout period that follows, (3) shows P(alive)
-# and expected purchases by frequency and recency, (4) compares CLV by acquisition channel and
-# hook — including the essay's claim that crude offline giveaway events bring low-value
-# coupon hunters — (5) checks that the models recover the simulator's true parameters, and
-# (6) reproduces the published CDNOW results, so the machinery itself is shown to be right.
 
 # %% tags=["parameters"]
 # requires: orders  (tables this report cannot run without; skipped when one is empty)
@@ -44,6 +31,25 @@ cdnow_observation_end = "1998-06-30"
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 
 # %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# Buy-till-you-die models (BG/NBD, Pareto/NBD, modified BG/NBD) describe each buyer by
+# three numbers — how many repeat purchases (frequency), when the last one was (recency) and
+# how long we have known them (T) — and estimate how much they will buy next and whether they
+# are still "alive". A Gamma-Gamma model adds how much they spend per purchase. Together they
+# give a customer lifetime value (CLV) over a horizon.
+#
+# The report: (1) builds the customer summary from the orders, (2) fits the models on a
+# calibration period and checks them on the holdout period that follows, (3) shows P(alive)
+# and expected purchases by frequency and recency, (4) compares CLV by acquisition channel and
+# hook — including the essay's claim that crude offline giveaway events bring low-value
+# coupon hunters — (5) checks that the models recover the simulator's true parameters, and
+# (6) reproduces the published CDNOW results, so the machinery itself is shown to be right.
+
+# %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
@@ -63,15 +69,6 @@ from analysis.studies import clv, ltv, ltv_checks, ltv_results
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
 tables = inputs.tables
 contacts, orders = tables.contacts, tables.orders
-
-# %% [markdown]
-# ## Provenance
-
-# %%
-provenance(
-    report_parameters(globals(), notebook="notebooks/ltv.py"),
-    [*tables.files.values(), *inputs.truth_files],
-)
 
 # %% [markdown]
 # ## 1. From orders to a customer summary
@@ -251,8 +248,8 @@ Markdown(concentration.reading(lang))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharex=True)
-by_channel.plot(ax=axes[0], lang=lang)
-by_hook.plot(ax=axes[1], lang=lang)
+by_channel.plot(ax=axes[0], currency=currency, lang=lang)
+by_hook.plot(ax=axes[1], currency=currency, lang=lang)
 plt.tight_layout()
 plt.show()
 Markdown(by_channel.reading(lang))
@@ -324,8 +321,37 @@ display(tr_frame(save_table(giveaway.table, "clv_giveaway").round(2), lang))
 display(headline(giveaway.headline(lang, holdout=holdout)))
 Markdown(giveaway.reading(lang))
 
+# %%
+from analysis.reports.summary import ltv_bullets, show_answer
+
+show_answer(
+    answer,
+    ltv_bullets(
+        by_channel.table,
+        giveaway.table,
+        concentration.table,
+        holdout_error_pct=holdout.error_pct,
+        horizon=horizon,
+        unit=unit,
+        currency=currency,
+        lang=lang,
+    ),
+    lang,
+)
+
 # %% [markdown]
-# ## 6. Does the model recover the simulator's true parameters?
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, the checks of the method, and exactly which data,
+# parameters and code produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### 6. Does the model recover the simulator's true parameters?
 # The sample data come from a simulator whose purchase process is Pareto/NBD-like (Poisson
 # purchases with a gamma-distributed rate while alive) and whose spend is Gamma-Gamma. We fit
 # Pareto/NBD and Gamma-Gamma on all data and compare with the truth (rates converted to the
@@ -353,7 +379,7 @@ else:
 Markdown(recovery_text)
 
 # %% [markdown]
-# ## 7. Reference: the published CDNOW results
+# ### 7. Reference: the published CDNOW results
 # From the raw CDNOW sample transactions shipped with lifetimes (2,357 customers), through the
 # kit's own summary (weeks measured in days, calibration ending 1997-09-30, same-day purchases
 # merged, repeat purchases only), the fitted parameters against the published ones: BG/NBD
@@ -408,3 +434,12 @@ plots_ltv.plot_calibration_by_frequency(
 )
 plt.show()
 Markdown(ltv_results.cdnow_holdout_check(cdnow_holdout, model=cdnow_model).reading(lang))
+
+# %% [markdown]
+# ### Provenance
+
+# %%
+provenance(
+    report_parameters(globals(), notebook="notebooks/ltv.py"),
+    [*tables.files.values(), *inputs.truth_files],
+)

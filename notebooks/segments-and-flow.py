@@ -10,26 +10,6 @@
 
 # %% [markdown]
 # # Segments and the user flow
-# Who the users are, how they move through the nine stages, which channels bring users who
-# stay.
-#
-#
-# The essay's remedy is a user flow ecosystem: treat every user as moving through stages and
-# let old users bring new ones. This report answers four questions on the data:
-#
-# 1. **Who are the users?** RFM segments, tiers by the five-value index, and personas found
-#    by clustering the five values.
-# 2. **How do they move?** A nine-stage ladder (the kit's own synthesis of 5A / AIPL / O-5A —
-#    *not* the essay's unpublished node names) with two off-ladder states, silent and lost;
-#    monthly snapshots, the transitions between them, forward conversion and the bottleneck.
-# 3. **Which channels and hooks bring users who stay?** Retention by join cohort, channel and
-#    hook, and the essay's two claims about giveaway events and 1:1 screening, each with an
-#    interval and a verdict.
-# 4. **Do old users bring new ones?** Referrals, the K-factor over time, and KOC candidates
-#    (pseudonymous ids only).
-#
-# On simulated data the last section compares the recovered channel effects, the screening
-# flag and the K-factor with the simulator's truth.
 
 # %% tags=["parameters"]
 data_dir = "data/sample"  # folder with contacts / events / orders
@@ -60,8 +40,37 @@ screen_min_days = 3  # group join this many days or more after joining (with 1:1
 landmark_days = 28  # screening is read from the first days only
 n_boot = 1000  # bootstrap resamples for the spend interval
 koc_top_n = 15  # rows of the KOC list
+currency = "CNY"  # the currency of the orders' amounts (shown with every amount)
+min_group_n = 30  # groups (segments, tiers, personas) of fewer users are greyed in the charts
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
 engine = "pandas"  # where the scans of all events run: "pandas", "duckdb" or "spark" (from disk)
+
+# %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# Who the users are, how they move through the nine stages, which channels bring users who
+# stay.
+#
+#
+# The essay's remedy is a user flow ecosystem: treat every user as moving through stages and
+# let old users bring new ones. This report answers four questions on the data:
+#
+# 1. **Who are the users?** RFM segments, tiers by the five-value index, and personas found
+#    by clustering the five values.
+# 2. **How do they move?** A nine-stage ladder (the kit's own synthesis of 5A / AIPL / O-5A —
+#    *not* the essay's unpublished node names) with two off-ladder states, silent and lost;
+#    monthly snapshots, the transitions between them, forward conversion and the bottleneck.
+# 3. **Which channels and hooks bring users who stay?** Retention by join cohort, channel and
+#    hook, and the essay's two claims about giveaway events and 1:1 screening, each with an
+#    interval and a verdict.
+# 4. **Do old users bring new ones?** Referrals, the K-factor over time, and KOC candidates
+#    (pseudonymous ids only).
+#
+# On simulated data the last section compares the recovered channel effects, the screening
+# flag and the K-factor with the simulator's truth.
 
 # %%
 import matplotlib.pyplot as plt
@@ -87,15 +96,6 @@ contacts, events, orders = tables.contacts, tables.events, tables.orders
 # the scans of every event (labels, evidence, stages, cohorts) on `engine`: on duckdb / spark
 # they read the files again, out of core, and return the same tables
 scan = tables if engine == "pandas" else open_tables(resolve(data_dir), engine=engine)
-
-# %% [markdown]
-# ## Provenance
-
-# %%
-provenance(
-    report_parameters(globals(), notebook="notebooks/segments-and-flow.py"),
-    [*tables.files.values(), *inputs.truth_files],
-)
 
 # %% [markdown]
 # ## The stage ladder
@@ -145,13 +145,13 @@ display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment"]))
 tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang)
 
 # %% [markdown]
-# The chart shows how large each RFM segment is and how many of its users are still active
-# in the following window; read the bars against the dots to see which large segments keep
-# their users.
+# Each bar is the share of an RFM segment's users still active in the following window, with
+# its 95% interval; the label under a bar gives the segment's size, and segments of fewer than
+# `min_group_n` users are greyed: their rate is too noisy to read.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
-segments.plot(ax=ax, lang=lang)
+segments.plot(ax=ax, lang=lang, min_n=min_group_n)
 plt.show()
 
 # %%
@@ -197,7 +197,7 @@ tr_frame(
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 4))
-tiers.plot(ax=ax, lang=lang)
+tiers.plot(ax=ax, lang=lang, min_n=min_group_n)
 plt.show()
 
 # %%
@@ -223,7 +223,7 @@ tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
 profile.plot_centroids(ax=axes[0], lang=lang)
-profile.plot(ax=axes[1], lang=lang)
+profile.plot(ax=axes[1], lang=lang, min_n=min_group_n)
 plt.tight_layout()
 plt.show()
 
@@ -429,8 +429,34 @@ Markdown(say("flow.reading", lang, text=referral.reading(lang)))
 koc = co.koc_candidates(contacts, orders, evidence, top_n=koc_top_n)
 tr_frame(koc, lang)
 
+# %%
+from analysis.reports.summary import segments_bullets, show_answer
+
+show_answer(
+    answer,
+    segments_bullets(
+        claims.table,
+        age_months=claim_age_months,
+        spend_days=spend_days,
+        currency=currency,
+        lang=lang,
+    ),
+    lang,
+)
+
 # %% [markdown]
-# ## 5. Check against the simulator's truth (simulated data only)
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, the checks of the method, and exactly which data,
+# parameters and code produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### 5. Check against the simulator's truth (simulated data only)
 # The simulator knows who was screened, who is a coupon hunter, each channel's effect on the
 # hazard of leaving, and the realised K-factor. A Cox model with the channel alone recovers
 # the channel's *marginal* effect (including the coupon hunters and the latent values it
@@ -476,3 +502,12 @@ if inputs.has_truth:
     display(Markdown(say("flow.reading", lang, text=truth.reading(lang))))
 else:
     display(Markdown(say("flow.no_truth", lang)))
+
+# %% [markdown]
+# ### Provenance
+
+# %%
+provenance(
+    report_parameters(globals(), notebook="notebooks/segments-and-flow.py"),
+    [*tables.files.values(), *inputs.truth_files],
+)

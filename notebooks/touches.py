@@ -12,18 +12,6 @@
 
 # %% [markdown]
 # # What the brand does to its users: touches
-#
-# The other reports measure what users do. This one reads what the brand sends them — group
-# messages, 1:1 messages, Moments posts, from the optional `touches` table
-# (`docs/touches.md`) — and tests the source essay's claims about it: hard selling before
-# trust drives users away (promo fatigue, with a dose-response), groups flooded with brand
-# messages lose members, some content is answered more than other content, and care based on
-# data keeps users from going silent.
-#
-# Every estimate is **observational** on real data: who got which touch was the brand's
-# choice. On the simulator (`python -m analysis simulate --world touches`) the touches are
-# assigned at random and their effects are known, and the last section checks the estimates
-# against that truth.
 
 # %% tags=["parameters"]
 data_dir = "data/sample-touches"  # folder with contacts / events / orders / touches
@@ -46,6 +34,24 @@ trust_horizon_days = 90  # departures and first purchases counted in the days af
 n_boot = 200  # bootstrap replicates for the selling-before-trust intervals
 random_state = 0  # seed of the bootstrap
 lang = "en"  # "en" or "zh"
+
+# %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# The other reports measure what users do. This one reads what the brand sends them — group
+# messages, 1:1 messages, Moments posts, from the optional `touches` table
+# (`docs/touches.md`) — and tests the source essay's claims about it: hard selling before
+# trust drives users away (promo fatigue, with a dose-response), groups flooded with brand
+# messages lose members, some content is answered more than other content, and care based on
+# data keeps users from going silent.
+#
+# Every estimate is **observational** on real data: who got which touch was the brand's
+# choice. On the simulator (`python -m analysis simulate --world touches`) the touches are
+# assigned at random and their effects are known, and the last section checks the estimates
+# against that truth.
 
 # %%
 from IPython.display import Markdown, display
@@ -72,15 +78,6 @@ inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lan
 tables = inputs.tables
 touches = st.require_touches(tables, lang=lang)  # stops here, saying why, without touches
 contacts, events, orders = tables.contacts, tables.events, tables.orders
-
-# %% [markdown]
-# ## Provenance
-
-# %%
-provenance(
-    report_parameters(globals(), notebook="notebooks/touches.py"),
-    [*tables.files.values(), *inputs.truth_files],
-)
 
 # %% [markdown]
 # ## Volume and mix
@@ -194,17 +191,6 @@ display(Markdown(trust.reading(lang)))
 display(tr_frame(trust.table, lang))
 tr_frame(trust.balance, lang)
 
-# %% [markdown]
-# ## Against the simulator's truth
-# Only on simulated data (skipped on real data).
-
-# %%
-if inputs.has_truth and "touches" in inputs.truth_params:
-    check = touch_effects_vs_truth(fatigue, care, inputs.truth_params)
-    save_table(check, "truth_check")
-    display(Markdown(say("touch.truth", lang, inside=int(check["inside"].sum()), n=len(check))))
-    display(tr_frame(check, lang))
-
 # %%
 display(Markdown(say("touch.observational", lang)))
 promo = fatigue.row("dose")
@@ -216,4 +202,44 @@ headline(
         lo=1000 * promo["lo"],
         hi=1000 * promo["hi"],
     )
+)
+
+# %%
+from analysis.reports.summary import show_answer, touches_bullets
+
+show_answer(
+    answer,
+    touches_bullets(fatigue.table, care.table, flood_threshold=flood_threshold, lang=lang),
+    lang,
+)
+
+# %% [markdown]
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, the checks of the method, and exactly which data,
+# parameters and code produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### Against the simulator's truth
+# Only on simulated data (skipped on real data).
+
+# %%
+if inputs.has_truth and "touches" in inputs.truth_params:
+    check = touch_effects_vs_truth(fatigue, care, inputs.truth_params)
+    save_table(check, "truth_check")
+    display(Markdown(say("touch.truth", lang, inside=int(check["inside"].sum()), n=len(check))))
+    display(tr_frame(check, lang))
+
+# %% [markdown]
+# ### Provenance
+
+# %%
+provenance(
+    report_parameters(globals(), notebook="notebooks/touches.py"),
+    [*tables.files.values(), *inputs.truth_files],
 )

@@ -10,18 +10,6 @@
 
 # %% [markdown]
 # # Does the five-value index predict retention?
-#
-# The essay scores each member on five values — experience (体验), consumption (消费), social
-# (社交), content (内容) and innovation (创新) — and weights them; for a brand in its expansion
-# period it suggests experience 0.1, consumption 0.2, social 0.3, content 0.3, innovation 0.1.
-# This report tests the kit's central question: **does that weighted index predict who is
-# still with the brand 90 days later, and does it do better than the simplest things a
-# sceptic would try — days since the last activity, how active a user was, how long they
-# have been a contact, spend, an RFM score or equal weights?** Every number below is
-# computed by tested package code (`analysis.studies.scores`, `analysis.studies.validity`,
-# `analysis.studies.stats`); the
-# conclusion at the end is filled in from the tables, so it reads "does not predict"
-# whenever the data say so, and "inconclusive — more data needed" when they cannot tell.
 
 # %% tags=["parameters"]
 # requires: events, orders  (tables this report cannot run without; skipped when one is empty)
@@ -57,6 +45,24 @@ engine = (
 )
 
 # %%
+from analysis.reports.summary import answer_placeholder
+
+answer = answer_placeholder(lang)  # filled with the computed answer in the last cell
+
+# %% [markdown]
+# The essay scores each member on five values — experience (体验), consumption (消费), social
+# (社交), content (内容) and innovation (创新) — and weights them; for a brand in its expansion
+# period it suggests experience 0.1, consumption 0.2, social 0.3, content 0.3, innovation 0.1.
+# This report tests the kit's central question: **does that weighted index predict who is
+# still with the brand 90 days later, and does it do better than the simplest things a
+# sceptic would try — days since the last activity, how active a user was, how long they
+# have been a contact, spend, an RFM score or equal weights?** Every number below is
+# computed by tested package code (`analysis.studies.scores`, `analysis.studies.validity`,
+# `analysis.studies.stats`); the
+# conclusion at the end is filled in from the tables, so it reads "does not predict"
+# whenever the data say so, and "inconclusive — more data needed" when they cannot tell.
+
+# %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
@@ -76,7 +82,6 @@ tables = inputs.tables
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 params = report_parameters(globals(), notebook="notebooks/value-index-retention.py")
-provenance(params, [*tables.files.values(), *truth_files])
 
 # %% [markdown]
 # ## The population, the label and the scores
@@ -299,57 +304,6 @@ save_table(label_sens, "label_sensitivity")
 tr_frame(label_sens.round(3), lang, headers={"n": "users"})
 
 # %% [markdown]
-# ## Check against the simulator's truth (simulated data only)
-#
-# On simulated data every user's true hazard of leaving, how a departure ends (hard or
-# silent) and how active a user is while still a contact are known, so each user's true
-# probability of the headline outcome — *retained* — is known. The AUC the index should reach
-# if the study is right is its expected AUC under those probabilities; the observed AUC's
-# interval (the one in the headline) should contain it. The oracle (the true probability
-# itself) shows the ceiling any score could reach.
-
-# %%
-if has_truth:
-    q = checks.true_retention_probability(
-        frame, truth_users, truth_params, horizon_days=horizon_days
-    )
-    truth = va.truth_result(frame, q, outcome="retained", n_boot=n_boot, random_state=random_state)
-    display(
-        tr_frame(
-            truth.table[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(
-                3
-            ),
-            lang,
-            value_columns=["outcome"],
-        )
-    )
-    display(Markdown(truth.reading(lang)))
-else:
-    display(Markdown(say("validity.no_truth", lang)))
-
-# %% [markdown]
-# ## How often this study is wrong
-#
-# A study that always says "predicts" would be right whenever the index works and useless
-# otherwise. `benchmarks/bench_verdict.py` runs this whole study, unchanged, on simulated
-# brands whose truth is known: an *effects* world (the five values drive staying, with the
-# preset's signs), a world where their effect is *smaller than the margin*, a
-# *wrong-weights* world (the values the preset weighs least drive staying, and social and
-# content, which it weighs most, drive leaving), and three worlds where the values do
-# nothing: a plain *null* world, one where half the departures are *silent*, and one where
-# *tenure and channel* drive leaving. The table gives, per world, the share of runs with each
-# verdict, how often the 95% interval held the true AUC (`coverage`) and how often the
-# verdict was wrong there (`wrong`). It is read from the committed results, with their commit
-# and seeds; rerun the benchmark after changing the study.
-
-# %%
-study_check = va.study_of_study_result(resolve(study_of_study))
-tr_frame(study_check.table[va.STUDY_OF_STUDY_COLUMNS].round(3), lang, value_columns=["world"])
-
-# %%
-Markdown(study_check.reading(lang))
-
-# %% [markdown]
 # ## Verdict
 #
 # Each claim is decided three ways against a smallest AUC difference that matters
@@ -379,3 +333,86 @@ display(
         )
     )
 )
+
+# %%
+from analysis.reports.summary import show_answer, value_index_bullets
+
+show_answer(
+    answer,
+    value_index_bullets(
+        verdict_decisions,
+        baselines.table,
+        horizon_days=horizon_days,
+        label=va.index_label(weights, lang=lang),
+        lang=lang,
+    ),
+    lang,
+)
+
+# %% [markdown]
+# ## Appendix: glossary, checks and provenance
+#
+# For reviewers: the terms used above, how the study fares on simulated brands whose truth
+# is known, and exactly which data, parameters and code produced this report.
+
+# %%
+from analysis.reports.summary import glossary
+
+Markdown(glossary(lang))
+
+# %% [markdown]
+# ### Check against the simulator's truth (simulated data only)
+#
+# On simulated data every user's true hazard of leaving, how a departure ends (hard or
+# silent) and how active a user is while still a contact are known, so each user's true
+# probability of the headline outcome — *retained* — is known. The AUC the index should reach
+# if the study is right is its expected AUC under those probabilities; the observed AUC's
+# interval (the one in the headline) should contain it. The oracle (the true probability
+# itself) shows the ceiling any score could reach.
+
+# %%
+if has_truth:
+    q = checks.true_retention_probability(
+        frame, truth_users, truth_params, horizon_days=horizon_days
+    )
+    truth = va.truth_result(frame, q, outcome="retained", n_boot=n_boot, random_state=random_state)
+    display(
+        tr_frame(
+            truth.table[["outcome", "auc", "lo", "hi", "true_auc", "oracle_auc", "inside"]].round(
+                3
+            ),
+            lang,
+            value_columns=["outcome"],
+        )
+    )
+    display(Markdown(truth.reading(lang)))
+else:
+    display(Markdown(say("validity.no_truth", lang)))
+
+# %% [markdown]
+# ### How often this study is wrong
+#
+# A study that always says "predicts" would be right whenever the index works and useless
+# otherwise. `benchmarks/bench_verdict.py` runs this whole study, unchanged, on simulated
+# brands whose truth is known: an *effects* world (the five values drive staying, with the
+# preset's signs), a world where their effect is *smaller than the margin*, a
+# *wrong-weights* world (the values the preset weighs least drive staying, and social and
+# content, which it weighs most, drive leaving), and three worlds where the values do
+# nothing: a plain *null* world, one where half the departures are *silent*, and one where
+# *tenure and channel* drive leaving. The table gives, per world, the share of runs with each
+# verdict, how often the 95% interval held the true AUC (`coverage`) and how often the
+# verdict was wrong there (`wrong`). It is read from the committed results, with their commit
+# and seeds; rerun the benchmark after changing the study.
+
+# %%
+study_check = va.study_of_study_result(resolve(study_of_study))
+tr_frame(study_check.table[va.STUDY_OF_STUDY_COLUMNS].round(3), lang, value_columns=["world"])
+
+# %%
+Markdown(study_check.reading(lang))
+
+# %% [markdown]
+# ### Provenance
+
+# %%
+provenance(params, [*tables.files.values(), *truth_files])

@@ -165,4 +165,29 @@ SENTENCES: dict[str, dict[str, str]] = {
         "the later period)",
         "zh": "；在较早时期发现时相差 {diff:+.1f} 个百分点（在较晚时期更大）",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "behaviours.answer.held": {
+        "en": "{held} of the {declared} early behaviours found on the earlier period held on the later one ({tested} tested, at a {alpha} false-discovery rate).",
+        "zh": "在早期时段发现的 {declared} 种早期行为中，有 {held} 种在后期时段得到验证（共检验 {tested} 种，错误发现率 {alpha}）。",
+    },
+    "behaviours.answer.none": {
+        "en": "None of the {tested} early behaviours tested goes with staying clearly enough to report (at a {alpha} false-discovery rate).",
+        "zh": "所检验的 {tested} 种早期行为中，没有一种与留存的关联清楚到值得报告（错误发现率 {alpha}）。",
+    },
+    "behaviours.answer.best": {
+        "en": "Strongest with staying: {text}.",
+        "zh": "与留存关联最强：{text}。",
+    },
+    "behaviours.answer.worst": {
+        "en": "Strongest with leaving: {text}.",
+        "zh": "与流失关联最强：{text}。",
+    },
+    "behaviours.answer.do": {
+        "en": "**What to do:** nudge users toward the behaviour that goes most with staying (users who {phrase}), and test it with a trial that holds back a random group — these behaviours go with staying; they are not proven to cause it.",
+        "zh": "**建议：** 引导用户做出与留存关联最强的行为（{phrase}），并随机留出一组用户做对照检验——这些行为与留存相关，但并未证明是留存的原因。",
+    },
+    "behaviours.answer.do.none": {
+        "en": "**What to do:** do not reward any early behaviour on the strength of these data.",
+        "zh": "**建议：** 现有数据不足以支持奖励任何早期行为。",
+    },
 }

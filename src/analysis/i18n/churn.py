@@ -386,4 +386,49 @@ SENTENCES: dict[str, dict[str, str]] = {
         "as lost and are left out.",
         "zh": "截止日前 {days} 天内没有此类活动的用户已视为流失，不计入。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "churn.answer.rank.above": {
+        "en": "{rate} of users go silent within {horizon} days; the early warning ranks who will go well ahead of chance: AUC {auc} (95% interval {ival}), tested once on {users:,} users of a period it never saw.",
+        "zh": "{rate} 的用户会在 {horizon} 天内沉默；流失预警对谁会沉默的排序明显好于随机：AUC {auc}（95% 区间 {ival}），在模型从未见过的时段、{users:,} 位用户上检验一次。",
+    },
+    "churn.answer.rank.equivalent": {
+        "en": "{rate} of users go silent within {horizon} days, and the early warning ranks them no better than chance: AUC {auc} (95% interval {ival}, {users:,} users).",
+        "zh": "{rate} 的用户会在 {horizon} 天内沉默，而流失预警的排序与随机无异：AUC {auc}（95% 区间 {ival}，{users:,} 位用户）。",
+    },
+    "churn.answer.rank.below": {
+        "en": "{rate} of users go silent within {horizon} days, and the early warning ranks them the wrong way round: AUC {auc} (95% interval {ival}, {users:,} users).",
+        "zh": "{rate} 的用户会在 {horizon} 天内沉默，而流失预警的排序方向相反：AUC {auc}（95% 区间 {ival}，{users:,} 位用户）。",
+    },
+    "churn.answer.rank.inconclusive": {
+        "en": "{rate} of users go silent within {horizon} days; whether the early warning ranks them better than chance cannot be told yet: AUC {auc} (95% interval {ival}, {users:,} users).",
+        "zh": "{rate} 的用户会在 {horizon} 天内沉默；流失预警是否好于随机尚无定论：AUC {auc}（95% 区间 {ival}，{users:,} 位用户）。",
+    },
+    "churn.answer.reach": {
+        "en": "Contacting the riskiest {share} of users reaches {gain} of those who go silent — {lift:.1f} times what a random pick of the same size would reach.",
+        "zh": "联系风险最高的 {share} 用户，可覆盖 {gain} 的将沉默用户——是随机挑选同样人数的 {lift:.1f} 倍。",
+    },
+    "churn.answer.pays": {
+        "en": "At {cost} a contact and {value} for a customer kept (with {save} of contacted would-be churners kept), contacting the {tiers} tier ({users:,} users today) is expected to net {net}; contacting the {rest} tier would lose {loss}.",
+        "zh": "按每次联系成本 {cost}、挽回一位客户价值 {value}（被联系的将流失用户中有 {save} 被挽回）计算，联系{tiers}层级（当前 {users:,} 位用户）预计净收益 {net}；联系{rest}层级则会亏损 {loss}。",
+    },
+    "churn.answer.pays_all": {
+        "en": "At {cost} a contact and {value} for a customer kept (with {save} of contacted would-be churners kept), contacting every tier ({users:,} users today) is expected to net {net}.",
+        "zh": "按每次联系成本 {cost}、挽回一位客户价值 {value}（被联系的将流失用户中有 {save} 被挽回）计算，联系所有层级（当前 {users:,} 位用户）预计净收益 {net}。",
+    },
+    "churn.answer.pays_none": {
+        "en": "At {cost} a contact and {value} for a customer kept (with {save} of contacted would-be churners kept), no risk tier pays for its contacts.",
+        "zh": "按每次联系成本 {cost}、挽回一位客户价值 {value}（被联系的将流失用户中有 {save} 被挽回）计算，没有哪个风险层级的联系能收回成本。",
+    },
+    "churn.answer.do.contact": {
+        "en": "**What to do:** work the at-risk list from the top, {tiers} tier first ({users:,} users), with the suggested next step; keep a random tenth uncontacted to measure how many a contact really keeps ({save} is an assumption).",
+        "zh": "**建议：** 从风险名单顶部开始跟进，先联系{tiers}层级（{users:,} 位用户），按建议的下一步行动；随机留出一成用户不联系，用来检验联系到底能挽回多少人（{save} 只是假设）。",
+    },
+    "churn.answer.do.none": {
+        "en": "**What to do:** do not run a retention outreach at these costs; lower the cost of a contact or measure what a contact is worth first.",
+        "zh": "**建议：** 在当前成本下不要开展挽留触达；先降低单次联系成本，或先测量一次联系的实际价值。",
+    },
+    "churn.answer.do.no_signal": {
+        "en": "**What to do:** do not use the warning to pick whom to contact; it does not rank users reliably on these data.",
+        "zh": "**建议：** 不要用该预警挑选联系对象；在现有数据上它的排序并不可靠。",
+    },
 }

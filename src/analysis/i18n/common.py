@@ -12,4 +12,50 @@ SENTENCE_SEP = {"en": " ", "zh": ""}
 LABELS: dict[str, str] = {}
 
 #: Sentences used by more than one report, keyed "common.…".
-SENTENCES: dict[str, dict[str, str]] = {}
+SENTENCES: dict[str, dict[str, str]] = {
+    "common.plot.small_n": {
+        "en": "fewer than {n} users (too few to read)",
+        "zh": "不足 {n} 人（样本太少，仅供参考）",
+    },
+    # the answer every report opens with (analysis.reports.summary) and the glossary
+    "common.answer.heading": {
+        "en": "The answer in brief",
+        "zh": "结论速览",
+    },
+    "common.answer.pending": {
+        "en": "(The answer is computed from the results below; it appears here once the report has run to the end.)",
+        "zh": "（结论由下文结果计算得出，报告运行完毕后显示在这里。）",
+    },
+    "common.answer.no_answer": {
+        "en": "These data do not support an answer (see the sections below).",
+        "zh": "现有数据不足以得出结论（见下文各节）。",
+    },
+    "common.answer.ival": {
+        "en": "{lo} to {hi}",
+        "zh": "{lo} 至 {hi}",
+    },
+    "common.glossary.heading": {
+        "en": "Glossary",
+        "zh": "术语表",
+    },
+    "common.glossary.auc": {
+        "en": "**AUC** — how well a score puts users who stay above users who leave: the chance that a randomly chosen stayer scores higher than a randomly chosen leaver. 0.5 is a coin toss, 1 is perfect; 0.7 is useful, 0.8 good.",
+        "zh": "**AUC** —— 评分把留下的用户排在流失用户之前的能力：随机抽一位留下的用户和一位流失用户，前者得分更高的概率。0.5 相当于抛硬币，1 为完美；0.7 可用，0.8 较好。",
+    },
+    "common.glossary.interval": {
+        "en": "**Interval (95%)** — the range the true figure most likely lies in, given how many users there are; a narrow interval means a firm figure. A difference whose interval excludes zero is unlikely to be chance.",
+        "zh": "**区间（95%）** —— 在现有用户数量下，真实数值最可能落入的范围；区间越窄，数字越可靠。若差值的区间不含 0，则该差异不太可能出于偶然。",
+    },
+    "common.glossary.clv": {
+        "en": "**CLV (customer lifetime value)** — the money a customer is expected to spend over a stated future period, from how often and how recently they bought and how much.",
+        "zh": "**CLV（客户终身价值）** —— 根据客户的购买频次、最近购买时间和客单价，预计其在未来一段时间内的消费金额。",
+    },
+    "common.glossary.p_alive": {
+        "en": "**P(alive)** — the chance that a customer is still a customer (may buy again), judged from their own purchase rhythm: a long silence after frequent buying lowers it.",
+        "zh": "**P(alive)（存活概率）** —— 根据客户自身的购买节奏，判断其仍是活跃客户（还会再买）的概率：一向常买的人长时间没有购买，这个概率就会下降。",
+    },
+    "common.glossary.cohort": {
+        "en": "**Cohort** — the users who joined in the same period (for example the same month), followed together over time.",
+        "zh": "**批次（cohort）** —— 同一时期（如同一个月）加入的用户，放在一起跟踪其后续表现。",
+    },
+}

@@ -303,4 +303,41 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "在 CDNOW 上，BG/NBD 预测留出期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
         "（{error:+.1f}%）。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "ltv.answer.holdout": {
+        "en": "Checked on a later period it never saw, the model's forecast of repeat purchases was off by {error:+.1f}%.",
+        "zh": "在模型从未见过的后期时段检验，其复购次数预测偏差为 {error:+.1f}%。",
+    },
+    "ltv.answer.channel.differ": {
+        "en": "Contacts from {best} are worth the most, {mean} each over the next {horizon} {unit} (95% interval {ival}); those from {worst} the least, {wmean} ({wival}).",
+        "zh": "来自{best}的联系人价值最高，未来 {horizon} {unit}人均 {mean}（95% 区间 {ival}）；来自{worst}的最低，人均 {wmean}（{wival}）。",
+    },
+    "ltv.answer.channel.same": {
+        "en": "The channels cannot be told apart on value: from {worst} {wmean} ({wival}) to {best} {mean} ({ival}) per contact over the next {horizon} {unit}.",
+        "zh": "各渠道联系人的价值分不出高下：未来 {horizon} {unit}人均从{worst}的 {wmean}（{wival}）到{best}的 {mean}（{ival}）。",
+    },
+    "ltv.answer.giveaway.below": {
+        "en": "Contacts from giveaway events are worth less: {yes} each ({yival}) against {no} ({nival}) for the others — {ratio} as much.",
+        "zh": "赠品活动带来的联系人价值更低：人均 {yes}（{yival}），其他联系人 {no}（{nival}）——只有后者的 {ratio}。",
+    },
+    "ltv.answer.giveaway.above": {
+        "en": "Contacts from giveaway events are worth more: {yes} each ({yival}) against {no} ({nival}) for the others — {ratio} as much.",
+        "zh": "赠品活动带来的联系人价值更高：人均 {yes}（{yival}），其他联系人 {no}（{nival}）——是后者的 {ratio}。",
+    },
+    "ltv.answer.giveaway.same": {
+        "en": "Contacts from giveaway events cannot be told apart from the others on value: {yes} each ({yival}) against {no} ({nival}).",
+        "zh": "赠品活动带来的联系人与其他联系人的价值分不出高下：人均 {yes}（{yival}）对 {no}（{nival}）。",
+    },
+    "ltv.answer.concentration": {
+        "en": "The top {top} of buyers hold {share} of the expected value.",
+        "zh": "价值最高的 {top} 买家占预计总价值的 {share}。",
+    },
+    "ltv.answer.do.channel": {
+        "en": "**What to do:** put acquisition money where contacts are worth more ({best}), and judge each channel and event by the value of the contacts it brings, not their number.",
+        "zh": "**建议：** 把拉新预算投向联系人价值更高的渠道（{best}），按带来的联系人价值而非人数评估各渠道和活动。",
+    },
+    "ltv.answer.do.same": {
+        "en": "**What to do:** do not move acquisition money between channels on value alone; look after the top buyers, who hold most of the value.",
+        "zh": "**建议：** 不要仅凭价值在渠道间调整拉新预算；重点维护贡献大部分价值的头部买家。",
+    },
 }

@@ -67,4 +67,29 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{gross:,.0f} 元，退款 {refunded:,.0f} 元（占 {refund_share:.1%}，{refunded_orders:,} 笔），"
         "净收入 {net:,.0f} 元。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "overview.answer.size": {
+        "en": "{contacts:,} contacts from {first} to {last}; {buyers:,} of them ({share}) bought at least once, in {orders:,} orders.",
+        "zh": "{first} 至 {last} 共有 {contacts:,} 位联系人；其中 {buyers:,} 位（{share}）至少购买过一次，共 {orders:,} 笔订单。",
+    },
+    "overview.answer.mix": {
+        "en": "Most contacts come from {channel} ({channel_share} of all) and through the hook {hook} ({hook_share}).",
+        "zh": "联系人最多来自{channel}（占全部的 {channel_share}），最常见的钩子是{hook}（{hook_share}）。",
+    },
+    "overview.answer.revenue.up": {
+        "en": "Net revenue over the last {k} months was {net}, up {change} on the {k} months before; refunds took {refund} of gross revenue.",
+        "zh": "最近 {k} 个月净收入 {net}，比之前 {k} 个月增长 {change}；退款占总收入的 {refund}。",
+    },
+    "overview.answer.revenue.down": {
+        "en": "Net revenue over the last {k} months was {net}, down {change} on the {k} months before; refunds took {refund} of gross revenue.",
+        "zh": "最近 {k} 个月净收入 {net}，比之前 {k} 个月下降 {change}；退款占总收入的 {refund}。",
+    },
+    "overview.answer.revenue.flat": {
+        "en": "Net revenue over the last {k} months was {net}, about the same as the {k} months before ({change}); refunds took {refund} of gross revenue.",
+        "zh": "最近 {k} 个月净收入 {net}，与之前 {k} 个月基本持平（{change}）；退款占总收入的 {refund}。",
+    },
+    "overview.answer.do": {
+        "en": "**What to do:** check these counts and dates against the brand's own CRM before reading the other reports; they all count their users from these {contacts:,} contacts.",
+        "zh": "**建议：** 阅读其他报告前，先把这些数量和日期与品牌自己的 CRM 核对；其他报告的用户都出自这 {contacts:,} 位联系人。",
+    },
 }

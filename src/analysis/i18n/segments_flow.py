@@ -182,4 +182,26 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "No simulator truth: this section applies to simulated data only.",
         "zh": "没有模拟器真实参数：本节只适用于模拟数据。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "flow.answer.claim.retention": {
+        "en": "{claim}: {value_a} of {group_a} users are still active at month {age} against {value_b} of {group_b} ({effect} points, 95% interval {ival}) — {verdict}.",
+        "zh": "{claim}：{group_a}第 {age} 个月仍活跃的比例为 {value_a}，{group_b}为 {value_b}（相差 {effect} 个百分点，95% 区间 {ival}）——{verdict}。",
+    },
+    "flow.answer.claim.spend": {
+        "en": "{claim}: {group_a} users spend {value_a} each in their first {days} days against {value_b} for {group_b} ({effect}, 95% interval {ival}) — {verdict}.",
+        "zh": "{claim}：{group_a}前 {days} 天人均消费 {value_a}，{group_b}为 {value_b}（相差 {effect}，95% 区间 {ival}）——{verdict}。",
+    },
+    "flow.answer.do.giveaway": {
+        "en": "judge giveaway events by the users who are still there three months on, not by how many join",
+        "zh": "评估赠品活动看三个月后还留下多少用户，而不是拉来多少人",
+    },
+    "flow.answer.do.screening": {
+        "en": "route new contacts through a 1:1 screening chat: screened users stay better",
+        "zh": "让新联系人先经过企微私聊筛选：经过筛选的用户留存更好",
+    },
+    "flow.answer.do": {"en": "**What to do:** {actions}.", "zh": "**建议：** {actions}。"},
+    "flow.answer.do.none": {
+        "en": "**What to do:** on these data none of the essay's claims is borne out; do not change acquisition on their strength.",
+        "zh": "**建议：** 在现有数据上，文章的论断都没有得到支持；不要据此调整拉新方式。",
+    },
 }

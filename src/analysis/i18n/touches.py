@@ -178,4 +178,61 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Each promo touch before the first purchase adds {est:.2f} departures per 1,000 contacts a day (95% CI {lo:.2f} to {hi:.2f}).",
         "zh": "首购前每次促销触达使每千人每日离开数增加 {est:.2f}（95% 置信区间 {lo:.2f} 至 {hi:.2f}）。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "touch.answer.dose.above": {
+        "en": "Each promo touch before the first purchase adds {est} departures a day per 1,000 contacts (95% interval {ival}): selling before trust drives users away.",
+        "zh": "首购前每多一次促销触达，每千名联系人每天多流失 {est} 人（95% 区间 {ival}）：建立信任前推销会把用户推走。",
+    },
+    "touch.answer.dose.below": {
+        "en": "Each promo touch before the first purchase goes with {est} departures a day per 1,000 contacts (95% interval {ival}): fewer, not more.",
+        "zh": "首购前每多一次促销触达，每千名联系人每天流失人数变化 {est}（95% 区间 {ival}）：流失更少而非更多。",
+    },
+    "touch.answer.dose.same": {
+        "en": "Promo touches before the first purchase show no clear effect on departures: {est} a day per 1,000 contacts per touch (95% interval {ival}).",
+        "zh": "首购前的促销触达对流失没有清楚的影响：每次触达每千名联系人每天 {est}（95% 区间 {ival}）。",
+    },
+    "touch.answer.flood.above": {
+        "en": "A group flooded with brand messages (from {threshold} a day) changes departures by {est} a day per 1,000 members (95% interval {ival}): floods drive members out.",
+        "zh": "被品牌消息刷屏的群（每天 {threshold} 条起）每千名成员每天多流失 {est} 人（95% 区间 {ival}）。",
+    },
+    "touch.answer.flood.below": {
+        "en": "Groups flooded with brand messages (from {threshold} a day) lose fewer members: {est} a day per 1,000 (95% interval {ival}).",
+        "zh": "被品牌消息刷屏的群（每天 {threshold} 条起）流失反而更少：每千名成员每天 {est}（95% 区间 {ival}）。",
+    },
+    "touch.answer.flood.same": {
+        "en": "Flooding a group with brand messages (from {threshold} a day) shows no clear effect on departures: {est} a day per 1,000 members (95% interval {ival}).",
+        "zh": "品牌消息刷屏（每天 {threshold} 条起）对群成员流失没有清楚的影响：每千名成员每天 {est}（95% 区间 {ival}）。",
+    },
+    "touch.answer.care.lower": {
+        "en": "Users who got a care message after an order went silent less often: {cared} against {uncared} ({diff} points, 95% interval {ival}).",
+        "zh": "下单后收到关怀消息的用户沉默得更少：{cared} 对 {uncared}（相差 {diff} 个百分点，95% 区间 {ival}）。",
+    },
+    "touch.answer.care.higher": {
+        "en": "Users who got a care message after an order went silent more often: {cared} against {uncared} ({diff} points, 95% interval {ival}).",
+        "zh": "下单后收到关怀消息的用户反而更常沉默：{cared} 对 {uncared}（相差 {diff} 个百分点，95% 区间 {ival}）。",
+    },
+    "touch.answer.care.same": {
+        "en": "Care messages after an order show no clear effect on going silent: {cared} against {uncared} ({diff} points, 95% interval {ival}).",
+        "zh": "下单后的关怀消息对用户沉默没有清楚的影响：{cared} 对 {uncared}（相差 {diff} 个百分点，95% 区间 {ival}）。",
+    },
+    "touch.answer.act.promo": {
+        "en": "hold promotions back until a user's first purchase",
+        "zh": "在用户首购前少发促销",
+    },
+    "touch.answer.act.flood": {
+        "en": "keep brand messages in each group below {threshold} a day",
+        "zh": "每个群每天的品牌消息控制在 {threshold} 条以下",
+    },
+    "touch.answer.act.care": {
+        "en": "keep the care message after each order",
+        "zh": "保留下单后的关怀消息",
+    },
+    "touch.answer.do": {
+        "en": "**What to do:** {actions}; these estimates are observational, so confirm each change with a group held back at random.",
+        "zh": "**建议：** {actions}；这些估计来自观察数据，每项调整都应随机留出对照组来验证。",
+    },
+    "touch.answer.do.none": {
+        "en": "**What to do:** no change to the touches is called for by these data; test any change with a group held back at random.",
+        "zh": "**建议：** 现有数据不要求调整触达；任何调整都应随机留出对照组来验证。",
+    },
 }

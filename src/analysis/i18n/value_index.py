@@ -324,4 +324,89 @@ SENTENCES: dict[str, dict[str, str]] = {
         "differences count as none.",
         "zh": "最小有意义的 AUC 差距取 {margin}：更小的差距视为没有差别。",
     },
+    # the answer the report opens with (analysis.reports.summary)
+    "validity.answer.predicts.above": {
+        "en": "{label} does tell who is still active {horizon} days later: AUC {auc} (95% interval {ival}; 0.5 is a coin toss).",
+        "zh": "{label}能区分 {horizon} 天后仍活跃的用户：AUC {auc}（95% 区间 {ival}；0.5 相当于抛硬币）。",
+    },
+    "validity.answer.predicts.equivalent": {
+        "en": "{label} tells who is still active {horizon} days later no better than a coin toss: AUC {auc} (95% interval {ival}).",
+        "zh": "{label}区分 {horizon} 天后是否仍活跃的能力与抛硬币无异：AUC {auc}（95% 区间 {ival}）。",
+    },
+    "validity.answer.predicts.below": {
+        "en": "{label} ranks users the wrong way round: those it scores high are less often active {horizon} days later (AUC {auc}, 95% interval {ival}).",
+        "zh": "{label}的排序方向相反：得分高的用户 {horizon} 天后反而更少活跃（AUC {auc}，95% 区间 {ival}）。",
+    },
+    "validity.answer.predicts.inconclusive": {
+        "en": "These data cannot tell whether {label} predicts who is still active {horizon} days later: AUC {auc} (95% interval {ival}).",
+        "zh": "现有数据无法判断{label}能否预测 {horizon} 天后仍活跃的用户：AUC {auc}（95% 区间 {ival}）。",
+    },
+    "validity.answer.strongest.above": {
+        "en": "It beats the best simple rule, {base}: AUC {auc} vs {base_auc} (difference {diff}, 95% interval {ival}).",
+        "zh": "它优于最好的简单规则（{base}）：AUC {auc} 对 {base_auc}（差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.strongest.below": {
+        "en": "It does worse than a simpler rule, {base}: AUC {auc} vs {base_auc} (difference {diff}, 95% interval {ival}).",
+        "zh": "它不如更简单的规则（{base}）：AUC {auc} 对 {base_auc}（差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.strongest.equivalent": {
+        "en": "It does as well as the best simple rule, {base}, and no better: AUC {auc} vs {base_auc} (difference {diff}, 95% interval {ival}).",
+        "zh": "它与最好的简单规则（{base}）效果相当，并不更好：AUC {auc} 对 {base_auc}（差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.strongest.inconclusive": {
+        "en": "Against the best simple rule, {base}, these data cannot tell which is better: AUC {auc} vs {base_auc} (difference {diff}, 95% interval {ival}).",
+        "zh": "与最好的简单规则（{base}）相比，现有数据分不出高下：AUC {auc} 对 {base_auc}（差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.learned.above": {
+        "en": "The preset weights rank better than weights learned from the data (AUC difference {diff}, 95% interval {ival}).",
+        "zh": "预设权重的排序优于从数据中学习的权重（AUC 差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.learned.below": {
+        "en": "Weights learned from the data rank better than the preset weights (AUC difference {diff}, 95% interval {ival}): the preset weights are not the right ones for these users.",
+        "zh": "从数据中学习的权重排序优于预设权重（AUC 差 {diff}，95% 区间 {ival}）：预设权重并不适合这批用户。",
+    },
+    "validity.answer.learned.equivalent": {
+        "en": "Weights learned from the data do no better than the preset weights (AUC difference {diff}, 95% interval {ival}).",
+        "zh": "从数据中学习的权重并不比预设权重更好（AUC 差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.learned.inconclusive": {
+        "en": "Whether weights learned from the data would do better is undecided (AUC difference {diff}, 95% interval {ival}).",
+        "zh": "从数据中学习的权重是否更好尚无定论（AUC 差 {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.incremental.above": {
+        "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index adds {diff} AUC (95% interval {ival}).",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，指数使 AUC 提高 {diff}（95% 区间 {ival}）。",
+    },
+    "validity.answer.incremental.below": {
+        "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index makes the prediction worse ({diff} AUC, 95% interval {ival}).",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，加入指数反而更差（AUC {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.incremental.equivalent": {
+        "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index adds nothing that matters ({diff} AUC, 95% interval {ival}, inside the ±{margin} that would matter).",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，指数没有带来有意义的提升（AUC {diff}，95% 区间 {ival}，在 ±{margin} 的最小有意义差距之内）。",
+    },
+    "validity.answer.incremental.inconclusive": {
+        "en": "Whether the index adds to what the brand already knows is undecided ({diff} AUC, 95% interval {ival}).",
+        "zh": "指数能否在品牌已掌握的信息之上带来提升尚无定论（AUC {diff}，95% 区间 {ival}）。",
+    },
+    "validity.answer.do.above": {
+        "en": "**What to do:** rank users for retention work by the index.",
+        "zh": "**建议：** 用该指数为留存工作排序用户。",
+    },
+    "validity.answer.do.below": {
+        "en": "**What to do:** rank users for retention work by {base} first; use the index to describe members, not to pick whom to keep.",
+        "zh": "**建议：** 留存工作优先按{base}排序用户；指数用于描述会员，而不是挑选要挽留的人。",
+    },
+    "validity.answer.do.equivalent": {
+        "en": "**What to do:** rank users by {base} — it is simpler and does as well; keep the index to describe members.",
+        "zh": "**建议：** 按{base}排序用户——更简单且效果相当；指数保留用于描述会员。",
+    },
+    "validity.answer.do.inconclusive": {
+        "en": "**What to do:** do not act on the index yet; rank users by {base} and repeat the study with more users.",
+        "zh": "**建议：** 暂不依据指数行动；先按{base}排序用户，待用户更多时重做本研究。",
+    },
+    "validity.answer.do.no_signal": {
+        "en": "**What to do:** do not use the index to pick whom to keep.",
+        "zh": "**建议：** 不要用该指数挑选要挽留的用户。",
+    },
 }

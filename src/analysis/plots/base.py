@@ -81,3 +81,38 @@ def error_bars(estimate, lo, hi, *, scale: float = 1.0) -> np.ndarray:
     down = np.clip(est - np.asarray(lo, dtype="float64"), 0, None)
     up = np.clip(np.asarray(hi, dtype="float64") - est, 0, None)
     return np.vstack([np.atleast_1d(down), np.atleast_1d(up)]) * scale
+
+
+#: Groups smaller than this are greyed in bar charts of group rates (a rate over a handful of
+#: users swings by tens of points); every such plot takes ``min_n`` to change it.
+MIN_N = 30
+#: The grey of a group below ``min_n``.
+SMALL_GROUP_COLOR = "#bbbbbb"
+
+
+def percent_axis(ax, axis: str = "y", *, decimals: int = 0):
+    """Show a 0–1 share on ``axis`` as a percentage (``0.43`` → ``43%``), as a reader reads
+    a rate."""
+    from matplotlib.ticker import PercentFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
+    return ax
+
+
+def text_color(rgba) -> str:
+    """``"black"`` or ``"white"``, whichever reads on a cell of colour ``rgba`` (by the cell's
+    relative luminance, WCAG: white text on cells darker than about 0.18)."""
+    r, g, b = (
+        (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for c in np.asarray(rgba)[:3]
+    )
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "white" if luminance < 0.179 else "black"
+
+
+def readable(key, lang: str = "en") -> str:
+    """A category as a reader sees it: its Chinese term, or in English the identifier with
+    spaces (``potential_loyalist`` → ``potential loyalist``)."""
+    from analysis.i18n import tr
+
+    return tr(key, lang) if lang != "en" else str(key).replace("_", " ")

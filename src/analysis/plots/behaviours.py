@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new, error_bars
+from analysis.plots.base import axes_or_new, error_bars, text_color
 
 
 def _label(row, lang: str = "en") -> str:
@@ -66,6 +66,7 @@ def plot_phi_heatmap(
                     ha="center",
                     va="center",
                     fontsize=7,
+                    color=text_color(im.cmap(im.norm(v))),
                 )
     ax.set_xticks(range(len(shown.columns)), [f"{d:g}" for d in shown.columns])
     ax.set_yticks(range(len(shown.index)), [str(k) for k in shown.index])

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import tr
-from analysis.plots.base import axes_or_new, error_bars
+from analysis.plots.base import axes_or_new, error_bars, percent_axis
 
 
 def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration", lang: str = "en"):
@@ -36,6 +36,7 @@ def plot_calibration(table: pd.DataFrame, *, ax=None, title: str = "Calibration"
     ax.set_ylim(0, 1)
     ax.set_xlabel(tr("mean predicted churn probability (bin)", lang))
     ax.set_ylabel(tr("observed churn rate (bin, 95% interval)", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr(title, lang))
     ax.legend(loc="upper left", fontsize="small")
     return ax
@@ -52,6 +53,7 @@ def plot_gain(table: pd.DataFrame, *, ax=None, title: str = "Cumulative gain", l
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
     ax.set_ylabel(tr("share of all churners reached (gain)", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr(title, lang))
     ax.legend(loc="lower right", fontsize="small")
     return ax
@@ -76,6 +78,7 @@ def plot_lift(
     ax.set_ylabel(tr("lift over the base churn rate", lang))
     ax.set_title(tr(title, lang))
     ax.legend(loc="upper right", fontsize="small")
+    percent_axis(ax, "x")
     return ax
 
 
@@ -172,6 +175,7 @@ def plot_net_value(
     ax=None,
     best: float | None = None,
     title: str = "Net value of the outreach",
+    currency: str = "CNY",
     lang: str = "en",
 ):
     """Net value of contacting the riskiest share of users (x), expected from the predicted
@@ -192,7 +196,8 @@ def plot_net_value(
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlim(0, 1)
     ax.set_xlabel(tr("share of users contacted, riskiest first", lang))
-    ax.set_ylabel(tr("net value of the outreach", lang))
+    ax.set_ylabel(f"{tr('net value of the outreach', lang)} ({tr(currency, lang)})")
+    percent_axis(ax, "x")
     ax.set_title(tr(title, lang))
     ax.legend(loc="lower left", fontsize="small")
     return ax

@@ -15,7 +15,15 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new, error_bars
+from analysis.plots.base import (
+    MIN_N,
+    SMALL_GROUP_COLOR,
+    axes_or_new,
+    error_bars,
+    percent_axis,
+    readable,
+    text_color,
+)
 
 __all__ = [
     "plot_transition_heatmap",
@@ -403,7 +411,9 @@ def plot_persona_centroids(
     ax.set_yticks(range(vals.shape[0]), [tr(n, lang) for n in summary["name"]])
     for i in range(vals.shape[0]):
         for j in range(vals.shape[1]):
-            ax.text(j, i, f"{vals.iat[i, j]:+.1f}", ha="center", va="center", fontsize=7)
+            v = vals.iat[i, j]
+            color = text_color(im.cmap(im.norm(v))) if np.isfinite(v) else "black"
+            ax.text(j, i, f"{v:+.1f}", ha="center", va="center", fontsize=8, color=color)
     ax.set_xlabel(tr("value (log1p, standardised)", lang))
     ax.set_ylabel(tr("persona", lang))
     ax.set_title(tr(title, lang))
@@ -420,22 +430,31 @@ def plot_persona_bars(
     ylabel: str | None = None,
     xlabel: str = "persona",
     lang: str = "en",
+    min_n: int = MIN_N,
 ):
     """Bars of a group profile column (personas, RFM segments or value tiers; with Wilson
-    intervals for ``retention``); ``xlabel`` names the kind of group. Empty groups are left
-    out."""
+    intervals for ``retention``, drawn as a percentage from 0); ``xlabel`` names the kind of
+    group. Empty groups are left out; groups of fewer than ``min_n`` users are greyed (and
+    say so in the legend): their rate is too noisy to read."""
     profile = profile[profile["users"] > 0].reset_index(drop=True)
     ax = axes_or_new(ax, (8, 4.5))
     names = profile["name"] if "name" in profile else profile.index.astype(str)
     x = np.arange(len(profile))
-    ax.bar(x, profile[column])
+    small = (profile["users"] < min_n).to_numpy()
+    colors = [SMALL_GROUP_COLOR if s else "C0" for s in small]
+    bars = ax.bar(x, profile[column], color=colors)
+    if small.any():
+        bars[int(np.flatnonzero(small)[0])].set_label(say("common.plot.small_n", lang, n=min_n))
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if column == "retention":
         err = error_bars(profile[column], profile["retention_lo"], profile["retention_hi"])
         ax.errorbar(x, profile[column], yerr=err, fmt="none", ecolor="black", capsize=3)
+        ax.set_ylim(0, 1)
+        percent_axis(ax)
     ax.set_xticks(
         x,
-        [f"{tr(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
-        fontsize=7,
+        [f"{readable(n, lang)}\n(n={u:,})" for n, u in zip(names, profile["users"])],
+        fontsize=8,
         rotation=30,
         ha="right",
     )

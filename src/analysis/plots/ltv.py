@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, percent_axis, readable
 
 
 def plot_calibration_by_frequency(
@@ -71,20 +71,25 @@ def plot_segment_values(
     horizon: float,
     unit_one: str,
     ax=None,
+    currency: str = "CNY",
     lang: str = "en",
 ):
-    """Mean CLV per contact by ``by`` with its interval (a :func:`~analysis.studies.clv.
-    segment_summary` table: ``by``, ``mean``, ``mean_lower``, ``mean_upper``), lowest at the
-    bottom; ``horizon`` and ``unit_one`` ("week") label the axis."""
+    """Mean CLV per contact (in ``currency``) by ``by`` with its interval (a
+    :func:`~analysis.studies.clv.segment_summary` table: ``by``, ``mean``, ``mean_lower``,
+    ``mean_upper``), lowest at the bottom; ``horizon`` and ``unit_one`` ("week") label the
+    axis."""
     ax = axes_or_new(ax, (8, 4))
     t = table.sort_values("mean")
     ax.errorbar(
         t["mean"],
-        [tr(v, lang) for v in t[by]],
+        [readable(v, lang) for v in t[by]],
         xerr=[t["mean"] - t["mean_lower"], t["mean_upper"] - t["mean"]],
         fmt="o",
     )
-    ax.set_xlabel(say("ltv.plot.clv_x", lang, horizon=horizon, unit_one=tr(unit_one, lang)))
+    ax.set_xlabel(
+        f"{say('ltv.plot.clv_x', lang, horizon=horizon, unit_one=tr(unit_one, lang))}"
+        f" ({tr(currency, lang)})"
+    )
     ax.set_ylabel(tr(by, lang))
     ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
     return ax
@@ -168,6 +173,7 @@ def plot_concentration(table: pd.DataFrame, *, ax=None, lang: str = "en"):
         )
     ax.set_xlabel(tr("share of customers (highest value first)", lang))
     ax.set_ylabel(tr("share of total CLV", lang))
+    percent_axis(percent_axis(ax, "x"), "y")
     ax.set_title(tr("How concentrated is customer value?", lang))
     ax.legend()
     return ax

@@ -70,8 +70,9 @@ def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str =
     return ax
 
 
-def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, lang: str = "en"):
-    """Net revenue per period (bars) with the number of orders (line, right axis)."""
+def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, currency: str = "CNY", lang: str = "en"):
+    """Net revenue per period (bars, in ``currency``) with the number of orders (line, right
+    axis)."""
     ax = axes_or_new(ax, (9, 4.5))
     x = orders_tidy["period"].dt.strftime("%Y-%m")
     ax.bar(x, orders_tidy["net"], color="tab:blue", alpha=0.7, label=tr("net revenue", lang))
@@ -85,7 +86,7 @@ def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, lang: str = "en"):
     )
     ax.set_title(tr("Revenue per month (net and refunded) and orders", lang))
     ax.set_xlabel(tr("month", lang))
-    ax.set_ylabel(tr("CNY", lang))
+    ax.set_ylabel(tr(currency, lang))
     ax.tick_params(axis="x", rotation=60)
     ax2 = ax.twinx()
     ax2.plot(x, orders_tidy["orders"], color="black", marker="o", label=tr("orders", lang))

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr
-from analysis.plots.base import axes_or_new, error_bars
+from analysis.plots.base import axes_or_new, error_bars, percent_axis
 
 __all__ = [
     "plot_deciles",
@@ -31,6 +31,7 @@ def plot_deciles(table: pd.DataFrame, *, ax=None, lang: str = "en"):
     ax.errorbar(t["bin"], t["rate"], yerr=err, fmt="o-", capsize=3)
     ax.set_xticks(t["bin"])
     ax.set_ylim(0, 1)
+    percent_axis(ax)
     score, outcome = tr(t["score"].iloc[0], lang), tr(t["outcome"].iloc[0], lang)
     ax.set_title(say("validity.plot.deciles_title", lang, outcome=outcome, score=score))
     ax.set_xlabel(say("validity.plot.deciles_x", lang, score=score))
@@ -85,8 +86,11 @@ def plot_incremental(table: pd.DataFrame, *, ax=None, lang: str = "en"):
         color="black",
         capsize=4,
     )
-    lo = max(0.0, min(vals) - 0.1)
-    ax.set_ylim(lo, min(1.0, max(vals) + 0.05))
+    # from zero, as every bar chart: a cut axis would make a small gain look large
+    ax.set_ylim(0, 1)
+    ax.axhline(0.5, ls="--", color="grey", lw=1)
+    for x, v in enumerate(vals):
+        ax.text(x, v / 2, f"{v:.3f}", ha="center", va="center", color="white", fontsize=9)
     ax.set_title(
         say(
             "validity.plot.incremental_title",

@@ -160,12 +160,13 @@ class DecisionResult(StudyResult):
             "churn.c.decision", lang, be=self.break_even, best=b["threshold"], share=b["share"]
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, currency: str = "CNY", lang: str = "en"):
         return plot_net_value(
             self.table,
             ax=ax,
             best=float(self.best["share"]),
             title=say("churn.plot.net_title", lang, cost=self.contact_cost, value=self.saved_value),
+            currency=currency,
             lang=lang,
         )
 

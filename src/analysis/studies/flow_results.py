@@ -28,6 +28,7 @@ import pandas as pd
 from analysis.data.vocab import STAGES
 from analysis.i18n import CLAUSE_SEP, say, tr
 from analysis.plots import flow as plots
+from analysis.plots.base import MIN_N
 from analysis.studies.cohorts import essay_claims, k_factor, referral_by_period, retention_curves
 from analysis.studies.flow import NEW, bottleneck, transition_rates
 from analysis.studies.result import StudyResult
@@ -107,11 +108,11 @@ class RfmSegments(StudyResult):
             worst_hi=buyers.loc[worst, "retention_hi"],
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, lang: str = "en", min_n: int = MIN_N):
         """Retention per segment with its interval (:func:`~analysis.plots.flow.
         plot_persona_bars`)."""
         title = say("flow.plot.segment_title", lang, horizon=self.horizon_days, as_of=self.as_of)
-        return _bars(self.table, ax=ax, title=title, xlabel="segment", lang=lang)
+        return _bars(self.table, ax=ax, title=title, xlabel="segment", lang=lang, min_n=min_n)
 
 
 def rfm_segment_summary(
@@ -157,11 +158,11 @@ class ValueTiers(StudyResult):
             silent_rate=silent["retention"],
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, lang: str = "en", min_n: int = MIN_N):
         """Retention per tier with its interval (:func:`~analysis.plots.flow.
         plot_persona_bars`)."""
         title = say("flow.plot.tier_title", lang, horizon=self.horizon_days, as_of=self.as_of)
-        return _bars(self.table, ax=ax, title=title, xlabel="tier", lang=lang)
+        return _bars(self.table, ax=ax, title=title, xlabel="tier", lang=lang, min_n=min_n)
 
 
 def tier_summary(
@@ -207,7 +208,7 @@ class Personas(StudyResult):
             spend_max=t["mean_spend"].max(),
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, lang: str = "en", min_n: int = MIN_N):
         """Retention per persona with its interval (:func:`~analysis.plots.flow.
         plot_persona_bars`)."""
         return plots.plot_persona_bars(
@@ -216,6 +217,7 @@ class Personas(StudyResult):
             title="Retention by persona",
             ylabel="share retained (95% CI)",
             lang=lang,
+            min_n=min_n,
         )
 
     def plot_centroids(self, *, ax=None, lang: str = "en"):

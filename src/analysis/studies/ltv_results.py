@@ -438,7 +438,7 @@ class SegmentValue(StudyResult):
             unit=tr(self.unit, lang),
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, currency: str = "CNY", lang: str = "en"):
         """Means with 95% intervals (:func:`analysis.plots.ltv.plot_segment_values`)."""
         return plots.plot_segment_values(
             self.table,
@@ -446,6 +446,7 @@ class SegmentValue(StudyResult):
             horizon=self.horizon,
             unit_one=self.unit.removesuffix("s"),
             ax=ax,
+            currency=currency,
             lang=lang,
         )
 

@@ -226,10 +226,10 @@ class OrdersOverTime(StudyResult):
             net=t["net"],
         )
 
-    def plot(self, *, ax=None, lang: str = "en"):
+    def plot(self, *, ax=None, currency: str = "CNY", lang: str = "en"):
         """Net revenue and refunds per period with the orders (right axis)
         (:func:`analysis.plots.overview.plot_orders`)."""
-        return plots.plot_orders(self.table, ax=ax, lang=lang)
+        return plots.plot_orders(self.table, ax=ax, currency=currency, lang=lang)
 
 
 def orders_by_period(

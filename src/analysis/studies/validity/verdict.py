@@ -191,6 +191,10 @@ def _name(score: str, lang: str) -> str:
     return say(_NAMES[score], lang) if score in _NAMES else tr(score, lang)
 
 
+#: How the verdict names a baseline score, for the reports' answer (analysis.reports.summary).
+baseline_name = _name
+
+
 def _more(row, lang: str) -> str:
     from analysis.i18n import say
 

@@ -373,15 +373,23 @@ def forward_conversion(
 
 
 def bottleneck(
-    conversion: pd.DataFrame, *, min_n: int = 30, from_stage: str | None = "access"
+    conversion: pd.DataFrame,
+    *,
+    min_n: int = 30,
+    from_stage: str | None = "access",
+    to_stage: str | None = None,
 ) -> pd.Series:
-    """The weakest forward step: the stage (at or above ``from_stage``, with at least ``min_n``
-    users observed) with the lowest forward conversion. Returns that row of ``conversion``."""
+    """The weakest forward step: the stage (at or above ``from_stage`` and below ``to_stage``,
+    with at least ``min_n`` users observed) with the lowest forward conversion. Returns that
+    row of ``conversion``. ``to_stage="again"`` reads the purchase funnel alone (the steps up
+    to the repeat purchase)."""
     c = conversion.dropna(subset=["forward_rate"])
     c = c.loc[c["n"] >= min_n]
+    stages = list(conversion["stage"])
     if from_stage is not None:
-        stages = list(conversion["stage"])
         c = c.loc[c["stage"].map(stages.index) >= stages.index(from_stage)]
+    if to_stage is not None:
+        c = c.loc[c["stage"].map(stages.index) < stages.index(to_stage)]
     if c.empty:
         raise ValueError("no stage has enough users to compare forward conversion")
     return c.loc[c["forward_rate"].idxmin()]

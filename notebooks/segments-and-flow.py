@@ -114,6 +114,23 @@ ladder = flow.Ladder(
 tr_frame(ladder.table(), lang, value_columns=["state"])
 
 # %% [markdown]
+# ### Why advocacy needs a purchase
+# The same ladder with and without the purchase gate, at the segment cut-off: how many users
+# the gate keeps out of the upper stages because they shared without ever buying.
+
+# %%
+gate = flow_results.PurchaseGate(
+    flow.purchase_gate_effect(
+        contacts, scan.events, scan.orders, as_of=as_of, ladder=ladder, engine=engine
+    ),
+    as_of=str(as_of),
+    fallback=ladder.gate_fallback_stage or ladder.join_stage,
+)
+save_table(gate.table, "purchase_gate")
+display(tr_frame(gate.table, lang, value_columns=["stage"]))
+Markdown(say("flow.reading", lang, text=gate.reading(lang)))
+
+# %% [markdown]
 # ## 1. Who the users are (as of the segment cut-off)
 # The population: contacts who joined before the cut-off and had not deleted the brand; the
 # retention label is "active in the next `horizon_days`". Spend is net spend before the
@@ -243,6 +260,7 @@ moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
 conversion = flow_results.ForwardConversion(
     flow.forward_conversion(codes, ladder=ladder),
     time_in_stage=flow.time_in_stage(codes, ladder=ladder),
+    repeat_stage=ladder.repeat_stage,
 )
 save_table(sizes.table, "stage_sizes")
 save_table(moves.table, "transitions")
@@ -294,7 +312,8 @@ Markdown(say("flow.reading", lang, text=moves.reading(lang)))
 
 # %% [markdown]
 # Forward conversion: of the users at a stage, the share at a higher stage one snapshot
-# later. The red bar is the bottleneck — the weakest forward step from `access` upwards.
+# later. The red bar is the bottleneck — the weakest forward step from `access` upwards; the
+# purchase funnel's own weakest step (below the repeat purchase) is named after it.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
@@ -310,7 +329,13 @@ display(
         headers={"completed": "completed_spells"},
     )
 )
-Markdown(say("flow.reading", lang, text=conversion.reading(lang)))
+Markdown(
+    say(
+        "flow.reading",
+        lang,
+        text=conversion.reading(lang) + " " + conversion.funnel_reading(lang),
+    )
+)
 
 # %% [markdown]
 # ## 3. Which channels and hooks bring users who stay

@@ -131,6 +131,24 @@ def test_lost_after_long_silence_and_config():
         Ladder(stages=("seen", "join", "buy"), join_stage="join")
 
 
+def test_purchase_gate_effect_counts_the_held_back():
+    from analysis.studies.flow import purchase_gate_effect
+
+    c, e, o = tiny()
+    # b (a repeat buyer) shares: an advocate with or without the gate, not held back
+    share = e.iloc[:1].assign(user_id="b", occurred_at=ts("2025-01-26"), event_type="share")
+    e = pd.concat([e, share], ignore_index=True)
+    got = purchase_gate_effect(c, e, o, as_of=SNAPS[0]).set_index("stage")
+    cols = ["users_gated", "users_ungated", "held_back"]
+    # f is an ambassador only without the gate (its referral bought, it never did)
+    assert got.loc["ambassador", cols].tolist() == [0, 1, 1]
+    assert got.loc["advocate", cols].tolist() == [1, 1, 0]
+    assert got["population"].tolist() == [8, 8]
+    assert got.loc["ambassador", "share_ungated"] == pytest.approx(1 / 8)
+    with pytest.raises(ValueError, match="no purchase-gated stage"):
+        purchase_gate_effect(c, e, o, as_of=SNAPS[0], ladder=Ladder(purchase_gated=()))
+
+
 def test_repeat_threshold_is_configurable():
     lad = Ladder(repeat_min_orders=3)
     c, e, o = tiny()

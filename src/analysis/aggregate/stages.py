@@ -44,6 +44,10 @@ turned into codes by the same rules. Only the per-user codes (one column per sna
 back. The tables may be :class:`~analysis.engine.SqlTable` s or pandas frames; the result is
 identical. Day lengths are rounded to nanoseconds as in numpy and every bound is a
 microsecond instant rounded up, so comparisons with microsecond data are exact.
+
+Why this module is long: the same rules are written twice, as the numpy loop and as the SQL
+query, and they must stay side by side so that every rule (the purchase gate included) is
+changed in both at once; the tests compare the two engines' codes.
 """
 
 from __future__ import annotations

@@ -125,6 +125,28 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{lo:.1%}–{hi:.1%}）向上移动，{stay:.0%} 停留。该阶段的完整停留平均持续 {days:.0f} 天"
         "（快照精度：一个月）。",
     },
+    "flow.funnel_bottleneck": {
+        "en": "Within the purchase funnel alone (from joining up to *{repeat}*), the weakest "
+        "step is out of *{stage}* ({zh}): {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) of its {n:,} "
+        "user-months move up a month later.",
+        "zh": "只看购买漏斗（从加入到*{repeat}*），最弱的一步在*{stage}*（{zh}）之后：其 {n:,} "
+        "个用户月中有 {rate:.1%}（95% 置信区间 {lo:.1%}–{hi:.1%}）在一个月后向上移动。",
+    },
+    "flow.ladder_gate": {
+        "en": "The upper stages require a first purchase. In 5A, *advocate* follows *act*, and "
+        "in AIPL loyalty (L) sits above purchase (P): recommending a brand one has never "
+        "bought is not advocacy — a coupon hunter who shares for a reward is engaged, not an "
+        "advocate. So sharing, inviting or a referral's purchase by a user who has not bought "
+        "counts as *{fallback}*. At {as_of}, {gated:,} of {pop:,} users ({gated_share:.0%}) "
+        "are at {stages}; without the gate {ungated:,} ({ungated_share:.0%}) would be, "
+        "{held:,} of them without any purchase — they would hide the step into the first "
+        "purchase behind sharing.",
+        "zh": "上层阶段以首购为前提。5A 中“拥护”在“行动（购买）”之后，AIPL 中忠诚（L）在购买（P）"
+        "之上：没买过就推荐品牌不算拥护——为领奖励而分享的薅羊毛用户只是活跃，不是拥护者。因此未购"
+        "用户的分享、邀请或其被推荐人的购买记为*{fallback}*。截至 {as_of}，{pop:,} 名用户中有 "
+        "{gated:,} 名（{gated_share:.0%}）处于{stages}；若不设门槛则为 {ungated:,} 名"
+        "（{ungated_share:.0%}），其中 {held:,} 名从未购买——他们会把进入首购这一步藏在分享后面。",
+    },
     "flow.channels": {
         "en": "{age} months after joining, *{top}* users are the most active ({top_rate:.0%}, "
         "{top_lo:.0%}–{top_hi:.0%}) and *{bottom}* users the least ({bottom_rate:.0%}, "

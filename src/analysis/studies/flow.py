@@ -43,7 +43,7 @@ brand's contact (hard churn) or left all groups since the last activity, or no a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -168,6 +168,50 @@ class Ladder:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def purchase_gate_effect(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    ladder: Ladder | None = None,
+    engine=None,
+) -> pd.DataFrame:
+    """What the purchase gate changes at ``as_of``: per purchase-gated stage, the users there
+    on ``ladder`` and on the same ladder without the gate, and the shares of the population
+    (users with a state at ``as_of``). ``held_back`` = users the ungated ladder puts at a
+    gated stage who have not bought (they sit at ``gate_fallback_stage`` or below)."""
+    ladder = ladder or Ladder()
+    if not ladder.purchase_gated:
+        raise ValueError("the ladder has no purchase-gated stage (purchase_gated=())")
+    plain = replace(ladder, purchase_gated=())
+    got = {}
+    for name, lad in (("gated", ladder), ("ungated", plain)):
+        codes = assign_stages(
+            contacts, events, orders, snapshots=[as_of], ladder=lad, engine=engine
+        )
+        got[name] = codes.iloc[:, 0]
+    pop = int((got["gated"] >= 0).sum())
+    rows = []
+    for s in ladder.purchase_gated:
+        i = ladder.states.index(s)
+        g, u = int((got["gated"] == i).sum()), int((got["ungated"] == i).sum())
+        held = int(((got["ungated"] == i) & (got["gated"] < i)).sum())
+        rows.append(
+            {
+                "stage": s,
+                "zh": ladder.names[s],
+                "users_gated": g,
+                "users_ungated": u,
+                "share_gated": g / max(pop, 1),
+                "share_ungated": u / max(pop, 1),
+                "held_back": held,
+                "population": pop,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def monthly_snapshots(
@@ -508,5 +552,6 @@ __all__ = [
     "time_in_stage",
     "stage_reach",
     "flow_summary",
+    "purchase_gate_effect",
     "off_ladder_at",
 ]

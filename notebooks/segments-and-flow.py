@@ -77,7 +77,7 @@ from analysis.reports import headline, open_tables, report_inputs, report_parame
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
-from analysis.studies import flow, flow_results
+from analysis.studies import flow, flow_results, funnels
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
@@ -248,6 +248,37 @@ plt.show()
 Markdown(say("flow.reading", lang, text=profile.reading(lang)))
 
 # %% [markdown]
+# ### Who is counted where
+# The overview counts every contact in the data; each section here counts a subset. The
+# table walks from the overview's contacts to each section's users, one rule at a time.
+
+# %%
+cut = pd.Timestamp(as_of).tz_localize(tables.tz)
+population = funnels.Population(
+    funnels.population_table(
+        [
+            ("contacts in the data", pd.Index(contacts["user_id"])),
+            (
+                "joined before the cut-off",
+                pd.Index(contacts.loc[contacts["joined_at"] < cut, "user_id"]),
+            ),
+            ("had not deleted the brand by the cut-off", pop),
+            ("on the ladder at the cut-off (not silent or lost)", pop[~off_ladder.to_numpy()]),
+        ]
+    ).assign(
+        used_by=[
+            "Overview",
+            "Funnel, time to purchase",
+            "Five-value personas, segments, tiers",
+            "Flow at the cut-off",
+        ]
+    )
+)
+save_table(population.table, "population")
+display(tr_frame(population.table, lang, value_columns=["step", "used_by"]))
+Markdown(say("flow.reading", lang, text=population.reading(lang)))
+
+# %% [markdown]
 # ## 2. The flow: how users move through the stages
 
 # %%
@@ -336,6 +367,48 @@ Markdown(
         text=conversion.reading(lang) + " " + conversion.funnel_reading(lang),
     )
 )
+
+# %% [markdown]
+# ### The purchase funnel by channel and hook
+# The private-domain funnel as of the segment cut-off: contact added → joined a group → first
+# order → repeat order. Each step rate is the share of the users at the step before who also
+# reached this one (95% intervals); a user who bought without joining a group counts at the
+# first order but not in the step from the group.
+
+# %%
+funnel = funnels.Funnel(
+    funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, repeat_min_orders=repeat_min_orders
+    ),
+    channels=funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, by="channel", repeat_min_orders=repeat_min_orders
+    ),
+    hooks=funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, by="hook", repeat_min_orders=repeat_min_orders
+    ),
+    as_of=str(as_of),
+)
+save_table(funnel.table, "funnel")
+save_table(funnel.channels, "funnel_by_channel")
+save_table(funnel.hooks, "funnel_by_hook")
+display(tr_frame(funnel.channels, lang, value_columns=["group", "step"]))
+display(tr_frame(funnel.hooks, lang, value_columns=["group", "step"]))
+Markdown(say("flow.reading", lang, text=funnel.reading(lang)))
+
+# %% [markdown]
+# ### Time to the first purchase and to the repurchase
+# Kaplan–Meier medians: contacts who have not bought by the cut-off count as "not yet", so
+# the median is not pulled towards the fast buyers. A median is missing where fewer than half
+# have bought.
+
+# %%
+timing = funnels.PurchaseTiming(
+    funnels.purchase_timing(contacts, orders, as_of=as_of, by=None),
+    channels=funnels.purchase_timing(contacts, orders, as_of=as_of, by="channel"),
+)
+save_table(timing.channels, "purchase_timing_by_channel")
+display(tr_frame(pd.concat([timing.table, timing.channels]), lang, value_columns=["group"]))
+Markdown(say("flow.reading", lang, text=timing.reading(lang)))
 
 # %% [markdown]
 # ## 3. Which channels and hooks bring users who stay

@@ -57,16 +57,16 @@ def test_funnel_golden_all_and_by_channel():
     assert got["users"].tolist() == [5, 2, 3, 2]
     assert got["share"].tolist() == pytest.approx([1, 0.4, 0.6, 0.4])
     # step rates: of the 2 in groups, 1 (a) bought; of the 3 buyers, 2 repeat
-    assert np.isnan(got.loc["contact_added", "step_rate"])
-    assert got.loc["joined_group", "step_rate"] == pytest.approx(0.4)
-    assert got.loc["first_order", "step_rate"] == pytest.approx(0.5)
-    assert got.loc["repeat_order", "step_rate"] == pytest.approx(2 / 3)
+    assert np.isnan(got.loc["contact added", "step_rate"])
+    assert got.loc["joined a group", "step_rate"] == pytest.approx(0.4)
+    assert got.loc["first order", "step_rate"] == pytest.approx(0.5)
+    assert got.loc["repeat order", "step_rate"] == pytest.approx(2 / 3)
     assert (got["share_lo"] <= got["share"]).all() and (got["share"] <= got["share_hi"]).all()
-    assert got.loc["first_order", "step_lo"] < 0.5 < got.loc["first_order", "step_hi"]
+    assert got.loc["first order", "step_lo"] < 0.5 < got.loc["first order", "step_hi"]
     by = fu.milestone_funnel(c, e, o, as_of=AS_OF, by="channel").set_index(["group", "step"])
     assert by.loc["douyin", "users"].tolist() == [3, 2, 2, 1]
     assert by.loc["partner", "users"].tolist() == [2, 0, 1, 1]
-    assert np.isnan(by.loc[("partner", "first_order"), "step_rate"])  # nobody in a group
+    assert np.isnan(by.loc[("partner", "first order"), "step_rate"])  # nobody in a group
     # repeat needs 3 paid orders: nobody
     three = fu.milestone_funnel(c, e, o, as_of=AS_OF, repeat_min_orders=3)
     assert three["users"].tolist() == [5, 2, 3, 0]
@@ -79,7 +79,7 @@ def test_funnel_golden_all_and_by_channel():
 def test_purchase_timing_km_medians():
     c, e, o = frames()
     got = fu.purchase_timing(c, o, as_of=AS_OF, by=None).set_index("interval")
-    first, rep = got.loc["first_purchase"], got.loc["repurchase"]
+    first, rep = got.loc["first purchase"], got.loc["repurchase"]
     # first purchase: a 10, e 10, c 20 days; b, d censored at the cut-off (~120 days)
     assert (first["users"], first["events"]) == (5, 3)
     assert first["median_days"] == pytest.approx(20.0)  # S(10) = 3/5, S(20) = 2/5
@@ -88,7 +88,7 @@ def test_purchase_timing_km_medians():
     assert (rep["users"], rep["events"]) == (3, 2)
     assert rep["median_days"] == pytest.approx(20.0)  # S(1) = 2/3, S(20) = 0
     by = fu.purchase_timing(c, o, as_of=AS_OF).set_index(["group", "interval"])
-    assert by.loc[("partner", "first_purchase"), "median_days"] == pytest.approx(10.0)
+    assert by.loc[("partner", "first purchase"), "median_days"] == pytest.approx(10.0)
     assert by.loc[("douyin", "repurchase"), "events"] == 1
     # nobody bought: no median
     none = fu.purchase_timing(c, o.iloc[:0], as_of=AS_OF, by=None)
@@ -106,3 +106,46 @@ def test_population_table_and_its_errors():
         fu.population_table([("all", pd.Index(["a"])), ("late", pd.Index(["a", "z"]))])
     with pytest.raises(ValueError, match="lists a user twice"):
         fu.population_table([("all", pd.Index(["a", "a"]))])
+
+
+def test_result_readings_en_and_zh():
+    c, e, o = frames()
+    funnel = fu.Funnel(
+        fu.milestone_funnel(c, e, o, as_of=AS_OF),
+        channels=fu.milestone_funnel(c, e, o, as_of=AS_OF, by="channel"),
+        hooks=fu.milestone_funnel(c, e, o, as_of=AS_OF, by="hook"),
+        as_of=AS_OF,
+    )
+    en = funnel.reading("en")
+    assert en.startswith(
+        "Of the 5 contacts who joined before 2025-05-01, 40% joined a group, 60% placed a first "
+        "order and 40% ordered again. The weakest step is *joined a group*: 40%"
+    )
+    assert "runs from 50% (*partner*) to 67% (*douyin*)" in en
+    assert "最弱的一步是*进入社群*" in funnel.reading("zh")
+    timing = fu.PurchaseTiming(
+        fu.purchase_timing(c, o, as_of=AS_OF, by=None),
+        channels=fu.purchase_timing(c, o, as_of=AS_OF),
+    )
+    en = timing.reading("en")
+    assert en.startswith("Half of the contacts have placed a first order 20 days after joining")
+    assert "order again within 20 days" in en
+    assert "*partner* contacts buy fastest (median 10 days), *douyin* contacts slowest (20" in en
+    assert "一半的联系人在加入后 20 天内完成首单" in timing.reading("zh")
+    none = fu.PurchaseTiming(
+        fu.purchase_timing(c, o.iloc[:0], as_of=AS_OF, by=None),
+        channels=fu.purchase_timing(c, o.iloc[:0], as_of=AS_OF),
+    )
+    assert none.reading("en").startswith("Only 0 of 5 contacts have bought")
+    pop = fu.Population(
+        fu.population_table(
+            [
+                ("contacts in the data", pd.Index(list("abcdef"))),
+                ("joined before the cut-off", pd.Index(list("abcde"))),
+            ]
+        )
+    )
+    assert pop.reading("en") == (
+        "The overview counts 6 contacts; 5 joined before the cut-off (1 fewer)."
+    )
+    assert pop.reading("zh") == "数据概览共有 6 个联系人；截止日前加入：5 人（减少 1 人）。"

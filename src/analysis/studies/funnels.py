@@ -7,7 +7,7 @@ says which users each section counts.
   the group's contacts and the step rate (of the users at the previous milestone, the share who
   also reached this one), each with a Wilson interval. Milestones are read from what happened
   strictly before the cut-off; a user who bought without joining a group counts at
-  ``first_order`` but not in the step rate from ``joined_group``.
+  ``first order`` but not in the step rate from ``joined a group``.
 * :func:`purchase_timing` — per group, the median days from joining to the first paid order
   and from the first to the second paid order, as Kaplan–Meier medians (users who have not
   bought yet are censored at the cut-off, so the median is not biased towards fast buyers) with
@@ -21,6 +21,7 @@ says which users each section counts.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -29,12 +30,22 @@ from scipy import stats
 
 from analysis.aggregate.rules import paid_orders
 from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.i18n import say, tr
+from analysis.studies.result import StudyResult
 from analysis.studies.stats import wilson_interval
 
-__all__ = ["MILESTONES", "milestone_funnel", "purchase_timing", "population_table"]
+__all__ = [
+    "MILESTONES",
+    "milestone_funnel",
+    "purchase_timing",
+    "population_table",
+    "Funnel",
+    "PurchaseTiming",
+    "Population",
+]
 
 #: The funnel's milestones, in order.
-MILESTONES = ("contact_added", "joined_group", "first_order", "repeat_order")
+MILESTONES = ("contact added", "joined a group", "first order", "repeat order")
 _ALL = "(all)"
 DAY = pd.Timedelta(days=1)
 
@@ -152,7 +163,7 @@ def purchase_timing(
     group: Kaplan–Meier medians censored at ``as_of`` with intervals.
 
     Population: contacts who joined before ``as_of``; the repurchase rows count the users with a
-    first paid order. Columns: ``group``, ``interval`` (``first_purchase`` / ``repurchase``),
+    first paid order. Columns: ``group``, ``interval`` (``first purchase`` / ``repurchase``),
     ``users`` (at risk), ``events`` (who bought), ``median_days``, ``lo``, ``hi``. A median is
     NaN while fewer than half have bought (the curve has not crossed one half).
     """
@@ -170,7 +181,7 @@ def purchase_timing(
     for g in sorted(group.unique()):
         ids = group.index[(group == g).to_numpy()]
         spans = {
-            "first_purchase": (start.reindex(ids), first.reindex(ids)),
+            "first purchase": (start.reindex(ids), first.reindex(ids)),
             "repurchase": (first.reindex(ids).dropna(), second.reindex(ids)),
         }
         for name, (t0, t1) in spans.items():
@@ -220,3 +231,90 @@ def population_table(steps: Sequence[tuple[str, pd.Index]]) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["share"] = out["users"] / max(int(out["users"].iloc[0]), 1) if len(out) else []
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# results: table + reading (en / zh)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Funnel(StudyResult):
+    """The funnel of all users (``table``, :func:`milestone_funnel` with ``by=None``) with the
+    same per channel (``channels``) and per hook (``hooks``); the reading gives the overall
+    shares, the weakest step and the channels with the highest and lowest first-order share."""
+
+    channels: pd.DataFrame | None = None
+    hooks: pd.DataFrame | None = None
+    as_of: str = ""
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table.set_index("step")
+        steps = t.dropna(subset=["step_rate"])
+        weak = steps["step_rate"].idxmin()
+        ch = self.channels.loc[self.channels["step"] == "first order"].set_index("group")
+        hk = self.hooks.loc[self.hooks["step"] == "first order"].set_index("group")
+        return say(
+            "flow.funnel",
+            lang,
+            n=int(t.loc["contact added", "users"]),
+            as_of=self.as_of,
+            group=t.loc["joined a group", "share"],
+            first=t.loc["first order", "share"],
+            repeat=t.loc["repeat order", "share"],
+            step=tr(weak, lang),
+            rate=t.loc[weak, "step_rate"],
+            lo=t.loc[weak, "step_lo"],
+            hi=t.loc[weak, "step_hi"],
+            top=tr(ch["share"].idxmax(), lang),
+            top_rate=ch["share"].max(),
+            bottom=tr(ch["share"].idxmin(), lang),
+            bottom_rate=ch["share"].min(),
+            top_hook=tr(hk["share"].idxmax(), lang),
+            top_hook_rate=hk["share"].max(),
+            bottom_hook=tr(hk["share"].idxmin(), lang),
+            bottom_hook_rate=hk["share"].min(),
+        )
+
+
+@dataclass(frozen=True)
+class PurchaseTiming(StudyResult):
+    """Days to the first purchase and to the repurchase: all users (``table``,
+    :func:`purchase_timing` with ``by=None``) and per channel (``channels``)."""
+
+    channels: pd.DataFrame | None = None
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table.set_index("interval")
+        ch = self.channels.loc[self.channels["interval"] == "first purchase"]
+        ch = ch.dropna(subset=["median_days"]).set_index("group")
+        first, rep = t.loc["first purchase"], t.loc["repurchase"]
+        if np.isnan(first["median_days"]) or ch.empty:
+            return say("flow.timing_none", lang, buyers=int(first["events"]), n=int(first["users"]))
+        return say(
+            "flow.timing",
+            lang,
+            first=first["median_days"],
+            first_lo=first["lo"],
+            first_hi=first["hi"],
+            rep=rep["median_days"],
+            rep_lo=rep["lo"],
+            rep_hi=rep["hi"],
+            fast=tr(ch["median_days"].idxmin(), lang),
+            fast_days=ch["median_days"].min(),
+            slow=tr(ch["median_days"].idxmax(), lang),
+            slow_days=ch["median_days"].max(),
+        )
+
+
+@dataclass(frozen=True)
+class Population(StudyResult):
+    """The population table (:func:`population_table`, with a ``used_by`` column naming the
+    sections that count each step); the reading walks from the overview's contacts down."""
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table
+        sep = "；" if lang == "zh" else "; "
+        parts = [
+            say("flow.population_step", lang, step=tr(s, lang), users=int(u), dropped=int(d))
+            for s, u, d in zip(t["step"].iloc[1:], t["users"].iloc[1:], t["dropped"].iloc[1:])
+        ]
+        return say("flow.population", lang, contacts=int(t["users"].iloc[0]), steps=sep.join(parts))

@@ -50,6 +50,7 @@ rfm_bins = 5  # quantile bins of the RFM scores
 tier_cuts = {"core_vip": 0.99, "high": 0.90, "growing": 0.60}  # index quantiles of the tiers
 persona_k = None  # number of personas, or None to choose by persona_criterion
 persona_criterion = "silhouette"  # "silhouette" or "bic"
+persona_merge_sd = 1.0  # personas whose centroids are closer than this many SD are merged
 random_state = 0
 cohort_start = "2025-02-01"  # first monthly cut-off of the cohort curves
 cohort_end = "2026-06-01"  # last monthly cut-off (its 30-day window must be in the data)
@@ -78,6 +79,7 @@ from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
 from analysis.studies import flow, flow_results, funnels
+from analysis.studies import personas as persona_cards
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
@@ -246,6 +248,32 @@ plt.show()
 
 # %%
 Markdown(say("flow.reading", lang, text=profile.reading(lang)))
+
+# %% [markdown]
+# ### Persona cards: distinct personas, where they come from, what to use them for
+# Personas closer than `persona_merge_sd` standard deviations (centroids of the standardised
+# five values) are merged into one; each remaining persona gets its channel mix and a
+# suggested use from the value it is highest on.
+
+# %%
+merged_personas, persona_merges = persona_cards.merge_close_personas(
+    personas.predict(evidence), personas.centroids_, max_distance=persona_merge_sd
+)
+cards = persona_cards.PersonaCards(
+    persona_cards.persona_cards(
+        merged_personas,
+        contacts,
+        standardised=personas.standardised(evidence),
+        retained=retained,
+        spend=rfm["monetary"],
+    ),
+    merges=persona_merges,
+    max_distance=persona_merge_sd,
+)
+save_table(cards.table, "persona_cards")
+save_table(cards.merges, "persona_merges")
+display(tr_frame(cards.table, lang, value_columns=["main_channel", "use"]))
+Markdown(say("flow.reading", lang, text=cards.reading(lang)))
 
 # %% [markdown]
 # ### Who is counted where

@@ -198,6 +198,45 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "{users:,} {step} ({dropped:,} fewer)",
         "zh": "{step}：{users:,} 人（减少 {dropped:,} 人）",
     },
+    "flow.persona_rule": {
+        "en": "Rule: personas whose centroids lie within {threshold:g} SD of each other "
+        "(standardised five values) are one persona; {before} personas became {after}. The "
+        "closest pair, P{a} and P{b}, is {distance:.1f} SD apart.",
+        "zh": "规则：五值（标准化后）中心相距不到 {threshold:g} 个标准差的画像合并为一个；"
+        "{before} 个画像合并后为 {after} 个。最接近的一对 P{a} 与 P{b} 相距 {distance:.1f} 个标准差。",
+    },
+    "flow.persona_card": {
+        "en": "P{p} ({share:.0%} of users, mostly from {channel}, {channel_share:.0%}): {use}",
+        "zh": "P{p}（占用户 {share:.0%}，主要来自{channel}，{channel_share:.0%}）：{use}",
+    },
+    "persona.use.consumption": {
+        "en": "repurchase offers and membership benefits",
+        "zh": "复购券与会员权益",
+    },
+    "persona.use.experience": {
+        "en": "service follow-up, trials and store visits",
+        "zh": "服务回访、试用与到店体验",
+    },
+    "persona.use.social": {
+        "en": "referral (老带新) and hosting groups",
+        "zh": "老带新与社群运营",
+    },
+    "persona.use.content": {
+        "en": "UGC and buyer-show campaigns",
+        "zh": "UGC 与买家秀活动",
+    },
+    "persona.use.innovation": {
+        "en": "co-creation and beta tests",
+        "zh": "共创与内测",
+    },
+    "persona.use.quiet": {
+        "en": "low-cost reactivation in groups, no 1:1 effort",
+        "zh": "社群内低成本唤醒，不投入企微私聊",
+    },
+    "persona.use.average": {
+        "en": "regular group content",
+        "zh": "常规社群内容",
+    },
     "flow.channels": {
         "en": "{age} months after joining, *{top}* users are the most active ({top_rate:.0%}, "
         "{top_lo:.0%}–{top_hi:.0%}) and *{bottom}* users the least ({bottom_rate:.0%}, "

@@ -419,6 +419,13 @@ funnel = funnels.Funnel(
 save_table(funnel.table, "funnel")
 save_table(funnel.channels, "funnel_by_channel")
 save_table(funnel.hooks, "funnel_by_hook")
+fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+funnel.plot(ax=axes[0], lang=lang, by="channel")
+funnel.plot(ax=axes[1], lang=lang, by="hook")
+plt.tight_layout()
+plt.show()
+
+# %%
 display(tr_frame(funnel.channels, lang, value_columns=["group", "step"]))
 display(tr_frame(funnel.hooks, lang, value_columns=["group", "step"]))
 Markdown(say("flow.reading", lang, text=funnel.reading(lang)))

@@ -149,3 +149,29 @@ def test_result_readings_en_and_zh():
         "The overview counts 6 contacts; 5 joined before the cut-off (1 fewer)."
     )
     assert pop.reading("zh") == "数据概览共有 6 个联系人；截止日前加入：5 人（减少 1 人）。"
+
+
+def test_funnel_plot_draws_on_the_given_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    c, e, o = frames()
+    funnel = fu.Funnel(
+        fu.milestone_funnel(c, e, o, as_of=AS_OF),
+        channels=fu.milestone_funnel(c, e, o, as_of=AS_OF, by="channel"),
+        hooks=fu.milestone_funnel(c, e, o, as_of=AS_OF, by="hook"),
+    )
+    fig, ax = plt.subplots()
+    assert funnel.plot(ax=ax) is ax
+    assert len(ax.patches) == 2 * 4  # two channels x four milestones
+    assert ax.get_xlim() == (0, 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["douyin (n=3)", "partner (n=2)"]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted([1, 2 / 3, 2 / 3, 1 / 3, 1, 0, 0.5, 0.5]))
+    zh = funnel.plot(lang="zh", by="hook")
+    assert zh.get_title() == "各钩子的购买漏斗"
+    with pytest.raises(ValueError, match="by must be"):
+        funnel.plot(by="city")
+    plt.close("all")

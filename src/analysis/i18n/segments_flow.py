@@ -50,6 +50,9 @@ LABELS: dict[str, str] = {
     "difference in retention (percentage points, a − b)": "留存差异（百分点，a − b）",
     "Retention: group a minus group b": "留存：组 a 减组 b",
     "Spend: giveaway minus others": "消费：赠品活动用户减其他用户",
+    "Purchase funnel by channel": "各渠道的购买漏斗",
+    "Purchase funnel by hook": "各钩子的购买漏斗",
+    "share of contacts (95% CI)": "占联系人比例（95% 置信区间）",
     "contact added": "添加联系人",
     "joined a group": "进入社群",
     "first order": "首单",
@@ -209,31 +212,31 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "P{p} ({share:.0%} of users, mostly from {channel}, {channel_share:.0%}): {use}",
         "zh": "P{p}（占用户 {share:.0%}，主要来自{channel}，{channel_share:.0%}）：{use}",
     },
-    "persona.use.consumption": {
+    "flow.use_consumption": {
         "en": "repurchase offers and membership benefits",
         "zh": "复购券与会员权益",
     },
-    "persona.use.experience": {
+    "flow.use_experience": {
         "en": "service follow-up, trials and store visits",
         "zh": "服务回访、试用与到店体验",
     },
-    "persona.use.social": {
-        "en": "referral (老带新) and hosting groups",
+    "flow.use_social": {
+        "en": "referral campaigns (old users bring new ones) and hosting groups",
         "zh": "老带新与社群运营",
     },
-    "persona.use.content": {
+    "flow.use_content": {
         "en": "UGC and buyer-show campaigns",
         "zh": "UGC 与买家秀活动",
     },
-    "persona.use.innovation": {
+    "flow.use_innovation": {
         "en": "co-creation and beta tests",
         "zh": "共创与内测",
     },
-    "persona.use.quiet": {
+    "flow.use_quiet": {
         "en": "low-cost reactivation in groups, no 1:1 effort",
         "zh": "社群内低成本唤醒，不投入企微私聊",
     },
-    "persona.use.average": {
+    "flow.use_average": {
         "en": "regular group content",
         "zh": "常规社群内容",
     },

@@ -31,6 +31,7 @@ from scipy import stats
 from analysis.aggregate.rules import paid_orders
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.i18n import say, tr
+from analysis.plots import funnels as plots
 from analysis.studies.result import StudyResult
 from analysis.studies.stats import wilson_interval
 
@@ -273,6 +274,15 @@ class Funnel(StudyResult):
             bottom_hook=tr(hk["share"].idxmin(), lang),
             bottom_hook_rate=hk["share"].min(),
         )
+
+    def plot(self, *, ax=None, lang: str = "en", by: str = "channel"):
+        """The funnel per channel (``by="channel"``) or hook (``"hook"``)
+        (:func:`~analysis.plots.funnels.plot_funnel`)."""
+        if by not in ("channel", "hook"):
+            raise ValueError(f"by must be 'channel' or 'hook', got {by!r}")
+        table = self.channels if by == "channel" else self.hooks
+        title = f"Purchase funnel by {by}"
+        return plots.plot_funnel(table, ax=ax, title=title, lang=lang)
 
 
 @dataclass(frozen=True)

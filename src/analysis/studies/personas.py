@@ -71,9 +71,17 @@ def merge_close_personas(
     return merged, table
 
 
-#: The value a persona is highest on → what the persona is good for (keys of the sentences
-#: ``persona.use.*`` in :mod:`analysis.i18n.segments_flow`).
-USES = ("consumption", "experience", "social", "content", "innovation", "quiet", "average")
+#: The value a persona is highest on → the sentence saying what the persona is good for
+#: (in :mod:`analysis.i18n.segments_flow`).
+USES = {
+    "consumption": "flow.use_consumption",
+    "experience": "flow.use_experience",
+    "social": "flow.use_social",
+    "content": "flow.use_content",
+    "innovation": "flow.use_innovation",
+    "quiet": "flow.use_quiet",
+    "average": "flow.use_average",
+}
 
 
 def suggested_use(centroid: pd.Series, *, threshold: float = 0.5) -> str:
@@ -154,7 +162,7 @@ class PersonaCards(StudyResult):
                 share=row["share"],
                 channel=tr(str(row["main_channel"]), lang),
                 channel_share=row[f"mix_{row['main_channel']}"],
-                use=say(f"persona.use.{row['use']}", lang),
+                use=say(USES[row["use"]], lang),
             )
             for p, row in self.table.iterrows()
         ]

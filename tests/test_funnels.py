@@ -165,11 +165,11 @@ def test_funnel_plot_draws_on_the_given_axes():
     )
     fig, ax = plt.subplots()
     assert funnel.plot(ax=ax) is ax
-    assert len(ax.patches) == 2 * 4  # two channels x four milestones
+    assert len(ax.patches) == 2 * 3  # two channels x three milestones after "contact added"
     assert ax.get_xlim() == (0, 1)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["douyin (n=3)", "partner (n=2)"]
     widths = sorted(p.get_width() for p in ax.patches)
-    assert widths == pytest.approx(sorted([1, 2 / 3, 2 / 3, 1 / 3, 1, 0, 0.5, 0.5]))
+    assert widths == pytest.approx(sorted([2 / 3, 2 / 3, 1 / 3, 0, 0.5, 0.5]))
     zh = funnel.plot(lang="zh", by="hook")
     assert zh.get_title() == "各钩子的购买漏斗"
     with pytest.raises(ValueError, match="by must be"):

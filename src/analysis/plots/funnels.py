@@ -17,10 +17,11 @@ def plot_funnel(
     title: str = "Purchase funnel by channel",
     lang: str = "en",
 ):
-    """Grouped horizontal bars: per group (row block), the share of its contacts at each
-    milestone, with intervals; the axis runs from 0% to 100%."""
+    """Grouped horizontal bars: per group (row block, with its number of contacts), the share
+    of its contacts at each milestone after the first (which is 100% by definition), with
+    intervals; the axis runs from 0% to 100%, the legend below it."""
     ax = axes_or_new(ax, (9, 5))
-    steps = list(dict.fromkeys(funnel["step"]))
+    first, *steps = list(dict.fromkeys(funnel["step"]))
     groups = list(dict.fromkeys(funnel["group"]))
     height = 0.8 / max(len(steps), 1)
     y = np.arange(len(groups))
@@ -40,12 +41,12 @@ def plot_funnel(
             capsize=2,
             lw=0.8,
         )
-    users = funnel.loc[funnel["step"] == steps[0]].set_index("group")["users"].reindex(groups)
+    users = funnel.loc[funnel["step"] == first].set_index("group")["users"].reindex(groups)
     ax.set_yticks(y, [f"{tr(g, lang)} (n={n:,})" for g, n in zip(groups, users)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(tr("share of contacts (95% CI)", lang))
     ax.set_title(tr(title, lang))
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(steps), fontsize=8)
     return ax

@@ -70,6 +70,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.time import as_timestamp
 from analysis.aggregate.values import value_evidence
 from analysis.i18n import say, tr, tr_frame
 from analysis.paths import resolve
@@ -281,7 +282,7 @@ Markdown(say("flow.reading", lang, text=cards.reading(lang)))
 # table walks from the overview's contacts to each section's users, one rule at a time.
 
 # %%
-cut = pd.Timestamp(as_of).tz_localize(tables.tz)
+cut = as_timestamp(as_of, tz=tables.tz, name="as_of")
 population = funnels.Population(
     funnels.population_table(
         [

@@ -30,6 +30,7 @@ rfm_bins = 5  # quantile bins of the RFM scores
 tier_cuts = {"core_vip": 0.99, "high": 0.90, "growing": 0.60}  # index quantiles of the tiers
 persona_k = None  # number of personas, or None to choose by persona_criterion
 persona_criterion = "silhouette"  # "silhouette" or "bic"
+persona_merge_sd = 1.0  # personas whose centroids are closer than this many SD are merged
 random_state = 0
 cohort_start = "2025-02-01"  # first monthly cut-off of the cohort curves
 cohort_end = "2026-06-01"  # last monthly cut-off (its 30-day window must be in the data)
@@ -78,6 +79,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.time import as_timestamp
 from analysis.aggregate.values import value_evidence
 from analysis.i18n import say, tr, tr_frame
 from analysis.paths import resolve
@@ -86,7 +88,8 @@ from analysis.reports import headline, open_tables, report_inputs, report_parame
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
-from analysis.studies import flow, flow_results
+from analysis.studies import flow, flow_results, funnels
+from analysis.studies import personas as persona_cards
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
@@ -112,6 +115,23 @@ ladder = flow.Ladder(
     vocabulary=tables.vocabulary,
 )
 tr_frame(ladder.table(), lang, value_columns=["state"])
+
+# %% [markdown]
+# ### Why advocacy needs a purchase
+# The same ladder with and without the purchase gate, at the segment cut-off: how many users
+# the gate keeps out of the upper stages because they shared without ever buying.
+
+# %%
+gate = flow_results.PurchaseGate(
+    flow.purchase_gate_effect(
+        contacts, scan.events, scan.orders, as_of=as_of, ladder=ladder, engine=engine
+    ),
+    as_of=str(as_of),
+    fallback=ladder.gate_fallback_stage or ladder.join_stage,
+)
+save_table(gate.table, "purchase_gate")
+display(tr_frame(gate.table, lang, value_columns=["stage"]))
+Markdown(say("flow.reading", lang, text=gate.reading(lang)))
 
 # %% [markdown]
 # ## 1. Who the users are (as of the segment cut-off)
@@ -231,6 +251,63 @@ plt.show()
 Markdown(say("flow.reading", lang, text=profile.reading(lang)))
 
 # %% [markdown]
+# ### Persona cards: distinct personas, where they come from, what to use them for
+# Personas closer than `persona_merge_sd` standard deviations (centroids of the standardised
+# five values) are merged into one; each remaining persona gets its channel mix and a
+# suggested use from the value it is highest on.
+
+# %%
+merged_personas, persona_merges = persona_cards.merge_close_personas(
+    personas.predict(evidence), personas.centroids_, max_distance=persona_merge_sd
+)
+cards = persona_cards.PersonaCards(
+    persona_cards.persona_cards(
+        merged_personas,
+        contacts,
+        standardised=personas.standardised(evidence),
+        retained=retained,
+        spend=rfm["monetary"],
+    ),
+    merges=persona_merges,
+    max_distance=persona_merge_sd,
+)
+save_table(cards.table, "persona_cards")
+save_table(cards.merges, "persona_merges")
+display(tr_frame(cards.table, lang, value_columns=["main_channel", "use"]))
+Markdown(say("flow.reading", lang, text=cards.reading(lang)))
+
+# %% [markdown]
+# ### Who is counted where
+# The overview counts every contact in the data; each section here counts a subset. The
+# table walks from the overview's contacts to each section's users, one rule at a time.
+
+# %%
+cut = as_timestamp(as_of, tz=tables.tz, name="as_of")
+population = funnels.Population(
+    funnels.population_table(
+        [
+            ("contacts in the data", pd.Index(contacts["user_id"])),
+            (
+                "joined before the cut-off",
+                pd.Index(contacts.loc[contacts["joined_at"] < cut, "user_id"]),
+            ),
+            ("had not deleted the brand by the cut-off", pop),
+            ("on the ladder at the cut-off (not silent or lost)", pop[~off_ladder.to_numpy()]),
+        ]
+    ).assign(
+        used_by=[
+            "Overview",
+            "Funnel, time to purchase",
+            "Five-value personas, segments, tiers",
+            "Flow at the cut-off",
+        ]
+    )
+)
+save_table(population.table, "population")
+display(tr_frame(population.table, lang, value_columns=["step", "used_by"]))
+Markdown(say("flow.reading", lang, text=population.reading(lang)))
+
+# %% [markdown]
 # ## 2. The flow: how users move through the stages
 
 # %%
@@ -243,6 +320,7 @@ moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
 conversion = flow_results.ForwardConversion(
     flow.forward_conversion(codes, ladder=ladder),
     time_in_stage=flow.time_in_stage(codes, ladder=ladder),
+    repeat_stage=ladder.repeat_stage,
 )
 save_table(sizes.table, "stage_sizes")
 save_table(moves.table, "transitions")
@@ -294,7 +372,8 @@ Markdown(say("flow.reading", lang, text=moves.reading(lang)))
 
 # %% [markdown]
 # Forward conversion: of the users at a stage, the share at a higher stage one snapshot
-# later. The red bar is the bottleneck — the weakest forward step from `access` upwards.
+# later. The red bar is the bottleneck — the weakest forward step from `access` upwards; the
+# purchase funnel's own weakest step (below the repeat purchase) is named after it.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4))
@@ -310,7 +389,62 @@ display(
         headers={"completed": "completed_spells"},
     )
 )
-Markdown(say("flow.reading", lang, text=conversion.reading(lang)))
+Markdown(
+    say(
+        "flow.reading",
+        lang,
+        text=conversion.reading(lang) + " " + conversion.funnel_reading(lang),
+    )
+)
+
+# %% [markdown]
+# ### The purchase funnel by channel and hook
+# The private-domain funnel as of the segment cut-off: contact added → joined a group → first
+# order → repeat order. Each step rate is the share of the users at the step before who also
+# reached this one (95% intervals); a user who bought without joining a group counts at the
+# first order but not in the step from the group.
+
+# %%
+funnel = funnels.Funnel(
+    funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, repeat_min_orders=repeat_min_orders
+    ),
+    channels=funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, by="channel", repeat_min_orders=repeat_min_orders
+    ),
+    hooks=funnels.milestone_funnel(
+        contacts, events, orders, as_of=as_of, by="hook", repeat_min_orders=repeat_min_orders
+    ),
+    as_of=str(as_of),
+)
+save_table(funnel.table, "funnel")
+save_table(funnel.channels, "funnel_by_channel")
+save_table(funnel.hooks, "funnel_by_hook")
+fig, axes = plt.subplots(1, 2, figsize=(14, 5))
+funnel.plot(ax=axes[0], lang=lang, by="channel")
+funnel.plot(ax=axes[1], lang=lang, by="hook")
+plt.tight_layout()
+plt.show()
+
+# %%
+display(tr_frame(funnel.channels, lang, value_columns=["group", "step"]))
+display(tr_frame(funnel.hooks, lang, value_columns=["group", "step"]))
+Markdown(say("flow.reading", lang, text=funnel.reading(lang)))
+
+# %% [markdown]
+# ### Time to the first purchase and to the repurchase
+# Kaplan–Meier medians: contacts who have not bought by the cut-off count as "not yet", so
+# the median is not pulled towards the fast buyers. A median is missing where fewer than half
+# have bought.
+
+# %%
+timing = funnels.PurchaseTiming(
+    funnels.purchase_timing(contacts, orders, as_of=as_of, by=None),
+    channels=funnels.purchase_timing(contacts, orders, as_of=as_of, by="channel"),
+)
+save_table(timing.channels, "purchase_timing_by_channel")
+display(tr_frame(pd.concat([timing.table, timing.channels]), lang, value_columns=["group"]))
+Markdown(say("flow.reading", lang, text=timing.reading(lang)))
 
 # %% [markdown]
 # ## 3. Which channels and hooks bring users who stay

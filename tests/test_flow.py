@@ -79,6 +79,10 @@ def test_forward_conversion_and_bottleneck():
     assert b["stage"] == "again"  # again -> again: 0 of 1 forward
     b = flow.bottleneck(conv.reset_index(), min_n=2)
     assert b["stage"] == "active"
+    # the purchase funnel alone: steps out of the stages below to_stage
+    assert flow.bottleneck(conv.reset_index(), min_n=1, to_stage="again")["stage"] == "active"
+    with pytest.raises(ValueError):
+        flow.bottleneck(conv.reset_index(), min_n=1, from_stage="ask", to_stage="ask")
     with pytest.raises(ValueError):
         flow.bottleneck(conv.reset_index(), min_n=100)
 

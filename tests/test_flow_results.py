@@ -539,3 +539,38 @@ def test_flow_truth_check_on_a_simulation():
     assert r.hunters_other == pytest.approx(hunters[~give].mean())
     assert r.screening.loc["screened", False] == 0  # derived screening agrees with the truth
     assert r.claims is claims and r.reading("en").startswith("The K-factor from the data is 0.05")
+
+
+def test_funnel_bottleneck_stops_below_the_repeat_stage():
+    conv, tis = conversion_tables()
+    r = fr.ForwardConversion(conv, time_in_stage=tis, repeat_stage="active")
+    # steps out of access only (active is the repeat stage here): access is the weakest
+    assert r.funnel_bottleneck["stage"] == "access"
+    assert r.funnel_reading("en") == (
+        "Within the purchase funnel alone (from joining up to *active*), the weakest step is "
+        "out of *access* (进入私域): 30.0% (95% CI 25.0%–35.0%) of its 200 user-months move "
+        "up a month later."
+    )
+    assert "*互动*" in r.funnel_reading("zh")
+    assert fr.ForwardConversion(conv, repeat_stage="ask").funnel_bottleneck["stage"] == "active"
+
+
+def test_purchase_gate_reading():
+    t = pd.DataFrame(
+        {
+            "stage": ["advocate", "ambassador"],
+            "zh": ["拥护", "大使/共创"],
+            "users_gated": [30, 5],
+            "users_ungated": [50, 10],
+            "share_gated": [0.3, 0.05],
+            "share_ungated": [0.5, 0.1],
+            "held_back": [20, 5],
+            "population": [100, 100],
+        }
+    )
+    r = fr.PurchaseGate(t, as_of="2026-04-01")
+    en = r.reading("en")
+    assert "At 2026-04-01, 35 of 100 users (35%) are at advocate / ambassador" in en
+    assert "without the gate 60 (60%) would be, 25 of them without any purchase" in en
+    assert "counts as *active*" in en
+    assert "100 名用户中有 35 名（35%）处于拥护、大使/共创" in r.reading("zh")

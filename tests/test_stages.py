@@ -90,7 +90,7 @@ def test_golden_states():
         "c": "act",
         "d": "lost",
         "e": "aware",
-        "f": "ambassador",
+        "f": "active",  # its referral g bought, but f never did: the purchase gate
         "g": "act",
         "h": "lost",
         "i": "-",
@@ -123,6 +123,30 @@ def test_lost_after_long_silence_and_config():
     lad3 = Ladder(referral_stage=None)
     got3 = states(assign_stages(c, e, o, snapshots=SNAPS, ladder=lad3), lad3)
     assert got3.loc["f", SNAPS[0]] == "access"
+    # the ungated ladder: a referrer who never bought is an ambassador
+    lad4 = Ladder(purchase_gated=())
+    got4 = states(assign_stages(c, e, o, snapshots=SNAPS, ladder=lad4), lad4)
+    assert got4.loc["f", SNAPS[0]] == "ambassador"
+    with pytest.raises(ValueError, match="pass purchase_gated=()"):
+        Ladder(stages=("seen", "join", "buy"), join_stage="join")
+
+
+def test_purchase_gate_effect_counts_the_held_back():
+    from analysis.studies.flow import purchase_gate_effect
+
+    c, e, o = tiny()
+    # b (a repeat buyer) shares: an advocate with or without the gate, not held back
+    share = e.iloc[:1].assign(user_id="b", occurred_at=ts("2025-01-26"), event_type="share")
+    e = pd.concat([e, share], ignore_index=True)
+    got = purchase_gate_effect(c, e, o, as_of=SNAPS[0]).set_index("stage")
+    cols = ["users_gated", "users_ungated", "held_back"]
+    # f is an ambassador only without the gate (its referral bought, it never did)
+    assert got.loc["ambassador", cols].tolist() == [0, 1, 1]
+    assert got.loc["advocate", cols].tolist() == [1, 1, 0]
+    assert got["population"].tolist() == [8, 8]
+    assert got.loc["ambassador", "share_ungated"] == pytest.approx(1 / 8)
+    with pytest.raises(ValueError, match="no purchase-gated stage"):
+        purchase_gate_effect(c, e, o, as_of=SNAPS[0], ladder=Ladder(purchase_gated=()))
 
 
 def test_repeat_threshold_is_configurable():
@@ -194,6 +218,8 @@ LADDER = dict(
     referral_stage="refer",
     group_join_types=["gj"],
     group_quit_types=["gq"],
+    purchase_gated=(),
+    gate_fallback_stage=None,
 )
 
 
@@ -317,6 +343,38 @@ def test_stage_codes_golden_at_every_edge():
     pd.testing.assert_frame_equal(
         _codes(_frames(users, [("zz", t - day, 5.0, 0.0)]), [t], engine="duckdb"), got
     )
+
+
+def test_purchase_gate_golden_on_both_engines():
+    t, day = T, DAY
+    users = [
+        ("g1", t - 3 * day, None, [("vip", t - day)], []),  # refers, never bought
+        ("g2", t - 3 * day, None, [("vip", t - day)], [(t - 15 * day, 5.0, 0.0)]),
+        ("g3", t - 3 * day, None, [("vip", t - day)], [(t, 5.0, 0.0)]),  # buys at t: unread
+        ("g4", t - 3 * day, None, [("vip", t - day)], [(t - 2 * day, 5.0, 5.0)]),  # refunded
+        ("g5", t - 3 * day, None, [], []),  # its referral g6 bought; g5 never did
+        ("g6", t - 3 * day, "g5", [], [(t - 2 * day, 5.0, 0.0)]),
+        ("g7", t - 3 * day, None, [("vip", t - day), ("msg", t - day)], []),
+    ]
+    gate = dict(purchase_gated=("refer",), gate_fallback_stage="talk")
+    expected = {"g1": 2, "g2": 5, "g3": 2, "g4": 2, "g5": 2, "g6": 3, "g7": 2}
+    for engine in (None, "duckdb"):
+        got = _codes(_frames(users), [t], engine=engine, **gate)
+        assert got[t].to_dict() == expected, engine
+        # no fallback: gated evidence without a purchase evidences nothing (joining remains)
+        got = _codes(_frames(users), [t], engine=engine, **{**gate, "gate_fallback_stage": None})
+        assert got[t].to_dict() == {**expected, "g1": 1, "g3": 1, "g4": 1, "g5": 1}, engine
+        # ungated: every referrer is at the top
+        got = _codes(_frames(users), [t], engine=engine)
+        assert got[t].to_dict() == {**expected, "g1": 5, "g3": 5, "g4": 5, "g5": 5, "g7": 5}
+    for bad, match in (
+        (dict(purchase_gated=("talk",)), "must be on the ladder .* above the first purchase"),
+        (dict(purchase_gated=("nope",)), "must be on the ladder .* above the first purchase"),
+        (dict(purchase_gated="refer"), "must be a list of stages"),
+        (dict(gate_fallback_stage="rebuy"), "below the first purchase"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            _codes(_frames(users), [t], **{**gate, **bad})
 
 
 def test_stage_codes_counts_accumulate_over_snapshots():

@@ -202,7 +202,11 @@ def test_edge_cases_golden_pandas():
     s0, s1, s2 = (got[s] for s in SNAPS)
     # the message, inquiry and order exactly at S1 are not read for S1 (else "act")
     assert (s0["at_snap"], s1["at_snap"]) == ("access", "silent")
-    assert (s0["referrer"], s1["referrer"]) == ("silent", "ambassador")
+    # the referrer's referral bought, but the referrer never did: gated down to active
+    assert (s0["referrer"], s1["referrer"]) == ("silent", "active")
+    ungated = Ladder(purchase_gated=())
+    plain = states(stage_codes(*edge_tables(), **flow_kwargs(ungated, SNAPS)), ungated)
+    assert plain.loc["referrer", SNAPS[1]] == "ambassador"
     assert (s1["referred"], s2["referred"]) == ("act", "again")
     assert s0["ref_ghost"] == "act"
     assert (s0["pre_join"], s1["pre_join"], s2["pre_join"]) == ("appeal", "appeal", "access")
@@ -212,7 +216,9 @@ def test_edge_cases_golden_pandas():
     assert (s0["refund"], s0["partial"]) == ("silent", "act")
     # the third order, exactly at S2, is not read for S2
     assert (s0["repeat"], s1["repeat"], s2["repeat"]) == ("act", "again", "silent")
-    assert s0["churn_tie"] == "lost" and s0["tie_stages"] == "advocate"
+    # tie_stages: advocate evidence without a purchase is gated down to active
+    assert s0["churn_tie"] == "lost" and s0["tie_stages"] == "active"
+    assert plain.loc["tie_stages", SNAPS[0]] == "advocate"
     assert (s0["quiet"], s2["quiet"]) == ("silent", "lost")
     assert "stranger" not in got.index and "ghost" not in got.index
 
@@ -249,6 +255,8 @@ def _utc_times(c, e, o):  # the same instants, other offsets
 
 EDGE_CONFIGS = {
     "no_referral_stage": (Ladder(referral_stage=None), None),
+    "ungated": (Ladder(purchase_gated=()), None),
+    "gate_without_fallback": (Ladder(gate_fallback_stage=None), None),
     "groups_not_lost": (Ladder(left_all_groups_is_lost=False), None),
     "fractional_days": (
         Ladder(lookback_days=45.5, silent_days=10.25, lost_days=20.75, repeat_min_orders=3),

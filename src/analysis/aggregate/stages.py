@@ -15,6 +15,11 @@ needs its attributes, so it takes the evidence tables as plain arguments):
   ``repeat_min_orders`` paid orders before ``t`` and ``first_purchase_stage`` (``act``)
   otherwise. A referred contact's first paid order evidences ``referral_stage``
   (``ambassador``) for the referrer (``contacts.referrer_id``) at the time of that order.
+* **purchase gate** — evidence of a stage in ``purchase_gated`` (default ``advocate``,
+  ``ambassador``) counts for that stage only when the user has at least one paid order before
+  ``t``; otherwise it counts as evidence of ``gate_fallback_stage`` (default ``active``, below
+  the first purchase; ``None``: it evidences nothing). A sharer who never bought is engaged, not
+  an advocate, so the step into the first purchase is not hidden behind sharing.
 * **ladder stage** — the highest stage with evidence in ``[t - lookback_days, t)``.
 * **population** — users who joined before ``t``, plus users not yet joined whose
   pre-join evidence (``aware`` / ``appeal``) falls in the window. Others get code ``-1``.
@@ -39,6 +44,10 @@ turned into codes by the same rules. Only the per-user codes (one column per sna
 back. The tables may be :class:`~analysis.engine.SqlTable` s or pandas frames; the result is
 identical. Day lengths are rounded to nanoseconds as in numpy and every bound is a
 microsecond instant rounded up, so comparisons with microsecond data are exact.
+
+Why this module is long: the same rules are written twice, as the numpy loop and as the SQL
+query, and they must stay side by side so that every rule (the purchase gate included) is
+changed in both at once; the tests compare the two engines' codes.
 """
 
 from __future__ import annotations
@@ -117,6 +126,8 @@ def stage_codes(
     group_join_types: Sequence[str] = ("group_join",),
     group_quit_types: Sequence[str] = ("group_quit",),
     left_all_groups_is_lost: bool = True,
+    purchase_gated: Sequence[str] = ("advocate", "ambassador"),
+    gate_fallback_stage: str | None = "active",
     engine=None,
 ) -> pd.DataFrame:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
@@ -143,7 +154,11 @@ def stage_codes(
         lookback_days=lookback_days,
         silent_days=silent_days,
         lost_days=lost_days,
+        purchase_gated=purchase_gated,
+        gate_fallback_stage=gate_fallback_stage,
     )
+    gated = sorted(rank[g] for g in purchase_gated)
+    fallback = -1 if gate_fallback_stage is None else rank[gate_fallback_stage]
     engine = infer_engine(engine, contacts, events, orders)
     if is_sql_engine(engine):
         return _stage_codes_sql(
@@ -167,6 +182,8 @@ def stage_codes(
             group_join_types=group_join_types,
             group_quit_types=group_quit_types,
             left_all_groups_is_lost=left_all_groups_is_lost,
+            gated=gated,
+            fallback=fallback,
             engine=engine,
         )
     tz = getattr(contacts["joined_at"].dtype, "tz", None)
@@ -273,8 +290,13 @@ def stage_codes(
         start = t - look
         best = np.full(n, -1, dtype=np.int64)
         recent = last_ev.reshape(n_stage, n) >= start
+        buyer = n_paid > 0  # at least one paid order before t: the purchase gate
         for s in range(n_stage):  # ascending, so the highest evidenced stage wins
-            best[recent[s]] = s
+            if s in gated:
+                best[recent[s] & buyer] = s
+                best[recent[s] & ~buyer] = np.maximum(best[recent[s] & ~buyer], fallback)
+            else:
+                best[recent[s]] = np.maximum(best[recent[s]], s)
         buy = last_paid >= start
         buy_rank = np.where(n_paid >= repeat_min_orders, i_again, i_act)
         best = np.where(buy, np.maximum(best, buy_rank), best)
@@ -302,6 +324,8 @@ def _check_ladder(
     lookback_days,
     silent_days,
     lost_days,
+    purchase_gated=(),
+    gate_fallback_stage=None,
 ) -> dict[str, int]:
     """Stage name → rank, after checking the arguments shared by both engines."""
     rank = {s: i for i, s in enumerate(stages)}
@@ -310,6 +334,20 @@ def _check_ladder(
             raise ValueError(f"stage {name!r} is not on the ladder {stages}")
     if referral_stage is not None and referral_stage not in rank:
         raise ValueError(f"referral_stage {referral_stage!r} is not on the ladder {stages}")
+    if isinstance(purchase_gated, str):
+        raise ValueError(f"purchase_gated must be a list of stages, got {purchase_gated!r}")
+    buy = rank[first_purchase_stage]
+    for name in purchase_gated:
+        if rank.get(name, -1) <= buy:
+            raise ValueError(
+                f"purchase_gated stage {name!r} must be on the ladder {stages} above the "
+                f"first purchase {first_purchase_stage!r}"
+            )
+    if gate_fallback_stage is not None and rank.get(gate_fallback_stage, buy) >= buy:
+        raise ValueError(
+            f"gate_fallback_stage {gate_fallback_stage!r} must be on the ladder {stages} below "
+            f"the first purchase {first_purchase_stage!r}"
+        )
     if not (0 < silent_days <= lookback_days) or lost_days <= silent_days:
         raise ValueError(
             "need 0 < silent_days <= lookback_days and lost_days > silent_days; "
@@ -377,6 +415,8 @@ def _stage_codes_sql(
     group_join_types,
     group_quit_types,
     left_all_groups_is_lost,
+    gated,
+    fallback,
     engine,
 ) -> pd.DataFrame:
     """The SQL definition of :func:`stage_codes` for DuckDB and Spark (same rules, codes,
@@ -415,6 +455,8 @@ def _stage_codes_sql(
             group_join_types=group_join_types,
             group_quit_types=group_quit_types,
             left_all_groups_is_lost=left_all_groups_is_lost,
+            gated=gated,
+            fallback=fallback,
         )
         got = db.df(sql)
     rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
@@ -445,6 +487,8 @@ def _stage_sql(
     group_join_types,
     group_quit_types,
     left_all_groups_is_lost,
+    gated=(),
+    fallback=-1,
 ) -> str:
     """The query (DuckDB dialect, portable to Spark through :func:`~analysis.engine.spark_sql`).
 
@@ -453,8 +497,8 @@ def _stage_sql(
     2. ``agg``: one row per user and ``b`` (per-stage maxima, activity, paid orders, churn,
        group joins / quits);
     3. ``u``: one row per user with, for each snapshot ``k``, the aggregates over ``b <= k``
-       (what happened strictly before ``t_k``) and the highest stage evidenced in
-       ``[t_k - lookback, t_k)``;
+       (what happened strictly before ``t_k``), the highest ungated stage evidenced in
+       ``[t_k - lookback, t_k)`` and the last evidence of each purchase-gated stage;
     4. the codes of each snapshot, by the rules of the numpy loop, for the contacts (users
        who are not contacts, e.g. an unknown referrer, drop out here).
     """
@@ -524,12 +568,14 @@ def _stage_sql(
     per_k, codes = [], []
     for k, t in enumerate(snaps):
         look_k = _instant(t - look)
+        ungated = [s for s in reversed(range(n_stage)) if s not in gated]
         ladder = (
-            "CASE "
-            + " ".join(f"WHEN e{s} >= {look_k} THEN {s}" for s in reversed(range(n_stage)))
-            + " END"
+            "CASE " + " ".join(f"WHEN e{s} >= {look_k} THEN {s}" for s in ungated) + " END"
+            if ungated
+            else "CAST(NULL AS INTEGER)"
         )
         per_k += [f"max(CASE WHEN b <= {k} THEN {ladder} END) AS ladder{k}"]
+        per_k += [f"max(CASE WHEN b <= {k} THEN e{s} END) AS g{s}_{k}" for s in gated]
         per_k += [
             f"{fn}(CASE WHEN b <= {k} THEN {col} END) AS {name}{k}"
             for fn, col, name in (
@@ -549,7 +595,13 @@ def _stage_sql(
             f"{int(repeat_min_orders)} THEN {rank[repeat_stage]} "
             f"ELSE {rank[first_purchase_stage]} END ELSE -1 END"
         )
-        best = f"greatest(coalesce(ladder{k}, -1), {buy})"
+        # a purchase-gated stage needs a paid order before t_k, else it counts as the fallback
+        gates = [
+            f"CASE WHEN g{s}_{k} >= {look_k} THEN CASE WHEN coalesce(npaid{k}, 0) > 0 "
+            f"THEN {s} ELSE {fallback} END ELSE -1 END"
+            for s in gated
+        ]
+        best = f"greatest({', '.join([f'coalesce(ladder{k}, -1)', buy, *gates])})"
         # no activity at all (only for a contact without joined_at) is the earliest time
         lost_rule = [f"act{k} IS NULL", f"churn{k} >= act{k}"]
         if left_all_groups_is_lost:

@@ -50,6 +50,23 @@ LABELS: dict[str, str] = {
     "difference in retention (percentage points, a − b)": "留存差异（百分点，a − b）",
     "Retention: group a minus group b": "留存：组 a 减组 b",
     "Spend: giveaway minus others": "消费：赠品活动用户减其他用户",
+    "Purchase funnel by channel": "各渠道的购买漏斗",
+    "Purchase funnel by hook": "各钩子的购买漏斗",
+    "share of contacts (95% CI)": "占联系人比例（95% 置信区间）",
+    "contact added": "添加联系人",
+    "joined a group": "进入社群",
+    "first order": "首单",
+    "repeat order": "复购",
+    "first purchase": "首购",
+    "repurchase": "复购",
+    "contacts in the data": "数据中的联系人",
+    "joined before the cut-off": "截止日前加入",
+    "had not deleted the brand by the cut-off": "截止日时未删除品牌",
+    "on the ladder at the cut-off (not silent or lost)": "截止日时在阶梯上（非沉默、非流失）",
+    "Five-value personas, segments, tiers": "五值画像、RFM 分层、价值分层",
+    "Funnel, time to purchase": "漏斗、购买时间",
+    "Flow at the cut-off": "截止日的用户流转",
+    "Overview": "数据概览",
 }
 
 
@@ -124,6 +141,104 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "瓶颈是*{stage}*（{zh}）：其 {n:,} 个用户月中只有 {rate:.1%}（95% 置信区间 "
         "{lo:.1%}–{hi:.1%}）向上移动，{stay:.0%} 停留。该阶段的完整停留平均持续 {days:.0f} 天"
         "（快照精度：一个月）。",
+    },
+    "flow.funnel_bottleneck": {
+        "en": "Within the purchase funnel alone (from joining up to *{repeat}*), the weakest "
+        "step is out of *{stage}* ({zh}): {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) of its {n:,} "
+        "user-months move up a month later.",
+        "zh": "只看购买漏斗（从加入到*{repeat}*），最弱的一步在*{stage}*（{zh}）之后：其 {n:,} "
+        "个用户月中有 {rate:.1%}（95% 置信区间 {lo:.1%}–{hi:.1%}）在一个月后向上移动。",
+    },
+    "flow.ladder_gate": {
+        "en": "The upper stages require a first purchase. In 5A, *advocate* follows *act*, and "
+        "in AIPL loyalty (L) sits above purchase (P): recommending a brand one has never "
+        "bought is not advocacy — a coupon hunter who shares for a reward is engaged, not an "
+        "advocate. So sharing, inviting or a referral's purchase by a user who has not bought "
+        "counts as *{fallback}*. At {as_of}, {gated:,} of {pop:,} users ({gated_share:.0%}) "
+        "are at {stages}; without the gate {ungated:,} ({ungated_share:.0%}) would be, "
+        "{held:,} of them without any purchase — they would hide the step into the first "
+        "purchase behind sharing.",
+        "zh": "上层阶段以首购为前提。5A 中“拥护”在“行动（购买）”之后，AIPL 中忠诚（L）在购买（P）"
+        "之上：没买过就推荐品牌不算拥护——为领奖励而分享的薅羊毛用户只是活跃，不是拥护者。因此未购"
+        "用户的分享、邀请或其被推荐人的购买记为*{fallback}*。截至 {as_of}，{pop:,} 名用户中有 "
+        "{gated:,} 名（{gated_share:.0%}）处于{stages}；若不设门槛则为 {ungated:,} 名"
+        "（{ungated_share:.0%}），其中 {held:,} 名从未购买——他们会把进入首购这一步藏在分享后面。",
+    },
+    "flow.funnel": {
+        "en": "Of the {n:,} contacts who joined before {as_of}, {group:.0%} joined a group, "
+        "{first:.0%} placed a first order and {repeat:.0%} ordered again. The weakest step is "
+        "*{step}*: {rate:.0%} (95% CI {lo:.0%}–{hi:.0%}) of the users at the step before reach "
+        "it. By channel, the share with a first order runs from {bottom_rate:.0%} (*{bottom}*) "
+        "to {top_rate:.0%} (*{top}*); by hook from {bottom_hook_rate:.0%} (*{bottom_hook}*) to "
+        "{top_hook_rate:.0%} (*{top_hook}*).",
+        "zh": "{as_of} 之前加入的 {n:,} 个联系人中，{group:.0%} 进了社群，{first:.0%} 完成首单，"
+        "{repeat:.0%} 复购。最弱的一步是*{step}*：上一步的用户中只有 {rate:.0%}（95% 置信区间 "
+        "{lo:.0%}–{hi:.0%}）走到这一步。按渠道看，首单占比从 {bottom_rate:.0%}（*{bottom}*）到 "
+        "{top_rate:.0%}（*{top}*）；按钩子看，从 {bottom_hook_rate:.0%}（*{bottom_hook}*）到 "
+        "{top_hook_rate:.0%}（*{top_hook}*）。",
+    },
+    "flow.timing": {
+        "en": "Half of the contacts have placed a first order {first:.0f} days after joining "
+        "(95% CI {first_lo:.0f}–{first_hi:.0f}; users who have not bought yet count until the "
+        "cut-off), and half of the first-time buyers order again within {rep:.0f} days "
+        "({rep_lo:.0f}–{rep_hi:.0f}). *{fast}* contacts buy fastest (median {fast_days:.0f} "
+        "days), *{slow}* contacts slowest ({slow_days:.0f} days).",
+        "zh": "一半的联系人在加入后 {first:.0f} 天内完成首单（95% 置信区间 {first_lo:.0f}–"
+        "{first_hi:.0f} 天；尚未购买的用户计到截止日），一半的首购用户在 {rep:.0f} 天内复购"
+        "（{rep_lo:.0f}–{rep_hi:.0f} 天）。*{fast}*来的联系人首购最快（中位数 {fast_days:.0f} 天），"
+        "*{slow}*最慢（{slow_days:.0f} 天）。",
+    },
+    "flow.timing_none": {
+        "en": "Only {buyers:,} of {n:,} contacts have bought: fewer than half, so there is no "
+        "median time to the first purchase yet.",
+        "zh": "{n:,} 个联系人中只有 {buyers:,} 个购买过，不到一半，因此还没有首购时间的中位数。",
+    },
+    "flow.population": {
+        "en": "The overview counts {contacts:,} contacts; {steps}.",
+        "zh": "数据概览共有 {contacts:,} 个联系人；{steps}。",
+    },
+    "flow.population_step": {
+        "en": "{users:,} {step} ({dropped:,} fewer)",
+        "zh": "{step}：{users:,} 人（减少 {dropped:,} 人）",
+    },
+    "flow.persona_rule": {
+        "en": "Rule: personas whose centroids lie within {threshold:g} SD of each other "
+        "(standardised five values) are one persona; {before} personas became {after}. The "
+        "closest pair, P{a} and P{b}, is {distance:.1f} SD apart.",
+        "zh": "规则：五值（标准化后）中心相距不到 {threshold:g} 个标准差的画像合并为一个；"
+        "{before} 个画像合并后为 {after} 个。最接近的一对 P{a} 与 P{b} 相距 {distance:.1f} 个标准差。",
+    },
+    "flow.persona_card": {
+        "en": "P{p} ({share:.0%} of users, mostly from {channel}, {channel_share:.0%}): {use}",
+        "zh": "P{p}（占用户 {share:.0%}，主要来自{channel}，{channel_share:.0%}）：{use}",
+    },
+    "flow.use_consumption": {
+        "en": "repurchase offers and membership benefits",
+        "zh": "复购券与会员权益",
+    },
+    "flow.use_experience": {
+        "en": "service follow-up, trials and store visits",
+        "zh": "服务回访、试用与到店体验",
+    },
+    "flow.use_social": {
+        "en": "referral campaigns (old users bring new ones) and hosting groups",
+        "zh": "老带新与社群运营",
+    },
+    "flow.use_content": {
+        "en": "UGC and buyer-show campaigns",
+        "zh": "UGC 与买家秀活动",
+    },
+    "flow.use_innovation": {
+        "en": "co-creation and beta tests",
+        "zh": "共创与内测",
+    },
+    "flow.use_quiet": {
+        "en": "low-cost reactivation in groups, no 1:1 effort",
+        "zh": "社群内低成本唤醒，不投入企微私聊",
+    },
+    "flow.use_average": {
+        "en": "regular group content",
+        "zh": "常规社群内容",
     },
     "flow.channels": {
         "en": "{age} months after joining, *{top}* users are the most active ({top_rate:.0%}, "

@@ -375,6 +375,44 @@ def flow_truth_check(
     )
 
 
+def ladder_step_truth(params: Mapping, ladder=None, *, days: float = 30) -> pd.DataFrame:
+    """The simulator's truth of each forward step of the ladder: for a user alive at a stage,
+    the probability of evidence of the next stage within ``days`` (one snapshot step).
+
+    Event-evidenced steps use the simulator's per-month rates of the next stage's event types
+    (``params["active_rates_per_month"]`` / ``["value_rates_per_month"]``, each user's
+    multipliers at their mean of 1): ``1 - exp(-rate × days / 30)``. The step into the first
+    purchase uses the Gamma(r, α) purchase rates: ``1 - (α / (α + days))^r``; the repeat step
+    the same with shape ``r + 1`` (the rates of users who have bought once). Referral
+    purchases (a small addition to the top step) are left out. Columns: ``stage`` (the step
+    out of it), ``next``, ``truth``; the stages with no next stage or no simulated evidence are
+    dropped. The weakest step is ``truth.idxmin()``."""
+    from analysis.studies.flow import Ladder
+
+    ladder = ladder or Ladder()
+    rates = {**params["active_rates_per_month"], **params["value_rates_per_month"]}
+    per_stage: dict[str, float] = {}
+    for etype, stage in ladder.type_stage().items():
+        per_stage[stage] = per_stage.get(stage, 0.0) + float(rates.get(etype, 0.0))
+    r, alpha = float(params["purchases"]["r"]), float(params["purchases"]["alpha"])
+    buy = {
+        ladder.first_purchase_stage: 1 - (alpha / (alpha + days)) ** r,
+        ladder.repeat_stage: 1 - (alpha / (alpha + days)) ** (r + 1),
+    }
+    stages = list(ladder.stages)
+    rows = []
+    low = stages.index(ladder.join_stage)
+    for here, nxt in zip(stages[low:], stages[low + 1 :]):
+        if nxt in buy:
+            p = buy[nxt]
+        elif per_stage.get(nxt, 0.0) > 0:
+            p = 1 - np.exp(-per_stage[nxt] * days / 30)
+        else:
+            continue
+        rows.append({"stage": here, "next": nxt, "truth": p})
+    return pd.DataFrame(rows)
+
+
 def touch_effects_vs_truth(fatigue, care, params: dict) -> pd.DataFrame:
     """The touches report's estimates against the simulator's truth (``params["touches"]``):
     one row per effect (``fatigue`` per promo touch, ``flood`` per flood day — excess daily

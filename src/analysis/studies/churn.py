@@ -217,7 +217,9 @@ def ladder_stage(
     from analysis.aggregate.time import as_timestamp, tz_of
     from analysis.studies.flow import Ladder, assign_stages
 
-    lad = Ladder(vocabulary=vocabulary, left_all_groups_is_lost=False)
+    # the churn features keep the ungated ladder for now (issue 20 item 4 gated the flow's
+    # default; switching the churn report is its own change, with its tables)
+    lad = Ladder(vocabulary=vocabulary, left_all_groups_is_lost=False, purchase_gated=())
     c = as_timestamp(cutoff, tz=tz_of(contacts["joined_at"]), name="cutoff")
     codes = assign_stages(contacts, events, orders, snapshots=[c], ladder=lad).iloc[:, 0]
     codes = codes.reindex(users, fill_value=-1).to_numpy(dtype="int64")

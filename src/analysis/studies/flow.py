@@ -21,10 +21,19 @@ act            a paid order (net > 0) while the user has fewer than ``repeat_min
                paid orders in total before ``t``
 again          a paid order while the user has ``repeat_min_orders`` (2) or more paid
                orders before ``t`` — i.e. a repeat buyer who bought recently
-advocate       share, invite, referral join, helpful reply, UGC, suggestion
+advocate       share, invite, referral join, helpful reply, UGC, suggestion — **gated**:
+               only for a user with a paid order before ``t``
 ambassador     adopted suggestion, co-creation, beta test, or a referred contact
-               (``contacts.referrer_id``) made their first paid order
+               (``contacts.referrer_id``) made their first paid order — **gated** likewise
 =============  ==========================================================================
+
+The purchase gate (``Ladder.purchase_gated``, ``gate_fallback_stage``): in 5A, *advocate*
+follows *act* — recommending a brand one has never bought is not advocacy (a coupon hunter who
+shares for a reward is not an advocate), and in AIPL the loyalty stage (L) sits above purchase
+(P). Without the gate a sharer who never bought would sit above ``act`` and ``again`` and the
+weakest step would look like advocate → ambassador while the step into the first purchase is
+hidden. So gated evidence of a user without a paid order counts as ``active`` (engagement);
+``purchase_gated=()`` gives the ungated ladder.
 
 A user sits at the highest evidenced stage, so stages go down as well as up. ``silent``: no
 activity (interaction event, paid order, or joining) for ``silent_days``; ``lost``: deleted the
@@ -34,7 +43,7 @@ brand's contact (hard churn) or left all groups since the last activity, or no a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -67,6 +76,8 @@ class Ladder:
     repeat_stage: str = "again"
     referral_stage: str | None = "ambassador"
     left_all_groups_is_lost: bool = True
+    purchase_gated: tuple[str, ...] = ("advocate", "ambassador")
+    gate_fallback_stage: str | None = "active"
     evidence: Mapping[str, str] | None = None
     vocabulary: Vocabulary | None = field(default=None, repr=False)
     zh: Mapping[str, str] | None = None
@@ -82,6 +93,13 @@ class Ladder:
                 "need 0 < silent_days <= lookback_days and lost_days > "
                 f"silent_days; got silent_days={self.silent_days}, lookback_days="
                 f"{self.lookback_days}, lost_days={self.lost_days}"
+            )
+        off = [g for g in (*self.purchase_gated, self.gate_fallback_stage) if g is not None]
+        missing = [g for g in off if g not in self.stages]
+        if missing:
+            raise ValueError(
+                f"purchase_gated / gate_fallback_stage {missing} are not on the ladder "
+                f"{self.stages}; pass purchase_gated=() for a ladder without them"
             )
 
     @property
@@ -129,6 +147,10 @@ class Ladder:
                 types.append(f"(paid order, >= {self.repeat_min_orders} paid orders so far)")
             if s == self.referral_stage:
                 types.append("(a referred contact bought)")
+            if s in self.purchase_gated:
+                types.append("(only after a first paid order)")
+            if s == self.gate_fallback_stage and self.purchase_gated:
+                types.append(f"({' / '.join(self.purchase_gated)} evidence without a purchase)")
             if s == "silent":
                 types = [f"(no activity for {self.silent_days:g} days)"]
             if s == "lost":
@@ -146,6 +168,50 @@ class Ladder:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def purchase_gate_effect(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    ladder: Ladder | None = None,
+    engine=None,
+) -> pd.DataFrame:
+    """What the purchase gate changes at ``as_of``: per purchase-gated stage, the users there
+    on ``ladder`` and on the same ladder without the gate, and the shares of the population
+    (users with a state at ``as_of``). ``held_back`` = users the ungated ladder puts at a
+    gated stage who have not bought (they sit at ``gate_fallback_stage`` or below)."""
+    ladder = ladder or Ladder()
+    if not ladder.purchase_gated:
+        raise ValueError("the ladder has no purchase-gated stage (purchase_gated=())")
+    plain = replace(ladder, purchase_gated=())
+    got = {}
+    for name, lad in (("gated", ladder), ("ungated", plain)):
+        codes = assign_stages(
+            contacts, events, orders, snapshots=[as_of], ladder=lad, engine=engine
+        )
+        got[name] = codes.iloc[:, 0]
+    pop = int((got["gated"] >= 0).sum())
+    rows = []
+    for s in ladder.purchase_gated:
+        i = ladder.states.index(s)
+        g, u = int((got["gated"] == i).sum()), int((got["ungated"] == i).sum())
+        held = int(((got["ungated"] == i) & (got["gated"] < i)).sum())
+        rows.append(
+            {
+                "stage": s,
+                "zh": ladder.names[s],
+                "users_gated": g,
+                "users_ungated": u,
+                "share_gated": g / max(pop, 1),
+                "share_ungated": u / max(pop, 1),
+                "held_back": held,
+                "population": pop,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def monthly_snapshots(
@@ -193,6 +259,8 @@ def assign_stages(
         repeat_min_orders=ladder.repeat_min_orders,
         referral_stage=ladder.referral_stage,
         left_all_groups_is_lost=ladder.left_all_groups_is_lost,
+        purchase_gated=ladder.purchase_gated,
+        gate_fallback_stage=ladder.gate_fallback_stage,
         engine=engine,
     )
 
@@ -349,15 +417,23 @@ def forward_conversion(
 
 
 def bottleneck(
-    conversion: pd.DataFrame, *, min_n: int = 30, from_stage: str | None = "access"
+    conversion: pd.DataFrame,
+    *,
+    min_n: int = 30,
+    from_stage: str | None = "access",
+    to_stage: str | None = None,
 ) -> pd.Series:
-    """The weakest forward step: the stage (at or above ``from_stage``, with at least ``min_n``
-    users observed) with the lowest forward conversion. Returns that row of ``conversion``."""
+    """The weakest forward step: the stage (at or above ``from_stage`` and below ``to_stage``,
+    with at least ``min_n`` users observed) with the lowest forward conversion. Returns that
+    row of ``conversion``. ``to_stage="again"`` reads the purchase funnel alone (the steps up
+    to the repeat purchase)."""
     c = conversion.dropna(subset=["forward_rate"])
     c = c.loc[c["n"] >= min_n]
+    stages = list(conversion["stage"])
     if from_stage is not None:
-        stages = list(conversion["stage"])
         c = c.loc[c["stage"].map(stages.index) >= stages.index(from_stage)]
+    if to_stage is not None:
+        c = c.loc[c["stage"].map(stages.index) < stages.index(to_stage)]
     if c.empty:
         raise ValueError("no stage has enough users to compare forward conversion")
     return c.loc[c["forward_rate"].idxmin()]
@@ -476,5 +552,6 @@ __all__ = [
     "time_in_stage",
     "stage_reach",
     "flow_summary",
+    "purchase_gate_effect",
     "off_ladder_at",
 ]

@@ -16,6 +16,10 @@ Which channels and hooks bring users who stay
     :func:`referral_summary` → :class:`Referral`.
 
 The check against the simulator's truth is :func:`analysis.simulate.checks.flow_truth_check`.
+
+Why this module is long: it holds one small result class per section of the report (table,
+reading, figure), in the order of the report; the funnels, timings and population table of
+the report live in :mod:`analysis.studies.funnels`.
 """
 
 from __future__ import annotations
@@ -315,6 +319,7 @@ class ForwardConversion(StudyResult):
     the bottleneck (:func:`bottleneck`) and how long users stay there."""
 
     time_in_stage: pd.DataFrame | None = None
+    repeat_stage: str = "again"
 
     @property
     def bottleneck(self) -> pd.Series:
@@ -337,11 +342,61 @@ class ForwardConversion(StudyResult):
             days=spells.loc[neck["stage"], "mean_days_completed"],
         )
 
+    @property
+    def funnel_bottleneck(self) -> pd.Series:
+        """The weakest step of the purchase funnel alone: from ``access`` up to the repeat
+        purchase (:func:`bottleneck` with ``to_stage=repeat_stage``)."""
+        return bottleneck(self.table, to_stage=self.repeat_stage)
+
+    def funnel_reading(self, lang: str = "en") -> str:
+        """The purchase funnel's weakest step next to the ladder's (one sentence)."""
+        neck = self.funnel_bottleneck
+        return say(
+            "flow.funnel_bottleneck",
+            lang,
+            stage=neck["stage"],
+            zh=neck["zh"],
+            rate=neck["forward_rate"],
+            lo=neck["lo"],
+            hi=neck["hi"],
+            n=int(neck["n"]),
+            repeat=tr(self.repeat_stage, lang),
+        )
+
     def plot(self, *, ax=None, lang: str = "en"):
         """Forward conversion per stage, the bottleneck in red
         (:func:`~analysis.plots.flow.plot_forward_conversion`)."""
         return plots.plot_forward_conversion(
             self.table, bottleneck=self.bottleneck["stage"], ax=ax, lang=lang
+        )
+
+
+@dataclass(frozen=True)
+class PurchaseGate(StudyResult):
+    """What the ladder's purchase gate changes (the :func:`~analysis.studies.flow.
+    purchase_gate_effect` table at ``as_of``); the reading justifies the gate in the terms of
+    5A / AIPL and gives its size."""
+
+    as_of: str = ""
+    fallback: str = "active"
+
+    def reading(self, lang: str = "en") -> str:
+        t = self.table
+        pop = int(t["population"].iloc[0])
+        gated, ungated = int(t["users_gated"].sum()), int(t["users_ungated"].sum())
+        join = "、" if lang == "zh" else " / "
+        return say(
+            "flow.ladder_gate",
+            lang,
+            fallback=tr(self.fallback, lang),
+            as_of=self.as_of,
+            pop=pop,
+            gated=gated,
+            ungated=ungated,
+            gated_share=gated / max(pop, 1),
+            ungated_share=ungated / max(pop, 1),
+            held=int(t["held_back"].sum()),
+            stages=join.join(tr(s, lang) for s in t["stage"]),
         )
 
 

@@ -333,6 +333,13 @@ class FiveValuePersonas(BaseEstimator):
         lab = self.kmeans_.predict(self.scaler_.transform(self._prep(X)))
         return pd.Series(self._relabel[lab], index=X.index, name="persona")
 
+    def standardised(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The five values of ``X`` as the personas see them (log, standardised), same index."""
+        self._check()
+        return pd.DataFrame(
+            self.scaler_.transform(self._prep(X)), index=X.index, columns=list(VALUES)
+        )
+
     def persona_names(self, labels: pd.Series) -> pd.Series:
         self._check()
         return pd.Series(

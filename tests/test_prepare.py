@@ -394,3 +394,17 @@ def test_kit_yaml_carries_the_raw_loader_options():
 def test_bad_raw_loader_options_in_kit_yaml(tmp_path, kit, words):
     with pytest.raises(DataError, match=re.escape(words)):
         load_tables(folder(tmp_path, kit=kit))
+
+
+def test_a_report_is_judged_on_the_data_it_reads_by_default(tmp_path, monkeypatch):
+    """Without a data_dir, each report reads its own default folder: the touches report
+    runs on the touches sample (not skipped because data/sample has no touches)."""
+    import analysis.reports.build as build
+
+    ran = []
+    monkeypatch.setattr(
+        build, "run_report", lambda rep, out, **kw: ran.append(rep.name) or build.skipped(rep, "-")
+    )
+    results = build.build_reports(tmp_path, only=["touches", "ltv"])
+    assert sorted(ran) == ["ltv", "touches"]
+    assert not [r for r in results if r["skipped"] and r["skipped"] != "-"]

@@ -454,13 +454,17 @@ def build_reports(
         reports = [r for r in reports if r.name in only]
     check_parameters(parameters or {})
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
-    rows = table_rows(parameters.get("data_dir", "data/sample"))
     results = []
     reports = in_reading_order(reports)
     bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
     for rep in bar:
         bar.set_postfix_str(rep.name)
-        missing = missing_tables(rep, rows)
+        # the data the report will read: the run's data_dir, else the notebook's own default
+        # (the touches report runs on data/sample-touches)
+        data_dir = parameters.get("data_dir") or parameter_defaults(rep.source).get(
+            "data_dir", "data/sample"
+        )
+        missing = missing_tables(rep, table_rows(data_dir))
         if missing:
             results.append(skipped(rep, f"the data has no {' and no '.join(missing)}"))
             continue

@@ -5,7 +5,9 @@ so errors can name the source file's own row numbers).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -209,3 +211,13 @@ class Source:
                 repaired=note.get("repaired", 0),
                 detail=note.get("detail", ""),
             )
+
+
+def relative_ledger(ledger: pd.DataFrame, folder: str | Path) -> pd.DataFrame:
+    """A copy of a row ledger whose ``detail`` names files relative to the data ``folder``
+    (``contacts.csv (encoding utf-8)``), not by their absolute local path."""
+    prefixes = {f"{Path(folder)}{os.sep}", f"{Path(folder).resolve()}{os.sep}"}
+    detail = ledger["detail"].astype(str)
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        detail = detail.str.replace(prefix, "", regex=False)
+    return ledger.assign(detail=detail)

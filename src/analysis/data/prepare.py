@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from analysis.data.errors import DataError
+from analysis.data.errors import DataError, relative_ledger
 from analysis.data.load import TABLES, load_tables
 from analysis.data.options import KIT_FILE, read_options
 from analysis.data.store import LEDGER_FILE, PREPARE_FILE, read_manifest
@@ -135,8 +135,7 @@ def prepare(
         (store / "vocabulary.yaml").write_text(
             yaml.safe_dump(dict(vocab), allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-    ledger = tables.ledger.copy()
-    ledger["detail"] = ledger["detail"].map(lambda d: _relative(str(d), folder))
+    ledger = relative_ledger(tables.ledger, folder)
     (store / LEDGER_FILE).write_text(
         json.dumps(ledger.to_dict(orient="records"), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
@@ -152,13 +151,6 @@ def prepare(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     return Prepared(store, False, manifest, ledger)
-
-
-def _relative(text: str, folder: Path) -> str:
-    """Ledger details name source files by their name in the data folder, never a local path."""
-    for prefix in (str(folder.resolve()) + "/", str(folder) + "/"):
-        text = text.replace(prefix, "")
-    return text
 
 
 def _observed(tables: Tables) -> dict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from analysis.data.errors import relative_ledger
 from analysis.paths import resolve
 
 TABLES_ENV = "ANALYSIS_REPORT_TABLES"
@@ -134,16 +135,6 @@ def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observ
         vocabulary = folder / "vocabulary.yaml"
     tables.vocabulary = load_vocabulary(vocabulary)
     return tables
-
-
-def relative_ledger(ledger, folder: str | Path):
-    """A copy of a row ledger whose ``detail`` names files relative to the data ``folder``
-    (``contacts.csv (encoding utf-8)``), not by their absolute local path."""
-    prefixes = {f"{Path(folder)}{os.sep}", f"{Path(folder).resolve()}{os.sep}"}
-    detail = ledger["detail"].astype(str)
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        detail = detail.str.replace(prefix, "", regex=False)
-    return ledger.assign(detail=detail)
 
 
 def _parameters_cell(notebook: str | Path) -> str:

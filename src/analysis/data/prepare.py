@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.data.errors import DataError, relative_ledger
 from analysis.data.load import TABLES, load_tables
-from analysis.data.options import KIT_FILE, read_options
+from analysis.data.options import KIT_FILE, KitOptions, read_options
 from analysis.data.store import LEDGER_FILE, PREPARE_FILE, read_manifest
 from analysis.data.validate import Tables
 
@@ -76,8 +76,7 @@ def check(folder: str | Path, overrides: Mapping[str, Any] | None = None) -> Tab
     return load_tables(folder, **opts.load_kwargs())
 
 
-def _inputs(folder: Path, overrides: Mapping[str, Any] | None) -> dict:
-    opts = read_options(folder, overrides)
+def _inputs(folder: Path, opts: KitOptions) -> dict:
     options = opts.as_dict()
     for key in ("header_map", "state_map", "vocabulary"):
         if isinstance(getattr(opts, key), Mapping):  # given inline: record what it was
@@ -107,12 +106,13 @@ def prepare(
         raise DataError(str(folder), None, "data folder not found")
     if store.resolve() == folder.resolve():
         raise DataError(str(store), None, "the store must be another folder than the exports")
-    inputs = _inputs(folder, overrides)
+    opts = read_options(folder, overrides)  # once: what is recorded is what is used
+    inputs = _inputs(folder, opts)
     old = read_manifest(store)
     if not force and old is not None and {k: old.get(k) for k in inputs} == inputs:
         ledger = pd.DataFrame(json.loads((store / LEDGER_FILE).read_text(encoding="utf-8")))
         return Prepared(store, True, old, ledger)
-    tables = check(folder, overrides)
+    tables = load_tables(folder, **opts.load_kwargs())
     store.mkdir(parents=True, exist_ok=True)
     (store / PREPARE_FILE).unlink(missing_ok=True)  # a half-written store is not a store
     counts = {}
@@ -125,7 +125,7 @@ def prepare(
         path = store / f"{name}.parquet"
         df.to_parquet(path, index=False)
         counts[name] = {"rows": len(df), "sha256": _sha256(path)}
-    vocab = read_options(folder, overrides).vocabulary
+    vocab = opts.vocabulary
     (store / "vocabulary.yaml").unlink(missing_ok=True)
     if isinstance(vocab, Path):
         shutil.copyfile(vocab, store / "vocabulary.yaml")

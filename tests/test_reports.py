@@ -158,7 +158,7 @@ def test_report_parameters_come_from_the_parameters_cell(tmp_path):
 def test_index_lists_reports_in_reading_order_with_data_and_changed_parameters(tmp_path):
     from analysis.paths import project_root
     from analysis.reports.build import READING_ORDER, changed_parameters, write_index
-    from analysis.reports.pages import page_problems
+    from analysis.reports.pages import english_in_page, page_problems
 
     reports = {r.name: r for r in discover()}
     assert READING_ORDER[0] == "data-overview" and set(READING_ORDER) == set(reports)
@@ -200,11 +200,22 @@ def test_index_lists_reports_in_reading_order_with_data_and_changed_parameters(t
     assert order == sorted(order)
     assert "Source: <code>brand-export</code>, 2024-12-02 to 2026-06-30." in page
     assert "<td>events</td><td>338,244</td><td>8,067</td><td>2024-12-02</td>" in page
-    assert "<td><code>horizon_days</code></td><td>60</td><td>90</td><td>churn</td>" in page
-    assert "<td><code>data_dir</code></td><td>&#x27;brand-export&#x27;</td>" in page
-    assert "data-overview, churn, ltv</td>" in page  # one row for the same change
+    assert (
+        "<td><code>horizon_days</code></td><td><code>60</code></td><td><code>90</code></td>"
+        "<td>Churn early warning</td>"
+    ) in page
+    assert "<td><code>data_dir</code></td><td><code>&#x27;brand-export&#x27;</code></td>" in page
+    # one row for the same change, naming the reports by their short titles
+    assert "<td>Data overview, Churn early warning, Customer lifetime value</td>" in page
     assert '<span lang="zh">headline of churn</span>' in page
     assert page_problems(page, title="Private-domain research reports", lang="en") == []
+    zh = write_index(results, tmp_path, parameters={"lang": "zh"}).read_text()
+    assert page_problems(zh, title="私域用户研究报告", lang="zh") == []
+    assert "<th>数据表</th><th>行数</th>" in zh and "<td>事件</td><td>338,244</td>" in zh
+    for r in results:  # the page's own words are Chinese (the fake reports' are English)
+        short = r["title"].split(":")[0]
+        zh = zh.replace(r["title"], "").replace(short, "").replace(r["headline"], "")
+    assert english_in_page(zh) == []
     alone = write_index(results[:1], tmp_path).read_text()
     assert "not built in this run" in alone and "default parameters" not in alone
     assert (

@@ -58,4 +58,44 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "**Cohort** — the users who joined in the same period (for example the same month), followed together over time.",
         "zh": "**批次（cohort）** —— 同一时期（如同一个月）加入的用户，放在一起跟踪其后续表现。",
     },
+    # the index page of a build (analysis.reports.build.write_index)
+    "common.index.title": {"en": "Private-domain research reports", "zh": "私域用户研究报告"},
+    "common.index.intro": {
+        "en": "Read them in this order; each has a summary for managers and a full version with the code for reviewers.",
+        "zh": "建议按以下顺序阅读；每份报告都有给管理者看的摘要版，以及附带代码、供复核的完整版。",
+    },
+    "common.index.col_report": {"en": "report and headline finding", "zh": "报告与核心结论"},
+    "common.index.col_summary": {"en": "for managers", "zh": "管理者版"},
+    "common.index.col_full": {"en": "for reviewers", "zh": "复核版"},
+    "common.index.col_time": {"en": "run time", "zh": "运行时间"},
+    "common.index.summary": {"en": "summary", "zh": "摘要"},
+    "common.index.full": {"en": "full, with code", "zh": "完整版（含代码）"},
+    "common.index.seconds": {"en": "{s} s", "zh": "{s} 秒"},
+    "common.index.skipped": {"en": "skipped: {reason}", "zh": "未生成：{reason}"},
+    "common.index.failed": {"en": "failed: {reason}", "zh": "运行失败：{reason}"},
+    "common.index.where": {"en": "where", "zh": "出错位置"},
+    "common.index.no_table": {"en": "the data has no {tables}", "zh": "数据中没有{tables}"},
+    "common.index.data": {"en": "The data", "zh": "数据"},
+    "common.index.source": {"en": "Source: {source}{span}.", "zh": "来源：{source}{span}。"},
+    "common.index.span": {"en": ", {first} to {last}", "zh": "，{first} 至 {last}"},
+    "common.index.data_cols": {
+        "en": "table|rows|users|first day|last day",
+        "zh": "数据表|行数|用户数|首日|末日",
+    },
+    "common.index.no_overview": {
+        "en": "Date range: in the data overview (not built in this run).",
+        "zh": "日期范围见数据概览（本次未生成）。",
+    },
+    "common.index.params": {
+        "en": "Parameters that differ from the defaults",
+        "zh": "与默认值不同的参数",
+    },
+    "common.index.params_cols": {
+        "en": "parameter|this run|default|reports",
+        "zh": "参数|本次取值|默认值|所用报告",
+    },
+    "common.index.all_default": {
+        "en": "Every report ran with its default parameters.",
+        "zh": "所有报告均使用默认参数。",
+    },
 }

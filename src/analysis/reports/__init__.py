@@ -19,6 +19,38 @@ from analysis.data.errors import relative_ledger
 from analysis.paths import resolve
 
 TABLES_ENV = "ANALYSIS_REPORT_TABLES"
+#: File (JSON lines) where a report run records the text of every figure it shows: titles,
+#: axis labels, tick labels, legends, annotations — what a reader sees in the PNG.
+FIGURE_TEXTS_ENV = "ANALYSIS_FIGURE_TEXTS"
+
+
+def record_figure_texts() -> None:
+    """When :data:`FIGURE_TEXTS_ENV` is set (a report run), append the visible text of every
+    figure drawn from now on to that file, one JSON line per figure, so a test can read what a
+    figure says (e.g. that a Chinese report's ticks and legends are Chinese)."""
+    import json
+
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.text import Text
+
+    target = os.environ.get(FIGURE_TEXTS_ENV)
+    if not target or getattr(FigureCanvasBase.print_figure, "_records_texts", False):
+        return
+    original = FigureCanvasBase.print_figure
+
+    def print_figure(self, *args, **kwargs):
+        out = original(self, *args, **kwargs)  # draws, so tick labels carry their text
+        texts = [
+            t.get_text()
+            for t in self.figure.findobj(Text)
+            if t.get_visible() and t.get_text().strip()
+        ]
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(json.dumps(texts, ensure_ascii=False) + "\n")
+        return out
+
+    print_figure._records_texts = True
+    FigureCanvasBase.print_figure = print_figure
 
 
 def _tables_dir() -> Path | None:
@@ -92,6 +124,7 @@ def report_inputs(
 
     if check_lang(lang) == "zh":
         use_cjk_font()
+    record_figure_texts()
     tables = open_tables(
         resolve(data_dir), engine=engine, vocabulary=vocabulary, observed_until=observed_until
     )

@@ -22,8 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from analysis.i18n.prose import title_in
 from analysis.paths import resolve
-from analysis.reports import TABLES_ENV, declared_parameters, parameter_defaults
+from analysis.reports import (
+    FIGURE_TEXTS_ENV,
+    TABLES_ENV,
+    declared_parameters,
+    parameter_defaults,
+)
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,15 @@ def missing_tables(report: Report, rows: Mapping[str, int | None]) -> list[str]:
     return [t for t in report.requires if rows.get(t, 0) == 0]
 
 
-def _to_ipynb(src: Path, dest: Path) -> None:
+def _to_ipynb(src: Path, dest: Path, *, lang: str = "en") -> None:
+    """The notebook ``src`` (py:percent) as ``.ipynb``, its prose in ``lang``
+    (:mod:`analysis.i18n.prose`; a cell without a translation stays English)."""
     import jupytext
 
+    from analysis.i18n.prose import translate_notebook
+
     nb = jupytext.read(src, fmt="py:percent")
+    translate_notebook(nb, src.stem, lang)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -199,10 +210,15 @@ def run_report(
     if tables.exists():
         for old in tables.iterdir():
             old.unlink()
-    _to_ipynb(report.source, src_nb)
+    lang = parameters.get("lang", parameter_defaults(report.source).get("lang", "en"))
+    title = title_in(report.title, report.name, lang)
+    figure_texts = out_dir / f"{report.name}.figure-texts.jsonl"
+    figure_texts.unlink(missing_ok=True)
+    _to_ipynb(report.source, src_nb, lang=lang)
     t0 = time.perf_counter()
-    previous = {k: os.environ.get(k) for k in (TABLES_ENV, "TQDM_DISABLE")}
+    previous = {k: os.environ.get(k) for k in (TABLES_ENV, FIGURE_TEXTS_ENV, "TQDM_DISABLE")}
     os.environ[TABLES_ENV] = str(tables)
+    os.environ[FIGURE_TEXTS_ENV] = str(figure_texts)
     os.environ["TQDM_DISABLE"] = "1"  # no progress bars inside the HTML reports
     try:
         pm.execute_notebook(
@@ -223,16 +239,14 @@ def run_report(
             else:
                 os.environ[k] = v
     seconds = time.perf_counter() - t0
-    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False, title=report.title)
-    _export_html(
-        executed, out_dir / f"{report.name}.summary.html", hide_code=True, title=report.title
-    )
+    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False, title=title)
+    _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True, title=title)
     head = tables / "headline.txt"
     return {
         "name": report.name,
-        "title": report.title,
+        "title": title,
         "changed": changed_parameters(report, parameters),
-        "lang": parameters.get("lang", parameter_defaults(report.source).get("lang", "en")),
+        "lang": lang,
         "seconds": round(seconds, 1),
         "html": f"{report.name}.html",
         "summary": f"{report.name}.summary.html",
@@ -307,6 +321,16 @@ def _data_rows(results: list[dict]) -> list[list[str]]:
     ]
 
 
+def _no_tables(missing: list[str], lang: str) -> str:
+    from analysis.i18n import AND_SEP, say, tr
+
+    if lang == "en":
+        return f"the data has no {' and no '.join(missing)}"
+    return say(
+        "common.index.no_table", lang, tables=AND_SEP[lang].join(tr(t, lang) for t in missing)
+    )
+
+
 def skipped(report: Report, reason: str) -> dict:
     """The index entry of a report that was not run."""
     return {
@@ -334,21 +358,35 @@ def failed(report: Report, out_dir: Path, exc: Exception) -> dict:
     return {**skipped(report, ""), "skipped": None, "failed": reason, "html": html_name}
 
 
-def _index_row(r: dict) -> str:
+def _index_row(r: dict, lang: str = "en") -> str:
+    from analysis.i18n import say
+
+    esc = html.escape
     head = (
-        f"<td><b>{html.escape(r['title'])}</b><br>"
-        f'<span lang="{html.escape(r.get("lang", "en"))}">{html.escape(r.get("headline", ""))}'
+        f"<td><b>{esc(r['title'])}</b><br>"
+        f'<span lang="{esc(r.get("lang", "en"))}">{esc(r.get("headline", ""))}'
         "</span></td>"
     )
     if r.get("skipped"):
-        return f"<tr>{head}<td colspan=3>skipped: {html.escape(r['skipped'])}</td></tr>"
+        reason = say("common.index.skipped", lang, reason=r["skipped"])
+        return f"<tr>{head}<td colspan=3>{esc(reason)}</td></tr>"
     if r.get("failed"):
-        link = f' (<a href="{html.escape(r["html"])}">where</a>)' if r.get("html") else ""
-        return f"<tr>{head}<td colspan=3>failed: {html.escape(r['failed'])}{link}</td></tr>"
+        where = say("common.index.where", lang)
+        link = f' (<a href="{esc(r["html"])}">{esc(where)}</a>)' if r.get("html") else ""
+        reason = say("common.index.failed", lang, reason=r["failed"])
+        return f"<tr>{head}<td colspan=3>{esc(reason)}{link}</td></tr>"
     return (
-        f'<tr>{head}<td><a href="{html.escape(r["summary"])}">summary</a></td>'
-        f'<td><a href="{html.escape(r["html"])}">full, with code</a></td>'
-        f"<td>{r['seconds']} s</td></tr>"
+        f'<tr>{head}<td><a href="{esc(r["summary"])}">{esc(say("common.index.summary", lang))}'
+        f'</a></td><td><a href="{esc(r["html"])}">{esc(say("common.index.full", lang))}</a></td>'
+        f"<td>{esc(say('common.index.seconds', lang, s=r['seconds']))}</td></tr>"
+    )
+
+
+def _header_row(key: str, lang: str) -> str:
+    from analysis.i18n import say
+
+    return (
+        "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in say(key, lang).split("|")) + "</tr>"
     )
 
 
@@ -356,59 +394,82 @@ def write_index(
     results: list[dict], out_dir: str | Path, *, parameters: Mapping[str, Any] | None = None
 ) -> Path:
     """``out_dir/index.html``: the reports in reading order with their headlines, the data
-    (its folder, relative, and date range) and the parameters that differ from the defaults.
+    (its folder, relative, and date range) and the parameters that differ from the defaults,
+    in the language of the reports (``lang``, English by default).
     """
+    from analysis.i18n import LIST_SEP, say, tr
     from analysis.reports.provenance import shown_path, shown_value
 
     out_dir = Path(out_dir)
     esc = html.escape
     parameters = dict(parameters or {})
+    lang = parameters.get("lang") or "en"
     results = in_reading_order(results, key=lambda r: r["name"])
     data_dir = parameters.get("data_dir") or "data/sample"
-    rows = "\n".join(_index_row(r) for r in results)
+    rows = "\n".join(_index_row(r, lang) for r in results)
     data = _data_rows(results)
     data_table = (
-        "<table><tr><th>table</th><th>rows</th><th>users</th><th>first day</th>"
-        "<th>last day</th></tr>\n"
-        + "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in data)
+        "<table>"
+        + _header_row("common.index.data_cols", lang)
+        + "\n"
+        + "\n".join(
+            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in [tr(row[0], lang), *row[1:]]) + "</tr>"
+            for row in data
+        )
         + "</table>"
         if data
-        else "<p>Date range: in the data overview (not built in this run).</p>"
+        else f"<p>{esc(say('common.index.no_overview', lang))}</p>"
     )
-    span = f", {min(r[3] for r in data)} to {max(r[4] for r in data)}" if data else ""
+    span = (
+        say(
+            "common.index.span",
+            lang,
+            first=min(r[3] for r in data),
+            last=max(r[4] for r in data),
+        )
+        if data
+        else ""
+    )
     changed: dict[tuple, list[str]] = {}
     for r in results:
         for name, (value, default) in r.get("changed", {}).items():
             key = (name, shown_value(value, data_dir), shown_value(default, data_dir))
-            changed.setdefault(key, []).append(r["name"])
+            changed.setdefault(key, []).append(re.split("[:：]", r["title"])[0])
     params = (
-        "<table><tr><th>parameter</th><th>this run</th><th>default</th><th>reports</th></tr>\n"
+        "<table>"
+        + _header_row("common.index.params_cols", lang)
+        + "\n"
         + "\n".join(
-            f"<tr><td><code>{esc(n)}</code></td><td>{esc(v)}</td><td>{esc(d)}</td>"
-            f"<td>{esc(', '.join(names))}</td></tr>"
+            f"<tr><td><code>{esc(n)}</code></td><td><code>{esc(v)}</code></td>"
+            f"<td><code>{esc(d)}</code></td>"
+            f"<td>{esc(LIST_SEP[lang].join(names))}</td></tr>"
             for (n, v, d), names in changed.items()
         )
         + "</table>"
         if changed
-        else "<p>Every report ran with its default parameters.</p>"
+        else f"<p>{esc(say('common.index.all_default', lang))}</p>"
     )
+    source = f"<code>{esc(shown_path(data_dir))}</code>"
+    heads = "".join(
+        f"<th>{esc(say(f'common.index.col_{c}', lang))}</th>"
+        for c in ("report", "summary", "full", "time")
+    )
+    title = esc(say("common.index.title", lang))
     page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Private-domain research reports</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 td,th{{padding:.3em 1em;text-align:left;vertical-align:top}}
 table{{border-collapse:collapse}} tr+tr td{{border-top:1px solid #ddd}}</style></head><body>
-<h1>Private-domain research reports</h1>
-<p>Read them in this order; each has a summary for managers and a full version with the
-code for reviewers.</p>
-<table><tr><th>report and headline finding</th><th>for managers</th><th>for reviewers</th>
-<th>run time</th></tr>
+<h1>{title}</h1>
+<p>{esc(say("common.index.intro", lang))}</p>
+<table><tr>{heads}</tr>
 {rows}
 </table>
-<h2>The data</h2>
-<p>Source: <code>{esc(shown_path(data_dir))}</code>{esc(span)}.</p>
+<h2>{esc(say("common.index.data", lang))}</h2>
+<p>{say("common.index.source", lang, source=source, span=esc(span))}</p>
 {data_table}
-<h2>Parameters that differ from the defaults</h2>
+<h2>{esc(say("common.index.params", lang))}</h2>
 {params}
 </body></html>
 """
@@ -466,7 +527,7 @@ def build_reports(
         )
         missing = missing_tables(rep, table_rows(data_dir))
         if missing:
-            results.append(skipped(rep, f"the data has no {' and no '.join(missing)}"))
+            results.append(skipped(rep, _no_tables(missing, parameters.get("lang", "en"))))
             continue
         try:
             results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))

@@ -322,3 +322,33 @@ def trim_page_css(page: str) -> str:
     without = page[:start] + _HEAD_STYLE.sub("", head) + page[end:]
     trimmed = f'<style type="text/css">\n{trim_css(css, without)}</style>\n'
     return page[:start] + head[: first.start()] + trimmed + rest + page[end:]
+
+
+#: Latin-script words a Chinese page may carry: the terms a Chinese user researcher uses as
+#: they are (issue 20) and units. Everything else in Latin letters is untranslated English.
+ZH_ALLOWED_WORDS = frozenset(
+    {"AUC", "CLV", "RFM", "KOC", "KOL", "CNY", "SD", "ID", "WeCom", "SQL", "HTML", "CSV", "vs"}
+)
+_LATIN_WORD = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![\w-])")
+
+
+def english_words(text: str, allowed=ZH_ALLOWED_WORDS) -> list[str]:
+    """The English words in ``text``: runs of two or more Latin letters that are not an
+    identifier (no digit, underscore or dot beside them) and not in ``allowed``."""
+    return [m.group(0) for m in _LATIN_WORD.finditer(text) if m.group(0) not in allowed]
+
+
+def english_in_page(page: str, allowed=ZH_ALLOWED_WORDS) -> list[str]:
+    """Each English word a reader of a Chinese page sees, with its context: the text outside
+    the code cells, ``<code>`` spans and the page's ``<title>`` (checked on its own)."""
+    soup = _soup(page)
+    for tag in soup.find_all(["script", "style", "code", "head"]):
+        tag.decompose()
+    for code in soup.select(".jp-CodeCell .jp-Cell-inputWrapper"):
+        code.decompose()
+    text = " ".join(soup.get_text(" ").split())
+    found = []
+    for m in _LATIN_WORD.finditer(text):
+        if m.group(0) not in allowed:
+            found.append(f"{m.group(0)!r} in …{_around(text, m, 40)}…")
+    return found

@@ -324,10 +324,12 @@ def trim_page_css(page: str) -> str:
     return page[:start] + head[: first.start()] + trimmed + rest + page[end:]
 
 
-#: Latin-script words a Chinese page may carry: the terms a Chinese user researcher uses as
-#: they are (issue 20) and units. Everything else in Latin letters is untranslated English.
+#: Latin-script words a Chinese page may carry: the terms a Chinese user researcher writes as
+#: they are (issue 20: AUC, CLV, RFM, KOC; also KOL, ID) and the names of file formats and
+#: currencies. Everything else in Latin letters is untranslated English. Add a word only when
+#: a Chinese report would write it in Latin letters too.
 ZH_ALLOWED_WORDS = frozenset(
-    {"AUC", "CLV", "RFM", "KOC", "KOL", "CNY", "SD", "ID", "WeCom", "SQL", "HTML", "CSV", "vs"}
+    {"AUC", "CLV", "RFM", "KOC", "KOL", "ID", "CNY", "CSV", "HTML", "YAML", "JSON", "Excel"}
 )
 _LATIN_WORD = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![\w-])")
 

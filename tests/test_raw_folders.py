@@ -170,3 +170,33 @@ def _as_rows(path: Path) -> pd.DataFrame:
         df = df[df["n_did"] != "0"]
     df = df[sorted(df.columns)]
     return df.sort_values(list(df.columns)).reset_index(drop=True)
+
+
+@pytest.mark.notebook
+def test_twelve_days_of_wecom_data_skip_the_reports_that_need_more_with_the_reason(tmp_path):
+    """wecom-traps holds 12 days: the overview builds; every report that needs a window of
+    months is listed as skipped for too little data, with its own reason — none fails."""
+    store = prepare(RAW / "wecom-traps", tmp_path / "store").store
+    results = build_reports(
+        tmp_path / "out", parameters={"data_dir": str(store), "truth_dir": ""}, show_progress=False
+    )
+    by_name = {r["name"]: r for r in results}
+    assert not any(r.get("failed") for r in results), [r.get("failed") for r in results]
+    assert by_name["data-overview"].get("summary") and not by_name["data-overview"].get("skipped")
+    too_little = {
+        n for n, r in by_name.items() if (r.get("skipped") or "").startswith("too little")
+    }
+    assert too_little == {
+        "segments-and-flow",
+        "behaviours-retention",
+        "value-index-retention",
+        "churn",
+        "ltv",
+    }
+    assert (
+        "runs past the data" in by_name["churn"]["skipped"]
+        or "0 users" in by_name["churn"]["skipped"]
+    )
+    assert "repeat buyers" in by_name["ltv"]["skipped"]
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert index.count("skipped: too little data: ") == 5

@@ -39,6 +39,7 @@ import pandas as pd
 from analysis.aggregate.labels import activity_times  # the shared definition of qualifying activity
 from analysis.aggregate.rules import is_paid
 from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.errors import TooLittleData
 from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
 
 VIEWS = ("onboarding", "snapshot")
@@ -354,6 +355,11 @@ def behaviour_counts(
     else:
         anchor_all = cut_all
 
+    if len(population) == 0:
+        raise TooLittleData(
+            "the population is empty: no user was observed long enough before a cut-off "
+            "and after it to count behaviours against staying"
+        )
     user_index = pd.Index(pd.unique(population["user_id"]))
     pop_code = _positions(population["user_id"], user_index)
     ev_user, ev_t, ev_unit = _unit_rows(events, orders, units, user_index)

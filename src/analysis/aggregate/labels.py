@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.aggregate.rules import PAID_SQL, is_silent, paid_orders, tenure_days
 from analysis.aggregate.time import as_timestamp, tz_of
+from analysis.data.errors import TooLittleData
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.core import is_sql_engine
 from analysis.engine.dialect import sql_instant, sql_list
@@ -184,7 +185,7 @@ def _check_covered(c, end_c, candidates, observation_end, tz: str) -> None:
     else:
         obs_end = as_timestamp(observation_end, tz=tz, name="observation_end")
     if end_c > obs_end:
-        raise ValueError(
+        raise TooLittleData(
             f"label window [{c}, {end_c}) runs past the data "
             f"(observation end {obs_end}); choose an earlier cutoff or a shorter "
             "horizon"

@@ -63,6 +63,12 @@ class DataError(ValueError):
         super().__init__(msg)
 
 
+class TooLittleData(ValueError):
+    """The data is valid but too short or too small for an analysis (a label window past its
+    end, no user in a population, a single outcome class). A report that stops on it is listed
+    on the index as skipped, with this message as the reason, not as failed."""
+
+
 class LedgerError(RuntimeError):
     """A cleaning step's own row accounting does not add up: a bug in the kit, not bad data.
 

@@ -74,6 +74,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     "common.index.skipped": {"en": "skipped: {reason}", "zh": "未生成：{reason}"},
     "common.index.failed": {"en": "failed: {reason}", "zh": "运行失败：{reason}"},
     "common.index.where": {"en": "where", "zh": "出错位置"},
+    "common.index.too_little": {
+        "en": "too little data: {reason}",
+        "zh": "数据太少：{reason}",
+    },
     "common.index.no_table": {"en": "the data has no {tables}", "zh": "数据中没有{tables}"},
     "common.index.data": {"en": "The data", "zh": "数据"},
     "common.index.source": {"en": "Source: {source}{span}.", "zh": "来源：{source}{span}。"},

@@ -331,6 +331,12 @@ def _no_tables(missing: list[str], lang: str) -> str:
     )
 
 
+def _too_little(reason: str, lang: str) -> str:
+    from analysis.i18n import say
+
+    return say("common.index.too_little", lang, reason=reason)
+
+
 def skipped(report: Report, reason: str) -> dict:
     """The index entry of a report that was not run."""
     return {
@@ -536,6 +542,9 @@ def build_reports(
 
             if not isinstance(exc, PapermillExecutionError):
                 raise
+            if exc.ename == "TooLittleData":  # valid data, too short or small for this report
+                results.append(skipped(rep, _too_little(exc.evalue, parameters.get("lang", "en"))))
+                continue
             results.append(failed(rep, out_dir, exc))
     write_index(results, out_dir, parameters=parameters)
     return results

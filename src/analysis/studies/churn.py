@@ -62,6 +62,7 @@ from analysis.aggregate.labels import (
     LOST_AFTER_DAYS,
     retention_labels,
 )
+from analysis.data.errors import TooLittleData
 from analysis.data.vocab import VALUES, Vocabulary
 from analysis.i18n import say
 from analysis.progress import progress
@@ -410,7 +411,11 @@ def fit_models(
     cat = [c for c in CATEGORICAL if c in features]
     X, y = train[cat + num + EVIDENCE], train[target].to_numpy()
     if np.unique(y).size < 2:
-        raise ValueError(f"the training labels hold a single class ({target}={y[0]!r})")
+        raise TooLittleData(
+            f"the training window has {len(y)} users"
+            + (f", all with {target}={y[0]!r}" if len(y) else "")
+            + ": too little data to learn who churns (both outcomes are needed)"
+        )
     kinds = list(kinds)
     models = {}
     with limited_threads(n_threads):

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.data.errors import TooLittleData
 from analysis.progress import progress
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
@@ -488,7 +489,7 @@ class SpendModel:
         repeat = data[data[frequency_col] > 0]
         usable = repeat[repeat[monetary_col] > 0]
         if len(usable) < 3:
-            raise ValueError(
+            raise TooLittleData(
                 f"need at least 3 repeat buyers with positive {monetary_col!r}, found {len(usable)}"
             )
         self.independence_ = independence_check(

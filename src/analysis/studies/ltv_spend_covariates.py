@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from analysis.data.errors import TooLittleData
 from analysis.studies.ltv import require_columns_of
 
 _Z95 = stats.norm.ppf(0.975)
@@ -74,7 +75,7 @@ class CovariateSpendModel:
         require_columns_of(summary, (frequency_col, monetary_col))
         keep = (summary[frequency_col] > 0) & (summary[monetary_col] > 0)
         if keep.sum() < 3:
-            raise ValueError(
+            raise TooLittleData(
                 f"need at least 3 repeat buyers with positive {monetary_col!r}, "
                 f"found {int(keep.sum())}"
             )

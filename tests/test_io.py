@@ -520,3 +520,31 @@ def test_validate_tables_in_another_zone(tiny_folder):
     t = validate_tables(raw["contacts"], raw["events"], raw["orders"], tz="UTC")
     assert t.tz == "UTC" and str(t.events["occurred_at"].dt.tz) == "UTC"
     assert str(t.contacts["joined_at"].iloc[0]) == "2025-01-01 10:00:00+00:00"
+
+
+def test_finance_exports_amounts_in_wan_and_bracketed_negatives_are_read_and_counted(tmp_path):
+    """An order export from finance: 万 amounts and accounting brackets for a refund row."""
+    orders = (
+        "order_id,user_id,ordered_at,amount\n"
+        "A1,007,2025-01-02 12:00:00,1.2万\n"
+        "A2,008,2025-01-04 12:00:00,3万元\n"
+        "A3,007,2025-01-09 12:00:00,30.5\n"
+        'A1,007,2025-01-10 12:00:00,"（￥2,000.00）"\n'
+        "A3,007,2025-01-11 12:00:00,(0.5)\n"
+    )
+    t = load(tmp_path, orders=orders)
+    got = t.orders.set_index("order_id")
+    assert got["amount"].to_dict() == {"A1": 12_000.0, "A2": 30_000.0, "A3": 30.5}
+    assert got["refund_amount"].to_dict() == {"A1": 2_000.0, "A2": 0.0, "A3": 0.5}
+    led = t.ledger.set_index("step")
+    assert led.loc["amount: amounts in 万 multiplied by 10,000", "repaired"] == 2
+    assert led.loc["amount: bracketed negatives read as negative", "repaired"] == 2
+
+
+@pytest.mark.parametrize("cell", ["(abc)", "1.2千", "万", "(1)(2)", "1.2万万"])
+def test_an_amount_that_only_looks_like_wan_or_brackets_is_an_error(tmp_path, cell):
+    orders = (
+        f"order_id,user_id,ordered_at,amount,is_refund\nA1,007,2025-01-02 12:00:00,{cell},false\n"
+    )
+    with pytest.raises(DataError, match=r"amount.*not a number.*rows 2"):
+        load(tmp_path, orders=orders)

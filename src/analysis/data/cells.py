@@ -108,6 +108,29 @@ def money(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     return out, marks, thousands, comma & ~thousands
 
 
+_BRACKETED_RE = r"^[(（]\s*([^()（）]*?)\s*[)）]$"
+_WAN_RE = r"^([+-]?\d+(?:\.\d+)?)\s*万$"
+
+
+def bracketed_negatives(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Accounting negatives, ``(120.00)`` / ``（¥1,234.50）`` → ``-120.00`` / ``-¥1,234.50``
+    (the brackets of finance exports for a refund or a credit); the mask marks them."""
+    hit = text.str.match(_BRACKETED_RE).fillna(False).astype(bool)
+    if not bool(hit.any()):
+        return text, hit
+    inner = text[hit].str.replace(_BRACKETED_RE, r"\1", regex=True)
+    return text.where(~hit, "-" + inner.str.lstrip("+")), hit
+
+
+def ten_thousands(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts written in 万 (ten thousand), ``1.2万`` → ``1.2`` with the mask of the cells to
+    multiply by 10,000 (after the currency marks are removed, so ``1.2万元`` is one too)."""
+    hit = text.str.match(_WAN_RE).fillna(False).astype(bool)
+    if not bool(hit.any()):
+        return text, hit
+    return text.where(~hit, text.str.replace(_WAN_RE, r"\1", regex=True)), hit
+
+
 def ymd_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``2026/3/1``, ``2026.3.1``, ``2026-3-1``, ``2026年3月1日`` (and ``10时5分``) → ISO
     ``2026-03-01 10:05``; the mask marks the cells rewritten."""

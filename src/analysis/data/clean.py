@@ -15,10 +15,12 @@ import pandas as pd
 
 from analysis.data.cells import (
     TWO_DIGIT_YEAR_RE,
+    bracketed_negatives,
     fullwidth,
     money,
     null_spelling,
     other_layouts,
+    ten_thousands,
     ymd_dates,
 )
 from analysis.data.errors import DataError, Ledger, Source
@@ -455,7 +457,9 @@ def _odd_numbers(
     marks and thousands separators repaired (counted); anything else is an error."""
     nulls, spelled = null_spelling(text), text
     text, wide = fullwidth(text)
+    text, negative = bracketed_negatives(text)
     text, marks, thousands, bad_comma = money(text)
+    text, wan = ten_thousands(text)
     fail_rows(
         src,
         col,
@@ -466,6 +470,7 @@ def _odd_numbers(
         "separators must group three digits (1,234.50)",
     )
     out = pd.to_numeric(text.where(~nulls), errors="coerce").astype("float64")
+    out = out.where(~wan, out * 10_000)
     fail_rows(
         src,
         col,
@@ -473,7 +478,8 @@ def _odd_numbers(
         out.isna() & ~nulls,
         s,
         hint="numbers such as 1234.50; ¥ / ￥ / 元 / RMB / CNY and thousands separators are "
-        "removed, other units (万, $) are not converted",
+        "removed, 万 is read as 10,000 and (120.00) as -120.00; other units ($) are not "
+        "converted",
     )
     if ledger is not None:
         count_nulls(ledger, table, col, nulls, spelled, n=n)
@@ -495,6 +501,24 @@ def _odd_numbers(
                 repaired=int((marks | thousands).sum()),
                 detail=f"currency marks (¥ ￥ 元 RMB CNY) in {int(marks.sum())} rows, "
                 f"thousands separators in {int(thousands.sum())} rows",
+            )
+        if bool(negative.any()):
+            ledger.add(
+                table,
+                f"{col}: bracketed negatives read as negative",
+                rows_in=n,
+                rows_out=n,
+                repaired=int(negative.sum()),
+                detail="accounting brackets, e.g. (120.00) -> -120.00",
+            )
+        if bool(wan.any()):
+            ledger.add(
+                table,
+                f"{col}: amounts in 万 multiplied by 10,000",
+                rows_in=n,
+                rows_out=n,
+                repaired=int(wan.sum()),
+                detail="e.g. 1.2万 -> 12000",
             )
     return out
 

@@ -1,5 +1,7 @@
 """Validation of the canonical tables: each bad input gives a clear error or a counted repair."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from conftest import CONTACTS, EVENTS, ORDERS, write_tables
@@ -548,3 +550,30 @@ def test_an_amount_that_only_looks_like_wan_or_brackets_is_an_error(tmp_path, ce
     )
     with pytest.raises(DataError, match=r"amount.*not a number.*rows 2"):
         load(tmp_path, orders=orders)
+
+
+def test_every_problem_of_every_table_is_reported_in_one_pass(tmp_path):
+    """`check` lists all problems rather than stopping at the first: one per column and
+    table, each still naming its file, column, row and an example."""
+    from analysis.data.errors import DataErrors
+
+    contacts = CONTACTS.replace("2025-01-02 10:00:00", "someday")
+    events = EVENTS.replace("2025-01-05 10:00:00", "2025-13-05 10:00:00").replace(
+        "message", "teleport"
+    )
+    orders = ORDERS.replace("100.0", "abc")
+    with pytest.raises(DataErrors) as info:
+        load(tmp_path, contacts=contacts, events=events, orders=orders)
+    found = [(Path(e.file).name, e.column, e.rows, e.examples[0]) for e in info.value.errors]
+    assert found == [
+        ("contacts.csv", "joined_at", [3], "someday"),
+        ("events.csv", "occurred_at", [4], "2025-13-05 10:00:00"),
+        ("events.csv", "event_type", [5], "teleport"),
+        ("orders.csv", "amount", [2], "abc"),
+    ]
+    head = str(info.value).splitlines()[0]
+    assert head.endswith(": 4 problems:") and head.count(".csv") == 3, head
+    # one problem alone is raised as itself, as before
+    with pytest.raises(DataError) as one:
+        load(tmp_path / "one", orders=orders)
+    assert not isinstance(one.value, DataErrors) and one.value.column == "amount"

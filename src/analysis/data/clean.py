@@ -23,7 +23,7 @@ from analysis.data.cells import (
     ten_thousands,
     ymd_dates,
 )
-from analysis.data.errors import DataError, Ledger, Source
+from analysis.data.errors import DataError, Ledger, Problems, Source
 from analysis.data.refunds import REFUND_ROWS_HINT, fold_refund_rows, refund_rows
 from analysis.data.schema import CONTACTS, EVENTS, FLAG_FALSE, FLAG_TRUE, ORDERS, TableSchema
 from analysis.data.vocab import Vocabulary
@@ -574,15 +574,19 @@ def clean_contacts(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -
     src.start_ledger("contacts", len(raw), ledger)
     _check_columns(raw, CONTACTS, src)
     df = pd.DataFrame(index=raw.index)
-    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="contacts")
-    df["joined_at"] = parse_times(raw, "joined_at", src, tz, "contacts", ledger)
+    each = Problems()  # every column's problem, not only the first
+    df["user_id"] = each.attempt(
+        _ids, raw, "user_id", src, required=True, ledger=ledger, table="contacts"
+    )
+    df["joined_at"] = each.attempt(parse_times, raw, "joined_at", src, tz, "contacts", ledger)
     for col in ("channel", "hook"):
         df[col] = text_column(raw, col, ledger=ledger, table="contacts", fill="unknown")
     df["referrer_id"] = (
-        _ids(raw, "referrer_id", src, required=False, ledger=ledger, table="contacts")
+        each.attempt(_ids, raw, "referrer_id", src, required=False, ledger=ledger, table="contacts")
         if "referrer_id" in raw.columns
         else pd.Series(None, index=raw.index, dtype="str")
     )
+    each.raise_any()
     extras = [c for c in raw.columns if c not in CONTACTS.names]
     for c in extras:
         df[c] = raw[c]
@@ -600,15 +604,19 @@ def clean_events(
     src.start_ledger("events", len(raw), ledger)
     _check_columns(raw, EVENTS, src)
     df = pd.DataFrame(index=raw.index)
-    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="events")
-    df["occurred_at"] = parse_times(raw, "occurred_at", src, tz, "events", ledger)
+    each = Problems()  # every column's problem, not only the first
+    df["user_id"] = each.attempt(
+        _ids, raw, "user_id", src, required=True, ledger=ledger, table="events"
+    )
+    df["occurred_at"] = each.attempt(parse_times, raw, "occurred_at", src, tz, "events", ledger)
     types = raw["event_type"].astype("str").str.strip()
     uniq = pd.unique(types.dropna())
     resolved = {t: vocabulary.resolve(t) for t in uniq}
     unknown = sorted(t for t, r in resolved.items() if r is None)
     if types.isna().any() or unknown:
         bad = types.isna() | types.isin(unknown)
-        fail_rows(
+        each.attempt(
+            fail_rows,
             src,
             "event_type",
             f"unknown event type{'s' if len(unknown) > 1 else ''} {unknown[:10]}",
@@ -617,6 +625,7 @@ def clean_events(
             hint="map them to known types with the vocabulary's 'aliases', or declare "
             "them under 'event_types' (see analysis.data.vocab)",
         )
+    each.raise_any()
     aliased = {t: r for t, r in resolved.items() if r != t}
     if aliased:
         n_alias = int(types.isin(list(aliased)).sum())
@@ -658,10 +667,14 @@ def clean_orders(raw: pd.DataFrame, src: Source, *, tz: str, ledger: Ledger) -> 
     src.start_ledger("orders", len(raw), ledger)
     _check_columns(raw, ORDERS, src)
     df = pd.DataFrame(index=raw.index)
-    df["order_id"] = _ids(raw, "order_id", src, required=True, ledger=ledger, table="orders")
-    df["user_id"] = _ids(raw, "user_id", src, required=True, ledger=ledger, table="orders")
-    df["ordered_at"] = parse_times(raw, "ordered_at", src, tz, "orders", ledger)
-    df["amount"] = _numbers(raw, "amount", src, required=True, ledger=ledger, table="orders")
+    each = Problems()  # every column's problem, not only the first
+    for col in ("order_id", "user_id"):
+        df[col] = each.attempt(_ids, raw, col, src, required=True, ledger=ledger, table="orders")
+    df["ordered_at"] = each.attempt(parse_times, raw, "ordered_at", src, tz, "orders", ledger)
+    df["amount"] = each.attempt(
+        _numbers, raw, "amount", src, required=True, ledger=ledger, table="orders"
+    )
+    each.raise_any()
     fail_rows(
         src,
         "amount",

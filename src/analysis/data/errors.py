@@ -63,6 +63,50 @@ class DataError(ValueError):
         super().__init__(msg)
 
 
+class DataErrors(DataError):
+    """Several independent problems found in one pass (``check`` lists them all rather than
+    stopping at the first); ``errors`` holds each :class:`DataError`, in the order found."""
+
+    def __init__(self, errors: list[DataError]):
+        self.errors = list(errors)
+        first = self.errors[0]
+        files = list(dict.fromkeys(e.file for e in self.errors))
+        self.file, self.column, self.problem = ", ".join(files), first.column, first.problem
+        self.rows, self.n_rows, self.examples, self.hint = (
+            first.rows,
+            first.n_rows,
+            first.examples,
+            first.hint,
+        )
+        listed = "\n".join(f"  {i}. {e}" for i, e in enumerate(self.errors, 1))
+        ValueError.__init__(self, f"{self.file}: {len(self.errors)} problems:\n{listed}")
+
+
+class Problems:
+    """Collects the :class:`DataError` of independent checks (one column's parse, one table's
+    cleaning) so that one pass reports every problem; :meth:`raise_any` raises the one found,
+    or :class:`DataErrors` for several."""
+
+    def __init__(self):
+        self.errors: list[DataError] = []
+
+    def attempt(self, fn, *args, fallback=None, **kwargs):
+        """``fn(*args, **kwargs)``, or ``fallback`` after recording its DataError."""
+        try:
+            return fn(*args, **kwargs)
+        except DataErrors as exc:
+            self.errors.extend(exc.errors)
+        except DataError as exc:
+            self.errors.append(exc)
+        return fallback
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise DataErrors(self.errors)
+
+
 class TooLittleData(ValueError):
     """The data is valid but too short or too small for an analysis (a label window past its
     end, no user in a population, a single outcome class). A report that stops on it is listed

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from analysis.data.clean import clean_contacts, clean_events, clean_orders, fail_rows
-from analysis.data.errors import DataError, Ledger, Source
+from analysis.data.errors import DataError, Ledger, Problems, Source
 from analysis.data.schema import DEFAULT_TZ
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.privacy import personal_data_columns
@@ -139,17 +139,26 @@ def validate_frames(
         cut = pd.Timestamp(observed_until)
         cut = cut.tz_localize(tz) if cut.tzinfo is None else cut.tz_convert(tz)
 
-    c = clean_contacts(
-        frames["contacts"].reset_index(drop=True), src["contacts"], tz=tz, ledger=ledger
+    each = Problems()  # the three tables are cleaned apart: report every table's problems
+    c = each.attempt(
+        clean_contacts,
+        frames["contacts"].reset_index(drop=True),
+        src["contacts"],
+        tz=tz,
+        ledger=ledger,
     )
-    e = clean_events(
+    e = each.attempt(
+        clean_events,
         frames["events"].reset_index(drop=True),
         src["events"],
         tz=tz,
         ledger=ledger,
         vocabulary=vocab,
     )
-    o = clean_orders(frames["orders"].reset_index(drop=True), src["orders"], tz=tz, ledger=ledger)
+    o = each.attempt(
+        clean_orders, frames["orders"].reset_index(drop=True), src["orders"], tz=tz, ledger=ledger
+    )
+    each.raise_any()
 
     if not len(c):
         raise DataError(

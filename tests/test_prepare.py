@@ -408,3 +408,27 @@ def test_a_report_is_judged_on_the_data_it_reads_by_default(tmp_path, monkeypatc
     results = build.build_reports(tmp_path, only=["touches", "ltv"])
     assert sorted(ran) == ["ltv", "touches"]
     assert not [r for r in results if r["skipped"] and r["skipped"] != "-"]
+
+
+def test_check_prints_the_ledger_aligned_when_steps_hold_chinese(capsys):
+    """The ledger's number columns line up in a terminal, where a Chinese character takes two
+    columns (the step "total rows dropped (合计)" shifted its numbers by two)."""
+    import unicodedata
+
+    from analysis.__main__ import main
+    from analysis.paths import resolve
+
+    def columns(text):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    folder = resolve("tests/fixtures/raw/spreadsheet-brand")
+    assert main(["check", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(ln for ln in lines if ln.startswith("table "))
+    rows = [ln for ln in lines if ln.startswith(("contacts ", "events ", "orders "))]
+    assert any("合计" in ln for ln in rows)
+    kept_end = columns(header[: header.index("kept") + 4])
+    for ln in rows:  # the four numbers after the step: in, kept, dropped, repaired
+        step_end = re.search(r"(\s+[\d,]+){4}", ln)
+        numbers = list(re.finditer(r"[\d,]+", ln[step_end.start() : step_end.end()]))
+        assert columns(ln[: step_end.start() + numbers[1].end()]) == kept_end, ln

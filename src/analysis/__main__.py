@@ -68,11 +68,24 @@ def _print_ledger(ledger) -> None:
                 detail if len(detail) <= 60 else detail[:59] + "…",
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(6)]
     for r in rows:
-        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
-        cells += [c.rjust(w) for c, w in zip(r[2:6], widths[2:6])]
+        cells = [_pad(r[0], widths[0]), _pad(r[1], widths[1])]
+        cells += [_pad(c, w, right=True) for c, w in zip(r[2:6], widths[2:6])]
         print("  ".join(cells + [r[6]]).rstrip())
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters (East Asian wide / full-width)
+    take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
 
 
 def _check_or_prepare(args: argparse.Namespace) -> int:

@@ -222,3 +222,21 @@ def test_index_lists_reports_in_reading_order_with_data_and_changed_parameters(t
         "Every report ran with its default parameters"
         in write_index([result("churn")], tmp_path).read_text()
     )
+
+
+def test_papermills_parameter_help_notices_are_quiet_and_other_warnings_are_not(caplog):
+    """A comment with "=" on a parameter line made papermill log "Unable to parse line" for
+    every run; that notice is dropped, its other warnings still show."""
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    from analysis.reports.build import _quiet_parameter_help
+
+    cell = {"source": "silent_days = 30  # this long = silent\nlang = 'en'\n"}
+    _quiet_parameter_help()
+    with caplog.at_level(logging.WARNING, logger="papermill.translators"):
+        params = PythonTranslator.inspect(cell)
+        logging.getLogger("papermill.translators").warning("another warning")
+    assert [p.name for p in params] == ["lang"]
+    assert [r.getMessage() for r in caplog.records] == ["another warning"]

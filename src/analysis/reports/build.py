@@ -186,6 +186,24 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> 
     dest.write_text(trim_page_css(body), encoding="utf-8")
 
 
+class _ParameterHelpNotice:
+    """Drops papermill's "Unable to parse line N '...'" notices: its parser of parameter help
+    gives up on any line with two ``=`` (``silent_days = 30  # this long = silent``); the
+    parameters themselves are injected and checked by the kit (:func:`check_parameters`)."""
+
+    @staticmethod
+    def filter(record) -> bool:
+        return not str(record.getMessage()).startswith("Unable to parse line")
+
+
+def _quiet_parameter_help() -> None:
+    import logging
+
+    log = logging.getLogger("papermill.translators")
+    if not any(isinstance(f, _ParameterHelpNotice) for f in log.filters):
+        log.addFilter(_ParameterHelpNotice())
+
+
 def run_report(
     report: Report,
     out_dir: str | Path,
@@ -198,6 +216,8 @@ def run_report(
     Only the ``parameters`` the notebook declares are passed to it.
     """
     import papermill as pm
+
+    _quiet_parameter_help()
 
     declared = set(report.parameters)
     parameters = {k: v for k, v in dict(parameters or {}).items() if k in declared}

@@ -239,7 +239,7 @@ def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[str]], dict
         records.append(cells)
     # python-calamine reads error cells (#N/A, #REF!) as empty: put their codes back so the
     # loader's "Excel error value" rule sees them
-    for r, c, code in _xlsx_error_cells(path, name):
+    for r, c, code in _xlsx_error_cells(path, name) or _xls_error_cells(path, name):
         while len(records) <= r:
             records.append([])
         records[r] += [""] * (c + 1 - len(records[r]))
@@ -255,9 +255,33 @@ _XML_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _XML_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
+def _xls_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
+    """(0-based row, 0-based column, code) of the error cells of ``sheet`` in an old binary
+    .xls workbook (BIFF, Excel 97-2003), read with xlrd; empty for other formats."""
+    import xlrd
+
+    with open(path, "rb") as fh:
+        if fh.read(8) != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2, the .xls container
+            return []
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except xlrd.XLRDError:  # pragma: no cover - calamine read it; xlrd should too
+        return []
+    try:
+        ws = book.sheet_by_name(sheet)
+        return [
+            (r, c, xlrd.error_text_from_code.get(ws.cell_value(r, c), "#ERROR"))
+            for r in range(ws.nrows)
+            for c in range(ws.ncols)
+            if ws.cell_type(r, c) == xlrd.XL_CELL_ERROR
+        ]
+    finally:
+        book.release_resources()
+
+
 def _xlsx_error_cells(path: Path, sheet: str) -> list[tuple[int, int, str]]:
     """(0-based row, 0-based column, code) of the error cells of ``sheet`` in an Office Open
-    XML workbook; empty for other formats (.xls error cells cannot be told from empty)."""
+    XML workbook; empty for other formats (.xls: :func:`_xls_error_cells`)."""
     import posixpath
     import xml.etree.ElementTree as ET
     import zipfile

@@ -932,3 +932,55 @@ def test_a_group_member_in_a_contacts_spreadsheet_is_that_contact_not_group_only
         "wecom: group-only members (in a customer group, never a contact) added"
     ]
     assert rule["kept"] == 2 and "1 group members are contacts of another export" in rule["detail"]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_two_level_header_reads_its_lower_row_and_counts_the_upper(tmp_path, kind):
+    """订单信息 over three columns and 金额信息 over three (merged cells): the lower row is the
+    header, the upper one is dropped and named in the ledger."""
+    import datetime as dt
+
+    head = ["订单编号", "用户ID", "下单时间", "实付金额", "是否退款", "退款金额"]
+    rows = [
+        ["订单信息", None, None, "金额信息", None, None],
+        head,
+        ["o1", "007", dt.datetime(2025, 1, 6, 10), 100, "否", 0],
+        ["o2", "008", dt.datetime(2025, 1, 7, 10), 50.5, "是", 50.5],
+    ]
+    if kind == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.active.merge_cells("A1:C1")
+        wb.active.merge_cells("D1:F1")
+        path = tmp_path / "orders.xlsx"
+        wb.save(path)
+    else:
+        path = tmp_path / "orders.csv"
+        path.write_text(
+            "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows) + "\n",
+            encoding="utf-8",
+        )
+    a = read_spreadsheet(path, table="orders")
+    got = a.table("orders")
+    assert got["order_id"].tolist() == ["o1", "o2"] and list(got.columns[:2]) == [
+        "order_id",
+        "user_id",
+    ]
+    led = a.ledger.to_frame().set_index("step")
+    step = led.loc["spreadsheet: title rows above the header dropped"]
+    assert step["dropped"] == 1
+    assert (
+        "two-level header (订单信息, 金额信息)" in step["detail"]
+        and "header is row 2" in step["detail"]
+    )
+
+
+def test_a_header_with_a_blank_name_over_data_is_not_taken_for_a_two_level_header(tmp_path):
+    """A real header with one unnamed column stays the header (and its error stays)."""
+    path = tmp_path / "orders.csv"
+    path.write_text("订单编号,用户ID,,实付金额\no1,007,2025-01-06 10:00,100\n", encoding="utf-8")
+    with pytest.raises(DataError, match="column without a name"):
+        read_spreadsheet(path, table="orders")

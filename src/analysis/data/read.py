@@ -156,15 +156,34 @@ def total_word(cells: list[str]) -> str | None:
     return m.group(1) if m else None
 
 
+_NUMBER_LIKE = re.compile(r"^[\s¥￥$+-]*[\d.,:/ -]+$")
+
+
+def is_group_row(cells: list[str], below: list[str]) -> bool:
+    """The upper row of a two-level header (``订单信息`` over three columns, ``金额信息`` over
+    two; merged cells read as one label and blanks): it leaves blank some columns the row
+    ``below`` names, and ``below`` names every one of its columns in words (a header, not
+    data)."""
+    named = [c.strip() for c in below]
+    while named and not named[-1]:
+        named.pop()
+    if len(named) < 2 or not all(named) or any(_NUMBER_LIKE.match(c) for c in named):
+        return False
+    upper = [c.strip() for c in cells[: len(named)]]
+    return any(upper) and not all(upper) and not any(c.strip() for c in cells[len(named) :])
+
+
 def _find_header(records: list[list[str]], first: int) -> int:
-    """The header: the first row after ``first`` that is not a title row (within
-    :data:`MAX_TITLE_ROWS` non-blank rows); ``first`` when there is none."""
+    """The header: the first row after ``first`` that is neither a title row nor the group
+    row of a two-level header (within :data:`MAX_TITLE_ROWS` non-blank rows); ``first`` when
+    there is none."""
     seen = 0
     for i in range(first, len(records)):
         cells = records[i]
         if not any(c.strip() for c in cells):
             continue
-        if not is_title_row(cells):
+        below = next((r for r in records[i + 1 :] if any(c.strip() for c in r)), None)
+        if not is_title_row(cells) and not (below is not None and is_group_row(cells, below)):
             return i
         seen += 1
         if seen > MAX_TITLE_ROWS:
@@ -292,6 +311,14 @@ def records_frame(
     notes: list[dict] = []
     if bool(title.any()):
         first_title = next(c.strip() for c in body[0] if c.strip())
+        groups = [
+            [c.strip() for c in r if c.strip()]
+            for r in body[:n_above]
+            if any(c.strip() for c in r) and is_group_row(r, records[head_at])
+        ]
+        two_level = (
+            f"; the upper row of a two-level header ({', '.join(groups[0])})" if groups else ""
+        )
         notes.append(
             {
                 "step": "title rows above the header dropped",
@@ -299,7 +326,7 @@ def records_frame(
                 "rows_out": n_in - int(title.sum()),
                 "dropped": int(title.sum()),
                 "detail": f"{_rows_phrase([int(r) for r in rownum[title]])}: "
-                f"{first_title[:60]!r}; the header is row {head_at + 1}",
+                f"{first_title[:60]!r}; the header is row {head_at + 1}{two_level}",
             }
         )
     if bool(blank.any()):

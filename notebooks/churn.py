@@ -64,7 +64,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.aggregate.features import feature_dictionary
 from analysis.i18n import say, tr, tr_frame
 from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
@@ -102,14 +101,14 @@ definition = ch.ChurnDefinition(
     long_days=long_days,
 )
 display(Markdown(definition.describe(lang)))
-tr_frame(pd.Series(definition.as_dict(), name="setting").to_frame(), lang)
+cr.definition_table(definition, lang)
 
 # %% [markdown]
 # The features, one row per user at each cut-off. Two of them record leaving rather than
 # warn of it (`group_quits`, `in_group`): the early-warning model does without them.
 
 # %%
-tr_frame(feature_dictionary(), lang, value_columns=["meaning"])
+cr.feature_table(lang)
 
 # %% [markdown]
 # ## Four windows: learn, choose, test once, list

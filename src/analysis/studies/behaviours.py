@@ -145,7 +145,7 @@ def fdr_statement(metrics: pd.DataFrame, *, lang: str = "en") -> str:
                 n_all=n_all,
                 n_test=n_test,
                 min_expected=metrics.attrs.get("min_expected", 5),
-                name=name,
+                name=tr(name, lang),
                 alpha=alpha,
                 n_sig=n_sig,
             )

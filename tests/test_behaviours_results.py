@@ -76,7 +76,7 @@ def test_scan_reading_is_the_fdr_statement_and_periods_keep_the_level():
     en = res.reading("en")
     assert en.startswith("discovery: 2 candidate behaviours, 2 tested")
     assert "confirmation: 2 candidate behaviours" in en and "at 10%" in en
-    assert res.reading("zh").startswith("发现期: 候选行为 2 个，检验 2 个")
+    assert res.reading("zh").startswith("发现期：候选行为 2 个，检验 2 个")
     disc = res.discovery
     assert disc["group"].eq("discovery").all() and list(disc.index) == [0, 1]
     assert disc.attrs["alpha"] == 0.1 and res.confirmation.attrs["method"] == "fdr_bh"

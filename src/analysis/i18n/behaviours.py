@@ -45,8 +45,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "leaving a group can be the departure itself seen early rather than a warning "
         "sign. Phi rewards common behaviours: at a given difference in retention, a "
         "behaviour that more users do has a larger phi.",
-        "zh": "在主要事件类型中，最强的正相关格子是：{peak} 的用户（φ 系数 {peak_phi:.2f}，覆盖率 "
-        "{peak_reach:.0%}）；最强的负相关：{low} 的用户（φ 系数 {low_phi:.2f}，覆盖率 "
+        "zh": "在主要事件类型中，最强的正相关格子是：{peak}的用户（φ 系数 {peak_phi:.2f}，覆盖率 "
+        "{peak_reach:.0%}）；最强的负相关：{low}的用户（φ 系数 {low_phi:.2f}，覆盖率 "
         "{low_reach:.0%}）。退群这类负向行为可能是提前看到的离开本身，而不是预警信号。φ 系数"
         "偏向常见行为：留存差异相同时，做的人越多的行为 φ 系数越大。",
     },
@@ -105,7 +105,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.no_value": {
         "en": "{n} confirmed behaviours with a positive association feed no value "
         "(activity-only types); the strongest overall is {unit} (phi {phi:.3f}).",
-        "zh": "{n} 个正相关的已验证行为不支撑任何价值（仅活动类型）；整体最强的是 {unit}"
+        "zh": "{n} 个正相关的已验证行为不支撑任何价值（仅活动类型）；整体最强的是{unit}"
         "（φ 系数 {phi:.3f}）。",
     },
     "behaviours.headline": {
@@ -121,6 +121,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "behaviours.headline_end": {"en": ".", "zh": "。"},
     # behaviours (analysis.studies.behaviours)
+    "behaviours.fdr_group": {"en": "{group}: ", "zh": "{group}："},
     "behaviours.fdr": {
         "en": "{label}{n_all} candidate behaviours, {n_test} tested (the rest had an empty group "
         "or an expected cell count below {min_expected:g}); {name} false-discovery-rate "

@@ -351,7 +351,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "churn.plot.cif_title": {
         "en": "{cause} churn by {by}",
-        "zh": "按{by}的{cause}",
+        "zh": "{cause}：按{by}分组",
     },
     "churn.decision": {
         "en": "With a contact costing {cost:g}, a saved customer worth {value:g} and {rate:.0%} "

@@ -352,7 +352,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     (
         re.compile(r"^(\w+)=(.*) \(typical (.*)\): \+(-?[\d.]+) pts$"),
         lambda m, term: (
-            f"{_feature(m[1])}为 {term(m[2])}（一般用户为 {term(m[3])}）：风险高 {m[4]} 个百分点"
+            f"{_feature(m[1])}：{term(m[2])}（一般用户：{term(m[3])}），风险高 {m[4]} 个百分点"
         ),
     ),
     # an acquisition channel as an effect (analysis.simulate.checks: channel=douyin)

@@ -122,6 +122,43 @@ def feature_table(lang: str = "en") -> pd.DataFrame:
     )
 
 
+def readable(
+    df: pd.DataFrame,
+    lang: str = "en",
+    *,
+    percent=(),
+    money=(),
+    whole=(),
+    places: int = 3,
+    currency: str = "CNY",
+):
+    """A translated table (:func:`~analysis.i18n.tr_frame`) with its numbers as a Chinese
+    reader reads them: ``percent`` columns as ``18.9%``, ``money`` columns in 元 (or with the
+    currency's code), ``whole`` columns without decimals, other decimals to ``places``; the
+    columns named by their untranslated headers. In English the table itself, unchanged."""
+    if lang == "en":
+        return df
+    unit = tr("yuan", lang) if currency == "CNY" else currency
+
+    def _money(x):
+        return f"{x:,.2f} {unit}" if abs(x) < 100 else f"{x:,.0f} {unit}"
+
+    fmt = {}
+    for c in df.columns:
+        if not pd.api.types.is_float_dtype(df[c]):
+            continue
+        if c in {tr(p, lang) for p in percent}:
+            fmt[c] = "{:.1%}"
+        elif c in {tr(m, lang) for m in money}:
+            fmt[c] = _money
+        elif c in {tr(w, lang) for w in whole}:
+            fmt[c] = "{:,.0f}"
+        else:
+            fmt[c] = f"{{:,.{places}f}}"
+    out = df.style.format(fmt, na_rep="–")
+    return out.hide(axis="index") if isinstance(df.index, pd.RangeIndex) else out
+
+
 # --- class balance -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BalanceResult(StudyResult):

@@ -274,7 +274,7 @@ decision.plot(ax=ax, currency=currency, lang=lang)
 plt.show()
 
 # %%
-Markdown(decision.reading(lang))
+Markdown(decision.reading(lang, currency=currency))
 
 # %% [markdown]
 # ## Time to churn, two ways to leave

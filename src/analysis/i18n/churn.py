@@ -358,22 +358,23 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "{cause}：按{by}分组",
     },
     "churn.decision": {
-        "en": "With a contact costing {cost:g}, a saved customer worth {value:g} and {rate:.0%} "
+        "en": "With a contact costing {cost}, a saved customer worth {value} and {rate:.0%} "
         "of contacted would-be churners kept, a contact pays above a risk of {be:.1%}. On "
         "the test window the realised net value peaks at a threshold of {best:.0%}: "
         "contacting {contacted:,} users ({share:.0%}) reaches {reached:,} churners and nets "
-        "{net:,.0f} (expected from the risks: {expected:,.0f}). As of the list's date, "
+        "{net} (expected from the risks: {expected}). As of the list's date, "
         "contacting is worth it in: {tiers}. The save rate is an assumption until an "
         "experiment measures it.",
-        "zh": "若一次触达成本为 {cost:g}、留住一位客户价值 {value:g}、被触达的潜在流失者中有 {rate:.0%} "
+        "zh": "若一次触达成本为 {cost}、留住一位客户价值 {value}、被触达的潜在流失者中有 {rate:.0%} "
         "被留住，则风险高于 {be:.1%} 时触达才划算。在测试窗口上，实际净价值在阈值 {best:.0%} 处最高："
-        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net:,.0f}"
-        "（按风险预期：{expected:,.0f}）。按名单日期，值得触达的层级：{tiers}。挽回率是假设，"
+        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net}"
+        "（按预测风险估算为 {expected}）。按名单日期，值得触达的层级：{tiers}。挽回率是假设，"
         "需要实验来测量。",
     },
+    "churn.money": {"en": "{amount}", "zh": "{amount} 元"},
     "churn.plot.net_title": {
-        "en": "Net value of the outreach (cost {cost:g}, saved customer {value:g})",
-        "zh": "触达的净价值（成本 {cost:g}，留住客户价值 {value:g}）",
+        "en": "Net value of the outreach (cost {cost}, saved customer {value})",
+        "zh": "触达的净价值（每次触达成本 {cost}，留住一位客户价值 {value}）",
     },
     "churn.c.decision": {
         "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "

@@ -199,7 +199,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.importance": {
         "en": "The three features the warning leans on most are {items}; {n_zero} of {n} "
         "features add nothing measurable.",
-        "zh": "预警最依赖的三个特征是 {items}；{n} 个特征中有 {n_zero} 个没有可测量的贡献。",
+        "zh": "预警最依赖的三个特征是：{items}；{n} 个特征中有 {n_zero} 个没有可测量的贡献。",
     },
     "churn.importance_item": {
         "en": "`{feature}` (AUC drop {drop:.3f})",
@@ -284,7 +284,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.importance_users": {
         "en": "The warning leans most on {items}. Intervals resample the users; {n_zero} of "
         "{n} features have an interval reaching zero.",
-        "zh": "预警最依赖 {items}。区间对用户重抽样；{n} 个特征中有 {n_zero} 个的区间触及 0。",
+        "zh": "预警最依赖的特征是：{items}。区间来自对用户的重复抽样；{n} 个特征中有 {n_zero} 个的区间碰到 0（贡献可能为零）。",
     },
     "churn.importance_users_item": {
         "en": "`{feature}` (AUC drop {drop:.3f}, {lo:.3f}–{hi:.3f}; {dir:+.1f} pts of risk "

@@ -224,7 +224,7 @@ Markdown(best.reading(lang))
 alignment = br.alignment_result(confirmed.table, weights=weights)
 save_table(alignment.table, "value_alignment")
 display(
-    tr_frame(alignment.table, lang, value_columns=["value", "best_behaviour"]).style.format(
+    tr_frame(alignment.shown(lang), lang, value_columns=["value", "best_behaviour"]).style.format(
         {
             tr("weight", lang): "{:.2f}",
             tr("best_phi", lang): "{:.3f}",

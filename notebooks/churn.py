@@ -64,7 +64,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.aggregate.features import feature_dictionary
 from analysis.i18n import say, tr, tr_frame
 from analysis.reports import headline, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
@@ -102,14 +101,14 @@ definition = ch.ChurnDefinition(
     long_days=long_days,
 )
 display(Markdown(definition.describe(lang)))
-tr_frame(pd.Series(definition.as_dict(), name="setting").to_frame(), lang)
+cr.definition_table(definition, lang)
 
 # %% [markdown]
 # The features, one row per user at each cut-off. Two of them record leaving rather than
 # warn of it (`group_quits`, `in_group`): the early-warning model does without them.
 
 # %%
-tr_frame(feature_dictionary(), lang, value_columns=["meaning"])
+cr.feature_table(lang)
 
 # %% [markdown]
 # ## Four windows: learn, choose, test once, list
@@ -140,7 +139,11 @@ Markdown(windows.reading(lang))
 # %%
 balance = cr.BalanceResult(res.class_balance(), horizon_days=horizon_days)
 save_table(balance.table, "class_balance")
-tr_frame(balance.table, lang, headers={"hard_churn": "n_hard_churn"})
+cr.readable(
+    tr_frame(balance.table, lang, headers={"hard_churn": "n_hard_churn"}),
+    lang,
+    percent=["churn_rate", "lo", "hi"],
+)
 
 # %% [markdown]
 # ## Choosing the model on the validation window
@@ -165,7 +168,7 @@ tested = car.tested_result(res)
 save_table(tested.table, "metrics")
 display(tr_frame(ch.metrics_wide(tested.table).rename(index=lambda k: tr(k, lang)), lang))
 if tested.has_oracle:
-    display(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang))
+    display(cr.readable(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang), lang))
 display(Markdown(tested.reading(lang)))
 headline(tested.headline(lang))
 
@@ -257,13 +260,21 @@ decision = cd.decision_result(
     save_rate=save_rate,
 )
 save_table(decision.table, "decision_curve")
-display(tr_frame(save_table(decision.tiers, "decision_tiers"), lang, value_columns=["tier"]))
+display(
+    cr.readable(
+        tr_frame(save_table(decision.tiers, "decision_tiers"), lang, value_columns=["tier"]),
+        lang,
+        percent=["mean_risk"],
+        money=["net_per_contact", "expected_net"],
+        currency=currency,
+    )
+)
 fig, ax = plt.subplots(figsize=(7, 5))
 decision.plot(ax=ax, currency=currency, lang=lang)
 plt.show()
 
 # %%
-Markdown(decision.reading(lang))
+Markdown(decision.reading(lang, currency=currency))
 
 # %% [markdown]
 # ## Time to churn, two ways to leave
@@ -296,7 +307,18 @@ plt.tight_layout()
 plt.show()
 
 # %%
-display(tr_frame(risks.hazards, lang, value_columns=["by", "cause", "level"]))
+display(
+    cr.readable(
+        tr_frame(
+            risks.hazards,
+            lang,
+            value_columns=["by", "cause", "level"],
+            headers={"n": "users"},
+        ),
+        lang,
+        places=2,
+    )
+)
 Markdown(risks.reading(lang))
 
 # %%
@@ -304,7 +326,15 @@ if has_truth:
     cr_truth = checks.competing_risks_truth_result(
         risks.departures, truth_users, contacts, truth_params
     )
-    display(tr_frame(save_table(cr_truth.table, "cause_specific_truth"), lang))
+    display(
+        cr.readable(
+            tr_frame(
+                save_table(cr_truth.table, "cause_specific_truth"), lang, headers={"n": "users"}
+            ),
+            lang,
+            places=2,
+        )
+    )
     display(Markdown(cr_truth.reading(lang)))
 
 # %% [markdown]
@@ -331,17 +361,34 @@ at_risk = car.at_risk_as_of_result(
     lang=lang,
     n_threads=n_threads,
 )
-display(tr_frame(save_table(at_risk.summary, "at_risk_tiers"), lang, value_columns=["risk_tier"]))
+display(
+    cr.readable(
+        tr_frame(save_table(at_risk.summary, "at_risk_tiers"), lang, value_columns=["risk_tier"]),
+        lang,
+        money=["expected_lost_spend"],
+        places=1,
+        currency=currency,
+    )
+)
 if at_risk.truth is not None:
-    display(tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]))
+    display(
+        cr.readable(
+            tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]),
+            lang,
+            percent=["predicted_rate", "oracle_rate", "realised_rate", "lo", "hi"],
+        )
+    )
 Markdown(at_risk.reading(lang))
 
 # %%
 shown = save_table(at_risk.head(top_n), "at_risk_head")
-tr_frame(
-    shown,
+cr.readable(
+    tr_frame(shown, lang, value_columns=["risk_tier", "channel", "hook", "value_tier"]),
     lang,
-    value_columns=["risk_tier", "channel", "hook", "value_tier"],
+    money=["last_order_amount"],
+    whole=["days_since_last_interaction"],
+    places=1,
+    currency=currency,
 )
 
 # %%

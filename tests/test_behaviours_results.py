@@ -76,7 +76,7 @@ def test_scan_reading_is_the_fdr_statement_and_periods_keep_the_level():
     en = res.reading("en")
     assert en.startswith("discovery: 2 candidate behaviours, 2 tested")
     assert "confirmation: 2 candidate behaviours" in en and "at 10%" in en
-    assert res.reading("zh").startswith("发现期: 候选行为 2 个，检验 2 个")
+    assert res.reading("zh").startswith("发现期：候选行为 2 个，检验 2 个")
     disc = res.discovery
     assert disc["group"].eq("discovery").all() and list(disc.index) == [0, 1]
     assert disc.attrs["alpha"] == 0.1 and res.confirmation.attrs["method"] == "fdr_bh"
@@ -122,7 +122,7 @@ def test_leading_event_types_name_the_strongest_cells():
     assert "users who had a group quit event at least once in their first 7 days (phi -0.40" in en
     zh = res.reading("zh")
     assert "最强的正相关格子是：在加入后的前 7 天内至少有一次“分享”事件" in zh
-    assert "（phi -0.40，覆盖率 60%）" in zh
+    assert "（φ 系数 -0.40，覆盖率 60%）" in zh
     snap = B.leading_event_types(disc, n=1, view="snapshot")
     assert "in the 7 days before the cut-off (phi -0.40" in snap.reading("en")
 

@@ -295,8 +295,8 @@ def test_reasons_in_words_pick_the_largest_positive_push():
     assert en.loc["a", "next_step_1"] == steps["days_since_last_interaction"]["en"]
     assert en.loc["b", "reason_1"] == "" and en.loc["b", "next_step_1"] == ""
     zh = cl.reasons_in_words(contrib, rows, reference=ref, next_steps=steps, lang="zh")
-    assert zh.loc["a", "reason_1"].startswith("距上次互动天数 40（常见值 3）")
-    assert zh.loc["a", "reason_2"].startswith("获客渠道 抖音")
+    assert zh.loc["a", "reason_1"].startswith("距上次互动天数：40（一般用户：3）")
+    assert zh.loc["a", "reason_2"].startswith("获客渠道：抖音")
 
 
 def test_export_writes_pseudonyms_only(sample, sample_res, tmp_path):
@@ -510,4 +510,4 @@ def test_the_stage_reason_names_stages():
     zh = cl.reasons_in_words(
         contrib, rows, reference={"stage_rank": 8.0}, next_steps=steps, lang="zh"
     )
-    assert zh.loc["a", "reason_1"].startswith("阶梯阶段 沉默（常见值 拥护）")
+    assert zh.loc["a", "reason_1"].startswith("阶梯阶段：沉默（一般用户：拥护）")

@@ -50,7 +50,7 @@ def test_balance_reading_takes_train_and_test_rows():
     assert res.conclusion("en") == (
         "- **How common.** 15.0% of the 2,000 users at the test cut-off churned."
     )
-    assert res.conclusion("zh") == "- **有多常见。** 测试截止日的 2,000 位用户中 15.0% 流失。"
+    assert res.conclusion("zh") == "- **有多常见：**测试截止日的 2,000 位用户中 15.0% 流失。"
 
 
 # --- the scores ------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_scores_name_the_best_model_with_and_without_the_oracle():
     assert "ROC AUC 0.900 and Brier score 0.070; the best model is 0.080 AUC below it " in en
     assert "(paired 95% interval 0.060 to 0.090) and its Brier score is 0.020 higher" in en
     zh = res.reading("zh")
-    assert zh.startswith("在测试人群上排序更好的模型是**梯度提升（HGB）**") and "理想模型达到" in zh
+    assert zh.startswith("在测试人群上排序更好的模型是**梯度提升树**") and "理想模型达到" in zh
     assert res.headline("en") == (
         "Churn within 90 days (10% of users) is ranked with ROC AUC 0.82 [0.80, 0.83] by the "
         "gradient boosting (HGB); its riskiest 10% of users hold 50% of the churners "
@@ -146,7 +146,7 @@ def test_calibration_reading_names_the_models_largest_miss():
         "0.100, hgb 0.090, oracle 0.070."
     )
     assert res.reading("zh").startswith("模型中最大的校准偏差为 8.0 个百分点（逻辑回归，第 2 箱")
-    assert "Brier 分数：逻辑回归 0.100、梯度提升 0.090、理想模型 0.070。" in res.reading("zh")
+    assert "概率误差：逻辑回归 0.100、梯度提升 0.090、理想模型 0.070。" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
     ax = res.plot(lang="zh")
     assert "2026-04-01" in ax.get_title() and "校准" in ax.get_title()
@@ -198,10 +198,10 @@ def test_importance_reading_names_the_top_three_and_the_useless():
         "`interactions_short` (AUC drop 0.040), `tenure_days` (AUC drop 0.020); 1 of 5 "
         "features add nothing measurable."
     )
-    assert "`group_quits`（AUC 下降 0.090）、" in res.reading("zh")
+    assert "退群次数（AUC 下降 0.090）、" in res.reading("zh")
     assert "5 个特征中有 1 个没有可测量的贡献" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
-    assert res.plot(lang="zh").get_title() == "置换重要性（逻辑回归（L2））"
+    assert res.plot(lang="zh").get_title() == "置换重要性（逻辑回归）"
     plt.close("all")
 
 
@@ -231,8 +231,8 @@ def test_at_risk_reading_compares_the_list_with_everyone_else(tmp_path):
         "(2 of 4 users)."
     )
     assert res.reading("zh") == (
-        "- **名单。** 风险 × 价值名单前 4 位用户中 75% 确实流失，其余用户为 17%。最常见的首要"
-        "原因是 `group_quits`（4 位中 2 位）。"
+        "- **名单：**风险 × 价值名单前 4 位用户中 75% 确实流失，其余用户为 17%。最常见的首要"
+        "原因是“退群次数”（4 位中 2 位）。"
     )
     shown = res.head(2)
     assert list(shown["rank"]) == [1, 2] and "user_id" not in shown.reset_index().columns

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from analysis.i18n import (
@@ -108,6 +109,10 @@ def say(key: str, lang: str = "en", **values) -> str:
     return SENTENCES[key][check_lang(lang)].format(**values)
 
 
+def _is_bool(v) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
 def tr_frame(
     df: pd.DataFrame,
     lang: str = "en",
@@ -137,6 +142,11 @@ def tr_frame(
     )
     for c in cols:
         out[c] = out[c].map(lambda v: tr(v, lang) if isinstance(v, str) else v)
+    for c in out.columns:  # yes / no cells read as words (是 / 否), not True / False
+        if pd.api.types.is_bool_dtype(out[c]) or (
+            out[c].dtype == object and len(out[c]) and out[c].map(_is_bool).all()
+        ):
+            out[c] = out[c].map(lambda v: tr("yes" if v else "no", lang) if _is_bool(v) else v)
     named = dict(headers or {})
     out = out.rename(columns=lambda c: tr(named.get(c, c), lang) if isinstance(c, str) else c)
     for axis in ("index", "columns"):

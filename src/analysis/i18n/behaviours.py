@@ -17,16 +17,20 @@ LABELS: dict[str, str] = {
     "Discovery vs confirmation": "发现期与验证期",
     "Retention difference: discovery vs confirmation": "留存差异：发现期与验证期",
     "Strongest confirmed behaviours (confirmation period)": "最强的已验证行为（验证期）",
+    "phi": "φ 系数",
+    # the false-discovery-rate methods (analysis.studies.behaviours.fdr_statement)
+    "Benjamini–Hochberg": "标准",
+    "Benjamini–Yekutieli": "保守（适用于任意相关）",
 }
 
 
 #: The report's computed readings, keyed "behaviours.…", filled by :func:`analysis.i18n.say`.
 SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.plot.label": {"en": "{unit} ≥{k} in {d}d", "zh": "{unit} ≥{k} 次（{d} 天内）"},
-    "behaviours.plot.phi_title": {"en": "phi: {unit}", "zh": "phi：{unit}"},
+    "behaviours.plot.phi_title": {"en": "phi: {unit}", "zh": "φ 系数：{unit}"},
     "behaviours.plot.phi_discovery": {
         "en": "phi: {unit} (discovery)",
-        "zh": "phi：{unit}（发现期）",
+        "zh": "φ 系数：{unit}（发现期）",
     },
     "behaviours.periods": {
         "en": "{disc_users:,} users discover and {conf_users:,} confirm; {disc_rate:.1%} and "
@@ -41,10 +45,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "leaving a group can be the departure itself seen early rather than a warning "
         "sign. Phi rewards common behaviours: at a given difference in retention, a "
         "behaviour that more users do has a larger phi.",
-        "zh": "在主要事件类型中，最强的正相关格子是：{peak} 的用户（phi {peak_phi:.2f}，覆盖率 "
-        "{peak_reach:.0%}）；最强的负相关：{low} 的用户（phi {low_phi:.2f}，覆盖率 "
-        "{low_reach:.0%}）。退群这类负向行为可能是提前看到的离开本身，而不是预警信号。phi "
-        "偏向常见行为：留存差异相同时，做的人越多的行为 phi 越大。",
+        "zh": "在主要事件类型中，最强的正相关格子是：{peak}的用户（φ 系数 {peak_phi:.2f}，覆盖率 "
+        "{peak_reach:.0%}）；最强的负相关：{low}的用户（φ 系数 {low_phi:.2f}，覆盖率 "
+        "{low_reach:.0%}）。退群这类负向行为可能是提前看到的离开本身，而不是预警信号。φ 系数"
+        "偏向常见行为：留存差异相同时，做的人越多的行为 φ 系数越大。",
     },
     "behaviours.confirmed": {
         "en": "{n} behaviours were discovered; {held} ({held_share:.0%}) hold on the later "
@@ -53,7 +57,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "discovered behaviours, including those that failed, it is {kept_all:.0%}. "
         "{judgement}",
         "zh": "共发现 {n} 个行为；其中 {held} 个（{held_share:.0%}）在后期成立。对成立的行为，后期差异"
-        "的中位数是发现值的 {kept:.0%}（后期/前期 phi 比的中位数 {phi_ratio:.2f}）；把未成立的也"
+        "的中位数是发现值的 {kept:.0%}（后期与前期 φ 系数之比的中位数 {phi_ratio:.2f}）；把未成立的也"
         "算上，所有已发现行为为 {kept_all:.0%}。{judgement}",
     },
     "behaviours.shrinks": {
@@ -73,7 +77,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.no_leading": {
         "en": "No event type could be tested on the discovery period: there is no phi grid "
         "to read.",
-        "zh": "发现期没有一个事件类型满足检验条件，暂无 phi 热力图可供解读。",
+        "zh": "发现期没有一个事件类型满足检验条件，暂无 φ 系数热力图可供解读。",
     },
     "behaviours.reading": {"en": "{i}. {text}.", "zh": "{i}. {text}。"},
     "behaviours.no_threshold": {
@@ -87,7 +91,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{phi:.3f}), {among} Across the five values, the rank correlation between "
         "weight and strongest confirmed phi is {rho:+.2f}. {no_value}",
         "zh": "`{weights}` 预设最看重{top_weighted}。支撑某一价值的最强已验证行为属于**{value}**"
-        "（{behaviour}，phi {phi:.3f}），{among}在五个价值上，权重与最强已验证 phi 的秩相关为 "
+        "（{behaviour}，φ 系数 {phi:.3f}），{among}在五个价值上，权重与最强已验证行为的 φ 系数之间的秩相关为 "
         "{rho:+.2f}。{no_value}",
     },
     "behaviours.among_top": {
@@ -101,8 +105,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     "behaviours.no_value": {
         "en": "{n} confirmed behaviours with a positive association feed no value "
         "(activity-only types); the strongest overall is {unit} (phi {phi:.3f}).",
-        "zh": "{n} 个正相关的已验证行为不支撑任何价值（仅活动类型）；整体最强的是 {unit}"
-        "（phi {phi:.3f}）。",
+        "zh": "{n} 个正相关的已验证行为不支撑任何价值（仅活动类型）；整体最强的是{unit}"
+        "（φ 系数 {phi:.3f}）。",
     },
     "behaviours.headline": {
         "en": "In one line: of {tested} behaviours tested on the discovery period, {declared} "
@@ -117,13 +121,14 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "behaviours.headline_end": {"en": ".", "zh": "。"},
     # behaviours (analysis.studies.behaviours)
+    "behaviours.fdr_group": {"en": "{group}: ", "zh": "{group}："},
     "behaviours.fdr": {
         "en": "{label}{n_all} candidate behaviours, {n_test} tested (the rest had an empty group "
         "or an expected cell count below {min_expected:g}); {name} false-discovery-rate "
         "control at {alpha:.0%} across all {n_test} declares {n_sig} significant — on "
         "average at most {alpha:.0%} of such declarations are false.",
         "zh": "{label}候选行为 {n_all} 个，检验 {n_test} 个（其余因某组为空或期望频数低于 "
-        "{min_expected:g} 未检验）；在全部 {n_test} 个上以 {alpha:.0%} 的 {name} 错误发现率控制，"
+        "{min_expected:g} 未检验）；对全部 {n_test} 个做错误发现率控制（{name}方法，{alpha:.0%}），"
         "判定 {n_sig} 个显著——平均而言，这类判定中错误的不超过 {alpha:.0%}。",
     },
     "behaviours.phrase": {
@@ -153,7 +158,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{diff:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}); reach {reach:.0%}, phi "
         "{phi:.2f}",
         "zh": "{phrase}的用户留存率为 {did:.0%}，其他用户为 {other:.0%}（相差 {diff:+.1f} 个百分点，"
-        "95% 置信区间 {lo:+.1f} 至 {hi:+.1f}）；覆盖 {reach:.0%}，phi {phi:.2f}",
+        "95% 置信区间 {lo:+.1f} 至 {hi:+.1f}）；覆盖 {reach:.0%}，φ 系数 {phi:.2f}",
     },
     "behaviours.threshold.shrunk": {
         "en": "; found on the earlier period with a difference of {diff:+.1f} points "

@@ -5,8 +5,8 @@ from __future__ import annotations
 #: Chinese chart titles, axis and legend labels of this report (and the names of its own
 #: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
 LABELS: dict[str, str] = {
-    "logistic regression (L2)": "逻辑回归（L2）",
-    "gradient boosting (HGB)": "梯度提升（HGB）",
+    "logistic regression (L2)": "逻辑回归",
+    "gradient boosting (HGB)": "梯度提升树",
     "perfect calibration": "完美校准",
     "random order": "随机顺序",
     "mean predicted churn probability (bin)": "平均预测流失概率（分箱）",
@@ -14,7 +14,7 @@ LABELS: dict[str, str] = {
     "share of users contacted, riskiest first": "触达用户占比（风险最高者优先）",
     "share of all churners reached (gain)": "覆盖的流失者占比（覆盖率）",
     "lift over the base churn rate": "相对基础流失率的提升度",
-    "drop in ROC AUC when the feature is shuffled": "打乱该特征后 ROC AUC 的下降",
+    "drop in ROC AUC when the feature is shuffled": "打乱该特征后 AUC 的下降",
     "Calibration": "校准",
     "Cumulative gain": "累积覆盖率",
     "Lift": "提升度",
@@ -73,6 +73,13 @@ LABELS: dict[str, str] = {
     "by": "分组",
     "hr": "风险比",
     "truth": "真实值",
+    # the simulator's effects on the two ways to leave (analysis.simulate.checks)
+    "z_experience": "潜在体验价值（每标准差）",
+    "z_consumption": "潜在消费价值（每标准差）",
+    "z_social": "潜在社交价值（每标准差）",
+    "z_content": "潜在内容价值（每标准差）",
+    "z_innovation": "潜在创新价值（每标准差）",
+    "coupon_hunter": "羊毛党",
     # reasons of the list: the features in words
     "acquisition channel": "获客渠道",
     "referred by a friend": "由朋友推荐",
@@ -94,6 +101,23 @@ LABELS: dict[str, str] = {
     "group quits": "退群次数",
     "still in a group": "仍在群内",
     "ladder stage": "阶梯阶段",
+    "ladder stage (name)": "阶梯阶段名称",
+    # the definition's settings (analysis.studies.churn_results.definition_table)
+    "churn window after the cut-off (days)": "截止日后的流失观察期（天）",
+    "what counts as staying": "算作留下的活动",
+    "silent this long before the cut-off: already lost (days)": "截止日前沉默超过此天数即视为已流失（天）",
+    "look-back window of the features (days)": "特征的回看窗口（天）",
+    "short window of the trends (days)": "趋势的短窗口（天）",
+    "long window of the trends (days)": "趋势的长窗口（天）",
+    "any interaction or paid order": "任何互动或付费订单",
+    "paid orders only": "只算付费订单",
+    "keeps everyone": "不剔除",
+    "feature (in words)": "特征",
+    "yuan": "元",
+    "predicted_rate": "模型预测的流失率",
+    "oracle_rate": "理想模型的流失率",
+    "realised_rate": "实际流失率",
+    "column name": "列名",
     "experience evidence": "体验价值证据",
     "net spend, look-back window": "回看窗口净消费额",
     "social evidence": "社交价值证据",
@@ -126,13 +150,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "训练截止日（{train_cutoff}）私域内共 {train_users:,} 位用户，其中 {train_rate:.1%} 在 "
         "{horizon} 天内流失（{hard:,} 位删除了联系人）。测试截止日（{test_cutoff}）的 "
         "{test_users:,} 位用户中流失率为 {test_rate:.1%}（95% 区间 {lo:.1%}–{hi:.1%}）："
-        "类别不平衡，因此 PR AUC 与提升度要与 ROC AUC 一起看。",
+        "流失与留下的人数很不均衡，所以平均精确率和提升度要与 AUC 一起看。",
     },
     "churn.best": {
         "en": "On the test population the better-ranking model is **{model}** with ROC AUC "
         "{auc:.3f}; contacting its riskiest 10% of users reaches {gain:.0%} of all "
         "churners, {lift:.1f} times the base rate of {base:.1%}.",
-        "zh": "在测试人群上排序更好的模型是**{model}**，ROC AUC {auc:.3f}；触达其风险最高的 10% "
+        "zh": "在测试人群上排序更好的模型是**{model}**，AUC {auc:.3f}；触达其风险最高的 10% "
         "用户即可覆盖 {gain:.0%} 的流失者，是基础流失率 {base:.1%} 的 {lift:.1f} 倍。",
     },
     "churn.oracle": {
@@ -141,17 +165,17 @@ SENTENCES: dict[str, dict[str, str]] = {
         "AUC below it (paired 95% interval {gap_lo:.3f} to {gap_hi:.3f}) and its Brier "
         "score is {brier_gap:.3f} higher. That distance is what better features could "
         "still win; the rest of the uncertainty is irreducible.",
-        "zh": "知道每位模拟用户真实风险的理想模型达到 ROC AUC {oracle_auc:.3f}、Brier 分数 "
+        "zh": "知道每位模拟用户真实风险的理想模型达到 AUC {oracle_auc:.3f}、概率误差 "
         "{oracle_brier:.3f}；最佳模型的 AUC 比它低 {gap:.3f}（配对 95% 区间 {gap_lo:.3f} 至 "
-        "{gap_hi:.3f}），Brier 分数高 {brier_gap:.3f}。这段差距是更好的特征仍可争取的空间；"
+        "{gap_hi:.3f}），概率误差高 {brier_gap:.3f}。这段差距是更好的特征仍可争取的空间；"
         "其余的不确定性无法消除。",
     },
     "churn.headline": {
         "en": "Churn within {horizon} days ({rate:.0%} of users) is ranked with ROC AUC "
         "{auc:.2f} [{lo:.2f}, {hi:.2f}] by the {model}; its riskiest 10% of users hold "
         "{gain:.0%} of the churners{oracle}.",
-        "zh": "{horizon} 天内流失（占用户 {rate:.0%}）由{model}排序，ROC AUC {auc:.2f} "
-        "[{lo:.2f}, {hi:.2f}]；其风险最高的 10% 用户包含 {gain:.0%} 的流失者{oracle}。",
+        "zh": "{model}对谁会在 {horizon} 天内流失（占用户 {rate:.0%}）的排序 AUC 为 {auc:.2f}"
+        "（区间 {lo:.2f}–{hi:.2f}）；风险最高的 10% 用户包含了 {gain:.0%} 的流失用户{oracle}。",
     },
     "churn.headline_oracle": {"en": " (oracle AUC {auc:.2f})", "zh": "（理想模型 AUC {auc:.2f}）"},
     "churn.calibration": {
@@ -159,7 +183,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "predicted {pred:.1%}, observed {obs:.1%}, interval {lo:.1%}–{hi:.1%}). Brier "
         "scores: {briers}.",
         "zh": "模型中最大的校准偏差为 {err:.1f} 个百分点（{score}，第 {bin} 箱：预测 {pred:.1%}，"
-        "观测 {obs:.1%}，区间 {lo:.1%}–{hi:.1%}）。Brier 分数：{briers}。",
+        "观测 {obs:.1%}，区间 {lo:.1%}–{hi:.1%}）。概率误差：{briers}。",
     },
     "churn.gain": {
         "en": "Contacting the riskiest {share:.0%} of users by the {model} reaches {gain:.0%} of "
@@ -175,11 +199,11 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.importance": {
         "en": "The three features the warning leans on most are {items}; {n_zero} of {n} "
         "features add nothing measurable.",
-        "zh": "预警最依赖的三个特征是 {items}；{n} 个特征中有 {n_zero} 个没有可测量的贡献。",
+        "zh": "预警最依赖的三个特征是：{items}；{n} 个特征中有 {n_zero} 个没有可测量的贡献。",
     },
     "churn.importance_item": {
         "en": "`{feature}` (AUC drop {drop:.3f})",
-        "zh": "`{feature}`（AUC 下降 {drop:.3f}）",
+        "zh": "{feature}（AUC 下降 {drop:.3f}）",
     },
     "churn.export": {
         "en": "The top {n:,} users were written to `{path}` (beside this report) with keyed "
@@ -192,33 +216,33 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "No file written (`export_csv` is empty).",
         "zh": "未写出文件（`export_csv` 为空）。",
     },
-    "churn.c.definition": {"en": "- **Definition.** {text}", "zh": "- **定义。** {text}"},
+    "churn.c.definition": {"en": "- **Definition.** {text}", "zh": "- **定义：**{text}"},
     "churn.c.common": {
         "en": "- **How common.** {rate:.1%} of the {users:,} users at the test cut-off churned.",
-        "zh": "- **有多常见。** 测试截止日的 {users:,} 位用户中 {rate:.1%} 流失。",
+        "zh": "- **有多常见：**测试截止日的 {users:,} 位用户中 {rate:.1%} 流失。",
     },
     "churn.c.predicted": {
         "en": "- **How well it is predicted.** {model}: ROC AUC {auc:.3f}, PR AUC {pr:.3f} "
         "(base rate {base:.3f}), Brier {brier:.3f}; the other model: ROC AUC {others}.",
-        "zh": "- **预测得多好。** {model}：ROC AUC {auc:.3f}，PR AUC {pr:.3f}（基础比率 "
-        "{base:.3f}），Brier {brier:.3f}；另一个模型：ROC AUC {others}。",
+        "zh": "- **预测得多好：**{model}：AUC {auc:.3f}，平均精确率 {pr:.3f}（基础流失率 "
+        "{base:.3f}），概率误差 {brier:.3f}；另一个模型：AUC {others}。",
     },
     "churn.c.oracle": {
         "en": "- **Against the oracle.** The best model is {gap:.3f} AUC below what knowing the "
         "true hazards gives ({oracle:.3f}).",
-        "zh": "- **与理想模型相比。** 最佳模型的 AUC 比知道真实风险时（{oracle:.3f}）低 {gap:.3f}。",
+        "zh": "- **与理想模型相比：**最佳模型的 AUC 比知道真实风险时（{oracle:.3f}）低 {gap:.3f}。",
     },
     "churn.c.list": {
         "en": "- **The list.** Among the {n:,} users at the top of the risk × value list, "
         "{list_rate:.0%} did churn, against {rest_rate:.0%} of everyone else. The most "
         "common first reason is `{reason}` ({k} of {n} users).",
-        "zh": "- **名单。** 风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
-        "{rest_rate:.0%}。最常见的首要原因是 `{reason}`（{n} 位中 {k} 位）。",
+        "zh": "- **名单：**风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
+        "{rest_rate:.0%}。最常见的首要原因是“{reason}”（{n} 位中 {k} 位）。",
     },
     # the as-of design (analysis.studies.churn_asof_results)
     "churn.reason": {
         "en": "{feature} {value} (typical {typical}): +{pts:.1f} pts",
-        "zh": "{feature} {value}（常见值 {typical}）：风险 +{pts:.1f} 个百分点",
+        "zh": "{feature}：{value}（一般用户：{typical}），风险高 {pts:.1f} 个百分点",
     },
     "churn.windows": {
         "en": "The list is as of **{as_of}**, the end of the data. The candidate models learn "
@@ -234,7 +258,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "On the validation window the **{model}** ranks best (ROC AUC {auc:.3f}, 95% "
         "interval {lo:.3f}–{hi:.3f}; {others}). It is chosen and calibrated there, before "
         "the test window is read.",
-        "zh": "在验证窗口上排序最好的是**{model}**（ROC AUC {auc:.3f}，95% 区间 {lo:.3f}–{hi:.3f}；"
+        "zh": "在验证窗口上排序最好的是**{model}**（AUC {auc:.3f}，95% 区间 {lo:.3f}–{hi:.3f}；"
         "{others}）。模型在此选出并校准，之后才读取测试窗口。",
     },
     "churn.tested": {
@@ -243,8 +267,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "and Brier score {brier:.3f}; its riskiest 10% of users hold {gain:.0%} of the "
         "churners, {lift:.1f} times the base rate.",
         "zh": "在测试窗口上只评分一次（{cutoff}：{users:,} 位用户，{horizon} 天内 {rate:.1%} 流失），"
-        "所选模型 ROC AUC {auc:.3f}（{lo:.3f}–{hi:.3f}），Brier 分数 {brier:.3f}；其风险最高的 "
-        "10% 用户包含 {gain:.0%} 的流失者，是基础比率的 {lift:.1f} 倍。",
+        "所选模型 AUC {auc:.3f}（{lo:.3f}–{hi:.3f}），概率误差 {brier:.3f}；其风险最高的 "
+        "10% 用户包含 {gain:.0%} 的流失者，是基础流失率的 {lift:.1f} 倍。",
     },
     "churn.departures": {
         "en": "Without the departure features (group quits, no longer in a group) the model "
@@ -252,20 +276,20 @@ SENTENCES: dict[str, dict[str, str]] = {
         "with them, {full:.3f} ({full_lo:.3f}–{full_hi:.3f}). Reading the departure itself "
         "adds {gap:.3f} AUC (paired 95% interval {gap_lo:.3f} to {gap_hi:.3f}): "
         "{share:.0%} of the skill above chance is early warning.",
-        "zh": "不含离开特征（退群、已不在群内）时，模型在测试窗口上的 ROC AUC 为 {early:.3f}"
+        "zh": "不含离开特征（退群、已不在群内）时，模型在测试窗口上的 AUC 为 {early:.3f}"
         "（{early_lo:.3f}–{early_hi:.3f}）；包含时为 {full:.3f}（{full_lo:.3f}–{full_hi:.3f}）。"
-        "读取离开本身使 AUC 增加 {gap:.3f}（配对 95% 区间 {gap_lo:.3f} 至 {gap_hi:.3f}）："
-        "高于随机的能力中 {share:.0%} 来自早期预警。",
+        "读到离开本身只让 AUC 增加 {gap:.3f}（配对 95% 区间 {gap_lo:.3f} 至 {gap_hi:.3f}）："
+        "模型超出随机水平的区分能力中，{share:.0%} 来自提前预警。",
     },
     "churn.importance_users": {
         "en": "The warning leans most on {items}. Intervals resample the users; {n_zero} of "
         "{n} features have an interval reaching zero.",
-        "zh": "预警最依赖 {items}。区间对用户重抽样；{n} 个特征中有 {n_zero} 个的区间触及 0。",
+        "zh": "预警最依赖的特征是：{items}。区间来自对用户的重复抽样；{n} 个特征中有 {n_zero} 个的区间碰到 0（贡献可能为零）。",
     },
     "churn.importance_users_item": {
         "en": "`{feature}` (AUC drop {drop:.3f}, {lo:.3f}–{hi:.3f}; {dir:+.1f} pts of risk "
         "from its lower to its upper quartile)",
-        "zh": "`{feature}`（AUC 下降 {drop:.3f}，{lo:.3f}–{hi:.3f}；从下四分位到上四分位风险变化 "
+        "zh": "{feature}（AUC 下降 {drop:.3f}，区间 {lo:.3f}–{hi:.3f}；从下四分位调到上四分位，风险变化 "
         "{dir:+.1f} 个百分点）",
     },
     "churn.tiers": {
@@ -275,7 +299,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{leaving:,} users are already leaving (quit their groups and are in none): "
         "flagged on the list, not early warnings.",
         "zh": "截至 {as_of}，仍有 {users:,} 位客户。模型预计其中 {expected:,.0f} 位（{rate:.1%}）将在 "
-        "{horizon} 天内流失；{high_users:,} 位为高风险，占预计流失者中的 {high_expected:,.0f} 位。"
+        "{horizon} 天内流失；{high_users:,} 位为高风险，预计流失者中有 {high_expected:,.0f} 位出自这一层。"
         "{leaving:,} 位用户已在离开（已退群且不在任何群内）：名单上单独标出，不算早期预警。",
     },
     "churn.tiers_truth": {
@@ -288,20 +312,20 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.c.asof": {
         "en": "- **The list.** As of {as_of}, {users:,} customers are scored; {high:,} are high "
         "risk; the model expects {expected:,.0f} churners within {horizon} days.",
-        "zh": "- **名单。** 截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
+        "zh": "- **名单：**截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
         "{horizon} 天内有 {expected:,.0f} 位流失。",
     },
     "churn.c.tested": {
         "en": "- **How well it is predicted.** Chosen on the validation window, tested once: "
         "ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}), Brier {brier:.3f}, base rate {base:.1%}.",
-        "zh": "- **预测得多好。** 在验证窗口上选出，只测试一次：ROC AUC {auc:.3f}"
-        "（{lo:.3f}–{hi:.3f}），Brier {brier:.3f}，基础比率 {base:.1%}。",
+        "zh": "- **预测得多好：**在验证窗口上选出，只测试一次：AUC {auc:.3f}"
+        "（{lo:.3f}–{hi:.3f}），概率误差 {brier:.3f}，基础流失率 {base:.1%}。",
     },
     "churn.c.departures": {
         "en": "- **Early warning, not departure.** {share:.0%} of the skill above chance "
         "remains without the departure features (AUC {early:.3f} against {full:.3f}).",
-        "zh": "- **早期预警，而非离开本身。** 去掉离开特征后仍保留高于随机能力的 {share:.0%}"
-        "（AUC {early:.3f} 对 {full:.3f}）。",
+        "zh": "- **是提前预警，而不是读到离开本身：**去掉离开特征后，超出随机水平的区分能力仍保留 "
+        "{share:.0%}（AUC {early:.3f}，含离开特征时为 {full:.3f}）。",
     },
     "churn.cr": {
         "en": "Of the {n:,} customers at the landmark ({since}), {hard:,} deleted the contact "
@@ -311,12 +335,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "Cause-specific hazard ratios whose interval excludes 1: {items}.",
         "zh": "基准日（{since}）的 {n:,} 位客户中，{hard:,} 位删除了联系人（硬流失），{silent:,} 位在 "
         "{end} 前沉默满 {silent_days:g} 天。基准日后 {days:g} 天，{cif_hard:.1%} 以硬流失方式离开，"
-        "{cif_silent:.1%} 沉默离开（Aalen–Johansen 估计，两种方式相互竞争）。区间不含 1 的分原因"
+        "{cif_silent:.1%} 沉默离开（累积发生率，两种离开方式相互竞争）。区间不含 1 的分原因"
         "风险比：{items}。",
     },
     "churn.cr_item": {
         "en": "{by} {term} on {cause} churn: HR {hr:.2f} ({lo:.2f}–{hi:.2f})",
-        "zh": "{by} {term} 对{cause}：风险比 {hr:.2f}（{lo:.2f}–{hi:.2f}）",
+        "zh": "{by}为“{term}”：{cause}风险比 {hr:.2f}（{lo:.2f}–{hi:.2f}）",
     },
     "churn.cr_none": {"en": "none", "zh": "无"},
     "churn.cr_truth": {
@@ -327,42 +351,43 @@ SENTENCES: dict[str, dict[str, str]] = {
         "`{term}` on {cause} churn ({est:.2f} against {truth:.2f}).",
         "zh": "在模拟数据上，{n} 个恢复出的分原因效应（潜在价值、羊毛党、筛选、渠道；两种原因）中有 "
         "{inside} 个的 95% 区间包含真实效应。模拟器随机把离开者分为硬流失和沉默，因此两种原因的真实效应"
-        "相同；偏差最大的是 `{term}` 对{cause}的效应（{est:.2f}，真实值 {truth:.2f}）。",
+        "相同；偏差最大的是“{term}”对{cause}的效应（{est:.2f}，真实值 {truth:.2f}）。",
     },
     "churn.plot.cif_title": {
         "en": "{cause} churn by {by}",
-        "zh": "按{by}的{cause}",
+        "zh": "{cause}：按{by}分组",
     },
     "churn.decision": {
-        "en": "With a contact costing {cost:g}, a saved customer worth {value:g} and {rate:.0%} "
+        "en": "With a contact costing {cost}, a saved customer worth {value} and {rate:.0%} "
         "of contacted would-be churners kept, a contact pays above a risk of {be:.1%}. On "
         "the test window the realised net value peaks at a threshold of {best:.0%}: "
         "contacting {contacted:,} users ({share:.0%}) reaches {reached:,} churners and nets "
-        "{net:,.0f} (expected from the risks: {expected:,.0f}). As of the list's date, "
+        "{net} (expected from the risks: {expected}). As of the list's date, "
         "contacting is worth it in: {tiers}. The save rate is an assumption until an "
         "experiment measures it.",
-        "zh": "若一次触达成本为 {cost:g}、留住一位客户价值 {value:g}、被触达的潜在流失者中有 {rate:.0%} "
+        "zh": "若一次触达成本为 {cost}、留住一位客户价值 {value}、被触达的潜在流失者中有 {rate:.0%} "
         "被留住，则风险高于 {be:.1%} 时触达才划算。在测试窗口上，实际净价值在阈值 {best:.0%} 处最高："
-        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net:,.0f}"
-        "（按风险预期：{expected:,.0f}）。按名单日期，值得触达的层级：{tiers}。留存率是假设，"
+        "触达 {contacted:,} 位用户（{share:.0%}），覆盖 {reached:,} 位流失者，净得 {net}"
+        "（按预测风险估算为 {expected}）。按名单日期，值得触达的层级：{tiers}。挽回率是假设，"
         "需要实验来测量。",
     },
+    "churn.money": {"en": "{amount}", "zh": "{amount} 元"},
     "churn.plot.net_title": {
-        "en": "Net value of the outreach (cost {cost:g}, saved customer {value:g})",
-        "zh": "触达的净价值（成本 {cost:g}，留住客户价值 {value:g}）",
+        "en": "Net value of the outreach (cost {cost}, saved customer {value})",
+        "zh": "触达的净价值（每次触达成本 {cost}，留住一位客户价值 {value}）",
     },
     "churn.c.decision": {
         "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "
         "{be:.1%}; on the test window the best threshold was {best:.0%} ({share:.0%} of "
         "users).",
-        "zh": "- **触达谁。** 在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
+        "zh": "- **触达谁：**在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
         "{best:.0%}（{share:.0%} 的用户）。",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "
         "are associations in the model, not effects of outreach. Whether calling these "
         "users keeps them needs an experiment.",
-        "zh": "- **注意。** 评分描述的是谁可能沉默，而不是为什么：原因只是模型中的关联，不是触达的"
+        "zh": "- **注意：**评分描述的是谁可能沉默，而不是为什么：原因只是模型中的关联，不是触达的"
         "效果。给这些用户打电话能否留住他们，需要实验来回答。",
     },
     # churn definition (analysis.studies.churn.ChurnDefinition.describe)

@@ -111,13 +111,16 @@ TERMS: dict[str, str] = {
     "chance": "随机水平",
     "cut-off": "截止日",
     "none": "无",
+    # boolean cells of a table (analysis.i18n.tr_frame)
+    "yes": "是",
+    "no": "否",
     # --- churn (analysis.studies.churn, plots.churn) ---
     "logistic": "逻辑回归",
     "hgb": "梯度提升",
     "oracle": "理想模型",
-    "roc_auc": "ROC AUC",
-    "pr_auc": "PR AUC",
-    "brier": "Brier 分数",
+    "roc_auc": "AUC（区分能力）",
+    "pr_auc": "平均精确率",
+    "brier": "概率误差",
     "set": "数据集",
     "train": "训练",
     "test": "测试",
@@ -278,7 +281,7 @@ TERMS: dict[str, str] = {
     "reach_conf": "覆盖率（验证期）",
     "retention_did_conf": "做过者留存（验证期）",
     "retention_not_conf": "未做者留存（验证期）",
-    "phi_conf": "phi（验证期）",
+    "phi_conf": "φ 系数（验证期）",
     "diff_conf": "差异（验证期）",
     "diff_lo_conf": "差异下限（验证期）",
     "diff_hi_conf": "差异上限（验证期）",
@@ -287,7 +290,7 @@ TERMS: dict[str, str] = {
     "q_conf": "q 值（验证期）",
     "weight_rank": "权重排名",
     "evidence_rank": "证据排名",
-    "best_phi": "最强 phi",
+    "best_phi": "最强 φ 系数",
     "best_behaviour": "最强行为",
     "share_of_top": "占前列比例",
     "n_confirmed": "已验证行为数",
@@ -318,8 +321,16 @@ SEGMENTS: dict[str, str] = {
 
 _FREQ_ZH = {"D": "天", "W": "周", "h": "小时"}
 
+
 #: Labels composed at run time from a fixed frame and a number or name: (pattern, filler).
 #: The filler gets the match and ``term`` (the term table's lookup, key itself if absent).
+def _feature(name: str) -> str:
+    """A churn model feature in words (its code name in a reason of the at-risk list)."""
+    from analysis.studies.churn_list import feature_label
+
+    return feature_label(name, "zh")
+
+
 PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]]] = [
     # a behaviour as the value-alignment table names it (analysis.studies.behaviours); first,
     # since it contains a type: unit
@@ -340,8 +351,12 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     # a reason of the churn at-risk list (analysis.studies.churn_list)
     (
         re.compile(r"^(\w+)=(.*) \(typical (.*)\): \+(-?[\d.]+) pts$"),
-        lambda m, term: f"{m[1]}={m[2]}（常见值 {m[3]}）：风险 +{m[4]} 个百分点",
+        lambda m, term: (
+            f"{_feature(m[1])}：{term(m[2])}（一般用户：{term(m[3])}），风险高 {m[4]} 个百分点"
+        ),
     ),
+    # an acquisition channel as an effect (analysis.simulate.checks: channel=douyin)
+    (re.compile(r"^channel=(.+)$"), lambda m, term: f"渠道：{term(m[1])}"),
     # persona names (analysis.studies.segments.FiveValuePersonas)
     (
         re.compile(r"^P(\d+) high (.+)$"),

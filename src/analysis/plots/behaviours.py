@@ -73,7 +73,7 @@ def plot_phi_heatmap(
     ax.set_xlabel(tr("window d (days)", lang))
     ax.set_ylabel(tr("at least k times", lang))
     ax.set_title(title or say("behaviours.plot.phi_title", lang, unit=tr(unit, lang)))
-    ax.figure.colorbar(im, ax=ax, shrink=0.8, label="phi")
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=tr("phi", lang))
     return ax
 
 

@@ -105,8 +105,10 @@ def plot_importance(
         color = np.where(np.isnan(d), "tab:gray", np.where(d > 0, "tab:red", "tab:blue"))
     else:
         color = "tab:blue"
+    from analysis.studies.churn_list import feature_label
+
     ax.barh(
-        t["feature"],
+        [feature_label(f, lang) for f in t["feature"]],
         t["importance"],
         xerr=xerr,
         color=color,

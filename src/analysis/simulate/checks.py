@@ -502,7 +502,7 @@ class CompetingRisksTruth(StudyResult):
             lang,
             inside=int(t["inside"].sum()),
             n=len(t),
-            term=worst["term"],
+            term=worst["term"] if lang == "en" else tr(worst["term"], lang),
             cause=tr(worst["cause"], lang),
             est=worst["log_hr"],
             truth=worst["truth"],

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis.data.vocab import VALUES
-from analysis.i18n import say, tr
+from analysis.i18n import SENTENCE_SEP, say, tr
 from analysis.studies.scores import validate_weights
 from analysis.studies.stats import newcombe_interval
 
@@ -136,7 +136,7 @@ def fdr_statement(metrics: pd.DataFrame, *, lang: str = "en") -> str:
     groups = metrics["group"] if "group" in metrics else pd.Series([None] * len(metrics))
     for g, m in metrics.groupby(groups.fillna("all").to_numpy(), sort=False):
         n_all, n_test, n_sig = len(m), int(m["tested"].sum()), int(m["significant"].sum())
-        label = "" if g == "all" else f"{tr(str(g), lang)}: "
+        label = "" if g == "all" else say("behaviours.fdr_group", lang, group=tr(str(g), lang))
         parts.append(
             say(
                 "behaviours.fdr",
@@ -145,12 +145,12 @@ def fdr_statement(metrics: pd.DataFrame, *, lang: str = "en") -> str:
                 n_all=n_all,
                 n_test=n_test,
                 min_expected=metrics.attrs.get("min_expected", 5),
-                name=name,
+                name=tr(name, lang),
                 alpha=alpha,
                 n_sig=n_sig,
             )
         )
-    return " ".join(parts)
+    return SENTENCE_SEP[lang].join(parts)
 
 
 def confirm_out_of_time(

@@ -352,6 +352,11 @@ class AlignmentResult(StudyResult):
     confirmed: pd.DataFrame | None = None
     weights: object = "expansion"
 
+    def shown(self, lang: str = "en") -> pd.DataFrame:
+        """The table as the report shows it: in Chinese without ``value_zh`` (the value
+        column is Chinese there already)."""
+        return self.table if lang == "en" else self.table.drop(columns="value_zh")
+
     def reading(self, lang: str = "en") -> str:
         t = self.table
         top_weighted = t.loc[t["weight_rank"] == 1, "value"].tolist()

@@ -35,7 +35,7 @@ from analysis.studies.churn_asof import (
     ChurnAsOf,
     importance_over_users,
 )
-from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of
+from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of, feature_label
 from analysis.studies.churn_results import ImportanceResult, ScoresResult, model_name
 from analysis.studies.result import StudyResult
 
@@ -254,7 +254,7 @@ class ImportanceUsersResult(ImportanceResult):
             say(
                 "churn.importance_users_item",
                 lang,
-                feature=r.feature,
+                feature=feature_label(r.feature, lang),
                 drop=r.importance,
                 lo=r.lo,
                 hi=r.hi,

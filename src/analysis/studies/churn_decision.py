@@ -107,6 +107,15 @@ def tier_decision(
     return out
 
 
+def _money(x: float, spec: str, currency: str, lang: str) -> str:
+    """An amount as a sentence gives it: bare in English (as ever), with its unit in Chinese
+    (元 for CNY, else the currency's code)."""
+    amount = format(x, spec)
+    if lang == "en" or currency != "CNY":
+        return amount if lang == "en" else f"{amount} {currency}"
+    return say("churn.money", lang, amount=amount)
+
+
 @dataclass(frozen=True)
 class DecisionResult(StudyResult):
     """The decision curve on the test window (``table``) and the expected net value of each
@@ -131,7 +140,9 @@ class DecisionResult(StudyResult):
         top = t["realised_net"].max()
         return t.loc[t["realised_net"] == top].iloc[-1]
 
-    def reading(self, lang: str = "en") -> str:
+    def reading(self, lang: str = "en", *, currency: str = "CNY") -> str:
+        """The decision in words; ``currency`` names the unit of the money in Chinese (元 for
+        CNY; the English sentence gives bare amounts, as before)."""
         b = self.best
         t = self.tiers.set_index("tier")
         worth = [k for k in t.index if t.loc[k, "net_per_contact"] > 0]
@@ -139,16 +150,16 @@ class DecisionResult(StudyResult):
         return say(
             "churn.decision",
             lang,
-            cost=self.contact_cost,
-            value=self.saved_value,
+            cost=_money(self.contact_cost, "g", currency, lang),
+            value=_money(self.saved_value, "g", currency, lang),
             rate=self.save_rate,
             be=self.break_even,
             best=b["threshold"],
             contacted=int(b["contacted"]),
             share=b["share"],
             reached=int(b["churners_reached"]),
-            net=b["realised_net"],
-            expected=b["expected_net"],
+            net=_money(b["realised_net"], ",.0f", currency, lang),
+            expected=_money(b["expected_net"], ",.0f", currency, lang),
             tiers=LIST_SEP[lang].join(tr(k, lang) for k in worth)
             if worth
             else say("churn.cr_none", lang),
@@ -165,7 +176,12 @@ class DecisionResult(StudyResult):
             self.table,
             ax=ax,
             best=float(self.best["share"]),
-            title=say("churn.plot.net_title", lang, cost=self.contact_cost, value=self.saved_value),
+            title=say(
+                "churn.plot.net_title",
+                lang,
+                cost=_money(self.contact_cost, "g", currency, lang),
+                value=_money(self.saved_value, "g", currency, lang),
+            ),
             currency=currency,
             lang=lang,
         )

@@ -192,6 +192,19 @@ REASON_LABELS: dict[str, str] = {
     "ev_innovation": "innovation evidence",
 }
 
+
+def feature_label(feature: str, lang: str = "en") -> str:
+    """A model feature as a reader names it: its code name in English (shown as code), its
+    words (:data:`REASON_LABELS`, in Chinese from :mod:`analysis.i18n.churn`) otherwise."""
+    from analysis.i18n import tr
+
+    if lang == "en":
+        return feature
+    return tr(
+        REASON_LABELS.get(feature, "ladder stage (name)" if feature == "stage" else feature), lang
+    )
+
+
 #: Risk tiers by predicted risk: ``low`` below the first cut, ``medium`` below the second,
 #: ``high`` from it (documented default; ``risk_cuts=`` changes it).
 RISK_TIERS = ("low risk", "medium risk", "high risk")

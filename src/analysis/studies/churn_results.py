@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import LIST_SEP, SENTENCE_SEP, say, tr
+from analysis.i18n import LIST_SEP, SENTENCE_SEP, say, tr, tr_frame
 from analysis.plots.churn import plot_calibration, plot_gain, plot_importance, plot_lift
 from analysis.studies.churn import (
     MODEL_NAMES,
@@ -46,6 +46,7 @@ from analysis.studies.churn_list import (
     PSEUDONYM_KEY_ENV,
     at_risk_list,
     export_at_risk,
+    feature_label,
     value_index,
 )
 from analysis.studies.result import StudyResult
@@ -75,6 +76,87 @@ def model_name(key: str, lang: str = "en") -> str:
 def _scores(ev: ChurnEvaluation) -> dict:
     """Every probability of the evaluation's predictions (the models, and the oracle)."""
     return {k: ev.predictions[k] for k in ev.predictions.columns if k != "churned"}
+
+
+# --- the definition and the features, as tables -------------------------------------------
+#: What each setting of :class:`~analysis.studies.churn.ChurnDefinition` is, in words (the
+#: Chinese table names the settings by these; the English one by their parameter names).
+SETTING_WORDS = {
+    "horizon_days": "churn window after the cut-off (days)",
+    "activity": "what counts as staying",
+    "lost_after_days": "silent this long before the cut-off: already lost (days)",
+    "lookback_days": "look-back window of the features (days)",
+    "short_days": "short window of the trends (days)",
+    "long_days": "long window of the trends (days)",
+}
+
+#: What counts as staying, by the `activity` of :class:`~analysis.studies.churn.ChurnDefinition`.
+ACTIVITY_WORDS = {"any": "any interaction or paid order", "purchase": "paid orders only"}
+
+
+def definition_table(definition, lang: str = "en") -> pd.DataFrame:
+    """The settings of ``definition``, one row each (column ``setting``); in Chinese the rows
+    are named in words and the values read as words."""
+    t = pd.Series(definition.as_dict(), name="setting").to_frame()
+    if lang != "en":
+        t = t.rename(index=lambda k: tr(SETTING_WORDS.get(k, k), lang))
+        words = {None: "keeps everyone", **ACTIVITY_WORDS}
+        t["setting"] = [tr(words[v], lang) if v is None or v in words else v for v in t["setting"]]
+    return tr_frame(t, lang)
+
+
+def feature_table(lang: str = "en") -> pd.DataFrame:
+    """The features of the model with their meanings; in Chinese each feature is named in
+    words, its column name beside it as code."""
+    from analysis.aggregate.features import feature_dictionary
+
+    t = feature_dictionary()
+    if lang == "en":
+        return tr_frame(t, lang, value_columns=["meaning"])
+    t.insert(0, "feature (in words)", [feature_label(f, lang) for f in t["feature"]])
+    t = t.rename(columns={"feature": "column name"})
+    return (
+        tr_frame(t, lang, value_columns=["meaning"])
+        .style.format({tr("column name", lang): "<code>{}</code>"})
+        .hide(axis="index")
+    )
+
+
+def readable(
+    df: pd.DataFrame,
+    lang: str = "en",
+    *,
+    percent=(),
+    money=(),
+    whole=(),
+    places: int = 3,
+    currency: str = "CNY",
+):
+    """A translated table (:func:`~analysis.i18n.tr_frame`) with its numbers as a Chinese
+    reader reads them: ``percent`` columns as ``18.9%``, ``money`` columns in 元 (or with the
+    currency's code), ``whole`` columns without decimals, other decimals to ``places``; the
+    columns named by their untranslated headers. In English the table itself, unchanged."""
+    if lang == "en":
+        return df
+    unit = tr("yuan", lang) if currency == "CNY" else currency
+
+    def _money(x):
+        return f"{x:,.2f} {unit}" if abs(x) < 100 else f"{x:,.0f} {unit}"
+
+    fmt = {}
+    for c in df.columns:
+        if not pd.api.types.is_float_dtype(df[c]):
+            continue
+        if c in {tr(p, lang) for p in percent}:
+            fmt[c] = "{:.1%}"
+        elif c in {tr(m, lang) for m in money}:
+            fmt[c] = _money
+        elif c in {tr(w, lang) for w in whole}:
+            fmt[c] = "{:,.0f}"
+        else:
+            fmt[c] = f"{{:,.{places}f}}"
+    out = df.style.format(fmt, na_rep="–")
+    return out.hide(axis="index") if isinstance(df.index, pd.RangeIndex) else out
 
 
 # --- class balance -------------------------------------------------------------------------
@@ -343,7 +425,12 @@ class ImportanceResult(StudyResult):
             "churn.importance",
             lang,
             items=LIST_SEP[lang].join(
-                say("churn.importance_item", lang, feature=r.feature, drop=r.importance)
+                say(
+                    "churn.importance_item",
+                    lang,
+                    feature=feature_label(r.feature, lang),
+                    drop=r.importance,
+                )
                 for r in t.head(3).itertuples()
             ),
             n_zero=int((t["hi"] < 0.001).sum()),
@@ -407,7 +494,7 @@ class AtRiskResult(StudyResult):
             n=len(t),
             list_rate=float(y.loc[t.index].mean()),
             rest_rate=float(y.loc[~y.index.isin(t.index)].mean()),
-            reason=reasons.index[0] if len(reasons) else tr("none", lang),
+            reason=feature_label(reasons.index[0], lang) if len(reasons) else tr("none", lang),
             k=reasons.iloc[0] if len(reasons) else 0,
         )
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     "best draw": "最好的一组随机权重",
     "ROC curves": "各评分的命中率–误报率曲线",
-    "false positive rate": "误报率（流失用户中被排在前面的比例）",
-    "true positive rate": "命中率（留存用户中被排在前面的比例）",
+    "false positive rate": "误报率（流失用户中排在前面的比例）",
+    "true positive rate": "命中率（留存用户中排在前面的比例）",
     "AUC of the index and the baselines (same users)": "指数与各基准的 AUC（同一批用户）",
     "AUC (95% bootstrap interval; 0.5 = chance)": "AUC（95% 区间；0.5 = 随机）",
     "RFM + tenure + channel": "RFM + 加入时长 + 渠道",

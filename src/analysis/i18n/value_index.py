@@ -93,7 +93,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "validity.plot.quartile": {"en": "quartile {k} (n={n:,})", "zh": "第 {k} 档（{n:,} 人）"},
     "validity.plot.survival_title": {
         "en": "Time to hard churn by {score} group (Kaplan–Meier)",
-        "zh": "按{score}四档看多久删除好友",
+        "zh": "按{score}四档看多久删除好友（第 1 档最低）",
     },
     "validity.scorer": {
         "en": "The index weighs the five values with {weights}, each value scored as {scale} among the {n:,} users of the calibration snapshot",

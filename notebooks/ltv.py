@@ -98,8 +98,9 @@ Markdown(customers.reading(lang))
 # %%
 models = {name: ltv.PurchaseModel(name).fit(calibration) for name in ltv.PURCHASE_MODELS}
 fits = ltv_results.model_fits(models)
-display(tr_frame(save_table(fits.table, "model_fits").round(4), lang))
-display(tr_frame(models["bgnbd"].summary.round(4), lang))
+named = dict(index=lambda k: tr(k, lang))  # model and parameter names as words
+display(tr_frame(save_table(fits.table, "model_fits").round(4).rename(**named), lang))
+display(tr_frame(models["bgnbd"].summary.round(4).rename(**named), lang))
 Markdown(fits.reading(lang))
 
 # %% [markdown]
@@ -110,7 +111,7 @@ Markdown(fits.reading(lang))
 
 # %%
 spend = ltv.SpendModel().fit(calibration)
-display(tr_frame(save_table(spend.summary, "spend_model").round(3), lang))
+display(tr_frame(save_table(spend.summary, "spend_model").round(3).rename(**named), lang))
 independence = ltv_results.spend_independence(spend)
 display(tr_frame(independence.table.round(4), lang, headers={"n": "repeat_buyers"}))
 Markdown(independence.reading(lang))
@@ -120,7 +121,7 @@ Markdown(independence.reading(lang))
 
 # %%
 holdout = ltv_results.holdout_check(customers.cal_holdout, models=models)
-display(tr_frame(save_table(holdout.table, "holdout_metrics").round(3), lang))
+display(tr_frame(save_table(holdout.table, "holdout_metrics").round(3).rename(**named), lang))
 Markdown(holdout.reading(lang))
 
 # %% [markdown]
@@ -136,7 +137,13 @@ Markdown(holdout.reading(lang))
 revenue = ltv_checks.revenue_holdout(
     customers.cal_holdout, purchases=models["bgnbd"], spend=spend, unit=unit, currency=currency
 )
-display(tr_frame(save_table(revenue.table, "holdout_revenue").round(2), lang))
+display(
+    tr_frame(
+        save_table(revenue.table, "holdout_revenue").round(2),
+        lang,
+        headers={"group": "predicted_value_decile"},
+    )
+)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 revenue.plot(ax=axes[0], metric="spend", lang=lang)
 revenue.plot(ax=axes[1], metric="purchases", lang=lang)
@@ -372,7 +379,7 @@ if inputs.has_truth:
         ),
         unit_one=customers.unit_one,
     )
-    display(tr_frame(recovery.table.round(3), lang, value_columns=[]))
+    display(tr_frame(recovery.table.round(3), lang, value_columns=["model", "parameter"]))
     recovery_text = recovery.reading(lang)
 else:
     recovery_text = say("ltv.no_truth", lang, path=truth_dir)
@@ -399,7 +406,13 @@ cdnow_summary = summarize_transactions(
 reference = ltv_results.PublishedReproduction(
     cdnow_ref.reproduce_cdnow(cdnow_summary), summary=cdnow_summary
 )
-display(tr_frame(save_table(reference.table, "cdnow_reproduction"), lang, value_columns=[]))
+display(
+    tr_frame(
+        save_table(reference.table, "cdnow_reproduction"),
+        lang,
+        value_columns=["model", "parameter"],
+    )
+)
 Markdown(reference.reading(lang))
 
 # %% [markdown]
@@ -408,7 +421,13 @@ Markdown(reference.reading(lang))
 
 # %%
 pareto_se = cdnow_ref.reproduce_pareto_std_errors(cdnow_summary)
-display(tr_frame(save_table(pareto_se, "cdnow_pareto_std_errors"), lang, value_columns=[]))
+display(
+    tr_frame(
+        save_table(pareto_se, "cdnow_pareto_std_errors"),
+        lang,
+        value_columns=["parameter"],
+    )
+)
 
 # %% [markdown]
 # The same holdout check on CDNOW (weeks 40–78) that Fader, Hardie & Lee show: read the bars

@@ -301,7 +301,17 @@ label_sens = va.label_sensitivity(
     vocabulary=tables.vocabulary,
 )
 save_table(label_sens, "label_sensitivity")
-tr_frame(label_sens.round(3), lang, headers={"n": "users"})
+tr_frame(
+    label_sens.round(3),
+    lang,
+    headers={
+        "n": "users",
+        "lost_after_days": "silent_days_lost",
+        "activity": "retention_rule",
+        "predicts": "predicts_verdict",
+        "adds": "adds_verdict",
+    },
+)
 
 # %% [markdown]
 # ## Verdict

@@ -214,8 +214,8 @@ def test_validity_verdict_in_chinese():
         }
     )
     zh = verdict(a, b, horizon_days=90, lang="zh")
-    assert zh.startswith("预设指数能预测90 天留存。（AUC 0.71 [0.69, 0.73]")
-    assert "与最强的简单基准（仅消费额）相比，指数更好。" in zh and "社交" in zh
+    assert zh.startswith("预设指数能预测用户 90 天后是否留存：AUC 0.71（95% 区间 [0.69, 0.73]）")
+    assert "与最强的简单基准——只看消费额——相比，指数更好：" in zh and "社交" in zh
     en = verdict(a, b, horizon_days=90)
     assert en.startswith("The preset index predicts 90-day retention") and not CJK.search(en)
     null = a.assign(lo=0.48, hi=0.52)

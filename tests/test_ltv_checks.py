@@ -76,7 +76,7 @@ def test_segment_tests_reading():
     assert text.startswith("6 comparisons of mean CLV (each channel and each hook against all")
     held = int(r.table["significant"].sum())
     assert f"{held} stay significant" in text and "douyin higher (" in text
-    assert "经 Holm 多重比较校正" in r.reading("zh")
+    assert "经霍尔姆多重比较校正" in r.reading("zh")
     with pytest.raises(ValueError, match="column 'clv' is missing from the per-contact values"):
         clv.segment_comparisons(per_contact().drop(columns="clv"))
 
@@ -157,7 +157,7 @@ def test_revenue_holdout_reading_and_plots(cdnow_revenue):
     assert text.startswith("Over the holdout (39.0 weeks) the models fitted on the calibration")
     assert f"predicted USD {total['predicted_spend']:,.0f} of spend against USD " in text
     assert f"({total['spend_error']:+,.0f}, {total['spend_error_pct']:+.1f}%)" in text
-    assert "留出期" in r.reading("zh")
+    assert "检验期" in r.reading("zh")
     fig, axes = plt.subplots(1, 2)
     for ax, metric in zip(axes, ("spend", "purchases")):
         assert r.plot(ax=ax, metric=metric) is ax

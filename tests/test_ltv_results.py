@@ -41,7 +41,8 @@ def test_model_fits_reading_names_the_best_model():
         "the default, reaches -100.0."
     )
     assert r.reading("zh") == (
-        "在校准数据上对数似然最高的是 pareto_nbd（-90.0）；默认的 BG/NBD 为 -100.0。"
+        "在校准期数据上，对数似然最高的是帕累托/负二项模型（-90.0）；默认的贝塔几何/负二项模型为 "
+        "-100.0。"
     )
     r2 = lr.ModelFits(fits_table((-80.0, -90.0, -95.0)))
     assert r2.reading("en").startswith(
@@ -97,7 +98,7 @@ def test_independence_reading_in_each_branch():
         "**Warning:** Spearman's test rejects independence at the 5% level"
     )
     assert "p = 1e-06" in spearman.reading("en")
-    assert "Spearman 检验在 5% 水平上拒绝独立性" in spearman.reading("zh")
+    assert "斯皮尔曼检验在 5% 水平上拒绝独立性" in spearman.reading("zh")
     pearson = lr.IndependenceCheck(independence_table(0.1, 0.3, pearson_p=0.001))
     assert pearson.rejected_by() == ("pearson",)
     assert pearson.reading("en").startswith("**Warning:** Pearson's test rejects")
@@ -142,8 +143,8 @@ def test_parameter_recovery_reading():
         "r/alpha is 0.200 per week against a true 0.250."
     )
     assert r.reading("zh") == (
-        "3 个真实值中有 2 个落在估计的 95% 区间内。相对误差最大的是 alpha（pareto_nbd）：估计 "
-        "3.000，真实 2.000（+50%）。平均购买率 r/alpha 为每周 0.200，真实值为 0.250。"
+        "3 个真实值中有 2 个落在估计的 95% 区间内。相对误差最大的是 α（帕累托/负二项模型）：估计 "
+        "3.000，真实 2.000（+50%）。平均购买率 r/α 为每周 0.200，真实值为 0.250。"
     )
     # the largest error in absolute value, whatever its sign
     neg = recovery_table().assign(relative_error=[0.2, 0.5, -0.9])
@@ -221,7 +222,7 @@ def test_customer_summary_reading():
     )
     assert r.reading("zh") == (
         "5 笔订单中 4 笔为购买（净金额大于 0），来自 4 位联系人中的 2 位（50%）。其中 1 位在之后"
-        "的某天再次购买。校准期（至 2025-01-31）有 2 位购买者，之后是 8.4 周的留出期。"
+        "的某天再次购买。校准期（至 2025-01-31）有 2 位购买者，之后是 8.4 周的检验期。"
     )
 
 
@@ -246,8 +247,8 @@ def test_holdout_check_reading_names_the_smallest_absolute_error():
         "error is pareto_nbd's (4.0%)."
     )
     assert r.reading("zh") == (
-        "BG/NBD 预测留出期复购 110 次，实际 100 次（+10.0%）；按客户看，预测与结果的相关系数 "
-        "r = 0.61。合计误差最小的是 pareto_nbd（4.0%）。"
+        "贝塔几何/负二项模型预测检验期复购 110 次，实际 100 次（+10.0%）；逐个客户看，预测与实际的"
+        "相关系数 r = 0.61。合计误差最小的是帕累托/负二项模型（4.0%）。"
     )
     worse = holdout_table().assign(total_error_pct=[10.0, -40.0, 20.0])
     assert lr.HoldoutCheck(worse).reading("en").endswith("error is bgnbd's (10.0%).")
@@ -258,7 +259,9 @@ def test_cdnow_holdout_reading():
     assert r.reading("en") == (
         "On CDNOW, BG/NBD predicts 110 holdout repeat purchases against 100 actual (+10.0%)."
     )
-    assert r.reading("zh") == "在 CDNOW 上，BG/NBD 预测留出期复购 110 次，实际 100 次（+10.0%）。"
+    assert r.reading("zh") == (
+        "在唱片零售数据上，贝塔几何/负二项模型预测检验期复购 110 次，实际 100 次（+10.0%）。"
+    )
 
 
 def test_holdout_check_and_cdnow_check_from_models():
@@ -292,7 +295,7 @@ def test_cumulative_check_reading_at_the_end_and_plot():
         "By the end of observation the cohort made 8 repeat purchases; the model expected 10 "
         "(+25.0%)."
     )
-    assert r.reading("zh") == "到观察期结束，该批次共复购 8 次；模型预期 10 次（+25.0%）。"
+    assert r.reading("zh") == "到观察期结束，这批客户共复购 8 次；模型预期 10 次（+25.0%）。"
     under = lr.CumulativeCheck(curve.assign(predicted=[0.0, 2.5, 5.0, 6.0]))
     assert under.reading("en").endswith("the model expected 6 (-25.0%).")
     _new_figure_and_given_axes(r)
@@ -329,9 +332,9 @@ def test_recency_frequency_reading_and_plots():
         "after many purchases."
     )
     assert r.reading("zh") == (
-        "复购 3 次、最后一次购买在最近度 2（中间）的客户存活概率为 0.50；同一客户若最后一次购买在"
-        "末尾（4），则为 0.99。复购 1 次时，这两位客户分别为 0.70 和 0.95：购买越多，"
-        "沉默越说明问题。"
+        "复购 3 次、最后一次购买在第 2 个时间单位（观察期中点）的客户，存活概率为 0.50；同样的客户"
+        "如果最后一次购买在末尾（第 4 个时间单位），存活概率为 0.99。只复购 1 次的客户，这两种情况"
+        "分别为 0.70 和 0.95：买得越多的人，沉默越说明问题。"
     )
     for which in ("alive", "expected"):
         _new_figure_and_given_axes(r, which=which)
@@ -397,7 +400,7 @@ def test_segment_value_reading_names_top_and_bottom_channel():
         "1,320 over the next 26 weeks."
     )
     assert r.reading("zh") == (
-        "每位联系人价值最高的渠道是合作伙伴（30.0，95% 置信区间 28.0–32.0），最低的是抖音（12.0，"
+        "每位联系人价值最高的渠道是合作伙伴（30.0，95% 区间 28.0–32.0），最低的是抖音（12.0，"
         "10.0–14.0）；全部联系人在未来 26 周内的预期总价值为 1,320。"
     )
     flipped = lr.SegmentValue(segment_table((30.0, 12.0, 20.0)), horizon=26)
@@ -482,6 +485,6 @@ def test_giveaway_reading_in_each_branch_and_the_headline():
         "are worth 5.0 (95% CI 4.0–6.0) over 26 weeks against 10.0 for the rest."
     )
     assert lower.headline("zh", holdout=lr.HoldoutCheck(holdout_table())) == (
-        "BG/NBD 对留出期复购的误差为 +10.0%；线下赠品活动带来的联系人在 26 周内价值 5.0（95% 置信"
-        "区间 4.0–6.0），其余联系人为 10.0。"
+        "贝塔几何/负二项模型对检验期复购次数的预测误差为 +10.0%；线下赠品活动带来的联系人在 26 周内"
+        "人均价值 5.0（95% 区间 4.0–6.0），其余联系人为 10.0。"
     )

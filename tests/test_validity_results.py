@@ -48,7 +48,7 @@ def test_population_reading_counts_users_and_retention():
     assert "standard score" in equal.reading("en") and "标准分" in equal.reading("zh")
     assert "At the cut-off 2026-01-01 the population holds 4 users" in en
     assert "75.0% were retained over 60 days" in en
-    assert "截止日 2026-01-01 时总体共 4 位用户，其中 75.0% 在随后 60 天" in res.reading("zh")
+    assert "截止日 2026-01-01 的研究对象共 4 位用户，其中 75.0% 在随后 60 天" in res.reading("zh")
     with pytest.raises(NotImplementedError):
         res.plot()
 
@@ -76,11 +76,13 @@ def test_decile_reading_monotonic_or_not():
     en = up.reading("en")
     assert "from 20.0% in the lowest bin to 90.0% in the highest" in en
     assert "next 0 time(s)" in en and en.endswith("The relation is monotonic.")
-    assert up.reading("zh").endswith("关系是单调的。")
+    assert up.reading("zh").endswith("各档依次单调变化，没有反复。")
     bumpy = V.DecileResult(_deciles([0.2, 0.5, 0.4, 0.3, 0.9]))
     en = bumpy.reading("en")
     assert "next 2 time(s)" in en and en.endswith("The relation is not strictly monotonic.")
-    assert "下降 2 次" in bumpy.reading("zh") and bumpy.reading("zh").endswith("关系并非严格单调。")
+    assert "下降了 2 次" in bumpy.reading("zh") and bumpy.reading("zh").endswith(
+        "各档之间并非严格单调。"
+    )
 
 
 def test_decile_result_is_retention_by_decile_and_plots():
@@ -132,11 +134,11 @@ def test_baseline_reading_names_better_worse_and_no_different():
     assert "clearly better than 1 of 3 baselines (spend)" in en
     assert "clearly worse than 1 (learned)" in en
     zh = res.reading("zh")
-    assert "在 3 个基准中，指数明显优于 1 个（消费额），明显劣于 1 个（学习权重）" in zh
+    assert "在 3 个基准中，指数明显优于 1 个（消费额），明显不如 1 个（学习权重）" in zh
     # no baseline clearly different: both lists read "none"
     same = V.BaselineResult(BASELINES.loc[BASELINES["score"].isin(["index", "equal"])])
     assert "better than 0 of 1 baselines (none) and clearly worse than 0 (none)" in same.reading()
-    assert "明显优于 0 个（无），明显劣于 0 个（无）" in same.reading("zh")
+    assert "明显优于 0 个（无），明显不如 0 个（无）" in same.reading("zh")
     _plots(lambda ax: res.plot(ax=ax, lang="zh"))
 
 
@@ -163,7 +165,7 @@ def test_incremental_reading_and_plot():
     en = res.reading("en")
     assert "from 0.610 to 0.660 (+0.050 [+0.020, +0.080])" in en
     assert "χ² = 12.3 (p = 0.00044)" in en and "by 1.50 [1.20, 1.90]" in en
-    assert "折外 AUC 从 0.610 变为 0.660" in res.reading("zh")
+    assert "没参与训练的用户上的 AUC 从 0.610 变为 0.660" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
 
 
@@ -188,7 +190,7 @@ def test_sensitivity_reading_places_the_preset_and_orders_the_region():
     assert "The expansion preset reaches 0.650, better than 75% of random" in en
     first = list(VALUES)[0]  # the best draw puts 0.6 on the first value
     assert f"weight on {first} 0.60, " in en
-    assert f"最优区域的权重落在：{VALUES[first]} 0.60、" in res.reading("zh")
+    assert f"表现最好的那些权重主要放在：{VALUES[first]} 0.60、" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
     _plots(lambda ax: res.plot_region(ax=ax, lang="zh"))
 
@@ -218,7 +220,7 @@ def test_rolling_reading_counts_cutoffs_above_chance():
     en = res.reading("en")
     assert "Across 3 cut-offs the index's AUC ranges from 0.550 to 0.700" in en
     assert "above 0.5 at 2 of 3 cut-offs" in en
-    assert "在 3 个截止日上，指数的 AUC 介于 0.550 与 0.700 之间；其中 2 个" in res.reading("zh")
+    assert "在 3 个截止日上，指数的 AUC 在 0.550 到 0.700 之间；其中 2 个" in res.reading("zh")
     _plots(lambda ax: res.plot(ax=ax))
 
 
@@ -252,7 +254,10 @@ def test_survival_reading_takes_the_unadjusted_and_the_adjusted_row():
     assert "by 0.70 [0.60, 0.80] (120 hard churns among 1,000 users)" in en
     assert "adjusted for RFM, tenure and channel: 0.90 [0.80, 1.01]" in en
     zh = res.reading("zh")
-    assert "硬流失风险乘以 0.70 [0.60, 0.80]" in zh and "后为 0.90 [0.80, 1.01]" in zh
+    assert (
+        "删除好友的风险变为原来的 0.70 倍（区间 0.60 至 0.80" in zh
+        and "后为 0.90 倍（区间 0.80 至 1.01）" in zh
+    )
     _plots(lambda ax: res.plot(ax=ax))
 
 
@@ -296,8 +301,8 @@ def test_truth_reading_inside_and_outside_the_interval():
     outside = V.TruthResult(res.table.assign(lo=0.5, hi=0.55, true_auc=0.6, inside=False))
     assert "implies 0.600 for this index — inside the interval." in inside.reading("en")
     assert "— **outside the interval**." in outside.reading("en")
-    assert "——落在区间内。" in inside.reading("zh")
-    assert "——**落在区间外**。" in outside.reading("zh")
+    assert "——在区间内。" in inside.reading("zh")
+    assert "——**在区间外**。" in outside.reading("zh")
     flat = V.truth_result(fr, np.full(8, 0.7), n_boot=20)
     assert flat.table.loc[0, "oracle_auc"] == 0.5
     with pytest.raises(ValueError, match="shape"):

@@ -8,28 +8,67 @@ LABELS: dict[str, str] = {
     "end of calibration": "校准期结束",
     "time units": "时间单位",
     "repeat purchases in calibration": "校准期复购次数",
-    "mean purchases per customer in holdout": "留出期每位客户平均购买次数",
-    "Holdout purchases by calibration frequency": "按校准期频次的留出期购买",
+    "mean purchases per customer in holdout": "检验期人均购买次数",
+    "Holdout purchases by calibration frequency": "按校准期复购次数看检验期购买",
     "cumulative repeat transactions": "累计复购次数",
     "Cumulative repeat transactions: actual vs model": "累计复购：实际与模型",
     "frequency (repeat purchases)": "频次（复购次数）",
-    "recency (time of last purchase)": "最近度（最后一次购买的时间）",
+    "recency (time of last purchase)": "最近度（最后一次购买的时间点）",
     "probability alive": "存活概率",
     "expected purchases": "预期购买次数",
-    "BG/NBD: holdout purchases by calibration frequency (sample)": "BG/NBD：按校准期频次的留出期购买（样本）",
-    "Cumulative repeat purchases: actual vs BG/NBD (sample)": "累计复购：实际与 BG/NBD（样本）",
-    "CDNOW: BG/NBD holdout purchases by calibration frequency": "CDNOW：BG/NBD 按校准期频次的留出期购买",
-    "decile of predicted value (10 = highest)": "预测价值十分位（10 = 最高）",
+    "BG/NBD: holdout purchases by calibration frequency (sample)": (
+        "贝塔几何/负二项模型：按校准期复购次数看检验期购买（样本数据）"
+    ),
+    "Cumulative repeat purchases: actual vs BG/NBD (sample)": (
+        "累计复购次数：实际与贝塔几何/负二项模型对比（样本数据）"
+    ),
+    "CDNOW: BG/NBD holdout purchases by calibration frequency": (
+        "唱片零售数据：贝塔几何/负二项模型按校准期复购次数看检验期购买"
+    ),
+    "decile of predicted value (10 = highest)": "预测价值十档（10 = 最高）",
     "purchase rate": "购买率",
     "equal value": "价值均等",
     "share of customers (highest value first)": "客户占比（按价值从高到低）",
-    "share of total CLV": "占总 CLV 的比例",
+    "share of total CLV": "占 CLV 总额的比例",
     "How concentrated is customer value?": "客户价值有多集中？",
     "dropout rate": "流失率",
     "spend per purchase": "每次消费",
-    "Purchase and dropout rates by channel (95% CI)": "按渠道的购买率与流失率（95% 置信区间）",
-    "Holdout spend by decile of predicted value": "按预测价值十分位的留出期消费",
-    "Holdout purchases by decile of predicted value": "按预测价值十分位的留出期购买",
+    "Purchase and dropout rates by channel (95% CI)": "各渠道的购买率、流失率与每次消费（95% 区间）",
+    "Holdout spend by decile of predicted value": "按预测价值十档看检验期消费",
+    "Holdout purchases by decile of predicted value": "按预测价值十档看检验期购买",
+    # the purchase and spend models (analysis.studies.ltv.PURCHASE_MODELS) and their parameters
+    "bgnbd": "贝塔几何/负二项模型",
+    "pareto_nbd": "帕累托/负二项模型",
+    "mbgnbd": "修正贝塔几何/负二项模型",
+    "gamma_gamma": "伽马-伽马模型",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    # table headers and cells of the report
+    "p_alive": "存活概率",
+    "predicted_value_decile": "预测价值十档",
+    "predicted_purchases": "预测购买次数",
+    "actual_purchases": "实际购买次数",
+    "purchases_error": "购买次数误差",
+    "purchases_error_pct": "购买次数误差 (%)",
+    "predicted_spend": "预测消费",
+    "actual_spend": "实际消费",
+    "spend_error": "消费误差",
+    "spend_error_pct": "消费误差 (%)",
+    "n_rest": "其余联系人数",
+    "mean_rest": "其余联系人均值",
+    "p_holm": "霍尔姆校正后 p 值",
+    "significant": "校正后仍显著",
+    "process": "过程",
+    "purchase": "购买",
+    "dropout": "流失",
+    "multiplier": "倍数",
+    "coefficient": "系数",
+    "log_likelihood_full": "含协变量的对数似然",
+    "log_likelihood_base": "不含协变量的对数似然",
+    "statistic": "似然比统计量",
+    "df": "自由度",
+    "published_std_error": "已发表标准误",
 }
 
 
@@ -37,11 +76,11 @@ LABELS: dict[str, str] = {
 SENTENCES: dict[str, dict[str, str]] = {
     "ltv.plot.since_first": {
         "en": "{unit} since the cohort's first purchase",
-        "zh": "自批次首次购买以来的{unit}",
+        "zh": "这批客户首次购买以来的{unit}数",
     },
     "ltv.plot.alive_title": {
         "en": "P(alive) for a customer of age {age:.0f} {unit}",
-        "zh": "客户年龄为 {age:.0f} {unit}时的存活概率",
+        "zh": "认识 {age:.0f} {unit}的客户的存活概率",
     },
     "ltv.plot.expected_title": {
         "en": "Expected purchases in the next {horizon} {unit}",
@@ -53,7 +92,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "ltv.plot.clv_title": {
         "en": "CLV per contact by {by} (95% bootstrap CI)",
-        "zh": "按{by}的每位联系人 CLV（95% 自助法置信区间）",
+        "zh": "按{by}看每位联系人的 CLV（95% 区间）",
     },
     "ltv.summary": {
         "en": "{orders:,} orders, of which {purchases:,} are purchases (net amount above 0), "
@@ -62,26 +101,27 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{cal_buyers:,} buyers, followed by a holdout of {holdout:.1f} {unit}.",
         "zh": "{orders:,} 笔订单中 {purchases:,} 笔为购买（净金额大于 0），来自 {contacts:,} 位联系人中的 "
         "{buyers:,} 位（{buyer_share:.0%}）。其中 {repeat:,} 位在之后的某天再次购买。校准期（至 "
-        "{calibration_end}）有 {cal_buyers:,} 位购买者，之后是 {holdout:.1f} {unit}的留出期。",
+        "{calibration_end}）有 {cal_buyers:,} 位购买者，之后是 {holdout:.1f} {unit}的检验期。",
     },
     "ltv.fits": {
         "en": "On the calibration data the highest log-likelihood is {best} ({best_ll:,.1f}); "
         "BG/NBD, the default, reaches {bg_ll:,.1f}.",
-        "zh": "在校准数据上对数似然最高的是 {best}（{best_ll:,.1f}）；默认的 BG/NBD 为 {bg_ll:,.1f}。",
+        "zh": "在校准期数据上，对数似然最高的是{best}（{best_ll:,.1f}）；默认的贝塔几何/负二项模型为 "
+        "{bg_ll:,.1f}。",
     },
     "ltv.independence": {
         "en": "{judgement}Among {n:,} repeat buyers the correlation of frequency and mean spend "
         "is Pearson r = {r:.3f} (95% CI {lo:.3f} to {hi:.3f}; p = {p:.2g}) and Spearman "
         "rho = {rho:.3f} (p = {rho_p:.2g}). The model's mean spend per purchase is "
         "{mean_spend:,.1f}.",
-        "zh": "{judgement}在 {n:,} 位复购者中，频次与平均消费的 Pearson 相关系数 r = {r:.3f}（95% "
-        "置信区间 {lo:.3f} 至 {hi:.3f}；p = {p:.2g}），Spearman 秩相关 rho = {rho:.3f}（p = "
-        "{rho_p:.2g}）。模型估计的每次购买平均消费为 {mean_spend:,.1f}。",
+        "zh": "{judgement}在 {n:,} 位复购客户中，复购次数与平均每次消费的皮尔逊相关系数 r = {r:.3f}"
+        "（95% 区间 {lo:.3f} 至 {hi:.3f}；p = {p:.2g}），斯皮尔曼秩相关系数 ρ = {rho:.3f}（p = "
+        "{rho_p:.2g}）。模型估计的平均每次消费为 {mean_spend:,.1f}。",
     },
     "ltv.independent": {
         "en": "Neither Pearson's nor Spearman's test rejects independence at the {level:.0%} "
         "level: no evidence against Gamma-Gamma's assumption. ",
-        "zh": "Pearson 与 Spearman 检验在 {level:.0%} 水平上都不拒绝独立性：没有证据否定 Gamma-Gamma 的"
+        "zh": "皮尔逊与斯皮尔曼检验在 {level:.0%} 水平上都不拒绝独立性：没有证据否定伽马-伽马模型的"
         "假设。",
     },
     "ltv.dependent_pearson": {
@@ -89,16 +129,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "per purchase rises or falls with how often customers buy, so Gamma-Gamma's spend "
         "predictions are biased for very frequent or very rare buyers — read CLV with that in "
         "mind. ",
-        "zh": "**注意：**Pearson 检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
-        " Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
+        "zh": "**注意：**皮尔逊检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
+        "伽马-伽马模型对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
     },
     "ltv.dependent_spearman": {
         "en": "**Warning:** Spearman's test rejects independence at the {level:.0%} level (the "
         "ranks of spend and frequency move together even where Pearson's r, driven by a few "
         "large spenders, does not show it), so Gamma-Gamma's spend predictions are biased for "
         "very frequent or very rare buyers — read CLV with that in mind. ",
-        "zh": "**注意：**Spearman 检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额消费者主导的 "
-        "Pearson r 看不出，消费与频次的秩次也同向变化），因此 Gamma-Gamma 对极高频或极低频购买者的"
+        "zh": "**注意：**斯皮尔曼检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额客户左右的"
+        "皮尔逊 r 看不出，消费与复购次数的排序也同向变化），因此伽马-伽马模型对极高频或极低频购买者的"
         "消费预测有偏——解读 CLV 时需注意。",
     },
     "ltv.dependent_both": {
@@ -106,15 +146,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{level:.0%} level: spend per purchase is related to how often customers buy, so "
         "Gamma-Gamma's spend predictions are biased for very frequent or very rare buyers — "
         "read CLV with that in mind. ",
-        "zh": "**注意：**Pearson 与 Spearman 检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
-        "相关，因此 Gamma-Gamma 对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
+        "zh": "**注意：**皮尔逊与斯皮尔曼检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
+        "相关，因此伽马-伽马模型对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
     },
     "ltv.segment_tests": {
         "en": "{n} comparisons of mean CLV (each channel and each hook against all other "
         "contacts): {raw} have p < {level:.0%} on their own, {held} stay significant after "
         "Holm's adjustment for making {n} comparisons at once: {hits}.",
         "zh": "共 {n} 项平均 CLV 比较（每个渠道、每个钩子分别对比其余联系人）：单独看 {raw} 项 "
-        "p < {level:.0%}，经 Holm 多重比较校正（同时做 {n} 项比较）后仍显著的有 {held} 项：{hits}。",
+        "p < {level:.0%}，经霍尔姆多重比较校正（同时做 {n} 项比较）后仍显著的有 {held} 项：{hits}。",
     },
     "ltv.segment_test_hit_higher": {
         "en": "{segment} higher ({mean:,.1f} against {rest:,.1f}, adjusted p = {p:.2g})",
@@ -128,7 +168,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "ltv.none": {"en": "none", "zh": "无"},
     "ltv.plot.holdout_spend_y": {
         "en": "mean spend per customer in holdout ({currency})",
-        "zh": "留出期每位客户平均消费（{currency}）",
+        "zh": "检验期人均消费（{currency}）",
     },
     "ltv.revenue": {
         "en": "Over the holdout ({duration:.1f} {unit}) the models fitted on the calibration "
@@ -138,11 +178,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "({purchases_pct:+.1f}%). The tenth of customers with the highest predicted value "
         "spent {currency} {top_actual:,.0f} against {currency} {top_predicted:,.0f} predicted "
         "({top_pct:+.1f}%) — {top_share:.0%} of all holdout spend.",
-        "zh": "在留出期（{duration:.1f} {unit}）内，用校准期拟合的模型预测消费 "
+        "zh": "在检验期（{duration:.1f} {unit}）内，用校准期拟合的模型预测消费 "
         "{predicted_spend:,.0f} {currency}，实际 {actual_spend:,.0f} {currency}（{spend_error:+,.0f}，"
         "{spend_pct:+.1f}%）；预测购买 {predicted_purchases:,.0f} 次，实际 {actual_purchases:,.0f} 次"
         "（{purchases_pct:+.1f}%）。预测价值最高的十分之一客户实际消费 {top_actual:,.0f} {currency}，"
-        "预测 {top_predicted:,.0f} {currency}（{top_pct:+.1f}%），占留出期全部消费的 {top_share:.0%}。",
+        "预测 {top_predicted:,.0f} {currency}（{top_pct:+.1f}%），占检验期全部消费的 {top_share:.0%}。",
     },
     "ltv.plot.multiplier_x": {
         "en": "multiplier against {reference} (log scale; 1 = same)",
@@ -150,7 +190,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "ltv.covariate_effect": {
         "en": "{level} ({m:.2f}×, 95% CI {lo:.2f}–{hi:.2f})",
-        "zh": "{level}（{m:.2f} 倍，95% 置信区间 {lo:.2f}–{hi:.2f}）",
+        "zh": "{level}（{m:.2f} 倍，95% 区间 {lo:.2f}–{hi:.2f}）",
     },
     "ltv.covariates_matter": {
         "en": "The {covariate} changes how often customers buy and how soon they leave: "
@@ -200,19 +240,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "left. Read P(alive) together with expected purchases.",
         "zh": "为什么存活概率有时显得很“狠”：复购 {f} 次、跨度 {span:.0f} {unit}的客户大约每 {gap:.1f} "
         "{unit}买一次；沉默 {silence:.0f} {unit}——相当于其平常间隔的许多倍——之后，无论之前买得多"
-        "频繁，模型都判断其很可能已流失（存活概率 = {p:.2f}）。从未复购的客户没有可打破的节奏，且在 "
-        "BG/NBD 中客户只会在一次购买之后流失，因此一次性购买者被视为存活（存活概率 = {p_once:.2f}）；"
+        "频繁，模型都判断其很可能已流失（存活概率 = {p:.2f}）。从未复购的客户没有可打破的节奏，且在"
+        "贝塔几何/负二项模型中客户只会在一次购买之后流失，因此一次性购买者被视为存活（存活概率 = {p_once:.2f}）；"
         "他们价值低是因为购买稀少（预期购买 {e_once:.2f} 次），而不是已知流失。请把存活概率与预期购买"
         "次数一起解读。",
     },
     "ltv.covariates_spend": {
         "en": "Spend per purchase (Gamma-Gamma with the same covariate) differs most for {spend}.",
-        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）差异最大的是{spend}。",
+        "zh": "每次消费（加入同一协变量的伽马-伽马模型）差异最大的是{spend}。",
     },
     "ltv.covariates_spend_none": {
         "en": "Spend per purchase (Gamma-Gamma with the same covariate) does not differ clearly "
         "by this covariate: every interval includes 1 (the largest estimate: {spend}).",
-        "zh": "每次消费（加入同一协变量的 Gamma-Gamma）没有明显差异：所有区间都包含 1（估计差异最大的是"
+        "zh": "每次消费（加入同一协变量的伽马-伽马模型）没有明显差异：所有区间都包含 1（估计差异最大的是"
         "{spend}）。",
     },
     "ltv.holdout": {
@@ -220,13 +260,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{actual:,.0f} actual ({error:+.1f}%); per customer, predictions and outcomes "
         "correlate at r = {r:.2f}. The smallest aggregate error is {best}'s "
         "({best_error:.1f}%).",
-        "zh": "BG/NBD 预测留出期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次（{error:+.1f}%）；"
-        "按客户看，预测与结果的相关系数 r = {r:.2f}。合计误差最小的是 {best}（{best_error:.1f}%）。",
+        "zh": "贝塔几何/负二项模型预测检验期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
+        "（{error:+.1f}%）；逐个客户看，预测与实际的相关系数 r = {r:.2f}。合计误差最小的是"
+        "{best}（{best_error:.1f}%）。",
     },
     "ltv.cumulative": {
         "en": "By the end of observation the cohort made {actual:,.0f} repeat purchases; the "
         "model expected {predicted:,.0f} ({error:+.1%}).",
-        "zh": "到观察期结束，该批次共复购 {actual:,.0f} 次；模型预期 {predicted:,.0f} 次（{error:+.1%}）。",
+        "zh": "到观察期结束，这批客户共复购 {actual:,.0f} 次；模型预期 {predicted:,.0f} 次（{error:+.1%}）。",
     },
     "ltv.alive": {
         "en": "A customer with {f_high} repeat purchases whose last purchase was at recency "
@@ -234,17 +275,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "last purchase was at the end ({end:.0f}) has {p_end_high:.2f}. With {f_low} "
         "repeat purchase the same two customers have {p_mid_low:.2f} and "
         "{p_end_low:.2f}: silence means more after many purchases.",
-        "zh": "复购 {f_high} 次、最后一次购买在最近度 {mid:.0f}（中间）的客户存活概率为 "
-        "{p_mid_high:.2f}；同一客户若最后一次购买在末尾（{end:.0f}），则为 {p_end_high:.2f}。"
-        "复购 {f_low} 次时，这两位客户分别为 {p_mid_low:.2f} 和 {p_end_low:.2f}：购买越多，"
-        "沉默越说明问题。",
+        "zh": "复购 {f_high} 次、最后一次购买在第 {mid:.0f} 个时间单位（观察期中点）的客户，存活概率为 {p_mid_high:.2f}；同样的客户如果最后一次购买在末尾（第 {end:.0f} 个时间单位），存活概率为 {p_end_high:.2f}。只复购 {f_low} 次的客户，这两种情况分别为 {p_mid_low:.2f} 和 {p_end_low:.2f}：买得越多的人，沉默越说明问题。",
     },
     "ltv.channels": {
         "en": "The most valuable channel per contact is {top} ({top_mean:,.1f}, 95% CI "
         "{top_lo:,.1f}–{top_hi:,.1f}), the least valuable {bottom} ({bottom_mean:,.1f}, "
         "{bottom_lo:,.1f}–{bottom_hi:,.1f}); in total the contacts are expected to be "
         "worth {total:,.0f} over the next {horizon} {unit}.",
-        "zh": "每位联系人价值最高的渠道是{top}（{top_mean:,.1f}，95% 置信区间 {top_lo:,.1f}–"
+        "zh": "每位联系人价值最高的渠道是{top}（{top_mean:,.1f}，95% 区间 {top_lo:,.1f}–"
         "{top_hi:,.1f}），最低的是{bottom}（{bottom_mean:,.1f}，{bottom_lo:,.1f}–"
         "{bottom_hi:,.1f}）；全部联系人在未来 {horizon} {unit}内的预期总价值为 {total:,.0f}。",
     },
@@ -252,15 +290,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "BG/NBD misses holdout repeat purchases by {error:+.1f}%; contacts from offline "
         "giveaway events are worth {yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}) over "
         "{horizon} {unit} against {no:,.1f} for the rest.",
-        "zh": "BG/NBD 对留出期复购的误差为 {error:+.1f}%；线下赠品活动带来的联系人在 {horizon} {unit}"
-        "内价值 {yes:,.1f}（95% 置信区间 {yes_lo:,.1f}–{yes_hi:,.1f}），其余联系人为 {no:,.1f}。",
+        "zh": "贝塔几何/负二项模型对检验期复购次数的预测误差为 {error:+.1f}%；线下赠品活动带来的联系人在 "
+        "{horizon} {unit}内人均价值 {yes:,.1f}（95% 区间 {yes_lo:,.1f}–{yes_hi:,.1f}），其余联系人为 {no:,.1f}。",
     },
     "ltv.giveaway": {
         "en": "Contacts from offline giveaway events have a mean {horizon}-{unit_one} CLV of "
         "{yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}, {n:,} contacts) against {no:,.1f} "
         "({no_lo:,.1f}–{no_hi:,.1f}) for all other contacts, {ratio:.2f} times as much. "
         "{judgement}",
-        "zh": "线下赠品活动带来的联系人 {horizon} {unit_one}平均 CLV 为 {yes:,.1f}（95% 置信区间 "
+        "zh": "线下赠品活动带来的联系人 {horizon} {unit_one}平均 CLV 为 {yes:,.1f}（95% 区间 "
         "{yes_lo:,.1f}–{yes_hi:,.1f}，{n:,} 位联系人），其他联系人为 {no:,.1f}（{no_lo:,.1f}–"
         "{no_hi:,.1f}），是后者的 {ratio:.2f} 倍。{judgement}",
     },
@@ -284,7 +322,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{true:.3f} ({error:+.0%}). The mean purchase rate r/alpha is {rate:.3f} per "
         "{unit_one} against a true {true_rate:.3f}.",
         "zh": "{n} 个真实值中有 {covered} 个落在估计的 95% 区间内。相对误差最大的是 {parameter}"
-        "（{model}）：估计 {estimate:.3f}，真实 {true:.3f}（{error:+.0%}）。平均购买率 r/alpha "
+        "（{model}）：估计 {estimate:.3f}，真实 {true:.3f}（{error:+.0%}）。平均购买率 r/α "
         "为每{unit_one} {rate:.3f}，真实值为 {true_rate:.3f}。",
     },
     "ltv.no_truth": {
@@ -300,7 +338,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "ltv.cdnow_holdout": {
         "en": "On CDNOW, BG/NBD predicts {predicted:,.0f} holdout repeat purchases against "
         "{actual:,.0f} actual ({error:+.1f}%).",
-        "zh": "在 CDNOW 上，BG/NBD 预测留出期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
+        "zh": "在唱片零售数据上，贝塔几何/负二项模型预测检验期复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
         "（{error:+.1f}%）。",
     },
     # the answer the report opens with (analysis.reports.summary)

@@ -5,34 +5,34 @@ from __future__ import annotations
 #: Chinese chart titles, axis and legend labels of this report (and the names of its own
 #: categories), keyed by the English text; looked up by :func:`analysis.i18n.tr`.
 LABELS: dict[str, str] = {
-    "best draw": "最优抽样",
-    "ROC curves": "ROC 曲线",
-    "false positive rate": "假阳性率",
-    "true positive rate": "真阳性率",
+    "best draw": "最好的一组随机权重",
+    "ROC curves": "各评分的命中率–误报率曲线",
+    "false positive rate": "误报率（流失用户中排在前面的比例）",
+    "true positive rate": "命中率（留存用户中排在前面的比例）",
     "AUC of the index and the baselines (same users)": "指数与各基准的 AUC（同一批用户）",
-    "AUC (95% bootstrap interval; 0.5 = chance)": "AUC（95% 自助法区间；0.5 = 随机）",
-    "RFM + tenure + channel": "RFM + 在册时长 + 渠道",
+    "AUC (95% bootstrap interval; 0.5 = chance)": "AUC（95% 区间；0.5 = 随机）",
+    "RFM + tenure + channel": "RFM + 加入时长 + 渠道",
     "… + index": "… + 指数",
-    "model (logistic regression, out-of-fold)": "模型（逻辑回归，折外）",
-    "AUC (bar: interval of the difference)": "AUC（误差线：差值的区间）",
+    "model (logistic regression, out-of-fold)": "模型（逻辑回归，在没参与训练的用户上检验）",
+    "AUC (bar: interval of the difference)": "AUC（竖线：两者差值的区间）",
     "random weights": "随机权重",
-    "AUC over weights drawn uniformly on the simplex": "在单纯形上均匀抽取权重时的 AUC",
+    "AUC over weights drawn uniformly on the simplex": "随机抽取权重组合时的 AUC 分布",
     "AUC of the weighted index": "加权指数的 AUC",
-    "number of weight vectors": "权重向量个数",
+    "number of weight vectors": "权重组合个数",
     "Where the best weights lie": "最优权重落在哪里",
     "equal (0.2)": "等权重 (0.2)",
-    "AUC at successive cut-offs (rolling origin)": "各截止日的 AUC（滚动起点）",
-    "AUC (95% bootstrap interval)": "AUC（95% 自助法区间）",
+    "AUC at successive cut-offs (rolling origin)": "不同截止日的 AUC",
+    "AUC (95% bootstrap interval)": "AUC（95% 区间）",
     "days after the cut-off": "截止日后天数",
-    "share without hard churn": "未硬流失占比",
+    "share without hard churn": "仍未删除好友的比例",
     "activity": "活跃次数",
-    "tenure": "在册时长",
+    "tenure": "加入时长",
     "effects": "有效应世界",
     "null": "零效应世界",
     "null_silent": "零效应 + 静默流失",
-    "null_tenure": "零效应 + 在册时长与渠道驱动流失",
+    "null_tenure": "零效应 + 加入时长与渠道驱动流失",
     "wrong_weights": "错误权重世界",
-    "small_effect": "效应小于最小差距",
+    "small_effect": "效应小于最小有意义差距",
     "runs": "运行次数",
     "predicts": "判为能预测",
     "does_not_predict": "判为不能预测",
@@ -42,6 +42,25 @@ LABELS: dict[str, str] = {
     "preset_wrong": "判为预设错误",
     "coverage": "区间覆盖率",
     "wrong": "判错比例",
+    # the label-sensitivity table (analysis.studies.validity.label_sensitivity)
+    "world": "模拟世界",
+    "retention_rule": "留存口径",
+    "any": "任何活跃",
+    "values": "五项价值读法",
+    "counts": "原始次数",
+    "rates": "每 30 天频率",
+    "refunds": "退款",
+    "counted": "计入",
+    "ignored": "不计",
+    "strongest": "最强简单基准",
+    "diff_strongest": "指数减最强基准的 AUC",
+    "vs_strongest": "与最强基准相比",
+    "predicts_verdict": "能否预测",
+    "adds_verdict": "有无额外信息",
+    "silent_days_lost": "沉默多少天算已流失",
+    "above": "高于",
+    "below": "低于",
+    "equivalent": "相当",
 }
 
 
@@ -49,29 +68,32 @@ LABELS: dict[str, str] = {
 SENTENCES: dict[str, dict[str, str]] = {
     "validity.plot.deciles_title": {
         "en": "{outcome} rate by {score} decile",
-        "zh": "按{score}十分位的{outcome}率",
+        "zh": "按{score}十档看{outcome}率",
     },
     "validity.plot.deciles_x": {
         "en": "{score} decile (1 = lowest)",
-        "zh": "{score}十分位（1 = 最低）",
+        "zh": "{score}十档（1 = 最低）",
     },
     "validity.plot.deciles_y": {
         "en": "share {outcome} (95% Wilson interval)",
-        "zh": "{outcome}占比（95% Wilson 区间）",
+        "zh": "{outcome}占比（95% 区间）",
     },
     "validity.plot.incremental_title": {
         "en": "Incremental validity of the {score} (OR per SD {odds_ratio:.2f})",
-        "zh": "{score}的增量效度（每标准差优势比 {odds_ratio:.2f}）",
+        "zh": "{score}带来的额外信息（每高一个标准差，留存几率 × {odds_ratio:.2f}）",
     },
     "validity.plot.preset_line": {
         "en": "{draw} ({percentile:.0%} of draws below)",
-        "zh": "{draw}（{percentile:.0%} 的抽样低于它）",
+        "zh": "{draw}（{percentile:.0%} 的随机权重不如它）",
     },
-    "validity.plot.top_draws": {"en": "top {share:.0%} of draws", "zh": "前 {share:.0%} 的抽样"},
-    "validity.plot.quartile": {"en": "quartile {k} (n={n:,})", "zh": "第 {k} 四分位（n={n:,}）"},
+    "validity.plot.top_draws": {
+        "en": "top {share:.0%} of draws",
+        "zh": "AUC 最高的 {share:.0%} 随机权重",
+    },
+    "validity.plot.quartile": {"en": "quartile {k} (n={n:,})", "zh": "第 {k} 档（{n:,} 人）"},
     "validity.plot.survival_title": {
         "en": "Time to hard churn by {score} group (Kaplan–Meier)",
-        "zh": "按{score}分组的硬流失时间（Kaplan–Meier）",
+        "zh": "按{score}四档看多久删除好友（第 1 档最低）",
     },
     "validity.scorer": {
         "en": "The index weighs the five values with {weights}, each value scored as {scale} among the {n:,} users of the calibration snapshot",
@@ -92,44 +114,40 @@ SENTENCES: dict[str, dict[str, str]] = {
     "validity.population": {
         "en": "{scorer}. At the cut-off {cutoff} the population holds {n:,} users, of whom "
         "{rate:.1%} were retained over {horizon} days.",
-        "zh": "{scorer}。截止日 {cutoff} 时总体共 {n:,} 位用户，其中 {rate:.1%} 在随后 {horizon} 天"
-        "内留存。",
+        "zh": "{scorer}。截止日 {cutoff} 的研究对象共 {n:,} 位用户，其中 {rate:.1%} 在随后 {horizon} 天内留存。",
     },
     "validity.deciles": {
         "en": "Retention goes from {lowest:.1%} in the lowest bin to {highest:.1%} in the "
         "highest; the rate falls from one bin to the next {decreases} time(s) (Spearman "
         "ρ = {rho:.2f}; Cochran–Armitage trend z = {z:.1f}, p = {p:.2g}). {shape}",
-        "zh": "留存率从最低分箱的 {lowest:.1%} 变为最高分箱的 {highest:.1%}；相邻分箱之间下降 "
-        "{decreases} 次（Spearman ρ = {rho:.2f}；Cochran–Armitage 趋势 z = {z:.1f}，"
-        "p = {p:.2g}）。{shape}",
+        "zh": "留存率在指数最低一档为 {lowest:.1%}，最高一档为 {highest:.1%}；相邻两档之间下降了 {decreases} 次（斯皮尔曼秩相关 ρ = {rho:.2f}；趋势检验 z = {z:.1f}，p = {p:.2g}）。{shape}",
     },
-    "validity.monotonic": {"en": "The relation is monotonic.", "zh": "关系是单调的。"},
+    "validity.monotonic": {
+        "en": "The relation is monotonic.",
+        "zh": "各档依次单调变化，没有反复。",
+    },
     "validity.not_monotonic": {
         "en": "The relation is not strictly monotonic.",
-        "zh": "关系并非严格单调。",
+        "zh": "各档之间并非严格单调。",
     },
     "validity.auc": {
         "en": "The index has AUC {auc:.3f} [{lo:.3f}, {hi:.3f}] on {n:,} users (base retention "
         "rate {base:.1%}). The further a curve bows above the diagonal, the better the "
         "score ranks users.",
-        "zh": "指数在 {n:,} 位用户上的 AUC 为 {auc:.3f} [{lo:.3f}, {hi:.3f}]（基础留存率 "
-        "{base:.1%}）。曲线越向对角线上方弯曲，该评分对用户的排序越好。",
+        "zh": "指数在 {n:,} 位用户上的 AUC 为 {auc:.3f}（区间 {lo:.3f} 至 {hi:.3f}；整体留存率 {base:.1%}）。曲线越往左上方拱起，评分对用户的排序越准。",
     },
     "validity.baselines": {
         "en": "The index is clearly better than {n_better} of {n_base} baselines ({better}) and "
         "clearly worse than {n_worse} ({worse}); the rest are within the noise. Points to "
         "the right rank users better; the red point is the index.",
-        "zh": "在 {n_base} 个基准中，指数明显优于 {n_better} 个（{better}），明显劣于 {n_worse} 个"
-        "（{worse}）；其余差异在噪声范围内。越靠右的点排序越好；红点是指数。",
+        "zh": "在 {n_base} 个基准中，指数明显优于 {n_better} 个（{better}），明显不如 {n_worse} 个（{worse}）；其余的差异在随机波动范围内。图中越靠右的点排序越准；红点是指数。",
     },
     "validity.incremental": {
         "en": "Adding the index changes the out-of-fold AUC from {without:.3f} to {with_:.3f} "
         "({diff:+.3f} [{lo:+.3f}, {hi:+.3f}]); likelihood-ratio χ² = {lr:.1f} "
         "(p = {p:.2g}); each standard deviation of the index multiplies the odds of "
         "retention by {odds:.2f} [{or_lo:.2f}, {or_hi:.2f}].",
-        "zh": "加入指数后，折外 AUC 从 {without:.3f} 变为 {with_:.3f}（{diff:+.3f} "
-        "[{lo:+.3f}, {hi:+.3f}]）；似然比 χ² = {lr:.1f}（p = {p:.2g}）；指数每增加一个标准差，"
-        "留存的优势乘以 {odds:.2f} [{or_lo:.2f}, {or_hi:.2f}]。",
+        "zh": "加入指数后，模型在没参与训练的用户上的 AUC 从 {without:.3f} 变为 {with_:.3f}（{diff:+.3f}，区间 {lo:+.3f} 至 {hi:+.3f}）；似然比检验 χ² = {lr:.1f}（p = {p:.2g}）；指数每高一个标准差，留存的几率变为原来的 {odds:.2f} 倍（区间 {or_lo:.2f} 至 {or_hi:.2f}）。",
     },
     "validity.sensitivity": {
         "en": "Over random weights the AUC ranges from {lo:.3f} to {hi:.3f} (median "
@@ -137,16 +155,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{percentile:.0%} of random weightings. The best region puts its weight on "
         "{region}. (These weights are chosen on the same users, so the best draw is "
         "optimistic.)",
-        "zh": "随机权重下 AUC 介于 {lo:.3f} 与 {hi:.3f} 之间（中位数 {median:.3f}）。扩张期预设达到 "
-        "{auc:.3f}，优于 {percentile:.0%} 的随机权重。最优区域的权重落在：{region}。"
-        "（这些权重是在同一批用户上选出的，因此最优抽样偏乐观。）",
+        "zh": "随机权重下 AUC 在 {lo:.3f} 到 {hi:.3f} 之间（中位数 {median:.3f}）。扩张期预设权重的 AUC 为 {auc:.3f}，高于 {percentile:.0%} 的随机权重。表现最好的那些权重主要放在：{region}。（这些权重是在同一批用户上挑出来的，所以最好的一组偏乐观。）",
     },
     "validity.rolling": {
         "en": "Across {k} cut-offs the index's AUC ranges from {lo:.3f} to {hi:.3f}; its "
         "interval lies above 0.5 at {above} of {k} cut-offs. Lines that stay apart mean "
         "the ranking of the scores is stable.",
-        "zh": "在 {k} 个截止日上，指数的 AUC 介于 {lo:.3f} 与 {hi:.3f} 之间；其中 {above} 个截止日的"
-        "区间高于 0.5。各线保持分开，说明评分的排序是稳定的。",
+        "zh": "在 {k} 个截止日上，指数的 AUC 在 {lo:.3f} 到 {hi:.3f} 之间；其中 {above} 个截止日的区间整体高于 0.5。几条线始终分开，说明各评分的排名是稳定的。",
     },
     "validity.survival": {
         "en": "Each standard deviation of the index multiplies the hazard of hard churn by "
@@ -154,49 +169,42 @@ SENTENCES: dict[str, dict[str, str]] = {
         "adjusted for RFM, tenure and channel: {hr_adj:.2f} [{lo_adj:.2f}, {hi_adj:.2f}]. "
         "Curves that separate, lowest quartile at the bottom, mean the index orders users "
         "by how soon they delete the brand.",
-        "zh": "指数每增加一个标准差，硬流失风险乘以 {hr:.2f} [{lo:.2f}, {hi:.2f}]（{n:,} 位用户中"
-        "{events:,} 次硬流失）；控制 RFM、在册时长与渠道后为 {hr_adj:.2f} "
-        "[{lo_adj:.2f}, {hi_adj:.2f}]。曲线分开且最低四分位在最下方，说明指数能按用户删除品牌"
-        "的早晚排序。",
+        "zh": "指数每高一个标准差，删除好友的风险变为原来的 {hr:.2f} 倍（区间 {lo:.2f} 至 {hi:.2f}；{n:,} 位用户中有 {events:,} 人删除好友）；控制 RFM、加入时长和渠道后为 {hr_adj:.2f} 倍（区间 {lo_adj:.2f} 至 {hi_adj:.2f}）。曲线彼此分开、最低一档在最下面，说明指数能按用户删除品牌的早晚排序。",
     },
     "validity.truth": {
         "en": "Observed AUC for {outcome}: {auc:.3f} [{lo:.3f}, {hi:.3f}]; the simulator's "
         "truth implies {true_auc:.3f} for this index — {where} The oracle would reach "
         "{oracle:.3f}.",
-        "zh": "{outcome}的观测 AUC：{auc:.3f} [{lo:.3f}, {hi:.3f}]；模拟器的真实参数意味着该指数应为 "
-        "{true_auc:.3f}——{where}理想评分可达 {oracle:.3f}。",
+        "zh": "{outcome}的观测 AUC 为 {auc:.3f}（区间 {lo:.3f} 至 {hi:.3f}）；按模拟器的真实情况，该指数应达到 {true_auc:.3f}——{where}直接用真实概率打分的理想评分可达 {oracle:.3f}。",
     },
-    "validity.truth_inside": {"en": "inside the interval.", "zh": "落在区间内。"},
-    "validity.truth_outside": {"en": "**outside the interval**.", "zh": "**落在区间外**。"},
+    "validity.truth_inside": {"en": "inside the interval.", "zh": "在区间内。"},
+    "validity.truth_outside": {"en": "**outside the interval**.", "zh": "**在区间外**。"},
     "validity.no_truth": {
         "en": "No simulator truth given: this check is skipped.",
         "zh": "未提供模拟器真实参数：跳过此项检验。",
     },
     "validity.label": {"en": "the {weights}-weighted index", "zh": "{weights}加权指数"},
-    "validity.what": {"en": "{horizon}-day retention", "zh": "{horizon} 天留存"},
-    "validity.what_any": {"en": "retention", "zh": "留存"},
+    "validity.what": {"en": "{horizon}-day retention", "zh": "用户 {horizon} 天后是否留存"},
+    "validity.what_any": {"en": "retention", "zh": "用户是否留存"},
     "validity.verdict.predicts": {
         "en": "{label} predicts {what}. (AUC {auc} {ival}, {ci} bootstrap interval, clear of "
         "chance by more than the margin: above {hi}.)",
-        "zh": "{label}能预测{what}。（AUC {auc} {ival}，{ci} 自助法区间，高于随机且超出最小有意义"
-        "差距：高于 {hi}。）",
+        "zh": "{label}能预测{what}：AUC {auc}（{ci} 区间 {ival}），整个区间都高于 {hi}，比随机水平高出的幅度超过了最小有意义差距。",
     },
     "validity.verdict.opposite": {
         "en": "{label} ranks users in the opposite direction to {what}. (AUC {auc} {ival}, "
         "below {lo}.)",
-        "zh": "{label}对用户的排序与{what}方向相反。（AUC {auc} {ival}，低于 {lo}。）",
+        "zh": "{label}的排序与{what}方向相反：AUC {auc}（区间 {ival}），低于 {lo}。",
     },
     "validity.verdict.chance": {
         "en": "{label} does not predict {what}. (AUC {auc} {ival}: the whole interval lies "
         "within {lo}–{hi}, closer to chance than any difference that matters.)",
-        "zh": "{label}不能预测{what}。（AUC {auc} {ival}：整个区间落在 {lo}–{hi} 之内，与随机的"
-        "差距小于任何有意义的差距。）",
+        "zh": "{label}不能预测{what}：AUC {auc}（区间 {ival}）整个落在 {lo}–{hi} 之内，离随机水平的距离小于任何有意义的差距。",
     },
     "validity.verdict.undecided": {
         "en": "Whether {label} predicts {what} is inconclusive — more data needed. (AUC {auc} "
         "{ival}: the interval neither clears {hi} nor lies within {lo}–{hi}.)",
-        "zh": "{label}能否预测{what}尚无定论——需要更多数据。（AUC {auc} {ival}：区间既未高于 "
-        "{hi}，也未完全落在 {lo}–{hi} 之内。）",
+        "zh": "{label}能否预测{what}尚无定论——需要更多数据：AUC {auc}（区间 {ival}）既不完全高于 {hi}，也不完全落在 {lo}–{hi} 之内。",
     },
     "validity.verdict.more_data": {
         "en": " About {need:,} users (now {n:,}) would decide it.",
@@ -210,30 +218,29 @@ SENTENCES: dict[str, dict[str, str]] = {
     "validity.verdict.strongest": {
         "en": "Against the strongest simple baseline, {name}, {rel}. (Its AUC {auc} {ival}; "
         "index − it = {diff} {diff_ival}, margin ±{margin}.)",
-        "zh": "与最强的简单基准（{name}）相比，{rel}。（其 AUC {auc} {ival}；指数 − 它 = "
-        "{diff} {diff_ival}，最小有意义差距 ±{margin}。）",
+        "zh": "与最强的简单基准——{name}——相比，{rel}：它的 AUC 为 {auc}（区间 {ival}），指数减去它的 AUC 为 {diff}（区间 {diff_ival}），最小有意义差距为 ±{margin}。",
     },
     "validity.verdict.baseline": {
         "en": "{name}: {rel} (AUC {auc}; index − it = {diff} {diff_ival})",
-        "zh": "{name}：{rel}（AUC {auc}；指数 − 它 = {diff} {diff_ival}）",
+        "zh": "{name}：{rel}（它的 AUC 为 {auc}，指数减去它为 {diff}，区间 {diff_ival}）",
     },
     "validity.verdict.preset_label": {"en": "the preset index", "zh": "预设指数"},
     "validity.verdict.better": {"en": "the index is better", "zh": "指数更好"},
-    "validity.verdict.worse": {"en": "the index is worse", "zh": "指数更差"},
+    "validity.verdict.worse": {"en": "the index is worse", "zh": "指数不如它"},
     "validity.verdict.same": {
         "en": "the index is no different within the margin",
-        "zh": "指数与之无差别（在最小有意义差距之内）",
+        "zh": "两者没有实质差别",
     },
     "validity.verdict.unclear": {
         "en": "inconclusive — more data needed",
         "zh": "尚无定论——需要更多数据",
     },
-    "validity.verdict.name_spend": {"en": "spend alone", "zh": "仅消费额"},
+    "validity.verdict.name_spend": {"en": "spend alone", "zh": "只看消费额"},
     "validity.verdict.name_rfm": {"en": "the RFM score", "zh": "RFM 评分"},
     "validity.verdict.name_equal": {"en": "equal weights", "zh": "等权重"},
     "validity.verdict.name_learned": {
         "en": "cross-validated learned weights",
-        "zh": "交叉验证学习的权重",
+        "zh": "交叉验证学出的权重",
     },
     "validity.verdict.name_recency": {
         "en": "days since the last activity",
@@ -243,49 +250,45 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "the activity count",
         "zh": "活跃次数",
     },
-    "validity.verdict.name_tenure": {"en": "tenure", "zh": "在册时长"},
+    "validity.verdict.name_tenure": {"en": "tenure", "zh": "加入时长"},
     "validity.verdict.name_behaviour": {
         "en": "a behaviour model (recency, activity count and tenure, out of fold)",
-        "zh": "行为模型（最近活跃、活跃次数与在册时长，折外）",
+        "zh": "“最近活跃 + 活跃次数 + 加入时长”行为模型",
     },
     "validity.verdict.best_single": {
         "en": "the best single value is {value} with AUC {auc}",
-        "zh": "单一价值中最好的是{value}，AUC {auc}",
+        "zh": "单项价值中最好的是{value}，AUC {auc}",
     },
     "validity.verdict.same_users": {
         "en": "On the same users: {bits}.",
-        "zh": "在同一批用户上：{bits}。",
+        "zh": "在同一批用户上逐一比较——{bits}。",
     },
     "validity.verdict.learned_better": {
         "en": "Learned weights beat the preset: **the preset's weights are wrong** for these "
         "users. (Learned − preset = {gain} {ival} AUC, out of fold.)",
-        "zh": "学习得到的权重胜过预设：**预设权重对这些用户是错的**。（学习 − 预设 = {gain} "
-        "{ival} AUC，折外。）",
+        "zh": "从数据学出的权重胜过预设：**预设权重不适合这批用户**（学出的权重减预设权重 = {gain} AUC，区间 {ival}，在没参与训练的用户上检验）。",
     },
     "validity.verdict.learned_same": {
         "en": "Learned weights do no better than the preset. (Learned − preset = {gain} {ival} "
         "AUC, out of fold.)",
-        "zh": "学习得到的权重并不比预设更好。（学习 − 预设 = {gain} {ival} AUC，折外。）",
+        "zh": "从数据学出的权重并不比预设权重更好（学出的权重减预设权重 = {gain} AUC，区间 {ival}，在没参与训练的用户上检验）。",
     },
     "validity.verdict.learned_worse": {
         "en": "The preset beats weights learned from the data. (Learned − preset = {gain} "
         "{ival} AUC, out of fold.)",
-        "zh": "预设胜过从数据学习的权重。（学习 − 预设 = {gain} {ival} AUC，折外。）",
+        "zh": "预设权重胜过从数据学出的权重（学出的权重减预设权重 = {gain} AUC，区间 {ival}，在没参与训练的用户上检验）。",
     },
     "validity.verdict.learned_unclear": {
         "en": "Whether learned weights beat the preset is inconclusive — more data needed. "
         "(Learned − preset = {gain} {ival} AUC, out of fold.)",
-        "zh": "学习得到的权重是否胜过预设尚无定论——需要更多数据。（学习 − 预设 = {gain} {ival} "
-        "AUC，折外。）",
+        "zh": "从数据学出的权重是否胜过预设尚无定论——需要更多数据（学出的权重减预设权重 = {gain} AUC，区间 {ival}，在没参与训练的用户上检验）。",
     },
     "validity.verdict.incremental": {
         "en": "Beyond what the brand already knows (RFM, days since the last activity, activity "
         "count, tenure and channel) the index {adds}. (Out-of-fold AUC {without} → {with_}, "
         "difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]; likelihood-ratio p = {p:.2g}; odds "
         "ratio per SD {odds} {or_ival}.)",
-        "zh": "在品牌已知的信息（RFM、距上次活跃天数、活跃次数、在册时长与渠道）之外，指数{adds}。"
-        "（折外 AUC {without} → {with_}，差值 {diff:+.3f} [{lo:+.3f}, {hi:+.3f}]；似然比 "
-        "p = {p:.2g}；每标准差优势比 {odds} {or_ival}。）",
+        "zh": "在品牌已掌握的信息（RFM、距上次活跃天数、活跃次数、加入时长和渠道）之外，指数{adds}：在没参与训练的用户上，AUC 从 {without} 变为 {with_}，差值 {diff:+.3f}（区间 {lo:+.3f} 至 {hi:+.3f}）；似然比检验 p = {p:.2g}；指数每高一个标准差，留存几率变为 {odds} 倍（区间 {or_ival}）。",
     },
     "validity.verdict.adds": {"en": "adds information", "zh": "提供了额外信息"},
     "validity.verdict.not_adds": {
@@ -311,13 +314,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "the preset is wrong in {wrong_weights:.0%}. The 95% interval held the true AUC in "
         "{coverage_lo:.0%}–{coverage_hi:.0%} of runs, world by world. The study was wrong most "
         "often in the {worst} world: {worst_share:.0%} of runs.",
-        "zh": "{k} 个模拟世界各生成 {runs} 次（种子 {seeds}，提交 {commit}），总体约 {users:,} 位用户，"
-        "并按上文完全相同的方式研究。在五个价值毫无作用的世界里，结论称指数在品牌已知信息之外"
-        "有增量的比例至多 {null_adds:.0%}，称“能预测”的比例至多 {null_predicts:.0%}（不计在册时长"
-        "驱动流失的世界——那里指数确实能预测，因为其原始计数随在册时长增长）。在有效应世界中，"
-        "{effects:.0%} 的运行判为“能预测”；在错误权重世界中，{wrong_weights:.0%} 的运行判定预设"
-        "权重错误。各世界中 95% 区间覆盖真实 AUC 的比例为 {coverage_lo:.0%}–{coverage_hi:.0%}。"
-        "判错最多的是{worst}：{worst_share:.0%} 的运行。",
+        "zh": "{k} 个模拟世界各生成 {runs} 次（随机种子 {seeds}，代码版本 {commit}），每次研究对象约 {users:,} 位用户，都按上文完全相同的方式研究。在五项价值毫无作用的世界里，结论称指数在品牌已掌握的信息之外有额外信息的比例至多 {null_adds:.0%}，称“能预测”的比例至多 {null_predicts:.0%}（不算加入时长驱动流失的那个世界——那里指数确实能预测，因为其原始次数随加入时长增长）。在有效应世界中，{effects:.0%} 的运行判为“能预测”；在权重错误的世界中，{wrong_weights:.0%} 的运行判定预设权重错误。各世界中 95% 区间覆盖真实 AUC 的比例为 {coverage_lo:.0%}–{coverage_hi:.0%}。判错最多的是{worst}：{worst_share:.0%} 的运行判错。",
     },
     "validity.verdict.margin": {
         "en": "The smallest AUC difference that matters is taken as {margin}: smaller "
@@ -375,15 +372,15 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "validity.answer.incremental.above": {
         "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index adds {diff} AUC (95% interval {ival}).",
-        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，指数使 AUC 提高 {diff}（95% 区间 {ival}）。",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、加入时长、渠道）之上，指数使 AUC 提高 {diff}（95% 区间 {ival}）。",
     },
     "validity.answer.incremental.below": {
         "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index makes the prediction worse ({diff} AUC, 95% interval {ival}).",
-        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，加入指数反而更差（AUC {diff}，95% 区间 {ival}）。",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、加入时长、渠道）之上，加入指数反而更差（AUC {diff}，95% 区间 {ival}）。",
     },
     "validity.answer.incremental.equivalent": {
         "en": "On top of what the brand already knows (recency, frequency, spend, tenure, channel) the index adds nothing that matters ({diff} AUC, 95% interval {ival}, inside the ±{margin} that would matter).",
-        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、在册时长、渠道）之上，指数没有带来有意义的提升（AUC {diff}，95% 区间 {ival}，在 ±{margin} 的最小有意义差距之内）。",
+        "zh": "在品牌已掌握的信息（最近活跃、频次、消费、加入时长、渠道）之上，指数没有带来有意义的提升（AUC {diff}，95% 区间 {ival}，在 ±{margin} 的最小有意义差距之内）。",
     },
     "validity.answer.incremental.inconclusive": {
         "en": "Whether the index adds to what the brand already knows is undecided ({diff} AUC, 95% interval {ival}).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from analysis.i18n import say, tr
 from analysis.plots.base import axes_or_new, percent_axis, readable
@@ -149,6 +150,8 @@ def plot_multipliers(table: pd.DataFrame, *, reference: str, ax=None, lang: str 
         )
     ax.axvline(1.0, color="grey", linestyle=":")
     ax.set_xscale("log")
+    if lang != "en":  # plain numbers (0.1, 1, 10), not mathtext powers of ten
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_yticks(range(len(levels)), [tr(lv, lang) for lv in levels])
     ax.set_xlabel(say("ltv.plot.multiplier_x", lang, reference=tr(reference, lang)))
     ax.set_title(tr("Purchase and dropout rates by channel (95% CI)", lang))

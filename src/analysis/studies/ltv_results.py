@@ -179,7 +179,7 @@ class ModelFits(StudyResult):
     def reading(self, lang: str = "en") -> str:
         ll = self.table["log_likelihood"].astype(float)
         best = self.best()
-        return say("ltv.fits", lang, best=best, best_ll=ll[best], bg_ll=ll[self.default])
+        return say("ltv.fits", lang, best=tr(best, lang), best_ll=ll[best], bg_ll=ll[self.default])
 
 
 def model_fits(models: Mapping[str, PurchaseModel], *, default: str = "bgnbd") -> ModelFits:
@@ -275,7 +275,7 @@ class HoldoutCheck(StudyResult):
             actual=d["actual_total"],
             error=d["total_error_pct"],
             r=d["pearson_r"],
-            best=errors.idxmin(),
+            best=tr(errors.idxmin(), lang),
             best_error=errors.min(),
         )
 
@@ -587,8 +587,8 @@ class ParameterRecovery(StudyResult):
             lang,
             covered=int(t["covered"].sum()),
             n=len(t),
-            parameter=worst["parameter"],
-            model=worst["model"],
+            parameter=tr(worst["parameter"], lang),
+            model=tr(worst["model"], lang),
             estimate=worst["estimate"],
             true=worst["true"],
             error=worst["relative_error"],

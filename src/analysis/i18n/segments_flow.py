@@ -23,7 +23,7 @@ LABELS: dict[str, str] = {
     "share active": "活跃占比",
     "K per month (referred joins / base)": "每月 K 值（被推荐加入数 / 基数）",
     "K-factor": "K 因子",
-    "value (log1p, standardised)": "价值（log1p，标准化）",
+    "value (log1p, standardised)": "价值（取对数后标准化）",
     "SD from the mean": "偏离均值的标准差",
     "perfect recovery": "完美还原",
     "true log hazard ratio vs reference": "相对参照的真实对数风险比",
@@ -67,6 +67,44 @@ LABELS: dict[str, str] = {
     "Funnel, time to purchase": "漏斗、购买时间",
     "Flow at the cut-off": "截止日的用户流转",
     "Overview": "数据概览",
+    "used_by": "用于",
+    # the purchase gate (analysis.studies.flow.purchase_gate_effect)
+    "users_gated": "有门槛时人数",
+    "users_ungated": "无门槛时人数",
+    "share_gated": "有门槛时占比",
+    "share_ungated": "无门槛时占比",
+    "held_back": "被门槛挡下的人数",
+    "population": "总体人数",
+    # the RFM rules (analysis.studies.segments.rfm_segment_rules)
+    "R": "R 评分（最近一次购买）",
+    "FM": "频次与金额评分",
+    "bought recently, often and a lot": "最近买过，买得勤，买得多",
+    "regular buyers of good value": "经常购买，金额不错",
+    "recent buyers of middling frequency/value": "最近买过，频次和金额中等",
+    "recent, few and small purchases": "最近买过，但次数少、金额小",
+    "middling recency, low frequency/value": "有一阵没买，频次和金额都低",
+    "used to buy the most, not for a long time": "曾经买得最多，但很久没买了",
+    "good customers who have not bought for a while": "优质客户，但有一段时间没买了",
+    "low value, recency slipping": "价值低，越来越久没买",
+    "low value, long ago": "价值低，很久以前买过",
+    "no paid order yet": "还没有已付款订单",
+    # personas (analysis.studies.segments, analysis.studies.personas)
+    "bic": "贝叶斯信息准则",
+    "main_channel": "主要渠道",
+    "use": "突出价值",
+    "quiet": "各项都偏低",
+    "average": "没有突出的价值",
+    # the purchase funnel and the time to purchase (analysis.studies.funnels)
+    "share_lo": "占比下限",
+    "share_hi": "占比上限",
+    "step_rate": "这一步的转化率",
+    "step_lo": "转化率下限",
+    "step_hi": "转化率上限",
+    "interval": "环节",
+    "median_days": "中位天数",
+    "(all)": "全部联系人",
+    # the check against the simulator's truth (analysis.simulate.checks)
+    "derived": "按数据判定",
 }
 
 
@@ -81,7 +119,36 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Retention in the {horizon} days after {as_of} by value tier",
         "zh": "{as_of} 之后 {horizon} 天内各价值层级的留存",
     },
-    "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读。** {text}"},
+    "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读：**{text}"},
+    # the evidence column of the stage ladder (analysis.studies.flow.Ladder.table); in Chinese
+    # a note follows the event types without a separator, so it carries its own punctuation
+    "flow.ladder.joining": {"en": "(joining)", "zh": "，或刚加入私域"},
+    "flow.ladder.first_order": {
+        "en": "(paid order, < {n} paid orders so far)",
+        "zh": "已付款订单（累计不到 {n} 单）",
+    },
+    "flow.ladder.repeat_order": {
+        "en": "(paid order, >= {n} paid orders so far)",
+        "zh": "已付款订单（累计达到 {n} 单）",
+    },
+    "flow.ladder.referral_bought": {
+        "en": "(a referred contact bought)",
+        "zh": "，或推荐来的联系人下了单",
+    },
+    "flow.ladder.gated": {"en": "(only after a first paid order)", "zh": "（须先有首单）"},
+    "flow.ladder.fallback": {
+        "en": "({stages} evidence without a purchase)",
+        "zh": "；没有购买的用户的{stages}行为也记在这里",
+    },
+    "flow.ladder.silent": {
+        "en": "(no activity for {days:g} days)",
+        "zh": "连续 {days:g} 天没有活动",
+    },
+    "flow.ladder.lost": {
+        "en": "(contact deleted / left all groups since last activity, or no activity for "
+        "{days:g} days)",
+        "zh": "上次活动后删除了品牌好友或退出了全部社群，或连续 {days:g} 天没有活动",
+    },
     "flow.rfm": {
         "en": "{users:,} users are in the population at {as_of}; {no_purchase:.0%} have not "
         "bought yet. Among buyers the largest RFM segment is *{largest}* "
@@ -107,17 +174,17 @@ SENTENCES: dict[str, dict[str, str]] = {
         "cut-off. The silent tier holds {silent_share:.0%} of the population and retains "
         "at {silent_rate:.0%}. Whether the index predicts better than spend alone is the "
         "question of the value-index report.",
-        "zh": "核心 VIP（{vip_users:,} 位）留存率 {vip_rate:.0%}（{vip_lo:.0%}–{vip_hi:.0%}），"
-        "普通用户为 {ord_rate:.0%}（{ord_lo:.0%}–{ord_hi:.0%}）；截止日前平均消费分别为 "
-        "{vip_spend:,.0f} 元与 {ord_spend:,.0f} 元。沉默层级占总体 {silent_share:.0%}，留存率 "
-        "{silent_rate:.0%}。指数是否比仅看消费额预测得更好，见价值指数报告。",
+        "zh": "核心VIP（{vip_users:,} 人）的留存率是 {vip_rate:.0%}（{vip_lo:.0%}–{vip_hi:.0%}），"
+        "普通层是 {ord_rate:.0%}（{ord_lo:.0%}–{ord_hi:.0%}）；截止日前人均消费分别为 "
+        "{vip_spend:,.0f} 元和 {ord_spend:,.0f} 元。沉默层占总体的 {silent_share:.0%}，留存率 "
+        "{silent_rate:.0%}。指数是否比只看消费额更能预测留存，见价值指数报告。",
     },
     "flow.personas": {
         "en": "{k} personas ({criterion} criterion). The largest is *{largest}* ({share:.0%}). "
         "Retention ranges from {worst_rate:.0%} (*{worst}*) to {best_rate:.0%} (*{best}*); "
         "mean spend from {spend_min:,.0f} to {spend_max:,.0f} CNY.",
-        "zh": "共 {k} 个画像（{criterion} 准则）。最大的是*{largest}*（{share:.0%}）。留存率从 "
-        "{worst_rate:.0%}（*{worst}*）到 {best_rate:.0%}（*{best}*）；平均消费从 "
+        "zh": "按{criterion}选出 {k} 个画像。人数最多的是*{largest}*（{share:.0%}）。留存率从 "
+        "{worst_rate:.0%}（*{worst}*）到 {best_rate:.0%}（*{best}*）不等；人均消费从 "
         "{spend_min:,.0f} 元到 {spend_max:,.0f} 元。",
     },
     "flow.sizes": {
@@ -135,19 +202,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{stay_lost:.0%} 保持流失。新用户中 {new_lost:.0%} 在第一个快照时就已流失。",
     },
     "flow.bottleneck": {
-        "en": "The bottleneck is *{stage}* ({zh}): only {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) "
+        "en": "The bottleneck is {stage}: only {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) "
         "of its {n:,} user-months move up, while {stay:.0%} stay. Completed spells at "
         "that stage last {days:.0f} days on average (snapshot resolution: one month).",
-        "zh": "瓶颈是*{stage}*（{zh}）：其 {n:,} 个用户月中只有 {rate:.1%}（95% 置信区间 "
-        "{lo:.1%}–{hi:.1%}）向上移动，{stay:.0%} 停留。该阶段的完整停留平均持续 {days:.0f} 天"
-        "（快照精度：一个月）。",
+        "zh": "瓶颈在{stage}：这一阶段的 {n:,} 个用户月里，下个月升到更高阶段的只有 {rate:.1%}"
+        "（95% 区间 {lo:.1%}–{hi:.1%}），{stay:.0%} 原地不动。在这一阶段已结束的停留平均持续 "
+        "{days:.0f} 天（快照按月，精度为一个月）。",
     },
     "flow.funnel_bottleneck": {
         "en": "Within the purchase funnel alone (from joining up to *{repeat}*), the weakest "
-        "step is out of *{stage}* ({zh}): {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) of its {n:,} "
+        "step is out of {stage}: {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) of its {n:,} "
         "user-months move up a month later.",
-        "zh": "只看购买漏斗（从加入到*{repeat}*），最弱的一步在*{stage}*（{zh}）之后：其 {n:,} "
-        "个用户月中有 {rate:.1%}（95% 置信区间 {lo:.1%}–{hi:.1%}）在一个月后向上移动。",
+        "zh": "只看购买漏斗（从入域到*{repeat}*），最弱的一步是从{stage}往上走：{n:,} 个用户月里，"
+        "一个月后升到更高阶段的占 {rate:.1%}（95% 区间 {lo:.1%}–{hi:.1%}）。",
     },
     "flow.ladder_gate": {
         "en": "The upper stages require a first purchase. In 5A, *advocate* follows *act*, and "
@@ -158,11 +225,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "are at {stages}; without the gate {ungated:,} ({ungated_share:.0%}) would be, "
         "{held:,} of them without any purchase — they would hide the step into the first "
         "purchase behind sharing.",
-        "zh": "上层阶段以首购为前提。5A 中“拥护”在“行动（购买）”之后，AIPL 中忠诚（L）在购买（P）"
-        "之上：没买过就推荐品牌不算拥护——为领奖励而分享的薅羊毛用户只是活跃，不是拥护者。因此未购"
-        "用户的分享、邀请或其被推荐人的购买记为*{fallback}*。截至 {as_of}，{pop:,} 名用户中有 "
-        "{gated:,} 名（{gated_share:.0%}）处于{stages}；若不设门槛则为 {ungated:,} 名"
-        "（{ungated_share:.0%}），其中 {held:,} 名从未购买——他们会把进入首购这一步藏在分享后面。",
+        "zh": "上层阶段以首购为前提。科特勒 5A 中“拥护”排在“行动（购买）”之后，阿里巴巴的“认知—兴趣—"
+        "购买—忠诚”模型中忠诚也在购买之上：没买过就推荐品牌不算拥护——为领奖励而分享的羊毛党只是"
+        "活跃，不是拥护者。因此没有购买的用户的分享、邀请，或其推荐来的人下单，都只记为*{fallback}*。"
+        "截至 {as_of}，{pop:,} 名用户中有 {gated:,} 名（{gated_share:.0%}）处于{stages}；不设门槛"
+        "的话会是 {ungated:,} 名（{ungated_share:.0%}），其中 {held:,} 名从没买过——他们会让“分享”"
+        "掩盖掉“首购”这一步的流失。",
     },
     "flow.funnel": {
         "en": "Of the {n:,} contacts who joined before {as_of}, {group:.0%} joined a group, "
@@ -226,7 +294,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "flow.use_content": {
         "en": "UGC and buyer-show campaigns",
-        "zh": "UGC 与买家秀活动",
+        "zh": "征集用户内容（晒单、买家秀、笔记）",
     },
     "flow.use_innovation": {
         "en": "co-creation and beta tests",
@@ -250,21 +318,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "*{top_hook}*领先（{top_hook_rate:.0%}），*{bottom_hook}*垫底（{bottom_hook_rate:.0%}）。",
     },
     "flow.claim": {
-        "en": "- *{claim}* — {group_a} {value_a:,.3g} (n={n_a:,}) vs {group_b} {value_b:,.3g} "
-        "(n={n_b:,}) on {metric}: difference {effect:+,.3g} (95% CI {lo:+,.3g} to "
-        "{hi:+,.3g}); the claim is **{verdict}** on these data.",
-        "zh": "- *{claim}*——{metric}：{group_a} {value_a:,.3g}（n={n_a:,}）对比 {group_b} "
-        "{value_b:,.3g}（n={n_b:,}），差异 {effect:+,.3g}（95% 置信区间 {lo:+,.3g} 至 "
-        "{hi:+,.3g}）；在这些数据上该论断**{verdict}**。",
+        "en": "- *{claim}* — {group_a} {a} (n={n_a}) vs {group_b} {b} (n={n_b}) on {metric}: "
+        "difference {effect} (95% CI {ival}); the claim is **{verdict}** on these data.",
+        "zh": "- *{claim}*：{metric}，{group_a} {a}（{n_a} 人），{group_b} {b}（{n_b} 人），相差 "
+        "{effect}（95% 区间 {ival}）；在这份数据上，这一论断**{verdict}**。",
     },
     "flow.headline": {
         "en": "The weakest forward step of the flow is {stage} ({rate:.1%} move up per month); "
         "giveaway-event users retain {give_less:.0f} percentage points less at month {age} "
         "({give_verdict}), 1:1-screened users {screened:+.0f} percentage points "
         "({screen_verdict}).",
-        "zh": "流程中最弱的前进环节是{stage}（每月 {rate:.1%} 向上移动）；赠品活动用户在第 {age} "
-        "个月的留存低 {give_less:.0f} 个百分点（{give_verdict}），1:1 筛选用户 {screened:+.0f} "
-        "个百分点（{screen_verdict}）。",
+        "zh": "用户流转最卡的一步在{stage}（每月只有 {rate:.1%} 往上走）；赠品活动来的用户第 {age} "
+        "个月的留存低 {give_less:.0f} 个百分点（{give_verdict}），经企微私聊筛选的用户相差 "
+        "{screened:+.0f} 个百分点（{screen_verdict}）。",
     },
     "flow.referral": {
         "en": "Over the whole period {referred:,} of {contacts:,} contacts came through a "
@@ -286,13 +352,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "the log hazard; the data's verdicts on the claims are: {verdicts}.",
         "zh": "数据得出的 K 因子为 {k:.4f}；模拟器的实际 K 为 {k_true:.4f}。{n} 个渠道中有 {inside} "
         "个渠道效应的 95% 区间包含真实边际效应，渠道的排序与真实排序{order}。赠品活动用户中"
-        "薅羊毛者占 {hunters_give:.0%}，其他用户中占 {hunters_other:.0%}（薅羊毛者对对数风险的"
+        "羊毛党占 {hunters_give:.0%}，其他用户中占 {hunters_other:.0%}（羊毛党对对数风险的"
         "真实效应：{gamma_hunter:+.2f}）；筛选对对数风险的真实效应为 {gamma_screened:+.2f}；"
-        "数据对各论断的结论是：{verdicts}。",
+        "数据对各论断的判断：{verdicts}。",
     },
     "flow.same_as": {"en": "the same as", "zh": "相同"},
     "flow.different_from": {"en": "different from", "zh": "不同"},
-    "flow.claim_verdict": {"en": "{claim} — {verdict}", "zh": "{claim}，结论：{verdict}"},
+    "flow.claim_verdict": {"en": "{claim} — {verdict}", "zh": "“{claim}”：{verdict}"},
     "flow.no_truth": {
         "en": "No simulator truth: this section applies to simulated data only.",
         "zh": "没有模拟器真实参数：本节只适用于模拟数据。",

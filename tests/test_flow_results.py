@@ -62,7 +62,8 @@ def test_rfm_segments_reading_best_worst_and_largest_buyers():
         "(80%, 95% CI 75%–85%) and lowest for *champions* (20%, 15%–25%)."
     )
     assert r.reading("zh").startswith(
-        "2026-04-01 时总体共 100 位用户；5% 尚未购买。购买者中最大的 RFM 分群是*重要价值客户*"
+        "截至 2026-04-01，总体共有 100 位用户，其中 5% 还没买过。买过的用户中人数最多的 RFM 分群"
+        "是*重要价值客户*"
     )
     # users without a purchase are never the largest, the best or the worst buyers' segment
     no_buyers_first = fr.RfmSegments(
@@ -193,8 +194,8 @@ def test_stage_sizes_reading_describes_the_last_snapshot():
         "silent, and the largest ladder stage is *active* (30%)."
     )
     assert r.reading("zh") == (
-        "最后一个快照（2026-06-01）总体共 100 位用户：15% 已流失，25% 沉默，最大的阶梯阶段是"
-        "*互动*（30%）。"
+        "最后一个快照（2026-06-01）总体共 100 位用户：15% 已流失，25% 沉默；阶梯上人数最多的"
+        "阶段是*互动*（30%）。"
     )
     # silent users outnumber every stage, but only ladder stages compete
     few = fr.StageSizes(sizes_table(last_active=5)).reading("en")
@@ -221,8 +222,8 @@ def test_transitions_reading_follows_silent_lost_and_new_users():
         "of lost users stay lost. Of new users, 5% are already lost at their first snapshot."
     )
     assert r.reading("zh") == (
-        "沉默用户中 30% 在下一快照流失，20% 回到阶梯上；流失用户中 90% 保持流失。新用户中 5% "
-        "在第一个快照时就已流失。"
+        "沉默用户到下一个快照时有 30% 流失，20% 回到阶梯上；流失用户有 90% 仍是流失。新用户中有 "
+        "5% 在第一个快照时就已经流失。"
     )
     _new_figure_and_given_axes(r)
 
@@ -332,7 +333,8 @@ def test_acquisition_retention_reading_at_the_age():
         "trails (20%)."
     )
     assert r.reading("zh") == (
-        "加入 3 个月后，*老带新*用户最活跃（60%，50%–70%），*抖音*用户最不活跃（30%，20%–40%）。"
+        "加入 3 个月后，*老带新*来的用户最活跃（60%，50%–70%），*抖音*来的用户最不活跃"
+        "（30%，20%–40%）。"
         "按钩子看，*试用*领先（50%），*优惠券*垫底（20%）。"
     )
     flipped = fr.AcquisitionRetention(

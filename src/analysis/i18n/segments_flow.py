@@ -18,7 +18,7 @@ LABELS: dict[str, str] = {
     "stage at a snapshot": "快照时的阶段",
     "share at a higher stage one snapshot later": "下一快照处于更高阶段的占比",
     "months since the join month": "加入后的月数",
-    "share active in the month (95% CI)": "当月活跃占比（95% 置信区间）",
+    "share active in the month (95% CI)": "当月活跃占比（95% 区间）",
     "join cohort": "加入批次",
     "share active": "活跃占比",
     "K per month (referred joins / base)": "每月 K 值（被推荐加入数 / 基数）",
@@ -27,8 +27,8 @@ LABELS: dict[str, str] = {
     "SD from the mean": "偏离均值的标准差",
     "perfect recovery": "完美还原",
     "true log hazard ratio vs reference": "相对参照的真实对数风险比",
-    "estimated log hazard ratio (95% CI)": "估计的对数风险比（95% 置信区间）",
-    "share retained (95% CI)": "留存占比（95% 置信区间）",
+    "estimated log hazard ratio (95% CI)": "估计的对数风险比（95% 区间）",
+    "share retained (95% CI)": "留存占比（95% 区间）",
     "Where users go between snapshots": "用户在快照之间的去向",
     "How users flow between stages": "用户在阶段之间的流动",
     "How users flow between stages (selected snapshots)": "用户在阶段之间的流动（选定快照）",
@@ -40,19 +40,19 @@ LABELS: dict[str, str] = {
     "Transition shares between consecutive monthly snapshots": "相邻月度快照之间的转移占比",
     "Effects with 95% intervals": "效应及 95% 区间",
     "Referral K-factor per month": "每月推荐 K 因子",
-    "Referral K-factor per month (95% CI)": "每月推荐 K 因子（95% 置信区间）",
+    "Referral K-factor per month (95% CI)": "每月推荐 K 因子（95% 区间）",
     "What makes each persona distinct": "各画像的区别所在",
     "Retention by persona": "各画像的留存",
     "Recovered vs true channel effects on leaving": "还原的与真实的渠道离开效应",
     "Recovered vs true channel effects on leaving (reference: partner)": "还原的与真实的渠道离开效应（参照：合作伙伴）",
     "Retention by channel": "各渠道的留存",
     "Retention by hook": "各钩子的留存",
-    "difference in retention (percentage points, a − b)": "留存差异（百分点，a − b）",
-    "Retention: group a minus group b": "留存：组 a 减组 b",
+    "difference in retention (percentage points, a − b)": "留存差异（百分点，被检验组 − 对照组）",
+    "Retention: group a minus group b": "留存：被检验组减对照组",
     "Spend: giveaway minus others": "消费：赠品活动用户减其他用户",
     "Purchase funnel by channel": "各渠道的购买漏斗",
     "Purchase funnel by hook": "各钩子的购买漏斗",
-    "share of contacts (95% CI)": "占联系人比例（95% 置信区间）",
+    "share of contacts (95% CI)": "占联系人比例（95% 区间）",
     "contact added": "添加联系人",
     "joined a group": "进入社群",
     "first order": "首单",
@@ -155,9 +155,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "({largest_share:.0%} of all users). Retention is highest for *{best}* "
         "({best_rate:.0%}, 95% CI {best_lo:.0%}–{best_hi:.0%}) and lowest for *{worst}* "
         "({worst_rate:.0%}, {worst_lo:.0%}–{worst_hi:.0%}).",
-        "zh": "{as_of} 时总体共 {users:,} 位用户；{no_purchase:.0%} 尚未购买。购买者中最大的 RFM "
-        "分群是*{largest}*（占全部用户 {largest_share:.0%}）。留存率最高的是*{best}*"
-        "（{best_rate:.0%}，95% 置信区间 {best_lo:.0%}–{best_hi:.0%}），最低的是*{worst}*"
+        "zh": "截至 {as_of}，总体共有 {users:,} 位用户，其中 {no_purchase:.0%} 还没买过。买过的用户中人数"
+        "最多的 RFM 分群是*{largest}*（占全部用户的 {largest_share:.0%}）。留存率最高的是*{best}*"
+        "（{best_rate:.0%}，95% 区间 {best_lo:.0%}–{best_hi:.0%}），最低的是*{worst}*"
         "（{worst_rate:.0%}，{worst_lo:.0%}–{worst_hi:.0%}）。",
     },
     "flow.rfm_none": {
@@ -191,15 +191,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "At the last snapshot ({date}) {users:,} users are in the population: "
         "{lost:.0%} lost, {silent:.0%} silent, and the largest ladder stage is *{stage}* "
         "({stage_share:.0%}).",
-        "zh": "最后一个快照（{date}）总体共 {users:,} 位用户：{lost:.0%} 已流失，{silent:.0%} 沉默，"
-        "最大的阶梯阶段是*{stage}*（{stage_share:.0%}）。",
+        "zh": "最后一个快照（{date}）总体共 {users:,} 位用户：{lost:.0%} 已流失，{silent:.0%} 沉默；"
+        "阶梯上人数最多的阶段是*{stage}*（{stage_share:.0%}）。",
     },
     "flow.transitions": {
         "en": "{silent_lost:.0%} of silent users are lost one snapshot later and "
         "{silent_back:.0%} come back onto the ladder; {stay_lost:.0%} of lost users stay "
         "lost. Of new users, {new_lost:.0%} are already lost at their first snapshot.",
-        "zh": "沉默用户中 {silent_lost:.0%} 在下一快照流失，{silent_back:.0%} 回到阶梯上；流失用户中 "
-        "{stay_lost:.0%} 保持流失。新用户中 {new_lost:.0%} 在第一个快照时就已流失。",
+        "zh": "沉默用户到下一个快照时有 {silent_lost:.0%} 流失，{silent_back:.0%} 回到阶梯上；流失用户"
+        "有 {stay_lost:.0%} 仍是流失。新用户中有 {new_lost:.0%} 在第一个快照时就已经流失。",
     },
     "flow.bottleneck": {
         "en": "The bottleneck is {stage}: only {rate:.1%} (95% CI {lo:.1%}–{hi:.1%}) "
@@ -240,7 +240,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "to {top_rate:.0%} (*{top}*); by hook from {bottom_hook_rate:.0%} (*{bottom_hook}*) to "
         "{top_hook_rate:.0%} (*{top_hook}*).",
         "zh": "{as_of} 之前加入的 {n:,} 个联系人中，{group:.0%} 进了社群，{first:.0%} 完成首单，"
-        "{repeat:.0%} 复购。最弱的一步是*{step}*：上一步的用户中只有 {rate:.0%}（95% 置信区间 "
+        "{repeat:.0%} 复购。最弱的一步是*{step}*：上一步的用户中只有 {rate:.0%}（95% 区间 "
         "{lo:.0%}–{hi:.0%}）走到这一步。按渠道看，首单占比从 {bottom_rate:.0%}（*{bottom}*）到 "
         "{top_rate:.0%}（*{top}*）；按钩子看，从 {bottom_hook_rate:.0%}（*{bottom_hook}*）到 "
         "{top_hook_rate:.0%}（*{top_hook}*）。",
@@ -251,7 +251,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "cut-off), and half of the first-time buyers order again within {rep:.0f} days "
         "({rep_lo:.0f}–{rep_hi:.0f}). *{fast}* contacts buy fastest (median {fast_days:.0f} "
         "days), *{slow}* contacts slowest ({slow_days:.0f} days).",
-        "zh": "一半的联系人在加入后 {first:.0f} 天内完成首单（95% 置信区间 {first_lo:.0f}–"
+        "zh": "一半的联系人在加入后 {first:.0f} 天内完成首单（95% 区间 {first_lo:.0f}–"
         "{first_hi:.0f} 天；尚未购买的用户计到截止日），一半的首购用户在 {rep:.0f} 天内复购"
         "（{rep_lo:.0f}–{rep_hi:.0f} 天）。*{fast}*来的联系人首购最快（中位数 {fast_days:.0f} 天），"
         "*{slow}*最慢（{slow_days:.0f} 天）。",
@@ -273,12 +273,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Rule: personas whose centroids lie within {threshold:g} SD of each other "
         "(standardised five values) are one persona; {before} personas became {after}. The "
         "closest pair, P{a} and P{b}, is {distance:.1f} SD apart.",
-        "zh": "规则：五值（标准化后）中心相距不到 {threshold:g} 个标准差的画像合并为一个；"
-        "{before} 个画像合并后为 {after} 个。最接近的一对 P{a} 与 P{b} 相距 {distance:.1f} 个标准差。",
+        "zh": "合并规则：五个价值（标准化后）的中心点相距不到 {threshold:g} 个标准差的画像算作同一个；"
+        "{before} 个画像合并后剩 {after} 个。最接近的一对是 P{a} 和 P{b}，相距 {distance:.1f} 个标准差。",
     },
     "flow.persona_card": {
         "en": "P{p} ({share:.0%} of users, mostly from {channel}, {channel_share:.0%}): {use}",
-        "zh": "P{p}（占用户 {share:.0%}，主要来自{channel}，{channel_share:.0%}）：{use}",
+        "zh": "P{p}（占用户 {share:.0%}，来源最多的渠道是{channel}，占 {channel_share:.0%}）：{use}",
     },
     "flow.use_consumption": {
         "en": "repurchase offers and membership benefits",
@@ -313,8 +313,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{top_lo:.0%}–{top_hi:.0%}) and *{bottom}* users the least ({bottom_rate:.0%}, "
         "{bottom_lo:.0%}–{bottom_hi:.0%}). By hook, *{top_hook}* leads "
         "({top_hook_rate:.0%}) and *{bottom_hook}* trails ({bottom_hook_rate:.0%}).",
-        "zh": "加入 {age} 个月后，*{top}*用户最活跃（{top_rate:.0%}，{top_lo:.0%}–{top_hi:.0%}），"
-        "*{bottom}*用户最不活跃（{bottom_rate:.0%}，{bottom_lo:.0%}–{bottom_hi:.0%}）。按钩子看，"
+        "zh": "加入 {age} 个月后，*{top}*来的用户最活跃（{top_rate:.0%}，{top_lo:.0%}–{top_hi:.0%}），"
+        "*{bottom}*来的用户最不活跃（{bottom_rate:.0%}，{bottom_lo:.0%}–{bottom_hi:.0%}）。按钩子看，"
         "*{top_hook}*领先（{top_hook_rate:.0%}），*{bottom_hook}*垫底（{bottom_hook_rate:.0%}）。",
     },
     "flow.claim": {

@@ -109,6 +109,10 @@ def say(key: str, lang: str = "en", **values) -> str:
     return SENTENCES[key][check_lang(lang)].format(**values)
 
 
+def _is_bool(v) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
 def tr_frame(
     df: pd.DataFrame,
     lang: str = "en",
@@ -144,14 +148,11 @@ def tr_frame(
     )
     for c in cols:
         out[c] = out[c].map(lambda v: tr(v, lang) if isinstance(v, str) else v)
-    for c in out.columns:
-        if pd.api.types.is_bool_dtype(out[c]):
-            out[c] = out[c].map(_yes_no)
-    if index and not isinstance(out.index, pd.MultiIndex):
-        out.index = out.index.map(lambda v: tr(v, lang) if isinstance(v, str) else _yes_no(v))
-    if not isinstance(out.columns, pd.MultiIndex):
-        out.columns = out.columns.map(_yes_no)
-    out = out.drop(columns=[c for c in NAME_COLUMNS if _repeats(out, c)])
+    for c in out.columns:  # yes / no cells read as words (是 / 否), not True / False
+        if pd.api.types.is_bool_dtype(out[c]) or (
+            out[c].dtype == object and len(out[c]) and out[c].map(_is_bool).all()
+        ):
+            out[c] = out[c].map(lambda v: tr("yes" if v else "no", lang) if _is_bool(v) else v)
     named = dict(headers or {})
     out = out.rename(columns=lambda c: tr(named.get(c, c), lang) if isinstance(c, str) else c)
     for axis in ("index", "columns"):
@@ -164,17 +165,27 @@ def tr_frame(
                     [tr(named.get(n, n), lang) if isinstance(n, str) else n for n in names]
                 ),
             )
-    return out
+    return _tidy(out, lang, index=index)
 
 
 #: Columns that hold the Chinese name of another column's codes (see :func:`tr_frame`).
 NAME_COLUMNS = ("zh", "value_zh")
-YES_NO = {True: "是", False: "否"}
 
 
-def _yes_no(v):
-    """是 / 否 for a true / false value (Python or NumPy), anything else unchanged."""
-    return YES_NO[bool(v)] if isinstance(v, (bool, np.bool_)) else v
+def _tidy(out: pd.DataFrame, lang: str, *, index: bool) -> pd.DataFrame:
+    """The last steps of :func:`tr_frame` on a translated copy: yes / no labels, the index
+    labels (``index``) and no Chinese-name column that repeats another."""
+    yes_no = {True: tr("yes", lang), False: tr("no", lang)}
+
+    def label(v):
+        return yes_no[bool(v)] if _is_bool(v) else v
+
+    if index and not isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.map(lambda v: tr(v, lang) if isinstance(v, str) else label(v))
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = out.columns.map(label)
+    names = {tr(c, lang) for c in NAME_COLUMNS}
+    return out.drop(columns=[c for c in out.columns if c in names and _repeats(out, c)])
 
 
 def _repeats(df: pd.DataFrame, name: str) -> bool:

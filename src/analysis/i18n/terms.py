@@ -111,6 +111,9 @@ TERMS: dict[str, str] = {
     "chance": "随机水平",
     "cut-off": "截止日",
     "none": "无",
+    # boolean cells of a table (analysis.i18n.tr_frame)
+    "yes": "是",
+    "no": "否",
     # --- churn (analysis.studies.churn, plots.churn) ---
     "logistic": "逻辑回归",
     "hgb": "梯度提升",

@@ -352,13 +352,6 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     ),
     (re.compile(r"^P(\d+) quiet \(low on all\)$"), lambda m, term: f"P{m[1]} 沉寂（各项都低）"),
     (re.compile(r"^P(\d+) average$"), lambda m, term: f"P{m[1]} 一般"),
-    # persona cards (analysis.studies.personas.persona_cards): mean standardised value, share
-    # of a channel
-    (
-        re.compile(rf"^z_({'|'.join(VALUES)})$"),
-        lambda m, term: f"{term(m[1])}（标准分）",
-    ),
-    (re.compile(r"^mix_(.+)$"), lambda m, term: f"{term(m[1])}占比"),
     # the essay's claims (analysis.studies.cohorts.essay_claims) and their chart
     (re.compile(r"^retained at month (\d+)$"), lambda m, term: f"第 {m[1]} 个月留存"),
     (
@@ -369,6 +362,13 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
         re.compile(r"^difference in mean net spend, first ([\d.]+) days \(CNY\)$"),
         lambda m, term: f"加入后 {m[1]} 天内平均净消费差异（元）",
     ),
+    # persona cards (analysis.studies.personas.persona_cards): mean standardised value, share
+    # of a channel
+    (
+        re.compile(rf"^z_({'|'.join(VALUES)})$"),
+        lambda m, term: f"{term(m[1])}（标准分）",
+    ),
+    (re.compile(r"^mix_(.+)$"), lambda m, term: f"{term(m[1])}占比"),
     # the ltv report's model time unit when it is not days, weeks or hours
     (
         re.compile(r"^units? of (\d+) x (\w+)$"),

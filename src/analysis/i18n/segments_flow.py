@@ -34,7 +34,7 @@ LABELS: dict[str, str] = {
     "How users flow between stages (selected snapshots)": "用户在阶段之间的流动（选定快照）",
     "Users in each state over time": "各状态用户数随时间变化",
     "Users in each state at each monthly snapshot": "每月快照中各状态的用户数",
-    "Forward conversion per stage (next snapshot)": "各阶段的前进转化（下一快照）",
+    "Forward conversion per stage (next snapshot)": "各阶段的向上转化（到下一个快照）",
     "Retention by months since joining": "按加入月数的留存",
     "Retention by join cohort and month since joining": "按加入批次与加入月数的留存",
     "Transition shares between consecutive monthly snapshots": "相邻月度快照之间的转移占比",

@@ -114,7 +114,7 @@ ladder = flow.Ladder(
     repeat_min_orders=repeat_min_orders,
     vocabulary=tables.vocabulary,
 )
-tr_frame(ladder.table(), lang, value_columns=["state"])
+tr_frame(ladder.table(lang), lang, value_columns=["state"])
 
 # %% [markdown]
 # ### Why advocacy needs a purchase
@@ -161,8 +161,8 @@ segments = flow_results.rfm_segment_summary(
     horizon_days=horizon_days,
 )
 save_table(segments.table, "rfm_segments")
-display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment"]))
-tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang)
+display(tr_frame(sg.rfm_segment_rules(), lang, value_columns=["segment", "meaning"]))
+tr_frame(segments.table.rename(index=lambda k: tr(k, lang)), lang, headers={"group": "segment"})
 
 # %% [markdown]
 # Each bar is the share of an RFM segment's users still active in the following window, with
@@ -209,6 +209,7 @@ tr_frame(
     tier_sum.assign(zh=[tr(t, "zh") for t in tier_sum.index]).rename(index=lambda k: tr(k, lang)),
     lang,
     value_columns=[],
+    headers={"group": "tier"},
 )
 
 # %% [markdown]
@@ -326,7 +327,7 @@ save_table(sizes.table, "stage_sizes")
 save_table(moves.table, "transitions")
 save_table(conversion.table, "forward_conversion")
 save_table(conversion.time_in_stage, "time_in_stage")
-sizes.table.tail(3).rename(columns=lambda c: tr(c, lang))
+tr_frame(sizes.table.tail(3), lang)
 
 # %% [markdown]
 # How the population splits across the states at each snapshot: the ladder stages grow with
@@ -427,8 +428,10 @@ plt.tight_layout()
 plt.show()
 
 # %%
-display(tr_frame(funnel.channels, lang, value_columns=["group", "step"]))
-display(tr_frame(funnel.hooks, lang, value_columns=["group", "step"]))
+display(
+    tr_frame(funnel.channels, lang, value_columns=["group", "step"], headers={"group": "channel"})
+)
+display(tr_frame(funnel.hooks, lang, value_columns=["group", "step"], headers={"group": "hook"}))
 Markdown(say("flow.reading", lang, text=funnel.reading(lang)))
 
 # %% [markdown]
@@ -443,7 +446,14 @@ timing = funnels.PurchaseTiming(
     channels=funnels.purchase_timing(contacts, orders, as_of=as_of, by="channel"),
 )
 save_table(timing.channels, "purchase_timing_by_channel")
-display(tr_frame(pd.concat([timing.table, timing.channels]), lang, value_columns=["group"]))
+display(
+    tr_frame(
+        pd.concat([timing.table, timing.channels]),
+        lang,
+        value_columns=["group", "interval"],
+        headers={"group": "channel", "events": "buyers"},
+    )
+)
 Markdown(say("flow.reading", lang, text=timing.reading(lang)))
 
 # %% [markdown]
@@ -611,7 +621,7 @@ if inputs.has_truth:
         landmark_days=landmark_days,
         reference="partner",
     )
-    display(tr_frame(truth.screening, lang))
+    display(tr_frame(truth.screening, lang, index=True))
     display(
         tr_frame(
             save_table(truth.table, "channel_effects_vs_truth"),

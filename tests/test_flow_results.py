@@ -62,7 +62,8 @@ def test_rfm_segments_reading_best_worst_and_largest_buyers():
         "(80%, 95% CI 75%–85%) and lowest for *champions* (20%, 15%–25%)."
     )
     assert r.reading("zh").startswith(
-        "2026-04-01 时总体共 100 位用户；5% 尚未购买。购买者中最大的 RFM 分群是*重要价值客户*"
+        "截至 2026-04-01，总体共有 100 位用户，其中 5% 还没买过。买过的用户中人数最多的 RFM 分群"
+        "是*重要价值客户*"
     )
     # users without a purchase are never the largest, the best or the worst buyers' segment
     no_buyers_first = fr.RfmSegments(
@@ -112,7 +113,7 @@ def test_value_tiers_reading():
         "is the question of the value-index report."
     )
     assert r.reading("zh").startswith(
-        "核心 VIP（2 位）留存率 90%（85%–95%），普通用户为 40%（35%–45%）"
+        "核心VIP（2 人）的留存率是 90%（85%–95%），普通层是 40%（35%–45%）"
     )
     low = fr.ValueTiers(tier_table(vip=0.3, ordinary=0.5)).reading("en")
     assert low.startswith("Core VIPs (2 users) retain at 30% (25%–35%) against 50%")
@@ -148,8 +149,8 @@ def test_personas_reading():
         "400 CNY."
     )
     assert r.reading("zh") == (
-        "共 3 个画像（silhouette 准则）。最大的是*P1 一般*（50%）。留存率从 "
-        "20%（*P3 沉寂（各项都低）*）到 70%（*P2 高社交价值*）；平均消费从 10 元到 400 元。"
+        "按轮廓系数选出 3 个画像。人数最多的是*P1 一般*（50%）。留存率从 "
+        "20%（*P3 沉寂（各项都低）*）到 70%（*P2 高社交价值*）不等；人均消费从 10 元到 400 元。"
     )
     swapped = persona_table().assign(users=[20, 30, 50], share=[0.2, 0.3, 0.5])
     assert "The largest is *P3 quiet (low on all)* (50%)" in fr.Personas(swapped, k=3).reading()
@@ -193,8 +194,8 @@ def test_stage_sizes_reading_describes_the_last_snapshot():
         "silent, and the largest ladder stage is *active* (30%)."
     )
     assert r.reading("zh") == (
-        "最后一个快照（2026-06-01）总体共 100 位用户：15% 已流失，25% 沉默，最大的阶梯阶段是"
-        "*互动*（30%）。"
+        "最后一个快照（2026-06-01）总体共 100 位用户：15% 已流失，25% 沉默；阶梯上人数最多的"
+        "阶段是*互动*（30%）。"
     )
     # silent users outnumber every stage, but only ladder stages compete
     few = fr.StageSizes(sizes_table(last_active=5)).reading("en")
@@ -221,8 +222,8 @@ def test_transitions_reading_follows_silent_lost_and_new_users():
         "of lost users stay lost. Of new users, 5% are already lost at their first snapshot."
     )
     assert r.reading("zh") == (
-        "沉默用户中 30% 在下一快照流失，20% 回到阶梯上；流失用户中 90% 保持流失。新用户中 5% "
-        "在第一个快照时就已流失。"
+        "沉默用户到下一个快照时有 30% 流失，20% 回到阶梯上；流失用户有 90% 仍是流失。新用户中有 "
+        "5% 在第一个快照时就已经流失。"
     )
     _new_figure_and_given_axes(r)
 
@@ -258,8 +259,9 @@ def test_forward_conversion_reading_names_the_bottleneck_from_access_up():
         "average (snapshot resolution: one month)."
     )
     assert r.reading("zh") == (
-        "瓶颈是*active*（活跃互动）：其 300 个用户月中只有 10.0%（95% 置信区间 8.0%–12.0%）向上"
-        "移动，60% 停留。该阶段的完整停留平均持续 61 天（快照精度：一个月）。"
+        "瓶颈在*活跃互动*：这一阶段的 300 个用户月里，下个月升到更高阶段的只有 10.0%（95% 区间 "
+        "8.0%–12.0%），60% 原地不动。在这一阶段已结束的停留平均持续 61 天"
+        "（快照按月，精度为一个月）。"
     )
     other = fr.ForwardConversion(conversion_tables(0.5)[0], time_in_stage=tis)
     assert other.reading("en").startswith("The bottleneck is *access*")
@@ -331,7 +333,8 @@ def test_acquisition_retention_reading_at_the_age():
         "trails (20%)."
     )
     assert r.reading("zh") == (
-        "加入 3 个月后，*老带新*用户最活跃（60%，50%–70%），*抖音*用户最不活跃（30%，20%–40%）。"
+        "加入 3 个月后，*老带新*来的用户最活跃（60%，50%–70%），*抖音*来的用户最不活跃"
+        "（30%，20%–40%）。"
         "按钩子看，*试用*领先（50%），*优惠券*垫底（20%）。"
     )
     flipped = fr.AcquisitionRetention(
@@ -403,7 +406,13 @@ def test_essay_claims_reading_verdicts_and_headline():
         "these data."
     )
     assert lines[2].endswith("the claim is **inconclusive** on these data.")
-    assert r.reading("zh").split("\n")[0].startswith("- *赠品活动用户留存更低*——")
+    zh = r.reading("zh").split("\n")
+    assert zh[0] == (  # a share in %, its difference in percentage points
+        "- *赠品活动用户留存更低*：第 3 个月留存，赠品活动用户 30%（100 人），其他用户 38%"
+        "（900 人），相差 −8 个百分点（95% 区间 −12 至 −4 个百分点）；在这份数据上，这一论断"
+        "**得到支持**。"
+    )
+    assert "相差 −20 元（95% 区间 −30 至 −10 元）" in zh[1]  # an amount in 元
     assert r.verdicts("en") == (
         "giveaway users retain less — supported; giveaway users spend less — supported; "
         "screened in 1:1 retain better — inconclusive"
@@ -414,7 +423,7 @@ def test_essay_claims_reading_verdicts_and_headline():
         "giveaway-event users retain 8 percentage points less at month 3 (supported), "
         "1:1-screened users +5 percentage points (inconclusive)."
     )
-    assert r.headline("zh", bottleneck=neck).startswith("流程中最弱的前进环节是互动（每月 12.3%")
+    assert r.headline("zh", bottleneck=neck).startswith("用户流转最卡的一步在互动（每月只有 12.3%")
     against = fr.EssayClaims(
         claims_table(0.06, 0.02, 0.1, screened=-0.03, give_verdict="contradicted")
     )
@@ -512,6 +521,10 @@ def test_flow_truth_check_reading():
         "screened in 1:1 retain better — inconclusive."
     )
     assert "渠道的排序与真实排序不同" in r.reading("zh")
+    assert (
+        "判断：“赠品活动用户留存更低”：得到支持；“赠品活动用户消费更少”：得到支持；"
+        in r.reading("zh")
+    )
     same = truth_check(truth_table(true=(0.2, -0.2, -0.35)))
     assert list(same.inside) == [True, True, True] and same.same_order
     assert "for 3 of 3 channels, and the order of the channels is the same as" in same.reading()
@@ -551,7 +564,9 @@ def test_funnel_bottleneck_stops_below_the_repeat_stage():
         "out of *access* (进入私域): 30.0% (95% CI 25.0%–35.0%) of its 200 user-months move "
         "up a month later."
     )
-    assert "*互动*" in r.funnel_reading("zh")
+    assert r.funnel_reading("zh").startswith(
+        "只看购买漏斗（从入域到*互动*），最弱的一步是从*进入私域*往上走"
+    )
     assert fr.ForwardConversion(conv, repeat_stage="ask").funnel_bottleneck["stage"] == "active"
 
 
@@ -574,3 +589,18 @@ def test_purchase_gate_reading():
     assert "without the gate 60 (60%) would be, 25 of them without any purchase" in en
     assert "counts as *active*" in en
     assert "100 名用户中有 35 名（35%）处于拥护、大使/共创" in r.reading("zh")
+
+
+def test_ladder_table_in_chinese_names_states_and_evidence_in_chinese():
+    ladder = flow.Ladder()
+    en, zh = ladder.table(), ladder.table("zh")
+    assert list(en.columns) == ["code", "state", "zh", "on_ladder", "evidence"]
+    assert list(zh.columns) == ["code", "state", "on_ladder", "evidence"]
+    assert zh["state"].tolist() == list(ladder.names.values())
+    ev = dict(zip(en["state"], zh["evidence"]))
+    assert ev["appeal"] == "扫码、领取引流品"
+    assert ev["access"] == "添加联系人、入群，或刚加入私域"
+    assert ev["act"] == "已付款订单（累计不到 2 单）"
+    assert ev["ambassador"] == "建议被采纳、共创、内测，或推荐来的联系人下了单（须先有首单）"
+    assert ev["silent"] == "连续 30 天没有活动"
+    assert dict(zip(en["state"], en["evidence"]))["act"] == "(paid order, < 2 paid orders so far)"

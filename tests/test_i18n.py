@@ -57,6 +57,26 @@ def test_frames_translate_the_names_of_their_index_and_columns():
     assert tr_frame(df, "en").index.name == "score"
 
 
+def test_frames_in_chinese_say_yes_and_no_and_name_each_thing_once():
+    df = pd.DataFrame(
+        {"state": ["act", "lost"], "zh": ["首购", "流失"], "on_ladder": [True, False]},
+        index=pd.Index(["a", "b"], name="group"),
+    )
+    zh = tr_frame(df, "zh", value_columns=["state"], headers={"group": "segment"})
+    assert list(zh.columns) == ["状态", "在阶梯上"]  # the Chinese names are the states now
+    assert zh["在阶梯上"].tolist() == ["是", "否"] and zh.index.name == "分群"
+    pd.testing.assert_frame_equal(tr_frame(df, "en", headers={"group": "segment"}), df)
+    # a name column that says something else stays
+    kept = tr_frame(df.assign(zh=["首次购买", "流失"]), "zh", value_columns=["state"])
+    assert "中文名" in kept.columns
+    cross = pd.crosstab(
+        pd.Series(["screened", "straight_in"], name="derived"), pd.Series([True, False])
+    )
+    zh = tr_frame(cross, "zh", index=True)
+    assert list(zh.columns) == ["否", "是"] and list(zh.index) == ["1:1 筛选后入群", "直接入群"]
+    assert list(tr_frame(cross, "zh").index) == ["screened", "straight_in"]
+
+
 def test_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="lang must be one of"):
         tr("social", "fr")

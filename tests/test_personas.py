@@ -75,5 +75,5 @@ def test_persona_cards_and_reading():
         "benefits; P2 (40% of users, mostly from douyin, 75%): low-cost reactivation in groups, "
         "no 1:1 effort; P3 (10% of users, mostly from douyin, 100%): co-creation and beta tests."
     )
-    assert "4 个画像合并后为 3 个" in r.reading("zh")
+    assert "4 个画像合并后剩 3 个" in r.reading("zh")
     assert "共创与内测" in r.reading("zh")

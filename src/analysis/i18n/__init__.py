@@ -119,14 +119,20 @@ def tr_frame(
     *,
     value_columns: Iterable[str] | None = None,
     headers: Mapping[str, str] | None = None,
+    index: bool = False,
 ) -> pd.DataFrame:
     """A copy of ``df`` with headers (and the names of its index and columns) translated, and
     the cells of ``value_columns`` (default: every text column) translated where a
     translation exists.
 
-    ``headers`` names what a column holds where its name alone is too generic to translate
-    (``n``, ``p``, ...): ``{"n": "n_users", "p": "p_value"}`` translates the header ``n`` as the
-    term ``n_users``. English headers are never renamed."""
+    ``headers`` names what a column (or the index) holds where its name alone is too generic
+    to translate (``n``, ``p``, ``group``, ...): ``{"n": "n_users", "p": "p_value"}`` translates
+    the header ``n`` as the term ``n_users``. English headers are never renamed.
+
+    In Chinese, besides: true / false cells and labels read 是 / 否; ``index=True`` translates
+    the index labels too; and a column of Chinese names (``zh``, ``value_zh``) that repeats,
+    once translated, another column or the index word for word is dropped (an English table
+    shows a code beside its Chinese name; a Chinese one would show the name twice)."""
     check_lang(lang)
     out = df.copy()
     if lang == "en":
@@ -156,7 +162,36 @@ def tr_frame(
                 out,
                 axis,
                 getattr(out, axis).set_names(
-                    [tr(n, lang) if isinstance(n, str) else n for n in names]
+                    [tr(named.get(n, n), lang) if isinstance(n, str) else n for n in names]
                 ),
             )
-    return out
+    return _tidy(out, lang, index=index)
+
+
+#: Columns that hold the Chinese name of another column's codes (see :func:`tr_frame`).
+NAME_COLUMNS = ("zh", "value_zh")
+
+
+def _tidy(out: pd.DataFrame, lang: str, *, index: bool) -> pd.DataFrame:
+    """The last steps of :func:`tr_frame` on a translated copy: yes / no labels, the index
+    labels (``index``) and no Chinese-name column that repeats another."""
+    yes_no = {True: tr("yes", lang), False: tr("no", lang)}
+
+    def label(v):
+        return yes_no[bool(v)] if _is_bool(v) else v
+
+    if index and not isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.map(lambda v: tr(v, lang) if isinstance(v, str) else label(v))
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = out.columns.map(label)
+    names = {tr(c, lang) for c in NAME_COLUMNS}
+    return out.drop(columns=[c for c in out.columns if c in names and _repeats(out, c)])
+
+
+def _repeats(df: pd.DataFrame, name: str) -> bool:
+    """Whether the column ``name`` of ``df`` repeats another column or the index."""
+    if name not in df.columns or df.columns.duplicated().any() or df.empty:
+        return False
+    col = df[name].astype("object").to_numpy()
+    others = [df[c] for c in df.columns if c != name] + [df.index.to_series()]
+    return any(len(o) == len(col) and (o.astype("object").to_numpy() == col).all() for o in others)

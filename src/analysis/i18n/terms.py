@@ -374,6 +374,13 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
         re.compile(r"^difference in mean net spend, first ([\d.]+) days \(CNY\)$"),
         lambda m, term: f"加入后 {m[1]} 天内平均净消费差异（元）",
     ),
+    # persona cards (analysis.studies.personas.persona_cards): mean standardised value, share
+    # of a channel
+    (
+        re.compile(rf"^z_({'|'.join(VALUES)})$"),
+        lambda m, term: f"{term(m[1])}（标准分）",
+    ),
+    (re.compile(r"^mix_(.+)$"), lambda m, term: f"{term(m[1])}占比"),
     # the ltv report's model time unit when it is not days, weeks or hours
     (
         re.compile(r"^units? of (\d+) x (\w+)$"),

@@ -52,6 +52,7 @@ import pandas as pd
 from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
+from analysis.i18n import say, tr
 from analysis.studies.stats import wilson_interval
 
 NEW, OUT = "(new)", "(out)"
@@ -133,40 +134,42 @@ class Ladder:
             return dict(self.evidence)
         return {n: e.stage for n, e in self.vocab.event_types.items() if e.stage in self.stages}
 
-    def table(self) -> pd.DataFrame:
-        """The ladder as a table: code, state, Chinese name, evidencing event types."""
+    def table(self, lang: str = "en") -> pd.DataFrame:
+        """The ladder as a table: code, state, Chinese name, evidencing event types. In
+        Chinese (``lang="zh"``) the state is its Chinese name (no separate name column) and the
+        evidence names the event types in Chinese."""
         ev = self.type_stage()
         rows = []
         for i, s in enumerate(self.states):
-            types = [t for t, st in ev.items() if st == s]
+            types = [
+                t if lang == "en" else tr(f"type:{t}", lang) for t, st in ev.items() if st == s
+            ]
+            notes = []
             if s == self.join_stage:
-                types.append("(joining)")
+                notes.append(say("flow.ladder.joining", lang))
             if s == self.first_purchase_stage:
-                types.append(f"(paid order, < {self.repeat_min_orders} paid orders so far)")
+                notes.append(say("flow.ladder.first_order", lang, n=self.repeat_min_orders))
             if s == self.repeat_stage:
-                types.append(f"(paid order, >= {self.repeat_min_orders} paid orders so far)")
+                notes.append(say("flow.ladder.repeat_order", lang, n=self.repeat_min_orders))
             if s == self.referral_stage:
-                types.append("(a referred contact bought)")
+                notes.append(say("flow.ladder.referral_bought", lang))
             if s in self.purchase_gated:
-                types.append("(only after a first paid order)")
+                notes.append(say("flow.ladder.gated", lang))
             if s == self.gate_fallback_stage and self.purchase_gated:
-                types.append(f"({' / '.join(self.purchase_gated)} evidence without a purchase)")
+                gated = [g if lang == "en" else self.names[g] for g in self.purchase_gated]
+                stages = (" / " if lang == "en" else "、").join(gated)
+                notes.append(say("flow.ladder.fallback", lang, stages=stages))
             if s == "silent":
-                types = [f"(no activity for {self.silent_days:g} days)"]
+                types, notes = [], [say("flow.ladder.silent", lang, days=self.silent_days)]
             if s == "lost":
-                types = [
-                    "(contact deleted / left all groups since last activity, or no "
-                    f"activity for {self.lost_days:g} days)"
-                ]
-            rows.append(
-                {
-                    "code": i,
-                    "state": s,
-                    "zh": self.names[s],
-                    "on_ladder": s in self.stages,
-                    "evidence": ", ".join(types),
-                }
-            )
+                types, notes = [], [say("flow.ladder.lost", lang, days=self.lost_days)]
+            if lang == "en":
+                row = {"code": i, "state": s, "zh": self.names[s]}
+                evidence = ", ".join(types + notes)
+            else:  # a note carries its own punctuation (a leading one only after a type)
+                row = {"code": i, "state": self.names[s]}
+                evidence = ("、".join(types) + "".join(notes)).lstrip("，；")
+            rows.append({**row, "on_ladder": s in self.stages, "evidence": evidence})
         return pd.DataFrame(rows)
 
 

@@ -201,7 +201,7 @@ class Personas(StudyResult):
             "flow.personas",
             lang,
             k=self.k,
-            criterion=self.criterion,
+            criterion=tr(self.criterion, lang),
             largest=tr(largest["name"], lang),
             share=largest["share"],
             worst_rate=worst["retention"],
@@ -312,6 +312,12 @@ class Transitions(StudyResult):
         )
 
 
+def _stage_name(row: pd.Series, lang: str) -> str:
+    """A stage of a :func:`bottleneck` row as a reading names it: ``*advocate* (拥护)`` in
+    English, ``*拥护*`` in Chinese."""
+    return f"*{row['stage']}* ({row['zh']})" if lang == "en" else f"*{row['zh']}*"
+
+
 @dataclass(frozen=True)
 class ForwardConversion(StudyResult):
     """Forward conversion per ladder stage (the :func:`forward_conversion` table) with the
@@ -332,8 +338,7 @@ class ForwardConversion(StudyResult):
         return say(
             "flow.bottleneck",
             lang,
-            stage=neck["stage"],
-            zh=neck["zh"],
+            stage=_stage_name(neck, lang),
             rate=neck["forward_rate"],
             lo=neck["lo"],
             hi=neck["hi"],
@@ -354,8 +359,7 @@ class ForwardConversion(StudyResult):
         return say(
             "flow.funnel_bottleneck",
             lang,
-            stage=neck["stage"],
-            zh=neck["zh"],
+            stage=_stage_name(neck, lang),
             rate=neck["forward_rate"],
             lo=neck["lo"],
             hi=neck["hi"],
@@ -484,16 +488,12 @@ class EssayClaims(StudyResult):
                 lang,
                 claim=tr(r.claim, lang),
                 group_a=tr(r.group_a, lang),
-                value_a=r.value_a,
-                n_a=r.n_a,
+                n_a=f"{r.n_a:,}",
                 group_b=tr(r.group_b, lang),
-                value_b=r.value_b,
-                n_b=r.n_b,
+                n_b=f"{r.n_b:,}",
                 metric=tr(r.metric, lang),
-                effect=r.effect,
-                lo=r.lo,
-                hi=r.hi,
                 verdict=tr(r.verdict, lang),
+                **_claim_numbers(r, lang),
             )
             for r in self.table.itertuples()
         )
@@ -543,6 +543,31 @@ class EssayClaims(StudyResult):
                 lang=lang,
             )
         raise ValueError(f"kind must be 'retention' or 'spend', got {kind!r}")
+
+
+def _claim_numbers(row, lang: str) -> dict[str, str]:
+    """The two groups' values, the difference and its interval of one claim as text: three
+    significant digits in English; in Chinese a share as a percentage (the difference in
+    percentage points) and an amount in 元."""
+    if lang == "en":
+        return {
+            "a": f"{row.value_a:,.3g}",
+            "b": f"{row.value_b:,.3g}",
+            "effect": f"{row.effect:+,.3g}",
+            "ival": f"{row.lo:+,.3g} to {row.hi:+,.3g}",
+        }
+    share = str(row.metric).startswith("retained")
+    value, unit, scale = ("{:.0%}", " 个百分点", 100) if share else ("{:,.0f} 元", " 元", 1)
+
+    def signed(v: float) -> str:
+        return f"{scale * v:+,.0f}".replace("-", "−")
+
+    return {
+        "a": value.format(row.value_a),
+        "b": value.format(row.value_b),
+        "effect": signed(row.effect) + unit,
+        "ival": f"{signed(row.lo)} 至 {signed(row.hi)}{unit}",
+    }
 
 
 def claims_check(

@@ -346,7 +346,7 @@ Markdown(say("flow.reading", lang, text=sizes.reading(lang)))
 # users moving from one state (left) to another (right), coloured by where they came from.
 
 # %%
-fig, ax = plt.subplots(figsize=(12, 6))
+fig, ax = plt.subplots(figsize=(9.5, 6.5))
 pf.plot_alluvial(
     codes,
     states=ladder.states,

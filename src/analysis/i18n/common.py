@@ -98,4 +98,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Every report ran with its default parameters.",
         "zh": "所有报告均使用默认参数。",
     },
+    # pages2: the flow diagram's legend (analysis.plots.flow.plot_alluvial) and the population
+    # table of every report (analysis.reports.population)
+    "common.flow.legend_title": {
+        "en": "stage (band colour = where users come from)",
+        "zh": "阶段（色带颜色 = 用户来自的阶段）",
+    },
+    "common.flow.legend_main": {
+        "en": "the {n} largest moves in each interval (users on the band)",
+        "zh": "每个区间最大的 {n} 股流动（色带上标有人数）",
+    },
+    "common.flow.legend_other": {"en": "other flows", "zh": "其余流动"},
+    "common.flow.legend_joined": {
+        "en": "joined since the previous snapshot",
+        "zh": "上一快照之后新加入",
+    },
 }

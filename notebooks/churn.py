@@ -163,10 +163,8 @@ Markdown(choice.reading(lang))
 # %%
 tested = car.tested_result(res)
 save_table(tested.table, "metrics")
-display(tr_frame(ch.metrics_wide(tested.table).rename(index=lambda k: tr(k, lang)), lang))
-if tested.has_oracle:
-    display(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang))
-display(Markdown(tested.reading(lang)))
+display(tr_frame(ch.metrics_wide(tested.model_table).rename(index=lambda k: tr(k, lang)), lang))
+display(Markdown(tested.reading(lang, with_oracle=False)))  # the oracle: in the appendix
 headline(tested.headline(lang))
 
 # %% [markdown]
@@ -398,6 +396,45 @@ show_answer(
 from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
+
+# %%
+from analysis.reports.population import cutoff_steps, population, show_population
+
+for name, when, frame, caption in (
+    ("population_test", res.windows.test, res.frames["test"], "common.population.for_test"),
+    ("population_list", res.windows.as_of, res.frames["current"], "common.population.for_list"),
+):
+    show_population(
+        population(
+            cutoff_steps(
+                contacts,
+                events,
+                orders,
+                cutoff=when,
+                lost_after_days=definition.lost_after_days,
+                activity=definition.activity,
+                vocabulary=tables.vocabulary,
+                studied=frame.index,
+            ),
+            lang=lang,
+            caption=say(caption, lang, date=when.date().isoformat()),
+        ),
+        name=name,
+    )
+
+# %% [markdown]
+# ### Check against the simulator's truth (simulated data only)
+# On simulated data an oracle knows each user's true hazard of leaving. Its scores on the
+# test window, next to the chosen model's, show how much better any model could do on these
+# users; the rest of the uncertainty cannot be removed.
+
+# %%
+if tested.has_oracle:
+    display(tr_frame(ch.metrics_wide(tested.table).rename(index=lambda k: tr(k, lang)), lang))
+    display(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang))
+    display(Markdown(tested.oracle_reading(lang)))
+else:
+    display(Markdown(say("common.population.no_truth", lang)))
 
 # %% [markdown]
 # ### Provenance

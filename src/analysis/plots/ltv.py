@@ -113,7 +113,14 @@ def plot_holdout_by_group(
     ax.set_xlabel(tr("decile of predicted value (10 = highest)", lang))
     if metric == "spend":
         ax.set_ylabel(say("ltv.plot.holdout_spend_y", lang, currency=tr(currency, lang)))
-        ax.set_title(tr("Holdout spend by decile of predicted value", lang))
+        ax.set_title(
+            say(
+                "common.money.in_currency",
+                lang,
+                text=tr("Holdout spend by decile of predicted value", lang),
+                currency=tr(currency, lang),
+            )
+        )
     else:
         ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
         ax.set_title(tr("Holdout purchases by decile of predicted value", lang))

@@ -165,7 +165,13 @@ class DecisionResult(StudyResult):
             self.table,
             ax=ax,
             best=float(self.best["share"]),
-            title=say("churn.plot.net_title", lang, cost=self.contact_cost, value=self.saved_value),
+            title=say(
+                "common.money.net_title",
+                lang,
+                cost=self.contact_cost,
+                value=self.saved_value,
+                currency=tr(currency, lang),
+            ),
             currency=currency,
             lang=lang,
         )

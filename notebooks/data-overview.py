@@ -143,6 +143,7 @@ show_population(
         [
             step("contacts", uid),
             step("active", uid[uid.isin(events["user_id"]) | uid.isin(orders["user_id"])]),
+            step("ordered", uid[uid.isin(orders["user_id"])]),
             step("buyers", uid[uid.isin(paid_orders(orders)["user_id"])]),
         ],
         lang=lang,

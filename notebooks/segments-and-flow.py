@@ -294,7 +294,7 @@ cut_steps = pp.cutoff_steps(
     vocabulary=tables.vocabulary,
     studied=pop,
 )
-population = pp.show_population(
+pp.show_population(
     pp.population(
         [
             pp.Step(s.key, s.ids, s.values, used_by)

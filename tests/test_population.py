@@ -19,9 +19,13 @@ def test_steps_are_counted_and_must_nest():
     )
     t = r.table
     assert list(t["users"]) == [4, 2, 1] and list(t["dropped"]) == [0, 2, 1]
-    assert list(t["why_out"]) == ["", "no paid order", f"joined on or after {CUT}"]
+    assert list(t["why_out"]) == [
+        "",
+        "no paid order (none, or every order refunded)",
+        f"joined on or after {CUT}",
+    ]
     assert "Of the 4 contacts in the data, 1 (25%)" in r.reading()
-    assert "2 no paid order" in r.reading()
+    assert "2 no paid order (none, or every order refunded)" in r.reading()
     with pytest.raises(ValueError, match="not within the step before"):
         pp.population([pp.step("contacts", c), pp.step("buyers", ["a", "z"])])
     with pytest.raises(ValueError, match="first population step"):

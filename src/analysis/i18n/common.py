@@ -177,21 +177,29 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "no event and no order",
         "zh": "没有任何行为和订单",
     },
+    "common.population.step.ordered": {
+        "en": "with at least one order",
+        "zh": "至少有一笔订单",
+    },
+    "common.population.out.ordered": {
+        "en": "no order",
+        "zh": "没有订单",
+    },
     "common.population.step.buyers": {
         "en": "with at least one paid order",
         "zh": "至少有一笔已支付订单",
     },
     "common.population.out.buyers": {
-        "en": "no paid order",
-        "zh": "没有已支付订单",
+        "en": "no paid order (none, or every order refunded)",
+        "zh": "没有已支付订单（无订单或订单全部退款）",
     },
     "common.population.step.buyers_before": {
-        "en": "first paid order before {date}",
-        "zh": "{date} 之前已首购",
+        "en": "first paid order on or before {date}",
+        "zh": "{date}（含）之前已首购",
     },
     "common.population.out.buyers_before": {
-        "en": "no paid order before {date}",
-        "zh": "{date} 之前没有已支付订单",
+        "en": "no paid order on or before {date}",
+        "zh": "{date}（含）之前没有已支付订单",
     },
     "common.population.step.observed": {
         "en": "joined early enough for {days} days after joining to be in the data",

@@ -45,6 +45,7 @@ STEPS = {
     "not_lost": ("common.population.step.not_lost", "common.population.out.not_lost"),
     "on_ladder": ("common.population.step.on_ladder", "common.population.out.on_ladder"),
     "active": ("common.population.step.active", "common.population.out.active"),
+    "ordered": ("common.population.step.ordered", "common.population.out.ordered"),
     "buyers": ("common.population.step.buyers", "common.population.out.buyers"),
     "buyers_before": (
         "common.population.step.buyers_before",
@@ -221,7 +222,8 @@ def population(steps: Sequence[Step], *, lang: str = "en", caption: str = "") ->
 
 def show_population(result: Population, *, name: str = "population", heading: bool = True):
     """Show ``result`` in a notebook (heading, table, reading) and save its table as
-    ``name``; returns the result. ``heading=False`` leaves out the heading (for a report
+    ``name`` (returns nothing, so that a cell ending with it shows the table once).
+    ``heading=False`` leaves out the heading (for a report
     whose own section introduces the table)."""
     from IPython.display import Markdown, display
 
@@ -235,4 +237,3 @@ def show_population(result: Population, *, name: str = "population", heading: bo
         display(Markdown(f"**{head}**"))
     display(result.frame().style.hide(axis="index"))
     display(Markdown(result.reading()))
-    return result

@@ -139,6 +139,10 @@ def test_money_titles_carry_their_currency():
         }
     )
     assert ltv.plot_holdout_by_group(hold, currency="USD").get_title().endswith("in USD")
+    seg = pd.DataFrame({"channel": ["a", "b"], "mean": [10.0, 20.0]})
+    seg = seg.assign(mean_lower=[8.0, 15.0], mean_upper=[12.0, 25.0])
+    clv = ltv.plot_segment_values(seg, by="channel", horizon=26, unit_one="week", currency="USD")
+    assert clv.get_title().endswith("in USD")
     risk = np.array([0.9, 0.2, 0.6, 0.1])
     res = decision_result(risk, np.array([1, 0, 1, 0]), risk, ["a", "b", "a", "b"])
     assert "in USD (cost 5 a contact" in res.plot(currency="USD").get_title()

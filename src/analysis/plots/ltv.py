@@ -91,7 +91,14 @@ def plot_segment_values(
         f" ({tr(currency, lang)})"
     )
     ax.set_ylabel(tr(by, lang))
-    ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
+    ax.set_title(
+        say(
+            "common.money.in_currency",
+            lang,
+            text=say("ltv.plot.clv_title", lang, by=tr(by, lang)),
+            currency=tr(currency, lang),
+        )
+    )
     return ax
 
 

@@ -297,14 +297,6 @@ plt.show()
 display(tr_frame(risks.hazards, lang, value_columns=["by", "cause", "level"]))
 Markdown(risks.reading(lang))
 
-# %%
-if has_truth:
-    cr_truth = checks.competing_risks_truth_result(
-        risks.departures, truth_users, contacts, truth_params
-    )
-    display(tr_frame(save_table(cr_truth.table, "cause_specific_truth"), lang))
-    display(Markdown(cr_truth.reading(lang)))
-
 # %% [markdown]
 # ## The at-risk list, as of the end of the data
 # Everyone still a customer on the list's date, scored by the chosen model refitted on the
@@ -330,9 +322,7 @@ at_risk = car.at_risk_as_of_result(
     n_threads=n_threads,
 )
 display(tr_frame(save_table(at_risk.summary, "at_risk_tiers"), lang, value_columns=["risk_tier"]))
-if at_risk.truth is not None:
-    display(tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]))
-Markdown(at_risk.reading(lang))
+Markdown(at_risk.reading(lang, with_truth=False))  # the oracle's rates: in the appendix
 
 # %%
 shown = save_table(at_risk.head(top_n), "at_risk_head")
@@ -424,9 +414,10 @@ for name, when, frame, caption in (
 
 # %% [markdown]
 # ### Check against the simulator's truth (simulated data only)
-# On simulated data an oracle knows each user's true hazard of leaving. Its scores on the
-# test window, next to the chosen model's, show how much better any model could do on these
-# users; the rest of the uncertainty cannot be removed.
+# On simulated data each user's true hazard of leaving is known. An oracle that scores users
+# by it shows how much better any model could do on the test window (the rest of the
+# uncertainty cannot be removed); the at-risk tiers' predicted churn rates are set against
+# the oracle's; and the two ways of leaving are checked against the simulator's own causes.
 
 # %%
 if tested.has_oracle:
@@ -435,6 +426,17 @@ if tested.has_oracle:
     display(Markdown(tested.oracle_reading(lang)))
 else:
     display(Markdown(say("common.population.no_truth", lang)))
+if at_risk.truth is not None:
+    display(tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]))
+    display(Markdown(at_risk.truth_reading(lang)))
+
+# %%
+if has_truth:
+    cr_truth = checks.competing_risks_truth_result(
+        risks.departures, truth_users, contacts, truth_params
+    )
+    display(tr_frame(save_table(cr_truth.table, "cause_specific_truth"), lang))
+    display(Markdown(cr_truth.reading(lang)))
 
 # %% [markdown]
 # ### Provenance

@@ -337,21 +337,29 @@ class AtRiskAsOfResult(StudyResult):
             leaving=int(s["already_leaving"].sum()),
         )
 
-    def reading(self, lang: str = "en") -> str:
+    def truth_reading(self, lang: str = "en") -> str:
+        """The tiers' predicted against the oracle's churn rates (simulated data; "" without)."""
+        if self.truth is None:
+            return ""
+        t = self.truth.set_index("risk_tier")
+        hi, lo = RISK_TIERS[-1], RISK_TIERS[0]
+        return say(
+            "churn.tiers_truth",
+            lang,
+            oracle_high=t.loc[hi, "oracle_rate"],
+            oracle_low=t.loc[lo, "oracle_rate"],
+            pred_high=t.loc[hi, "predicted_rate"],
+            pred_low=t.loc[lo, "predicted_rate"],
+        )
+
+    def reading(self, lang: str = "en", *, with_truth: bool = True) -> str:
+        """The tiers in words; ``with_truth=False`` leaves out the check against the
+        simulator's truth (:meth:`truth_reading`, for the appendix)."""
         text = say(
             "churn.tiers", lang, as_of=self.as_of, horizon=self.horizon_days, **self._totals()
         )
-        if self.truth is not None:
-            t = self.truth.set_index("risk_tier")
-            hi, lo = RISK_TIERS[-1], RISK_TIERS[0]
-            text += SENTENCE_SEP[lang] + say(
-                "churn.tiers_truth",
-                lang,
-                oracle_high=t.loc[hi, "oracle_rate"],
-                oracle_low=t.loc[lo, "oracle_rate"],
-                pred_high=t.loc[hi, "predicted_rate"],
-                pred_low=t.loc[lo, "predicted_rate"],
-            )
+        if with_truth and self.truth is not None:
+            text += SENTENCE_SEP[lang] + self.truth_reading(lang)
         return text
 
     def conclusion(self, lang: str = "en") -> str:

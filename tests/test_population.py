@@ -55,3 +55,13 @@ def test_cutoff_steps_reconcile_the_contacts_with_the_study_population(sample_ta
     text += " ".join(zh.frame().columns)
     assert not re.search("[A-Za-z]{3,}", text), text
     assert f"{users[-1]:,}" in zh.reading()
+
+
+def test_every_report_shows_its_population_table():
+    from analysis.reports.build import discover
+
+    reports = discover()
+    assert len(reports) >= 7
+    for r in reports:
+        text = r.source.read_text(encoding="utf-8")
+        assert "show_population(" in text, f"{r.name}: no population table"

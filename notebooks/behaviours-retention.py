@@ -276,6 +276,29 @@ from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
 
+# %%
+from analysis.reports import population as pp
+
+if view == "onboarding":
+    steps = [
+        pp.step("contacts", contacts["user_id"]),
+        pp.observed_step(
+            contacts, days=window_days + horizon_days, end=pp.data_end(contacts, events, orders)
+        ),
+        pp.step("labelled", population["user_id"], days=window_days),
+    ]
+else:  # the population at the later cut-off (the earlier one is built the same way)
+    steps = pp.cutoff_steps(
+        contacts,
+        events,
+        orders,
+        cutoff=confirmation_cutoff,
+        lost_after_days=lost_after_days,
+        vocabulary=tables.vocabulary,
+        studied=population.loc[population["period"] == "confirmation", "user_id"],
+    )
+pp.show_population(pp.population(steps, lang=lang))
+
 # %% [markdown]
 # ### Provenance
 # The code version, the parameters and a SHA-256 of every input file.

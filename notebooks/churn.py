@@ -166,10 +166,8 @@ Markdown(choice.reading(lang))
 # %%
 tested = car.tested_result(res)
 save_table(tested.table, "metrics")
-display(tr_frame(ch.metrics_wide(tested.table).rename(index=lambda k: tr(k, lang)), lang))
-if tested.has_oracle:
-    display(cr.readable(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang), lang))
-display(Markdown(tested.reading(lang)))
+display(tr_frame(ch.metrics_wide(tested.model_table).rename(index=lambda k: tr(k, lang)), lang))
+display(Markdown(tested.reading(lang, with_oracle=False)))  # the oracle: in the appendix
 headline(tested.headline(lang))
 
 # %% [markdown]
@@ -321,22 +319,6 @@ display(
 )
 Markdown(risks.reading(lang))
 
-# %%
-if has_truth:
-    cr_truth = checks.competing_risks_truth_result(
-        risks.departures, truth_users, contacts, truth_params
-    )
-    display(
-        cr.readable(
-            tr_frame(
-                save_table(cr_truth.table, "cause_specific_truth"), lang, headers={"n": "users"}
-            ),
-            lang,
-            places=2,
-        )
-    )
-    display(Markdown(cr_truth.reading(lang)))
-
 # %% [markdown]
 # ## The at-risk list, as of the end of the data
 # Everyone still a customer on the list's date, scored by the chosen model refitted on the
@@ -370,15 +352,7 @@ display(
         currency=currency,
     )
 )
-if at_risk.truth is not None:
-    display(
-        cr.readable(
-            tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]),
-            lang,
-            percent=["predicted_rate", "oracle_rate", "realised_rate", "lo", "hi"],
-        )
-    )
-Markdown(at_risk.reading(lang))
+Markdown(at_risk.reading(lang, with_truth=False))  # the oracle's rates: in the appendix
 
 # %%
 shown = save_table(at_risk.head(top_n), "at_risk_head")
@@ -445,6 +419,71 @@ show_answer(
 from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
+
+# %%
+from analysis.reports.population import cutoff_steps, population, show_population
+
+for name, when, frame, caption in (
+    ("population_test", res.windows.test, res.frames["test"], "common.population.for_test"),
+    ("population_list", res.windows.as_of, res.frames["current"], "common.population.for_list"),
+):
+    show_population(
+        population(
+            cutoff_steps(
+                contacts,
+                events,
+                orders,
+                cutoff=when,
+                lost_after_days=definition.lost_after_days,
+                activity=definition.activity,
+                vocabulary=tables.vocabulary,
+                studied=frame.index,
+            ),
+            lang=lang,
+            caption=say(caption, lang, date=when.date().isoformat()),
+        ),
+        name=name,
+    )
+
+# %% [markdown]
+# ### Check against the simulator's truth (simulated data only)
+# On simulated data each user's true hazard of leaving is known. An oracle that scores users
+# by it shows how much better any model could do on the test window (the rest of the
+# uncertainty cannot be removed); the at-risk tiers' predicted churn rates are set against
+# the oracle's; and the two ways of leaving are checked against the simulator's own causes.
+
+# %%
+if tested.has_oracle:
+    display(tr_frame(ch.metrics_wide(tested.table).rename(index=lambda k: tr(k, lang)), lang))
+    display(cr.readable(tr_frame(save_table(tested.oracle_gap, "oracle_gap"), lang), lang))
+    display(Markdown(tested.oracle_reading(lang)))
+else:
+    display(Markdown(say("common.population.no_truth", lang)))
+if at_risk.truth is not None:
+    display(
+        cr.readable(
+            tr_frame(save_table(at_risk.truth, "at_risk_truth"), lang, value_columns=["risk_tier"]),
+            lang,
+            percent=["predicted_rate", "oracle_rate", "realised_rate", "lo", "hi"],
+        )
+    )
+    display(Markdown(at_risk.truth_reading(lang)))
+
+# %%
+if has_truth:
+    cr_truth = checks.competing_risks_truth_result(
+        risks.departures, truth_users, contacts, truth_params
+    )
+    display(
+        cr.readable(
+            tr_frame(
+                save_table(cr_truth.table, "cause_specific_truth"), lang, headers={"n": "users"}
+            ),
+            lang,
+            places=2,
+        )
+    )
+    display(Markdown(cr_truth.reading(lang)))
 
 # %% [markdown]
 # ### Provenance

@@ -48,19 +48,10 @@ tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 
 # %% [markdown]
-# ## The row ledger
-# Every cleaning step with the rows that came in, were kept, dropped or repaired, and why.
-# Nothing is dropped without a line here; `final` is what every analysis reads.
-
-# %%
-ledger = overview.Ledger(save_table(tables.ledger, "ledger"))
-display(tr_frame(ledger.table, lang, value_columns=["table"]))
-Markdown(ledger.reading(lang))
-
-# %% [markdown]
 # ## How much data, over which dates
 
 # %%
+ledger = overview.Ledger(save_table(tables.ledger, "ledger"))  # shown in the appendix
 summary = overview.table_summary(contacts, events, orders, dropped=ledger.dropped)
 display(tr_frame(save_table(summary.table, "table_summary"), lang))
 display(headline(summary.headline(lang)))
@@ -141,6 +132,32 @@ show_answer(
 from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
+
+# %%
+from analysis.aggregate.rules import paid_orders
+from analysis.reports.population import population, show_population, step
+
+uid = contacts["user_id"]
+show_population(
+    population(
+        [
+            step("contacts", uid),
+            step("active", uid[uid.isin(events["user_id"]) | uid.isin(orders["user_id"])]),
+            step("ordered", uid[uid.isin(orders["user_id"])]),
+            step("buyers", uid[uid.isin(paid_orders(orders)["user_id"])]),
+        ],
+        lang=lang,
+    )
+)
+
+# %% [markdown]
+# ## The row ledger
+# Every cleaning step with the rows that came in, were kept, dropped or repaired, and why.
+# Nothing is dropped without a line here; `final` is what every analysis reads.
+
+# %%
+display(tr_frame(ledger.table, lang, value_columns=["table"]))
+Markdown(ledger.reading(lang))
 
 # %% [markdown]
 # ### Provenance

@@ -357,6 +357,20 @@ from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
 
+# %%
+from analysis.reports import population as pp
+
+pp.show_population(
+    pp.population(
+        [
+            pp.step("contacts", contacts["user_id"]),
+            pp.step("buyers", summary.index),
+            pp.step("buyers_before", calibration.index, date=str(calibration_end)),
+        ],
+        lang=lang,
+    )
+)
+
 # %% [markdown]
 # ### 6. Does the model recover the simulator's true parameters?
 # The sample data come from a simulator whose purchase process is Pareto/NBD-like (Poisson

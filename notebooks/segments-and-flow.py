@@ -283,30 +283,39 @@ Markdown(say("flow.reading", lang, text=cards.reading(lang)))
 # table walks from the overview's contacts to each section's users, one rule at a time.
 
 # %%
-cut = as_timestamp(as_of, tz=tables.tz, name="as_of")
-population = funnels.Population(
-    funnels.population_table(
-        [
-            ("contacts in the data", pd.Index(contacts["user_id"])),
-            (
-                "joined before the cut-off",
-                pd.Index(contacts.loc[contacts["joined_at"] < cut, "user_id"]),
-            ),
-            ("had not deleted the brand by the cut-off", pop),
-            ("on the ladder at the cut-off (not silent or lost)", pop[~off_ladder.to_numpy()]),
-        ]
-    ).assign(
-        used_by=[
-            "Overview",
-            "Funnel, time to purchase",
-            "Five-value personas, segments, tiers",
-            "Flow at the cut-off",
-        ]
-    )
+from analysis.reports import population as pp
+
+day = as_timestamp(as_of, tz=tables.tz, name="as_of").date().isoformat()
+cut_steps = pp.cutoff_steps(
+    contacts,
+    events,
+    orders,
+    cutoff=as_of,
+    lost_after_days=None,
+    vocabulary=tables.vocabulary,
+    studied=pop,
 )
-save_table(population.table, "population")
-display(tr_frame(population.table, lang, value_columns=["step", "used_by"]))
-Markdown(say("flow.reading", lang, text=population.reading(lang)))
+pp.show_population(
+    pp.population(
+        [
+            pp.Step(s.key, s.ids, s.values, used_by)
+            for s, used_by in zip(
+                cut_steps,
+                ["Overview", "Funnel, time to purchase", "Five-value personas, segments, tiers"],
+            )
+        ]
+        + [
+            pp.step(
+                "on_ladder",
+                pop[~off_ladder.to_numpy()],
+                date=day,
+                used_by="Flow at the cut-off",
+            )
+        ],
+        lang=lang,
+    ),
+    heading=False,
+)
 
 # %% [markdown]
 # ## 2. The flow: how users move through the stages
@@ -347,7 +356,7 @@ Markdown(say("flow.reading", lang, text=sizes.reading(lang)))
 # users moving from one state (left) to another (right), coloured by where they came from.
 
 # %%
-fig, ax = plt.subplots(figsize=(12, 6))
+fig, ax = plt.subplots(figsize=(9.5, 6.5))
 pf.plot_alluvial(
     codes,
     states=ladder.states,
@@ -530,7 +539,7 @@ tr_frame(claims.table, lang, value_columns=["claim", "metric", "group_a", "group
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 3.5))
 claims.plot(ax=axes[0], kind="retention", lang=lang)
-claims.plot(ax=axes[1], kind="spend", lang=lang)
+claims.plot(ax=axes[1], kind="spend", currency=currency, lang=lang)
 plt.tight_layout()
 plt.show()
 

@@ -224,6 +224,23 @@ from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
 
+# %%
+from analysis.reports import population as pp
+
+pp.show_population(
+    pp.population(
+        [
+            pp.step("contacts", contacts["user_id"]),
+            pp.observed_step(
+                contacts, days=trust_window_days + trust_horizon_days, end=observation_end
+            ),
+            pp.step("early", early["user_id"], days=trust_window_days),
+        ],
+        lang=lang,
+        caption=say("common.population.for_trust", lang),
+    )
+)
+
 # %% [markdown]
 # ### Against the simulator's truth
 # Only on simulated data (skipped on real data).

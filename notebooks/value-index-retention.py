@@ -370,6 +370,25 @@ from analysis.reports.summary import glossary
 
 Markdown(glossary(lang))
 
+# %%
+from analysis.reports.population import cutoff_steps, population, show_population
+
+show_population(
+    population(
+        cutoff_steps(
+            tables.contacts,
+            tables.events,
+            tables.orders,
+            cutoff=cutoff,
+            lost_after_days=lost_after_days,
+            activity=activity,
+            vocabulary=tables.vocabulary,
+            studied=frame["user_id"],
+        ),
+        lang=lang,
+    )
+)
+
 # %% [markdown]
 # ### Check against the simulator's truth (simulated data only)
 #

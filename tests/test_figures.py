@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
@@ -111,6 +112,41 @@ def test_money_axes_carry_their_currency():
     ax = ltv.plot_segment_values(seg, by="channel", horizon=26, unit_one="week")
     assert ax.get_xlabel().endswith("(CNY)")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["offline store", "b"]
+
+
+def test_money_titles_carry_their_currency():
+    """Issue 20: a title that names money says in which currency (the axis is not enough
+    when the title gives amounts, as the outreach's cost and saved value)."""
+    from analysis.plots import ltv, overview
+    from analysis.studies.churn_decision import decision_result
+
+    orders = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+            "net": [100.0, 120.0],
+            "refunded": [5.0, 6.0],
+            "orders": [10, 12],
+        }
+    )
+    assert overview.plot_orders(orders, currency="USD").get_title().endswith("in USD")
+    assert "（单位：元）" in overview.plot_orders(orders, lang="zh").get_title()
+    hold = pd.DataFrame(
+        {
+            "group": ["1", "2", "total"],
+            "n_customers": [10, 10, 20],
+            "actual_spend": [100.0, 200.0, 300.0],
+            "predicted_spend": [110.0, 190.0, 300.0],
+        }
+    )
+    assert ltv.plot_holdout_by_group(hold, currency="USD").get_title().endswith("in USD")
+    seg = pd.DataFrame({"channel": ["a", "b"], "mean": [10.0, 20.0]})
+    seg = seg.assign(mean_lower=[8.0, 15.0], mean_upper=[12.0, 25.0])
+    clv = ltv.plot_segment_values(seg, by="channel", horizon=26, unit_one="week", currency="USD")
+    assert clv.get_title().endswith("in USD")
+    risk = np.array([0.9, 0.2, 0.6, 0.1])
+    res = decision_result(risk, np.array([1, 0, 1, 0]), risk, ["a", "b", "a", "b"])
+    assert "in USD (cost 5 a contact" in res.plot(currency="USD").get_title()
+    assert "元" in res.plot(lang="zh").get_title()
 
 
 def test_phi_heatmap_text_is_legible_and_shares_read_as_percent():

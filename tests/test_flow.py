@@ -134,3 +134,38 @@ def test_flow_plots_draw_on_the_given_axes():
     for ax in axes.ravel():
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     plt.close(fig)
+
+
+def test_alluvial_reads_at_a_glance():
+    """Issue 20: every state of every column is labelled with its count, the largest moves
+    stand out from the faint rest, and a legend explains the colours (in zh too)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import flow as pf
+
+    rng = np.random.default_rng(0)
+    p = np.r_[1.0, [0.5**i for i in range(len(LAD.states))]]  # a few stages of a few users
+    codes = pd.DataFrame(
+        rng.choice(np.arange(-1, len(LAD.states)), p=p / p.sum(), size=(2000, 4)),
+        columns=pd.date_range("2025-01-01", periods=4, freq="MS"),
+    )
+    for lang in ("en", "zh"):
+        fig, ax = plt.subplots(figsize=(9.5, 6.5))
+        pf.plot_alluvial(codes, states=LAD.states, ax=ax, highlight=2, lang=lang)
+        texts = [t.get_text() for t in ax.texts]
+        for k, col in enumerate(codes.columns):
+            sizes = codes[col][codes[col] >= 0].value_counts()
+            for s, n in sizes.items():
+                name = pf.readable(LAD.states[s], lang)
+                assert f"{name} {n:,}" in texts, (lang, k, name, n)
+        assert sum(1 for t in texts if t.replace(",", "").isdigit()) == 2 * 3
+        alphas = sorted({round(p.get_alpha(), 2) for p in ax.patches if p.get_alpha()})
+        assert alphas == [pf.FAINT_ALPHA, 0.8]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert pf.readable("ambassador", lang) in legend and len(legend) == len(LAD.states) + 3
+        if lang == "zh":
+            assert not any("stage" in t or "flow" in t for t in legend)
+        plt.close(fig)

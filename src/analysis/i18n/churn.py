@@ -372,10 +372,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "需要实验来测量。",
     },
     "churn.money": {"en": "{amount}", "zh": "{amount} 元"},
-    "churn.plot.net_title": {
-        "en": "Net value of the outreach (cost {cost}, saved customer {value})",
-        "zh": "触达的净价值（每次触达成本 {cost}，留住一位客户价值 {value}）",
-    },
     "churn.c.decision": {
         "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "
         "{be:.1%}; on the test window the best threshold was {best:.0%} ({share:.0%} of "

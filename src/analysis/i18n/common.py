@@ -102,4 +102,174 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Every report ran with its default parameters.",
         "zh": "所有报告均使用默认参数。",
     },
+    # pages2: the flow diagram's legend (analysis.plots.flow.plot_alluvial) and the population
+    # table of every report (analysis.reports.population)
+    "common.flow.legend_title": {
+        "en": "stage (band colour = where users come from)",
+        "zh": "阶段（色带颜色 = 用户来自的阶段）",
+    },
+    "common.flow.legend_main": {
+        "en": "the {n} largest moves in each interval (users on the band)",
+        "zh": "每个区间最大的 {n} 股流动（色带上标有人数）",
+    },
+    "common.flow.legend_other": {"en": "other flows", "zh": "其余流动"},
+    "common.flow.legend_joined": {
+        "en": "joined since the previous snapshot",
+        "zh": "上一快照之后新加入",
+    },
+    "common.population.heading": {
+        "en": "Who is counted: from the data's contacts to this analysis's users",
+        "zh": "统计口径：从数据中的全部联系人到本分析纳入的用户",
+    },
+    "common.population.caption": {"en": " ({caption})", "zh": "（{caption}）"},
+    "common.population.columns": {
+        "en": "step|users|of the contacts|left out|why they are left out|used by",
+        "zh": "口径|用户数|占联系人比例|剔除人数|剔除原因|使用该口径的部分",
+    },
+    "common.population.reading": {
+        "en": "Of the {contacts:,} contacts in the data, {users:,} ({share:.0%}) are in this "
+        "analysis. Left out: {reasons}.",
+        "zh": "数据中共有 {contacts:,} 位联系人，本分析纳入 {users:,} 人（{share:.0%}）。"
+        "未纳入的原因：{reasons}。",
+    },
+    "common.population.reading_all": {
+        "en": "All {contacts:,} contacts in the data are in this analysis.",
+        "zh": "数据中的 {contacts:,} 位联系人全部纳入本分析。",
+    },
+    "common.population.reason": {"en": "{n:,} {why}", "zh": "{why} {n:,} 人"},
+    "common.population.step.contacts": {
+        "en": "contacts in the data (as in the data overview)",
+        "zh": "数据中的全部联系人（与数据概览一致）",
+    },
+    "common.population.step.joined": {
+        "en": "joined before {date}",
+        "zh": "{date} 之前加入",
+    },
+    "common.population.out.joined": {
+        "en": "joined on or after {date}",
+        "zh": "{date} 当天或之后才加入",
+    },
+    "common.population.step.kept": {
+        "en": "had not deleted the brand by {date}",
+        "zh": "截至 {date} 未删除品牌",
+    },
+    "common.population.out.kept": {
+        "en": "deleted the brand before {date} (and did not come back)",
+        "zh": "{date} 之前已删除品牌（且未重新添加）",
+    },
+    "common.population.step.not_lost": {
+        "en": "active in the {days} days before {date}",
+        "zh": "{date} 前 {days} 天内有活跃",
+    },
+    "common.population.out.not_lost": {
+        "en": "silent for {days} days or more before {date}: already lost",
+        "zh": "{date} 前已沉默 {days} 天以上，视为已流失",
+    },
+    "common.population.step.on_ladder": {
+        "en": "on the ladder at {date} (not silent or lost)",
+        "zh": "{date} 处于阶梯上（非沉默、非流失）",
+    },
+    "common.population.out.on_ladder": {
+        "en": "silent or lost at {date}",
+        "zh": "{date} 处于沉默或流失状态",
+    },
+    "common.population.step.active": {
+        "en": "with at least one event or order",
+        "zh": "至少有一条行为或一笔订单",
+    },
+    "common.population.out.active": {
+        "en": "no event and no order",
+        "zh": "没有任何行为和订单",
+    },
+    "common.population.step.ordered": {
+        "en": "with at least one order",
+        "zh": "至少有一笔订单",
+    },
+    "common.population.out.ordered": {
+        "en": "no order",
+        "zh": "没有订单",
+    },
+    "common.population.step.buyers": {
+        "en": "with at least one paid order",
+        "zh": "至少有一笔已支付订单",
+    },
+    "common.population.out.buyers": {
+        "en": "no paid order (none, or every order refunded)",
+        "zh": "没有已支付订单（无订单或订单全部退款）",
+    },
+    "common.population.step.buyers_before": {
+        "en": "first paid order on or before {date}",
+        "zh": "{date}（含）之前已首购",
+    },
+    "common.population.out.buyers_before": {
+        "en": "no paid order on or before {date}",
+        "zh": "{date}（含）之前没有已支付订单",
+    },
+    "common.population.step.observed": {
+        "en": "joined early enough for {days} days after joining to be in the data",
+        "zh": "加入时间足够早，加入后 {days} 天都在数据范围内",
+    },
+    "common.population.out.observed": {
+        "en": "joined too late: their first {days} days are not all in the data yet",
+        "zh": "加入太晚，加入后 {days} 天尚未全部进入数据",
+    },
+    "common.population.step.labelled": {
+        "en": "had not deleted the brand in their first {days} days",
+        "zh": "加入后 {days} 天内未删除品牌",
+    },
+    "common.population.out.labelled": {
+        "en": "deleted the brand in their first {days} days",
+        "zh": "加入后 {days} 天内已删除品牌",
+    },
+    "common.population.step.touched": {
+        "en": "received at least one touch from the brand",
+        "zh": "至少收到过一次品牌触达",
+    },
+    "common.population.out.touched": {
+        "en": "no touch recorded",
+        "zh": "没有触达记录",
+    },
+    "common.population.step.listed": {
+        "en": "on the at-risk list of {date} (still a customer then)",
+        "zh": "进入 {date} 的流失预警名单（当时仍是客户）",
+    },
+    "common.population.out.listed": {
+        "en": "not a customer at {date}",
+        "zh": "{date} 时已不是客户",
+    },
+    "common.population.for_test": {
+        "en": "the test window from {date}",
+        "zh": "自 {date} 起的检验窗口",
+    },
+    "common.population.for_list": {
+        "en": "the at-risk list as of {date}",
+        "zh": "截至 {date} 的流失预警名单",
+    },
+    "common.population.no_truth": {
+        "en": "No simulator truth: this check is for simulated data only.",
+        "zh": "没有模拟器真实值：本项核对仅适用于模拟数据。",
+    },
+    "common.population.step.early": {
+        "en": "still a contact, and without a purchase, {days} days after joining",
+        "zh": "加入 {days} 天后仍是联系人且尚未购买",
+    },
+    "common.population.out.early": {
+        "en": "left or bought within {days} days of joining",
+        "zh": "加入后 {days} 天内已离开或已购买",
+    },
+    "common.population.for_trust": {
+        "en": "the section on selling before trust",
+        "zh": "“先卖货、后建信任”一节",
+    },
+    # pages2: money with its currency in figure titles
+    "common.money.in_currency": {"en": "{text}, in {currency}", "zh": "{text}（单位：{currency}）"},
+    "common.money.spend_title": {
+        "en": "Spend in {currency}: giveaway minus others",
+        "zh": "消费（{currency}）：赠品活动用户减其他用户",
+    },
+    "common.money.net_title": {
+        "en": "Net value of the outreach in {currency} (cost {cost:g} a contact, {value:g} a "
+        "saved customer)",
+        "zh": "触达的净价值（每次触达成本 {cost:g} {currency}，每挽回一位客户价值 {value:g} {currency}）",
+    },
 }

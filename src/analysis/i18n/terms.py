@@ -367,12 +367,12 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     # the essay's claims (analysis.studies.cohorts.essay_claims) and their chart
     (re.compile(r"^retained at month (\d+)$"), lambda m, term: f"第 {m[1]} 个月留存"),
     (
-        re.compile(r"^net spend in first ([\d.]+) days \(CNY\)$"),
-        lambda m, term: f"加入后 {m[1]} 天内净消费（元）",
+        re.compile(r"^net spend in first ([\d.]+) days \((\w+)\)$"),
+        lambda m, term: f"加入后 {m[1]} 天内净消费（{term(m[2])}）",
     ),
     (
-        re.compile(r"^difference in mean net spend, first ([\d.]+) days \(CNY\)$"),
-        lambda m, term: f"加入后 {m[1]} 天内平均净消费差异（元）",
+        re.compile(r"^difference in mean net spend, first ([\d.]+) days \((\w+)\)$"),
+        lambda m, term: f"加入后 {m[1]} 天内平均净消费差异（{term(m[2])}）",
     ),
     # persona cards (analysis.studies.personas.persona_cards): mean standardised value, share
     # of a channel

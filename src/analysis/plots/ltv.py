@@ -92,7 +92,14 @@ def plot_segment_values(
         f" ({tr(currency, lang)})"
     )
     ax.set_ylabel(tr(by, lang))
-    ax.set_title(say("ltv.plot.clv_title", lang, by=tr(by, lang)))
+    ax.set_title(
+        say(
+            "common.money.in_currency",
+            lang,
+            text=say("ltv.plot.clv_title", lang, by=tr(by, lang)),
+            currency=tr(currency, lang),
+        )
+    )
     return ax
 
 
@@ -114,7 +121,14 @@ def plot_holdout_by_group(
     ax.set_xlabel(tr("decile of predicted value (10 = highest)", lang))
     if metric == "spend":
         ax.set_ylabel(say("ltv.plot.holdout_spend_y", lang, currency=tr(currency, lang)))
-        ax.set_title(tr("Holdout spend by decile of predicted value", lang))
+        ax.set_title(
+            say(
+                "common.money.in_currency",
+                lang,
+                text=tr("Holdout spend by decile of predicted value", lang),
+                currency=tr(currency, lang),
+            )
+        )
     else:
         ax.set_ylabel(tr("mean purchases per customer in holdout", lang))
         ax.set_title(tr("Holdout purchases by decile of predicted value", lang))

@@ -84,7 +84,14 @@ def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, currency: str = "CNY", la
         alpha=0.5,
         label=tr("refunded", lang),
     )
-    ax.set_title(tr("Revenue per month (net and refunded) and orders", lang))
+    ax.set_title(
+        say(
+            "common.money.in_currency",
+            lang,
+            text=tr("Revenue per month (net and refunded) and orders", lang),
+            currency=tr(currency, lang),
+        )
+    )
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr(currency, lang))
     ax.tick_params(axis="x", rotation=60)

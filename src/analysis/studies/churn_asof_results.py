@@ -134,7 +134,33 @@ class TestedResult(StudyResult):
     def oracle_gap(self) -> pd.DataFrame | None:
         return oracle_gap(self.table) if self.has_oracle else None
 
-    def reading(self, lang: str = "en") -> str:
+    @property
+    def model_table(self) -> pd.DataFrame:
+        """The metrics without the oracle's rows (what a reader of the test window sees; the
+        oracle belongs to the check against the simulator's truth)."""
+        return self.table.loc[self.table["score"] != "oracle"]
+
+    def oracle_reading(self, lang: str = "en") -> str:
+        """How far the chosen model is from the oracle (simulated data only; "" without)."""
+        if not self.has_oracle:
+            return ""
+        est = _cells(self.table, "estimate")
+        m = self.chosen
+        g = self.oracle_gap.set_index(["score", "metric"])
+        return say(
+            "churn.oracle",
+            lang,
+            oracle_auc=est[("oracle", "roc_auc")],
+            oracle_brier=est[("oracle", "brier")],
+            gap=-g.loc[(m, "roc_auc"), "gap"],
+            gap_lo=-g.loc[(m, "roc_auc"), "gap_hi"],
+            gap_hi=-g.loc[(m, "roc_auc"), "gap_lo"],
+            brier_gap=g.loc[(m, "brier"), "gap"],
+        )
+
+    def reading(self, lang: str = "en", *, with_oracle: bool = True) -> str:
+        """The test window in words; ``with_oracle=False`` leaves out the comparison with the
+        oracle (:meth:`oracle_reading`, for the appendix)."""
         est, lo, hi = (_cells(self.table, c) for c in ("estimate", "lo", "hi"))
         m = self.chosen
         text = say(
@@ -151,18 +177,8 @@ class TestedResult(StudyResult):
             gain=est[(m, "gain@10%")],
             lift=est[(m, "lift@10%")],
         )
-        if self.has_oracle:
-            g = self.oracle_gap.set_index(["score", "metric"])
-            text += SENTENCE_SEP[lang] + say(
-                "churn.oracle",
-                lang,
-                oracle_auc=est[("oracle", "roc_auc")],
-                oracle_brier=est[("oracle", "brier")],
-                gap=-g.loc[(m, "roc_auc"), "gap"],
-                gap_lo=-g.loc[(m, "roc_auc"), "gap_hi"],
-                gap_hi=-g.loc[(m, "roc_auc"), "gap_lo"],
-                brier_gap=g.loc[(m, "brier"), "gap"],
-            )
+        if with_oracle and self.has_oracle:
+            text += SENTENCE_SEP[lang] + self.oracle_reading(lang)
         return text
 
     def headline(self, lang: str = "en") -> str:
@@ -321,21 +337,29 @@ class AtRiskAsOfResult(StudyResult):
             leaving=int(s["already_leaving"].sum()),
         )
 
-    def reading(self, lang: str = "en") -> str:
+    def truth_reading(self, lang: str = "en") -> str:
+        """The tiers' predicted against the oracle's churn rates (simulated data; "" without)."""
+        if self.truth is None:
+            return ""
+        t = self.truth.set_index("risk_tier")
+        hi, lo = RISK_TIERS[-1], RISK_TIERS[0]
+        return say(
+            "churn.tiers_truth",
+            lang,
+            oracle_high=t.loc[hi, "oracle_rate"],
+            oracle_low=t.loc[lo, "oracle_rate"],
+            pred_high=t.loc[hi, "predicted_rate"],
+            pred_low=t.loc[lo, "predicted_rate"],
+        )
+
+    def reading(self, lang: str = "en", *, with_truth: bool = True) -> str:
+        """The tiers in words; ``with_truth=False`` leaves out the check against the
+        simulator's truth (:meth:`truth_reading`, for the appendix)."""
         text = say(
             "churn.tiers", lang, as_of=self.as_of, horizon=self.horizon_days, **self._totals()
         )
-        if self.truth is not None:
-            t = self.truth.set_index("risk_tier")
-            hi, lo = RISK_TIERS[-1], RISK_TIERS[0]
-            text += SENTENCE_SEP[lang] + say(
-                "churn.tiers_truth",
-                lang,
-                oracle_high=t.loc[hi, "oracle_rate"],
-                oracle_low=t.loc[lo, "oracle_rate"],
-                pred_high=t.loc[hi, "predicted_rate"],
-                pred_low=t.loc[lo, "predicted_rate"],
-            )
+        if with_truth and self.truth is not None:
+            text += SENTENCE_SEP[lang] + self.truth_reading(lang)
         return text
 
     def conclusion(self, lang: str = "en") -> str:

@@ -521,9 +521,9 @@ class EssayClaims(StudyResult):
             screen_verdict=tr(c.loc[SCREENING_CLAIM, "verdict"], lang),
         )
 
-    def plot(self, *, ax=None, lang: str = "en", kind: str = "retention"):
+    def plot(self, *, ax=None, lang: str = "en", kind: str = "retention", currency: str = "CNY"):
         """The effects with their intervals (:func:`~analysis.plots.flow.plot_effects`):
-        ``kind="retention"`` (percentage points) or ``"spend"`` (CNY)."""
+        ``kind="retention"`` (percentage points) or ``"spend"`` (in ``currency``)."""
         retention = self.table["metric"].str.startswith("retained")
         if kind == "retention":
             return plots.plot_effects(
@@ -537,9 +537,9 @@ class EssayClaims(StudyResult):
         if kind == "spend":
             return plots.plot_effects(
                 self.table.loc[~retention],
-                unit=f"difference in mean net spend, first {self.spend_days} days (CNY)",
+                unit=f"difference in mean net spend, first {self.spend_days} days ({currency})",
                 ax=ax,
-                title="Spend: giveaway minus others",
+                title=say("common.money.spend_title", lang, currency=tr(currency, lang)),
                 lang=lang,
             )
         raise ValueError(f"kind must be 'retention' or 'spend', got {kind!r}")

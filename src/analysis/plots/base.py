@@ -63,6 +63,19 @@ def use_cjk_font() -> str | None:
     return name
 
 
+def bold() -> str:
+    """``"bold"`` when the font that draws the text has a bold face, else ``"normal"``: the
+    CJK fonts installed for Chinese labels often have none, and asking for it makes matplotlib
+    write "findfont: Failed to find font weight bold" into the report."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    family = mpl.rcParams["font.sans-serif"][0]
+    weights = [f.weight for f in font_manager.fontManager.ttflist if f.name == family]
+    has_bold = any(w == "bold" or (isinstance(w, int) and w >= 600) for w in weights)
+    return "bold" if has_bold or not weights else "normal"
+
+
 def axes_or_new(ax=None, size: tuple[float, float] = (7, 4)):
     """``ax`` itself, or the axes of a new figure of ``size`` inches when it is None (the
     ``ax=None`` convention of every plot function in the kit)."""

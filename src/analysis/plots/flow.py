@@ -19,6 +19,7 @@ from analysis.plots.base import (
     MIN_N,
     SMALL_GROUP_COLOR,
     axes_or_new,
+    bold,
     error_bars,
     percent_axis,
     readable,
@@ -273,7 +274,7 @@ def plot_alluvial(
                         ha="center",
                         va="center",
                         fontsize=fontsize,
-                        fontweight="bold",
+                        fontweight=bold(),
                         zorder=5,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
                     )

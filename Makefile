@@ -69,9 +69,14 @@ chromium:
 
 # Then every page is opened offline in headless Chromium (no console error, failed request,
 # broken image or overflow) and the summaries are photographed into $(OUT)/screenshots/.
-report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
-	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
+# The same reports are then built in Chinese (-p lang zh) into $(OUT)/zh, checked the same
+# way, their summaries photographed into $(OUT)/screenshots/zh/ (NAME.summary.zh.png).
+REPORT_ARGS = $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
+report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html (and reports/zh/*.html in Chinese)
+	$(BIN)/python -m analysis report --out $(OUT) $(REPORT_ARGS)
 	$(BIN)/python -m analysis.reports.browser $(OUT) --screenshots $(OUT)/screenshots
+	$(BIN)/python -m analysis report --out $(OUT)/zh $(REPORT_ARGS) -p lang zh
+	$(BIN)/python -m analysis.reports.browser $(OUT)/zh --screenshots $(OUT)/screenshots/zh
 
 lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproject.toml)
 	$(BIN)/ruff check src tests notebooks benchmarks

@@ -48,7 +48,9 @@ def test_parameters_file_and_command_line(tmp_path, capsys):
         == 0
     )
     html = (out / "data-overview.html").read_text(encoding="utf-8")
-    assert "parameter freq" in html and ("&#x27;Q&#x27;" in html or "'Q'" in html)
+    # the provenance in Chinese: the parameter's name and value as code
+    assert "参数 <code>freq</code>" in html
+    assert "<code>'Q'</code>" in html or "<code>&#x27;Q&#x27;</code>" in html
     assert "渠道" in html  # lang from the command line reached the notebook
     assert "index.html" in capsys.readouterr().out
 

@@ -9,7 +9,15 @@ CLAUSE_SEP = {"en": "; ", "zh": "；"}
 SENTENCE_SEP = {"en": " ", "zh": ""}
 
 #: Chart labels used by more than one report, keyed by the English text.
-LABELS: dict[str, str] = {}
+LABELS: dict[str, str] = {
+    # the kinds of personal data a ledger line names (analysis.privacy)
+    "mobile phone numbers": "手机号",
+    "WeChat unionids / openids": "微信 `unionid` / `openid`",
+    "e-mail addresses": "电子邮箱地址",
+    # a yes / no cell (the provenance's "code dirty", a check's "inside")
+    "yes": "是",
+    "no": "否",
+}
 
 #: Sentences used by more than one report, keyed "common.…".
 SENTENCES: dict[str, dict[str, str]] = {
@@ -52,12 +60,27 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "common.glossary.p_alive": {
         "en": "**P(alive)** — the chance that a customer is still a customer (may buy again), judged from their own purchase rhythm: a long silence after frequent buying lowers it.",
-        "zh": "**P(alive)（存活概率）** —— 根据客户自身的购买节奏，判断其仍是活跃客户（还会再买）的概率：一向常买的人长时间没有购买，这个概率就会下降。",
+        "zh": "**存活概率**（模型输出里记作 `P(alive)`）—— 根据客户自己的购买节奏，判断他仍是活跃客户（还会再买）的可能性：一向常买的人很久没买，这个概率就会下降。",
     },
     "common.glossary.cohort": {
         "en": "**Cohort** — the users who joined in the same period (for example the same month), followed together over time.",
-        "zh": "**批次（cohort）** —— 同一时期（如同一个月）加入的用户，放在一起跟踪其后续表现。",
+        "zh": "**批次（同期群）** —— 同一时期（如同一个月）加入私域的用户，放在一起跟踪他们之后的留存和消费。",
     },
+    # the ledger table (analysis.reports.ledger_table)
+    "common.ledger.prepared": {"en": "prepare: {step}", "zh": "预处理：{step}"},
+    # the provenance appendix (analysis.reports.provenance)
+    "common.provenance.cols": {"en": "item|value", "zh": "项目|取值"},
+    "common.provenance.commit": {"en": "code commit", "zh": "代码版本（提交号）"},
+    "common.provenance.dirty": {"en": "code dirty", "zh": "代码有未提交的改动"},
+    "common.provenance.parameter": {"en": "parameter {name}", "zh": "参数 `{name}`"},
+    "common.provenance.sha256": {"en": "sha256 {file}", "zh": "文件 `{file}` 的 SHA-256"},
+    "common.provenance.version": {"en": "version {package}", "zh": "`{package}` 版本"},
+    "common.provenance.unknown": {"en": "unknown", "zh": "未知"},
+    "common.provenance.no_git": {
+        "en": "unknown (not a git checkout)",
+        "zh": "未知（不在 `git` 仓库中）",
+    },
+    "common.provenance.not_installed": {"en": "not installed", "zh": "未安装"},
     # the index page of a build (analysis.reports.build.write_index)
     "common.index.title": {"en": "Private-domain research reports", "zh": "私域用户研究报告"},
     "common.index.intro": {
@@ -99,3 +122,73 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "所有报告均使用默认参数。",
     },
 }
+
+#: The row ledger's steps in Chinese (the data-overview report's ledger table, and every
+#: report that shows one): ``(pattern of the English step, its Chinese)``, tried in order;
+#: ``{0}``, ``{1}`` are the pattern's groups. Identifiers (columns, parameters) stay in
+#: backticks, which a page shows as ``<code>``.
+LEDGER_STEPS: tuple[tuple[str, str], ...] = (
+    (r"read", "读取"),
+    (r"final", "最终保留（各报告读取的行）"),
+    (r"(\w+): null spellings read as missing", "`{0}`：空值写法（空、NULL、- 等）按缺失处理"),
+    (r"(\w+): whitespace around ids stripped", "`{0}`：去掉 ID 前后的空格"),
+    (r"(\w+): naive timestamps read as (.+)", "`{0}`：不带时区的时间按 {1} 读取"),
+    (r"(\w+): timestamps in other layouts read", "`{0}`：按其他格式读取时间"),
+    (r"(\w+): full-width digits normalised", "`{0}`：全角数字转为半角"),
+    (r"(\w+): Excel date serials converted", "`{0}`：Excel 日期序号转为日期"),
+    (r"(\w+): year-first dates \(.*\) read as ISO", "`{0}`：年份在前的日期按标准格式读取"),
+    (r"(\w+): currency symbols / thousands separators removed", "`{0}`：去掉货币符号和千位分隔符"),
+    (r"exact duplicate rows of (\w+) dropped", "删除 `{0}` 完全重复的行"),
+    (r"event types mapped by vocabulary aliases", "按事件词表的别名统一事件类型"),
+    (
+        r"no is_refund column: refunds are the rows with a negative amount",
+        "没有 `is_refund` 列：金额为负的行视为退款",
+    ),
+    (r"refund rows folded into their orders", "退款行并入对应订单"),
+    (r"users not in contacts dropped", "删除不在联系人表中的用户的行"),
+    (r"personal data: (\w+) looks like (.+)", "个人信息：`{0}` 列像是{1}"),
+    (r"events before the user joined dropped", "删除用户加入之前的事件"),
+    (r"rows after observed_until (\S+) dropped", "删除 `observed_until` {0} 之后的行"),
+    (
+        r"rows of users who joined after observed_until (\S+) dropped",
+        "删除在 `observed_until` {0} 之后才加入的用户的行",
+    ),
+    (r"title rows above the header dropped", "删除表头上方的标题行"),
+    (r"blank rows dropped", "删除空行"),
+    (r"total rows dropped \((.+)\)", "删除合计行（{0}）"),
+    (r"empty trailing fields trimmed", "去掉行尾多余的空字段"),
+    (r"repeated header rows dropped", "删除重复出现的表头行"),
+    (r"decoded as gb18030 \(not UTF-8\)", "按 GB18030 解码（不是 UTF-8）"),
+    (r"decoded as utf-16 \(Excel 'Unicode text'\)", "按 UTF-16 解码（Excel 的 `Unicode 文本`）"),
+    (r"no export found: empty table", "未找到导出文件：按空表处理"),
+    (
+        r"group messages expanded to members \(from here a row is one recipient\)",
+        "群发消息展开到群成员（此后每行是一位接收人）",
+    ),
+)
+
+#: The ledger's details in Chinese, as :data:`LEDGER_STEPS` (a detail without a match is
+#: shown as it is).
+LEDGER_DETAILS: tuple[tuple[str, str], ...] = (
+    # the read step: the file, its encoding and delimiter
+    (
+        r"(\S+(?: \+ \S+)*) \(encoding ([\w-]+), delimiter (.+)\)",
+        "`{0}`（编码 `{1}`，分隔符 `{2}`）",
+    ),
+    (r"(\S+(?: \+ \S+)*) \(encoding ([\w-]+)\)", "`{0}`（编码 `{1}`）"),
+    (r"(\S+\.(?:csv|gz|parquet|xlsx|xls|txt|json|jsonl)(?: \+ \S+)*)", "`{0}`"),
+    (
+        r"Excel's default for Chinese Windows; every row transcoded",
+        "中文系统上 Excel 的默认编码；所有行已转码",
+    ),
+    (
+        r"UTF-16 with a byte-order mark, what Excel saves as 'Unicode text'; every row transcoded",
+        "带字节序标记的 UTF-16，即 Excel 另存为的 `Unicode 文本`；所有行已转码",
+    ),
+    (r"(\d+) rows with a negative amount", "{0} 行金额为负"),
+    (r"days since 1899-12-30, local time", "自 1899-12-30 起的天数，按本地时间"),
+    (
+        r"(\d+) of (\d+) rows; kept for loading, pseudonymised in every report",
+        "{1} 行中有 {0} 行；读取时保留，所有报告中均已假名化",
+    ),
+)

@@ -451,8 +451,13 @@ def write_index(
     )
     source = f"<code>{esc(shown_path(data_dir))}</code>"
     heads = "".join(
-        f"<th>{esc(say(f'common.index.col_{c}', lang))}</th>"
-        for c in ("report", "summary", "full", "time")
+        f"<th>{esc(say(key, lang))}</th>"
+        for key in (
+            "common.index.col_report",
+            "common.index.col_summary",
+            "common.index.col_full",
+            "common.index.col_time",
+        )
     )
     title = esc(say("common.index.title", lang))
     page = f"""<!doctype html>

@@ -104,9 +104,18 @@ def answer_placeholder(lang: str = "en"):
     return display(Markdown(say("common.answer.pending", lang)), display_id=True)
 
 
+class AnswerText(str):
+    """The answer's Markdown, as :func:`show_answer` returns it: a string that IPython does
+    not display again when it ends a cell (the answer is already shown at the top; its raw
+    Markdown must not appear a second time in the page)."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def show_answer(handle, bullets: Sequence[str], lang: str = "en") -> str:
     """Fill the placeholder ``handle`` with the bullets (or display them when ``handle`` is
-    None, e.g. outside a notebook); returns the Markdown."""
+    None, e.g. outside a notebook); returns the Markdown (an :class:`AnswerText`)."""
     from IPython.display import Markdown, display
 
     text = render(bullets, lang)
@@ -114,7 +123,7 @@ def show_answer(handle, bullets: Sequence[str], lang: str = "en") -> str:
         display(Markdown(text))
     else:
         handle.update(Markdown(text))
-    return text
+    return AnswerText(text)
 
 
 def glossary(lang: str = "en", terms: Sequence[str] = GLOSSARY_TERMS) -> str:

@@ -299,13 +299,13 @@ def ledger_table(ledger, lang: str = "en"):
 
     if lang == "en":
         return tr_frame(ledger, lang, value_columns=["table"])
-    from analysis.data.store import PREPARED
-    from analysis.i18n import say
+    from analysis.i18n.common import LEDGER_PREFIXES
 
     def step(text: str) -> str:
-        if text.startswith(PREPARED):  # a step of `analysis prepare`, shown by the reports
-            inner = _translated(text[len(PREPARED) :], LEDGER_STEPS, lang)
-            return say("common.ledger.prepared", lang, step=inner)
+        # a step of `analysis prepare` or of an adapter: its source, then the step
+        for prefix, shown in LEDGER_PREFIXES:
+            if text.startswith(prefix):
+                return shown + step(text[len(prefix) :])
         return _translated(text, LEDGER_STEPS, lang)
 
     frame = ledger.assign(

@@ -140,9 +140,12 @@ class ChineseDateFormatter(Formatter):
     or pandas' period ordinals); ``skip``: positions left unlabelled (a minor tick under a
     major one)."""
 
-    def __init__(self, to_timestamp, skip=()):
+    def __init__(self, to_timestamp, skip=(), *, years: bool = True, stacked: bool = False):
         self.to_timestamp = to_timestamp
         self.skip = np.asarray(list(skip), dtype=float)
+        #: years=False: never the year (minor ticks under pandas' year ticks); stacked: the
+        #: month over the year on two lines (``1月`` / ``2025年``, pandas' major ticks)
+        self.years, self.stacked = years, stacked
 
     def __call__(self, x, pos=None):
         return self.format_ticks([x])[0]
@@ -158,7 +161,11 @@ class ChineseDateFormatter(Formatter):
             unit = "day"
         labels, last_year = {}, None
         for v, d in zip(shown, dates):
-            labels[v] = chinese_date_label(d, with_year=d.year != last_year, unit=unit)
+            if self.stacked:
+                labels[v] = f"{d.month}月\n{d.year}年"
+            else:
+                year = self.years and d.year != last_year
+                labels[v] = chinese_date_label(d, with_year=year, unit=unit)
             last_year = d.year
         return [labels.get(v, "") for v in values]
 
@@ -182,10 +189,13 @@ def chinese_dates(ax, axis: str = "x", lang: str = "zh"):
         def to_ts(x):
             return pd.Period(ordinal=int(round(x)), freq=freq).to_timestamp()
 
-        target.set_major_formatter(ChineseDateFormatter(to_ts))
         minor = target.get_minor_formatter()
-        if getattr(minor, "freq", None) is not None:
-            target.set_minor_formatter(ChineseDateFormatter(to_ts, skip=target.get_majorticklocs()))
+        if getattr(minor, "freq", None) is not None:  # years as major ticks, months as minor
+            target.set_major_formatter(ChineseDateFormatter(to_ts, stacked=True))
+            skip = target.get_majorticklocs()
+            target.set_minor_formatter(ChineseDateFormatter(to_ts, skip=skip, years=False))
+        else:
+            target.set_major_formatter(ChineseDateFormatter(to_ts))
         return ax
     if isinstance(
         major, (mdates.AutoDateFormatter, mdates.ConciseDateFormatter, mdates.DateFormatter)
@@ -195,4 +205,23 @@ def chinese_dates(ax, axis: str = "x", lang: str = "zh"):
             return pd.Timestamp(mdates.num2date(x)).tz_localize(None)
 
         target.set_major_formatter(ChineseDateFormatter(to_ts))
+    return ax
+
+
+def chinese_numbers(ax, axis: str = "y", lang: str = "zh"):
+    """Tick labels of a count or amount axis as a Chinese reader reads them: ``5,000``,
+    ``1万``, ``2.5万`` (not ``25000`` or ``10^4``); on a log axis too. With ``lang="en"`` the
+    axis is left as it is. Returns ``ax``."""
+    from matplotlib.ticker import FuncFormatter
+
+    if lang == "en":
+        return ax
+    target = ax.yaxis if axis == "y" else ax.xaxis
+
+    def label(v, _pos=None):
+        if abs(v) >= 1e4:
+            return f"{v / 1e4:,.4g}万"
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}"
+
+    target.set_major_formatter(FuncFormatter(label))
     return ax

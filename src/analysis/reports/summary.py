@@ -230,9 +230,12 @@ def pct(x: float) -> str:
 
 
 def money(x: float, currency: str = "CNY", lang: str = "en") -> str:
-    """An amount with its currency: ``12,345 CNY``; in Chinese ``12,345 元`` for CNY."""
+    """An amount with its currency: ``12,345 CNY``; in Chinese for CNY ``300 元``, and from
+    ten thousand on in 万 as a Chinese reader reads it: ``1.2 万元``, ``66.4 万元``."""
     sign = "−" if x < 0 else ""
     if lang == "zh" and currency == "CNY":
+        if round(abs(x)) >= 1e4:
+            return f"{sign}{abs(x) / 1e4:,.1f} 万元"
         return f"{sign}{abs(x):,.0f} 元"
     return f"{sign}{abs(x):,.0f} {currency}"
 

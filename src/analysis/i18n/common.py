@@ -136,6 +136,8 @@ LEDGER_STEPS: tuple[tuple[str, str], ...] = (
     (r"(\w+): Excel date serials converted", "`{0}`：Excel 日期序号转为日期"),
     (r"(\w+): year-first dates \(.*\) read as ISO", "`{0}`：年份在前的日期按标准格式读取"),
     (r"(\w+): currency symbols / thousands separators removed", "`{0}`：去掉货币符号和千位分隔符"),
+    (r"(\w+): bracketed negatives read as negative", "`{0}`：会计括号表示的负数按负数读取"),
+    (r"(\w+): amounts in 万 multiplied by 10,000", "`{0}`：以“万”为单位的金额乘以 10,000"),
     (r"exact duplicate rows of (\w+) dropped", "删除 `{0}` 完全重复的行"),
     (r"event types mapped by vocabulary aliases", "按事件词表的别名统一事件类型"),
     (
@@ -291,6 +293,7 @@ LEDGER_DETAILS: tuple[tuple[str, str], ...] = (
         r"kept; kind and content type stay unclassified\. e\.g\. (.+)",
         "保留；触达类型和内容类型记为未分类。例如 `{0}`",
     ),
+    (r"accounting brackets, e\.g\. (.+)", "会计括号，例如 `{0}`"),
     (r"e\.g\. (.+)", "例如 `{0}`"),
     (
         r"amount = the purchase, refund_amount = the sum of its refunds, "

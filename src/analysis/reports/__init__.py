@@ -242,7 +242,7 @@ class ShownTable:
 
         df = self.frame.copy()
         for c in df.columns:
-            if df[c].dtype == object or pd_is_string(df[c]):
+            if df[c].dtype == object or _is_text(df[c]):
                 df[c] = df[c].map(self._cell)
         df.columns = [self._cell(c) for c in df.columns]
         return df.to_html(escape=False, na_rep=MISSING_SHOWN, border=1)
@@ -266,7 +266,7 @@ def shown_table(frame, lang: str = "en", *, code=()):
     return ShownTable(out)
 
 
-def pd_is_string(column) -> bool:
+def _is_text(column) -> bool:
     import pandas as pd
 
     return pd.api.types.is_string_dtype(column)

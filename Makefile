@@ -8,6 +8,7 @@ DATA ?=
 ENGINE ?=
 OUT ?= reports
 ARGS ?=
+ZH ?= yes
 MUTATE ?=
 PORT ?= 8888
 IP ?= 127.0.0.1
@@ -20,7 +21,7 @@ help: ## list the targets
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
 	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
-	@echo "             OUT=reports, ARGS='--only NAME -p name value ...',"
+	@echo "             OUT=reports, ARGS='--only NAME -p name value ...', ZH=no (make report: no Chinese build),"
 	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files),"
 	@echo "             PORT=8888 IP=127.0.0.1 (make lab: where JupyterLab listens)"
 
@@ -69,9 +70,17 @@ chromium:
 
 # Then every page is opened offline in headless Chromium (no console error, failed request,
 # broken image or overflow) and the summaries are photographed into $(OUT)/screenshots/.
-report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html
-	$(BIN)/python -m analysis report --out $(OUT) $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
+# The same reports are then built in Chinese (-p lang zh) into $(OUT)/zh, checked the same
+# way, their summaries photographed into $(OUT)/screenshots/zh/ (NAME.summary.zh.png);
+# ZH=no skips the Chinese build (it takes about as long as the English one).
+REPORT_ARGS = $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) $(ARGS)
+report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html, and reports/zh/*.html in Chinese (ZH=no: English only)
+	$(BIN)/python -m analysis report --out $(OUT) $(REPORT_ARGS)
 	$(BIN)/python -m analysis.reports.browser $(OUT) --screenshots $(OUT)/screenshots
+ifneq ($(ZH),no)
+	$(BIN)/python -m analysis report --out $(OUT)/zh $(REPORT_ARGS) -p lang zh
+	$(BIN)/python -m analysis.reports.browser $(OUT)/zh --screenshots $(OUT)/screenshots/zh
+endif
 
 lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproject.toml)
 	$(BIN)/ruff check src tests notebooks benchmarks

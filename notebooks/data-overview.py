@@ -39,7 +39,14 @@ from IPython.display import Markdown, display
 from analysis.aggregate.activity import counts_by_period
 from analysis.i18n import tr_frame
 from analysis.plots.overview import plot_events
-from analysis.reports import headline, report_inputs, report_parameters, save_table
+from analysis.reports import (
+    headline,
+    ledger_table,
+    report_inputs,
+    report_parameters,
+    save_table,
+    shown_table,
+)
 from analysis.reports.provenance import provenance
 from analysis.studies import overview
 
@@ -89,7 +96,18 @@ save_table(vocab.table, "vocabulary_counts")
 shown = ["event_type", "value", "stage", "events", "meaning"]
 if lang == "en":
     shown = ["event_type", "value", "value_zh", "stage", "stage_zh", "events", "meaning"]
-display(tr_frame(vocab.table[shown], lang, value_columns=["value", "stage", "meaning"]))
+display(
+    shown_table(
+        tr_frame(
+            vocab.table[shown],
+            lang,
+            value_columns=["value", "stage", "meaning"],
+            headers={"events": "event count"},
+        ),
+        lang,
+        code=["event_type"],
+    )
+)
 
 # %%
 events_tidy = save_table(
@@ -156,7 +174,7 @@ show_population(
 # Nothing is dropped without a line here; `final` is what every analysis reads.
 
 # %%
-display(tr_frame(ledger.table, lang, value_columns=["table"]))
+display(ledger_table(ledger.table, lang))
 Markdown(ledger.reading(lang))
 
 # %% [markdown]

@@ -54,6 +54,7 @@ answer = answer_placeholder(lang)  # filled with the computed answer in the last
 # against that truth.
 
 # %%
+import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis.aggregate.touches import (
@@ -64,7 +65,7 @@ from analysis.aggregate.touches import (
     touch_responses,
     weekly_volume,
 )
-from analysis.i18n import say, tr_frame
+from analysis.i18n import say, tr, tr_frame
 from analysis.plots.base import use_cjk_font
 from analysis.plots.touches import plot_weekly_volume
 from analysis.reports import headline, report_inputs, report_parameters, save_table
@@ -95,6 +96,8 @@ tr_frame(mix.table, lang)
 volume = weekly_volume(touches, contacts, events, by="kind").replace({"kind": st.KIND_LABELS})
 save_table(volume, "weekly_volume")
 plot_weekly_volume(volume, by="kind", lang=lang)
+plt.show()
+
 # %% [markdown]
 # ### The brand's share of group messages (刷屏)
 
@@ -133,6 +136,8 @@ dose = st.dose_response(panel, max_dose=max_dose)
 save_table(dose.table, "dose_response")
 display(Markdown(dose.reading(lang)))
 dose.plot(lang=lang)
+plt.show()
+
 # %% [markdown]
 # ## Content menu: what gets answered
 # Response (a read, click or message within `response_hours`) to group messages by content
@@ -145,6 +150,8 @@ content = st.content_response(responses, by=content_by, alpha=alpha)
 save_table(content.table, "content_response")
 display(Markdown(content.reading(lang)))
 content.plot(lang=lang)
+plt.show()
+
 # %% [markdown]
 # ## Care based on data
 # Each order makes a user due for care `care_trigger_days` later ("您上次买的XX快用完了吧").
@@ -250,6 +257,10 @@ if inputs.has_truth and "touches" in inputs.truth_params:
     check = touch_effects_vs_truth(fatigue, care, inputs.truth_params)
     save_table(check, "truth_check")
     display(Markdown(say("touch.truth", lang, inside=int(check["inside"].sum()), n=len(check))))
+    if lang != "en":  # inside the interval: 是 / 否
+        check = check.assign(
+            inside=check["inside"].map({True: tr("yes", lang), False: tr("no", lang)})
+        )
     display(tr_frame(check, lang))
 
 # %% [markdown]

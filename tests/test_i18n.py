@@ -474,6 +474,7 @@ def _module(name):
 def test_every_report_notebook_has_its_text_module():
     assert {p.stem for p in NOTEBOOKS.glob("*.py")} == set(REPORT_TEXT)
     files = {p.stem for p in I18N_DIR.glob("*.py")}
+    # prose: the markdown cells of every notebook (analysis/i18n/prose/<report>.yaml)
     assert files == {"__init__", "vocabulary", "terms", "features", "prose", *TEXT_MODULES}
     for nb, (mod, _) in REPORT_TEXT.items():
         assert f"notebooks/{nb}.py" in _module(mod).__doc__, mod

@@ -129,7 +129,7 @@ def test_joins_reading_first_last_and_peak_period():
         "2025-01)."
     )
     assert r.reading("zh") == (
-        "每期新增联系人从第一期的 2 位变为最后一期的 1 位（峰值 2 位，出现在 2025-01）。"
+        "每期新增联系人从第一期的 2 位变为最后一期的 1 位（峰值 2 位，出现在 2025年1月）。"
     )
     late = ov.joins_by_period(
         c.assign(joined_at=c["joined_at"].where(c["user_id"] != "a", c["joined_at"].max())),

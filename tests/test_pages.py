@@ -142,7 +142,7 @@ def test_built_report_pages_have_no_problem(tmp_path, name):
     lang = BUILT[name].get("lang", "en")
     for page in (result["html"], result["summary"]):
         text = (tmp_path / page).read_text(encoding="utf-8")
-        assert page_problems(text, title=report.title, lang=lang) == [], page
+        assert page_problems(text, title=result["title"], lang=lang) == [], page
 
 
 def test_ledger_and_provenance_name_files_relative_to_the_data_folder(tmp_path):

@@ -48,9 +48,56 @@ def test_parameters_file_and_command_line(tmp_path, capsys):
         == 0
     )
     html = (out / "data-overview.html").read_text(encoding="utf-8")
-    assert "parameter freq" in html and ("&#x27;Q&#x27;" in html or "'Q'" in html)
+    # the provenance in Chinese: the parameter's name and value as code
+    assert "参数 <code>freq</code>" in html
+    assert "<code>'Q'</code>" in html or "<code>&#x27;Q&#x27;</code>" in html
     assert "渠道" in html  # lang from the command line reached the notebook
     assert "index.html" in capsys.readouterr().out
+
+
+def test_ledger_and_provenance_in_chinese_show_identifiers_as_code(tmp_path):
+    import pandas as pd
+
+    from analysis.reports import ShownTable, ledger_table
+    from analysis.reports.pages import english_in_page
+    from analysis.reports.provenance import provenance
+    from analysis.reports.summary import money
+
+    ledger = pd.DataFrame(
+        {
+            "table": ["contacts", "events", "orders"],
+            "step": [
+                "read",
+                "prepare: wecom: customers read",
+                "amount: full-width digits normalised",
+            ],
+            "rows_in": [3, 2, 1],
+            "kept": [3, 2, 1],
+            "dropped": [0, 0, 0],
+            "repaired": [0, 0, 1],
+            "detail": ["contacts.csv (encoding gbk)", "wecom_contacts.json", "０-９ → ASCII"],
+        }
+    )
+    assert ledger_table(ledger, "en").equals(ledger)  # English: the frame as it was
+    zh = ledger_table(ledger, "zh")
+    assert isinstance(zh, ShownTable)
+    assert zh.frame["步骤"].tolist() == [
+        "读取",
+        "预处理：企业微信：读取客户",
+        "`amount`：全角数字转为半角",
+    ]
+    page = zh._repr_html_()
+    assert "<code>contacts.csv</code>（编码 <code>gbk</code>）" in page
+    assert english_in_page(page) == []
+    params = {"data_dir": "data/sample", "freq": "M", "lang": "zh", "vocabulary": None}
+    prov = provenance(params, [])
+    html = prov._repr_html_()
+    assert "参数 <code>data_dir</code>" in html and "<code>pandas</code> 版本" in html
+    assert english_in_page(html) == [] and "—" in html  # None as a dash
+    english = provenance({**params, "lang": "en"}, [])
+    assert "parameter data_dir" in set(english["item"])
+    assert money(663502, lang="zh") == "66.4 万元" and money(300, lang="zh") == "300 元"
+    assert money(663502) == "663,502 CNY"
 
 
 def test_report_inputs_reads_truth_only_where_there_is_one(tmp_path):

@@ -8,10 +8,10 @@ LABELS: dict[str, str] = {
     "new contacts": "新增联系人",
     "% of contacts": "联系人占比 (%)",
     "events (log scale)": "事件数（对数刻度）",
-    "Events per month, most frequent types": "每月事件数（最常见类型）",
     "Revenue per month (net and refunded) and orders": "每月收入（净收入与退款）及订单数",
     "net revenue": "净收入",
     "event type": "事件类型",
+    "event count": "事件数",
 }
 
 
@@ -24,6 +24,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     "overview.plot.joins_title": {
         "en": "New contacts per month by {by}",
         "zh": "各{by}每月新增联系人",
+    },
+    "overview.plot.events_title": {
+        "en": "Events per month, most frequent types ({top})",
+        "zh": "每月事件数（最常见的 {top} 种）",
     },
     "overview.ledger": {
         "en": "The loader read {read:,} rows in three tables; it dropped {dropped:,} and "
@@ -90,6 +94,6 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "overview.answer.do": {
         "en": "**What to do:** check these counts and dates against the brand's own CRM before reading the other reports; they all count their users from these {contacts:,} contacts.",
-        "zh": "**建议：** 阅读其他报告前，先把这些数量和日期与品牌自己的 CRM 核对；其他报告的用户都出自这 {contacts:,} 位联系人。",
+        "zh": "**建议：** 阅读其他报告前，先拿这些人数、单数和日期去和品牌自己的会员系统核对一遍；其他报告的用户都出自这 {contacts:,} 位联系人。",
     },
 }

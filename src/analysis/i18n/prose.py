@@ -1,13 +1,14 @@
-"""The prose of every report notebook (notebooks/*.py) in Chinese, swapped in at build time."""
+"""The prose (markdown cells) of every report notebook (notebooks/*.py) in Chinese."""
 
-# The prose of the report notebooks in Chinese: one YAML file per report, beside the report's
-# other text (``analysis/i18n/prose/<report>.yaml``), a list of ``{en: ..., zh: ...}`` pairs.
+# One YAML file per report, beside the report's other text
+# (``analysis/i18n/prose/<report>.yaml``), a list of ``{en: ..., zh: ...}`` pairs.
 #
 # The notebooks stay English in JupyterLab; :func:`translate_notebook` swaps each markdown
 # cell for its ``zh`` text when a report is built with ``lang: zh``. A pair is found by the
 # English text itself (trailing spaces ignored), so editing a notebook's English leaves its old
 # translation unused and the cell untranslated — which ``tests/test_prose.py`` reports, cell by
 # cell, until the translation is updated.
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -364,6 +364,18 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, Callable[[str], str]], str]
     ),
     (re.compile(r"^P(\d+) quiet \(low on all\)$"), lambda m, term: f"P{m[1]} 沉寂（各项都低）"),
     (re.compile(r"^P(\d+) average$"), lambda m, term: f"P{m[1]} 一般"),
+    # the covariates of a weighted comparison (analysis.studies.touches_trust balance):
+    # one-hot columns of channel, hook and join month
+    (
+        re.compile(r"^(channel|hook)_(.+)$"),
+        lambda m, term: (
+            f"{term(m[1])}：{term(m[2])}" if term(m[2]) != m[2] else m[0]  # a known category
+        ),
+    ),
+    (
+        re.compile(r"^join_month_(\d{4})-(\d{2})$"),
+        lambda m, term: f"加入月份：{m[1]}年{int(m[2])}月",
+    ),
     # the essay's claims (analysis.studies.cohorts.essay_claims) and their chart
     (re.compile(r"^retained at month (\d+)$"), lambda m, term: f"第 {m[1]} 个月留存"),
     (

@@ -80,7 +80,7 @@ EVENT_MEANINGS: dict[str, str] = {
     "sent an invitation to a friend": "向朋友发出邀请",
     "a friend they invited joined": "邀请的朋友已加入",
     "answered another member in a group": "在群内解答其他成员的问题",
-    "posted UGC in a group or Moments": "在群内或朋友圈发布 UGC",
+    "posted UGC in a group or Moments": "在群内或朋友圈发布原创内容",
     "wrote a product review": "撰写产品评价",
     "posted a buyer show (买家秀)": "发布买家秀",
     "posted a note on 小红书": "在小红书发布笔记",

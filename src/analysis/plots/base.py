@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from matplotlib.ticker import Formatter
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -129,3 +130,111 @@ def readable(key, lang: str = "en") -> str:
     from analysis.i18n import tr
 
     return tr(key, lang) if lang != "en" else str(key).replace("_", " ")
+
+
+def chinese_date_label(ts, *, with_year: bool, unit: str = "month") -> str:
+    """A date as a Chinese reader writes it on an axis: ``1月`` / ``2026年1月`` (``unit``
+    month), ``3月15日`` / ``2026年3月15日`` (day), ``2026年`` (year)."""
+    import pandas as pd
+
+    ts = pd.Timestamp(ts)
+    year = f"{ts.year}年" if with_year or unit == "year" else ""
+    if unit == "year":
+        return year
+    if unit == "month":
+        return f"{year}{ts.month}月"
+    return f"{year}{ts.month}月{ts.day}日"
+
+
+class ChineseDateFormatter(Formatter):
+    """Tick labels of a date axis in Chinese (:func:`chinese_date_label`): months as ``1月``,
+    the first tick and each change of year as ``2026年1月``; days as ``3月15日``; years as
+    ``2026年``. ``to_timestamp`` turns a tick position into a date (matplotlib's date numbers
+    or pandas' period ordinals); ``skip``: positions left unlabelled (a minor tick under a
+    major one)."""
+
+    def __init__(self, to_timestamp, skip=(), *, years: bool = True, stacked: bool = False):
+        self.to_timestamp = to_timestamp
+        self.skip = np.asarray(list(skip), dtype=float)
+        #: years=False: never the year (minor ticks under pandas' year ticks); stacked: the
+        #: month over the year on two lines (``1月`` / ``2025年``, pandas' major ticks)
+        self.years, self.stacked = years, stacked
+
+    def __call__(self, x, pos=None):
+        return self.format_ticks([x])[0]
+
+    def format_ticks(self, values):
+        shown = [v for v in values if not (self.skip.size and np.isclose(v, self.skip).any())]
+        dates = [self.to_timestamp(v) for v in shown]
+        if all(d.month == 1 and d.day == 1 for d in dates) and len(dates) > 1:
+            unit = "year"
+        elif all(d.day == 1 for d in dates):
+            unit = "month"
+        else:
+            unit = "day"
+        labels, last_year = {}, None
+        for v, d in zip(shown, dates):
+            if self.stacked:
+                labels[v] = f"{d.month}月\n{d.year}年"
+            else:
+                year = self.years and d.year != last_year
+                labels[v] = chinese_date_label(d, with_year=year, unit=unit)
+            last_year = d.year
+        return [labels.get(v, "") for v in values]
+
+
+def chinese_dates(ax, axis: str = "x", lang: str = "zh"):
+    """Give the date axis ``axis`` of ``ax`` Chinese tick labels (:class:`ChineseDateFormatter`):
+    ``1月``, ``2026年1月`` instead of matplotlib's ``Jan`` / ``2026-01``. Works on matplotlib
+    date axes (``ax.plot`` of datetimes, seaborn) and on pandas' period axes
+    (``DataFrame.plot`` of a period or monthly index). Call it after drawing; with
+    ``lang="en"`` (or on an axis without dates) the axis is left as it is. Returns ``ax``."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    if lang == "en":
+        return ax
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    major = target.get_major_formatter()
+    freq = getattr(major, "freq", None)
+    if freq is not None and type(major).__name__.startswith("TimeSeries"):  # pandas periods
+
+        def to_ts(x):
+            return pd.Period(ordinal=int(round(x)), freq=freq).to_timestamp()
+
+        minor = target.get_minor_formatter()
+        if getattr(minor, "freq", None) is not None:  # years as major ticks, months as minor
+            target.set_major_formatter(ChineseDateFormatter(to_ts, stacked=True))
+            skip = target.get_majorticklocs()
+            target.set_minor_formatter(ChineseDateFormatter(to_ts, skip=skip, years=False))
+        else:
+            target.set_major_formatter(ChineseDateFormatter(to_ts))
+        return ax
+    if isinstance(
+        major, (mdates.AutoDateFormatter, mdates.ConciseDateFormatter, mdates.DateFormatter)
+    ):
+
+        def to_ts(x):
+            return pd.Timestamp(mdates.num2date(x)).tz_localize(None)
+
+        target.set_major_formatter(ChineseDateFormatter(to_ts))
+    return ax
+
+
+def chinese_numbers(ax, axis: str = "y", lang: str = "zh"):
+    """Tick labels of a count or amount axis as a Chinese reader reads them: ``5,000``,
+    ``1万``, ``2.5万`` (not ``25000`` or ``10^4``); on a log axis too. With ``lang="en"`` the
+    axis is left as it is. Returns ``ax``."""
+    from matplotlib.ticker import FuncFormatter
+
+    if lang == "en":
+        return ax
+    target = ax.yaxis if axis == "y" else ax.xaxis
+
+    def label(v, _pos=None):
+        if abs(v) >= 1e4:
+            return f"{v / 1e4:,.4g}万"
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}"
+
+    target.set_major_formatter(FuncFormatter(label))
+    return ax

@@ -6,7 +6,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.i18n import say, tr, tr_frame
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, chinese_date_label, chinese_dates, chinese_numbers
 
 
 def plot_mix(
@@ -49,6 +49,7 @@ def plot_joins(joins: pd.DataFrame, *, by: str = "channel", ax=None, lang: str =
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr("new contacts", lang))
     ax.legend(title=tr(by, lang), fontsize="small", loc="upper left")
+    chinese_dates(ax, lang=lang)
     return ax
 
 
@@ -63,10 +64,12 @@ def plot_events(events_tidy: pd.DataFrame, *, top: int = 8, ax=None, lang: str =
         data, keep = data.assign(event_type=data["event_type"].map(names)), list(names.values())
     sns.lineplot(data=data, x="period", y="rows", hue="event_type", hue_order=keep, ax=ax)
     ax.set_yscale("log")
-    ax.set_title(tr("Events per month, most frequent types", lang) + f" ({top})")
+    chinese_numbers(ax, lang=lang)  # 10, 100, 1,000, 1万 instead of 10^1 ... 10^4
+    ax.set_title(say("overview.plot.events_title", lang, top=top))
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr("events (log scale)", lang))
     ax.legend(title=tr("event type", lang), fontsize="small", ncol=2)
+    chinese_dates(ax, lang=lang)
     return ax
 
 
@@ -95,6 +98,16 @@ def plot_orders(orders_tidy: pd.DataFrame, *, ax=None, currency: str = "CNY", la
     ax.set_xlabel(tr("month", lang))
     ax.set_ylabel(tr(currency, lang))
     ax.tick_params(axis="x", rotation=60)
+    if lang != "en":  # 2025年1月, 2月, ... 2026年1月
+        years = orders_tidy["period"].dt.year.tolist()
+        ax.set_xticks(
+            range(len(x)),
+            [
+                chinese_date_label(p, with_year=i == 0 or years[i] != years[i - 1])
+                for i, p in enumerate(orders_tidy["period"])
+            ],
+        )
+    chinese_numbers(ax, lang=lang)  # 5万, 10万 yuan
     ax2 = ax.twinx()
     ax2.plot(x, orders_tidy["orders"], color="black", marker="o", label=tr("orders", lang))
     ax2.set_ylabel(tr("orders", lang))

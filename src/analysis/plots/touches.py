@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import tr
-from analysis.plots.base import axes_or_new
+from analysis.plots.base import axes_or_new, chinese_dates
 
 
 def plot_dose_response(table: pd.DataFrame, *, ax=None, lang: str = "en"):
@@ -60,4 +60,5 @@ def plot_weekly_volume(volume: pd.DataFrame, *, by: str = "channel", ax=None, la
     ax.set_ylabel(tr("touches per contact per week", lang))
     ax.set_title(tr("What the brand sends, per contact and week", lang))
     ax.legend(loc="upper left", fontsize="small")
+    chinese_dates(ax, lang=lang)
     return ax

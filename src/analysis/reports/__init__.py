@@ -4,11 +4,14 @@ runs can be compared byte for byte) and :func:`headline` (the one-sentence findi
 the index). Outside a report run (e.g. in JupyterLab) both only return / display.
 
 Building the HTML reports is :mod:`analysis.reports.build`; provenance is
-:mod:`analysis.reports.provenance`.
+:mod:`analysis.reports.provenance`. :class:`ShownTable` shows a table whose cells name
+identifiers (a parameter, a file, a column) in backticks with those as ``<code>``, and
+:func:`ledger_table` the row ledger in the report's language.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass
@@ -214,3 +217,99 @@ def report_parameters(namespace: Mapping[str, Any], *, notebook: str | Path) -> 
     if missing:
         raise KeyError(f"{notebook}: parameters {missing} are not defined in the namespace given")
     return {n: namespace[n] for n in names}
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+class ShownTable:
+    """A table as a Chinese page shows it: every text cell (and header) escaped, and its
+    backtick spans (identifiers a reader types: a parameter, a file, a column) as ``<code>``,
+    which the page's language check spares. ``frame`` is the table itself; the plain-text
+    rendering is the frame's."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    @staticmethod
+    def _cell(value):
+        if not isinstance(value, str):
+            return value
+        return _CODE_SPAN.sub(r"<code>\1</code>", html.escape(value))
+
+    def _repr_html_(self) -> str:
+        from analysis.reports.pages import MISSING_SHOWN
+
+        df = self.frame.copy()
+        for c in df.columns:
+            if df[c].dtype == object or _is_text(df[c]):
+                df[c] = df[c].map(self._cell)
+        df.columns = [self._cell(c) for c in df.columns]
+        return df.to_html(escape=False, na_rep=MISSING_SHOWN, border=1)
+
+    def __repr__(self) -> str:
+        return repr(self.frame)
+
+
+def shown_table(frame, lang: str = "en", *, code=()):
+    """``frame`` as a page in ``lang`` shows it: in English the frame itself; in Chinese a
+    :class:`ShownTable` whose ``code`` columns (identifiers a reader types, e.g. event types;
+    named as in ``frame`` or by their untranslated name) are shown as code."""
+    from analysis.i18n import tr
+
+    if lang == "en":
+        return frame
+    out = frame.copy()
+    for c in code:
+        col = c if c in out.columns else tr(c, lang)
+        out[col] = out[col].map(lambda v: f"`{v}`" if isinstance(v, str) and v else v)
+    return ShownTable(out)
+
+
+def _is_text(column) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_string_dtype(column)
+
+
+def _translated(text: str, patterns, lang: str) -> str:
+    """``text`` through the first of ``patterns`` (``(regex, template)``) that matches it
+    whole; a group outside backticks is translated where a term exists (``tr``), one inside
+    them is an identifier and stays; ``text`` unchanged when no pattern matches."""
+    from analysis.i18n import tr
+
+    for pattern, template in patterns:
+        m = re.fullmatch(pattern, text)
+        if m:
+            groups = [
+                g if f"`{{{i}}}`" in template else tr(g, lang) for i, g in enumerate(m.groups())
+            ]
+            return template.format(*groups)
+    return text
+
+
+def ledger_table(ledger, lang: str = "en"):
+    """The row ledger (``table``, ``step``, ``rows_in``, ``kept``, ``dropped``, ``repaired``,
+    ``detail``) as a report shows it: in English the frame with its table names as they are;
+    in Chinese a :class:`ShownTable` with the tables, steps and details in Chinese (patterns
+    :data:`analysis.i18n.common.LEDGER_STEPS` / ``LEDGER_DETAILS``; a step without a
+    translation is shown as it is) and file and column names as code."""
+    from analysis.i18n import tr_frame
+    from analysis.i18n.common import LEDGER_DETAILS, LEDGER_STEPS
+
+    if lang == "en":
+        return tr_frame(ledger, lang, value_columns=["table"])
+    from analysis.i18n.common import LEDGER_PREFIXES
+
+    def step(text: str) -> str:
+        # a step of `analysis prepare` or of an adapter: its source, then the step
+        for prefix, shown in LEDGER_PREFIXES:
+            if text.startswith(prefix):
+                return shown + step(text[len(prefix) :])
+        return _translated(text, LEDGER_STEPS, lang)
+
+    frame = ledger.assign(
+        step=ledger["step"].astype(str).map(step),
+        detail=ledger["detail"].astype(str).map(lambda s: _translated(s, LEDGER_DETAILS, lang)),
+    )
+    return ShownTable(tr_frame(frame, lang, value_columns=["table"]))

@@ -91,8 +91,61 @@ def shown_value(value: object, data_dir) -> str:
     return repr(shown_path(value))
 
 
-def provenance(parameters: Mapping[str, object], files: Iterable[str | Path]) -> pd.DataFrame:
-    """A two-column table (item, value) for the top of every report."""
+def provenance(parameters: Mapping[str, object], files: Iterable[str | Path]):
+    """A two-column table (item, value) for the top of every report; in the language of the
+    report's ``lang`` parameter (in Chinese a :class:`~analysis.reports.ShownTable`, its
+    parameter, file and package names and the parameters' values as code)."""
+    table = _provenance(parameters, files)
+    lang = parameters.get("lang") or "en"
+    return table if lang == "en" else _in_language(table, str(lang))
+
+
+#: Values longer than this are cut as pandas cuts them in the English table (its
+#: ``display.max_colwidth``), so that a digest does not stretch the page.
+MAX_SHOWN = 50
+
+
+def _in_language(table: pd.DataFrame, lang: str):
+    """The provenance table in ``lang``: its items as sentences, identifiers as code."""
+    from analysis.i18n import say, tr
+    from analysis.reports import ShownTable
+
+    words = {
+        "unknown": "common.provenance.unknown",
+        "unknown (not a git checkout)": "common.provenance.no_git",
+        "not installed": "common.provenance.not_installed",
+    }
+
+    def cut(value: str) -> str:
+        return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 4] + "..."
+
+    rows = []
+    for item, value in zip(table["item"], table["value"]):
+        kind, _, name = item.partition(" ")
+        if item == "code commit":
+            label = say("common.provenance.commit", lang)
+        elif item == "code dirty":
+            label = say("common.provenance.dirty", lang)
+        elif kind == "parameter":
+            label = say("common.provenance.parameter", lang, name=name)
+        elif kind == "sha256":
+            label = say("common.provenance.sha256", lang, file=name)
+        else:
+            label = say("common.provenance.version", lang, package=name)
+        if value in ("yes", "no"):
+            shown = tr(value, lang)
+        elif value in words:
+            shown = say(words[value], lang)
+        elif value == "None":
+            shown = None
+        else:
+            shown = f"`{cut(value)}`"
+        rows.append((label, shown))
+    cols = say("common.provenance.cols", lang).split("|")
+    return ShownTable(pd.DataFrame(rows, columns=cols))
+
+
+def _provenance(parameters: Mapping[str, object], files: Iterable[str | Path]) -> pd.DataFrame:
     data_dir = parameters.get("data_dir") or None
     rows = [(f"code {k}", v) for k, v in code_version().items()]
     rows += [(f"parameter {k}", shown_value(v, data_dir)) for k, v in parameters.items()]

@@ -104,9 +104,18 @@ def answer_placeholder(lang: str = "en"):
     return display(Markdown(say("common.answer.pending", lang)), display_id=True)
 
 
+class AnswerText(str):
+    """The answer's Markdown, as :func:`show_answer` returns it: a string that IPython does
+    not display again when it ends a cell (the answer is already shown at the top; its raw
+    Markdown must not appear a second time in the page)."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def show_answer(handle, bullets: Sequence[str], lang: str = "en") -> str:
     """Fill the placeholder ``handle`` with the bullets (or display them when ``handle`` is
-    None, e.g. outside a notebook); returns the Markdown."""
+    None, e.g. outside a notebook); returns the Markdown (an :class:`AnswerText`)."""
     from IPython.display import Markdown, display
 
     text = render(bullets, lang)
@@ -114,7 +123,7 @@ def show_answer(handle, bullets: Sequence[str], lang: str = "en") -> str:
         display(Markdown(text))
     else:
         handle.update(Markdown(text))
-    return text
+    return AnswerText(text)
 
 
 def glossary(lang: str = "en", terms: Sequence[str] = GLOSSARY_TERMS) -> str:
@@ -221,9 +230,12 @@ def pct(x: float) -> str:
 
 
 def money(x: float, currency: str = "CNY", lang: str = "en") -> str:
-    """An amount with its currency: ``12,345 CNY``; in Chinese ``12,345 元`` for CNY."""
+    """An amount with its currency: ``12,345 CNY``; in Chinese for CNY ``300 元``, and from
+    ten thousand on in 万 as a Chinese reader reads it: ``1.2 万元``, ``66.4 万元``."""
     sign = "−" if x < 0 else ""
     if lang == "zh" and currency == "CNY":
+        if round(abs(x)) >= 1e4:
+            return f"{sign}{abs(x) / 1e4:,.1f} 万元"
         return f"{sign}{abs(x):,.0f} 元"
     return f"{sign}{abs(x):,.0f} {currency}"
 

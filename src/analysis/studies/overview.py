@@ -164,7 +164,9 @@ class Joins(StudyResult):
             first_n=int(p.iloc[0]),
             last_n=int(p.iloc[-1]),
             peak_n=int(p.max()),
-            peak=f"{p.idxmax():%Y-%m}",
+            peak=f"{p.idxmax():%Y-%m}"
+            if lang == "en"
+            else f"{p.idxmax().year}年{p.idxmax().month}月",
         )
 
     def plot(self, *, ax=None, lang: str = "en"):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import say, tr
+from analysis.i18n import LIST_SEP, say, tr
 from analysis.studies.result import StudyResult
 
 
@@ -203,7 +203,12 @@ class ContentResponse(StudyResult):
             n=int(t["touches"].sum()),
         )
         tail = (
-            say("touch.content.sig", lang, n=len(sig), groups=", ".join(tr(s, lang) for s in sig))
+            say(
+                "touch.content.sig",
+                lang,
+                n=len(sig),
+                groups=LIST_SEP[lang].join(tr(s, lang) for s in sig),
+            )
             if sig
             else say("touch.content.none", lang)
         )

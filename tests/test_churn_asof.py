@@ -7,6 +7,7 @@ import pytest
 
 from analysis.data.validate import validate_tables
 from analysis.i18n import tr
+from analysis.i18n.features import REASON_LABELS
 from analysis.paths import resolve
 from analysis.studies import churn as ch
 from analysis.studies import churn_asof as ca
@@ -273,8 +274,8 @@ def test_next_steps_table_is_complete_and_checked(tmp_path):
 
 
 def test_every_feature_has_words_in_both_languages():
-    assert set(cl.REASON_LABELS) == set(ch.MODEL_FEATURES)
-    missing = [k for k in cl.REASON_LABELS.values() if tr(k, "zh") == k]
+    assert set(REASON_LABELS) == set(ch.MODEL_FEATURES)
+    missing = [k for k in REASON_LABELS.values() if tr(k, "zh") == k]
     assert not missing
     assert all(tr(t, "zh") != t for t in cl.RISK_TIERS)
 

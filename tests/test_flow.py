@@ -144,6 +144,7 @@ def test_alluvial_reads_at_a_glance():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from analysis.plots import alluvial
     from analysis.plots import flow as pf
 
     rng = np.random.default_rng(0)
@@ -163,7 +164,7 @@ def test_alluvial_reads_at_a_glance():
                 assert f"{name} {n:,}" in texts, (lang, k, name, n)
         assert sum(1 for t in texts if t.replace(",", "").isdigit()) == 2 * 3
         alphas = sorted({round(p.get_alpha(), 2) for p in ax.patches if p.get_alpha()})
-        assert alphas == [pf.FAINT_ALPHA, 0.8]
+        assert alphas == [alluvial.FAINT_ALPHA, 0.8]
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert pf.readable("ambassador", lang) in legend and len(legend) == len(LAD.states) + 3
         if lang == "zh":

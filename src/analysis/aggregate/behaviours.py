@@ -152,7 +152,7 @@ def behaviour_units(
     return pd.DataFrame(rows, columns=["unit", "kind", "value", "members", "meaning"])
 
 
-def _observation_end(events: pd.DataFrame, orders: pd.DataFrame, observation_end, tz: str):
+def resolved_observation_end(events: pd.DataFrame, orders: pd.DataFrame, observation_end, tz: str):
     if observation_end is not None:
         return as_timestamp(observation_end, tz=tz, name="observation_end")
     candidates = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
@@ -193,7 +193,7 @@ def onboarding_labels(
     if window_days <= 0 or horizon_days <= 0:
         raise ValueError("window_days and horizon_days must be positive")
     tz = tz_of(contacts["joined_at"])
-    obs_end = _observation_end(events, orders, observation_end, tz)
+    obs_end = resolved_observation_end(events, orders, observation_end, tz)
     win = pd.Timedelta(days=float(window_days))
     hor = pd.Timedelta(days=int(horizon_days))
     pop = contacts.loc[contacts["joined_at"] + win + hor <= obs_end, ["user_id", "joined_at"]]

@@ -14,7 +14,8 @@ LABELS: dict[str, str] = {
     "mobile phone numbers": "手机号",
     "WeChat unionids / openids": "微信 `unionid` / `openid`",
     "e-mail addresses": "电子邮箱地址",
-    # a yes / no cell (the provenance's "code dirty", a check's "inside")
+    # a yes / no cell (the provenance's "code dirty", a check's "inside", any boolean cell
+    # of a table: analysis.i18n.tr_frame)
     "yes": "是",
     "no": "否",
 }

@@ -32,3 +32,46 @@ TERMS: dict[str, str] = {
     "content evidence in the look-back window (value_evidence: event count)": "回看窗口内的内容价值证据（五值证据：事件数）",
     "innovation evidence in the look-back window (value_evidence: event count)": "回看窗口内的创新价值证据（五值证据：事件数）",
 }
+
+
+#: Reader's name of each model feature in a reason (Chinese in :mod:`analysis.i18n.churn`).
+REASON_LABELS: dict[str, str] = {
+    "channel": "acquisition channel",
+    "hook": "hook",
+    "referred": "referred by a friend",
+    "tenure_days": "days since joining",
+    "days_since_last_interaction": "days since last interaction",
+    "days_since_last_order": "days since last order",
+    "orders_total": "paid orders (all time)",
+    "net_spend_total": "net spend (all time)",
+    "refunds_total": "refunded orders",
+    "interactions_short": "interactions, last 30 days",
+    "interactions_long": "interactions, last 90 days",
+    "interaction_rate_short": "interactions per day, short window",
+    "interaction_rate_long": "interactions per day, long window",
+    "interaction_trend": "interaction trend",
+    "orders_short": "orders, short window",
+    "orders_long": "orders, long window",
+    "order_trend": "order trend",
+    "group_events": "group activity",
+    "group_quits": "group quits",
+    "in_group": "still in a group",
+    "stage_rank": "ladder stage",
+    "ev_experience": "experience evidence",
+    "ev_consumption": "net spend, look-back window",
+    "ev_social": "social evidence",
+    "ev_content": "content evidence",
+    "ev_innovation": "innovation evidence",
+}
+
+
+def feature_label(feature: str, lang: str = "en") -> str:
+    """A model feature as a reader names it: its code name in English (shown as code), its
+    words (:data:`REASON_LABELS`, in Chinese from :mod:`analysis.i18n.churn`) otherwise."""
+    from analysis.i18n import tr  # the package assembles this module's terms: import late
+
+    if lang == "en":
+        return feature
+    return tr(
+        REASON_LABELS.get(feature, "ladder stage (name)" if feature == "stage" else feature), lang
+    )

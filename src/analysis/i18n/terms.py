@@ -111,9 +111,6 @@ TERMS: dict[str, str] = {
     "chance": "随机水平",
     "cut-off": "截止日",
     "none": "无",
-    # boolean cells of a table (analysis.i18n.tr_frame)
-    "yes": "是",
-    "no": "否",
     # --- churn (analysis.studies.churn, plots.churn) ---
     "logistic": "逻辑回归",
     "hgb": "梯度提升",
@@ -326,7 +323,7 @@ _FREQ_ZH = {"D": "天", "W": "周", "h": "小时"}
 #: The filler gets the match and ``term`` (the term table's lookup, key itself if absent).
 def _feature(name: str) -> str:
     """A churn model feature in words (its code name in a reason of the at-risk list)."""
-    from analysis.studies.churn_list import feature_label
+    from analysis.i18n.features import feature_label
 
     return feature_label(name, "zh")
 

@@ -105,7 +105,7 @@ def plot_importance(
         color = np.where(np.isnan(d), "tab:gray", np.where(d > 0, "tab:red", "tab:blue"))
     else:
         color = "tab:blue"
-    from analysis.studies.churn_list import feature_label
+    from analysis.i18n.features import feature_label
 
     ax.barh(
         [feature_label(f, lang) for f in t["feature"]],

@@ -144,10 +144,10 @@ def cutoff_steps(
 
 def data_end(contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame) -> pd.Timestamp:
     """Where the data end, as the studies read it: the latest event or order, plus one day."""
-    from analysis.aggregate.behaviours import _observation_end
+    from analysis.aggregate.behaviours import resolved_observation_end
     from analysis.aggregate.time import tz_of
 
-    return _observation_end(events, orders, None, tz_of(contacts["joined_at"]))
+    return resolved_observation_end(events, orders, None, tz_of(contacts["joined_at"]))
 
 
 def observed_step(contacts: pd.DataFrame, *, days: float, end) -> Step:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import LIST_SEP, SENTENCE_SEP, say
+from analysis.i18n.features import feature_label
 from analysis.privacy import KEY_ENV
 from analysis.studies.churn import ChurnEvaluation, oracle_gap
 from analysis.studies.churn_asof import (
@@ -35,7 +36,7 @@ from analysis.studies.churn_asof import (
     ChurnAsOf,
     importance_over_users,
 )
-from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of, feature_label
+from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of
 from analysis.studies.churn_results import ImportanceResult, ScoresResult, model_name
 from analysis.studies.result import StudyResult
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.i18n import LIST_SEP, SENTENCE_SEP, say, tr, tr_frame
+from analysis.i18n.features import feature_label
 from analysis.plots.churn import plot_calibration, plot_gain, plot_importance, plot_lift
 from analysis.studies.churn import (
     MODEL_NAMES,
@@ -46,7 +47,6 @@ from analysis.studies.churn_list import (
     PSEUDONYM_KEY_ENV,
     at_risk_list,
     export_at_risk,
-    feature_label,
     value_index,
 )
 from analysis.studies.result import StudyResult

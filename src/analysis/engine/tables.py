@@ -27,16 +27,20 @@ from analysis.engine.core import (
 from analysis.engine.dialect import select_list, spark_sql, sql_str
 
 TABLES = ("contacts", "events", "orders")
+#: a report's default engine: the engine follows the data (see
+#: :func:`analysis.reports.data_engine`); an aggregation given it follows its inputs
+AUTO = "auto"
 
 
 _VIEW_IDS = itertools.count(1)
 
 
 def infer_engine(engine: str | Engine | None, *inputs) -> str | Engine:
-    """``engine`` as given, or (``None``, the aggregations' default) the engine of the SQL
-    tables among ``inputs`` — DuckDB for a :class:`DuckTables`, Spark for a
-    :class:`SparkTables` — and pandas when they are all frames."""
-    if engine is not None:
+    """``engine`` as given, or (``None``, the aggregations' default, or ``"auto"``, a report's
+    default) the engine of the SQL tables among ``inputs`` — DuckDB for a
+    :class:`DuckTables`, Spark for a :class:`SparkTables` — and pandas when they are all
+    frames."""
+    if engine is not None and not (isinstance(engine, str) and engine == AUTO):
         return engine
     for arg in inputs:
         if isinstance(arg, SqlTable):
@@ -224,7 +228,8 @@ class DuckTables(SqlTables):
         return self.con.execute(sql).df()
 
     def row(self, sql: str) -> tuple:
-        return tuple(self.con.execute(sql).fetchone())
+        # fetchall: a result left half-read blocks the connection (e.g. registering a frame)
+        return tuple(self.con.execute(sql).fetchall()[0])
 
     def close(self) -> None:
         if self._owned:

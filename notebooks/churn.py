@@ -41,6 +41,9 @@ top_n = 15  # rows of the at-risk list shown here
 export_rows = 200  # rows of the exported at-risk list
 export_csv = "churn_at_risk.csv"  # at-risk list with keyed pseudonyms, beside the report; "" skips
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+# where the scans of events and orders run: "auto" (DuckDB on a prepared store, else pandas),
+# "pandas", "duckdb" or "spark" (from disk)
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder
@@ -65,7 +68,13 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.i18n import say, tr, tr_frame
-from analysis.reports import headline, report_inputs, report_parameters, save_table
+from analysis.reports import (
+    headline,
+    in_memory,
+    report_inputs,
+    report_parameters,
+    save_table,
+)
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import churn as ch
@@ -77,9 +86,13 @@ from analysis.studies import churn_results as cr
 from analysis.studies import churn_time as ct
 
 pd.set_option("display.max_colwidth", None)  # the feature meanings and reasons in full
-inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
+inputs = report_inputs(
+    data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang, engine=engine
+)
 tables = inputs.tables
-contacts, events, orders = tables.contacts, tables.events, tables.orders
+# the contacts in memory; events and orders are scanned where they are (on a prepared store:
+# by DuckDB from its Parquet files, and only per-user tables come back)
+contacts, events, orders = in_memory(tables.contacts), tables.events, tables.orders
 has_truth = inputs.has_truth
 truth_users, truth_params, truth_files = inputs.truth_users, inputs.truth_params, inputs.truth_files
 

@@ -29,6 +29,9 @@ seed = 0
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+# where the tables are read: "auto" (DuckDB on a prepared store: only contacts and orders
+# come into memory, never the events), "pandas" or "duckdb"
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder
@@ -60,15 +63,21 @@ from analysis.aggregate.transactions import (
 )
 from analysis.i18n import say, tr, tr_frame
 from analysis.plots import ltv as plots_ltv
-from analysis.reports import headline, report_inputs, report_parameters, save_table
+from analysis.reports import (
+    headline,
+    in_memory,
+    report_inputs,
+    report_parameters,
+    save_table,
+)
 from analysis.reports.provenance import provenance
 from analysis.simulate import cdnow as cdnow_ref
 from analysis.simulate import checks
 from analysis.studies import clv, ltv, ltv_checks, ltv_results
 
-inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang)
+inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables
-contacts, orders = tables.contacts, tables.orders
+contacts, orders = in_memory(tables.contacts), in_memory(tables.orders)
 
 # %% [markdown]
 # ## 1. From orders to a customer summary

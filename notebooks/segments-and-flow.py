@@ -44,7 +44,9 @@ koc_top_n = 15  # rows of the KOC list
 currency = "CNY"  # the currency of the orders' amounts (shown with every amount)
 min_group_n = 30  # groups (segments, tiers, personas) of fewer users are greyed in the charts
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
-engine = "pandas"  # where the scans of all events run: "pandas", "duckdb" or "spark" (from disk)
+# where the scans of all events run: "auto" (DuckDB on a prepared store, else pandas),
+# "pandas", "duckdb" or "spark" (from disk)
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder
@@ -84,7 +86,14 @@ from analysis.aggregate.values import value_evidence
 from analysis.i18n import say, tr, tr_frame
 from analysis.paths import resolve
 from analysis.plots import flow as pf
-from analysis.reports import headline, open_tables, report_inputs, report_parameters, save_table
+from analysis.reports import (
+    data_engine,
+    headline,
+    open_tables,
+    report_inputs,
+    report_parameters,
+    save_table,
+)
 from analysis.reports.provenance import provenance
 from analysis.simulate import checks
 from analysis.studies import cohorts as co
@@ -98,7 +107,8 @@ tables = inputs.tables
 contacts, events, orders = tables.contacts, tables.events, tables.orders
 # the scans of every event (labels, evidence, stages, cohorts) on `engine`: on duckdb / spark
 # they read the files again, out of core, and return the same tables
-scan = tables if engine == "pandas" else open_tables(resolve(data_dir), engine=engine)
+scan_engine = data_engine(data_dir, engine)
+scan = tables if scan_engine == "pandas" else open_tables(resolve(data_dir), engine=scan_engine)
 
 # %% [markdown]
 # ## The stage ladder

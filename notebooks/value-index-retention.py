@@ -40,9 +40,9 @@ sensitivity_lost_after = [30, 60, 90, None]  # population rules compared in sect
 sensitivity_boot = 200  # bootstrap resamples per setting of section 8
 study_of_study = "benchmarks/results/verdict_worlds.csv"  # committed bench_verdict.py results
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
-engine = (
-    "pandas"  # where the per-user aggregations run: "pandas", "duckdb" (out of core) or "spark"
-)
+# where the per-user aggregations run: "auto" (DuckDB on a prepared store, else pandas),
+# "pandas", "duckdb" (out of core) or "spark"
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder

@@ -585,3 +585,54 @@ def test_the_engine_follows_the_inputs_when_not_given(edge, eng):
             d.purchases, customer_col="user_id", time_col="ordered_at", observation_end="2025-03-01"
         ),
     )
+
+
+# --- the churn report's scans: features, departures, last orders, the data's end ---------
+
+CHURN_FEATURE_CASES = [
+    dict(as_of="2026-01-01"),
+    dict(as_of="2025-09-15 13:05:07", lookback_days=90, short_days=14, long_days=60),
+]
+
+
+@pytest.mark.parametrize("kw", CHURN_FEATURE_CASES)
+def test_churn_features_sample_same_on_both_engines(sample_tables, duck_sample, kw, eng):
+    from analysis.aggregate.features import churn_features
+
+    t = sample_tables
+    expected = churn_features(t.contacts, t.events, t.orders, vocabulary=t.vocabulary, **kw)
+    got = churn_features(
+        t.contacts, duck_sample.events, duck_sample.orders, vocabulary=t.vocabulary, **kw
+    )
+    assert len(expected) > 1000 and expected["in_group"].sum() > 0
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+    some = expected.index[::7]
+    got = churn_features(
+        duck_sample.contacts, duck_sample.events, duck_sample.orders, users=some, **kw
+    )
+    pd.testing.assert_frame_equal(expected.loc[some], got, check_exact=True)
+
+
+@pytest.mark.parametrize("activity", ["any", "purchase"])
+def test_departures_sample_same_on_both_engines(sample_tables, duck_sample, activity, eng):
+    from analysis.aggregate.departures import departures
+
+    t = sample_tables
+    kw = dict(since="2025-07-01", end="2026-04-01", activity=activity, vocabulary=t.vocabulary)
+    expected = departures(t.contacts, t.events, t.orders, **kw)
+    got = departures(t.contacts, duck_sample.events, duck_sample.orders, **kw)
+    assert set(expected["cause"]) == {"hard", "silent", "censored"}
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+
+
+def test_last_paid_order_and_data_end_same_on_both_engines(sample_tables, duck_sample, eng):
+    from analysis.studies.churn_asof import data_end
+    from analysis.studies.churn_list import last_paid_order
+
+    t = sample_tables
+    assert data_end(t.events, t.orders) == data_end(duck_sample.events, duck_sample.orders)
+    as_of = pd.Timestamp("2026-02-01", tz=t.tz)
+    expected = last_paid_order(t.orders, as_of=as_of)
+    got = last_paid_order(duck_sample.orders, as_of=as_of)
+    assert len(expected) > 500
+    pd.testing.assert_frame_equal(expected, got.reindex(expected.index), check_exact=True)

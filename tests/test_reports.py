@@ -139,6 +139,30 @@ def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
         assert len(tables.contacts) == len(open_tables(resolve("data/sample")).contacts)
 
 
+def test_auto_engine_follows_the_data(tmp_path):
+    """engine="auto": DuckDB on a prepared store (Parquet on disk), pandas on CSV tables and
+    raw exports, and whatever the aggregations' inputs are."""
+    from analysis.data.prepare import prepare
+    from analysis.engine import DuckTables, infer_engine
+    from analysis.reports import data_engine, open_tables
+
+    store = tmp_path / "store"
+    prepare(resolve("data/sample"), store)
+    assert data_engine(store) == "duckdb"
+    assert data_engine(store, "pandas") == "pandas"
+    assert data_engine(store, observed_until="2026-06-30") == "pandas"
+    assert data_engine("data/sample") == "pandas"  # CSV tables: checked by load_tables
+    (store / "events.parquet").rename(tmp_path / "events.parquet")
+    assert data_engine(store) == "pandas"
+    (tmp_path / "events.parquet").rename(store / "events.parquet")
+    with open_tables(store, engine="auto") as duck:
+        assert isinstance(duck, DuckTables)
+        pandas = open_tables(store, engine="pandas")
+        assert len(duck.events) == len(pandas.events)
+        assert infer_engine("auto", pandas.contacts, duck.events) == "duckdb"
+        assert infer_engine("auto", pandas.contacts, pandas.events) == "pandas"
+
+
 def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
     import analysis.reports.build as R
 

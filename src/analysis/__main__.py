@@ -196,10 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     rep.add_argument(
         "--engine",
-        choices=["pandas", "duckdb", "spark"],
+        choices=["auto", "pandas", "duckdb", "spark"],
         default=None,
         help="where the reports that take an `engine` parameter run their "
-        "per-user aggregations (duckdb/spark read the tables from disk)",
+        "per-user aggregations (duckdb/spark read the tables from disk; default auto: "
+        "duckdb on a prepared store, pandas otherwise)",
     )
     rep.add_argument(
         "--timeout",

@@ -28,10 +28,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.rules import net_amount
+from analysis.aggregate.rules import NET_AMOUNT_SQL, net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
-from analysis.aggregate.values import value_evidence
+from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
 from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_instant, sql_list, sql_str
+from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
 DAY_S = 86_400.0
 
@@ -101,6 +104,12 @@ def _count(
     return np.bincount(codes, weights=weights, minlength=n).astype("float64")
 
 
+def _round_sum(x: np.ndarray) -> np.ndarray:
+    """A sum of amounts rounded to ``EVIDENCE_DECIMALS`` (as the five-value evidence), so its
+    last bits do not depend on the order of addition (which differs between engines)."""
+    return np.round(x, EVIDENCE_DECIMALS) + 0.0
+
+
 def _min_at(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, np.inf)
     np.minimum.at(out, codes, values)
@@ -118,6 +127,7 @@ def churn_features(
     long_days: float = 90,
     users: pd.Series | None = None,
     vocabulary: Vocabulary | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """One row per user with the features of :data:`FEATURE_COLUMNS` as of ``as_of``.
 
@@ -132,12 +142,31 @@ def churn_features(
     users
         Which users get a row (default: contacts who joined before ``as_of``). Users not in
         ``contacts`` are an error.
+    engine
+        ``"duckdb"`` / ``"spark"``: the scans of events and orders run as SQL queries
+        (:mod:`analysis.engine`) and only per-user counts and times come back; the tables may
+        be those of a :class:`~analysis.engine.DuckTables` / :class:`SparkTables` read from
+        disk. The table is the same. ``None`` (default) follows the inputs.
     """
     if not 0 < short_days < long_days:
         raise ValueError(f"need 0 < short_days < long_days, got {short_days}, {long_days}")
     if lookback_days <= 0:
         raise ValueError(f"lookback_days must be positive, got {lookback_days}")
     vocab = load_vocabulary(vocabulary)
+    engine = infer_engine(engine, contacts, events, orders)
+    if is_sql_engine(engine):
+        return _churn_features_sql(
+            contacts,
+            events,
+            orders,
+            as_of=as_of,
+            lookback_days=lookback_days,
+            short_days=short_days,
+            long_days=long_days,
+            users=users,
+            vocab=vocab,
+            engine=engine,
+        )
     tz = tz_of(contacts["joined_at"])
     cut = as_timestamp(as_of, tz=tz, name="as_of")
     c_s = cut.value / 1e9
@@ -200,7 +229,7 @@ def churn_features(
     paid = net > 0
     out["days_since_last_order"] = _min_at(ocode[paid], oage[paid], n)
     out["orders_total"] = _count(ocode, paid, n)
-    out["net_spend_total"] = _count(ocode, None, n, weights=net)
+    out["net_spend_total"] = _round_sum(_count(ocode, None, n, weights=net))
     out["refunds_total"] = _count(ocode, refunded, n)
 
     # ---- short versus long windows
@@ -252,6 +281,155 @@ def churn_features(
         lookback_days=lookback_days,
         users=pd.Series(ids, dtype="str"),
         vocabulary=vocab,
+    )
+    for v in VALUES:
+        out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
+    return out[list(FEATURE_COLUMNS)]
+
+
+def _stage_of_type(vocab: Vocabulary) -> dict[str, int]:
+    ladder = list(STAGES)
+    return {t: ladder.index(e.stage) + 1 for t, e in vocab.event_types.items() if e.stage in ladder}
+
+
+def _churn_features_sql(
+    contacts,
+    events,
+    orders,
+    *,
+    as_of,
+    lookback_days,
+    short_days,
+    long_days,
+    users,
+    vocab: Vocabulary,
+    engine,
+) -> pd.DataFrame:
+    """The SQL definition of :func:`churn_features`: one query per table returns per-user
+    counts, sums and latest times; the features are finished here exactly as on pandas
+    (the same float arithmetic on the same per-user numbers)."""
+    people = contacts.to_pandas() if is_sql_table(contacts) else contacts
+    tz = tz_of(people["joined_at"])
+    cut = as_timestamp(as_of, tz=tz, name="as_of")
+    c_s = cut.value / 1e9
+    joined_s = _epoch_seconds(people["joined_at"])
+    if users is None:
+        ids = pd.Index(
+            np.sort(people.loc[joined_s < c_s, "user_id"].astype("str").to_numpy()),
+            dtype="str",
+            name="user_id",
+        )
+    else:
+        ids = pd.Index(
+            np.sort(pd.unique(pd.Series(users, dtype="str"))), dtype="str", name="user_id"
+        )
+    cpos = pd.Index(people["user_id"].astype("str")).get_indexer(ids)
+    if (cpos < 0).any():
+        missing = ids[cpos < 0][:3].tolist()
+        raise ValueError(f"users not found in contacts, e.g. {missing}")
+    con = people.iloc[cpos]
+    tenure = (c_s - joined_s[cpos]) / DAY_S
+    exposure = lambda days: np.maximum(np.minimum(days, tenure), 1.0)  # noqa: E731
+
+    # the age test of the pandas path, (c_s - t_s) / 86400 <= days, in the same float steps
+    def within(col: str, days: float) -> str:
+        age = f"(({c_s!r} - CAST(epoch_us({col}) AS DOUBLE) / 1000000.0) / 86400.0)"
+        return f"{age} <= {float(days)!r}"
+
+    inter = sql_list(vocab.interaction_types)
+    short, long_, lb = (within("occurred_at", d) for d in (short_days, long_days, lookback_days))
+    stage_case = (
+        "CASE event_type "
+        + " ".join(f"WHEN {sql_str(t)} THEN {k}" for t, k in _stage_of_type(vocab).items())
+        + " ELSE 0 END"
+    )
+    before_e = f"occurred_at < {sql_instant(cut)}"
+    before_o = f"ordered_at < {sql_instant(cut)}"
+    paid = f"({NET_AMOUNT_SQL}) > 0"
+    with SqlInputs(engine, events=events, orders=orders) as db:
+        ev, od = db.views["events"], db.views["orders"]
+        e = db.df(f"""
+            SELECT CAST(user_id AS VARCHAR) AS user_id,
+                max(epoch_us(occurred_at)) FILTER (WHERE event_type IN {inter}) AS last_inter,
+                count(*) FILTER (WHERE event_type IN {inter} AND {short})
+                    AS inter_short,
+                count(*) FILTER (WHERE event_type IN {inter} AND {long_})
+                    AS inter_long,
+                count(*) FILTER (WHERE context = 'group' AND {lb})
+                    AS group_events,
+                count(*) FILTER (WHERE event_type = 'group_quit' AND {lb}) AS group_quits,
+                max(epoch_us(occurred_at)) FILTER (WHERE event_type = 'group_join') AS last_join,
+                max(epoch_us(occurred_at)) FILTER (WHERE event_type = 'group_quit') AS last_quit,
+                max({stage_case}) FILTER (WHERE {lb})
+                    AS stage_lb
+            FROM {ev} WHERE {before_e} GROUP BY user_id""")
+        o = db.df(f"""
+            SELECT CAST(user_id AS VARCHAR) AS user_id,
+                max(epoch_us(ordered_at)) FILTER (WHERE {paid}) AS last_paid,
+                count(*) FILTER (WHERE {paid}) AS orders_total,
+                sum({NET_AMOUNT_SQL}) AS net_spend,
+                count(*) FILTER (WHERE is_refund) AS refunds_total,
+                count(*) FILTER (WHERE {paid} AND {within("ordered_at", short_days)})
+                    AS orders_short,
+                count(*) FILTER (WHERE {paid} AND {within("ordered_at", long_days)})
+                    AS orders_long,
+                count(*) FILTER (WHERE {paid} AND {within("ordered_at", lookback_days)})
+                    AS bought_lb
+            FROM {od} WHERE {before_o} GROUP BY user_id""")
+    e = e.set_index("user_id").reindex(ids)
+    o = o.set_index("user_id").reindex(ids)
+
+    def count(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return frame[col].fillna(0).to_numpy(dtype="float64")
+
+    def age_of(frame: pd.DataFrame, col: str) -> np.ndarray:
+        # max(t) before the cut-off as the pandas path's min(age): (c_s - t_s) / DAY_S
+        t_us = frame[col].to_numpy(dtype="float64")  # NaN when none (exact below 2**53)
+        return (c_s - t_us / 1e6) / DAY_S
+
+    out = pd.DataFrame(index=ids)
+    out["channel"] = con["channel"].to_numpy()
+    out["hook"] = con["hook"].to_numpy()
+    out["referred"] = (
+        con["referrer_id"].notna().to_numpy().astype("int64") if "referrer_id" in con.columns else 0
+    )
+    out["tenure_days"] = tenure
+    out["days_since_last_interaction"] = age_of(e, "last_inter")
+    out["days_since_last_order"] = age_of(o, "last_paid")
+    out["orders_total"] = count(o, "orders_total")
+    out["net_spend_total"] = _round_sum(count(o, "net_spend"))
+    out["refunds_total"] = count(o, "refunds_total")
+    for w, days in (("short", short_days), ("long", long_days)):
+        out[f"interactions_{w}"] = count(e, f"inter_{w}")
+        out[f"interaction_rate_{w}"] = out[f"interactions_{w}"] / exposure(days)
+        out[f"orders_{w}"] = count(o, f"orders_{w}")
+    out["interaction_trend"] = out["interaction_rate_short"] - out["interaction_rate_long"]
+    out["order_trend"] = out["orders_short"] / exposure(short_days) - out["orders_long"] / exposure(
+        long_days
+    )
+    out["group_events"] = count(e, "group_events")
+    out["group_quits"] = count(e, "group_quits")
+    last_join, last_quit = age_of(e, "last_join"), age_of(e, "last_quit")
+    out["in_group"] = (
+        ~np.isnan(last_join) & (np.isnan(last_quit) | (last_join < last_quit))
+    ).astype("int64")
+    ladder = list(STAGES)
+    stage = e["stage_lb"].fillna(0).to_numpy(dtype="int64")
+    bought_in_lb = count(o, "bought_lb") > 0
+    stage = np.where(bought_in_lb, np.maximum(stage, ladder.index("act") + 1), stage)
+    repeat = bought_in_lb & (out["orders_total"].to_numpy() >= 2)
+    stage = np.where(repeat, np.maximum(stage, ladder.index("again") + 1), stage)
+    out["stage_rank"] = stage
+    out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
+    out["stage"] = out["stage"].astype("str")
+    ev_val = value_evidence(
+        events,
+        orders,
+        as_of=cut,
+        lookback_days=lookback_days,
+        users=pd.Series(ids, dtype="str"),
+        vocabulary=vocab,
+        engine=engine,
     )
     for v in VALUES:
         out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()

@@ -52,6 +52,7 @@ from analysis.engine.dialect import (
     sql_str,
 )
 from analysis.engine.tables import (
+    AUTO,
     TABLES,
     DuckInputs,
     DuckTable,
@@ -80,6 +81,7 @@ __all__ = [
     "sql_instant",
     "epoch_us",
     "TABLES",
+    "AUTO",
     "infer_engine",
     "SqlTable",
     "DuckTable",

@@ -27,16 +27,20 @@ from analysis.engine.core import (
 from analysis.engine.dialect import select_list, spark_sql, sql_str
 
 TABLES = ("contacts", "events", "orders")
+#: a report's default engine: the engine follows the data (see
+#: :func:`analysis.reports.data_engine`); an aggregation given it follows its inputs
+AUTO = "auto"
 
 
 _VIEW_IDS = itertools.count(1)
 
 
 def infer_engine(engine: str | Engine | None, *inputs) -> str | Engine:
-    """``engine`` as given, or (``None``, the aggregations' default) the engine of the SQL
-    tables among ``inputs`` — DuckDB for a :class:`DuckTables`, Spark for a
-    :class:`SparkTables` — and pandas when they are all frames."""
-    if engine is not None:
+    """``engine`` as given, or (``None``, the aggregations' default, or ``"auto"``, a report's
+    default) the engine of the SQL tables among ``inputs`` — DuckDB for a
+    :class:`DuckTables`, Spark for a :class:`SparkTables` — and pandas when they are all
+    frames."""
+    if engine is not None and not (isinstance(engine, str) and engine == AUTO):
         return engine
     for arg in inputs:
         if isinstance(arg, SqlTable):
@@ -61,8 +65,9 @@ class SqlTable:
         return int(self.tables.scalar(f"SELECT count(*) FROM {self.view}"))
 
     def to_pandas(self) -> pd.DataFrame:
-        """The whole table in memory (small tables and tests only)."""
-        out = self.tables.query(f"SELECT * FROM {self.view}")
+        """The whole table in memory (small tables and tests only), in the order of its
+        file on DuckDB (as :func:`~analysis.data.load.load_tables` reads it)."""
+        out = self.tables.query_in_order(f"SELECT * FROM {self.view}")
         return _canonical_dtypes(out, self.name, self.tables.tz)
 
 
@@ -119,6 +124,10 @@ class SqlTables:
 
     def query(self, sql: str) -> pd.DataFrame:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def query_in_order(self, sql: str) -> pd.DataFrame:
+        """:meth:`query`, keeping the order of the rows read (where the engine can)."""
+        return self.query(sql)
 
     def row(self, sql: str) -> tuple:
         """The first row of ``sql`` as a tuple."""
@@ -223,8 +232,18 @@ class DuckTables(SqlTables):
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
 
+    def query_in_order(self, sql: str) -> pd.DataFrame:
+        # the connection lets DuckDB stream out of order (the aggregations sort their output);
+        # a whole table read into memory keeps its file's order
+        self.con.execute("SET preserve_insertion_order = true")
+        try:
+            return self.query(sql)
+        finally:
+            self.con.execute("SET preserve_insertion_order = false")
+
     def row(self, sql: str) -> tuple:
-        return tuple(self.con.execute(sql).fetchone())
+        # fetchall: a result left half-read blocks the connection (e.g. registering a frame)
+        return tuple(self.con.execute(sql).fetchall()[0])
 
     def close(self) -> None:
         if self._owned:

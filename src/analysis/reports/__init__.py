@@ -108,7 +108,7 @@ def report_inputs(
     vocabulary=None,
     truth_dir: str | Path = "",
     lang: str = "en",
-    engine: str = "pandas",
+    engine="pandas",
     observed_until=None,
 ) -> ReportInputs:
     """Set up a report: the CJK font for ``lang="zh"``, the tables of ``data_dir`` and the
@@ -120,6 +120,8 @@ def report_inputs(
     :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (canonical
     Parquet or CSV files, e.g. the simulator's output or tables that passed ``load_tables``
     once); only what a report's SQL aggregations return comes into memory.
+    ``engine="auto"``: the engine follows the data (:func:`data_engine`): DuckDB on a
+    prepared store, pandas otherwise.
     ``observed_until`` (pandas only): rows after it are dropped, and counted in the ledger."""
     from analysis.i18n import check_lang
     from analysis.plots.base import use_cjk_font
@@ -137,14 +139,45 @@ def report_inputs(
     return ReportInputs(tables)
 
 
-def open_tables(folder: Path, *, engine: str = "pandas", vocabulary=None, observed_until=None):
-    """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`)."""
+def in_memory(table):
+    """``table`` as a pandas frame: a table of a :class:`~analysis.engine.DuckTables` /
+    :class:`~analysis.engine.SparkTables` is read into memory (for the small tables, e.g. one
+    row per contact), a frame is returned as it is."""
+    from analysis.engine.tables import is_sql_table
+
+    return table.to_pandas() if is_sql_table(table) else table
+
+
+def data_engine(folder: str | Path, engine="auto", *, observed_until=None):
+    """The engine a report's scans of ``folder`` run on: ``engine`` as given, or for
+    ``"auto"`` (the reports' default) the one that follows the data — ``"duckdb"`` when
+    ``folder`` is a prepared store (``prepare.json``, written by ``python -m analysis
+    prepare``) whose contacts, events and orders are Parquet files (canonical tables on disk,
+    read out of core), ``"pandas"`` otherwise (raw exports and CSV tables, which
+    :func:`~analysis.data.load.load_tables` checks and repairs; ``report --data`` prepares
+    those into a store first). ``observed_until`` (pandas only) makes ``"auto"`` pandas."""
+    from analysis.data.store import is_store
+    from analysis.engine.tables import AUTO
+
+    if not (isinstance(engine, str) and engine == AUTO):
+        return engine
+    folder = resolve(folder)
+    if observed_until is not None or not is_store(folder):
+        return "pandas"
+    parquet = all((folder / f"{t}.parquet").is_file() for t in ("contacts", "events", "orders"))
+    return "duckdb" if parquet else "pandas"
+
+
+def open_tables(folder: Path, *, engine="pandas", vocabulary=None, observed_until=None):
+    """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`; ``"auto"``: see
+    :func:`data_engine`)."""
     from analysis.data.errors import DataError
     from analysis.data.load import load_tables
     from analysis.data.read import find_table_file
     from analysis.engine.core import resolve_engine
     from analysis.engine.tables import DuckTables, SparkTables
 
+    engine = data_engine(folder, engine, observed_until=observed_until)
     name = resolve_engine(engine).name
     if name == "pandas":
         tables = load_tables(folder, vocabulary=vocabulary, observed_until=observed_until)

@@ -63,8 +63,16 @@ EARLY, WITH_DEPARTURES = "early warning", "with departure features"
 
 
 def data_end(events: pd.DataFrame, orders: pd.DataFrame) -> pd.Timestamp:
-    """The end of the data: the midnight after the latest event or order (local time)."""
-    latest = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
+    """The end of the data: the midnight after the latest event or order (local time).
+    ``events`` / ``orders`` may be the tables of a :class:`~analysis.engine.DuckTables` /
+    :class:`~analysis.engine.SparkTables`."""
+    from analysis.engine.tables import SqlInputs, is_sql_table
+
+    if is_sql_table(events):
+        with SqlInputs(events.tables.engine_name, events=events, orders=orders) as db:
+            latest = db.latest_times(db.tz)
+    else:
+        latest = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
     if not latest:
         raise ValueError("no events and no orders: the data has no end")
     return max(latest).normalize() + pd.Timedelta(days=1)

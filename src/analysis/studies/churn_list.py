@@ -266,9 +266,34 @@ def reasons_in_words(
 
 def last_paid_order(orders: pd.DataFrame, *, as_of) -> pd.DataFrame:
     """Per user, the last paid order before ``as_of``: ``last_order_at``,
-    ``last_order_amount`` (net). Index ``user_id``."""
-    from analysis.aggregate.rules import is_paid, net_amount
+    ``last_order_amount`` (net). Index ``user_id``. ``orders`` may be a table of a
+    :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables` (the same
+    rows, found in SQL)."""
+    from analysis.aggregate.rules import NET_AMOUNT_SQL, PAID_SQL, is_paid, net_amount
+    from analysis.engine.dialect import sql_instant
+    from analysis.engine.tables import SqlInputs, as_instants, is_sql_table
 
+    if is_sql_table(orders):
+        with SqlInputs(orders.tables.engine_name, orders=orders) as db:
+            got = db.df(f"""
+                SELECT user_id, ordered_at, net FROM (
+                    SELECT CAST(user_id AS VARCHAR) AS user_id, ordered_at,
+                           {NET_AMOUNT_SQL} AS net,
+                           row_number() OVER (PARTITION BY user_id
+                                              ORDER BY ordered_at DESC, order_id DESC) AS k
+                    FROM {db.views["orders"]}
+                    WHERE {PAID_SQL} AND ordered_at < {sql_instant(as_of)}) AS o
+                WHERE k = 1""")
+            tz = db.tz
+        idx = pd.Index(got["user_id"].astype("str"), name="user_id")
+        out = pd.DataFrame(
+            {
+                "last_order_at": as_instants(got["ordered_at"], tz).to_numpy(),
+                "last_order_amount": got["net"].to_numpy(dtype="float64"),
+            },
+            index=idx,
+        )
+        return out.sort_index()
     o = orders.loc[is_paid(orders) & (orders["ordered_at"] < as_of)]
     o = o.assign(net=net_amount(o)).sort_values(["user_id", "ordered_at", "order_id"])
     last = o.groupby("user_id", sort=True).tail(1).set_index("user_id")

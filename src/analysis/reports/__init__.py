@@ -27,6 +27,25 @@ TABLES_ENV = "ANALYSIS_REPORT_TABLES"
 FIGURE_TEXTS_ENV = "ANALYSIS_FIGURE_TEXTS"
 
 
+def shown_number(x: float) -> str:
+    """A number as a report's tables show it (the saved tables keep every digit): whole
+    numbers with thousands separators (``4,269``, not ``4269.0``), amounts from 1,000 on
+    without decimals, from 1 on with two, and small numbers (rates, p-values) with three
+    significant digits (``0.301``, ``0.000123``)."""
+    import math
+
+    if not math.isfinite(x):
+        return str(x)
+    a = abs(x)
+    if x == int(x) and a < 1e15:
+        return f"{int(x):,}"
+    if a >= 1000:
+        return f"{x:,.0f}"
+    if a >= 1:
+        return f"{x:,.2f}"
+    return f"{x:.3g}"
+
+
 def record_figure_texts() -> None:
     """When :data:`FIGURE_TEXTS_ENV` is set (a report run), append the visible text of every
     figure drawn from now on to that file, one JSON line per figure, so a test can read what a
@@ -130,6 +149,9 @@ def report_inputs(
     if check_lang(lang) == "zh":
         use_cjk_font()
     record_figure_texts()
+    import pandas as pd
+
+    pd.set_option("display.float_format", shown_number)
     tables = open_tables(
         resolve(data_dir), engine=engine, vocabulary=vocabulary, observed_until=observed_until
     )

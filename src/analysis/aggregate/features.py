@@ -265,13 +265,7 @@ def churn_features(
     stage = np.zeros(n, dtype=np.int64)
     np.maximum.at(stage, code[in_lb], stage_of_type[tcode[in_lb]])
     o_lb = paid & (oage <= lookback_days)
-    bought_in_lb = _count(ocode, o_lb, n) > 0
-    stage = np.where(bought_in_lb, np.maximum(stage, ladder.index("act") + 1), stage)
-    repeat = bought_in_lb & (out["orders_total"].to_numpy() >= 2)
-    stage = np.where(repeat, np.maximum(stage, ladder.index("again") + 1), stage)
-    out["stage_rank"] = stage
-    out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
-    out["stage"] = out["stage"].astype("str")
+    _set_stage(out, stage, _count(ocode, o_lb, n) > 0)
 
     # ---- five-value evidence (the shared building block)
     ev_val = value_evidence(
@@ -285,6 +279,19 @@ def churn_features(
     for v in VALUES:
         out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
     return out[list(FEATURE_COLUMNS)]
+
+
+def _set_stage(out: pd.DataFrame, stage: np.ndarray, bought_in_lb: np.ndarray) -> None:
+    """``stage_rank`` / ``stage`` of the churn features (both engines): the highest ladder
+    stage of the look-back's events, lifted to ``act`` by a paid order in the look-back and
+    to ``again`` by one with two or more paid orders in all."""
+    ladder = list(STAGES)
+    stage = np.where(bought_in_lb, np.maximum(stage, ladder.index("act") + 1), stage)
+    repeat = bought_in_lb & (out["orders_total"].to_numpy() >= 2)
+    stage = np.where(repeat, np.maximum(stage, ladder.index("again") + 1), stage)
+    out["stage_rank"] = stage
+    out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
+    out["stage"] = out["stage"].astype("str")
 
 
 def _stage_of_type(vocab: Vocabulary) -> dict[str, int]:
@@ -413,15 +420,8 @@ def _churn_features_sql(
     out["in_group"] = (
         ~np.isnan(last_join) & (np.isnan(last_quit) | (last_join < last_quit))
     ).astype("int64")
-    ladder = list(STAGES)
     stage = e["stage_lb"].fillna(0).to_numpy(dtype="int64")
-    bought_in_lb = count(o, "bought_lb") > 0
-    stage = np.where(bought_in_lb, np.maximum(stage, ladder.index("act") + 1), stage)
-    repeat = bought_in_lb & (out["orders_total"].to_numpy() >= 2)
-    stage = np.where(repeat, np.maximum(stage, ladder.index("again") + 1), stage)
-    out["stage_rank"] = stage
-    out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
-    out["stage"] = out["stage"].astype("str")
+    _set_stage(out, stage, count(o, "bought_lb") > 0)
     ev_val = value_evidence(
         events,
         orders,

@@ -106,6 +106,15 @@ def _check_columns(df: pd.DataFrame, schema: TableSchema, src: Source) -> None:
                 )
 
 
+def note_repair(
+    ledger: Ledger, table: str, step: str, mask: pd.Series, n: int, *, detail: str
+) -> None:
+    """One ledger line for the cells ``mask`` marks as repaired by ``step`` (none: no line);
+    the rows stay, so in and out are the table's ``n`` rows."""
+    if bool(mask.any()):
+        ledger.add(table, step, rows_in=n, rows_out=n, repaired=int(mask.sum()), detail=detail)
+
+
 def fail_rows(
     src: Source,
     column: str,
@@ -352,15 +361,14 @@ def _unusual_times(
     n = len(text)
     fail_rows(src, col, "missing timestamp", null_spelling(text), s)
     text, wide = fullwidth(text)
-    if bool(wide.any()):
-        ledger.add(
-            table,
-            f"{col}: full-width digits normalised",
-            rows_in=n,
-            rows_out=n,
-            repaired=int(wide.sum()),
-            detail="０-９．－：／ → ASCII",
-        )
+    note_repair(
+        ledger,
+        table,
+        f"{col}: full-width digits normalised",
+        wide,
+        n,
+        detail="０-９．－：／ → ASCII",
+    )
     fail_rows(
         src,
         col,
@@ -413,15 +421,14 @@ def _unusual_times(
         hint="is 26/3/1 2026-03-01 or 2001-03-26? write the year in four digits",
     )
     text, ymd = ymd_dates(text)
-    if bool(ymd.any()):
-        ledger.add(
-            table,
-            f"{col}: year-first dates (2026/3/1, 2026.3.1, 2026年3月1日) read as ISO",
-            rows_in=n,
-            rows_out=n,
-            repaired=int(ymd.sum()),
-            detail="e.g. " + ", ".join(repr(v) for v in s[ymd].head(3)),
-        )
+    note_repair(
+        ledger,
+        table,
+        f"{col}: year-first dates (2026/3/1, 2026.3.1, 2026年3月1日) read as ISO",
+        ymd,
+        n,
+        detail="e.g. " + ", ".join(repr(v) for v in s[ymd].head(3)),
+    )
     return text
 
 
@@ -483,15 +490,14 @@ def _odd_numbers(
     )
     if ledger is not None:
         count_nulls(ledger, table, col, nulls, spelled, n=n)
-        if bool(wide.any()):
-            ledger.add(
-                table,
-                f"{col}: full-width digits normalised",
-                rows_in=n,
-                rows_out=n,
-                repaired=int(wide.sum()),
-                detail="０-９．－，＋ → ASCII",
-            )
+        note_repair(
+            ledger,
+            table,
+            f"{col}: full-width digits normalised",
+            wide,
+            n,
+            detail="０-９．－，＋ → ASCII",
+        )
         if bool((marks | thousands).any()):
             ledger.add(
                 table,
@@ -502,24 +508,22 @@ def _odd_numbers(
                 detail=f"currency marks (¥ ￥ 元 RMB CNY) in {int(marks.sum())} rows, "
                 f"thousands separators in {int(thousands.sum())} rows",
             )
-        if bool(negative.any()):
-            ledger.add(
-                table,
-                f"{col}: bracketed negatives read as negative",
-                rows_in=n,
-                rows_out=n,
-                repaired=int(negative.sum()),
-                detail="accounting brackets, e.g. (120.00) -> -120.00",
-            )
-        if bool(wan.any()):
-            ledger.add(
-                table,
-                f"{col}: amounts in 万 multiplied by 10,000",
-                rows_in=n,
-                rows_out=n,
-                repaired=int(wan.sum()),
-                detail="e.g. 1.2万 -> 12000",
-            )
+        note_repair(
+            ledger,
+            table,
+            f"{col}: bracketed negatives read as negative",
+            negative,
+            n,
+            detail="accounting brackets, e.g. (120.00) -> -120.00",
+        )
+        note_repair(
+            ledger,
+            table,
+            f"{col}: amounts in 万 multiplied by 10,000",
+            wan,
+            n,
+            detail="e.g. 1.2万 -> 12000",
+        )
     return out
 
 

@@ -268,6 +268,12 @@ def churn_features(
     _set_stage(out, stage, _count(ocode, o_lb, n) > 0)
 
     # ---- five-value evidence (the shared building block)
+    return _with_evidence(out, events, orders, cut, lookback_days, ids, vocab, engine=None)
+
+
+def _with_evidence(out, events, orders, cut, lookback_days, ids, vocab, *, engine):
+    """``out`` with the five-value evidence columns (``ev_*``) of the look-back, in the
+    feature order (both engines; ``engine=None``: the inputs decide)."""
     ev_val = value_evidence(
         events,
         orders,
@@ -275,6 +281,7 @@ def churn_features(
         lookback_days=lookback_days,
         users=pd.Series(ids, dtype="str"),
         vocabulary=vocab,
+        engine=engine,
     )
     for v in VALUES:
         out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
@@ -422,15 +429,4 @@ def _churn_features_sql(
     ).astype("int64")
     stage = e["stage_lb"].fillna(0).to_numpy(dtype="int64")
     _set_stage(out, stage, count(o, "bought_lb") > 0)
-    ev_val = value_evidence(
-        events,
-        orders,
-        as_of=cut,
-        lookback_days=lookback_days,
-        users=pd.Series(ids, dtype="str"),
-        vocabulary=vocab,
-        engine=engine,
-    )
-    for v in VALUES:
-        out[f"ev_{v}"] = ev_val[v].reindex(ids).to_numpy()
-    return out[list(FEATURE_COLUMNS)]
+    return _with_evidence(out, events, orders, cut, lookback_days, ids, vocab, engine=engine)

@@ -334,7 +334,7 @@ Markdown(effects.reading(lang))
 # %%
 giveaway = ltv_results.giveaway_value(per_contact, **segment)
 display(tr_frame(save_table(giveaway.table, "clv_giveaway").round(2), lang))
-display(headline(giveaway.headline(lang, holdout=holdout)))
+display(headline(giveaway.headline(lang, holdout=holdout, currency=currency)))
 Markdown(giveaway.reading(lang))
 
 # %%

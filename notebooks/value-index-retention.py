@@ -330,34 +330,31 @@ save_table(verdict_decisions, "verdict")
 save_table(incremental.table, "incremental_validity")
 save_table(rolling.table, "rolling_origin")
 save_table(survival.table, "hazard_ratio")
-display(
-    headline(
-        va.verdict(
-            auc.table,
-            baselines.table,
-            incremental.table,
-            horizon_days=horizon_days,
-            margin=auc_margin,
-            lang=lang,
-            label=va.index_label(weights, lang=lang),
-        )
+Markdown(
+    va.verdict(
+        auc.table,
+        baselines.table,
+        incremental.table,
+        horizon_days=horizon_days,
+        margin=auc_margin,
+        lang=lang,
+        label=va.index_label(weights, lang=lang),
     )
 )
 
 # %%
+from analysis.i18n import SENTENCE_SEP
 from analysis.reports.summary import show_answer, value_index_bullets
 
-show_answer(
-    answer,
-    value_index_bullets(
-        verdict_decisions,
-        baselines.table,
-        horizon_days=horizon_days,
-        label=va.index_label(weights, lang=lang),
-        lang=lang,
-    ),
-    lang,
+bullets = value_index_bullets(
+    verdict_decisions,
+    baselines.table,
+    horizon_days=horizon_days,
+    label=va.index_label(weights, lang=lang),
+    lang=lang,
 )
+headline(SENTENCE_SEP[lang].join(bullets[:2]))  # the index page's one-line finding
+show_answer(answer, bullets, lang)
 
 # %% [markdown]
 # ## Appendix: glossary, checks and provenance

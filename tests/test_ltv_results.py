@@ -482,9 +482,9 @@ def test_giveaway_reading_in_each_branch_and_the_headline():
     assert touching.judgement() == "overlap"
     assert lower.headline("en", holdout=lr.HoldoutCheck(holdout_table())) == (
         "BG/NBD misses holdout repeat purchases by +10.0%; contacts from offline giveaway events "
-        "are worth 5.0 (95% CI 4.0–6.0) over 26 weeks against 10.0 for the rest."
+        "are worth CNY 5.0 (95% CI 4.0–6.0) over 26 weeks against CNY 10.0 for the rest."
     )
     assert lower.headline("zh", holdout=lr.HoldoutCheck(holdout_table())) == (
         "贝塔几何/负二项模型对检验期复购次数的预测误差为 +10.0%；线下赠品活动带来的联系人在 26 周内"
-        "人均价值 5.0（95% 区间 4.0–6.0），其余联系人为 10.0。"
+        "人均价值 5.0 元（95% 区间 4.0–6.0），其余联系人为 10.0 元。"
     )

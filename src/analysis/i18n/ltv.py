@@ -288,10 +288,11 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "ltv.headline": {
         "en": "BG/NBD misses holdout repeat purchases by {error:+.1f}%; contacts from offline "
-        "giveaway events are worth {yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}) over "
-        "{horizon} {unit} against {no:,.1f} for the rest.",
+        "giveaway events are worth {currency} {yes:,.1f} (95% CI {yes_lo:,.1f}–{yes_hi:,.1f}) "
+        "over {horizon} {unit} against {currency} {no:,.1f} for the rest.",
         "zh": "贝塔几何/负二项模型对检验期复购次数的预测误差为 {error:+.1f}%；线下赠品活动带来的联系人在 "
-        "{horizon} {unit}内人均价值 {yes:,.1f}（95% 区间 {yes_lo:,.1f}–{yes_hi:,.1f}），其余联系人为 {no:,.1f}。",
+        "{horizon} {unit}内人均价值 {yes:,.1f} {currency}（95% 区间 {yes_lo:,.1f}–{yes_hi:,.1f}），"
+        "其余联系人为 {no:,.1f} {currency}。",
     },
     "ltv.giveaway": {
         "en": "Contacts from offline giveaway events have a mean {horizon}-{unit_one} CLV of "

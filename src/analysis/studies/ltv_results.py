@@ -515,9 +515,9 @@ class GiveawayValue(StudyResult):
             judgement=say(_GIVEAWAY_JUDGEMENT[self.judgement()], lang),
         )
 
-    def headline(self, lang: str = "en", *, holdout: HoldoutCheck) -> str:
+    def headline(self, lang: str = "en", *, holdout: HoldoutCheck, currency: str = "CNY") -> str:
         """The report's finding: the holdout error of the default model and the giveaway
-        contacts' value against the others'."""
+        contacts' value against the others' (in ``currency``; 元 in Chinese for CNY)."""
         yes, no = self.groups()
         return say(
             "ltv.headline",
@@ -529,6 +529,7 @@ class GiveawayValue(StudyResult):
             horizon=self.horizon,
             unit=tr(self.unit, lang),
             no=no["mean"],
+            currency=tr(currency, lang),
         )
 
 

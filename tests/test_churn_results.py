@@ -50,7 +50,7 @@ def test_balance_reading_takes_train_and_test_rows():
     assert res.conclusion("en") == (
         "- **How common.** 15.0% of the 2,000 users at the test cut-off churned."
     )
-    assert res.conclusion("zh") == "- **有多常见：**测试截止日的 2,000 位用户中 15.0% 流失。"
+    assert res.conclusion("zh") == "- **有多常见**：测试截止日的 2,000 位用户中 15.0% 流失。"
 
 
 # --- the scores ------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_at_risk_reading_compares_the_list_with_everyone_else(tmp_path):
         "(2 of 4 users)."
     )
     assert res.reading("zh") == (
-        "- **名单：**风险 × 价值名单前 4 位用户中 75% 确实流失，其余用户为 17%。最常见的首要"
+        "- **名单**：风险 × 价值名单前 4 位用户中 75% 确实流失，其余用户为 17%。最常见的首要"
         "原因是“退群次数”（4 位中 2 位）。"
     )
     shown = res.head(2)

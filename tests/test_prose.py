@@ -89,3 +89,22 @@ def test_report_in_chinese_has_no_english_word_in_page_or_figure(report, tmp_pat
     assert not english, f"{report.name}: English in figures: {english[:10]}"
     streams = Path(tmp_path / f"{report.name}.ipynb").read_text(encoding="utf-8")
     assert "missing from font" not in streams and "Glyph" not in streams
+
+
+def test_bold_in_chinese_text_renders_without_stray_asterisks():
+    """CommonMark does not close ``**解读：**上层…`` (a closing ``**`` after CJK punctuation and
+    before a character): the page showed the asterisks. Every Chinese sentence and prose
+    cell must render its bold as bold in the pages' Markdown renderer."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from analysis.i18n import SENTENCES
+
+    texts = [(k, v["zh"]) for k, v in SENTENCES.items() if "**" in v["zh"]]
+    texts += [
+        (f"{r.name}: {en[:30]}", zh) for r in REPORTS for en, zh in _pairs(r.name) if "**" in zh
+    ]
+    assert len(texts) > 20
+    # a placeholder stands for a value in words (a channel, a model): fill it with one
+    filled = [(k, re.sub(r"\{[^{}]*\}", "值", zh)) for k, zh in texts]
+    stray = [k for k, zh in filled if "**" in markdown2html_mistune(zh)]
+    assert not stray, stray[:10]

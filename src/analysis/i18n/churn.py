@@ -216,27 +216,27 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "No file written (`export_csv` is empty).",
         "zh": "未写出文件（`export_csv` 为空）。",
     },
-    "churn.c.definition": {"en": "- **Definition.** {text}", "zh": "- **定义：**{text}"},
+    "churn.c.definition": {"en": "- **Definition.** {text}", "zh": "- **定义**：{text}"},
     "churn.c.common": {
         "en": "- **How common.** {rate:.1%} of the {users:,} users at the test cut-off churned.",
-        "zh": "- **有多常见：**测试截止日的 {users:,} 位用户中 {rate:.1%} 流失。",
+        "zh": "- **有多常见**：测试截止日的 {users:,} 位用户中 {rate:.1%} 流失。",
     },
     "churn.c.predicted": {
         "en": "- **How well it is predicted.** {model}: ROC AUC {auc:.3f}, PR AUC {pr:.3f} "
         "(base rate {base:.3f}), Brier {brier:.3f}; the other model: ROC AUC {others}.",
-        "zh": "- **预测得多好：**{model}：AUC {auc:.3f}，平均精确率 {pr:.3f}（基础流失率 "
+        "zh": "- **预测得多好**：{model}：AUC {auc:.3f}，平均精确率 {pr:.3f}（基础流失率 "
         "{base:.3f}），概率误差 {brier:.3f}；另一个模型：AUC {others}。",
     },
     "churn.c.oracle": {
         "en": "- **Against the oracle.** The best model is {gap:.3f} AUC below what knowing the "
         "true hazards gives ({oracle:.3f}).",
-        "zh": "- **与理想模型相比：**最佳模型的 AUC 比知道真实风险时（{oracle:.3f}）低 {gap:.3f}。",
+        "zh": "- **与理想模型相比**：最佳模型的 AUC 比知道真实风险时（{oracle:.3f}）低 {gap:.3f}。",
     },
     "churn.c.list": {
         "en": "- **The list.** Among the {n:,} users at the top of the risk × value list, "
         "{list_rate:.0%} did churn, against {rest_rate:.0%} of everyone else. The most "
         "common first reason is `{reason}` ({k} of {n} users).",
-        "zh": "- **名单：**风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
+        "zh": "- **名单**：风险 × 价值名单前 {n:,} 位用户中 {list_rate:.0%} 确实流失，其余用户为 "
         "{rest_rate:.0%}。最常见的首要原因是“{reason}”（{n} 位中 {k} 位）。",
     },
     # the as-of design (analysis.studies.churn_asof_results)
@@ -312,19 +312,19 @@ SENTENCES: dict[str, dict[str, str]] = {
     "churn.c.asof": {
         "en": "- **The list.** As of {as_of}, {users:,} customers are scored; {high:,} are high "
         "risk; the model expects {expected:,.0f} churners within {horizon} days.",
-        "zh": "- **名单：**截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
+        "zh": "- **名单**：截至 {as_of}，为 {users:,} 位客户评分；{high:,} 位为高风险；模型预计 "
         "{horizon} 天内有 {expected:,.0f} 位流失。",
     },
     "churn.c.tested": {
         "en": "- **How well it is predicted.** Chosen on the validation window, tested once: "
         "ROC AUC {auc:.3f} ({lo:.3f}–{hi:.3f}), Brier {brier:.3f}, base rate {base:.1%}.",
-        "zh": "- **预测得多好：**在验证窗口上选出，只测试一次：AUC {auc:.3f}"
+        "zh": "- **预测得多好**：在验证窗口上选出，只测试一次：AUC {auc:.3f}"
         "（{lo:.3f}–{hi:.3f}），概率误差 {brier:.3f}，基础流失率 {base:.1%}。",
     },
     "churn.c.departures": {
         "en": "- **Early warning, not departure.** {share:.0%} of the skill above chance "
         "remains without the departure features (AUC {early:.3f} against {full:.3f}).",
-        "zh": "- **是提前预警，而不是读到离开本身：**去掉离开特征后，超出随机水平的区分能力仍保留 "
+        "zh": "- **是提前预警，而不是读到离开本身**：去掉离开特征后，超出随机水平的区分能力仍保留 "
         "{share:.0%}（AUC {early:.3f}，含离开特征时为 {full:.3f}）。",
     },
     "churn.cr": {
@@ -376,14 +376,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "- **Whom to contact.** Under the stated costs, contacting pays above a risk of "
         "{be:.1%}; on the test window the best threshold was {best:.0%} ({share:.0%} of "
         "users).",
-        "zh": "- **触达谁：**在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
+        "zh": "- **触达谁**：在设定的成本下，风险高于 {be:.1%} 时触达才划算；在测试窗口上最佳阈值为 "
         "{best:.0%}（{share:.0%} 的用户）。",
     },
     "churn.c.caveat": {
         "en": "- **Caveat.** Scores describe who is likely to go silent, not why: the reasons "
         "are associations in the model, not effects of outreach. Whether calling these "
         "users keeps them needs an experiment.",
-        "zh": "- **注意：**评分描述的是谁可能沉默，而不是为什么：原因只是模型中的关联，不是触达的"
+        "zh": "- **注意**：评分描述的是谁可能沉默，而不是为什么：原因只是模型中的关联，不是触达的"
         "效果。给这些用户打电话能否留住他们，需要实验来回答。",
     },
     # churn definition (analysis.studies.churn.ChurnDefinition.describe)

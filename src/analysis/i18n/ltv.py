@@ -129,7 +129,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "per purchase rises or falls with how often customers buy, so Gamma-Gamma's spend "
         "predictions are biased for very frequent or very rare buyers — read CLV with that in "
         "mind. ",
-        "zh": "**注意：**皮尔逊检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
+        "zh": "**注意**：皮尔逊检验在 {level:.0%} 水平上拒绝独立性：每次消费随购买频次升降，因此"
         "伽马-伽马模型对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
     },
     "ltv.dependent_spearman": {
@@ -137,7 +137,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ranks of spend and frequency move together even where Pearson's r, driven by a few "
         "large spenders, does not show it), so Gamma-Gamma's spend predictions are biased for "
         "very frequent or very rare buyers — read CLV with that in mind. ",
-        "zh": "**注意：**斯皮尔曼检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额客户左右的"
+        "zh": "**注意**：斯皮尔曼检验在 {level:.0%} 水平上拒绝独立性（即使受少数大额客户左右的"
         "皮尔逊 r 看不出，消费与复购次数的排序也同向变化），因此伽马-伽马模型对极高频或极低频购买者的"
         "消费预测有偏——解读 CLV 时需注意。",
     },
@@ -146,7 +146,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{level:.0%} level: spend per purchase is related to how often customers buy, so "
         "Gamma-Gamma's spend predictions are biased for very frequent or very rare buyers — "
         "read CLV with that in mind. ",
-        "zh": "**注意：**皮尔逊与斯皮尔曼检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
+        "zh": "**注意**：皮尔逊与斯皮尔曼检验在 {level:.0%} 水平上都拒绝独立性：每次消费与购买频次"
         "相关，因此伽马-伽马模型对极高频或极低频购买者的消费预测有偏——解读 CLV 时需注意。",
     },
     "ltv.segment_tests": {

@@ -119,7 +119,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "Retention in the {horizon} days after {as_of} by value tier",
         "zh": "{as_of} 之后 {horizon} 天内各价值层级的留存",
     },
-    "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读：**{text}"},
+    "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读**：{text}"},
     # the evidence column of the stage ladder (analysis.studies.flow.Ladder.table); in Chinese
     # a note follows the event types without a separator, so it carries its own punctuation
     "flow.ladder.joining": {"en": "(joining)", "zh": "，或刚加入私域"},

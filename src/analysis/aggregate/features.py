@@ -201,20 +201,11 @@ def churn_features(
     is_inter = np.isin(
         np.arange(len(type_names)), [type_names.index(t) for t in vocab.interaction_types]
     )[tcode]
-    ladder = list(STAGES)
-    stage_of_type = np.array(
-        [ladder.index(e.stage) + 1 if e.stage in ladder else 0 for e in vocab.event_types.values()],
-        dtype=np.int64,
-    )
+    ranks = _stage_of_type(vocab)
+    stage_of_type = np.array([ranks.get(t, 0) for t in vocab.event_types], dtype=np.int64)
     in_lb = age <= lookback_days
 
-    out = pd.DataFrame(index=ids)
-    out["channel"] = con["channel"].to_numpy()
-    out["hook"] = con["hook"].to_numpy()
-    out["referred"] = (
-        con["referrer_id"].notna().to_numpy().astype("int64") if "referrer_id" in con.columns else 0
-    )
-    out["tenure_days"] = tenure
+    out = _contact_columns(ids, con, tenure)
     out["days_since_last_interaction"] = _min_at(code[is_inter], age[is_inter], n)
 
     # ---- orders strictly before the cut-off
@@ -299,6 +290,18 @@ def _set_stage(out: pd.DataFrame, stage: np.ndarray, bought_in_lb: np.ndarray) -
     out["stage_rank"] = stage
     out["stage"] = np.array(["none"] + ladder, dtype=object)[stage]
     out["stage"] = out["stage"].astype("str")
+
+
+def _contact_columns(ids, con: pd.DataFrame, tenure: np.ndarray) -> pd.DataFrame:
+    """The features read from contacts (both engines): channel, hook, referred, tenure."""
+    out = pd.DataFrame(index=ids)
+    out["channel"] = con["channel"].to_numpy()
+    out["hook"] = con["hook"].to_numpy()
+    out["referred"] = (
+        con["referrer_id"].notna().to_numpy().astype("int64") if "referrer_id" in con.columns else 0
+    )
+    out["tenure_days"] = tenure
+    return out
 
 
 def _stage_of_type(vocab: Vocabulary) -> dict[str, int]:
@@ -401,13 +404,7 @@ def _churn_features_sql(
         t_us = frame[col].to_numpy(dtype="float64")  # NaN when none (exact below 2**53)
         return (c_s - t_us / 1e6) / DAY_S
 
-    out = pd.DataFrame(index=ids)
-    out["channel"] = con["channel"].to_numpy()
-    out["hook"] = con["hook"].to_numpy()
-    out["referred"] = (
-        con["referrer_id"].notna().to_numpy().astype("int64") if "referrer_id" in con.columns else 0
-    )
-    out["tenure_days"] = tenure
+    out = _contact_columns(ids, con, tenure)
     out["days_since_last_interaction"] = age_of(e, "last_inter")
     out["days_since_last_order"] = age_of(o, "last_paid")
     out["orders_total"] = count(o, "orders_total")

@@ -71,6 +71,16 @@ def outside_requests(page: str) -> list[str]:
     return found
 
 
+def _reader_view(page: str, *, drop=("script", "style")):
+    """The page as a reader sees it: without the ``drop`` tags and the code cells' inputs."""
+    soup = _soup(page)
+    for tag in soup.find_all(list(drop)):
+        tag.decompose()
+    for code in soup.select(".jp-CodeCell .jp-Cell-inputWrapper"):
+        code.decompose()
+    return soup
+
+
 def page_problems(page: str, *, title: str | None = None, lang: str | None = None) -> list[str]:
     """Every problem of one exported report page (see the module docstring); [] when clean.
 
@@ -80,12 +90,7 @@ def page_problems(page: str, *, title: str | None = None, lang: str | None = Non
     soup = _soup(page)
     if soup.find(attrs={"data-mime-type": "application/vnd.jupyter.stderr"}):
         problems.append("a cell wrote to stderr (its output is shown in the page)")
-    # what a reader sees outside the code cells
-    for tag in soup.find_all(["script", "style"]):
-        tag.decompose()
-    visible = _soup(str(soup))
-    for code in visible.select(".jp-CodeCell .jp-Cell-inputWrapper"):
-        code.decompose()
+    visible = _reader_view(page)
     text = visible.get_text(" ")
     for m in _WARNING.finditer(text):
         problems.append(f"a warning or traceback in the page: {_around(text, m)}")
@@ -343,12 +348,9 @@ def english_words(text: str, allowed=ZH_ALLOWED_WORDS) -> list[str]:
 def english_in_page(page: str, allowed=ZH_ALLOWED_WORDS) -> list[str]:
     """Each English word a reader of a Chinese page sees, with its context: the text outside
     the code cells, ``<code>`` spans and the page's ``<title>`` (checked on its own)."""
-    soup = _soup(page)
-    for tag in soup.find_all(["script", "style", "code", "head"]):
-        tag.decompose()
-    for code in soup.select(".jp-CodeCell .jp-Cell-inputWrapper"):
-        code.decompose()
-    text = " ".join(soup.get_text(" ").split())
+    text = " ".join(
+        _reader_view(page, drop=("script", "style", "code", "head")).get_text(" ").split()
+    )
     found = []
     for m in _LATIN_WORD.finditer(text):
         if m.group(0) not in allowed:

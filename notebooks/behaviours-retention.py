@@ -32,6 +32,9 @@ weights = (
 n_heatmaps = 4  # leading event types shown as k × d heatmaps
 n_readings = 3  # plain-language readings of the best confirmed behaviours
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+# where the scans of events and orders run: "auto" (DuckDB on a prepared store, else pandas),
+# "pandas", "duckdb" or "spark" (from disk)
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder
@@ -63,12 +66,14 @@ from analysis.aggregate.behaviours import (
 )
 from analysis.aggregate.labels import retention_labels
 from analysis.i18n import tr, tr_frame
-from analysis.reports import headline, report_inputs, report_parameters, save_table
+from analysis.reports import headline, in_memory, report_inputs, report_parameters, save_table
 from analysis.reports.provenance import provenance
 from analysis.studies import behaviours_results as br
 
-tables = report_inputs(data_dir, vocabulary=vocabulary, lang=lang).tables
-contacts, events, orders = tables.contacts, tables.events, tables.orders
+tables = report_inputs(data_dir, vocabulary=vocabulary, lang=lang, engine=engine).tables
+# the contacts in memory; events and orders are scanned where they are (on a prepared store:
+# by DuckDB from its Parquet files, and only per-user flags and the behaviour counts come back)
+contacts, events, orders = in_memory(tables.contacts), tables.events, tables.orders
 
 # %% [markdown]
 # ## Who is counted, and what "retained" means

@@ -20,6 +20,9 @@ observed_until = None  # e.g. "2026-07-01": rows after it are dropped (and count
 freq = "M"  # period for the time series: D, W, M or Q
 currency = "CNY"  # the currency of the orders' amounts (shown with every amount)
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
+# where the scans of events and orders run: "auto" (DuckDB on a prepared store, else pandas),
+# "pandas", "duckdb" or "spark" (from disk)
+engine = "auto"
 
 # %%
 from analysis.reports.summary import answer_placeholder
@@ -41,6 +44,7 @@ from analysis.i18n import tr_frame
 from analysis.plots.overview import plot_events
 from analysis.reports import (
     headline,
+    in_memory,
     ledger_table,
     report_inputs,
     report_parameters,
@@ -50,9 +54,13 @@ from analysis.reports import (
 from analysis.reports.provenance import provenance
 from analysis.studies import overview
 
-inputs = report_inputs(data_dir, vocabulary=vocabulary, lang=lang, observed_until=observed_until)
+inputs = report_inputs(
+    data_dir, vocabulary=vocabulary, lang=lang, observed_until=observed_until, engine=engine
+)
 tables = inputs.tables
-contacts, events, orders = tables.contacts, tables.events, tables.orders
+# the contacts in memory; events and orders are counted where they are (on a prepared store:
+# by DuckDB from its Parquet files, and only per-period and per-type counts come back)
+contacts, events, orders = in_memory(tables.contacts), tables.events, tables.orders
 
 # %% [markdown]
 # ## How much data, over which dates
@@ -152,17 +160,17 @@ from analysis.reports.summary import glossary
 Markdown(glossary(lang))
 
 # %%
-from analysis.aggregate.rules import paid_orders
+from analysis.aggregate.activity import user_ids
 from analysis.reports.population import population, show_population, step
 
-uid = contacts["user_id"]
+uid, with_orders = contacts["user_id"], user_ids(orders)
 show_population(
     population(
         [
             step("contacts", uid),
-            step("active", uid[uid.isin(events["user_id"]) | uid.isin(orders["user_id"])]),
-            step("ordered", uid[uid.isin(orders["user_id"])]),
-            step("buyers", uid[uid.isin(paid_orders(orders)["user_id"])]),
+            step("active", uid[uid.isin(user_ids(events)) | uid.isin(with_orders)]),
+            step("ordered", uid[uid.isin(with_orders)]),
+            step("buyers", uid[uid.isin(user_ids(orders, paid=True))]),
         ],
         lang=lang,
     )

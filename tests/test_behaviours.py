@@ -498,3 +498,90 @@ def test_plots_draw_on_the_given_axes():
     with pytest.raises(ValueError, match="no rows"):
         plot_phi_heatmap(m, unit="type:nothing", ax=axes[0])
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- the SQL definitions
+
+
+def _sql_same(eng, **kw):
+    """behaviour_counts on pandas and, from the same frames, on SQL engine ``eng``."""
+    expected = behaviour_counts(**kw)
+    got = behaviour_counts(**kw, engine=eng)
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+    return got
+
+
+def test_counts_in_sql_are_the_pandas_counts(eng):
+    """Window edges (at +1 d, at the cut-off, before joining), refunds, pooled values,
+    groups and the snapshot view: the SQL definition counts what the pandas one counts."""
+    extra = _events([("a", ts(1), "helpful_reply"), ("b", ts(2), "invite"), ("zz", ts(1), "share")])
+    events = pd.concat([EVENTS, extra], ignore_index=True)
+    units = behaviour_units(event_types=["share", "read"], values=True, orders=True)
+    got = _sql_same(
+        eng,
+        events=events,
+        orders=ORDERS,
+        population=pd.concat(
+            [POP.assign(period="x"), POP.iloc[1:].assign(period="y", retained=~POP["retained"])],
+            ignore_index=True,
+        ),
+        view="onboarding",
+        days=(1, 7),
+        ks=(1, 2, 3),
+        units=units,
+        group="period",
+    )
+    assert _cell(got.loc[got["group"] == "x"], "type:share", 7, 2) == 2
+    cut = ts(30)
+    snap = POP.assign(cutoff=pd.Series([cut] * 5, dtype=f"datetime64[us, {TZ}]"))
+    ev = _events(
+        [
+            ("a", cut - DAY, "share"),  # exactly d=1 before: inside
+            ("b", cut - DAY - pd.Timedelta(seconds=1), "share"),
+            ("c", cut, "share"),  # at the cut-off: never read
+            ("d", cut - 3 * DAY, "read"),
+        ]
+    )
+    od = _orders([("e", cut - 2 * DAY, 10.0, 0.0), ("a", cut - DAY, 5.0, 5.0)])
+    got = _sql_same(
+        eng,
+        events=ev,
+        orders=od,
+        population=snap,
+        view="snapshot",
+        days=(1, 7),
+        ks=(1,),
+        units=units,
+    )
+    assert _cell(got, "type:share", 1, 1) == 1 and _cell(got, "orders", 7, 1) == 1
+
+
+def test_onboarding_labels_in_sql_are_the_pandas_labels(eng):
+    contacts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "e"],
+            "joined_at": pd.Series([J, J, J, J, ts(100)], dtype=f"datetime64[us, {TZ}]"),
+            "channel": "douyin",
+            "hook": "coupon",
+            "referrer_id": None,
+        }
+    )
+    ev = _events(
+        [
+            ("a", ts(10), "message"),
+            ("b", ts(5), "del_follow_user"),
+            ("c", ts(10), "message"),
+            ("c", ts(20), "del_follow_user"),
+            ("d", ts(3), "message"),
+            ("d", ts(37), "read"),  # at the window's end: outside
+            ("d", ts(40), "qr_scan"),
+            ("a", ts(7), "del_follow_user"),  # at the cut-off: in the label window
+        ]
+    )
+    od = _orders([("d", ts(36.5), 10.0, 10.0), ("e", ts(101), 10.0, 0.0)])
+    for activity in ("any", "purchase"):
+        kw = dict(window_days=7, horizon_days=30, activity=activity, observation_end=ts(60))
+        expected = onboarding_labels(contacts, ev, od, **kw)
+        got = onboarding_labels(contacts, ev, od, engine=eng, **kw)
+        pd.testing.assert_frame_equal(expected, got, check_exact=True)
+    assert list(got["user_id"]) == ["a", "c", "d"] and got["churned_hard"].tolist()[0]

@@ -122,7 +122,17 @@ def test_reports_in_chinese_render_real_glyphs(tmp_path):
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("name", ["value-index-retention", "segments-and-flow", "churn", "ltv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "data-overview",
+        "behaviours-retention",
+        "value-index-retention",
+        "segments-and-flow",
+        "churn",
+        "ltv",
+    ],
+)
 def test_report_on_duckdb_gives_the_same_tables(name, tmp_path, tmp_path_factory):
     """engine="duckdb": the report's scans read the tables from disk and it saves the same
     tables."""

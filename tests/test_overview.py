@@ -183,3 +183,64 @@ def test_orders_reading_gives_totals_and_shares():
 def test_results_without_a_figure_say_so():
     with pytest.raises(NotImplementedError):
         ov.Ledger(pd.DataFrame()).plot()
+
+
+def _sql_tables(eng, contacts, events, orders):
+    from analysis.engine.tables import DuckTables, SparkTables
+
+    cls = DuckTables if eng == "duckdb" else SparkTables
+    return cls.from_frames(contacts, events, orders)
+
+
+def test_overview_counts_in_sql_are_the_pandas_counts(eng):
+    """The SQL definitions of the overview's scans (periods in local time, buyers, sums,
+    vocabulary counts, first and last times, users) give the pandas tables."""
+    from analysis.aggregate import activity as act
+
+    c, e, o = frames()
+    # local period edges: 23:30 on 31 March is still March (and a Monday 00:10 starts a week)
+    e2 = pd.DataFrame(
+        {
+            "user_id": ["b", "d", "d"],
+            "occurred_at": ["2025-03-31 23:30:00", "2025-04-01 00:10:00", "2025-03-30 23:59:59"],
+            "event_type": ["share", "share", "read"],
+        }
+    )
+    o2 = pd.DataFrame(
+        {
+            "order_id": ["o4", "o5"],
+            "user_id": ["d", "b"],
+            "ordered_at": ["2025-03-31 23:59:00", "2025-03-31 00:00:00"],
+            "amount": [10.5, 30.0],
+            "is_refund": [True, False],
+            "refund_amount": [10.5, 0.0],
+        }
+    )
+    more = validate_tables(c, e2, o2)
+    e = pd.concat([e, more.events], ignore_index=True)
+    o = pd.concat([o, more.orders], ignore_index=True)
+    vocab = default_vocabulary()
+    with _sql_tables(eng, c, e, o) as sql:
+        for freq in ("D", "W", "M", "Q"):
+            kw = dict(time_col="occurred_at", by="event_type", freq=freq)
+            pd.testing.assert_frame_equal(
+                act.counts_by_period(e, **kw), act.counts_by_period(sql.events, **kw)
+            )
+            pd.testing.assert_frame_equal(
+                act.orders_by_period(o, freq=freq), act.orders_by_period(sql.orders, freq=freq)
+            )
+        pd.testing.assert_frame_equal(
+            act.table_summary(c, e, o), act.table_summary(c, sql.events, sql.orders)
+        )
+        pd.testing.assert_frame_equal(
+            act.vocabulary_counts(e, vocabulary=vocab),
+            act.vocabulary_counts(sql.events, vocabulary=vocab),
+        )
+        for table, paid in ((e, False), (o, False), (o, True)):
+            sql_table = sql.events if table is e else sql.orders
+            assert act.user_ids(table, paid=paid).equals(act.user_ids(sql_table, paid=paid))
+        assert list(act.user_ids(sql.orders, paid=True)) == ["a", "b", "c"]
+        r = ov.orders_by_period(sql.orders, contacts=c)
+        assert r.buyers == 4 and r.table["orders"].sum() == 5
+    months = act.counts_by_period(e, time_col="occurred_at", freq="M")
+    assert months.set_index("period")["rows"].loc["2025-03-01":].tolist() == [3, 2]

@@ -27,6 +27,12 @@ an index look-up, each (row, unit) pair is factorised once, and the count of eve
 within each ``d`` is one ``np.bincount``; thresholds ``k`` come from a histogram of those
 counts per unit and outcome (no per-user Python loop; the only loops run over groups and
 over the ``d`` grid).
+
+Both scans of events and orders (:func:`onboarding_labels` and :func:`behaviour_counts`) also
+have one SQL definition, run by DuckDB or Spark where the tables are (``engine="duckdb"`` /
+``"spark"``, or the tables of a :class:`~analysis.engine.DuckTables` /
+:class:`~analysis.engine.SparkTables`, which the default ``engine=None`` follows): only the
+per-user flags and the counts per (group, unit, d, k) come back, the same as on pandas.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.labels import activity_times  # the shared definition of qualifying activity
-from analysis.aggregate.rules import is_paid
+from analysis.aggregate.rules import PAID_SQL, is_paid
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.errors import TooLittleData
 from analysis.data.vocab import VALUES, Vocabulary, load_vocabulary
+from analysis.engine.core import is_sql_engine
+from analysis.engine.dialect import sql_list
+from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
 VIEWS = ("onboarding", "snapshot")
 DEFAULT_DAYS = (1, 3, 7, 14, 30)
@@ -152,10 +161,17 @@ def behaviour_units(
     return pd.DataFrame(rows, columns=["unit", "kind", "value", "members", "meaning"])
 
 
-def resolved_observation_end(events: pd.DataFrame, orders: pd.DataFrame, observation_end, tz: str):
+def resolved_observation_end(events, orders, observation_end, tz: str):
+    """``observation_end`` as an instant in ``tz``, or (None) the latest event or order + 1
+    day; ``events`` and ``orders`` may be SQL tables (their latest times read in SQL)."""
     if observation_end is not None:
         return as_timestamp(observation_end, tz=tz, name="observation_end")
-    candidates = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
+    engine = infer_engine(None, events, orders)
+    if is_sql_engine(engine):
+        with SqlInputs(engine, tz=tz, events=events, orders=orders) as db:
+            candidates = db.latest_times(tz)
+    else:
+        candidates = [s.max() for s in (events["occurred_at"], orders["ordered_at"]) if len(s)]
     if not candidates:
         raise ValueError("no events or orders: cannot tell where the observation ends")
     # as in retention_labels: the latest record is a lower bound of the export's end
@@ -172,6 +188,7 @@ def onboarding_labels(
     activity: str = "any",
     observation_end=None,
     vocabulary: Vocabulary | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Retention measured from each user's own join (the onboarding view's label).
 
@@ -188,10 +205,16 @@ def onboarding_labels(
 
     One row per user, sorted by ``user_id``: ``user_id``, ``joined_at``, ``cutoff``,
     ``horizon_days``, ``retained``, ``churned_hard``, ``tenure_days`` (= ``window_days``).
+
+    ``engine="duckdb"`` / ``"spark"`` (or SQL tables, which ``engine=None`` follows) scans
+    events and orders in SQL (:func:`_onboarding_flags_sql`); the result is the same.
     """
     vocab = load_vocabulary(vocabulary)
     if window_days <= 0 or horizon_days <= 0:
         raise ValueError("window_days and horizon_days must be positive")
+    engine = infer_engine(engine, contacts, events, orders)
+    if is_sql_table(contacts):
+        contacts = contacts.to_pandas()
     tz = tz_of(contacts["joined_at"])
     obs_end = resolved_observation_end(events, orders, observation_end, tz)
     win = pd.Timedelta(days=float(window_days))
@@ -202,6 +225,13 @@ def onboarding_labels(
         raise ValueError("contacts has duplicate user_id values")
     cut_us = _to_us(pop["joined_at"] + win)
     end_us = cut_us + int(horizon_days) * _US_PER_DAY
+    if is_sql_engine(engine):
+        churned_before, churn_in, active_in = _onboarding_flags_sql(
+            events, orders, ids, cut_us, end_us, activity=activity, vocab=vocab, engine=engine
+        )
+        return _onboarding_frame(
+            pop, churned_before, churn_in, active_in, window_days, horizon_days=horizon_days
+        )
 
     def _rows(frame: pd.DataFrame, col: str):
         pos = _positions(frame["user_id"], ids)
@@ -222,14 +252,70 @@ def onboarding_labels(
     m = (at >= cut_us[apos]) & (at < end_us[apos])
     active_in[apos[m]] = True
 
+    return _onboarding_frame(
+        pop, churned_before, churn_in, active_in, window_days, horizon_days=horizon_days
+    )
+
+
+def _onboarding_frame(pop, churned_before, churn_in, active_in, window_days, *, horizon_days):
+    """The output of :func:`onboarding_labels` from the per-user flags (aligned with ``pop``),
+    on both engines."""
     keep = ~churned_before
     out = pop.loc[keep, ["user_id", "joined_at"]].reset_index(drop=True)
-    out["cutoff"] = out["joined_at"] + win
+    out["cutoff"] = out["joined_at"] + pd.Timedelta(days=float(window_days))
     out["horizon_days"] = int(horizon_days)
     out["retained"] = active_in[keep] & ~churn_in[keep]
     out["churned_hard"] = churn_in[keep]
     out["tenure_days"] = float(window_days)
     return out.sort_values("user_id", ignore_index=True)
+
+
+def _onboarding_flags_sql(events, orders, ids, cut_us, end_us, *, activity, vocab, engine):
+    """The SQL definition of the scans of :func:`onboarding_labels`: per user of ``ids``
+    (cut-off ``cut_us``, label end ``end_us``, µs since the epoch) whether a hard churn fell
+    before the cut-off, a hard churn inside ``[cut, end)``, and a qualifying activity (an
+    interaction event with ``activity="any"``, a paid order) inside it. Returns three boolean
+    arrays aligned with ``ids``."""
+    from analysis.aggregate.labels import ACTIVITY
+
+    if activity not in ACTIVITY:
+        raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
+    pop = pd.DataFrame(
+        {
+            "user_id": np.asarray(ids, dtype=object).astype(str),
+            "cut_us": np.asarray(cut_us, dtype="int64"),
+            "end_us": np.asarray(end_us, dtype="int64"),
+        }
+    )
+    churn = sql_list(vocab.churn_types)
+    inter = sql_list(vocab.interaction_types if activity == "any" else [])
+    with SqlInputs(engine, events=events, orders=orders, pop=pop) as db:
+        ev, od, p = db.views["events"], db.views["orders"], db.views["pop"]
+        sql = f"""
+            WITH ch AS (
+                SELECT p.user_id,
+                    max(CASE WHEN epoch_us(e.occurred_at) < p.cut_us THEN 1 ELSE 0 END)
+                        AS before_cut,
+                    max(CASE WHEN epoch_us(e.occurred_at) >= p.cut_us
+                              AND epoch_us(e.occurred_at) < p.end_us THEN 1 ELSE 0 END)
+                        AS inside
+                FROM {ev} e JOIN {p} p ON e.user_id = p.user_id
+                WHERE e.event_type IN {churn}
+                GROUP BY p.user_id),
+            act AS (
+                SELECT user_id, occurred_at AS t FROM {ev} WHERE event_type IN {inter}
+                UNION ALL
+                SELECT user_id, ordered_at AS t FROM {od} WHERE {PAID_SQL}),
+            ac AS (
+                SELECT DISTINCT p.user_id FROM act a JOIN {p} p ON a.user_id = p.user_id
+                WHERE epoch_us(a.t) >= p.cut_us AND epoch_us(a.t) < p.end_us)
+            SELECT ch.user_id, ch.before_cut, ch.inside, 0 AS active FROM ch
+            UNION ALL
+            SELECT ac.user_id, 0 AS before_cut, 0 AS inside, 1 AS active FROM ac"""
+        got = db.df(sql)
+    flags = got.groupby(got["user_id"].astype("str"))[["before_cut", "inside", "active"]].max()
+    flags = flags.reindex(pd.Index(pop["user_id"]), fill_value=0)
+    return tuple(flags[c].to_numpy().astype(bool) for c in ("before_cut", "inside", "active"))
 
 
 def assign_period(
@@ -305,6 +391,7 @@ def behaviour_counts(
     outcome: str = "retained",
     group: str | None = None,
     vocabulary: Vocabulary | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """The 2×2 table of every behaviour against the outcome, as counts (tidy, long).
 
@@ -322,6 +409,10 @@ def behaviour_counts(
     ``unit``, ``kind``, ``value``, ``d``, ``k``, ``n`` (users), ``n_retained``, ``n_did``
     (users with at least ``k`` occurrences in ``d`` days) and ``n_did_retained``.
     Inputs are not modified.
+
+    ``engine="duckdb"`` / ``"spark"`` (or SQL tables for ``events`` / ``orders``, which
+    ``engine=None`` follows) counts the occurrences in SQL (:func:`_did_counts_sql`; the
+    population is registered beside the tables) and returns the same table.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
@@ -362,7 +453,6 @@ def behaviour_counts(
         )
     user_index = pd.Index(pd.unique(population["user_id"]))
     pop_code = _positions(population["user_id"], user_index)
-    ev_user, ev_t, ev_unit = _unit_rows(events, orders, units, user_index)
     d_us = np.array([int(round(d * _US_PER_DAY)) for d in days], dtype="int64")
     n_units, n_k = len(units), len(ks)
     ks_arr = np.array(ks)
@@ -375,12 +465,43 @@ def behaviour_counts(
             for g in pd.unique(population[group])
         ]
     )
+    for g, rows in groups:
+        if np.unique(pop_code[rows]).size != len(rows):
+            raise ValueError(f"group {g!r}: a user appears more than once")
+    engine = infer_engine(engine, events, orders)
+    if is_sql_engine(engine):
+        did_all, did_ret_all = _did_counts_sql(
+            events,
+            orders,
+            population=population,
+            groups=groups,
+            anchor=anchor_all,
+            y=y_all.to_numpy().astype(bool),
+            units=units,
+            view=view,
+            d_us=d_us,
+            ks=ks,
+            engine=engine,
+        )
+        blocks = [
+            _block(
+                g,
+                days[di],
+                ks_arr,
+                len(rows),
+                int(y_all.to_numpy()[rows].astype(bool).sum()),
+                did_all[gi, di],
+                did_ret_all[gi, di],
+            )
+            for gi, (g, rows) in enumerate(groups)
+            for di in range(len(days))
+        ]
+        return _counts_frame(blocks, units, view)
+    ev_user, ev_t, ev_unit = _unit_rows(events, orders, units, user_index)
     blocks = []
     for g, rows in groups:
         row_of = np.full(len(user_index), -1, dtype="int64")
         row_of[pop_code[rows]] = np.arange(len(rows))
-        if np.unique(pop_code[rows]).size != len(rows):
-            raise ValueError(f"group {g!r}: a user appears more than once")
         y = y_all.to_numpy()[rows].astype(bool)
         anchor = anchor_all[rows]
         pos = row_of[ev_user]
@@ -419,20 +540,29 @@ def behaviour_counts(
             at_least = np.cumsum(hist[:, ::-1, :], axis=1)[:, ::-1, :][:, 1:, :]
             did = at_least.sum(axis=2)
             did_ret = at_least[:, :, 1]
-            blocks.append(
-                pd.DataFrame(
-                    {
-                        "group": g,
-                        "unit_code": np.repeat(np.arange(n_units), n_k),
-                        "d": days[di],
-                        "k": np.tile(ks_arr, n_units),
-                        "n": n_tot,
-                        "n_retained": n_ret,
-                        "n_did": did.ravel().astype("int64"),
-                        "n_did_retained": did_ret.ravel().astype("int64"),
-                    }
-                )
-            )
+            blocks.append(_block(g, days[di], ks_arr, n_tot, n_ret, did, did_ret))
+    return _counts_frame(blocks, units, view)
+
+
+def _block(g, d, ks_arr, n_tot, n_ret, did, did_ret) -> pd.DataFrame:
+    """The counts of one group and window ``d``: ``did`` / ``did_ret`` are (unit, k) arrays."""
+    n_units, n_k = did.shape
+    return pd.DataFrame(
+        {
+            "group": g,
+            "unit_code": np.repeat(np.arange(n_units), n_k),
+            "d": d,
+            "k": np.tile(ks_arr, n_units),
+            "n": n_tot,
+            "n_retained": n_ret,
+            "n_did": did.ravel().astype("int64"),
+            "n_did_retained": did_ret.ravel().astype("int64"),
+        }
+    )
+
+
+def _counts_frame(blocks, units: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The output of :func:`behaviour_counts` from its blocks (both engines)."""
     out = pd.concat(blocks, ignore_index=True)
     gcode = pd.factorize(out["group"], use_na_sentinel=False)[0]
     order = np.lexsort(
@@ -446,3 +576,82 @@ def behaviour_counts(
     )
     out.attrs["view"] = view
     return out
+
+
+def _did_counts_sql(
+    events, orders, *, population, groups, anchor, y, units, view, d_us, ks, engine
+) -> tuple[np.ndarray, np.ndarray]:
+    """The SQL definition of the counting in :func:`behaviour_counts`: for each group, window
+    and unit, the users with at least ``k`` occurrences (``did``) and those of them retained
+    (``did_ret``), as arrays of shape (group, d, unit, k).
+
+    Every occurrence of a unit (an event of one of its types, or a paid order) by a user of
+    a group is placed by its offset from the row's anchor in µs (onboarding: after joining,
+    ``0 <= off < d``; snapshot: before the cut-off, ``0 < off <= d``); the occurrences are
+    counted per (row, unit) for every ``d``, and the users reaching each ``k`` per (group,
+    unit)."""
+    n_units, n_k, n_d = len(units), len(ks), len(d_us)
+    frames = []
+    for gi, (_, rows) in enumerate(groups):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "grp": np.full(len(rows), gi, dtype="int64"),
+                    "row_id": np.arange(len(rows), dtype="int64"),
+                    "user_id": population["user_id"].to_numpy()[rows].astype(str),
+                    "y": y[rows].astype("int64"),
+                    "anchor_us": anchor[rows].astype("int64"),
+                }
+            )
+        )
+    pop = pd.concat(frames, ignore_index=True)
+    umap = pd.DataFrame(
+        [(t, code) for code, members in enumerate(units["members"]) for t in members],
+        columns=["event_type", "unit_code"],
+    ).astype({"event_type": "str", "unit_code": "int64"})
+    kinds = units["kind"].to_numpy()
+    orders_code = int(np.flatnonzero(kinds == "orders")[0]) if (kinds == "orders").any() else None
+    with SqlInputs(engine, events=events, orders=orders, pop=pop, units=umap) as db:
+        ev, od, p, um = (db.views[k] for k in ("events", "orders", "pop", "units"))
+        occ = [
+            f"SELECT e.user_id, epoch_us(e.occurred_at) AS t, m.unit_code FROM {ev} e "
+            f"JOIN {um} m ON e.event_type = m.event_type"
+        ]
+        if orders_code is not None:
+            occ.append(
+                f"SELECT user_id, epoch_us(ordered_at) AS t, {orders_code} AS unit_code "
+                f"FROM {od} WHERE {PAID_SQL}"
+            )
+        d_max = int(d_us[-1])
+        if view == "onboarding":
+            off, inside, within = "o.t - p.anchor_us", f"off >= 0 AND off < {d_max}", "off < {}"
+        else:
+            off, inside, within = "p.anchor_us - o.t", f"off > 0 AND off <= {d_max}", "off <= {}"
+        per_d = ", ".join(
+            f"sum(CASE WHEN {within.format(int(d))} THEN 1 ELSE 0 END) AS c{di}"
+            for di, d in enumerate(d_us)
+        )
+        reach = ", ".join(
+            f"sum(CASE WHEN c{di} >= {k} THEN 1 ELSE 0 END) AS did_{di}_{ki}, "
+            f"sum(CASE WHEN c{di} >= {k} THEN y ELSE 0 END) AS ret_{di}_{ki}"
+            for di in range(n_d)
+            for ki, k in enumerate(ks)
+        )
+        sql = f"""
+            WITH occ AS ({" UNION ALL ".join(occ)}),
+            w AS (
+                SELECT p.grp, p.row_id, p.y, o.unit_code, {off} AS off
+                FROM occ o JOIN {p} p ON o.user_id = p.user_id),
+            c AS (
+                SELECT grp, row_id, y, unit_code, {per_d} FROM w WHERE {inside}
+                GROUP BY grp, row_id, y, unit_code)
+            SELECT grp, unit_code, {reach} FROM c GROUP BY grp, unit_code"""
+        got = db.df(sql)
+    did = np.zeros((len(groups), n_d, n_units, n_k), dtype="int64")
+    did_ret = np.zeros_like(did)
+    g, u = got["grp"].to_numpy("int64"), got["unit_code"].to_numpy("int64")
+    for di in range(n_d):
+        for ki in range(n_k):
+            did[g, di, u, ki] = got[f"did_{di}_{ki}"].to_numpy("int64")
+            did_ret[g, di, u, ki] = got[f"ret_{di}_{ki}"].to_numpy("int64")
+    return did, did_ret

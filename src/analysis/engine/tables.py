@@ -89,6 +89,9 @@ class SqlTables:
     _owned: bool = False
     #: the event vocabulary the tables are read with (set by ``reports.open_tables``)
     vocabulary: Any = None
+    #: the row ledger of the tables read (set by ``reports.open_tables``: the store's ledger,
+    #: then the rows read from each file, which no step drops or repairs here)
+    ledger: Any = None
     engine_name = "sql"
 
     @property

@@ -225,7 +225,31 @@ def open_tables(folder: Path, *, engine="pandas", vocabulary=None, observed_unti
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
     tables.vocabulary = load_vocabulary(vocabulary)
+    tables.ledger = sql_ledger(tables, folder)
     return tables
+
+
+def sql_ledger(tables, folder: Path):
+    """The row ledger of tables read by DuckDB / Spark from ``folder``, as
+    :func:`~analysis.data.load.load_tables` writes it for canonical files that need no repair:
+    the store's own ledger first (``prepare: `` steps, where ``folder`` is a prepared store),
+    then a ``read`` and a ``final`` line per table with its rows (counted in SQL; a Parquet
+    file's count is in its metadata). These engines do not check or repair (see
+    :mod:`analysis.engine`), so nothing is dropped or repaired after the store's own steps."""
+    from analysis.data.errors import Ledger
+    from analysis.data.store import stored_ledger
+    from analysis.engine.tables import TABLES
+
+    ledger = stored_ledger(folder) or Ledger()
+    rows = {name: len(getattr(tables, name)) for name in TABLES}
+    for name, n in rows.items():
+        path = Path(str(tables.files[name]))
+        # DuckDB and Spark read text files as UTF-8 (load_tables names the encoding it read)
+        detail = path.name if path.suffix == ".parquet" else f"{path.name} (encoding utf-8)"
+        ledger.add(name, "read", rows_in=n, rows_out=n, detail=detail)
+    for name, n in rows.items():
+        ledger.add(name, "final", rows_in=n, rows_out=n)
+    return relative_ledger(ledger.to_frame(), folder)
 
 
 def _parameters_cell(notebook: str | Path) -> str:

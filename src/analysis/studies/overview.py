@@ -5,6 +5,9 @@ write prose.
 
 The tables themselves are the overview aggregations of :mod:`analysis.aggregate.activity`
 (unchanged, so a report saves the same files); the figures are :mod:`analysis.plots.overview`.
+``events`` and ``orders`` may be the tables of a :class:`~analysis.engine.DuckTables` /
+:class:`~analysis.engine.SparkTables`: they are then counted in SQL where they are, with the
+same results.
 
 * :class:`Ledger` — the loader's row ledger: rows read, dropped, repaired.
 * :func:`table_summary` → :class:`TableSummary` — rows, users and dates per table; also the
@@ -105,9 +108,7 @@ class TableSummary(StudyResult):
         return say("overview.headline", lang, **span, dropped=self.dropped)
 
 
-def table_summary(
-    contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, *, dropped: int = 0
-) -> TableSummary:
+def table_summary(contacts, events, orders, *, dropped: int = 0) -> TableSummary:
     """:func:`analysis.aggregate.activity.table_summary` as a :class:`TableSummary`."""
     return TableSummary(activity.table_summary(contacts, events, orders), dropped=int(dropped))
 
@@ -196,7 +197,7 @@ class VocabularyCounts(StudyResult):
         return say("overview.values", lang, items=items)
 
 
-def vocabulary_counts(events: pd.DataFrame, *, vocabulary) -> VocabularyCounts:
+def vocabulary_counts(events, *, vocabulary) -> VocabularyCounts:
     """:func:`analysis.aggregate.activity.vocabulary_counts` as a :class:`VocabularyCounts`."""
     return VocabularyCounts(activity.vocabulary_counts(events, vocabulary=vocabulary))
 
@@ -234,13 +235,11 @@ class OrdersOverTime(StudyResult):
         return plots.plot_orders(self.table, ax=ax, currency=currency, lang=lang)
 
 
-def orders_by_period(
-    orders: pd.DataFrame, *, contacts: pd.DataFrame, freq: str = "M"
-) -> OrdersOverTime:
+def orders_by_period(orders, *, contacts: pd.DataFrame, freq: str = "M") -> OrdersOverTime:
     """:func:`analysis.aggregate.activity.orders_by_period` as an :class:`OrdersOverTime`,
     with the distinct buyers of ``orders`` and the number of ``contacts``."""
     return OrdersOverTime(
         activity.orders_by_period(orders, freq=freq),
-        buyers=int(orders["user_id"].nunique()),
+        buyers=len(activity.user_ids(orders)),
         contacts=len(contacts),
     )

@@ -1,5 +1,6 @@
 """The report runner: parameters are checked, filtered per notebook, and read from a file."""
 
+import pandas as pd
 import pytest
 
 from analysis.__main__ import main
@@ -136,7 +137,10 @@ def test_sql_engines_need_canonical_tables_on_disk(tmp_path):
     with pytest.raises(ValueError, match="engine must be one of"):
         open_tables(raw, engine="polars")
     with open_tables(resolve("data/sample"), engine="duckdb") as tables:
-        assert len(tables.contacts) == len(open_tables(resolve("data/sample")).contacts)
+        loaded = open_tables(resolve("data/sample"))
+        assert len(tables.contacts) == len(loaded.contacts)
+        # canonical CSV files that need no repair: the ledger load_tables writes for them
+        pd.testing.assert_frame_equal(tables.ledger, loaded.ledger)
 
 
 def test_auto_engine_follows_the_data(tmp_path):
@@ -159,6 +163,9 @@ def test_auto_engine_follows_the_data(tmp_path):
         assert isinstance(duck, DuckTables)
         pandas = open_tables(store, engine="pandas")
         assert len(duck.events) == len(pandas.events)
+        # the row ledger: the store's steps, then the rows read from the Parquet files
+        assert duck.ledger["step"].tolist()[:2] == ["prepare: read"] * 2
+        pd.testing.assert_frame_equal(duck.ledger, pandas.ledger)
         assert infer_engine("auto", pandas.contacts, duck.events) == "duckdb"
         assert infer_engine("auto", pandas.contacts, pandas.events) == "pandas"
 

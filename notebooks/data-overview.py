@@ -160,17 +160,18 @@ from analysis.reports.summary import glossary
 Markdown(glossary(lang))
 
 # %%
-from analysis.aggregate.activity import user_ids
+from analysis.aggregate.activity import has_rows
 from analysis.reports.population import population, show_population, step
 
-uid, with_orders = contacts["user_id"], user_ids(orders)
+uid = contacts["user_id"]
+ordered = has_rows(uid, orders)
 show_population(
     population(
         [
             step("contacts", uid),
-            step("active", uid[uid.isin(user_ids(events)) | uid.isin(with_orders)]),
-            step("ordered", uid[uid.isin(with_orders)]),
-            step("buyers", uid[uid.isin(user_ids(orders, paid=True))]),
+            step("active", uid[has_rows(uid, events) | ordered]),
+            step("ordered", uid[ordered]),
+            step("buyers", uid[has_rows(uid, orders, paid=True)]),
         ],
         lang=lang,
     )

@@ -229,9 +229,9 @@ def vocabulary_counts(events, *, vocabulary, engine=None) -> pd.DataFrame:
     return out
 
 
-def user_ids(table, *, paid: bool = False, engine=None) -> pd.Index:
+def distinct_users(table, *, paid: bool = False, engine=None) -> pd.Index:
     """The distinct ``user_id`` of a table (events, orders; ``paid``: the paid orders only),
-    sorted; a SQL table is read in SQL and only the ids come back."""
+    in no set order; a SQL table is read in SQL and only the ids come back."""
     engine = infer_engine(engine, table)
     if is_sql_engine(engine):
         with SqlInputs(engine, table=table) as db:
@@ -240,4 +240,13 @@ def user_ids(table, *, paid: bool = False, engine=None) -> pd.Index:
         ids = got["user_id"].dropna().astype("str")
     else:
         ids = (paid_orders(table) if paid else table)["user_id"].dropna().astype("str")
-    return pd.Index(np.sort(pd.unique(ids.to_numpy())), name="user_id")
+    return pd.Index(pd.unique(ids.to_numpy()), name="user_id")
+
+
+def has_rows(users: pd.Series, table, *, paid: bool = False, engine=None) -> pd.Series:
+    """For each of ``users`` (a Series of ids), whether ``table`` (events, orders; ``paid``:
+    paid orders) has a row of theirs: a boolean Series aligned with ``users``. A SQL table
+    gives its distinct ids only (one look-up per user, not a scan in Python)."""
+    found = distinct_users(table, paid=paid, engine=engine)
+    hit = found.get_indexer(pd.Series(users).astype("str")) >= 0
+    return pd.Series(hit, index=users.index, name=users.name)

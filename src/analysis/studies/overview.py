@@ -240,6 +240,6 @@ def orders_by_period(orders, *, contacts: pd.DataFrame, freq: str = "M") -> Orde
     with the distinct buyers of ``orders`` and the number of ``contacts``."""
     return OrdersOverTime(
         activity.orders_by_period(orders, freq=freq),
-        buyers=len(activity.user_ids(orders)),
+        buyers=len(activity.distinct_users(orders)),
         contacts=len(contacts),
     )

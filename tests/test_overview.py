@@ -229,6 +229,10 @@ def test_overview_counts_in_sql_are_the_pandas_counts(eng):
             pd.testing.assert_frame_equal(
                 act.orders_by_period(o, freq=freq), act.orders_by_period(sql.orders, freq=freq)
             )
+            kw = dict(time_col="ordered_at", by="user_id", freq=freq, sum_cols=("amount",))
+            pd.testing.assert_frame_equal(
+                act.counts_by_period(o, **kw), act.counts_by_period(sql.orders, **kw)
+            )
         pd.testing.assert_frame_equal(
             act.table_summary(c, e, o), act.table_summary(c, sql.events, sql.orders)
         )

@@ -105,11 +105,14 @@ def _counts_by_period_sql(df, *, time_col, by, freq, sum_cols, engine) -> pd.Dat
     """The SQL definition of :func:`counts_by_period`."""
     with SqlInputs(infer_engine(engine, df), tz=_frame_tz(df, time_col), table=df) as db:
         by_sel = f", {_sql_col(by)} AS by_value" if by is not None else ""
-        sums = "".join(f", sum({_sql_col(c)}) AS s{i}" for i, c in enumerate(sum_cols))
+        # as pandas: a group's sum skips missing values (0 when all are), rows without a
+        # time or a ``by`` value are not counted
+        sums = "".join(f", coalesce(sum({_sql_col(c)}), 0) AS s{i}" for i, c in enumerate(sum_cols))
+        by_known = f" AND {_sql_col(by)} IS NOT NULL" if by is not None else ""
         got = db.df(
             f"SELECT {period_key_sql(_sql_col(time_col), freq)} AS period_key{by_sel}, "
             f"count(*) AS n{sums} FROM {db.views['table']} "
-            f"WHERE {_sql_col(time_col)} IS NOT NULL "
+            f"WHERE {_sql_col(time_col)} IS NOT NULL{by_known} "
             f"GROUP BY period_key{', by_value' if by is not None else ''}"
         )
     out = pd.DataFrame({"period": period_from_key(got["period_key"], freq)})

@@ -13,9 +13,10 @@ records per page:
 With ``screenshots=`` it saves a full-page PNG of each page there (``make report`` keeps
 those of the summaries in ``reports/screenshots/``, git-ignored, for review).
 
-``python -m analysis.reports.browser reports`` checks every page of a report folder and
-exits 1 on a problem, 0 when clean, and 0 with a note when no Chromium (or no Playwright) is
-installed: the reports themselves are still written.
+``python -m analysis.reports.browser reports reports/zh`` checks every page of one or more
+report folders in one browser, a few pages at once, and exits 1 on a problem, 0 when clean,
+and 0 with a note when no Chromium (or no Playwright) is installed: the reports themselves
+are still written.
 """
 
 from __future__ import annotations

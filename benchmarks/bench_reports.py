@@ -28,9 +28,25 @@ fails, the failing report, the cell and the tail of the error are recorded and t
 exits 1 after the remaining data folders ran. ``--max-rss-gb`` kills the runner's tree when
 its total RSS passes the limit (the machine is shared), recorded as a failure.
 
-Prints a table and writes benchmarks/results/reports.json (rewritten after each data folder,
-so a long run leaves partial results). The load average is recorded at the start and end of
-each run: the machine is shared, so absolute times drift with it.
+The runner is started with ``--jobs 1`` (one report at a time), so that each sample is
+attributed to one report.
+
+Prints a table and writes benchmarks/results/bench_reports.json (``--name``; rewritten after
+each data folder, so a long run leaves partial results). The load average is recorded at the
+start and end of each run: the machine is shared, so absolute times drift with it.
+
+Then, from the smallest to the largest data it ran (by contacts, from the store's
+``prepare.json``), the growth of each report: its time ratio beside the size ratio
+(``100k -> 1M: x9.3 time for x10.0 contacts``), and the targets of issue #21, each printed
+PASS, FAIL or SKIP (no run large enough to check it):
+
+* at 1M contacts (a run with at least ``TARGET_CONTACTS`` x ``SIZE_TOLERANCE``), the whole
+  suite takes at most ``MAX_WALL_S`` (600 s) wall time, and every report's peak memory
+  (runner + kernel) is at most ``MAX_PEAK_GB`` (4 GB), and every report ran;
+* each report's time grows at most in proportion to the data (``x10`` for 10x contacts,
+  with ``GROWTH_SLACK``: x11 allowed), between the smallest and the largest run.
+
+The script exits 1 on a FAIL (or a failed run); ``--report-only`` prints the same and exits 0.
 """
 
 from __future__ import annotations
@@ -56,6 +72,15 @@ from _common import machine, write_results  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 GB = 2**30
+
+#: The targets of issue #21, checked on a run of this many contacts (a simulated "1M" store
+#: has about that many: a run counts when it has at least SIZE_TOLERANCE of it).
+TARGET_CONTACTS = 1_000_000
+SIZE_TOLERANCE = 0.9
+MAX_WALL_S = 600.0  # the whole suite, at 1M contacts
+MAX_PEAK_GB = 4.0  # any one report, runner + kernel, at 1M contacts
+#: A report's time may grow this much faster than the data (1.1: x11 for 10x contacts).
+GROWTH_SLACK = 1.1
 
 
 def loadavg() -> list[float]:
@@ -182,7 +207,8 @@ def run_suite(
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.source.ipynb"):
         old.unlink()
-    cmd = [sys.executable, "-m", "analysis", "report", "--data", data, "--out", str(out), "--quiet"]
+    cmd = [sys.executable, "-m", "analysis", "report", "--data", data, "--out", str(out)]
+    cmd += ["--quiet", "--jobs", "1"]  # one report at a time: each sample is one report's
     if only:
         cmd += ["--only", *only]
     for name, value in params:
@@ -340,6 +366,7 @@ def run_suite(
         )
         prev_end = end
     res["reports"] = rows
+    res["rows"] = data_rows(folder, out)
     if rc != 0 or killed:
         failed = next((r for r in rows if r["status"] == "failed"), None)
         err = (out / "runner.stderr").read_text(errors="replace")
@@ -350,6 +377,186 @@ def run_suite(
             "stderr_tail": ANSI.sub("", err)[-4000:],
         }
     return res
+
+
+def data_rows(folder: Path, out: Path) -> dict[str, int]:
+    """Rows per table of the data a run read: the store's ``prepare.json`` (the data folder
+    when it is a store, else the store the runner prepared into ``OUT/store``); {} if none."""
+    for store in (folder, out / "store"):
+        path = store / "prepare.json"
+        if path.is_file():
+            tables = json.loads(path.read_text(encoding="utf-8")).get("tables", {})
+            return {t: int(v["rows"]) for t, v in tables.items()}
+    return {}
+
+
+def contacts(run: dict) -> int | None:
+    """The size of a run's data: its contacts (None when unknown)."""
+    n = (run.get("rows") or {}).get("contacts")
+    return int(n) if n else None
+
+
+def short(n: int) -> str:
+    """A number of contacts as people say it: 8k, 100k, 1M, 1.2M."""
+    for unit, size in (("M", 1_000_000), ("k", 1_000)):
+        if n >= size:
+            v = n / size
+            whole = v >= 10 or round(v, 1) == round(v)
+            return f"{v:.0f}{unit}" if whole else f"{v:.1f}{unit}"
+    return str(n)
+
+
+def growth(runs: list[dict]) -> list[dict]:
+    """Per report, from the smallest to the largest run (by contacts) where it has a time in
+    both: the time and peak memory ratios beside the size ratio. [] with fewer than two
+    runs of known, different sizes."""
+    sized = sorted((r for r in runs if contacts(r)), key=contacts)
+    if len(sized) < 2 or contacts(sized[0]) == contacts(sized[-1]):
+        return []
+    small, large = sized[0], sized[-1]
+    size_ratio = contacts(large) / contacts(small)
+    before = {x["report"]: x for x in small.get("reports", [])}
+    out = []
+    for x in large.get("reports", []):
+        a = before.get(x["report"])
+        if a is None:
+            continue
+        t0, t1 = a.get("seconds"), x.get("seconds")
+        m0, m1 = a.get("peak_tree_rss_gb"), x.get("peak_tree_rss_gb")
+        out.append(
+            {
+                "report": x["report"],
+                "from": short(contacts(small)),
+                "to": short(contacts(large)),
+                "contacts": [contacts(small), contacts(large)],
+                "size_ratio": round(size_ratio, 2),
+                "seconds": [t0, t1],
+                "time_ratio": round(t1 / t0, 2) if t0 and t1 else None,
+                "peak_gb": [m0, m1],
+                "memory_ratio": round(m1 / m0, 2) if m0 and m1 else None,
+            }
+        )
+    return out
+
+
+def check_targets(
+    runs: list[dict],
+    grown: list[dict],
+    *,
+    target_contacts: int = TARGET_CONTACTS,
+    max_wall_s: float = MAX_WALL_S,
+    max_peak_gb: float = MAX_PEAK_GB,
+    slack: float = GROWTH_SLACK,
+) -> list[dict]:
+    """The targets of issue #21 (see the module docstring), each ``{"target", "status"
+    (PASS / FAIL / SKIP), "detail"}``. The size targets are checked on the largest run of at
+    least ``target_contacts`` x ``SIZE_TOLERANCE`` contacts; SKIP when there is none."""
+    out = []
+    big = [r for r in runs if (contacts(r) or 0) >= target_contacts * SIZE_TOLERANCE]
+    label = short(target_contacts)
+    if not big:
+        why = f"no run at {label} contacts"
+        for target in (
+            f"total wall <= {max_wall_s:.0f} s at {label}",
+            f"peak memory <= {max_peak_gb:g} GB per report at {label}",
+            f"every report runs at {label}",
+        ):
+            out.append({"target": target, "status": "SKIP", "detail": why})
+    else:
+        run = max(big, key=contacts)
+        at = f"{run['data']} ({contacts(run):,} contacts)"
+        wall = run.get("wall_s")
+        out.append(
+            {
+                "target": f"total wall <= {max_wall_s:.0f} s at {label}",
+                "status": "PASS" if wall is not None and wall <= max_wall_s else "FAIL",
+                "detail": f"{wall} s on {at}",
+            }
+        )
+        reports = run.get("reports", [])
+        peaks = {x["report"]: x.get("peak_tree_rss_gb") for x in reports}
+        over = {k: v for k, v in peaks.items() if v is None or v > max_peak_gb}
+        worst = max(peaks.items(), key=lambda kv: kv[1] or 0, default=(None, None))
+        out.append(
+            {
+                "target": f"peak memory <= {max_peak_gb:g} GB per report at {label}",
+                "status": "PASS" if peaks and not over else "FAIL",
+                "detail": (
+                    f"over: {', '.join(f'{k} {v} GB' for k, v in over.items())}"
+                    if over
+                    else f"highest {worst[0]} {worst[1]} GB"
+                    if peaks
+                    else "no report measured"
+                ),
+            }
+        )
+        failed = [x["report"] for x in reports if x.get("status") != "ok"]
+        broke = run.get("returncode") not in (0, None) or "failure" in run
+        out.append(
+            {
+                "target": f"every report runs at {label}",
+                "status": "FAIL" if failed or broke or not reports else "PASS",
+                "detail": (
+                    f"failed: {', '.join(failed) or run.get('failure', {}).get('reason', '?')}"
+                    if failed or broke
+                    else f"{len(reports)} reports"
+                ),
+            }
+        )
+    target = f"time grows <= x{slack:g} the data"
+    if not grown:
+        out.append({"target": target, "status": "SKIP", "detail": "fewer than two data sizes"})
+    else:
+        size = grown[0]["size_ratio"]
+        limit = round(size * slack, 2)
+        over = [g for g in grown if g["time_ratio"] is None or g["time_ratio"] > limit]
+        out.append(
+            {
+                "target": target,
+                "status": "FAIL" if over else "PASS",
+                "detail": (
+                    f"{grown[0]['from']} -> {grown[0]['to']} (x{size:g} contacts, limit "
+                    f"x{limit:g}): "
+                    + (
+                        ", ".join(
+                            f"{g['report']} "
+                            + ("no time" if g["time_ratio"] is None else f"x{g['time_ratio']:g}")
+                            for g in over
+                        )
+                        if over
+                        else f"slowest growth x{max(g['time_ratio'] for g in grown):g}"
+                    )
+                ),
+            }
+        )
+    return out
+
+
+def print_growth(grown: list[dict]) -> None:
+    if not grown:
+        return
+    g0 = grown[0]
+    print(f"\ngrowth {g0['from']} -> {g0['to']} (x{g0['size_ratio']:g} contacts)")
+    for g in grown:
+        t = "-" if g["time_ratio"] is None else f"x{g['time_ratio']:g}"
+        m = "-" if g["memory_ratio"] is None else f"x{g['memory_ratio']:g}"
+        s0, s1 = g["seconds"]
+        print(
+            f"  {g['report']:<24}{g['from']} -> {g['to']}: {t} time ({s0} -> {s1} s), "
+            f"{m} peak memory, for x{g['size_ratio']:g} contacts"
+        )
+
+
+def print_targets(targets: list[dict]) -> None:
+    print("\ntargets (issue #21)")
+    for t in targets:
+        print(f"  {t['status']:<5} {t['target']}: {t['detail']}")
+
+
+def verdict(runs: list[dict], targets: list[dict]) -> int:
+    """The exit status: 1 when a run failed or a target is FAIL, else 0."""
+    ok = all(r.get("returncode") == 0 and "failure" not in r for r in runs)
+    return 0 if ok and not any(t["status"] == "FAIL" for t in targets) else 1
 
 
 def print_run(r: dict) -> None:
@@ -422,7 +629,12 @@ def main() -> int:
         default=None,
         help="kill the runner's tree above this total RSS (shared machine)",
     )
-    ap.add_argument("--name", default="reports", help="results file name (without .json)")
+    ap.add_argument("--name", default="bench_reports", help="results file name (without .json)")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the targets' PASS/FAIL but exit 0 on a FAIL (a failed run still exits 1)",
+    )
     args = ap.parse_args()
     folders = [d for group in (args.data or [["data/sample"]]) for d in group]
     out_root = Path(args.out_root or tempfile.mkdtemp(prefix="bench-reports-"))
@@ -438,7 +650,6 @@ def main() -> int:
         "params": args.param,
         "runs": [],
     }
-    ok = True
     for data in folders:
         label = Path(data).name or "data"
         print(f"== {data} (load average {loadavg()})", flush=True)
@@ -450,13 +661,21 @@ def main() -> int:
             interval=args.interval,
             max_rss=args.max_rss_gb,
         )
-        ok &= run["returncode"] == 0 and "failure" not in run
         result["runs"].append(run)
         result["loadavg_end"] = loadavg()
         print_run(run)
         sys.stdout.flush()
         write_results(args.name, result)
-    return 0 if ok else 1
+    result["growth"] = growth(result["runs"])
+    result["targets"] = check_targets(result["runs"], result["growth"])
+    write_results(args.name, result)
+    print_growth(result["growth"])
+    print_targets(result["targets"])
+    status = verdict(result["runs"], result["targets"])
+    if status and args.report_only:
+        ok = all(r.get("returncode") == 0 and "failure" not in r for r in result["runs"])
+        return 0 if ok else 1
+    return status
 
 
 if __name__ == "__main__":

@@ -318,3 +318,106 @@ def test_papermills_parameter_help_notices_are_quiet_and_other_warnings_are_not(
         logging.getLogger("papermill.translators").warning("another warning")
     assert [p.name for p in params] == ["lang"]
     assert [r.getMessage() for r in caplog.records] == ["another warning"]
+
+
+def test_auto_jobs_use_the_cores_on_small_data_and_one_on_large(tmp_path):
+    from analysis.reports.build import auto_jobs, data_mb
+
+    (tmp_path / "events.csv").write_bytes(b"x" * 2**20)  # 1 MiB
+    assert data_mb([tmp_path, tmp_path / "missing"]) == pytest.approx(1.0)
+    assert auto_jobs([tmp_path], n_cores=4, small_mb=2) == 4
+    assert auto_jobs([tmp_path], n_cores=4, small_mb=0.5) == 1
+    assert auto_jobs([tmp_path], n_cores=0, small_mb=2) == 1
+    # the sample (and its touches world) is small
+    assert auto_jobs(["data/sample", "data/sample-touches"], n_cores=2) == 2
+
+
+def _fake_report(calls, barrier=None):
+    import threading
+
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+        calls.append((report.name, str(out_dir), parameters.get("lang"), threading.get_ident()))
+        if barrier is not None:
+            barrier.wait()  # returns only when as many reports run at once
+        return {
+            "name": report.name,
+            "title": report.title,
+            "lang": parameters.get("lang", "en"),
+            "html": f"{report.name}.html",
+            "summary": f"{report.name}.summary.html",
+            "headline": "",
+            "seconds": 0.0,
+            "tables": "",
+        }
+
+    return fake_run
+
+
+def test_langs_build_both_languages_side_by_side(tmp_path, monkeypatch):
+    import threading
+
+    import analysis.reports.build as R
+
+    calls = []
+    # two reports in two languages, two at a time: the barrier breaks unless two run at once
+    monkeypatch.setattr(R, "run_report", _fake_report(calls, threading.Barrier(2, timeout=20)))
+    results = build_reports(
+        tmp_path, only=["ltv", "data-overview"], langs=["en", "zh"], jobs=2, show_progress=False
+    )
+    # the first language into OUT, the other into OUT/zh; reading order in each
+    assert [(r["name"], r["out"]) for r in results] == [
+        ("data-overview", str(tmp_path)),
+        ("ltv", str(tmp_path)),
+        ("data-overview", str(tmp_path / "zh")),
+        ("ltv", str(tmp_path / "zh")),
+    ]
+    # English, the notebooks' default, is not passed (no injected `lang` cell), Chinese is
+    assert sorted((c[0], c[1], c[2]) for c in calls) == sorted(
+        (r["name"], r["out"], None if r["out"] == str(tmp_path) else "zh") for r in results
+    )
+    assert len({c[3] for c in calls}) == 2  # two threads
+    assert 'lang="zh"' in (tmp_path / "zh" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="lang"):
+        build_reports(tmp_path, parameters={"lang": "zh"}, langs=["en"], show_progress=False)
+
+
+def test_one_job_runs_the_reports_one_after_another(tmp_path, monkeypatch):
+    import threading
+
+    import analysis.reports.build as R
+
+    calls = []
+    monkeypatch.setattr(R, "run_report", _fake_report(calls))
+    results = build_reports(
+        tmp_path, only=["ltv", "churn", "data-overview"], jobs=1, show_progress=False
+    )
+    assert [r["name"] for r in results] == ["data-overview", "churn", "ltv"]
+    assert [c[0] for c in calls] == ["data-overview", "churn", "ltv"]
+    assert {c[3] for c in calls} == {threading.get_ident()}  # in this thread
+
+
+def test_a_failing_report_is_listed_with_its_cell_while_the_others_build(
+    tmp_path, monkeypatch, capsys
+):
+    from papermill.exceptions import PapermillExecutionError
+
+    import analysis.reports.build as R
+
+    ok = _fake_report([])
+
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+        if report.name == "churn":
+            raise PapermillExecutionError(12, 7, "1/0", "ZeroDivisionError", "division by zero", [])
+        return ok(report, out_dir, parameters=parameters, timeout=timeout)
+
+    monkeypatch.setattr(R, "run_report", fake_run)
+    args = ["report", "--only", "churn", "ltv", "data-overview", "--jobs", "2", "--quiet"]
+    assert main([*args, "--out", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "churn: FAILED in cell [7] (ZeroDivisionError: division by zero)" in err
+    assert "ltv: 0.0 s" in out and "data-overview: 0.0 s" in out
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "ZeroDivisionError: division by zero" in index
+    with pytest.raises(SystemExit):
+        main(["report", "--jobs", "0", "--out", str(tmp_path)])

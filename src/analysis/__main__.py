@@ -209,6 +209,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="how long one notebook cell may run (default 1800; raise it for millions of users)",
     )
+    rep.add_argument(
+        "--jobs",
+        default="auto",
+        metavar="N",
+        help="how many reports run at once, each in its own kernel (default auto: as many as "
+        "the cores when the data is small, at most 32 MiB on disk like the sample; 1 on "
+        "larger data, so only one kernel holds it in memory)",
+    )
+    rep.add_argument(
+        "--langs",
+        nargs="+",
+        default=None,
+        metavar="LANG",
+        help="build the reports in each language: the first into OUT, the others into "
+        "OUT/LANG (e.g. --langs en zh writes OUT and OUT/zh in one run)",
+    )
     rep.add_argument("--quiet", action="store_true")
 
     args = parser.parse_args(argv)
@@ -277,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
             params["data_dir"] = str(store.resolve())
             # simulator truth only where the data folder carries its own (never the sample's)
             defaults["truth_dir"] = str(Path(args.data).resolve() / "truth")
+        if args.jobs != "auto" and not (args.jobs.isdigit() and int(args.jobs) > 0):
+            parser.error(f"--jobs: a number of reports (1, 2, ...) or auto, not {args.jobs!r}")
+        if args.langs and "lang" in params:
+            parser.error("give the language either with --langs or with -p lang, not both")
         results = build_reports(
             args.out,
             only=args.only,
@@ -284,15 +304,24 @@ def main(argv: list[str] | None = None) -> int:
             defaults=defaults,
             show_progress=not args.quiet,
             timeout=args.timeout,
+            jobs=args.jobs if args.jobs == "auto" else int(args.jobs),
+            langs=args.langs,
         )
+        folders = [args.out] + [f"{args.out}/{lang}" for lang in (args.langs or [])[1:]]
         for r in results:
+            folder = folders[0]
+            if args.langs and r.get("out") and Path(r["out"]).name in args.langs[1:]:
+                folder = f"{args.out}/{Path(r['out']).name}"
             if r.get("skipped"):
                 print(f"{r['name']}: skipped ({r['skipped']})")
             elif r.get("failed"):
-                print(f"{r['name']}: FAILED ({r['failed']})", file=sys.stderr)
+                cell = f" in cell [{r['cell']}]" if r.get("cell") is not None else ""
+                where = f" -> {folder}/{r['html']}" if r.get("html") else ""
+                print(f"{r['name']}: FAILED{cell} ({r['failed']}){where}", file=sys.stderr)
             else:
-                print(f"{r['name']}: {r['seconds']} s -> {args.out}/{r['html']}")
-        print(f"index: {args.out}/index.html")
+                print(f"{r['name']}: {r['seconds']} s -> {folder}/{r['html']}")
+        for folder in folders:
+            print(f"index: {folder}/index.html")
         return 1 if any(r.get("failed") for r in results) else 0
     return 2
 

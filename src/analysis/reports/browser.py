@@ -13,9 +13,10 @@ records per page:
 With ``screenshots=`` it saves a full-page PNG of each page there (``make report`` keeps
 those of the summaries in ``reports/screenshots/``, git-ignored, for review).
 
-``python -m analysis.reports.browser reports`` checks every page of a report folder and
-exits 1 on a problem, 0 when clean, and 0 with a note when no Chromium (or no Playwright) is
-installed: the reports themselves are still written.
+``python -m analysis.reports.browser reports reports/zh`` checks every page of one or more
+report folders in one browser, a few pages at once, and exits 1 on a problem, 0 when clean,
+and 0 with a note when no Chromium (or no Playwright) is installed: the reports themselves
+are still written.
 """
 
 from __future__ import annotations
@@ -92,47 +93,71 @@ def _local(url: str) -> bool:
     return url.startswith(("file:", "data:", "about:", "blob:"))
 
 
+#: Pages open at once in the one browser (each waits for its network to go idle, half a
+#: second after the last request, so overlapping them saves most of that wait).
+JOBS = 4
+
+
 def check_pages(
-    pages, *, screenshots: str | Path | None = None, width: int = WIDTH
+    pages, *, screenshots: str | Path | None = None, width: int = WIDTH, jobs: int = JOBS
 ) -> list[PageCheck]:
     """Open every page of ``pages`` (HTML files) in headless Chromium, offline; see the module
     docstring. Raises RuntimeError when no browser can be started (see :func:`unavailable`)."""
+    return check_many([(p, screenshots) for p in pages], width=width, jobs=jobs)
+
+
+def check_many(items, *, width: int = WIDTH, jobs: int = JOBS) -> list[PageCheck]:
+    """:func:`check_pages` for ``(page, screenshots folder or None)`` pairs, in one browser,
+    ``jobs`` pages at a time; the checks come back in the order of ``items``."""
     why = unavailable()
     if why:
         raise RuntimeError(why)
-    from playwright.sync_api import sync_playwright
+    import asyncio
+
+    items = [(Path(p), None if s is None else Path(s)) for p, s in items]
+    for _, shots in items:
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(_check_all(items, width, max(1, jobs)))
+
+
+async def _check_all(items, width: int, jobs: int) -> list[PageCheck]:
+    import asyncio
+
+    from playwright.async_api import async_playwright
 
     args = ["--host-resolver-rules=MAP * ~NOTFOUND", "--disable-gpu"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    if screenshots is not None:
-        Path(screenshots).mkdir(parents=True, exist_ok=True)
-    results = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_chromium(), args=args)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=find_chromium(), args=args)
         try:
-            for path in pages:
-                results.append(_check_one(browser, Path(path), screenshots, width))
+            slots = asyncio.Semaphore(jobs)
+
+            async def one(path, shots):
+                async with slots:
+                    return await _check_one(browser, path, shots, width)
+
+            return list(await asyncio.gather(*(one(p, s) for p, s in items)))
         finally:
-            browser.close()
-    return results
+            await browser.close()
 
 
-def _check_one(browser, path: Path, screenshots, width: int) -> PageCheck:
+async def _check_one(browser, path: Path, screenshots, width: int) -> PageCheck:
     check = PageCheck(path.name)
-    context = browser.new_context(
+    context = await browser.new_context(
         viewport={"width": width, "height": HEIGHT}, service_workers="block"
     )
 
-    def route(r):
+    async def route(r):
         if _local(r.request.url):
-            r.continue_()
+            await r.continue_()
         else:
             check.blocked_requests.append(r.request.url)
-            r.abort("blockedbyclient")
+            await r.abort("blockedbyclient")
 
-    context.route("**/*", route)
-    page = context.new_page()
+    await context.route("**/*", route)
+    page = await context.new_page()
     page.on(
         "console",
         lambda m: check.console_errors.append(m.text) if m.type == "error" else None,
@@ -143,17 +168,17 @@ def _check_one(browser, path: Path, screenshots, width: int) -> PageCheck:
         lambda r: None if not _local(r.url) else check.failed_requests.append(r.url),
     )
     try:
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_load_state("networkidle")
-        check.broken_images = page.evaluate(_BROKEN_IMAGES)
-        check.overflow_px = int(page.evaluate(_OVERFLOW))
+        await page.goto(path.resolve().as_uri(), wait_until="load")
+        await page.wait_for_load_state("networkidle")
+        check.broken_images = await page.evaluate(_BROKEN_IMAGES)
+        check.overflow_px = int(await page.evaluate(_OVERFLOW))
         if screenshots is not None:
-            lang = page.evaluate("document.documentElement.lang") or "xx"
+            lang = await page.evaluate("document.documentElement.lang") or "xx"
             shot = Path(screenshots) / f"{path.stem}.{lang}.png"
-            page.screenshot(path=str(shot), full_page=True)
+            await page.screenshot(path=str(shot), full_page=True)
             check.screenshot = str(shot)
     finally:
-        context.close()
+        await context.close()
     return check
 
 
@@ -162,30 +187,46 @@ def main(argv=None) -> int:
         prog="python -m analysis.reports.browser",
         description="open every report page offline in headless Chromium; exit 1 on a problem",
     )
-    ap.add_argument("folder", help="a folder of built reports (e.g. reports)")
-    ap.add_argument("--screenshots", default=None, help="save full-page PNGs of the summaries here")
+    ap.add_argument(
+        "folder", nargs="+", help="folder(s) of built reports (e.g. reports reports/zh)"
+    )
+    ap.add_argument(
+        "--screenshots",
+        nargs="+",
+        default=None,
+        metavar="DIR",
+        help="save full-page PNGs of the summaries here: one folder per report folder",
+    )
+    ap.add_argument("--jobs", type=int, default=JOBS, help=f"pages open at once ({JOBS})")
     args = ap.parse_args(argv)
-    folder = Path(args.folder)
+    folders = [Path(f) for f in args.folder]
+    shots = args.screenshots or []
+    if shots and len(shots) != len(folders):
+        ap.error("--screenshots: give one folder per report folder")
     why = unavailable()
     if why:
         print(f"browser check skipped: {why}")
         return 0
-    pages = sorted(folder.glob("*.html"))
-    if not pages:
-        print(f"browser check: no HTML pages in {folder}", file=sys.stderr)
-        return 1
+    items = []
+    for k, folder in enumerate(folders):
+        pages = sorted(folder.glob("*.html"))
+        if not pages:
+            print(f"browser check: no HTML pages in {folder}", file=sys.stderr)
+            return 1
+        summaries = [p for p in pages if p.name.endswith(".summary.html")]
+        items += [(p, shots[k] if shots else None) for p in summaries]
+        items += [(p, None) for p in pages if p not in summaries]
     t0 = time.perf_counter()
-    summaries = [p for p in pages if p.name.endswith(".summary.html")]
-    checks = check_pages(summaries, screenshots=args.screenshots)
-    checks += check_pages([p for p in pages if p not in summaries])
-    bad = [c for c in checks if c.problems]
-    for c in bad:
+    checks = check_many(items, jobs=args.jobs)
+    bad = [(path, c) for (path, _), c in zip(items, checks) if c.problems]
+    for path, c in bad:
+        name = c.page if len(folders) == 1 else str(path)
         for p in c.problems:
-            print(f"{c.page}: {p}", file=sys.stderr)
-    shots = f"; screenshots in {args.screenshots}" if args.screenshots else ""
+            print(f"{name}: {p}", file=sys.stderr)
+    where = f"; screenshots in {', '.join(shots)}" if shots else ""
     print(
         f"browser check: {len(checks)} pages opened offline in "
-        f"{time.perf_counter() - t0:.1f} s, {len(bad)} with a problem{shots}"
+        f"{time.perf_counter() - t0:.1f} s, {len(bad)} with a problem{where}"
     )
     return 1 if bad else 0
 

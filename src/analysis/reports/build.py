@@ -14,9 +14,9 @@ and ``reports/index.html`` linking them with each report's headline finding.
 from __future__ import annotations
 
 import ast
-import html
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,9 @@ from analysis.reports import (
     declared_parameters,
     parameter_defaults,
 )
+from analysis.reports.index import READING_ORDER, in_reading_order, write_index
+
+__all__ = ["READING_ORDER", "build_reports", "in_reading_order", "run_report", "write_index"]
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,34 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> 
     language in ``<html lang>``, missing table cells as a dash, nothing fetched from another
     host (``templates/page``: JupyterLab's page without its CDN scripts) and only the CSS
     rules the page uses."""
-    import nbformat
+    _export_pages(executed, [(dest, hide_code)], title=title)
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(hide_code: bool):
+    """This thread's HTML exporter with or without the code (built once: its templates are
+    compiled on first use, a good part of an export's time)."""
     from nbconvert import HTMLExporter
+
+    cache = _EXPORTERS.__dict__.setdefault("by_hide_code", {})
+    if hide_code not in cache:
+        exporter = HTMLExporter(
+            template_name="page", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
+        )
+        if hide_code:
+            exporter.exclude_input = True
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+        cache[hide_code] = exporter
+    return cache[hide_code]
+
+
+def _export_pages(executed: Path, pages: list[tuple[Path, bool]], *, title: str) -> None:
+    """The HTML renderings of an executed notebook (see :func:`_export_html`), one per
+    ``(dest, hide_code)`` of ``pages``; the notebook is read and prepared once."""
+    import nbformat
 
     from analysis.reports.pages import trim_page_css
 
@@ -174,16 +203,12 @@ def _export_html(executed: Path, dest: Path, *, hide_code: bool, title: str) -> 
     nb.metadata["title"] = title
     _dash_missing_cells(nb)
     _relative_injected_parameters(nb)
-    exporter = HTMLExporter(
-        template_name="page", extra_template_basedirs=[str(Path(__file__).parent / "templates")]
-    )
-    exporter.language_code = notebook_parameter(nb, "lang", "en")
-    if hide_code:
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    dest.write_text(trim_page_css(body), encoding="utf-8")
+    lang = notebook_parameter(nb, "lang", "en")
+    for dest, hide_code in pages:
+        exporter = _exporter(hide_code)
+        exporter.language_code = lang
+        body, _ = exporter.from_notebook_node(nb)
+        dest.write_text(trim_page_css(body), encoding="utf-8")
 
 
 class _ParameterHelpNotice:
@@ -204,6 +229,22 @@ def _quiet_parameter_help() -> None:
         log.addFilter(_ParameterHelpNotice())
 
 
+def _kernel_manager(env: Mapping[str, str]):
+    """A Jupyter kernel manager class whose kernels start with ``env`` on top of this
+    process's environment: each report's own folders reach its kernel without changing
+    ``os.environ``, so several reports can run side by side (threads of one process)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    extra = dict(env)
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
+            return await super().start_kernel(**kw)
+
+    return ReportKernelManager
+
+
 def run_report(
     report: Report,
     out_dir: str | Path,
@@ -213,7 +254,9 @@ def run_report(
 ) -> dict:
     """Execute one report notebook and write its HTML renderings. Returns a summary dict.
 
-    Only the ``parameters`` the notebook declares are passed to it.
+    Only the ``parameters`` the notebook declares are passed to it. Safe to call from several
+    threads at once (different reports, or one report into different folders): nothing
+    process-wide (environment, working directory) is changed.
     """
     import papermill as pm
 
@@ -236,31 +279,33 @@ def run_report(
     figure_texts.unlink(missing_ok=True)
     _to_ipynb(report.source, src_nb, lang=lang)
     t0 = time.perf_counter()
-    previous = {k: os.environ.get(k) for k in (TABLES_ENV, FIGURE_TEXTS_ENV, "TQDM_DISABLE")}
-    os.environ[TABLES_ENV] = str(tables)
-    os.environ[FIGURE_TEXTS_ENV] = str(figure_texts)
-    os.environ["TQDM_DISABLE"] = "1"  # no progress bars inside the HTML reports
+    env = {
+        TABLES_ENV: str(tables),
+        FIGURE_TEXTS_ENV: str(figure_texts),
+        "TQDM_DISABLE": "1",  # no progress bars inside the HTML reports
+    }
     try:
         pm.execute_notebook(
             str(src_nb),
             str(executed),
             parameters=dict(parameters or {}),
             kernel_name="python3",
-            cwd=str(out_dir),
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
+            # the kernel's working directory and environment, given to the kernel alone
+            # (papermill's cwd= would change this process's directory)
+            resources={"metadata": {"path": str(out_dir)}},
+            kernel_manager_class=_kernel_manager(env),
         )
     finally:
         src_nb.unlink(missing_ok=True)
-        for k, v in previous.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     seconds = time.perf_counter() - t0
-    _export_html(executed, out_dir / f"{report.name}.html", hide_code=False, title=title)
-    _export_html(executed, out_dir / f"{report.name}.summary.html", hide_code=True, title=title)
+    _export_pages(
+        executed,
+        [(out_dir / f"{report.name}.html", False), (out_dir / f"{report.name}.summary.html", True)],
+        title=title,
+    )
     head = tables / "headline.txt"
     return {
         "name": report.name,
@@ -273,28 +318,6 @@ def run_report(
         "headline": head.read_text(encoding="utf-8").strip() if head.is_file() else "",
         "tables": str(tables),
     }
-
-
-#: The order a reader takes the reports in: who is there and where the data comes from;
-#: what the brand does to its users (touches); how they move through the stages; which
-#: behaviours go with staying; whether the five-value index predicts it; who is about to
-#: leave; what customers are worth. Reports not named here follow in name order.
-READING_ORDER = (
-    "data-overview",
-    "touches",
-    "segments-and-flow",
-    "behaviours-retention",
-    "value-index-retention",
-    "churn",
-    "ltv",
-)
-
-
-def in_reading_order(items, *, key=lambda r: r.name):
-    """``items`` (reports, or result dicts with ``key=lambda r: r["name"]``) sorted by
-    :data:`READING_ORDER`, unknown names last in name order."""
-    rank = {name: i for i, name in enumerate(READING_ORDER)}
-    return sorted(items, key=lambda r: (rank.get(key(r), len(rank)), key(r)))
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -315,30 +338,6 @@ def changed_parameters(report: Report, parameters: Mapping[str, Any]) -> dict[st
         for k, v in parameters.items()
         if k in defaults and not _same_value(v, defaults[k])
     }
-
-
-def _data_rows(results: list[dict]) -> list[list[str]]:
-    """Table, rows, users and first / last day of each input table, from the data overview's
-    saved ``table_summary.csv`` when it ran in this build ([] otherwise)."""
-    import pandas as pd
-
-    overview = next((r for r in results if r["name"] == "data-overview"), None)
-    path = (
-        Path(overview["tables"]) / "table_summary.csv"
-        if overview and overview.get("tables")
-        else None
-    )
-    if path is None or not path.is_file():
-        return []
-    table = pd.read_csv(path, dtype=str)
-
-    def day(value) -> str:  # a table with no rows has no first or last time
-        return value[:10] if isinstance(value, str) else "—"
-
-    return [
-        [r["table"], f"{int(r['rows']):,}", f"{int(r['users']):,}", day(r["first"]), day(r["last"])]
-        for _, r in table.iterrows()
-    ]
 
 
 def _no_tables(missing: list[str], lang: str) -> str:
@@ -381,133 +380,13 @@ def failed(report: Report, out_dir: Path, exc: Exception) -> dict:
         )
         html_name = f"{report.name}.html"
     reason = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
-    return {**skipped(report, ""), "skipped": None, "failed": reason, "html": html_name}
-
-
-def _index_row(r: dict, lang: str = "en") -> str:
-    from analysis.i18n import say
-
-    esc = html.escape
-    head = (
-        f"<td><b>{esc(r['title'])}</b><br>"
-        f'<span lang="{esc(r.get("lang", "en"))}">{esc(r.get("headline", ""))}'
-        "</span></td>"
-    )
-    if r.get("skipped"):
-        reason = say("common.index.skipped", lang, reason=r["skipped"])
-        return f"<tr>{head}<td colspan=3>{esc(reason)}</td></tr>"
-    if r.get("failed"):
-        where = say("common.index.where", lang)
-        link = f' (<a href="{esc(r["html"])}">{esc(where)}</a>)' if r.get("html") else ""
-        reason = say("common.index.failed", lang, reason=r["failed"])
-        return f"<tr>{head}<td colspan=3>{esc(reason)}{link}</td></tr>"
-    return (
-        f'<tr>{head}<td><a href="{esc(r["summary"])}">{esc(say("common.index.summary", lang))}'
-        f'</a></td><td><a href="{esc(r["html"])}">{esc(say("common.index.full", lang))}</a></td>'
-        f"<td>{esc(say('common.index.seconds', lang, s=r['seconds']))}</td></tr>"
-    )
-
-
-def _header_row(key: str, lang: str) -> str:
-    from analysis.i18n import say
-
-    return (
-        "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in say(key, lang).split("|")) + "</tr>"
-    )
-
-
-def write_index(
-    results: list[dict], out_dir: str | Path, *, parameters: Mapping[str, Any] | None = None
-) -> Path:
-    """``out_dir/index.html``: the reports in reading order with their headlines, the data
-    (its folder, relative, and date range) and the parameters that differ from the defaults,
-    in the language of the reports (``lang``, English by default).
-    """
-    from analysis.i18n import LIST_SEP, say, tr
-    from analysis.reports.provenance import shown_path, shown_value
-
-    out_dir = Path(out_dir)
-    esc = html.escape
-    parameters = dict(parameters or {})
-    lang = parameters.get("lang") or "en"
-    results = in_reading_order(results, key=lambda r: r["name"])
-    data_dir = parameters.get("data_dir") or "data/sample"
-    rows = "\n".join(_index_row(r, lang) for r in results)
-    data = _data_rows(results)
-    data_table = (
-        "<table>"
-        + _header_row("common.index.data_cols", lang)
-        + "\n"
-        + "\n".join(
-            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in [tr(row[0], lang), *row[1:]]) + "</tr>"
-            for row in data
-        )
-        + "</table>"
-        if data
-        else f"<p>{esc(say('common.index.no_overview', lang))}</p>"
-    )
-    span = (
-        say(
-            "common.index.span",
-            lang,
-            first=min(r[3] for r in data),
-            last=max(r[4] for r in data),
-        )
-        if data
-        else ""
-    )
-    changed: dict[tuple, list[str]] = {}
-    for r in results:
-        for name, (value, default) in r.get("changed", {}).items():
-            key = (name, shown_value(value, data_dir), shown_value(default, data_dir))
-            changed.setdefault(key, []).append(re.split("[:：]", r["title"])[0])
-    params = (
-        "<table>"
-        + _header_row("common.index.params_cols", lang)
-        + "\n"
-        + "\n".join(
-            f"<tr><td><code>{esc(n)}</code></td><td><code>{esc(v)}</code></td>"
-            f"<td><code>{esc(d)}</code></td>"
-            f"<td>{esc(LIST_SEP[lang].join(names))}</td></tr>"
-            for (n, v, d), names in changed.items()
-        )
-        + "</table>"
-        if changed
-        else f"<p>{esc(say('common.index.all_default', lang))}</p>"
-    )
-    source = f"<code>{esc(shown_path(data_dir))}</code>"
-    heads = "".join(
-        f"<th>{esc(say(key, lang))}</th>"
-        for key in (
-            "common.index.col_report",
-            "common.index.col_summary",
-            "common.index.col_full",
-            "common.index.col_time",
-        )
-    )
-    title = esc(say("common.index.title", lang))
-    page = f"""<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-td,th{{padding:.3em 1em;text-align:left;vertical-align:top}}
-table{{border-collapse:collapse}} tr+tr td{{border-top:1px solid #ddd}}</style></head><body>
-<h1>{title}</h1>
-<p>{esc(say("common.index.intro", lang))}</p>
-<table><tr>{heads}</tr>
-{rows}
-</table>
-<h2>{esc(say("common.index.data", lang))}</h2>
-<p>{say("common.index.source", lang, source=source, span=esc(span))}</p>
-{data_table}
-<h2>{esc(say("common.index.params", lang))}</h2>
-{params}
-</body></html>
-"""
-    path = out_dir / "index.html"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return {
+        **skipped(report, ""),
+        "skipped": None,
+        "failed": reason,
+        "html": html_name,
+        "cell": getattr(exc, "exec_count", None),  # the code cell's number, as In [N]
+    }
 
 
 def check_parameters(parameters: Mapping[str, Any], reports: list[Report] | None = None) -> None:
@@ -519,6 +398,64 @@ def check_parameters(parameters: Mapping[str, Any], reports: list[Report] | None
         raise ValueError(f"unknown parameter(s) {unknown}; the reports take {sorted(known)}")
 
 
+#: Data up to this size (the files of the data folders the reports read, in MiB) is "small":
+#: ``jobs="auto"`` then runs as many reports at once as there are cores; above it, one at a
+#: time, so that only one kernel holds a large data set in memory.
+SMALL_DATA_MB = 32
+
+
+def cores() -> int:
+    """The CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def data_mb(folders) -> float:
+    """Size of the files in ``folders`` (not recursive; a missing folder counts 0), in MiB."""
+    total = 0
+    for folder in {resolve(f) for f in folders}:
+        if folder.is_dir():
+            total += sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    return total / 2**20
+
+
+def auto_jobs(folders, *, n_cores: int | None = None, small_mb: float = SMALL_DATA_MB) -> int:
+    """How many reports run at once for ``jobs="auto"``: the cores when the data the reports
+    read (``folders``) is small (at most ``small_mb`` MiB on disk), else 1 — on large data
+    each kernel may hold gigabytes, so reports run one after another."""
+    n_cores = cores() if n_cores is None else n_cores
+    return max(1, n_cores) if data_mb(folders) <= small_mb else 1
+
+
+def _report_data_dir(rep: Report, parameters: Mapping[str, Any]) -> str:
+    """The data the report will read: the run's data_dir, else the notebook's own default
+    (the touches report runs on data/sample-touches)."""
+    return parameters.get("data_dir") or parameter_defaults(rep.source).get(
+        "data_dir", "data/sample"
+    )
+
+
+def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int) -> dict:
+    """Run one report into ``out_dir``; a skip (no table, too little data) or an error in a
+    cell becomes its index entry, anything else is raised."""
+    lang = parameters.get("lang", "en")
+    missing = missing_tables(rep, table_rows(_report_data_dir(rep, parameters)))
+    if missing:
+        return skipped(rep, _no_tables(missing, lang))
+    try:
+        return run_report(rep, out_dir, parameters=parameters, timeout=timeout)
+    except Exception as exc:  # papermill's execution error: record it, build the rest
+        from papermill.exceptions import PapermillExecutionError
+
+        if not isinstance(exc, PapermillExecutionError):
+            raise
+        if exc.ename == "TooLittleData":  # valid data, too short or small for this report
+            return skipped(rep, _too_little(exc.evalue, lang))
+        return failed(rep, out_dir, exc)
+
+
 def build_reports(
     out_dir: str | Path = "reports",
     *,
@@ -527,6 +464,8 @@ def build_reports(
     defaults: Mapping[str, Any] | None = None,
     show_progress: bool = True,
     timeout: int = 1800,
+    jobs: int | str = 1,
+    langs: list[str] | None = None,
 ) -> list[dict]:
     """Run every report notebook (or those named in ``only``) and write the index.
 
@@ -534,7 +473,18 @@ def build_reports(
     (e.g. a ``truth_dir`` derived from the data folder) are passed where declared, unchecked.
     ``timeout``: seconds one notebook cell may run before the report fails (large data may
     need more than the default half hour).
+    ``jobs``: how many reports run at once (each in its own kernel); ``"auto"``: see
+    :func:`auto_jobs`.
+    ``langs``: build the reports in each of these languages (``lang`` parameter), the first
+    into ``out_dir``, each other one into ``out_dir/<lang>`` with its own index; a report's
+    languages run one after the other, so they share the same jobs. None: one build, in the
+    ``lang`` of ``parameters`` (English by default).
+
+    Returns one entry per report and language, in reading order (languages in the order of
+    ``langs``); each names the folder it was written to (``out``).
     """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
     from analysis.progress import progress
 
     out_dir = resolve(out_dir)
@@ -545,31 +495,80 @@ def build_reports(
             raise ValueError(f"unknown report(s) {unknown}; known: {[r.name for r in reports]}")
         reports = [r for r in reports if r.name in only]
     check_parameters(parameters or {})
+    if langs and "lang" in (parameters or {}):
+        raise ValueError("give the language either as the lang parameter or as langs, not both")
     parameters = {**dict(defaults or {}), **dict(parameters or {})}
-    results = []
-    reports = in_reading_order(reports)
-    bar = progress(reports, desc="reports", unit="notebook", enabled=show_progress)
-    for rep in bar:
-        bar.set_postfix_str(rep.name)
-        # the data the report will read: the run's data_dir, else the notebook's own default
-        # (the touches report runs on data/sample-touches)
-        data_dir = parameters.get("data_dir") or parameter_defaults(rep.source).get(
-            "data_dir", "data/sample"
-        )
-        missing = missing_tables(rep, table_rows(data_dir))
-        if missing:
-            results.append(skipped(rep, _no_tables(missing, parameters.get("lang", "en"))))
-            continue
-        try:
-            results.append(run_report(rep, out_dir, parameters=parameters, timeout=timeout))
-        except Exception as exc:  # papermill's execution error: record it, build the rest
-            from papermill.exceptions import PapermillExecutionError
+    builds = [(out_dir, parameters)]
+    if langs:
+        from analysis.i18n import check_lang
 
-            if not isinstance(exc, PapermillExecutionError):
-                raise
-            if exc.ename == "TooLittleData":  # valid data, too short or small for this report
-                results.append(skipped(rep, _too_little(exc.evalue, parameters.get("lang", "en"))))
-                continue
-            results.append(failed(rep, out_dir, exc))
-    write_index(results, out_dir, parameters=parameters)
-    return results
+        builds = [
+            (out_dir if i == 0 else out_dir / lang, {**parameters, "lang": check_lang(lang)})
+            for i, lang in enumerate(langs)
+        ]
+    reports = in_reading_order(reports)
+
+    def given(rep: Report, params: dict) -> dict:
+        # a language the notebook has by default is not passed (as without langs): its page
+        # shows no injected `lang = ...` cell
+        if langs and params["lang"] == parameter_defaults(rep.source).get("lang"):
+            return {k: v for k, v in params.items() if k != "lang"}
+        return params
+
+    # a report in every language, then the next report: a report's pages are built together
+    tasks = [(rep, folder, given(rep, params)) for rep in reports for folder, params in builds]
+    if jobs == "auto":
+        jobs = auto_jobs({_report_data_dir(rep, params) for rep, _, params in tasks})
+    jobs = max(1, min(int(jobs), len(tasks) or 1))
+    _quiet_parameter_help()
+
+    def label(i: int) -> str:
+        rep, folder, _ = tasks[i]
+        return rep.name if len(builds) == 1 else f"{rep.name} ({langs[folders.index(folder)]})"
+
+    folders = [folder for folder, _ in builds]
+
+    results: dict[int, dict] = {}
+    bar = progress(total=len(tasks), desc="reports", unit="notebook", enabled=show_progress)
+    try:
+        if jobs == 1:
+            for i, (rep, folder, params) in enumerate(tasks):
+                bar.set_postfix_str(label(i))
+                results[i] = _run_one(rep, folder, params, timeout)
+                bar.update()
+        else:
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
+                running = {
+                    pool.submit(_run_one, rep, folder, params, timeout): i
+                    for i, (rep, folder, params) in enumerate(tasks)
+                }
+                try:
+                    shown = None
+                    while running:
+                        now = ", ".join(
+                            label(i)
+                            for i, f in sorted((i, f) for f, i in running.items() if f.running())
+                        )
+                        if now != shown:  # the reports running now
+                            bar.set_postfix_str(now)
+                            shown = now
+                        done, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            results[running.pop(future)] = future.result()
+                            bar.update()
+                except BaseException:  # an unexpected error or ^C: start no other report
+                    for future in running:
+                        future.cancel()
+                    raise
+    finally:
+        bar.close()
+    ordered = [results[i] for i in sorted(results)]
+    for folder, params in builds:
+        mine = [r for (_, f, _), r in zip(tasks, ordered) if f == folder]
+        for r in mine:
+            r["out"] = str(folder)
+        write_index(mine, folder, parameters=params)
+    if langs:  # the order of langs, then reading order
+        rank = {folder: k for k, (folder, _) in enumerate(builds)}
+        ordered.sort(key=lambda r: rank[Path(r["out"])])
+    return ordered

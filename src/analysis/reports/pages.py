@@ -20,9 +20,11 @@ problem of each kind.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from analysis.paths import project_root
 
@@ -166,18 +168,28 @@ class _PageIndex:
         self.tags |= {"html", "body"}
 
     def may_match(self, selector: str) -> bool:
-        sel = _PSEUDO.sub(" ", selector)
-        attrs = _SEL_ATTR.findall(sel)
+        attrs, classes, ids, tags = _selector_needs(selector)
         for name, op, value in attrs:
             if name not in self.attrs or (op == "=" and (name, value) not in self.pairs):
                 return False
-        sel = _SEL_ATTR.sub(" ", sel)
-        if not set(_SEL_CLASS.findall(sel)) <= self.classes:
-            return False
-        if not set(_SEL_ID.findall(sel)) <= self.ids:
-            return False
-        bare = _SEL_ID.sub(" ", _SEL_CLASS.sub(" ", sel))
-        return {t.lower() for t in _SEL_TYPE.findall(bare)} <= self.tags
+        return classes <= self.classes and ids <= self.ids and tags <= self.tags
+
+
+@functools.lru_cache(maxsize=None)
+def _selector_needs(selector: str) -> tuple:
+    """What a page must have for ``selector`` to match in it: its attributes (name, operator,
+    value), classes, ids and element names (pseudo-classes and pseudo-elements aside). The
+    same selectors come back on every page: worked out once."""
+    sel = _PSEUDO.sub(" ", selector)
+    attrs = tuple(_SEL_ATTR.findall(sel))
+    sel = _SEL_ATTR.sub(" ", sel)
+    bare = _SEL_ID.sub(" ", _SEL_CLASS.sub(" ", sel))
+    return (
+        attrs,
+        frozenset(_SEL_CLASS.findall(sel)),
+        frozenset(_SEL_ID.findall(sel)),
+        frozenset(t.lower() for t in _SEL_TYPE.findall(bare)),
+    )
 
 
 def _split_selectors(prelude: str) -> list[str]:
@@ -192,18 +204,70 @@ def _split_selectors(prelude: str) -> list[str]:
     return [s.strip() for s in out + [cur] if s.strip()]
 
 
-def _kept_rules(rules, index: _PageIndex) -> list:
-    import tinycss2
+class _Sheet:
+    """A stylesheet parsed once (the same JupyterLab CSS heads every page), with what
+    :func:`trim_css` needs of each rule worked out on first use and kept."""
 
+    def __init__(self, css: str):
+        import tinycss2
+
+        self.rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        self._memo: dict[tuple, Any] = {}
+
+    def _get(self, kind: str, rule, make):
+        key = (kind, id(rule))
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def selectors(self, rule) -> list[str]:
+        import tinycss2
+
+        return self._get(
+            "selectors", rule, lambda: _split_selectors(tinycss2.serialize(rule.prelude))
+        )
+
+    def inner(self, rule) -> list:
+        import tinycss2
+
+        return self._get(
+            "inner",
+            rule,
+            lambda: tinycss2.parse_rule_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            ),
+        )
+
+    def declarations(self, rule) -> list[tuple[str, str, bool]]:
+        """(name, serialized value, important) of each declaration of a qualified rule."""
+        import tinycss2
+
+        return self._get(
+            "declarations",
+            rule,
+            lambda: [
+                (d.name, tinycss2.serialize(d.value), d.important) for d in _declarations(rule)
+            ],
+        )
+
+    def text(self, kind: str, rule, make) -> str:
+        """``make(rule)``, worked out once per rule."""
+        return self._get(kind, rule, lambda: make(rule))
+
+
+@functools.lru_cache(maxsize=4)
+def _sheet(css: str) -> _Sheet:
+    return _Sheet(css)
+
+
+def _kept_rules(rules, index: _PageIndex, sheet: _Sheet) -> list:
     kept = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            prelude = tinycss2.serialize(rule.prelude)
-            if any(index.may_match(s) for s in _split_selectors(prelude)):
+            if any(index.may_match(s) for s in sheet.selectors(rule)):
                 kept.append(rule)
         elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"}:
-            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-            inner = _kept_rules(inner, index)
+            inner = _kept_rules(sheet.inner(rule), index, sheet)
             if inner:
                 kept.append((rule, inner))
         elif rule.type == "at-rule" and rule.lower_at_keyword in {"keyframes", "font-face"}:
@@ -239,21 +303,15 @@ def trim_css(css: str, page: str) -> str:
     import tinycss2
 
     index = _PageIndex(_soup(page))
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    kept = _kept_rules(rules, index)
-    decls = {id(r): _declarations(r) for r in _walk(kept) if r.type == "qualified-rule"}
+    sheet = _sheet(css)
+    kept = _kept_rules(sheet.rules, index, sheet)
+    decls = {id(r): sheet.declarations(r) for r in _walk(kept) if r.type == "qualified-rule"}
     # custom properties: keep those used by a kept declaration or by the page itself
     defined = {
-        d.name: tinycss2.serialize(d.value)
-        for ds in decls.values()
-        for d in ds
-        if d.name.startswith("--")
+        name: value for ds in decls.values() for name, value, _ in ds if name.startswith("--")
     }
     plain = " ".join(
-        tinycss2.serialize(d.value)
-        for ds in decls.values()
-        for d in ds
-        if not d.name.startswith("--")
+        value for ds in decls.values() for name, value, _ in ds if not name.startswith("--")
     )
     used = set(_VAR_USE.findall(plain)) | set(_VAR_USE.findall(page))
     frontier = set(used)
@@ -267,16 +325,11 @@ def trim_css(css: str, page: str) -> str:
         re.findall(
             r"[\w-]+",
             " ".join(
-                tinycss2.serialize(d.value)
-                for ds in decls.values()
-                for d in ds
-                if "animation" in d.name
+                value for ds in decls.values() for name, value, _ in ds if "animation" in name
             ),
         )
     )
-    fonts = " ".join(
-        tinycss2.serialize(d.value) for ds in decls.values() for d in ds if "font" in d.name
-    )
+    fonts = " ".join(value for ds in decls.values() for name, value, _ in ds if "font" in name)
 
     def render(items, indent="") -> list[str]:
         out = []
@@ -285,27 +338,35 @@ def trim_css(css: str, page: str) -> str:
                 rule, inner = item
                 body = render(inner, indent + "  ")
                 if body:
-                    head = f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+                    head = sheet.text(
+                        "head",
+                        rule,
+                        lambda r: f"@{r.at_keyword} {tinycss2.serialize(r.prelude).strip()}",
+                    )
                     out.append(f"{indent}{head} {{\n" + "\n".join(body) + f"\n{indent}}}")
             elif item.type == "at-rule":
-                name = tinycss2.serialize(item.prelude).strip().strip("'\"")
-                if item.lower_at_keyword == "keyframes" and name not in animations:
-                    continue
+                whole = sheet.text("serialized", item, lambda r: r.serialize().strip())
+                if item.lower_at_keyword == "keyframes":
+                    name = sheet.text(
+                        "name", item, lambda r: tinycss2.serialize(r.prelude).strip().strip("'\"")
+                    )
+                    if name not in animations:
+                        continue
                 if item.lower_at_keyword == "font-face" and not any(
-                    f.strip("'\" ") in fonts
-                    for f in re.findall(r"font-family:([^;]+)", item.serialize())
+                    f.strip("'\" ") in fonts for f in re.findall(r"font-family:([^;]+)", whole)
                 ):
                     continue
-                out.append(indent + item.serialize().strip())
+                out.append(indent + whole)
             else:
                 body = [
-                    f"{d.name}:{tinycss2.serialize(d.value).strip()}"
-                    + (" !important" if d.important else "")
-                    for d in decls[id(item)]
-                    if not d.name.startswith("--") or d.name in used
+                    f"{name}:{value.strip()}" + (" !important" if important else "")
+                    for name, value, important in decls[id(item)]
+                    if not name.startswith("--") or name in used
                 ]
                 if body:
-                    prelude = " ".join(tinycss2.serialize(item.prelude).split())
+                    prelude = sheet.text(
+                        "prelude", item, lambda r: " ".join(tinycss2.serialize(r.prelude).split())
+                    )
                     out.append(f"{indent}{prelude}{{{';'.join(body)}}}")
         return out
 

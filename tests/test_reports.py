@@ -421,3 +421,28 @@ def test_a_failing_report_is_listed_with_its_cell_while_the_others_build(
     assert "ZeroDivisionError: division by zero" in index
     with pytest.raises(SystemExit):
         main(["report", "--jobs", "0", "--out", str(tmp_path)])
+
+
+def test_report_kernels_talk_over_unix_sockets_and_start_without_a_warning(tmp_path, capfd):
+    """ipykernel warned "Kernel is running over TCP without encryption" on stderr for every
+    report of `make report`; the kernels now use ipc transport, and the warning is gone."""
+    import nbformat
+    import papermill as pm
+
+    from analysis.reports.build import _kernel_manager
+
+    manager = _kernel_manager({"REPORT_TEST_VALUE": "42"})
+    assert manager().transport == "ipc"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os; print(os.environ['REPORT_TEST_VALUE'])")]
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    pm.execute_notebook(
+        str(tmp_path / "in.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        kernel_manager_class=manager,
+    )
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs
+    assert out[0]["text"] == "42\n"
+    assert "running over TCP" not in capfd.readouterr().err

@@ -232,12 +232,20 @@ def _quiet_parameter_help() -> None:
 def _kernel_manager(env: Mapping[str, str]):
     """A Jupyter kernel manager class whose kernels start with ``env`` on top of this
     process's environment: each report's own folders reach its kernel without changing
-    ``os.environ``, so several reports can run side by side (threads of one process)."""
+    ``os.environ``, so several reports can run side by side (threads of one process).
+    The kernel talks to the runner over Unix sockets (``ipc``), not over TCP on localhost: no
+    other user of the machine can connect to it, and ipykernel has no reason to warn, on
+    every report, that the channel is not encrypted."""
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     extra = dict(env)
 
     class ReportKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _ipc_transport(self):
+            return "ipc"
+
         async def start_kernel(self, **kw):
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
             return await super().start_kernel(**kw)

@@ -91,6 +91,7 @@ def cohort_activity(
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
+    where = pd.Index(base["user_id"])  # the labels' users located by one hash lookup per cut-off
     frames = []
     for c in cutoffs:
         c = as_timestamp(c, tz=tz, name="cutoff")
@@ -108,12 +109,18 @@ def cohort_activity(
         )
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
-        kept = set(lab.loc[lab["retained"], "user_id"])
+        ok = lab.loc[lab["retained"].to_numpy(), "user_id"].astype("str")
+        if where.is_unique:
+            kept = np.zeros(len(base), dtype=bool)
+            at = where.get_indexer(ok)
+            kept[at[at >= 0]] = True
+        else:  # (contacts are one row per user; a repeated id is still labelled the same)
+            kept = where.isin(ok)
         sub["cutoff"] = c
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
         )
-        sub["retained"] = sub["user_id"].isin(kept).to_numpy()
+        sub["retained"] = kept[members]
         frames.append(sub)
     if not frames:
         raise ValueError("no cut-offs given")

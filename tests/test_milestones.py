@@ -30,7 +30,8 @@ def ts(text: str) -> pd.Timestamp:
 
 
 def small():
-    """Ties, a context that is missing, a fully refunded order, a user with one paid order."""
+    """Ties, a context that is missing, a fully refunded order, an order at the moment of
+    joining, an order at a cut-off."""
     contacts = pd.DataFrame(
         {
             "user_id": ["u1", "u2", "u3"],
@@ -65,17 +66,18 @@ def small():
     )
     orders = pd.DataFrame(
         {
-            "order_id": ["o1", "o2", "o3", "o4", "o5"],
-            "user_id": ["u1", "u1", "u1", "u2", "u3"],
+            "order_id": ["o1", "o2", "o3", "o4", "o5", "o6"],
+            "user_id": ["u1", "u1", "u1", "u2", "u3", "u3"],
             "ordered_at": [
                 ts("2025-01-05"),
                 ts("2025-01-05"),
                 ts("2025-02-10"),
                 ts("2025-01-06"),
                 ts("2025-03-03"),
+                ts("2025-03-01"),
             ],
-            "amount": [10.0, 20.0, 0.1, 5.0, 7.25],
-            "refund_amount": [0.0, 0.0, 0.0, 5.0, 0.25],
+            "amount": [10.0, 20.0, 0.1, 5.0, 7.25, 1.0],
+            "refund_amount": [0.0, 0.0, 0.0, 5.0, 0.25, 0.0],
         }
     )
     return contacts, events, orders
@@ -93,10 +95,12 @@ def test_small_frames_by_hand():
     assert list(p.index) == ["u1", "u3"]  # u2's order is fully refunded
     assert p.loc["u1", "n_paid"] == 3
     assert p.loc["u1", "second_paid"] == ts("2025-01-05")  # the tie counts twice
-    assert pd.isna(p.loc["u3", "second_paid"])
-    assert ms.paid_order_times(o, before=ts("2025-02-01")).loc["u1", "n_paid"] == 2
+    assert p.loc["u3", "second_paid"] == ts("2025-03-03")
+    early = ms.paid_order_times(o, before=ts("2025-02-10"))  # o3 at the cut-off is not before it
+    assert early["n_paid"].to_dict() == {"u1": 2}
+    assert pd.isna(ms.paid_order_times(o, before=ts("2025-03-02")).loc["u3", "second_paid"])
     s = ms.spend_after_join(c, o, days=30)
-    assert s.to_dict() == {"u1": 30.0, "u2": 0.0, "u3": 7.0}
+    assert s.to_dict() == {"u1": 30.0, "u2": 0.0, "u3": 8.0}  # o6 at the join counts
     n = ms.event_counts(
         e,
         types=["invite", "message"],
@@ -114,7 +118,7 @@ def test_small_frames_same_on_duckdb(frames):
         pd.testing.assert_frame_equal(
             ms.user_event_times(e, SPEC), ms.user_event_times(de, SPEC, **kw)
         )
-        for before in (None, ts("2025-02-01")):
+        for before in (None, ts("2025-02-10"), ts("2025-03-02")):
             pd.testing.assert_frame_equal(
                 ms.paid_order_times(o, before=before), ms.paid_order_times(do, before=before, **kw)
             )

@@ -450,8 +450,9 @@ def referral_by_period(
     if len(p) < 2:
         raise ValueError("need at least two period boundaries")
     ref = _referred(contacts)
-    buyers = set(ms.paid_order_times(orders, engine=engine).index)
     uid = contacts["user_id"].astype("str")
+    # who has bought, looked up once (not per period: isin on text is slow)
+    bought = uid.isin(ms.paid_order_times(orders, engine=engine).index).to_numpy()
     invites = ms.event_counts(events, types=["invite"], bounds=p, engine=engine)["invite"]
     rows = []
     for lo_t, hi_t in zip(p[:-1], p[1:]):
@@ -463,7 +464,7 @@ def referral_by_period(
                 "period": lo_t,
                 "invitations": int(invites.iloc[len(rows)]),
                 "referred_joins": int(referred.sum()),
-                "referred_buyers": int(uid[referred].isin(buyers).sum()),
+                "referred_buyers": int((referred.to_numpy() & bought).sum()),
                 "active_referrers": int(ref[referred].nunique()),
                 "base": base,
             }
@@ -499,7 +500,7 @@ def koc_candidates(
     ev = evidence[["social", "content"]].copy()
     ev.index = ev.index.astype("str")
     ref = _referred(contacts)
-    paid = set(ms.paid_order_times(orders, engine=engine).index)  # the buyers
+    paid = ms.paid_order_times(orders, engine=engine).index  # the buyers
     uid = contacts["user_id"].astype("str")
     n_ref = ref.dropna().value_counts()
     n_buy = ref[uid.isin(paid).to_numpy() & ref.notna().to_numpy()].value_counts()

@@ -84,12 +84,10 @@ from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.time import as_timestamp
 from analysis.aggregate.values import value_evidence
 from analysis.i18n import say, tr, tr_frame
-from analysis.paths import resolve
 from analysis.plots import flow as pf
 from analysis.reports import (
-    data_engine,
     headline,
-    open_tables,
+    in_memory,
     report_inputs,
     report_parameters,
     save_table,
@@ -102,13 +100,13 @@ from analysis.studies import personas as persona_cards
 from analysis.studies import segments as sg
 from analysis.studies.scores import FiveValueScorer
 
-inputs = report_inputs(data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang)
+inputs = report_inputs(
+    data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang, engine=engine
+)
 tables = inputs.tables
-contacts, events, orders = tables.contacts, tables.events, tables.orders
-# the scans of every event (labels, evidence, stages, cohorts) on `engine`: on duckdb / spark
-# they read the files again, out of core, and return the same tables
-scan_engine = data_engine(data_dir, engine)
-scan = tables if scan_engine == "pandas" else open_tables(resolve(data_dir), engine=scan_engine)
+# the contacts in memory; events and orders are scanned where they are (on a prepared store:
+# by DuckDB from its Parquet files, and only per-user or aggregated tables come back)
+contacts, events, orders = in_memory(tables.contacts), tables.events, tables.orders
 
 # %% [markdown]
 # ## The stage ladder
@@ -133,9 +131,7 @@ tr_frame(ladder.table(lang), lang, value_columns=["state"])
 
 # %%
 gate = flow_results.PurchaseGate(
-    flow.purchase_gate_effect(
-        contacts, scan.events, scan.orders, as_of=as_of, ladder=ladder, engine=engine
-    ),
+    flow.purchase_gate_effect(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine),
     as_of=str(as_of),
     fallback=ladder.gate_fallback_stage or ladder.join_stage,
 )
@@ -151,9 +147,9 @@ Markdown(say("flow.reading", lang, text=gate.reading(lang)))
 
 # %%
 labels = retention_labels(
-    scan.contacts,
-    scan.events,
-    scan.orders,
+    contacts,
+    events,
+    orders,
     cutoff=as_of,
     horizon_days=horizon_days,
     lost_after_days=None,  # every contact who has not deleted the brand
@@ -161,7 +157,7 @@ labels = retention_labels(
 )
 pop = pd.Index(labels["user_id"], name="user_id")
 retained = labels.set_index("user_id")["retained"]
-rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series())
+rfm = sg.rfm_table(orders, as_of=as_of, users=pop.to_series(), engine=engine)
 rfm_seg = sg.rfm_segments(sg.rfm_scores(rfm, bins=rfm_bins), bins=rfm_bins)
 segments = flow_results.rfm_segment_summary(
     rfm_seg["segment"],
@@ -194,8 +190,8 @@ Markdown(say("flow.reading", lang, text=segments.reading(lang)))
 
 # %%
 evidence = value_evidence(
-    scan.events,
-    scan.orders,
+    events,
+    orders,
     as_of=as_of,
     lookback_days=value_lookback_days,
     users=pop.to_series(),
@@ -205,7 +201,7 @@ evidence = value_evidence(
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)
 scores = scorer.transform(evidence)
 off_ladder = flow.off_ladder_at(
-    contacts, scan.events, scan.orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
+    contacts, events, orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
 )
 tiers = flow_results.tier_summary(
     sg.value_tiers(scores["index"], silent=off_ladder, cuts=tier_cuts)["tier"],
@@ -332,9 +328,7 @@ pp.show_population(
 
 # %%
 snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
-codes = flow.assign_stages(
-    contacts, scan.events, scan.orders, snapshots=snaps, ladder=ladder, engine=engine
-)
+codes = flow.assign_stages(contacts, events, orders, snapshots=snaps, ladder=ladder, engine=engine)
 sizes = flow_results.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
 moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
 conversion = flow_results.ForwardConversion(
@@ -427,13 +421,30 @@ Markdown(
 # %%
 funnel = funnels.Funnel(
     funnels.milestone_funnel(
-        contacts, events, orders, as_of=as_of, repeat_min_orders=repeat_min_orders
+        contacts,
+        events,
+        orders,
+        as_of=as_of,
+        repeat_min_orders=repeat_min_orders,
+        engine=engine,
     ),
     channels=funnels.milestone_funnel(
-        contacts, events, orders, as_of=as_of, by="channel", repeat_min_orders=repeat_min_orders
+        contacts,
+        events,
+        orders,
+        as_of=as_of,
+        by="channel",
+        repeat_min_orders=repeat_min_orders,
+        engine=engine,
     ),
     hooks=funnels.milestone_funnel(
-        contacts, events, orders, as_of=as_of, by="hook", repeat_min_orders=repeat_min_orders
+        contacts,
+        events,
+        orders,
+        as_of=as_of,
+        by="hook",
+        repeat_min_orders=repeat_min_orders,
+        engine=engine,
     ),
     as_of=str(as_of),
 )
@@ -461,8 +472,8 @@ Markdown(say("flow.reading", lang, text=funnel.reading(lang)))
 
 # %%
 timing = funnels.PurchaseTiming(
-    funnels.purchase_timing(contacts, orders, as_of=as_of, by=None),
-    channels=funnels.purchase_timing(contacts, orders, as_of=as_of, by="channel"),
+    funnels.purchase_timing(contacts, orders, as_of=as_of, by=None, engine=engine),
+    channels=funnels.purchase_timing(contacts, orders, as_of=as_of, by="channel", engine=engine),
 )
 save_table(timing.channels, "purchase_timing_by_channel")
 display(
@@ -484,8 +495,8 @@ Markdown(say("flow.reading", lang, text=timing.reading(lang)))
 cutoffs = flow.monthly_snapshots(cohort_start, cohort_end, tz=tables.tz)
 activity = co.cohort_activity(
     contacts,
-    scan.events,
-    scan.orders,
+    events,
+    orders,
     cutoffs=cutoffs,
     horizon_days=cohort_horizon_days,
     engine=engine,
@@ -538,6 +549,7 @@ claims = flow_results.claims_check(
     landmark_days=landmark_days,
     n_boot=n_boot,
     random_state=random_state,
+    engine=engine,
 )
 save_table(claims.table, "essay_claims")
 tr_frame(claims.table, lang, value_columns=["claim", "metric", "group_a", "group_b", "verdict"])
@@ -568,6 +580,7 @@ referral = flow_results.referral_summary(
     events,
     orders,
     periods=flow.monthly_snapshots(snapshot_start, snapshot_end, tz=tables.tz),
+    engine=engine,
 )
 per = save_table(referral.table, "referral_by_month")
 fig, ax = plt.subplots(figsize=(10, 4))
@@ -589,7 +602,7 @@ Markdown(say("flow.reading", lang, text=referral.reading(lang)))
 # shown), so the same user keeps the same pseudonym across runs with the same key.
 
 # %%
-koc = co.koc_candidates(contacts, orders, evidence, top_n=koc_top_n)
+koc = co.koc_candidates(contacts, orders, evidence, top_n=koc_top_n, engine=engine)
 tr_frame(koc, lang)
 
 # %%
@@ -639,6 +652,7 @@ if inputs.has_truth:
         screen_min_days=screen_min_days,
         landmark_days=landmark_days,
         reference="partner",
+        engine=engine,
     )
     display(tr_frame(truth.screening, lang, index=True))
     display(

@@ -92,6 +92,35 @@ def test_sample_from_pandas_frames_and_mixed_inputs_duckdb(sample_tables, sample
     pd.testing.assert_frame_equal(stage_codes(shuffled, t.events, t.orders, **kw), got)
 
 
+def test_sample_in_parts_of_users_same_duckdb(sample_tables, sample_expected, monkeypatch):
+    """Past STAGE_QUERY_USERS contacts the query runs per range of user ids: the same codes
+    (with the referral stage, whose evidence is the referred contact's order)."""
+    from analysis.aggregate import stages
+
+    t = sample_tables
+    kw = flow_kwargs(Ladder(), SAMPLE_SNAPS)
+    monkeypatch.setattr(stages, "STAGE_QUERY_USERS", len(t.contacts) // 3)
+    seen = []
+    real = stages._stage_sql
+    monkeypatch.setattr(stages, "_stage_sql", lambda **k: seen.append(k) or real(**k))
+    with DuckTables.from_folder(resolve("data/sample"), memory_limit="1GB") as duck:
+        got = stage_codes(t.contacts, duck.events, duck.orders, engine="duckdb", **kw)
+    assert len(seen) in (3, 4)  # three full parts (and the rest)
+    pd.testing.assert_frame_equal(sample_expected, got)
+
+
+def test_user_ranges_cover_every_id_once():
+    from analysis.aggregate.stages import user_ranges
+
+    ids = pd.Index(["b", "a", "d", "c", "e", "007"])
+    assert user_ranges(ids, 10) == [(None, None)]
+    parts = user_ranges(ids, 2)
+    assert parts == [(None, "b"), ("b", "d"), ("d", None)]  # 007 a | b c | d e
+    for x in ["", "0", "007", "a", "aa", "c", "zz"]:  # ids that are not contacts fall somewhere
+        inside = [(lo is None or x >= lo) and (hi is None or x < hi) for lo, hi in parts]
+        assert sum(inside) == 1, x
+
+
 # --- hand-made edge cases ---------------------------------------------------------------------
 # Snapshots S0..S2 = 2025-02-01, 03-01, 04-01 (00:00 +08:00). Each user exercises one rule.
 

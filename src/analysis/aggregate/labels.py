@@ -55,7 +55,7 @@ LABEL_DEFAULTS = {
 def _at(users: pd.Series, times: pd.Series, tz: str) -> pd.Series:
     """``times`` (indexed by user) aligned to ``users``; NaT where a user has none."""
     out = times.astype(f"datetime64[us, {tz}]").reindex(users.to_numpy())
-    return pd.Series(out.to_numpy(), index=users.index)
+    return pd.Series(out.array, index=users.index)  # (.array keeps the datetime type)
 
 
 def activity_times(
@@ -206,11 +206,13 @@ def _label_frame(
     out = pd.DataFrame({"user_id": ids.to_numpy()})
     out["cutoff"] = c
     out["horizon_days"] = int(horizon_days)
-    out["first_activity_at"] = first.to_numpy()
-    out["churned_at"] = churned.to_numpy()
+    # .array keeps the datetime64 type: .to_numpy() of a zoned column is an object array of
+    # Timestamps that the frame converts back, slowly (the cohort curves call this per cut-off)
+    out["first_activity_at"] = first.array
+    out["churned_at"] = churned.array
     out["churned_hard"] = out["churned_at"].notna()
     out["retained"] = out["first_activity_at"].notna() & ~out["churned_hard"]
-    out["last_activity_before"] = before.to_numpy()
+    out["last_activity_before"] = before.array
     out["tenure_days"] = tenure_days(joined_at, as_of=c).to_numpy("float64")
     return out.sort_values("user_id", ignore_index=True)
 

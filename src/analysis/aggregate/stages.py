@@ -60,10 +60,14 @@ import pandas as pd
 from analysis.aggregate.rules import PAID_SQL, net_amount
 from analysis.aggregate.time import tz_of
 from analysis.engine.core import is_sql_engine
-from analysis.engine.dialect import sql_instant, sql_list
+from analysis.engine.dialect import sql_instant, sql_list, sql_str
 from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
 NOT_IN_POPULATION = -1
+#: the SQL stage codes run over at most this many contacts per query (ranges of ``user_id``):
+#: the per-user aggregates of every snapshot (one wide row per user) take memory in
+#: proportion, and at 1M contacts and 18 snapshots one query filled DuckDB's 4 GB
+STAGE_QUERY_USERS = 250_000
 _NEG = np.iinfo(np.int64).min
 DAY_NS = 86_400 * 10**9
 
@@ -436,9 +440,9 @@ def _stage_codes_sql(
         out = np.full((n, n_snap), NOT_IN_POPULATION, dtype=np.int8)
         if n == 0 or n_snap == 0:
             return _frame(out, users, snaps, tz)
-        sql = _stage_sql(
-            db.views,
-            snaps,
+        kw = dict(
+            views=db.views,
+            snaps=snaps,
             n_stage=len(stages),
             rank=rank,
             type_stage=type_stage,
@@ -458,7 +462,10 @@ def _stage_codes_sql(
             gated=gated,
             fallback=fallback,
         )
-        got = db.df(sql)
+        got = pd.concat(
+            [db.df(_stage_sql(**kw, user_range=r)) for r in user_ranges(users, STAGE_QUERY_USERS)],
+            ignore_index=True,
+        )
     rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
     if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
         raise AssertionError("stage codes returned for users not among the contacts")
@@ -467,10 +474,33 @@ def _stage_codes_sql(
     return _frame(out, users, snaps, tz)
 
 
+def user_ranges(users: pd.Index, size: int) -> list[tuple[str | None, str | None]]:
+    """Ranges ``[lo, hi)`` of text ids (None: open) that split the sorted ``users`` into
+    parts of at most ``size``; together they cover every text (ids that are not among
+    ``users`` included), so each user falls in exactly one. One open range when ``users``
+    fit in one part."""
+    ids = np.sort(pd.unique(np.asarray(users, dtype=object)).astype(str))
+    cuts = [str(x) for x in ids[size::size]] if size > 0 else []
+    bounds = [None, *cuts, None]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _in_range(col: str, user_range) -> str:
+    """``col`` inside ``user_range`` (``TRUE`` for None: every user)."""
+    lo, hi = user_range if user_range is not None else (None, None)
+    conds = []
+    if lo is not None:
+        conds.append(f"{col} >= {sql_str(lo)}")
+    if hi is not None:
+        conds.append(f"{col} < {sql_str(hi)}")
+    return " AND ".join(conds) or "TRUE"
+
+
 def _stage_sql(
     views: Mapping[str, str],
     snaps: np.ndarray,
     *,
+    user_range: tuple[str | None, str | None] | None = None,
     n_stage: int,
     rank: Mapping[str, int],
     type_stage,
@@ -501,6 +531,9 @@ def _stage_sql(
        ``[t_k - lookback, t_k)`` and the last evidence of each purchase-gated stage;
     4. the codes of each snapshot, by the rules of the numpy loop, for the contacts (users
        who are not contacts, e.g. an unknown referrer, drop out here).
+
+    ``user_range`` (``[lo, hi)``, see :func:`user_ranges`) keeps the users whose id lies in
+    it, from step 2 on (the evidence is aggregated for them only).
     """
     co, ev, od = views["contacts"], views["events"], views["orders"]
     look, silent, lost = _day_ns(lookback_days, silent_days, lost_days)
@@ -630,8 +663,10 @@ def _stage_sql(
             SELECT user_id, {bucket("ordered_at")} AS b, ordered_at AS t, {null_rank} AS r,
                    TRUE AS paid, TRUE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq
             FROM paid WHERE ordered_at < {t_last}{referral}),
-        agg AS (SELECT user_id, b, {agg_cols} FROM ev GROUP BY user_id, b),
+        agg AS (SELECT user_id, b, {agg_cols} FROM ev
+                WHERE {_in_range("user_id", user_range)} GROUP BY user_id, b),
         u AS (SELECT user_id, {", ".join(per_k)} FROM agg GROUP BY user_id)
         SELECT c.user_id, {", ".join(codes)}
         FROM {co} c LEFT JOIN u ON u.user_id = c.user_id
-        WHERE u.user_id IS NOT NULL OR c.joined_at IS NULL"""
+        WHERE (u.user_id IS NOT NULL OR c.joined_at IS NULL)
+          AND {_in_range("c.user_id", user_range)}"""

@@ -347,17 +347,24 @@ def flow_truth_check(
     screen_min_days: float = 3,
     landmark_days: float = 28,
     reference: str = "partner",
+    engine=None,
 ) -> FlowTruthCheck:
     """The :class:`FlowTruthCheck` of a segments-and-flow run on simulated data: ``claims``
     is its :class:`~analysis.studies.flow_results.EssayClaims`, ``k_factor`` the K-factor it found;
-    giveaway and screening are defined as in the report."""
+    giveaway and screening are defined as in the report; ``events`` and ``orders`` are read per
+    user on ``engine`` (None: the inputs' engine)."""
     tu = truth_users.set_index("user_id")
     screening = co.screening_groups(
-        contacts, events, min_days=screen_min_days, landmark_days=landmark_days
+        contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
     )
     agreement = co.agreement(screening.astype(str), tu["screened"].rename("truly screened"))
     hr = co.hazard_ratios(
-        contacts, events, orders, observation_end=observation_end, reference=reference
+        contacts,
+        events,
+        orders,
+        observation_end=observation_end,
+        reference=reference,
+        engine=engine,
     )
     true_eff = truth_channel_effects(truth_users, contacts, params, reference=reference)
     give = co.giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)

@@ -36,14 +36,14 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.aggregate import milestones as ms
 from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.milestones import EventTime
 from analysis.aggregate.rules import (
     GIVEAWAY_CHANNELS,
     GIVEAWAY_HOOKS,
     giveaway_flag,
-    is_paid,
     is_silent,
-    net_amount,
 )
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
@@ -91,6 +91,7 @@ def cohort_activity(
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
+    where = pd.Index(base["user_id"])  # the labels' users located by one hash lookup per cut-off
     frames = []
     for c in cutoffs:
         c = as_timestamp(c, tz=tz, name="cutoff")
@@ -108,12 +109,18 @@ def cohort_activity(
         )
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
-        kept = set(lab.loc[lab["retained"], "user_id"])
+        ok = lab.loc[lab["retained"].to_numpy(), "user_id"].astype("str")
+        if where.is_unique:
+            kept = np.zeros(len(base), dtype=bool)
+            at = where.get_indexer(ok)
+            kept[at[at >= 0]] = True
+        else:  # (contacts are one row per user; a repeated id is still labelled the same)
+            kept = where.isin(ok)
         sub["cutoff"] = c
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
         )
-        sub["retained"] = sub["user_id"].isin(kept).to_numpy()
+        sub["retained"] = kept[members]
         frames.append(sub)
     if not frames:
         raise ValueError("no cut-offs given")
@@ -161,6 +168,7 @@ def screening_groups(
     message_types: Sequence[str] = ("message",),
     one_to_one: str = "1v1",
     group_join_type: str = "group_join",
+    engine=None,
 ) -> pd.Series:
     """How each user was brought into groups, derived from events of their first
     ``landmark_days`` only:
@@ -170,27 +178,27 @@ def screening_groups(
     * ``straight_in`` — first ``group_join`` within ``min_days`` of joining;
     * ``held_without_1v1`` — group join after ``min_days`` but no 1:1 message before it;
     * ``no_group_by_landmark`` — no group join within ``landmark_days``.
+
+    The events are read per user (:func:`~analysis.aggregate.milestones.user_event_times`:
+    first group join, first 1:1 message) on ``engine`` (None: the input's engine).
     """
     if not 0 <= min_days < landmark_days:
         raise ValueError("need 0 <= min_days < landmark_days")
     uid = contacts["user_id"].astype("str")
     joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
-    ev = events.loc[
-        events["event_type"].astype("str") == group_join_type, ["user_id", "occurred_at"]
-    ]
-    first_g = ev.groupby(ev["user_id"].astype("str"))["occurred_at"].min()
-    g = first_g.reindex(joined.index)
+    times = ms.user_event_times(
+        events,
+        {
+            "first_group_join": EventTime("min", (group_join_type,)),
+            "first_message": EventTime("min", tuple(message_types), context=one_to_one),
+        },
+        engine=engine,
+    ).reindex(joined.index)
+    g = times["first_group_join"]
     delay = (g - joined) / pd.Timedelta(days=1)
     landmark = delay < landmark_days
-    msg = events.loc[
-        events["event_type"].astype("str").isin(list(message_types))
-        & (events["context"].astype("str") == one_to_one),
-        ["user_id", "occurred_at"],
-    ]
-    mu = msg["user_id"].astype("str")
-    mg = mu.map(g)
-    had = pd.Series(True, index=pd.unique(mu[(msg["occurred_at"] < mg).fillna(False).to_numpy()]))
-    had_msg = had.reindex(joined.index, fill_value=False).astype(bool)
+    # a 1:1 message before the first group join: the first one is before it
+    had_msg = (times["first_message"] < g).fillna(False).astype(bool)
     out = pd.Series("no_group_by_landmark", index=joined.index, dtype="object")
     out[landmark & (delay < min_days)] = "straight_in"
     late = landmark & (delay >= min_days)
@@ -202,22 +210,20 @@ def screening_groups(
 
 
 def spend_after_join(
-    contacts: pd.DataFrame, orders: pd.DataFrame, *, days: float = 180, observation_end
+    contacts: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    days: float = 180,
+    observation_end,
+    engine=None,
 ) -> pd.Series:
-    """Net spend (amount − refund_amount) in ``[joined_at, joined_at + days)`` per user;
-    NaN for users whose window is not fully observed before ``observation_end``."""
+    """Net spend (amount − refund_amount) in ``[joined_at, joined_at + days)`` per user
+    (:func:`analysis.aggregate.milestones.spend_after_join`, on ``engine``); NaN for users
+    whose window is not fully observed before ``observation_end``."""
     tz = tz_of(contacts["joined_at"])
     end = as_timestamp(observation_end, tz=tz, name="observation_end")
-    uid = contacts["user_id"].astype("str")
-    joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
-    o = orders[["user_id", "ordered_at", "amount", "refund_amount"]]
-    ou = o["user_id"].astype("str")
-    j = ou.map(joined)
-    win = (o["ordered_at"] >= j) & (o["ordered_at"] < j + pd.Timedelta(days=days))
-    net = net_amount(o)[win.fillna(False).to_numpy()]
-    total = net.groupby(ou[win.fillna(False).to_numpy()]).sum()
-    out = total.reindex(joined.index, fill_value=0.0).astype("float64")
-    full = joined + pd.Timedelta(days=days) <= end
+    out = ms.spend_after_join(contacts, orders, days=days, engine=engine)
+    full = contacts["joined_at"] + pd.Timedelta(days=days) <= end
     return out.where(full.to_numpy()).rename(f"spend_{days:g}d")
 
 
@@ -319,13 +325,15 @@ def essay_claims(
     ci: float = 0.95,
     n_boot: int = 2000,
     random_state=0,
+    engine=None,
 ) -> pd.DataFrame:
     """The essay's two acquisition claims tested on the data (one row per comparison).
 
     ``activity`` is :func:`cohort_activity` output; retention is compared at ``age_months``.
     Columns: ``claim``, ``metric``, ``group_a``, ``n_a``, ``value_a``, ``group_b``, ``n_b``,
     ``value_b``, ``effect`` (a − b), ``lo``, ``hi``, ``ratio``, ``claimed`` (the sign the
-    essay expects) and ``verdict``.
+    essay expects) and ``verdict``. ``events`` and ``orders`` are read per user on ``engine``
+    (None: the inputs' engine).
     """
     at = activity.loc[activity["age_months"] == age_months].set_index("user_id")["retained"]
     if at.empty:
@@ -344,7 +352,9 @@ def essay_claims(
             "claimed": "a < b",
         }
     )
-    spend = spend_after_join(contacts, orders, days=spend_days, observation_end=observation_end)
+    spend = spend_after_join(
+        contacts, orders, days=spend_days, observation_end=observation_end, engine=engine
+    )
     r = compare_means(
         spend,
         glab.reindex(spend.index),
@@ -363,7 +373,9 @@ def essay_claims(
             "claimed": "a < b",
         }
     )
-    scr = screening_groups(contacts, events, min_days=screen_min_days, landmark_days=landmark_days)
+    scr = screening_groups(
+        contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+    )
     r = compare_proportions(
         at,
         scr.astype("object").reindex(at.index),
@@ -396,9 +408,10 @@ def _referred(contacts: pd.DataFrame) -> pd.Series:
     return ref.where(ref.str.len() > 0)
 
 
-def k_factor(contacts: pd.DataFrame, events: pd.DataFrame | None = None) -> dict:
+def k_factor(contacts: pd.DataFrame, events: pd.DataFrame | None = None, *, engine=None) -> dict:
     """Overall realised K-factor: referred contacts (``referrer_id`` set) per contact; with
-    ``events`` also the K implied by ``referral_join`` events and the invitations sent."""
+    ``events`` also the K implied by ``referral_join`` events and the invitations sent
+    (counted on ``engine``; None: the input's engine)."""
     ref = _referred(contacts)
     out = {
         "contacts": int(len(contacts)),
@@ -406,8 +419,8 @@ def k_factor(contacts: pd.DataFrame, events: pd.DataFrame | None = None) -> dict
         "k_factor": float(ref.notna().mean()) if len(contacts) else np.nan,
     }
     if events is not None:
-        et = events["event_type"].astype("str")
-        inv, rj = int((et == "invite").sum()), int((et == "referral_join").sum())
+        n = ms.event_counts(events, types=["invite", "referral_join"], engine=engine).iloc[0]
+        inv, rj = int(n["invite"]), int(n["referral_join"])
         out |= {
             "invitations": inv,
             "referral_join_events": rj,
@@ -424,21 +437,23 @@ def referral_by_period(
     *,
     periods: Sequence,
     ci: float = 0.95,
+    engine=None,
 ) -> pd.DataFrame:
     """Per period ``[p_k, p_{k+1})``: invitations sent, referred contacts who joined, how many
     of them have bought (by the end of the data), active referrers, the base (contacts who
     joined before ``p_k``) and the period's K-factor = referred joins / base (with a Wilson
     interval treating each base contact as one trial, an approximation when one user refers
-    several) and the invitation conversion = referred joins / invitations."""
+    several) and the invitation conversion = referred joins / invitations. The events and
+    orders are counted on ``engine`` (None: the inputs' engine)."""
     tz = tz_of(contacts["joined_at"])
     p = [as_timestamp(x, tz=tz, name="period") for x in periods]
     if len(p) < 2:
         raise ValueError("need at least two period boundaries")
     ref = _referred(contacts)
-    paid = orders.loc[is_paid(orders), "user_id"].astype("str")
-    buyers = set(paid)
     uid = contacts["user_id"].astype("str")
-    inv_t = events.loc[events["event_type"].astype("str") == "invite", "occurred_at"]
+    # who has bought, looked up once (not per period: isin on text is slow)
+    bought = uid.isin(ms.paid_order_times(orders, engine=engine).index).to_numpy()
+    invites = ms.event_counts(events, types=["invite"], bounds=p, engine=engine)["invite"]
     rows = []
     for lo_t, hi_t in zip(p[:-1], p[1:]):
         joined_in = (contacts["joined_at"] >= lo_t) & (contacts["joined_at"] < hi_t)
@@ -447,9 +462,9 @@ def referral_by_period(
         rows.append(
             {
                 "period": lo_t,
-                "invitations": int(((inv_t >= lo_t) & (inv_t < hi_t)).sum()),
+                "invitations": int(invites.iloc[len(rows)]),
                 "referred_joins": int(referred.sum()),
-                "referred_buyers": int(uid[referred].isin(buyers).sum()),
+                "referred_buyers": int((referred.to_numpy() & bought).sum()),
                 "active_referrers": int(ref[referred].nunique()),
                 "base": base,
             }
@@ -471,6 +486,7 @@ def koc_candidates(
     *,
     top_n: int = 50,
     key: str | bytes | None = None,
+    engine=None,
 ) -> pd.DataFrame:
     """Ranked KOC (key opinion consumer) candidates with pseudonymous ids only.
 
@@ -484,7 +500,7 @@ def koc_candidates(
     ev = evidence[["social", "content"]].copy()
     ev.index = ev.index.astype("str")
     ref = _referred(contacts)
-    paid = set(orders.loc[is_paid(orders), "user_id"].astype("str"))
+    paid = ms.paid_order_times(orders, engine=engine).index  # the buyers
     uid = contacts["user_id"].astype("str")
     n_ref = ref.dropna().value_counts()
     n_buy = ref[uid.isin(paid).to_numpy() & ref.notna().to_numpy()].value_counts()
@@ -517,6 +533,7 @@ def hazard_ratios(
     inactive_days: float = 60,
     vocabulary: Vocabulary | None = None,
     ci: float = 0.95,
+    engine=None,
 ) -> pd.DataFrame:
     """Cox proportional-hazards log hazard ratios of leaving, by ``by`` (one dummy per level
     against ``reference``; default the largest level).
@@ -525,7 +542,8 @@ def hazard_ratios(
     event, paid order, joining) when it lies more than ``inactive_days`` before
     ``observation_end``; otherwise the user is censored at ``observation_end``. Duration is
     from joining. Marginal effects: differences in who a channel brings (e.g. coupon hunters)
-    are part of the channel's effect.
+    are part of the channel's effect. ``events`` and ``orders`` are read per user on
+    ``engine`` (None: the inputs' engine).
     """
     from scipy import stats as sst
     from statsmodels.duration.hazard_regression import PHReg
@@ -535,17 +553,20 @@ def hazard_ratios(
     end = as_timestamp(observation_end, tz=tz, name="observation_end")
     uid = contacts["user_id"].astype("str")
     joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
-    et = events["event_type"].astype("str")
-    eu = events["user_id"].astype("str")
-    inter = et.isin(vocab.interaction_types).to_numpy()
-    last_e = events.loc[inter, "occurred_at"].groupby(eu[inter]).max()
-    paid = is_paid(orders)
-    last_o = orders.loc[paid, "ordered_at"].groupby(orders.loc[paid, "user_id"].astype("str")).max()
+    times = ms.user_event_times(
+        events,
+        {
+            "last_interaction": EventTime("max", tuple(vocab.interaction_types)),
+            "first_churn": EventTime("min", tuple(vocab.churn_types)),
+        },
+        engine=engine,
+    )
+    last_e = times["last_interaction"]
+    last_o = ms.paid_order_times(orders, engine=engine)["last_paid"]
     last_act = pd.concat([last_e.reindex(joined.index), last_o.reindex(joined.index)], axis=1)
     last_act = last_act.max(axis=1)
     last = pd.concat([joined, last_act], axis=1).max(axis=1)
-    ch = et.isin(vocab.churn_types).to_numpy()
-    hard = events.loc[ch, "occurred_at"].groupby(eu[ch]).min().reindex(joined.index)
+    hard = times["first_churn"].reindex(joined.index)
     quiet = is_silent(last_act, joined, as_of=end, days=inactive_days)
     t_leave = hard.where(hard.notna(), last.where(quiet))
     status = t_leave.notna() & (t_leave <= end)

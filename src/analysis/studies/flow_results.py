@@ -624,9 +624,11 @@ def referral_summary(
     *,
     periods: Sequence,
     ci: float = 0.95,
+    engine=None,
 ) -> Referral:
-    """:func:`referral_by_period` and :func:`k_factor` (with the events) as :class:`Referral`."""
+    """:func:`referral_by_period` and :func:`k_factor` (with the events) as :class:`Referral`
+    (the events and orders counted on ``engine``; None: the inputs' engine)."""
     return Referral(
-        referral_by_period(contacts, events, orders, periods=periods, ci=ci),
-        overall=k_factor(contacts, events),
+        referral_by_period(contacts, events, orders, periods=periods, ci=ci, engine=engine),
+        overall=k_factor(contacts, events, engine=engine),
     )

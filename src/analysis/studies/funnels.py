@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.aggregate.rules import paid_orders
+from analysis.aggregate.milestones import EventTime, paid_order_times, user_event_times
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.i18n import say, tr
 from analysis.plots import funnels as plots
@@ -58,13 +58,6 @@ def _cut(contacts: pd.DataFrame, as_of) -> tuple[pd.DataFrame, pd.Timestamp]:
     return joined, t
 
 
-def _paid_before(orders: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
-    paid = paid_orders(orders)
-    paid = paid.loc[paid["ordered_at"] < t].copy()
-    paid["user_id"] = paid["user_id"].astype("str")
-    return paid.sort_values(["user_id", "ordered_at"], kind="stable")
-
-
 def _groups(joined: pd.DataFrame, by: str | None) -> pd.Series:
     if by is None:
         return pd.Series(_ALL, index=joined["user_id"], name="group")
@@ -83,6 +76,7 @@ def milestone_funnel(
     group_join_types: Sequence[str] = ("group_join",),
     repeat_min_orders: int = 2,
     ci: float = 0.95,
+    engine=None,
 ) -> pd.DataFrame:
     """The funnel of :data:`MILESTONES` per value of ``contacts[by]`` (all users when None).
 
@@ -90,14 +84,22 @@ def milestone_funnel(
     (at the milestone), ``share`` of the group's contacts with ``share_lo`` / ``share_hi``,
     ``step_rate`` (of the users at the previous milestone, the share also at this one; NaN for
     the first) with ``step_lo`` / ``step_hi``.
+
+    ``events`` and ``orders`` are read per user (:func:`~analysis.aggregate.milestones.
+    user_event_times`, :func:`~analysis.aggregate.milestones.paid_order_times`), on
+    ``engine`` (None: the inputs' engine; they may be the tables of a
+    :class:`~analysis.engine.DuckTables`); ``contacts`` is a frame.
     """
     if repeat_min_orders < 2:
         raise ValueError(f"repeat_min_orders must be at least 2, got {repeat_min_orders}")
     joined, t = _cut(contacts, as_of)
     group = _groups(joined, by)
-    ev = events.loc[events["event_type"].isin(list(group_join_types)) & (events["occurred_at"] < t)]
-    in_group = group.index.isin(pd.Index(ev["user_id"].astype("str").unique()))
-    n_paid = _paid_before(orders, t).groupby("user_id").size().reindex(group.index, fill_value=0)
+    first_join = user_event_times(
+        events, {"first_group_join": EventTime("min", tuple(group_join_types))}, engine=engine
+    )["first_group_join"]
+    in_group = (first_join.reindex(group.index) < t).fillna(False).to_numpy(dtype=bool)
+    n_paid = paid_order_times(orders, before=t, engine=engine)["n_paid"]
+    n_paid = n_paid.reindex(group.index, fill_value=0)
     reached = np.column_stack(
         [
             np.ones(len(group), dtype=bool),
@@ -159,6 +161,7 @@ def purchase_timing(
     as_of,
     by: str | None = "channel",
     ci: float = 0.95,
+    engine=None,
 ) -> pd.DataFrame:
     """Days to the first paid order (from joining) and to the second (from the first), per
     group: Kaplan–Meier medians censored at ``as_of`` with intervals.
@@ -167,17 +170,16 @@ def purchase_timing(
     first paid order. Columns: ``group``, ``interval`` (``first purchase`` / ``repurchase``),
     ``users`` (at risk), ``events`` (who bought), ``median_days``, ``lo``, ``hi``. A median is
     NaN while fewer than half have bought (the curve has not crossed one half).
+
+    ``orders`` is read per user (:func:`~analysis.aggregate.milestones.paid_order_times`) on
+    ``engine`` (None: the input's engine).
     """
     joined, t = _cut(contacts, as_of)
     group = _groups(joined, by)
     start = pd.Series(joined["joined_at"].to_numpy(), index=joined["user_id"])
-    paid = _paid_before(orders, t)
-    paid = paid.loc[paid["user_id"].isin(group.index)]
-    nth = paid.groupby("user_id").cumcount()
-    first = paid.loc[nth == 0].set_index("user_id")["ordered_at"]
-    second = paid.loc[nth == 1].set_index("user_id")["ordered_at"]
-    first = first.reindex(group.index)
-    second = second.reindex(group.index)
+    paid = paid_order_times(orders, before=t, engine=engine)
+    first = paid["first_paid"].reindex(group.index)
+    second = paid["second_paid"].reindex(group.index)
     rows = []
     for g in sorted(group.unique()):
         ids = group.index[(group == g).to_numpy()]

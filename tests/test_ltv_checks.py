@@ -219,7 +219,8 @@ def test_covariate_effects_are_fitted_on_the_stated_sample():
     # the sample is what the models saw: the test's likelihoods are sums over 800 customers
     full = lc.covariate_effects(summary, contacts=contacts, reference="douyin")
     assert not full.fit_sample.sampled and "drawn at random" not in full.reading("en")
-    assert r.test["log_likelihood_full"].iloc[0] > 1.5 * full.test["log_likelihood_full"].iloc[0]
+    ratio = r.test["log_likelihood_full"].iloc[0] / full.test["log_likelihood_full"].iloc[0]
+    assert 0.3 < ratio < 0.5  # 800 of 2,000 customers
     assert r.reading("en").endswith(
         "The covariate models (purchase, dropout and spend): fitted on 800 of 2,000 users, "
         "drawn at random with seed 3."

@@ -203,6 +203,12 @@ def main(argv=None) -> int:
     ap.add_argument("--n-boot", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
+    if not Path(args.data).is_dir():  # `make bench` on a machine without the 100k store
+        print(
+            f"skipped: no {args.data} (make it with `python -m analysis simulate` and "
+            "`python -m analysis prepare`, or pass --data)"
+        )
+        return 0
     tables = report_inputs(args.data, engine="auto").tables
     result = {
         "machine": machine(),

@@ -883,3 +883,34 @@ def test_out_of_fold_models_are_fitted_on_the_stated_sample(worlds):
     inc = V.incremental_result(fr, n_boot=20, cv=5, random_state=4, fit_sample=500)
     assert "drawn at random with seed 4" in inc.reading("en")
     assert "drawn at random" not in V.incremental_result(fr, n_boot=20).reading("en")
+
+
+def test_control_matrix_drops_repeated_columns():
+    from analysis.studies.validity.frame import control_matrix
+
+    rng = np.random.default_rng(5)
+    n = 300
+    fr = pd.DataFrame(
+        {
+            "recency_days": np.where(rng.random(n) < 0.4, np.nan, rng.uniform(1, 90, n)),
+            "frequency": rng.integers(0, 5, n).astype(float),
+            "monetary": rng.gamma(2.0, 50.0, n),
+            "tenure_days": rng.uniform(10, 400, n),
+            "days_since_activity": rng.integers(0, 60, n).astype(float),
+            "channel": rng.choice(["douyin", "partner", "referral"], n),
+        }
+    )
+    fr["activity_count"] = fr["frequency"]  # as with activity="purchase": a repeat
+    X = control_matrix(fr)
+    assert list(X.columns) == [
+        "log_recency",
+        "never_bought",
+        "log_frequency",
+        "log_monetary",
+        "log_tenure",
+        "log_days_since_activity",
+        "channel_partner",
+        "channel_referral",
+    ]
+    full = control_matrix(fr.assign(activity_count=fr["frequency"] + 1))
+    assert "log_activity_count" in full.columns

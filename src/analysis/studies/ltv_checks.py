@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import say, tr
+from analysis.i18n import SENTENCE_SEP, say, tr
 from analysis.plots import ltv as plots
 from analysis.privacy import pseudonymise
 from analysis.studies.clv import holdout_revenue, segment_comparisons, value_concentration
@@ -213,7 +213,7 @@ class CovariateEffects(StudyResult):
                 dropout=self._extreme("dropout", lang),
             )
             + spend
-            + (" " + note if (note := self.fit_note(lang)) else "")
+            + (SENTENCE_SEP[lang] + note if (note := self.fit_note(lang)) else "")
         )
 
     def fit_note(self, lang: str = "en") -> str:

@@ -30,6 +30,7 @@ risk_cuts = [0.2, 0.5]  # risk tiers: low below 20%, medium below 50%, high from
 next_steps_file = ""  # YAML rule table of next steps per reason; "" = the kit's default
 n_boot = 200  # bootstrap resamples for the intervals
 random_state = 0
+fit_sample = 200_000  # most users a model is fitted on (random, random_state); all are scored
 n_threads = 1  # native threads for the models (1 is fastest on a busy shared machine)
 importance_max_samples = 20_000  # test users drawn for the importance (all if fewer)
 importance_boot = 100  # user resamples of the importance intervals
@@ -144,6 +145,7 @@ res = ca.churn_as_of(
     oracle=oracle,
     vocabulary=tables.vocabulary,
     n_threads=n_threads,
+    fit_sample=fit_sample,
 )
 windows = car.windows_result(res)
 display(tr_frame(save_table(windows.table, "windows"), lang))

@@ -26,6 +26,7 @@ max_frequency = 7  # frequencies at or above this are pooled in the holdout chec
 n_boot = 500  # bootstrap resamples for segment intervals
 n_draws = 200  # parameter draws for per-customer intervals
 seed = 0
+fit_sample = 200_000  # most customers the covariate models are fitted on (random, seed `seed`)
 cdnow_calibration_end = "1997-09-30"
 cdnow_observation_end = "1998-06-30"
 lang = "en"  # "en" or "zh": the language of labels, tables and readings
@@ -317,7 +318,9 @@ Markdown(intervals.reading(lang))
 # test says whether the channel matters at all.
 
 # %%
-effects = ltv_checks.covariate_effects(summary, contacts=contacts, covariate="channel")
+effects = ltv_checks.covariate_effects(
+    summary, contacts=contacts, covariate="channel", fit_sample=fit_sample, random_state=seed
+)
 display(tr_frame(save_table(effects.table, "covariate_effects").round(4), lang))
 display(tr_frame(save_table(effects.test, "covariate_lr_test").round(4), lang))
 fig, ax = plt.subplots(figsize=(8, 4))

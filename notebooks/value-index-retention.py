@@ -35,6 +35,7 @@ n_boot = 1000  # bootstrap resamples for every interval
 n_weights = 1000  # random weight vectors in the sensitivity analysis
 cv_folds = 5  # folds for the out-of-sample learned weights
 random_state = 0
+fit_sample = 200_000  # most users a fold's logistic model is fitted on (random, random_state)
 auc_margin = AUC_MARGIN  # the smallest AUC difference that matters (see the verdict)
 sensitivity_lost_after = [30, 60, 90, None]  # population rules compared in section 8
 sensitivity_boot = 200  # bootstrap resamples per setting of section 8
@@ -167,7 +168,9 @@ Markdown(auc.reading(lang))
 # strongest of the simple baselines.
 
 # %%
-baselines = va.baseline_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
+baselines = va.baseline_result(
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+)
 save_table(baselines.table, "baselines")
 baselines.plot(lang=lang)
 plt.show()
@@ -193,7 +196,9 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 # of the index, and the out-of-fold AUC of both models with a paired interval.
 
 # %%
-incremental = va.incremental_result(frame, n_boot=n_boot, cv=cv_folds, random_state=random_state)
+incremental = va.incremental_result(
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+)
 incremental.plot(lang=lang)
 plt.show()
 tr_frame(incremental.table, lang, headers={"n": "users"}).T
@@ -293,6 +298,7 @@ label_sens = va.label_sensitivity(
     activities=("any", "purchase"),
     n_boot=sensitivity_boot,
     random_state=random_state,
+    fit_sample=fit_sample,
     horizon_days=horizon_days,
     lookback_days=lookback_days,
     weights=weights,

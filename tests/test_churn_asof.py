@@ -512,3 +512,60 @@ def test_the_stage_reason_names_stages():
         contrib, rows, reference={"stage_rank": 8.0}, next_steps=steps, lang="zh"
     )
     assert zh.loc["a", "reason_1"].startswith("阶梯阶段：沉默（一般用户：拥护）")
+
+
+# --------------------------------------------------------------------------- fit sample
+def _scaler_rows(model) -> int:
+    """Rows the logistic pipeline's scaler saw when it was fitted."""
+    scale = model.named_steps["prep"].named_transformers_["num"].named_steps["scale"]
+    return int(scale.n_samples_seen_)
+
+
+def test_models_are_fitted_on_the_stated_sample_and_score_everyone(sample, sample_res):
+    res = ca.churn_as_of(
+        sample.contacts,
+        sample.events,
+        sample.orders,
+        definition=DEF,
+        kinds=("logistic",),
+        n_boot=0,
+        n_threads=1,
+        vocabulary=sample.vocabulary,
+        fit_sample=300,
+        random_state=7,
+    )
+    n_train, n_test = len(res.frames["train"]), len(res.frames["test"])
+    assert n_train > 300 and n_test > 300
+    train, test = res.fit_samples
+    assert (train.n_fit, train.n_all, train.seed) == (300, n_train, 7)
+    assert (test.n_fit, test.n_all) == (300, n_test)
+    assert _scaler_rows(res.choice.models["logistic"]) == 300  # the sample, not the window
+    assert _scaler_rows(sample_res.choice.models["logistic"]) == n_train  # default: everyone
+    assert not any(s.sampled for s in sample_res.fit_samples)
+    # scored on all: every test user and every current customer has a risk
+    assert len(res.test_predictions) == n_test
+    assert res.current_risk.index.equals(res.frames["current"].index)
+    # stated with the report's windows, in both languages; nothing stated without a sample
+    en = car.windows_result(res).reading("en")
+    assert f"fitted on 300 of {n_train:,} users, drawn at random with seed 7" in en
+    assert f"从 {n_train:,} 位用户中随机抽取 300 人拟合（随机种子 7）" in car.windows_result(
+        res
+    ).reading("zh")
+    assert "drawn at random" not in car.windows_result(sample_res).reading("en")
+
+
+def test_grouped_cox_is_statsmodels_phreg_on_counts():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from analysis.studies import churn_time as ct
+
+    rng = np.random.default_rng(1)
+    n = 3000
+    X = np.eye(5)[rng.integers(0, 5, n)][:, 1:]  # dummies of one grouping
+    t = np.ceil(rng.exponential(100 / np.exp(X @ np.array([0.3, -0.5, 0.1, 0.8]))))
+    c = np.ceil(rng.uniform(20, 300, n))
+    dur, status = np.minimum(t, c), (t <= c).astype(int)  # whole days: many ties
+    ref = PHReg(dur, X, status=status, ties="breslow").fit()
+    b, se = ct.cox_breslow(dur, status, X)
+    np.testing.assert_allclose(b, ref.params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(se, ref.bse, rtol=1e-9)

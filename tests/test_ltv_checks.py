@@ -205,6 +205,29 @@ def test_covariate_effects_reading_and_plot():
         lc.covariate_effects(summary, contacts=contacts.iloc[1:])
 
 
+def test_covariate_effects_are_fitted_on_the_stated_sample():
+    from analysis.simulate.btyd import btyd_world
+
+    world = btyd_world(2000, model="pareto_nbd", seed=4)
+    summary = world.summary.drop(columns="channel").rename_axis("user_id")
+    contacts = world.summary["channel"].rename_axis("user_id").reset_index()
+    r = lc.covariate_effects(
+        summary, contacts=contacts, reference="douyin", fit_sample=800, random_state=3
+    )
+    s = r.fit_sample
+    assert (s.n_fit, s.n_all, s.seed, s.sampled) == (800, 2000, 3, True)
+    # the sample is what the models saw: the test's likelihoods are sums over 800 customers
+    full = lc.covariate_effects(summary, contacts=contacts, reference="douyin")
+    assert not full.fit_sample.sampled and "drawn at random" not in full.reading("en")
+    ratio = r.test["log_likelihood_full"].iloc[0] / full.test["log_likelihood_full"].iloc[0]
+    assert 0.3 < ratio < 0.5  # 800 of 2,000 customers
+    assert r.reading("en").endswith(
+        "The covariate models (purchase, dropout and spend): fitted on 800 of 2,000 users, "
+        "drawn at random with seed 3."
+    )
+    assert "从 2,000 位用户中随机抽取 800 人拟合（随机种子 3）" in r.reading("zh")
+
+
 # ---- per-customer intervals -------------------------------------------------------------------
 
 

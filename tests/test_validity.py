@@ -861,3 +861,56 @@ def test_verdict_in_chinese_every_sentence():
     assert "约需 1,778 位用户（现有 1,000 位）才能定论。" in V.verdict(
         _auc(0.52, 0.6, auc=0.56), lang="zh"
     )
+
+
+def test_out_of_fold_models_are_fitted_on_the_stated_sample(worlds):
+    _, fr = worlds[("effects", 11)]
+    n = len(fr)
+    full = V.baseline_scores(fr, cv=5, random_state=0)
+    same = V.baseline_scores(fr, cv=5, random_state=0, fit_sample=n)  # no fold is larger
+    small = V.baseline_scores(fr, cv=5, random_state=0, fit_sample=500)
+    assert same["learned"].equals(full["learned"])
+    # every user still scored out of fold, by a model that saw 500 users: not the same scores
+    for c in ("learned", "behaviour"):
+        assert np.isfinite(small[c]).all()
+        assert not np.allclose(small[c], full[c])
+        assert np.corrcoef(small[c], full[c])[0, 1] > 0.8
+    r = V.baseline_result(fr, n_boot=20, cv=5, random_state=4, fit_sample=500)
+    s = r.fit_sample
+    assert (s.n_fit, s.seed, s.sampled) == (500, 4, True) and 0.79 * n < s.n_all < 0.81 * n
+    assert f"fitted on 500 of {s.n_all:,} users, drawn at random with seed 4" in r.reading("en")
+    assert f"从 {s.n_all:,} 位用户中随机抽取 500 人拟合（随机种子 4）" in r.reading("zh")
+    inc = V.incremental_result(fr, n_boot=20, cv=5, random_state=4, fit_sample=500)
+    assert "drawn at random with seed 4" in inc.reading("en")
+    assert "drawn at random" not in V.incremental_result(fr, n_boot=20).reading("en")
+
+
+def test_control_matrix_drops_repeated_columns():
+    from analysis.studies.validity.frame import control_matrix
+
+    rng = np.random.default_rng(5)
+    n = 300
+    fr = pd.DataFrame(
+        {
+            "recency_days": np.where(rng.random(n) < 0.4, np.nan, rng.uniform(1, 90, n)),
+            "frequency": rng.integers(0, 5, n).astype(float),
+            "monetary": rng.gamma(2.0, 50.0, n),
+            "tenure_days": rng.uniform(10, 400, n),
+            "days_since_activity": rng.integers(0, 60, n).astype(float),
+            "channel": rng.choice(["douyin", "partner", "referral"], n),
+        }
+    )
+    fr["activity_count"] = fr["frequency"]  # as with activity="purchase": a repeat
+    X = control_matrix(fr)
+    assert list(X.columns) == [
+        "log_recency",
+        "never_bought",
+        "log_frequency",
+        "log_monetary",
+        "log_tenure",
+        "log_days_since_activity",
+        "channel_partner",
+        "channel_referral",
+    ]
+    full = control_matrix(fr.assign(activity_count=fr["frequency"] + 1))
+    assert "log_activity_count" in full.columns

@@ -244,6 +244,15 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "{feature} {value} (typical {typical}): +{pts:.1f} pts",
         "zh": "{feature}：{value}（一般用户：{typical}），风险高 {pts:.1f} 个百分点",
     },
+    # what the models were fitted on (analysis.studies.fit_sample; churn_as_of's fit_sample)
+    "churn.fit_sample.train": {
+        "en": "The candidate models and the model with the departure features (training window)",
+        "zh": "候选模型及含离开特征的模型（训练窗口）",
+    },
+    "churn.fit_sample.test": {
+        "en": "The model of the at-risk list (refitted on the test window)",
+        "zh": "风险名单所用模型（在测试窗口上重新拟合）",
+    },
     "churn.windows": {
         "en": "The list is as of **{as_of}**, the end of the data. The candidate models learn "
         "on the population at {train}, are compared and calibrated on the validation window "

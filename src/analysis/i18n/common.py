@@ -158,6 +158,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "All {contacts:,} contacts in the data are in this analysis.",
         "zh": "数据中的 {contacts:,} 位联系人全部纳入本分析。",
     },
+    # a model fitted on a random sample of a per-user frame (analysis.studies.fit_sample)
+    "common.fit_sample.sampled": {
+        "en": "{what}: fitted on {n_fit:,} of {n_all:,} users, drawn at random with seed {seed}; scored on all.",
+        "zh": "{what}：从 {n_all:,} 位用户中随机抽取 {n_fit:,} 人拟合（随机种子 {seed}），再为全部用户打分。",
+    },
+    "common.fit_sample.fitted": {
+        "en": "{what}: fitted on {n_fit:,} of {n_all:,} users, drawn at random with seed {seed}.",
+        "zh": "{what}：从 {n_all:,} 位用户中随机抽取 {n_fit:,} 人拟合（随机种子 {seed}）。",
+    },
+    "common.fit_sample.models": {"en": "The models", "zh": "模型"},
     "common.population.reason": {"en": "{n:,} {why}", "zh": "{why} {n:,} 人"},
     "common.population.step.contacts": {
         "en": "contacts in the data (as in the data overview)",

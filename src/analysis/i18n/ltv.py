@@ -192,6 +192,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": "{level} ({m:.2f}×, 95% CI {lo:.2f}–{hi:.2f})",
         "zh": "{level}（{m:.2f} 倍，95% 区间 {lo:.2f}–{hi:.2f}）",
     },
+    # the covariate models fitted on a sample (analysis.studies.fit_sample; fit_sample)
+    "ltv.fit_sample.covariates": {
+        "en": "The covariate models (purchase, dropout and spend)",
+        "zh": "协变量模型（购买、流失与客单价）",
+    },
     "ltv.covariates_matter": {
         "en": "The {covariate} changes how often customers buy and how soon they leave: "
         "the model with it fits clearly better (likelihood-ratio chi-squared {stat:,.1f} on "

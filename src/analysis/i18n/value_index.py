@@ -136,6 +136,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "score ranks users.",
         "zh": "指数在 {n:,} 位用户上的 AUC 为 {auc:.3f}（区间 {lo:.3f} 至 {hi:.3f}；整体留存率 {base:.1%}）。曲线越往左上方拱起，评分对用户的排序越准。",
     },
+    # the out-of-fold models fitted on a sample (analysis.studies.fit_sample; fit_sample)
+    "validity.fit_sample.oof": {
+        "en": "The cross-validated logistic regressions (learned weights, behaviour, incremental validity; each training fold)",
+        "zh": "交叉验证的逻辑回归（学习权重、行为基线、增量效度；每个训练折）",
+    },
     "validity.baselines": {
         "en": "The index is clearly better than {n_better} of {n_base} baselines ({better}) and "
         "clearly worse than {n_worse} ({worse}); the rest are within the noise. Points to "

@@ -72,6 +72,7 @@ from analysis.studies.stats import (
     ScoreRanking,
     bootstrap_counts,
     percentile_interval,
+    vdot,
     wilson_interval,
 )
 
@@ -445,7 +446,7 @@ def _metric_values(y, scores: dict, rankers, ranked, w, fractions) -> dict:
         cur = ranked[name].curves(w)
         out[(name, "roc_auc")] = rankers[name].auc(w)
         out[(name, "pr_auc")] = ranked[name].pr_auc(w, cur)
-        out[(name, "brier")] = float(np.dot(w, (s - y) ** 2) / wsum)
+        out[(name, "brier")] = vdot(w, (s - y) ** 2) / wsum
         for f in fractions:
             g, lift = ranked[name].top_share(w, f, cur)
             out[(name, f"gain@{f:.0%}")] = g

@@ -54,6 +54,7 @@ from analysis.studies.churn import (
     model_features,
     predict_risk,
 )
+from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows, fit_sample_note
 from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval
 
 DEFAULT_DEFINITION = ChurnDefinition()
@@ -211,6 +212,10 @@ class ChurnAsOf:
     deployed_check: pd.DataFrame  # its metrics on the validation window
     current_risk: pd.Series
     params: dict = field(default_factory=dict)
+    #: what the models were fitted on (:class:`~analysis.studies.fit_sample.FitSample`): the
+    #: candidates and the departure model on the training window, the deployed model on the
+    #: test window
+    fit_samples: tuple[FitSample, ...] = ()
 
     def __repr__(self) -> str:
         w = self.windows
@@ -223,6 +228,10 @@ class ChurnAsOf:
     @property
     def current(self) -> pd.DataFrame:
         return self.frames["current"]
+
+    def fit_note(self, lang: str = "en") -> str:
+        """The sentences stating the sampled fits ("" when every model saw everyone)."""
+        return fit_sample_note(self.fit_samples, lang)
 
     def class_balance(self) -> pd.DataFrame:
         """Users, churners and churn rate in each labelled window."""
@@ -244,12 +253,19 @@ def churn_as_of(
     oracle=None,
     vocabulary: Vocabulary | None = None,
     n_threads: int | None = None,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> ChurnAsOf:
     """The as-of design of the module docstring on the canonical tables.
 
     ``as_of``: the list's date (default :func:`data_end`); the test label window must end by
     then. ``oracle``: a function ``(frame, *, cutoff) -> Series`` of true churn probabilities
-    (e.g. ``checks.oracle_for`` on simulated data), added as a score of the test window."""
+    (e.g. ``checks.oracle_for`` on simulated data), added as a score of the test window.
+    ``fit_sample``: the most users of a window a model is fitted on (None: all); a larger
+    window is sampled at random with ``random_state``
+    (:func:`~analysis.studies.fit_sample.fit_rows`: the candidates and the departure model on
+    one sample of the training window, the deployed model on one of the test window).
+    Calibration, scores and metrics use every user; the samples are recorded in
+    :attr:`ChurnAsOf.fit_samples`."""
     tz = tz_of(contacts["joined_at"])
     end = data_end(events, orders)
     e = end if as_of is None else as_timestamp(as_of, tz=tz, name="as_of")
@@ -263,8 +279,11 @@ def churn_as_of(
         contacts, events, orders, as_of=e, definition=definition, vocabulary=vocabulary
     )
     kinds = list(kinds)
+    train_fit, train_sample = fit_rows(
+        frames["train"], fit_sample, random_state, what="churn.fit_sample.train"
+    )
     choice = select_model(
-        frames["train"],
+        train_fit,
         frames["validation"],
         kinds=kinds,
         random_state=random_state,
@@ -290,7 +309,7 @@ def churn_as_of(
     )
     # the same kind with the departure features, on the same test users (paired resamples)
     full = fit_models(
-        frames["train"],
+        train_fit,
         kinds=[choice.chosen],
         random_state=random_state,
         n_threads=n_threads,
@@ -307,8 +326,9 @@ def churn_as_of(
         random_state=random_state,
     )
     # deploy: refit on the latest fully labelled window, recalibrate on the one before it
+    test_fit, test_sample = fit_rows(test, fit_sample, random_state, what="churn.fit_sample.test")
     fitted = fit_models(
-        test,
+        test_fit,
         kinds=[choice.chosen],
         random_state=random_state,
         n_threads=n_threads,
@@ -333,7 +353,13 @@ def churn_as_of(
         deployed,
         check,
         pd.Series(p_now, index=frames["current"].index, name="risk"),
-        params={"random_state": random_state, "n_boot": n_boot, "kinds": kinds},
+        params={
+            "random_state": random_state,
+            "n_boot": n_boot,
+            "kinds": kinds,
+            "fit_sample": fit_sample,
+        },
+        fit_samples=(train_sample, test_sample),
     )
 
 
@@ -400,8 +426,11 @@ def importance_over_users(
     ones = np.ones(len(y))
 
     def drops(w):
-        b = base.auc(w)
-        return np.array([b - np.mean([r.auc(w) for r in shuffled[c]]) for c in feats])
+        # every ranker has the same users and outcome: gather the weights of the churners
+        # and the stayers once per resample
+        wp, wn = w[base.pos_idx], w[base.neg_idx]
+        b = base._auc(wp, wn)
+        return np.array([b - np.mean([r._auc(wp, wn) for r in shuffled[c]]) for c in feats])
 
     point = drops(ones)
     boots = np.array(

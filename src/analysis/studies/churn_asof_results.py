@@ -38,6 +38,7 @@ from analysis.studies.churn_asof import (
 )
 from analysis.studies.churn_list import RISK_TIERS, at_risk_as_of
 from analysis.studies.churn_results import ImportanceResult, ScoresResult, model_name
+from analysis.studies.fit_sample import fit_sample_note
 from analysis.studies.result import StudyResult
 
 
@@ -68,10 +69,11 @@ class WindowsResult(StudyResult):
     """The cut-offs of the design (one row per window)."""
 
     horizon_days: int = 90
+    fit_samples: tuple = ()  # FitSample of each fit (stated when sampled)
 
     def reading(self, lang: str = "en") -> str:
         c = self.table.set_index("window")["cutoff"]
-        return say(
+        text = say(
             "churn.windows",
             lang,
             as_of=c["as_of"],
@@ -80,10 +82,14 @@ class WindowsResult(StudyResult):
             test=c["test"],
             horizon=self.horizon_days,
         )
+        note = fit_sample_note(self.fit_samples, lang)
+        return text + SENTENCE_SEP[lang] + note if note else text
 
 
 def windows_result(res: ChurnAsOf) -> WindowsResult:
-    return WindowsResult(res.windows.table(), horizon_days=res.windows.horizon_days)
+    return WindowsResult(
+        res.windows.table(), horizon_days=res.windows.horizon_days, fit_samples=res.fit_samples
+    )
 
 
 # --- model choice on the validation window -------------------------------------------------

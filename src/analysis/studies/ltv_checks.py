@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.i18n import say, tr
+from analysis.i18n import SENTENCE_SEP, say, tr
 from analysis.plots import ltv as plots
 from analysis.privacy import pseudonymise
 from analysis.studies.clv import holdout_revenue, segment_comparisons, value_concentration
+from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows
 from analysis.studies.ltv import PurchaseModel, SpendModel
 from analysis.studies.ltv_covariates import (
     CovariatePurchaseModel,
@@ -173,6 +174,7 @@ class CovariateEffects(StudyResult):
     covariate: str = "channel"
     reference: str = ""
     model: str = "pareto_nbd"
+    fit_sample: FitSample | None = None  # the customers the models were fitted on
 
     def _extreme(self, process: str, lang: str) -> str:
         t = self.table[self.table["process"] == process]
@@ -211,7 +213,12 @@ class CovariateEffects(StudyResult):
                 dropout=self._extreme("dropout", lang),
             )
             + spend
+            + (SENTENCE_SEP[lang] + note if (note := self.fit_note(lang)) else "")
         )
+
+    def fit_note(self, lang: str = "en") -> str:
+        """The sentence stating the sample the models were fitted on ("" without one)."""
+        return "" if self.fit_sample is None else self.fit_sample.sentence(lang)
 
     def plot(self, *, ax=None, lang: str = "en"):
         """Multipliers with 95% intervals (:func:`analysis.plots.ltv.plot_multipliers`)."""
@@ -225,13 +232,21 @@ def covariate_effects(
     covariate: str = "channel",
     reference: str | None = None,
     model: str = "pareto_nbd",
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    random_state=0,
 ) -> CovariateEffects:
     """Fit ``model`` with and without the contacts' ``covariate`` (dummy-coded against
     ``reference``, by default its most frequent level among the buyers) on ``summary``
     (indexed by ``user_id``) and, when the summary has ``monetary_value``, Gamma-Gamma with the
     same covariate (:class:`~analysis.studies.ltv_spend_covariates.CovariateSpendModel`);
     return the multipliers (``process`` ``purchase``, ``dropout``, ``spend``) and the
-    likelihood-ratio test of the purchase model as a :class:`CovariateEffects`."""
+    likelihood-ratio test of the purchase model as a :class:`CovariateEffects`.
+
+    ``fit_sample``: the most customers the three models are fitted on (None: all); a larger
+    summary is sampled at random with ``random_state``
+    (:func:`~analysis.studies.fit_sample.fit_rows`, one sample for all three, so the test
+    compares fits on the same customers), and the reading states it. The reference level is
+    read on every customer."""
     require = contacts.set_index("user_id")[covariate]
     values = require.reindex(summary.index)
     if values.isna().any():
@@ -242,7 +257,11 @@ def covariate_effects(
     values = values.rename(covariate)
     if reference is None:
         reference = values.astype(str).value_counts().sort_index().idxmax()
-    x = covariate_dummies(values, reference=reference)
+    summary, sample = fit_rows(
+        summary, fit_sample, random_state, what="ltv.fit_sample.covariates", scored=False
+    )
+    x = covariate_dummies(values, reference=reference).loc[summary.index]
+    x = x.loc[:, x.to_numpy().any(axis=0)]  # a level no sampled customer has: no estimate
     full = CovariatePurchaseModel(model).fit(summary, covariates=x)
     plain = CovariatePurchaseModel(model).fit(summary)
     table = full.multipliers()
@@ -256,6 +275,7 @@ def covariate_effects(
         covariate=covariate,
         reference=reference,
         model=model,
+        fit_sample=sample,
     )
 
 

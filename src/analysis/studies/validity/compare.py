@@ -19,8 +19,20 @@ from analysis.aggregate.labels import (
     LOST_AFTER_DAYS,
 )
 from analysis.data.vocab import VALUES
+from analysis.studies.fit_sample import (
+    DEFAULT_FIT_SAMPLE,
+    FitSample,
+    fit_positions,
+    fit_rows,
+)
 from analysis.studies.scores import PRESETS, FiveValueScorer, validate_weights
-from analysis.studies.stats import AucRanker, bootstrap_auc, paired_bootstrap_auc, wilson_interval
+from analysis.studies.stats import (
+    AucRanker,
+    bootstrap_auc,
+    paired_bootstrap_auc,
+    vdot,
+    wilson_interval,
+)
 from analysis.studies.validity.frame import (
     SCORE_COLS,
     add_scores,
@@ -185,9 +197,29 @@ def _cv(y: np.ndarray, cv: int, random_state):
     return StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
 
 
-def _oof_logit(X: np.ndarray, y: np.ndarray, *, cv: int, random_state) -> np.ndarray:
+def oof_fit_sample(y: np.ndarray, *, cv: int, random_state, fit_sample=None) -> FitSample:
+    """What each fold's model of :func:`_oof_logit` is fitted on: ``fit_sample`` of the
+    users of the largest training fold (all of them when it is not larger)."""
+    folds = _cv(y, cv, random_state)
+    n_train = max(len(train) for train, _ in folds.split(np.zeros(len(y)), y))
+    _, sample = fit_rows(
+        pd.DataFrame(index=pd.RangeIndex(n_train)),
+        fit_sample,
+        random_state,
+        what="validity.fit_sample.oof",
+    )
+    return sample
+
+
+def _oof_logit(
+    X: np.ndarray, y: np.ndarray, *, cv: int, random_state, fit_sample=None
+) -> np.ndarray:
     """Out-of-fold predicted probabilities of a (nearly unpenalised) logistic regression
-    with standardised features, fitted inside each training fold only."""
+    with standardised features, fitted inside each training fold only. ``fit_sample``: a
+    training fold of more users is fitted on that many of them, drawn at random with
+    ``random_state`` (:func:`~analysis.studies.fit_sample.fit_positions`); every user is still
+    scored by the model of the fold that left them out."""
+    from sklearn.base import clone
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import make_pipeline
@@ -196,11 +228,27 @@ def _oof_logit(X: np.ndarray, y: np.ndarray, *, cv: int, random_state) -> np.nda
     model = make_pipeline(
         StandardScaler(), LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=100)
     )
-    return cross_val_predict(model, X, y, cv=_cv(y, cv, random_state), method="predict_proba")[:, 1]
+    folds = _cv(y, cv, random_state)
+    splits = list(folds.split(X, y))
+    if not any(
+        fit_positions(len(train), fit_sample, random_state) is not None for train, _ in splits
+    ):
+        return cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1]
+    out = np.empty(len(y), dtype="float64")
+    for train, test in splits:
+        pos = fit_positions(len(train), fit_sample, random_state)
+        rows = train if pos is None else train[pos]
+        out[test] = clone(model).fit(X[rows], y[rows]).predict_proba(X[test])[:, 1]
+    return out
 
 
 def baseline_scores(
-    frame: pd.DataFrame, *, outcome: str = "retained", cv: int = 5, random_state=0
+    frame: pd.DataFrame,
+    *,
+    outcome: str = "retained",
+    cv: int = 5,
+    random_state=0,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> pd.DataFrame:
     """The scores compared in part 3, one column each (same rows as ``frame``): ``index``,
     ``spend``, ``rfm``, ``equal``, ``only_<value>`` and ``learned`` (out-of-fold probabilities
@@ -208,7 +256,8 @@ def baseline_scores(
     behaviour columns of :func:`study_frame`, the sceptic's baselines (:data:`BEHAVIOUR`):
     ``recency`` (minus the days since the last activity), ``activity`` (activities in the
     look-back), ``tenure`` (days in the domain) and ``behaviour`` (out-of-fold probabilities of
-    a logistic regression on the logs of those three)."""
+    a logistic regression on the logs of those three). ``fit_sample``: the most users each
+    fold's logistic regression is fitted on (:func:`_oof_logit`)."""
     y = _y(frame, outcome)
     out = pd.DataFrame(
         {
@@ -220,14 +269,13 @@ def baseline_scores(
     )
     for v in VALUES:
         out[f"only_{v}"] = frame[f"{v}_score"].to_numpy(dtype="float64")
-    out["learned"] = _oof_logit(
-        frame[SCORE_COLS].to_numpy(dtype="float64"), y, cv=cv, random_state=random_state
-    )
+    oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
+    out["learned"] = _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, **oof)
     if has_behaviour(frame):
         out["recency"] = -frame["days_since_activity"].to_numpy(dtype="float64")
         out["activity"] = frame["activity_count"].to_numpy(dtype="float64")
         out["tenure"] = frame["tenure_days"].to_numpy(dtype="float64")
-        out["behaviour"] = _oof_logit(behaviour_matrix(frame), y, cv=cv, random_state=random_state)
+        out["behaviour"] = _oof_logit(behaviour_matrix(frame), y, **oof)
     return out
 
 
@@ -255,11 +303,15 @@ def baseline_comparison(
     cv: int = 5,
     random_state=0,
     n_jobs: int = 1,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> pd.DataFrame:
     """AUC of the index and of each baseline on the same users, with the paired-bootstrap
     difference ``diff = AUC(index) − AUC(baseline)`` and its interval (see
-    :func:`analysis.studies.stats.paired_bootstrap_auc`). Sorted by AUC, highest first."""
-    scores = baseline_scores(frame, outcome=outcome, cv=cv, random_state=random_state)
+    :func:`analysis.studies.stats.paired_bootstrap_auc`). Sorted by AUC, highest first.
+    ``fit_sample``: see :func:`baseline_scores`."""
+    scores = baseline_scores(
+        frame, outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample
+    )
     tab = paired_bootstrap_auc(
         _y(frame, outcome),
         scores,
@@ -315,6 +367,7 @@ def incremental_validity(
     cv: int = 5,
     random_state=0,
     n_jobs: int = 1,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> pd.DataFrame:
     """Does ``score`` add to a model of RFM, recency, activity, tenure and channel? (one row)
 
@@ -324,6 +377,8 @@ def incremental_validity(
     score. Reports the likelihood-ratio test (``lr_stat``, ``lr_df``, ``lr_p``), the odds
     ratio per SD of the score with its Wald interval, and the out-of-fold AUC of both models
     with the paired-bootstrap interval of their difference (``auc_diff`` = with − without).
+    ``fit_sample``: the most users each fold's out-of-fold model is fitted on
+    (:func:`_oof_logit`); the two likelihood-ratio fits use every user.
     """
     import statsmodels.api as sm
 
@@ -340,8 +395,9 @@ def incremental_validity(
     lr = 2 * (ff.llf - fb.llf)
     beta = float(np.asarray(ff.params)[-1])
     lo, hi = np.asarray(ff.conf_int(alpha=1 - ci))[-1]
-    p_base = _oof_logit(Xc.to_numpy(), y, cv=cv, random_state=random_state)
-    p_full = _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, cv=cv, random_state=random_state)
+    oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
+    p_base = _oof_logit(Xc.to_numpy(), y, **oof)
+    p_full = _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, **oof)
     tab = paired_bootstrap_auc(
         y,
         {"with": p_full, "without": p_base},
@@ -447,7 +503,7 @@ def _histogram_auc(sp: np.ndarray, sn: np.ndarray, levels: int | None) -> float:
     scale = (levels - 1) / span
     p = np.bincount(((sp - lo) * scale).astype(np.intp), minlength=levels).astype("float64")
     q = np.bincount(((sn - lo) * scale).astype(np.intp), minlength=levels).astype("float64")
-    return float(np.dot(p, np.cumsum(q) - 0.5 * q) / (sp.size * sn.size))
+    return vdot(p, np.cumsum(q) - 0.5 * q) / (sp.size * sn.size)
 
 
 def sensitivity_summary(table: pd.DataFrame, *, top_share: float = 0.05) -> pd.DataFrame:

@@ -35,15 +35,18 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.vocab import VALUES
-from analysis.i18n import LIST_SEP, say, tr
+from analysis.i18n import LIST_SEP, SENTENCE_SEP, say, tr
 from analysis.plots import validity as pv
+from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample
 from analysis.studies.result import StudyResult
 from analysis.studies.stats import expected_auc
 from analysis.studies.validity.compare import (
+    _y,
     baseline_comparison,
     incremental_validity,
     index_auc,
     monotonicity,
+    oof_fit_sample,
     retention_by_decile,
     roc_table,
     rolling_origin,
@@ -72,6 +75,12 @@ __all__ = [
     "survival_result",
     "truth_result",
 ]
+
+
+def _fit_note(sample: FitSample | None, lang: str) -> str:
+    """The sentence stating a sampled fit, after a separator ("" without one)."""
+    text = "" if sample is None else sample.sentence(lang)
+    return SENTENCE_SEP[lang] + text if text else ""
 
 
 def _names(keys, lang: str) -> str:
@@ -248,6 +257,7 @@ class BaselineResult(StudyResult):
     ``diff = AUC(index) − AUC(baseline)`` lies above 0, clearly better when it lies below."""
 
     reference: str = "index"
+    fit_sample: FitSample | None = None  # what each fold's learned model was fitted on
 
     def _others(self) -> pd.DataFrame:
         return self.table.loc[self.table["score"] != self.reference]
@@ -274,7 +284,7 @@ class BaselineResult(StudyResult):
             better=_names(better, lang),
             n_worse=len(worse),
             worse=_names(worse, lang),
-        )
+        ) + _fit_note(self.fit_sample, lang)
 
     def plot(self, *, ax=None, lang: str = "en"):
         return pv.plot_auc_comparison(self.table, ax=ax, reference=self.reference, lang=lang)
@@ -289,8 +299,10 @@ def baseline_result(
     cv: int = 5,
     random_state=0,
     n_jobs: int = 1,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> BaselineResult:
-    """:func:`baseline_comparison` as a :class:`BaselineResult`."""
+    """:func:`baseline_comparison` as a :class:`BaselineResult` (its reading states the
+    sample of ``fit_sample``, when one was drawn)."""
     return BaselineResult(
         baseline_comparison(
             frame,
@@ -300,7 +312,11 @@ def baseline_result(
             cv=cv,
             random_state=random_state,
             n_jobs=n_jobs,
-        )
+            fit_sample=fit_sample,
+        ),
+        fit_sample=oof_fit_sample(
+            _y(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
+        ),
     )
 
 
@@ -310,6 +326,8 @@ class IncrementalResult(StudyResult):
     """Does the index add to RFM, tenure and channel? (:func:`incremental_validity`, one
     row): the out-of-fold AUC without and with it, the likelihood-ratio test and the odds
     ratio per SD."""
+
+    fit_sample: FitSample | None = None  # what each fold's model was fitted on
 
     def reading(self, lang: str = "en") -> str:
         r = self.table.iloc[0]
@@ -326,7 +344,7 @@ class IncrementalResult(StudyResult):
             odds=r["odds_ratio_per_sd"],
             or_lo=r["or_lo"],
             or_hi=r["or_hi"],
-        )
+        ) + _fit_note(self.fit_sample, lang)
 
     def plot(self, *, ax=None, lang: str = "en"):
         return pv.plot_incremental(self.table, ax=ax, lang=lang)
@@ -342,8 +360,10 @@ def incremental_result(
     cv: int = 5,
     random_state=0,
     n_jobs: int = 1,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> IncrementalResult:
-    """:func:`incremental_validity` as an :class:`IncrementalResult`."""
+    """:func:`incremental_validity` as an :class:`IncrementalResult` (its reading states the
+    sample of ``fit_sample``, when one was drawn)."""
     return IncrementalResult(
         incremental_validity(
             frame,
@@ -354,7 +374,11 @@ def incremental_result(
             cv=cv,
             random_state=random_state,
             n_jobs=n_jobs,
-        )
+            fit_sample=fit_sample,
+        ),
+        fit_sample=oof_fit_sample(
+            _y(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
+        ),
     )
 
 

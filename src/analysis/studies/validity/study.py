@@ -18,6 +18,7 @@ from analysis.aggregate.labels import (
     LOST_AFTER_DAYS,
 )
 from analysis.data.vocab import VALUES
+from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.result import StudyResult
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.validity.compare import (
@@ -67,11 +68,13 @@ def run_study(
     exposure: bool = False,
     random_state=0,
     vocabulary=None,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
 ) -> StudyRun:
     """The study as the value-index report runs it (same defaults), without the figures.
 
     ``exposure=True`` reads the five values as rates — per 30 days the user was in the domain
-    within the look-back (:func:`as_rates`) — instead of raw counts, at both cut-offs."""
+    within the look-back (:func:`as_rates`) — instead of raw counts, at both cut-offs.
+    ``fit_sample``: the most users each fold's out-of-fold logistic regression is fitted on."""
     kw = dict(
         horizon_days=horizon_days,
         lookback_days=lookback_days,
@@ -87,8 +90,8 @@ def run_study(
     frame = add_scores(frame, scorer=scorer)
     common = dict(outcome=outcome, n_boot=n_boot, random_state=random_state)
     auc = index_auc(frame, **common)
-    base = baseline_comparison(frame, cv=cv, **common)
-    inc = incremental_validity(frame, cv=cv, **common)
+    base = baseline_comparison(frame, cv=cv, fit_sample=fit_sample, **common)
+    inc = incremental_validity(frame, cv=cv, fit_sample=fit_sample, **common)
     return StudyRun(
         frame=frame,
         auc=auc,
@@ -124,6 +127,7 @@ def label_sensitivity(
     activities: tuple = ("any", "purchase"),
     n_boot: int = 200,
     random_state=0,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
     **kwargs,
 ) -> pd.DataFrame:
     """Does the answer depend on who counts and on what counts as staying? The study
@@ -133,7 +137,8 @@ def label_sensitivity(
     rates (``exposure``), and with refund status ignored (every order counted at its full
     amount: the orders have no refund time, so a refund known now may not have been known at
     the cut-off). One row each: the setting, users, base rate, the index's AUC and interval,
-    the strongest simple baseline and the difference, and the decisions."""
+    the strongest simple baseline and the difference, and the decisions. ``fit_sample``: as
+    in :func:`run_study` (the report states it with the baselines)."""
     settings = [
         dict(lost_after_days=d, activity=a, exposure=False, refunds="counted")
         for a in activities
@@ -172,6 +177,7 @@ def label_sensitivity(
             exposure=st["exposure"],
             n_boot=n_boot,
             random_state=random_state,
+            fit_sample=fit_sample,
             **kwargs,
         )
         a = run.auc.iloc[0]

@@ -434,7 +434,12 @@ def test_report_kernels_talk_over_unix_sockets_and_start_without_a_warning(tmp_p
     manager = _kernel_manager({"REPORT_TEST_VALUE": "42"})
     assert manager().transport == "ipc"
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os; print(os.environ['REPORT_TEST_VALUE'])")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("import os; print(os.environ['REPORT_TEST_VALUE'])"),
+        nbformat.v4.new_code_cell("print(os.getcwd())"),
+    ]
+    elsewhere = tmp_path / "report-folder"
+    elsewhere.mkdir()
     nbformat.write(nb, tmp_path / "in.ipynb")
     pm.execute_notebook(
         str(tmp_path / "in.ipynb"),
@@ -442,7 +447,10 @@ def test_report_kernels_talk_over_unix_sockets_and_start_without_a_warning(tmp_p
         kernel_name="python3",
         progress_bar=False,
         kernel_manager_class=manager,
+        # as run_report does: the kernel starts in the report's folder, not the runner's
+        resources={"metadata": {"path": str(elsewhere)}},
     )
-    out = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs
-    assert out[0]["text"] == "42\n"
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells
+    assert out[0].outputs[0]["text"] == "42\n"
+    assert out[1].outputs[0]["text"] == f"{elsewhere}\n"
     assert "running over TCP" not in capfd.readouterr().err

@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -245,6 +246,15 @@ def _kernel_manager(env: Mapping[str, str]):
         @default("transport")
         def _ipc_transport(self):
             return "ipc"
+
+        @default("ip")
+        def _socket_path(self):
+            # absolute: the kernel starts in the report's folder, the runner stays where it is
+            # (jupyter's default, a relative "kernel-ipc", made them look in two places)
+            from jupyter_core.paths import jupyter_runtime_dir
+
+            Path(jupyter_runtime_dir()).mkdir(parents=True, exist_ok=True)
+            return str(Path(jupyter_runtime_dir()) / f"kernel-{uuid.uuid4()}-ipc")
 
         async def start_kernel(self, **kw):
             kw["env"] = {**os.environ, **kw.get("env", {}), **extra}

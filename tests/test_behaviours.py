@@ -253,8 +253,9 @@ def test_groups_are_counted_separately():
     assert (y["n_retained"] == 2).all()
 
 
-def test_onboarding_labels_golden():
-    contacts = pd.DataFrame(
+def _five_contacts() -> pd.DataFrame:
+    """a-d join at J, e 100 days later (the onboarding label tests)."""
+    return pd.DataFrame(
         {
             "user_id": ["a", "b", "c", "d", "e"],
             "joined_at": pd.Series([J, J, J, J, ts(100)], dtype=f"datetime64[us, {TZ}]"),
@@ -263,6 +264,10 @@ def test_onboarding_labels_golden():
             "referrer_id": None,
         }
     )
+
+
+def test_onboarding_labels_golden():
+    contacts = _five_contacts()
     ev = _events(
         [
             ("a", ts(10), "message"),  # retained: activity in [J+7, J+37)
@@ -557,15 +562,7 @@ def test_counts_in_sql_are_the_pandas_counts(eng):
 
 
 def test_onboarding_labels_in_sql_are_the_pandas_labels(eng):
-    contacts = pd.DataFrame(
-        {
-            "user_id": ["a", "b", "c", "d", "e"],
-            "joined_at": pd.Series([J, J, J, J, ts(100)], dtype=f"datetime64[us, {TZ}]"),
-            "channel": "douyin",
-            "hook": "coupon",
-            "referrer_id": None,
-        }
-    )
+    contacts = _five_contacts()
     ev = _events(
         [
             ("a", ts(10), "message"),

@@ -267,3 +267,24 @@ def test_one_giveaway_definition_for_every_report():
         assert sig[names[1]].default == rules.GIVEAWAY_HOOKS, fn.__name__
     with pytest.raises(ValueError, match="column 'hook' is missing from the contacts"):
         rules.giveaway_flag(c.drop(columns="hook"))
+
+
+def test_hazard_ratios_are_statsmodels_phreg(sim, monkeypatch):
+    """hazard_ratios fits its Cox model on counts (churn_time.cox_breslow); with statsmodels'
+    PHReg (Breslow ties, every user) in its place the table is the same."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    import analysis.studies.churn_time as ct
+
+    c, e, o = sim.contacts, sim.events, sim.orders
+    end = sim.params["observation_end"]
+    ours = co.hazard_ratios(c, e, o, observation_end=end, reference="partner")
+
+    def phreg(dur, status, X):
+        res = PHReg(dur, X, status=status.astype(int), ties="breslow").fit()
+        return res.params, res.bse
+
+    monkeypatch.setattr(ct, "cox_breslow", phreg)
+    theirs = co.hazard_ratios(c, e, o, observation_end=end, reference="partner")
+    pd.testing.assert_frame_equal(ours, theirs, rtol=1e-8)
+    assert ours["n"].sum() < len(c)  # the reference level is not a row

@@ -546,7 +546,8 @@ def hazard_ratios(
     ``engine`` (None: the inputs' engine).
     """
     from scipy import stats as sst
-    from statsmodels.duration.hazard_regression import PHReg
+
+    from analysis.studies.churn_time import cox_breslow
 
     vocab = load_vocabulary(vocabulary)
     tz = tz_of(contacts["joined_at"])
@@ -579,9 +580,10 @@ def hazard_ratios(
         raise ValueError(f"reference {ref!r} is not a level of {by!r}")
     others = sorted(lv for lv in counts.index if lv != ref)
     X = np.column_stack([(levels == lv).astype(float) for lv in others])
-    res = PHReg(dur, X, status=status.to_numpy().astype(int), ties="breslow").fit()
+    # statsmodels' PHReg(dur, X, status, ties="breslow") fitted on counts per channel and day
+    # (the same estimates; PHReg walked every user's risk set: ~100 s at 1M contacts)
+    params, bse = cox_breslow(dur, status.to_numpy(), X)
     z = sst.norm.ppf(1 - (1 - ci) / 2)
-    params, bse = np.asarray(res.params), np.asarray(res.bse)
     out = pd.DataFrame(
         {by: others, "log_hr": params, "se": bse, "lo": params - z * bse, "hi": params + z * bse}
     )

@@ -580,8 +580,7 @@ def hazard_ratios(
         raise ValueError(f"reference {ref!r} is not a level of {by!r}")
     others = sorted(lv for lv in counts.index if lv != ref)
     X = np.column_stack([(levels == lv).astype(float) for lv in others])
-    # statsmodels' PHReg(dur, X, status, ties="breslow") fitted on counts per channel and day
-    # (the same estimates; PHReg walked every user's risk set: ~100 s at 1M contacts)
+    # = statsmodels' PHReg(dur, X, status, ties="breslow"), fitted on counts (fast at 1M)
     params, bse = cox_breslow(dur, status.to_numpy(), X)
     z = sst.norm.ppf(1 - (1 - ci) / 2)
     out = pd.DataFrame(

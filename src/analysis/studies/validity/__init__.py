@@ -50,9 +50,7 @@ from analysis.studies.validity.compare import (
     retention_by_decile,
     roc_table,
     rolling_origin,
-    sensitivity_summary,
     strongest_baseline,
-    weight_sensitivity,
 )
 from analysis.studies.validity.frame import (
     SCORE_COLS,
@@ -101,6 +99,7 @@ from analysis.studies.validity.verdict import (
     verdict,
     verdict_table,
 )
+from analysis.studies.validity.weights import sensitivity_summary, weight_sensitivity
 
 __all__ = [
     "SCORE_COLS",

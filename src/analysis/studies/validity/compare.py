@@ -1,12 +1,13 @@
 """Does the index predict retention, and better than the baselines? Retention by decile, ROC
 AUC with intervals, baselines (spend, RFM, equal and learned weights, single values) with
 paired intervals, incremental validity over RFM and channel, the sensitivity to the weights,
-and the comparison over several cut-offs.
+and the comparison over several cut-offs (the weight sensitivity is in
+:mod:`~analysis.studies.validity.weights`).
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,12 +26,10 @@ from analysis.studies.fit_sample import (
     fit_positions,
     fit_rows,
 )
-from analysis.studies.scores import PRESETS, FiveValueScorer, validate_weights
+from analysis.studies.scores import PRESETS, FiveValueScorer
 from analysis.studies.stats import (
-    AucRanker,
     bootstrap_auc,
     paired_bootstrap_auc,
-    vdot,
     wilson_interval,
 )
 from analysis.studies.validity.frame import (
@@ -43,7 +42,7 @@ from analysis.studies.validity.frame import (
 )
 
 
-def _y(frame: pd.DataFrame, outcome: str) -> np.ndarray:
+def outcome_array(frame: pd.DataFrame, outcome: str) -> np.ndarray:
     if outcome not in frame.columns:
         raise ValueError(f"outcome column {outcome!r} not in the frame")
     return frame[outcome].to_numpy(dtype=bool)
@@ -69,7 +68,7 @@ def retention_by_decile(
     if n_bins < 2:
         raise ValueError(f"n_bins must be at least 2, got {n_bins}")
     s = frame[score].to_numpy(dtype="float64")
-    y = _y(frame, outcome)
+    y = outcome_array(frame, outcome)
     if s.size == 0:
         raise ValueError("the frame is empty")
     r = sps.rankdata(s, method="average")
@@ -150,7 +149,7 @@ def index_auc(
     """AUC of ``score`` for ``outcome`` with a percentile bootstrap interval (one row).
     ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.studies.stats`)."""
     r = bootstrap_auc(
-        _y(frame, outcome),
+        outcome_array(frame, outcome),
         frame[score].to_numpy(dtype="float64"),
         n_boot=n_boot,
         ci=ci,
@@ -160,7 +159,7 @@ def index_auc(
     row = {"score": score, "outcome": outcome, **r.to_dict()}
     for k in ("n", "n_pos", "n_boot"):
         row[k] = int(row[k])
-    row["base_rate"] = float(_y(frame, outcome).mean())
+    row["base_rate"] = float(outcome_array(frame, outcome).mean())
     return pd.DataFrame([row])
 
 
@@ -174,7 +173,7 @@ def roc_table(
     """ROC curves (tidy: ``score``, ``fpr``, ``tpr``) on at most ``n_points`` thresholds each."""
     from sklearn.metrics import roc_curve
 
-    y = _y(frame, outcome)
+    y = outcome_array(frame, outcome)
     parts = []
     for s in scores:
         fpr, tpr, _ = roc_curve(y, frame[s].to_numpy(dtype="float64"))
@@ -258,7 +257,7 @@ def baseline_scores(
     look-back), ``tenure`` (days in the domain) and ``behaviour`` (out-of-fold probabilities of
     a logistic regression on the logs of those three). ``fit_sample``: the most users each
     fold's logistic regression is fitted on (:func:`_oof_logit`)."""
-    y = _y(frame, outcome)
+    y = outcome_array(frame, outcome)
     out = pd.DataFrame(
         {
             "index": frame["index"].to_numpy(dtype="float64"),
@@ -313,7 +312,7 @@ def baseline_comparison(
         frame, outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample
     )
     tab = paired_bootstrap_auc(
-        _y(frame, outcome),
+        outcome_array(frame, outcome),
         scores,
         reference="index",
         n_boot=n_boot,
@@ -335,7 +334,7 @@ def learned_weights(frame: pd.DataFrame, *, outcome: str = "retained") -> pd.Dat
     X = frame[SCORE_COLS].to_numpy(dtype="float64")
     sd = X.std(axis=0)
     Xs = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    fit = sm.Logit(_y(frame, outcome).astype(float), sm.add_constant(Xs)).fit(disp=0)
+    fit = sm.Logit(outcome_array(frame, outcome).astype(float), sm.add_constant(Xs)).fit(disp=0)
     coef = np.asarray(fit.params)[1:]
     ci_ = np.asarray(fit.conf_int())[1:]
     pos = np.maximum(coef, 0)
@@ -382,7 +381,7 @@ def incremental_validity(
     """
     import statsmodels.api as sm
 
-    y = _y(frame, outcome)
+    y = outcome_array(frame, outcome)
     Xc = control_matrix(frame)
     s = frame[score].to_numpy(dtype="float64")
     sd = s.std()
@@ -433,102 +432,6 @@ def incremental_validity(
     )
 
 
-# ---------------------------------------------------------------------------------------
-# 5. weight sensitivity
-# ---------------------------------------------------------------------------------------
-def weight_sensitivity(
-    frame: pd.DataFrame,
-    *,
-    outcome: str = "retained",
-    n_weights: int = 1000,
-    max_users: int | None = 200_000,
-    presets: Mapping[str, object] | None = None,
-    levels: int | None = 1 << 16,
-    random_state=0,
-) -> pd.DataFrame:
-    """AUC of the index for ``n_weights`` weight vectors drawn uniformly on the simplex
-    (Dirichlet(1,…,1)), plus the presets (``presets``: name → weights; default both presets).
-
-    On frames larger than ``max_users`` a random subsample of that many users is used (the
-    same one for all weights). To avoid one sort per weight vector, each index is rounded
-    to ``levels`` equal steps between its minimum and maximum and the AUC is counted from
-    the two histograms (O(n)); index values closer than one step count as ties, which moves
-    an AUC by about 1e-5 at the default (``levels=None`` sorts exactly).
-    Columns: ``draw`` (preset name or ``random``), the five weights, ``auc``, ``percentile``
-    (share of random draws with a lower AUC), ``n``.
-    """
-    rng = np.random.default_rng(random_state)
-    y = _y(frame, outcome)
-    X = frame[SCORE_COLS].to_numpy(dtype="float64")
-    if max_users is not None and y.size > max_users:
-        keep = np.sort(rng.choice(y.size, size=max_users, replace=False))
-        X, y = X[keep], y[keep]
-    W = rng.dirichlet(np.ones(5), size=n_weights)
-    presets = {k: k for k in PRESETS} if presets is None else presets
-    names = ["random"] * n_weights
-    rows = [W]
-    for name, w in presets.items():
-        vw = validate_weights(w)
-        rows.append(np.array([[vw[v] for v in VALUES]]))
-        names.append(str(name))
-    W = np.vstack(rows)
-    Xp, Xn = X[y], X[~y]
-    aucs = np.empty(len(W))
-    for start in range(0, len(W), 32):
-        chunk = W[start : start + 32]
-        sp, sn = np.round(Xp @ chunk.T, 12), np.round(Xn @ chunk.T, 12)  # see five_value_index
-        for j in range(chunk.shape[0]):
-            aucs[start + j] = _histogram_auc(sp[:, j], sn[:, j], levels)
-    tab = pd.DataFrame(W, columns=list(VALUES))
-    tab.insert(0, "draw", names)
-    tab["auc"] = aucs
-    rand = np.sort(aucs[:n_weights])
-    tab["percentile"] = np.searchsorted(rand, aucs, side="left") / max(n_weights, 1)
-    tab["n"] = int(y.size)
-    return tab
-
-
-def _histogram_auc(sp: np.ndarray, sn: np.ndarray, levels: int | None) -> float:
-    """AUC of positives' scores ``sp`` against negatives' ``sn``; scores rounded to
-    ``levels`` steps (None: exact, by sorting)."""
-    if sp.size == 0 or sn.size == 0:
-        return float("nan")
-    if levels is None:
-        y = np.r_[np.ones(sp.size, bool), np.zeros(sn.size, bool)]
-        return AucRanker(y, np.r_[sp, sn]).auc()
-    lo = min(sp.min(), sn.min())
-    span = max(sp.max(), sn.max()) - lo
-    if span <= 0:
-        return 0.5
-    scale = (levels - 1) / span
-    p = np.bincount(((sp - lo) * scale).astype(np.intp), minlength=levels).astype("float64")
-    q = np.bincount(((sn - lo) * scale).astype(np.intp), minlength=levels).astype("float64")
-    return vdot(p, np.cumsum(q) - 0.5 * q) / (sp.size * sn.size)
-
-
-def sensitivity_summary(table: pd.DataFrame, *, top_share: float = 0.05) -> pd.DataFrame:
-    """Where each preset ranks among the random weights, and the best region: the mean
-    weights of the top ``top_share`` of random draws (one row per preset plus ``best region``
-    and ``best draw``)."""
-    rand = table.loc[table["draw"] == "random"]
-    k = max(1, int(round(top_share * len(rand))))
-    top = rand.nlargest(k, "auc")
-    rows = [table.loc[table["draw"] != "random", ["draw", *VALUES, "auc", "percentile"]]]
-    best_region = {
-        "draw": f"best region (top {top_share:.0%} mean)",
-        **top[list(VALUES)].mean().to_dict(),
-        "auc": float(top["auc"].mean()),
-        "percentile": np.nan,
-    }
-    best = rand.loc[rand["auc"].idxmax(), ["draw", *VALUES, "auc", "percentile"]].to_dict()
-    best["draw"] = "best draw"
-    out = pd.concat([rows[0], pd.DataFrame([best_region, best])], ignore_index=True)
-    out["auc_random_median"] = float(rand["auc"].median())
-    out["auc_random_min"] = float(rand["auc"].min())
-    out["auc_random_max"] = float(rand["auc"].max())
-    return out
-
-
 def compare_over_cutoffs(
     frames: Sequence[pd.DataFrame],
     *,
@@ -543,7 +446,7 @@ def compare_over_cutoffs(
     of :func:`rolling_origin`; score them all with one scorer fitted on the calibration)."""
     parts = []
     for i, fr in enumerate(frames):
-        y = _y(fr, outcome)
+        y = outcome_array(fr, outcome)
         cols = {
             "index": fr["index"],
             "spend": fr["spend"],

@@ -41,19 +41,18 @@ from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample
 from analysis.studies.result import StudyResult
 from analysis.studies.stats import expected_auc
 from analysis.studies.validity.compare import (
-    _y,
     baseline_comparison,
     incremental_validity,
     index_auc,
     monotonicity,
     oof_fit_sample,
+    outcome_array,
     retention_by_decile,
     roc_table,
     rolling_origin,
-    sensitivity_summary,
-    weight_sensitivity,
 )
 from analysis.studies.validity.survival import hazard_ratio, survival_by_group
+from analysis.studies.validity.weights import sensitivity_summary, weight_sensitivity
 
 __all__ = [
     "PopulationResult",
@@ -315,7 +314,7 @@ def baseline_result(
             fit_sample=fit_sample,
         ),
         fit_sample=oof_fit_sample(
-            _y(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
+            outcome_array(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
         ),
     )
 
@@ -377,7 +376,7 @@ def incremental_result(
             fit_sample=fit_sample,
         ),
         fit_sample=oof_fit_sample(
-            _y(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
+            outcome_array(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
         ),
     )
 

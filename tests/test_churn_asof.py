@@ -569,3 +569,9 @@ def test_grouped_cox_is_statsmodels_phreg_on_counts():
     b, se = ct.cox_breslow(dur, status, X)
     np.testing.assert_allclose(b, ref.params, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(se, ref.bse, rtol=1e-9)
+    # no covariate left (one level of the grouping: a brand with one channel): nothing to
+    # fit, as PHReg returns, instead of an error in the report
+    none = np.zeros((n, 0))
+    b0, se0 = ct.cox_breslow(dur, status, none)
+    ref0 = PHReg(dur, none, status=status, ties="breslow").fit()
+    assert b0.shape == se0.shape == np.asarray(ref0.params).shape == (0,)

@@ -116,6 +116,8 @@ def cox_breslow(
     g = g.ravel()
     times = np.unique(dur[ev])
     k = rows.shape[1]
+    if k == 0:  # no covariate (one level only): nothing to fit, as PHReg returns
+        return np.empty(0), np.empty(0)
     if times.size == 0:
         return np.full(k, np.nan), np.full(k, np.nan)
     # events of each row at each event time; users at risk: time >= t

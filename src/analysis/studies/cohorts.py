@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate import milestones as ms
+from analysis.aggregate.activity import has_rows
 from analysis.aggregate.labels import retention_labels
 from analysis.aggregate.milestones import EventTime
 from analysis.aggregate.rules import (
@@ -452,7 +453,7 @@ def referral_by_period(
     ref = _referred(contacts)
     uid = contacts["user_id"].astype("str")
     # who has bought, looked up once (not per period: isin on text is slow)
-    bought = uid.isin(ms.paid_order_times(orders, engine=engine).index).to_numpy()
+    bought = has_rows(uid, orders, paid=True, engine=engine).to_numpy()
     invites = ms.event_counts(events, types=["invite"], bounds=p, engine=engine)["invite"]
     rows = []
     for lo_t, hi_t in zip(p[:-1], p[1:]):
@@ -500,10 +501,9 @@ def koc_candidates(
     ev = evidence[["social", "content"]].copy()
     ev.index = ev.index.astype("str")
     ref = _referred(contacts)
-    paid = ms.paid_order_times(orders, engine=engine).index  # the buyers
-    uid = contacts["user_id"].astype("str")
+    bought = has_rows(contacts["user_id"], orders, paid=True, engine=engine).to_numpy()
     n_ref = ref.dropna().value_counts()
-    n_buy = ref[uid.isin(paid).to_numpy() & ref.notna().to_numpy()].value_counts()
+    n_buy = ref[bought & ref.notna().to_numpy()].value_counts()
     ev["referred"] = n_ref.reindex(ev.index, fill_value=0).astype("int64").to_numpy()
     ev["referred_buyers"] = n_buy.reindex(ev.index, fill_value=0).astype("int64").to_numpy()
     reach = ev["referred"] + ev["referred_buyers"]

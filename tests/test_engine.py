@@ -636,3 +636,58 @@ def test_last_paid_order_and_data_end_same_on_both_engines(sample_tables, duck_s
     got = last_paid_order(duck_sample.orders, as_of=as_of)
     assert len(expected) > 500
     pd.testing.assert_frame_equal(expected, got.reindex(expected.index), check_exact=True)
+
+
+def test_engine_settings_follow_the_environment_when_not_given(monkeypatch):
+    from analysis.engine.core import MEMORY_ENV, THREADS_ENV, memory_setting, threads_setting
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert (memory_setting(), threads_setting()) == ("4GB", 2)
+    assert Engine("duckdb").memory_limit == "4GB" and Engine("duckdb").threads == 2
+    monkeypatch.setenv(MEMORY_ENV, "300MB")
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert Engine("duckdb") == Engine("duckdb", memory_limit="300MB", threads=1)
+    con = duckdb_connection(tz="UTC")
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in (
+        "286.1 MiB",
+        "300.0 MB",
+    )
+    con.close()
+    # given settings win over the environment
+    con = duckdb_connection(memory_limit="1GB", threads=2, tz="UTC")
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
+    con.close()
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    with pytest.raises(ValueError, match="ANALYSIS_MEMORY_LIMIT must look like '4GB'.*'lots'"):
+        duckdb_connection()
+    monkeypatch.setenv(THREADS_ENV, "0")
+    with pytest.raises(ValueError, match="ANALYSIS_THREADS must be a whole number.*'0'"):
+        threads_setting()
+    with pytest.raises(ValueError, match="threads must be a whole number.*'2.5'"):
+        threads_setting("2.5")
+
+
+def test_report_command_passes_engine_settings_to_the_kernels(monkeypatch, tmp_path):
+    import os
+
+    import analysis.reports.build as build
+    from analysis.__main__ import main
+    from analysis.engine.core import MEMORY_ENV, THREADS_ENV
+
+    seen = {}
+
+    def fake_build(*args, **kwargs):
+        seen.update({k: os.environ.get(k) for k in (MEMORY_ENV, THREADS_ENV)})
+        return []
+
+    # set (not deleted) first, so monkeypatch restores them after main() changes them
+    monkeypatch.setenv(MEMORY_ENV, "1GB")
+    monkeypatch.setenv(THREADS_ENV, "1")
+    monkeypatch.setattr(build, "build_reports", fake_build)
+    out = str(tmp_path / "r")
+    main(["report", "--out", out, "--memory-limit", "8GB", "--threads", "4", "--quiet"])
+    assert seen == {MEMORY_ENV: "8GB", THREADS_ENV: "4"}
+    with pytest.raises(SystemExit):
+        main(["report", "--out", out, "--memory-limit", "eight", "--quiet"])

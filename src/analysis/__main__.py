@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -203,6 +204,19 @@ def main(argv: list[str] | None = None) -> int:
         "duckdb on a prepared store, pandas otherwise)",
     )
     rep.add_argument(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="DuckDB's memory limit in each report (e.g. 8GB; past it DuckDB spills to "
+        "disk; Spark's driver memory in local mode); default 4GB, or $ANALYSIS_MEMORY_LIMIT",
+    )
+    rep.add_argument(
+        "--threads",
+        default=None,
+        metavar="N",
+        help="cores DuckDB (or local Spark) uses in each report; default 2, or $ANALYSIS_THREADS",
+    )
+    rep.add_argument(
         "--timeout",
         type=int,
         default=1800,
@@ -297,6 +311,24 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--jobs: a number of reports (1, 2, ...) or auto, not {args.jobs!r}")
         if args.langs and "lang" in params:
             parser.error("give the language either with --langs or with -p lang, not both")
+        from analysis.engine.core import (
+            MEMORY_ENV,
+            THREADS_ENV,
+            memory_setting,
+            threads_setting,
+        )
+
+        # the engines' settings reach every report's kernel through its environment
+        for value, check, env, flag in (
+            (args.memory_limit, memory_setting, MEMORY_ENV, "--memory-limit"),
+            (args.threads, threads_setting, THREADS_ENV, "--threads"),
+        ):
+            if value is not None:
+                try:
+                    check(value)
+                except ValueError as exc:
+                    parser.error(f"{flag}: {exc}")
+                os.environ[env] = str(value).strip()
         results = build_reports(
             args.out,
             only=args.only,

@@ -4,6 +4,7 @@ Spark sessions (local, or the caller's cluster session).
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import warnings
@@ -22,6 +23,42 @@ ENGINES = ("pandas", "duckdb", "spark")
 
 SQL_ENGINES = ("duckdb", "spark")
 
+#: the engines' settings when a caller gives none: ``DEFAULT`` reads these environment
+#: variables (``python -m analysis report --memory-limit 8GB --threads 8`` sets them for every
+#: report's kernel), else the kit's defaults of 4 GB and 2 threads
+DEFAULT = "default"
+MEMORY_ENV = "ANALYSIS_MEMORY_LIMIT"
+THREADS_ENV = "ANALYSIS_THREADS"
+_MEMORY_RE = re.compile(r"\s*(\d+)\s*([KMGT]?)I?B?\s*")
+
+
+def memory_setting(value: str | None = DEFAULT) -> str | None:
+    """``value`` checked (``"4GB"``, ``"500MB"``; None: the engine's own default); ``DEFAULT``:
+    ``$ANALYSIS_MEMORY_LIMIT`` when set, else ``"4GB"``."""
+    source = "memory_limit"
+    if value == DEFAULT:
+        value, source = os.environ.get(MEMORY_ENV, "").strip() or "4GB", MEMORY_ENV
+    if value is not None and not _MEMORY_RE.fullmatch(str(value).upper()):
+        raise ValueError(f"{source} must look like '4GB' or '500MB', got {value!r}")
+    return value
+
+
+def threads_setting(value: int | str | None = DEFAULT) -> int | None:
+    """``value`` checked (a positive number of cores; None: all); ``DEFAULT``:
+    ``$ANALYSIS_THREADS`` when set, else 2."""
+    source = "threads"
+    if value == DEFAULT:
+        value, source = os.environ.get(THREADS_ENV, "").strip() or 2, THREADS_ENV
+    if value is None:
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if n < 1 or str(n) != str(value).strip():
+        raise ValueError(f"{source} must be a whole number of cores (1 or more), got {value!r}")
+    return n
+
 
 @dataclass(frozen=True)
 class Engine:
@@ -29,15 +66,17 @@ class Engine:
 
     ``Engine("duckdb", memory_limit="2GB")`` sets DuckDB's memory limit (spilling to
     ``temp_directory`` past it) for pandas frames registered on a new connection
-    (:class:`DuckTables` keep the settings of their own connection).
+    (:class:`DuckTables` keep the settings of their own connection). Left out,
+    ``memory_limit`` and ``threads`` follow ``$ANALYSIS_MEMORY_LIMIT`` / ``$ANALYSIS_THREADS``
+    (default 4GB and 2; see :func:`memory_setting`).
     ``Engine("spark", session=spark)`` runs on the given SparkSession (e.g. a cluster's);
     without one a local session is started with ``threads`` cores and ``memory_limit`` of
     driver memory.
     """
 
     name: str = "pandas"
-    memory_limit: str | None = "4GB"
-    threads: int = 2
+    memory_limit: str | None = field(default_factory=memory_setting)
+    threads: int | None = field(default_factory=threads_setting)
     temp_directory: str | None = None
     session: Any = field(default=None, compare=False, repr=False)
 
@@ -84,17 +123,20 @@ def _duckdb():
 
 def duckdb_connection(
     *,
-    memory_limit: str | None = "4GB",
-    threads: int | None = 2,
+    memory_limit: str | None = DEFAULT,
+    threads: int | None = DEFAULT,
     temp_directory: str | Path | None = None,
     tz: str = DEFAULT_TZ,
 ) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection that spills to ``temp_directory`` past ``memory_limit``.
 
     ``memory_limit`` is DuckDB's (e.g. ``"4GB"``, ``"500MB"``; None leaves DuckDB's default of
-    80 % of RAM); ``threads`` caps the cores used; ``temp_directory`` (default: a folder in the
-    system temp dir) receives the spill files. The session ``TimeZone`` is ``tz``.
+    80 % of RAM); ``threads`` caps the cores used (left out, both follow
+    ``$ANALYSIS_MEMORY_LIMIT`` / ``$ANALYSIS_THREADS``, default 4GB and 2);
+    ``temp_directory`` (default: a folder in the system temp dir) receives the spill files.
+    The session ``TimeZone`` is ``tz``.
     """
+    memory_limit, threads = memory_setting(memory_limit), threads_setting(threads)
     duckdb = _duckdb()
     con = duckdb.connect(":memory:")
     if memory_limit is not None:
@@ -134,8 +176,8 @@ def spark_session(
     *,
     session=None,
     tz: str = DEFAULT_TZ,
-    threads: int | None = 2,
-    memory: str | None = "4GB",
+    threads: int | None = DEFAULT,
+    memory: str | None = DEFAULT,
     shuffle_partitions: int | None = None,
 ):
     """A SparkSession for the aggregations, with its SQL session time zone set to ``tz``.
@@ -143,8 +185,10 @@ def spark_session(
     ``session`` (yours, e.g. on a cluster) is used as it is, apart from the time zone. Without
     one, a local session is started (or the running one reused) with ``threads`` cores,
     ``memory`` of driver memory (``"4GB"`` style, as DuckDB's limit), no web UI, and
-    ``shuffle_partitions`` (default 4 per core: the per-user tables are small).
+    ``shuffle_partitions`` (default 4 per core: the per-user tables are small); left out,
+    ``threads`` and ``memory`` follow ``$ANALYSIS_THREADS`` / ``$ANALYSIS_MEMORY_LIMIT``.
     """
+    threads, memory = threads_setting(threads), memory_setting(memory)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -180,7 +224,7 @@ def spark_session(
 
 def _spark_memory(limit: str) -> str:
     """DuckDB-style ``"4GB"`` / ``"500MB"`` as Spark's ``"4g"`` / ``"500m"``."""
-    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)I?B?\s*", str(limit).upper())
+    m = _MEMORY_RE.fullmatch(str(limit).upper())
     if not m:
         raise ValueError(f"memory limit must look like '4GB' or '500MB', got {limit!r}")
     return f"{m.group(1)}{m.group(2).lower() or 'b'}"

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.data.read import find_table_file
 from analysis.data.schema import DEFAULT_TZ, SCHEMAS
 from analysis.engine.core import (
+    DEFAULT,
     SQL_ENGINES,
     Engine,
     duckdb_connection,
@@ -270,8 +271,8 @@ class DuckTables(SqlTables):
         *,
         tz: str = DEFAULT_TZ,
         connection=None,
-        memory_limit: str | None = "4GB",
-        threads: int | None = 2,
+        memory_limit: str | None = DEFAULT,
+        threads: int | None = DEFAULT,
         temp_directory: str | Path | None = None,
     ) -> "DuckTables":
         """Views over ``<folder>/{contacts,events,orders}.{parquet,csv,csv.gz}``.
@@ -383,8 +384,8 @@ class SparkTables(SqlTables):
         *,
         tz: str = DEFAULT_TZ,
         session=None,
-        threads: int | None = 2,
-        memory_limit: str | None = "4GB",
+        threads: int | None = DEFAULT,
+        memory_limit: str | None = DEFAULT,
     ) -> "SparkTables":
         """Views over ``<folder>/{contacts,events,orders}.{parquet,csv,csv.gz}`` on ``session``
         (default: a local session, see :func:`spark_session`). Casts as

@@ -691,3 +691,32 @@ def test_report_command_passes_engine_settings_to_the_kernels(monkeypatch, tmp_p
     assert seen == {MEMORY_ENV: "8GB", THREADS_ENV: "4"}
     with pytest.raises(SystemExit):
         main(["report", "--out", out, "--memory-limit", "eight", "--quiet"])
+
+
+def test_frames_registered_for_one_call_are_dropped_after_it(edge, eng):
+    from analysis.engine.tables import SqlInputs
+
+    _, ducks = edge
+    d = ducks["csv"]
+
+    def names():
+        if eng == "duckdb":
+            return {
+                r[0]
+                for r in d.con.execute(
+                    "SELECT table_name FROM information_schema.tables"
+                ).fetchall()
+            }
+        return {t.name for t in d.con.catalog.listTables()}
+
+    before, views = names(), dict(d.views)
+    pop = pd.DataFrame({"user_id": ["u1", "u2"]})
+    contacts = d.contacts.to_pandas().head(3)
+    with SqlInputs(eng, events=d.events, pop=pop, contacts=contacts) as db:
+        assert db.scalar(f"SELECT count(*) FROM {db.views['pop']}") == 2
+        assert db.scalar(f"SELECT count(*) FROM {db.views['contacts']}") == 3
+        during = names()
+    assert len(during - before) == 3  # the frames and the contacts' canonical view
+    assert names() == before and d.views == views
+    # the caller's tables still answer
+    assert d.scalar(f"SELECT count(*) FROM {d.views['contacts']}") == len(d.contacts.to_pandas())

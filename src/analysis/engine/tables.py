@@ -169,20 +169,37 @@ class SqlTables:
         self.files[name] = path
         self.views[name] = view
 
-    def add_frame(self, name: str, frame: pd.DataFrame) -> None:
+    def add_frame(self, name: str, frame: pd.DataFrame) -> tuple[str, str | None]:
         """Register ``frame`` as the canonical table ``name`` (columns cast to the canonical
-        types); any other ``name`` (e.g. ``transactions``) is registered as it is."""
+        types); any other ``name`` (e.g. ``transactions``) is registered as it is. Returns
+        the registered frame's name and its view's (None for other names), for
+        :meth:`drop_frame`."""
         raw = f"_df_{name}_{id(frame):x}_{next(_VIEW_IDS)}"
         self._register_frame(raw, frame)
         if name not in TABLES:
             self.views[name] = raw
-            return
+            return raw, None
         view = f"{name}_v_{next(_VIEW_IDS)}"
         self.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS "
             f"SELECT {select_list(name, list(frame.columns), raw)} FROM {raw}"
         )
         self.views[name] = view
+        return raw, view
+
+    def drop_frame(self, raw: str, view: str | None = None) -> None:
+        """Forget a frame :meth:`add_frame` registered (its view first), so the engine no
+        longer holds it: on one connection that lives as long as a report, the frames of
+        every aggregation call would otherwise stay until it closes."""
+        if view is not None:
+            self._drop_view(view)
+        self._unregister_frame(raw)
+
+    def _drop_view(self, view: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _unregister_frame(self, raw: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def add_frames(self, frames: dict[str, pd.DataFrame | None]) -> None:
         """:meth:`add_frame` for each frame given (``None`` skipped)."""
@@ -263,6 +280,12 @@ class DuckTables(SqlTables):
 
     def _register_frame(self, raw: str, frame: pd.DataFrame) -> None:
         self.con.register(raw, frame)
+
+    def _drop_view(self, view: str) -> None:
+        self.con.execute(f"DROP VIEW IF EXISTS {view}")
+
+    def _unregister_frame(self, raw: str) -> None:
+        self.con.unregister(raw)
 
     @classmethod
     def from_folder(
@@ -376,6 +399,16 @@ class SparkTables(SqlTables):
         frame.to_parquet(path, index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
         self.con.read.parquet(str(path)).createOrReplaceTempView(raw)
         self._raw_views.append(raw)
+
+    def _drop_view(self, view: str) -> None:
+        self.con.catalog.dropTempView(view)
+
+    def _unregister_frame(self, raw: str) -> None:
+        self.con.catalog.dropTempView(raw)
+        if raw in self._raw_views:
+            self._raw_views.remove(raw)
+        if self._tmp is not None:
+            (Path(self._tmp.name) / f"frame{raw}.parquet").unlink(missing_ok=True)
 
     @classmethod
     def from_folder(
@@ -499,9 +532,9 @@ class SqlInputs:
                 self.views[name] = arg.views[name]
             elif isinstance(arg, pd.DataFrame):
                 before = self.tables.views.get(name)
-                self.tables.add_frame(name, arg)
+                added = self.tables.add_frame(name, arg)
                 self.views[name] = self.tables.views[name]
-                self._registered.append((name, before))
+                self._registered.append((name, before, added))
             else:
                 raise TypeError(
                     f"{name}: expected a pandas DataFrame, DuckTable or DuckTables "
@@ -532,11 +565,13 @@ class SqlInputs:
         if self._own:
             self.tables.close()
             return
-        for name, before in self._registered:  # leave the caller's tables as they were
+        for name, before, added in self._registered:  # leave the caller's tables as they were
             if before is None:
                 self.tables.views.pop(name, None)
             else:
                 self.tables.views[name] = before
+            self.tables.drop_frame(*added)
+        self._registered = []
 
     def __enter__(self) -> "SqlInputs":
         return self

@@ -38,7 +38,7 @@ import pandas as pd
 
 from analysis.aggregate import milestones as ms
 from analysis.aggregate.activity import has_rows
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import retained_at_cutoffs
 from analysis.aggregate.milestones import EventTime
 from analysis.aggregate.rules import (
     GIVEAWAY_CHANNELS,
@@ -92,31 +92,27 @@ def cohort_activity(
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
-    where = pd.Index(base["user_id"])  # the labels' users located by one hash lookup per cut-off
+    cuts = [as_timestamp(c, tz=tz, name="cutoff") for c in cutoffs]
+    # retained at every cut-off from one query on DuckDB / Spark (labels per cut-off on pandas)
+    kept_at = retained_at_cutoffs(
+        contacts,
+        events,
+        orders,
+        cutoffs=cuts,
+        horizon_days=horizon_days,
+        activity=activity,
+        observation_end=observation_end,  # a cohort's curve counts every member not left
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    kept_at = kept_at.loc[~kept_at.index.duplicated()]  # (a repeated id is labelled the same)
+    at = kept_at.index.get_indexer(pd.Index(base["user_id"]))
     frames = []
-    for c in cutoffs:
-        c = as_timestamp(c, tz=tz, name="cutoff")
-        lab = retention_labels(
-            contacts,
-            events,
-            orders,
-            cutoff=c,
-            horizon_days=horizon_days,
-            activity=activity,
-            lost_after_days=None,  # a cohort's curve counts every member who has not left
-            observation_end=observation_end,
-            vocabulary=vocabulary,
-            engine=engine,
-        )
+    for k, c in enumerate(cuts):
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
-        ok = lab.loc[lab["retained"].to_numpy(), "user_id"].astype("str")
-        if where.is_unique:
-            kept = np.zeros(len(base), dtype=bool)
-            at = where.get_indexer(ok)
-            kept[at[at >= 0]] = True
-        else:  # (contacts are one row per user; a repeated id is still labelled the same)
-            kept = where.isin(ok)
+        col = kept_at.iloc[:, k].to_numpy(dtype=bool)
+        kept = np.where(at >= 0, col[np.maximum(at, 0)], False)
         sub["cutoff"] = c
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]

@@ -130,8 +130,12 @@ tr_frame(ladder.table(lang), lang, value_columns=["state"])
 # the gate keeps out of the upper stages because they shared without ever buying.
 
 # %%
+# the codes at the cut-off with and without the gate (one stage query; the tiers reuse them)
+at_cutoff = flow.codes_at(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine)
 gate = flow_results.PurchaseGate(
-    flow.purchase_gate_effect(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine),
+    flow.purchase_gate_effect(
+        contacts, events, orders, as_of=as_of, ladder=ladder, codes=at_cutoff, engine=engine
+    ),
     as_of=str(as_of),
     fallback=ladder.gate_fallback_stage or ladder.join_stage,
 )
@@ -201,7 +205,7 @@ evidence = value_evidence(
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)
 scores = scorer.transform(evidence)
 off_ladder = flow.off_ladder_at(
-    contacts, events, orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
+    contacts, events, orders, as_of=as_of, users=pop, ladder=ladder, codes=at_cutoff
 )
 tiers = flow_results.tier_summary(
     sg.value_tiers(scores["index"], silent=off_ladder, cuts=tier_cuts)["tier"],

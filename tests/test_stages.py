@@ -147,6 +147,21 @@ def test_purchase_gate_effect_counts_the_held_back():
     assert got.loc["ambassador", "share_ungated"] == pytest.approx(1 / 8)
     with pytest.raises(ValueError, match="no purchase-gated stage"):
         purchase_gate_effect(c, e, o, as_of=SNAPS[0], ladder=Ladder(purchase_gated=()))
+    # one stage query for both ladders on DuckDB: the same table, and the off-ladder users
+    # read from the same codes
+    pytest.importorskip("duckdb")
+    from analysis.studies.flow import codes_at, off_ladder_at
+
+    at = codes_at(c, e, o, as_of=SNAPS[0], engine="duckdb")
+    assert (at["gated"] != at["ungated"]).sum() == 1  # f
+    pd.testing.assert_frame_equal(
+        purchase_gate_effect(c, e, o, as_of=SNAPS[0], codes=at).set_index("stage"), got
+    )
+    users = pd.Index(c["user_id"])
+    pd.testing.assert_series_equal(
+        off_ladder_at(c, e, o, as_of=SNAPS[0], users=users, codes=at),
+        off_ladder_at(c, e, o, as_of=SNAPS[0], users=users),
+    )
 
 
 def test_repeat_threshold_is_configurable():

@@ -176,29 +176,30 @@ def purchase_timing(
     """
     joined, t = _cut(contacts, as_of)
     group = _groups(joined, by)
-    start = pd.Series(joined["joined_at"].to_numpy(), index=joined["user_id"])
+    # every user's spans at once (one look-up of the paid orders), then a mask per group
+    start = pd.Series(joined["joined_at"].array, index=group.index)
     paid = paid_order_times(orders, before=t, engine=engine)
     first = paid["first_paid"].reindex(group.index)
     second = paid["second_paid"].reindex(group.index)
+    spans = {}
+    for name, t0, t1 in (("first purchase", start, first), ("repurchase", first, second)):
+        hit = t1.notna().to_numpy()
+        days = ((t1.where(hit, t) - t0) / DAY).to_numpy(dtype=float)
+        spans[name] = (t0.notna().to_numpy(), days, hit)
+    labels = group.to_numpy()
     rows = []
     for g in sorted(group.unique()):
-        ids = group.index[(group == g).to_numpy()]
-        spans = {
-            "first purchase": (start.reindex(ids), first.reindex(ids)),
-            "repurchase": (first.reindex(ids).dropna(), second.reindex(ids)),
-        }
-        for name, (t0, t1) in spans.items():
-            t1 = t1.reindex(t0.index)
-            hit = t1.notna().to_numpy()
-            end = t1.where(t1.notna(), t)
-            days = ((end - t0) / DAY).to_numpy(dtype=float)
-            med, lo, hi = _km_median(days, hit, ci) if len(days) else (np.nan,) * 3
+        in_g = labels == g
+        for name, (known, days, hit) in spans.items():
+            m = in_g & known  # (the repurchase counts the users with a first paid order)
+            d, h = days[m], hit[m]
+            med, lo, hi = _km_median(d, h, ci) if len(d) else (np.nan,) * 3
             rows.append(
                 {
                     "group": g,
                     "interval": name,
-                    "users": len(days),
-                    "events": int(hit.sum()),
+                    "users": len(d),
+                    "events": int(h.sum()),
                     "median_days": med,
                     "lo": lo,
                     "hi": hi,

@@ -541,11 +541,16 @@ Markdown(say("flow.reading", lang, text=acquisition.reading(lang)))
 # may differ in other ways (channel mix, season).
 
 # %%
+# how each user came into groups (read once: the truth check below compares it too)
+screening = co.screening_groups(
+    contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+)
 claims = flow_results.claims_check(
     contacts,
     events,
     orders,
     activity=activity,
+    screening=screening,
     observation_end=snapshot_end,
     age_months=claim_age_months,
     spend_days=spend_days,
@@ -656,6 +661,7 @@ if inputs.has_truth:
         screen_min_days=screen_min_days,
         landmark_days=landmark_days,
         reference="partner",
+        screening=screening,
         engine=engine,
     )
     display(tr_frame(truth.screening, lang, index=True))

@@ -322,6 +322,7 @@ def essay_claims(
     ci: float = 0.95,
     n_boot: int = 2000,
     random_state=0,
+    screening: pd.Series | None = None,
     engine=None,
 ) -> pd.DataFrame:
     """The essay's two acquisition claims tested on the data (one row per comparison).
@@ -330,7 +331,8 @@ def essay_claims(
     Columns: ``claim``, ``metric``, ``group_a``, ``n_a``, ``value_a``, ``group_b``, ``n_b``,
     ``value_b``, ``effect`` (a − b), ``lo``, ``hi``, ``ratio``, ``claimed`` (the sign the
     essay expects) and ``verdict``. ``events`` and ``orders`` are read per user on ``engine``
-    (None: the inputs' engine).
+    (None: the inputs' engine). ``screening``: :func:`screening_groups` of these contacts
+    and events with ``screen_min_days`` / ``landmark_days``, if already computed.
     """
     at = activity.loc[activity["age_months"] == age_months].set_index("user_id")["retained"]
     if at.empty:
@@ -370,9 +372,11 @@ def essay_claims(
             "claimed": "a < b",
         }
     )
-    scr = screening_groups(
-        contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
-    )
+    scr = screening
+    if scr is None:
+        scr = screening_groups(
+            contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+        )
     r = compare_proportions(
         at,
         scr.astype("object").reindex(at.index),

@@ -182,7 +182,7 @@ def screening_groups(
     if not 0 <= min_days < landmark_days:
         raise ValueError("need 0 <= min_days < landmark_days")
     uid = contacts["user_id"].astype("str")
-    joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
+    joined = pd.Series(contacts["joined_at"].array, index=pd.Index(uid, name="user_id"))
     times = ms.user_event_times(
         events,
         {
@@ -553,7 +553,7 @@ def hazard_ratios(
     tz = tz_of(contacts["joined_at"])
     end = as_timestamp(observation_end, tz=tz, name="observation_end")
     uid = contacts["user_id"].astype("str")
-    joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
+    joined = pd.Series(contacts["joined_at"].array, index=pd.Index(uid, name="user_id"))
     times = ms.user_event_times(
         events,
         {

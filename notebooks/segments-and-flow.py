@@ -423,35 +423,17 @@ Markdown(
 # first order but not in the step from the group.
 
 # %%
-funnel = funnels.Funnel(
-    funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    channels=funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        by="channel",
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    hooks=funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        by="hook",
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    as_of=str(as_of),
+# the funnel of all users, by channel and by hook (one read of the events and orders)
+overall, by_channel, by_hook = funnels.milestone_funnels(
+    contacts,
+    events,
+    orders,
+    as_of=as_of,
+    by=[None, "channel", "hook"],
+    repeat_min_orders=repeat_min_orders,
+    engine=engine,
 )
+funnel = funnels.Funnel(overall, channels=by_channel, hooks=by_hook, as_of=str(as_of))
 save_table(funnel.table, "funnel")
 save_table(funnel.channels, "funnel_by_channel")
 save_table(funnel.hooks, "funnel_by_hook")

@@ -38,6 +38,7 @@ from analysis.studies.stats import wilson_interval
 __all__ = [
     "MILESTONES",
     "milestone_funnel",
+    "milestone_funnels",
     "purchase_timing",
     "population_table",
     "Funnel",
@@ -90,24 +91,57 @@ def milestone_funnel(
     ``engine`` (None: the inputs' engine; they may be the tables of a
     :class:`~analysis.engine.DuckTables`); ``contacts`` is a frame.
     """
+    return milestone_funnels(
+        contacts,
+        events,
+        orders,
+        as_of=as_of,
+        by=[by],
+        group_join_types=group_join_types,
+        repeat_min_orders=repeat_min_orders,
+        ci=ci,
+        engine=engine,
+    )[0]
+
+
+def milestone_funnels(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    by: Sequence[str | None] = (None, "channel", "hook"),
+    group_join_types: Sequence[str] = ("group_join",),
+    repeat_min_orders: int = 2,
+    ci: float = 0.95,
+    engine=None,
+) -> list[pd.DataFrame]:
+    """:func:`milestone_funnel` for each entry of ``by`` (a list of tables in that order), from
+    one read of the events and one of the orders."""
     if repeat_min_orders < 2:
         raise ValueError(f"repeat_min_orders must be at least 2, got {repeat_min_orders}")
     joined, t = _cut(contacts, as_of)
-    group = _groups(joined, by)
+    groups = [_groups(joined, b) for b in by]
+    ids = pd.Index(joined["user_id"])
     first_join = user_event_times(
         events, {"first_group_join": EventTime("min", tuple(group_join_types))}, engine=engine
     )["first_group_join"]
-    in_group = (first_join.reindex(group.index) < t).fillna(False).to_numpy(dtype=bool)
+    in_group = (first_join.reindex(ids) < t).fillna(False).to_numpy(dtype=bool)
     n_paid = paid_order_times(orders, before=t, engine=engine)["n_paid"]
-    n_paid = n_paid.reindex(group.index, fill_value=0)
+    n_paid = n_paid.reindex(ids, fill_value=0)
     reached = np.column_stack(
         [
-            np.ones(len(group), dtype=bool),
+            np.ones(len(ids), dtype=bool),
             in_group,
             n_paid.to_numpy() >= 1,
             n_paid.to_numpy() >= repeat_min_orders,
         ]
     )
+    return [_funnel_table(reached, g, ci) for g in groups]
+
+
+def _funnel_table(reached: np.ndarray, group: pd.Series, ci: float) -> pd.DataFrame:
+    """The funnel rows of each group from the milestones ``reached`` (users × milestones)."""
     rows = []
     for g in sorted(group.unique()):
         sel = reached[(group == g).to_numpy()]

@@ -32,6 +32,7 @@ persona_k = None  # number of personas, or None to choose by persona_criterion
 persona_criterion = "silhouette"  # "silhouette" or "bic"
 persona_merge_sd = 1.0  # personas whose centroids are closer than this many SD are merged
 random_state = 0
+fit_sample = 200_000  # most users the personas' k-means is fitted on (random); all are assigned
 cohort_start = "2025-02-01"  # first monthly cut-off of the cohort curves
 cohort_end = "2026-06-01"  # last monthly cut-off (its 30-day window must be in the data)
 cohort_horizon_days = 30  # a user is active in a month if active in the 30 days from its start
@@ -241,9 +242,11 @@ Markdown(say("flow.reading", lang, text=tiers.reading(lang)))
 
 # %%
 personas = sg.FiveValuePersonas(
-    k=persona_k, criterion=persona_criterion, random_state=random_state
+    k=persona_k, criterion=persona_criterion, random_state=random_state, fit_sample=fit_sample
 ).fit(evidence)
 display(tr_frame(personas.selection_, lang, headers={"k": "n_personas"}))
+if personas.fit_sample_.sampled:  # stated where a sample was drawn (above 200,000 users)
+    display(Markdown(personas.fit_sample_.sentence(lang)))
 profile = flow_results.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
 tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 

@@ -131,8 +131,12 @@ tr_frame(ladder.table(lang), lang, value_columns=["state"])
 # the gate keeps out of the upper stages because they shared without ever buying.
 
 # %%
-# the codes at the cut-off with and without the gate (one stage query; the tiers reuse them)
-at_cutoff = flow.codes_at(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine)
+# one stage query: the monthly codes of the flow (section 2) and the codes at the cut-off with
+# and without the gate (the tiers reuse them)
+snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
+codes, at_cutoff = flow.codes_at(
+    contacts, events, orders, as_of=as_of, ladder=ladder, snapshots=snaps, engine=engine
+)
 gate = flow_results.PurchaseGate(
     flow.purchase_gate_effect(
         contacts, events, orders, as_of=as_of, ladder=ladder, codes=at_cutoff, engine=engine
@@ -334,8 +338,6 @@ pp.show_population(
 # ## 2. The flow: how users move through the stages
 
 # %%
-snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
-codes = flow.assign_stages(contacts, events, orders, snapshots=snaps, ladder=ladder, engine=engine)
 sizes = flow_results.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
 moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
 conversion = flow_results.ForwardConversion(

@@ -164,6 +164,20 @@ def test_purchase_gate_effect_counts_the_held_back():
     )
 
 
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_codes_at_with_the_snapshots_from_one_query(engine):
+    from analysis.studies.flow import codes_at
+
+    pytest.importorskip("duckdb")
+    c, e, o = tiny()
+    for cut in (SNAPS[0] - pd.Timedelta(days=9), SNAPS[-1]):  # between / at the snapshots
+        codes, at = codes_at(c, e, o, as_of=cut, snapshots=SNAPS, engine=engine)
+        pd.testing.assert_frame_equal(codes, assign_stages(c, e, o, snapshots=SNAPS))
+        pd.testing.assert_frame_equal(at, codes_at(c, e, o, as_of=cut))
+        plain = assign_stages(c, e, o, snapshots=[cut], ladder=Ladder(purchase_gated=()))
+        assert (at["ungated"].to_numpy() == plain.iloc[:, 0].to_numpy()).all()
+
+
 def test_repeat_threshold_is_configurable():
     lad = Ladder(repeat_min_orders=3)
     c, e, o = tiny()

@@ -134,7 +134,7 @@ def stage_codes(
     left_all_groups_is_lost: bool = True,
     purchase_gated: Sequence[str] = ("advocate", "ambassador"),
     gate_fallback_stage: str | None = "active",
-    with_ungated: bool = False,
+    with_ungated: bool | Sequence[int] = False,
     engine=None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
@@ -151,7 +151,8 @@ def stage_codes(
     keeps it).
 
     ``with_ungated=True`` returns a pair: these codes and those of the same ladder without the
-    purchase gate (``purchase_gated=()``), from one query on DuckDB / Spark.
+    purchase gate (``purchase_gated=()``), from one query on DuckDB / Spark; a list of
+    positions of ``snapshots`` gives the ungated codes at those snapshots only.
     """
     stages = list(stages)
     n_stage = len(stages)
@@ -170,11 +171,15 @@ def stage_codes(
     gated = sorted(rank[g] for g in purchase_gated)
     fallback = -1 if gate_fallback_stage is None else rank[gate_fallback_stage]
     engine = infer_engine(engine, contacts, events, orders)
+    if with_ungated is True:
+        with_ungated = range(len(snapshots))
+    with_ungated = tuple(int(k) for k in with_ungated) if with_ungated is not False else ()
     if with_ungated and not is_sql_engine(engine):
         kw = {k: v for k, v in locals().items() if k in _STAGE_ARGS}
+        plain = {**kw, "purchase_gated": (), "snapshots": [snapshots[k] for k in with_ungated]}
         return (
             stage_codes(contacts, events, orders, **kw),
-            stage_codes(contacts, events, orders, **{**kw, "purchase_gated": ()}),
+            stage_codes(contacts, events, orders, **plain),
         )
     if is_sql_engine(engine):
         return _stage_codes_sql(
@@ -458,12 +463,13 @@ def _stage_codes_sql(
     left_all_groups_is_lost,
     gated,
     fallback,
-    with_ungated=False,
+    with_ungated=(),
     engine,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """The SQL definition of :func:`stage_codes` for DuckDB and Spark (same rules, codes,
     rows and columns); see the module docstring for the plan of the query. With
-    ``with_ungated`` the same query also gives the codes without the purchase gate."""
+    ``with_ungated`` (snapshot positions) the same query also gives the codes without the
+    purchase gate at those snapshots."""
     with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
         tz = db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"])
         snaps = snapshot_ns(snapshots, tz)
@@ -479,7 +485,9 @@ def _stage_codes_sql(
         out = np.full((n, n_snap), NOT_IN_POPULATION, dtype=np.int8)
         if n == 0 or n_snap == 0:
             empty = _frame(out, users, snaps, tz)
-            return (empty, empty.copy()) if with_ungated else empty
+            if not with_ungated:
+                return empty
+            return empty, empty.iloc[:, list(with_ungated)].copy()
         kw = dict(
             views=db.views,
             snaps=snaps,
@@ -501,7 +509,7 @@ def _stage_codes_sql(
             left_all_groups_is_lost=left_all_groups_is_lost,
             gated=gated,
             fallback=fallback,
-            ungated=with_ungated,
+            ungated=frozenset(with_ungated),
         )
         size = STAGE_QUERY_USERS * max(1, STAGE_QUERY_SNAPSHOTS // n_snap)
         got = pd.concat(
@@ -512,12 +520,12 @@ def _stage_codes_sql(
     if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
         raise AssertionError("stage codes returned for users not among the contacts")
     cols = [f"c{k}" for k in range(n_snap)]
-    plain = out.copy() if with_ungated else None
+    plain = out[:, list(with_ungated)].copy()
     out[rows] = got[cols].to_numpy(dtype=np.int8)
     if not with_ungated:
         return _frame(out, users, snaps, tz)
-    plain[rows] = got[[f"u{k}" for k in range(n_snap)]].to_numpy(dtype=np.int8)
-    return _frame(out, users, snaps, tz), _frame(plain, users, snaps, tz)
+    plain[rows] = got[[f"u{k}" for k in with_ungated]].to_numpy(dtype=np.int8)
+    return _frame(out, users, snaps, tz), _frame(plain, users, snaps[list(with_ungated)], tz)
 
 
 def user_ranges(users: pd.Index, size: int) -> list[tuple[str | None, str | None]]:
@@ -572,7 +580,7 @@ def _stage_sql(
     left_all_groups_is_lost,
     gated=(),
     fallback=-1,
-    ungated=False,
+    ungated=frozenset(),
 ) -> str:
     """The query (DuckDB dialect, portable to Spark through :func:`~analysis.engine.spark_sql`).
 
@@ -587,8 +595,8 @@ def _stage_sql(
        who are not contacts, e.g. an unknown referrer, drop out here).
 
     ``user_range`` (``[lo, hi)``, see :func:`user_ranges`) keeps the users whose id lies in
-    it, from step 2 on (the evidence is aggregated for them only). ``ungated`` adds the codes
-    of the same ladder without the purchase gate (columns ``u0, u1, ...``).
+    it, from step 2 on (the evidence is aggregated for them only). ``ungated`` (snapshot
+    positions) adds the codes of the same ladder without the purchase gate there (``u{k}``).
     """
     co, ev, od = views["contacts"], views["events"], views["orders"]
     look, silent, lost = _day_ns(lookback_days, silent_days, lost_days)
@@ -659,7 +667,7 @@ def _stage_sql(
         free = [s for s in reversed(range(n_stage)) if s not in gated]
         ladder = _ladder_case(free, look_k)
         per_k += [f"max(CASE WHEN b <= {k} THEN {ladder} END) AS ladder{k}"]
-        if ungated:  # every stage without the gate
+        if k in ungated:  # every stage without the gate
             every = _ladder_case(list(reversed(range(n_stage))), look_k)
             per_k += [f"max(CASE WHEN b <= {k} THEN {every} END) AS uladder{k}"]
         per_k += [f"max(CASE WHEN b <= {k} THEN e{s} END) AS g{s}_{k}" for s in gated]
@@ -703,7 +711,7 @@ def _stage_sql(
             f"ELSE {{best}} END AS {{name}}{k}"
         )
         codes.append(head.format(best=best, name="c"))
-        if ungated:
+        if k in ungated:
             plain = f"greatest(coalesce(uladder{k}, -1), {buy})"
             codes.append(head.format(best=plain, name="u"))
     return f"""

@@ -49,7 +49,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
+from analysis.aggregate.stages import NOT_IN_POPULATION, snapshot_ns, stage_codes
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
 from analysis.i18n import say, tr
@@ -223,17 +223,24 @@ def codes_at(
     *,
     as_of,
     ladder: Ladder | None = None,
+    snapshots: Sequence | None = None,
     engine=None,
-) -> pd.DataFrame:
-    """The state codes at ``as_of`` on ``ladder`` (column ``gated``) and on the same ladder
-    without the purchase gate (``ungated``; the same codes when the ladder has no gate), one
-    row per contact: what :func:`purchase_gate_effect` and :func:`off_ladder_at` read, from
-    one stage query on DuckDB / Spark."""
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """The codes at ``as_of`` with (``gated``) and without the purchase gate (``ungated``), one
+    row per contact, for :func:`purchase_gate_effect` and :func:`off_ladder_at`; with
+    ``snapshots``, the pair (:func:`assign_stages` codes at them, that frame): one query."""
     ladder = ladder or Ladder()
-    gated, plain = assign_stages(
-        contacts, events, orders, snapshots=[as_of], ladder=ladder, engine=engine, ungated=True
-    )
-    return pd.DataFrame({"gated": gated.iloc[:, 0], "ungated": plain.iloc[:, 0]})
+    tz = tz_of(contacts["joined_at"]) if isinstance(contacts, pd.DataFrame) else contacts.tables.tz
+    wanted = snapshot_ns(snapshots if snapshots is not None else [], tz)
+    every = np.union1d(wanted, snapshot_ns([as_of], tz))
+    at = int(np.searchsorted(every, snapshot_ns([as_of], tz)[0]))
+    times = pd.to_datetime(every, utc=True).tz_convert(tz)
+    kw = dict(ladder=ladder, engine=engine, ungated=[at])
+    gated, plain = assign_stages(contacts, events, orders, snapshots=times, **kw)
+    frame = pd.DataFrame({"gated": gated.iloc[:, at], "ungated": plain.iloc[:, 0]})
+    if snapshots is None:
+        return frame
+    return gated.iloc[:, np.searchsorted(every, wanted)], frame
 
 
 def monthly_snapshots(
@@ -261,7 +268,8 @@ def assign_stages(
     :func:`stage_long` for a tidy (user, snapshot, state) frame. ``engine="duckdb"`` /
     ``"spark"`` computes the same codes in SQL
     (:func:`analysis.aggregate.stages.stage_codes`), e.g. from tables on disk.
-    ``ungated=True``: a pair, these codes and those of the ladder without the purchase gate.
+    ``ungated=True`` (or snapshot positions): a pair, these codes and those of the ladder
+    without the purchase gate (at those snapshots).
     """
     ladder = ladder or Ladder()
     vocab = ladder.vocab

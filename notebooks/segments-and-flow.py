@@ -32,6 +32,7 @@ persona_k = None  # number of personas, or None to choose by persona_criterion
 persona_criterion = "silhouette"  # "silhouette" or "bic"
 persona_merge_sd = 1.0  # personas whose centroids are closer than this many SD are merged
 random_state = 0
+fit_sample = 200_000  # most users the personas' k-means is fitted on (random); all are assigned
 cohort_start = "2025-02-01"  # first monthly cut-off of the cohort curves
 cohort_end = "2026-06-01"  # last monthly cut-off (its 30-day window must be in the data)
 cohort_horizon_days = 30  # a user is active in a month if active in the 30 days from its start
@@ -130,8 +131,16 @@ tr_frame(ladder.table(lang), lang, value_columns=["state"])
 # the gate keeps out of the upper stages because they shared without ever buying.
 
 # %%
+# one stage query: the monthly codes of the flow (section 2) and the codes at the cut-off with
+# and without the gate (the tiers reuse them)
+snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
+codes, at_cutoff = flow.codes_at(
+    contacts, events, orders, as_of=as_of, ladder=ladder, snapshots=snaps, engine=engine
+)
 gate = flow_results.PurchaseGate(
-    flow.purchase_gate_effect(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine),
+    flow.purchase_gate_effect(
+        contacts, events, orders, as_of=as_of, ladder=ladder, codes=at_cutoff, engine=engine
+    ),
     as_of=str(as_of),
     fallback=ladder.gate_fallback_stage or ladder.join_stage,
 )
@@ -201,7 +210,7 @@ evidence = value_evidence(
 scorer = FiveValueScorer(weights=value_weights).fit(evidence)
 scores = scorer.transform(evidence)
 off_ladder = flow.off_ladder_at(
-    contacts, events, orders, as_of=as_of, users=pop, ladder=ladder, engine=engine
+    contacts, events, orders, as_of=as_of, users=pop, ladder=ladder, codes=at_cutoff
 )
 tiers = flow_results.tier_summary(
     sg.value_tiers(scores["index"], silent=off_ladder, cuts=tier_cuts)["tier"],
@@ -237,9 +246,11 @@ Markdown(say("flow.reading", lang, text=tiers.reading(lang)))
 
 # %%
 personas = sg.FiveValuePersonas(
-    k=persona_k, criterion=persona_criterion, random_state=random_state
+    k=persona_k, criterion=persona_criterion, random_state=random_state, fit_sample=fit_sample
 ).fit(evidence)
 display(tr_frame(personas.selection_, lang, headers={"k": "n_personas"}))
+if personas.fit_sample_.sampled:  # stated where a sample was drawn (above 200,000 users)
+    display(Markdown(personas.fit_sample_.sentence(lang)))
 profile = flow_results.persona_summary(personas, evidence, retained=retained, spend=rfm["monetary"])
 tr_frame(save_table(profile.table, "personas"), lang, value_columns=["name"])
 
@@ -327,8 +338,6 @@ pp.show_population(
 # ## 2. The flow: how users move through the stages
 
 # %%
-snaps = flow.monthly_snapshots(snapshot_start, snapshot_end, freq=snapshot_freq, tz=tables.tz)
-codes = flow.assign_stages(contacts, events, orders, snapshots=snaps, ladder=ladder, engine=engine)
 sizes = flow_results.StageSizes(flow.stage_sizes(codes, ladder=ladder), stages=ladder.stages)
 moves = flow_results.Transitions(flow.transitions(codes, ladder=ladder))
 conversion = flow_results.ForwardConversion(
@@ -419,35 +428,17 @@ Markdown(
 # first order but not in the step from the group.
 
 # %%
-funnel = funnels.Funnel(
-    funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    channels=funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        by="channel",
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    hooks=funnels.milestone_funnel(
-        contacts,
-        events,
-        orders,
-        as_of=as_of,
-        by="hook",
-        repeat_min_orders=repeat_min_orders,
-        engine=engine,
-    ),
-    as_of=str(as_of),
+# the funnel of all users, by channel and by hook (one read of the events and orders)
+overall, by_channel, by_hook = funnels.milestone_funnels(
+    contacts,
+    events,
+    orders,
+    as_of=as_of,
+    by=[None, "channel", "hook"],
+    repeat_min_orders=repeat_min_orders,
+    engine=engine,
 )
+funnel = funnels.Funnel(overall, channels=by_channel, hooks=by_hook, as_of=str(as_of))
 save_table(funnel.table, "funnel")
 save_table(funnel.channels, "funnel_by_channel")
 save_table(funnel.hooks, "funnel_by_hook")
@@ -537,11 +528,16 @@ Markdown(say("flow.reading", lang, text=acquisition.reading(lang)))
 # may differ in other ways (channel mix, season).
 
 # %%
+# how each user came into groups (read once: the truth check below compares it too)
+screening = co.screening_groups(
+    contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+)
 claims = flow_results.claims_check(
     contacts,
     events,
     orders,
     activity=activity,
+    screening=screening,
     observation_end=snapshot_end,
     age_months=claim_age_months,
     spend_days=spend_days,
@@ -652,6 +648,7 @@ if inputs.has_truth:
         screen_min_days=screen_min_days,
         landmark_days=landmark_days,
         reference="partner",
+        screening=screening,
         engine=engine,
     )
     display(tr_frame(truth.screening, lang, index=True))

@@ -216,6 +216,15 @@ def test_recovers_simulated_truth(sim):
         c, e, o, activity=act, observation_end=end, spend_days=90, n_boot=300
     ).set_index("claim")
     assert (claims["verdict"] == "supported").all()
+    # the screening computed once (the report shares it with the truth check) is read as is
+    kw = dict(activity=act, observation_end=end, spend_days=90, n_boot=300)
+    shared = co.essay_claims(c, e, o, screening=scr, **kw).set_index("claim")
+    pd.testing.assert_frame_equal(shared, claims)
+    flipped = scr.map({"screened": "straight_in", "straight_in": "screened"})
+    other = co.essay_claims(c, e, o, screening=flipped, **kw).set_index("claim")
+    assert other.loc["screened in 1:1 retain better", "effect"] == pytest.approx(
+        -claims.loc["screened in 1:1 retain better", "effect"]
+    )
 
 
 def test_inputs_unchanged(sim):

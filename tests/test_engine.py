@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import from_folder, write_tables
 
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import retained_at_cutoffs, retention_labels
 from analysis.aggregate.values import value_evidence
 from analysis.data.load import load_tables
 from analysis.engine.core import Engine, duckdb_connection, resolve_engine
@@ -312,6 +312,57 @@ def test_retention_labels_empty_population_and_window_past_data(edge, eng):
     )
     with pytest.raises(ValueError, match="runs past the data"):
         retention_labels(d.contacts, d.events, d.orders, cutoff=CUT, horizon_days=60, engine=eng)
+
+
+def _retained_one_by_one(t, cutoffs, **kw) -> pd.DataFrame:
+    """retention_labels(lost_after_days=None)["retained"] per cut-off, on pandas."""
+    ids = t.contacts["user_id"].astype("str")
+    cols = {}
+    for c in cutoffs:
+        lab = retention_labels(t.contacts, t.events, t.orders, cutoff=c, lost_after_days=None, **kw)
+        cols[lab["cutoff"].iloc[0]] = ids.isin(lab.loc[lab["retained"], "user_id"]).to_numpy()
+    return pd.DataFrame(cols, index=pd.Index(ids.to_numpy(), name="user_id"))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(horizon_days=30),
+        dict(horizon_days=45, activity="purchase", observation_end="2025-06-01"),
+        dict(horizon_days=10),
+    ],
+)
+def test_retained_at_cutoffs_edge_is_the_labels_of_each_cutoff(edge, kw, eng):
+    # overlapping windows; d re-adds after a churn, e does not, b churns inside a window
+    tables, ducks = edge
+    cutoffs = pd.date_range("2025-01-15", "2025-03-01", freq="SMS", tz="Asia/Shanghai")
+    expected = _retained_one_by_one(tables, cutoffs, **kw)
+    assert expected.any().any() and not expected.all().all()
+    pd.testing.assert_frame_equal(
+        expected,
+        retained_at_cutoffs(tables.contacts, tables.events, tables.orders, cutoffs=cutoffs, **kw),
+    )
+    for duck in ducks.values():
+        got = retained_at_cutoffs(
+            duck.contacts, duck.events, duck.orders, cutoffs=cutoffs, engine=eng, **kw
+        )
+        pd.testing.assert_frame_equal(expected, got.reindex(expected.index))
+
+
+def test_retained_at_cutoffs_sample_same_on_both_engines(sample_tables, duck_sample, eng):
+    t = sample_tables
+    cutoffs = pd.date_range("2025-03-01", "2026-05-01", freq="MS", tz="Asia/Shanghai")
+    expected = _retained_one_by_one(t, cutoffs, horizon_days=30)
+    d = duck_sample
+    got = retained_at_cutoffs(
+        d.contacts, d.events, d.orders, cutoffs=cutoffs, horizon_days=30, engine=eng
+    )
+    assert 0 < expected.to_numpy().mean() < 1
+    pd.testing.assert_frame_equal(expected, got.reindex(expected.index))
+    with pytest.raises(ValueError, match="runs past the data"):
+        retained_at_cutoffs(
+            d.contacts, d.events, d.orders, cutoffs=cutoffs, horizon_days=400, engine=eng
+        )
 
 
 # --- the engine itself -----------------------------------------------------------------------

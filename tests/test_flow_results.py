@@ -552,6 +552,19 @@ def test_flow_truth_check_on_a_simulation():
     assert r.hunters_other == pytest.approx(hunters[~give].mean())
     assert r.screening.loc["screened", False] == 0  # derived screening agrees with the truth
     assert r.claims is claims and r.reading("en").startswith("The K-factor from the data is 0.05")
+    scr = co.screening_groups(c, e)
+    shared = checks.flow_truth_check(
+        sim.users,
+        sim.params,
+        c,
+        e,
+        o,
+        observation_end=end,
+        claims=claims,
+        k_factor=0.05,
+        screening=scr.map({"screened": "straight_in", "straight_in": "screened"}),
+    )  # the screening given is the one compared with the truth
+    assert shared.screening.loc["straight_in", True] == r.screening.loc["screened", True]
 
 
 def test_funnel_bottleneck_stops_below_the_repeat_stage():

@@ -74,6 +74,10 @@ def test_funnel_golden_all_and_by_channel():
         fu.milestone_funnel(c, e, o, as_of=AS_OF, by="city")
     with pytest.raises(ValueError, match="at least 2"):
         fu.milestone_funnel(c, e, o, as_of=AS_OF, repeat_min_orders=1)
+    # the three tables from one read are the three tables read one by one
+    many = fu.milestone_funnels(c, e, o, as_of=AS_OF, by=["hook", None, "channel"])
+    for b, table in zip(["hook", None, "channel"], many):
+        pd.testing.assert_frame_equal(table, fu.milestone_funnel(c, e, o, as_of=AS_OF, by=b))
 
 
 def test_purchase_timing_km_medians():

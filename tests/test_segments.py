@@ -152,3 +152,19 @@ def test_personas_recover_blobs_and_are_stable():
     assert set(prof["retention"].round(6)) == {0.0, 1.0}
     bic = seg.FiveValuePersonas(criterion="bic", k_range=(2, 3, 4), random_state=7).fit(X)
     assert bic.k_ >= 3 and "bic" in bic.selection_.columns
+
+
+def test_personas_fitted_on_a_sample_assign_everyone():
+    X, lab = blobs(n=900, seed=3)
+    full = seg.FiveValuePersonas(k=3, random_state=7).fit(X)
+    assert not full.fit_sample_.sampled and full.fit_sample_.sentence("en") == ""
+    part = seg.FiveValuePersonas(k=3, random_state=7, fit_sample=200).fit(X)
+    assert (part.fit_sample_.n_fit, part.fit_sample_.n_all) == (200, 900)
+    assert part.fit_sample_.sentence("en").startswith(
+        "The k-means of the personas: fitted on 200 of 900 users"
+    )
+    got = part.predict(X)
+    # the same three groups, ordered by their size among all users (persona 0 the largest)
+    pd.testing.assert_series_equal(got, full.predict(X))
+    assert np.all(np.diff(np.bincount(got)) <= 0)
+    np.testing.assert_allclose(part.centroids_, full.centroids_, atol=0.05)

@@ -147,6 +147,35 @@ def test_purchase_gate_effect_counts_the_held_back():
     assert got.loc["ambassador", "share_ungated"] == pytest.approx(1 / 8)
     with pytest.raises(ValueError, match="no purchase-gated stage"):
         purchase_gate_effect(c, e, o, as_of=SNAPS[0], ladder=Ladder(purchase_gated=()))
+    # one stage query for both ladders on DuckDB: the same table, and the off-ladder users
+    # read from the same codes
+    pytest.importorskip("duckdb")
+    from analysis.studies.flow import codes_at, off_ladder_at
+
+    at = codes_at(c, e, o, as_of=SNAPS[0], engine="duckdb")
+    assert (at["gated"] != at["ungated"]).sum() == 1  # f
+    pd.testing.assert_frame_equal(
+        purchase_gate_effect(c, e, o, as_of=SNAPS[0], codes=at).set_index("stage"), got
+    )
+    users = pd.Index(c["user_id"])
+    pd.testing.assert_series_equal(
+        off_ladder_at(c, e, o, as_of=SNAPS[0], users=users, codes=at),
+        off_ladder_at(c, e, o, as_of=SNAPS[0], users=users),
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_codes_at_with_the_snapshots_from_one_query(engine):
+    from analysis.studies.flow import codes_at
+
+    pytest.importorskip("duckdb")
+    c, e, o = tiny()
+    for cut in (SNAPS[0] - pd.Timedelta(days=9), SNAPS[-1]):  # between / at the snapshots
+        codes, at = codes_at(c, e, o, as_of=cut, snapshots=SNAPS, engine=engine)
+        pd.testing.assert_frame_equal(codes, assign_stages(c, e, o, snapshots=SNAPS))
+        pd.testing.assert_frame_equal(at, codes_at(c, e, o, as_of=cut))
+        plain = assign_stages(c, e, o, snapshots=[cut], ladder=Ladder(purchase_gated=()))
+        assert (at["ungated"].to_numpy() == plain.iloc[:, 0].to_numpy()).all()
 
 
 def test_repeat_threshold_is_configurable():

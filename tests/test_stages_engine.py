@@ -40,6 +40,7 @@ def flow_kwargs(ladder: Ladder, snapshots) -> dict:
     with mock.patch("analysis.studies.flow.stage_codes", spy):
         assign_stages(None, None, None, snapshots=snapshots, ladder=ladder)
     seen.pop("engine", None)  # passed on by assign_stages(engine=...); set per test here
+    seen.pop("with_ungated", None)  # likewise (assign_stages(ungated=...))
     return seen
 
 
@@ -107,6 +108,23 @@ def test_sample_in_parts_of_users_same_duckdb(sample_tables, sample_expected, mo
         got = stage_codes(t.contacts, duck.events, duck.orders, engine="duckdb", **kw)
     assert len(seen) in (3, 4)  # three full parts (and the rest)
     pd.testing.assert_frame_equal(sample_expected, got)
+
+
+def test_sample_with_and_without_the_gate_from_one_query(sample_tables, sql_sample, eng):
+    """with_ungated: the codes of both ladders from one query, each equal to the pandas
+    engine's codes of that ladder (fewer snapshots: more users per query); positions give
+    the ungated codes at those snapshots only."""
+    t = sample_tables
+    snaps = SAMPLE_SNAPS[::4]
+    kw = flow_kwargs(Ladder(), snaps)
+    s = sql_sample
+    gated, plain = stage_codes(s.contacts, s.events, s.orders, engine=eng, with_ungated=True, **kw)
+    pd.testing.assert_frame_equal(stage_codes(t.contacts, t.events, t.orders, **kw), gated)
+    expected = stage_codes(t.contacts, t.events, t.orders, **{**kw, "purchase_gated": ()})
+    assert (expected != gated).to_numpy().sum() > 10  # the gate matters on the sample
+    pd.testing.assert_frame_equal(expected, plain)
+    _, some = stage_codes(s.contacts, s.events, s.orders, engine=eng, with_ungated=[1, 3], **kw)
+    pd.testing.assert_frame_equal(expected.iloc[:, [1, 3]], some)
 
 
 def test_user_ranges_cover_every_id_once():

@@ -16,6 +16,7 @@ Definitions (the cut-off ``c`` and horizon ``h`` are explicit):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.aggregate.rules import PAID_SQL, is_silent, paid_orders, tenure_days
@@ -336,3 +337,131 @@ def activity_counts(
             keep &= act["t"] >= start
         n = act.loc[keep, "user_id"].astype("str").value_counts()
     return n.reindex(ids, fill_value=0).astype("int64").rename("activity_count")
+
+
+#: cut-offs per query of :func:`retained_at_cutoffs` (one bit of a BIGINT mask each)
+MASK_BITS = 62
+
+
+def retained_at_cutoffs(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoffs,
+    horizon_days: int = HORIZON_DAYS,
+    activity: str = DEFAULT_ACTIVITY,
+    observation_end=None,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> pd.DataFrame:
+    """``retained`` of :func:`retention_labels` (with ``lost_after_days=None``) at each of
+    ``cutoffs``: a bool frame with one row per contact (``user_id``, contacts' order) and one
+    column per cut-off (``False`` for a contact outside that cut-off's population). The rows
+    follow the contacts on pandas and the engine's scan on DuckDB / Spark: align on the index.
+
+    On DuckDB / Spark every cut-off comes from one query (per :data:`MASK_BITS` cut-offs):
+    each event and paid order is tagged with the bit mask of the label windows
+    ``[c, c + horizon)`` that contain it (a ``CASE`` over the windows' bounds) and the masks
+    are OR-ed per user; who was lost by each cut-off (a hard churn not followed by a re-add)
+    is read from the churn and access events of the users with a churn. The pandas engine
+    runs :func:`retention_labels` per cut-off. Same result on every engine."""
+    vocab = load_vocabulary(vocabulary)
+    engine = infer_engine(engine, contacts, events, orders)
+    kw = dict(horizon_days=horizon_days, activity=activity, observation_end=observation_end)
+    if not is_sql_engine(engine):
+        ids = contacts["user_id"].astype("str")
+        cols = {}
+        for c in cutoffs:
+            lab = retention_labels(
+                contacts, events, orders, cutoff=c, lost_after_days=None, vocabulary=vocab, **kw
+            )
+            ok = pd.Index(lab.loc[lab["retained"].to_numpy(), "user_id"].astype("str"))
+            cols[lab["cutoff"].iloc[0] if len(lab) else c] = ids.isin(ok).to_numpy()
+        return pd.DataFrame(cols, index=pd.Index(ids.to_numpy(), name="user_id"))
+    if activity not in ACTIVITY:
+        raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
+    with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
+        tz = db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"])
+        windows = [_window(c, horizon_days, tz) for c in cutoffs]
+        candidates = db.latest_times(tz) if observation_end is None else None
+        for c, end_c in windows:
+            _check_covered(c, end_c, candidates, observation_end, tz)
+        parts, ids, joined = [], None, None
+        for lo in range(0, len(windows), MASK_BITS):
+            got = db.df(_retained_sql(db.views, windows[lo : lo + MASK_BITS], activity, vocab))
+            if ids is None:
+                ids = got["user_id"].astype("str").to_numpy()
+                joined = as_instants(got["joined_at"], tz)
+            parts.append(_retained_bits(got, ids, joined, windows[lo : lo + MASK_BITS]))
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], name="user_id", dtype="str"))
+    return pd.concat(parts, axis=1)
+
+
+def _retained_bits(got: pd.DataFrame, ids, joined: pd.Series, windows) -> pd.DataFrame:
+    """Per-user masks of :func:`_retained_sql` (aligned on ``ids``) to one bool column per
+    window."""
+    got = got.set_index(got["user_id"].astype("str")).reindex(ids)
+    act, ch, lost = (got[c].fillna(0).to_numpy(dtype="int64") for c in ("act", "ch", "lost"))
+    cols = {}
+    for k, (c, _) in enumerate(windows):
+        bit = np.int64(1) << k
+        member = (joined < c).to_numpy(dtype=bool)  # (NaT: not a member)
+        cols[c] = member & ((lost & bit) == 0) & ((act & bit) != 0) & ((ch & bit) == 0)
+    return pd.DataFrame(cols, index=pd.Index(ids, name="user_id"))
+
+
+def _retained_sql(views, windows, activity: str, vocab: Vocabulary) -> str:
+    """One query for up to :data:`MASK_BITS` label windows: per contact its ``joined_at``, the
+    mask of windows with a qualifying activity (``act``), with a hard churn (``ch``), and of
+    the cut-offs by which it was lost (``lost``)."""
+    co, ev, od = views["contacts"], views["events"], views["orders"]
+    bounds = sorted({t for w in windows for t in w})
+    whens = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):  # elementary intervals [lo, hi)
+        m = sum(1 << k for k, (c, e) in enumerate(windows) if c <= lo and hi <= e)
+        whens.append(f"WHEN {{t}} < {sql_instant(hi)} THEN CAST({m} AS BIGINT)")
+    mask = "CASE " + " ".join(whens) + " END"
+    B0, B1 = sql_instant(bounds[0]), sql_instant(bounds[-1])
+    churn, access = sql_list(vocab.churn_types), sql_list(vocab.of_stage("access"))
+    inter = sql_list(vocab.interaction_types if activity == "any" else [])
+    both = sql_list([*vocab.churn_types, *(vocab.interaction_types if activity == "any" else [])])
+    C_last = sql_instant(max(c for c, _ in windows))
+    # lost by c_k: the last hard churn before c_k is not followed by a re-add before c_k
+    lost_bits = " + ".join(
+        f"CASE WHEN lc{k} IS NOT NULL AND NOT coalesce(la{k} > lc{k}, FALSE) "
+        f"THEN CAST({1 << k} AS BIGINT) ELSE 0 END"
+        for k in range(len(windows))
+    )
+    lost_cols = ", ".join(
+        f"max(CASE WHEN is_churn AND occurred_at < {sql_instant(c)} THEN occurred_at END) "
+        f"AS lc{k}, max(CASE WHEN is_access AND occurred_at < {sql_instant(c)} "
+        f"THEN occurred_at END) AS la{k}"
+        for k, (c, _) in enumerate(windows)
+    )
+    return f"""
+        WITH w AS (
+            SELECT user_id, bit_or(CASE WHEN event_type IN {inter} THEN m END) AS act,
+                   bit_or(CASE WHEN event_type IN {churn} THEN m END) AS ch
+            FROM (SELECT user_id, event_type, {mask.format(t="occurred_at")} AS m FROM {ev}
+                  WHERE occurred_at >= {B0} AND occurred_at < {B1}
+                    AND event_type IN {both}) x
+            GROUP BY user_id),
+        o AS (
+            SELECT user_id, bit_or({mask.format(t="ordered_at")}) AS act FROM {od}
+            WHERE ordered_at >= {B0} AND ordered_at < {B1} AND {PAID_SQL} GROUP BY user_id),
+        l AS (
+            SELECT user_id, {lost_bits} AS lost FROM (
+                SELECT user_id, {lost_cols} FROM (
+                    SELECT user_id, occurred_at, event_type IN {churn} AS is_churn,
+                           event_type IN {access} AS is_access FROM {ev}
+                    WHERE occurred_at < {C_last}
+                      AND (event_type IN {churn} OR event_type IN {access})
+                      AND user_id IN (SELECT user_id FROM {ev}
+                                      WHERE event_type IN {churn} AND occurred_at < {C_last})
+                ) y GROUP BY user_id) z)
+        SELECT c.user_id, c.joined_at, coalesce(w.act, 0) | coalesce(o.act, 0) AS act,
+               coalesce(w.ch, 0) AS ch, coalesce(l.lost, 0) AS lost
+        FROM {co} c LEFT JOIN w USING (user_id) LEFT JOIN o USING (user_id)
+             LEFT JOIN l USING (user_id)"""

@@ -206,7 +206,7 @@ def spend_after_join(contacts, orders, *, days: float, engine=None) -> pd.Series
         total = pd.Series(got["spend"].to_numpy(dtype="float64"), index=_index(got["user_id"]))
     else:
         ids = _index(contacts["user_id"])
-        joined = pd.Series(contacts["joined_at"].to_numpy(), index=ids)
+        joined = pd.Series(contacts["joined_at"].array, index=ids)
         o = orders[["user_id", "ordered_at", "amount", "refund_amount"]]
         ou = o["user_id"].astype("str")
         j = ou.map(joined)

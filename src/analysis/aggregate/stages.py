@@ -68,6 +68,8 @@ NOT_IN_POPULATION = -1
 #: the per-user aggregates of every snapshot (one wide row per user) take memory in
 #: proportion, and at 1M contacts and 18 snapshots one query filled DuckDB's 4 GB
 STAGE_QUERY_USERS = 250_000
+#: ... for this many snapshots: a query of fewer snapshots takes proportionally more users
+STAGE_QUERY_SNAPSHOTS = 18
 _NEG = np.iinfo(np.int64).min
 DAY_NS = 86_400 * 10**9
 
@@ -132,8 +134,9 @@ def stage_codes(
     left_all_groups_is_lost: bool = True,
     purchase_gated: Sequence[str] = ("advocate", "ambassador"),
     gate_fallback_stage: str | None = "active",
+    with_ungated: bool | Sequence[int] = False,
     engine=None,
-) -> pd.DataFrame:
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """State codes per user (rows, ``contacts.user_id`` order) and snapshot (columns).
 
     Returns an ``int8`` frame indexed by ``user_id`` with one column per snapshot time (the
@@ -146,6 +149,10 @@ def stage_codes(
     ``contacts`` as a SQL table the rows follow the order in which the engine scans it (the
     file order for a single Parquet / CSV file, as :func:`~analysis.data.load.load_tables`
     keeps it).
+
+    ``with_ungated=True`` returns a pair: these codes and those of the same ladder without the
+    purchase gate (``purchase_gated=()``), from one query on DuckDB / Spark; a list of
+    positions of ``snapshots`` gives the ungated codes at those snapshots only.
     """
     stages = list(stages)
     n_stage = len(stages)
@@ -164,6 +171,16 @@ def stage_codes(
     gated = sorted(rank[g] for g in purchase_gated)
     fallback = -1 if gate_fallback_stage is None else rank[gate_fallback_stage]
     engine = infer_engine(engine, contacts, events, orders)
+    if with_ungated is True:
+        with_ungated = range(len(snapshots))
+    with_ungated = tuple(int(k) for k in with_ungated) if with_ungated is not False else ()
+    if with_ungated and not is_sql_engine(engine):
+        kw = {k: v for k, v in locals().items() if k in _STAGE_ARGS}
+        plain = {**kw, "purchase_gated": (), "snapshots": [snapshots[k] for k in with_ungated]}
+        return (
+            stage_codes(contacts, events, orders, **kw),
+            stage_codes(contacts, events, orders, **plain),
+        )
     if is_sql_engine(engine):
         return _stage_codes_sql(
             contacts,
@@ -188,6 +205,7 @@ def stage_codes(
             left_all_groups_is_lost=left_all_groups_is_lost,
             gated=gated,
             fallback=fallback,
+            with_ungated=with_ungated,
             engine=engine,
         )
     tz = getattr(contacts["joined_at"].dtype, "tz", None)
@@ -318,6 +336,30 @@ def stage_codes(
     return _frame(out, users, snaps, tz)
 
 
+#: the arguments of :func:`stage_codes` that define the codes (what ``with_ungated`` passes on)
+_STAGE_ARGS = (
+    "snapshots",
+    "stages",
+    "type_stage",
+    "interaction_types",
+    "churn_types",
+    "lookback_days",
+    "silent_days",
+    "lost_days",
+    "join_stage",
+    "first_purchase_stage",
+    "repeat_stage",
+    "repeat_min_orders",
+    "referral_stage",
+    "group_join_types",
+    "group_quit_types",
+    "left_all_groups_is_lost",
+    "purchase_gated",
+    "gate_fallback_stage",
+    "engine",
+)
+
+
 def _check_ladder(
     stages: list[str],
     *,
@@ -421,10 +463,13 @@ def _stage_codes_sql(
     left_all_groups_is_lost,
     gated,
     fallback,
+    with_ungated=(),
     engine,
-) -> pd.DataFrame:
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """The SQL definition of :func:`stage_codes` for DuckDB and Spark (same rules, codes,
-    rows and columns); see the module docstring for the plan of the query."""
+    rows and columns); see the module docstring for the plan of the query. With
+    ``with_ungated`` (snapshot positions) the same query also gives the codes without the
+    purchase gate at those snapshots."""
     with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
         tz = db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"])
         snaps = snapshot_ns(snapshots, tz)
@@ -439,7 +484,10 @@ def _stage_codes_sql(
         n, n_snap = len(users), len(snaps)
         out = np.full((n, n_snap), NOT_IN_POPULATION, dtype=np.int8)
         if n == 0 or n_snap == 0:
-            return _frame(out, users, snaps, tz)
+            empty = _frame(out, users, snaps, tz)
+            if not with_ungated:
+                return empty
+            return empty, empty.iloc[:, list(with_ungated)].copy()
         kw = dict(
             views=db.views,
             snaps=snaps,
@@ -461,17 +509,23 @@ def _stage_codes_sql(
             left_all_groups_is_lost=left_all_groups_is_lost,
             gated=gated,
             fallback=fallback,
+            ungated=frozenset(with_ungated),
         )
+        size = STAGE_QUERY_USERS * max(1, STAGE_QUERY_SNAPSHOTS // n_snap)
         got = pd.concat(
-            [db.df(_stage_sql(**kw, user_range=r)) for r in user_ranges(users, STAGE_QUERY_USERS)],
+            [db.df(_stage_sql(**kw, user_range=r)) for r in user_ranges(users, size)],
             ignore_index=True,
         )
     rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
     if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
         raise AssertionError("stage codes returned for users not among the contacts")
     cols = [f"c{k}" for k in range(n_snap)]
+    plain = out[:, list(with_ungated)].copy()
     out[rows] = got[cols].to_numpy(dtype=np.int8)
-    return _frame(out, users, snaps, tz)
+    if not with_ungated:
+        return _frame(out, users, snaps, tz)
+    plain[rows] = got[[f"u{k}" for k in with_ungated]].to_numpy(dtype=np.int8)
+    return _frame(out, users, snaps, tz), _frame(plain, users, snaps[list(with_ungated)], tz)
 
 
 def user_ranges(users: pd.Index, size: int) -> list[tuple[str | None, str | None]]:
@@ -494,6 +548,13 @@ def _in_range(col: str, user_range) -> str:
     if hi is not None:
         conds.append(f"{col} < {sql_str(hi)}")
     return " AND ".join(conds) or "TRUE"
+
+
+def _ladder_case(stages: Sequence[int], look: str) -> str:
+    """The first of ``stages`` (highest first) with evidence since ``look`` (NULL: none)."""
+    if not stages:
+        return "CAST(NULL AS INTEGER)"
+    return "CASE " + " ".join(f"WHEN e{s} >= {look} THEN {s}" for s in stages) + " END"
 
 
 def _stage_sql(
@@ -519,6 +580,7 @@ def _stage_sql(
     left_all_groups_is_lost,
     gated=(),
     fallback=-1,
+    ungated=frozenset(),
 ) -> str:
     """The query (DuckDB dialect, portable to Spark through :func:`~analysis.engine.spark_sql`).
 
@@ -533,7 +595,8 @@ def _stage_sql(
        who are not contacts, e.g. an unknown referrer, drop out here).
 
     ``user_range`` (``[lo, hi)``, see :func:`user_ranges`) keeps the users whose id lies in
-    it, from step 2 on (the evidence is aggregated for them only).
+    it, from step 2 on (the evidence is aggregated for them only). ``ungated`` (snapshot
+    positions) adds the codes of the same ladder without the purchase gate there (``u{k}``).
     """
     co, ev, od = views["contacts"], views["events"], views["orders"]
     look, silent, lost = _day_ns(lookback_days, silent_days, lost_days)
@@ -601,13 +664,12 @@ def _stage_sql(
     per_k, codes = [], []
     for k, t in enumerate(snaps):
         look_k = _instant(t - look)
-        ungated = [s for s in reversed(range(n_stage)) if s not in gated]
-        ladder = (
-            "CASE " + " ".join(f"WHEN e{s} >= {look_k} THEN {s}" for s in ungated) + " END"
-            if ungated
-            else "CAST(NULL AS INTEGER)"
-        )
+        free = [s for s in reversed(range(n_stage)) if s not in gated]
+        ladder = _ladder_case(free, look_k)
         per_k += [f"max(CASE WHEN b <= {k} THEN {ladder} END) AS ladder{k}"]
+        if k in ungated:  # every stage without the gate
+            every = _ladder_case(list(reversed(range(n_stage))), look_k)
+            per_k += [f"max(CASE WHEN b <= {k} THEN {every} END) AS uladder{k}"]
         per_k += [f"max(CASE WHEN b <= {k} THEN e{s} END) AS g{s}_{k}" for s in gated]
         per_k += [
             f"{fn}(CASE WHEN b <= {k} THEN {col} END) AS {name}{k}"
@@ -640,13 +702,18 @@ def _stage_sql(
         if left_all_groups_is_lost:
             lost_rule.append(f"(ngj{k} > 0 AND ngq{k} >= ngj{k} AND gq{k} >= act{k})")
         lost_rule.append(f"act{k} < {_instant(t - lost)}")
-        codes.append(
-            f"CASE WHEN NOT (c.joined_at IS NULL OR c.joined_at < {_instant(t)}) THEN {best} "
+
+        head = (
+            f"CASE WHEN NOT (c.joined_at IS NULL OR c.joined_at < {_instant(t)}) THEN {{best}} "
             f"WHEN {' OR '.join(f'coalesce({r}, FALSE)' for r in lost_rule)} "
             f"THEN {n_stage + 1} "
             f"WHEN act{k} < {_instant(t - silent)} THEN {n_stage} "
-            f"ELSE {best} END AS c{k}"
+            f"ELSE {{best}} END AS {{name}}{k}"
         )
+        codes.append(head.format(best=best, name="c"))
+        if k in ungated:
+            plain = f"greatest(coalesce(uladder{k}, -1), {buy})"
+            codes.append(head.format(best=plain, name="u"))
     return f"""
         WITH paid AS ({paid}),
         ev AS (

@@ -120,6 +120,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "{as_of} 之后 {horizon} 天内各价值层级的留存",
     },
     "flow.reading": {"en": "**Reading.** {text}", "zh": "**解读**：{text}"},
+    # the personas' k-means fitted on a sample (analysis.studies.segments; fit_sample)
+    "flow.fit_sample.personas": {
+        "en": "The k-means of the personas",
+        "zh": "用户画像的 k-means 聚类",
+    },
     # the evidence column of the stage ladder (analysis.studies.flow.Ladder.table); in Chinese
     # a note follows the event types without a separator, so it carries its own punctuation
     "flow.ladder.joining": {"en": "(joining)", "zh": "，或刚加入私域"},

@@ -347,16 +347,19 @@ def flow_truth_check(
     screen_min_days: float = 3,
     landmark_days: float = 28,
     reference: str = "partner",
+    screening: pd.Series | None = None,
     engine=None,
 ) -> FlowTruthCheck:
     """The :class:`FlowTruthCheck` of a segments-and-flow run on simulated data: ``claims``
     is its :class:`~analysis.studies.flow_results.EssayClaims`, ``k_factor`` the K-factor it found;
     giveaway and screening are defined as in the report; ``events`` and ``orders`` are read per
-    user on ``engine`` (None: the inputs' engine)."""
+    user on ``engine`` (None: the inputs' engine); ``screening``: the report's
+    :func:`~analysis.studies.cohorts.screening_groups` (same days), if already computed."""
     tu = truth_users.set_index("user_id")
-    screening = co.screening_groups(
-        contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
-    )
+    if screening is None:
+        screening = co.screening_groups(
+            contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+        )
     agreement = co.agreement(screening.astype(str), tu["screened"].rename("truly screened"))
     hr = co.hazard_ratios(
         contacts,

@@ -38,7 +38,7 @@ import pandas as pd
 
 from analysis.aggregate import milestones as ms
 from analysis.aggregate.activity import has_rows
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import retained_at_cutoffs
 from analysis.aggregate.milestones import EventTime
 from analysis.aggregate.rules import (
     GIVEAWAY_CHANNELS,
@@ -92,31 +92,27 @@ def cohort_activity(
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
-    where = pd.Index(base["user_id"])  # the labels' users located by one hash lookup per cut-off
+    cuts = [as_timestamp(c, tz=tz, name="cutoff") for c in cutoffs]
+    # retained at every cut-off from one query on DuckDB / Spark (labels per cut-off on pandas)
+    kept_at = retained_at_cutoffs(
+        contacts,
+        events,
+        orders,
+        cutoffs=cuts,
+        horizon_days=horizon_days,
+        activity=activity,
+        observation_end=observation_end,  # a cohort's curve counts every member not left
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    kept_at = kept_at.loc[~kept_at.index.duplicated()]  # (a repeated id is labelled the same)
+    at = kept_at.index.get_indexer(pd.Index(base["user_id"]))
     frames = []
-    for c in cutoffs:
-        c = as_timestamp(c, tz=tz, name="cutoff")
-        lab = retention_labels(
-            contacts,
-            events,
-            orders,
-            cutoff=c,
-            horizon_days=horizon_days,
-            activity=activity,
-            lost_after_days=None,  # a cohort's curve counts every member who has not left
-            observation_end=observation_end,
-            vocabulary=vocabulary,
-            engine=engine,
-        )
+    for k, c in enumerate(cuts):
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
-        ok = lab.loc[lab["retained"].to_numpy(), "user_id"].astype("str")
-        if where.is_unique:
-            kept = np.zeros(len(base), dtype=bool)
-            at = where.get_indexer(ok)
-            kept[at[at >= 0]] = True
-        else:  # (contacts are one row per user; a repeated id is still labelled the same)
-            kept = where.isin(ok)
+        col = kept_at.iloc[:, k].to_numpy(dtype=bool)
+        kept = np.where(at >= 0, col[np.maximum(at, 0)], False)
         sub["cutoff"] = c
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
@@ -186,7 +182,7 @@ def screening_groups(
     if not 0 <= min_days < landmark_days:
         raise ValueError("need 0 <= min_days < landmark_days")
     uid = contacts["user_id"].astype("str")
-    joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
+    joined = pd.Series(contacts["joined_at"].array, index=pd.Index(uid, name="user_id"))
     times = ms.user_event_times(
         events,
         {
@@ -326,6 +322,7 @@ def essay_claims(
     ci: float = 0.95,
     n_boot: int = 2000,
     random_state=0,
+    screening: pd.Series | None = None,
     engine=None,
 ) -> pd.DataFrame:
     """The essay's two acquisition claims tested on the data (one row per comparison).
@@ -334,7 +331,8 @@ def essay_claims(
     Columns: ``claim``, ``metric``, ``group_a``, ``n_a``, ``value_a``, ``group_b``, ``n_b``,
     ``value_b``, ``effect`` (a − b), ``lo``, ``hi``, ``ratio``, ``claimed`` (the sign the
     essay expects) and ``verdict``. ``events`` and ``orders`` are read per user on ``engine``
-    (None: the inputs' engine).
+    (None: the inputs' engine). ``screening``: :func:`screening_groups` of these contacts
+    and events with ``screen_min_days`` / ``landmark_days``, if already computed.
     """
     at = activity.loc[activity["age_months"] == age_months].set_index("user_id")["retained"]
     if at.empty:
@@ -374,9 +372,11 @@ def essay_claims(
             "claimed": "a < b",
         }
     )
-    scr = screening_groups(
-        contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
-    )
+    scr = screening
+    if scr is None:
+        scr = screening_groups(
+            contacts, events, min_days=screen_min_days, landmark_days=landmark_days, engine=engine
+        )
     r = compare_proportions(
         at,
         scr.astype("object").reindex(at.index),
@@ -553,7 +553,7 @@ def hazard_ratios(
     tz = tz_of(contacts["joined_at"])
     end = as_timestamp(observation_end, tz=tz, name="observation_end")
     uid = contacts["user_id"].astype("str")
-    joined = pd.Series(contacts["joined_at"].to_numpy(), index=pd.Index(uid, name="user_id"))
+    joined = pd.Series(contacts["joined_at"].array, index=pd.Index(uid, name="user_id"))
     times = ms.user_event_times(
         events,
         {

@@ -43,13 +43,13 @@ brand's contact (hard churn) or left all groups since the last activity, or no a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.aggregate.stages import NOT_IN_POPULATION, stage_codes
+from analysis.aggregate.stages import NOT_IN_POPULATION, snapshot_ns, stage_codes
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import OFF_LADDER, STAGES, Vocabulary, load_vocabulary
 from analysis.i18n import say, tr
@@ -180,22 +180,21 @@ def purchase_gate_effect(
     *,
     as_of,
     ladder: Ladder | None = None,
+    codes: pd.DataFrame | None = None,
     engine=None,
 ) -> pd.DataFrame:
     """What the purchase gate changes at ``as_of``: per purchase-gated stage, the users there
     on ``ladder`` and on the same ladder without the gate, and the shares of the population
     (users with a state at ``as_of``). ``held_back`` = users the ungated ladder puts at a
-    gated stage who have not bought (they sit at ``gate_fallback_stage`` or below)."""
+    gated stage who have not bought (they sit at ``gate_fallback_stage`` or below).
+
+    ``codes``: the :func:`codes_at` frame of ``as_of`` and ``ladder`` if already computed."""
     ladder = ladder or Ladder()
     if not ladder.purchase_gated:
         raise ValueError("the ladder has no purchase-gated stage (purchase_gated=())")
-    plain = replace(ladder, purchase_gated=())
-    got = {}
-    for name, lad in (("gated", ladder), ("ungated", plain)):
-        codes = assign_stages(
-            contacts, events, orders, snapshots=[as_of], ladder=lad, engine=engine
-        )
-        got[name] = codes.iloc[:, 0]
+    if codes is None:
+        codes = codes_at(contacts, events, orders, as_of=as_of, ladder=ladder, engine=engine)
+    got = {"gated": codes["gated"], "ungated": codes["ungated"]}
     pop = int((got["gated"] >= 0).sum())
     rows = []
     for s in ladder.purchase_gated:
@@ -217,6 +216,33 @@ def purchase_gate_effect(
     return pd.DataFrame(rows)
 
 
+def codes_at(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    ladder: Ladder | None = None,
+    snapshots: Sequence | None = None,
+    engine=None,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """The codes at ``as_of`` with (``gated``) and without the purchase gate (``ungated``), one
+    row per contact, for :func:`purchase_gate_effect` and :func:`off_ladder_at`; with
+    ``snapshots``, the pair (:func:`assign_stages` codes at them, that frame): one query."""
+    ladder = ladder or Ladder()
+    tz = tz_of(contacts["joined_at"]) if isinstance(contacts, pd.DataFrame) else contacts.tables.tz
+    wanted = snapshot_ns(snapshots if snapshots is not None else [], tz)
+    every = np.union1d(wanted, snapshot_ns([as_of], tz))
+    at = int(np.searchsorted(every, snapshot_ns([as_of], tz)[0]))
+    times = pd.to_datetime(every, utc=True).tz_convert(tz)
+    kw = dict(ladder=ladder, engine=engine, ungated=[at])
+    gated, plain = assign_stages(contacts, events, orders, snapshots=times, **kw)
+    frame = pd.DataFrame({"gated": gated.iloc[:, at], "ungated": plain.iloc[:, 0]})
+    if snapshots is None:
+        return frame
+    return gated.iloc[:, np.searchsorted(every, wanted)], frame
+
+
 def monthly_snapshots(
     start, end, *, freq: str = "MS", tz: str = "Asia/Shanghai"
 ) -> pd.DatetimeIndex:
@@ -233,14 +259,17 @@ def assign_stages(
     *,
     snapshots: Sequence,
     ladder: Ladder | None = None,
+    ungated: bool = False,
     engine=None,
-) -> pd.DataFrame:
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Wide table of state codes: one row per contact, one column per snapshot.
 
     Codes index :attr:`Ladder.states` (``-1`` = not in the population yet). Use
     :func:`stage_long` for a tidy (user, snapshot, state) frame. ``engine="duckdb"`` /
     ``"spark"`` computes the same codes in SQL
     (:func:`analysis.aggregate.stages.stage_codes`), e.g. from tables on disk.
+    ``ungated=True`` (or snapshot positions): a pair, these codes and those of the ladder
+    without the purchase gate (at those snapshots).
     """
     ladder = ladder or Ladder()
     vocab = ladder.vocab
@@ -264,6 +293,7 @@ def assign_stages(
         left_all_groups_is_lost=ladder.left_all_groups_is_lost,
         purchase_gated=ladder.purchase_gated,
         gate_fallback_stage=ladder.gate_fallback_stage,
+        with_ungated=ungated,
         engine=engine,
     )
 
@@ -276,14 +306,23 @@ def off_ladder_at(
     as_of,
     users: pd.Index,
     ladder: Ladder | None = None,
+    codes: pd.DataFrame | None = None,
     engine=None,
 ) -> pd.Series:
     """True for the ``users`` who are silent or lost at ``as_of`` (False for users not in
-    the population then), indexed by ``users``."""
+    the population then), indexed by ``users`` (named ``off_ladder``). ``codes``: the
+    :func:`codes_at` frame of ``as_of`` and ``ladder`` if already computed (its ``gated``
+    column is read)."""
     ladder = ladder or Ladder()
-    codes = assign_stages(contacts, events, orders, snapshots=[as_of], ladder=ladder, engine=engine)
+    if codes is None:
+        at = assign_stages(
+            contacts, events, orders, snapshots=[as_of], ladder=ladder, engine=engine
+        )
+        at = at.iloc[:, 0]
+    else:
+        at = codes["gated"]
     off = [ladder.states.index("silent"), ladder.states.index("lost")]
-    return codes.iloc[:, 0].reindex(users).isin(off)
+    return at.reindex(users).isin(off).rename("off_ladder")
 
 
 def stage_long(codes: pd.DataFrame, *, ladder: Ladder | None = None) -> pd.DataFrame:
@@ -557,4 +596,5 @@ __all__ = [
     "flow_summary",
     "purchase_gate_effect",
     "off_ladder_at",
+    "codes_at",
 ]

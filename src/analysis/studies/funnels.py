@@ -38,6 +38,7 @@ from analysis.studies.stats import wilson_interval
 __all__ = [
     "MILESTONES",
     "milestone_funnel",
+    "milestone_funnels",
     "purchase_timing",
     "population_table",
     "Funnel",
@@ -90,24 +91,57 @@ def milestone_funnel(
     ``engine`` (None: the inputs' engine; they may be the tables of a
     :class:`~analysis.engine.DuckTables`); ``contacts`` is a frame.
     """
+    return milestone_funnels(
+        contacts,
+        events,
+        orders,
+        as_of=as_of,
+        by=[by],
+        group_join_types=group_join_types,
+        repeat_min_orders=repeat_min_orders,
+        ci=ci,
+        engine=engine,
+    )[0]
+
+
+def milestone_funnels(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    as_of,
+    by: Sequence[str | None] = (None, "channel", "hook"),
+    group_join_types: Sequence[str] = ("group_join",),
+    repeat_min_orders: int = 2,
+    ci: float = 0.95,
+    engine=None,
+) -> list[pd.DataFrame]:
+    """:func:`milestone_funnel` for each entry of ``by`` (a list of tables in that order), from
+    one read of the events and one of the orders."""
     if repeat_min_orders < 2:
         raise ValueError(f"repeat_min_orders must be at least 2, got {repeat_min_orders}")
     joined, t = _cut(contacts, as_of)
-    group = _groups(joined, by)
+    groups = [_groups(joined, b) for b in by]
+    ids = pd.Index(joined["user_id"])
     first_join = user_event_times(
         events, {"first_group_join": EventTime("min", tuple(group_join_types))}, engine=engine
     )["first_group_join"]
-    in_group = (first_join.reindex(group.index) < t).fillna(False).to_numpy(dtype=bool)
+    in_group = (first_join.reindex(ids) < t).fillna(False).to_numpy(dtype=bool)
     n_paid = paid_order_times(orders, before=t, engine=engine)["n_paid"]
-    n_paid = n_paid.reindex(group.index, fill_value=0)
+    n_paid = n_paid.reindex(ids, fill_value=0)
     reached = np.column_stack(
         [
-            np.ones(len(group), dtype=bool),
+            np.ones(len(ids), dtype=bool),
             in_group,
             n_paid.to_numpy() >= 1,
             n_paid.to_numpy() >= repeat_min_orders,
         ]
     )
+    return [_funnel_table(reached, g, ci) for g in groups]
+
+
+def _funnel_table(reached: np.ndarray, group: pd.Series, ci: float) -> pd.DataFrame:
+    """The funnel rows of each group from the milestones ``reached`` (users × milestones)."""
     rows = []
     for g in sorted(group.unique()):
         sel = reached[(group == g).to_numpy()]
@@ -176,29 +210,30 @@ def purchase_timing(
     """
     joined, t = _cut(contacts, as_of)
     group = _groups(joined, by)
-    start = pd.Series(joined["joined_at"].to_numpy(), index=joined["user_id"])
+    # every user's spans at once (one look-up of the paid orders), then a mask per group
+    start = pd.Series(joined["joined_at"].array, index=group.index)
     paid = paid_order_times(orders, before=t, engine=engine)
     first = paid["first_paid"].reindex(group.index)
     second = paid["second_paid"].reindex(group.index)
+    spans = {}
+    for name, t0, t1 in (("first purchase", start, first), ("repurchase", first, second)):
+        hit = t1.notna().to_numpy()
+        days = ((t1.where(hit, t) - t0) / DAY).to_numpy(dtype=float)
+        spans[name] = (t0.notna().to_numpy(), days, hit)
+    labels = group.to_numpy()
     rows = []
     for g in sorted(group.unique()):
-        ids = group.index[(group == g).to_numpy()]
-        spans = {
-            "first purchase": (start.reindex(ids), first.reindex(ids)),
-            "repurchase": (first.reindex(ids).dropna(), second.reindex(ids)),
-        }
-        for name, (t0, t1) in spans.items():
-            t1 = t1.reindex(t0.index)
-            hit = t1.notna().to_numpy()
-            end = t1.where(t1.notna(), t)
-            days = ((end - t0) / DAY).to_numpy(dtype=float)
-            med, lo, hi = _km_median(days, hit, ci) if len(days) else (np.nan,) * 3
+        in_g = labels == g
+        for name, (known, days, hit) in spans.items():
+            m = in_g & known  # (the repurchase counts the users with a first paid order)
+            d, h = days[m], hit[m]
+            med, lo, hi = _km_median(d, h, ci) if len(d) else (np.nan,) * 3
             rows.append(
                 {
                     "group": g,
                     "interval": name,
-                    "users": len(days),
-                    "events": int(hit.sum()),
+                    "users": len(d),
+                    "events": int(h.sum()),
                     "median_days": med,
                     "lo": lo,
                     "hi": hi,

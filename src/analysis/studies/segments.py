@@ -26,7 +26,11 @@ from sklearn.preprocessing import StandardScaler
 from analysis.aggregate.rfm import rfm_table
 from analysis.data.vocab import VALUES
 from analysis.i18n import tr
+from analysis.studies.fit_sample import FitSample, fit_positions
 from analysis.studies.stats import wilson_interval
+
+#: the sentence key naming the personas' k-means in a fit-sample statement
+FIT_WHAT = "flow.fit_sample.personas"
 
 __all__ = [
     "rfm_table",
@@ -234,6 +238,11 @@ class FiveValuePersonas(BaseEstimator):
     Clusters are relabelled 0, 1, ... by decreasing size (ties by centroid), so labels are
     stable for a fixed ``random_state``. Each persona gets a readable name from the values
     whose centroid lies at least ``name_threshold`` SD above (or below) the mean.
+
+    ``fit_sample`` (None: everyone): the most users the final k-means is fitted on (a random
+    sample drawn with ``random_state``, :mod:`analysis.studies.fit_sample`); every user is then
+    assigned to the nearest centroid, and the sizes that order the personas count everyone.
+    ``fit_sample_`` is the :class:`~analysis.studies.fit_sample.FitSample` to state.
     """
 
     def __init__(
@@ -246,6 +255,7 @@ class FiveValuePersonas(BaseEstimator):
         sample_size: int = 5000,
         name_threshold: float = 0.5,
         random_state=0,
+        fit_sample: int | None = None,
     ):
         self.k = k
         self.k_range = k_range
@@ -254,6 +264,7 @@ class FiveValuePersonas(BaseEstimator):
         self.sample_size = sample_size
         self.name_threshold = name_threshold
         self.random_state = random_state
+        self.fit_sample = fit_sample
 
     def _prep(self, X: pd.DataFrame) -> np.ndarray:
         missing = [v for v in VALUES if v not in X.columns]
@@ -303,8 +314,13 @@ class FiveValuePersonas(BaseEstimator):
             sel = pd.DataFrame(columns=["k", self.criterion])
             self.k_ = int(self.k)
         self.selection_ = sel
-        km = KMeans(self.k_, n_init=10, random_state=seed).fit(Z)
-        sizes = np.bincount(km.labels_, minlength=self.k_)
+        pos = fit_positions(len(Z), self.fit_sample, self.random_state)
+        km = KMeans(self.k_, n_init=10, random_state=seed).fit(Z if pos is None else Z[pos])
+        labels = km.labels_ if pos is None else km.predict(Z)
+        seed_ = self.random_state if isinstance(self.random_state, (int, np.integer)) else None
+        n_fit = len(Z) if pos is None else len(pos)
+        self.fit_sample_ = FitSample(n_fit, len(Z), seed_, FIT_WHAT)
+        sizes = np.bincount(labels, minlength=self.k_)
         cent = km.cluster_centers_
         order = sorted(range(self.k_), key=lambda c: (-sizes[c], tuple(-cent[c])))
         self.kmeans_ = km

@@ -434,4 +434,13 @@ def test_label_sensitivity_runs_every_rule_and_outcome():
     default = V.run_study(sim.contacts, sim.events, sim.orders, **kw)
     assert t.loc[4, "n"] == default.auc.loc[0, "n"]  # rates: same users, other scores
     assert t.loc[4, "auc"] != default.auc.loc[0, "auc"]
+    # the tables are read once, the rules applied after: the same row as the study itself
+    one = V.run_study(
+        sim.contacts, sim.events, sim.orders, lost_after_days=30, activity="purchase", **kw
+    )
+    assert (
+        t.loc[2, ["n", "auc", "lo", "hi"]].tolist()
+        == one.auc.loc[0, ["n", "auc", "lo", "hi"]].tolist()
+    )
+    assert t.loc[2, "adds"] == one.decision("incremental")
     assert set(t["predicts"]) <= {"above", "below", "equivalent", "inconclusive"}

@@ -56,7 +56,9 @@ from analysis.studies.validity.frame import (
     SCORE_COLS,
     add_scores,
     control_matrix,
+    population,
     study_frame,
+    study_frames,
 )
 from analysis.studies.validity.results import (
     AucResult,
@@ -86,6 +88,7 @@ from analysis.studies.validity.study import (
     label_sensitivity,
     run_study,
     study_of_study_result,
+    study_on_frames,
 )
 from analysis.studies.validity.survival import (
     hazard_ratio,
@@ -104,6 +107,8 @@ from analysis.studies.validity.weights import sensitivity_summary, weight_sensit
 __all__ = [
     "SCORE_COLS",
     "study_frame",
+    "study_frames",
+    "population",
     "add_scores",
     "control_matrix",
     "retention_by_decile",
@@ -147,6 +152,7 @@ __all__ = [
     "survival_result",
     "truth_result",
     "run_study",
+    "study_on_frames",
     "StudyRun",
     "label_sensitivity",
     "as_rates",

@@ -240,6 +240,7 @@ rolling = va.rolling_result(
     random_state=random_state,
     normalization=normalization,
     weights=weights,
+    frames=[calib, frame],  # the snapshots above, not read again
     **frame_kw,
 )
 rolling.plot(lang=lang)

@@ -343,6 +343,15 @@ def test_rolling_origin_uses_a_fixed_calibration(sample_tables):
 
     got = ro.loc[(ro["score"] == "index") & (ro["cutoff"] == ro["cutoff"].max()), "auc"].item()
     assert got == pytest.approx(auc(second["retained"], second["index"]))
+    # frames already built are used instead of new reads (a changed one shows it is used)
+    given = V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1], lost_after_days=60)
+    kw = dict(cutoffs=cuts, n_boot=50, lost_after_days=60)
+    same = V.rolling_origin(t.contacts, t.events, t.orders, frames=[given], **kw)
+    pd.testing.assert_frame_equal(same, ro)
+    given["retained"] = ~given["retained"]
+    flipped = V.rolling_origin(t.contacts, t.events, t.orders, frames=[given], **kw)
+    last = flipped.loc[flipped["cutoff"] == flipped["cutoff"].max(), "auc"].to_numpy()
+    np.testing.assert_allclose(last, 1 - ro.loc[ro["cutoff"] == ro["cutoff"].max(), "auc"])
 
 
 def test_plots_draw_on_the_given_axes(worlds):

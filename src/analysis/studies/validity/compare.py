@@ -19,6 +19,7 @@ from analysis.aggregate.labels import (
     LOOKBACK_DAYS,
     LOST_AFTER_DAYS,
 )
+from analysis.aggregate.time import as_timestamp
 from analysis.data.vocab import VALUES
 from analysis.studies.fit_sample import (
     DEFAULT_FIT_SAMPLE,
@@ -497,6 +498,7 @@ def rolling_origin(
     n_jobs: int = 1,
     vocabulary=None,
     engine=None,
+    frames: Sequence[pd.DataFrame] = (),
 ) -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
 
@@ -504,6 +506,11 @@ def rolling_origin(
     cut-off), and applied unchanged to every cut-off. Tidy: one row per cut-off and score
     (``cutoff``, ``score``, ``auc``, ``lo``, ``hi``, ``diff`` = index − score with
     ``diff_lo``/``diff_hi``, ``n``, ``base_rate``).
+
+    ``frames``: study frames already built with these settings at some of the cut-offs (e.g.
+    the report's, from :func:`study_frame`), used instead of reading the tables again; the
+    snapshot of each other cut-off is built once (the calibration's too, when it is one of
+    the cut-offs).
     """
     cutoffs = list(cutoffs)
     if not cutoffs:
@@ -517,20 +524,22 @@ def rolling_origin(
         vocabulary=vocabulary,
         engine=engine,
     )
-    calib = study_frame(
-        contacts,
-        events,
-        orders,
-        cutoff=cutoffs[0] if calibration_cutoff is None else calibration_cutoff,
-        **kw,
-    )
+    built = {fr["cutoff"].iloc[0]: fr for fr in frames if len(fr)}
+
+    def snapshot(cutoff) -> pd.DataFrame:
+        for c, fr in built.items():
+            if as_timestamp(cutoff, tz=c.tz, name="cutoff") == c:
+                return fr
+        fr = study_frame(contacts, events, orders, cutoff=cutoff, **kw)
+        if len(fr):
+            built[fr["cutoff"].iloc[0]] = fr
+        return fr
+
+    calib = snapshot(cutoffs[0] if calibration_cutoff is None else calibration_cutoff)
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
-    frames = [
-        add_scores(study_frame(contacts, events, orders, cutoff=c, **kw), scorer=scorer)
-        for c in cutoffs
-    ]
+    scored = [add_scores(snapshot(c), scorer=scorer) for c in cutoffs]
     return compare_over_cutoffs(
-        frames,
+        scored,
         outcome=outcome,
         scores=scores,
         n_boot=n_boot,

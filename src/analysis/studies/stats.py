@@ -258,18 +258,31 @@ def percentile_interval(samples, *, ci: float = 0.95) -> tuple[float, float]:
 
 
 def bootstrap_auc(
-    y, score, *, n_boot: int = 1000, ci: float = 0.95, random_state=None, n_jobs: int = 1
+    y,
+    score,
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state=None,
+    n_jobs: int = 1,
+    reps=None,
 ) -> pd.Series:
     """AUC with a percentile bootstrap interval (users resampled with replacement).
 
     Returns a Series: ``auc`` (on the full data), ``lo``, ``hi``, ``se`` (bootstrap standard
-    deviation), ``n``, ``n_pos``, ``n_boot``, ``ci``.
+    deviation), ``n``, ``n_pos``, ``n_boot``, ``ci``. ``reps``: the score's replicates, when
+    already drawn (a column of :func:`bootstrap_auc_samples` with the same ``y``, ``n_boot``
+    and ``random_state``, e.g. shared with other scores on the same users): the result is
+    the same, without drawing them again.
     """
     yb = _as_binary(y)
     point = auc(yb, score)
-    reps = bootstrap_auc_samples(
-        yb, score, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
-    )["score"]
+    if reps is None:
+        reps = bootstrap_auc_samples(
+            yb, score, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
+        )["score"]
+    elif len(reps) != n_boot:
+        raise ValueError(f"reps has {len(reps)} replicates, n_boot is {n_boot}")
     lo, hi = percentile_interval(reps, ci=ci)
     return pd.Series(
         {
@@ -294,6 +307,7 @@ def paired_bootstrap_auc(
     ci: float = 0.95,
     random_state=None,
     n_jobs: int = 1,
+    reps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """AUCs of several scores on the same users, each with its interval, and the paired
     difference ``auc(reference) − auc(score)`` with its interval.
@@ -302,13 +316,21 @@ def paired_bootstrap_auc(
     ``auc``, ``lo``, ``hi``, ``diff`` (reference minus this score), ``diff_lo``, ``diff_hi``,
     ``p_value`` (two-sided bootstrap p-value of a zero difference: twice the smaller share
     of replicates on either side of zero, capped at 1), ``n``, ``n_boot``, ``ci``.
-    ``n_jobs``: see :func:`bootstrap_auc_samples`.
+    ``n_jobs``: see :func:`bootstrap_auc_samples`. ``reps``: the replicates, when already
+    drawn (:func:`bootstrap_auc_samples` with the same ``y``, ``n_boot`` and
+    ``random_state``, a column for each score; it may hold more): the same table, without
+    drawing them again.
     """
     yb = _as_binary(y)
     named = _named_scores(scores)
     if reference not in named:
         raise ValueError(f"reference {reference!r} is not one of the scores {list(named)}")
-    reps = bootstrap_auc_samples(yb, named, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs)
+    if reps is None:
+        reps = bootstrap_auc_samples(
+            yb, named, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
+        )
+    elif len(reps) != n_boot or any(k not in reps.columns for k in named):
+        raise ValueError(f"reps must hold {n_boot} replicates of each of {list(named)}")
     rows = []
     for name, s in named.items():
         point = auc(yb, s)

@@ -21,10 +21,14 @@ from analysis.data.vocab import VALUES
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.result import StudyResult
 from analysis.studies.scores import FiveValueScorer
+from analysis.studies.stats import bootstrap_auc_samples
 from analysis.studies.validity.compare import (
     baseline_comparison,
+    baseline_scores,
+    incremental_probabilities,
     incremental_validity,
     index_auc,
+    outcome_array,
 )
 from analysis.studies.validity.frame import add_scores, population, study_frame, study_frames
 from analysis.studies.validity.verdict import AUC_MARGIN, verdict_table
@@ -122,10 +126,20 @@ def study_on_frames(
         calib, frame = as_rates(calib, lookback_days), as_rates(frame, lookback_days)
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
     frame = add_scores(frame, scorer=scorer)
+    # the three bootstraps resample the same users with the same seeds: draw them once
+    fits = dict(outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample)
+    scores = baseline_scores(frame, **fits)
+    probs = incremental_probabilities(frame, **fits)
+    reps = bootstrap_auc_samples(
+        outcome_array(frame, outcome),
+        {**scores, **probs},
+        n_boot=n_boot,
+        random_state=random_state,
+    )
     common = dict(outcome=outcome, n_boot=n_boot, random_state=random_state)
-    auc = index_auc(frame, **common)
-    base = baseline_comparison(frame, cv=cv, fit_sample=fit_sample, **common)
-    inc = incremental_validity(frame, cv=cv, fit_sample=fit_sample, **common)
+    auc = index_auc(frame, reps=reps["index"], **common)
+    base = baseline_comparison(frame, scores=scores, reps=reps, cv=cv, **common)
+    inc = incremental_validity(frame, probabilities=probs, reps=reps, cv=cv, **common)
     return StudyRun(
         frame=frame,
         auc=auc,

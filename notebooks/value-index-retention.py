@@ -143,8 +143,16 @@ Markdown(deciles.reading(lang))
 # (`n_boot` bootstrap resamples).
 
 # %%
+# one bootstrap (same users, same seeds) for the AUC, the baselines and incremental validity
+boot = va.shared_bootstrap(
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+)
 auc = va.auc_result(
-    frame, n_boot=n_boot, random_state=random_state, roc_scores=["index", "spend", "rfm_score"]
+    frame,
+    n_boot=n_boot,
+    random_state=random_state,
+    roc_scores=["index", "spend", "rfm_score"],
+    shared=boot,
 )
 save_table(auc.table, "index_auc")
 auc.plot(lang=lang)
@@ -169,7 +177,7 @@ Markdown(auc.reading(lang))
 
 # %%
 baselines = va.baseline_result(
-    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample, shared=boot
 )
 save_table(baselines.table, "baselines")
 baselines.plot(lang=lang)
@@ -197,7 +205,7 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 
 # %%
 incremental = va.incremental_result(
-    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample, shared=boot
 )
 incremental.plot(lang=lang)
 plt.show()

@@ -80,6 +80,7 @@ from analysis.studies.validity.results import (
     survival_result,
     truth_result,
 )
+from analysis.studies.validity.shared import SharedBootstrap, shared_bootstrap
 from analysis.studies.validity.study import (
     STUDY_OF_STUDY_COLUMNS,
     StudyOfStudyResult,
@@ -152,6 +153,8 @@ __all__ = [
     "survival_result",
     "truth_result",
     "run_study",
+    "SharedBootstrap",
+    "shared_bootstrap",
     "study_on_frames",
     "StudyRun",
     "label_sensitivity",

@@ -21,16 +21,13 @@ from analysis.data.vocab import VALUES
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.result import StudyResult
 from analysis.studies.scores import FiveValueScorer
-from analysis.studies.stats import bootstrap_auc_samples
 from analysis.studies.validity.compare import (
     baseline_comparison,
-    baseline_scores,
-    incremental_probabilities,
     incremental_validity,
     index_auc,
-    outcome_array,
 )
 from analysis.studies.validity.frame import add_scores, population, study_frame, study_frames
+from analysis.studies.validity.shared import shared_bootstrap
 from analysis.studies.validity.verdict import AUC_MARGIN, verdict_table
 
 
@@ -127,19 +124,20 @@ def study_on_frames(
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
     frame = add_scores(frame, scorer=scorer)
     # the three bootstraps resample the same users with the same seeds: draw them once
-    fits = dict(outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample)
-    scores = baseline_scores(frame, **fits)
-    probs = incremental_probabilities(frame, **fits)
-    reps = bootstrap_auc_samples(
-        outcome_array(frame, outcome),
-        {**scores, **probs},
+    boot = shared_bootstrap(
+        frame,
+        outcome=outcome,
         n_boot=n_boot,
+        cv=cv,
         random_state=random_state,
+        fit_sample=fit_sample,
     )
     common = dict(outcome=outcome, n_boot=n_boot, random_state=random_state)
-    auc = index_auc(frame, reps=reps["index"], **common)
-    base = baseline_comparison(frame, scores=scores, reps=reps, cv=cv, **common)
-    inc = incremental_validity(frame, probabilities=probs, reps=reps, cv=cv, **common)
+    auc = index_auc(frame, reps=boot.reps["index"], **common)
+    base = baseline_comparison(frame, scores=boot.scores, reps=boot.reps, cv=cv, **common)
+    inc = incremental_validity(
+        frame, probabilities=boot.probabilities, reps=boot.reps, cv=cv, **common
+    )
     return StudyRun(
         frame=frame,
         auc=auc,

@@ -66,6 +66,7 @@ answer = answer_placeholder(lang)  # filled with the computed answer in the last
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
+from threadpoolctl import threadpool_limits
 
 from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr_frame
@@ -76,6 +77,8 @@ from analysis.simulate import checks
 from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
 
+# the models here have a few columns: one BLAS thread is faster than two that spin for work
+threadpool_limits(limits=1)
 inputs = report_inputs(
     data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang, engine=engine
 )

@@ -151,6 +151,16 @@ def test_bootstrap_samples_are_paired():
     np.testing.assert_array_equal(reps["a"], reps["b"])
 
 
+def test_coarsened_ranker_keeps_the_exact_auc_of_its_sort():
+    rng = np.random.default_rng(12)
+    y = rng.random(3000) < 0.3
+    s = y * 0.4 + rng.normal(size=3000)
+    r = AucRanker(y, s, max_groups=64)
+    assert r.coarsened and r.n_groups <= 64 and r.auc() != auc(y, s)
+    assert r.exact_auc == auc(y, s)  # the same number, from the same sort
+    assert np.isnan(AucRanker(y, s).exact_auc)  # not coarsened: auc() is exact
+
+
 def test_replicates_drawn_once_for_several_tables_give_the_same_tables():
     """reps= (one draw of every score's replicates, shared by several tables on the same
     users) gives exactly the tables that draw their own."""

@@ -112,17 +112,25 @@ class AucRanker:
         self.coarsened = bool(
             max_groups is not None and ss.shape[0] and g_sorted[-1] + 1 > max_groups
         )
+        self.n = yb.shape[0]
+        self.pos_idx = np.flatnonzero(yb)
+        self.neg_idx = np.flatnonzero(~yb)
+        #: when coarsened, the AUC of the score itself (what :func:`auc` returns, from the
+        #: same sort); else NaN (then :meth:`auc` is that AUC)
+        self.exact_auc = float("nan")
         if self.coarsened:
+            group = np.empty_like(g_sorted)
+            group[order] = g_sorted
+            self.n_groups = int(g_sorted[-1] + 1)
+            self.g_pos, self.g_neg = group[self.pos_idx], group[self.neg_idx]
+            self.exact_auc = self.auc()
             # quantile bins of about n / max_groups users; equal scores stay in one bin
             first_pos = np.flatnonzero(new)[g_sorted]  # position of each user's tie group
             g_sorted = (first_pos * max_groups) // ss.shape[0]
             g_sorted = np.cumsum(np.r_[True, g_sorted[1:] != g_sorted[:-1]]) - 1
         group = np.empty_like(g_sorted)
         group[order] = g_sorted
-        self.n = yb.shape[0]
         self.n_groups = int(g_sorted[-1] + 1) if ss.shape[0] else 0
-        self.pos_idx = np.flatnonzero(yb)
-        self.neg_idx = np.flatnonzero(~yb)
         self.g_pos = group[self.pos_idx]
         self.g_neg = group[self.neg_idx]
 
@@ -197,9 +205,7 @@ def bootstrap_auc_samples(
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     rankers = [AucRanker(yb, v, max_groups=max_groups) for v in named.values()]
-    shift = np.array(
-        [auc(yb, v) - r.auc() if r.coarsened else 0.0 for v, r in zip(named.values(), rankers)]
-    )
+    shift = np.array([r.exact_auc - r.auc() if r.coarsened else 0.0 for r in rankers])
     seeds = _rng(random_state).integers(0, 2**63 - 1, size=n_boot)
     job = (rankers, yb.shape[0])
     if n_jobs is None or n_jobs <= 1 or n_boot < 2:
@@ -331,9 +337,10 @@ def paired_bootstrap_auc(
         )
     elif len(reps) != n_boot or any(k not in reps.columns for k in named):
         raise ValueError(f"reps must hold {n_boot} replicates of each of {list(named)}")
+    points = {name: auc(yb, s) for name, s in named.items()}  # (one sort per score)
     rows = []
-    for name, s in named.items():
-        point = auc(yb, s)
+    for name in named:
+        point = points[name]
         lo, hi = percentile_interval(reps[name], ci=ci)
         d = (reps[reference] - reps[name]).to_numpy()
         if name == reference:
@@ -349,7 +356,7 @@ def paired_bootstrap_auc(
                 "auc": point,
                 "lo": lo,
                 "hi": hi,
-                "diff": auc(yb, named[reference]) - point,
+                "diff": points[reference] - point,
                 "diff_lo": dlo,
                 "diff_hi": dhi,
                 "p_value": p,

@@ -66,6 +66,7 @@ answer = answer_placeholder(lang)  # filled with the computed answer in the last
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
+from threadpoolctl import threadpool_limits
 
 from analysis.data.vocab import VALUES
 from analysis.i18n import say, tr_frame
@@ -76,6 +77,8 @@ from analysis.simulate import checks
 from analysis.studies import validity as va
 from analysis.studies.scores import FiveValueScorer
 
+# the models here have a few columns: one BLAS thread is faster than two that spin for work
+threadpool_limits(limits=1)
 inputs = report_inputs(
     data_dir, vocabulary=vocabulary, truth_dir=truth_dir, lang=lang, engine=engine
 )
@@ -143,8 +146,16 @@ Markdown(deciles.reading(lang))
 # (`n_boot` bootstrap resamples).
 
 # %%
+# one bootstrap (same users, same seeds) for the AUC, the baselines and incremental validity
+boot = va.shared_bootstrap(
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+)
 auc = va.auc_result(
-    frame, n_boot=n_boot, random_state=random_state, roc_scores=["index", "spend", "rfm_score"]
+    frame,
+    n_boot=n_boot,
+    random_state=random_state,
+    roc_scores=["index", "spend", "rfm_score"],
+    shared=boot,
 )
 save_table(auc.table, "index_auc")
 auc.plot(lang=lang)
@@ -169,7 +180,7 @@ Markdown(auc.reading(lang))
 
 # %%
 baselines = va.baseline_result(
-    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample, shared=boot
 )
 save_table(baselines.table, "baselines")
 baselines.plot(lang=lang)
@@ -197,7 +208,7 @@ tr_frame(va.learned_weights(frame).round(3), lang)
 
 # %%
 incremental = va.incremental_result(
-    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample
+    frame, n_boot=n_boot, cv=cv_folds, random_state=random_state, fit_sample=fit_sample, shared=boot
 )
 incremental.plot(lang=lang)
 plt.show()
@@ -240,6 +251,7 @@ rolling = va.rolling_result(
     random_state=random_state,
     normalization=normalization,
     weights=weights,
+    frames=[calib, frame],  # the snapshots above, not read again
     **frame_kw,
 )
 rolling.plot(lang=lang)

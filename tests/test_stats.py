@@ -151,6 +151,42 @@ def test_bootstrap_samples_are_paired():
     np.testing.assert_array_equal(reps["a"], reps["b"])
 
 
+def test_coarsened_ranker_keeps_the_exact_auc_of_its_sort():
+    rng = np.random.default_rng(12)
+    y = rng.random(3000) < 0.3
+    s = y * 0.4 + rng.normal(size=3000)
+    r = AucRanker(y, s, max_groups=64)
+    assert r.coarsened and r.n_groups <= 64 and r.auc() != auc(y, s)
+    assert r.exact_auc == auc(y, s)  # the same number, from the same sort
+    assert np.isnan(AucRanker(y, s).exact_auc)  # not coarsened: auc() is exact
+
+
+def test_replicates_drawn_once_for_several_tables_give_the_same_tables():
+    """reps= (one draw of every score's replicates, shared by several tables on the same
+    users) gives exactly the tables that draw their own."""
+    rng = np.random.default_rng(8)
+    y = rng.random(600) < 0.4
+    a, b, c = y + rng.normal(size=600), rng.normal(size=600), y * 0.5 + rng.normal(size=600)
+    reps = bootstrap_auc_samples(y, {"a": a, "b": b, "c": c}, n_boot=40, random_state=3)
+    alone = bootstrap_auc(y, a, n_boot=40, random_state=3)
+    pd.testing.assert_series_equal(
+        bootstrap_auc(y, a, n_boot=40, random_state=3, reps=reps["a"]), alone
+    )
+    kw = dict(reference="c", n_boot=40, random_state=3)
+    pd.testing.assert_frame_equal(
+        paired_bootstrap_auc(y, {"c": c, "b": b}, reps=reps, **kw),
+        paired_bootstrap_auc(y, {"c": c, "b": b}, **kw),
+    )
+    assert not bootstrap_auc(y, a, n_boot=40, random_state=3, reps=reps["b"]).equals(alone)
+    swapped = reps.rename(columns={"b": "c", "c": "b"})  # the given replicates are read
+    got = paired_bootstrap_auc(y, {"c": c, "b": b}, reps=swapped, **kw)
+    assert got.loc[1, "lo"] == percentile_interval(reps["c"])[0]
+    with pytest.raises(ValueError, match="replicates"):
+        bootstrap_auc(y, a, n_boot=50, random_state=3, reps=reps["a"])
+    with pytest.raises(ValueError, match="replicates"):
+        paired_bootstrap_auc(y, {"c": c, "d": b}, reps=reps, **kw)
+
+
 def test_percentile_interval():
     assert percentile_interval(np.arange(101), ci=0.9) == pytest.approx((5.0, 95.0))
     with pytest.raises(ValueError):

@@ -343,6 +343,15 @@ def test_rolling_origin_uses_a_fixed_calibration(sample_tables):
 
     got = ro.loc[(ro["score"] == "index") & (ro["cutoff"] == ro["cutoff"].max()), "auc"].item()
     assert got == pytest.approx(auc(second["retained"], second["index"]))
+    # frames already built are used instead of new reads (a changed one shows it is used)
+    given = V.study_frame(t.contacts, t.events, t.orders, cutoff=cuts[1], lost_after_days=60)
+    kw = dict(cutoffs=cuts, n_boot=50, lost_after_days=60)
+    same = V.rolling_origin(t.contacts, t.events, t.orders, frames=[given], **kw)
+    pd.testing.assert_frame_equal(same, ro)
+    given["retained"] = ~given["retained"]
+    flipped = V.rolling_origin(t.contacts, t.events, t.orders, frames=[given], **kw)
+    last = flipped.loc[flipped["cutoff"] == flipped["cutoff"].max(), "auc"].to_numpy()
+    np.testing.assert_allclose(last, 1 - ro.loc[ro["cutoff"] == ro["cutoff"].max(), "auc"])
 
 
 def test_plots_draw_on_the_given_axes(worlds):
@@ -397,6 +406,31 @@ def test_study_frame_same_on_every_engine(sample_tables, engine):
         pd.testing.assert_frame_equal(
             expected, V.study_frame(t.contacts, t.events, t.orders, engine=engine, **kw)
         )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_study_frames_with_a_population_rule_equal_the_study_frame(sample_tables, engine):
+    """One build of every outcome's frame with no population rule, then the rule in pandas,
+    gives exactly the frame of study_frame with that rule (what the label sensitivity
+    relies on to read the tables once)."""
+    from analysis.engine.tables import DuckTables
+    from analysis.paths import resolve
+
+    t = sample_tables
+    kw = dict(cutoff="2026-01-01", horizon_days=90, lookback_days=120)
+    with DuckTables.from_folder(resolve("data/sample")) as disk:
+        src = (
+            (t.contacts, t.events, t.orders)
+            if engine == "pandas"
+            else (disk.contacts, disk.events, disk.orders)
+        )
+        wide = V.study_frames(*src, activities=("any", "purchase"), **kw)
+        assert set(wide) == {"any", "purchase"}
+        for activity, days in [("any", 30), ("purchase", 60), ("any", None), ("purchase", 90)]:
+            got = V.population(wide[activity], days)
+            expected = V.study_frame(*src, activity=activity, lost_after_days=days, **kw)
+            pd.testing.assert_frame_equal(got, expected)
+    assert len(V.population(wide["any"], 30)) < len(V.population(wide["any"], None))
 
 
 # --- the verdict, branch by branch on hand-made tables ------------------------------------

@@ -434,4 +434,46 @@ def test_label_sensitivity_runs_every_rule_and_outcome():
     default = V.run_study(sim.contacts, sim.events, sim.orders, **kw)
     assert t.loc[4, "n"] == default.auc.loc[0, "n"]  # rates: same users, other scores
     assert t.loc[4, "auc"] != default.auc.loc[0, "auc"]
+    # the tables are read once, the rules applied after: the same row as the study itself
+    one = V.run_study(
+        sim.contacts, sim.events, sim.orders, lost_after_days=30, activity="purchase", **kw
+    )
+    assert (
+        t.loc[2, ["n", "auc", "lo", "hi"]].tolist()
+        == one.auc.loc[0, ["n", "auc", "lo", "hi"]].tolist()
+    )
+    assert t.loc[2, "adds"] == one.decision("incremental")
     assert set(t["predicts"]) <= {"above", "below", "equivalent", "inconclusive"}
+
+
+def test_shared_bootstrap_gives_the_tables_each_part_draws_alone():
+    """One draw of the replicates for the AUC, the baselines and incremental validity (the
+    report's shared bootstrap) gives the same three tables; other arguments are refused."""
+    from analysis.simulate import simulate
+
+    sim = simulate(1500, 18, seed=5)
+    calib = V.study_frame(sim.contacts, sim.events, sim.orders, cutoff="2025-10-01")
+    scorer = FiveValueScorer().fit(calib[list(VALUES)])
+    fr = V.add_scores(
+        V.study_frame(sim.contacts, sim.events, sim.orders, cutoff="2026-01-01"), scorer=scorer
+    )
+    kw = dict(n_boot=30, random_state=2)
+    boot = V.shared_bootstrap(fr, cv=3, **kw)
+    assert len(boot.reps) == 30 and {"index", "behaviour", "with", "without"} <= set(boot.reps)
+    pd.testing.assert_frame_equal(
+        V.auc_result(fr, shared=boot, **kw).table, V.auc_result(fr, **kw).table
+    )
+    pd.testing.assert_frame_equal(
+        V.baseline_result(fr, cv=3, shared=boot, **kw).table,
+        V.baseline_result(fr, cv=3, **kw).table,
+    )
+    pd.testing.assert_frame_equal(
+        V.incremental_result(fr, cv=3, shared=boot, **kw).table,
+        V.incremental_result(fr, cv=3, **kw).table,
+    )
+    with pytest.raises(ValueError, match="shared bootstrap"):
+        V.auc_result(fr, shared=boot, n_boot=30, random_state=3)
+    # the shared replicates are the ones read
+    other = V.shared_bootstrap(fr, cv=3, n_boot=30, random_state=4)
+    fake = V.SharedBootstrap(boot.scores, boot.probabilities, other.reps, "retained", 30, 2)
+    assert not V.auc_result(fr, shared=fake, **kw).table.equals(V.auc_result(fr, **kw).table)

@@ -112,17 +112,25 @@ class AucRanker:
         self.coarsened = bool(
             max_groups is not None and ss.shape[0] and g_sorted[-1] + 1 > max_groups
         )
+        self.n = yb.shape[0]
+        self.pos_idx = np.flatnonzero(yb)
+        self.neg_idx = np.flatnonzero(~yb)
+        #: when coarsened, the AUC of the score itself (what :func:`auc` returns, from the
+        #: same sort); else NaN (then :meth:`auc` is that AUC)
+        self.exact_auc = float("nan")
         if self.coarsened:
+            group = np.empty_like(g_sorted)
+            group[order] = g_sorted
+            self.n_groups = int(g_sorted[-1] + 1)
+            self.g_pos, self.g_neg = group[self.pos_idx], group[self.neg_idx]
+            self.exact_auc = self.auc()
             # quantile bins of about n / max_groups users; equal scores stay in one bin
             first_pos = np.flatnonzero(new)[g_sorted]  # position of each user's tie group
             g_sorted = (first_pos * max_groups) // ss.shape[0]
             g_sorted = np.cumsum(np.r_[True, g_sorted[1:] != g_sorted[:-1]]) - 1
         group = np.empty_like(g_sorted)
         group[order] = g_sorted
-        self.n = yb.shape[0]
         self.n_groups = int(g_sorted[-1] + 1) if ss.shape[0] else 0
-        self.pos_idx = np.flatnonzero(yb)
-        self.neg_idx = np.flatnonzero(~yb)
         self.g_pos = group[self.pos_idx]
         self.g_neg = group[self.neg_idx]
 
@@ -197,9 +205,7 @@ def bootstrap_auc_samples(
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     rankers = [AucRanker(yb, v, max_groups=max_groups) for v in named.values()]
-    shift = np.array(
-        [auc(yb, v) - r.auc() if r.coarsened else 0.0 for v, r in zip(named.values(), rankers)]
-    )
+    shift = np.array([r.exact_auc - r.auc() if r.coarsened else 0.0 for r in rankers])
     seeds = _rng(random_state).integers(0, 2**63 - 1, size=n_boot)
     job = (rankers, yb.shape[0])
     if n_jobs is None or n_jobs <= 1 or n_boot < 2:
@@ -258,18 +264,31 @@ def percentile_interval(samples, *, ci: float = 0.95) -> tuple[float, float]:
 
 
 def bootstrap_auc(
-    y, score, *, n_boot: int = 1000, ci: float = 0.95, random_state=None, n_jobs: int = 1
+    y,
+    score,
+    *,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state=None,
+    n_jobs: int = 1,
+    reps=None,
 ) -> pd.Series:
     """AUC with a percentile bootstrap interval (users resampled with replacement).
 
     Returns a Series: ``auc`` (on the full data), ``lo``, ``hi``, ``se`` (bootstrap standard
-    deviation), ``n``, ``n_pos``, ``n_boot``, ``ci``.
+    deviation), ``n``, ``n_pos``, ``n_boot``, ``ci``. ``reps``: the score's replicates, when
+    already drawn (a column of :func:`bootstrap_auc_samples` with the same ``y``, ``n_boot``
+    and ``random_state``, e.g. shared with other scores on the same users): the result is
+    the same, without drawing them again.
     """
     yb = _as_binary(y)
     point = auc(yb, score)
-    reps = bootstrap_auc_samples(
-        yb, score, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
-    )["score"]
+    if reps is None:
+        reps = bootstrap_auc_samples(
+            yb, score, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
+        )["score"]
+    elif len(reps) != n_boot:
+        raise ValueError(f"reps has {len(reps)} replicates, n_boot is {n_boot}")
     lo, hi = percentile_interval(reps, ci=ci)
     return pd.Series(
         {
@@ -294,6 +313,7 @@ def paired_bootstrap_auc(
     ci: float = 0.95,
     random_state=None,
     n_jobs: int = 1,
+    reps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """AUCs of several scores on the same users, each with its interval, and the paired
     difference ``auc(reference) − auc(score)`` with its interval.
@@ -302,16 +322,25 @@ def paired_bootstrap_auc(
     ``auc``, ``lo``, ``hi``, ``diff`` (reference minus this score), ``diff_lo``, ``diff_hi``,
     ``p_value`` (two-sided bootstrap p-value of a zero difference: twice the smaller share
     of replicates on either side of zero, capped at 1), ``n``, ``n_boot``, ``ci``.
-    ``n_jobs``: see :func:`bootstrap_auc_samples`.
+    ``n_jobs``: see :func:`bootstrap_auc_samples`. ``reps``: the replicates, when already
+    drawn (:func:`bootstrap_auc_samples` with the same ``y``, ``n_boot`` and
+    ``random_state``, a column for each score; it may hold more): the same table, without
+    drawing them again.
     """
     yb = _as_binary(y)
     named = _named_scores(scores)
     if reference not in named:
         raise ValueError(f"reference {reference!r} is not one of the scores {list(named)}")
-    reps = bootstrap_auc_samples(yb, named, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs)
+    if reps is None:
+        reps = bootstrap_auc_samples(
+            yb, named, n_boot=n_boot, random_state=random_state, n_jobs=n_jobs
+        )
+    elif len(reps) != n_boot or any(k not in reps.columns for k in named):
+        raise ValueError(f"reps must hold {n_boot} replicates of each of {list(named)}")
+    points = {name: auc(yb, s) for name, s in named.items()}  # (one sort per score)
     rows = []
-    for name, s in named.items():
-        point = auc(yb, s)
+    for name in named:
+        point = points[name]
         lo, hi = percentile_interval(reps[name], ci=ci)
         d = (reps[reference] - reps[name]).to_numpy()
         if name == reference:
@@ -327,7 +356,7 @@ def paired_bootstrap_auc(
                 "auc": point,
                 "lo": lo,
                 "hi": hi,
-                "diff": auc(yb, named[reference]) - point,
+                "diff": points[reference] - point,
                 "diff_lo": dlo,
                 "diff_hi": dhi,
                 "p_value": p,

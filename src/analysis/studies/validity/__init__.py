@@ -56,7 +56,9 @@ from analysis.studies.validity.frame import (
     SCORE_COLS,
     add_scores,
     control_matrix,
+    population,
     study_frame,
+    study_frames,
 )
 from analysis.studies.validity.results import (
     AucResult,
@@ -78,6 +80,7 @@ from analysis.studies.validity.results import (
     survival_result,
     truth_result,
 )
+from analysis.studies.validity.shared import SharedBootstrap, shared_bootstrap
 from analysis.studies.validity.study import (
     STUDY_OF_STUDY_COLUMNS,
     StudyOfStudyResult,
@@ -86,6 +89,7 @@ from analysis.studies.validity.study import (
     label_sensitivity,
     run_study,
     study_of_study_result,
+    study_on_frames,
 )
 from analysis.studies.validity.survival import (
     hazard_ratio,
@@ -104,6 +108,8 @@ from analysis.studies.validity.weights import sensitivity_summary, weight_sensit
 __all__ = [
     "SCORE_COLS",
     "study_frame",
+    "study_frames",
+    "population",
     "add_scores",
     "control_matrix",
     "retention_by_decile",
@@ -147,6 +153,9 @@ __all__ = [
     "survival_result",
     "truth_result",
     "run_study",
+    "SharedBootstrap",
+    "shared_bootstrap",
+    "study_on_frames",
     "StudyRun",
     "label_sensitivity",
     "as_rates",

@@ -19,6 +19,7 @@ from analysis.aggregate.labels import (
     LOOKBACK_DAYS,
     LOST_AFTER_DAYS,
 )
+from analysis.aggregate.time import as_timestamp
 from analysis.data.vocab import VALUES
 from analysis.studies.fit_sample import (
     DEFAULT_FIT_SAMPLE,
@@ -145,9 +146,12 @@ def index_auc(
     ci: float = 0.95,
     random_state=0,
     n_jobs: int = 1,
+    reps: pd.Series | None = None,
 ) -> pd.DataFrame:
     """AUC of ``score`` for ``outcome`` with a percentile bootstrap interval (one row).
-    ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.studies.stats`)."""
+    ``n_jobs``: worker processes for the bootstrap (see :mod:`analysis.studies.stats`);
+    ``reps``: its replicates, when already drawn (e.g. by
+    :func:`~analysis.studies.stats.bootstrap_auc_samples` of all the scores at once)."""
     r = bootstrap_auc(
         outcome_array(frame, outcome),
         frame[score].to_numpy(dtype="float64"),
@@ -155,6 +159,7 @@ def index_auc(
         ci=ci,
         random_state=random_state,
         n_jobs=n_jobs,
+        reps=reps,
     )
     row = {"score": score, "outcome": outcome, **r.to_dict()}
     for k in ("n", "n_pos", "n_boot"):
@@ -303,14 +308,19 @@ def baseline_comparison(
     random_state=0,
     n_jobs: int = 1,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    scores: pd.DataFrame | None = None,
+    reps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """AUC of the index and of each baseline on the same users, with the paired-bootstrap
     difference ``diff = AUC(index) − AUC(baseline)`` and its interval (see
     :func:`analysis.studies.stats.paired_bootstrap_auc`). Sorted by AUC, highest first.
-    ``fit_sample``: see :func:`baseline_scores`."""
-    scores = baseline_scores(
-        frame, outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample
-    )
+    ``fit_sample``: see :func:`baseline_scores`. ``scores`` / ``reps``: the scores of
+    :func:`baseline_scores` and their replicates, when already computed
+    (:func:`~analysis.studies.stats.bootstrap_auc_samples` of all the scores at once)."""
+    if scores is None:
+        scores = baseline_scores(
+            frame, outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample
+        )
     tab = paired_bootstrap_auc(
         outcome_array(frame, outcome),
         scores,
@@ -319,6 +329,7 @@ def baseline_comparison(
         ci=ci,
         random_state=random_state,
         n_jobs=n_jobs,
+        reps=reps,
     )
     tab.insert(1, "outcome", outcome)
     return tab.sort_values("auc", ascending=False, ignore_index=True)
@@ -356,6 +367,33 @@ def learned_weights(frame: pd.DataFrame, *, outcome: str = "retained") -> pd.Dat
 # ---------------------------------------------------------------------------------------
 
 
+def _incremental_design(frame: pd.DataFrame, score: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The controls (:func:`control_matrix`) and the standardised score."""
+    s = frame[score].to_numpy(dtype="float64")
+    sd = s.std()
+    return control_matrix(frame), (s - s.mean()) / sd if sd > 0 else np.zeros_like(s)
+
+
+def incremental_probabilities(
+    frame: pd.DataFrame,
+    *,
+    score: str = "index",
+    outcome: str = "retained",
+    cv: int = 5,
+    random_state=0,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+) -> pd.DataFrame:
+    """The out-of-fold probabilities of the two models of :func:`incremental_validity`:
+    ``with`` (controls + the standardised score) and ``without`` (controls only)."""
+    y = outcome_array(frame, outcome)
+    Xc, z = _incremental_design(frame, score)
+    oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
+    p_base = _oof_logit(Xc.to_numpy(), y, **oof)
+    return pd.DataFrame(
+        {"with": _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, **oof), "without": p_base}
+    )
+
+
 def incremental_validity(
     frame: pd.DataFrame,
     *,
@@ -367,6 +405,8 @@ def incremental_validity(
     random_state=0,
     n_jobs: int = 1,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    probabilities: pd.DataFrame | None = None,
+    reps: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Does ``score`` add to a model of RFM, recency, activity, tenure and channel? (one row)
 
@@ -378,14 +418,14 @@ def incremental_validity(
     with the paired-bootstrap interval of their difference (``auc_diff`` = with − without).
     ``fit_sample``: the most users each fold's out-of-fold model is fitted on
     (:func:`_oof_logit`); the two likelihood-ratio fits use every user.
+    ``probabilities`` / ``reps``: the out-of-fold probabilities of
+    :func:`incremental_probabilities` and their replicates, when already computed
+    (:func:`~analysis.studies.stats.bootstrap_auc_samples` of all the scores at once).
     """
     import statsmodels.api as sm
 
     y = outcome_array(frame, outcome)
-    Xc = control_matrix(frame)
-    s = frame[score].to_numpy(dtype="float64")
-    sd = s.std()
-    z = (s - s.mean()) / sd if sd > 0 else np.zeros_like(s)
+    Xc, z = _incremental_design(frame, score)
     base = sm.Logit(y.astype(float), sm.add_constant(Xc.to_numpy(), has_constant="add"))
     full_X = np.column_stack([np.ones(len(y)), Xc.to_numpy(), z])
     full = sm.Logit(y.astype(float), full_X)
@@ -394,17 +434,24 @@ def incremental_validity(
     lr = 2 * (ff.llf - fb.llf)
     beta = float(np.asarray(ff.params)[-1])
     lo, hi = np.asarray(ff.conf_int(alpha=1 - ci))[-1]
-    oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
-    p_base = _oof_logit(Xc.to_numpy(), y, **oof)
-    p_full = _oof_logit(np.column_stack([Xc.to_numpy(), z]), y, **oof)
+    if probabilities is None:
+        probabilities = incremental_probabilities(
+            frame,
+            score=score,
+            outcome=outcome,
+            cv=cv,
+            random_state=random_state,
+            fit_sample=fit_sample,
+        )
     tab = paired_bootstrap_auc(
         y,
-        {"with": p_full, "without": p_base},
+        {"with": probabilities["with"], "without": probabilities["without"]},
         reference="with",
         n_boot=n_boot,
         ci=ci,
         random_state=random_state,
         n_jobs=n_jobs,
+        reps=reps,
     )
     w, wo = tab.iloc[0], tab.iloc[1]
     return pd.DataFrame(
@@ -497,6 +544,7 @@ def rolling_origin(
     n_jobs: int = 1,
     vocabulary=None,
     engine=None,
+    frames: Sequence[pd.DataFrame] = (),
 ) -> pd.DataFrame:
     """The AUC comparison at several cut-offs (rolling origin).
 
@@ -504,6 +552,11 @@ def rolling_origin(
     cut-off), and applied unchanged to every cut-off. Tidy: one row per cut-off and score
     (``cutoff``, ``score``, ``auc``, ``lo``, ``hi``, ``diff`` = index − score with
     ``diff_lo``/``diff_hi``, ``n``, ``base_rate``).
+
+    ``frames``: study frames already built with these settings at some of the cut-offs (e.g.
+    the report's, from :func:`study_frame`), used instead of reading the tables again; the
+    snapshot of each other cut-off is built once (the calibration's too, when it is one of
+    the cut-offs).
     """
     cutoffs = list(cutoffs)
     if not cutoffs:
@@ -517,20 +570,22 @@ def rolling_origin(
         vocabulary=vocabulary,
         engine=engine,
     )
-    calib = study_frame(
-        contacts,
-        events,
-        orders,
-        cutoff=cutoffs[0] if calibration_cutoff is None else calibration_cutoff,
-        **kw,
-    )
+    built = {fr["cutoff"].iloc[0]: fr for fr in frames if len(fr)}
+
+    def snapshot(cutoff) -> pd.DataFrame:
+        for c, fr in built.items():
+            if as_timestamp(cutoff, tz=c.tz, name="cutoff") == c:
+                return fr
+        fr = study_frame(contacts, events, orders, cutoff=cutoff, **kw)
+        if len(fr):
+            built[fr["cutoff"].iloc[0]] = fr
+        return fr
+
+    calib = snapshot(cutoffs[0] if calibration_cutoff is None else calibration_cutoff)
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
-    frames = [
-        add_scores(study_frame(contacts, events, orders, cutoff=c, **kw), scorer=scorer)
-        for c in cutoffs
-    ]
+    scored = [add_scores(snapshot(c), scorer=scorer) for c in cutoffs]
     return compare_over_cutoffs(
-        frames,
+        scored,
         outcome=outcome,
         scores=scores,
         n_boot=n_boot,

@@ -20,11 +20,12 @@ from analysis.aggregate.labels import (
     retention_labels,
 )
 from analysis.aggregate.rfm import rfm_table
+from analysis.aggregate.rules import is_silent
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import value_evidence
 from analysis.data.vocab import VALUES
 from analysis.engine.core import is_sql_engine
-from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
+from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
 from analysis.studies.scores import FiveValueScorer, five_value_index
 
 SCORE_COLS = [f"{v}_score" for v in VALUES]
@@ -69,70 +70,21 @@ def study_frame(
     the inputs: the tables' engine for DuckDB / Spark tables, pandas for frames.
     """
     engine = infer_engine(engine, contacts, events, orders)
-    lab = retention_labels(
+    out = _frames(
         contacts,
         events,
         orders,
         cutoff=cutoff,
+        activities=(activity,),
         horizon_days=horizon_days,
-        activity=activity,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
         lost_after_days=lost_after_days,
         vocabulary=vocabulary,
         engine=engine,
-    )
-    contacts_in = contacts
-    if is_sql_table(contacts):
-        contacts = contacts.tables.query(f"SELECT user_id, joined_at, channel FROM {contacts.view}")
-        contacts["user_id"] = contacts["user_id"].astype("str")
-    if len(lab):
-        c = lab["cutoff"].iloc[0]
-    else:
-        tz = events.tables.tz if is_sql_table(events) else tz_of(contacts["joined_at"])
-        c = as_timestamp(cutoff, tz=tz, name="cutoff")
-    ids = lab["user_id"]
-    ev = value_evidence(
-        events,
-        orders,
-        as_of=c,
-        lookback_days=lookback_days,
-        half_life_days=half_life_days,
-        users=ids,
-        vocabulary=vocabulary,
-        engine=engine,
-    )
-    out = pd.DataFrame(
-        {
-            "user_id": ids.to_numpy(),
-            "cutoff": c,
-            "retained": lab["retained"].to_numpy(),
-            "no_hard_churn": ~lab["churned_hard"].to_numpy(),
-            "tenure_days": lab["tenure_days"].to_numpy(),
-        }
-    )
-    # the sceptic's behaviour baselines: days since the last qualifying activity (or since
-    # joining, for a user never active) and the number of activities in the look-back
-    since = ((c - lab["last_activity_before"]) / pd.Timedelta(days=1)).to_numpy("float64")
-    out["days_since_activity"] = np.fmin(since, out["tenure_days"].to_numpy("float64"))
-    out["activity_count"] = activity_counts(
-        events,
-        orders,
-        as_of=c,
-        users=ids,
-        lookback_days=lookback_days,
-        activity=activity,
-        vocabulary=vocabulary,
-        engine=engine,
-    ).to_numpy(dtype="float64")
-    chan = contacts.drop_duplicates("user_id").set_index("user_id")["channel"]
-    out["channel"] = out["user_id"].map(chan).astype("str")
-    ev_vals = ev.reindex(pd.Index(ids.astype("str"), name="user_id"))
-    for v in VALUES:
-        out[v] = ev_vals[v].to_numpy()
-    rfm = rfm_table(orders, as_of=c, users=ids, lookback_days=lookback_days, engine=engine)
-    rfm = rfm.reindex(pd.Index(ids.astype("str"), name="user_id"))
-    out["recency_days"] = rfm["recency_days"].to_numpy(dtype="float64")
-    out["frequency"] = rfm["frequency"].to_numpy(dtype="float64")
-    out["monetary"] = rfm["monetary"].to_numpy(dtype="float64")
+    )[activity].drop(columns=list(POPULATION_TIMES))
+    c = out["cutoff"].iloc[0] if len(out) else _cutoff_at(cutoff, contacts, events)
+    ids = out["user_id"]
     if followup_days is not None:
         if followup_days == 0:
             last = (
@@ -142,7 +94,7 @@ def study_frame(
             )
             followup_days = int((last + pd.Timedelta(days=1) - c) / pd.Timedelta(days=1))
         fu = retention_labels(
-            contacts_in,
+            contacts,
             events,
             orders,
             cutoff=c,
@@ -156,6 +108,195 @@ def study_frame(
         out["churn_event"] = fu["churned_hard"].to_numpy(dtype=bool)
         t = (fu["churned_at"] - c) / pd.Timedelta(days=1)
         out["time_days"] = t.fillna(float(followup_days)).to_numpy(dtype="float64")
+    return out
+
+
+#: The exact times behind the population rule, kept by :func:`study_frames` so that
+#: :func:`population` can apply any rule to its frames afterwards.
+POPULATION_TIMES = ("joined_at", "last_activity_before")
+
+
+def study_frames(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoff,
+    activities: Sequence[str] = (DEFAULT_ACTIVITY,),
+    horizon_days: int = HORIZON_DAYS,
+    lookback_days: float | None = LOOKBACK_DAYS,
+    half_life_days: float | None = None,
+    vocabulary=None,
+    engine=None,
+) -> dict[str, pd.DataFrame]:
+    """The study frame of :func:`study_frame` for each outcome in ``activities``, with no
+    population rule (``lost_after_days=None``) and the columns ``joined_at`` and
+    ``last_activity_before`` (:data:`POPULATION_TIMES`), so that :func:`population` can
+    apply any rule afterwards. The scans that do not depend on the outcome (the five
+    values, RFM, the channels) run once for all of them. ``population(study_frames(...,
+    activities=(a,))[a], d)`` is ``study_frame(..., activity=a, lost_after_days=d)``."""
+    engine = infer_engine(engine, contacts, events, orders)
+    return _frames(
+        contacts,
+        events,
+        orders,
+        cutoff=cutoff,
+        activities=tuple(activities),
+        horizon_days=horizon_days,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        lost_after_days=None,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+
+
+def population(frame: pd.DataFrame, lost_after_days: int | None = LOST_AFTER_DAYS) -> pd.DataFrame:
+    """A frame of :func:`study_frames` with the population rule applied: users silent for
+    ``lost_after_days`` before the cut-off (joined earlier than that, no qualifying activity
+    since) left out, as :func:`~analysis.aggregate.labels.retention_labels` does; ``None``
+    keeps everyone. The columns of :data:`POPULATION_TIMES` are dropped."""
+    keep = np.ones(len(frame), dtype=bool)
+    if lost_after_days is not None and len(frame):
+        c = frame["cutoff"].iloc[0]
+        keep = ~is_silent(
+            frame["last_activity_before"], frame["joined_at"], as_of=c, days=lost_after_days
+        ).to_numpy(dtype=bool)
+    return frame.loc[keep].drop(columns=list(POPULATION_TIMES)).reset_index(drop=True)
+
+
+def _cutoff_at(cutoff, contacts, events) -> pd.Timestamp:
+    """The cut-off as a zoned time (when no user is in the population)."""
+    if is_sql_table(events):
+        tz = events.tables.tz
+    elif is_sql_table(contacts):
+        tz = contacts.tables.tz
+    else:
+        tz = tz_of(contacts["joined_at"])
+    return as_timestamp(cutoff, tz=tz, name="cutoff")
+
+
+def _frames(
+    contacts,
+    events,
+    orders,
+    *,
+    cutoff,
+    activities: tuple,
+    horizon_days,
+    lookback_days,
+    half_life_days,
+    lost_after_days,
+    vocabulary,
+    engine,
+) -> dict[str, pd.DataFrame]:
+    """The study frames of :func:`study_frame` (without the follow-up) for each activity,
+    with :data:`POPULATION_TIMES`: the labels and activity counts per activity, the five
+    values, RFM and channels once, for the users of all of them."""
+    labs = {
+        a: retention_labels(
+            contacts,
+            events,
+            orders,
+            cutoff=cutoff,
+            horizon_days=horizon_days,
+            activity=a,
+            lost_after_days=lost_after_days,
+            vocabulary=vocabulary,
+            engine=engine,
+        )
+        for a in activities
+    }
+    if is_sql_table(contacts):
+        contacts = contacts.tables.query(f"SELECT user_id, joined_at, channel FROM {contacts.view}")
+        contacts["user_id"] = contacts["user_id"].astype("str")
+    first = labs[activities[0]]
+    c = first["cutoff"].iloc[0] if len(first) else _cutoff_at(cutoff, contacts, events)
+    ids = first["user_id"]
+    if any(not lab["user_id"].equals(ids) for lab in labs.values()):  # (a population rule)
+        ids = pd.Series(sorted(set().union(*(lab["user_id"] for lab in labs.values()))))
+    ev = value_evidence(
+        events,
+        orders,
+        as_of=c,
+        lookback_days=lookback_days,
+        half_life_days=half_life_days,
+        users=ids,
+        vocabulary=vocabulary,
+        engine=engine,
+    )
+    key = pd.Index(ids.astype("str"), name="user_id")
+    ev_vals = _aligned(ev, key)
+    rfm = rfm_table(orders, as_of=c, users=ids, lookback_days=lookback_days, engine=engine)
+    rfm = _aligned(rfm, key)
+    one = contacts.drop_duplicates("user_id").set_index("user_id")
+    joined = one["joined_at"]
+    if getattr(joined.dtype, "tz", None) is None:
+        joined = as_instants(joined, str(c.tz))
+    # looked up once for the users of every activity (then aligned for free)
+    one = pd.DataFrame({"channel": one["channel"], "joined_at": joined})
+    one.index = one.index.astype("str")
+    one = _aligned(one, key)
+    chan, joined = one["channel"], one["joined_at"]
+    return {
+        a: _frame(
+            lab,
+            c,
+            channel=chan,
+            joined=joined,
+            evidence=ev_vals,
+            rfm=rfm,
+            counts=activity_counts(
+                events,
+                orders,
+                as_of=c,
+                users=lab["user_id"],
+                lookback_days=lookback_days,
+                activity=a,
+                vocabulary=vocabulary,
+                engine=engine,
+            ),
+        )
+        for a, lab in labs.items()
+    }
+
+
+def _aligned(table, key: pd.Index):
+    """``table.reindex(key)``, without the look-up when its rows are already those (the
+    per-user tables come sorted by user_id, as the labels: a hash look-up of a million text
+    ids costs ~0.2 s each time)."""
+    return table if table.index.equals(key) else table.reindex(key)
+
+
+def _frame(lab, c, *, channel, joined, evidence, rfm, counts) -> pd.DataFrame:
+    """One activity's study frame from its labels and the per-user tables (indexed by
+    user_id, holding at least the labels' users)."""
+    ids = lab["user_id"]
+    out = pd.DataFrame(
+        {
+            "user_id": ids.to_numpy(),
+            "cutoff": c,
+            "retained": lab["retained"].to_numpy(),
+            "no_hard_churn": ~lab["churned_hard"].to_numpy(),
+            "tenure_days": lab["tenure_days"].to_numpy(),
+        }
+    )
+    # the sceptic's behaviour baselines: days since the last qualifying activity (or since
+    # joining, for a user never active) and the number of activities in the look-back
+    since = ((c - lab["last_activity_before"]) / pd.Timedelta(days=1)).to_numpy("float64")
+    out["days_since_activity"] = np.fmin(since, out["tenure_days"].to_numpy("float64"))
+    out["activity_count"] = counts.to_numpy(dtype="float64")
+    key = pd.Index(ids.astype("str"), name="user_id")
+    out["channel"] = pd.Series(_aligned(channel, key).to_numpy(), index=out.index).astype("str")
+    ev_vals = _aligned(evidence, key)
+    for v in VALUES:
+        out[v] = ev_vals[v].to_numpy()
+    r = _aligned(rfm, key)
+    out["recency_days"] = r["recency_days"].to_numpy(dtype="float64")
+    out["frequency"] = r["frequency"].to_numpy(dtype="float64")
+    out["monetary"] = r["monetary"].to_numpy(dtype="float64")
+    out["joined_at"] = _aligned(joined, key).array
+    out["last_activity_before"] = lab["last_activity_before"].array
     return out
 
 

@@ -51,6 +51,7 @@ from analysis.studies.validity.compare import (
     roc_table,
     rolling_origin,
 )
+from analysis.studies.validity.shared import SharedBootstrap, shared_reps
 from analysis.studies.validity.survival import hazard_ratio, survival_by_group
 from analysis.studies.validity.weights import sensitivity_summary, weight_sensitivity
 
@@ -233,8 +234,10 @@ def auc_result(
     random_state=0,
     n_jobs: int = 1,
     roc_scores: Sequence[str] = ("index", "spend", "rfm_score"),
+    shared: SharedBootstrap | None = None,
 ) -> AucResult:
-    """:func:`index_auc` as an :class:`AucResult`, with the ROC curves of ``roc_scores``."""
+    """:func:`index_auc` as an :class:`AucResult`, with the ROC curves of ``roc_scores``.
+    ``shared``: the replicates already drawn (:func:`shared_bootstrap`, same arguments)."""
     table = index_auc(
         frame,
         score=score,
@@ -243,6 +246,7 @@ def auc_result(
         ci=ci,
         random_state=random_state,
         n_jobs=n_jobs,
+        reps=shared_reps(shared, outcome, n_boot, random_state, column=score),
     )
     roc = roc_table(frame, scores=list(roc_scores), outcome=outcome) if roc_scores else None
     return AucResult(table, roc=roc)
@@ -299,9 +303,11 @@ def baseline_result(
     random_state=0,
     n_jobs: int = 1,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    shared: SharedBootstrap | None = None,
 ) -> BaselineResult:
     """:func:`baseline_comparison` as a :class:`BaselineResult` (its reading states the
-    sample of ``fit_sample``, when one was drawn)."""
+    sample of ``fit_sample``, when one was drawn). ``shared``: the scores and replicates
+    already drawn (:func:`shared_bootstrap`, same arguments)."""
     return BaselineResult(
         baseline_comparison(
             frame,
@@ -312,6 +318,8 @@ def baseline_result(
             random_state=random_state,
             n_jobs=n_jobs,
             fit_sample=fit_sample,
+            scores=None if shared is None else shared.scores,
+            reps=shared_reps(shared, outcome, n_boot, random_state),
         ),
         fit_sample=oof_fit_sample(
             outcome_array(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample
@@ -360,9 +368,10 @@ def incremental_result(
     random_state=0,
     n_jobs: int = 1,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    shared: SharedBootstrap | None = None,
 ) -> IncrementalResult:
     """:func:`incremental_validity` as an :class:`IncrementalResult` (its reading states the
-    sample of ``fit_sample``, when one was drawn)."""
+    sample of ``fit_sample``, when one was drawn). ``shared``: as in :func:`baseline_result`."""
     return IncrementalResult(
         incremental_validity(
             frame,
@@ -374,6 +383,8 @@ def incremental_result(
             random_state=random_state,
             n_jobs=n_jobs,
             fit_sample=fit_sample,
+            probabilities=None if shared is None else shared.probabilities,
+            reps=shared_reps(shared, outcome, n_boot, random_state),
         ),
         fit_sample=oof_fit_sample(
             outcome_array(frame, outcome), cv=cv, random_state=random_state, fit_sample=fit_sample

@@ -26,7 +26,8 @@ from analysis.studies.validity.compare import (
     incremental_validity,
     index_auc,
 )
-from analysis.studies.validity.frame import add_scores, study_frame
+from analysis.studies.validity.frame import add_scores, population, study_frame, study_frames
+from analysis.studies.validity.shared import shared_bootstrap
 from analysis.studies.validity.verdict import AUC_MARGIN, verdict_table
 
 
@@ -84,14 +85,59 @@ def run_study(
     )
     calib = study_frame(contacts, events, orders, cutoff=calibration_cutoff, **kw)
     frame = study_frame(contacts, events, orders, cutoff=cutoff, **kw)
+    return study_on_frames(
+        calib,
+        frame,
+        lookback_days=lookback_days,
+        normalization=normalization,
+        weights=weights,
+        outcome=outcome,
+        n_boot=n_boot,
+        cv=cv,
+        margin=margin,
+        exposure=exposure,
+        random_state=random_state,
+        fit_sample=fit_sample,
+    )
+
+
+def study_on_frames(
+    calib: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    lookback_days: float | None = LOOKBACK_DAYS,
+    normalization: str = "percentile",
+    weights="expansion",
+    outcome: str = "retained",
+    n_boot: int = 1000,
+    cv: int = 5,
+    margin: float = AUC_MARGIN,
+    exposure: bool = False,
+    random_state=0,
+    fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+) -> StudyRun:
+    """:func:`run_study` on study frames already built (:func:`study_frame` at the
+    calibration cut-off and at the cut-off, unscored): the scorer, the scores and the
+    study."""
     if exposure:
         calib, frame = as_rates(calib, lookback_days), as_rates(frame, lookback_days)
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
     frame = add_scores(frame, scorer=scorer)
+    # the three bootstraps resample the same users with the same seeds: draw them once
+    boot = shared_bootstrap(
+        frame,
+        outcome=outcome,
+        n_boot=n_boot,
+        cv=cv,
+        random_state=random_state,
+        fit_sample=fit_sample,
+    )
     common = dict(outcome=outcome, n_boot=n_boot, random_state=random_state)
-    auc = index_auc(frame, **common)
-    base = baseline_comparison(frame, cv=cv, fit_sample=fit_sample, **common)
-    inc = incremental_validity(frame, cv=cv, fit_sample=fit_sample, **common)
+    auc = index_auc(frame, reps=boot.reps["index"], **common)
+    base = baseline_comparison(frame, scores=boot.scores, reps=boot.reps, cv=cv, **common)
+    inc = incremental_validity(
+        frame, probabilities=boot.probabilities, reps=boot.reps, cv=cv, **common
+    )
     return StudyRun(
         frame=frame,
         auc=auc,
@@ -128,6 +174,9 @@ def label_sensitivity(
     n_boot: int = 200,
     random_state=0,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    horizon_days: int = HORIZON_DAYS,
+    lookback_days: float | None = LOOKBACK_DAYS,
+    vocabulary=None,
     **kwargs,
 ) -> pd.DataFrame:
     """Does the answer depend on who counts and on what counts as staying? The study
@@ -138,7 +187,12 @@ def label_sensitivity(
     amount: the orders have no refund time, so a refund known now may not have been known at
     the cut-off). One row each: the setting, users, base rate, the index's AUC and interval,
     the strongest simple baseline and the difference, and the decisions. ``fit_sample``: as
-    in :func:`run_study` (the report states it with the baselines)."""
+    in :func:`run_study` (the report states it with the baselines); ``kwargs``: the other
+    arguments of :func:`study_on_frames`.
+
+    The rows are those of :func:`run_study` for each setting, but the tables are read once
+    per cut-off (and once more with refunds ignored): :func:`study_frames` builds every
+    outcome's frame with no population rule, and :func:`population` applies each rule."""
     settings = [
         dict(lost_after_days=d, activity=a, exposure=False, refunds="counted")
         for a in activities
@@ -160,20 +214,33 @@ def label_sensitivity(
             refunds="ignored",
         )
     )
+    frame_kw = dict(horizon_days=horizon_days, lookback_days=lookback_days, vocabulary=vocabulary)
+    built: dict[str, tuple] = {}  # refunds -> (calibration frames, frames) by activity
     rows = []
     for st in settings:
-        od = orders
-        if st["refunds"] == "ignored":
-            full = orders if isinstance(orders, pd.DataFrame) else orders.to_pandas()
-            od = full.assign(refund_amount=0.0)
-        run = run_study(
-            contacts,
-            events,
-            od,
-            calibration_cutoff=calibration_cutoff,
-            cutoff=cutoff,
-            lost_after_days=st["lost_after_days"],
-            activity=st["activity"],
+        if st["refunds"] not in built:  # (the settings of one refund rule are adjacent)
+            built.clear()
+            od = orders
+            if st["refunds"] == "ignored":
+                full = orders if isinstance(orders, pd.DataFrame) else orders.to_pandas()
+                od = full.assign(refund_amount=0.0)
+            acts = [s["activity"] for s in settings if s["refunds"] == st["refunds"]]
+            built[st["refunds"]] = tuple(
+                study_frames(
+                    contacts,
+                    events,
+                    od,
+                    cutoff=c,
+                    activities=tuple(dict.fromkeys(acts)),
+                    **frame_kw,
+                )
+                for c in (calibration_cutoff, cutoff)
+            )
+        calibs, frames = built[st["refunds"]]
+        run = study_on_frames(
+            population(calibs[st["activity"]], st["lost_after_days"]),
+            population(frames[st["activity"]], st["lost_after_days"]),
+            lookback_days=lookback_days,
             exposure=st["exposure"],
             n_boot=n_boot,
             random_state=random_state,

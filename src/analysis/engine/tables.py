@@ -187,18 +187,10 @@ class SqlTables:
         self.views[name] = view
         return raw, view
 
-    def drop_frame(self, raw: str, view: str | None = None) -> None:
+    def drop_frame(self, raw: str, view: str | None = None) -> None:  # pragma: no cover
         """Forget a frame :meth:`add_frame` registered (its view first), so the engine no
         longer holds it: on one connection that lives as long as a report, the frames of
         every aggregation call would otherwise stay until it closes."""
-        if view is not None:
-            self._drop_view(view)
-        self._unregister_frame(raw)
-
-    def _drop_view(self, view: str) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _unregister_frame(self, raw: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def add_frames(self, frames: dict[str, pd.DataFrame | None]) -> None:
@@ -281,10 +273,9 @@ class DuckTables(SqlTables):
     def _register_frame(self, raw: str, frame: pd.DataFrame) -> None:
         self.con.register(raw, frame)
 
-    def _drop_view(self, view: str) -> None:
-        self.con.execute(f"DROP VIEW IF EXISTS {view}")
-
-    def _unregister_frame(self, raw: str) -> None:
+    def drop_frame(self, raw: str, view: str | None = None) -> None:
+        if view is not None:
+            self.con.execute(f"DROP VIEW IF EXISTS {view}")
         self.con.unregister(raw)
 
     @classmethod
@@ -400,11 +391,9 @@ class SparkTables(SqlTables):
         self.con.read.parquet(str(path)).createOrReplaceTempView(raw)
         self._raw_views.append(raw)
 
-    def _drop_view(self, view: str) -> None:
-        self.con.catalog.dropTempView(view)
-
-    def _unregister_frame(self, raw: str) -> None:
-        self.con.catalog.dropTempView(raw)
+    def drop_frame(self, raw: str, view: str | None = None) -> None:
+        for name in (view, raw) if view is not None else (raw,):
+            self.con.catalog.dropTempView(name)
         if raw in self._raw_views:
             self._raw_views.remove(raw)
         if self._tmp is not None:

@@ -21,6 +21,7 @@ of each pattern as weights (same likelihood, same parameters, much faster on lar
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import time
@@ -34,6 +35,7 @@ from scipy import stats
 
 from analysis.data.errors import TooLittleData
 from analysis.progress import progress
+from analysis.studies.ltv_pareto import PatternIndex, conditional_log_likelihood, pareto_fitter
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
 PURCHASE_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -58,8 +60,10 @@ def _lifetimes() -> ModuleType:
     return lifetimes
 
 
+@functools.cache
 def _fitter_class(name: str) -> type:
-    return getattr(_lifetimes(), name)
+    base = getattr(_lifetimes(), name)
+    return pareto_fitter(base) if name == "ParetoNBDFitter" else base
 
 
 def require_columns_of(frame: pd.DataFrame, columns: Sequence[str], what: str = "summary") -> None:
@@ -287,9 +291,10 @@ class PurchaseModel:
         bar.update(1)
         if self.model == "pareto_nbd":  # lifetimes computes no Hessian for Pareto/NBD
             arrays = [data[c].to_numpy() for c in cols]
-            weights = data["weight"].to_numpy()
+            weights, index = data["weight"].to_numpy(), PatternIndex.of(*arrays)
             self.std_errors_ = numerical_std_errors(
-                lambda p: -self._total_log_likelihood(p, *arrays, weights), self.params_.to_numpy()
+                lambda p: -self._total_log_likelihood(p, *arrays, weights, index=index),
+                self.params_.to_numpy(),
             )
         else:
             self.std_errors_ = _fitter_std_errors(fitter, len(names))
@@ -319,12 +324,20 @@ class PurchaseModel:
         return self._total_log_likelihood(self.params_.to_numpy(), x, t_x, T, np.ones_like(x))
 
     def _total_log_likelihood(
-        self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
+        self,
+        params: np.ndarray,
+        x: np.ndarray,
+        t_x: np.ndarray,
+        T: np.ndarray,
+        weights: np.ndarray,
+        *,
+        index: PatternIndex | None = None,
     ) -> float:
         cls = type(self.fitter_)
         with _quiet():
             if self.model == "pareto_nbd":
-                return float(np.sum(weights * cls._conditional_log_likelihood(params, x, t_x, T)))
+                ll = conditional_log_likelihood(params, x, t_x, T, index)
+                return float(np.sum(weights * ll))
             nll = cls._negative_log_likelihood(np.log(params), x, t_x, T, weights, 0.0)
             return -float(nll) * float(weights.sum())
 

@@ -43,6 +43,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from analysis.studies.ltv import require_columns_of
+from analysis.studies.ltv_pareto import distinct_rows
 
 #: Parameter names of each model, in order, and the signs with which the purchase and dropout
 #: covariates enter ``eta`` (see the module docstring).
@@ -66,7 +67,9 @@ _Z95 = stats.norm.ppf(0.975)
 # ``eta`` holds one row of log-parameters per covariate cell; ``d`` the patterns: ``cell``
 # (index into ``eta``), ``x``, ``t_x``, ``T`` and the distinct (cell, x) pairs ``pair_cell``,
 # ``pair_x`` with ``pair`` (each pattern's pair), on which the gamma and beta functions are
-# computed once instead of once per pattern.
+# computed once instead of once per pattern; likewise Pareto/NBD's hypergeometric terms on the
+# distinct (cell, x, t_x) and (cell, x, T) rows (``rec_first``/``rec_inverse``,
+# ``age_first``/``age_inverse``: :func:`~analysis.studies.ltv_pareto.distinct_rows`).
 
 
 def _pairs(cell: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -128,15 +131,24 @@ def _pareto_nbd_ll(eta: np.ndarray, d: dict) -> np.ndarray:
     r, alpha, s, beta = np.exp(eta[cell]).T
     rsx = r + s + x
     head = gam + r * eta[cell, 1] + s * eta[cell, 3]
-    alpha_larger = alpha >= beta
-    big = np.where(alpha_larger, alpha, beta)
-    second = np.where(alpha_larger, s + 1, r + x)
-    gap = np.abs(alpha - beta)
+
+    def log_term(first: np.ndarray, time: np.ndarray) -> np.ndarray:
+        # log(F(q) / q**rsx) once per distinct (cell, x, time): the hypergeometric function
+        # is most of the cost
+        r, alpha, s, beta = np.exp(eta[cell[first]]).T
+        x_ = x[first]
+        rsx = r + s + x_
+        alpha_larger = alpha >= beta
+        big = np.where(alpha_larger, alpha, beta)
+        second = np.where(alpha_larger, s + 1, r + x_)
+        q = big + time[first]
+        hyp = special.hyp2f1(rsx, second, rsx + 1, np.abs(alpha - beta) / q)
+        return np.log(hyp) - rsx * np.log(q)
+
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        q1, q2 = big + t_x, big + T
         # log(F(q1) / q1**rsx - F(q2) / q2**rsx), the first term the larger
-        u = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / q1)) - rsx * np.log(q1)
-        v = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / q2)) - rsx * np.log(q2)
+        u = log_term(d["rec_first"], t_x)[d["rec_inverse"]]
+        v = log_term(d["age_first"], T)[d["age_inverse"]]
         log_a0 = u + np.log1p(-np.exp(v - u))
         tail = np.logaddexp(
             -(r + x) * np.log(alpha + T) - s * np.log(beta + T),
@@ -169,15 +181,32 @@ def bgnbd_probability_alive(
 
 
 def bgnbd_conditional_expected(
-    params: np.ndarray, t: float | np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+    params: np.ndarray,
+    t: float | np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    *,
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """BG/NBD expected purchases of each customer in the next ``t`` time units given
     ``(x, t_x, T)``, with its own ``params`` rows ``(r, alpha, a, b)`` (Fader, Hardie & Lee
-    2005, eq. 10)."""
+    2005, eq. 10). ``distinct`` (first rows and each row's group of the distinct
+    ``(params, t, x, T)`` rows, as :func:`~analysis.studies.ltv_pareto.distinct_rows` gives)
+    computes the hypergeometric function, most of the cost, once per distinct row."""
     r, alpha, a, b = np.asarray(params, dtype=float).T
     t = np.broadcast_to(np.asarray(t, dtype=float), np.shape(x))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        if distinct is None:
+            hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        else:
+            i, group = distinct
+            r_, alpha_, a_, b_, t_, x_ = (
+                np.broadcast_to(v, np.shape(x))[i] for v in (r, alpha, a, b, t, x)
+            )
+            hyp = special.hyp2f1(r_ + x_, b_ + x_, a_ + b_ + x_ - 1, t_ / (alpha_ + T[i] + t_))[
+                group
+            ]
         inner = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * hyp
         value = (a + b + x - 1) / (a - 1) * inner
     return value * bgnbd_probability_alive(params, x, t_x, T)
@@ -402,16 +431,18 @@ class CovariatePurchaseModel:
         )
         patterns = frame.groupby(["cell", "x", "t_x", "T"], sort=True).size().reset_index()
         cell = patterns["cell"].to_numpy(dtype=np.int64)
-        x = patterns["x"].to_numpy()
+        x, t_x, T = (patterns[c].to_numpy() for c in ("x", "t_x", "T"))
         return {
             "x": x,
-            "t_x": patterns["t_x"].to_numpy(),
-            "T": patterns["T"].to_numpy(),
+            "t_x": t_x,
+            "T": T,
             "w": patterns[0].to_numpy(dtype=float),
             "cell": cell,
             "Xp": cells[spec["purchase"]].to_numpy(dtype=float),
             "Xd": cells[spec["dropout"]].to_numpy(dtype=float),
             **_pairs(cell, x),
+            **dict(zip(("rec_first", "rec_inverse"), distinct_rows(cell, x, t_x))),
+            **dict(zip(("age_first", "age_inverse"), distinct_rows(cell, x, T))),
         }
 
     def _eta(self, theta: np.ndarray, data: dict) -> np.ndarray:

@@ -38,6 +38,7 @@ from analysis.studies.ltv_covariates import (
     bgnbd_conditional_expected,
     bgnbd_probability_alive,
 )
+from analysis.studies.ltv_pareto import distinct_rows
 
 METRICS = ("p_alive", "expected_purchases", "clv")
 
@@ -174,11 +175,14 @@ def value_draws(
     first = np.unique(pattern, return_index=True)[1]
     x, t_x, T = (summary[c].to_numpy(dtype=float)[first] for c in cols)
     cov_rows = None if covariates is None else covariates.reindex(summary.index).iloc[first]
+    # the hypergeometric term of the expected purchases depends on (cell, x, T), not t_x
+    cells = [] if cov_rows is None else [cov_rows[c].to_numpy(dtype=float) for c in cov_rows]
+    distinct = distinct_rows(x, T, *cells)
 
     def purchase_values(theta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         params = np.broadcast_to(purchases.customer_params(cov_rows, theta=theta), (len(x), 4))
         alive = bgnbd_probability_alive(params, x, t_x, T)
-        expected = bgnbd_conditional_expected(params, horizon, x, t_x, T)
+        expected = bgnbd_conditional_expected(params, horizon, x, t_x, T, distinct=distinct)
         return params, alive, expected
 
     def spend_values(log_params) -> np.ndarray:
@@ -197,7 +201,7 @@ def value_draws(
     draws = {m: np.empty((n, n_draws), dtype=np.float32) for m in ("p_alive", "expected_purchases")}
     if spend is not None:
         discounted = discounted_purchases(
-            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T),
+            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T, distinct=distinct),
             horizon=horizon,
             discount_rate=discount_rate,
             units_per_year=per_year,

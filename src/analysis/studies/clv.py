@@ -116,10 +116,14 @@ def segment_summary(
         n = len(data)
         totals = np.empty((n_boot, data.shape[1]))
         batch = max(1, 2_000_000 // max(n, 1))
+        columns = [np.ascontiguousarray(data[:, j]) for j in range(data.shape[1])]
         for start in range(0, n_boot, batch):
             stop = min(n_boot, start + batch)
             idx = rng.integers(0, n, size=(stop - start, n))
-            totals[start:stop] = data[idx].sum(axis=1)
+            # one column at a time: summing (draws, n, columns) over its middle axis is ~4x
+            # slower than gathering each column and summing along contiguous rows
+            for j, column in enumerate(columns):
+                totals[start:stop, j] = column[idx].sum(axis=1)
         for j, metric in enumerate(value_cols):
             t_lo, t_hi = np.quantile(totals[:, j], [lo, hi])
             rows.append(

@@ -105,3 +105,24 @@ def test_bgnbd_expected_once_per_distinct_row() -> None:
             lc.bgnbd_conditional_expected(params, t, x, t_x, T, distinct=distinct),
             lc.bgnbd_conditional_expected(params, t, x, t_x, T),
         )
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "pareto_nbd"])
+def test_restricted_model_is_the_fit_without_covariates(model) -> None:
+    """The first stage of a covariate fit is the fit without covariates: the likelihood-ratio
+    test needs no second fit."""
+    world = btyd_world(1500, model=model, seed=7)
+    x = lc.covariate_dummies(world.summary["channel"], reference="douyin")
+    full = lc.CovariatePurchaseModel(model).fit(world.summary, covariates=x)
+    restricted = full.restricted_model()
+    plain = lc.CovariatePurchaseModel(model).fit(world.summary)
+    np.testing.assert_allclose(restricted.params_, plain.params_, rtol=1e-5)
+    assert restricted.log_likelihood_ == pytest.approx(plain.log_likelihood_, rel=1e-9)
+    assert restricted.n_customers_ == plain.n_customers_ and restricted.converged_
+    pd.testing.assert_frame_equal(
+        lc.likelihood_ratio_test(full, restricted),
+        lc.likelihood_ratio_test(full, plain),
+        rtol=1e-6,
+    )
+    with pytest.raises(ValueError, match="without the first stage"):
+        plain.restricted_model()

@@ -366,6 +366,9 @@ class CovariatePurchaseModel:
             # it, where the problem is near-spherical and L-BFGS needs few steps
             base = minimise(lambda t: _pad(objective, t, k), theta0[:4])
             theta0[:4] = base.x
+            # the model without covariates on the same customers, for the likelihood-ratio
+            # test (:meth:`restricted_model`)
+            self._restricted = (base.x.copy(), self._total(theta0, data), bool(base.success))
             info = -self._hessian(theta0, data) / total
             try:
                 chol = np.linalg.cholesky(info)
@@ -383,11 +386,12 @@ class CovariatePurchaseModel:
             else:
                 result = minimise(objective, theta0)
         else:
+            self._restricted = None
             result = minimise(objective, theta0)
         theta = result.x
         self.converged_ = bool(result.success)
         self.theta_ = theta
-        self.log_likelihood_ = float(self._value_and_gradient(theta, data)[0])
+        self.log_likelihood_ = self._total(theta, data)
         info = -self._hessian(theta, data)
         labels = (
             [f"log_{p}" for p in names]
@@ -471,6 +475,12 @@ class CovariatePurchaseModel:
             blocks.append(b)
         return design, blocks
 
+    def _total(self, theta: np.ndarray, data: dict) -> float:
+        """The weighted total log-likelihood (-inf where a pattern's is not finite), as
+        :meth:`_value_and_gradient` gives it, without the gradient."""
+        f = _LOG_LIKELIHOOD[self.model](self._eta(theta, data), data)
+        return float(data["w"] @ f) if np.isfinite(f).all() else -np.inf
+
     def _value_and_gradient(self, theta: np.ndarray, data: dict) -> tuple[float, np.ndarray]:
         f, g, _ = _cell_derivatives(self.model, self._eta(theta, data), data, hessian=False)
         design, blocks = self._blocks(data)
@@ -490,6 +500,30 @@ class CovariatePurchaseModel:
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+
+    def restricted_model(self) -> CovariatePurchaseModel:
+        """The same model without covariates, fitted on the same customers: the first stage of
+        :meth:`fit` (the base parameters with every coefficient at 0, the same maximum
+        likelihood problem as a fit without covariates), for :func:`likelihood_ratio_test`
+        without a second fit. It has no covariance (NaN); fit the model without covariates
+        for its standard errors."""
+        self._check_fitted()
+        if self._restricted is None:
+            raise ValueError(
+                "this model was fitted without the first stage (no covariates, or a start); "
+                "fit the model without covariates instead"
+            )
+        theta, log_likelihood, converged = self._restricted
+        names = list(_MODELS[self.model]["params"])
+        labels = [f"log_{p}" for p in names]
+        out = CovariatePurchaseModel(self.model, tol=self.tol, maxiter=self.maxiter)
+        out._spec = {"purchase": [], "dropout": [], "used": []}
+        out.converged_, out.theta_, out.log_likelihood_ = converged, theta, log_likelihood
+        out.covariance_ = pd.DataFrame(np.full((4, 4), np.nan), index=labels, columns=labels)
+        out.params_ = pd.Series(np.exp(theta), index=names, name=self.model)
+        out.n_customers_, out.n_patterns_ = self.n_customers_, self.n_patterns_
+        out.fit_seconds_ = 0.0
+        return out
 
     # -- predictions -------------------------------------------------------------------------
     def customer_params(

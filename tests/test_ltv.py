@@ -231,6 +231,11 @@ def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     )
     ratio = discounted["clv"].sum() / flat["clv"].sum()
     assert 1 / 1.1 < ratio < 1.0
+    # predicted once per distinct pattern: every customer's own prediction, bit for bit
+    np.testing.assert_array_equal(
+        flat["expected_purchases"], bgnbd.expected_purchases(cdnow_weeks, horizon=52)
+    )
+    np.testing.assert_array_equal(flat["p_alive"], bgnbd.probability_alive(cdnow_weeks))
     assert (flat["p_alive"].between(0, 1)).all()
     with pytest.raises(ValueError, match="horizon > 0"):
         clv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, freq="D")

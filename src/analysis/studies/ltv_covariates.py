@@ -124,19 +124,23 @@ def _bgnbd_ll(eta: np.ndarray, d: dict, *, gradient: bool = False):
 
 def _pareto_nbd_ll(eta: np.ndarray, d: dict) -> np.ndarray:
     """Pareto/NBD log-likelihood of each pattern (Fader & Hardie 2005 note, eqs. 18-20),
-    with ``eta = (log r, log alpha, log s, log beta)`` per cell."""
+    with ``eta = (log r, log alpha, log s, log beta)`` per cell. Each term is computed on the
+    fewest rows it depends on — cells, (cell, x) pairs, (cell, x, t_x) or (cell, x, T) rows —
+    and gathered: every pattern's value is the one computed pattern by pattern, bit for bit."""
     pc, px, pair = d["pair_cell"], d["pair_x"], d["pair"]
-    gam = (special.gammaln(np.exp(eta[pc, 0]) + px) - special.gammaln(np.exp(eta[pc, 0])))[pair]
     cell, x, t_x, T = d["cell"], d["x"], d["t_x"], d["T"]
-    r, alpha, s, beta = np.exp(eta[cell]).T
-    rsx = r + s + x
-    head = gam + r * eta[cell, 1] + s * eta[cell, 3]
+    params = np.exp(eta)  # (cells, 4): r, alpha, s, beta
+    r_pair, s_pair = params[pc, 0], params[pc, 2]
+    gam = special.gammaln(r_pair + px) - special.gammaln(r_pair)
+    head = (gam + (params[:, 0] * eta[:, 1])[pc] + (params[:, 2] * eta[:, 3])[pc])[pair]
+
+    def rows(first: np.ndarray) -> tuple[np.ndarray, ...]:
+        return (*params[cell[first]].T, x[first])
 
     def log_term(first: np.ndarray, time: np.ndarray) -> np.ndarray:
         # log(F(q) / q**rsx) once per distinct (cell, x, time): the hypergeometric function
         # is most of the cost
-        r, alpha, s, beta = np.exp(eta[cell[first]]).T
-        x_ = x[first]
+        r, alpha, s, beta, x_ = rows(first)
         rsx = r + s + x_
         alpha_larger = alpha >= beta
         big = np.where(alpha_larger, alpha, beta)
@@ -150,9 +154,11 @@ def _pareto_nbd_ll(eta: np.ndarray, d: dict) -> np.ndarray:
         u = log_term(d["rec_first"], t_x)[d["rec_inverse"]]
         v = log_term(d["age_first"], T)[d["age_inverse"]]
         log_a0 = u + np.log1p(-np.exp(v - u))
+        r, alpha, s, beta, x_ = rows(d["age_first"])
+        alive = -(r + x_) * np.log(alpha + T[d["age_first"]]) - s * np.log(beta + T[d["age_first"]])
         tail = np.logaddexp(
-            -(r + x) * np.log(alpha + T) - s * np.log(beta + T),
-            np.log(s) + log_a0 - np.log(rsx),
+            alive[d["age_inverse"]],
+            np.log(params[:, 2])[cell] + log_a0 - np.log(r_pair + s_pair + px)[pair],
         )
     return head + tail
 

@@ -83,20 +83,21 @@ def conditional_log_likelihood(
         min_ab, max_ab = beta, alpha
         t_rec = t_age = s + 1
     abs_ab = max_ab - min_ab
+    rec_i, age_i = index.rec_inverse, index.age_inverse
     x_rec, rec = x[index.rec_first], t_x[index.rec_first]
     x_age, age = x[index.age_first], T[index.age_first]
     rsf_rec, rsf_age = r + s + x_rec, r + s + x_age
-    log_p_1 = np.log(hyp2f1(rsf_rec, t_rec, rsf_rec + 1.0, abs_ab / (max_ab + rec)))
-    log_p_2 = np.log(hyp2f1(rsf_age, t_age, rsf_age + 1.0, abs_ab / (max_ab + age)))
+    q_1, q_2 = max_ab + rec, max_ab + age  # per (x, recency) and (x, T)
+    log_p_1 = np.log(hyp2f1(rsf_rec, t_rec, rsf_rec + 1.0, abs_ab / q_1))
+    log_p_2 = np.log(hyp2f1(rsf_age, t_age, rsf_age + 1.0, abs_ab / q_2))
     rsf = r + s + x
-    q_1, q_2 = max_ab + t_x, max_ab + T
     log_A_0 = _log_difference(
-        log_p_1[index.rec_inverse] + rsf * np.log(q_2),
-        log_p_2[index.age_inverse] + rsf * np.log(q_1),
-    ) - rsf * np.log(q_1 * q_2)
+        log_p_1[rec_i] + (rsf_age * np.log(q_2))[age_i],
+        log_p_2[age_i] + (rsf_rec * np.log(q_1))[rec_i],
+    ) - rsf * np.log(q_1[rec_i] * q_2[age_i])
     A_2 = np.logaddexp(
-        -(r + x) * np.log(alpha + T) - s * np.log(beta + T),
-        np.log(s) + log_A_0 - np.log(rsf),
+        (-(r + x_age) * np.log(alpha + age) - s * np.log(beta + age))[age_i],
+        np.log(s) + log_A_0 - np.log(r + s + ux)[index.x_inverse],
     )
     return A_1 + A_2
 

@@ -16,6 +16,8 @@ Models
 
 Both fit on customers compressed to their distinct patterns, with the number of customers
 of each pattern as weights (same likelihood, same parameters, much faster on large data).
+Pareto/NBD's likelihood is lifetimes' computed once per distinct value of each term
+(:mod:`analysis.studies.ltv_pareto`): the same values bit for bit, so the same fit.
 """
 
 from __future__ import annotations

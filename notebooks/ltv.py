@@ -56,6 +56,7 @@ answer = answer_placeholder(lang)  # filled with the computed answer in the last
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
+from threadpoolctl import threadpool_limits
 
 from analysis.aggregate.transactions import (
     calibration_holdout_summary,
@@ -76,6 +77,9 @@ from analysis.simulate import cdnow as cdnow_ref
 from analysis.simulate import checks
 from analysis.studies import clv, ltv, ltv_checks, ltv_results
 
+# the likelihoods sum long vectors (one BLAS call each, hundreds of times a fit) and the
+# models have a few parameters: one BLAS thread is faster than two that spin for work
+threadpool_limits(limits=1)
 inputs = report_inputs(data_dir, truth_dir=truth_dir, lang=lang, engine=engine)
 tables = inputs.tables
 contacts, orders = in_memory(tables.contacts), in_memory(tables.orders)

@@ -231,6 +231,11 @@ def test_customer_value_discounting(bgnbd, cdnow_weeks) -> None:
     )
     ratio = discounted["clv"].sum() / flat["clv"].sum()
     assert 1 / 1.1 < ratio < 1.0
+    # predicted once per distinct pattern: every customer's own prediction, bit for bit
+    np.testing.assert_array_equal(
+        flat["expected_purchases"], bgnbd.expected_purchases(cdnow_weeks, horizon=52)
+    )
+    np.testing.assert_array_equal(flat["p_alive"], bgnbd.probability_alive(cdnow_weeks))
     assert (flat["p_alive"].between(0, 1)).all()
     with pytest.raises(ValueError, match="horizon > 0"):
         clv.customer_value(cdnow_weeks, purchases=bgnbd, horizon=0, freq="D")
@@ -281,6 +286,20 @@ def test_segment_summary_golden() -> None:
         values, by="seg", value_cols=["clv"], n_boot=400, random_state=1
     ).set_index("seg")
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_segment_summary_columns_share_their_resamples() -> None:
+    """Each column is gathered on its own, but every column sums the same resampled customers
+    (the draws of the reference: one index array per batch for all columns)."""
+    rng = np.random.default_rng(4)
+    values = pd.DataFrame({"seg": "x", "a": rng.random(50), "b": rng.random(50)})
+    out = clv.segment_summary(values, by="seg", value_cols=["a", "b"], n_boot=7, random_state=3)
+    idx = np.random.default_rng(3).integers(0, 50, size=(7, 50))
+    totals = values[["a", "b"]].to_numpy()[idx].sum(axis=1)
+    for j, metric in enumerate(["a", "b"]):
+        row = out[out["metric"] == metric].iloc[0]
+        lo, hi = np.quantile(totals[:, j], [0.025, 0.975])
+        np.testing.assert_allclose([row["total_lower"], row["total_upper"]], [lo, hi], rtol=1e-12)
 
 
 # ---- holdout evaluation -----------------------------------------------------------------

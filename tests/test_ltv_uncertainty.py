@@ -59,6 +59,9 @@ def test_point_values_equal_customer_value_and_intervals_hold_them(cdnow) -> Non
     # same inputs and seed, same draws
     again = lu.value_draws(s, purchases=bg, spend=gg, n_draws=100, **kw)
     np.testing.assert_array_equal(again.draws["clv"], vd.draws["clv"])
+    # intervals computed once per pattern are those of every customer's own draws
+    assert set(vd.by_pattern) == {"p_alive", "expected_purchases"}
+    pd.testing.assert_frame_equal(t, lu.ValueDraws(point=vd.point, draws=vd.draws).customer_table())
 
 
 def test_spend_covariance_equals_lifetimes_standard_errors(cdnow) -> None:

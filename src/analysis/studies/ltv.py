@@ -16,11 +16,14 @@ Models
 
 Both fit on customers compressed to their distinct patterns, with the number of customers
 of each pattern as weights (same likelihood, same parameters, much faster on large data).
+Pareto/NBD's likelihood is lifetimes' computed once per distinct value of each term
+(:mod:`analysis.studies.ltv_pareto`): the same values bit for bit, so the same fit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import time
@@ -34,6 +37,7 @@ from scipy import stats
 
 from analysis.data.errors import TooLittleData
 from analysis.progress import progress
+from analysis.studies.ltv_pareto import PatternIndex, conditional_log_likelihood, pareto_fitter
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
 PURCHASE_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -58,8 +62,10 @@ def _lifetimes() -> ModuleType:
     return lifetimes
 
 
+@functools.cache
 def _fitter_class(name: str) -> type:
-    return getattr(_lifetimes(), name)
+    base = getattr(_lifetimes(), name)
+    return pareto_fitter(base) if name == "ParetoNBDFitter" else base
 
 
 def require_columns_of(frame: pd.DataFrame, columns: Sequence[str], what: str = "summary") -> None:
@@ -287,9 +293,10 @@ class PurchaseModel:
         bar.update(1)
         if self.model == "pareto_nbd":  # lifetimes computes no Hessian for Pareto/NBD
             arrays = [data[c].to_numpy() for c in cols]
-            weights = data["weight"].to_numpy()
+            weights, index = data["weight"].to_numpy(), PatternIndex.of(*arrays)
             self.std_errors_ = numerical_std_errors(
-                lambda p: -self._total_log_likelihood(p, *arrays, weights), self.params_.to_numpy()
+                lambda p: -self._total_log_likelihood(p, *arrays, weights, index=index),
+                self.params_.to_numpy(),
             )
         else:
             self.std_errors_ = _fitter_std_errors(fitter, len(names))
@@ -319,12 +326,20 @@ class PurchaseModel:
         return self._total_log_likelihood(self.params_.to_numpy(), x, t_x, T, np.ones_like(x))
 
     def _total_log_likelihood(
-        self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
+        self,
+        params: np.ndarray,
+        x: np.ndarray,
+        t_x: np.ndarray,
+        T: np.ndarray,
+        weights: np.ndarray,
+        *,
+        index: PatternIndex | None = None,
     ) -> float:
         cls = type(self.fitter_)
         with _quiet():
             if self.model == "pareto_nbd":
-                return float(np.sum(weights * cls._conditional_log_likelihood(params, x, t_x, T)))
+                ll = conditional_log_likelihood(params, x, t_x, T, index)
+                return float(np.sum(weights * ll))
             nll = cls._negative_log_likelihood(np.log(params), x, t_x, T, weights, 0.0)
             return -float(nll) * float(weights.sum())
 

@@ -263,7 +263,8 @@ def covariate_effects(
     x = covariate_dummies(values, reference=reference).loc[summary.index]
     x = x.loc[:, x.to_numpy().any(axis=0)]  # a level no sampled customer has: no estimate
     full = CovariatePurchaseModel(model).fit(summary, covariates=x)
-    plain = CovariatePurchaseModel(model).fit(summary)
+    # without covariates: the first stage of the fit above, unless there was none
+    plain = full.restricted_model() if x.shape[1] else CovariatePurchaseModel(model).fit(summary)
     table = full.multipliers()
     if "monetary_value" in summary.columns:  # Gamma-Gamma with the same covariate
         spend = CovariateSpendModel().fit(summary, covariates=x)

@@ -43,6 +43,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from analysis.studies.ltv import require_columns_of
+from analysis.studies.ltv_pareto import distinct_rows
 
 #: Parameter names of each model, in order, and the signs with which the purchase and dropout
 #: covariates enter ``eta`` (see the module docstring).
@@ -66,7 +67,9 @@ _Z95 = stats.norm.ppf(0.975)
 # ``eta`` holds one row of log-parameters per covariate cell; ``d`` the patterns: ``cell``
 # (index into ``eta``), ``x``, ``t_x``, ``T`` and the distinct (cell, x) pairs ``pair_cell``,
 # ``pair_x`` with ``pair`` (each pattern's pair), on which the gamma and beta functions are
-# computed once instead of once per pattern.
+# computed once instead of once per pattern; likewise Pareto/NBD's hypergeometric terms on the
+# distinct (cell, x, t_x) and (cell, x, T) rows (``rec_first``/``rec_inverse``,
+# ``age_first``/``age_inverse``: :func:`~analysis.studies.ltv_pareto.distinct_rows`).
 
 
 def _pairs(cell: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -121,26 +124,41 @@ def _bgnbd_ll(eta: np.ndarray, d: dict, *, gradient: bool = False):
 
 def _pareto_nbd_ll(eta: np.ndarray, d: dict) -> np.ndarray:
     """Pareto/NBD log-likelihood of each pattern (Fader & Hardie 2005 note, eqs. 18-20),
-    with ``eta = (log r, log alpha, log s, log beta)`` per cell."""
+    with ``eta = (log r, log alpha, log s, log beta)`` per cell. Each term is computed on the
+    fewest rows it depends on — cells, (cell, x) pairs, (cell, x, t_x) or (cell, x, T) rows —
+    and gathered: every pattern's value is the one computed pattern by pattern, bit for bit."""
     pc, px, pair = d["pair_cell"], d["pair_x"], d["pair"]
-    gam = (special.gammaln(np.exp(eta[pc, 0]) + px) - special.gammaln(np.exp(eta[pc, 0])))[pair]
     cell, x, t_x, T = d["cell"], d["x"], d["t_x"], d["T"]
-    r, alpha, s, beta = np.exp(eta[cell]).T
-    rsx = r + s + x
-    head = gam + r * eta[cell, 1] + s * eta[cell, 3]
-    alpha_larger = alpha >= beta
-    big = np.where(alpha_larger, alpha, beta)
-    second = np.where(alpha_larger, s + 1, r + x)
-    gap = np.abs(alpha - beta)
+    params = np.exp(eta)  # (cells, 4): r, alpha, s, beta
+    r_pair, s_pair = params[pc, 0], params[pc, 2]
+    gam = special.gammaln(r_pair + px) - special.gammaln(r_pair)
+    head = (gam + (params[:, 0] * eta[:, 1])[pc] + (params[:, 2] * eta[:, 3])[pc])[pair]
+
+    def rows(first: np.ndarray) -> tuple[np.ndarray, ...]:
+        return (*params[cell[first]].T, x[first])
+
+    def log_term(first: np.ndarray, time: np.ndarray) -> np.ndarray:
+        # log(F(q) / q**rsx) once per distinct (cell, x, time): the hypergeometric function
+        # is most of the cost
+        r, alpha, s, beta, x_ = rows(first)
+        rsx = r + s + x_
+        alpha_larger = alpha >= beta
+        big = np.where(alpha_larger, alpha, beta)
+        second = np.where(alpha_larger, s + 1, r + x_)
+        q = big + time[first]
+        hyp = special.hyp2f1(rsx, second, rsx + 1, np.abs(alpha - beta) / q)
+        return np.log(hyp) - rsx * np.log(q)
+
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        q1, q2 = big + t_x, big + T
         # log(F(q1) / q1**rsx - F(q2) / q2**rsx), the first term the larger
-        u = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / q1)) - rsx * np.log(q1)
-        v = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / q2)) - rsx * np.log(q2)
+        u = log_term(d["rec_first"], t_x)[d["rec_inverse"]]
+        v = log_term(d["age_first"], T)[d["age_inverse"]]
         log_a0 = u + np.log1p(-np.exp(v - u))
+        r, alpha, s, beta, x_ = rows(d["age_first"])
+        alive = -(r + x_) * np.log(alpha + T[d["age_first"]]) - s * np.log(beta + T[d["age_first"]])
         tail = np.logaddexp(
-            -(r + x) * np.log(alpha + T) - s * np.log(beta + T),
-            np.log(s) + log_a0 - np.log(rsx),
+            alive[d["age_inverse"]],
+            np.log(params[:, 2])[cell] + log_a0 - np.log(r_pair + s_pair + px)[pair],
         )
     return head + tail
 
@@ -169,15 +187,32 @@ def bgnbd_probability_alive(
 
 
 def bgnbd_conditional_expected(
-    params: np.ndarray, t: float | np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+    params: np.ndarray,
+    t: float | np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    *,
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """BG/NBD expected purchases of each customer in the next ``t`` time units given
     ``(x, t_x, T)``, with its own ``params`` rows ``(r, alpha, a, b)`` (Fader, Hardie & Lee
-    2005, eq. 10)."""
+    2005, eq. 10). ``distinct`` (first rows and each row's group of the distinct
+    ``(params, t, x, T)`` rows, as :func:`~analysis.studies.ltv_pareto.distinct_rows` gives)
+    computes the hypergeometric function, most of the cost, once per distinct row."""
     r, alpha, a, b = np.asarray(params, dtype=float).T
     t = np.broadcast_to(np.asarray(t, dtype=float), np.shape(x))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        if distinct is None:
+            hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        else:
+            i, group = distinct
+            r_, alpha_, a_, b_, t_, x_ = (
+                np.broadcast_to(v, np.shape(x))[i] for v in (r, alpha, a, b, t, x)
+            )
+            hyp = special.hyp2f1(r_ + x_, b_ + x_, a_ + b_ + x_ - 1, t_ / (alpha_ + T[i] + t_))[
+                group
+            ]
         inner = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * hyp
         value = (a + b + x - 1) / (a - 1) * inner
     return value * bgnbd_probability_alive(params, x, t_x, T)
@@ -337,6 +372,9 @@ class CovariatePurchaseModel:
             # it, where the problem is near-spherical and L-BFGS needs few steps
             base = minimise(lambda t: _pad(objective, t, k), theta0[:4])
             theta0[:4] = base.x
+            # the model without covariates on the same customers, for the likelihood-ratio
+            # test (:meth:`restricted_model`)
+            self._restricted = (base.x.copy(), self._total(theta0, data), bool(base.success))
             info = -self._hessian(theta0, data) / total
             try:
                 chol = np.linalg.cholesky(info)
@@ -354,11 +392,12 @@ class CovariatePurchaseModel:
             else:
                 result = minimise(objective, theta0)
         else:
+            self._restricted = None
             result = minimise(objective, theta0)
         theta = result.x
         self.converged_ = bool(result.success)
         self.theta_ = theta
-        self.log_likelihood_ = float(self._value_and_gradient(theta, data)[0])
+        self.log_likelihood_ = self._total(theta, data)
         info = -self._hessian(theta, data)
         labels = (
             [f"log_{p}" for p in names]
@@ -402,16 +441,18 @@ class CovariatePurchaseModel:
         )
         patterns = frame.groupby(["cell", "x", "t_x", "T"], sort=True).size().reset_index()
         cell = patterns["cell"].to_numpy(dtype=np.int64)
-        x = patterns["x"].to_numpy()
+        x, t_x, T = (patterns[c].to_numpy() for c in ("x", "t_x", "T"))
         return {
             "x": x,
-            "t_x": patterns["t_x"].to_numpy(),
-            "T": patterns["T"].to_numpy(),
+            "t_x": t_x,
+            "T": T,
             "w": patterns[0].to_numpy(dtype=float),
             "cell": cell,
             "Xp": cells[spec["purchase"]].to_numpy(dtype=float),
             "Xd": cells[spec["dropout"]].to_numpy(dtype=float),
             **_pairs(cell, x),
+            **dict(zip(("rec_first", "rec_inverse"), distinct_rows(cell, x, t_x))),
+            **dict(zip(("age_first", "age_inverse"), distinct_rows(cell, x, T))),
         }
 
     def _eta(self, theta: np.ndarray, data: dict) -> np.ndarray:
@@ -440,6 +481,12 @@ class CovariatePurchaseModel:
             blocks.append(b)
         return design, blocks
 
+    def _total(self, theta: np.ndarray, data: dict) -> float:
+        """The weighted total log-likelihood (-inf where a pattern's is not finite), as
+        :meth:`_value_and_gradient` gives it, without the gradient."""
+        f = _LOG_LIKELIHOOD[self.model](self._eta(theta, data), data)
+        return float(data["w"] @ f) if np.isfinite(f).all() else -np.inf
+
     def _value_and_gradient(self, theta: np.ndarray, data: dict) -> tuple[float, np.ndarray]:
         f, g, _ = _cell_derivatives(self.model, self._eta(theta, data), data, hessian=False)
         design, blocks = self._blocks(data)
@@ -459,6 +506,30 @@ class CovariatePurchaseModel:
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+
+    def restricted_model(self) -> CovariatePurchaseModel:
+        """The same model without covariates, fitted on the same customers: the first stage of
+        :meth:`fit` (the base parameters with every coefficient at 0, the same maximum
+        likelihood problem as a fit without covariates), for :func:`likelihood_ratio_test`
+        without a second fit. It has no covariance (NaN); fit the model without covariates
+        for its standard errors."""
+        self._check_fitted()
+        if self._restricted is None:
+            raise ValueError(
+                "this model was fitted without the first stage (no covariates, or a start); "
+                "fit the model without covariates instead"
+            )
+        theta, log_likelihood, converged = self._restricted
+        names = list(_MODELS[self.model]["params"])
+        labels = [f"log_{p}" for p in names]
+        out = CovariatePurchaseModel(self.model, tol=self.tol, maxiter=self.maxiter)
+        out._spec = {"purchase": [], "dropout": [], "used": []}
+        out.converged_, out.theta_, out.log_likelihood_ = converged, theta, log_likelihood
+        out.covariance_ = pd.DataFrame(np.full((4, 4), np.nan), index=labels, columns=labels)
+        out.params_ = pd.Series(np.exp(theta), index=names, name=self.model)
+        out.n_customers_, out.n_patterns_ = self.n_customers_, self.n_patterns_
+        out.fit_seconds_ = 0.0
+        return out
 
     # -- predictions -------------------------------------------------------------------------
     def customer_params(

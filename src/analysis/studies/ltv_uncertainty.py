@@ -24,7 +24,7 @@ of the horizon. At the estimates the values are exactly those of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ from analysis.studies.ltv_covariates import (
     bgnbd_conditional_expected,
     bgnbd_probability_alive,
 )
+from analysis.studies.ltv_pareto import distinct_rows
 
 METRICS = ("p_alive", "expected_purchases", "clv")
 
@@ -89,14 +90,21 @@ class ValueDraws:
 
     point: pd.DataFrame
     draws: dict[str, np.ndarray]
+    #: metrics whose draws are the same for every customer of a pattern: metric ->
+    #: ``(pattern draws, each customer's pattern)``, ``draws[metric]`` gathered from them
+    by_pattern: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def customer_table(self, *, ci: float = 0.95) -> pd.DataFrame:
         """One row per customer: each metric with ``<metric>_lower`` / ``<metric>_upper``
-        (percentile interval of the draws)."""
+        (percentile interval of the draws; once per pattern where customers share them)."""
         lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
         out = {}
         for metric in self.point.columns:
-            q = np.quantile(self.draws[metric], [lo, hi], axis=1)
+            if metric in self.by_pattern:
+                values, pattern = self.by_pattern[metric]
+                q = np.quantile(values, [lo, hi], axis=1)[:, pattern]
+            else:
+                q = np.quantile(self.draws[metric], [lo, hi], axis=1)
             out[metric] = self.point[metric].to_numpy()
             out[f"{metric}_lower"], out[f"{metric}_upper"] = q[0], q[1]
         return pd.DataFrame(out, index=self.point.index)
@@ -174,37 +182,47 @@ def value_draws(
     first = np.unique(pattern, return_index=True)[1]
     x, t_x, T = (summary[c].to_numpy(dtype=float)[first] for c in cols)
     cov_rows = None if covariates is None else covariates.reindex(summary.index).iloc[first]
+    # the hypergeometric term of the expected purchases depends on (cell, x, T), not t_x
+    cells = [] if cov_rows is None else [cov_rows[c].to_numpy(dtype=float) for c in cov_rows]
+    distinct = distinct_rows(x, T, *cells)
 
     def purchase_values(theta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         params = np.broadcast_to(purchases.customer_params(cov_rows, theta=theta), (len(x), 4))
         alive = bgnbd_probability_alive(params, x, t_x, T)
-        expected = bgnbd_conditional_expected(params, horizon, x, t_x, T)
+        expected = bgnbd_conditional_expected(params, horizon, x, t_x, T, distinct=distinct)
         return params, alive, expected
 
-    def spend_values(log_params) -> np.ndarray:
-        p, q, g = np.exp(log_params)
-        f = summary[frequency_col].to_numpy(dtype=float)
-        m = summary[monetary_col].to_numpy(dtype=float)
-        w = p * f / (p * f + q - 1)
-        return (1 - w) * (g * p / (q - 1)) + w * m
+    f = summary[frequency_col].to_numpy(dtype=float)
+    m = summary[monetary_col].to_numpy(dtype=float) if spend is not None else None
+
+    def spend_values(p, q, g, rows=slice(None)) -> np.ndarray:
+        # one parameter set (scalars) or one per draw (arrays: a column each)
+        fr, mr = f[rows], m[rows]
+        if np.ndim(p):
+            fr, mr = fr[:, None], mr[:, None]
+        w = p * fr / (p * fr + q - 1)
+        return (1 - w) * (g * p / (q - 1)) + w * mr
 
     params, alive, expected = purchase_values(purchases.theta_)
     point = pd.DataFrame(
         {"p_alive": alive[pattern], "expected_purchases": expected[pattern]}, index=summary.index
     )
     n = len(summary)
-    # float32 draws: half the memory, far more precision than the intervals have
-    draws = {m: np.empty((n, n_draws), dtype=np.float32) for m in ("p_alive", "expected_purchases")}
+    # float32 draws: half the memory, far more precision than the intervals have; the purchase
+    # metrics are drawn once per pattern and gathered into customers' rows afterwards
+    per_pattern = {
+        k: np.empty((len(x), n_draws), dtype=np.float32) for k in ("p_alive", "expected_purchases")
+    }
     if spend is not None:
         discounted = discounted_purchases(
-            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T),
+            lambda k: bgnbd_conditional_expected(params, k, x, t_x, T, distinct=distinct),
             horizon=horizon,
             discount_rate=discount_rate,
             units_per_year=per_year,
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             factor = np.where(expected > 0, discounted / expected, 1.0)
-        point["clv"] = discounted[pattern] * spend_values(np.log(spend.params_.to_numpy()))
+        point["clv"] = discounted[pattern] * spend_values(*np.exp(np.log(spend.params_.to_numpy())))
         spend_draws = rng.multivariate_normal(
             np.log(spend.params_.to_numpy()),
             spend_covariance(
@@ -213,10 +231,23 @@ def value_draws(
             size=n_draws,
             method="eigh",
         )
-        draws["clv"] = np.empty((n, n_draws), dtype=np.float32)
+        discounted_draws = np.empty((len(x), n_draws))
     for d in range(n_draws):
         _, a, e = purchase_values(thetas[d])
-        draws["p_alive"][:, d], draws["expected_purchases"][:, d] = a[pattern], e[pattern]
+        per_pattern["p_alive"][:, d], per_pattern["expected_purchases"][:, d] = a, e
         if spend is not None:
-            draws["clv"][:, d] = (e * factor)[pattern] * spend_values(spend_draws[d])
-    return ValueDraws(point=point, draws=draws)
+            discounted_draws[:, d] = e * factor
+    draws = {}
+    chunks = [slice(start, start + 16_384) for start in range(0, n, 16_384)]
+    for metric, values in per_pattern.items():
+        draws[metric] = np.empty((n, n_draws), dtype=np.float32)
+        for rows in chunks:
+            draws[metric][rows] = values[pattern[rows]]
+    if spend is not None:
+        draws["clv"] = np.empty((n, n_draws), dtype=np.float32)
+        spend_params = np.array([np.exp(row) for row in spend_draws]).T  # p, q, gamma rows
+        for rows in chunks:
+            spent = spend_values(*spend_params, rows)
+            draws["clv"][rows] = discounted_draws[pattern[rows]] * spent
+    by_pattern = {k: (v, pattern) for k, v in per_pattern.items()}
+    return ValueDraws(point=point, draws=draws, by_pattern=by_pattern)

@@ -121,7 +121,8 @@ class ValueDraws:
             inside = (labels == segment).to_numpy()
             n = int(inside.sum())
             for metric in self.point.columns:
-                totals = self.draws[metric][inside].sum(axis=0)
+                # summed in float64: float32 draws added row by row drift on big segments
+                totals = self.draws[metric][inside].sum(axis=0, dtype=np.float64)
                 t_lo, t_hi = np.quantile(totals, [lo, hi])
                 total = float(self.point[metric].to_numpy()[inside].sum())
                 rows.append(

@@ -613,6 +613,24 @@ def test_churn_features_sample_same_on_both_engines(sample_tables, duck_sample, 
     pd.testing.assert_frame_equal(expected.loc[some], got, check_exact=True)
 
 
+@pytest.mark.parametrize("lost", [None, 60])
+def test_retention_labels_at_several_cutoffs_same_as_one_at_a_time(
+    sample_tables, duck_sample, lost, eng
+):
+    from analysis.aggregate.labels import retention_labels_many
+
+    t = sample_tables
+    cuts = ["2025-06-01", "2025-09-15 13:05:07", "2026-01-01"]
+    kw = dict(horizon_days=60, lost_after_days=lost, vocabulary=t.vocabulary)
+    expected = [retention_labels(t.contacts, t.events, t.orders, cutoff=c, **kw) for c in cuts]
+    got = retention_labels_many(
+        duck_sample.contacts, duck_sample.events, duck_sample.orders, cutoffs=cuts, **kw
+    )
+    assert len(got) == 3 and len({len(e) for e in expected}) == 3
+    for e, g in zip(expected, got):
+        same(e, g)
+
+
 def test_churn_features_at_several_cutoffs_same_as_one_at_a_time(sample_tables, duck_sample, eng):
     from analysis.aggregate.features import churn_features, churn_features_many
 

@@ -5,8 +5,9 @@
 features of every cut-off come from one query per table
 (:func:`~analysis.aggregate.features.churn_features_many`) and the ladder stages of every
 cut-off from one stage assignment with all cut-offs as snapshots
-(:func:`ladder_stages`). On a prepared store each window used to scan the events and the
-orders again for its features and for its stages.
+(:func:`ladder_stages`), their labels from one query
+(:func:`~analysis.aggregate.labels.retention_labels_many`). On a prepared store each window
+used to scan the events and the orders again for its labels, its features and its stages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.features import churn_features_many
-from analysis.aggregate.labels import retention_labels
+from analysis.aggregate.labels import retention_labels_many
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
 from analysis.studies.churn import ChurnDefinition
@@ -76,20 +77,22 @@ def churn_frames(
     d = definition
     names = list(cutoffs)
     ends = observation_end or {}
-    labels = {
-        name: retention_labels(
-            contacts,
-            events,
-            orders,
-            cutoff=cutoffs[name],
-            horizon_days=d.horizon_days,
-            activity=d.activity,
-            lost_after_days=d.lost_after_days,
-            observation_end=ends.get(name),
-            vocabulary=vocabulary,
+    labels = dict(
+        zip(
+            names,
+            retention_labels_many(
+                contacts,
+                events,
+                orders,
+                cutoffs=[cutoffs[n] for n in names],
+                observation_end=[ends.get(n) for n in names],
+                horizon_days=d.horizon_days,
+                activity=d.activity,
+                lost_after_days=d.lost_after_days,
+                vocabulary=vocabulary,
+            ),
         )
-        for name in names
-    }
+    )
     feats = churn_features_many(
         contacts,
         events,

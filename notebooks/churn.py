@@ -309,6 +309,7 @@ risks = ct.competing_risks_at(
     weights=value_weights,
     at_days=2 * horizon_days,
     vocabulary=tables.vocabulary,
+    frame=res.frames["train"],  # the population at the landmark, as the model's window
 )
 save_table(ct.cif_at(risks.table, 2 * horizon_days), "cumulative_incidence")
 save_table(risks.hazards, "cause_specific_hazards")

@@ -426,6 +426,64 @@ def test_competing_risks_on_the_sample_recover_the_simulators_effects(sample):
     assert (z["log_hr"] < 0).all()  # more latent value, slower to leave by either route
 
 
+def test_competing_risks_from_the_models_training_frame_are_the_same(sample, sample_res):
+    from analysis.studies import churn_time as ct
+
+    kw = dict(
+        since=sample_res.windows.train,
+        end=sample_res.windows.as_of,
+        definition=DEF,
+        vocabulary=sample.vocabulary,
+    )
+    read = ct.competing_risks_at(sample.contacts, sample.events, sample.orders, **kw)
+    given = ct.competing_risks_at(
+        sample.contacts, sample.events, sample.orders, frame=sample_res.frames["train"], **kw
+    )
+    pd.testing.assert_frame_equal(read.table, given.table, check_exact=True)
+    pd.testing.assert_frame_equal(read.hazards, given.hazards, check_exact=True)
+    pd.testing.assert_frame_equal(read.departures, given.departures, check_exact=True)
+
+
+def test_churn_frames_of_the_four_windows_are_churn_frame_at_each(sample, sample_res):
+    from analysis.studies.churn_frames import churn_frames, ladder_stages
+
+    w, end = sample_res.windows, ca.data_end(sample.events, sample.orders)
+    cuts = {"train": w.train, "test": w.test, "current": w.as_of}
+    ends = {"train": end, "test": end, "current": w.as_of + pd.Timedelta(days=90)}
+    t = (sample.contacts, sample.events, sample.orders)
+    got = churn_frames(
+        *t,
+        cutoffs=cuts,
+        definition=DEF,
+        observation_end=ends,
+        vocabulary=sample.vocabulary,
+        last_activity=["current"],
+    )
+    assert list(got) == ["train", "test", "current"]
+    for name, c in cuts.items():
+        expected = ch.churn_frame(
+            *t,
+            cutoff=c,
+            definition=DEF,
+            observation_end=ends[name],
+            vocabulary=sample.vocabulary,
+            last_activity=name == "current",
+        )
+        pd.testing.assert_frame_equal(expected, got[name], check_exact=True)
+    pd.testing.assert_frame_equal(got["train"], sample_res.frames["train"], check_exact=True)
+    # the stages of several cut-offs from one assignment, in any order of the cut-offs
+    some = got["test"].index[::3]
+    (rank_t, stage_t), (rank_0, _) = ladder_stages(
+        *t, cutoffs=[w.test, w.train], users=[some, some], vocabulary=sample.vocabulary
+    )
+    exp_rank, exp_stage = ch.ladder_stage(
+        *t, cutoff=w.test, users=some, vocabulary=sample.vocabulary
+    )
+    np.testing.assert_array_equal(rank_t, exp_rank)
+    np.testing.assert_array_equal(stage_t, exp_stage)
+    assert (rank_t != rank_0).any()
+
+
 # --------------------------------------------------------------------------- decision view
 def test_decision_curve_golden_numbers():
     from analysis.studies import churn_decision as cd

@@ -664,6 +664,47 @@ def test_churn_features_sample_same_on_both_engines(sample_tables, duck_sample, 
     pd.testing.assert_frame_equal(expected.loc[some], got, check_exact=True)
 
 
+@pytest.mark.parametrize("lost", [None, 60])
+def test_retention_labels_at_several_cutoffs_same_as_one_at_a_time(
+    sample_tables, duck_sample, lost, eng
+):
+    from analysis.aggregate.labels import retention_labels_many
+
+    t = sample_tables
+    cuts = ["2025-06-01", "2025-09-15 13:05:07", "2026-01-01"]
+    kw = dict(horizon_days=60, lost_after_days=lost, vocabulary=t.vocabulary)
+    expected = [retention_labels(t.contacts, t.events, t.orders, cutoff=c, **kw) for c in cuts]
+    got = retention_labels_many(
+        duck_sample.contacts, duck_sample.events, duck_sample.orders, cutoffs=cuts, **kw
+    )
+    assert len(got) == 3 and len({len(e) for e in expected}) == 3
+    for e, g in zip(expected, got):
+        same(e, g)
+
+
+def test_churn_features_at_several_cutoffs_same_as_one_at_a_time(sample_tables, duck_sample, eng):
+    from analysis.aggregate.features import churn_features, churn_features_many
+
+    t = sample_tables
+    cuts = ["2025-07-01", "2025-09-29 08:00", "2026-01-01"]
+    expected = [
+        churn_features(t.contacts, t.events, t.orders, as_of=c, vocabulary=t.vocabulary)
+        for c in cuts
+    ]
+    users = [None, expected[1].index[::5], None]
+    got = churn_features_many(
+        t.contacts,
+        duck_sample.events,
+        duck_sample.orders,
+        cutoffs=cuts,
+        users=users,
+        vocabulary=t.vocabulary,
+    )
+    assert len(got) == 3 and len(expected[0]) < len(expected[2])
+    for e, u, g in zip(expected, users, got):
+        pd.testing.assert_frame_equal(e if u is None else e.loc[u], g, check_exact=True)
+
+
 @pytest.mark.parametrize("activity", ["any", "purchase"])
 def test_departures_sample_same_on_both_engines(sample_tables, duck_sample, activity, eng):
     from analysis.aggregate.departures import departures

@@ -57,6 +57,19 @@ def test_cutoff_steps_reconcile_the_contacts_with_the_study_population(sample_ta
     assert f"{users[-1]:,}" in zh.reading()
 
 
+@pytest.mark.parametrize("days", [30, 90])
+def test_cutoff_steps_not_lost_is_the_population_rule(sample_tables, days):
+    t = sample_tables
+    c, e, o = t.contacts, t.events, t.orders
+    kw = dict(cutoff=CUT, vocabulary=t.vocabulary)
+    steps = pp.cutoff_steps(c, e, o, lost_after_days=days, **kw)
+    rule = retention_labels(c, e, o, lost_after_days=days, **kw)["user_id"]
+    kept = retention_labels(c, e, o, lost_after_days=None, **kw)["user_id"]
+    assert [s.key for s in steps][-2:] == ["kept", "not_lost"]
+    assert list(steps[-2].ids) == list(kept)
+    assert list(steps[-1].ids) == list(rule) and len(rule) < len(kept)
+
+
 def test_every_report_shows_its_population_table():
     from analysis.reports.build import discover
 

@@ -25,6 +25,8 @@ which this layer cannot import.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -309,25 +311,173 @@ def _stage_of_type(vocab: Vocabulary) -> dict[str, int]:
     return {t: ladder.index(e.stage) + 1 for t, e in vocab.event_types.items() if e.stage in ladder}
 
 
-def _churn_features_sql(
+def churn_features_many(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoffs: Sequence,
+    users: Sequence | None = None,
+    lookback_days: float = 180,
+    short_days: float = 30,
+    long_days: float = 90,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> list[pd.DataFrame]:
+    """:func:`churn_features` at each of ``cutoffs`` (``users``: one selection per cut-off,
+    or None for the default of each), the same tables. On DuckDB / Spark one query per table
+    reads the events and the orders once for all cut-offs (per-user counts and latest times
+    of each cut-off side by side); on pandas it is a loop."""
+    cutoffs = list(cutoffs)
+    users = [None] * len(cutoffs) if users is None else list(users)
+    if len(users) != len(cutoffs):
+        raise ValueError(f"{len(cutoffs)} cut-offs but {len(users)} user selections")
+    engine = infer_engine(engine, contacts, events, orders)
+    kw = dict(
+        lookback_days=lookback_days, short_days=short_days, long_days=long_days, engine=engine
+    )
+    if not is_sql_engine(engine):
+        return [
+            churn_features(contacts, events, orders, as_of=c, users=u, vocabulary=vocabulary, **kw)
+            for c, u in zip(cutoffs, users)
+        ]
+    if not 0 < short_days < long_days:
+        raise ValueError(f"need 0 < short_days < long_days, got {short_days}, {long_days}")
+    if lookback_days <= 0:
+        raise ValueError(f"lookback_days must be positive, got {lookback_days}")
+    return _features_sql_many(
+        contacts,
+        events,
+        orders,
+        cutoffs=cutoffs,
+        users=users,
+        vocab=load_vocabulary(vocabulary),
+        **kw,
+    )
+
+
+def _churn_features_sql(contacts, events, orders, *, as_of, users, vocab, **kw) -> pd.DataFrame:
+    """The SQL definition of :func:`churn_features` (:func:`_features_sql_many` at one
+    cut-off)."""
+    return _features_sql_many(
+        contacts, events, orders, cutoffs=[as_of], users=[users], vocab=vocab, **kw
+    )[0]
+
+
+def _features_sql_many(
     contacts,
     events,
     orders,
     *,
-    as_of,
+    cutoffs,
+    users,
     lookback_days,
     short_days,
     long_days,
-    users,
     vocab: Vocabulary,
     engine,
-) -> pd.DataFrame:
-    """The SQL definition of :func:`churn_features`: one query per table returns per-user
-    counts, sums and latest times; the features are finished here exactly as on pandas
-    (the same float arithmetic on the same per-user numbers)."""
+) -> list[pd.DataFrame]:
+    """The SQL definition of :func:`churn_features` at several cut-offs: one query per table
+    returns per-user counts, sums and latest times for every cut-off (columns ``<name>_<k>``);
+    each cut-off's features are finished here exactly as on pandas (the same float
+    arithmetic on the same per-user numbers)."""
     people = contacts.to_pandas() if is_sql_table(contacts) else contacts
     tz = tz_of(people["joined_at"])
-    cut = as_timestamp(as_of, tz=tz, name="as_of")
+    cuts = [as_timestamp(c, tz=tz, name="as_of") for c in cutoffs]
+    inter = sql_list(vocab.interaction_types)
+    stage_case = (
+        "CASE event_type "
+        + " ".join(f"WHEN {sql_str(t)} THEN {k}" for t, k in _stage_of_type(vocab).items())
+        + " ELSE 0 END"
+    )
+    paid = f"({NET_AMOUNT_SQL}) > 0"
+    e_cols, o_cols = [], []
+    for k, cut in enumerate(cuts):
+        c_s = cut.value / 1e9
+        before = f"t < {-(-cut.value // 1000)}"  # t < the cut-off (microseconds, exact)
+
+        # the age test of the pandas path, (c_s - t_s) / 86400 <= days, in the same float
+        # steps (t_s: the row's CAST(epoch_us) AS DOUBLE / 1e6, computed once per row)
+        def within(days: float, c_s=c_s) -> str:
+            return f"(({c_s!r} - t_s) / 86400.0) <= {float(days)!r}"
+
+        short, long_, lb = (within(d) for d in (short_days, long_days, lookback_days))
+        # (aggregates of CASE expressions: DuckDB runs them faster than FILTER clauses)
+        e_cols += [
+            f"max(CASE WHEN {before} AND inter THEN t END) AS last_inter_{k}",
+            f"count(CASE WHEN {before} AND inter AND {short} THEN 1 END) AS inter_short_{k}",
+            f"count(CASE WHEN {before} AND inter AND {long_} THEN 1 END) AS inter_long_{k}",
+            f"count(CASE WHEN {before} AND grp AND {lb} THEN 1 END) AS group_events_{k}",
+            f"count(CASE WHEN {before} AND gq AND {lb} THEN 1 END) AS group_quits_{k}",
+            f"max(CASE WHEN {before} AND gj THEN t END) AS last_join_{k}",
+            f"max(CASE WHEN {before} AND gq THEN t END) AS last_quit_{k}",
+            f"max(CASE WHEN {before} AND {lb} THEN st END) AS stage_lb_{k}",
+        ]
+        o_cols += [
+            f"max(CASE WHEN {before} AND paid THEN t END) AS last_paid_{k}",
+            f"count(CASE WHEN {before} AND paid THEN 1 END) AS orders_total_{k}",
+            f"sum(CASE WHEN {before} THEN net END) AS net_spend_{k}",
+            f"count(CASE WHEN {before} AND is_refund THEN 1 END) AS refunds_total_{k}",
+            f"count(CASE WHEN {before} AND paid AND {within(short_days)} THEN 1 END)"
+            f" AS orders_short_{k}",
+            f"count(CASE WHEN {before} AND paid AND {within(long_days)} THEN 1 END)"
+            f" AS orders_long_{k}",
+            f"count(CASE WHEN {before} AND paid AND {within(lookback_days)} THEN 1 END)"
+            f" AS bought_lb_{k}",
+        ]
+    last = sql_instant(max(cuts))
+    t_cols = "epoch_us({0}) AS t, CAST(epoch_us({0}) AS DOUBLE) / 1000000.0 AS t_s"
+    with SqlInputs(engine, events=events, orders=orders) as db:
+        ev, od = db.views["events"], db.views["orders"]
+        e_all = db.df(f"""
+            SELECT CAST(user_id AS VARCHAR) AS user_id, {", ".join(e_cols)}
+            FROM (SELECT user_id, {t_cols.format("occurred_at")},
+                      event_type IN {inter} AS inter, context = 'group' AS grp,
+                      event_type = 'group_quit' AS gq, event_type = 'group_join' AS gj,
+                      {stage_case} AS st
+                  FROM {ev} WHERE occurred_at < {last}) e
+            GROUP BY user_id""")
+        o_all = db.df(f"""
+            SELECT CAST(user_id AS VARCHAR) AS user_id, {", ".join(o_cols)}
+            FROM (SELECT user_id, {t_cols.format("ordered_at")}, ({paid}) AS paid,
+                      {NET_AMOUNT_SQL} AS net, is_refund
+                  FROM {od} WHERE ordered_at < {last}) o
+            GROUP BY user_id""")
+    e_all, o_all = e_all.set_index("user_id"), o_all.set_index("user_id")
+    out = []
+    for k, (cut, sel) in enumerate(zip(cuts, users)):
+        e = _columns_of(e_all, k)
+        o = _columns_of(o_all, k)
+        frame = _finish_sql_features(
+            people,
+            e,
+            o,
+            cut=cut,
+            users=sel,
+            lookback_days=lookback_days,
+            short_days=short_days,
+            long_days=long_days,
+        )
+        out.append(
+            _with_evidence(
+                frame, events, orders, cut, lookback_days, frame.index, vocab, engine=engine
+            )
+        )
+    return out
+
+
+def _columns_of(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The columns ``<name>_<k>`` of ``frame`` as ``<name>``, for the users with a row before
+    the cut-off ``k`` (as the one-cut-off query returned them)."""
+    cols = [c for c in frame.columns if c.rsplit("_", 1)[1] == str(k)]
+    return frame[cols].rename(columns=lambda c: c.rsplit("_", 1)[0])
+
+
+def _finish_sql_features(
+    people, e, o, *, cut, users, lookback_days, short_days, long_days
+) -> pd.DataFrame:
+    """The features of one cut-off from the per-user numbers of the SQL queries (``e``:
+    events, ``o``: orders, index ``user_id``), without the five-value evidence."""
     c_s = cut.value / 1e9
     joined_s = _epoch_seconds(people["joined_at"])
     if users is None:
@@ -347,54 +497,8 @@ def _churn_features_sql(
     con = people.iloc[cpos]
     tenure = (c_s - joined_s[cpos]) / DAY_S
     exposure = lambda days: np.maximum(np.minimum(days, tenure), 1.0)  # noqa: E731
-
-    # the age test of the pandas path, (c_s - t_s) / 86400 <= days, in the same float steps
-    def within(col: str, days: float) -> str:
-        age = f"(({c_s!r} - CAST(epoch_us({col}) AS DOUBLE) / 1000000.0) / 86400.0)"
-        return f"{age} <= {float(days)!r}"
-
-    inter = sql_list(vocab.interaction_types)
-    short, long_, lb = (within("occurred_at", d) for d in (short_days, long_days, lookback_days))
-    stage_case = (
-        "CASE event_type "
-        + " ".join(f"WHEN {sql_str(t)} THEN {k}" for t, k in _stage_of_type(vocab).items())
-        + " ELSE 0 END"
-    )
-    before_e = f"occurred_at < {sql_instant(cut)}"
-    before_o = f"ordered_at < {sql_instant(cut)}"
-    paid = f"({NET_AMOUNT_SQL}) > 0"
-    with SqlInputs(engine, events=events, orders=orders) as db:
-        ev, od = db.views["events"], db.views["orders"]
-        e = db.df(f"""
-            SELECT CAST(user_id AS VARCHAR) AS user_id,
-                max(epoch_us(occurred_at)) FILTER (WHERE event_type IN {inter}) AS last_inter,
-                count(*) FILTER (WHERE event_type IN {inter} AND {short})
-                    AS inter_short,
-                count(*) FILTER (WHERE event_type IN {inter} AND {long_})
-                    AS inter_long,
-                count(*) FILTER (WHERE context = 'group' AND {lb})
-                    AS group_events,
-                count(*) FILTER (WHERE event_type = 'group_quit' AND {lb}) AS group_quits,
-                max(epoch_us(occurred_at)) FILTER (WHERE event_type = 'group_join') AS last_join,
-                max(epoch_us(occurred_at)) FILTER (WHERE event_type = 'group_quit') AS last_quit,
-                max({stage_case}) FILTER (WHERE {lb})
-                    AS stage_lb
-            FROM {ev} WHERE {before_e} GROUP BY user_id""")
-        o = db.df(f"""
-            SELECT CAST(user_id AS VARCHAR) AS user_id,
-                max(epoch_us(ordered_at)) FILTER (WHERE {paid}) AS last_paid,
-                count(*) FILTER (WHERE {paid}) AS orders_total,
-                sum({NET_AMOUNT_SQL}) AS net_spend,
-                count(*) FILTER (WHERE is_refund) AS refunds_total,
-                count(*) FILTER (WHERE {paid} AND {within("ordered_at", short_days)})
-                    AS orders_short,
-                count(*) FILTER (WHERE {paid} AND {within("ordered_at", long_days)})
-                    AS orders_long,
-                count(*) FILTER (WHERE {paid} AND {within("ordered_at", lookback_days)})
-                    AS bought_lb
-            FROM {od} WHERE {before_o} GROUP BY user_id""")
-    e = e.set_index("user_id").reindex(ids)
-    o = o.set_index("user_id").reindex(ids)
+    e = e.reindex(ids)
+    o = o.reindex(ids)
 
     def count(frame: pd.DataFrame, col: str) -> np.ndarray:
         return frame[col].fillna(0).to_numpy(dtype="float64")
@@ -426,4 +530,4 @@ def _churn_features_sql(
     ).astype("int64")
     stage = e["stage_lb"].fillna(0).to_numpy(dtype="int64")
     _set_stage(out, stage, count(o, "bought_lb") > 0)
-    return _with_evidence(out, events, orders, cut, lookback_days, ids, vocab, engine=engine)
+    return out

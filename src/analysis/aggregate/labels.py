@@ -16,6 +16,8 @@ Definitions (the cut-off ``c`` and horizon ``h`` are explicit):
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -113,13 +115,13 @@ def retention_labels(
             return _retention_labels_sql(
                 db,
                 tz=db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"]),
-                cutoff=cutoff,
+                cutoffs=[cutoff],
+                ends=[observation_end],
                 horizon_days=horizon_days,
                 activity=activity,
                 lost_after_days=lost_after_days,
-                observation_end=observation_end,
                 vocab=vocab,
-            )
+            )[0]
     tz = tz_of(contacts["joined_at"])
     c, end_c = _window(cutoff, horizon_days, tz)
     if observation_end is None:
@@ -218,80 +220,145 @@ def _label_frame(
     return out.sort_values("user_id", ignore_index=True)
 
 
+def retention_labels_many(
+    contacts: pd.DataFrame,
+    events: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    cutoffs: Sequence,
+    observation_end: Sequence | None = None,
+    horizon_days: int = HORIZON_DAYS,
+    activity: str = DEFAULT_ACTIVITY,
+    lost_after_days: int | None = LOST_AFTER_DAYS,
+    vocabulary: Vocabulary | None = None,
+    engine=None,
+) -> list[pd.DataFrame]:
+    """:func:`retention_labels` at each of ``cutoffs`` (``observation_end``: one per cut-off,
+    or None), the same tables. On DuckDB / Spark one query reads the events and the orders
+    once for all cut-offs; on pandas it is a loop."""
+    cutoffs = list(cutoffs)
+    ends = [None] * len(cutoffs) if observation_end is None else list(observation_end)
+    if len(ends) != len(cutoffs):
+        raise ValueError(f"{len(cutoffs)} cut-offs but {len(ends)} observation ends")
+    kw = dict(horizon_days=horizon_days, activity=activity, lost_after_days=lost_after_days)
+    vocab = load_vocabulary(vocabulary)
+    engine = infer_engine(engine, contacts, events, orders)
+    if not is_sql_engine(engine) or not cutoffs:
+        return [
+            retention_labels(
+                contacts,
+                events,
+                orders,
+                cutoff=c,
+                observation_end=e,
+                vocabulary=vocab,
+                engine=engine,
+                **kw,
+            )
+            for c, e in zip(cutoffs, ends)
+        ]
+    with SqlInputs(engine, contacts=contacts, events=events, orders=orders) as db:
+        tz = db.tz if is_sql_table(contacts) else tz_of(contacts["joined_at"])
+        return _retention_labels_sql(db, tz=tz, cutoffs=cutoffs, ends=ends, vocab=vocab, **kw)
+
+
 def _retention_labels_sql(
     db: SqlInputs,
     *,
     tz: str,
-    cutoff,
+    cutoffs,
+    ends,
     horizon_days,
     activity,
     lost_after_days,
-    observation_end,
     vocab: Vocabulary,
-) -> pd.DataFrame:
+) -> list[pd.DataFrame]:
     """The SQL definition of :func:`retention_labels` for DuckDB and Spark (same population,
-    windows, labels)."""
+    windows, labels) at one or more cut-offs: one pass over the events and one over the
+    orders, with each cut-off's per-user times side by side (columns ``<name>_<k>``)."""
     if activity not in ACTIVITY:
         raise ValueError(f"activity must be one of {ACTIVITY}, got {activity!r}")
-    c, end_c = _window(cutoff, horizon_days, tz)
     co, ev, od = db.views["contacts"], db.views["events"], db.views["orders"]
-    candidates = db.latest_times(tz) if observation_end is None else None
-    _check_covered(c, end_c, candidates, observation_end, tz)
+    wins = [_window(c, horizon_days, tz) for c in cutoffs]
+    if any(e is None for e in ends):
+        candidates = db.latest_times(tz)
+    for (c, end_c), obs in zip(wins, ends):
+        _check_covered(c, end_c, None if obs is not None else candidates, obs, tz)
 
-    C, E = sql_instant(c), sql_instant(end_c)
     churn, access = sql_list(vocab.churn_types), sql_list(vocab.of_stage("access"))
     # qualifying events: interactions ("any"), none ("purchase": orders only)
     inter = sql_list(vocab.interaction_types if activity == "any" else [])
-    lost_rule = "TRUE"
-    if lost_after_days is not None:
-        S = sql_instant(c - pd.Timedelta(days=lost_after_days))
-        lost_rule = f"NOT (p.joined_at < {S} AND NOT coalesce(last_activity_before >= {S}, FALSE))"
-    # one pass over the events and one over the orders, both cut at the window's end
+    e_cols, o_cols, p_cols, members = [], [], [], []
+    for k, (c, end_c) in enumerate(wins):
+        C, E = sql_instant(c), sql_instant(end_c)
+        inside = f"t >= {C} AND t < {E}"
+        # (aggregates of CASE expressions: DuckDB runs them faster than FILTER clauses)
+        e_cols += [
+            f"max(CASE WHEN ch AND t < {C} THEN t END) AS last_churn_{k}",
+            f"max(CASE WHEN acc AND t < {C} THEN t END) AS last_access_{k}",
+            f"min(CASE WHEN ch AND {inside} THEN t END) AS churned_at_{k}",
+            f"max(CASE WHEN it AND t < {C} THEN t END) AS e_before_{k}",
+            f"min(CASE WHEN it AND {inside} THEN t END) AS e_inside_{k}",
+        ]
+        o_cols += [
+            f"max(CASE WHEN t < {C} THEN t END) AS o_before_{k}",
+            f"min(CASE WHEN {inside} THEN t END) AS o_inside_{k}",
+        ]
+        before = f"""CASE WHEN e.e_before_{k} IS NULL THEN o.o_before_{k}
+                        WHEN o.o_before_{k} IS NULL THEN e.e_before_{k}
+                        ELSE greatest(e.e_before_{k}, o.o_before_{k}) END"""
+        p_cols += [
+            # NULL-aware: no activity of one kind leaves the other
+            f"""CASE WHEN e.e_inside_{k} IS NULL THEN o.o_inside_{k}
+                     WHEN o.o_inside_{k} IS NULL THEN e.e_inside_{k}
+                     ELSE least(e.e_inside_{k}, o.o_inside_{k}) END AS first_activity_at_{k}""",
+            f"e.churned_at_{k} AS churned_at_{k}",
+            f"{before} AS last_activity_before_{k}",
+        ]
+        # in the population at c: joined before c; not lost by c (a hard churn before c not
+        # followed by a re-add before c); with lost_after_days: not silent that long
+        rule = f"""c.joined_at < {C}
+              AND NOT (e.last_churn_{k} IS NOT NULL
+                       AND NOT coalesce(e.last_access_{k} > e.last_churn_{k}, FALSE))"""
+        if lost_after_days is not None:
+            S = sql_instant(c - pd.Timedelta(days=lost_after_days))
+            rule += f" AND NOT (c.joined_at < {S} AND NOT coalesce({before} >= {S}, FALSE))"
+        members.append(f"coalesce({rule}, FALSE)")
+    p_cols += [f"{m} AS in_{k}" for k, m in enumerate(members)]
+    E_all = sql_instant(max(end_c for _, end_c in wins))
     sql = f"""
         WITH e AS (
-            SELECT user_id,
-                max(occurred_at) FILTER (WHERE event_type IN {churn} AND occurred_at < {C})
-                    AS last_churn,
-                max(occurred_at) FILTER (WHERE event_type IN {access} AND occurred_at < {C})
-                    AS last_access,
-                min(occurred_at) FILTER (WHERE event_type IN {churn} AND occurred_at >= {C})
-                    AS churned_at,
-                max(occurred_at) FILTER (WHERE event_type IN {inter} AND occurred_at < {C})
-                    AS e_before,
-                min(occurred_at) FILTER (WHERE event_type IN {inter} AND occurred_at >= {C})
-                    AS e_inside
-            FROM {ev} WHERE occurred_at < {E} GROUP BY user_id),
+            SELECT user_id, {", ".join(e_cols)}
+            FROM (SELECT user_id, occurred_at AS t, event_type IN {churn} AS ch,
+                         event_type IN {access} AS acc, event_type IN {inter} AS it
+                  FROM {ev} WHERE occurred_at < {E_all}) x
+            GROUP BY user_id),
         o AS (
-            SELECT user_id, max(ordered_at) FILTER (WHERE ordered_at < {C}) AS o_before,
-                   min(ordered_at) FILTER (WHERE ordered_at >= {C}) AS o_inside
-            FROM {od} WHERE ordered_at < {E} AND {PAID_SQL}
+            SELECT user_id, {", ".join(o_cols)}
+            FROM (SELECT user_id, ordered_at AS t FROM {od}
+                  WHERE ordered_at < {E_all} AND {PAID_SQL}) x
             GROUP BY user_id),
         p AS (
-            SELECT c.user_id, c.joined_at, e.churned_at,
-                   -- NULL-aware: no activity of one kind leaves the other
-                   CASE WHEN e.e_inside IS NULL THEN o.o_inside
-                        WHEN o.o_inside IS NULL THEN e.e_inside
-                        ELSE least(e.e_inside, o.o_inside) END AS first_activity_at,
-                   CASE WHEN e.e_before IS NULL THEN o.o_before
-                        WHEN o.o_before IS NULL THEN e.e_before
-                        ELSE greatest(e.e_before, o.o_before) END AS last_activity_before
+            SELECT c.user_id, c.joined_at, {", ".join(p_cols)}
             FROM {co} c LEFT JOIN e USING (user_id) LEFT JOIN o USING (user_id)
-            -- lost by c: a hard churn before c not followed by a re-add before c
-            WHERE c.joined_at < {C}
-              AND NOT (e.last_churn IS NOT NULL
-                       AND NOT coalesce(e.last_access > e.last_churn, FALSE)))
-        SELECT user_id, joined_at, first_activity_at, churned_at, last_activity_before
-        FROM p WHERE {lost_rule}"""
+            WHERE c.joined_at < {sql_instant(max(c for c, _ in wins))})
+        SELECT * FROM p WHERE {" OR ".join(f"in_{k}" for k in range(len(wins)))}"""
     got = db.df(sql)
-    return _label_frame(
-        got["user_id"].astype("str"),
-        as_instants(got["joined_at"], tz),
-        first=as_instants(got["first_activity_at"], tz),
-        churned=as_instants(got["churned_at"], tz),
-        before=as_instants(got["last_activity_before"], tz),
-        c=c,
-        horizon_days=horizon_days,
-    )
+    out = []
+    for k, (c, _) in enumerate(wins):
+        g = got.loc[got[f"in_{k}"].to_numpy(dtype=bool)].reset_index(drop=True)
+        out.append(
+            _label_frame(
+                g["user_id"].astype("str"),
+                as_instants(g["joined_at"], tz),
+                first=as_instants(g[f"first_activity_at_{k}"], tz),
+                churned=as_instants(g[f"churned_at_{k}"], tz),
+                before=as_instants(g[f"last_activity_before_{k}"], tz),
+                c=c,
+                horizon_days=horizon_days,
+            )
+        )
+    return out
 
 
 def activity_counts(

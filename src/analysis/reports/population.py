@@ -104,6 +104,7 @@ def cutoff_steps(
     replace the last step's ids after a check that they are the same users (a study whose
     population differs from the shared rule is an error here, not a silent mismatch)."""
     from analysis.aggregate.labels import retention_labels
+    from analysis.aggregate.rules import is_silent
     from analysis.aggregate.time import as_timestamp, tz_of
 
     table = contacts
@@ -118,18 +119,27 @@ def cutoff_steps(
         observation_end=c + pd.Timedelta(days=1),  # only who is in, not the labels
         vocabulary=vocabulary,
     )
+    kept = retention_labels(table, events, orders, lost_after_days=None, **kw)
     out = [
         step("contacts", contacts["user_id"]),
         step("joined", contacts.loc[contacts["joined_at"] < c, "user_id"], date=day),
-        step(
-            "kept",
-            retention_labels(table, events, orders, lost_after_days=None, **kw)["user_id"],
-            date=day,
-        ),
+        step("kept", kept["user_id"], date=day),
     ]
     if lost_after_days is not None:
-        kept = retention_labels(table, events, orders, lost_after_days=lost_after_days, **kw)
-        out.append(step("not_lost", kept["user_id"], date=day, days=int(lost_after_days)))
+        # the population rule's last step on the labels already read (retention_labels with
+        # lost_after_days drops the same users by the same rule, is_silent)
+        joined = pd.Series(
+            contacts["joined_at"].array, index=contacts["user_id"].astype("str")
+        ).reindex(kept["user_id"].astype("str"))
+        lost = is_silent(
+            pd.Series(kept["last_activity_before"].array),
+            pd.Series(joined.array),
+            as_of=c,
+            days=lost_after_days,
+        ).to_numpy(dtype=bool)
+        out.append(
+            step("not_lost", kept.loc[~lost, "user_id"], date=day, days=int(lost_after_days))
+        )
     if studied is not None:
         ids, last = pd.Index(studied).astype("str"), out[-1]
         rule = last.ids.astype("str")

@@ -54,6 +54,7 @@ from analysis.studies.churn import (
     model_features,
     predict_risk,
 )
+from analysis.studies.churn_frames import churn_frames
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows, fit_sample_note
 from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval
 
@@ -270,14 +271,22 @@ def churn_as_of(
     end = data_end(events, orders)
     e = end if as_of is None else as_timestamp(as_of, tz=tz, name="as_of")
     w = ChurnWindows.ending_at(e, definition.horizon_days)
-    kw = dict(definition=definition, observation_end=max(e, end), vocabulary=vocabulary)
-    frames = {
-        name: churn_frame(contacts, events, orders, cutoff=getattr(w, name), **kw)
-        for name in ("train", "validation", "test")
-    }
-    frames["current"] = current_population(
-        contacts, events, orders, as_of=e, definition=definition, vocabulary=vocabulary
+    # the four windows' frames (as churn_frame and current_population) from shared scans
+    labelled = ("train", "validation", "test")
+    frames = churn_frames(
+        contacts,
+        events,
+        orders,
+        cutoffs={**{name: getattr(w, name) for name in labelled}, "current": e},
+        definition=definition,
+        observation_end={
+            **{name: max(e, end) for name in labelled},
+            "current": e + pd.Timedelta(days=definition.horizon_days),
+        },
+        vocabulary=vocabulary,
+        last_activity=["current"],
     )
+    frames["current"] = frames["current"].drop(columns=["churned", "churned_hard"])
     kinds = list(kinds)
     train_fit, train_sample = fit_rows(
         frames["train"], fit_sample, random_state, what="churn.fit_sample.train"

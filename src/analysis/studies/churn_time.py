@@ -352,19 +352,25 @@ def competing_risks_at(
     weights="expansion",
     at_days: float = 180,
     vocabulary=None,
+    frame: pd.DataFrame | None = None,
 ) -> CompetingRisksResult:
     """:func:`competing_risks` for the customers at the landmark ``since`` (the as-of
     population of :func:`~analysis.studies.churn_asof.current_population` under
     ``definition``), grouped by channel, hook and the five-value tier at ``since``
     (:func:`~analysis.studies.segments.value_tiers` of the index normalised on that
-    population); silence is ``definition.lost_after_days`` (90 when None)."""
+    population); silence is ``definition.lost_after_days`` (90 when None).
+
+    ``frame``: that population's feature table when the caller has it already (e.g. the
+    as-of design's training frame, :attr:`ChurnAsOf.frames` ``["train"]`` with ``since`` its
+    cut-off: the same users and features), so the data is not read again for it."""
     from analysis.studies.churn_asof import current_population
     from analysis.studies.churn_list import value_index
     from analysis.studies.segments import value_tiers
 
-    frame = current_population(
-        contacts, events, orders, as_of=since, definition=definition, vocabulary=vocabulary
-    )
+    if frame is None:
+        frame = current_population(
+            contacts, events, orders, as_of=since, definition=definition, vocabulary=vocabulary
+        )
     tier = value_tiers(value_index(frame, frame, weights=weights))["tier"].astype("str")
     silent = definition.lost_after_days if definition.lost_after_days is not None else 90
     return competing_risks(

@@ -31,7 +31,7 @@ next_steps_file = ""  # YAML rule table of next steps per reason; "" = the kit's
 n_boot = 200  # bootstrap resamples for the intervals
 random_state = 0
 fit_sample = 200_000  # most users a model is fitted on (random, random_state); all are scored
-n_threads = 1  # native threads for the models (1 is fastest on a busy shared machine)
+n_threads = 2  # gradient boosting's threads (same models for any number; 1 if the cores are busy)
 importance_max_samples = 20_000  # test users drawn for the importance (all if fewer)
 importance_boot = 100  # user resamples of the importance intervals
 contact_cost = 5.0  # cost of one contact (staff time of a 1:1 message)

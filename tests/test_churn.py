@@ -319,3 +319,16 @@ def test_plots_draw_on_the_given_axes(sample_eval):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert len(fig.axes) == 4
     plt.close(fig)
+
+
+def test_models_are_the_same_for_any_number_of_threads(sample_eval):
+    # a training set large enough for threaded BLAS (the logistic model) and OpenMP
+    # (gradient boosting) to split their work: 40 jittered copies of the sample's
+    train = sample_eval.train
+    rng = np.random.default_rng(0)
+    big = pd.concat([train] * 40, ignore_index=True)
+    num = big.select_dtypes("number").columns.drop("churned", errors="ignore")
+    big[num] = big[num] + rng.normal(0, 0.01, size=(len(big), len(num)))
+    fits = [ch.fit_models(big, random_state=0, n_threads=n) for n in (1, 2)]
+    p1, p2 = (ch.predict_risk(m, big.head(20_000), n_threads=n) for m, n in zip(fits, (1, 2)))
+    pd.testing.assert_frame_equal(p1, p2, check_exact=True)

@@ -633,3 +633,28 @@ def test_grouped_cox_is_statsmodels_phreg_on_counts():
     b0, se0 = ct.cox_breslow(dur, status, none)
     ref0 = PHReg(dur, none, status=status, ties="breslow").fit()
     assert b0.shape == se0.shape == np.asarray(ref0.params).shape == (0,)
+
+
+def test_cox_per_user_is_statsmodels_phreg():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from analysis.studies import churn_time as ct
+
+    rng = np.random.default_rng(2)
+    n = 4000
+    X = np.column_stack(
+        [rng.normal(size=n), rng.normal(size=n) * 2, rng.integers(0, 2, n), rng.uniform(size=n)]
+    )
+    t = np.ceil(rng.exponential(100 / np.exp(X @ np.array([0.4, -0.3, 0.6, -1.0]))))
+    c = np.ceil(rng.uniform(20, 300, n))
+    dur, status = np.minimum(t, c), (t <= c).astype(int)  # whole days: many ties
+    ref = PHReg(dur, X, status=status, ties="breslow").fit()
+    b, se = ct.cox_breslow_users(dur, status, X)
+    np.testing.assert_allclose(b, ref.params, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(se, ref.bse, rtol=1e-8)
+    # a few distinct rows: the same as the fit on counts
+    G = np.eye(4)[rng.integers(0, 4, n)][:, 1:]
+    np.testing.assert_allclose(
+        ct.cox_breslow_users(dur, status, G)[0], ct.cox_breslow(dur, status, G)[0], rtol=1e-9
+    )
+    assert ct.cox_breslow_users(dur, status, np.zeros((n, 0)))[0].shape == (0,)

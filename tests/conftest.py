@@ -11,6 +11,23 @@ from analysis.data.load import load_tables  # noqa: E402
 from analysis.paths import resolve  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def cdnow_weeks() -> pd.DataFrame:
+    """The CDNOW sample summarised as lifetimes does (weeks of 7 days), for the LTV tests."""
+    from analysis.aggregate.transactions import summarize_transactions
+    from analysis.simulate.cdnow import load_cdnow_sample
+
+    return summarize_transactions(
+        load_cdnow_sample(),
+        customer_col="customer_id",
+        time_col="date",
+        amount_col="dollars",
+        observation_end="1997-09-30",
+        freq="D",
+        freq_multiplier=7,
+    )
+
+
 def require_spark() -> None:
     """Skip a Spark test where Spark cannot run (no pyspark, no Java) on a developer's machine;
     in CI (``CI`` set) that is a failure: ``make env`` installs both."""

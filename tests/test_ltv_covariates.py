@@ -14,19 +14,6 @@ from analysis.studies import ltv
 from analysis.studies import ltv_covariates as lc
 
 
-@pytest.fixture(scope="module")
-def cdnow_weeks() -> pd.DataFrame:
-    return summarize_transactions(
-        load_cdnow_sample(),
-        customer_col="customer_id",
-        time_col="date",
-        amount_col="dollars",
-        observation_end="1997-09-30",
-        freq="D",
-        freq_multiplier=7,
-    )
-
-
 def test_without_covariates_it_is_the_published_bgnbd(cdnow_weeks) -> None:
     ours = lc.CovariatePurchaseModel("bgnbd").fit(cdnow_weeks)
     theirs = ltv.PurchaseModel("bgnbd").fit(cdnow_weeks)

@@ -8,25 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.aggregate.transactions import summarize_transactions
 from analysis.simulate.btyd import btyd_world
-from analysis.simulate.cdnow import load_cdnow_sample
 from analysis.studies import ltv
 from analysis.studies import ltv_covariates as lc
 from analysis.studies import ltv_pareto as lp
-
-
-@pytest.fixture(scope="module")
-def cdnow_weeks() -> pd.DataFrame:
-    return summarize_transactions(
-        load_cdnow_sample(),
-        customer_col="customer_id",
-        time_col="date",
-        amount_col="dollars",
-        observation_end="1997-09-30",
-        freq="D",
-        freq_multiplier=7,
-    )
 
 
 def _rfm(summary: pd.DataFrame) -> list[np.ndarray]:

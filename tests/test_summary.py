@@ -377,6 +377,18 @@ def test_segments_bullets_claims_and_actions():
     assert b2[-1].startswith("**What to do:** on these data none")
     zh = S.segments_bullets(t, age_months=3, spend_days=180, lang="zh")
     assert zh[-1].startswith("**建议：**") and "用户用户" not in "".join(zh)
+    # an interval narrower than a point (a million users) is shown with a decimal
+    narrow = S.segments_bullets(
+        _claims(
+            (-0.3402, -0.3431, -0.3374, "supported"),
+            (-119.3, -146.8, -88.7, "supported"),
+            (0.19, 0.17, 0.21, "supported"),
+        ),
+        age_months=3,
+        spend_days=180,
+    )
+    assert "(−34.0 points, 95% interval −34.3 to −33.7)" in narrow[0]
+    assert S.places_apart(-34.31, -34.29) == 2 and S.places_apart(-36, -28) == 0
 
 
 def _fatigue(dose, flood):

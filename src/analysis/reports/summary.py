@@ -143,6 +143,15 @@ def _ival(lo: float, hi: float, lang: str, fmt=fmt_signed) -> str:
     return say("common.answer.ival", lang, lo=fmt(lo), hi=fmt(hi))
 
 
+def places_apart(lo: float, hi: float, places: int = 0, most: int = 2) -> int:
+    """The fewest decimals from ``places`` (up to ``most``) at which ``lo`` and ``hi`` print
+    differently: on a million users an interval can be narrower than the unit shown, and
+    "−34 to −34" would read as no uncertainty at all."""
+    while places < most and f"{lo:.{places}f}" == f"{hi:.{places}f}":
+        places += 1
+    return places
+
+
 def _plain(x: float) -> str:
     return f"{x:.3f}"
 
@@ -603,14 +612,15 @@ def segments_bullets(
             verdict=tr(r.verdict, lang),
         )
         if str(r.metric).startswith("retained"):
+            d = places_apart(100 * r.lo, 100 * r.hi)
             bullets.append(
                 say(
                     "flow.answer.claim.retention",
                     lang,
                     value_a=pct(r.value_a),
                     value_b=pct(r.value_b),
-                    effect=fmt_signed(100 * r.effect, 0),
-                    ival=_ival(100 * r.lo, 100 * r.hi, lang, lambda x: fmt_signed(x, 0)),
+                    effect=fmt_signed(100 * r.effect, d),
+                    ival=_ival(100 * r.lo, 100 * r.hi, lang, lambda x, d=d: fmt_signed(x, d)),
                     age=age_months,
                     **common,
                 )

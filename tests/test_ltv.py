@@ -81,19 +81,6 @@ def cdnow() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cdnow_weeks(cdnow) -> pd.DataFrame:
-    return summarize_transactions(
-        cdnow,
-        customer_col="customer_id",
-        time_col="date",
-        amount_col="dollars",
-        observation_end="1997-09-30",
-        freq="D",
-        freq_multiplier=7,
-    )
-
-
-@pytest.fixture(scope="module")
 def cdnow_holdout(cdnow) -> pd.DataFrame:
     return calibration_holdout_summary(
         cdnow,

@@ -7,25 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.aggregate.transactions import summarize_transactions
 from analysis.simulate.btyd import btyd_world
-from analysis.simulate.cdnow import load_cdnow_sample
 from analysis.studies import clv, ltv
 from analysis.studies import ltv_covariates as lc
 from analysis.studies import ltv_uncertainty as lu
 
 
 @pytest.fixture(scope="module")
-def cdnow():
-    s = summarize_transactions(
-        load_cdnow_sample(),
-        customer_col="customer_id",
-        time_col="date",
-        amount_col="dollars",
-        observation_end="1997-09-30",
-        freq="D",
-        freq_multiplier=7,
-    )
+def cdnow(cdnow_weeks):
+    s = cdnow_weeks
     return s, lc.CovariatePurchaseModel("bgnbd").fit(s), ltv.SpendModel().fit(s)
 
 

@@ -76,6 +76,7 @@ def churn_frames(
     stages of all cut-offs read together (see the module docstring)."""
     d = definition
     names = list(cutoffs)
+    at = [cutoffs[n] for n in names]
     ends = observation_end or {}
     labels = dict(
         zip(
@@ -84,7 +85,7 @@ def churn_frames(
                 contacts,
                 events,
                 orders,
-                cutoffs=[cutoffs[n] for n in names],
+                cutoffs=at,
                 observation_end=[ends.get(n) for n in names],
                 horizon_days=d.horizon_days,
                 activity=d.activity,
@@ -97,7 +98,7 @@ def churn_frames(
         contacts,
         events,
         orders,
-        cutoffs=[cutoffs[n] for n in names],
+        cutoffs=at,
         users=[labels[n]["user_id"] for n in names],
         lookback_days=d.lookback_days,
         short_days=d.short_days,
@@ -108,7 +109,7 @@ def churn_frames(
         contacts,
         events,
         orders,
-        cutoffs=[cutoffs[n] for n in names],
+        cutoffs=at,
         users=[f.index for f in feats],
         vocabulary=vocabulary,
     )

@@ -120,6 +120,33 @@ def _counts(contacts, events, orders) -> str:
     return f"{len(contacts):,} contacts, {len(events):,} events, {len(orders):,} orders"
 
 
+def _simulate_store(args, t0: float) -> int:
+    from analysis.simulate.shards import SHARD_USERS, simulate_store
+
+    try:
+        params = simulate_store(
+            args.users,
+            args.store,
+            shard_users=args.shard_users or SHARD_USERS,
+            months=args.months,
+            seed=args.seed,
+            start=args.start,
+            world=args.world,
+            progress=not args.quiet,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        c = params["counts"]
+        print(
+            f"wrote {c['contacts']:,} contacts, {c['events']:,} events, {c['orders']:,} "
+            f"orders in {params['shards']['n']} shards to the store {args.store} "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis", description="Private-domain research kit"
@@ -141,7 +168,19 @@ def main(argv: list[str] | None = None) -> int:
         "without",
     )
     sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    sim.add_argument("--out", required=True, help="output folder")
+    where = sim.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="output folder (tables and truth/)")
+    where.add_argument(
+        "--store",
+        help="write a prepared store (with truth/) shard by shard, in the memory of one "
+        "shard: for millions of contacts",
+    )
+    sim.add_argument(
+        "--shard-users",
+        type=int,
+        default=None,
+        help="with --store: contacts per shard (default 500000)",
+    )
     sim.add_argument("--quiet", action="store_true")
 
     ex = sub.add_parser(
@@ -246,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.simulate import simulate, write_simulation
 
         t0 = time.perf_counter()
+        if args.shard_users is not None and not args.store:
+            parser.error("--shard-users goes with --store")
+        if args.store:
+            return _simulate_store(args, t0)
         s = simulate(
             args.users,
             args.months,

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pandas as pd
 from analysis.data.errors import DataError, relative_ledger
 from analysis.data.load import TABLES, load_tables
 from analysis.data.options import KIT_FILE, KitOptions, read_options
-from analysis.data.store import LEDGER_FILE, PREPARE_FILE, read_manifest
+from analysis.data.store import LEDGER_FILE, PREPARE_FILE, file_sha256, read_manifest
 from analysis.data.validate import Tables
 
 #: bump when the store's layout or the cleaning rules change what a store holds
@@ -40,21 +39,13 @@ class Prepared:
     ledger: pd.DataFrame
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def source_files(folder: Path) -> dict[str, dict]:
     """Every file of the data folder (not hidden, not in sub-folders) → size and SHA-256."""
     out = {}
     for p in sorted(folder.iterdir()):
         if not p.is_file() or p.name.startswith("."):
             continue
-        out[p.name] = {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+        out[p.name] = {"bytes": p.stat().st_size, "sha256": file_sha256(p)}
     return out
 
 
@@ -124,7 +115,7 @@ def prepare(
             continue
         path = store / f"{name}.parquet"
         df.to_parquet(path, index=False)
-        counts[name] = {"rows": len(df), "sha256": _sha256(path)}
+        counts[name] = {"rows": len(df), "sha256": file_sha256(path)}
     vocab = opts.vocabulary
     (store / "vocabulary.yaml").unlink(missing_ok=True)
     if isinstance(vocab, Path):

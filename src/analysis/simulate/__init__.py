@@ -182,6 +182,8 @@ def simulate(
     world: str = "effects",
     tz: str = DEFAULT_TZ,
     progress: bool = False,
+    first_ids: tuple[int, int] = (1, 1),
+    id_width: int | None = None,
 ) -> Simulation:
     """Simulate a private domain of about ``n_users`` contacts over ``months`` months.
 
@@ -193,6 +195,9 @@ def simulate(
     own, so the other worlds are unchanged).
     Times are local wall-clock times in ``tz`` (which must have a fixed UTC offset over the
     period, as Asia/Shanghai does).
+    ``first_ids``: the numbers of the first user and order id (``u0000001``, ``o00000001``
+    by default), and ``id_width`` the user ids' digits (at least 7); the shards of
+    :func:`analysis.simulate.shards.simulate_store` number on from the shard before.
     """
     touch_world = world in TOUCH_WORLDS
     base_world = "effects" if touch_world else world
@@ -229,7 +234,7 @@ def simulate(
     chunks += departure_events(rng, pop.leave, pop.left, hard, group_at, pop.alive_end)
     bar.update(1)
     users, times, types = event_log(chunks, pop.join, period)
-    order, rank, uid = user_ids(pop.join)
+    order, rank, uid = user_ids(pop.join, first_ids[0], id_width)
     users, times, types = sort_events(users, times, types, rank)
     ctx = contexts(rng, users, times, types, group_at)
     bar.update(1)
@@ -238,7 +243,7 @@ def simulate(
     sim = Simulation(
         contacts=contacts_table(pop, order, rank, uid, tz),
         events=events_table(users, times, types, ctx, rank, uid, tz),
-        orders=orders_table(orders, rank, uid, tz),
+        orders=orders_table(orders, rank, uid, tz, first_ids[1]),
         users=truth_table(pop, hard, lam, nu, activity, order, uid, tz),
         params=truth_params(
             truth=truth,

@@ -302,16 +302,18 @@ def event_log(
     return users[inside], times[inside], types[inside]
 
 
-def user_ids(join: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def user_ids(
+    join: np.ndarray, first: int = 1, width: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """User ids in order of joining: ``(order, rank, uid)``, where ``order`` lists the users'
     positions in joining order (ties by position) and user ``i`` gets ``uid[rank[i]]``
-    (``u0000001``, ...)."""
+    (``u0000001``, ... from number ``first``, at least ``width`` digits, default 7)."""
     n = join.size
     order_join = np.lexsort((np.arange(n), join))
     rank = np.empty(n, dtype=np.int64)
     rank[order_join] = np.arange(n)
-    width = max(7, len(str(n)))
-    uid = np.array([f"u{i + 1:0{width}d}" for i in range(n)], dtype=object)
+    width = max(width or 7, len(str(first + n - 1)))
+    uid = np.array([f"u{i:0{width}d}" for i in range(first, first + n)], dtype=object)
     return order_join, rank, uid
 
 

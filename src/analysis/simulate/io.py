@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -46,24 +47,34 @@ def _frame_for_csv(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def write_csv_rows(df: pd.DataFrame, fh, *, header: bool = True) -> None:
+    """``df`` as CSV rows on an open (text or binary) file, in the simulator's formats."""
+    _frame_for_csv(df).to_csv(
+        fh, index=False, header=header, lineterminator="\n", float_format="%.10g"
+    )
+
+
+@contextmanager
+def gzip_writer(path: Path):
+    """A gzip file to write whose bytes do not depend on when or where it was written."""
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh,
+    ):
+        yield fh
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    frame = _frame_for_csv(df)
     if path.name.endswith(".gz"):
-        with (
-            open(path, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh,
-        ):
-            frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
+        with gzip_writer(path) as fh:
+            write_csv_rows(df, fh)
     else:
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+        write_csv_rows(df, path)
 
 
-def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> dict[str, Path]:
-    """Write the tables (``fmt`` = ``csv``: contacts.csv, orders.csv, events.csv.gz and, in the
-    touch worlds, touches.csv.gz; or ``parquet``) and the truth (``truth/params.json``,
-    ``truth/users.csv.gz``)."""
-    out = Path(out)
-    (out / "truth").mkdir(parents=True, exist_ok=True)
+def write_tables(sim: Simulation, out: Path, fmt: str) -> dict[str, Path]:
+    """The canonical tables only (see :func:`write_simulation`)."""
+    out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     if fmt == "csv":
         names = {"contacts": "contacts.csv", "orders": "orders.csv", "events": "events.csv.gz"}
@@ -80,6 +91,16 @@ def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> d
             getattr(sim, t).to_parquet(paths[t], index=False, compression="zstd")
     else:
         raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
+    return paths
+
+
+def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> dict[str, Path]:
+    """Write the tables (``fmt`` = ``csv``: contacts.csv, orders.csv, events.csv.gz and, in the
+    touch worlds, touches.csv.gz; or ``parquet``) and the truth (``truth/params.json``,
+    ``truth/users.csv.gz``)."""
+    out = Path(out)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    paths = write_tables(sim, out, fmt)
     paths["truth_users"] = out / "truth" / "users.csv.gz"
     _write_csv(sim.users, paths["truth_users"])
     paths["truth_params"] = out / "truth" / "params.json"

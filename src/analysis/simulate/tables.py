@@ -87,13 +87,16 @@ def events_table(
     )
 
 
-def orders_table(orders: Orders, rank: np.ndarray, uid: np.ndarray, tz: str) -> pd.DataFrame:
-    """``orders``: one row per order in time order, ids ``o00000001``, ..."""
+def orders_table(
+    orders: Orders, rank: np.ndarray, uid: np.ndarray, tz: str, first: int = 1
+) -> pd.DataFrame:
+    """``orders``: one row per order in time order, ids ``o00000001``, ... from ``first``."""
     n_orders = orders.user.size
-    oid_width = max(8, len(str(n_orders)))
+    oid_width = max(8, len(str(first + n_orders - 1)))
+    ids = [f"o{i:0{oid_width}d}" for i in range(first, first + n_orders)]
     return pd.DataFrame(
         {
-            "order_id": pd.array([f"o{i + 1:0{oid_width}d}" for i in range(n_orders)], dtype="str"),
+            "order_id": pd.array(ids, dtype="str"),
             "user_id": pd.array(uid[rank[orders.user]], dtype="str"),
             "ordered_at": _to_ts(orders.time, tz),
             "amount": orders.amount,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from analysis.data.errors import DataError
 from analysis.data.load import load_tables
 from analysis.data.prepare import prepare
 from analysis.data.store import merge_stores, read_manifest
+from analysis.reports import open_tables
 from analysis.simulate import read_truth, simulate, write_simulation
 from analysis.simulate.shards import shard_seeds, shard_sizes, simulate_store
 
@@ -107,19 +109,56 @@ def test_the_merged_ledger_and_manifest_count_the_merged_tables(sharded):
 def test_same_arguments_same_store(sharded, tmp_path):
     out, _, _ = sharded
     simulate_store(1500, tmp_path, shard_users=500, months=6, seed=3)
-    for t in TABLES:
-        assert (tmp_path / f"{t}.parquet").read_bytes() == (out / f"{t}.parquet").read_bytes()
-    assert (tmp_path / "truth" / "users.csv.gz").read_bytes() == (
-        out / "truth" / "users.csv.gz"
-    ).read_bytes()
+    files = [*(f"{t}.parquet" for t in TABLES), "prepare.json", "ledger.json"]
+    files += ["truth/users.csv.gz", "truth/params.json"]
+    for f in files:
+        assert (tmp_path / f).read_bytes() == (out / f).read_bytes(), f
 
 
 def test_a_world_with_truth_aucs_gets_them_over_all_shards(tmp_path):
+    from analysis.simulate.population import VALUE_NAMES
+    from analysis.simulate.tables import truth_aucs
+    from analysis.simulate.world import truth_for
+
     params = simulate_store(600, tmp_path, shard_users=300, months=4, world="wrong_weights")
-    auc = params["churn"]["truth_auc"]
-    assert 0.5 < auc["best"] <= 1 and auc["preset"] < auc["best"]
-    with pytest.raises(ValueError, match="touch worlds"):
-        simulate_store(600, tmp_path / "t", shard_users=300, world="touches")
+    users, _, _ = read_truth(tmp_path / "truth")
+    z = users[[f"z_{v}" for v in VALUE_NAMES]].to_numpy()
+    want = truth_aucs(z, users["churn_hazard_per_day"].to_numpy(), truth_for("wrong_weights"))
+    assert params["churn"]["truth_auc"] == want
+    first = simulate(300, 4, params["shards"]["seeds"][0], world="wrong_weights")
+    assert first.params["churn"]["truth_auc"] != want  # not the first shard's
+
+
+def test_bad_arguments_fail_before_anything_is_written(tmp_path):
+    for kw, words in [
+        (dict(world="touches"), "touch worlds"),
+        (dict(months=0), "months"),
+        (dict(start="someday"), "someday"),
+        (dict(shard_users=10, n_users=15), "shards of 7"),
+    ]:
+        out = tmp_path / f"s{len(list(tmp_path.iterdir()))}"
+        with pytest.raises(ValueError, match=words):
+            simulate_store(**{"n_users": 600, "out": out, **kw})
+        assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_store_is_rewritten_whole_and_keeps_the_time_zone(tmp_path):
+    out = tmp_path / "s"
+    simulate_store(400, out, shard_users=200, months=3, seed=1)
+    (out / "vocabulary.yaml").write_text("event_types: {}\n")  # stale: not the new store's
+    (out / ".shards-old").mkdir()  # left by a killed run
+    simulate_store(300, out, shard_users=200, months=3, seed=2, tz="Asia/Tokyo")
+    assert not (out / "vocabulary.yaml").exists() and not list(out.glob(".shards-*"))
+    tables = load_tables(out)
+    assert read_manifest(out)["tz"] == "Asia/Tokyo"
+    assert str(tables.contacts["joined_at"].dt.tz) == "Asia/Tokyo"
+    users, params, _ = read_truth(out / "truth")
+    assert params["seed"] == 2 and len(users) == len(tables.contacts)
+    assert tables.contacts["joined_at"].min().isoformat().endswith("+09:00")
+    with open_tables(out, engine="duckdb") as sql:  # the reports' reader on a store
+        assert sql.tz == "Asia/Tokyo"
+        first = sql.query(f"SELECT min(joined_at) AS t FROM {sql.views['contacts']}")["t"][0]
+    assert str(first.tz) == "Asia/Tokyo"
 
 
 def _store(tmp_path, name, seed, **overrides):
@@ -145,12 +184,32 @@ def test_merging_stores_prepared_differently_is_refused(tmp_path):
         merge_stores([a, b], tmp_path / "ab")
     with pytest.raises(DataError, match="not a prepared store"):
         merge_stores([a, tmp_path / "raw-a"], tmp_path / "ab")
+    c = _store(tmp_path, "c", 3)
+    (c / "vocabulary.yaml").write_text("event_types: {}\n")
+    with pytest.raises(DataError, match="vocabulary differs") as err:
+        merge_stores([a, c], tmp_path / "ac")
+    assert str(c / "vocabulary.yaml") in str(err.value)
+    (c / "vocabulary.yaml").unlink()
+    (c / "orders.parquet").unlink()
+    with pytest.raises(DataError, match="has no orders.parquet") as err:
+        merge_stores([a, c], tmp_path / "ac")
+    assert str(c) in str(err.value) and str(a) not in str(err.value)
+    (tmp_path / "x").mkdir()
+    twin = tmp_path / "x" / "a"
+    shutil.copytree(a, twin)
+    with pytest.raises(DataError, match="different folder names"):
+        merge_stores([a, twin], tmp_path / "aa")
 
 
 def test_cli_writes_a_store_and_refuses_shard_users_without_it(tmp_path, capsys):
     assert main(["simulate", "--users", "400", "--months", "3", "--store", str(tmp_path / "s"),
                  "--shard-users", "200", "--quiet"]) == 0  # fmt: skip
     assert read_manifest(tmp_path / "s")["merged_from"] == ["shard-000", "shard-001"]
-    with pytest.raises(SystemExit):
-        main(["simulate", "--users", "400", "--out", str(tmp_path / "o"), "--shard-users", "9"])
-    assert "--shard-users goes with --store" in capsys.readouterr().err
+    for args, words in [
+        (["--out", str(tmp_path / "o"), "--shard-users", "9"], "--shard-users goes with --store"),
+        (["--store", str(tmp_path / "p"), "--shard-users", "0"], "at least 10 contacts"),
+        (["--store", str(tmp_path / "p"), "--format", "csv"], "--format goes with --out"),
+    ]:
+        with pytest.raises(SystemExit):
+            main(["simulate", "--users", "400", *args])
+        assert words in capsys.readouterr().err

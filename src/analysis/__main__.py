@@ -127,7 +127,7 @@ def _simulate_store(args, t0: float) -> int:
         params = simulate_store(
             args.users,
             args.store,
-            shard_users=args.shard_users or SHARD_USERS,
+            shard_users=SHARD_USERS if args.shard_users is None else args.shard_users,
             months=args.months,
             seed=args.seed,
             start=args.start,
@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         "touches: effects plus the brand's touches with known effects; touches-null: touches "
         "without",
     )
-    sim.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    sim.add_argument(
+        "--format", choices=["csv", "parquet"], default=None, help="with --out (default csv)"
+    )
     where = sim.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", help="output folder (tables and truth/)")
     where.add_argument(
@@ -287,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         if args.shard_users is not None and not args.store:
             parser.error("--shard-users goes with --store")
+        if args.store and args.format:
+            parser.error("--format goes with --out (a store is Parquet)")
+        if args.shard_users is not None and args.shard_users < 10:
+            parser.error(f"--shard-users: at least 10 contacts, not {args.shard_users}")
         if args.store:
             return _simulate_store(args, t0)
         s = simulate(
@@ -297,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             world=args.world,
             progress=not args.quiet,
         )
-        paths = write_simulation(s, args.out, fmt=args.format)
+        paths = write_simulation(s, args.out, fmt=args.format or "csv")
         if not args.quiet:
             c = s.params["counts"]
             print(

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from analysis.data.errors import DataError
 from analysis.data.options import read_options
 from analysis.data.read import SUFFIXES, find_table_file, read_raw
-from analysis.data.store import stored_ledger
+from analysis.data.store import store_tz, stored_ledger
 from analysis.data.touches import attach_touches, touches_from_folder
 from analysis.data.validate import Tables, validate_frames
 from analysis.data.vocab import Vocabulary
@@ -62,7 +62,8 @@ def load_tables(
         :func:`analysis.data.vocab.default_vocabulary`.
         A file ``vocabulary.yaml`` in ``folder`` is used when this is None.
     tz
-        Time zone that naive timestamps are read in and that all times are converted to.
+        Time zone that naive timestamps are read in and that all times are converted to
+        (default: a store's own, from its ``prepare.json``).
     observed_until
         Analysis cut-off of the export; later rows are dropped and counted.
     drop_orphans, drop_before_join
@@ -80,6 +81,8 @@ def load_tables(
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(str(folder), None, "data folder not found")
+    if tz is None:  # a store's times are read in the zone it was prepared in
+        tz = store_tz(folder)
     opts = read_options(
         folder,
         {

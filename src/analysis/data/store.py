@@ -31,6 +31,12 @@ def read_manifest(folder: str | Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def store_tz(folder: str | Path) -> str | None:
+    """The time zone a store was prepared in, or None for a folder that is not one."""
+    manifest = read_manifest(folder)
+    return None if manifest is None else manifest.get("tz")
+
+
 def stored_ledger(folder: str | Path) -> Ledger | None:
     """The prepare ledger of a store (steps prefixed ``prepare: ``), or None."""
     path = Path(folder) / LEDGER_FILE
@@ -47,7 +53,16 @@ def _store_parts(stores: list[Path]) -> list[dict]:
         if manifest is None:
             raise DataError(str(s), None, "not a prepared store (no prepare.json)")
         parts.append(manifest)
-    for key in ("store_format", "tz", "options"):
+    names = [s.name for s in stores]
+    if len(set(names)) < len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise DataError(
+            ", ".join(str(s) for s in stores if s.name == twice),
+            None,
+            "stores to merge need different folder names (they name the sources)",
+            examples=[twice],
+        )
+    for key in ("store_format", "kit_version", "tz", "options"):
         values = [json.dumps(m.get(key), sort_keys=True, default=str) for m in parts]
         if len(set(values)) > 1:
             odd = next(i for i, v in enumerate(values) if v != values[0])
@@ -58,10 +73,16 @@ def _store_parts(stores: list[Path]) -> list[dict]:
                 examples=[parts[odd].get(key), parts[0].get(key)],
                 hint="stores are merged only when prepared with the same options",
             )
-    if any((s / "vocabulary.yaml").is_file() for s in stores):
-        texts = {(s / "vocabulary.yaml").read_bytes() for s in stores}
-        if len(texts) > 1 or not all((s / "vocabulary.yaml").is_file() for s in stores):
-            raise DataError(str(stores[0]), None, "the stores' vocabularies differ")
+    vocab_files = [s / "vocabulary.yaml" for s in stores]
+    vocabs = [f.read_bytes() if f.is_file() else None for f in vocab_files]
+    odd = next((i for i, v in enumerate(vocabs) if v != vocabs[0]), None)
+    if odd is not None:
+        raise DataError(
+            str(stores[odd] / "vocabulary.yaml"),
+            None,
+            f"the event vocabulary differs from that of {stores[0]} (or only one has one)",
+            hint="stores are merged only when prepared with the same vocabulary",
+        )
     return parts
 
 
@@ -144,14 +165,26 @@ def merge_stores(stores: list[str | Path], out: str | Path) -> dict:
             tables[name] = {"rows": 0, "sha256": None}
             continue
         if len(files) < len(stores):
-            raise DataError(str(stores[0]), None, f"only some of the stores have {name}")
+            lacking = [str(s) for s in stores if not (s / f"{name}.parquet").is_file()]
+            raise DataError(
+                ", ".join(lacking), None, f"has no {name}.parquet, which the other stores have"
+            )
         schema = pq.read_schema(files[0])
         rows = 0
         with pq.ParquetWriter(out / f"{name}.parquet", schema) as writer:
             for f in files:
                 pf = pq.ParquetFile(f)
                 if not pf.schema_arrow.equals(schema):
-                    raise DataError(str(f), None, f"its {name} columns differ from {files[0]}")
+                    theirs = {x.name: str(x.type) for x in pf.schema_arrow}
+                    ours = {x.name: str(x.type) for x in schema}
+                    both = theirs.keys() | ours.keys()
+                    odd = sorted(k for k in both if theirs.get(k) != ours.get(k))
+                    raise DataError(
+                        str(f),
+                        odd[0] if odd else None,
+                        f"its columns differ from those of {files[0]}",
+                        examples=[f"{k}: {theirs.get(k)} here, {ours.get(k)} there" for k in odd],
+                    )
                 for i in range(pf.num_row_groups):
                     group = pf.read_row_group(i)
                     writer.write_table(group)
@@ -160,6 +193,7 @@ def merge_stores(stores: list[str | Path], out: str | Path) -> dict:
     _check_unique(out / "contacts.parquet", "user_id", stores, "contacts")
     if tables["orders"]["rows"]:
         _check_unique(out / "orders.parquet", "order_id", stores, "orders")
+    (out / "vocabulary.yaml").unlink(missing_ok=True)  # not another brand's
     if (stores[0] / "vocabulary.yaml").is_file():
         (out / "vocabulary.yaml").write_bytes((stores[0] / "vocabulary.yaml").read_bytes())
     (out / LEDGER_FILE).write_text(

@@ -220,8 +220,11 @@ def open_tables(folder: Path, *, engine="pandas", vocabulary=None, observed_unti
         ) from None
     from analysis.data.vocab import load_vocabulary
 
+    from analysis.data.schema import DEFAULT_TZ
+    from analysis.data.store import store_tz
+
     cls = DuckTables if name == "duckdb" else SparkTables
-    tables = cls.from_folder(folder)
+    tables = cls.from_folder(folder, tz=store_tz(folder) or DEFAULT_TZ)
     if vocabulary is None and (folder / "vocabulary.yaml").is_file():
         vocabulary = folder / "vocabulary.yaml"
     tables.vocabulary = load_vocabulary(vocabulary)

@@ -39,12 +39,22 @@ def shard_sizes(n_users: int, shard_users: int) -> list[int]:
     if shard_users < 10:
         raise ValueError(f"shard_users must be at least 10, got {shard_users}")
     k = max(1, math.ceil(n_users / shard_users))
-    return [n_users // k + (1 if i < n_users % k else 0) for i in range(k)]
+    sizes = [n_users // k + (1 if i < n_users % k else 0) for i in range(k)]
+    if sizes[-1] < 10:
+        raise ValueError(
+            f"every shard needs at least 10 contacts: {n_users} contacts in shards of at most "
+            f"{shard_users} make shards of {sizes[-1]}"
+        )
+    return sizes
 
 
 def shard_seeds(seed: int, k: int) -> list[int]:
-    """The shards' seeds: ``k`` independent streams spawned from ``seed``."""
-    return [int(x) for x in np.random.SeedSequence(seed).generate_state(k)]
+    """The shards' seeds: one 64-bit number from each of ``k`` independent streams spawned
+    from ``seed`` (numpy's ``SeedSequence.spawn``)."""
+    return [
+        int(child.generate_state(1, np.uint64)[0])
+        for child in np.random.SeedSequence(seed).spawn(k)
+    ]
 
 
 def _merged_params(shards: list[dict], *, seed: int, n_users: int, z, hazard, world) -> dict:
@@ -92,27 +102,38 @@ def simulate_store(
     tables are what :func:`~analysis.simulate.simulate` gives for its seed and first ids.
     """
     from analysis.data.prepare import prepare
-    from analysis.data.store import merge_stores
+    from analysis.data.store import PREPARE_FILE, merge_stores
     from analysis.simulate import simulate
     from analysis.simulate.io import gzip_writer, write_csv_rows, write_tables
-    from analysis.simulate.population import VALUE_NAMES
+    from analysis.simulate.population import VALUE_NAMES, Period
     from analysis.simulate.touches import TOUCH_WORLDS
+    from analysis.simulate.world import WORLDS
 
-    if world in TOUCH_WORLDS:
-        raise ValueError(f"the touch worlds are simulated whole, not in shards: {world!r}")
+    if world in TOUCH_WORLDS or world not in WORLDS:
+        raise ValueError(
+            f"world must be one of {', '.join(WORLDS)} (the touch worlds are simulated "
+            f"whole, not in shards), got {world!r}"
+        )
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    Period.of(start, months)  # a bad start fails here, before anything is written
     sizes = shard_sizes(n_users, shard_users)
-    if min(sizes) < 10:
-        raise ValueError(f"n_users must be at least 10, got {n_users}")
     seeds = shard_seeds(seed, len(sizes))
     width = max(7, len(str(int(n_users * 1.5))))  # referrals add a few percent
+    keep_latent = world not in ("effects", "null")  # the worlds whose params carry truth AUCs
     out = Path(out)
-    (out / "truth").mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / PREPARE_FILE).unlink(missing_ok=True)  # a half-written store is not a store
+    for old in out.glob(".shards-*"):  # left by a run that was killed
+        shutil.rmtree(old, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=".shards-", dir=out))
+    truth = work / "truth"
+    truth.mkdir()
     bar = progress_bar(total=len(sizes), desc="shards", enabled=progress)
     first_user = first_order = 1
     params, stores, z, hazard = [], [], [], []
     try:
-        with gzip_writer(out / "truth" / "users.csv.gz") as users_fh:
+        with gzip_writer(truth / "users.csv.gz") as users_fh:
             for i, (n, s) in enumerate(zip(sizes, seeds)):
                 sim = simulate(
                     n, months, s, start=start, world=world, tz=tz,
@@ -121,22 +142,30 @@ def simulate_store(
                 raw = work / f"raw-{i:03d}"
                 write_tables(sim, raw, "parquet")
                 write_csv_rows(sim.users, users_fh, header=i == 0)
-                z.append(sim.users[[f"z_{v}" for v in VALUE_NAMES]].to_numpy())
-                hazard.append(sim.users["churn_hazard_per_day"].to_numpy())
+                if keep_latent:
+                    z.append(sim.users[[f"z_{v}" for v in VALUE_NAMES]].to_numpy())
+                    hazard.append(sim.users["churn_hazard_per_day"].to_numpy())
                 params.append(sim.params)
                 first_user += sim.params["counts"]["contacts"]
                 first_order += sim.params["counts"]["orders"]
                 del sim
                 stores.append(work / f"shard-{i:03d}")
-                prepare(raw, stores[-1])
+                prepare(raw, stores[-1], {"tz": tz})
                 shutil.rmtree(raw)
                 bar.update(1)
-        merge_stores(stores, out)
+        merged = _merged_params(params, seed=seed, n_users=n_users, z=z, hazard=hazard, world=world)
+        (truth / "params.json").write_text(
+            json.dumps(merged, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        old_truth = out / "truth"
+        if old_truth.is_symlink() or old_truth.is_file():
+            old_truth.unlink()
+        elif old_truth.exists():
+            shutil.rmtree(old_truth)
+        shutil.move(truth, old_truth)
+        merge_stores(stores, out)  # writes prepare.json last
     finally:
         bar.close()
         shutil.rmtree(work, ignore_errors=True)
-    merged = _merged_params(params, seed=seed, n_users=n_users, z=z, hazard=hazard, world=world)
-    (out / "truth" / "params.json").write_text(
-        json.dumps(merged, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-    )
     return merged

@@ -218,10 +218,9 @@ def open_tables(folder: Path, *, engine="pandas", vocabulary=None, observed_unti
             hint="raw exports go through engine='pandas' (load_tables and the adapters) once; "
             "save those tables as Parquet to use them out of core",
         ) from None
-    from analysis.data.vocab import load_vocabulary
-
     from analysis.data.schema import DEFAULT_TZ
     from analysis.data.store import store_tz
+    from analysis.data.vocab import load_vocabulary
 
     cls = DuckTables if name == "duckdb" else SparkTables
     tables = cls.from_folder(folder, tz=store_tz(folder) or DEFAULT_TZ)

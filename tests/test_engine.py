@@ -4,9 +4,11 @@ labels, transactions).
 Every test that takes the ``eng`` fixture (directly or through ``duck_sample`` / ``edge``) runs
 once on DuckDB and once on Spark in local mode."""
 
+import os
+
 import pandas as pd
 import pytest
-from conftest import from_folder, write_tables
+from conftest import from_folder, require_spark, write_tables
 
 from analysis.aggregate.labels import retained_at_cutoffs, retention_labels
 from analysis.aggregate.values import value_evidence
@@ -592,6 +594,32 @@ def test_spark_without_java_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     with pytest.raises(RuntimeError, match="needs a Java runtime.*openjdk-17-jre-headless"):
         spark_session()
+
+
+def test_a_local_spark_session_starts_without_log_lines(tmp_path):
+    """A report on Spark writes only what it says: the JVM's start-up warnings (the host name,
+    the Hadoop library, the shell's log level) stay out of the runner's stderr."""
+    import subprocess
+    import sys
+
+    require_spark()
+    code = (
+        "from analysis.engine.core import spark_session\n"
+        "s = spark_session(threads=1, memory='1GB')\n"
+        "assert s.range(5).count() == 5\n"
+        "s.stop()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SPARK_LOCAL_IP"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    noise = [
+        line
+        for line in done.stderr.splitlines()
+        if " WARN " in line or "log4j" in line or "log level" in line
+    ]
+    assert noise == [], noise
 
 
 def test_spark_memory_setting_and_engine_mismatch(edge, eng):

@@ -29,6 +29,8 @@ SQL_ENGINES = ("duckdb", "spark")
 DEFAULT = "default"
 MEMORY_ENV = "ANALYSIS_MEMORY_LIMIT"
 THREADS_ENV = "ANALYSIS_THREADS"
+#: the log configuration of the kit's local Spark sessions (errors only)
+LOG4J2 = (Path(__file__).parent / "log4j2.properties").as_uri()
 _MEMORY_RE = re.compile(r"\s*(\d+)\s*([KMGT]?)I?B?\s*")
 
 
@@ -187,6 +189,8 @@ def spark_session(
     ``memory`` of driver memory (``"4GB"`` style, as DuckDB's limit), no web UI, and
     ``shuffle_partitions`` (default 4 per core: the per-user tables are small); left out,
     ``threads`` and ``memory`` follow ``$ANALYSIS_THREADS`` / ``$ANALYSIS_MEMORY_LIMIT``.
+    Its JVM logs errors only (``log4j2.properties`` beside this module), so a report's
+    output is not Spark's start-up warnings.
     """
     threads, memory = threads_setting(threads), memory_setting(memory)
     try:
@@ -213,7 +217,11 @@ def spark_session(
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", str(parts))
             .config("spark.sql.session.timeZone", tz)
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG4J2}")
         )
+        # on a machine whose host name resolves to a loopback address, Spark warns and picks
+        # another interface; a local session needs none
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         if memory:
             builder = builder.config("spark.driver.memory", _spark_memory(memory))
         session = builder.getOrCreate()

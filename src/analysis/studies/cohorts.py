@@ -58,9 +58,7 @@ def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return (t.year * 12 + t.month).to_numpy()
 
 
-# ----------------------------------------------------------------------------------------
-# retention by cohort / channel / hook
-# ----------------------------------------------------------------------------------------
+# --- retention by cohort / channel / hook ---
 def cohort_activity(
     contacts: pd.DataFrame,
     events: pd.DataFrame,
@@ -76,9 +74,9 @@ def cohort_activity(
 ) -> pd.DataFrame:
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
-    Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,
-    ``cutoff``, ``age_months`` and ``retained`` (bool; from :func:`retention_labels` with
-    ``horizon_days`` and ``activity``; hard-churned users are not retained).
+    Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``) and the ``attributes`` (both
+    categorical), ``cutoff``, ``age_months`` and ``retained`` (bool; from
+    :func:`retention_labels` with ``horizon_days`` and ``activity``; hard churn = not retained).
 
     ``engine="duckdb"`` / ``"spark"``: the labels are computed in SQL (the tables may be those
     of a :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables`); only
@@ -91,6 +89,9 @@ def cohort_activity(
     base = people[["user_id", "joined_at", *attributes]].copy()
     base["user_id"] = base["user_id"].astype("str")
     base["cohort"] = base["joined_at"].dt.strftime("%Y-%m")
+    # repeated on every (user, cut-off) row: categories (at 5M contacts ~1.5 GB less than text)
+    for col in ("cohort", *attributes):
+        base[col] = base[col].astype("category")
     join_m = _month_index(base["joined_at"].dt.tz_localize(None))
     cuts = [as_timestamp(c, tz=tz, name="cutoff") for c in cutoffs]
     # retained at every cut-off from one query on DuckDB / Spark (labels per cut-off on pandas)
@@ -137,6 +138,8 @@ def retention_curves(
     keys = ([by] if by else []) + ["age_months"]
     g = activity.groupby(keys, observed=True, sort=True)["retained"]
     out = pd.DataFrame({"n": g.size(), "retained": g.sum().astype("int64")}).reset_index()
+    if by and isinstance(out[by].dtype, pd.CategoricalDtype):  # the groups as plain values
+        out[by] = out[by].astype(out[by].cat.categories.dtype)
     out = out.loc[out["n"] >= min_n].reset_index(drop=True)
     out["rate"] = out["retained"] / out["n"]
     lo, hi = wilson_interval(out["retained"].to_numpy(), out["n"].to_numpy(), ci=ci)
@@ -150,9 +153,7 @@ def cohort_table(activity: pd.DataFrame, *, value: str = "rate") -> pd.DataFrame
     return cur.pivot(index="cohort", columns="age_months", values=value)
 
 
-# ----------------------------------------------------------------------------------------
-# the essay's two claims
-# ----------------------------------------------------------------------------------------
+# --- the essay's two claims ---
 SCREENING_GROUPS = ("screened", "straight_in", "held_without_1v1", "no_group_by_landmark")
 
 
@@ -396,9 +397,7 @@ def essay_claims(
     return pd.DataFrame(rows)
 
 
-# ----------------------------------------------------------------------------------------
-# referral and KOCs
-# ----------------------------------------------------------------------------------------
+# --- referral and KOCs ---
 def _referred(contacts: pd.DataFrame) -> pd.Series:
     ref = (
         contacts["referrer_id"]
@@ -519,9 +518,7 @@ def koc_candidates(
     return out
 
 
-# ----------------------------------------------------------------------------------------
-# channel effects on leaving (to compare with the simulator's truth)
-# ----------------------------------------------------------------------------------------
+# --- channel effects on leaving (to compare with the simulator's truth) ---
 def hazard_ratios(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

@@ -106,24 +106,20 @@ def _check_unique(path: Path, column: str, stores: list[Path], table: str) -> No
 
     con = duckdb.connect()
     try:
-        dup = con.execute(
-            f"SELECT {column}, count(*) FROM read_parquet(?) GROUP BY 1 HAVING count(*) > 1 "
-            "LIMIT 1",
+        # one scan: how many ids repeat, and the smallest (the same example on every run)
+        n, first = con.execute(
+            f"SELECT count(*), min({column}) FROM (SELECT {column} FROM read_parquet(?) "
+            "GROUP BY 1 HAVING count(*) > 1)",
             [str(path)],
         ).fetchone()
-        if dup is None:
+        if not n:
             return
-        n = con.execute(
-            f"SELECT count(*) FROM (SELECT {column} FROM read_parquet(?) GROUP BY 1 "
-            "HAVING count(*) > 1)",
-            [str(path)],
-        ).fetchone()[0]
         holders = [
             str(s)
             for s in stores
             if con.execute(
                 f"SELECT count(*) FROM read_parquet(?) WHERE {column} = ?",
-                [str(s / f"{table}.parquet"), dup[0]],
+                [str(s / f"{table}.parquet"), first],
             ).fetchone()[0]
         ]
     finally:
@@ -132,7 +128,7 @@ def _check_unique(path: Path, column: str, stores: list[Path], table: str) -> No
         ", ".join(holders),
         column,
         f"{n:,} {column} value(s) occur in more than one of the {table} tables merged",
-        examples=[dup[0]],
+        examples=[first],
         hint="merge only stores of different contacts (e.g. renumber one brand's ids)",
     )
 

@@ -29,7 +29,8 @@ import numpy as np
 from analysis.data.schema import DEFAULT_TZ
 from analysis.progress import progress as progress_bar
 
-#: contacts per shard by default: a shard peaks near 3 GB while simulated and prepared
+#: contacts per shard by default: 10 shards of 500,000 peaked at 4.53 GB (simulated, then
+#: prepared, one at a time)
 SHARD_USERS = 500_000
 
 
@@ -106,6 +107,7 @@ def simulate_store(
     from analysis.simulate import simulate
     from analysis.simulate.io import gzip_writer, write_csv_rows, write_tables
     from analysis.simulate.population import VALUE_NAMES, Period
+    from analysis.simulate.tables import WITHOUT_TRUTH_AUC
     from analysis.simulate.touches import TOUCH_WORLDS
     from analysis.simulate.world import WORLDS
 
@@ -120,7 +122,7 @@ def simulate_store(
     sizes = shard_sizes(n_users, shard_users)
     seeds = shard_seeds(seed, len(sizes))
     width = max(7, len(str(int(n_users * 1.5))))  # referrals add a few percent
-    keep_latent = world not in ("effects", "null")  # the worlds whose params carry truth AUCs
+    keep_latent = world not in WITHOUT_TRUTH_AUC  # for the truth AUCs over all shards
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / PREPARE_FILE).unlink(missing_ok=True)  # a half-written store is not a store

@@ -174,6 +174,10 @@ def truth_aucs(z: np.ndarray, hazard: np.ndarray, truth: Truth, *, horizon_days:
     return out
 
 
+#: the first two worlds' params.json carry no lifetime shape or truth AUCs (kept as they were)
+WITHOUT_TRUTH_AUC = ("effects", "null")
+
+
 def truth_params(
     *,
     truth: Truth,
@@ -214,7 +218,7 @@ def truth_params(
             # AUCs their truth implies; the first two worlds' files stay as they were
             **(
                 {}
-                if world in ("effects", "null")
+                if world in WITHOUT_TRUTH_AUC
                 else {"lifetime_shape": truth.lifetime_shape, "truth_auc": aucs}
             ),
         },

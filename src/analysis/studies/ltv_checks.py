@@ -356,7 +356,8 @@ def customer_intervals(
     table.insert(0, "pseudo_id", pseudonymise(pd.Series(table.index.astype(str))).to_numpy())
     table = table.sort_values("pseudo_id").reset_index(drop=True)
     segments = draws.segment_table(labels).rename(columns={"segment": by})
-    lo, hi = np.quantile(draws.draws["clv"].sum(axis=0), [0.025, 0.975])
+    everyone = np.zeros(len(draws.point), dtype=np.int64)
+    lo, hi = np.quantile(draws.group_totals("clv", everyone, 1)[0], [0.025, 0.975])
     return CustomerIntervals(
         table,
         segments=segments,

@@ -264,9 +264,8 @@ def value_draws(
     point = pd.DataFrame(
         {"p_alive": alive[pattern], "expected_purchases": expected[pattern]}, index=summary.index
     )
-    n = len(summary)
     # float32 draws: half the memory, far more precision than the intervals have; the purchase
-    # metrics are drawn once per pattern and gathered into customers' rows afterwards
+    # metrics are drawn once per pattern (customers gather them when asked)
     per_pattern = {
         k: np.empty((len(x), n_draws), dtype=np.float32) for k in ("p_alive", "expected_purchases")
     }

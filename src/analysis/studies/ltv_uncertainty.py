@@ -18,7 +18,8 @@ is their expected purchases over the horizon under that draw, times their discou
 (discounted over undiscounted expected purchases) at the estimate, times their expected spend
 under the spend draw: the discount factor depends on when in the horizon the purchases fall,
 which the parameters barely move, and computing it per draw would cost one pass per time unit
-of the horizon. At the estimates the values are exactly those of
+of the horizon. (The expected purchases under a draw are those held per pattern, in
+float32.) At the estimates the values are exactly those of
 :func:`analysis.studies.clv.customer_value`. The per-customer CLV draws are computed a block
 of customers at a time, for the intervals and the segment sums, and never held all at once.
 """
@@ -186,19 +187,22 @@ class ValueDraws:
 
 @dataclass(frozen=True)
 class SpendDraws:
-    """What each customer's CLV under each draw is made of: the discounted expected purchases
-    per pattern and draw (``discounted``), the customer's repeat purchases and mean spend
+    """What each customer's CLV under each draw is made of: the expected purchases per pattern
+    and draw (``expected``, float32) times the pattern's discount factor at the estimates
+    (``factor``), the customer's repeat purchases and mean spend
     (``frequency``, ``monetary``) and the Gamma-Gamma parameters of each draw (``params``:
     rows p, q, gamma)."""
 
-    discounted: np.ndarray
+    expected: np.ndarray
+    factor: np.ndarray
     frequency: np.ndarray
     monetary: np.ndarray
     params: np.ndarray
 
     def clv(self, patterns: np.ndarray, rows: slice) -> np.ndarray:
         spent = expected_spend(*self.params, self.frequency[rows, None], self.monetary[rows, None])
-        return (self.discounted[patterns] * spent).astype(np.float32)
+        discounted = self.expected[patterns] * self.factor[patterns, None]
+        return (discounted * spent).astype(np.float32)
 
 
 def expected_spend(p, q, g, frequency, monetary):
@@ -291,14 +295,12 @@ def value_draws(
             size=n_draws,
             method="eigh",
         )
-        discounted_draws = np.empty((len(x), n_draws))
     for d in range(n_draws):
         _, a, e = purchase_values(thetas[d])
         per_pattern["p_alive"][:, d], per_pattern["expected_purchases"][:, d] = a, e
-        if spend is not None:
-            discounted_draws[:, d] = e * factor
     if spend is None:
         return ValueDraws(point=point, by_pattern=per_pattern, pattern=pattern)
     spend_params = np.array([np.exp(row) for row in spend_draws]).T  # rows p, q, gamma
-    parts = SpendDraws(discounted=discounted_draws, frequency=f, monetary=m, params=spend_params)
+    expected_draws = per_pattern["expected_purchases"]
+    parts = SpendDraws(expected_draws, factor=factor, frequency=f, monetary=m, params=spend_params)
     return ValueDraws(point=point, by_pattern=per_pattern, pattern=pattern, spend=parts)

@@ -141,8 +141,10 @@ def cox_breslow(
         s1 = rows.T @ w  # k x times
         m = s1 / s0
         grad = xd - (m * d_t).sum(axis=1)
-        s2 = np.einsum("gi,gj,gt->tij", rows, rows, w) / s0[:, None, None]
-        info = ((s2 - m.T[:, :, None] * m.T[:, None, :]) * d_t[:, None, None]).sum(axis=0)
+        # sum_t d_t (S2(t) / S0(t) - m_t m_t'), without a (times x k x k) array: S2's rows
+        # are weighted by each row's sum over the times of w d_t / S0
+        c = w @ (d_t / s0)
+        info = (rows * c[:, None]).T @ rows - (m * d_t) @ m.T
         return grad, info
 
     for _ in range(100):  # a level without events drifts off (as in PHReg): hr ~ 0, wide

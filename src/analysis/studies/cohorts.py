@@ -74,9 +74,10 @@ def cohort_activity(
 ) -> pd.DataFrame:
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
-    Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``) and the ``attributes`` (both
-    categorical), ``cutoff``, ``age_months`` and ``retained`` (bool; from
-    :func:`retention_labels` with ``horizon_days`` and ``activity``; hard churn = not retained).
+    Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,
+    ``cutoff`` (these categorical: repeated on every row, at 5M contacts 36M rows),
+    ``age_months`` (int16) and ``retained`` (bool; from :func:`retention_labels` with
+    ``horizon_days`` and ``activity``; hard churn = not retained).
 
     ``engine="duckdb"`` / ``"spark"``: the labels are computed in SQL (the tables may be those
     of a :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables`); only
@@ -108,16 +109,18 @@ def cohort_activity(
     )
     kept_at = kept_at.loc[~kept_at.index.duplicated()]  # (a repeated id is labelled the same)
     at = kept_at.index.get_indexer(pd.Index(base["user_id"]))
+    base["user_id"] = base["user_id"].astype("category")
+    cut_index = pd.DatetimeIndex(cuts)
     frames = []
     for k, c in enumerate(cuts):
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
         col = kept_at.iloc[:, k].to_numpy(dtype=bool)
         kept = np.where(at >= 0, col[np.maximum(at, 0)], False)
-        sub["cutoff"] = c
+        sub["cutoff"] = pd.Categorical.from_codes(np.full(len(sub), k), categories=cut_index)
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
-        )
+        ).astype("int16")
         sub["retained"] = kept[members]
         frames.append(sub)
     if not frames:
@@ -138,6 +141,7 @@ def retention_curves(
     keys = ([by] if by else []) + ["age_months"]
     g = activity.groupby(keys, observed=True, sort=True)["retained"]
     out = pd.DataFrame({"n": g.size(), "retained": g.sum().astype("int64")}).reset_index()
+    out["age_months"] = out["age_months"].astype("int64")
     if by and isinstance(out[by].dtype, pd.CategoricalDtype):  # the groups as plain values
         out[by] = out[by].astype(out[by].cat.categories.dtype)
     out = out.loc[out["n"] >= min_n].reset_index(drop=True)
@@ -336,6 +340,7 @@ def essay_claims(
     and events with ``screen_min_days`` / ``landmark_days``, if already computed.
     """
     at = activity.loc[activity["age_months"] == age_months].set_index("user_id")["retained"]
+    at.index = at.index.astype("str")  # (a categorical in cohort_activity)
     if at.empty:
         raise ValueError(f"no users observed at age {age_months} months")
     give = giveaway_flag(contacts, channels=giveaway_channels, hooks=giveaway_hooks)

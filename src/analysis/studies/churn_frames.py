@@ -115,9 +115,10 @@ def churn_frames(
     )
     keep = set(last_activity)
     out = {}
-    for name, f, (rank, stage) in zip(names, feats, stages):
-        lab = labels[name].set_index("user_id").reindex(f.index)
-        frame = f.copy()
+    feats.reverse()  # popped in the names' order: each window's inputs freed once it is built
+    for name, (rank, stage) in zip(names, stages):
+        frame = feats.pop()  # (built for this call: finished in place, not copied)
+        lab = labels.pop(name).set_index("user_id").reindex(frame.index)
         frame["stage_rank"], frame["stage"] = rank, stage
         frame["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
         frame["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")

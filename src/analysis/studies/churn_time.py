@@ -121,29 +121,31 @@ def cox_breslow(
         return np.empty(0), np.empty(0)
     if times.size == 0:
         return np.full(k, np.nan), np.full(k, np.nan)
-    # events of each row at each event time; users at risk: time >= t
-    d = np.zeros((rows.shape[0], times.size))
-    np.add.at(d, (g[ev], np.searchsorted(times, dur[ev])), 1.0)
-    # a user with time u is at risk at every event time t <= u: count users by the last event
-    # time at or before u, then sum from the right
+    n_rows, n_times = rows.shape[0], times.size
+    # events at each event time, and the events' covariate sums (events of each row)
+    d_t = np.bincount(np.searchsorted(times, dur[ev]), minlength=n_times).astype("float64")
+    xd = rows.T @ np.bincount(g[ev], minlength=n_rows).astype("float64")
+    # users of each row at risk at each event time (time >= t): a user with time u is at risk
+    # at every event time t <= u, so count users by the last event time at or before u, then
+    # sum from the right
     last = np.searchsorted(times, dur, side="right") - 1
     keep = last >= 0
-    at = np.zeros_like(d)
-    np.add.at(at, (g[keep], last[keep]), 1.0)
-    risk = np.cumsum(at[:, ::-1], axis=1)[:, ::-1]
-    d_t = d.sum(axis=0)
-    xd = rows.T @ d.sum(axis=1)  # sum of the events' covariates
+    flat = g[keep] * n_times + last[keep]
+    at = np.bincount(flat, minlength=n_rows * n_times).astype("float64")
+    risk = np.cumsum(at.reshape(n_rows, n_times)[:, ::-1], axis=1)[:, ::-1]
+    del at, flat
     beta = np.zeros(k)
 
+    # arrays of (rows or covariates) x event times only: at 5M contacts there are ~1M event
+    # times, and a (times x k x k) array or a weighted copy of ``risk`` per step cost GBs
     def parts(b):
-        w = risk * np.exp(rows @ b)[:, None]  # rows x times
-        s0 = w.sum(axis=0)
-        s1 = rows.T @ w  # k x times
-        m = s1 / s0
-        grad = xd - (m * d_t).sum(axis=1)
-        # sum_t d_t (S2(t) / S0(t) - m_t m_t'), without a (times x k x k) array: S2's rows
-        # are weighted by each row's sum over the times of w d_t / S0
-        c = w @ (d_t / s0)
+        e = np.exp(rows @ b)  # each row's relative hazard
+        s0 = e @ risk
+        m = ((rows * e[:, None]).T @ risk) / s0  # k x times
+        grad = xd - m @ d_t
+        # sum_t d_t (S2(t) / S0(t) - m_t m_t'): S2's rows weighted by each row's sum over the
+        # times of e risk d_t / S0
+        c = e * (risk @ (d_t / s0))
         info = (rows * c[:, None]).T @ rows - (m * d_t) @ m.T
         return grad, info
 

@@ -123,6 +123,29 @@ def _duckdb():
     return duckdb
 
 
+#: the memory limit :func:`release_buffers` sets for a moment (DuckDB evicts down to it)
+RELEASE_LIMIT = "16MB"
+
+
+def release_buffers(con, memory_limit: str | None) -> None:
+    """Hand the memory DuckDB keeps from finished queries back to the system.
+
+    DuckDB's buffer manager keeps the blocks of a finished query for reuse, up to its memory
+    limit: after one aggregation over a few million contacts that is GBs the rest of a report
+    (models, per-user frames) cannot use. Lowering the limit for a moment makes DuckDB evict
+    them; the limit is then set back to ``memory_limit`` (None: DuckDB's default). Where
+    something still holds DuckDB memory that cannot be freed, the lowering fails quietly."""
+    duckdb = _duckdb()
+    try:
+        con.execute(f"SET memory_limit = {sql_str(RELEASE_LIMIT)}")
+    except duckdb.Error:  # pragma: no cover - memory in use that cannot be evicted
+        pass
+    if memory_limit is None:
+        con.execute("RESET memory_limit")
+    else:
+        con.execute(f"SET memory_limit = {sql_str(str(memory_limit))}")
+
+
 def duckdb_connection(
     *,
     memory_limit: str | None = DEFAULT,

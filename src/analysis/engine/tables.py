@@ -22,6 +22,8 @@ from analysis.engine.core import (
     SQL_ENGINES,
     Engine,
     duckdb_connection,
+    memory_setting,
+    release_buffers,
     resolve_engine,
     spark_session,
 )
@@ -238,12 +240,18 @@ class DuckTables(SqlTables):
     """
 
     engine_name = "duckdb"
+    #: the memory limit of a connection the tables own (restored after each query's release)
+    memory_limit: str | None = None
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        try:
+            return self.con.execute(sql).df()
+        finally:
+            if self._owned:  # (a connection passed in keeps its own settings)
+                release_buffers(self.con, self.memory_limit)
 
     def query_in_order(self, sql: str) -> pd.DataFrame:
         # the connection lets DuckDB stream out of order (the aggregations sort their output);
@@ -307,7 +315,8 @@ class DuckTables(SqlTables):
         )
         if not owned:
             con.execute(f"SET TimeZone = {sql_str(tz)}")
-        tables = cls(con=con, views={}, tz=tz, _owned=owned)
+        limit = memory_setting(memory_limit)
+        tables = cls(con=con, views={}, tz=tz, _owned=owned, memory_limit=limit)
         for name in TABLES:
             tables._add_file(name, find_table_file(folder, name))
         return tables
@@ -333,7 +342,7 @@ class DuckTables(SqlTables):
             if connection is not None
             else Engine("duckdb", eng.memory_limit, eng.threads, eng.temp_directory).connect(tz=tz)
         )
-        tables = cls(con=con, views={}, tz=tz, _owned=owned)
+        tables = cls(con=con, views={}, tz=tz, _owned=owned, memory_limit=eng.memory_limit)
         tables.add_frames(frames)
         return tables
 

@@ -856,7 +856,8 @@ tables = DuckTables.from_frames(engine="duckdb")
 tables.con.register("frame", frame)
 rss = psutil.Process().memory_info().rss
 out = tables.query("SELECT user_id, sum(x) AS s FROM frame GROUP BY user_id")
-print(psutil.Process().memory_info().rss - rss, len(out), tables.row("SELECT current_setting('memory_limit')")[0])
+limit = tables.row("SELECT current_setting('memory_limit')")[0]
+print(psutil.Process().memory_info().rss - rss, len(out), limit)
 """
 
 

@@ -4,6 +4,7 @@ Spark sessions (local, or the caller's cluster session).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import tempfile
@@ -123,12 +124,25 @@ def _duckdb():
     return duckdb
 
 
+def return_free_memory() -> None:
+    """Give the memory the C heap keeps after frees back to the system (glibc's
+    ``malloc_trim``; nothing elsewhere). pandas work on millions of text ids leaves freed
+    blocks scattered through the heap that glibc keeps: after churn's four windows at 1M
+    contacts, 312 of 1,463 MB."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # pragma: no cover - not glibc (macOS, Windows, musl)
+        return
+    libc.malloc_trim(0)
+
+
 #: the memory limit :func:`release_buffers` sets for a moment (DuckDB evicts down to it)
 RELEASE_LIMIT = "16MB"
 
 
 def release_buffers(con, memory_limit: str | None) -> None:
-    """Hand the memory DuckDB keeps from finished queries back to the system.
+    """Hand the memory DuckDB keeps from finished queries back to the system (and the C
+    heap's: :func:`return_free_memory`).
 
     DuckDB's buffer manager keeps the blocks of a finished query for reuse, up to its memory
     limit: after one aggregation over a few million contacts that is GBs the rest of a report
@@ -144,6 +158,7 @@ def release_buffers(con, memory_limit: str | None) -> None:
         con.execute("RESET memory_limit")
     else:
         con.execute(f"SET memory_limit = {sql_str(str(memory_limit))}")
+    return_free_memory()
 
 
 def duckdb_connection(

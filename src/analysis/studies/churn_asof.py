@@ -41,6 +41,7 @@ import pandas as pd
 
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
+from analysis.engine.core import return_free_memory
 from analysis.studies.churn import (
     CATEGORICAL,
     EARLY_FEATURES,
@@ -48,6 +49,7 @@ from analysis.studies.churn import (
     ChurnDefinition,
     churn_frame,
     churn_metrics,
+    churn_probability,
     class_balance_table,
     fit_models,
     limited_threads,
@@ -287,6 +289,7 @@ def churn_as_of(
         last_activity=["current"],
     )
     frames["current"] = frames["current"].drop(columns=["churned", "churned_hard"])
+    return_free_memory()  # (building the frames freed GBs of text ids at 5M contacts)
     kinds = list(kinds)
     train_fit, train_sample = fit_rows(
         frames["train"], fit_sample, random_state, what="churn.fit_sample.train"
@@ -301,7 +304,7 @@ def churn_as_of(
     )
     test = frames["test"]
     with limited_threads(n_threads):
-        p_test = choice.calibrated.predict_proba(test[EARLY_FEATURES])[:, 1]
+        p_test = churn_probability(choice.calibrated, test, EARLY_FEATURES)
     pred = pd.DataFrame({"churned": test["churned"].to_numpy(), choice.chosen: p_test})
     pred.index = test.index
     if oracle is not None:
@@ -334,6 +337,7 @@ def churn_as_of(
         reference=EARLY,
         random_state=random_state,
     )
+    return_free_memory()  # (before scoring every user of two more windows)
     # deploy: refit on the latest fully labelled window, recalibrate on the one before it
     test_fit, test_sample = fit_rows(test, fit_sample, random_state, what="churn.fit_sample.test")
     fitted = fit_models(
@@ -346,11 +350,12 @@ def churn_as_of(
     val = frames["validation"]
     with limited_threads(n_threads):
         deployed = calibrate(fitted, val)
-        p_val = deployed.predict_proba(val[EARLY_FEATURES])[:, 1]
-        p_now = deployed.predict_proba(frames["current"][EARLY_FEATURES])[:, 1]
+        p_val = churn_probability(deployed, val, EARLY_FEATURES)
+        p_now = churn_probability(deployed, frames["current"], EARLY_FEATURES)
     check = churn_metrics(
         val["churned"], {choice.chosen: p_val}, n_boot=n_boot, random_state=random_state
     )
+    return_free_memory()  # (the later cells start from the frames, not the work's leftovers)
     return ChurnAsOf(
         definition,
         w,

@@ -15,6 +15,7 @@ from analysis.privacy import KEY_ENV, pseudonymise
 from analysis.studies.churn import (
     CATEGORICAL,
     ValueScores,
+    churn_probability,
     limited_threads,
     model_features,
 )
@@ -124,7 +125,7 @@ def at_risk_list(
     ``days_since_last_interaction`` and the reasons of :func:`risk_reasons`.
     """
     with limited_threads(n_threads):
-        risk = model.predict_proba(frame[model_features(model)])[:, 1]
+        risk = churn_probability(model, frame)
     val = pd.Series(value).reindex(frame.index).fillna(0.0).to_numpy(dtype="float64")
     if (val < 0).any():
         raise ValueError("value must be non-negative to rank by risk × value")

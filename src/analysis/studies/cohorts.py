@@ -75,9 +75,8 @@ def cohort_activity(
     """Long table: one row per (contact joined before the cut-off, cut-off).
 
     Columns: ``user_id``, ``cohort`` (join month, ``"YYYY-MM"``), the ``attributes``,
-    ``cutoff`` (these categorical: repeated on every row, at 5M contacts 36M rows),
-    ``age_months`` (int16) and ``retained`` (bool; from :func:`retention_labels` with
-    ``horizon_days`` and ``activity``; hard churn = not retained).
+    ``cutoff`` (all categorical), ``age_months`` (int16) and ``retained`` (bool; from
+    :func:`retention_labels` with ``horizon_days`` and ``activity``; hard churn = not retained).
 
     ``engine="duckdb"`` / ``"spark"``: the labels are computed in SQL (the tables may be those
     of a :class:`~analysis.engine.DuckTables` / :class:`~analysis.engine.SparkTables`); only
@@ -109,15 +108,14 @@ def cohort_activity(
     )
     kept_at = kept_at.loc[~kept_at.index.duplicated()]  # (a repeated id is labelled the same)
     at = kept_at.index.get_indexer(pd.Index(base["user_id"]))
-    base["user_id"] = base["user_id"].astype("category")
-    cut_index = pd.DatetimeIndex(cuts)
+    base["user_id"] = base["user_id"].astype("category")  # (at 5M contacts 36M rows)
     frames = []
     for k, c in enumerate(cuts):
         members = (base["joined_at"] < c).to_numpy()
         sub = base.loc[members].drop(columns="joined_at")
         col = kept_at.iloc[:, k].to_numpy(dtype=bool)
         kept = np.where(at >= 0, col[np.maximum(at, 0)], False)
-        sub["cutoff"] = pd.Categorical.from_codes(np.full(len(sub), k), categories=cut_index)
+        sub["cutoff"] = pd.Categorical.from_codes(np.full(len(sub), k), pd.DatetimeIndex(cuts))
         sub["age_months"] = (
             int(_month_index(pd.DatetimeIndex([c.tz_localize(None)]))[0]) - join_m[members]
         ).astype("int16")

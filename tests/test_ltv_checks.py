@@ -267,6 +267,16 @@ def test_customer_intervals_pseudonymous_table_and_reading(cdnow_revenue):
     assert "参数估计的不确定性" in r.reading("zh")
 
 
+def test_narrow_interval_widths_keep_their_decimals() -> None:
+    # at 5M buyers a typical interval is a fraction of a percent wide: not "0%"
+    assert [lc.narrow_share(x) for x in (0.2, 0.0034, 0.0004, 0.0)] == [
+        "20%",
+        "0.3%",
+        "<0.1%",
+        "0%",
+    ]
+
+
 # ---- concentration and P(alive) in words ------------------------------------------------------
 
 

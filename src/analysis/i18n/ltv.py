@@ -218,13 +218,13 @@ SENTENCES: dict[str, dict[str, str]] = {
     "ltv.intervals": {
         "en": "Carrying the models' parameter uncertainty into the {n:,} buyers' values: their "
         "{horizon}-{unit} CLV totals {currency} {total:,.0f} (95% interval {currency} "
-        "{lo:,.0f}–{hi:,.0f}). A typical buyer's interval is {width:.0%} of their "
+        "{lo:,.0f}–{hi:,.0f}). A typical buyer's interval is {width} of their "
         "CLV wide. The largest channel, {segment}, holds {currency} {seg_total:,.0f} "
         "({seg_lo:,.0f}–{seg_hi:,.0f}). These intervals cover the uncertainty of the fitted "
         "parameters only, not whether a given customer actually buys.",
         "zh": "把模型参数的不确定性带入 {n:,} 位购买者的价值：他们 {horizon} {unit}的 CLV 合计 "
         "{total:,.0f} {currency}（95% 区间 {lo:,.0f}–{hi:,.0f} {currency}）。典型购买者"
-        "区间宽度为其 CLV 的 {width:.0%}。最大的渠道{segment}合计 {seg_total:,.0f} {currency}"
+        "区间宽度为其 CLV 的 {width}。最大的渠道{segment}合计 {seg_total:,.0f} {currency}"
         "（{seg_lo:,.0f}–{seg_hi:,.0f}）。这些区间只反映参数估计的不确定性，不反映某位客户是否真的购买。",
     },
     "ltv.concentration": {

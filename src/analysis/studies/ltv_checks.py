@@ -280,6 +280,15 @@ def covariate_effects(
     )
 
 
+def narrow_share(x: float) -> str:
+    """A share in percent with the decimals a small one needs (millions of buyers make
+    parameter intervals narrow): ``0.2`` → ``20%``, ``0.0034`` → ``0.3%``, below 0.1%
+    ``<0.1%``."""
+    if not np.isfinite(x) or x >= 0.01 or x == 0:
+        return f"{x:.0%}"
+    return f"{x:.1%}" if x >= 0.001 else "<0.1%"
+
+
 @dataclass(frozen=True)
 class CustomerIntervals(StudyResult):
     """Each customer's P(alive), expected purchases and CLV with 95% intervals from parameter
@@ -312,7 +321,7 @@ class CustomerIntervals(StudyResult):
             total=total,
             lo=total_lo,
             hi=total_hi,
-            width=width.median(),
+            width=narrow_share(width.median()),
             segment=tr(top[self.by], lang),
             seg_total=top["total"],
             seg_lo=top["total_lower"],

@@ -469,6 +469,13 @@ def independence_check(
     return pd.DataFrame([row])
 
 
+def gamma_gamma_spend(p, q, g, frequency, monetary):
+    """Gamma-Gamma expected mean spend of customers with ``frequency`` repeat purchases of
+    mean ``monetary`` under parameters ``(p, q, g)`` (scalars, or arrays that broadcast)."""
+    weight = p * frequency / (p * frequency + q - 1)
+    return (1 - weight) * (g * p / (q - 1)) + weight * monetary
+
+
 class SpendModel:
     """Gamma-Gamma model of mean spend per transaction, fitted on repeat buyers.
 
@@ -537,11 +544,9 @@ class SpendModel:
         if not hasattr(self, "params_"):
             raise RuntimeError("this SpendModel is not fitted yet; call fit() first")
         require_columns_of(summary, (frequency_col, monetary_col))
-        p, q, g = self.params_.to_numpy()
         x = summary[frequency_col].to_numpy(dtype=float)
         m = summary[monetary_col].to_numpy(dtype=float)
-        weight = p * x / (p * x + q - 1)
-        values = (1 - weight) * (g * p / (q - 1)) + weight * m
+        values = gamma_gamma_spend(*self.params_.to_numpy(), x, m)
         return pd.Series(values, index=summary.index, name="expected_spend")
 
     @property

@@ -34,7 +34,12 @@ from scipy import special
 
 from analysis.aggregate.periods import units_per_year as derive_units_per_year
 from analysis.studies.clv import discounted_purchases
-from analysis.studies.ltv import SpendModel, numerical_hessian, require_columns_of
+from analysis.studies.ltv import (
+    SpendModel,
+    gamma_gamma_spend,
+    numerical_hessian,
+    require_columns_of,
+)
 from analysis.studies.ltv_covariates import (
     CovariatePurchaseModel,
     bgnbd_conditional_expected,
@@ -200,16 +205,11 @@ class SpendDraws:
     params: np.ndarray
 
     def clv(self, patterns: np.ndarray, rows: slice) -> np.ndarray:
-        spent = expected_spend(*self.params, self.frequency[rows, None], self.monetary[rows, None])
+        spent = gamma_gamma_spend(
+            *self.params, self.frequency[rows, None], self.monetary[rows, None]
+        )
         discounted = self.expected[patterns] * self.factor[patterns, None]
         return (discounted * spent).astype(np.float32)
-
-
-def expected_spend(p, q, g, frequency, monetary):
-    """Gamma-Gamma expected mean spend of customers with ``frequency`` repeat purchases of
-    mean ``monetary`` under parameters ``(p, q, g)`` (scalars, or arrays that broadcast)."""
-    w = p * frequency / (p * frequency + q - 1)
-    return (1 - w) * (g * p / (q - 1)) + w * monetary
 
 
 def value_draws(
@@ -284,7 +284,7 @@ def value_draws(
             factor = np.where(expected > 0, discounted / expected, 1.0)
         f = summary[frequency_col].to_numpy(dtype=float)
         m = summary[monetary_col].to_numpy(dtype=float)
-        point["clv"] = discounted[pattern] * expected_spend(
+        point["clv"] = discounted[pattern] * gamma_gamma_spend(
             *np.exp(np.log(spend.params_.to_numpy())), f, m
         )
         spend_draws = rng.multivariate_normal(

@@ -289,7 +289,6 @@ def churn_as_of(
         last_activity=["current"],
     )
     frames["current"] = frames["current"].drop(columns=["churned", "churned_hard"])
-    return_free_memory()  # (building the frames freed GBs of text ids at 5M contacts)
     kinds = list(kinds)
     train_fit, train_sample = fit_rows(
         frames["train"], fit_sample, random_state, what="churn.fit_sample.train"
@@ -337,7 +336,6 @@ def churn_as_of(
         reference=EARLY,
         random_state=random_state,
     )
-    return_free_memory()  # (before scoring every user of two more windows)
     # deploy: refit on the latest fully labelled window, recalibrate on the one before it
     test_fit, test_sample = fit_rows(test, fit_sample, random_state, what="churn.fit_sample.test")
     fitted = fit_models(

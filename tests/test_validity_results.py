@@ -443,6 +443,13 @@ def test_label_sensitivity_runs_every_rule_and_outcome():
         == one.auc.loc[0, ["n", "auc", "lo", "hi"]].tolist()
     )
     assert t.loc[2, "adds"] == one.decision("incremental")
+    # (only the simple baselines are compared there: the same strongest one and difference)
+    best = one.decisions.set_index("claim").loc["strongest"]
+    assert t.loc[2, ["strongest", "diff_strongest", "vs_strongest"]].tolist() == [
+        best["against"],
+        best["estimate"],
+        best["decision"],
+    ]
     assert set(t["predicts"]) <= {"above", "below", "equivalent", "inconclusive"}
 
 
@@ -473,6 +480,14 @@ def test_shared_bootstrap_gives_the_tables_each_part_draws_alone():
     )
     with pytest.raises(ValueError, match="shared bootstrap"):
         V.auc_result(fr, shared=boot, n_boot=30, random_state=3)
+    # a subset of the baselines: the same scores and replicates, without the others' fits
+    few = V.shared_bootstrap(fr, cv=3, baselines=("rfm", "behaviour"), **kw)
+    assert list(few.scores) == ["index", "rfm", "behaviour"]
+    pd.testing.assert_frame_equal(few.scores, boot.scores[list(few.scores)])
+    pd.testing.assert_frame_equal(few.reps, boot.reps[list(few.reps)])
+    assert list(few.reps) == ["index", "rfm", "behaviour", "with", "without"]
+    with pytest.raises(ValueError, match="unknown baseline scores.*'rmf'"):
+        V.shared_bootstrap(fr, cv=3, baselines=("rmf",), **kw)
     # the shared replicates are the ones read
     other = V.shared_bootstrap(fr, cv=3, n_boot=30, random_state=4)
     fake = V.SharedBootstrap(boot.scores, boot.probabilities, other.reps, "retained", 30, 2)

@@ -253,35 +253,50 @@ def baseline_scores(
     cv: int = 5,
     random_state=0,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    only: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The scores compared in part 3, one column each (same rows as ``frame``): ``index``,
     ``spend``, ``rfm``, ``equal``, ``only_<value>`` and ``learned`` (out-of-fold probabilities
     of a logistic regression on the five normalised values); and, when the frame has the
-    behaviour columns of :func:`study_frame`, the sceptic's baselines (:data:`BEHAVIOUR`):
+    behaviour columns of :func:`study_frame`, the sceptic's baselines (:data:`BEHAVIOUR_SCORES`):
     ``recency`` (minus the days since the last activity), ``activity`` (activities in the
     look-back), ``tenure`` (days in the domain) and ``behaviour`` (out-of-fold probabilities of
     a logistic regression on the logs of those three). ``fit_sample``: the most users each
-    fold's logistic regression is fitted on (:func:`_oof_logit`)."""
+    fold's logistic regression is fitted on (:func:`_oof_logit`). ``only``: just these
+    scores besides ``index`` (the others are not computed: a study that reads only the
+    strongest simple baseline skips the learned weights' fits); each column is the same as
+    in the full table."""
     y = outcome_array(frame, outcome)
-    out = pd.DataFrame(
-        {
-            "index": frame["index"].to_numpy(dtype="float64"),
-            "spend": frame["spend"].to_numpy(dtype="float64"),
-            "rfm": frame["rfm_score"].to_numpy(dtype="float64"),
-            "equal": frame["index_equal"].to_numpy(dtype="float64"),
-        }
-    )
-    for v in VALUES:
-        out[f"only_{v}"] = frame[f"{v}_score"].to_numpy(dtype="float64")
     oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
-    out["learned"] = _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, **oof)
-    if has_behaviour(frame):
-        out["recency"] = -frame["days_since_activity"].to_numpy(dtype="float64")
-        out["activity"] = frame["activity_count"].to_numpy(dtype="float64")
-        out["tenure"] = frame["tenure_days"].to_numpy(dtype="float64")
-        out["behaviour"] = _oof_logit(behaviour_matrix(frame), y, **oof)
-    return out
 
+    def num(col: str, sign: float = 1.0):
+        return lambda: sign * frame[col].to_numpy(dtype="float64")
+
+    makers = {
+        "index": num("index"),
+        "spend": num("spend"),
+        "rfm": num("rfm_score"),
+        "equal": num("index_equal"),
+        **{f"only_{v}": num(f"{v}_score") for v in VALUES},
+        "learned": lambda: _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, **oof),
+    }
+    if has_behaviour(frame):
+        makers.update(
+            recency=num("days_since_activity", -1.0),
+            activity=num("activity_count"),
+            tenure=num("tenure_days"),
+            behaviour=lambda: _oof_logit(behaviour_matrix(frame), y, **oof),
+        )
+    if only is not None:  # (the behaviour scores exist only on frames with those columns)
+        unknown = sorted(set(only) - set(makers) - set(BEHAVIOUR_SCORES))
+        if unknown:
+            raise ValueError(f"unknown baseline scores {unknown}; known: {sorted(makers)}")
+        makers = {k: f for k, f in makers.items() if k == "index" or k in set(only)}
+    return pd.DataFrame({k: f() for k, f in makers.items()})
+
+
+#: The scores :func:`baseline_scores` adds when the frame has the behaviour columns.
+BEHAVIOUR_SCORES = ("recency", "activity", "tenure", "behaviour")
 
 #: The simple baselines a sceptic would pick first: what the brand knows without the five
 #: values (the headline compares the index with the strongest of them).

@@ -10,6 +10,7 @@ same as when each part draws its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import pandas as pd
 
@@ -57,13 +58,16 @@ def shared_bootstrap(
     cv: int = 5,
     random_state=0,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    baselines: Sequence[str] | None = None,
 ) -> SharedBootstrap:
     """The scores of the baselines and of incremental validity on ``frame`` and one draw
     of their bootstrap replicates; pass it as ``shared=`` to ``auc_result``,
     ``baseline_result`` and ``incremental_result`` (same ``outcome``, ``n_boot``, ``cv``,
-    ``random_state`` and ``fit_sample``)."""
+    ``random_state`` and ``fit_sample``). ``baselines``: only these baseline scores (and
+    the index; :func:`~analysis.studies.validity.compare.baseline_scores`'s ``only``): each
+    score's replicates are the same as with all of them."""
     fits = dict(outcome=outcome, cv=cv, random_state=random_state, fit_sample=fit_sample)
-    scores = baseline_scores(frame, **fits)
+    scores = baseline_scores(frame, only=baselines, **fits)
     probs = incremental_probabilities(frame, score=score, **fits)
     reps = bootstrap_auc_samples(
         outcome_array(frame, outcome),

@@ -7,6 +7,7 @@ study (``benchmarks/bench_verdict.py``), which runs it on many simulated worlds 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.result import StudyResult
 from analysis.studies.scores import FiveValueScorer
 from analysis.studies.validity.compare import (
+    SIMPLE_BASELINES,
     baseline_comparison,
     incremental_validity,
     index_auc,
@@ -115,10 +117,13 @@ def study_on_frames(
     exposure: bool = False,
     random_state=0,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    baselines: Sequence[str] | None = None,
 ) -> StudyRun:
     """:func:`run_study` on study frames already built (:func:`study_frame` at the
     calibration cut-off and at the cut-off, unscored): the scorer, the scores and the
-    study."""
+    study. ``baselines``: compare the index with only these baselines (all by default; the
+    rows of the verdict about them, and its ``predicts`` and ``incremental`` rows, are the
+    same as with all)."""
     if exposure:
         calib, frame = as_rates(calib, lookback_days), as_rates(frame, lookback_days)
     scorer = FiveValueScorer(normalization=normalization, weights=weights).fit(calib[list(VALUES)])
@@ -131,6 +136,7 @@ def study_on_frames(
         cv=cv,
         random_state=random_state,
         fit_sample=fit_sample,
+        baselines=baselines,
     )
     common = dict(outcome=outcome, n_boot=n_boot, random_state=random_state)
     auc = index_auc(frame, reps=boot.reps["index"], **common)
@@ -245,6 +251,7 @@ def label_sensitivity(
             n_boot=n_boot,
             random_state=random_state,
             fit_sample=fit_sample,
+            baselines=SIMPLE_BASELINES,  # (the row reads only the strongest of them)
             **kwargs,
         )
         a = run.auc.iloc[0]

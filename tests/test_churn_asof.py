@@ -227,6 +227,42 @@ def test_test_window_scores_come_from_the_calibrated_choice(sample_res):
     assert f"{tested.users:,} users" in tested.reading("en")
 
 
+def test_each_window_is_scored_once_with_the_numbers_of_scoring_it_again(sample_res):
+    """The design scores each model on each window once and reuses the scores: a model's
+    probability is the expit of its decision function (both kinds), and the calibration
+    learned from the decision values already computed is scikit-learn's calibration of the
+    frozen model fitted on those users (the same probabilities)."""
+    from scipy.special import expit
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+
+    val, test = sample_res.frames["validation"], sample_res.frames["test"]
+    for m in [*sample_res.choice.models.values(), sample_res.choice.calibrated.model]:
+        X = test[ch.model_features(m)]
+        np.testing.assert_array_equal(m.predict_proba(X)[:, 1], expit(m.decision_function(X)))
+    early = sample_res.choice.models[sample_res.choice.chosen]
+    ref = CalibratedClassifierCV(FrozenEstimator(early), method="sigmoid", ensemble=False)
+    ref.fit(val[ch.EARLY_FEATURES], val["churned"].to_numpy())
+    mine = ca.calibrate(early, val)
+    for frame in (val, test):
+        X = frame[ch.EARLY_FEATURES]
+        np.testing.assert_allclose(mine.predict_proba(X), ref.predict_proba(X), rtol=1e-12)
+    assert sample_res.choice.calibrated.model is early
+    np.testing.assert_array_equal(
+        sample_res.choice.calibrated.predict_proba(test[ch.EARLY_FEATURES]),
+        mine.predict_proba(test[ch.EARLY_FEATURES]),
+    )
+    # the departure comparison reads the same early-warning model's scores, uncalibrated
+    from analysis.studies.stats import auc
+
+    got = sample_res.departure_metrics.set_index(["score", "metric"])["estimate"]
+    p_early = early.predict_proba(test[ch.EARLY_FEATURES])[:, 1]
+    assert got[(ca.EARLY, "roc_auc")] == pytest.approx(auc(test["churned"], p_early), abs=1e-12)
+    assert got[(ca.EARLY, "brier")] == pytest.approx(
+        np.mean((p_early - test["churned"].to_numpy()) ** 2), abs=1e-12
+    )
+
+
 def test_scores_in_blocks_equal_one_call(sample_res, monkeypatch):
     """Every model of the design scores users a block at a time (the memory of a block, not
     of millions of users): blocks of 97 users give the scores of one call (to the last bit,

@@ -440,11 +440,21 @@ def churn_probability(model, frame: pd.DataFrame, features=None) -> np.ndarray:
     :func:`model_features`), scored a block of :data:`PREDICT_BLOCK` users at a time (each
     user's score depends on their own row only: the numbers of one call, but for the last
     bit that SIMD rounding may move at a block's end)."""
+    return _in_blocks(lambda X: model.predict_proba(X)[:, 1], model, frame, features)
+
+
+def churn_decision(model, frame: pd.DataFrame, features=None) -> np.ndarray:
+    """``model``'s decision function (the log-odds of churn; :func:`churn_probability` is
+    its ``expit``) for every user in ``frame``, a block at a time as there."""
+    return _in_blocks(model.decision_function, model, frame, features)
+
+
+def _in_blocks(score, model, frame: pd.DataFrame, features) -> np.ndarray:
     cols = list(features) if features is not None else model_features(model)
     out = np.empty(len(frame))
     for start in range(0, len(frame), PREDICT_BLOCK):
         block = frame.iloc[start : start + PREDICT_BLOCK]
-        out[start : start + len(block)] = model.predict_proba(block[cols])[:, 1]
+        out[start : start + len(block)] = score(block[cols])
     return out
 
 

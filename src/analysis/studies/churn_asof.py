@@ -4,8 +4,9 @@ Windows (:class:`ChurnWindows`, all ``horizon_days`` apart, ending at the as-of 
 -----------------------------------------------------------------------------------------
 * **train** ``E - 3h``: the candidate models learn from the population at this cut-off;
 * **validation** ``E - 2h``: the model is chosen (highest ROC AUC) and calibrated (a sigmoid
-  map of its probability, :class:`~sklearn.calibration.CalibratedClassifierCV` on the frozen
-  model) here;
+  map of its decision function, :class:`Calibrated`: scikit-learn's
+  :class:`~sklearn.calibration.CalibratedClassifierCV` of the frozen model, learned from the
+  scores the choice computed) here;
 * **test** ``E - h``: the chosen, calibrated model is scored here **once**; nothing is chosen
   on it. Its label window ``[E - h, E)`` is the latest fully observed one;
 * **as of** ``E`` (default: the midnight after the latest record, :func:`data_end`): the
@@ -38,6 +39,8 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
@@ -47,6 +50,7 @@ from analysis.studies.churn import (
     EARLY_FEATURES,
     MODEL_FEATURES,
     ChurnDefinition,
+    churn_decision,
     churn_frame,
     churn_metrics,
     churn_probability,
@@ -54,7 +58,6 @@ from analysis.studies.churn import (
     fit_models,
     limited_threads,
     model_features,
-    predict_risk,
 )
 from analysis.studies.churn_frames import churn_frames
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows, fit_sample_note
@@ -145,15 +148,68 @@ def current_population(
     return frame.drop(columns=["churned", "churned_hard"])
 
 
-def calibrate(model, frame: pd.DataFrame, *, target: str = "churned"):
-    """``model`` with a sigmoid map of its probability learned on ``frame`` (the model itself
-    is frozen: not refitted)."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.frozen import FrozenEstimator
+class _Passthrough(ClassifierMixin, BaseEstimator):
+    """A "classifier" whose decision function is its one input column (scores computed
+    already), so that a calibration is learned from them without scoring the rows again."""
 
-    feats = model_features(model)
-    cal = CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid", ensemble=False)
-    return cal.fit(frame[feats], frame[target].to_numpy())
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(X, dtype="float64")[:, 0]
+
+    def predict(self, X):  # (scikit-learn's cross-validation asks for one)
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+
+class Calibrated:
+    """A fitted churn model with a sigmoid (Platt) map of its decision function, learned on
+    the ``decision`` values of some users (scored once, e.g. for their metrics too) and
+    their outcomes ``y``: the probabilities of scikit-learn's
+    ``CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid", ensemble=False)``
+    fitted on those users (the same calibrator: it is learned from the model's decision
+    function on them), without scoring them a second time."""
+
+    def __init__(self, model, decision: np.ndarray, y: np.ndarray):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.frozen import FrozenEstimator
+
+        self.model = model
+        y = np.asarray(y)
+        scores = np.asarray(decision, dtype="float64").reshape(-1, 1)
+        frozen = FrozenEstimator(_Passthrough().fit(scores, y))
+        self.calibration = CalibratedClassifierCV(frozen, method="sigmoid", ensemble=False)
+        self.calibration.fit(scores, y)
+
+    @property
+    def feature_names_in_(self):
+        return self.model.feature_names_in_
+
+    @property
+    def classes_(self):
+        return self.model.classes_
+
+    def decision_function(self, X) -> np.ndarray:
+        return self.model.decision_function(X)
+
+    def probability_of(self, decision: np.ndarray) -> np.ndarray:
+        """The calibrated churn probability for decision values already computed."""
+        scores = np.asarray(decision, dtype="float64").reshape(-1, 1)
+        return self.calibration.predict_proba(scores)[:, 1]
+
+    def predict_proba(self, X) -> np.ndarray:
+        p = self.probability_of(self.model.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def __repr__(self) -> str:
+        return f"Calibrated({self.model!r})"
+
+
+def calibrate(model, frame: pd.DataFrame, *, target: str = "churned") -> Calibrated:
+    """``model`` with a sigmoid map of its decision function learned on ``frame`` (the model
+    itself is frozen: not refitted)."""
+    return Calibrated(model, churn_decision(model, frame), frame[target].to_numpy())
 
 
 @dataclass
@@ -186,17 +242,19 @@ def select_model(
     models = fit_models(
         train, kinds=kinds, random_state=random_state, n_threads=n_threads, features=features
     )
-    pred = predict_risk(models, validation, n_threads=n_threads)
+    # each model scores the validation users once: its probability (expit of the decision,
+    # as its predict_proba) for the choice, the decision for the chosen one's calibration
+    with limited_threads(n_threads):
+        decision = {k: churn_decision(m, validation) for k, m in models.items()}
     met = churn_metrics(
         validation["churned"],
-        {k: pred[k].to_numpy() for k in pred.columns},
+        {k: expit(d) for k, d in decision.items()},
         n_boot=n_boot,
         random_state=random_state,
     )
     auc = met.loc[met["metric"] == "roc_auc"].set_index("score")["estimate"]
     chosen = str(auc.loc[list(models)].idxmax())
-    with limited_threads(n_threads):
-        calibrated = calibrate(models[chosen], validation)
+    calibrated = Calibrated(models[chosen], decision[chosen], validation["churned"].to_numpy())
     return ModelChoice(models, met, chosen, calibrated)
 
 
@@ -302,8 +360,9 @@ def churn_as_of(
         n_threads=n_threads,
     )
     test = frames["test"]
-    with limited_threads(n_threads):
-        p_test = churn_probability(choice.calibrated, test, EARLY_FEATURES)
+    with limited_threads(n_threads):  # (scored once: calibrated here, as is below)
+        d_test = churn_decision(choice.models[choice.chosen], test, EARLY_FEATURES)
+    p_test = choice.calibrated.probability_of(d_test)
     pred = pd.DataFrame({"churned": test["churned"].to_numpy(), choice.chosen: p_test})
     pred.index = test.index
     if oracle is not None:
@@ -326,9 +385,9 @@ def churn_as_of(
         n_threads=n_threads,
         features=MODEL_FEATURES,
     )[choice.chosen]
-    both = predict_risk(
-        {EARLY: choice.models[choice.chosen], WITH_DEPARTURES: full}, test, n_threads=n_threads
-    )
+    with limited_threads(n_threads):
+        d_full = churn_decision(full, test)
+    both = pd.DataFrame({EARLY: expit(d_test), WITH_DEPARTURES: expit(d_full)}, index=test.index)
     departure_metrics = churn_metrics(
         test["churned"],
         {k: both[k].to_numpy() for k in both.columns},
@@ -346,9 +405,10 @@ def churn_as_of(
         features=EARLY_FEATURES,
     )[choice.chosen]
     val = frames["validation"]
-    with limited_threads(n_threads):
-        deployed = calibrate(fitted, val)
-        p_val = churn_probability(deployed, val, EARLY_FEATURES)
+    with limited_threads(n_threads):  # (the validation users scored once)
+        d_val = churn_decision(fitted, val, EARLY_FEATURES)
+        deployed = Calibrated(fitted, d_val, val["churned"].to_numpy())
+        p_val = deployed.probability_of(d_val)
         p_now = churn_probability(deployed, frames["current"], EARLY_FEATURES)
     check = churn_metrics(
         val["churned"], {choice.chosen: p_val}, n_boot=n_boot, random_state=random_state

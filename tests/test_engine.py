@@ -745,6 +745,23 @@ def test_departures_sample_same_on_both_engines(sample_tables, duck_sample, acti
     pd.testing.assert_frame_equal(expected, got, check_exact=True)
 
 
+def test_departures_in_parts_of_users_same(sample_tables, duck_sample, monkeypatch):
+    """Past DEPARTURE_QUERY_USERS customers the silences are ordered per range of user ids
+    (the window's sort in memory is a part's): the same table."""
+    from analysis.aggregate import departures as dep
+
+    t = sample_tables
+    kw = dict(since="2025-07-01", end="2026-04-01", vocabulary=t.vocabulary)
+    expected = dep.departures(t.contacts, t.events, t.orders, **kw)
+    monkeypatch.setattr(dep, "DEPARTURE_QUERY_USERS", len(expected) // 3)
+    seen = []
+    real = dep._quiet_sql
+    monkeypatch.setattr(dep, "_quiet_sql", lambda *a: seen.append(a[3]) or real(*a))
+    got = dep.departures(t.contacts, duck_sample.events, duck_sample.orders, **kw)
+    assert len(seen) in (3, 4) and seen[0][0] is None and seen[-1][1] is None
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+
+
 def test_last_paid_order_and_data_end_same_on_both_engines(sample_tables, duck_sample, eng):
     from analysis.studies.churn_asof import data_end
     from analysis.studies.churn_list import last_paid_order

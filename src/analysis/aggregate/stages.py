@@ -539,7 +539,7 @@ def user_ranges(users: pd.Index, size: int) -> list[tuple[str | None, str | None
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _in_range(col: str, user_range) -> str:
+def in_user_range(col: str, user_range) -> str:
     """``col`` inside ``user_range`` (``TRUE`` for None: every user)."""
     lo, hi = user_range if user_range is not None else (None, None)
     conds = []
@@ -731,9 +731,9 @@ def _stage_sql(
                    TRUE AS paid, TRUE AS inter, FALSE AS churn, FALSE AS gj, FALSE AS gq
             FROM paid WHERE ordered_at < {t_last}{referral}),
         agg AS (SELECT user_id, b, {agg_cols} FROM ev
-                WHERE {_in_range("user_id", user_range)} GROUP BY user_id, b),
+                WHERE {in_user_range("user_id", user_range)} GROUP BY user_id, b),
         u AS (SELECT user_id, {", ".join(per_k)} FROM agg GROUP BY user_id)
         SELECT c.user_id, {", ".join(codes)}
         FROM {co} c LEFT JOIN u ON u.user_id = c.user_id
         WHERE (u.user_id IS NOT NULL OR c.joined_at IS NULL)
-          AND {_in_range("c.user_id", user_range)}"""
+          AND {in_user_range("c.user_id", user_range)}"""

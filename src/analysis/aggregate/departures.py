@@ -86,11 +86,12 @@ def departures(
     users = lab["user_id"]
     joined = contacts.set_index(contacts["user_id"].astype("str"))["joined_at"]
     idx = pd.Index(users, name="user_id")
-    j = pd.Series(joined.reindex(users).to_numpy(), index=idx)
-    last = pd.Series(lab["last_activity_before"].to_numpy(), index=idx)
+    # (times stay zoned arrays: to_numpy() would make millions of Timestamp objects)
+    j = pd.Series(joined.reindex(users).array, index=idx)
+    last = pd.Series(lab["last_activity_before"].array, index=idx)
     start = last.where(last > j, j)  # the last activity before ``since``, or joining
 
-    starts = pd.DataFrame({"user_id": users.to_numpy(), "t": start.to_numpy()})
+    starts = pd.DataFrame({"user_id": users.to_numpy(), "t": start.array})
     if is_sql_engine(engine):
         quiet_from, hard_at = _leaving_sql(
             events,
@@ -123,15 +124,15 @@ def departures(
     silent_at = (quiet_from + gap).reindex(users)
     hard_at = hard_at.reindex(users)
 
-    s = pd.Series(silent_at.to_numpy(), index=idx)
-    h = pd.Series(hard_at.to_numpy(), index=idx)
+    s = pd.Series(silent_at.array, index=idx)
+    h = pd.Series(hard_at.array, index=idx)
     s_ok = (s < t1).to_numpy()  # NaT compares False
     h_ok = h.notna().to_numpy()
     is_hard = h_ok & ~(s_ok & (s < h).to_numpy())
     is_silent = s_ok & ~is_hard
     left = h.where(is_hard, s.where(is_silent))
     out = pd.DataFrame({"user_id": users.to_numpy()})
-    out["left_at"] = left.to_numpy()
+    out["left_at"] = left.array
     out["cause"] = np.where(is_hard, "hard", np.where(is_silent, "silent", "censored"))
     out["status"] = np.where(is_hard, CAUSES["hard"], np.where(is_silent, CAUSES["silent"], 0))
     stop = out["left_at"].where(out["left_at"].notna(), t1)
@@ -163,7 +164,7 @@ def _leaving_sql(events, orders, starts, *, t0, t1, gap, activity, vocab, engine
 
     def by_user(got: pd.DataFrame) -> pd.Series:
         return pd.Series(
-            as_instants(got["t"], tz).to_numpy(),
+            as_instants(got["t"], tz).array,
             index=pd.Index(got["user_id"].astype("str"), name="user_id"),
             name="t",
         ).sort_index()

@@ -197,7 +197,7 @@ def churn_frame(
     out["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
     out["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
     if last_activity:
-        out["last_activity_at"] = lab["last_activity_before"].to_numpy()
+        out["last_activity_at"] = lab["last_activity_before"].array  # (zoned, no objects)
     return out
 
 

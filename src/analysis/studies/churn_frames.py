@@ -123,6 +123,6 @@ def churn_frames(
         frame["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
         frame["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
         if name in keep:
-            frame["last_activity_at"] = lab["last_activity_before"].to_numpy()
+            frame["last_activity_at"] = lab["last_activity_before"].array  # (zoned, no objects)
         out[name] = frame
     return out

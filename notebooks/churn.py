@@ -146,6 +146,7 @@ res = ca.churn_as_of(
     vocabulary=tables.vocabulary,
     n_threads=n_threads,
     fit_sample=fit_sample,
+    keep_frames=("train", "test", "current"),  # (the validation window: its balance only)
 )
 windows = car.windows_result(res)
 display(tr_frame(save_table(windows.table, "windows"), lang))

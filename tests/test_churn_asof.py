@@ -263,6 +263,30 @@ def test_each_window_is_scored_once_with_the_numbers_of_scoring_it_again(sample_
     )
 
 
+def test_frames_let_go_after_the_class_balance(sample, sample_res):
+    """keep_frames: the result holds only those windows' frames; the class balance (which
+    reads the validation window too) is the one of all frames, and so is everything else."""
+    res = ca.churn_as_of(
+        sample.contacts,
+        sample.events,
+        sample.orders,
+        definition=DEF,
+        n_boot=20,
+        n_threads=1,
+        vocabulary=sample.vocabulary,
+        keep_frames=("train", "test", "current"),
+    )
+    assert sorted(res.frames) == ["current", "test", "train"]
+    assert sorted(sample_res.frames) == ["current", "test", "train", "validation"]
+    full = ch.class_balance_table(
+        {n: (sample_res.frames[n], getattr(sample_res.windows, n)) for n in ca.LABELLED}
+    )
+    assert full["users"].nunique() == 3  # three windows of different sizes
+    pd.testing.assert_frame_equal(res.class_balance(), full)
+    pd.testing.assert_frame_equal(sample_res.class_balance(), full)
+    pd.testing.assert_series_equal(res.current_risk, sample_res.current_risk)
+
+
 def test_scores_in_blocks_equal_one_call(sample_res, monkeypatch):
     """Every model of the design scores users a block at a time (the memory of a block, not
     of millions of users): blocks of 97 users give the scores of one call (to the last bit,

@@ -64,6 +64,8 @@ from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows,
 from analysis.studies.stats import AucRanker, bootstrap_counts, percentile_interval
 
 DEFAULT_DEFINITION = ChurnDefinition()
+#: the windows with labels (the fourth, "current", is the list's population)
+LABELLED = ("train", "validation", "test")
 
 #: Score names of the early-warning comparison (:attr:`ChurnAsOf.departure_metrics`).
 EARLY, WITH_DEPARTURES = "early warning", "with departure features"
@@ -294,10 +296,15 @@ class ChurnAsOf:
         """The sentences stating the sampled fits ("" when every model saw everyone)."""
         return fit_sample_note(self.fit_samples, lang)
 
+    #: :meth:`class_balance`, computed before frames were let go (``keep_frames``)
+    balance: pd.DataFrame | None = None
+
     def class_balance(self) -> pd.DataFrame:
         """Users, churners and churn rate in each labelled window."""
+        if self.balance is not None:
+            return self.balance
         return class_balance_table(
-            {n: (self.frames[n], getattr(self.windows, n)) for n in ("train", "validation", "test")}
+            {n: (self.frames[n], getattr(self.windows, n)) for n in LABELLED}
         )
 
 
@@ -315,6 +322,7 @@ def churn_as_of(
     vocabulary: Vocabulary | None = None,
     n_threads: int | None = None,
     fit_sample: int | None = DEFAULT_FIT_SAMPLE,
+    keep_frames: Iterable[str] | None = None,
 ) -> ChurnAsOf:
     """The as-of design of the module docstring on the canonical tables.
 
@@ -326,13 +334,15 @@ def churn_as_of(
     (:func:`~analysis.studies.fit_sample.fit_rows`: the candidates and the departure model on
     one sample of the training window, the deployed model on one of the test window).
     Calibration, scores and metrics use every user; the samples are recorded in
-    :attr:`ChurnAsOf.fit_samples`."""
+    :attr:`ChurnAsOf.fit_samples`. ``keep_frames``: the windows' frames the result keeps
+    (None: all four; a report that reads no more of the validation window than its class
+    balance lets that frame go: at 5M contacts ~0.8 GB)."""
     tz = tz_of(contacts["joined_at"])
     end = data_end(events, orders)
     e = end if as_of is None else as_timestamp(as_of, tz=tz, name="as_of")
     w = ChurnWindows.ending_at(e, definition.horizon_days)
     # the four windows' frames (as churn_frame and current_population) from shared scans
-    labelled = ("train", "validation", "test")
+    labelled = LABELLED
     frames = churn_frames(
         contacts,
         events,
@@ -413,6 +423,12 @@ def churn_as_of(
     check = churn_metrics(
         val["churned"], {choice.chosen: p_val}, n_boot=n_boot, random_state=random_state
     )
+    balance = class_balance_table({n: (frames[n], getattr(w, n)) for n in labelled})
+    current = frames["current"].index
+    if keep_frames is not None:
+        keep = set(keep_frames)
+        frames = {n: f for n, f in frames.items() if n in keep}
+    del val
     return_free_memory()  # (the later cells start from the frames, not the work's leftovers)
     return ChurnAsOf(
         definition,
@@ -424,7 +440,7 @@ def churn_as_of(
         departure_metrics,
         deployed,
         check,
-        pd.Series(p_now, index=frames["current"].index, name="risk"),
+        pd.Series(p_now, index=current, name="risk"),
         params={
             "random_state": random_state,
             "n_boot": n_boot,
@@ -432,6 +448,7 @@ def churn_as_of(
             "fit_sample": fit_sample,
         },
         fit_samples=(train_sample, test_sample),
+        balance=balance,
     )
 
 

@@ -21,6 +21,7 @@ from analysis.aggregate.features import churn_features_many
 from analysis.aggregate.labels import retention_labels_many
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
+from analysis.engine.core import return_free_memory
 from analysis.studies.churn import ChurnDefinition
 
 DEFAULT_DEFINITION = ChurnDefinition()
@@ -105,6 +106,7 @@ def churn_frames(
         long_days=d.long_days,
         vocabulary=vocabulary,
     )
+    return_free_memory()  # (the feature query's freed blocks, before the stage assignment)
     stages = ladder_stages(
         contacts,
         events,

@@ -24,8 +24,8 @@ def sample():
     return load_tables(resolve("data/sample"))
 
 
-@pytest.fixture(scope="module")
-def sample_res(sample):
+def _as_of(sample, **kw):
+    """The design on the sample as the tests run it (``kw``: other arguments)."""
     return ca.churn_as_of(
         sample.contacts,
         sample.events,
@@ -34,7 +34,13 @@ def sample_res(sample):
         n_boot=20,
         n_threads=1,
         vocabulary=sample.vocabulary,
+        **kw,
     )
+
+
+@pytest.fixture(scope="module")
+def sample_res(sample):
+    return _as_of(sample)
 
 
 # --------------------------------------------------------------------------- who is listed
@@ -266,16 +272,7 @@ def test_each_window_is_scored_once_with_the_numbers_of_scoring_it_again(sample_
 def test_frames_let_go_after_the_class_balance(sample, sample_res):
     """keep_frames: the result holds only those windows' frames; the class balance (which
     reads the validation window too) is the one of all frames, and so is everything else."""
-    res = ca.churn_as_of(
-        sample.contacts,
-        sample.events,
-        sample.orders,
-        definition=DEF,
-        n_boot=20,
-        n_threads=1,
-        vocabulary=sample.vocabulary,
-        keep_frames=("train", "test", "current"),
-    )
+    res = _as_of(sample, keep_frames=("train", "test", "current"))
     assert sorted(res.frames) == ["current", "test", "train"]
     assert sorted(sample_res.frames) == ["current", "test", "train", "validation"]
     full = ch.class_balance_table(

@@ -256,50 +256,40 @@ def baseline_scores(
     only: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The scores compared in part 3, one column each (same rows as ``frame``): ``index``,
-    ``spend``, ``rfm``, ``equal``, ``only_<value>`` and ``learned`` (out-of-fold probabilities
-    of a logistic regression on the five normalised values); and, when the frame has the
-    behaviour columns of :func:`study_frame`, the sceptic's baselines (:data:`BEHAVIOUR_SCORES`):
-    ``recency`` (minus the days since the last activity), ``activity`` (activities in the
-    look-back), ``tenure`` (days in the domain) and ``behaviour`` (out-of-fold probabilities of
-    a logistic regression on the logs of those three). ``fit_sample``: the most users each
-    fold's logistic regression is fitted on (:func:`_oof_logit`). ``only``: just these
-    scores besides ``index`` (the others are not computed: a study that reads only the
-    strongest simple baseline skips the learned weights' fits); each column is the same as
-    in the full table."""
+    ``spend``, ``rfm``, ``equal``, ``only_<value>``, ``learned`` (out-of-fold probabilities of
+    a logistic regression on the five normalised values); with the behaviour columns of
+    :func:`study_frame`, the sceptic's baselines: ``recency`` (minus the days since the last
+    activity), ``activity`` (in the look-back), ``tenure`` (days in the domain), ``behaviour``
+    (out-of-fold, on the logs of those three). ``fit_sample``: the most users each fold's
+    model is fitted on (:func:`_oof_logit`). ``only``: these scores and ``index`` (no fits
+    of the others; each column as in the full table)."""
     y = outcome_array(frame, outcome)
+    out = pd.DataFrame(
+        {
+            "index": frame["index"].to_numpy(dtype="float64"),
+            "spend": frame["spend"].to_numpy(dtype="float64"),
+            "rfm": frame["rfm_score"].to_numpy(dtype="float64"),
+            "equal": frame["index_equal"].to_numpy(dtype="float64"),
+        }
+    )
+    for v in VALUES:
+        out[f"only_{v}"] = frame[f"{v}_score"].to_numpy(dtype="float64")
+    want = None if only is None else {"index", *only}
+    if want is not None and (unknown := sorted(want - {*out, "learned", *SIMPLE_BASELINES})):
+        raise ValueError(f"unknown baseline scores {unknown}")
     oof = dict(cv=cv, random_state=random_state, fit_sample=fit_sample)
-
-    def num(col: str, sign: float = 1.0):
-        return lambda: sign * frame[col].to_numpy(dtype="float64")
-
-    makers = {
-        "index": num("index"),
-        "spend": num("spend"),
-        "rfm": num("rfm_score"),
-        "equal": num("index_equal"),
-        **{f"only_{v}": num(f"{v}_score") for v in VALUES},
-        "learned": lambda: _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, **oof),
-    }
+    if want is None or "learned" in want:
+        out["learned"] = _oof_logit(frame[SCORE_COLS].to_numpy(dtype="float64"), y, **oof)
     if has_behaviour(frame):
-        makers.update(
-            recency=num("days_since_activity", -1.0),
-            activity=num("activity_count"),
-            tenure=num("tenure_days"),
-            behaviour=lambda: _oof_logit(behaviour_matrix(frame), y, **oof),
-        )
-    if only is not None:  # (the behaviour scores exist only on frames with those columns)
-        unknown = sorted(set(only) - set(makers) - set(BEHAVIOUR_SCORES))
-        if unknown:
-            raise ValueError(f"unknown baseline scores {unknown}; known: {sorted(makers)}")
-        makers = {k: f for k, f in makers.items() if k == "index" or k in set(only)}
-    return pd.DataFrame({k: f() for k, f in makers.items()})
+        out["recency"] = -frame["days_since_activity"].to_numpy(dtype="float64")
+        out["activity"] = frame["activity_count"].to_numpy(dtype="float64")
+        out["tenure"] = frame["tenure_days"].to_numpy(dtype="float64")
+        if want is None or "behaviour" in want:
+            out["behaviour"] = _oof_logit(behaviour_matrix(frame), y, **oof)
+    return out if want is None else out[[c for c in out.columns if c in want]]
 
 
-#: The scores :func:`baseline_scores` adds when the frame has the behaviour columns.
-BEHAVIOUR_SCORES = ("recency", "activity", "tenure", "behaviour")
-
-#: The simple baselines a sceptic would pick first: what the brand knows without the five
-#: values (the headline compares the index with the strongest of them).
+#: The simple baselines a sceptic would pick first (the headline: the strongest of them).
 SIMPLE_BASELINES = ("spend", "rfm", "recency", "activity", "tenure", "behaviour")
 
 

@@ -249,7 +249,9 @@ def test_each_window_is_scored_once_with_the_numbers_of_scoring_it_again(sample_
     early = sample_res.choice.models[sample_res.choice.chosen]
     ref = CalibratedClassifierCV(FrozenEstimator(early), method="sigmoid", ensemble=False)
     ref.fit(val[ch.EARLY_FEATURES], val["churned"].to_numpy())
-    mine = ca.calibrate(early, val)
+    mine = ca.Calibrated(
+        early, ch.churn_decision(early, val, ch.EARLY_FEATURES), val["churned"].to_numpy()
+    )
     for frame in (val, test):
         X = frame[ch.EARLY_FEATURES]
         np.testing.assert_allclose(mine.predict_proba(X), ref.predict_proba(X), rtol=1e-12)

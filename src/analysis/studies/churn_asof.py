@@ -208,12 +208,6 @@ class Calibrated:
         return f"Calibrated({self.model!r})"
 
 
-def calibrate(model, frame: pd.DataFrame, *, target: str = "churned") -> Calibrated:
-    """``model`` with a sigmoid map of its decision function learned on ``frame`` (the model
-    itself is frozen: not refitted)."""
-    return Calibrated(model, churn_decision(model, frame), frame[target].to_numpy())
-
-
 @dataclass
 class ModelChoice:
     """The candidates fitted on the training window, their scores on the validation window,
@@ -342,15 +336,14 @@ def churn_as_of(
     e = end if as_of is None else as_timestamp(as_of, tz=tz, name="as_of")
     w = ChurnWindows.ending_at(e, definition.horizon_days)
     # the four windows' frames (as churn_frame and current_population) from shared scans
-    labelled = LABELLED
     frames = churn_frames(
         contacts,
         events,
         orders,
-        cutoffs={**{name: getattr(w, name) for name in labelled}, "current": e},
+        cutoffs={**{name: getattr(w, name) for name in LABELLED}, "current": e},
         definition=definition,
         observation_end={
-            **{name: max(e, end) for name in labelled},
+            **{name: max(e, end) for name in LABELLED},
             "current": e + pd.Timedelta(days=definition.horizon_days),
         },
         vocabulary=vocabulary,
@@ -423,7 +416,7 @@ def churn_as_of(
     check = churn_metrics(
         val["churned"], {choice.chosen: p_val}, n_boot=n_boot, random_state=random_state
     )
-    balance = class_balance_table({n: (frames[n], getattr(w, n)) for n in labelled})
+    balance = class_balance_table({n: (frames[n], getattr(w, n)) for n in LABELLED})
     current = frames["current"].index
     if keep_frames is not None:
         keep = set(keep_frames)

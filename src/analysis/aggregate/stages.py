@@ -533,8 +533,10 @@ def user_ranges(users: pd.Index, size: int) -> list[tuple[str | None, str | None
     parts of at most ``size``; together they cover every text (ids that are not among
     ``users`` included), so each user falls in exactly one. One open range when ``users``
     fit in one part."""
+    if size <= 0 or len(users) <= size:  # (one part: no need to sort the ids)
+        return [(None, None)]
     ids = np.sort(pd.unique(np.asarray(users, dtype=object)).astype(str))
-    cuts = [str(x) for x in ids[size::size]] if size > 0 else []
+    cuts = [str(x) for x in ids[size::size]]
     bounds = [None, *cuts, None]
     return list(zip(bounds[:-1], bounds[1:]))
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.touches import memberships
+from analysis.reuse import reused
 
 DEPARTURE_TYPES = ("del_follow_user", "group_quit")
 RESPONSE_TYPES = ("read", "click", "message")
@@ -88,6 +89,7 @@ def group_brand_share(touches: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
     return out.reset_index().rename(columns={"index": "group_id"})
 
 
+@reused
 def departure_panel(
     contacts: pd.DataFrame,
     events: pd.DataFrame,
@@ -187,6 +189,7 @@ def departure_panel(
     return out.reset_index().astype({"departures": "int64", "days": "int64"})
 
 
+@reused
 def touch_responses(touches: pd.DataFrame, events: pd.DataFrame, *, hours: float = 48):
     """Each recipient row of ``touches`` with ``responded``: the user read, clicked or wrote
     (:data:`RESPONSE_TYPES`) within ``hours`` after it was sent."""
@@ -251,6 +254,7 @@ def care_triggers(
     return o[["user_id", "ordered_at", "t0", "cared", "silent", "repurchased"]]
 
 
+@reused
 def early_promo_frame(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

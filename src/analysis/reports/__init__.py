@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from analysis.data.errors import relative_ledger
 from analysis.paths import resolve
+from analysis.reuse import reused
 
 TABLES_ENV = "ANALYSIS_REPORT_TABLES"
 #: File (JSON lines) where a report run records the text of every figure it shows: titles,
@@ -55,13 +56,17 @@ def record_figure_texts() -> None:
     from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.text import Text
 
-    target = os.environ.get(FIGURE_TEXTS_ENV)
-    if not target or getattr(FigureCanvasBase.print_figure, "_records_texts", False):
+    if not os.environ.get(FIGURE_TEXTS_ENV) or getattr(
+        FigureCanvasBase.print_figure, "_records_texts", False
+    ):
         return
     original = FigureCanvasBase.print_figure
 
     def print_figure(self, *args, **kwargs):
         out = original(self, *args, **kwargs)  # draws, so tick labels carry their text
+        target = os.environ.get(FIGURE_TEXTS_ENV)  # (read now: a shared kernel's runs differ)
+        if not target:
+            return out
         texts = [
             t.get_text()
             for t in self.figure.findobj(Text)
@@ -190,6 +195,7 @@ def data_engine(folder: str | Path, engine="auto", *, observed_until=None):
     return "duckdb" if parquet else "pandas"
 
 
+@reused
 def open_tables(folder: Path, *, engine="pandas", vocabulary=None, observed_until=None):
     """The tables of ``folder`` for ``engine`` (see :func:`report_inputs`; ``"auto"``: see
     :func:`data_engine`)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.reuse import reused
 from analysis.simulate.tables import Simulation
 
 
@@ -111,6 +112,7 @@ def write_simulation(sim: Simulation, out: str | Path, *, fmt: str = "csv") -> d
     return paths
 
 
+@reused
 def read_truth(folder: str | Path) -> tuple[pd.DataFrame, dict, list[Path]]:
     """The simulator's truth written beside simulated data (``truth/users.csv.gz`` and
     ``truth/params.json``; see :func:`analysis.simulate.write_simulation`).

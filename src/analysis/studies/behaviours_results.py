@@ -35,6 +35,7 @@ from analysis.plots.behaviours import (
     plot_discovery_vs_confirmation,
     plot_phi_heatmap,
 )
+from analysis.reuse import reused
 from analysis.studies.behaviours import (
     behaviour_metrics,
     behaviour_phrase,
@@ -210,6 +211,7 @@ class LeadingResult(StudyResult):
         return axes[:n]
 
 
+@reused
 def leading_event_types(discovery: pd.DataFrame, *, n: int = 4, view: str) -> LeadingResult:
     """The ``n`` event types with the largest tested |phi| on the discovery rows of a
     :func:`behaviour_metrics` table; ``view`` as in the counts (for the readings)."""

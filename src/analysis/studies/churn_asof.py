@@ -45,6 +45,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
 from analysis.engine.core import return_free_memory
+from analysis.reuse import reused
 from analysis.studies.churn import (
     CATEGORICAL,
     EARLY_FEATURES,
@@ -302,6 +303,7 @@ class ChurnAsOf:
         )
 
 
+@reused
 def churn_as_of(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

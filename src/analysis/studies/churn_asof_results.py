@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.i18n import LIST_SEP, SENTENCE_SEP, say
 from analysis.i18n.features import feature_label
 from analysis.privacy import KEY_ENV
+from analysis.reuse import reused
 from analysis.studies.churn import ChurnEvaluation, oracle_gap
 from analysis.studies.churn_asof import (
     EARLY,
@@ -294,6 +295,7 @@ class ImportanceUsersResult(ImportanceResult):
         )
 
 
+@reused
 def importance_users_result(
     res: ChurnAsOf,
     *,
@@ -394,6 +396,7 @@ class AtRiskAsOfResult(StudyResult):
         return say("churn.export", lang, n=len(self.table), path=path, env=KEY_ENV)
 
 
+@reused
 def at_risk_as_of_result(
     res: ChurnAsOf,
     contacts: pd.DataFrame,

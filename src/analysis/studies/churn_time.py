@@ -25,6 +25,7 @@ import pandas as pd
 from analysis.aggregate.departures import CAUSES, departures
 from analysis.i18n import LIST_SEP, say, tr
 from analysis.plots.churn import plot_cumulative_incidence
+from analysis.reuse import reused
 from analysis.studies.result import StudyResult
 
 #: Reader's name of each grouping (Chinese in :mod:`analysis.i18n.churn`).
@@ -410,6 +411,7 @@ def competing_risks(
     )
 
 
+@reused
 def competing_risks_at(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

@@ -6,9 +6,8 @@ cut-off ``c`` (a month start) a user counts as retained when they had a qualifyi
 in ``[c, c + horizon_days)`` and no hard churn; users who churned hard before ``c`` count as
 not retained (they are out of the labels' population). A user's **age** at ``c`` is the
 number of calendar months from their join month to ``c``'s month (age 1 = the first full
-month after the join month). Curves pool join cohorts at equal age; intervals are Wilson
-intervals per point (users are counted once per age, so points are not independent of
-each other, but each point's interval is valid on its own).
+month after the join month). Curves pool join cohorts at equal age, with a Wilson interval
+per point (the points are not independent, but each interval is valid on its own).
 
 The essay's claims (DOMAIN.md, key link 1):
 
@@ -24,10 +23,9 @@ The essay's claims (DOMAIN.md, key link 1):
   ``landmark_days`` and comparing retention at an age after that avoids crediting the
   screened group for the time they had to survive before being classified.
 
-Each comparison gives the two groups, the effect (difference) with a confidence interval,
-and a verdict: ``supported`` (interval on the claimed side of 0), ``contradicted`` (on the
-other side) or ``inconclusive``.
-"""
+Each comparison gives the two groups, the effect (difference) with a confidence interval
+and a verdict: ``supported``, ``contradicted`` (interval on the claimed side of 0, or the
+other) or ``inconclusive``."""
 
 from __future__ import annotations
 
@@ -50,6 +48,7 @@ from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary, load_vocabulary
 from analysis.engine.tables import is_sql_table
 from analysis.privacy import pseudonymise
+from analysis.reuse import reused
 from analysis.studies.stats import newcombe_interval, wilson_interval
 
 
@@ -59,6 +58,7 @@ def _month_index(ts: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 
 
 # --- retention by cohort / channel / hook ---
+@reused
 def cohort_activity(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

@@ -37,6 +37,7 @@ from scipy import stats
 
 from analysis.data.errors import TooLittleData
 from analysis.progress import progress
+from analysis.reuse import reused
 from analysis.studies.ltv_pareto import PatternIndex, conditional_log_likelihood, pareto_fitter
 
 #: Purchase models: our name → (lifetimes fitter class, parameter names).
@@ -242,6 +243,7 @@ class PurchaseModel:
         self.tol = tol
 
     # -- fitting ----------------------------------------------------------------------
+    @reused(fits=True)
     def fit(
         self,
         summary: pd.DataFrame,
@@ -492,6 +494,7 @@ class SpendModel:
         self.penalizer = penalizer
         self.compress = compress
 
+    @reused(fits=True)
     def fit(
         self,
         summary: pd.DataFrame,

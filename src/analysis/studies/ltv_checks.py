@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.i18n import SENTENCE_SEP, say, tr
 from analysis.plots import ltv as plots
 from analysis.privacy import pseudonymise
+from analysis.reuse import reused
 from analysis.studies.clv import holdout_revenue, segment_comparisons, value_concentration
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample, fit_rows
 from analysis.studies.ltv import PurchaseModel, SpendModel
@@ -142,6 +143,7 @@ class RevenueHoldout(StudyResult):
         )
 
 
+@reused
 def revenue_holdout(
     cal_holdout: pd.DataFrame,
     *,
@@ -225,6 +227,7 @@ class CovariateEffects(StudyResult):
         return plots.plot_multipliers(self.table, reference=self.reference, ax=ax, lang=lang)
 
 
+@reused
 def covariate_effects(
     summary: pd.DataFrame,
     *,
@@ -329,6 +332,7 @@ class CustomerIntervals(StudyResult):
         )
 
 
+@reused
 def customer_intervals(
     summary: pd.DataFrame,
     *,

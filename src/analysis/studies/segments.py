@@ -26,6 +26,7 @@ from sklearn.preprocessing import StandardScaler
 from analysis.aggregate.rfm import rfm_table
 from analysis.data.vocab import VALUES
 from analysis.i18n import tr
+from analysis.reuse import reused
 from analysis.studies.fit_sample import FitSample, fit_positions
 from analysis.studies.stats import wilson_interval
 
@@ -273,6 +274,7 @@ class FiveValuePersonas(BaseEstimator):
         v = X[list(VALUES)].to_numpy(dtype="float64")
         return np.log1p(np.maximum(v, 0.0)) if self.log else v
 
+    @reused(fits=True)
     def fit(self, X: pd.DataFrame, y=None):
         if self.criterion not in ("silhouette", "bic"):
             raise ValueError(f"criterion must be 'silhouette' or 'bic', got {self.criterion!r}")

@@ -26,6 +26,7 @@ from analysis.aggregate.values import value_evidence
 from analysis.data.vocab import VALUES
 from analysis.engine.core import is_sql_engine
 from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_table
+from analysis.reuse import reused
 from analysis.studies.scores import FiveValueScorer, five_value_index
 
 SCORE_COLS = [f"{v}_score" for v in VALUES]
@@ -34,6 +35,7 @@ SCORE_COLS = [f"{v}_score" for v in VALUES]
 # ---------------------------------------------------------------------------------------
 # the study frame
 # ---------------------------------------------------------------------------------------
+@reused
 def study_frame(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

@@ -1,9 +1,8 @@
 """The parts of the validity study as results: each carries its table, its reading in words
 and its figure, so the report notebook only calls them (see :mod:`analysis.studies.result`).
 
-Every ``*_result`` function is a thin twin of a table function of the study and returns a
-:class:`~analysis.studies.result.StudyResult` whose ``table`` is exactly what that function
-returns (the saved tables do not change):
+Every ``*_result`` function is a thin twin of a table function of the study: the ``table`` of
+its :class:`~analysis.studies.result.StudyResult` is exactly what that function returns:
 
 ========================  ====================================  ==========================
 function                  ``table`` (from)                      ``plot``
@@ -37,6 +36,7 @@ import pandas as pd
 from analysis.data.vocab import VALUES
 from analysis.i18n import LIST_SEP, SENTENCE_SEP, say, tr
 from analysis.plots import validity as pv
+from analysis.reuse import reused
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE, FitSample
 from analysis.studies.result import StudyResult
 from analysis.studies.stats import expected_auc
@@ -435,6 +435,7 @@ class SensitivityResult(StudyResult):
         return self.draws
 
 
+@reused
 def sensitivity_result(
     frame: pd.DataFrame,
     *,
@@ -489,6 +490,7 @@ class RollingResult(StudyResult):
         return pv.plot_rolling(self.table, ax=ax, lang=lang)
 
 
+@reused
 def rolling_result(
     contacts: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame, **kwargs
 ) -> RollingResult:

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from analysis.reuse import reused
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.stats import bootstrap_auc_samples
 from analysis.studies.validity.compare import (
@@ -49,6 +50,7 @@ class SharedBootstrap:
         return self
 
 
+@reused
 def shared_bootstrap(
     frame: pd.DataFrame,
     *,

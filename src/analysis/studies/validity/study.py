@@ -19,6 +19,7 @@ from analysis.aggregate.labels import (
     LOST_AFTER_DAYS,
 )
 from analysis.data.vocab import VALUES
+from analysis.reuse import reused
 from analysis.studies.fit_sample import DEFAULT_FIT_SAMPLE
 from analysis.studies.result import StudyResult
 from analysis.studies.scores import FiveValueScorer
@@ -168,6 +169,7 @@ def as_rates(frame: pd.DataFrame, lookback_days: float | None = LOOKBACK_DAYS) -
     return out
 
 
+@reused
 def label_sensitivity(
     contacts: pd.DataFrame,
     events: pd.DataFrame,

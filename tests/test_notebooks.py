@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.reports.build import discover, run_report, write_index
+from analysis.reports.build import build_reports, discover, run_report, write_index
 from analysis.reports.pages import page_problems
 
 REPORTS = discover()
@@ -51,11 +51,26 @@ def test_report_notebook_executes_and_exports(report, tmp_path_factory):
     assert result["summary"] in index
 
 
+_SHARED_RUNS: dict[str, list] = {}
+
+
+def shared_run(report, tmp_path_factory):
+    """The report in English then Chinese in one kernel, as `make report` builds the sample
+    (the Chinese run reusing the English run's results); once per test session."""
+    if report.name not in _SHARED_RUNS:
+        out = tmp_path_factory.mktemp(report.name + "-shared")
+        _SHARED_RUNS[report.name] = build_reports(
+            out, only=[report.name], langs=["en", "zh"], share_kernel=True, show_progress=False
+        )
+    return _SHARED_RUNS[report.name]
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
 def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
     _, first = first_run(report, tmp_path_factory)
-    second = run_report(report, tmp_path_factory.mktemp(report.name + "-again"))
+    second, _ = shared_run(report, tmp_path_factory)  # (another kernel, computing anew)
+    assert second["reused"] == 0
     a, b = Path(first["tables"]), Path(second["tables"])
     names = sorted(p.name for p in a.iterdir()) if a.is_dir() else []
     assert names, f"{report.name} saved no result tables (use analysis.reports.save_table)"
@@ -63,6 +78,35 @@ def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
     assert names == sorted(p.name for p in b.iterdir())
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
+
+
+#: what differs between two runs of the same notebook: random ids of cells and styled tables
+_RANDOM_IDS = re.compile(r"(cell-id=|T_)[0-9a-f]{5,}")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
+def test_the_language_reusing_results_reads_as_in_a_kernel_of_its_own(report, tmp_path_factory):
+    """`make report` on the sample runs a report's Chinese build in the English build's
+    kernel, reusing its results (analysis.reports.kernels): the tables, figure texts and
+    pages are those of a Chinese run in a kernel of its own."""
+    _, shared = shared_run(report, tmp_path_factory)
+    assert shared["reused"] > 0  # results were reused, not computed again
+    out = tmp_path_factory.mktemp(report.name + "-zh-alone")
+    alone = run_report(report, out, parameters={"lang": "zh"})
+    assert alone["reused"] == 0
+    a, b = Path(shared["tables"]), Path(alone["tables"])
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs"
+    folder = Path(shared["out"])
+    others = [f"{report.name}.figure-texts.jsonl", *(p.name for p in out.glob("*.csv"))]
+    for name in others:  # what the figures say; an exported list
+        assert (folder / name).read_bytes() == (out / name).read_bytes(), name
+    for page in (alone["html"], alone["summary"]):
+        one, two = ((f / page).read_text(encoding="utf-8") for f in (folder, out))
+        assert _RANDOM_IDS.sub("", one) == _RANDOM_IDS.sub("", two), page
 
 
 @pytest.mark.notebook

@@ -175,7 +175,7 @@ def test_engine_and_timeout_options_reach_the_runner(tmp_path, monkeypatch):
 
     seen = []
 
-    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800, kernel=None):
         seen.append((report.name, dict(parameters), timeout))
         return {
             "name": report.name,
@@ -309,10 +309,10 @@ def test_papermills_parameter_help_notices_are_quiet_and_other_warnings_are_not(
 
     from papermill.translators import PythonTranslator
 
-    from analysis.reports.build import _quiet_parameter_help
+    from analysis.reports.kernels import quiet_parameter_help
 
     cell = {"source": "silent_days = 30  # this long = silent\nlang = 'en'\n"}
-    _quiet_parameter_help()
+    quiet_parameter_help()
     with caplog.at_level(logging.WARNING, logger="papermill.translators"):
         params = PythonTranslator.inspect(cell)
         logging.getLogger("papermill.translators").warning("another warning")
@@ -335,7 +335,7 @@ def test_auto_jobs_use_the_cores_on_small_data_and_one_on_large(tmp_path):
 def _fake_report(calls, barrier=None):
     import threading
 
-    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800, kernel=None):
         calls.append((report.name, str(out_dir), parameters.get("lang"), threading.get_ident()))
         if barrier is not None:
             barrier.wait()  # returns only when as many reports run at once
@@ -406,7 +406,7 @@ def test_a_failing_report_is_listed_with_its_cell_while_the_others_build(
 
     ok = _fake_report([])
 
-    def fake_run(report, out_dir, *, parameters=None, timeout=1800):
+    def fake_run(report, out_dir, *, parameters=None, timeout=1800, kernel=None):
         if report.name == "churn":
             raise PapermillExecutionError(12, 7, "1/0", "ZeroDivisionError", "division by zero", [])
         return ok(report, out_dir, parameters=parameters, timeout=timeout)
@@ -429,9 +429,9 @@ def test_report_kernels_talk_over_unix_sockets_and_start_without_a_warning(tmp_p
     import nbformat
     import papermill as pm
 
-    from analysis.reports.build import _kernel_manager
+    from analysis.reports.kernels import kernel_manager
 
-    manager = _kernel_manager({"REPORT_TEST_VALUE": "42"})
+    manager = kernel_manager({"REPORT_TEST_VALUE": "42"})
     assert manager().transport == "ipc"
     nb = nbformat.v4.new_notebook()
     nb.cells = [

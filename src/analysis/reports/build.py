@@ -18,7 +18,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -32,6 +31,12 @@ from analysis.reports import (
     parameter_defaults,
 )
 from analysis.reports.index import READING_ORDER, in_reading_order, write_index
+from analysis.reports.kernels import (
+    SharedKernel,
+    kernel_manager,
+    quiet_parameter_help,
+    shared_env,
+)
 
 __all__ = ["READING_ORDER", "build_reports", "in_reading_order", "run_report", "write_index"]
 
@@ -212,73 +217,25 @@ def _export_pages(executed: Path, pages: list[tuple[Path, bool]], *, title: str)
         dest.write_text(trim_page_css(body), encoding="utf-8")
 
 
-class _ParameterHelpNotice:
-    """Drops papermill's "Unable to parse line N '...'" notices: its parser of parameter help
-    gives up on any line with two ``=`` (``silent_days = 30  # this long = silent``); the
-    parameters themselves are injected and checked by the kit (:func:`check_parameters`)."""
-
-    @staticmethod
-    def filter(record) -> bool:
-        return not str(record.getMessage()).startswith("Unable to parse line")
-
-
-def _quiet_parameter_help() -> None:
-    import logging
-
-    log = logging.getLogger("papermill.translators")
-    if not any(isinstance(f, _ParameterHelpNotice) for f in log.filters):
-        log.addFilter(_ParameterHelpNotice())
-
-
-def _kernel_manager(env: Mapping[str, str]):
-    """A Jupyter kernel manager class whose kernels start with ``env`` on top of this
-    process's environment: each report's own folders reach its kernel without changing
-    ``os.environ``, so several reports can run side by side (threads of one process).
-    The kernel talks to the runner over Unix sockets (``ipc``), not over TCP on localhost: no
-    other user of the machine can connect to it, and ipykernel has no reason to warn, on
-    every report, that the channel is not encrypted."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    extra = dict(env)
-
-    class ReportKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _ipc_transport(self):
-            return "ipc"
-
-        @default("ip")
-        def _socket_path(self):
-            # absolute: the kernel starts in the report's folder, the runner stays where it is
-            # (jupyter's default, a relative "kernel-ipc", made them look in two places)
-            from jupyter_core.paths import jupyter_runtime_dir
-
-            Path(jupyter_runtime_dir()).mkdir(parents=True, exist_ok=True)
-            return str(Path(jupyter_runtime_dir()) / f"kernel-{uuid.uuid4()}-ipc")
-
-        async def start_kernel(self, **kw):
-            kw["env"] = {**os.environ, **kw.get("env", {}), **extra}
-            return await super().start_kernel(**kw)
-
-    return ReportKernelManager
-
-
 def run_report(
     report: Report,
     out_dir: str | Path,
     *,
     parameters: Mapping[str, Any] | None = None,
     timeout: int = 1800,
+    kernel=None,
 ) -> dict:
     """Execute one report notebook and write its HTML renderings. Returns a summary dict.
 
     Only the ``parameters`` the notebook declares are passed to it. Safe to call from several
     threads at once (different reports, or one report into different folders): nothing
-    process-wide (environment, working directory) is changed.
+    process-wide (environment, working directory) is changed. ``kernel``: a function that
+    gives the :class:`~analysis.reports.kernels.SharedKernel` to run in (made as a new
+    kernel first), instead of a kernel of its own.
     """
     import papermill as pm
 
-    _quiet_parameter_help()
+    quiet_parameter_help()
 
     declared = set(report.parameters)
     parameters = {k: v for k, v in dict(parameters or {}).items() if k in declared}
@@ -302,6 +259,16 @@ def run_report(
         FIGURE_TEXTS_ENV: str(figure_texts),
         "TQDM_DISABLE": "1",  # no progress bars inside the HTML reports
     }
+    if kernel is not None:
+        kernel = kernel()
+        kernel.prepare(out_dir, env)
+        where = {"km": kernel.km}
+    else:  # the kernel's working directory and environment, given to the kernel alone
+        # (papermill's cwd= would change this process's directory)
+        where = {
+            "resources": {"metadata": {"path": str(out_dir)}},
+            "kernel_manager_class": kernel_manager(env),
+        }
     try:
         pm.execute_notebook(
             str(src_nb),
@@ -311,10 +278,7 @@ def run_report(
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
-            # the kernel's working directory and environment, given to the kernel alone
-            # (papermill's cwd= would change this process's directory)
-            resources={"metadata": {"path": str(out_dir)}},
-            kernel_manager_class=_kernel_manager(env),
+            **where,
         )
     finally:
         src_nb.unlink(missing_ok=True)
@@ -326,6 +290,8 @@ def run_report(
     )
     head = tables / "headline.txt"
     return {
+        # results this run took from the language before it (a shared kernel), not computed
+        "reused": kernel.reused() if kernel is not None else 0,
         "name": report.name,
         "title": title,
         "changed": changed_parameters(report, parameters),
@@ -455,15 +421,17 @@ def _report_data_dir(rep: Report, parameters: Mapping[str, Any]) -> str:
     )
 
 
-def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int) -> dict:
+def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int, kernel=None) -> dict:
     """Run one report into ``out_dir``; a skip (no table, too little data) or an error in a
-    cell becomes its index entry, anything else is raised."""
+    cell becomes its index entry, anything else is raised. ``kernel``: a function that
+    gives the shared kernel to run in (started when first needed), or None."""
     lang = parameters.get("lang", "en")
     missing = missing_tables(rep, table_rows(_report_data_dir(rep, parameters)))
     if missing:
         return skipped(rep, _no_tables(missing, lang))
     try:
-        return run_report(rep, out_dir, parameters=parameters, timeout=timeout)
+        shared = {} if kernel is None else {"kernel": kernel}
+        return run_report(rep, out_dir, parameters=parameters, timeout=timeout, **shared)
     except Exception as exc:  # papermill's execution error: record it, build the rest
         from papermill.exceptions import PapermillExecutionError
 
@@ -472,6 +440,27 @@ def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int) -> dict
         if exc.ename == "TooLittleData":  # valid data, too short or small for this report
             return skipped(rep, _too_little(exc.evalue, lang))
         return failed(rep, out_dir, exc)
+
+
+def _run_group(tasks: list, timeout: int, shared: bool) -> list[dict]:
+    """Run ``tasks`` (report, folder, parameters) one after the other: each in a kernel of its
+    own, or (``shared``) all in one kernel, started when the first needs it."""
+
+    if not shared:
+        return [_run_one(rep, folder, params, timeout) for rep, folder, params in tasks]
+    kernels: list = []
+
+    def kernel():
+        if not kernels:
+            manager = kernel_manager(shared_env({"TQDM_DISABLE": "1"}))
+            kernels.append(SharedKernel(manager, tasks[0][1]))
+        return kernels[0]
+
+    try:
+        return [_run_one(rep, folder, params, timeout, kernel) for rep, folder, params in tasks]
+    finally:
+        for k in kernels:
+            k.shutdown()
 
 
 def build_reports(
@@ -484,6 +473,7 @@ def build_reports(
     timeout: int = 1800,
     jobs: int | str = 1,
     langs: list[str] | None = None,
+    share_kernel: bool | None = None,
 ) -> list[dict]:
     """Run every report notebook (or those named in ``only``) and write the index.
 
@@ -497,6 +487,10 @@ def build_reports(
     into ``out_dir``, each other one into ``out_dir/<lang>`` with its own index; a report's
     languages run one after the other, so they share the same jobs. None: one build, in the
     ``lang`` of ``parameters`` (English by default).
+    ``share_kernel``: run a report's languages in one kernel, the later ones reusing the
+    first's results (:mod:`analysis.reports.kernels`); None: when there are several
+    languages and the data is small (as for ``jobs="auto"``), where holding the results
+    twice costs little memory.
 
     Returns one entry per report and language, in reading order (languages in the order of
     ``langs``); each names the folder it was written to (``out``).
@@ -535,14 +529,27 @@ def build_reports(
 
     # a report in every language, then the next report: a report's pages are built together
     tasks = [(rep, folder, given(rep, params)) for rep in reports for folder, params in builds]
+    folders_read = {_report_data_dir(rep, params) for rep, _, params in tasks}
     if jobs == "auto":
-        jobs = auto_jobs({_report_data_dir(rep, params) for rep, _, params in tasks})
-    jobs = max(1, min(int(jobs), len(tasks) or 1))
-    _quiet_parameter_help()
+        jobs = auto_jobs(folders_read)
+    if share_kernel is None:
+        share_kernel = len(builds) > 1 and data_mb(folders_read) <= SMALL_DATA_MB
+    # a group: a report's languages (in one kernel when shared), else one notebook
+    n = len(builds) if share_kernel else 1
+    groups = [list(range(g, g + n)) for g in range(0, len(tasks), n)]
+    jobs = max(1, min(int(jobs), len(groups) or 1))
+    if jobs > 1:  # the longest notebooks first, so the last to finish is a short one
+        groups.sort(key=lambda g: -tasks[g[0]][0].source.stat().st_size)
+    quiet_parameter_help()
 
-    def label(i: int) -> str:
-        rep, folder, _ = tasks[i]
-        return rep.name if len(builds) == 1 else f"{rep.name} ({langs[folders.index(folder)]})"
+    def label(g: list[int]) -> str:
+        rep, folder, _ = tasks[g[0]]
+        if len(builds) == 1:
+            return rep.name
+        return f"{rep.name} ({', '.join(langs[folders.index(tasks[i][1])] for i in g)})"
+
+    def run(g: list[int]) -> list[dict]:
+        return _run_group([tasks[i] for i in g], timeout, share_kernel)
 
     folders = [folder for folder, _ in builds]
 
@@ -550,30 +557,28 @@ def build_reports(
     bar = progress(total=len(tasks), desc="reports", unit="notebook", enabled=show_progress)
     try:
         if jobs == 1:
-            for i, (rep, folder, params) in enumerate(tasks):
-                bar.set_postfix_str(label(i))
-                results[i] = _run_one(rep, folder, params, timeout)
-                bar.update()
+            for g in groups:
+                bar.set_postfix_str(label(g))
+                results.update(zip(g, run(g)))
+                bar.update(len(g))
         else:
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
-                running = {
-                    pool.submit(_run_one, rep, folder, params, timeout): i
-                    for i, (rep, folder, params) in enumerate(tasks)
-                }
+                running = {pool.submit(run, g): k for k, g in enumerate(groups)}
                 try:
                     shown = None
                     while running:
                         now = ", ".join(
-                            label(i)
-                            for i, f in sorted((i, f) for f, i in running.items() if f.running())
+                            label(groups[k])
+                            for k, f in sorted((k, f) for f, k in running.items() if f.running())
                         )
                         if now != shown:  # the reports running now
                             bar.set_postfix_str(now)
                             shown = now
                         done, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
                         for future in done:
-                            results[running.pop(future)] = future.result()
-                            bar.update()
+                            g = groups[running.pop(future)]
+                            results.update(zip(g, future.result()))
+                            bar.update(len(g))
                 except BaseException:  # an unexpected error or ^C: start no other report
                     for future in running:
                         future.cancel()

@@ -59,7 +59,7 @@ import pandas as pd
 
 from analysis.aggregate.rules import PAID_SQL, net_amount
 from analysis.aggregate.time import tz_of
-from analysis.engine.core import is_sql_engine
+from analysis.engine.core import fresh_index, is_sql_engine
 from analysis.engine.dialect import sql_instant, sql_list, sql_str
 from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
@@ -212,7 +212,8 @@ def stage_codes(
     tz = str(tz) if tz is not None else "Asia/Shanghai"
     snaps = snapshot_ns(snapshots, tz)
     users = pd.Index(pd.Series(contacts["user_id"], dtype="str"), name="user_id")
-    if not users.is_unique:
+    lookup = fresh_index(users)  # (its lookup table goes with it, not with the codes' index)
+    if not lookup.is_unique:
         raise ValueError("contacts.user_id must be unique")
     n = len(users)
     joined = _ns(contacts["joined_at"])
@@ -220,7 +221,7 @@ def stage_codes(
     # ---- events: factorise types once, then look up stage ranks / roles per type
     etype_codes, etype_names = pd.factorize(events["event_type"], sort=False)
     etype_names = [str(t) for t in etype_names]
-    ev_user = _codes(events["user_id"], users)
+    ev_user = _codes(events["user_id"], lookup)
     ev_time = _ns(events["occurred_at"])
 
     def mask_of(types) -> np.ndarray:
@@ -244,13 +245,13 @@ def stage_codes(
 
     net = net_amount(orders).to_numpy(dtype="float64")
     paid = net > 0
-    po_user = _codes(orders["user_id"].loc[paid], users)
+    po_user = _codes(orders["user_id"].loc[paid], lookup)
     po_time = _ns(orders["ordered_at"].loc[paid])
     if referral_stage is not None and "referrer_id" in contacts.columns:
         first_buy = np.full(n, np.iinfo(np.int64).max)
         ok = po_user >= 0
         np.minimum.at(first_buy, po_user[ok], po_time[ok])
-        ref = _codes(contacts["referrer_id"].fillna(""), users)
+        ref = _codes(contacts["referrer_id"].fillna(""), lookup)
         has = (ref >= 0) & (first_buy < np.iinfo(np.int64).max)
         parts_u.append(ref[has])
         parts_t.append(first_buy[has])
@@ -479,7 +480,8 @@ def _stage_codes_sql(
         else:
             users = pd.Index(pd.Series(contacts["user_id"], dtype="str"), name="user_id")
             has_referrer = "referrer_id" in contacts.columns
-        if not users.is_unique:
+        lookup = fresh_index(users)  # (its lookup table goes with it, not with the codes' index)
+        if not lookup.is_unique:
             raise ValueError("contacts.user_id must be unique")
         n, n_snap = len(users), len(snaps)
         out = np.full((n, n_snap), NOT_IN_POPULATION, dtype=np.int8)
@@ -516,7 +518,8 @@ def _stage_codes_sql(
             [db.df(_stage_sql(**kw, user_range=r)) for r in user_ranges(users, size)],
             ignore_index=True,
         )
-    rows = users.get_indexer(pd.Index(got["user_id"].astype("str")))
+    rows = lookup.get_indexer(pd.Index(got["user_id"].astype("str")))
+    del lookup
     if len(rows) and rows.min() < 0:  # pragma: no cover - the query only returns contacts
         raise AssertionError("stage codes returned for users not among the contacts")
     cols = [f"c{k}" for k in range(n_snap)]

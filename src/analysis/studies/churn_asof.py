@@ -44,7 +44,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.data.vocab import Vocabulary
-from analysis.engine.core import return_free_memory
+from analysis.engine.core import fresh_index, return_free_memory
 from analysis.reuse import reused
 from analysis.studies.churn import (
     CATEGORICAL,
@@ -423,6 +423,8 @@ def churn_as_of(
     if keep_frames is not None:
         keep = set(keep_frames)
         frames = {n: f for n, f in frames.items() if n in keep}
+    for f in (*frames.values(), pred):  # the lookup tables the work built (~320 MB a window
+        f.index = fresh_index(f.index)  # at 5M contacts) go; the frames stay for later cells
     del val
     return_free_memory()  # (the later cells start from the frames, not the work's leftovers)
     return ChurnAsOf(

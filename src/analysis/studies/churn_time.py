@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate.departures import CAUSES, departures
+from analysis.engine.core import fresh_index
 from analysis.i18n import LIST_SEP, say, tr
 from analysis.plots.churn import plot_cumulative_incidence
 from analysis.reuse import reused
@@ -384,10 +385,16 @@ def competing_risks(
     )
     dep = dep.loc[dep["user_id"].isin(frame.index)].reset_index(drop=True)
     ids = dep["user_id"]
+
+    def looked_up(values) -> pd.Series:  # (on a copy of the index: frame's keeps no table)
+        s = pd.Series(values)
+        s = pd.Series(s.array, index=fresh_index(s.index)).reindex(ids)
+        return s.astype("str").reset_index(drop=True)
+
     by = {
-        "channel": frame["channel"].reindex(ids).astype("str").reset_index(drop=True),
-        "hook": frame["hook"].reindex(ids).astype("str").reset_index(drop=True),
-        "value_tier": pd.Series(value_tier).reindex(ids).astype("str").reset_index(drop=True),
+        "channel": looked_up(frame["channel"]),
+        "hook": looked_up(frame["hook"]),
+        "value_tier": looked_up(value_tier),
     }
     tabs = [cumulative_incidence(dep).assign(by="all")]
     hz, refs = [], {}

@@ -35,8 +35,9 @@ from analysis.engine.tables import SqlInputs, as_instants, infer_engine, is_sql_
 CAUSES = {"hard": 1, "silent": 2}
 
 #: the most customers whose silences one query orders (a query per range of user ids above
-#: it): the window over their activity is sorted in memory, at 5M contacts ~4 GB at once
-DEPARTURE_QUERY_USERS = 1_000_000
+#: it): the window over their activity is sorted in memory, at 5M contacts ~4 GB at once;
+#: per range of 1M, 2.7 GB above the kernel's frames (churn's peak there: 8.55 GB)
+DEPARTURE_QUERY_USERS = 500_000
 
 
 def departures(

@@ -578,6 +578,35 @@ def test_churn_frames_of_the_four_windows_are_churn_frame_at_each(sample, sample
     assert (rank_t != rank_0).any()
 
 
+def test_churn_frames_place_the_stages_by_user_whatever_the_features_order(
+    sample, sample_res, monkeypatch
+):
+    """The stages are assigned for the labels' users before the features are read (the
+    memory peak at 5M contacts): they reach each user's row of the features however the
+    feature query orders its users (here reversed)."""
+    import analysis.studies.churn_frames as cf
+
+    many = cf.churn_features_many
+    monkeypatch.setattr(
+        cf, "churn_features_many", lambda *a, **k: [f.iloc[::-1] for f in many(*a, **k)]
+    )
+    w = sample_res.windows
+    got = cf.churn_frames(
+        sample.contacts,
+        sample.events,
+        sample.orders,
+        cutoffs={"train": w.train},
+        definition=DEF,
+        observation_end={"train": ca.data_end(sample.events, sample.orders)},
+        vocabulary=sample.vocabulary,
+    )["train"]
+    expected = sample_res.frames["train"]
+    assert (got.index != expected.index).any()  # another order ...
+    pd.testing.assert_frame_equal(
+        got.loc[expected.index], expected, check_exact=True
+    )  # ... same rows
+
+
 # --------------------------------------------------------------------------- decision view
 def test_decision_curve_golden_numbers():
     from analysis.studies import churn_decision as cd

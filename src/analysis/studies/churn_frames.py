@@ -95,21 +95,6 @@ def churn_frames(
             ),
         )
     )
-    # the stages first, for the labels' users: the assignment of every contact's stage at the
-    # cut-offs then runs before the four windows' features are held (at 5M contacts its
-    # lookup of 5M ids was the as-of work's peak, 8.41 GB, with the features beside it)
-    stages = ladder_stages(
-        contacts,
-        events,
-        orders,
-        cutoffs=at,
-        users=[pd.Index(labels[n]["user_id"]) for n in names],
-        vocabulary=vocabulary,
-    )
-    for name, (rank, stage) in zip(names, stages):
-        labels[name]["stage_rank"], labels[name]["stage"] = rank, stage
-    del stages
-    return_free_memory()  # (the stage assignment's freed blocks, before the feature query)
     feats = churn_features_many(
         contacts,
         events,
@@ -121,14 +106,22 @@ def churn_frames(
         long_days=d.long_days,
         vocabulary=vocabulary,
     )
+    return_free_memory()  # (the feature query's freed blocks, before the stage assignment)
+    stages = ladder_stages(
+        contacts,
+        events,
+        orders,
+        cutoffs=at,
+        users=[f.index for f in feats],
+        vocabulary=vocabulary,
+    )
     keep = set(last_activity)
     out = {}
     feats.reverse()  # popped in the names' order: each window's inputs freed once it is built
-    for name in names:
+    for name, (rank, stage) in zip(names, stages):
         frame = feats.pop()  # (built for this call: finished in place, not copied)
         lab = labels.pop(name).set_index("user_id").reindex(frame.index)
-        frame["stage_rank"] = lab["stage_rank"].to_numpy(dtype="int64")
-        frame["stage"] = lab["stage"].to_numpy()
+        frame["stage_rank"], frame["stage"] = rank, stage
         frame["churned"] = (~lab["retained"].to_numpy(dtype=bool)).astype("int64")
         frame["churned_hard"] = lab["churned_hard"].to_numpy(dtype=bool).astype("int64")
         if name in keep:

@@ -143,3 +143,24 @@ def test_an_index_is_an_input_by_its_content(active):
     assert first(days) == first(pd.DatetimeIndex(list(days))) == days[0]
     assert first(days.tz_convert("UTC")) == days[0]  # another zone: computed
     assert calls == [1, 1]
+
+
+@reuse.reused
+def _inner(x):
+    return x + 1
+
+
+@reuse.reused
+def _outer(x):
+    return _inner(x) * 2
+
+
+def test_a_call_inside_a_reused_call_computes_and_is_not_kept(active):
+    """The outer result is what a later run takes: the inner one would be a copy kept for
+    nothing (the label sensitivity's ten bootstraps and study frames, on the sample)."""
+    assert _outer(1) == 4
+    assert reuse.counts == {"hits": 0, "misses": 1}
+    assert len(reuse._results) == 1
+    assert _inner(1) == 2  # called on its own: computed and kept
+    assert _outer(1) == 4
+    assert reuse.counts == {"hits": 1, "misses": 2}

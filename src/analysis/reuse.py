@@ -35,6 +35,9 @@ ENV = "ANALYSIS_REUSE"
 #: pickled results by key; :data:`counts` holds this kernel's hits and misses
 _results: dict[str, bytes] = {}
 counts = {"hits": 0, "misses": 0}
+#: reused calls running now: a call made inside one computes and is not kept (the outer
+#: call's result is what a later run takes)
+_running = [0]
 
 
 def active() -> bool:
@@ -119,22 +122,30 @@ def reused(fn: Callable | None = None, *, fits: bool = False) -> Callable:
     if fn is None:
         return functools.partial(reused, fits=fits)
 
+    def given(args: tuple, out: Any) -> Any:
+        """``out`` (a copy); for a fit, the caller's estimator with its fitted state."""
+        if fits:
+            args[0].__dict__.update(out.__dict__)
+            return args[0]
+        return out
+
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        if not active():
+        if not active() or _running[0]:
             return fn(*args, **kwargs)
         k = key(fn, args, kwargs)
         if k is not None and k in _results:
             counts["hits"] += 1
             out, said = pickle.loads(_results[k])
             _warn(said)
-            if fits:  # the caller's estimator takes the fitted state
-                args[0].__dict__.update(out.__dict__)
-                return args[0]
-            return out
+            return given(args, out)
         counts["misses"] += 1
-        with warnings.catch_warnings(record=True) as caught:  # (the filters stay as they are)
-            out = fn(*args, **kwargs)
+        _running[0] += 1
+        try:
+            with warnings.catch_warnings(record=True) as caught:  # (the filters stay as they are)
+                out = fn(*args, **kwargs)
+        finally:
+            _running[0] -= 1
         said = [(w.message, w.category, w.filename, w.lineno) for w in caught]
         _warn(said)
         if k is None:
@@ -145,11 +156,6 @@ def reused(fn: Callable | None = None, *, fits: bool = False) -> Callable:
             return out
         # this caller gets a copy too: what it passes on is then what a later caller, given
         # a copy, passes on (e.g. a fitted model's arrays), and the later keys are the same
-        copy = pickle.loads(_results[k])[0]
-        if fits:
-            args[0].__dict__.update(copy.__dict__)
-            return args[0]
-        return copy
+        return given(args, pickle.loads(_results[k])[0])
 
-    call.__wrapped_reused__ = True
     return call

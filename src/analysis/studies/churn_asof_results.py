@@ -396,7 +396,6 @@ class AtRiskAsOfResult(StudyResult):
         return say("churn.export", lang, n=len(self.table), path=path, env=KEY_ENV)
 
 
-@reused
 def at_risk_as_of_result(
     res: ChurnAsOf,
     contacts: pd.DataFrame,

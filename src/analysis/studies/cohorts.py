@@ -24,8 +24,8 @@ The essay's claims (DOMAIN.md, key link 1):
   screened group for the time they had to survive before being classified.
 
 Each comparison gives the two groups, the effect (difference) with a confidence interval
-and a verdict: ``supported``, ``contradicted`` (interval on the claimed side of 0, or the
-other) or ``inconclusive``."""
+and a verdict: ``supported`` or ``contradicted`` (the interval on the claimed side of 0, or
+on the other), else ``inconclusive``."""
 
 from __future__ import annotations
 

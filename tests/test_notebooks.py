@@ -6,10 +6,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.reports.build import build_reports, discover, run_report, write_index
+from analysis.reports.build import (
+    build_reports,
+    discover,
+    in_reading_order,
+    run_report,
+    write_index,
+)
 from analysis.reports.pages import page_problems
 
 REPORTS = discover()
+REPORTS_READ = in_reading_order(REPORTS)
 RAW_ID = re.compile(r"\bu\d{7}\b")  # the sample's raw user ids look like u0001234
 
 
@@ -51,26 +58,50 @@ def test_report_notebook_executes_and_exports(report, tmp_path_factory):
     assert result["summary"] in index
 
 
+#: what differs between two runs of the same notebook: random ids of cells and styled tables
+_RANDOM_IDS = re.compile(r"(cell-id=|T_)[0-9a-f]{5,}")
+
+
 _SHARED_RUNS: dict[str, list] = {}
 
 
 def shared_run(report, tmp_path_factory):
-    """The report in English then Chinese in one kernel, as `make report` builds the sample
-    (the Chinese run reusing the English run's results); once per test session."""
-    if report.name not in _SHARED_RUNS:
-        out = tmp_path_factory.mktemp(report.name + "-shared")
-        _SHARED_RUNS[report.name] = build_reports(
-            out, only=[report.name], langs=["en", "zh"], share_kernel=True, show_progress=False
+    """The report in English then Chinese in a kernel shared by every report, as `make
+    report` builds the sample (one kernel per job running report after report, a report's
+    Chinese run reusing its English run's results); all reports in one kernel, in reading
+    order, once per test session."""
+    if not _SHARED_RUNS:
+        out = tmp_path_factory.mktemp("all-shared")
+        arrived = []
+        built = build_reports(
+            out,
+            langs=["en", "zh"],
+            share_kernel=True,
+            jobs=1,
+            show_progress=False,
+            on_built=arrived.append,
         )
+        # each entry was handed over as its report was written (make report's page checks)
+        assert [r["name"] for r in arrived] == [r.name for r in REPORTS_READ for _ in "ab"]
+        assert sorted(map(id, arrived)) == sorted(map(id, built))
+        for r in built:
+            _SHARED_RUNS.setdefault(r["name"], []).append(r)
     return _SHARED_RUNS[report.name]
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
 def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
-    _, first = first_run(report, tmp_path_factory)
-    second, _ = shared_run(report, tmp_path_factory)  # (another kernel, computing anew)
+    out, first = first_run(report, tmp_path_factory)
+    # another kernel, after the reports before it in reading order, computing anew
+    second, _ = shared_run(report, tmp_path_factory)
     assert second["reused"] == 0
+    folder = Path(second["out"])
+    name = f"{report.name}.figure-texts.jsonl"  # what the figures say, and both pages
+    assert (folder / name).read_bytes() == (out / name).read_bytes(), name
+    for page in (first["html"], first["summary"]):
+        one, two = ((f / page).read_text(encoding="utf-8") for f in (out, folder))
+        assert _RANDOM_IDS.sub("", one) == _RANDOM_IDS.sub("", two), page
     a, b = Path(first["tables"]), Path(second["tables"])
     names = sorted(p.name for p in a.iterdir()) if a.is_dir() else []
     assert names, f"{report.name} saved no result tables (use analysis.reports.save_table)"
@@ -80,16 +111,13 @@ def test_report_run_twice_gives_identical_tables(report, tmp_path_factory):
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
 
 
-#: what differs between two runs of the same notebook: random ids of cells and styled tables
-_RANDOM_IDS = re.compile(r"(cell-id=|T_)[0-9a-f]{5,}")
-
-
 @pytest.mark.notebook
 @pytest.mark.parametrize("report", REPORTS, ids=[r.name for r in REPORTS])
 def test_the_language_reusing_results_reads_as_in_a_kernel_of_its_own(report, tmp_path_factory):
     """`make report` on the sample runs a report's Chinese build in the English build's
-    kernel, reusing its results (analysis.reports.kernels): the tables, figure texts and
-    pages are those of a Chinese run in a kernel of its own."""
+    kernel, reusing its results, and the next report in the same kernel
+    (analysis.reports.kernels): the tables, figure texts and pages are those of a Chinese
+    run in a kernel of its own."""
     _, shared = shared_run(report, tmp_path_factory)
     assert shared["reused"] > 0  # results were reused, not computed again
     out = tmp_path_factory.mktemp(report.name + "-zh-alone")

@@ -454,3 +454,55 @@ def test_report_kernels_talk_over_unix_sockets_and_start_without_a_warning(tmp_p
     assert out[0].outputs[0]["text"] == "42\n"
     assert out[1].outputs[0]["text"] == f"{elsewhere}\n"
     assert "running over TCP" not in capfd.readouterr().err
+
+
+def test_a_shared_kernel_is_made_new_before_each_run(tmp_path, monkeypatch):
+    """A kernel that runs report after report (make report on the sample) puts back what a
+    report changed for the whole kernel: the BLAS / OpenMP thread limits (the LTV and value
+    index reports call threadpool_limits(limits=1)), and, for a new report, the results kept
+    for reuse."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from analysis import reuse
+    from analysis.reports import kernels
+
+    monkeypatch.setattr(kernels, "_START", {})  # this process as a kernel's first run
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(reuse, "_results", {})
+
+    def sizes():
+        return sorted((lib["filepath"], lib["num_threads"]) for lib in threadpool_info())
+
+    kernels.fresh_run(str(tmp_path), {}, forget=True)
+    start = sizes()
+    assert any(n > 1 for _, n in start), "needs a thread pool of more than one thread"
+    threadpool_limits(limits=1)  # as a report does: for the rest of the kernel
+    assert sizes() != start
+    reuse._results["kept"] = b"x"
+    kernels.fresh_run(str(tmp_path), {})  # the same report's next language
+    assert sizes() == start
+    assert "kept" in reuse._results
+    kernels.fresh_run(str(tmp_path), {}, forget=True)  # the next report
+    assert reuse._results == {}
+
+
+def test_a_shared_kernel_that_died_is_replaced_before_the_next_run(tmp_path):
+    """A report that kills its kernel (e.g. out of memory) does not fail the reports the job
+    runs after it: the next run gets a new kernel."""
+    import os
+    import signal
+    import time
+
+    from analysis.reports.kernels import SharedKernel, kernel_manager, shared_env
+
+    kernel = SharedKernel(kernel_manager(shared_env({})), tmp_path)
+    try:
+        kernel.prepare(tmp_path, {}, report="a")
+        first = kernel.km.provisioner.process.pid
+        os.kill(first, signal.SIGKILL)
+        time.sleep(0.5)
+        kernel.prepare(tmp_path, {}, report="b")
+        assert kernel.km.provisioner.process.pid != first
+        assert kernel.reused() == 0
+    finally:
+        kernel.shutdown()

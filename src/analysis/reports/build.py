@@ -261,7 +261,7 @@ def run_report(
     }
     if kernel is not None:
         kernel = kernel()
-        kernel.prepare(out_dir, env)
+        kernel.prepare(out_dir, env, report=report.name)
         where = {"km": kernel.km}
     else:  # the kernel's working directory and environment, given to the kernel alone
         # (papermill's cwd= would change this process's directory)
@@ -442,25 +442,10 @@ def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int, kernel=
         return failed(rep, out_dir, exc)
 
 
-def _run_group(tasks: list, timeout: int, shared: bool) -> list[dict]:
+def _run_group(tasks: list, timeout: int, kernel=None) -> list[dict]:
     """Run ``tasks`` (report, folder, parameters) one after the other: each in a kernel of its
-    own, or (``shared``) all in one kernel, started when the first needs it."""
-
-    if not shared:
-        return [_run_one(rep, folder, params, timeout) for rep, folder, params in tasks]
-    kernels: list = []
-
-    def kernel():
-        if not kernels:
-            manager = kernel_manager(shared_env({"TQDM_DISABLE": "1"}))
-            kernels.append(SharedKernel(manager, tasks[0][1]))
-        return kernels[0]
-
-    try:
-        return [_run_one(rep, folder, params, timeout, kernel) for rep, folder, params in tasks]
-    finally:
-        for k in kernels:
-            k.shutdown()
+    own, or in the kernel ``kernel()`` gives (:class:`SharedKernel`)."""
+    return [_run_one(rep, folder, params, timeout, kernel) for rep, folder, params in tasks]
 
 
 def build_reports(
@@ -474,6 +459,7 @@ def build_reports(
     jobs: int | str = 1,
     langs: list[str] | None = None,
     share_kernel: bool | None = None,
+    on_built=None,
 ) -> list[dict]:
     """Run every report notebook (or those named in ``only``) and write the index.
 
@@ -487,10 +473,12 @@ def build_reports(
     into ``out_dir``, each other one into ``out_dir/<lang>`` with its own index; a report's
     languages run one after the other, so they share the same jobs. None: one build, in the
     ``lang`` of ``parameters`` (English by default).
-    ``share_kernel``: run a report's languages in one kernel, the later ones reusing the
-    first's results (:mod:`analysis.reports.kernels`); None: when there are several
-    languages and the data is small (as for ``jobs="auto"``), where holding the results
-    twice costs little memory.
+    ``share_kernel``: run the reports in one kernel per job, one after the other, a report's
+    later languages reusing the first's results (:mod:`analysis.reports.kernels`); None:
+    when there are several languages and the data is small (as for ``jobs="auto"``), where
+    holding the results twice costs little memory.
+    ``on_built``: called with each entry as soon as its report is written (in this thread;
+    e.g. to check its pages in a browser while the other reports run).
 
     Returns one entry per report and language, in reading order (languages in the order of
     ``langs``); each names the folder it was written to (``out``).
@@ -548,19 +536,36 @@ def build_reports(
             return rep.name
         return f"{rep.name} ({', '.join(langs[folders.index(tasks[i][1])] for i in g)})"
 
+    kernels: dict[int, SharedKernel] = {}  # a job's kernel, by the job's thread
+
+    def kernel() -> SharedKernel:
+        job = threading.get_ident()
+        if job not in kernels:  # (started when the job's first report needs it)
+            manager = kernel_manager(shared_env({"TQDM_DISABLE": "1"}))
+            kernels[job] = SharedKernel(manager, out_dir)
+        return kernels[job]
+
     def run(g: list[int]) -> list[dict]:
-        return _run_group([tasks[i] for i in g], timeout, share_kernel)
+        return _run_group([tasks[i] for i in g], timeout, kernel if share_kernel else None)
 
     folders = [folder for folder, _ in builds]
 
     results: dict[int, dict] = {}
+
+    def arrived(g: list[int], built: list[dict]) -> None:
+        for i, r in zip(g, built):
+            r["out"] = str(tasks[i][1])
+            results[i] = r
+            if on_built is not None:
+                on_built(r)
+        bar.update(len(g))
+
     bar = progress(total=len(tasks), desc="reports", unit="notebook", enabled=show_progress)
     try:
         if jobs == 1:
             for g in groups:
                 bar.set_postfix_str(label(g))
-                results.update(zip(g, run(g)))
-                bar.update(len(g))
+                arrived(g, run(g))
         else:
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
                 running = {pool.submit(run, g): k for k, g in enumerate(groups)}
@@ -576,20 +581,18 @@ def build_reports(
                             shown = now
                         done, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
                         for future in done:
-                            g = groups[running.pop(future)]
-                            results.update(zip(g, future.result()))
-                            bar.update(len(g))
+                            arrived(groups[running.pop(future)], future.result())
                 except BaseException:  # an unexpected error or ^C: start no other report
                     for future in running:
                         future.cancel()
                     raise
     finally:
         bar.close()
+        for k in kernels.values():
+            k.shutdown()
     ordered = [results[i] for i in sorted(results)]
     for folder, params in builds:
         mine = [r for (_, f, _), r in zip(tasks, ordered) if f == folder]
-        for r in mine:
-            r["out"] = str(folder)
         write_index(mine, folder, parameters=params)
     if langs:  # the order of langs, then reading order
         rank = {folder: k for k, (folder, _) in enumerate(builds)}

@@ -1,15 +1,18 @@
-"""The kernels the reports run in: one per run (:func:`kernel_manager`), or one for a report's
-languages (:class:`SharedKernel`), where the second language reuses the first's results.
+"""The kernels the reports run in: one per run (:func:`kernel_manager`), or one per job that
+runs report after report (:class:`SharedKernel`), where a report's second language reuses
+the first's results.
 
-On small data (the sample) :func:`analysis.reports.build.build_reports` runs a report's
-languages one after the other in one kernel instead of one kernel each: the kernel starts
-and imports the kit once, and the functions marked :func:`analysis.reuse.reused` (the
-table loading, the model fits, the bootstraps, the scans) compute once; the second
-language's run only words and draws. Before each run the kernel is made as a new one would
-be (:func:`fresh_run`): an empty namespace, execution counts from 1, no open figure,
-matplotlib's and pandas' settings as they were, warnings shown again, and the run's own
-folder and environment. A test builds a report both ways and compares every saved table,
-figure text and page.
+On small data (the sample) :func:`analysis.reports.build.build_reports` runs the reports one
+after the other in one kernel per job instead of one kernel each: the kernel starts and
+imports the kit once per job, and within a report the functions marked
+:func:`analysis.reuse.reused` (the table loading, the model fits, the bootstraps, the
+scans) compute once; the second language's run only words and draws. A new report forgets
+the results kept, so each report's first language computes everything itself. Before each
+run the kernel is made as a new one would be (:func:`fresh_run`): an empty namespace,
+execution counts from 1, no open figure, matplotlib's and pandas' settings and the BLAS
+thread limits as they were, warnings shown again, and the run's own folder and
+environment. A test builds every report in one kernel and compares every saved table,
+figure text and page with those of a kernel of its own.
 """
 
 from __future__ import annotations
@@ -22,11 +25,33 @@ from typing import Mapping
 from analysis import reuse
 from analysis.reuse import ENV as REUSE_ENV
 
-_START: dict = {}  # matplotlib's settings and the warning filters at the first run
+_START: dict = {}  # matplotlib's settings, warning filters, thread limits at the first run
 
 
-def fresh_run(folder: str, env: Mapping[str, str]) -> None:
-    """In the kernel, before a run: make it as a new kernel of ``folder`` with ``env``."""
+def _thread_defaults() -> dict[str, int]:
+    """A new kernel's thread pool size for each kind of pool (``blas``, ``openmp``): the
+    libraries that bring them (NumPy's and SciPy's BLAS, scikit-learn's OpenMP) loaded."""
+    import scipy.linalg  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    return {lib["user_api"]: lib["num_threads"] for lib in threadpool_info()}
+
+
+def _restore_thread_limits(defaults: Mapping[str, int]) -> None:
+    """Every thread pool back to a new kernel's size (a report may have called
+    ``threadpool_limits(limits=1)``, which lasts for the kernel)."""
+    from threadpoolctl import ThreadpoolController
+
+    for lib in ThreadpoolController().lib_controllers:
+        want = defaults.get(lib.user_api)
+        if want is not None and lib.num_threads != want:
+            lib.set_num_threads(want)
+
+
+def fresh_run(folder: str, env: Mapping[str, str], forget: bool = False) -> None:
+    """In the kernel, before a run: make it as a new kernel of ``folder`` with ``env``;
+    ``forget``: drop the results kept for reuse (a new report)."""
     import sys
     import warnings
 
@@ -41,17 +66,21 @@ def fresh_run(folder: str, env: Mapping[str, str]) -> None:
     plt.close("all")
     if not _START:  # the kernel's first run: its settings are a new kernel's
         # (not the inline backend's own: its backend and interactive mode, set on first use)
+        threads = _thread_defaults()  # (first: what its imports set is then recorded too)
         rc = {k: v for k, v in mpl.rcParams.items() if k not in ("backend", "interactive")}
-        _START.update(rc=rc, filters=list(warnings.filters))
+        _START.update(rc=rc, filters=list(warnings.filters), threads=threads)
     else:
         changed = {k: v for k, v in _START["rc"].items() if mpl.rcParams[k] != v}
         mpl.rcParams.update(changed)  # e.g. the CJK font a Chinese run chose
         warnings.filters[:] = _START["filters"]
+        _restore_thread_limits(_START["threads"])
     pd.reset_option("^display")
     for module in list(sys.modules.values()):  # each run shows its warnings, as a new kernel
         registry = getattr(module, "__warningregistry__", None)
         if isinstance(registry, dict):
             registry.clear()
+    if forget:
+        reuse.clear()
     reuse.counts.update(hits=0, misses=0)  # (this run's; the results stay)
     os.chdir(folder)
     os.environ.update(env)
@@ -117,16 +146,29 @@ class SharedKernel:
     def __init__(self, manager_class, folder: Path):
         from jupyter_core.utils import run_sync
 
-        self.km = manager_class(kernel_name="python3")
+        self._manager_class = manager_class
         self._run = run_sync
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        run_sync(self.km.start_kernel)(cwd=str(folder))
+        self._folder = Path(folder)
+        self._start()
 
-    def prepare(self, folder: Path, env: Mapping[str, str]) -> None:
-        """Make the kernel as a new one in ``folder`` with ``env`` (:func:`fresh_run`)."""
+    def _start(self) -> None:
+        self.km = self._manager_class(kernel_name="python3")
+        self._folder.mkdir(parents=True, exist_ok=True)
+        self._run(self.km.start_kernel)(cwd=str(self._folder))
+        self._report = None  # the report whose results the kernel keeps
+
+    def prepare(self, folder: Path, env: Mapping[str, str], report: str | None = None) -> None:
+        """Make the kernel as a new one in ``folder`` with ``env`` (:func:`fresh_run`); the
+        results kept for reuse are dropped unless ``report`` is the one run last. A kernel
+        that died (e.g. a report that ran out of memory) is replaced by a new one."""
+        if not self._run(self.km.is_alive)():
+            self.shutdown()
+            self._start()
+        forget = report is None or report != self._report
+        self._report = report
         self._execute(
             "from analysis.reports.kernels import fresh_run as _fresh_run\n"
-            f"_fresh_run({str(folder)!r}, {dict(env)!r})\n"
+            f"_fresh_run({str(folder)!r}, {dict(env)!r}, forget={forget})\n"
         )
 
     def reused(self) -> int:

@@ -9,6 +9,7 @@ ENGINE ?=
 OUT ?= reports
 ARGS ?=
 ZH ?= yes
+SHOTS ?= first
 MUTATE ?=
 PORT ?= 8888
 IP ?= 127.0.0.1
@@ -22,6 +23,7 @@ help: ## list the targets
 	@echo "  variables: DATA=folder (your tables or raw exports; default data/sample), PARAMS=file.yaml,"
 	@echo "             ENGINE=pandas|duckdb|spark (where the per-user aggregations run),"
 	@echo "             OUT=reports, ARGS='--only NAME -p name value ...', ZH=no (make report: no Chinese build),"
+	@echo "             SHOTS=full (make report: photograph the whole summaries, not their first screen),"
 	@echo "             JOBS=auto|N (make report: reports run at once; auto: the cores on small data, 1 on large),"
 	@echo "             MUTATE='stats.py labels.py ...' (make mutate: only these files),"
 	@echo "             PORT=8888 IP=127.0.0.1 (make lab: where JupyterLab listens)"
@@ -71,17 +73,18 @@ chromium:
 
 # The English and Chinese (-p lang zh) reports are built in one run (--langs en zh) into
 # $(OUT) and $(OUT)/zh, several at once (--jobs auto: one per core on small data such as the
-# sample, one at a time on large data; JOBS=N sets it). Then every page is opened offline in
-# headless Chromium (no console error, failed request, broken image or overflow) and the
-# summaries are photographed into $(OUT)/screenshots/ and $(OUT)/screenshots/zh/
-# (NAME.summary.zh.png). ZH=no skips the Chinese build, as does a language given in ARGS.
+# sample, one at a time on large data; JOBS=N sets it). Each report's pages are opened
+# offline in headless Chromium as soon as they are written (--check-pages: no console error,
+# failed request, broken image or overflow), beside the reports still running, and the
+# summaries' first screens are photographed into $(OUT)/screenshots/ and
+# $(OUT)/screenshots/zh/ (NAME.summary.zh.png; SHOTS=full: the whole summaries, ~12 s more
+# CPU). ZH=no skips the Chinese build, as does a language given in ARGS.
 JOBS ?= auto
 LANGS = $(if $(or $(filter no,$(ZH)),$(findstring lang,$(ARGS))),,--langs en zh)
 REPORT_ARGS = $(if $(DATA),--data $(abspath $(DATA))) $(if $(PARAMS),--params $(abspath $(PARAMS))) $(if $(ENGINE),--engine $(ENGINE)) --jobs $(JOBS) $(ARGS)
 report: $(STAMP) fonts java chromium ## run every report notebook on the sample (or DATA=folder) and write reports/*.html, and reports/zh/*.html in Chinese (ZH=no: English only)
-	$(BIN)/python -m analysis report --out $(OUT) $(REPORT_ARGS) $(LANGS)
-	$(BIN)/python -m analysis.reports.browser $(OUT) $(if $(LANGS),$(OUT)/zh) \
-	  --screenshots $(OUT)/screenshots $(if $(LANGS),$(OUT)/screenshots/zh)
+	$(BIN)/python -m analysis report --out $(OUT) $(REPORT_ARGS) $(LANGS) --check-pages \
+	  $(if $(filter full,$(SHOTS)),--full-screenshots)
 
 lint: $(STAMP) ## ruff lint and format check (one line length, config in pyproject.toml)
 	$(BIN)/ruff check src tests notebooks benchmarks

@@ -112,6 +112,67 @@ def test_the_command_checks_a_folder_and_fails_on_a_problem(clean_page, tmp_path
     assert "b.html: broken image: gone.png" in err and "a.summary.html" not in err
 
 
+def test_the_report_command_checks_each_report_as_it_is_written(
+    clean_page, tmp_path, monkeypatch, capsys
+):
+    """`analysis report --check-pages` (make report): each report's pages are opened while
+    the other reports run, then the indexes; the summaries are photographed per language;
+    a problem on one page fails the command and names the page."""
+    import analysis.__main__ as cli
+    import analysis.reports.build as build
+
+    bad = clean_page.replace("</main>", '<img src="gone.png"></main>', 1)
+    tall = clean_page.replace("</main>", '<div style="height:3000px">long</div></main>', 1)
+    submitted_during_build = []
+
+    def fake_build(out, *, langs, on_built, **_):
+        out = Path(out)
+        made = []
+        for k, lang in enumerate(langs):
+            folder = out if k == 0 else out / lang
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in ("a", "b"):
+                (folder / f"{name}.summary.html").write_text(tall, encoding="utf-8")
+                page = bad if (name, lang) == ("b", "zh") else clean_page
+                (folder / f"{name}.html").write_text(page, encoding="utf-8")
+                r = {"name": name, "html": f"{name}.html", "summary": f"{name}.summary.html"}
+                r.update(out=str(folder), seconds=0.1)
+                on_built(r)
+                made.append(r)
+                submitted_during_build.append(len(checks_made[0].futures))
+            (folder / "index.html").write_text(clean_page, encoding="utf-8")
+        return made
+
+    checks_made = []
+    real = cli._PageChecks
+
+    def recorded(*args):
+        checks_made.append(real(*args))
+        return checks_made[-1]
+
+    monkeypatch.setattr(build, "build_reports", fake_build)
+    monkeypatch.setattr(cli, "_PageChecks", recorded)
+    out = tmp_path / "reports"
+    assert cli.main(["report", "--out", str(out), "--langs", "en", "zh", "--check-pages"]) == 1
+    assert submitted_during_build == [2, 4, 6, 8]  # each report's two pages, as it came
+    assert len(checks_made[0].pages) == 10  # and the two indexes at the end
+
+    def height(png: Path) -> int:  # (the PNG header's IHDR)
+        return int.from_bytes(png.read_bytes()[20:24], "big")
+
+    for shot in ("a.summary.en.png", "b.summary.en.png"):
+        # the first screen, what a reader sees on opening the page (the clean page says en)
+        assert height(out / "screenshots" / shot) == 900
+        assert height(out / "screenshots" / "zh" / shot) == 900
+    err = capsys.readouterr().err
+    assert f"{out / 'zh' / 'b.html'}: broken image: gone.png" in err
+    assert err.count("broken image") == 1
+    checks_made.clear()
+    args = ["report", "--out", str(out), "--langs", "en", "--check-pages", "--full-screenshots"]
+    assert cli.main(args) == 0  # (the English pages are clean)
+    assert height(out / "screenshots" / "a.summary.en.png") > 3000  # the whole page
+
+
 def test_trimmed_css_renders_the_page_exactly_as_the_full_css(tmp_path):
     """The page with JupyterLab's whole CSS and with the trimmed CSS give the same pixels."""
     import pandas as pd

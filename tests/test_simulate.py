@@ -246,3 +246,23 @@ def test_weibull_lifetimes_leave_early_and_the_oracle_matches_the_exponential_at
     assert (young.to_numpy() > old.to_numpy()).all()
     with pytest.raises(ValueError, match="tenure_days"):
         checks.oracle_churn_probability(truth, lifetime_shape=0.5, **kw)
+
+
+def test_the_command_line_knows_the_worlds_without_loading_the_simulator(tmp_path, capsys):
+    """`python -m analysis report` starts without importing the simulator (scipy.stats and
+    all: ~0.5 s of every `make report`); `simulate --world` still refuses an unknown world and
+    lists the known ones."""
+    import subprocess
+    import sys
+
+    from analysis.__main__ import main
+    from analysis.simulate.touches import TOUCH_WORLDS
+    from analysis.simulate.world import WORLDS
+
+    code = "import sys, analysis.__main__; print('analysis.simulate' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    with pytest.raises(SystemExit):
+        main(["simulate", "--world", "nope", "--users", "10", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "'nope'" in err and all(w in err for w in [*WORLDS, *TOUCH_WORLDS])

@@ -9,9 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.simulate.touches import TOUCH_WORLDS
-from analysis.simulate.world import WORLDS
-
 
 def _parse_value(text: str):
     try:
@@ -160,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start", default="2025-01-01")
     sim.add_argument(
         "--world",
-        choices=[*WORLDS, *TOUCH_WORLDS],
-        default="effects",
+        default="effects",  # (checked against the simulator's worlds when it runs)
         help="null: churn independent of the five values and everything else; null_silent, "
         "null_tenure, wrong_weights, small_effect: worlds that can catch the study out; "
         "touches: effects plus the brand's touches with known effects; touches-null: touches "
@@ -280,13 +276,31 @@ def main(argv: list[str] | None = None) -> int:
         help="build the reports in each language: the first into OUT, the others into "
         "OUT/LANG (e.g. --langs en zh writes OUT and OUT/zh in one run)",
     )
+    rep.add_argument(
+        "--check-pages",
+        action="store_true",
+        help="open every page in headless Chromium, offline, as soon as its report is written "
+        "(no console error, failed request, broken image or overflow; exit 1 otherwise) "
+        "and photograph the summaries' first screen into OUT/screenshots (OUT/screenshots/LANG)",
+    )
+    rep.add_argument(
+        "--full-screenshots",
+        action="store_true",
+        help="with --check-pages: photograph the whole summaries, not their first screen "
+        "(~0.8 s of CPU a page)",
+    )
     rep.add_argument("--quiet", action="store_true")
 
     args = parser.parse_args(argv)
     if args.command == "simulate":
         from analysis.simulate import simulate, write_simulation
+        from analysis.simulate.touches import TOUCH_WORLDS
+        from analysis.simulate.world import WORLDS
 
         t0 = time.perf_counter()
+        worlds = [*WORLDS, *TOUCH_WORLDS]
+        if args.world not in worlds:
+            parser.error(f"--world: one of {', '.join(worlds)}, not {args.world!r}")
         if args.shard_users is not None and not args.store:
             parser.error("--shard-users goes with --store")
         if args.store and args.format:
@@ -378,16 +392,25 @@ def main(argv: list[str] | None = None) -> int:
                 except ValueError as exc:
                     parser.error(f"{flag}: {exc}")
                 os.environ[env] = str(value).strip()
-        results = build_reports(
-            args.out,
-            only=args.only,
-            parameters=params,
-            defaults=defaults,
-            show_progress=not args.quiet,
-            timeout=args.timeout,
-            jobs=args.jobs if args.jobs == "auto" else int(args.jobs),
-            langs=args.langs,
-        )
+        if args.full_screenshots and not args.check_pages:
+            parser.error("--full-screenshots goes with --check-pages")
+        checks = _PageChecks(args.out, args.full_screenshots) if args.check_pages else None
+        try:
+            results = build_reports(
+                args.out,
+                only=args.only,
+                parameters=params,
+                defaults=defaults,
+                show_progress=not args.quiet,
+                timeout=args.timeout,
+                jobs=args.jobs if args.jobs == "auto" else int(args.jobs),
+                langs=args.langs,
+                on_built=checks.add if checks else None,
+            )
+        except BaseException:
+            if checks:
+                checks.close()
+            raise
         folders = [args.out] + [f"{args.out}/{lang}" for lang in (args.langs or [])[1:]]
         for r in results:
             folder = folders[0]
@@ -403,8 +426,68 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r['name']}: {r['seconds']} s -> {folder}/{r['html']}")
         for folder in folders:
             print(f"index: {folder}/index.html")
-        return 1 if any(r.get("failed") for r in results) else 0
+        failed = any(r.get("failed") for r in results)
+        if checks:
+            bad = checks.finish({r["out"] for r in results})
+            return 1 if failed or bad else 0
+        return 1 if failed else 0
     return 2
+
+
+class _PageChecks:
+    """``report --check-pages``: each report's pages opened in a browser as soon as they
+    are written (:class:`~analysis.reports.browser.PageChecker`), the indexes at the end."""
+
+    def __init__(self, out: str, full_page: bool = False):
+        from analysis.paths import resolve
+        from analysis.reports.browser import PageChecker, unavailable
+
+        self.base, self.pages, self.futures, self.checker = resolve(out), [], [], None
+        self.full_page = full_page
+        self.t0 = time.perf_counter()
+        why = unavailable()
+        if why:
+            print(f"browser check skipped: {why}")
+        else:
+            self.checker = PageChecker()
+
+    def _submit(self, page: Path, shots: Path | None) -> None:
+        if self.checker is not None and page.is_file():
+            self.pages.append(page)
+            self.futures.append(self.checker.submit(page, shots, self.full_page))
+
+    def shots(self, folder: str | Path) -> Path:
+        """Where the summaries of ``folder`` are photographed (OUT/screenshots[/LANG])."""
+        return self.base / "screenshots" / Path(folder).relative_to(self.base)
+
+    def add(self, result: dict) -> None:
+        folder = Path(result["out"])
+        for key, shots in (("summary", self.shots(folder)), ("html", None)):
+            if result.get(key):
+                self._submit(folder / result[key], shots)
+
+    def finish(self, folders) -> int:
+        """Check the indexes of ``folders``, wait for every check, print what went wrong;
+        1 when a page has a problem."""
+        from analysis.reports.browser import tell
+
+        if self.checker is None:
+            return 0
+        for folder in sorted(folders, key=len):
+            self._submit(Path(folder) / "index.html", None)
+        try:
+            checks = [f.result() for f in self.futures]
+        except Exception as exc:  # noqa: BLE001  (the browser did not start, or crashed)
+            print(f"browser check failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            self.close()
+        shots = sorted({str(self.shots(f)) for f in folders}, key=len)
+        return tell(self.pages, checks, seconds=time.perf_counter() - self.t0, screenshots=shots)
+
+    def close(self) -> None:
+        if self.checker is not None:
+            self.checker.close()
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ records per page:
 * broken images (not loaded, or zero pixels wide),
 * horizontal overflow: the page is wider than the window (a manager's laptop, 1280 px).
 
-With ``screenshots=`` it saves a full-page PNG of each page there (``make report`` keeps
-those of the summaries in ``reports/screenshots/``, git-ignored, for review).
+With ``screenshots=`` it saves a full-page PNG of each page there, or (``full_page=False``)
+of its first screen, what a reader sees on opening it (``make report`` keeps the first
+screens of the summaries in ``reports/screenshots/``, git-ignored, for review, and the whole
+summaries with ``SHOTS=full``: a full page of ~10,000 px costs Chromium ~0.8 s of CPU).
 
 ``python -m analysis.reports.browser reports reports/zh`` checks every page of one or more
 report folders in one browser, a few pages at once, and exits 1 on a problem, 0 when clean,
@@ -109,41 +111,117 @@ def check_pages(
 def check_many(items, *, width: int = WIDTH, jobs: int = JOBS) -> list[PageCheck]:
     """:func:`check_pages` for ``(page, screenshots folder or None)`` pairs, in one browser,
     ``jobs`` pages at a time; the checks come back in the order of ``items``."""
-    why = unavailable()
-    if why:
-        raise RuntimeError(why)
-    import asyncio
+    with PageChecker(width=width, jobs=jobs) as checker:
+        futures = [checker.submit(p, s) for p, s in items]
+        return [f.result() for f in futures]
 
-    items = [(Path(p), None if s is None else Path(s)) for p, s in items]
-    for _, shots in items:
+
+class PageChecker:
+    """One headless Chromium that checks pages in the background while the caller goes on
+    (``analysis report --check-pages`` checks each report's pages as soon as they are
+    written, beside the reports still running): :meth:`submit` a page, get a future of its
+    :class:`PageCheck`; ``jobs`` pages open at once. Raises RuntimeError when no browser is
+    installed (see :func:`unavailable`); the browser starts while the caller goes on, and an
+    error in its start comes with each check. Use it as a context manager, or :meth:`close`
+    it."""
+
+    def __init__(self, *, width: int = WIDTH, jobs: int = JOBS):
+        import asyncio
+        import threading
+        from concurrent.futures import Future
+
+        why = unavailable()
+        if why:
+            raise RuntimeError(why)
+        self._width = width
+        self._slots = asyncio.Semaphore(max(1, jobs))  # (bound to the loop at first use)
+        self._loop = asyncio.new_event_loop()
+        self._started: Future = Future()
+        self._thread = threading.Thread(target=self._serve, name="page-check", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import asyncio
+
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._start())
+        except BaseException as exc:  # noqa: BLE001  (handed to every check)
+            self._started.set_exception(exc)
+        else:
+            self._started.set_result(None)
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        args = ["--host-resolver-rules=MAP * ~NOTFOUND", "--disable-gpu"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
+        self._pw = await async_playwright().start()
+        try:
+            self._browser = await self._pw.chromium.launch(
+                executable_path=find_chromium(), args=args
+            )
+        except BaseException:
+            await self._pw.stop()
+            raise
+
+    def submit(
+        self, page: str | Path, screenshots: str | Path | None = None, full_page: bool = True
+    ):
+        """Open ``page`` (an HTML file) when a slot is free, saving a PNG of the whole page
+        (or, ``full_page=False``, of its first screen) into ``screenshots`` (a folder, made if
+        missing) when given; a future of its check."""
+        import asyncio
+
+        page = Path(page)
+        shots = None if screenshots is None else Path(screenshots)
         if shots is not None:
             shots.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(_check_all(items, width, max(1, jobs)))
 
+        async def one() -> PageCheck:
+            await asyncio.wrap_future(self._started)  # (the browser's start-up error)
+            async with self._slots:
+                return await _check_one(self._browser, page, shots, self._width, full_page)
 
-async def _check_all(items, width: int, jobs: int) -> list[PageCheck]:
-    import asyncio
+        return asyncio.run_coroutine_threadsafe(one(), self._loop)
 
-    from playwright.async_api import async_playwright
+    def close(self) -> None:
+        """Close the browser (take the futures' results first: a check still running
+        fails)."""
+        import asyncio
 
-    args = ["--host-resolver-rules=MAP * ~NOTFOUND", "--disable-gpu"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=find_chromium(), args=args)
+        if not self._thread.is_alive():
+            return
+
+        async def stop():
+            try:
+                await asyncio.wrap_future(self._started)
+            except BaseException:  # noqa: BLE001  (no browser was started)
+                return
+            try:
+                await self._browser.close()
+            finally:
+                await self._pw.stop()
+
         try:
-            slots = asyncio.Semaphore(jobs)
-
-            async def one(path, shots):
-                async with slots:
-                    return await _check_one(browser, path, shots, width)
-
-            return list(await asyncio.gather(*(one(p, s) for p, s in items)))
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result()
         finally:
-            await browser.close()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+
+    def __enter__(self) -> "PageChecker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-async def _check_one(browser, path: Path, screenshots, width: int) -> PageCheck:
+async def _check_one(
+    browser, path: Path, screenshots, width: int, full_page: bool = True
+) -> PageCheck:
     check = PageCheck(path.name)
     context = await browser.new_context(
         viewport={"width": width, "height": HEIGHT}, service_workers="block"
@@ -175,7 +253,7 @@ async def _check_one(browser, path: Path, screenshots, width: int) -> PageCheck:
         if screenshots is not None:
             lang = await page.evaluate("document.documentElement.lang") or "xx"
             shot = Path(screenshots) / f"{path.stem}.{lang}.png"
-            await page.screenshot(path=str(shot), full_page=True)
+            await page.screenshot(path=str(shot), full_page=full_page)
             check.screenshot = str(shot)
     finally:
         await context.close()
@@ -218,15 +296,27 @@ def main(argv=None) -> int:
         items += [(p, None) for p in pages if p not in summaries]
     t0 = time.perf_counter()
     checks = check_many(items, jobs=args.jobs)
-    bad = [(path, c) for (path, _), c in zip(items, checks) if c.problems]
+    return tell(
+        [path for path, _ in items],
+        checks,
+        seconds=time.perf_counter() - t0,
+        screenshots=shots,
+        full_paths=len(folders) > 1,
+    )
+
+
+def tell(pages, checks, *, seconds: float, screenshots=(), full_paths: bool = True) -> int:
+    """Print each page's problems (stderr) and one line of totals; 1 when a page has a
+    problem, else 0 (the exit status of a browser check)."""
+    bad = [(path, c) for path, c in zip(pages, checks) if c.problems]
     for path, c in bad:
-        name = c.page if len(folders) == 1 else str(path)
+        name = str(path) if full_paths else c.page
         for p in c.problems:
             print(f"{name}: {p}", file=sys.stderr)
-    where = f"; screenshots in {', '.join(shots)}" if shots else ""
+    where = f"; screenshots in {', '.join(map(str, screenshots))}" if screenshots else ""
     print(
         f"browser check: {len(checks)} pages opened offline in "
-        f"{time.perf_counter() - t0:.1f} s, {len(bad)} with a problem{where}"
+        f"{seconds:.1f} s, {len(bad)} with a problem{where}"
     )
     return 1 if bad else 0
 

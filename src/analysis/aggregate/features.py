@@ -34,7 +34,7 @@ from analysis.aggregate.rules import NET_AMOUNT_SQL, net_amount
 from analysis.aggregate.time import as_timestamp, tz_of
 from analysis.aggregate.values import EVIDENCE_DECIMALS, value_evidence
 from analysis.data.vocab import STAGES, VALUES, Vocabulary, load_vocabulary
-from analysis.engine.core import is_sql_engine
+from analysis.engine.core import is_sql_engine, return_free_memory
 from analysis.engine.dialect import sql_instant, sql_list, sql_str
 from analysis.engine.tables import SqlInputs, infer_engine, is_sql_table
 
@@ -444,10 +444,16 @@ def _features_sql_many(
                   FROM {od} WHERE ordered_at < {last}) o
             GROUP BY user_id""")
     e_all, o_all = e_all.set_index("user_id"), o_all.set_index("user_id")
+    # each cut-off's numbers on their own and the queries' frames let go, so that a window's
+    # numbers are freed once its features are built (at 5M contacts the four windows'
+    # numbers are GBs, which the last window's evidence query found all still held)
+    e_parts = [_columns_of(e_all, k) for k in range(len(cuts))]
+    o_parts = [_columns_of(o_all, k) for k in range(len(cuts))]
+    del e_all, o_all
     out = []
     for k, (cut, sel) in enumerate(zip(cuts, users)):
-        e = _columns_of(e_all, k)
-        o = _columns_of(o_all, k)
+        e, o = e_parts[k], o_parts[k]
+        e_parts[k] = o_parts[k] = None
         frame = _finish_sql_features(
             people,
             e,
@@ -458,11 +464,13 @@ def _features_sql_many(
             short_days=short_days,
             long_days=long_days,
         )
+        del e, o
         out.append(
             _with_evidence(
                 frame, events, orders, cut, lookback_days, frame.index, vocab, engine=engine
             )
         )
+        return_free_memory()  # (this window's numbers and lookups, freed above)
     return out
 
 

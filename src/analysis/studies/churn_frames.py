@@ -95,6 +95,7 @@ def churn_frames(
             ),
         )
     )
+    return_free_memory()  # (the label query's freed blocks, before the feature query)
     feats = churn_features_many(
         contacts,
         events,

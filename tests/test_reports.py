@@ -506,3 +506,22 @@ def test_a_shared_kernel_that_died_is_replaced_before_the_next_run(tmp_path):
         assert kernel.reused() == 0
     finally:
         kernel.shutdown()
+
+
+def test_a_shared_kernel_keeps_results_within_a_report_and_drops_them_for_the_next(tmp_path):
+    """A report's second language reuses its first's results; the next report the job runs
+    in the same kernel starts with nothing kept (its English run computes everything)."""
+    from analysis.reports.kernels import SharedKernel, kernel_manager, shared_env
+
+    kept = "len(__import__('analysis.reuse').reuse._results)"
+    kernel = SharedKernel(kernel_manager(shared_env({})), tmp_path)
+    try:
+        kernel.prepare(tmp_path, {}, report="a")
+        kernel._execute("__import__('analysis.reuse').reuse._results['x'] = b''")
+        (tmp_path / "zh").mkdir()
+        kernel.prepare(tmp_path / "zh", {}, report="a")  # the same report, another language
+        assert kernel._execute("", n=kept) == "1"
+        kernel.prepare(tmp_path, {}, report="b")
+        assert kernel._execute("", n=kept) == "0"
+    finally:
+        kernel.shutdown()

@@ -31,12 +31,7 @@ from analysis.reports import (
     parameter_defaults,
 )
 from analysis.reports.index import READING_ORDER, in_reading_order, write_index
-from analysis.reports.kernels import (
-    SharedKernel,
-    kernel_manager,
-    quiet_parameter_help,
-    shared_env,
-)
+from analysis.reports.kernels import JobKernels, kernel_manager, quiet_parameter_help
 
 __all__ = ["READING_ORDER", "build_reports", "in_reading_order", "run_report", "write_index"]
 
@@ -444,7 +439,8 @@ def _run_one(rep: Report, out_dir: Path, parameters: dict, timeout: int, kernel=
 
 def _run_group(tasks: list, timeout: int, kernel=None) -> list[dict]:
     """Run ``tasks`` (report, folder, parameters) one after the other: each in a kernel of its
-    own, or in the kernel ``kernel()`` gives (:class:`SharedKernel`)."""
+    own, or in the kernel ``kernel()`` gives (a
+    :class:`~analysis.reports.kernels.SharedKernel`)."""
     return [_run_one(rep, folder, params, timeout, kernel) for rep, folder, params in tasks]
 
 
@@ -536,17 +532,10 @@ def build_reports(
             return rep.name
         return f"{rep.name} ({', '.join(langs[folders.index(tasks[i][1])] for i in g)})"
 
-    kernels: dict[int, SharedKernel] = {}  # a job's kernel, by the job's thread
-
-    def kernel() -> SharedKernel:
-        job = threading.get_ident()
-        if job not in kernels:  # (started when the job's first report needs it)
-            manager = kernel_manager(shared_env({"TQDM_DISABLE": "1"}))
-            kernels[job] = SharedKernel(manager, out_dir)
-        return kernels[job]
+    kernels = JobKernels(out_dir, {"TQDM_DISABLE": "1"})
 
     def run(g: list[int]) -> list[dict]:
-        return _run_group([tasks[i] for i in g], timeout, kernel if share_kernel else None)
+        return _run_group([tasks[i] for i in g], timeout, kernels.get if share_kernel else None)
 
     folders = [folder for folder, _ in builds]
 
@@ -588,8 +577,7 @@ def build_reports(
                     raise
     finally:
         bar.close()
-        for k in kernels.values():
-            k.shutdown()
+        kernels.shutdown()
     ordered = [results[i] for i in sorted(results)]
     for folder, params in builds:
         mine = [r for (_, f, _), r in zip(tasks, ordered) if f == folder]

@@ -206,6 +206,29 @@ class SharedKernel:
         self._run(self.km.shutdown_kernel)(now=True)  # (idle: nothing to finish)
 
 
+class JobKernels:
+    """One :class:`SharedKernel` per job (the thread that runs it), started when the job's
+    first report needs it (:meth:`get`) with ``env`` and reuse on; :meth:`shutdown` them
+    all at the end."""
+
+    def __init__(self, folder: Path, env: Mapping[str, str]):
+        self._folder, self._env = Path(folder), dict(env)
+        self._kernels: dict[int, SharedKernel] = {}
+
+    def get(self) -> SharedKernel:
+        import threading
+
+        job = threading.get_ident()
+        if job not in self._kernels:
+            manager = kernel_manager(shared_env(self._env))
+            self._kernels[job] = SharedKernel(manager, self._folder)
+        return self._kernels[job]
+
+    def shutdown(self) -> None:
+        for kernel in self._kernels.values():
+            kernel.shutdown()
+
+
 def shared_env(env: Mapping[str, str]) -> dict:
     """``env`` with the reuse of results switched on (:mod:`analysis.reuse`)."""
     return {**env, REUSE_ENV: "1"}
